@@ -1,0 +1,639 @@
+//! Record bodies: what a record says. Each kind is its own postcard structure, carried
+//! in the payload as `kind` (varint) followed by the body's bytes (length-prefixed), so
+//! a node can skip a kind a newer version added without failing the whole record.
+//!
+//! Bodies that carry a root key's authority (delegation, revocation, root rotation)
+//! include the root's signature over a statement in its own domain; those statements
+//! name the network, so they cannot be replayed into another network.
+
+use serde::{Deserialize, Serialize};
+
+use crate::codec::{DecodeError, decode_canonical, encode};
+use crate::id::{NetworkId, RecordId};
+use crate::keys::{DeviceKey, Domain, OrgId, RootKey, RootKeypair, Signature};
+
+/// Who may read a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Visibility {
+    /// Anyone the network lets read (members always; observers if the charter allows).
+    Public,
+    /// Member orgs only.
+    Members,
+}
+
+/// The state of a campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CampaignStatus {
+    /// Being prepared.
+    Planning,
+    /// Running.
+    Active,
+    /// Paused, for instance while waiting for a hearing.
+    Paused,
+    /// Its goals were won.
+    Won,
+    /// Ended without winning, or merged into another campaign.
+    Closed,
+}
+
+/// How urgent a solidarity alert is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Severity {
+    /// A situation to watch.
+    Watch,
+    /// Members should act soon.
+    Urgent,
+    /// Someone is in immediate danger.
+    Critical,
+}
+
+/// How a member answers an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResponseKind {
+    /// Seen.
+    Acknowledged,
+    /// Taking the requested action.
+    Acting,
+    /// Passed on to the org's own contacts.
+    Shared,
+}
+
+/// A member's choice in a governance vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VoteChoice {
+    /// Admit the subject org as a member.
+    Admit,
+    /// Remove the subject org from the membership.
+    Remove,
+    /// Replace the subject org's lost root key with `new_root`.
+    Recover {
+        /// The root key the org will hold after recovery.
+        new_root: RootKey,
+    },
+}
+
+/// A device feed's first record: the org's root key says this device speaks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delegation {
+    /// The org the device belongs to.
+    pub org: OrgId,
+    /// The delegated device: must be the record's author.
+    pub device: DeviceKey,
+    /// A name for the device, such as "office server".
+    pub label: String,
+    /// The root key that signs (the org's current root).
+    pub root: RootKey,
+    /// `root`'s signature over the [`DelegationStatement`].
+    pub root_signature: Signature,
+}
+
+/// What a root key signs to delegate a device (domain `commons/delegation/v1`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DelegationStatement {
+    /// The network the delegation is valid in.
+    pub network: NetworkId,
+    /// The org.
+    pub org: OrgId,
+    /// The device.
+    pub device: DeviceKey,
+    /// The device's label.
+    pub label: String,
+}
+
+impl Delegation {
+    /// The root key `root` delegates `device` to `org` in `network`.
+    pub fn sign(
+        root: &RootKeypair,
+        network: NetworkId,
+        org: OrgId,
+        device: DeviceKey,
+        label: &str,
+    ) -> Self {
+        let statement = DelegationStatement {
+            network,
+            org,
+            device,
+            label: label.to_owned(),
+        };
+        Delegation {
+            org,
+            device,
+            label: label.to_owned(),
+            root: root.public(),
+            root_signature: root.sign(Domain::Delegation, &encode(&statement)),
+        }
+    }
+
+    /// The bytes the root key signed.
+    pub fn statement(&self, network: NetworkId) -> Vec<u8> {
+        encode(&DelegationStatement {
+            network,
+            org: self.org,
+            device: self.device,
+            label: self.label.clone(),
+        })
+    }
+}
+
+/// The org's root key revokes one of its devices from a given seq on (a seized laptop).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    /// The org revoking its device.
+    pub org: OrgId,
+    /// The revoked device.
+    pub device: DeviceKey,
+    /// The first seq of the device's feed that is no longer accepted.
+    pub from_seq: u64,
+    /// The root key that signs (the org's current root).
+    pub root: RootKey,
+    /// `root`'s signature over the [`RevocationStatement`].
+    pub root_signature: Signature,
+}
+
+/// What a root key signs to revoke a device (domain `commons/revocation/v1`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevocationStatement {
+    /// The network.
+    pub network: NetworkId,
+    /// The org.
+    pub org: OrgId,
+    /// The device.
+    pub device: DeviceKey,
+    /// The first refused seq.
+    pub from_seq: u64,
+}
+
+impl Revocation {
+    /// The root key `root` revokes `device` of `org` from `from_seq` on.
+    pub fn sign(
+        root: &RootKeypair,
+        network: NetworkId,
+        org: OrgId,
+        device: DeviceKey,
+        from_seq: u64,
+    ) -> Self {
+        let statement = RevocationStatement {
+            network,
+            org,
+            device,
+            from_seq,
+        };
+        Revocation {
+            org,
+            device,
+            from_seq,
+            root: root.public(),
+            root_signature: root.sign(Domain::Revocation, &encode(&statement)),
+        }
+    }
+
+    /// The bytes the root key signed.
+    pub fn statement(&self, network: NetworkId) -> Vec<u8> {
+        encode(&RevocationStatement {
+            network,
+            org: self.org,
+            device: self.device,
+            from_seq: self.from_seq,
+        })
+    }
+}
+
+/// The org hands its authority from its current root key to a new one. Both keys sign,
+/// so a rotation can neither be made without the old key nor point at a key nobody
+/// holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootRotation {
+    /// The org.
+    pub org: OrgId,
+    /// The org's current root key.
+    pub old_root: RootKey,
+    /// The root key the org will hold.
+    pub new_root: RootKey,
+    /// `old_root`'s signature over the [`RotationStatement`].
+    pub old_signature: Signature,
+    /// `new_root`'s signature over the same statement.
+    pub new_signature: Signature,
+}
+
+/// What both root keys sign in a rotation (domain `commons/root-rotation/v1`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RotationStatement {
+    /// The network.
+    pub network: NetworkId,
+    /// The org.
+    pub org: OrgId,
+    /// The current root.
+    pub old_root: RootKey,
+    /// The next root.
+    pub new_root: RootKey,
+}
+
+impl RootRotation {
+    /// `old` hands `org` to `new` in `network`.
+    pub fn sign(old: &RootKeypair, new: &RootKeypair, network: NetworkId, org: OrgId) -> Self {
+        let statement = encode(&RotationStatement {
+            network,
+            org,
+            old_root: old.public(),
+            new_root: new.public(),
+        });
+        RootRotation {
+            org,
+            old_root: old.public(),
+            new_root: new.public(),
+            old_signature: old.sign(Domain::RootRotation, &statement),
+            new_signature: new.sign(Domain::RootRotation, &statement),
+        }
+    }
+
+    /// The bytes both root keys signed.
+    pub fn statement(&self, network: NetworkId) -> Vec<u8> {
+        encode(&RotationStatement {
+            network,
+            org: self.org,
+            old_root: self.old_root,
+            new_root: self.new_root,
+        })
+    }
+}
+
+/// Who an org is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// The org's name.
+    pub name: String,
+    /// Country, as the org writes it.
+    pub country: String,
+    /// Region, such as "East Africa".
+    pub region: String,
+    /// Website, possibly empty.
+    pub website: String,
+    /// Working groups the org takes part in.
+    pub working_groups: Vec<String>,
+    /// Languages the org works in.
+    pub languages: Vec<String>,
+    /// What the org does.
+    pub description: String,
+}
+
+/// A best-practice case study: what a group did, where, against what, with what result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Practice {
+    /// Title (not empty).
+    pub title: String,
+    /// A short summary.
+    pub summary: String,
+    /// The case study, in Markdown.
+    pub body: String,
+    /// Themes, such as "housing" or "land".
+    pub themes: Vec<String>,
+    /// Regions it concerns.
+    pub regions: Vec<String>,
+    /// The language it is written in.
+    pub language: String,
+    /// Its licence, such as "CC-BY-4.0".
+    pub licence: String,
+    /// Links to further material.
+    pub links: Vec<String>,
+    /// Who may read it.
+    pub visibility: Visibility,
+}
+
+/// A campaign run by a coalition of members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Campaign {
+    /// Title (not empty).
+    pub title: String,
+    /// What the campaign wants to achieve.
+    pub goals: Vec<String>,
+    /// Partner orgs.
+    pub partners: Vec<OrgId>,
+    /// Where it stands.
+    pub status: CampaignStatus,
+}
+
+/// News of a campaign: a hearing date, a win, a setback, a call to action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignUpdate {
+    /// The campaign record this updates.
+    pub campaign: RecordId,
+    /// The campaign's new status, if it changed.
+    pub status: Option<CampaignStatus>,
+    /// The update, in Markdown.
+    pub body: String,
+}
+
+/// An urgent call on the System of Solidarity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    /// How urgent.
+    pub severity: Severity,
+    /// Where.
+    pub region: String,
+    /// Title (not empty).
+    pub title: String,
+    /// What happened.
+    pub body: String,
+    /// What members are asked to do.
+    pub action_requested: String,
+    /// When the alert stops being current (ms since the Unix epoch, after the record's
+    /// timestamp).
+    pub expires_at_ms: u64,
+}
+
+/// A member's answer to an alert.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertResponse {
+    /// The alert record answered.
+    pub alert: RecordId,
+    /// The answer.
+    pub response: ResponseKind,
+    /// A note, possibly empty.
+    pub note: String,
+}
+
+/// The author's org takes back one of its own records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Retraction {
+    /// The retracted record.
+    pub target: RecordId,
+    /// Why, possibly empty.
+    pub reason: String,
+}
+
+/// An org's request to join the network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    /// The applying org: the author's own org.
+    pub org: OrgId,
+    /// Why it asks to join.
+    pub statement: String,
+}
+
+/// A member org's vote on another org.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vote {
+    /// The org voted on.
+    pub subject: OrgId,
+    /// The choice.
+    pub choice: VoteChoice,
+}
+
+/// The kinds of body this version knows, with their wire numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum BodyKind {
+    /// [`Delegation`], kind 1.
+    Delegation,
+    /// [`Revocation`], kind 2.
+    Revocation,
+    /// [`RootRotation`], kind 3.
+    RootRotation,
+    /// [`Profile`], kind 4.
+    Profile,
+    /// [`Practice`], kind 5.
+    Practice,
+    /// [`Campaign`], kind 6.
+    Campaign,
+    /// [`CampaignUpdate`], kind 7.
+    CampaignUpdate,
+    /// [`Alert`], kind 8.
+    Alert,
+    /// [`AlertResponse`], kind 9.
+    AlertResponse,
+    /// [`Retraction`], kind 10.
+    Retraction,
+    /// [`Application`], kind 11.
+    Application,
+    /// [`Vote`], kind 12.
+    Vote,
+}
+
+impl BodyKind {
+    /// Every known kind, in wire-number order.
+    pub const ALL: [BodyKind; 12] = [
+        BodyKind::Delegation,
+        BodyKind::Revocation,
+        BodyKind::RootRotation,
+        BodyKind::Profile,
+        BodyKind::Practice,
+        BodyKind::Campaign,
+        BodyKind::CampaignUpdate,
+        BodyKind::Alert,
+        BodyKind::AlertResponse,
+        BodyKind::Retraction,
+        BodyKind::Application,
+        BodyKind::Vote,
+    ];
+
+    /// The kind's number on the wire.
+    pub const fn code(self) -> u32 {
+        match self {
+            BodyKind::Delegation => 1,
+            BodyKind::Revocation => 2,
+            BodyKind::RootRotation => 3,
+            BodyKind::Profile => 4,
+            BodyKind::Practice => 5,
+            BodyKind::Campaign => 6,
+            BodyKind::CampaignUpdate => 7,
+            BodyKind::Alert => 8,
+            BodyKind::AlertResponse => 9,
+            BodyKind::Retraction => 10,
+            BodyKind::Application => 11,
+            BodyKind::Vote => 12,
+        }
+    }
+
+    /// The kind with wire number `code`, if this version knows it.
+    pub fn from_code(code: u32) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+
+    /// The kind's name in the CLI, the API and documents (`practice`, `campaign-update`…).
+    pub const fn name(self) -> &'static str {
+        match self {
+            BodyKind::Delegation => "delegation",
+            BodyKind::Revocation => "revocation",
+            BodyKind::RootRotation => "root-rotation",
+            BodyKind::Profile => "profile",
+            BodyKind::Practice => "practice",
+            BodyKind::Campaign => "campaign",
+            BodyKind::CampaignUpdate => "campaign-update",
+            BodyKind::Alert => "alert",
+            BodyKind::AlertResponse => "alert-response",
+            BodyKind::Retraction => "retraction",
+            BodyKind::Application => "application",
+            BodyKind::Vote => "vote",
+        }
+    }
+
+    /// The kind named `name`, as [`BodyKind::name`] spells it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+}
+
+impl core::fmt::Display for BodyKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The name of a kind, or "record of a kind this version does not know".
+pub fn kind_name(kind: Option<BodyKind>) -> &'static str {
+    kind.map_or(
+        "record of a kind this version does not know",
+        BodyKind::name,
+    )
+}
+
+/// What a record says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Body {
+    /// A device feed's first record.
+    Delegation(Delegation),
+    /// A device revoked by its org's root.
+    Revocation(Revocation),
+    /// An org's root key replaced by the old root.
+    RootRotation(RootRotation),
+    /// An org's profile.
+    Profile(Profile),
+    /// A best-practice case study.
+    Practice(Practice),
+    /// A campaign.
+    Campaign(Campaign),
+    /// A campaign update.
+    CampaignUpdate(CampaignUpdate),
+    /// A solidarity alert.
+    Alert(Alert),
+    /// An answer to an alert.
+    AlertResponse(AlertResponse),
+    /// A retraction of one of the org's own records.
+    Retraction(Retraction),
+    /// An application to join.
+    Application(Application),
+    /// A governance vote.
+    Vote(Vote),
+    /// A kind a newer version defines: kept and relayed as bytes, never interpreted.
+    Unknown {
+        /// Its wire number.
+        kind: u32,
+        /// Its body bytes, as received.
+        bytes: Vec<u8>,
+    },
+}
+
+impl Body {
+    /// The kind, or `None` for a kind this version does not know.
+    pub fn kind(&self) -> Option<BodyKind> {
+        Some(match self {
+            Body::Delegation(_) => BodyKind::Delegation,
+            Body::Revocation(_) => BodyKind::Revocation,
+            Body::RootRotation(_) => BodyKind::RootRotation,
+            Body::Profile(_) => BodyKind::Profile,
+            Body::Practice(_) => BodyKind::Practice,
+            Body::Campaign(_) => BodyKind::Campaign,
+            Body::CampaignUpdate(_) => BodyKind::CampaignUpdate,
+            Body::Alert(_) => BodyKind::Alert,
+            Body::AlertResponse(_) => BodyKind::AlertResponse,
+            Body::Retraction(_) => BodyKind::Retraction,
+            Body::Application(_) => BodyKind::Application,
+            Body::Vote(_) => BodyKind::Vote,
+            Body::Unknown { .. } => return None,
+        })
+    }
+
+    /// The wire number of the body's kind.
+    pub fn kind_code(&self) -> u32 {
+        match self {
+            Body::Unknown { kind, .. } => *kind,
+            known => known.kind().map_or(0, BodyKind::code),
+        }
+    }
+
+    /// Who may read a record with this body. Governance (delegations, revocations,
+    /// rotations, applications, votes), profiles and retractions are public, so anyone
+    /// allowed to read can check the roster and drop retracted content; a case study
+    /// says for itself; campaigns, alerts and answers stay among members.
+    pub fn visibility(&self) -> Visibility {
+        match self {
+            Body::Practice(practice) => practice.visibility,
+            Body::Delegation(_)
+            | Body::Revocation(_)
+            | Body::RootRotation(_)
+            | Body::Profile(_)
+            | Body::Retraction(_)
+            | Body::Application(_)
+            | Body::Vote(_) => Visibility::Public,
+            Body::Campaign(_)
+            | Body::CampaignUpdate(_)
+            | Body::Alert(_)
+            | Body::AlertResponse(_)
+            | Body::Unknown { .. } => Visibility::Members,
+        }
+    }
+
+    /// The body's own bytes (without kind and length).
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            Body::Delegation(body) => encode(body),
+            Body::Revocation(body) => encode(body),
+            Body::RootRotation(body) => encode(body),
+            Body::Profile(body) => encode(body),
+            Body::Practice(body) => encode(body),
+            Body::Campaign(body) => encode(body),
+            Body::CampaignUpdate(body) => encode(body),
+            Body::Alert(body) => encode(body),
+            Body::AlertResponse(body) => encode(body),
+            Body::Retraction(body) => encode(body),
+            Body::Application(body) => encode(body),
+            Body::Vote(body) => encode(body),
+            Body::Unknown { bytes, .. } => bytes.clone(),
+        }
+    }
+
+    /// Decodes a body of wire kind `kind` from its own bytes, canonically. A kind this
+    /// version does not know becomes [`Body::Unknown`].
+    pub fn decode(kind: u32, bytes: &[u8]) -> Result<Self, DecodeError> {
+        let Some(known) = BodyKind::from_code(kind) else {
+            return Ok(Body::Unknown {
+                kind,
+                bytes: bytes.to_vec(),
+            });
+        };
+        Ok(match known {
+            BodyKind::Delegation => Body::Delegation(decode_canonical(bytes)?),
+            BodyKind::Revocation => Body::Revocation(decode_canonical(bytes)?),
+            BodyKind::RootRotation => Body::RootRotation(decode_canonical(bytes)?),
+            BodyKind::Profile => Body::Profile(decode_canonical(bytes)?),
+            BodyKind::Practice => Body::Practice(decode_canonical(bytes)?),
+            BodyKind::Campaign => Body::Campaign(decode_canonical(bytes)?),
+            BodyKind::CampaignUpdate => Body::CampaignUpdate(decode_canonical(bytes)?),
+            BodyKind::Alert => Body::Alert(decode_canonical(bytes)?),
+            BodyKind::AlertResponse => Body::AlertResponse(decode_canonical(bytes)?),
+            BodyKind::Retraction => Body::Retraction(decode_canonical(bytes)?),
+            BodyKind::Application => Body::Application(decode_canonical(bytes)?),
+            BodyKind::Vote => Body::Vote(decode_canonical(bytes)?),
+        })
+    }
+
+    /// The records this body points at (a retraction's target, an update's campaign, a
+    /// response's alert).
+    pub fn references(&self) -> Option<RecordId> {
+        match self {
+            Body::Retraction(body) => Some(body.target),
+            Body::CampaignUpdate(body) => Some(body.campaign),
+            Body::AlertResponse(body) => Some(body.alert),
+            _ => None,
+        }
+    }
+
+    /// Whether this body feeds the roster fold.
+    pub fn is_governance(&self) -> bool {
+        matches!(
+            self,
+            Body::Delegation(_) | Body::Revocation(_) | Body::RootRotation(_) | Body::Vote(_)
+        )
+    }
+}

@@ -1,0 +1,82 @@
+//! # commons-protocol
+//!
+//! Everything that decides whether a Commons record is valid, with no I/O and no clock:
+//! bytes in, checked types out. A record's path through this crate:
+//!
+//! | step | module |
+//! |---|---|
+//! | keys sign and verify, in separate domains | [`keys`] |
+//! | the body says what the record is about | [`body`] |
+//! | the record is encoded, signed, decoded, checked without state | [`record`], [`codec`] |
+//! | it is named by the hash of its payload | [`id`] |
+//! | it is placed in its author's feed, against the roster | [`feed`] |
+//! | two records with one seq become a fork proof | [`fork`] |
+//! | governance records fold into the roster, from the charter | [`roster`], [`charter`] |
+//! | keys and ids are shown and parsed in one textual form | [`text`] |
+//!
+//! The byte layout of every structure is specified in `docs/protocol.md`.
+//!
+//! ```
+//! use commons_protocol::{
+//!     Body, Delegation, DeviceKeypair, MemoryFeeds, NetworkId, Record, RootKeypair, Roster,
+//!     validate_record, RECORD_VERSION,
+//! };
+//! # use commons_protocol::{Charter, Founder, Threshold};
+//! let root = RootKeypair::from_seed([1; 32]);
+//! let device = DeviceKeypair::from_seed([2; 32]);
+//! # let charter = Charter { version: 1, name: "Example".into(), founders: vec![Founder { org: root.org_id(), name: "Org".into() }], admission: Threshold::Count(1), removal: Threshold::Count(1), recovery: Threshold::Count(1), open_read: false, created_ms: 0 };
+//! let network = charter.network_id();
+//! let record = Record {
+//!     version: RECORD_VERSION,
+//!     network,
+//!     author: device.public(),
+//!     seq: 1,
+//!     prev: None,
+//!     timestamp_ms: 1_700_000_000_000,
+//!     body: Body::Delegation(Delegation::sign(&root, network, root.org_id(), device.public(), "office")),
+//! };
+//! let signed = record.sign(&device)?;
+//! let received = validate_record(signed.signed_bytes(), &network)?;
+//! assert_eq!(received.id(), signed.id());
+//!
+//! let roster = Roster::new(&charter);
+//! let mut feeds = MemoryFeeds::new();
+//! feeds.ingest(received, &roster)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod body;
+pub mod charter;
+pub mod codec;
+pub mod feed;
+pub mod fork;
+pub mod id;
+pub mod keys;
+mod memory;
+pub mod record;
+pub mod roster;
+pub mod text;
+
+pub use body::{
+    Alert, AlertResponse, Application, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate,
+    Delegation, Practice, Profile, ResponseKind, Retraction, Revocation, RootRotation, Severity,
+    Visibility, Vote, VoteChoice,
+};
+pub use charter::{Charter, CharterError, Founder, FounderSignature, SignedCharter, Threshold};
+pub use codec::DecodeError;
+pub use feed::{AgainstError, FeedEntry, FeedOutcome, KnownRecords, SeqRange, validate_against};
+pub use fork::{ForkProof, ForkProofError};
+pub use id::{NetworkId, RecordId, gossip_message_id};
+pub use keys::{
+    DeviceKey, DeviceKeypair, Domain, KeyError, OrgId, ParseKeyError, RngError, RootKey,
+    RootKeypair, Signature, SignatureError,
+};
+pub use memory::MemoryFeeds;
+pub use record::{
+    DecodedRecord, MAX_PAYLOAD_BYTES, MAX_SIGNED_RECORD_BYTES, RECORD_VERSION, Record, RecordError,
+    VerifiedRecord, decode_record, validate_record, verify_batch,
+};
+pub use roster::{DeviceState, OrgState, Roster, Tally};
+pub use text::TextError;
