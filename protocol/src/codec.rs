@@ -60,7 +60,9 @@ impl From<postcard::Error> for DecodeError {
             E::DeserializeBadUtf8 | E::DeserializeBadChar => DecodeError::BadUtf8,
             E::DeserializeBadBool => DecodeError::BadBool,
             E::DeserializeBadOption => DecodeError::BadOption,
-            E::DeserializeBadEnum => DecodeError::BadEnum,
+            // serde's derived enums report an undefined variant number through a custom
+            // error; no other type in this crate raises one.
+            E::DeserializeBadEnum | E::SerdeDeCustom => DecodeError::BadEnum,
             _ => DecodeError::Malformed("not a valid encoding of the expected structure"),
         }
     }

@@ -256,6 +256,9 @@ pub struct RngError;
 macro_rules! keypair_type {
     ($(#[$doc:meta])* $name:ident, $public:ident) => {
         $(#[$doc])*
+        ///
+        /// A clone is a second copy of the secret; both are zeroed when dropped.
+        #[derive(Clone)]
         pub struct $name(SigningKey);
 
         impl $name {

@@ -11,6 +11,7 @@
 //! | it is named by the hash of its payload | [`id`] |
 //! | it is placed in its author's feed, against the roster | [`feed`] |
 //! | two records with one seq become a fork proof | [`fork`] |
+//! | a device appends to its own feed | [`writer`] |
 //! | governance records fold into the roster, from the charter | [`roster`], [`charter`] |
 //! | keys and ids are shown and parsed in one textual form | [`text`] |
 //!
@@ -51,6 +52,8 @@ pub mod body;
 pub mod charter;
 pub mod codec;
 pub mod feed;
+#[cfg(feature = "fixtures")]
+pub mod fixtures;
 pub mod fork;
 pub mod id;
 pub mod keys;
@@ -58,6 +61,7 @@ mod memory;
 pub mod record;
 pub mod roster;
 pub mod text;
+pub mod writer;
 
 pub use body::{
     Alert, AlertResponse, Application, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate,
@@ -80,3 +84,4 @@ pub use record::{
 };
 pub use roster::{DeviceState, OrgState, Roster, Tally};
 pub use text::TextError;
+pub use writer::{FeedPosition, FeedWriter};

@@ -1,0 +1,345 @@
+//! Fixed sample networks and records for tests, benchmarks, fuzz seeds and golden
+//! vectors (feature `fixtures`). Every key comes from a fixed seed and every timestamp
+//! from a fixed clock, so the same call always gives the same bytes.
+//!
+//! The content is invented: it reads like what member organizations share, and names
+//! no real person or group.
+
+use crate::body::{
+    Alert, AlertResponse, Application, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate,
+    Delegation, Practice, Profile, ResponseKind, Retraction, Revocation, RootRotation, Severity,
+    Visibility, Vote, VoteChoice,
+};
+use crate::charter::{Charter, Founder, SignedCharter, Threshold};
+use crate::fork::ForkProof;
+use crate::id::NetworkId;
+use crate::keys::{DeviceKeypair, OrgId, RootKeypair};
+use crate::record::VerifiedRecord;
+use crate::writer::{FeedPosition, FeedWriter};
+
+/// 2026-01-01T00:00:00Z, the fixtures' clock start.
+pub const BASE_TIME_MS: u64 = 1_767_225_600_000;
+
+/// The names of the sample orgs, in index order.
+pub const ORG_NAMES: [&str; 6] = [
+    "Tenants' Voice Alliance",
+    "Rural Defenders Network",
+    "Workers' Health Forum",
+    "Coastal Fisherfolk Coalition",
+    "Women and Land Collective",
+    "Community Paralegals Circle",
+];
+
+/// One sample org with its root key and one device.
+#[derive(Debug, Clone)]
+pub struct SampleOrg {
+    /// Its name.
+    pub name: String,
+    /// Its root key (seed `[0x10 + index; 32]`).
+    pub root: RootKeypair,
+    /// Its device key (seed `[0x20 + index; 32]`).
+    pub device: DeviceKeypair,
+}
+
+impl SampleOrg {
+    /// Sample org number `index`.
+    pub fn new(index: u8) -> Self {
+        SampleOrg {
+            name: ORG_NAMES[usize::from(index) % ORG_NAMES.len()].to_owned(),
+            root: RootKeypair::from_seed([0x10 + index; 32]),
+            device: DeviceKeypair::from_seed([0x20 + index; 32]),
+        }
+    }
+
+    /// Its org id.
+    pub fn id(&self) -> OrgId {
+        self.root.org_id()
+    }
+
+    /// A writer for its device's feed, from an empty feed.
+    pub fn writer(&self, network: NetworkId) -> FeedWriter {
+        FeedWriter::new(self.device.clone(), network, FeedPosition::EMPTY)
+    }
+
+    /// Its device's delegation, signed by its root.
+    pub fn delegation(&self, network: NetworkId) -> Body {
+        Body::Delegation(Delegation::sign(
+            &self.root,
+            network,
+            self.id(),
+            self.device.public(),
+            "office server",
+        ))
+    }
+}
+
+/// A network founded by the first `founders` sample orgs, with the charter signed by
+/// all of them: admission by half the members, removal and recovery by two thirds of
+/// the others, public records open to observers.
+pub fn sample_charter(founders: u8) -> (SignedCharter, Vec<SampleOrg>) {
+    let orgs: Vec<SampleOrg> = (0..founders).map(SampleOrg::new).collect();
+    let mut founder_list: Vec<Founder> = orgs
+        .iter()
+        .map(|org| Founder {
+            org: org.id(),
+            name: org.name.clone(),
+        })
+        .collect();
+    founder_list.sort_by_key(|founder| founder.org);
+    let charter = Charter {
+        version: crate::charter::CHARTER_VERSION,
+        name: "Commons sample network".to_owned(),
+        founders: founder_list,
+        admission: Threshold::Fraction {
+            numerator: 1,
+            denominator: 2,
+        },
+        removal: Threshold::Fraction {
+            numerator: 2,
+            denominator: 3,
+        },
+        recovery: Threshold::Fraction {
+            numerator: 2,
+            denominator: 3,
+        },
+        open_read: true,
+        created_ms: BASE_TIME_MS,
+    };
+    let mut signed = match SignedCharter::new(charter) {
+        Ok(signed) => signed,
+        Err(error) => unreachable_fixture(&error),
+    };
+    for org in &orgs {
+        if let Err(error) = signed.sign(&org.root) {
+            unreachable_fixture(&error);
+        }
+    }
+    (signed, orgs)
+}
+
+#[allow(clippy::panic)]
+fn unreachable_fixture(error: &dyn std::error::Error) -> ! {
+    panic!("the sample fixtures are built to be valid, but: {error}")
+}
+
+fn signed(writer: &mut FeedWriter, body: Body, minute: u64) -> VerifiedRecord {
+    match writer.append(body, BASE_TIME_MS + minute * 60_000) {
+        Ok(record) => record,
+        Err(error) => unreachable_fixture(&error),
+    }
+}
+
+/// One valid record of every known body kind, in the order they were written, over
+/// three founders' feeds and one applicant's. Each record is valid on its own and
+/// against the records before it.
+pub fn sample_records() -> (SignedCharter, Vec<(BodyKind, VerifiedRecord)>) {
+    let (charter, orgs) = sample_charter(3);
+    let network = charter.charter().network_id();
+    let applicant = SampleOrg::new(3);
+    let mut first = orgs[0].writer(network);
+    let mut second = orgs[1].writer(network);
+    let mut third = orgs[2].writer(network);
+    let mut joining = applicant.writer(network);
+    let mut out = Vec::new();
+
+    out.push((
+        BodyKind::Delegation,
+        signed(&mut first, orgs[0].delegation(network), 1),
+    ));
+    let _ = signed(&mut second, orgs[1].delegation(network), 2);
+    let _ = signed(&mut third, orgs[2].delegation(network), 3);
+    let _ = signed(&mut joining, applicant.delegation(network), 4);
+    out.push((
+        BodyKind::Profile,
+        signed(&mut first, Body::Profile(sample_profile()), 5),
+    ));
+    let practice = signed(
+        &mut first,
+        Body::Practice(sample_practice(Visibility::Public)),
+        6,
+    );
+    out.push((BodyKind::Practice, practice.clone()));
+    let campaign = signed(
+        &mut first,
+        Body::Campaign(Campaign {
+            title: "No evictions in the rainy season".to_owned(),
+            goals: vec![
+                "A provincial moratorium on forced evictions from June to October".to_owned(),
+                "Relocation plans agreed with residents before any demolition".to_owned(),
+            ],
+            partners: vec![orgs[1].id(), orgs[2].id()],
+            status: CampaignStatus::Active,
+        }),
+        7,
+    );
+    out.push((BodyKind::Campaign, campaign.clone()));
+    out.push((
+        BodyKind::CampaignUpdate,
+        signed(
+            &mut second,
+            Body::CampaignUpdate(CampaignUpdate {
+                campaign: campaign.id(),
+                status: None,
+                body:
+                    "The provincial hearing is set for 14 March. Partners: please send letters of \
+                       support to the housing committee before the 10th."
+                        .to_owned(),
+            }),
+            8,
+        ),
+    ));
+    let alert = signed(
+        &mut third,
+        Body::Alert(Alert {
+            severity: Severity::Urgent,
+            region: "Central America".to_owned(),
+            title: "Land defender detained after a community assembly".to_owned(),
+            body:
+                "A member of a partner community was detained on the evening of the assembly and \
+                   has not been allowed to see a lawyer."
+                    .to_owned(),
+            action_requested: "Write to the regional prosecutor asking for access to counsel and \
+                               for the defender's release."
+                .to_owned(),
+            expires_at_ms: BASE_TIME_MS + 7 * 24 * 3_600_000,
+        }),
+        9,
+    );
+    out.push((BodyKind::Alert, alert.clone()));
+    out.push((
+        BodyKind::AlertResponse,
+        signed(
+            &mut first,
+            Body::AlertResponse(AlertResponse {
+                alert: alert.id(),
+                response: ResponseKind::Acting,
+                note: "Letter sent, co-signed by twelve member organizations.".to_owned(),
+            }),
+            10,
+        ),
+    ));
+    out.push((
+        BodyKind::Retraction,
+        signed(
+            &mut first,
+            Body::Retraction(Retraction {
+                target: practice.id(),
+                reason: "The case study named a community member who has asked to be left out."
+                    .to_owned(),
+            }),
+            11,
+        ),
+    ));
+    out.push((
+        BodyKind::Application,
+        signed(
+            &mut joining,
+            Body::Application(Application {
+                org: applicant.id(),
+                statement:
+                    "A network of small fishing communities documenting coastal land grabs; we \
+                            would like to join the land and environment working groups."
+                        .to_owned(),
+            }),
+            12,
+        ),
+    ));
+    out.push((
+        BodyKind::Vote,
+        signed(
+            &mut second,
+            Body::Vote(Vote {
+                subject: applicant.id(),
+                choice: VoteChoice::Admit,
+            }),
+            13,
+        ),
+    ));
+    let spare_laptop = DeviceKeypair::from_seed([0x30; 32]);
+    out.push((
+        BodyKind::Revocation,
+        signed(
+            &mut first,
+            Body::Revocation(Revocation::sign(
+                &orgs[0].root,
+                network,
+                orgs[0].id(),
+                spare_laptop.public(),
+                1,
+            )),
+            14,
+        ),
+    ));
+    let new_root = RootKeypair::from_seed([0x40; 32]);
+    out.push((
+        BodyKind::RootRotation,
+        signed(
+            &mut third,
+            Body::RootRotation(RootRotation::sign(
+                &orgs[2].root,
+                &new_root,
+                network,
+                orgs[2].id(),
+            )),
+            15,
+        ),
+    ));
+    (charter, out)
+}
+
+/// A profile of the first sample org.
+pub fn sample_profile() -> Profile {
+    Profile {
+        name: ORG_NAMES[0].to_owned(),
+        country: "Philippines".to_owned(),
+        region: "Southeast Asia".to_owned(),
+        website: String::new(),
+        working_groups: vec!["Housing".to_owned(), "Social movements".to_owned()],
+        languages: vec!["en".to_owned(), "tl".to_owned()],
+        description:
+            "Tenant associations in informal settlements organising against forced evictions."
+                .to_owned(),
+    }
+}
+
+/// A case study.
+pub fn sample_practice(visibility: Visibility) -> Practice {
+    Practice {
+        title: "Mapping eviction risk with tenant-led surveys".to_owned(),
+        summary: "Residents surveyed their own settlement and used the map to negotiate relocation terms."
+            .to_owned(),
+        body: "## Context\n\nThree settlements faced demolition for a road project.\n\n## What we did\n\n\
+               Residents trained as surveyors mapped every household, then presented the map at the \
+               city hearing.\n\n## What others can reuse\n\nThe survey form and the consent protocol."
+            .to_owned(),
+        themes: vec!["housing".to_owned(), "participatory-documentation".to_owned()],
+        regions: vec!["Southeast Asia".to_owned()],
+        language: "en".to_owned(),
+        licence: "CC-BY-4.0".to_owned(),
+        links: Vec::new(),
+        visibility,
+    }
+}
+
+/// A fork: the first sample org's device signs two different records with seq 2.
+pub fn sample_fork() -> (SignedCharter, ForkProof) {
+    let (charter, orgs) = sample_charter(3);
+    let network = charter.charter().network_id();
+    let mut writer = orgs[0].writer(network);
+    let _ = signed(&mut writer, orgs[0].delegation(network), 1);
+    let mut twin = writer.clone();
+    let a = signed(
+        &mut writer,
+        Body::Practice(sample_practice(Visibility::Public)),
+        2,
+    );
+    let b = signed(
+        &mut twin,
+        Body::Practice(sample_practice(Visibility::Members)),
+        2,
+    );
+    match ForkProof::new(a, b) {
+        Ok(proof) => (charter, proof),
+        Err(error) => unreachable_fixture(&error),
+    }
+}

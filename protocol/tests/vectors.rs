@@ -1,0 +1,88 @@
+//! Golden vectors: the exact bytes of every body kind, a charter and a fork proof, made
+//! from fixed seeds. A change to any wire format breaks these on purpose. To accept an
+//! intended change, run with `COMMONS_BLESS_VECTORS=1` and review the diff.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{hex, unhex};
+use commons_protocol::fixtures::{sample_fork, sample_records};
+use commons_protocol::{BodyKind, ForkProof, SignedCharter, validate_record};
+
+fn vector_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors")
+        .join(format!("{name}.hex"))
+}
+
+/// Checks `bytes` against the stored vector `name`, or writes it when blessing.
+fn check_vector(name: &str, bytes: &[u8]) -> Vec<u8> {
+    let path = vector_path(name);
+    if std::env::var_os("COMMONS_BLESS_VECTORS").is_some() {
+        std::fs::write(&path, format!("{}\n", hex(bytes))).expect("write vector");
+    }
+    let stored = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("missing vector {}: {error}", path.display()));
+    let stored = unhex(&stored);
+    assert_eq!(
+        hex(&stored),
+        hex(bytes),
+        "vector {name} differs from the bytes produced now"
+    );
+    stored
+}
+
+#[test]
+fn every_body_kind_matches_its_vector_and_decodes_back() {
+    let (charter, records) = sample_records();
+    let network = charter.charter().network_id();
+    let kinds: Vec<BodyKind> = records.iter().map(|(kind, _)| *kind).collect();
+    for kind in BodyKind::ALL {
+        assert!(kinds.contains(&kind), "the fixtures have no {kind} record");
+    }
+    for (kind, record) in &records {
+        let stored = check_vector(kind.name(), record.signed_bytes());
+        let decoded = validate_record(&stored, &network).expect("a golden vector validates");
+        assert_eq!(decoded.id(), record.id());
+        assert_eq!(decoded.record(), record.record());
+        assert_eq!(decoded.record().body.kind(), Some(*kind));
+    }
+}
+
+#[test]
+fn charter_matches_its_vector() {
+    let (charter, _) = sample_records();
+    let stored = check_vector("charter", &charter.encode());
+    let decoded = SignedCharter::decode(&stored).expect("the golden charter decodes");
+    assert_eq!(decoded, charter);
+    assert!(decoded.complete().is_ok());
+    assert_eq!(
+        decoded.charter().network_id().to_string(),
+        "net_".to_owned() + &hex(&sha256_of(&decoded.charter().encode())),
+    );
+}
+
+#[test]
+fn fork_proof_matches_its_vector() {
+    let (charter, proof) = sample_fork();
+    let stored = check_vector("fork-proof", &proof.encode());
+    let decoded = ForkProof::decode(&stored, &charter.charter().network_id())
+        .expect("the golden proof decodes");
+    assert_eq!(decoded, proof);
+    assert_eq!(decoded.seq(), 2);
+}
+
+#[test]
+fn record_id_is_the_sha256_of_the_payload() {
+    let (_, records) = sample_records();
+    for (_, record) in records {
+        assert_eq!(record.id().as_bytes(), &sha256_of(record.payload_bytes()));
+    }
+}
+
+/// SHA-256 written out independently of the crate's own hashing path.
+fn sha256_of(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).into()
+}
