@@ -1,0 +1,255 @@
+//! The feed state machine through `MemoryFeeds`: appends, gaps, duplicates, forks,
+//! neighbours, retractions and opaque kinds.
+
+use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, sample_charter, sample_practice};
+use commons_protocol::{
+    AgainstError, Body, FeedOutcome, FeedWriter, ForkProof, ForkProofError, KnownRecords,
+    MemoryFeeds, Retraction, Roster, SeqRange, VerifiedRecord, Visibility,
+};
+
+struct Net {
+    roster: Roster,
+    orgs: Vec<SampleOrg>,
+    writers: Vec<FeedWriter>,
+    network: commons_protocol::NetworkId,
+}
+
+fn net() -> (Net, Vec<VerifiedRecord>) {
+    let (charter, orgs) = sample_charter(2);
+    let network = charter.charter().network_id();
+    let mut writers: Vec<FeedWriter> = orgs.iter().map(|org| org.writer(network)).collect();
+    let delegations: Vec<VerifiedRecord> = orgs
+        .iter()
+        .zip(&mut writers)
+        .map(|(org, writer)| {
+            writer
+                .append(org.delegation(network), BASE_TIME_MS)
+                .unwrap()
+        })
+        .collect();
+    let roster = Roster::fold(charter.charter(), &delegations);
+    (
+        Net {
+            roster,
+            orgs,
+            writers,
+            network,
+        },
+        delegations,
+    )
+}
+
+fn practice(net: &mut Net, org: usize, minute: u64) -> VerifiedRecord {
+    net.writers[org]
+        .append(
+            Body::Practice(sample_practice(Visibility::Public)),
+            BASE_TIME_MS + minute * 60_000,
+        )
+        .unwrap()
+}
+
+#[test]
+fn in_order_records_append_and_advance_the_head() {
+    let (mut net, delegations) = net();
+    let mut feeds = MemoryFeeds::new();
+    let author = net.orgs[0].device.public();
+    assert_eq!(
+        feeds.ingest(delegations[0].clone(), &net.roster),
+        Ok(FeedOutcome::Appended { missing: None })
+    );
+    for minute in 1..=5 {
+        let record = practice(&mut net, 0, minute);
+        assert_eq!(
+            feeds.ingest(record, &net.roster),
+            Ok(FeedOutcome::Appended { missing: None })
+        );
+    }
+    assert_eq!(feeds.contiguous_head(&author), 6);
+}
+
+#[test]
+fn a_gap_is_accepted_reported_and_filled() {
+    let (mut net, delegations) = net();
+    let mut feeds = MemoryFeeds::new();
+    let author = net.orgs[0].device.public();
+    let records: Vec<VerifiedRecord> = (1..=5)
+        .map(|minute| practice(&mut net, 0, minute))
+        .collect();
+    assert_eq!(
+        feeds.ingest(delegations[0].clone(), &net.roster),
+        Ok(FeedOutcome::Appended { missing: None })
+    );
+    // Seq 6 arrives first: seqs 2 to 5 are missing.
+    assert_eq!(
+        feeds.ingest(records[4].clone(), &net.roster),
+        Ok(FeedOutcome::Appended {
+            missing: Some(SeqRange { first: 2, last: 5 })
+        })
+    );
+    assert_eq!(feeds.contiguous_head(&author), 1);
+    // Seq 4: 2 and 3 are still missing.
+    assert_eq!(
+        feeds.ingest(records[2].clone(), &net.roster),
+        Ok(FeedOutcome::Appended {
+            missing: Some(SeqRange { first: 2, last: 3 })
+        })
+    );
+    // Seq 5 sits between two held records and must match both.
+    assert_eq!(
+        feeds.ingest(records[3].clone(), &net.roster),
+        Ok(FeedOutcome::Appended { missing: None })
+    );
+    assert_eq!(
+        feeds.ingest(records[0].clone(), &net.roster),
+        Ok(FeedOutcome::Appended { missing: None })
+    );
+    assert_eq!(feeds.contiguous_head(&author), 2);
+    assert_eq!(
+        feeds.ingest(records[1].clone(), &net.roster),
+        Ok(FeedOutcome::Appended { missing: None })
+    );
+    assert_eq!(feeds.contiguous_head(&author), 6);
+    assert_eq!(feeds.len(), 6);
+}
+
+#[test]
+fn a_repeated_record_is_a_duplicate_and_changes_nothing() {
+    let (mut net, delegations) = net();
+    let mut feeds = MemoryFeeds::new();
+    let record = practice(&mut net, 0, 1);
+    assert!(feeds.ingest(delegations[0].clone(), &net.roster).is_ok());
+    assert!(feeds.ingest(record.clone(), &net.roster).is_ok());
+    assert_eq!(
+        feeds.ingest(record, &net.roster),
+        Ok(FeedOutcome::Duplicate)
+    );
+    assert_eq!(feeds.len(), 2);
+}
+
+#[test]
+fn a_record_that_does_not_match_its_held_successor_is_refused() {
+    let (mut net, delegations) = net();
+    let mut feeds = MemoryFeeds::new();
+    let mut twin = net.writers[0].clone();
+    let _real_two = practice(&mut net, 0, 1);
+    let three = practice(&mut net, 0, 2);
+    let fake_two = twin
+        .append(
+            Body::Practice(sample_practice(Visibility::Members)),
+            BASE_TIME_MS + 30_000,
+        )
+        .unwrap();
+    assert!(feeds.ingest(delegations[0].clone(), &net.roster).is_ok());
+    assert!(feeds.ingest(three, &net.roster).is_ok());
+    assert_eq!(
+        feeds.ingest(fake_two, &net.roster),
+        Err(AgainstError::ConflictsWithNext { seq: 2 })
+    );
+}
+
+#[test]
+fn a_fork_becomes_a_proof_anyone_can_check_and_freezes_the_feed() {
+    let (mut net, delegations) = net();
+    let mut feeds = MemoryFeeds::new();
+    let mut twin = net.writers[0].clone();
+    let one = practice(&mut net, 0, 1);
+    let other = twin
+        .append(
+            Body::Practice(sample_practice(Visibility::Members)),
+            BASE_TIME_MS + 90_000,
+        )
+        .unwrap();
+    assert!(feeds.ingest(delegations[0].clone(), &net.roster).is_ok());
+    assert!(feeds.ingest(one.clone(), &net.roster).is_ok());
+    assert_eq!(
+        feeds.ingest(other.clone(), &net.roster),
+        Ok(FeedOutcome::Fork { existing: one.id() })
+    );
+    let author = net.orgs[0].device.public();
+    assert!(feeds.is_frozen(&author));
+
+    let proof = feeds
+        .fork_proofs()
+        .next()
+        .expect("the fork proof is kept")
+        .clone();
+    assert_eq!(proof.author(), author);
+    let checked =
+        ForkProof::decode(&proof.encode(), &net.network).expect("the proof stands on its own");
+    assert_eq!(checked, proof);
+    // Order does not matter when making it; the same fork gives the same bytes.
+    assert_eq!(
+        ForkProof::new(other.clone(), one.clone()).unwrap().encode(),
+        proof.encode()
+    );
+    assert_eq!(
+        ForkProof::new(one.clone(), one.clone()),
+        Err(ForkProofError::SameRecord)
+    );
+    assert!(matches!(
+        ForkProof::new(one, delegations[0].clone()),
+        Err(ForkProofError::DifferentSeqs { .. })
+    ));
+
+    let next = practice(&mut net, 0, 3);
+    assert_eq!(
+        feeds.ingest(next, &net.roster),
+        Err(AgainstError::FeedFrozen { author })
+    );
+    let elsewhere = practice(&mut net, 1, 3);
+    assert!(feeds.ingest(delegations[1].clone(), &net.roster).is_ok());
+    assert!(
+        feeds.ingest(elsewhere, &net.roster).is_ok(),
+        "only the equivocating feed is frozen"
+    );
+}
+
+#[test]
+fn an_org_retracts_its_own_records_even_before_holding_them() {
+    let (mut net, delegations) = net();
+    let mut feeds = MemoryFeeds::new();
+    let study = practice(&mut net, 0, 1);
+    let retraction = net.writers[0]
+        .append(
+            Body::Retraction(Retraction {
+                target: study.id(),
+                reason: String::new(),
+            }),
+            BASE_TIME_MS + 120_000,
+        )
+        .unwrap();
+    assert!(feeds.ingest(delegations[0].clone(), &net.roster).is_ok());
+    // The retraction arrives before its target (seq 2 is then the gap it reports).
+    assert_eq!(
+        feeds.ingest(retraction, &net.roster),
+        Ok(FeedOutcome::Appended {
+            missing: Some(SeqRange { first: 2, last: 2 })
+        })
+    );
+    assert!(feeds.ingest(study, &net.roster).is_ok());
+}
+
+#[test]
+fn a_kind_from_a_newer_version_is_stored_and_chains() {
+    let (mut net, delegations) = net();
+    let mut feeds = MemoryFeeds::new();
+    let unknown = net.writers[0]
+        .append(
+            Body::Unknown {
+                kind: 4242,
+                bytes: vec![1, 2, 3],
+            },
+            BASE_TIME_MS + 60_000,
+        )
+        .unwrap();
+    let after = practice(&mut net, 0, 2);
+    assert!(feeds.ingest(delegations[0].clone(), &net.roster).is_ok());
+    assert_eq!(
+        feeds.ingest(unknown, &net.roster),
+        Ok(FeedOutcome::Appended { missing: None })
+    );
+    assert_eq!(
+        feeds.ingest(after, &net.roster),
+        Ok(FeedOutcome::Appended { missing: None })
+    );
+}
