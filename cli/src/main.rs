@@ -10,7 +10,7 @@ use clap::Parser;
 /// network to share case studies, campaign updates and solidarity alerts, and to decide
 /// together who is a member.
 #[derive(Debug, Parser)]
-#[command(name = "commons", version, about, long_about = None)]
+#[command(name = "commons", version)]
 struct Cli {}
 
 fn main() -> ExitCode {

@@ -142,18 +142,17 @@ impl Roster {
                     (delegation.org, delegation.label.clone(), record.id()),
                 );
             }
-            Body::Revocation(revocation) => {
+            Body::Revocation(revocation)
                 if self
                     .orgs
                     .get(&revocation.org)
-                    .is_some_and(|org| org.root == revocation.root)
-                {
-                    let from = self
-                        .revocations
-                        .entry((revocation.org, revocation.device))
-                        .or_insert(revocation.from_seq);
-                    *from = (*from).min(revocation.from_seq);
-                }
+                    .is_some_and(|org| org.root == revocation.root) =>
+            {
+                let from = self
+                    .revocations
+                    .entry((revocation.org, revocation.device))
+                    .or_insert(revocation.from_seq);
+                *from = (*from).min(revocation.from_seq);
             }
             Body::RootRotation(rotation) => {
                 if let Some(org) = self.orgs.get_mut(&rotation.org)

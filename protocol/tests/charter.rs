@@ -1,5 +1,7 @@
 //! Charters: multi-founder signing, partly signed charters, and refused ones.
 
+#![allow(clippy::unwrap_used)] // Tests unwrap what the fixtures build to be valid.
+
 use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, sample_charter};
 use commons_protocol::{Charter, CharterError, Founder, RootKeypair, SignedCharter, Threshold};
 

@@ -1,6 +1,8 @@
 //! The feed state machine through `MemoryFeeds`: appends, gaps, duplicates, forks,
 //! neighbours, retractions and opaque kinds.
 
+#![allow(clippy::unwrap_used)] // Tests unwrap what the fixtures build to be valid.
+
 use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, sample_charter, sample_practice};
 use commons_protocol::{
     AgainstError, Body, FeedOutcome, FeedWriter, ForkProof, ForkProofError, KnownRecords,

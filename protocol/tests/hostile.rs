@@ -2,6 +2,8 @@
 //! rows go through `validate_record`; stateful rows through `validate_against` with a
 //! real roster and feed set. Nothing here may panic, and nothing refused is kept.
 
+#![allow(clippy::unwrap_used)] // Tests unwrap what the fixtures build to be valid.
+
 mod common;
 
 use common::{RawPayload, bytes, sign_raw, varint};
@@ -77,6 +79,7 @@ fn signed(s: &Setup, raw: &RawPayload) -> Vec<u8> {
 }
 
 #[test]
+#[allow(clippy::vec_init_then_push)] // One row per block reads as a table.
 fn stateless_hostile_inputs_give_their_errors() {
     let s = setup();
     let good = s.practice.signed_bytes().to_vec();

@@ -1,6 +1,8 @@
 //! Property tests: round-trips, canonicality, and the roster's independence from the
 //! order records arrive in.
 
+#![allow(clippy::unwrap_used)] // Tests unwrap what the fixtures build to be valid.
+
 mod common;
 
 use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, sample_charter, sample_practice};

@@ -1,6 +1,8 @@
 //! The roster fold through whole governance stories: admission, removal, recovery of a
 //! lost root, rotation, revocation, and who may vote.
 
+#![allow(clippy::unwrap_used)] // Tests unwrap what the fixtures build to be valid.
+
 use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, sample_charter};
 use commons_protocol::{
     AgainstError, Body, Charter, Delegation, DeviceKeypair, FeedOutcome, FeedWriter, MemoryFeeds,

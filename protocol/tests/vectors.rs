@@ -2,6 +2,8 @@
 //! from fixed seeds. A change to any wire format breaks these on purpose. To accept an
 //! intended change, run with `COMMONS_BLESS_VECTORS=1` and review the diff.
 
+#![allow(clippy::unwrap_used)] // Tests unwrap what the fixtures build to be valid.
+
 mod common;
 
 use std::path::PathBuf;
