@@ -211,7 +211,7 @@ fn allowed_for_non_members(body: &Body) -> bool {
 /// 2. a record already held at the same seq makes a duplicate (same id) or a fork;
 /// 3. the author's org is known: from the delegation itself at seq 1 (signed by the
 ///    org's current root; a device belongs to one org), from the roster otherwise;
-/// 4. the author is not revoked at this seq;
+/// 4. the author is not revoked at this seq (a delegation: not revoked at all);
 /// 5. a non-member publishes only delegations, profiles, applications, its own key
 ///    management and retractions;
 /// 6. revocations, rotations and applications concern the author's own org, under its
@@ -274,6 +274,13 @@ fn author_org(record: &VerifiedRecord, roster: &Roster) -> Result<OrgId, Against
             return Err(AgainstError::DeviceOfOtherOrg {
                 device: header.author,
                 org: device.org,
+            });
+        }
+        if let Some(from_seq) = roster.revoked_from(&delegation.org, &header.author) {
+            return Err(AgainstError::DeviceRevoked {
+                author: header.author,
+                from_seq,
+                seq: header.seq,
             });
         }
         return Ok(delegation.org);

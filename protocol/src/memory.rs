@@ -61,6 +61,11 @@ impl MemoryFeeds {
         self.heads.insert(author, head);
     }
 
+    /// The roster these records make, with the fork proofs found taken into account.
+    pub fn roster(&self, charter: &crate::charter::Charter) -> Roster {
+        Roster::fold(charter, self.records(), self.fork_proofs())
+    }
+
     /// Every record held, by author then seq.
     pub fn records(&self) -> impl Iterator<Item = &VerifiedRecord> {
         self.feeds.values()

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::body::{Body, VoteChoice};
 use crate::charter::{Charter, Threshold};
+use crate::fork::ForkProof;
 use crate::id::{NetworkId, RecordId};
 use crate::keys::{DeviceKey, OrgId, RootKey};
 use crate::record::VerifiedRecord;
@@ -103,20 +104,44 @@ impl Roster {
 
     /// The roster after every governance record in `records` (others are skipped, as
     /// are records of other networks and repeated records).
+    ///
+    /// A device with a fork proof in `forks` counts only up to the seq before its
+    /// fork: nodes may hold different sides of a fork, and must still agree.
+    /// Revocations take effect by seq, whatever their timestamps: a first pass learns
+    /// every revocation, and the second pass applies the records knowing them all, so
+    /// a seized device's votes from the revoked seq on never count.
     pub fn fold<'a>(
         charter: &Charter,
         records: impl IntoIterator<Item = &'a VerifiedRecord>,
+        forks: impl IntoIterator<Item = &'a ForkProof>,
     ) -> Self {
-        let mut roster = Roster::new(charter);
+        let mut frozen_from: BTreeMap<DeviceKey, u64> = BTreeMap::new();
+        for proof in forks {
+            let from = frozen_from.entry(proof.author()).or_insert(proof.seq());
+            *from = (*from).min(proof.seq());
+        }
+        let network = charter.network_id();
         let mut ordered: Vec<&VerifiedRecord> = records
             .into_iter()
             .filter(|record| {
-                record.record().body.is_governance() && record.record().network == roster.network
+                let header = record.record();
+                header.body.is_governance()
+                    && header.network == network
+                    && frozen_from
+                        .get(&header.author)
+                        .is_none_or(|from| header.seq < *from)
             })
             .collect();
         ordered.sort_by_key(|record| (record.record().timestamp_ms, record.id()));
         ordered.dedup_by_key(|record| record.id());
-        for record in ordered {
+
+        let mut learning = Roster::new(charter);
+        for record in &ordered {
+            learning.apply(record);
+        }
+        let mut roster = Roster::new(charter);
+        roster.revocations = learning.revocations;
+        for record in &ordered {
             roster.apply(record);
         }
         roster
@@ -296,6 +321,11 @@ impl Roster {
                 delegation: *delegation,
                 revoked_from: self.revocations.get(&(*org, *device)).copied(),
             })
+    }
+
+    /// The first seq from which `org` revoked `device`, if it did.
+    pub fn revoked_from(&self, org: &OrgId, device: &DeviceKey) -> Option<u64> {
+        self.revocations.get(&(*org, *device)).copied()
     }
 
     /// The devices of `org`, in ascending order of key.

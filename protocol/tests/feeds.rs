@@ -29,7 +29,7 @@ fn net() -> (Net, Vec<VerifiedRecord>) {
                 .unwrap()
         })
         .collect();
-    let roster = Roster::fold(charter.charter(), &delegations);
+    let roster = Roster::fold(charter.charter(), &delegations, []);
     (
         Net {
             roster,

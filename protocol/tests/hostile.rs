@@ -39,7 +39,7 @@ fn setup() -> Setup {
         )
         .unwrap();
     let mut feeds = MemoryFeeds::new();
-    let roster = Roster::fold(charter.charter(), [&delegation]);
+    let roster = Roster::fold(charter.charter(), [&delegation], []);
     assert_eq!(
         feeds.ingest(delegation.clone(), &roster),
         Ok(FeedOutcome::Appended { missing: None })
@@ -548,6 +548,7 @@ fn stateful_hostile_inputs_give_their_errors() {
     s.roster = Roster::fold(
         &sample_charter(3).0.charter().clone(),
         [&s.delegation, &second, &applicant_delegation],
+        [],
     );
     assert_eq!(
         s.feeds.ingest(second.clone(), &s.roster),
@@ -738,7 +739,7 @@ fn stateful_hostile_inputs_give_their_errors() {
         s.feeds.ingest(revocation.clone(), &s.roster),
         Ok(FeedOutcome::Appended { missing: None })
     ));
-    let roster = Roster::fold(sample_charter(3).0.charter(), s.feeds.records());
+    let roster = s.feeds.roster(sample_charter(3).0.charter());
     let after = next(&s, 0, 4, Some(revocation.id()), practice_body(), 5);
     assert_eq!(
         s.feeds.ingest(after, &roster),

@@ -271,13 +271,13 @@ proptest! {
             }),
         repeat in any::<prop::sample::Index>(),
     ) {
-        let in_order = Roster::fold(&charter, &records);
+        let in_order = Roster::fold(&charter, &records, []);
         let mut with_repeat = shuffled.clone();
         if !records.is_empty() {
             with_repeat.push(records[repeat.index(records.len())].clone());
         }
-        prop_assert_eq!(&Roster::fold(&charter, &shuffled), &in_order);
-        prop_assert_eq!(&Roster::fold(&charter, &with_repeat), &in_order);
+        prop_assert_eq!(&Roster::fold(&charter, &shuffled, []), &in_order);
+        prop_assert_eq!(&Roster::fold(&charter, &with_repeat, []), &in_order);
         prop_assert!(in_order.member_count() >= 1, "a network never loses its last member");
     }
 }

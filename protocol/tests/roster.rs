@@ -60,7 +60,7 @@ impl Story {
     }
 
     fn roster(&self) -> Roster {
-        Roster::fold(&self.charter, &self.records)
+        Roster::fold(&self.charter, &self.records, [])
     }
 }
 
@@ -285,5 +285,134 @@ fn the_last_member_cannot_be_voted_out() {
             )
             .unwrap(),
     ];
-    assert!(Roster::fold(signed.charter(), &records).is_member(&orgs[0].id()));
+    assert!(Roster::fold(signed.charter(), &records, []).is_member(&orgs[0].id()));
+}
+
+#[test]
+fn a_revocation_counts_by_seq_even_when_its_timestamp_is_later() {
+    let mut story = Story::new();
+    let seized = story.orgs[0].device.public();
+    // The seized laptop votes at seq 2 before the org notices.
+    story.vote(0, 5, VoteChoice::Admit);
+    story.vote(1, 5, VoteChoice::Admit);
+    assert!(
+        story.roster().is_member(&story.orgs[5].id()),
+        "before the revocation, both votes count"
+    );
+
+    // Later, from a new device, the org revokes the laptop from seq 2.
+    let spare = DeviceKeypair::from_seed([0x71; 32]);
+    let mut spare_feed = FeedWriter::new(
+        spare.clone(),
+        story.network,
+        commons_protocol::FeedPosition::EMPTY,
+    );
+    let org = story.orgs[0].id();
+    let delegation = Delegation::sign(
+        &story.orgs[0].root,
+        story.network,
+        org,
+        spare.public(),
+        "spare",
+    );
+    let late = BASE_TIME_MS + 24 * 3_600_000;
+    story.records.push(
+        spare_feed
+            .append(Body::Delegation(delegation), late)
+            .unwrap(),
+    );
+    let revocation = Revocation::sign(&story.orgs[0].root, story.network, org, seized, 2);
+    story.records.push(
+        spare_feed
+            .append(Body::Revocation(revocation), late + 1)
+            .unwrap(),
+    );
+
+    let roster = story.roster();
+    assert_eq!(
+        roster.tally(&story.orgs[5].id()).admit,
+        vec![story.orgs[1].id()]
+    );
+    assert!(
+        !roster.is_member(&story.orgs[5].id()),
+        "the seized device's vote still counted"
+    );
+}
+
+#[test]
+fn nodes_holding_different_sides_of_a_forked_vote_agree_once_they_hold_the_proof() {
+    let mut story = Story::new();
+    story.vote(1, 4, VoteChoice::Admit);
+    let before_fork = story.writers[0].clone();
+    let admit = story.publish(
+        0,
+        Body::Vote(Vote {
+            subject: story.orgs[4].id(),
+            choice: VoteChoice::Admit,
+        }),
+    );
+    let mut twin = before_fork;
+    let abstain = twin
+        .append(
+            Body::Vote(Vote {
+                subject: story.orgs[3].id(),
+                choice: VoteChoice::Remove,
+            }),
+            BASE_TIME_MS + 3_600_000,
+        )
+        .unwrap();
+    let proof = commons_protocol::ForkProof::new(admit.clone(), abstain.clone()).unwrap();
+
+    let shared: Vec<VerifiedRecord> = story
+        .records
+        .iter()
+        .filter(|r| r.id() != admit.id())
+        .cloned()
+        .collect();
+    let node_a = [shared.clone(), vec![admit]].concat();
+    let node_b = [shared, vec![abstain]].concat();
+    // Without the proof the two nodes disagree about org 4.
+    assert_ne!(
+        Roster::fold(&story.charter, &node_a, []),
+        Roster::fold(&story.charter, &node_b, [])
+    );
+    let a = Roster::fold(&story.charter, &node_a, [&proof]);
+    let b = Roster::fold(&story.charter, &node_b, [&proof]);
+    assert_eq!(a, b);
+    assert!(!a.is_member(&story.orgs[4].id()));
+}
+
+#[test]
+fn a_device_revoked_from_its_first_seq_cannot_even_join() {
+    let mut story = Story::new();
+    let stolen = DeviceKeypair::from_seed([0x72; 32]);
+    let org = story.orgs[1].id();
+    let revocation = Revocation::sign(&story.orgs[1].root, story.network, org, stolen.public(), 1);
+    story.publish(1, Body::Revocation(revocation));
+    let roster = story.roster();
+    let delegation = Record {
+        version: 1,
+        network: story.network,
+        author: stolen.public(),
+        seq: 1,
+        prev: None,
+        timestamp_ms: BASE_TIME_MS + 7_200_000,
+        body: Body::Delegation(Delegation::sign(
+            &story.orgs[1].root,
+            story.network,
+            org,
+            stolen.public(),
+            "x",
+        )),
+    }
+    .sign(&stolen)
+    .unwrap();
+    assert_eq!(
+        validate_against(&delegation, &MemoryFeeds::new(), &roster),
+        Err(AgainstError::DeviceRevoked {
+            author: stolen.public(),
+            from_seq: 1,
+            seq: 1
+        })
+    );
 }
