@@ -3,14 +3,20 @@
 use std::process::Command;
 
 fn commons(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_commons")).args(args).output().expect("the commons binary runs")
+    Command::new(env!("CARGO_BIN_EXE_commons"))
+        .args(args)
+        .output()
+        .expect("the commons binary runs")
 }
 
 #[test]
 fn version_names_the_binary_and_its_version() {
     let output = commons(&["--version"]);
     assert!(output.status.success());
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("commons {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("commons {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
