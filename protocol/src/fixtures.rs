@@ -73,6 +73,21 @@ impl SampleOrg {
     }
 }
 
+/// A writer for each org's feed, with each feed opened by the org's delegation at
+/// [`BASE_TIME_MS`]; the delegations are returned in the orgs' order.
+pub fn delegated_feeds(
+    orgs: &[SampleOrg],
+    network: NetworkId,
+) -> (Vec<FeedWriter>, Vec<VerifiedRecord>) {
+    let mut writers: Vec<FeedWriter> = orgs.iter().map(|org| org.writer(network)).collect();
+    let delegations = orgs
+        .iter()
+        .zip(&mut writers)
+        .map(|(org, writer)| signed(writer, org.delegation(network), 0))
+        .collect();
+    (writers, delegations)
+}
+
 /// A network founded by the first `founders` sample orgs, with the charter signed by
 /// all of them: admission by half the members, removal and recovery by two thirds of
 /// the others, public records open to observers.
@@ -123,6 +138,8 @@ fn unreachable_fixture(error: &dyn std::error::Error) -> ! {
 }
 
 fn signed(writer: &mut FeedWriter, body: Body, minute: u64) -> VerifiedRecord {
+    // Each record of a feed is at least a millisecond after the last, so minute 0 right
+    // after a delegation is still valid.
     match writer.append(body, BASE_TIME_MS + minute * 60_000) {
         Ok(record) => record,
         Err(error) => unreachable_fixture(&error),

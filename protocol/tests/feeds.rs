@@ -3,7 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // Tests unwrap what the fixtures build to be valid.
 
-use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, sample_charter, sample_practice};
+use commons_protocol::fixtures::{
+    BASE_TIME_MS, SampleOrg, delegated_feeds, sample_charter, sample_practice,
+};
 use commons_protocol::{
     AgainstError, Body, FeedOutcome, FeedWriter, ForkProof, ForkProofError, KnownRecords,
     MemoryFeeds, Retraction, Roster, SeqRange, VerifiedRecord, Visibility,
@@ -19,16 +21,7 @@ struct Net {
 fn net() -> (Net, Vec<VerifiedRecord>) {
     let (charter, orgs) = sample_charter(2);
     let network = charter.charter().network_id();
-    let mut writers: Vec<FeedWriter> = orgs.iter().map(|org| org.writer(network)).collect();
-    let delegations: Vec<VerifiedRecord> = orgs
-        .iter()
-        .zip(&mut writers)
-        .map(|(org, writer)| {
-            writer
-                .append(org.delegation(network), BASE_TIME_MS)
-                .unwrap()
-        })
-        .collect();
+    let (writers, delegations) = delegated_feeds(&orgs, network);
     let roster = Roster::fold(charter.charter(), &delegations, []);
     (
         Net {

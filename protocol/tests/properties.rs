@@ -5,11 +5,13 @@
 
 mod common;
 
-use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, sample_charter, sample_practice};
+use commons_protocol::fixtures::{
+    BASE_TIME_MS, SampleOrg, delegated_feeds, sample_charter, sample_practice,
+};
 use commons_protocol::{
-    Alert, AlertResponse, Application, Body, Campaign, CampaignStatus, CampaignUpdate, FeedWriter,
-    NetworkId, Practice, Profile, RecordId, ResponseKind, Retraction, RootKeypair, Roster,
-    Severity, Threshold, VerifiedRecord, Visibility, Vote, VoteChoice, validate_record,
+    Alert, AlertResponse, Application, Body, Campaign, CampaignStatus, CampaignUpdate, NetworkId,
+    Practice, Profile, RecordId, ResponseKind, Retraction, RootKeypair, Roster, Severity,
+    Threshold, VerifiedRecord, Visibility, Vote, VoteChoice, validate_record,
 };
 use proptest::prelude::*;
 
@@ -219,15 +221,7 @@ fn history(votes: &[(u8, u8, u8, u16)]) -> (commons_protocol::Charter, Vec<Verif
     let (charter, _) = sample_charter(3);
     let network = charter.charter().network_id();
     let orgs: Vec<SampleOrg> = (0..6).map(SampleOrg::new).collect();
-    let mut writers: Vec<FeedWriter> = orgs.iter().map(|org| org.writer(network)).collect();
-    let mut records = Vec::new();
-    for (org, writer) in orgs.iter().zip(&mut writers) {
-        records.push(
-            writer
-                .append(org.delegation(network), BASE_TIME_MS)
-                .unwrap(),
-        );
-    }
+    let (mut writers, mut records) = delegated_feeds(&orgs, network);
     let new_roots = [
         RootKeypair::from_seed([0x41; 32]).public(),
         RootKeypair::from_seed([0x42; 32]).public(),

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // Tests unwrap what the fixtures build to be valid.
 
-use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, sample_charter};
+use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, delegated_feeds, sample_charter};
 use commons_protocol::{
     AgainstError, Body, Charter, Delegation, DeviceKeypair, FeedOutcome, FeedWriter, MemoryFeeds,
     NetworkId, Record, Revocation, RootKeypair, RootRotation, Roster, Threshold, VerifiedRecord,
@@ -25,16 +25,7 @@ impl Story {
         let (signed, _) = sample_charter(3);
         let network = signed.charter().network_id();
         let orgs: Vec<SampleOrg> = (0..6).map(SampleOrg::new).collect();
-        let mut writers: Vec<FeedWriter> = orgs.iter().map(|org| org.writer(network)).collect();
-        let records = orgs
-            .iter()
-            .zip(&mut writers)
-            .map(|(org, writer)| {
-                writer
-                    .append(org.delegation(network), BASE_TIME_MS)
-                    .unwrap()
-            })
-            .collect();
+        let (writers, records) = delegated_feeds(&orgs, network);
         Story {
             charter: signed.charter().clone(),
             network,
