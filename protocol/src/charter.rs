@@ -262,7 +262,7 @@ pub struct SignedCharter {
 
 #[derive(Serialize, Deserialize)]
 struct SignedCharterWire<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, with = "crate::codec::byte_slice")]
     charter: &'a [u8],
     signatures: Vec<FounderSignature>,
 }

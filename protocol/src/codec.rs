@@ -68,6 +68,26 @@ impl From<postcard::Error> for DecodeError {
     }
 }
 
+/// A borrowed byte string written in one piece (postcard: varint length, then the
+/// bytes), for `#[serde(borrow, with = "crate::codec::byte_slice")]` fields. serde would
+/// otherwise write a `&[u8]` one element at a time; the bytes on the wire are the same.
+pub(crate) mod byte_slice {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(
+        bytes: &&[u8],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(bytes)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<&'de [u8], D::Error> {
+        <&'de [u8]>::deserialize(deserializer)
+    }
+}
+
 /// The canonical postcard encoding of `value`.
 pub(crate) fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     // Serializing our own structures into a growable vector cannot fail: every type

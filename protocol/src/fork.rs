@@ -64,9 +64,9 @@ pub struct ForkProof {
 
 #[derive(Serialize, Deserialize)]
 struct ForkProofWire<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, with = "crate::codec::byte_slice")]
     first: &'a [u8],
-    #[serde(borrow)]
+    #[serde(borrow, with = "crate::codec::byte_slice")]
     second: &'a [u8],
 }
 

@@ -88,9 +88,16 @@ impl Domain {
     }
 }
 
+/// Whether the y coordinate in `bytes` (the low 255 bits, little-endian) is p = 2^255 − 19
+/// or more: the only way a point that decompresses can have a second encoding, apart
+/// from the sign of x = 0, which only small-order points have.
+fn y_at_least_p(bytes: &[u8; 32]) -> bool {
+    bytes[31] & 0x7f == 0x7f && bytes[1..31].iter().all(|byte| *byte == 0xff) && bytes[0] >= 0xed
+}
+
 fn checked_verifying_key(bytes: &[u8; 32]) -> Result<VerifyingKey, KeyError> {
     let key = VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::NotAPoint)?;
-    if key.to_edwards().compress().to_bytes() != *bytes {
+    if y_at_least_p(bytes) {
         return Err(KeyError::NonCanonical);
     }
     if key.is_weak() {

@@ -79,8 +79,8 @@ pub use keys::{
 };
 pub use memory::MemoryFeeds;
 pub use record::{
-    DecodedRecord, MAX_PAYLOAD_BYTES, MAX_SIGNED_RECORD_BYTES, RECORD_VERSION, Record, RecordError,
-    VerifiedRecord, decode_record, validate_record,
+    AuthorKeyCache, DecodedRecord, MAX_PAYLOAD_BYTES, MAX_SIGNED_RECORD_BYTES, RECORD_VERSION,
+    Record, RecordError, VerifiedRecord, decode_record, validate_record,
 };
 pub use roster::{DeviceState, OrgState, Roster, Tally};
 pub use text::TextError;

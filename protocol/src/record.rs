@@ -12,6 +12,10 @@ use thiserror::Error;
 use crate::body::{Body, BodyKind};
 use crate::codec::{DecodeError, decode_canonical, encode};
 use crate::id::{NetworkId, RecordId};
+use std::collections::HashMap;
+
+use ed25519_dalek::VerifyingKey;
+
 use crate::keys::{DeviceKey, DeviceKeypair, Domain, KeyError, Signature};
 
 /// The record format version this crate reads and writes.
@@ -53,14 +57,14 @@ struct PayloadWire<'a> {
     prev: Option<RecordId>,
     timestamp_ms: u64,
     body_kind: u32,
-    #[serde(borrow)]
+    #[serde(borrow, with = "crate::codec::byte_slice")]
     body: &'a [u8],
 }
 
 /// A signed record as laid out on the wire.
 #[derive(Serialize, Deserialize)]
 struct SignedWire<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, with = "crate::codec::byte_slice")]
     payload: &'a [u8],
     signature: Signature,
 }
@@ -231,7 +235,8 @@ impl Record {
                 max: MAX_PAYLOAD_BYTES,
             });
         }
-        check_record(&self)?;
+        check_sequence(&self)?;
+        check_body_rules(&self)?;
         let signature = device.sign(Domain::Record, &payload);
         let signed = encode(&SignedWire {
             payload: &payload,
@@ -255,6 +260,8 @@ pub struct DecodedRecord {
     id: RecordId,
     signature: Signature,
     signed: Vec<u8>,
+    /// The author key, already checked and prepared for verification.
+    author_key: VerifyingKey,
 }
 
 impl DecodedRecord {
@@ -275,9 +282,11 @@ impl DecodedRecord {
 
     /// Checks the device signature and any root signature in the body.
     pub fn verify(self) -> Result<VerifiedRecord, RecordError> {
-        self.record
-            .author
-            .verify(Domain::Record, self.payload(), &self.signature)
+        self.author_key
+            .verify_strict(
+                &Domain::Record.message(self.payload()),
+                &self.signature.to_dalek(),
+            )
             .map_err(|_| RecordError::BadSignature)?;
         check_body_signatures(&self.record)?;
         Ok(VerifiedRecord {
@@ -340,8 +349,22 @@ impl VerifiedRecord {
 }
 
 /// Decodes signed bytes received from anywhere and checks every stateless rule except
-/// signatures; call [`DecodedRecord::verify`] or [`verify_batch`] next.
+/// signatures; call [`DecodedRecord::verify`] next.
 pub fn decode_record(bytes: &[u8], network: &NetworkId) -> Result<DecodedRecord, RecordError> {
+    decode_with(bytes, network, DeviceKey::verifying_key)
+}
+
+/// The stateless check of DESIGN.md: decode, check every rule that needs no state, and
+/// verify every signature. The result can go on to [`crate::validate_against`].
+pub fn validate_record(bytes: &[u8], network: &NetworkId) -> Result<VerifiedRecord, RecordError> {
+    decode_record(bytes, network)?.verify()
+}
+
+fn decode_with(
+    bytes: &[u8],
+    network: &NetworkId,
+    author_key: impl FnOnce(&DeviceKey) -> Result<VerifyingKey, KeyError>,
+) -> Result<DecodedRecord, RecordError> {
     if bytes.len() > MAX_SIGNED_RECORD_BYTES {
         return Err(RecordError::TooLarge {
             len: bytes.len(),
@@ -383,33 +406,79 @@ pub fn decode_record(bytes: &[u8], network: &NetworkId) -> Result<DecodedRecord,
         timestamp_ms: wire.timestamp_ms,
         body,
     };
-    check_record(&record)?;
+    check_sequence(&record)?;
+    let author_key = author_key(&record.author).map_err(RecordError::AuthorKey)?;
+    check_body_rules(&record)?;
     Ok(DecodedRecord {
         id: RecordId::of(payload),
         signature: envelope.signature,
         record,
         signed: bytes.to_vec(),
+        author_key,
     })
 }
 
-/// The stateless check of DESIGN.md: decode, check every rule that needs no state, and
-/// verify every signature. The result can go on to [`crate::validate_against`].
-pub fn validate_record(bytes: &[u8], network: &NetworkId) -> Result<VerifiedRecord, RecordError> {
-    decode_record(bytes, network)?.verify()
+/// Remembers the prepared keys of recent authors, so a node checking many records by
+/// the same devices decompresses each key once. It changes no answer: only keys that
+/// passed every key check are kept, and at most [`AuthorKeyCache::CAPACITY`] of them.
+#[derive(Debug, Default)]
+pub struct AuthorKeyCache {
+    keys: HashMap<DeviceKey, VerifyingKey>,
 }
 
-/// The rules on a record's fields that need neither state nor signatures.
-fn check_record(record: &Record) -> Result<(), RecordError> {
-    match (record.seq, record.prev) {
-        (0, _) => return Err(RecordError::SeqZero),
-        (1, Some(_)) => return Err(RecordError::PrevOnFirst),
-        (seq, None) if seq > 1 => return Err(RecordError::MissingPrev { seq }),
-        _ => {}
+impl AuthorKeyCache {
+    /// How many authors' keys are kept; past that the cache starts again empty.
+    pub const CAPACITY: usize = 4096;
+
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
     }
-    record
-        .author
-        .verifying_key()
-        .map_err(RecordError::AuthorKey)?;
+
+    fn prepared(&mut self, author: &DeviceKey) -> Result<VerifyingKey, KeyError> {
+        if let Some(key) = self.keys.get(author) {
+            return Ok(*key);
+        }
+        let key = author.verifying_key()?;
+        if self.keys.len() >= Self::CAPACITY {
+            self.keys.clear();
+        }
+        self.keys.insert(*author, key);
+        Ok(key)
+    }
+
+    /// [`decode_record`], with the author's key from the cache.
+    pub fn decode_record(
+        &mut self,
+        bytes: &[u8],
+        network: &NetworkId,
+    ) -> Result<DecodedRecord, RecordError> {
+        decode_with(bytes, network, |author| self.prepared(author))
+    }
+
+    /// [`validate_record`], with the author's key from the cache.
+    pub fn validate_record(
+        &mut self,
+        bytes: &[u8],
+        network: &NetworkId,
+    ) -> Result<VerifiedRecord, RecordError> {
+        self.decode_record(bytes, network)?.verify()
+    }
+}
+
+/// The first of a record's rules: seq and prev.
+fn check_sequence(record: &Record) -> Result<(), RecordError> {
+    match (record.seq, record.prev) {
+        (0, _) => Err(RecordError::SeqZero),
+        (1, Some(_)) => Err(RecordError::PrevOnFirst),
+        (seq, None) if seq > 1 => Err(RecordError::MissingPrev { seq }),
+        _ => Ok(()),
+    }
+}
+
+/// The rules on a record's body that need neither state nor signatures (checked after
+/// the author key).
+fn check_body_rules(record: &Record) -> Result<(), RecordError> {
     let is_delegation = matches!(record.body, Body::Delegation(_));
     if record.seq == 1 && !is_delegation {
         return Err(RecordError::FirstNotDelegation {

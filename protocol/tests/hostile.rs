@@ -9,10 +9,10 @@ mod common;
 use common::{RawPayload, bytes, sign_raw, varint};
 use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, sample_charter, sample_practice};
 use commons_protocol::{
-    AgainstError, Alert, Body, BodyKind, DecodeError, Delegation, DeviceKeypair, FeedOutcome,
-    KeyError, MAX_PAYLOAD_BYTES, MAX_SIGNED_RECORD_BYTES, MemoryFeeds, NetworkId, Practice, Record,
-    RecordError, Retraction, Revocation, RootKeypair, Roster, Severity, VerifiedRecord, Visibility,
-    Vote, VoteChoice, validate_record,
+    AgainstError, Alert, AuthorKeyCache, Body, BodyKind, DecodeError, Delegation, DeviceKeypair,
+    FeedOutcome, KeyError, MAX_PAYLOAD_BYTES, MAX_SIGNED_RECORD_BYTES, MemoryFeeds, NetworkId,
+    Practice, Record, RecordError, Retraction, Revocation, RootKeypair, Roster, Severity,
+    VerifiedRecord, Visibility, Vote, VoteChoice, validate_record,
 };
 
 struct Setup {
@@ -460,12 +460,24 @@ fn stateless_hostile_inputs_give_their_errors() {
     }
 
     assert!(rows.len() >= 25, "the table shrank to {} rows", rows.len());
+    // The key cache a node uses must give the very same answers, hostile rows first and
+    // then the valid record whose key it now holds.
+    let mut keys = AuthorKeyCache::new();
     for (name, input, expected) in rows {
         match validate_record(&input, &s.network) {
             Ok(record) => panic!("{name}: accepted as {:?}", record.id()),
             Err(error) => assert_eq!(error, expected, "{name}"),
         }
+        assert_eq!(
+            keys.validate_record(&input, &s.network),
+            Err(expected),
+            "{name}, with cached keys"
+        );
     }
+    assert_eq!(
+        keys.validate_record(&good, &s.network),
+        Ok(s.practice.clone())
+    );
 }
 
 #[test]
