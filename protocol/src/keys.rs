@@ -361,6 +361,18 @@ mod tests {
     }
 
     #[test]
+    fn generated_keys_are_fresh_and_survive_their_seed() {
+        let first = DeviceKeypair::generate().expect("the OS has randomness");
+        let second = DeviceKeypair::generate().expect("the OS has randomness");
+        assert_ne!(first.public(), second.public());
+        assert_eq!(
+            DeviceKeypair::from_seed(first.seed()).public(),
+            first.public()
+        );
+        assert!(DeviceKey::from_bytes(*first.public().as_bytes()).is_ok());
+    }
+
+    #[test]
     fn weak_and_invalid_keys_are_refused() {
         // The identity point (y = 1) has small order.
         let mut identity = [0u8; 32];
