@@ -1,6 +1,10 @@
 //! # commons-node
 //!
-//! The Commons daemon as a library: the store, the one ingest path for local publishes,
-//! gossip and sync, the network actor and the control API. It builds on
-//! `commons-protocol`, which decides what is valid; this crate decides what is kept
-//! and who hears about it. The store, ingest and API land with the node issue.
+//! The Commons daemon as a library. It builds on `commons-protocol`, which decides what
+//! is valid; this crate decides what is kept and who hears about it.
+//!
+//! | step of a record's path | module |
+//! |---|---|
+//! | stored durably, in group commits | [`store`] |
+
+pub mod store;

@@ -68,7 +68,10 @@ pub use body::{
     Delegation, Practice, Profile, ResponseKind, Retraction, Revocation, RootRotation, Severity,
     Visibility, Vote, VoteChoice,
 };
-pub use charter::{Charter, CharterError, Founder, FounderSignature, SignedCharter, Threshold};
+pub use charter::{
+    CHARTER_VERSION, Charter, CharterError, Founder, FounderSignature, MAX_CHARTER_BYTES,
+    SignedCharter, Threshold,
+};
 pub use codec::DecodeError;
 pub use feed::{AgainstError, FeedEntry, FeedOutcome, KnownRecords, SeqRange, validate_against};
 pub use fork::{ForkProof, ForkProofError};
@@ -80,7 +83,7 @@ pub use keys::{
 pub use memory::MemoryFeeds;
 pub use record::{
     AuthorKeyCache, DecodedRecord, MAX_PAYLOAD_BYTES, MAX_SIGNED_RECORD_BYTES, RECORD_VERSION,
-    Record, RecordError, VerifiedRecord, decode_record, validate_record,
+    Record, RecordError, VerifiedRecord, decode_record, decode_stored_record, validate_record,
 };
 pub use roster::{DeviceState, OrgState, Roster, Tally};
 pub use text::TextError;

@@ -360,11 +360,48 @@ pub fn validate_record(bytes: &[u8], network: &NetworkId) -> Result<VerifiedReco
     decode_record(bytes, network)?.verify()
 }
 
+/// Decodes bytes that this node verified before it stored them, skipping the author
+/// key and every signature; the canonical encoding and field rules are still checked.
+/// Only for a node's own store, whose commits are checksummed: never for bytes from a
+/// peer, a file or a user.
+pub fn decode_stored_record(
+    bytes: &[u8],
+    network: &NetworkId,
+) -> Result<VerifiedRecord, RecordError> {
+    let (record, id, _) = decode_fields(bytes, network)?;
+    check_sequence(&record)?;
+    check_body_rules(&record)?;
+    Ok(VerifiedRecord {
+        record,
+        id,
+        signed: bytes.to_vec(),
+    })
+}
+
 fn decode_with(
     bytes: &[u8],
     network: &NetworkId,
     author_key: impl FnOnce(&DeviceKey) -> Result<VerifyingKey, KeyError>,
 ) -> Result<DecodedRecord, RecordError> {
+    let (record, id, signature) = decode_fields(bytes, network)?;
+    check_sequence(&record)?;
+    let author_key = author_key(&record.author).map_err(RecordError::AuthorKey)?;
+    check_body_rules(&record)?;
+    Ok(DecodedRecord {
+        id,
+        signature,
+        record,
+        signed: bytes.to_vec(),
+        author_key,
+    })
+}
+
+/// Steps 1 to 8 of docs/protocol.md §5.1: size, canonical envelope and payload,
+/// version, body, network.
+fn decode_fields(
+    bytes: &[u8],
+    network: &NetworkId,
+) -> Result<(Record, RecordId, Signature), RecordError> {
     if bytes.len() > MAX_SIGNED_RECORD_BYTES {
         return Err(RecordError::TooLarge {
             len: bytes.len(),
@@ -406,16 +443,7 @@ fn decode_with(
         timestamp_ms: wire.timestamp_ms,
         body,
     };
-    check_sequence(&record)?;
-    let author_key = author_key(&record.author).map_err(RecordError::AuthorKey)?;
-    check_body_rules(&record)?;
-    Ok(DecodedRecord {
-        id: RecordId::of(payload),
-        signature: envelope.signature,
-        record,
-        signed: bytes.to_vec(),
-        author_key,
-    })
+    Ok((record, RecordId::of(payload), envelope.signature))
 }
 
 /// Remembers the prepared keys of recent authors, so a node checking many records by

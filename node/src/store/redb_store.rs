@@ -1,0 +1,626 @@
+//! The redb store: every batch is one write transaction, durable (fsynced, checksummed)
+//! when it commits, with quick repair so a node reopens at once after a crash. After a
+//! write fails (a full disk), the database is reopened before the next batch, so the
+//! node resumes writing once space is freed.
+
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+use commons_protocol::{
+    DeviceKey, FeedEntry, ForkProof, NetworkId, OrgId, RecordId, VerifiedRecord,
+    decode_stored_record,
+};
+use redb::{
+    Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
+    TableDefinition, WriteTransaction,
+};
+
+use super::{
+    CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery, SCHEMA_VERSION, Store,
+    StoreError, StoreStats, StoredRecord, Tombstone, tags,
+};
+
+type Id<'a> = &'a [u8; 32];
+
+/// id → org (32 bytes) followed by the signed record: records whose content is held.
+const RECORDS: TableDefinition<Id, &[u8]> = TableDefinition::new("records");
+/// (author, seq) → id, timestamp, prev: the feed index, kept for retracted records too.
+const FEED: TableDefinition<(Id, u64), &[u8]> = TableDefinition::new("feed");
+/// id → (author, seq).
+const IDS: TableDefinition<Id, (Id, u64)> = TableDefinition::new("ids");
+/// author → (contiguous head, highest seq).
+const HEADS: TableDefinition<Id, (u64, u64)> = TableDefinition::new("heads");
+const BY_TIME: TableDefinition<(u64, Id), ()> = TableDefinition::new("by_time");
+const BY_KIND: TableDefinition<(u32, u64, Id), ()> = TableDefinition::new("by_kind");
+const BY_ORG: TableDefinition<(Id, u64, Id), ()> = TableDefinition::new("by_org");
+const BY_TAG: TableDefinition<(&str, u64, Id), ()> = TableDefinition::new("by_tag");
+/// id → author, seq, retraction id.
+const TOMBSTONES: TableDefinition<Id, &[u8]> = TableDefinition::new("tombstones");
+/// target id → retraction id, org.
+const PENDING: TableDefinition<Id, &[u8]> = TableDefinition::new("pending_retractions");
+/// author → encoded fork proof.
+const FORKS: TableDefinition<Id, &[u8]> = TableDefinition::new("fork_proofs");
+/// ids of governance records.
+const GOVERNANCE: TableDefinition<Id, ()> = TableDefinition::new("governance");
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+const META_SCHEMA: &str = "schema_version";
+const META_NETWORK: &str = "network";
+
+/// The node's durable store.
+#[derive(Debug)]
+pub struct RedbStore {
+    path: PathBuf,
+    network: NetworkId,
+    /// `None` after a failed write until the database is reopened.
+    db: RwLock<Option<Database>>,
+}
+
+fn storage<E: Into<redb::Error>>(error: E) -> StoreError {
+    let error: redb::Error = error.into();
+    if let redb::Error::Io(io) = &error
+        && (io.kind() == std::io::ErrorKind::StorageFull || io.raw_os_error() == Some(28))
+    {
+        return StoreError::DiskFull;
+    }
+    match error {
+        redb::Error::DatabaseAlreadyOpen => StoreError::AlreadyOpen,
+        other => StoreError::Storage(other.to_string()),
+    }
+}
+
+fn open_database(path: &Path) -> Result<Database, StoreError> {
+    Database::create(path).map_err(storage)
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_owned())
+}
+
+fn decode_feed_entry(bytes: &[u8]) -> Result<FeedEntry, StoreError> {
+    // id (32) | timestamp (8, little-endian) | prev (32, only if present)
+    let id: [u8; 32] = bytes
+        .get(..32)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| corrupt("feed entry"))?;
+    let timestamp: [u8; 8] = bytes
+        .get(32..40)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| corrupt("feed entry"))?;
+    let prev = match bytes.get(40..72) {
+        Some(prev) => Some(RecordId::from_bytes(
+            prev.try_into().map_err(|_| corrupt("feed entry"))?,
+        )),
+        None => None,
+    };
+    Ok(FeedEntry {
+        id: RecordId::from_bytes(id),
+        prev,
+        timestamp_ms: u64::from_le_bytes(timestamp),
+    })
+}
+
+fn encode_feed_entry(entry: &FeedEntry) -> Vec<u8> {
+    let mut out = Vec::with_capacity(72);
+    out.extend_from_slice(entry.id.as_bytes());
+    out.extend_from_slice(&entry.timestamp_ms.to_le_bytes());
+    if let Some(prev) = entry.prev {
+        out.extend_from_slice(prev.as_bytes());
+    }
+    out
+}
+
+fn bytes32(bytes: &[u8], what: &str) -> Result<[u8; 32], StoreError> {
+    bytes.try_into().map_err(|_| corrupt(what))
+}
+
+impl RedbStore {
+    /// Opens (or creates) the store at `path` for `network`, checking its layout
+    /// version and network.
+    pub fn open(path: impl Into<PathBuf>, network: NetworkId) -> Result<Self, StoreError> {
+        let path = path.into();
+        let db = open_database(&path)?;
+        let store = RedbStore {
+            path,
+            network,
+            db: RwLock::new(Some(db)),
+        };
+        store.check_meta()?;
+        Ok(store)
+    }
+
+    fn check_meta(&self) -> Result<(), StoreError> {
+        let mut txn = self.write_txn()?;
+        {
+            let mut meta = txn.open_table(META).map_err(storage)?;
+            let schema = meta
+                .get(META_SCHEMA)
+                .map_err(storage)?
+                .map(|v| v.value().to_vec());
+            match schema {
+                Some(bytes) => {
+                    let found = u64::from_le_bytes(
+                        bytes
+                            .as_slice()
+                            .try_into()
+                            .map_err(|_| corrupt("schema version"))?,
+                    );
+                    if found != SCHEMA_VERSION {
+                        return Err(StoreError::UnknownSchema { found });
+                    }
+                    let network = meta
+                        .get(META_NETWORK)
+                        .map_err(storage)?
+                        .map(|v| v.value().to_vec());
+                    let found =
+                        NetworkId::from_bytes(bytes32(&network.unwrap_or_default(), "network id")?);
+                    if found != self.network {
+                        return Err(StoreError::WrongNetwork {
+                            expected: self.network,
+                            found,
+                        });
+                    }
+                }
+                None => {
+                    meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())
+                        .map_err(storage)?;
+                    meta.insert(META_NETWORK, self.network.as_bytes().as_slice())
+                        .map_err(storage)?;
+                }
+            }
+            // Create every table so that reads never meet a missing one.
+            txn.open_table(RECORDS).map_err(storage)?;
+            txn.open_table(FEED).map_err(storage)?;
+            txn.open_table(IDS).map_err(storage)?;
+            txn.open_table(HEADS).map_err(storage)?;
+            txn.open_table(BY_TIME).map_err(storage)?;
+            txn.open_table(BY_KIND).map_err(storage)?;
+            txn.open_table(BY_ORG).map_err(storage)?;
+            txn.open_table(BY_TAG).map_err(storage)?;
+            txn.open_table(TOMBSTONES).map_err(storage)?;
+            txn.open_table(PENDING).map_err(storage)?;
+            txn.open_table(FORKS).map_err(storage)?;
+            txn.open_table(GOVERNANCE).map_err(storage)?;
+        }
+        txn.set_quick_repair(true);
+        txn.commit().map_err(storage)
+    }
+
+    fn write_txn(&self) -> Result<WriteTransaction, StoreError> {
+        let mut guard = self
+            .db
+            .write()
+            .map_err(|_| StoreError::Storage("store lock poisoned".into()))?;
+        if guard.is_none() {
+            *guard = Some(open_database(&self.path)?);
+        }
+        let db = guard
+            .as_ref()
+            .ok_or_else(|| StoreError::Storage("store closed".into()))?;
+        db.begin_write().map_err(storage)
+    }
+
+    fn read_txn(&self) -> Result<ReadTransaction, StoreError> {
+        let guard = self
+            .db
+            .read()
+            .map_err(|_| StoreError::Storage("store lock poisoned".into()))?;
+        let db = guard.as_ref().ok_or_else(|| {
+            StoreError::Storage("the store is reopening after a failed write; retry".into())
+        })?;
+        db.begin_read().map_err(storage)
+    }
+
+    /// Drops the database after a failed write, so the next write reopens it.
+    fn close_after_failure(&self) {
+        if let Ok(mut guard) = self.db.write() {
+            *guard = None;
+        }
+    }
+
+    fn decode(&self, value: &[u8]) -> Result<StoredRecord, StoreError> {
+        let org = bytes32(
+            value.get(..32).ok_or_else(|| corrupt("record"))?,
+            "record org",
+        )?;
+        let record = decode_stored_record(&value[32..], &self.network)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        Ok(StoredRecord {
+            record,
+            org: OrgId::from_bytes(org).map_err(|_| corrupt("record org"))?,
+        })
+    }
+
+    fn write_batch(&self, txn: &WriteTransaction, batch: &CommitBatch) -> Result<(), StoreError> {
+        let mut records = txn.open_table(RECORDS).map_err(storage)?;
+        let mut feed = txn.open_table(FEED).map_err(storage)?;
+        let mut ids = txn.open_table(IDS).map_err(storage)?;
+        let mut heads = txn.open_table(HEADS).map_err(storage)?;
+        let mut by_time = txn.open_table(BY_TIME).map_err(storage)?;
+        let mut by_kind = txn.open_table(BY_KIND).map_err(storage)?;
+        let mut by_org = txn.open_table(BY_ORG).map_err(storage)?;
+        let mut by_tag = txn.open_table(BY_TAG).map_err(storage)?;
+        let mut tombstones = txn.open_table(TOMBSTONES).map_err(storage)?;
+        let mut pending = txn.open_table(PENDING).map_err(storage)?;
+        let mut forks = txn.open_table(FORKS).map_err(storage)?;
+        let mut governance = txn.open_table(GOVERNANCE).map_err(storage)?;
+
+        for new in &batch.records {
+            let header = new.record.record();
+            let id = new.record.id();
+            let author = header.author.as_bytes();
+            let ts = header.timestamp_ms;
+            let mut value = Vec::with_capacity(32 + new.record.signed_bytes().len());
+            value.extend_from_slice(new.org.as_bytes());
+            value.extend_from_slice(new.record.signed_bytes());
+            records
+                .insert(id.as_bytes(), value.as_slice())
+                .map_err(storage)?;
+            feed.insert(
+                (author, header.seq),
+                encode_feed_entry(&FeedEntry::of(&new.record)).as_slice(),
+            )
+            .map_err(storage)?;
+            ids.insert(id.as_bytes(), (author, header.seq))
+                .map_err(storage)?;
+            by_time.insert((ts, id.as_bytes()), ()).map_err(storage)?;
+            by_kind
+                .insert((header.body.kind_code(), ts, id.as_bytes()), ())
+                .map_err(storage)?;
+            by_org
+                .insert((new.org.as_bytes(), ts, id.as_bytes()), ())
+                .map_err(storage)?;
+            for tag in tags(&header.body) {
+                by_tag
+                    .insert((tag.as_str(), ts, id.as_bytes()), ())
+                    .map_err(storage)?;
+            }
+            if header.body.is_governance() {
+                governance.insert(id.as_bytes(), ()).map_err(storage)?;
+            }
+            let (mut contiguous, mut max_seq) = heads
+                .get(author)
+                .map_err(storage)?
+                .map_or((0, 0), |v| v.value());
+            max_seq = max_seq.max(header.seq);
+            while feed
+                .get((author, contiguous + 1))
+                .map_err(storage)?
+                .is_some()
+            {
+                contiguous += 1;
+            }
+            heads
+                .insert(author, (contiguous, max_seq))
+                .map_err(storage)?;
+        }
+
+        for tombstone in &batch.tombstones {
+            let target = tombstone.target.as_bytes();
+            let removed = records
+                .remove(target)
+                .map_err(storage)?
+                .map(|v| v.value().to_vec());
+            if let Some(value) = removed {
+                let stored = self.decode(&value)?;
+                let header = stored.record.record();
+                let ts = header.timestamp_ms;
+                by_time.remove((ts, target)).map_err(storage)?;
+                by_kind
+                    .remove((header.body.kind_code(), ts, target))
+                    .map_err(storage)?;
+                by_org
+                    .remove((stored.org.as_bytes(), ts, target))
+                    .map_err(storage)?;
+                for tag in tags(&header.body) {
+                    by_tag.remove((tag.as_str(), ts, target)).map_err(storage)?;
+                }
+            }
+            let mut value = Vec::with_capacity(72);
+            value.extend_from_slice(tombstone.author.as_bytes());
+            value.extend_from_slice(&tombstone.seq.to_le_bytes());
+            value.extend_from_slice(tombstone.retraction.as_bytes());
+            tombstones
+                .insert(target, value.as_slice())
+                .map_err(storage)?;
+            pending.remove(target).map_err(storage)?;
+        }
+
+        for waiting in &batch.pending {
+            let mut value = Vec::with_capacity(64);
+            value.extend_from_slice(waiting.retraction.as_bytes());
+            value.extend_from_slice(waiting.org.as_bytes());
+            pending
+                .insert(waiting.target.as_bytes(), value.as_slice())
+                .map_err(storage)?;
+        }
+
+        for proof in &batch.fork_proofs {
+            let author = proof.author();
+            if forks.get(author.as_bytes()).map_err(storage)?.is_none() {
+                forks
+                    .insert(author.as_bytes(), proof.encode().as_slice())
+                    .map_err(storage)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Store for RedbStore {
+    fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let mut txn = self.write_txn()?;
+        txn.set_quick_repair(true);
+        let written = self
+            .write_batch(&txn, batch)
+            .and_then(|()| txn.commit().map_err(storage));
+        if let Err(error) = &written {
+            if matches!(error, StoreError::DiskFull | StoreError::Storage(_)) {
+                self.close_after_failure();
+            }
+        }
+        written
+    }
+
+    fn entry(&self, author: &DeviceKey, seq: u64) -> Result<Option<FeedEntry>, StoreError> {
+        let txn = self.read_txn()?;
+        let feed = txn.open_table(FEED).map_err(storage)?;
+        let value = feed.get((author.as_bytes(), seq)).map_err(storage)?;
+        value.map(|v| decode_feed_entry(v.value())).transpose()
+    }
+
+    fn head(&self, author: &DeviceKey) -> Result<Option<FeedHead>, StoreError> {
+        let txn = self.read_txn()?;
+        let heads = txn.open_table(HEADS).map_err(storage)?;
+        let forks = txn.open_table(FORKS).map_err(storage)?;
+        let Some(value) = heads.get(author.as_bytes()).map_err(storage)? else {
+            return Ok(None);
+        };
+        let (contiguous, max_seq) = value.value();
+        let frozen = forks.get(author.as_bytes()).map_err(storage)?.is_some();
+        Ok(Some(FeedHead {
+            author: *author,
+            contiguous,
+            max_seq,
+            frozen,
+        }))
+    }
+
+    fn author_of(&self, id: &RecordId) -> Result<Option<DeviceKey>, StoreError> {
+        let txn = self.read_txn()?;
+        let ids = txn.open_table(IDS).map_err(storage)?;
+        let found = ids
+            .get(id.as_bytes())
+            .map_err(storage)?
+            .map(|v| *v.value().0);
+        found
+            .map(|bytes| DeviceKey::from_bytes(bytes).map_err(|_| corrupt("author key")))
+            .transpose()
+    }
+
+    fn record(&self, id: &RecordId) -> Result<Option<StoredRecord>, StoreError> {
+        let txn = self.read_txn()?;
+        let records = txn.open_table(RECORDS).map_err(storage)?;
+        let value = records.get(id.as_bytes()).map_err(storage)?;
+        value.map(|v| self.decode(v.value())).transpose()
+    }
+
+    fn record_at(&self, author: &DeviceKey, seq: u64) -> Result<Option<StoredRecord>, StoreError> {
+        match self.entry(author, seq)? {
+            Some(entry) => self.record(&entry.id),
+            None => Ok(None),
+        }
+    }
+
+    fn tombstone(&self, id: &RecordId) -> Result<Option<Tombstone>, StoreError> {
+        let txn = self.read_txn()?;
+        let tombstones = txn.open_table(TOMBSTONES).map_err(storage)?;
+        let Some(value) = tombstones.get(id.as_bytes()).map_err(storage)? else {
+            return Ok(None);
+        };
+        let value = value.value();
+        if value.len() != 72 {
+            return Err(corrupt("tombstone"));
+        }
+        Ok(Some(Tombstone {
+            target: *id,
+            author: DeviceKey::from_bytes(bytes32(&value[..32], "tombstone")?)
+                .map_err(|_| corrupt("tombstone"))?,
+            seq: u64::from_le_bytes(value[32..40].try_into().map_err(|_| corrupt("tombstone"))?),
+            retraction: RecordId::from_bytes(bytes32(&value[40..72], "tombstone")?),
+        }))
+    }
+
+    fn pending_retraction(
+        &self,
+        target: &RecordId,
+    ) -> Result<Option<PendingRetraction>, StoreError> {
+        let txn = self.read_txn()?;
+        let pending = txn.open_table(PENDING).map_err(storage)?;
+        let Some(value) = pending.get(target.as_bytes()).map_err(storage)? else {
+            return Ok(None);
+        };
+        let value = value.value();
+        if value.len() != 64 {
+            return Err(corrupt("pending retraction"));
+        }
+        Ok(Some(PendingRetraction {
+            target: *target,
+            retraction: RecordId::from_bytes(bytes32(&value[..32], "pending retraction")?),
+            org: OrgId::from_bytes(bytes32(&value[32..], "pending retraction")?)
+                .map_err(|_| corrupt("org"))?,
+        }))
+    }
+
+    fn heads(&self) -> Result<Vec<FeedHead>, StoreError> {
+        let txn = self.read_txn()?;
+        let heads = txn.open_table(HEADS).map_err(storage)?;
+        let forks = txn.open_table(FORKS).map_err(storage)?;
+        let mut out = Vec::new();
+        for entry in heads.iter().map_err(storage)? {
+            let (author, value) = entry.map_err(storage)?;
+            let author = *author.value();
+            let (contiguous, max_seq) = value.value();
+            let frozen = forks.get(&author).map_err(storage)?.is_some();
+            out.push(FeedHead {
+                author: DeviceKey::from_bytes(author).map_err(|_| corrupt("author key"))?,
+                contiguous,
+                max_seq,
+                frozen,
+            });
+        }
+        Ok(out)
+    }
+
+    fn query(&self, query: &RecordQuery) -> Result<Vec<StoredRecord>, StoreError> {
+        let txn = self.read_txn()?;
+        let records = txn.open_table(RECORDS).map_err(storage)?;
+        let limit = query.limit.clamp(1, MAX_QUERY_LIMIT);
+        let since = query.since_ms.unwrap_or(0);
+        let (before_ts, before_id) = query
+            .before
+            .map_or((u64::MAX, [0xff; 32]), |(ts, id)| (ts, *id.as_bytes()));
+        const LOW: [u8; 32] = [0; 32];
+        // The most selective index available; the other filters are checked per record.
+        let candidates: Candidates = if let Some(tag) = &query.tag {
+            let table = txn.open_table(BY_TAG).map_err(storage)?;
+            let tag = tag.trim().to_lowercase();
+            let range = table
+                .range((tag.as_str(), since, &LOW)..(tag.as_str(), before_ts, &before_id))
+                .map_err(storage)?;
+            Box::new(
+                range
+                    .rev()
+                    .map(|entry| entry.map(|(key, _)| *key.value().2)),
+            )
+        } else if let Some(org) = &query.org {
+            let table = txn.open_table(BY_ORG).map_err(storage)?;
+            let range = table
+                .range((org.as_bytes(), since, &LOW)..(org.as_bytes(), before_ts, &before_id))
+                .map_err(storage)?;
+            Box::new(
+                range
+                    .rev()
+                    .map(|entry| entry.map(|(key, _)| *key.value().2)),
+            )
+        } else if let Some(kind) = query.kind {
+            let table = txn.open_table(BY_KIND).map_err(storage)?;
+            let code = kind.code();
+            let range = table
+                .range((code, since, &LOW)..(code, before_ts, &before_id))
+                .map_err(storage)?;
+            Box::new(
+                range
+                    .rev()
+                    .map(|entry| entry.map(|(key, _)| *key.value().2)),
+            )
+        } else {
+            let table = txn.open_table(BY_TIME).map_err(storage)?;
+            let range = table
+                .range((since, &LOW)..(before_ts, &before_id))
+                .map_err(storage)?;
+            Box::new(
+                range
+                    .rev()
+                    .map(|entry| entry.map(|(key, _)| *key.value().1)),
+            )
+        };
+        let mut out = Vec::new();
+        for id in candidates {
+            let id = id.map_err(storage)?;
+            let Some(value) = records.get(&id).map_err(storage)? else {
+                continue;
+            };
+            let stored = self.decode(value.value())?;
+            if query.matches(&stored) {
+                out.push(stored);
+                if out.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn governance(&self) -> Result<Vec<VerifiedRecord>, StoreError> {
+        let txn = self.read_txn()?;
+        let governance = txn.open_table(GOVERNANCE).map_err(storage)?;
+        let records = txn.open_table(RECORDS).map_err(storage)?;
+        let mut out = Vec::new();
+        for entry in governance.iter().map_err(storage)? {
+            let (id, _) = entry.map_err(storage)?;
+            if let Some(value) = records.get(id.value()).map_err(storage)? {
+                out.push(self.decode(value.value())?.record);
+            }
+        }
+        Ok(out)
+    }
+
+    fn fork_proofs(&self) -> Result<Vec<ForkProof>, StoreError> {
+        let txn = self.read_txn()?;
+        let forks = txn.open_table(FORKS).map_err(storage)?;
+        let mut out = Vec::new();
+        for entry in forks.iter().map_err(storage)? {
+            let (_, value) = entry.map_err(storage)?;
+            out.push(
+                ForkProof::decode(value.value(), &self.network)
+                    .map_err(|error| StoreError::Corrupt(error.to_string()))?,
+            );
+        }
+        Ok(out)
+    }
+
+    fn stats(&self) -> Result<StoreStats, StoreError> {
+        let txn = self.read_txn()?;
+        let records = txn
+            .open_table(RECORDS)
+            .map_err(storage)?
+            .len()
+            .map_err(storage)?;
+        let tombstones = txn
+            .open_table(TOMBSTONES)
+            .map_err(storage)?
+            .len()
+            .map_err(storage)?;
+        let fork_proofs = txn
+            .open_table(FORKS)
+            .map_err(storage)?
+            .len()
+            .map_err(storage)?;
+        let bytes = std::fs::metadata(&self.path)
+            .map(|meta| meta.len())
+            .unwrap_or(0);
+        Ok(StoreStats {
+            records,
+            tombstones,
+            fork_proofs,
+            bytes,
+        })
+    }
+}
+
+/// Ids from an index range, newest first, read lazily so a page stops early.
+type Candidates = Box<dyn Iterator<Item = Result<[u8; 32], redb::StorageError>>>;
+
+impl RecordQuery {
+    /// Whether a stored record passes every filter of the query.
+    pub fn matches(&self, stored: &StoredRecord) -> bool {
+        let header = stored.record.record();
+        self.kind
+            .is_none_or(|kind| header.body.kind() == Some(kind))
+            && self.org.is_none_or(|org| stored.org == org)
+            && self
+                .since_ms
+                .is_none_or(|since| header.timestamp_ms >= since)
+            && self
+                .before
+                .is_none_or(|before| (header.timestamp_ms, stored.record.id()) < before)
+            && self
+                .tag
+                .as_ref()
+                .is_none_or(|tag| tags(&header.body).contains(&tag.trim().to_lowercase()))
+    }
+}

@@ -1,0 +1,312 @@
+//! The same behaviour asked of both stores: the redb store on a real file, and the
+//! in-memory store.
+#![allow(clippy::unwrap_used)]
+
+use commons_protocol::fixtures::{
+    BASE_TIME_MS, SampleOrg, delegated_feeds, sample_charter, sample_practice,
+};
+use commons_protocol::{
+    Body, BodyKind, FeedWriter, ForkProof, NetworkId, OrgId, Retraction, VerifiedRecord, Visibility,
+};
+
+use super::*;
+
+struct Fixture {
+    network: NetworkId,
+    orgs: Vec<SampleOrg>,
+    writers: Vec<FeedWriter>,
+    delegations: Vec<VerifiedRecord>,
+}
+
+fn fixture() -> Fixture {
+    let (charter, orgs) = sample_charter(2);
+    let network = charter.charter().network_id();
+    let (writers, delegations) = delegated_feeds(&orgs, network);
+    Fixture {
+        network,
+        orgs,
+        writers,
+        delegations,
+    }
+}
+
+fn new(record: &VerifiedRecord, org: OrgId) -> NewRecord {
+    NewRecord {
+        record: record.clone(),
+        org,
+    }
+}
+
+fn stores(network: NetworkId) -> Vec<(Box<dyn Store>, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let redb = RedbStore::open(dir.path().join("store.redb"), network).unwrap();
+    vec![
+        (Box::new(MemoryStore::new()), None),
+        (Box::new(redb), Some(dir)),
+    ]
+}
+
+#[test]
+fn committed_records_are_found_by_feed_id_and_query() {
+    let mut f = fixture();
+    for (store, _dir) in stores(f.network) {
+        let org = f.orgs[0].id();
+        let study = f.writers[0]
+            .clone()
+            .append(
+                Body::Practice(sample_practice(Visibility::Public)),
+                BASE_TIME_MS + 5,
+            )
+            .unwrap();
+        let batch = CommitBatch {
+            records: vec![new(&f.delegations[0], org), new(&study, org)],
+            ..CommitBatch::default()
+        };
+        store.commit(&batch).unwrap();
+        let author = f.orgs[0].device.public();
+        assert_eq!(store.entry(&author, 2).unwrap().unwrap().id, study.id());
+        assert_eq!(
+            store.head(&author).unwrap().unwrap(),
+            FeedHead {
+                author,
+                contiguous: 2,
+                max_seq: 2,
+                frozen: false
+            }
+        );
+        assert_eq!(store.author_of(&study.id()).unwrap(), Some(author));
+        assert_eq!(store.record(&study.id()).unwrap().unwrap().record, study);
+        assert_eq!(
+            store.record_at(&author, 1).unwrap().unwrap().record,
+            f.delegations[0]
+        );
+        assert_eq!(store.governance().unwrap(), vec![f.delegations[0].clone()]);
+        let all = store
+            .query(&RecordQuery {
+                limit: 10,
+                ..RecordQuery::default()
+            })
+            .unwrap();
+        assert_eq!(
+            all.iter().map(|s| s.record.id()).collect::<Vec<_>>(),
+            vec![study.id(), f.delegations[0].id()]
+        );
+        let practices = store
+            .query(&RecordQuery {
+                kind: Some(BodyKind::Practice),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(practices.len(), 1);
+        let housing = store
+            .query(&RecordQuery {
+                tag: Some("Housing".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(housing.len(), 1, "tags match case-insensitively");
+        let by_other = store
+            .query(&RecordQuery {
+                org: Some(f.orgs[1].id()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(by_other.is_empty());
+        assert_eq!(store.stats().unwrap().records, 2);
+    }
+    let _ = &mut f;
+}
+
+#[test]
+fn pages_follow_the_cursor_newest_first() {
+    let mut f = fixture();
+    let org = f.orgs[0].id();
+    let mut records = vec![f.delegations[0].clone()];
+    for minute in 1..=7 {
+        records.push(
+            f.writers[0]
+                .append(
+                    Body::Practice(sample_practice(Visibility::Members)),
+                    BASE_TIME_MS + minute * 60_000,
+                )
+                .unwrap(),
+        );
+    }
+    for (store, _dir) in stores(f.network) {
+        let batch = CommitBatch {
+            records: records.iter().map(|r| new(r, org)).collect(),
+            ..Default::default()
+        };
+        store.commit(&batch).unwrap();
+        let mut seen = Vec::new();
+        let mut before = None;
+        loop {
+            let page = store
+                .query(&RecordQuery {
+                    kind: Some(BodyKind::Practice),
+                    before,
+                    limit: 3,
+                    ..Default::default()
+                })
+                .unwrap();
+            let Some(last) = page.last() else { break };
+            before = Some((last.record.record().timestamp_ms, last.record.id()));
+            seen.extend(page.iter().map(|s| s.record.record().seq));
+        }
+        assert_eq!(seen, vec![8, 7, 6, 5, 4, 3, 2]);
+        let since = store
+            .query(&RecordQuery {
+                since_ms: Some(BASE_TIME_MS + 6 * 60_000),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(since.len(), 2);
+    }
+}
+
+#[test]
+fn a_tombstone_drops_content_and_keeps_the_feed_entry() {
+    let mut f = fixture();
+    let org = f.orgs[0].id();
+    let study = f.writers[0]
+        .append(
+            Body::Practice(sample_practice(Visibility::Public)),
+            BASE_TIME_MS + 5,
+        )
+        .unwrap();
+    let retraction = f.writers[0]
+        .append(
+            Body::Retraction(Retraction {
+                target: study.id(),
+                reason: String::new(),
+            }),
+            BASE_TIME_MS + 6,
+        )
+        .unwrap();
+    let author = f.orgs[0].device.public();
+    for (store, _dir) in stores(f.network) {
+        store
+            .commit(&CommitBatch {
+                records: vec![new(&f.delegations[0], org), new(&study, org)],
+                ..Default::default()
+            })
+            .unwrap();
+        let tombstone = Tombstone {
+            target: study.id(),
+            author,
+            seq: 2,
+            retraction: retraction.id(),
+        };
+        store
+            .commit(&CommitBatch {
+                records: vec![new(&retraction, org)],
+                tombstones: vec![tombstone],
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            store.record(&study.id()).unwrap(),
+            None,
+            "the content is gone"
+        );
+        assert_eq!(store.tombstone(&study.id()).unwrap(), Some(tombstone));
+        assert_eq!(
+            store.entry(&author, 2).unwrap().unwrap().id,
+            study.id(),
+            "the feed entry stays"
+        );
+        let tagged = store
+            .query(&RecordQuery {
+                tag: Some("housing".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(tagged.is_empty(), "indexes forget it");
+        assert_eq!(store.stats().unwrap().tombstones, 1);
+    }
+}
+
+#[test]
+fn pending_retractions_and_fork_proofs_are_kept() {
+    let mut f = fixture();
+    let org = f.orgs[0].id();
+    let mut twin = f.writers[0].clone();
+    let a = f.writers[0]
+        .append(
+            Body::Practice(sample_practice(Visibility::Public)),
+            BASE_TIME_MS + 5,
+        )
+        .unwrap();
+    let b = twin
+        .append(
+            Body::Practice(sample_practice(Visibility::Members)),
+            BASE_TIME_MS + 5,
+        )
+        .unwrap();
+    let proof = ForkProof::new(a.clone(), b).unwrap();
+    let author = f.orgs[0].device.public();
+    for (store, _dir) in stores(f.network) {
+        let waiting = PendingRetraction {
+            target: a.id(),
+            retraction: f.delegations[1].id(),
+            org,
+        };
+        store
+            .commit(&CommitBatch {
+                records: vec![new(&f.delegations[0], org), new(&a, org)],
+                pending: vec![waiting],
+                fork_proofs: vec![proof.clone()],
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(store.pending_retraction(&a.id()).unwrap(), Some(waiting));
+        assert!(store.head(&author).unwrap().unwrap().frozen);
+        assert_eq!(store.fork_proofs().unwrap(), vec![proof.clone()]);
+        assert_eq!(store.stats().unwrap().fork_proofs, 1);
+    }
+}
+
+#[test]
+fn a_redb_store_keeps_its_records_across_reopen_and_refuses_another_network() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.redb");
+    {
+        let store = RedbStore::open(&path, f.network).unwrap();
+        store
+            .commit(&CommitBatch {
+                records: vec![new(&f.delegations[0], f.orgs[0].id())],
+                ..Default::default()
+            })
+            .unwrap();
+    }
+    let store = RedbStore::open(&path, f.network).unwrap();
+    assert_eq!(store.stats().unwrap().records, 1);
+    drop(store);
+    let other = NetworkId::of(b"another network");
+    assert!(matches!(
+        RedbStore::open(&path, other),
+        Err(StoreError::WrongNetwork { .. })
+    ));
+}
+
+#[test]
+fn tags_are_trimmed_lowercase_and_unique() {
+    let mut practice = sample_practice(Visibility::Public);
+    practice.themes = vec![
+        " Housing ".into(),
+        "housing".into(),
+        "".into(),
+        "Land".into(),
+    ];
+    practice.regions = vec!["Southeast Asia".into()];
+    assert_eq!(
+        tags(&Body::Practice(practice)),
+        vec!["housing", "land", "southeast asia"]
+    );
+}
