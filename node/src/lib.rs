@@ -5,6 +5,16 @@
 //!
 //! | step of a record's path | module |
 //! |---|---|
+//! | signed by this node's device | [`publish`] |
+//! | decoded, verified, checked, committed, announced | [`ingest`] |
 //! | stored durably, in group commits | [`store`] |
+//! | counted | [`metrics`] |
+//! | all of it started and stopped together | [`node`] |
 
+pub use node::{Node, NodeError, NodeHandle};
+
+pub mod ingest;
+pub mod metrics;
+pub mod node;
+pub mod publish;
 pub mod store;

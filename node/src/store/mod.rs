@@ -171,7 +171,7 @@ pub enum StoreError {
 
 /// The narrow interface ingest, publishing and the API need from storage. Reads see
 /// every committed batch; `commit` is durable when it returns.
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Writes a batch in one durable transaction. On error nothing of it is written.
     fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError>;
     /// The feed entry at (author, seq), content dropped or not.

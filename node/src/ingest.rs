@@ -1,0 +1,704 @@
+//! Ingest: the one path every record takes into a node, whether published here,
+//! received by gossip or sync, or imported. Signed bytes are decoded and verified (in
+//! parallel, across cores), checked against the feed and the roster (in order), then
+//! written in one group commit; only once the commit is durable is each record
+//! acknowledged and announced to subscribers.
+//!
+//! The ingest task owns the roster: when a governance record is stored, the roster is
+//! folded again from every governance record and fork proof, and published on a watch
+//! channel.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use commons_protocol::{
+    AgainstError, AuthorKeyCache, Body, Charter, DeviceKey, FeedEntry, FeedOutcome, ForkProof,
+    KnownRecords, NetworkId, OrgId, RecordError, RecordId, Roster, SeqRange, VerifiedRecord,
+    validate_against,
+};
+use thiserror::Error;
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::time::Instant;
+use tracing::{debug, info, warn};
+
+use crate::metrics::{Metrics, against_reason, record_reason};
+use crate::store::{CommitBatch, NewRecord, PendingRetraction, Store, StoreError, Tombstone};
+
+/// Requests waiting for the ingest task.
+pub const INGEST_QUEUE_CAPACITY: usize = 1024;
+/// Newly stored records kept for slow subscribers before they miss some.
+pub const EVENTS_CAPACITY: usize = 4096;
+/// The most records in one group commit.
+pub const DEFAULT_MAX_BATCH: usize = 256;
+/// How long a commit waits for more records after the first one arrives.
+pub const DEFAULT_COMMIT_DELAY: Duration = Duration::from_millis(2);
+/// The most records one request may carry.
+pub const MAX_RECORDS_PER_REQUEST: usize = 4096;
+
+/// Where a record came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Source {
+    /// Published by this node.
+    Local,
+    /// Received by gossip.
+    Gossip,
+    /// Pulled by sync.
+    Sync,
+    /// Read from an archive or the API's raw submit.
+    Import,
+}
+
+/// What became of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Ingested {
+    /// Stored durably. `missing` is a range of the feed to pull from peers.
+    Stored {
+        /// The record's id.
+        id: RecordId,
+        /// Seqs just below it that are not held.
+        missing: Option<SeqRange>,
+    },
+    /// Already held.
+    Duplicate {
+        /// The record's id.
+        id: RecordId,
+    },
+    /// It forks its feed: the proof is stored and the feed frozen.
+    Fork {
+        /// The proof.
+        proof: Box<ForkProof>,
+    },
+}
+
+/// Why a record was not stored.
+#[derive(Debug, Clone, Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// The bytes are not a valid record on their own.
+    #[error("invalid record: {0}")]
+    Invalid(#[from] RecordError),
+    /// The record breaks a rule of its feed or of the roster.
+    #[error("record refused: {0}")]
+    Refused(#[from] AgainstError),
+    /// It would fork its feed, but the record it conflicts with was retracted, so no
+    /// proof can be shown.
+    #[error("record {id} conflicts with a retracted record at the same seq of its feed")]
+    ConflictsWithRetracted {
+        /// The record's id.
+        id: RecordId,
+    },
+    /// The request carried more records than allowed.
+    #[error("too many records in one request (at most {MAX_RECORDS_PER_REQUEST})")]
+    TooMany,
+    /// The store could not write it; nothing of its batch was stored.
+    #[error("{0}")]
+    Storage(Arc<StoreError>),
+    /// The node is shutting down.
+    #[error("the node is shutting down; the record was not stored")]
+    Shutdown,
+}
+
+impl IngestError {
+    /// A short, stable label for metrics.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            IngestError::Invalid(error) => record_reason(error),
+            IngestError::Refused(error) => against_reason(error),
+            IngestError::ConflictsWithRetracted { .. } => "feed_conflict",
+            IngestError::TooMany => "too_many",
+            IngestError::Storage(_) => "storage",
+            IngestError::Shutdown => "shutdown",
+        }
+    }
+
+    /// Whether the peer that sent it sent something provably bad (as opposed to early,
+    /// late or unlucky): what gossip reports as `Reject`.
+    pub fn is_malicious(&self) -> bool {
+        matches!(self, IngestError::Invalid(_))
+    }
+}
+
+/// A record just stored, as announced to subscribers.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    /// The record.
+    pub record: VerifiedRecord,
+    /// Its author's org.
+    pub org: OrgId,
+    /// Where it came from.
+    pub source: Source,
+}
+
+/// Settings of the ingest task.
+#[derive(Debug, Clone, Copy)]
+pub struct IngestSettings {
+    /// The most records per group commit.
+    pub max_batch: usize,
+    /// How long to wait for more records before committing.
+    pub commit_delay: Duration,
+}
+
+impl Default for IngestSettings {
+    fn default() -> Self {
+        IngestSettings {
+            max_batch: DEFAULT_MAX_BATCH,
+            commit_delay: DEFAULT_COMMIT_DELAY,
+        }
+    }
+}
+
+struct Request {
+    records: Vec<Vec<u8>>,
+    source: Source,
+    reply: oneshot::Sender<Vec<Result<Ingested, IngestError>>>,
+}
+
+/// The cloneable handle to the ingest task.
+#[derive(Debug, Clone)]
+pub struct IngestHandle {
+    requests: mpsc::Sender<Request>,
+    events: broadcast::Sender<StoredEvent>,
+    roster: watch::Receiver<Arc<Roster>>,
+}
+
+impl IngestHandle {
+    /// Ingests one record; answers once it is durable (or refused).
+    pub async fn submit(&self, record: Vec<u8>, source: Source) -> Result<Ingested, IngestError> {
+        self.submit_many(vec![record], source)
+            .await
+            .pop()
+            .unwrap_or(Err(IngestError::Shutdown))
+    }
+
+    /// Ingests records in order, in as few commits as the batch size allows; one answer
+    /// per record.
+    pub async fn submit_many(
+        &self,
+        records: Vec<Vec<u8>>,
+        source: Source,
+    ) -> Vec<Result<Ingested, IngestError>> {
+        if records.len() > MAX_RECORDS_PER_REQUEST {
+            return records.iter().map(|_| Err(IngestError::TooMany)).collect();
+        }
+        let count = records.len();
+        let (reply, answer) = oneshot::channel();
+        if self
+            .requests
+            .send(Request {
+                records,
+                source,
+                reply,
+            })
+            .await
+            .is_err()
+        {
+            return (0..count).map(|_| Err(IngestError::Shutdown)).collect();
+        }
+        answer
+            .await
+            .unwrap_or_else(|_| (0..count).map(|_| Err(IngestError::Shutdown)).collect())
+    }
+
+    /// Newly stored records, from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<StoredEvent> {
+        self.events.subscribe()
+    }
+
+    /// The current roster.
+    pub fn roster(&self) -> Arc<Roster> {
+        self.roster.borrow().clone()
+    }
+}
+
+/// The ingest task, owning the roster and the group commit.
+pub struct Ingest {
+    store: Arc<dyn Store>,
+    charter: Charter,
+    network: NetworkId,
+    settings: IngestSettings,
+    requests: mpsc::Receiver<Request>,
+    events: broadcast::Sender<StoredEvent>,
+    roster: watch::Sender<Arc<Roster>>,
+    governance: Vec<VerifiedRecord>,
+    forks: Vec<ForkProof>,
+    key_caches: Vec<AuthorKeyCache>,
+    metrics: Arc<Metrics>,
+}
+
+impl std::fmt::Debug for Ingest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ingest")
+            .field("network", &self.network)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The cores to verify signatures on.
+fn verify_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+impl Ingest {
+    /// The ingest task for `store`, with its handle. The roster is folded from what the
+    /// store holds.
+    pub fn new(
+        store: Arc<dyn Store>,
+        charter: Charter,
+        settings: IngestSettings,
+        metrics: Arc<Metrics>,
+    ) -> Result<(Ingest, IngestHandle), StoreError> {
+        let governance = store.governance()?;
+        let forks = store.fork_proofs()?;
+        let roster = Roster::fold(&charter, &governance, &forks);
+        let (requests_tx, requests) = mpsc::channel(INGEST_QUEUE_CAPACITY);
+        let (events, _) = broadcast::channel(EVENTS_CAPACITY);
+        let (roster_tx, roster_rx) = watch::channel(Arc::new(roster));
+        let network = charter.network_id();
+        let ingest = Ingest {
+            store,
+            charter,
+            network,
+            settings,
+            requests,
+            events: events.clone(),
+            roster: roster_tx,
+            governance,
+            forks,
+            key_caches: (0..verify_threads())
+                .map(|_| AuthorKeyCache::new())
+                .collect(),
+            metrics,
+        };
+        Ok((
+            ingest,
+            IngestHandle {
+                requests: requests_tx,
+                events,
+                roster: roster_rx,
+            },
+        ))
+    }
+
+    /// Runs until every handle is dropped, finishing the batch under way.
+    pub async fn run(mut self) {
+        info!(network = %self.network, "ingest started");
+        while let Some(first) = self.requests.recv().await {
+            let mut batch = vec![first];
+            let mut count = batch[0].records.len();
+            let deadline = Instant::now() + self.settings.commit_delay;
+            while count < self.settings.max_batch {
+                tokio::select! {
+                    biased;
+                    next = self.requests.recv() => match next {
+                        Some(request) => {
+                            count += request.records.len();
+                            batch.push(request);
+                        }
+                        None => break,
+                    },
+                    () = tokio::time::sleep_until(deadline) => break,
+                }
+            }
+            self.process(batch).await;
+        }
+        info!("ingest stopped");
+    }
+
+    async fn process(&mut self, requests: Vec<Request>) {
+        // 1. Decode and verify every record, in parallel.
+        let all: Vec<Vec<u8>> = requests
+            .iter()
+            .flat_map(|request| request.records.iter().cloned())
+            .collect();
+        let caches = std::mem::take(&mut self.key_caches);
+        let network = self.network;
+        let verified =
+            tokio::task::spawn_blocking(move || verify_parallel(all, &network, caches)).await;
+        let (verified, caches) = match verified {
+            Ok(done) => done,
+            Err(error) => {
+                warn!(%error, "signature verification task failed");
+                for request in requests {
+                    let _ = request.reply.send(
+                        request
+                            .records
+                            .iter()
+                            .map(|_| Err(IngestError::Shutdown))
+                            .collect(),
+                    );
+                }
+                self.key_caches = (0..verify_threads())
+                    .map(|_| AuthorKeyCache::new())
+                    .collect();
+                return;
+            }
+        };
+        self.key_caches = caches;
+
+        // 2. Check each against the feeds and the roster, in order.
+        let governance_before = self.governance.len();
+        let forks_before = self.forks.len();
+        let mut pending = PendingBatch::default();
+        let mut answers: Vec<Result<Ingested, IngestError>> = Vec::with_capacity(verified.len());
+        let mut sources = Vec::with_capacity(verified.len());
+        for request in &requests {
+            sources.extend(std::iter::repeat_n(request.source, request.records.len()));
+        }
+        for result in verified {
+            let answer = match result {
+                Ok(record) => self.place(record, &mut pending),
+                Err(error) => Err(IngestError::Invalid(error)),
+            };
+            answers.push(answer);
+        }
+
+        // 3. Commit, then answer and announce.
+        let stored = pending.batch.records.clone();
+        let batch = std::mem::take(&mut pending.batch);
+        let store = self.store.clone();
+        let committed = tokio::task::spawn_blocking(move || store.commit(&batch))
+            .await
+            .unwrap_or_else(|error| {
+                Err(StoreError::Storage(format!("commit task failed: {error}")))
+            });
+        match committed {
+            Ok(()) => {
+                Metrics::add(&self.metrics.commits, 1);
+                if self.governance.len() != governance_before || self.forks.len() != forks_before {
+                    self.refold();
+                }
+                let stored_ids: HashSet<RecordId> =
+                    stored.iter().map(|new| new.record.id()).collect();
+                let mut answer_sources = sources.iter();
+                for answer in &answers {
+                    let source = answer_sources.next().copied().unwrap_or(Source::Local);
+                    match answer {
+                        Ok(Ingested::Stored { id, .. }) if stored_ids.contains(id) => {
+                            Metrics::add(&self.metrics.stored, 1);
+                            if let Some(new) = stored.iter().find(|new| new.record.id() == *id)
+                                && !pending.dropped_on_arrival.contains(id)
+                            {
+                                let _ = self.events.send(StoredEvent {
+                                    record: new.record.clone(),
+                                    org: new.org,
+                                    source,
+                                });
+                            }
+                        }
+                        Ok(Ingested::Duplicate { .. }) => Metrics::add(&self.metrics.duplicates, 1),
+                        Ok(Ingested::Fork { .. }) => Metrics::add(&self.metrics.forks, 1),
+                        Ok(Ingested::Stored { .. }) => {}
+                        Err(error) => self.metrics.reject(error),
+                    }
+                }
+            }
+            Err(error) => {
+                Metrics::add(&self.metrics.commit_failures, 1);
+                warn!(%error, records = stored.len(), "group commit failed; nothing of the batch was stored");
+                self.governance.truncate(governance_before);
+                self.forks.truncate(forks_before);
+                let error = Arc::new(error);
+                for answer in &mut answers {
+                    if matches!(answer, Ok(Ingested::Stored { .. } | Ingested::Fork { .. })) {
+                        *answer = Err(IngestError::Storage(error.clone()));
+                    }
+                }
+            }
+        }
+        let mut answers = answers.into_iter();
+        for request in requests {
+            let mine: Vec<_> = answers.by_ref().take(request.records.len()).collect();
+            let _ = request.reply.send(mine);
+        }
+    }
+
+    /// Checks one verified record against the store, the batch so far and the roster,
+    /// and adds what it changes to the batch.
+    fn place(
+        &mut self,
+        record: VerifiedRecord,
+        pending: &mut PendingBatch,
+    ) -> Result<Ingested, IngestError> {
+        let roster = self.roster.borrow().clone();
+        let known = Known {
+            store: self.store.as_ref(),
+            pending,
+            failure: RefCell::new(None),
+        };
+        let outcome = validate_against(&record, &known, &roster);
+        if let Some(error) = known.failure.into_inner() {
+            return Err(IngestError::Storage(Arc::new(error)));
+        }
+        let header = record.record();
+        let id = record.id();
+        match outcome? {
+            FeedOutcome::Duplicate => Ok(Ingested::Duplicate { id }),
+            FeedOutcome::Fork { existing } => {
+                let held = match pending.records.get(&existing) {
+                    Some(held) => Some(held.clone()),
+                    None => self
+                        .store
+                        .record(&existing)
+                        .map_err(|e| IngestError::Storage(Arc::new(e)))?
+                        .map(|s| s.record),
+                };
+                let held = held.ok_or(IngestError::ConflictsWithRetracted { id })?;
+                let proof = ForkProof::new(held, record)
+                    .map_err(|_| IngestError::ConflictsWithRetracted { id })?;
+                warn!(author = %proof.author(), seq = proof.seq(), "fork found: the feed is frozen");
+                pending.frozen.insert(proof.author());
+                pending.batch.fork_proofs.push(proof.clone());
+                self.forks.push(proof.clone());
+                self.refold();
+                Ok(Ingested::Fork {
+                    proof: Box::new(proof),
+                })
+            }
+            FeedOutcome::Appended { missing } => {
+                let org = match &header.body {
+                    Body::Delegation(delegation) => delegation.org,
+                    _ => roster
+                        .device(&header.author)
+                        .map(|device| device.org)
+                        .ok_or(IngestError::Refused(AgainstError::UnknownAuthor {
+                            author: header.author,
+                        }))?,
+                };
+                self.apply_retractions(&record, org, pending)?;
+                pending.add(&record, org);
+                if header.body.is_governance() {
+                    self.governance.push(record.clone());
+                    self.refold();
+                }
+                debug!(record = %id, author = %header.author, seq = header.seq, "accepted");
+                Ok(Ingested::Stored { id, missing })
+            }
+        }
+    }
+
+    /// A retraction drops its target's content now, or waits for the target; a record
+    /// that a waiting retraction of its own org names is dropped as it arrives.
+    fn apply_retractions(
+        &self,
+        record: &VerifiedRecord,
+        org: OrgId,
+        pending: &mut PendingBatch,
+    ) -> Result<(), IngestError> {
+        let storage = |error| IngestError::Storage(Arc::new(error));
+        let header = record.record();
+        if let Body::Retraction(retraction) = &header.body {
+            let target_entry = match pending.ids.get(&retraction.target) {
+                Some((author, seq)) => Some((*author, *seq)),
+                None => match self.store.author_of(&retraction.target).map_err(storage)? {
+                    Some(author) => self
+                        .find_seq(&author, &retraction.target)?
+                        .map(|seq| (author, seq)),
+                    None => None,
+                },
+            };
+            match target_entry {
+                // validate_against has checked that a held target is the same org's.
+                Some((author, seq)) => pending.batch.tombstones.push(Tombstone {
+                    target: retraction.target,
+                    author,
+                    seq,
+                    retraction: record.id(),
+                }),
+                None => pending.batch.pending.push(PendingRetraction {
+                    target: retraction.target,
+                    retraction: record.id(),
+                    org,
+                }),
+            }
+        }
+        let waiting = match pending
+            .batch
+            .pending
+            .iter()
+            .find(|p| p.target == record.id())
+        {
+            Some(waiting) => Some(*waiting),
+            None => self
+                .store
+                .pending_retraction(&record.id())
+                .map_err(storage)?,
+        };
+        if let Some(waiting) = waiting
+            && waiting.org == org
+        {
+            pending.dropped_on_arrival.insert(record.id());
+            pending.batch.tombstones.push(Tombstone {
+                target: record.id(),
+                author: header.author,
+                seq: header.seq,
+                retraction: waiting.retraction,
+            });
+        }
+        Ok(())
+    }
+
+    fn find_seq(&self, author: &DeviceKey, id: &RecordId) -> Result<Option<u64>, IngestError> {
+        // The ids index knows the seq; the record itself may already be a tombstone.
+        match self
+            .store
+            .record(id)
+            .map_err(|e| IngestError::Storage(Arc::new(e)))?
+        {
+            Some(stored) => Ok(Some(stored.record.record().seq)),
+            None => Ok(self
+                .store
+                .tombstone(id)
+                .map_err(|e| IngestError::Storage(Arc::new(e)))?
+                .filter(|tombstone| tombstone.author == *author)
+                .map(|tombstone| tombstone.seq)),
+        }
+    }
+
+    /// Folds the roster again from every governance record and fork proof, and
+    /// publishes it to the handles.
+    fn refold(&self) {
+        let roster = Roster::fold(&self.charter, &self.governance, &self.forks);
+        self.roster.send_replace(Arc::new(roster));
+    }
+}
+
+/// Decodes and verifies `all` across the available cores, each core with its own cache
+/// of prepared author keys; answers in input order.
+fn verify_parallel(
+    all: Vec<Vec<u8>>,
+    network: &NetworkId,
+    mut caches: Vec<AuthorKeyCache>,
+) -> (
+    Vec<Result<VerifiedRecord, RecordError>>,
+    Vec<AuthorKeyCache>,
+) {
+    let threads = caches.len().max(1);
+    if all.len() < 2 * threads || threads == 1 {
+        let cache = caches.first_mut();
+        let results = match cache {
+            Some(cache) => all
+                .iter()
+                .map(|bytes| cache.validate_record(bytes, network))
+                .collect(),
+            None => all
+                .iter()
+                .map(|bytes| commons_protocol::validate_record(bytes, network))
+                .collect(),
+        };
+        return (results, caches);
+    }
+    let chunk = all.len().div_ceil(threads);
+    let results = std::thread::scope(|scope| {
+        let workers: Vec<_> = all
+            .chunks(chunk)
+            .zip(caches.iter_mut())
+            .map(|(part, cache)| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|bytes| cache.validate_record(bytes, network))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(results) => results,
+                // A verifier thread cannot panic on input (every decoder is total), but if
+                // it did, its records are refused rather than lost silently.
+                Err(_) => vec![Err(RecordError::BadSignature); chunk],
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut results = results;
+    results.truncate(all.len());
+    (results, caches)
+}
+
+/// What the batch being built adds on top of the store.
+#[derive(Default)]
+struct PendingBatch {
+    batch: CommitBatch,
+    feed: HashMap<(DeviceKey, u64), FeedEntry>,
+    ids: HashMap<RecordId, (DeviceKey, u64)>,
+    records: HashMap<RecordId, VerifiedRecord>,
+    frozen: HashSet<DeviceKey>,
+    dropped_on_arrival: HashSet<RecordId>,
+}
+
+impl PendingBatch {
+    fn add(&mut self, record: &VerifiedRecord, org: OrgId) {
+        let header = record.record();
+        self.feed
+            .insert((header.author, header.seq), FeedEntry::of(record));
+        self.ids.insert(record.id(), (header.author, header.seq));
+        self.records.insert(record.id(), record.clone());
+        self.batch.records.push(NewRecord {
+            record: record.clone(),
+            org,
+        });
+    }
+}
+
+/// The store as it will be after the batch so far: what `validate_against` reads.
+struct Known<'a> {
+    store: &'a dyn Store,
+    pending: &'a PendingBatch,
+    /// The first storage error met; validation answers as if nothing were held, and
+    /// the caller refuses the record with this error.
+    failure: RefCell<Option<StoreError>>,
+}
+
+impl Known<'_> {
+    fn keep<T: Default>(&self, read: Result<T, StoreError>) -> T {
+        read.unwrap_or_else(|error| {
+            self.failure.borrow_mut().get_or_insert(error);
+            T::default()
+        })
+    }
+}
+
+impl KnownRecords for Known<'_> {
+    fn entry(&self, author: &DeviceKey, seq: u64) -> Option<FeedEntry> {
+        match self.pending.feed.get(&(*author, seq)) {
+            Some(entry) => Some(*entry),
+            None => self.keep(self.store.entry(author, seq)),
+        }
+    }
+
+    fn contiguous_head(&self, author: &DeviceKey) -> u64 {
+        let stored = self
+            .keep(self.store.head(author))
+            .map_or(0, |head| head.contiguous);
+        let mut head = stored;
+        // Past the stored head, the batch may fill a gap below records already stored.
+        loop {
+            let next = (*author, head + 1);
+            if self.pending.feed.contains_key(&next)
+                || (head > stored && self.keep(self.store.entry(author, head + 1)).is_some())
+            {
+                head += 1;
+            } else {
+                return head;
+            }
+        }
+    }
+
+    fn is_frozen(&self, author: &DeviceKey) -> bool {
+        self.pending.frozen.contains(author)
+            || self
+                .keep(self.store.head(author))
+                .is_some_and(|head| head.frozen)
+    }
+
+    fn author_of(&self, id: &RecordId) -> Option<DeviceKey> {
+        match self.pending.ids.get(id) {
+            Some((author, _)) => Some(*author),
+            None => self.keep(self.store.author_of(id)),
+        }
+    }
+}

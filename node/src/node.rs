@@ -1,0 +1,170 @@
+//! The node: ingest, the publisher and the store started together, and stopped in
+//! order. [`Node::start`] opens the device's feed with its delegation the first time;
+//! [`Node::shutdown`] lets the publisher and ingest finish what they hold (every
+//! acknowledged record is already durable) and waits for both.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use commons_protocol::{Charter, DeviceKey, DeviceKeypair, NetworkId, OrgId, Roster};
+use thiserror::Error;
+use tokio::task::JoinHandle;
+use tracing::{Instrument, info, info_span, warn};
+
+use crate::ingest::{Ingest, IngestError, IngestHandle, IngestSettings, Ingested, Source};
+use crate::metrics::Metrics;
+use crate::publish::{PublishHandle, Publisher};
+use crate::store::{Store, StoreError};
+
+/// How long shutdown waits for the tasks to finish their work.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Why the node could not start.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum NodeError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The device's delegation was refused: the data dir does not match its charter.
+    #[error(
+        "this device's delegation was refused ({0}): the data dir's keys, charter and delegation do not match"
+    )]
+    Delegation(IngestError),
+    /// The control API could not listen.
+    #[error(
+        "the control API cannot listen on {addr}: {error}. Is another node running? Pick another address with --api-listen"
+    )]
+    Listen {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        error: std::io::Error,
+    },
+}
+
+/// What the API and the CLI need of a running node; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct NodeHandle {
+    /// Ingest: submit records, subscribe to stored ones, read the roster.
+    pub ingest: IngestHandle,
+    /// This device's publisher.
+    pub publisher: PublishHandle,
+    /// The store, for reads.
+    pub store: Arc<dyn Store>,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+    /// The network.
+    pub network: NetworkId,
+    /// The network's charter.
+    pub charter: Arc<Charter>,
+    /// This node's device.
+    pub device: DeviceKey,
+    /// This node's org.
+    pub org: OrgId,
+    /// When the node started.
+    pub started: Instant,
+}
+
+impl NodeHandle {
+    /// The current roster.
+    pub fn roster(&self) -> Arc<Roster> {
+        self.ingest.roster()
+    }
+}
+
+/// A running node.
+#[derive(Debug)]
+pub struct Node {
+    handle: NodeHandle,
+    ingest_task: JoinHandle<()>,
+    publisher_task: JoinHandle<()>,
+}
+
+impl Node {
+    /// Starts ingest and the publisher over `store`, and stores the device's delegation
+    /// if its feed is still empty.
+    pub async fn start(
+        store: Arc<dyn Store>,
+        charter: Charter,
+        device: DeviceKeypair,
+        org: OrgId,
+        delegation: &[u8],
+        settings: IngestSettings,
+    ) -> Result<Node, NodeError> {
+        let network = charter.network_id();
+        let span = info_span!("node", device = %device.public());
+        let metrics = Arc::new(Metrics::default());
+        let (ingest, ingest_handle) =
+            Ingest::new(store.clone(), charter.clone(), settings, metrics.clone())?;
+        let ingest_task = tokio::spawn(ingest.run().instrument(span.clone()));
+
+        if store.head(&device.public())?.is_none() {
+            match ingest_handle
+                .submit(delegation.to_vec(), Source::Local)
+                .await
+            {
+                Ok(Ingested::Stored { .. } | Ingested::Duplicate { .. }) => {
+                    info!(device = %device.public(), "this device's feed is opened with its delegation");
+                }
+                Ok(other) => {
+                    return Err(NodeError::Delegation(IngestError::Storage(Arc::new(
+                        StoreError::Storage(format!("unexpected outcome {other:?}")),
+                    ))));
+                }
+                Err(error) => return Err(NodeError::Delegation(error)),
+            }
+        }
+
+        let (publisher, publish_handle) = Publisher::new(
+            device.clone(),
+            network,
+            store.clone(),
+            ingest_handle.clone(),
+        )?;
+        let publisher_task = tokio::spawn(publisher.run().instrument(span));
+        let handle = NodeHandle {
+            ingest: ingest_handle,
+            publisher: publish_handle,
+            store,
+            metrics,
+            network,
+            charter: Arc::new(charter),
+            device: device.public(),
+            org,
+            started: Instant::now(),
+        };
+        Ok(Node {
+            handle,
+            ingest_task,
+            publisher_task,
+        })
+    }
+
+    /// A handle for the API and tests.
+    pub fn handle(&self) -> NodeHandle {
+        self.handle.clone()
+    }
+
+    /// Stops the node once every other handle is dropped: the publisher finishes the
+    /// record under way, ingest commits what it holds, then both tasks end.
+    pub async fn shutdown(self) {
+        let Node {
+            handle,
+            ingest_task,
+            publisher_task,
+        } = self;
+        drop(handle);
+        for (name, task) in [("publisher", publisher_task), ("ingest", ingest_task)] {
+            match tokio::time::timeout(SHUTDOWN_GRACE, task).await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => warn!(task = name, %error, "task ended abnormally"),
+                Err(_) => warn!(
+                    task = name,
+                    "task still busy after the shutdown grace period"
+                ),
+            }
+        }
+        info!("node stopped");
+    }
+}

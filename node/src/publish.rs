@@ -1,0 +1,160 @@
+//! Publishing: the "created → signed" step for this node's own device. The publisher
+//! owns the device key and the feed writer, signs one record at a time with the next
+//! seq, and hands it to ingest like any other record. A record is acknowledged only
+//! once ingest has made it durable; after a crash the writer resumes from the store, so
+//! a seq is reused only if its first record was never stored (and so never seen).
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use commons_protocol::{Body, DeviceKeypair, FeedPosition, FeedWriter, NetworkId, RecordId};
+use tokio::sync::{mpsc, oneshot};
+use tracing::info;
+
+use crate::ingest::{IngestError, IngestHandle, Ingested, Source};
+use crate::store::{Store, StoreError};
+
+/// Publish requests waiting for the publisher.
+pub const PUBLISH_QUEUE_CAPACITY: usize = 256;
+
+/// A record published by this node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    /// Its id.
+    pub id: RecordId,
+    /// Its seq in this device's feed.
+    pub seq: u64,
+    /// Its timestamp.
+    pub timestamp_ms: u64,
+}
+
+struct PublishRequest {
+    body: Body,
+    reply: oneshot::Sender<Result<Published, IngestError>>,
+}
+
+/// The cloneable handle to the publisher.
+#[derive(Debug, Clone)]
+pub struct PublishHandle {
+    requests: mpsc::Sender<PublishRequest>,
+}
+
+impl PublishHandle {
+    /// Signs `body` as this device's next record and stores it; answers once durable.
+    pub async fn publish(&self, body: Body) -> Result<Published, IngestError> {
+        let (reply, answer) = oneshot::channel();
+        self.requests
+            .send(PublishRequest { body, reply })
+            .await
+            .map_err(|_| IngestError::Shutdown)?;
+        answer.await.map_err(|_| IngestError::Shutdown)?
+    }
+}
+
+/// Where this device's feed stands in the store.
+pub fn own_position(store: &dyn Store, device: &DeviceKeypair) -> Result<FeedPosition, StoreError> {
+    let author = device.public();
+    let Some(head) = store.head(&author)? else {
+        return Ok(FeedPosition::EMPTY);
+    };
+    let entry = store.entry(&author, head.max_seq)?;
+    Ok(entry.map_or(FeedPosition::EMPTY, |entry| FeedPosition {
+        seq: head.max_seq,
+        id: Some(entry.id),
+        timestamp_ms: entry.timestamp_ms,
+    }))
+}
+
+/// The wall clock in ms since the Unix epoch (0 if the clock is before 1970).
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as u64)
+}
+
+/// The publisher task.
+pub struct Publisher {
+    writer: FeedWriter,
+    device: DeviceKeypair,
+    network: NetworkId,
+    store: Arc<dyn Store>,
+    ingest: IngestHandle,
+    requests: mpsc::Receiver<PublishRequest>,
+}
+
+impl std::fmt::Debug for Publisher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Publisher")
+            .field("device", &self.device.public())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Publisher {
+    /// A publisher for `device`, resuming its feed from the store.
+    pub fn new(
+        device: DeviceKeypair,
+        network: NetworkId,
+        store: Arc<dyn Store>,
+        ingest: IngestHandle,
+    ) -> Result<(Publisher, PublishHandle), StoreError> {
+        let position = own_position(store.as_ref(), &device)?;
+        let (tx, requests) = mpsc::channel(PUBLISH_QUEUE_CAPACITY);
+        let writer = FeedWriter::new(device.clone(), network, position);
+        Ok((
+            Publisher {
+                writer,
+                device,
+                network,
+                store,
+                ingest,
+                requests,
+            },
+            PublishHandle { requests: tx },
+        ))
+    }
+
+    /// Runs until every handle is dropped.
+    pub async fn run(mut self) {
+        info!(device = %self.device.public(), seq = self.writer.position().seq, "publisher started");
+        while let Some(request) = self.requests.recv().await {
+            let answer = self.publish_one(request.body).await;
+            let _ = request.reply.send(answer);
+        }
+    }
+
+    async fn publish_one(&mut self, body: Body) -> Result<Published, IngestError> {
+        let before = self.writer.position();
+        let record = self.writer.append(body, now_ms())?;
+        let published = Published {
+            id: record.id(),
+            seq: record.record().seq,
+            timestamp_ms: record.record().timestamp_ms,
+        };
+        match self
+            .ingest
+            .submit(record.into_signed_bytes(), Source::Local)
+            .await
+        {
+            Ok(Ingested::Stored { .. }) => Ok(published),
+            Ok(other) => {
+                // A record of our own feed already held or forking it means the store
+                // knows more of this feed than the writer did: resume from the store.
+                self.resume(before);
+                Err(IngestError::Storage(Arc::new(StoreError::Storage(
+                    format!("this device's feed moved under the publisher ({other:?}); retry"),
+                ))))
+            }
+            Err(error) => {
+                self.resume(before);
+                Err(error)
+            }
+        }
+    }
+
+    /// Puts the writer back where the store says the feed stands (or where it was).
+    fn resume(&mut self, fallback: FeedPosition) {
+        let position = own_position(self.store.as_ref(), &self.device).unwrap_or(fallback);
+        self.writer = FeedWriter::new(self.device.clone(), self.network, position);
+    }
+}
