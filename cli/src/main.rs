@@ -1,30 +1,77 @@
-//! The `commons` binary: the operator's entry point. This first version carries the
-//! command-line frame (help, version, exit codes); node, publishing and archive
-//! commands are added as the node and network land.
+//! The `commons` binary: the operator's entry point. Arguments are parsed here and
+//! handed to one module per command: [`init`] creates a node's data directory, and
+//! [`node`] opens it, checks the configuration, sets up [`logging`] and runs the
+//! daemon until SIGINT or SIGTERM. More commands arrive with the network and the API.
 
+mod init;
+mod logging;
+mod node;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// Commons: a peer-to-peer network for the member organizations of a human-rights
 /// network to share case studies, campaign updates and solidarity alerts, and to decide
 /// together who is a member.
 #[derive(Debug, Parser)]
 #[command(name = "commons", version)]
-struct Cli {}
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, clap::Args)]
+struct GlobalArgs {
+    /// The node's data directory [default: $COMMONS_DATA_DIR, else the platform's data
+    /// directory, such as ~/.local/share/commons]
+    #[arg(long, global = true, value_name = "PATH")]
+    data_dir: Option<PathBuf>,
+    /// Print the result as one JSON object, for scripts
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new node: keys (mode 0600), a one-member network, config, data directory
+    Init(init::InitArgs),
+    /// Run and manage this node
+    #[command(subcommand)]
+    Node(node::NodeCommand),
+}
 
 fn main() -> ExitCode {
-    match Cli::try_parse() {
-        Ok(Cli {}) => {
-            eprintln!(
-                "commons: no command given. Run `commons --help` to see what this version can do."
-            );
-            ExitCode::from(2)
-        }
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
             // clap uses 0 for --help and --version, 2 for bad usage.
-            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
+    };
+    let Some(command) = cli.command else {
+        eprintln!(
+            "commons: no command given. Run `commons --help` to see what this version can do."
+        );
+        return ExitCode::from(2);
+    };
+    match run(&cli.global, command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(global: &GlobalArgs, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Init(args) => init::run(global, &args),
+        Command::Node(node::NodeCommand::Run(args)) => node::run(global, &args),
     }
 }

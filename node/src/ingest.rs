@@ -284,114 +284,171 @@ impl Ingest {
     }
 
     /// Runs until every handle is dropped, finishing the batch under way.
+    ///
+    /// Stages overlap: while one batch's commit is being written, the next batch is
+    /// decoded and verified. A batch is checked against the store only after the
+    /// previous commit is finished, so it always sees every earlier record.
     pub async fn run(mut self) {
         info!(network = %self.network, "ingest started");
-        while let Some(first) = self.requests.recv().await {
-            let mut batch = vec![first];
-            let mut count = batch[0].records.len();
-            let deadline = Instant::now() + self.settings.commit_delay;
-            while count < self.settings.max_batch {
-                tokio::select! {
+        let mut in_flight: Option<InFlight> = None;
+        loop {
+            let next = match in_flight.as_mut() {
+                Some(commit) => tokio::select! {
                     biased;
-                    next = self.requests.recv() => match next {
-                        Some(request) => {
-                            count += request.records.len();
-                            batch.push(request);
-                        }
-                        None => break,
-                    },
-                    () = tokio::time::sleep_until(deadline) => break,
+                    written = &mut commit.task => Next::Committed(written),
+                    request = self.requests.recv() => Next::Request(request),
+                },
+                None => Next::Request(self.requests.recv().await),
+            };
+            let first = match next {
+                Next::Committed(written) => {
+                    if let Some(commit) = in_flight.take() {
+                        self.finish(commit, written);
+                    }
+                    continue;
                 }
+                Next::Request(None) => break,
+                Next::Request(Some(first)) => first,
+            };
+            let requests = self.gather(first).await;
+            let verified = self.verify(&requests).await;
+            if let Some(mut commit) = in_flight.take() {
+                let written = (&mut commit.task).await;
+                self.finish(commit, written);
             }
-            self.process(batch).await;
+            in_flight = Some(self.place_and_commit(requests, verified));
+        }
+        if let Some(mut commit) = in_flight.take() {
+            let written = (&mut commit.task).await;
+            self.finish(commit, written);
         }
         info!("ingest stopped");
     }
 
-    async fn process(&mut self, requests: Vec<Request>) {
-        // 1. Decode and verify every record, in parallel.
+    /// More requests after `first`, until the batch is full or the commit delay ends.
+    async fn gather(&mut self, first: Request) -> Vec<Request> {
+        let mut count = first.records.len();
+        let mut requests = vec![first];
+        let deadline = Instant::now() + self.settings.commit_delay;
+        while count < self.settings.max_batch {
+            tokio::select! {
+                biased;
+                next = self.requests.recv() => match next {
+                    Some(request) => {
+                        count += request.records.len();
+                        requests.push(request);
+                    }
+                    None => break,
+                },
+                () = tokio::time::sleep_until(deadline) => break,
+            }
+        }
+        requests
+    }
+
+    /// Decodes and verifies every record of the batch, across the cores.
+    async fn verify(&mut self, requests: &[Request]) -> Vec<Result<VerifiedRecord, RecordError>> {
         let all: Vec<Vec<u8>> = requests
             .iter()
             .flat_map(|request| request.records.iter().cloned())
             .collect();
+        let count = all.len();
         let caches = std::mem::take(&mut self.key_caches);
         let network = self.network;
-        let verified =
-            tokio::task::spawn_blocking(move || verify_parallel(all, &network, caches)).await;
-        let (verified, caches) = match verified {
-            Ok(done) => done,
+        match tokio::task::spawn_blocking(move || verify_parallel(all, &network, caches)).await {
+            Ok((verified, caches)) => {
+                self.key_caches = caches;
+                verified
+            }
             Err(error) => {
-                warn!(%error, "signature verification task failed");
-                for request in requests {
-                    let _ = request.reply.send(
-                        request
-                            .records
-                            .iter()
-                            .map(|_| Err(IngestError::Shutdown))
-                            .collect(),
-                    );
-                }
+                warn!(%error, "signature verification task failed; the batch is refused");
                 self.key_caches = (0..verify_threads())
                     .map(|_| AuthorKeyCache::new())
                     .collect();
-                return;
+                (0..count).map(|_| Err(RecordError::BadSignature)).collect()
             }
-        };
-        self.key_caches = caches;
+        }
+    }
 
-        // 2. Check each against the feeds and the roster, in order.
+    /// Checks each verified record in order against the store and the roster, and
+    /// starts writing the batch.
+    fn place_and_commit(
+        &mut self,
+        requests: Vec<Request>,
+        verified: Vec<Result<VerifiedRecord, RecordError>>,
+    ) -> InFlight {
         let governance_before = self.governance.len();
         let forks_before = self.forks.len();
         let mut pending = PendingBatch::default();
-        let mut answers: Vec<Result<Ingested, IngestError>> = Vec::with_capacity(verified.len());
         let mut sources = Vec::with_capacity(verified.len());
         for request in &requests {
             sources.extend(std::iter::repeat_n(request.source, request.records.len()));
         }
-        for result in verified {
-            let answer = match result {
+        let answers: Vec<Result<Ingested, IngestError>> = verified
+            .into_iter()
+            .map(|result| match result {
                 Ok(record) => self.place(record, &mut pending),
                 Err(error) => Err(IngestError::Invalid(error)),
-            };
-            answers.push(answer);
-        }
-
-        // 3. Commit, then answer and announce.
+            })
+            .collect();
         let stored = pending.batch.records.clone();
         let batch = std::mem::take(&mut pending.batch);
         let store = self.store.clone();
-        let committed = tokio::task::spawn_blocking(move || store.commit(&batch))
-            .await
-            .unwrap_or_else(|error| {
-                Err(StoreError::Storage(format!("commit task failed: {error}")))
-            });
-        match committed {
+        let task = tokio::task::spawn_blocking(move || store.commit(&batch));
+        InFlight {
+            task,
+            requests,
+            answers,
+            sources,
+            stored,
+            dropped_on_arrival: pending.dropped_on_arrival,
+            governance_before,
+            forks_before,
+        }
+    }
+
+    /// Answers and announces a written batch, or undoes its effect on the roster if the
+    /// write failed.
+    fn finish(
+        &mut self,
+        commit: InFlight,
+        written: Result<Result<(), StoreError>, tokio::task::JoinError>,
+    ) {
+        let InFlight {
+            requests,
+            mut answers,
+            sources,
+            stored,
+            dropped_on_arrival,
+            governance_before,
+            forks_before,
+            ..
+        } = commit;
+        let written = written.unwrap_or_else(|error| {
+            Err(StoreError::Storage(format!("commit task failed: {error}")))
+        });
+        match written {
             Ok(()) => {
                 Metrics::add(&self.metrics.commits, 1);
-                if self.governance.len() != governance_before || self.forks.len() != forks_before {
-                    self.refold();
-                }
-                let stored_ids: HashSet<RecordId> =
-                    stored.iter().map(|new| new.record.id()).collect();
-                let mut answer_sources = sources.iter();
-                for answer in &answers {
-                    let source = answer_sources.next().copied().unwrap_or(Source::Local);
+                let stored_by_id: HashMap<RecordId, &NewRecord> =
+                    stored.iter().map(|new| (new.record.id(), new)).collect();
+                for (answer, source) in answers.iter().zip(&sources) {
                     match answer {
-                        Ok(Ingested::Stored { id, .. }) if stored_ids.contains(id) => {
+                        Ok(Ingested::Stored { id, .. }) => {
                             Metrics::add(&self.metrics.stored, 1);
-                            if let Some(new) = stored.iter().find(|new| new.record.id() == *id)
-                                && !pending.dropped_on_arrival.contains(id)
+                            if let Some(new) = stored_by_id.get(id)
+                                && !dropped_on_arrival.contains(id)
                             {
-                                let _ = self.events.send(StoredEvent {
+                                let event = StoredEvent {
                                     record: new.record.clone(),
                                     org: new.org,
-                                    source,
-                                });
+                                    source: *source,
+                                };
+                                let _ = self.events.send(event);
                             }
                         }
                         Ok(Ingested::Duplicate { .. }) => Metrics::add(&self.metrics.duplicates, 1),
                         Ok(Ingested::Fork { .. }) => Metrics::add(&self.metrics.forks, 1),
-                        Ok(Ingested::Stored { .. }) => {}
                         Err(error) => self.metrics.reject(error),
                     }
                 }
@@ -399,8 +456,11 @@ impl Ingest {
             Err(error) => {
                 Metrics::add(&self.metrics.commit_failures, 1);
                 warn!(%error, records = stored.len(), "group commit failed; nothing of the batch was stored");
-                self.governance.truncate(governance_before);
-                self.forks.truncate(forks_before);
+                if self.governance.len() != governance_before || self.forks.len() != forks_before {
+                    self.governance.truncate(governance_before);
+                    self.forks.truncate(forks_before);
+                    self.refold();
+                }
                 let error = Arc::new(error);
                 for answer in &mut answers {
                     if matches!(answer, Ok(Ingested::Stored { .. } | Ingested::Fork { .. })) {
@@ -617,6 +677,24 @@ fn verify_parallel(
     let mut results = results;
     results.truncate(all.len());
     (results, caches)
+}
+
+/// What the run loop waits for next.
+enum Next {
+    Committed(Result<Result<(), StoreError>, tokio::task::JoinError>),
+    Request(Option<Request>),
+}
+
+/// A batch being written, with what is needed to answer for it.
+struct InFlight {
+    task: tokio::task::JoinHandle<Result<(), StoreError>>,
+    requests: Vec<Request>,
+    answers: Vec<Result<Ingested, IngestError>>,
+    sources: Vec<Source>,
+    stored: Vec<NewRecord>,
+    dropped_on_arrival: HashSet<RecordId>,
+    governance_before: usize,
+    forks_before: usize,
 }
 
 /// What the batch being built adds on top of the store.

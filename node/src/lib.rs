@@ -5,14 +5,21 @@
 //!
 //! | step of a record's path | module |
 //! |---|---|
+//! | the node's keys, charter and settings on disk | [`data_dir`], [`config`] |
 //! | signed by this node's device | [`publish`] |
 //! | decoded, verified, checked, committed, announced | [`ingest`] |
 //! | stored durably, in group commits | [`store`] |
 //! | counted | [`metrics`] |
-//! | all of it started and stopped together | [`node`] |
+//! | created and watched by the operator (control API) | [`api`] |
+//! | all of it started and stopped together | [`node`], [`daemon`] |
 
+pub use daemon::run_node;
 pub use node::{Node, NodeError, NodeHandle};
 
+pub mod api;
+pub mod config;
+pub mod daemon;
+pub mod data_dir;
 pub mod ingest;
 pub mod metrics;
 pub mod node;

@@ -357,10 +357,8 @@ impl Store for RedbStore {
         let written = self
             .write_batch(&txn, batch)
             .and_then(|()| txn.commit().map_err(storage));
-        if let Err(error) = &written {
-            if matches!(error, StoreError::DiskFull | StoreError::Storage(_)) {
-                self.close_after_failure();
-            }
+        if let Err(StoreError::DiskFull | StoreError::Storage(_)) = &written {
+            self.close_after_failure();
         }
         written
     }

@@ -1,0 +1,56 @@
+//! `GET /v1/events`: the "announced" step, seen from outside. Every record ingest
+//! stores from now on, as a server-sent `record` event carrying the record's JSON. A
+//! subscriber too slow to keep up gets a `lagged` event saying how many it missed (then
+//! `GET /v1/records` fills the gap). The stream ends when the API shuts down.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use serde_json::json;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+use tokio_stream::wrappers::{BroadcastStream, WatchStream};
+use tokio_stream::{Stream, StreamExt};
+
+use super::ApiState;
+use super::json::record_json;
+use crate::ingest::StoredEvent;
+
+/// How often an idle stream sends a keep-alive comment.
+pub const KEEP_ALIVE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
+
+pub(super) async fn events(
+    State(state): State<Arc<ApiState>>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // Subscribe before answering, so every record stored after the response's headers
+    // reach the client is in the stream. `None` ends the stream.
+    let records =
+        BroadcastStream::new(state.node.ingest.subscribe()).map(|stored| Some(to_event(stored)));
+    let stop = WatchStream::new(state.stopping.clone())
+        .filter(|stopping| *stopping)
+        .map(|_| None);
+    // A first comment, so the headers and the stream's start reach the client at once.
+    let stream = tokio_stream::once(Some(Event::default().comment("subscribed")))
+        .chain(records)
+        .chain(tokio_stream::once(None))
+        .merge(stop)
+        .map_while(|event| event.map(Ok));
+    Sse::new(stream).keep_alive(
+        KeepAlive::new()
+            .interval(KEEP_ALIVE_INTERVAL)
+            .text("keep-alive"),
+    )
+}
+
+fn to_event(stored: Result<StoredEvent, BroadcastStreamRecvError>) -> Event {
+    match stored {
+        Ok(stored) => Event::default()
+            .event("record")
+            .id(stored.record.id().to_string())
+            .data(record_json(&stored.record, &stored.org).to_string()),
+        Err(BroadcastStreamRecvError::Lagged(missed)) => Event::default()
+            .event("lagged")
+            .data(json!({ "missed": missed }).to_string()),
+    }
+}

@@ -1,0 +1,305 @@
+//! `POST /v1/publish/*` and `POST /v1/records`: the "created" step of a record's path
+//! when an operator (or a script) creates it. Requests are parsed into a [`Body`] here;
+//! the record's own rules (an empty title…) are the protocol's, checked when the
+//! publisher signs, and come back as 422. Nothing is written here: every record goes
+//! through [`crate::publish::PublishHandle::publish`] or the one ingest path.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use commons_protocol::{
+    Alert, AlertResponse, Body, Campaign, CampaignStatus, CampaignUpdate, OrgId, Practice,
+    RecordId, ResponseKind, Retraction, Severity, Visibility,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::ApiState;
+use super::error::{ApiError, ApiJson};
+use super::json::{Text, from_hex};
+use crate::ingest::{Ingested, Source};
+use crate::publish::now_ms;
+
+/// The language of a case study when the request names none.
+pub const DEFAULT_LANGUAGE: &str = "en";
+/// The licence of a case study when the request names none.
+pub const DEFAULT_LICENCE: &str = "CC-BY-4.0";
+/// How long an alert stays current when the request says nothing: one week.
+pub const DEFAULT_ALERT_HOURS: u64 = 168;
+
+const HOUR_MS: u64 = 3_600_000;
+
+/// `POST /v1/publish/practice`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeRequest {
+    title: String,
+    #[serde(default)]
+    summary: String,
+    body: String,
+    #[serde(default)]
+    themes: Vec<String>,
+    #[serde(default)]
+    regions: Vec<String>,
+    language: Option<String>,
+    licence: Option<String>,
+    #[serde(default)]
+    links: Vec<String>,
+    visibility: Option<Text<Visibility>>,
+}
+
+impl PracticeRequest {
+    fn into_body(self) -> Body {
+        Body::Practice(Practice {
+            title: self.title,
+            summary: self.summary,
+            body: self.body,
+            themes: self.themes,
+            regions: self.regions,
+            language: self.language.unwrap_or_else(|| DEFAULT_LANGUAGE.to_owned()),
+            licence: self.licence.unwrap_or_else(|| DEFAULT_LICENCE.to_owned()),
+            links: self.links,
+            visibility: self.visibility.map_or(Visibility::Members, |v| v.0),
+        })
+    }
+}
+
+/// `POST /v1/publish/campaign`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignRequest {
+    title: String,
+    #[serde(default)]
+    goals: Vec<String>,
+    #[serde(default)]
+    partners: Vec<Text<OrgId>>,
+    status: Option<Text<CampaignStatus>>,
+}
+
+impl CampaignRequest {
+    fn into_body(self) -> Body {
+        Body::Campaign(Campaign {
+            title: self.title,
+            goals: self.goals,
+            partners: self.partners.into_iter().map(|p| p.0).collect(),
+            status: self.status.map_or(CampaignStatus::Active, |s| s.0),
+        })
+    }
+}
+
+/// `POST /v1/publish/update`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRequest {
+    campaign: Text<RecordId>,
+    status: Option<Text<CampaignStatus>>,
+    body: String,
+}
+
+impl UpdateRequest {
+    fn into_body(self) -> Body {
+        Body::CampaignUpdate(CampaignUpdate {
+            campaign: self.campaign.0,
+            status: self.status.map(|s| s.0),
+            body: self.body,
+        })
+    }
+}
+
+/// `POST /v1/publish/alert`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertRequest {
+    severity: Text<Severity>,
+    region: String,
+    title: String,
+    body: String,
+    #[serde(default)]
+    action_requested: String,
+    expires_in_hours: Option<u64>,
+    expires_at_ms: Option<u64>,
+}
+
+impl AlertRequest {
+    fn into_body(self, now_ms: u64) -> Result<Body, ApiError> {
+        let expires_at_ms = match (self.expires_in_hours, self.expires_at_ms) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::bad_request(
+                    "bad_field",
+                    "give either expires_in_hours or expires_at_ms, not both",
+                ));
+            }
+            (None, Some(at)) => at,
+            (Some(0), None) => {
+                return Err(ApiError::bad_request(
+                    "bad_field",
+                    "expires_in_hours must be at least 1",
+                ));
+            }
+            (hours, None) => {
+                now_ms.saturating_add(hours.unwrap_or(DEFAULT_ALERT_HOURS).saturating_mul(HOUR_MS))
+            }
+        };
+        Ok(Body::Alert(Alert {
+            severity: self.severity.0,
+            region: self.region,
+            title: self.title,
+            body: self.body,
+            action_requested: self.action_requested,
+            expires_at_ms,
+        }))
+    }
+}
+
+/// `POST /v1/publish/respond`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RespondRequest {
+    alert: Text<RecordId>,
+    response: Text<ResponseKind>,
+    #[serde(default)]
+    note: String,
+}
+
+impl RespondRequest {
+    fn into_body(self) -> Body {
+        Body::AlertResponse(AlertResponse {
+            alert: self.alert.0,
+            response: self.response.0,
+            note: self.note,
+        })
+    }
+}
+
+/// `POST /v1/publish/retract`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetractRequest {
+    target: Text<RecordId>,
+    #[serde(default)]
+    reason: String,
+}
+
+impl RetractRequest {
+    fn into_body(self) -> Body {
+        Body::Retraction(Retraction {
+            target: self.target.0,
+            reason: self.reason,
+        })
+    }
+}
+
+/// `POST /v1/records`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    signed: String,
+}
+
+type Created = (StatusCode, Json<Value>);
+
+async fn publish(state: &ApiState, body: Body) -> Result<Created, ApiError> {
+    let published = state.node.publisher.publish(body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "id": published.id.to_string(),
+            "seq": published.seq,
+            "timestamp_ms": published.timestamp_ms,
+        })),
+    ))
+}
+
+pub(super) async fn practice(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<PracticeRequest>,
+) -> Result<Created, ApiError> {
+    publish(&state, request.into_body()).await
+}
+
+pub(super) async fn campaign(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<CampaignRequest>,
+) -> Result<Created, ApiError> {
+    publish(&state, request.into_body()).await
+}
+
+pub(super) async fn update(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<UpdateRequest>,
+) -> Result<Created, ApiError> {
+    publish(&state, request.into_body()).await
+}
+
+pub(super) async fn alert(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<AlertRequest>,
+) -> Result<Created, ApiError> {
+    publish(&state, request.into_body(now_ms())?).await
+}
+
+pub(super) async fn respond(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<RespondRequest>,
+) -> Result<Created, ApiError> {
+    publish(&state, request.into_body()).await
+}
+
+pub(super) async fn retract(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<RetractRequest>,
+) -> Result<Created, ApiError> {
+    publish(&state, request.into_body()).await
+}
+
+/// Pre-signed record bytes, ingested like an imported record.
+pub(super) async fn submit(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<SubmitRequest>,
+) -> Result<Created, ApiError> {
+    let bytes = from_hex(request.signed.trim()).ok_or_else(|| {
+        ApiError::bad_request(
+            "bad_hex",
+            "`signed` must be the signed record's bytes as hex digits",
+        )
+    })?;
+    let outcome = state
+        .node
+        .ingest
+        .submit(bytes.clone(), Source::Import)
+        .await?;
+    Ok(match outcome {
+        Ingested::Stored { id, missing } => (
+            StatusCode::CREATED,
+            Json(json!({
+                "outcome": "stored",
+                "id": id.to_string(),
+                "missing": missing.map(|range| json!({ "first": range.first, "last": range.last })),
+            })),
+        ),
+        Ingested::Duplicate { id } => (
+            StatusCode::OK,
+            Json(json!({ "outcome": "duplicate", "id": id.to_string() })),
+        ),
+        Ingested::Fork { proof } => {
+            let (first, second) = proof.records();
+            let (mine, other) = if first.signed_bytes() == bytes.as_slice() {
+                (first, second)
+            } else {
+                (second, first)
+            };
+            (
+                StatusCode::OK,
+                Json(json!({
+                    "outcome": "fork",
+                    "id": mine.id().to_string(),
+                    "conflicts_with": other.id().to_string(),
+                    "author": proof.author().to_string(),
+                    "seq": proof.seq(),
+                })),
+            )
+        }
+    })
+}

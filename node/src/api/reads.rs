@@ -1,0 +1,210 @@
+//! The read endpoints: status, records, feeds, roster and fork proofs, answered from
+//! the store (off the async threads) and the roster ingest keeps.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use commons_protocol::text::hex;
+use commons_protocol::{BodyKind, OrgId, RecordId, Roster};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::error::{ApiError, ApiPath, ApiQuery};
+use super::json::{Cursor, FromText, Text, record_json};
+use super::{ApiState, read_store};
+use crate::store::{MAX_QUERY_LIMIT, RecordQuery};
+
+/// Records per page of `GET /v1/records` when the request names no limit.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+
+/// The node's version, as `GET /v1/status` shows it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub(super) async fn status(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+    let (stats, feeds) =
+        read_store(&state, |store| Ok((store.stats()?, store.heads()?.len()))).await?;
+    let node = &state.node;
+    Ok(Json(json!({
+        "network": node.network.to_string(),
+        "network_name": node.charter.name,
+        "org": node.org.to_string(),
+        "device": node.device.to_string(),
+        "uptime_s": node.started.elapsed().as_secs(),
+        "records": stats.records,
+        "tombstones": stats.tombstones,
+        "fork_proofs": stats.fork_proofs,
+        "store_bytes": stats.bytes,
+        "members": node.roster().member_count(),
+        "feeds": feeds,
+        "version": VERSION,
+    })))
+}
+
+/// `GET /v1/records` parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ListParams {
+    kind: Option<Text<BodyKind>>,
+    author: Option<Text<OrgId>>,
+    #[serde(alias = "tag")]
+    theme: Option<String>,
+    since: Option<u64>,
+    limit: Option<usize>,
+    before: Option<Text<Cursor>>,
+}
+
+pub(super) async fn list(
+    State(state): State<Arc<ApiState>>,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<Value>, ApiError> {
+    let limit = params.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(1..=MAX_QUERY_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "bad_query",
+            format!("limit must be between 1 and {MAX_QUERY_LIMIT}"),
+        ));
+    }
+    let query = RecordQuery {
+        kind: params.kind.map(|kind| kind.0),
+        org: params.author.map(|org| org.0),
+        tag: params
+            .theme
+            .map(|theme| theme.trim().to_lowercase())
+            .filter(|theme| !theme.is_empty()),
+        since_ms: params.since,
+        before: params
+            .before
+            .map(|cursor| (cursor.0.timestamp_ms, cursor.0.id)),
+        // One more than asked, to know whether another page follows.
+        limit: (limit + 1).min(MAX_QUERY_LIMIT),
+    };
+    let mut found = read_store(&state, move |store| store.query(&query)).await?;
+    let more = found.len() > limit || (found.len() == limit && limit == MAX_QUERY_LIMIT);
+    found.truncate(limit);
+    let next = found
+        .last()
+        .filter(|_| more)
+        .map(|last| Cursor::after(&last.record).to_string());
+    let records: Vec<Value> = found
+        .iter()
+        .map(|stored| record_json(&stored.record, &stored.org))
+        .collect();
+    Ok(Json(json!({ "records": records, "next": next })))
+}
+
+pub(super) async fn show(
+    State(state): State<Arc<ApiState>>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = RecordId::parse_text(&id).map_err(|error| ApiError::bad_request("bad_id", error))?;
+    let (record, tombstone) = read_store(&state, move |store| match store.record(&id)? {
+        Some(record) => Ok((Some(record), None)),
+        None => Ok((None, store.tombstone(&id)?)),
+    })
+    .await?;
+    if let Some(stored) = record {
+        return Ok(Json(record_json(&stored.record, &stored.org)));
+    }
+    match tombstone {
+        Some(tombstone) => Ok(Json(json!({
+            "id": tombstone.target.to_string(),
+            "retracted": true,
+            "author": tombstone.author.to_string(),
+            "org": org_of(&state.node.roster(), &tombstone.author),
+            "seq": tombstone.seq,
+            "retraction": tombstone.retraction.to_string(),
+        }))),
+        None => Err(ApiError::not_found(format!(
+            "this node holds no record {id}: it may not have reached this node yet"
+        ))),
+    }
+}
+
+fn org_of(roster: &Roster, device: &commons_protocol::DeviceKey) -> Option<String> {
+    roster.device(device).map(|state| state.org.to_string())
+}
+
+pub(super) async fn feeds(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+    let heads = read_store(&state, |store| store.heads()).await?;
+    let roster = state.node.roster();
+    let feeds: Vec<Value> = heads
+        .iter()
+        .map(|head| {
+            json!({
+                "author": head.author.to_string(),
+                "contiguous": head.contiguous,
+                "max_seq": head.max_seq,
+                "frozen": head.frozen,
+                "org": org_of(&roster, &head.author),
+            })
+        })
+        .collect();
+    Ok(Json(Value::from(feeds)))
+}
+
+pub(super) async fn roster(State(state): State<Arc<ApiState>>) -> Json<Value> {
+    let roster = state.node.roster();
+    let charter = &state.node.charter;
+    let mut members = Vec::new();
+    let mut others = Vec::new();
+    for (org, org_state) in roster.orgs() {
+        let devices: Vec<Value> = roster
+            .devices_of(org)
+            .iter()
+            .filter_map(|device| {
+                roster.device(device).map(|known| {
+                    json!({
+                        "device": device.to_string(),
+                        "label": known.label,
+                        "delegation": known.delegation.to_string(),
+                        "revoked_from": known.revoked_from,
+                    })
+                })
+            })
+            .collect();
+        let name = charter
+            .founders
+            .iter()
+            .find(|founder| founder.org == *org)
+            .map(|founder| founder.name.clone());
+        let entry = json!({
+            "org": org.to_string(),
+            "name": name,
+            "root": org_state.root.to_string(),
+            "devices": devices,
+        });
+        if org_state.member {
+            members.push(entry);
+        } else {
+            others.push(entry);
+        }
+    }
+    Json(json!({
+        "members": members,
+        "others": others,
+        "thresholds": {
+            "admission": charter.admission.to_string(),
+            "removal": charter.removal.to_string(),
+            "recovery": charter.recovery.to_string(),
+        },
+    }))
+}
+
+pub(super) async fn forks(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+    let proofs = read_store(&state, |store| store.fork_proofs()).await?;
+    let forks: Vec<Value> = proofs
+        .iter()
+        .map(|proof| {
+            let (first, second) = proof.records();
+            json!({
+                "author": proof.author().to_string(),
+                "seq": proof.seq(),
+                "first": first.id().to_string(),
+                "second": second.id().to_string(),
+                "proof": hex(&proof.encode()),
+            })
+        })
+        .collect();
+    Ok(Json(Value::from(forks)))
+}

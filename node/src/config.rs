@@ -1,0 +1,527 @@
+//! The node's configuration, read before the node starts: `config.toml` in the data
+//! directory ([`ConfigFile`], what the operator edits) is checked, with the overrides
+//! from the command line and the environment, into the runtime [`Config`] that the
+//! daemon is started with. Flags beat environment variables, which beat the file; the
+//! binary reads both and hands them over as [`Overrides`].
+
+use std::fmt;
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::ingest::IngestSettings;
+
+/// Where the control API listens unless told otherwise: loopback only.
+pub const DEFAULT_API_LISTEN: &str = "127.0.0.1:7390";
+/// How long the ingest waits for more records before committing a batch, in ms
+/// (ingest's own default).
+pub const DEFAULT_COMMIT_DELAY_MS: u64 = crate::ingest::DEFAULT_COMMIT_DELAY.as_millis() as u64;
+/// The most records committed in one transaction (ingest's own default).
+pub const DEFAULT_MAX_BATCH: usize = crate::ingest::DEFAULT_MAX_BATCH;
+/// The longest commit delay accepted, in ms: a record is acknowledged only once its
+/// batch is durable, so a longer wait would only slow every publish down.
+pub const MAX_COMMIT_DELAY_MS: u64 = 1_000;
+/// The largest batch accepted.
+pub const MAX_MAX_BATCH: usize = 65_536;
+/// The largest config file read, in bytes.
+pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
+
+/// How the node writes its logs (always to standard error).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per event, for log collectors.
+    Json,
+}
+
+impl LogFormat {
+    /// The name used in the config file, the flag and the environment variable.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LogFormat::Text => "text",
+            LogFormat::Json => "json",
+        }
+    }
+}
+
+impl fmt::Display for LogFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for LogFormat {
+    type Err = ConfigError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            _ => Err(ConfigError::LogFormat {
+                value: text.to_owned(),
+            }),
+        }
+    }
+}
+
+fn default_api_listen() -> String {
+    DEFAULT_API_LISTEN.to_owned()
+}
+
+const fn default_commit_delay_ms() -> u64 {
+    DEFAULT_COMMIT_DELAY_MS
+}
+
+const fn default_max_batch() -> usize {
+    DEFAULT_MAX_BATCH
+}
+
+/// `config.toml` as the operator writes it. Unknown keys are refused, so a misspelt
+/// setting is an error rather than silently ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The org's name, as given to `commons init`.
+    pub org_name: String,
+    /// This device's label, as given to `commons init`.
+    pub device_label: String,
+    /// Where the control API listens: a loopback address and port.
+    #[serde(default = "default_api_listen")]
+    pub api_listen: String,
+    /// `text` or `json`.
+    #[serde(default)]
+    pub log_format: LogFormat,
+    /// How long the ingest waits for more records before committing, in ms.
+    #[serde(default = "default_commit_delay_ms")]
+    pub commit_delay_ms: u64,
+    /// The most records committed in one transaction.
+    #[serde(default = "default_max_batch")]
+    pub max_batch: usize,
+}
+
+/// Settings from the command line or the environment that beat the file. The binary
+/// resolves flag-over-environment before filling this in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--api-listen` or `COMMONS_API_LISTEN`.
+    pub api_listen: Option<String>,
+    /// `--log-format` or `COMMONS_LOG_FORMAT`.
+    pub log_format: Option<LogFormat>,
+}
+
+/// The checked configuration the node runs with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    org_name: String,
+    device_label: String,
+    api_listen: SocketAddr,
+    log_format: LogFormat,
+    commit_delay: Duration,
+    max_batch: usize,
+}
+
+impl Config {
+    /// The org's name.
+    pub fn org_name(&self) -> &str {
+        &self.org_name
+    }
+
+    /// This device's label.
+    pub fn device_label(&self) -> &str {
+        &self.device_label
+    }
+
+    /// Where the control API listens: always a loopback address (port 0 asks the
+    /// system for a free port, for tests).
+    pub fn api_listen(&self) -> SocketAddr {
+        self.api_listen
+    }
+
+    /// How logs are written.
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format
+    }
+
+    /// How long the ingest waits for more records before committing a batch.
+    pub fn commit_delay(&self) -> Duration {
+        self.commit_delay
+    }
+
+    /// The most records committed in one transaction (at least 1).
+    pub fn max_batch(&self) -> usize {
+        self.max_batch
+    }
+
+    /// The ingest settings these values make.
+    pub fn ingest_settings(&self) -> IngestSettings {
+        IngestSettings {
+            max_batch: self.max_batch,
+            commit_delay: self.commit_delay,
+        }
+    }
+}
+
+impl ConfigFile {
+    /// A config with the given names and every other setting at its default.
+    pub fn new(org_name: &str, device_label: &str) -> Self {
+        ConfigFile {
+            org_name: org_name.to_owned(),
+            device_label: device_label.to_owned(),
+            api_listen: default_api_listen(),
+            log_format: LogFormat::default(),
+            commit_delay_ms: DEFAULT_COMMIT_DELAY_MS,
+            max_batch: DEFAULT_MAX_BATCH,
+        }
+    }
+
+    /// Reads and parses `path` (at most [`MAX_CONFIG_BYTES`]).
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let read_error = |source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        };
+        let file = std::fs::File::open(path).map_err(read_error)?;
+        let mut text = String::new();
+        file.take(MAX_CONFIG_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(read_error)?;
+        if text.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(ConfigError::TooLarge {
+                path: path.to_owned(),
+                max: MAX_CONFIG_BYTES,
+            });
+        }
+        Self::parse(&text).map_err(|source| ConfigError::Parse {
+            path: path.to_owned(),
+            source: Box::new(source),
+        })
+    }
+
+    /// Parses the text of a config file.
+    pub fn parse(text: &str) -> Result<Self, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    /// The text of a config file holding these settings, with comments: the names and
+    /// the API address are written out, the other settings only when they differ
+    /// from their defaults (otherwise they are shown commented out, so a later
+    /// version's defaults still apply).
+    pub fn to_toml(&self) -> String {
+        let quoted = |text: &str| toml::Value::String(text.to_owned()).to_string();
+        let mut out = String::new();
+        out.push_str(
+            "# Commons node configuration, written by `commons init`.\n\
+             # Flags and environment variables beat this file:\n\
+             #   --api-listen / COMMONS_API_LISTEN, --log-format / COMMONS_LOG_FORMAT.\n\n",
+        );
+        out.push_str(&format!("org_name = {}\n", quoted(&self.org_name)));
+        out.push_str(&format!(
+            "device_label = {}\n\n",
+            quoted(&self.device_label)
+        ));
+        out.push_str("# The local control API: a loopback address only.\n");
+        out.push_str(&format!("api_listen = {}\n\n", quoted(&self.api_listen)));
+        let setting = |name: &str, value: String, default: String, comment: &str| {
+            let prefix = if value == default { "# " } else { "" };
+            format!("# {comment}\n{prefix}{name} = {value}\n")
+        };
+        out.push_str(&setting(
+            "log_format",
+            quoted(self.log_format.as_str()),
+            quoted(LogFormat::default().as_str()),
+            "Logs go to standard error: \"text\" or \"json\".",
+        ));
+        out.push_str(&setting(
+            "commit_delay_ms",
+            self.commit_delay_ms.to_string(),
+            DEFAULT_COMMIT_DELAY_MS.to_string(),
+            "How long ingest waits for more records before committing a batch, in ms.",
+        ));
+        out.push_str(&setting(
+            "max_batch",
+            self.max_batch.to_string(),
+            DEFAULT_MAX_BATCH.to_string(),
+            "The most records committed in one transaction.",
+        ));
+        out
+    }
+
+    /// Checks the settings, with `overrides` applied, into the runtime [`Config`].
+    pub fn build(self, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let api_text = overrides.api_listen.clone().unwrap_or(self.api_listen);
+        let api_listen: SocketAddr =
+            api_text
+                .trim()
+                .parse()
+                .map_err(|source| ConfigError::ApiListen {
+                    value: api_text.clone(),
+                    source,
+                })?;
+        if !api_listen.ip().is_loopback() {
+            return Err(ConfigError::ApiNotLoopback { addr: api_listen });
+        }
+        if self.commit_delay_ms > MAX_COMMIT_DELAY_MS {
+            return Err(ConfigError::OutOfRange {
+                field: "commit_delay_ms",
+                value: self.commit_delay_ms,
+                min: 0,
+                max: MAX_COMMIT_DELAY_MS,
+            });
+        }
+        if self.max_batch == 0 || self.max_batch > MAX_MAX_BATCH {
+            return Err(ConfigError::OutOfRange {
+                field: "max_batch",
+                value: self.max_batch as u64,
+                min: 1,
+                max: MAX_MAX_BATCH as u64,
+            });
+        }
+        Ok(Config {
+            org_name: self.org_name,
+            device_label: self.device_label,
+            api_listen,
+            log_format: overrides.log_format.unwrap_or(self.log_format),
+            commit_delay: Duration::from_millis(self.commit_delay_ms),
+            max_batch: self.max_batch,
+        })
+    }
+}
+
+/// Why the configuration was refused.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("could not read the config file {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is larger than any config file should be.
+    #[error("the config file {} is larger than {max} bytes; is it the right file?", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit.
+        max: u64,
+    },
+    /// The file is not valid TOML, or holds an unknown or mistyped setting.
+    #[error("the config file {} is not valid", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the TOML parser found.
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+    /// `api_listen` is not an address and port.
+    #[error("api_listen `{value}` is not an address and port such as {DEFAULT_API_LISTEN}")]
+    ApiListen {
+        /// The value given.
+        value: String,
+        /// Why it did not parse.
+        #[source]
+        source: std::net::AddrParseError,
+    },
+    /// `api_listen` is not a loopback address.
+    #[error(
+        "api_listen {addr} is not a loopback address: the control API is local only, so \
+         listen on 127.0.0.1 or [::1] (for example {DEFAULT_API_LISTEN})"
+    )]
+    ApiNotLoopback {
+        /// The address given.
+        addr: SocketAddr,
+    },
+    /// An unknown log format.
+    #[error("log format `{value}` is unknown: use `text` or `json`")]
+    LogFormat {
+        /// The value given.
+        value: String,
+    },
+    /// A number outside its range.
+    #[error("{field} = {value} is out of range: use a value from {min} to {max}")]
+    OutOfRange {
+        /// The setting.
+        field: &'static str,
+        /// The value given.
+        value: u64,
+        /// The smallest accepted.
+        min: u64,
+        /// The largest accepted.
+        max: u64,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> &'static str {
+        "org_name = \"Housing Rights Coalition\"\ndevice_label = \"office server\"\n"
+    }
+
+    #[test]
+    fn a_minimal_file_takes_every_default() {
+        let file = ConfigFile::parse(minimal()).unwrap();
+        assert_eq!(
+            file,
+            ConfigFile::new("Housing Rights Coalition", "office server")
+        );
+        let config = file.build(&Overrides::default()).unwrap();
+        assert_eq!(config.org_name(), "Housing Rights Coalition");
+        assert_eq!(config.device_label(), "office server");
+        assert_eq!(
+            config.api_listen(),
+            DEFAULT_API_LISTEN.parse::<SocketAddr>().unwrap()
+        );
+        assert_eq!(config.log_format(), LogFormat::Text);
+        assert_eq!(
+            config.commit_delay(),
+            Duration::from_millis(DEFAULT_COMMIT_DELAY_MS)
+        );
+        assert_eq!(config.max_batch(), DEFAULT_MAX_BATCH);
+        let settings = config.ingest_settings();
+        assert_eq!(settings.max_batch, IngestSettings::default().max_batch);
+        assert_eq!(
+            settings.commit_delay,
+            IngestSettings::default().commit_delay
+        );
+    }
+
+    #[test]
+    fn every_setting_is_read_from_the_file() {
+        let text = format!(
+            "{}api_listen = \"[::1]:8000\"\nlog_format = \"json\"\ncommit_delay_ms = 10\nmax_batch = 32\n",
+            minimal()
+        );
+        let config = ConfigFile::parse(&text)
+            .unwrap()
+            .build(&Overrides::default())
+            .unwrap();
+        assert_eq!(config.api_listen(), "[::1]:8000".parse().unwrap());
+        assert_eq!(config.log_format(), LogFormat::Json);
+        assert_eq!(config.commit_delay(), Duration::from_millis(10));
+        assert_eq!(config.max_batch(), 32);
+    }
+
+    #[test]
+    fn overrides_beat_the_file() {
+        let text = format!(
+            "{}api_listen = \"127.0.0.1:8000\"\nlog_format = \"json\"\n",
+            minimal()
+        );
+        let file = ConfigFile::parse(&text).unwrap();
+        let overrides = Overrides {
+            api_listen: Some("127.0.0.1:9000".into()),
+            log_format: Some(LogFormat::Text),
+        };
+        let config = file.clone().build(&overrides).unwrap();
+        assert_eq!(config.api_listen(), "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(config.log_format(), LogFormat::Text);
+
+        let only_format = Overrides {
+            api_listen: None,
+            log_format: Some(LogFormat::Text),
+        };
+        let config = file.build(&only_format).unwrap();
+        assert_eq!(config.api_listen(), "127.0.0.1:8000".parse().unwrap());
+    }
+
+    #[test]
+    fn unknown_and_missing_fields_are_refused() {
+        let misspelt = format!("{}api_listn = \"127.0.0.1:1\"\n", minimal());
+        let error = ConfigFile::parse(&misspelt).unwrap_err().to_string();
+        assert!(error.contains("api_listn"), "{error}");
+
+        let error = ConfigFile::parse("org_name = \"A\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("device_label"), "{error}");
+
+        let bad_format = format!("{}log_format = \"xml\"\n", minimal());
+        let error = ConfigFile::parse(&bad_format).unwrap_err().to_string();
+        assert!(error.contains("xml"), "{error}");
+    }
+
+    #[test]
+    fn the_api_listens_on_loopback_only() {
+        for addr in ["0.0.0.0:7390", "192.168.1.10:7390", "[::]:7390"] {
+            let overrides = Overrides {
+                api_listen: Some(addr.into()),
+                log_format: None,
+            };
+            let error = ConfigFile::new("A", "node").build(&overrides).unwrap_err();
+            assert!(
+                matches!(error, ConfigError::ApiNotLoopback { .. }),
+                "{addr}: {error}"
+            );
+            assert!(error.to_string().contains("local only"), "{error}");
+        }
+        for addr in ["127.0.0.1:0", "127.0.0.2:7390", "[::1]:7390"] {
+            let overrides = Overrides {
+                api_listen: Some(addr.into()),
+                log_format: None,
+            };
+            assert!(
+                ConfigFile::new("A", "node").build(&overrides).is_ok(),
+                "{addr}"
+            );
+        }
+        let overrides = Overrides {
+            api_listen: Some("localhost:7390".into()),
+            log_format: None,
+        };
+        let error = ConfigFile::new("A", "node").build(&overrides).unwrap_err();
+        assert!(matches!(error, ConfigError::ApiListen { .. }), "{error}");
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused() {
+        let mut file = ConfigFile::new("A", "node");
+        file.max_batch = 0;
+        let error = file.build(&Overrides::default()).unwrap_err();
+        assert!(error.to_string().contains("max_batch = 0"), "{error}");
+
+        let mut file = ConfigFile::new("A", "node");
+        file.commit_delay_ms = MAX_COMMIT_DELAY_MS + 1;
+        let error = file.build(&Overrides::default()).unwrap_err();
+        assert!(error.to_string().contains("commit_delay_ms"), "{error}");
+    }
+
+    #[test]
+    fn log_formats_parse_from_their_names() {
+        assert_eq!("text".parse::<LogFormat>().unwrap(), LogFormat::Text);
+        assert_eq!("json".parse::<LogFormat>().unwrap(), LogFormat::Json);
+        let error = "JSON".parse::<LogFormat>().unwrap_err();
+        assert!(
+            error.to_string().contains("use `text` or `json`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_written_file_reads_back_the_same() {
+        let mut file = ConfigFile::new("Red \"Tierra\" \\ Libre\nMéxico", "laptop # 2");
+        assert_eq!(ConfigFile::parse(&file.to_toml()).unwrap(), file);
+        assert!(file.to_toml().contains("# max_batch = 256"));
+
+        file.api_listen = "127.0.0.1:8000".into();
+        file.log_format = LogFormat::Json;
+        file.commit_delay_ms = 5;
+        file.max_batch = 64;
+        let text = file.to_toml();
+        assert!(text.contains("\nmax_batch = 64\n"), "{text}");
+        assert_eq!(ConfigFile::parse(&text).unwrap(), file);
+    }
+}

@@ -1,0 +1,64 @@
+//! The daemon: `commons node run` in library form. It opens the store, starts the
+//! node, serves the control API on loopback until the shutdown signal, then stops the
+//! API, the publisher and ingest in that order. Every acknowledged record is already
+//! durable, so a signal at any moment loses nothing acknowledged.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tracing::info;
+
+use crate::config::Config;
+use crate::data_dir::OpenedDataDir;
+use crate::node::{Node, NodeError};
+use crate::store::{RedbStore, StoreError};
+
+/// The file in the data dir holding the address the running node's API listens on, so
+/// the CLI finds it even when it was chosen at start (`--api-listen 127.0.0.1:0`).
+pub const API_ADDRESS_FILE: &str = "api-address";
+
+/// Runs the node until `shutdown` resolves.
+pub async fn run_node(
+    opened: OpenedDataDir,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), NodeError> {
+    let path = opened.dir().store_path();
+    let network = opened.network();
+    let store = tokio::task::spawn_blocking(move || RedbStore::open(path, network))
+        .await
+        .map_err(|error| StoreError::Storage(format!("opening the store failed: {error}")))??;
+    let node = Node::start(
+        Arc::new(store),
+        opened.charter().charter().clone(),
+        opened.device().clone(),
+        opened.org(),
+        opened.delegation(),
+        config.ingest_settings(),
+    )
+    .await?;
+
+    let addr = config.api_listen();
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|error| NodeError::Listen { addr, error })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|error| NodeError::Listen { addr, error })?;
+    let address_file = opened.dir().path().join(API_ADDRESS_FILE);
+    std::fs::write(&address_file, format!("{bound}\n"))
+        .map_err(|error| NodeError::Listen { addr, error })?;
+    info!(api = %bound, network = %network, device = %opened.device().public(), "node running");
+
+    let served = crate::api::serve(
+        listener,
+        node.handle(),
+        opened.api_token().to_owned(),
+        shutdown,
+    )
+    .await;
+    let _ = std::fs::remove_file(&address_file);
+    node.shutdown().await;
+    served.map_err(|error| NodeError::Listen { addr: bound, error })
+}

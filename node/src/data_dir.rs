@@ -1,0 +1,800 @@
+//! The node's data directory, before anything runs: `commons init` creates it (keys,
+//! charter, the device's delegation record, the API token and the config) and
+//! `commons node run` opens and checks it before the daemon starts. The delegation
+//! record written here is the first record the node ingests.
+//!
+//! | file | what it holds | mode |
+//! |---|---|---|
+//! | `root.key` | the org's root key seed, 64 hex digits | 0600 |
+//! | `device.key` | this device's key seed, 64 hex digits | 0600 |
+//! | `api-token` | the control API's bearer token, 64 hex digits | 0600 |
+//! | `charter.bin` | the signed charter of the network | 0600 |
+//! | `delegation.record` | the device feed's seq 1, signed | 0600 |
+//! | `config.toml` | [`ConfigFile`] | 0600 |
+//! | `store.redb` | the store, created by the node | |
+//!
+//! Every file is written whole or not at all (a temporary file, fsynced, then linked
+//! into place, which fails rather than replacing an existing file), and the directory
+//! is fsynced after each.
+
+use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use commons_protocol::charter::{CHARTER_VERSION, MAX_CHARTER_BYTES};
+use commons_protocol::text::{hex, parse_hex32};
+use commons_protocol::{
+    Body, Charter, CharterError, Delegation, DeviceKey, DeviceKeypair, FeedPosition, FeedWriter,
+    Founder, MAX_SIGNED_RECORD_BYTES, NetworkId, OrgId, RecordError, RngError, RootKeypair,
+    SignedCharter, Threshold, validate_record,
+};
+use thiserror::Error;
+
+use crate::config::{ConfigError, ConfigFile};
+
+/// The environment variable naming the data directory when `--data-dir` is not given.
+pub const DATA_DIR_ENV: &str = "COMMONS_DATA_DIR";
+/// The directory under the platform's data directory used by default.
+pub const DEFAULT_DIR_NAME: &str = "commons";
+
+/// The org's root key seed.
+pub const ROOT_KEY_FILE: &str = "root.key";
+/// This device's key seed.
+pub const DEVICE_KEY_FILE: &str = "device.key";
+/// The signed charter.
+pub const CHARTER_FILE: &str = "charter.bin";
+/// The device feed's first record: the root key's delegation of the device.
+pub const DELEGATION_FILE: &str = "delegation.record";
+/// The control API's bearer token.
+pub const API_TOKEN_FILE: &str = "api-token";
+/// The configuration.
+pub const CONFIG_FILE: &str = "config.toml";
+/// The store, created by the node on its first start.
+pub const STORE_FILE: &str = "store.redb";
+
+/// The default device label given by `commons init`.
+pub const DEFAULT_DEVICE_LABEL: &str = "node";
+/// The longest org name or device label accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// The files `init` writes, in the order written; any of them present means the
+/// directory already holds a node.
+const NODE_FILES: [&str; 6] = [
+    ROOT_KEY_FILE,
+    DEVICE_KEY_FILE,
+    CHARTER_FILE,
+    DELEGATION_FILE,
+    API_TOKEN_FILE,
+    CONFIG_FILE,
+];
+/// Files that must be readable by their owner only.
+const SECRET_FILES: [&str; 3] = [ROOT_KEY_FILE, DEVICE_KEY_FILE, API_TOKEN_FILE];
+/// The mode of every file `init` writes.
+const FILE_MODE: u32 = 0o600;
+/// The mode of a data directory `init` creates.
+const DIR_MODE: u32 = 0o700;
+/// Permission bits that give anyone but the owner access.
+const OTHERS_MASK: u32 = 0o077;
+/// The largest key or token file read, in bytes (64 hex digits and a newline, with
+/// room for stray whitespace).
+const MAX_SECRET_FILE_BYTES: usize = 1024;
+
+/// A data directory, named but not yet opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir {
+    path: PathBuf,
+}
+
+/// What `init` created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitReport {
+    /// The new org's id (its root public key).
+    pub org: OrgId,
+    /// This device's public key (its libp2p identity).
+    pub device: DeviceKey,
+    /// The new single-member network.
+    pub network: NetworkId,
+    /// The network's name, as written in the charter.
+    pub network_name: String,
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// Every file written, in the order written.
+    pub files: Vec<PathBuf>,
+}
+
+/// A data directory whose files have all been read and checked.
+#[derive(Clone)]
+pub struct OpenedDataDir {
+    dir: DataDir,
+    root: RootKeypair,
+    device: DeviceKeypair,
+    charter: SignedCharter,
+    network: NetworkId,
+    delegation: Vec<u8>,
+    api_token: String,
+    config: ConfigFile,
+}
+
+impl std::fmt::Debug for OpenedDataDir {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Keypairs print their public half only; the token is not printed at all.
+        f.debug_struct("OpenedDataDir")
+            .field("dir", &self.dir)
+            .field("root", &self.root)
+            .field("device", &self.device)
+            .field("network", &self.network)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DataDir {
+    /// The data directory at `path`, as given.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        DataDir { path: path.into() }
+    }
+
+    /// The data directory to use: `flag` (`--data-dir`), else the `COMMONS_DATA_DIR`
+    /// environment variable, else `commons` under the platform's data directory
+    /// (`~/.local/share/commons` on Linux). A relative path is made absolute against
+    /// the current directory, so messages name the directory unambiguously.
+    pub fn resolve(flag: Option<PathBuf>) -> Result<DataDir, DataDirError> {
+        let env = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from);
+        let path = choose_path(flag, env, dirs::data_dir)?;
+        let path = std::path::absolute(&path).map_err(|source| DataDirError::Io {
+            action: "find the current directory to resolve",
+            path: path.clone(),
+            source,
+        })?;
+        Ok(DataDir { path })
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `root.key`.
+    pub fn root_key_path(&self) -> PathBuf {
+        self.path.join(ROOT_KEY_FILE)
+    }
+
+    /// `device.key`.
+    pub fn device_key_path(&self) -> PathBuf {
+        self.path.join(DEVICE_KEY_FILE)
+    }
+
+    /// `charter.bin`.
+    pub fn charter_path(&self) -> PathBuf {
+        self.path.join(CHARTER_FILE)
+    }
+
+    /// `delegation.record`.
+    pub fn delegation_path(&self) -> PathBuf {
+        self.path.join(DELEGATION_FILE)
+    }
+
+    /// `api-token`.
+    pub fn api_token_path(&self) -> PathBuf {
+        self.path.join(API_TOKEN_FILE)
+    }
+
+    /// `config.toml`.
+    pub fn config_path(&self) -> PathBuf {
+        self.path.join(CONFIG_FILE)
+    }
+
+    /// `store.redb` (created by the node, not by `init`).
+    pub fn store_path(&self) -> PathBuf {
+        self.path.join(STORE_FILE)
+    }
+
+    /// Creates a new node here: a new org (root key) with one device, a one-member
+    /// network founded by that org, the device's delegation, an API token and a
+    /// config. Refuses if the directory already holds any of a node's files; creates
+    /// the directory (mode 0700) if needed. `now_ms` dates the charter and the
+    /// delegation.
+    pub fn init(
+        &self,
+        org_name: &str,
+        device_label: &str,
+        now_ms: u64,
+    ) -> Result<InitReport, DataDirError> {
+        let org_name = check_name("org name", "--org-name NAME", org_name)?;
+        let device_label = check_name("device label", "--device-label LABEL", device_label)?;
+        for name in NODE_FILES {
+            let file = self.path.join(name);
+            if fs::symlink_metadata(&file).is_ok() {
+                return Err(DataDirError::AlreadyInitialised {
+                    path: self.path.clone(),
+                    found: file,
+                });
+            }
+        }
+        self.create_dir()?;
+
+        let root = RootKeypair::generate()?;
+        let device = DeviceKeypair::generate()?;
+        let org = root.org_id();
+        let network_name = format!("{org_name} (single-member network)");
+        let mut charter = SignedCharter::new(Charter {
+            version: CHARTER_VERSION,
+            name: network_name.clone(),
+            founders: vec![Founder {
+                org,
+                name: org_name.to_owned(),
+            }],
+            admission: Threshold::Count(1),
+            removal: Threshold::Count(1),
+            recovery: Threshold::Count(1),
+            open_read: false,
+            created_ms: now_ms,
+        })
+        .map_err(DataDirError::NewCharter)?;
+        charter.sign(&root).map_err(DataDirError::NewCharter)?;
+        let network = charter.charter().network_id();
+        let delegation = FeedWriter::new(device.clone(), network, FeedPosition::EMPTY)
+            .append(
+                Body::Delegation(Delegation::sign(
+                    &root,
+                    network,
+                    org,
+                    device.public(),
+                    device_label,
+                )),
+                now_ms,
+            )
+            .map_err(DataDirError::NewDelegation)?;
+        let mut token = [0u8; 32];
+        getrandom::fill(&mut token).map_err(|_| RngError)?;
+        let config = ConfigFile::new(org_name, device_label);
+
+        let contents: [(&str, Vec<u8>); 6] = [
+            (ROOT_KEY_FILE, secret_text(&root.seed())),
+            (DEVICE_KEY_FILE, secret_text(&device.seed())),
+            (CHARTER_FILE, charter.encode()),
+            (DELEGATION_FILE, delegation.into_signed_bytes()),
+            (API_TOKEN_FILE, secret_text(&token)),
+            (CONFIG_FILE, config.to_toml().into_bytes()),
+        ];
+        let mut files = Vec::with_capacity(contents.len());
+        for (name, bytes) in contents {
+            files.push(self.write_new(name, &bytes)?);
+        }
+        Ok(InitReport {
+            org,
+            device: device.public(),
+            network,
+            network_name,
+            data_dir: self.path.clone(),
+            files,
+        })
+    }
+
+    /// Reads and checks every file: the key files parse and are readable by their
+    /// owner only, the charter is completely signed, the delegation record is valid
+    /// in the charter's network and delegates this device from this org's root key,
+    /// and the config parses.
+    pub fn open(&self) -> Result<OpenedDataDir, DataDirError> {
+        if !NODE_FILES
+            .iter()
+            .any(|name| fs::symlink_metadata(self.path.join(name)).is_ok())
+        {
+            return Err(DataDirError::NotInitialised {
+                path: self.path.clone(),
+            });
+        }
+        for name in NODE_FILES {
+            let file = self.path.join(name);
+            if fs::symlink_metadata(&file).is_err() {
+                return Err(DataDirError::Incomplete { missing: file });
+            }
+        }
+        for name in SECRET_FILES {
+            check_private(&self.path.join(name))?;
+        }
+
+        let root = RootKeypair::from_seed(read_secret(&self.root_key_path())?);
+        let device = DeviceKeypair::from_seed(read_secret(&self.device_key_path())?);
+        let api_token = hex(&read_secret(&self.api_token_path())?);
+
+        let charter_path = self.charter_path();
+        let charter_bytes = read_bounded(&charter_path, MAX_CHARTER_BYTES)?;
+        let charter =
+            SignedCharter::decode(&charter_bytes).map_err(|source| DataDirError::Charter {
+                path: charter_path.clone(),
+                source,
+            })?;
+        charter.complete().map_err(|source| DataDirError::Charter {
+            path: charter_path,
+            source,
+        })?;
+        let network = charter.charter().network_id();
+
+        let delegation_path = self.delegation_path();
+        let delegation = read_bounded(&delegation_path, MAX_SIGNED_RECORD_BYTES)?;
+        let record =
+            validate_record(&delegation, &network).map_err(|source| DataDirError::Delegation {
+                path: delegation_path.clone(),
+                source,
+            })?;
+        let header = record.record();
+        let mismatch = |reason: &'static str| DataDirError::DelegationMismatch {
+            path: delegation_path.clone(),
+            reason,
+        };
+        if header.author != device.public() {
+            return Err(mismatch("its author is not the key in device.key"));
+        }
+        if header.seq != 1 {
+            return Err(mismatch("it is not the first record of the device's feed"));
+        }
+        match &header.body {
+            Body::Delegation(body) if body.org != root.org_id() => {
+                return Err(mismatch("it names another org than the key in root.key"));
+            }
+            Body::Delegation(_) => {}
+            _ => return Err(mismatch("it is not a delegation")),
+        }
+
+        let config = ConfigFile::load(&self.config_path())?;
+        Ok(OpenedDataDir {
+            dir: self.clone(),
+            root,
+            device,
+            charter,
+            network,
+            delegation,
+            api_token,
+            config,
+        })
+    }
+
+    fn create_dir(&self) -> Result<(), DataDirError> {
+        match fs::metadata(&self.path) {
+            Ok(meta) if meta.is_dir() => Ok(()),
+            Ok(_) => Err(DataDirError::NotADirectory {
+                path: self.path.clone(),
+            }),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => DirBuilder::new()
+                .recursive(true)
+                .mode(DIR_MODE)
+                .create(&self.path)
+                .map_err(|source| DataDirError::Io {
+                    action: "create the data directory",
+                    path: self.path.clone(),
+                    source,
+                }),
+            Err(source) => Err(DataDirError::Io {
+                action: "look at the data directory",
+                path: self.path.clone(),
+                source,
+            }),
+        }
+    }
+
+    /// Writes `bytes` to the new file `name`: a temporary file (mode 0600), fsynced,
+    /// hard-linked to its name (which fails if the name exists, so nothing is ever
+    /// replaced), then the temporary name removed and the directory fsynced.
+    fn write_new(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, DataDirError> {
+        let target = self.path.join(name);
+        let temporary = self.path.join(format!(".{name}.tmp"));
+        let io_error = |action: &'static str, path: &Path| {
+            let path = path.to_owned();
+            move |source| DataDirError::Io {
+                action,
+                path,
+                source,
+            }
+        };
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(FILE_MODE)
+            .open(&temporary)
+            .map_err(|source| {
+                if source.kind() == io::ErrorKind::AlreadyExists {
+                    DataDirError::LeftoverTemporary {
+                        path: temporary.clone(),
+                    }
+                } else {
+                    DataDirError::Io {
+                        action: "create",
+                        path: temporary.clone(),
+                        source,
+                    }
+                }
+            })?;
+        let written = file
+            .write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .map_err(io_error("write", &temporary));
+        drop(file);
+        let linked = written.and_then(|()| {
+            fs::hard_link(&temporary, &target).map_err(|source| {
+                if source.kind() == io::ErrorKind::AlreadyExists {
+                    DataDirError::AlreadyInitialised {
+                        path: self.path.clone(),
+                        found: target.clone(),
+                    }
+                } else {
+                    DataDirError::Io {
+                        action: "create",
+                        path: target.clone(),
+                        source,
+                    }
+                }
+            })
+        });
+        let removed = fs::remove_file(&temporary).map_err(io_error("remove", &temporary));
+        linked?;
+        removed?;
+        sync_dir(&self.path)?;
+        Ok(target)
+    }
+}
+
+impl OpenedDataDir {
+    /// The data directory and its file names.
+    pub fn dir(&self) -> &DataDir {
+        &self.dir
+    }
+
+    /// The org's root key.
+    pub fn root(&self) -> &RootKeypair {
+        &self.root
+    }
+
+    /// The org's id.
+    pub fn org(&self) -> OrgId {
+        self.root.org_id()
+    }
+
+    /// This device's key: it signs the device's feed and is the node's identity.
+    pub fn device(&self) -> &DeviceKeypair {
+        &self.device
+    }
+
+    /// The network's charter, completely signed.
+    pub fn charter(&self) -> &SignedCharter {
+        &self.charter
+    }
+
+    /// The network's id.
+    pub fn network(&self) -> NetworkId {
+        self.network
+    }
+
+    /// The signed bytes of the device feed's first record (its delegation), already
+    /// checked by `validate_record`; the node ingests them on its first start.
+    pub fn delegation(&self) -> &[u8] {
+        &self.delegation
+    }
+
+    /// The control API's bearer token, as 64 hex digits.
+    pub fn api_token(&self) -> &str {
+        &self.api_token
+    }
+
+    /// The config file as written (apply overrides with [`ConfigFile::build`]).
+    pub fn config(&self) -> &ConfigFile {
+        &self.config
+    }
+}
+
+/// Why a data directory could not be resolved, created or opened.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum DataDirError {
+    /// No flag, no environment variable, and no platform data directory.
+    #[error(
+        "could not find the platform's data directory (is $HOME set?): pass --data-dir PATH \
+         or set {DATA_DIR_ENV}"
+    )]
+    NoDefaultDir,
+    /// The directory holds no node.
+    #[error(
+        "no Commons node here: run `commons init --org-name NAME` first (data dir: {})",
+        path.display()
+    )]
+    NotInitialised {
+        /// The data directory.
+        path: PathBuf,
+    },
+    /// `init` found a node's file already there.
+    #[error(
+        "already initialised: {} already holds {}; use another --data-dir (or {DATA_DIR_ENV}) \
+         for a new node",
+        path.display(),
+        found.display()
+    )]
+    AlreadyInitialised {
+        /// The data directory.
+        path: PathBuf,
+        /// The file found.
+        found: PathBuf,
+    },
+    /// Some files are there and some are not.
+    #[error(
+        "{} is missing, so this data directory is incomplete (an interrupted `commons init`?): \
+         restore it from a backup, or move the directory away and run `commons init` again",
+        missing.display()
+    )]
+    Incomplete {
+        /// The missing file.
+        missing: PathBuf,
+    },
+    /// The data directory's path names a file.
+    #[error("{} is not a directory: pass another --data-dir", path.display())]
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// A temporary file from an interrupted `init` is in the way.
+    #[error(
+        "{} was left behind by an interrupted `commons init`: remove it and try again",
+        path.display()
+    )]
+    LeftoverTemporary {
+        /// The temporary file.
+        path: PathBuf,
+    },
+    /// A secret file that others can read or write.
+    #[error(
+        "{} can be read or changed by other users (mode {mode:03o}): run `chmod 600 {}` and \
+         try again, and consider the key exposed if others could log in here",
+        path.display(),
+        path.display()
+    )]
+    InsecurePermissions {
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// A key or token file that is not 64 hex digits.
+    #[error(
+        "{} is not a valid key file (expected 64 lowercase hex digits and a newline): \
+         restore it from a backup",
+        path.display()
+    )]
+    BadSecretFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file larger than it can be.
+    #[error("{} is larger than {max} bytes, so it cannot be what it should: restore it from a backup", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit.
+        max: usize,
+    },
+    /// The charter file is not a completely signed charter.
+    #[error("{} is not a valid, completely signed charter", path.display())]
+    Charter {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: CharterError,
+    },
+    /// The delegation record is not valid in the charter's network.
+    #[error("{} is not a valid delegation record of this network", path.display())]
+    Delegation {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: RecordError,
+    },
+    /// The delegation record does not belong to these keys.
+    #[error(
+        "{} does not delegate this node's device from this org: {reason}; the data directory's \
+         files do not belong together, restore them from one backup",
+        path.display()
+    )]
+    DelegationMismatch {
+        /// The file.
+        path: PathBuf,
+        /// What does not match.
+        reason: &'static str,
+    },
+    /// An org name or device label that cannot be used.
+    #[error("the {what} {problem}: pass {flag}")]
+    BadName {
+        /// `org name` or `device label`.
+        what: &'static str,
+        /// What is wrong.
+        problem: String,
+        /// The flag to fix it with.
+        flag: &'static str,
+    },
+    /// The charter could not be made (from `init`).
+    #[error("could not create the charter")]
+    NewCharter(#[source] CharterError),
+    /// The delegation could not be made (from `init`).
+    #[error("could not create the device's delegation record")]
+    NewDelegation(#[source] RecordError),
+    /// The system's random number generator failed.
+    #[error(transparent)]
+    Rng(#[from] RngError),
+    /// The config file could not be read.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// An I/O error.
+    #[error("could not {action} {}", path.display())]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// Why it failed.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// The rule behind [`DataDir::resolve`], without the environment: flag, then the
+/// environment variable (if not empty), then the platform's data directory.
+fn choose_path(
+    flag: Option<PathBuf>,
+    env: Option<PathBuf>,
+    platform: impl FnOnce() -> Option<PathBuf>,
+) -> Result<PathBuf, DataDirError> {
+    if let Some(path) = flag {
+        return Ok(path);
+    }
+    if let Some(path) = env.filter(|path| !path.as_os_str().is_empty()) {
+        return Ok(path);
+    }
+    platform()
+        .map(|base| base.join(DEFAULT_DIR_NAME))
+        .ok_or(DataDirError::NoDefaultDir)
+}
+
+fn check_name<'a>(
+    what: &'static str,
+    flag: &'static str,
+    name: &'a str,
+) -> Result<&'a str, DataDirError> {
+    let name = name.trim();
+    let problem = if name.is_empty() {
+        Some("must not be empty".to_owned())
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        Some(format!("is longer than {MAX_NAME_CHARS} characters"))
+    } else if name.chars().any(char::is_control) {
+        Some("must not hold control characters such as newlines".to_owned())
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(DataDirError::BadName {
+            what,
+            problem,
+            flag,
+        }),
+        None => Ok(name),
+    }
+}
+
+/// 32 secret bytes as a file: 64 lowercase hex digits and a newline.
+fn secret_text(bytes: &[u8; 32]) -> Vec<u8> {
+    let mut text = hex(bytes).into_bytes();
+    text.push(b'\n');
+    text
+}
+
+fn check_private(path: &Path) -> Result<(), DataDirError> {
+    let meta = fs::metadata(path).map_err(|source| DataDirError::Io {
+        action: "read",
+        path: path.to_owned(),
+        source,
+    })?;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & OTHERS_MASK != 0 {
+        return Err(DataDirError::InsecurePermissions {
+            path: path.to_owned(),
+            mode,
+        });
+    }
+    Ok(())
+}
+
+fn read_secret(path: &Path) -> Result<[u8; 32], DataDirError> {
+    let bytes = read_bounded(path, MAX_SECRET_FILE_BYTES)?;
+    std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|text| parse_hex32(text.trim()))
+        .ok_or_else(|| DataDirError::BadSecretFile {
+            path: path.to_owned(),
+        })
+}
+
+/// Reads `path` whole, refusing it if it is longer than `max` bytes.
+fn read_bounded(path: &Path, max: usize) -> Result<Vec<u8>, DataDirError> {
+    let file = File::open(path).map_err(|source| DataDirError::Io {
+        action: "read",
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut bytes = Vec::new();
+    file.take(max as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| DataDirError::Io {
+            action: "read",
+            path: path.to_owned(),
+            source,
+        })?;
+    if bytes.len() > max {
+        return Err(DataDirError::TooLarge {
+            path: path.to_owned(),
+            max,
+        });
+    }
+    Ok(bytes)
+}
+
+fn sync_dir(path: &Path) -> Result<(), DataDirError> {
+    File::open(path)
+        .and_then(|dir| dir.sync_all())
+        .map_err(|source| DataDirError::Io {
+            action: "sync the directory",
+            path: path.to_owned(),
+            source,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flag_beats_the_environment_which_beats_the_platform() {
+        let platform = || Some(PathBuf::from("/home/a/.local/share"));
+        assert_eq!(
+            choose_path(Some("/flag".into()), Some("/env".into()), platform).unwrap(),
+            PathBuf::from("/flag")
+        );
+        assert_eq!(
+            choose_path(None, Some("/env".into()), platform).unwrap(),
+            PathBuf::from("/env")
+        );
+        assert_eq!(
+            choose_path(None, Some("".into()), platform).unwrap(),
+            PathBuf::from("/home/a/.local/share/commons")
+        );
+        assert_eq!(
+            choose_path(None, None, platform).unwrap(),
+            PathBuf::from("/home/a/.local/share/commons")
+        );
+        let error = choose_path(None, None, || None).unwrap_err();
+        assert!(error.to_string().contains("--data-dir"), "{error}");
+    }
+
+    #[test]
+    fn names_are_trimmed_and_checked() {
+        assert_eq!(
+            check_name("org name", "--org-name NAME", "  A  ").unwrap(),
+            "A"
+        );
+        for bad in ["", "   ", "two\nlines"] {
+            let error = check_name("org name", "--org-name NAME", bad).unwrap_err();
+            assert!(error.to_string().contains("--org-name NAME"), "{error}");
+        }
+        let long = "x".repeat(MAX_NAME_CHARS + 1);
+        assert!(check_name("device label", "--device-label LABEL", &long).is_err());
+    }
+
+    #[test]
+    fn secret_files_are_hex_and_a_newline() {
+        let text = secret_text(&[0xab; 32]);
+        assert_eq!(text.len(), 65);
+        assert_eq!(text.last(), Some(&b'\n'));
+        assert_eq!(
+            parse_hex32(std::str::from_utf8(&text).unwrap().trim()),
+            Some([0xab; 32])
+        );
+    }
+}
