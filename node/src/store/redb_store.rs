@@ -69,8 +69,13 @@ fn storage<E: Into<redb::Error>>(error: E) -> StoreError {
     }
 }
 
+/// redb's page cache. Its default (1 GiB) would let a node with a large archive grow
+/// far past the memory an office machine can spare; reads of recent records stay hot
+/// in this much.
+pub const STORE_CACHE_BYTES: usize = 48 * 1024 * 1024;
+
 fn open_database(path: &Path) -> Result<Database, StoreError> {
-    Database::create(path).map_err(storage)
+    Database::builder().set_cache_size(STORE_CACHE_BYTES).create(path).map_err(storage)
 }
 
 fn corrupt(what: &str) -> StoreError {
