@@ -24,7 +24,9 @@ use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
 use crate::metrics::{Metrics, against_reason, record_reason};
-use crate::store::{CommitBatch, NewRecord, PendingRetraction, Store, StoreError, Tombstone};
+use crate::store::{
+    CommitBatch, FeedHead, NewRecord, PendingRetraction, Store, StoreError, Tombstone,
+};
 
 /// Requests waiting for the ingest task.
 pub const INGEST_QUEUE_CAPACITY: usize = 1024;
@@ -706,6 +708,9 @@ struct PendingBatch {
     records: HashMap<RecordId, VerifiedRecord>,
     frozen: HashSet<DeviceKey>,
     dropped_on_arrival: HashSet<RecordId>,
+    /// Each author's stored head, read once per batch: the store does not change until
+    /// the batch is committed, and what the batch adds is in `feed`.
+    stored_heads: RefCell<HashMap<DeviceKey, Option<FeedHead>>>,
 }
 
 impl PendingBatch {
@@ -740,18 +745,33 @@ impl Known<'_> {
     }
 }
 
+impl Known<'_> {
+    fn stored_head(&self, author: &DeviceKey) -> Option<FeedHead> {
+        if let Some(head) = self.pending.stored_heads.borrow().get(author) {
+            return *head;
+        }
+        let head = self.keep(self.store.head(author));
+        if self.failure.borrow().is_none() {
+            self.pending.stored_heads.borrow_mut().insert(*author, head);
+        }
+        head
+    }
+}
+
 impl KnownRecords for Known<'_> {
     fn entry(&self, author: &DeviceKey, seq: u64) -> Option<FeedEntry> {
-        match self.pending.feed.get(&(*author, seq)) {
-            Some(entry) => Some(*entry),
-            None => self.keep(self.store.entry(author, seq)),
+        if let Some(entry) = self.pending.feed.get(&(*author, seq)) {
+            return Some(*entry);
+        }
+        // Past the highest stored seq nothing is stored: no need to ask.
+        match self.stored_head(author) {
+            Some(head) if seq <= head.max_seq => self.keep(self.store.entry(author, seq)),
+            _ => None,
         }
     }
 
     fn contiguous_head(&self, author: &DeviceKey) -> u64 {
-        let stored = self
-            .keep(self.store.head(author))
-            .map_or(0, |head| head.contiguous);
+        let stored = self.stored_head(author).map_or(0, |head| head.contiguous);
         let mut head = stored;
         // Past the stored head, the batch may fill a gap below records already stored.
         loop {
@@ -768,9 +788,7 @@ impl KnownRecords for Known<'_> {
 
     fn is_frozen(&self, author: &DeviceKey) -> bool {
         self.pending.frozen.contains(author)
-            || self
-                .keep(self.store.head(author))
-                .is_some_and(|head| head.frozen)
+            || self.stored_head(author).is_some_and(|head| head.frozen)
     }
 
     fn author_of(&self, id: &RecordId) -> Option<DeviceKey> {
