@@ -310,3 +310,24 @@ fn tags_are_trimmed_lowercase_and_unique() {
         vec!["housing", "land", "southeast asia"]
     );
 }
+
+#[test]
+fn a_store_from_another_layout_version_is_refused_with_a_clear_error() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.redb");
+    drop(RedbStore::open(&path, f.network).unwrap());
+    {
+        // A newer build's store: only the layout version differs.
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut meta = txn.open_table(redb::TableDefinition::<&str, &[u8]>::new("meta")).unwrap();
+            meta.insert("schema_version", 99u64.to_le_bytes().as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let error = RedbStore::open(&path, f.network).unwrap_err();
+    assert!(matches!(error, StoreError::UnknownSchema { found: 99 }), "{error:?}");
+    assert!(error.to_string().contains("layout version 99"), "{error}");
+}
