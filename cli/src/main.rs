@@ -1,11 +1,16 @@
 //! The `commons` binary: the operator's entry point. Arguments are parsed here and
 //! handed to one module per command: [`init`] creates a node's data directory, and
 //! [`node`] opens it, checks the configuration, sets up [`logging`] and runs the
-//! daemon until SIGINT or SIGTERM. More commands arrive with the network and the API.
+//! daemon until SIGINT or SIGTERM. [`status`], [`publish`] and [`records`] talk to the
+//! running node over its control API through [`client`].
 
+mod client;
 mod init;
 mod logging;
 mod node;
+mod publish;
+mod records;
+mod status;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +48,14 @@ enum Command {
     /// Run and manage this node
     #[command(subcommand)]
     Node(node::NodeCommand),
+    /// Show the running node's health: network, org, device, record counts
+    Status,
+    /// Publish a record: a case study, a campaign or an update, an alert or an answer
+    #[command(subcommand)]
+    Publish(publish::PublishCommand),
+    /// Read the records the running node holds
+    #[command(subcommand)]
+    Records(records::RecordsCommand),
 }
 
 fn main() -> ExitCode {
@@ -73,5 +86,8 @@ fn run(global: &GlobalArgs, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Init(args) => init::run(global, &args),
         Command::Node(node::NodeCommand::Run(args)) => node::run(global, &args),
+        Command::Status => status::run(global),
+        Command::Publish(command) => publish::run(global, &command),
+        Command::Records(command) => records::run(global, &command),
     }
 }

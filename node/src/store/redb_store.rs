@@ -75,7 +75,10 @@ fn storage<E: Into<redb::Error>>(error: E) -> StoreError {
 pub const STORE_CACHE_BYTES: usize = 48 * 1024 * 1024;
 
 fn open_database(path: &Path) -> Result<Database, StoreError> {
-    Database::builder().set_cache_size(STORE_CACHE_BYTES).create(path).map_err(storage)
+    Database::builder()
+        .set_cache_size(STORE_CACHE_BYTES)
+        .create(path)
+        .map_err(storage)
 }
 
 fn corrupt(what: &str) -> StoreError {

@@ -322,12 +322,18 @@ fn a_store_from_another_layout_version_is_refused_with_a_clear_error() {
         let db = redb::Database::create(&path).unwrap();
         let txn = db.begin_write().unwrap();
         {
-            let mut meta = txn.open_table(redb::TableDefinition::<&str, &[u8]>::new("meta")).unwrap();
-            meta.insert("schema_version", 99u64.to_le_bytes().as_slice()).unwrap();
+            let mut meta = txn
+                .open_table(redb::TableDefinition::<&str, &[u8]>::new("meta"))
+                .unwrap();
+            meta.insert("schema_version", 99u64.to_le_bytes().as_slice())
+                .unwrap();
         }
         txn.commit().unwrap();
     }
     let error = RedbStore::open(&path, f.network).unwrap_err();
-    assert!(matches!(error, StoreError::UnknownSchema { found: 99 }), "{error:?}");
+    assert!(
+        matches!(error, StoreError::UnknownSchema { found: 99 }),
+        "{error:?}"
+    );
     assert!(error.to_string().contains("layout version 99"), "{error}");
 }

@@ -1,0 +1,315 @@
+//! The operator's line to a running node: every command other than `init` and
+//! `node run` finds the node's data directory, reads the control API's token and the
+//! address the node bound (`api-token`, `api-address`), and sends its request over the
+//! API (docs/api.md). This is where a record *enters* the node from the operator's
+//! side (the publish endpoints) and where the node's view of it is *read back*; the
+//! API's errors become messages that say what to do.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, anyhow, bail};
+use commons_node::daemon::API_ADDRESS_FILE;
+use commons_node::data_dir::DataDir;
+use reqwest::{Method, StatusCode, Url};
+use serde_json::Value;
+
+use crate::GlobalArgs;
+
+/// How long a connection to the node may take: it is on this machine, so a slow
+/// connect means something is wrong.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a whole request may take, publishing (a durable group commit) included.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest `api-token` or `api-address` file read, in bytes.
+const MAX_SMALL_FILE_BYTES: u64 = 1024;
+/// How much of an answer that is not the API's JSON is quoted in an error.
+const MAX_QUOTED_CHARS: usize = 200;
+
+/// A connection to the node whose data directory the command names.
+#[derive(Debug)]
+pub(crate) struct Client {
+    runtime: tokio::runtime::Runtime,
+    http: reqwest::Client,
+    base: Url,
+    address: SocketAddr,
+    token: String,
+    token_path: PathBuf,
+    data_dir: PathBuf,
+}
+
+/// An answer from the node other than success, in the API's one error shape.
+#[derive(Debug)]
+struct ApiFailure {
+    status: StatusCode,
+    reason: String,
+    message: String,
+}
+
+impl Client {
+    /// Finds the node: the data dir from `--data-dir` (or `COMMONS_DATA_DIR`, or the
+    /// platform's default), its API token, and the address its API is bound to.
+    pub(crate) fn connect(global: &GlobalArgs) -> anyhow::Result<Client> {
+        let dir = DataDir::resolve(global.data_dir.clone())?;
+        let token_path = dir.api_token_path();
+        let token = read_token(&dir, &token_path)?;
+        let address = read_address(&dir)?;
+        let base = Url::parse(&format!("http://{address}/"))
+            .with_context(|| format!("the node's API address {address} is not usable"))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("could not start the async runtime")?;
+        let http = reqwest::Client::builder()
+            // The API is on loopback: a proxy from the environment must not see it.
+            .no_proxy()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .context("could not set up the HTTP client")?;
+        Ok(Client {
+            runtime,
+            http,
+            base,
+            address,
+            token,
+            token_path,
+            data_dir: dir.path().to_owned(),
+        })
+    }
+
+    /// The address of the node's API.
+    pub(crate) fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `GET path?query`, answering the API's JSON.
+    pub(crate) fn get(&self, path: &str, query: &[(&str, String)]) -> anyhow::Result<Value> {
+        let mut url = self.url(path)?;
+        if !query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in query {
+                pairs.append_pair(name, value);
+            }
+        }
+        self.send(Method::GET, url, None)
+    }
+
+    /// `POST path` with a JSON body, answering the API's JSON.
+    pub(crate) fn post(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
+        let url = self.url(path)?;
+        self.send(Method::POST, url, Some(body))
+    }
+
+    fn url(&self, path: &str) -> anyhow::Result<Url> {
+        self.base
+            .join(path.trim_start_matches('/'))
+            .with_context(|| format!("`{path}` is not a usable API path"))
+    }
+
+    fn send(&self, method: Method, url: Url, body: Option<&Value>) -> anyhow::Result<Value> {
+        let mut request = self
+            .http
+            .request(method, url)
+            .bearer_auth(&self.token)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.runtime.block_on(async {
+            let response = request
+                .send()
+                .await
+                .map_err(|error| self.transport_error(&error))?;
+            let status = response.status();
+            let text = response
+                .text()
+                .await
+                .map_err(|error| self.transport_error(&error))?;
+            if status.is_success() {
+                serde_json::from_str(&text).with_context(|| {
+                    format!(
+                        "the node at {} answered with something other than JSON: {}",
+                        self.address,
+                        quote(&text)
+                    )
+                })
+            } else {
+                Err(self.api_error(status, &text))
+            }
+        })
+    }
+
+    fn transport_error(&self, error: &reqwest::Error) -> anyhow::Error {
+        if error.is_connect() {
+            return anyhow!(
+                "the node is not running: nothing answers at {} (from {}): start it with \
+                 `commons node run`",
+                self.address,
+                self.data_dir.join(API_ADDRESS_FILE).display()
+            );
+        }
+        if error.is_timeout() {
+            return anyhow!(
+                "the node at {} did not answer within {} s: it may be overloaded or stuck; \
+                 look at its logs",
+                self.address,
+                REQUEST_TIMEOUT.as_secs()
+            );
+        }
+        anyhow!(
+            "the request to the node at {} failed: {}",
+            self.address,
+            error_chain(error)
+        )
+    }
+
+    fn api_error(&self, status: StatusCode, text: &str) -> anyhow::Error {
+        let failure = match serde_json::from_str::<Value>(text) {
+            Ok(value) => ApiFailure {
+                status,
+                reason: value["reason"].as_str().unwrap_or_default().to_owned(),
+                message: value["error"].as_str().unwrap_or_default().to_owned(),
+            },
+            Err(_) => ApiFailure {
+                status,
+                reason: String::new(),
+                message: String::new(),
+            },
+        };
+        if failure.status == StatusCode::UNAUTHORIZED {
+            return anyhow!(
+                "the node rejected the API token: the token in {} does not match the running \
+                 node's (was the data dir re-initialised?)",
+                self.token_path.display()
+            );
+        }
+        if failure.message.is_empty() {
+            return anyhow!(
+                "the node at {} answered {} without saying why: {}",
+                self.address,
+                failure.status,
+                quote(text)
+            );
+        }
+        if failure.status == StatusCode::INSUFFICIENT_STORAGE {
+            // The node's message says what happened and what to do.
+            return anyhow!("{}", failure.message);
+        }
+        if matches!(failure.reason.as_str(), "bad_json" | "bad_query") {
+            return anyhow!(
+                "{} (is the node running another version of Commons than this command?)",
+                failure.message
+            );
+        }
+        anyhow!("{}", failure.message)
+    }
+}
+
+/// Prints `value` as one JSON document on standard output.
+pub(crate) fn print_json(value: &Value) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(value).context("could not write the JSON")?;
+    println!("{text}");
+    Ok(())
+}
+
+/// The API token, or a message saying there is no node here.
+fn read_token(dir: &DataDir, path: &Path) -> anyhow::Result<String> {
+    let text = match read_small(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => bail!(
+            "no Commons node here: there is no API token in {} (data dir: {}); run \
+             `commons init --org-name NAME` first, or name the node's data directory with \
+             --data-dir",
+            path.display(),
+            dir.path().display()
+        ),
+        Err(error) if error.kind() == io::ErrorKind::PermissionDenied => bail!(
+            "cannot read the API token {}: {error}; run this command as the user that runs \
+             the node",
+            path.display()
+        ),
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("could not read the API token {}", path.display()));
+        }
+    };
+    let token = text.trim();
+    if token.is_empty() || !token.chars().all(|c| c.is_ascii_alphanumeric()) {
+        bail!(
+            "the API token file {} does not hold a token: restore it from a backup of the data \
+             dir",
+            path.display()
+        );
+    }
+    Ok(token.to_owned())
+}
+
+/// The address the running node's API is bound to, or a message saying it is not
+/// running.
+fn read_address(dir: &DataDir) -> anyhow::Result<SocketAddr> {
+    let path = dir.path().join(API_ADDRESS_FILE);
+    let text = match read_small(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => bail!(
+            "the node is not running: start it with `commons node run` (no {} in {})",
+            API_ADDRESS_FILE,
+            dir.path().display()
+        ),
+        Err(error) => {
+            return Err(error).with_context(|| {
+                format!("could not read the node's API address {}", path.display())
+            });
+        }
+    };
+    text.trim().parse().map_err(|_| {
+        anyhow!(
+            "{} does not hold an address such as 127.0.0.1:7390: if the node is starting, try \
+             again in a moment; otherwise start it with `commons node run`",
+            path.display()
+        )
+    })
+}
+
+/// A small text file, read whole (at most [`MAX_SMALL_FILE_BYTES`]).
+fn read_small(path: &Path) -> io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut text = String::new();
+    file.take(MAX_SMALL_FILE_BYTES).read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// `error` and its sources, joined with `: `.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        if !text.contains(&message) {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// `text` shortened for an error message.
+fn quote(text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        return "(an empty answer)".to_owned();
+    }
+    let mut quoted: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_QUOTED_CHARS)
+        .collect();
+    if text.chars().count() > MAX_QUOTED_CHARS {
+        quoted.push('…');
+    }
+    format!("`{quoted}`")
+}

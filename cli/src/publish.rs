@@ -1,0 +1,361 @@
+//! `commons publish …`: the first step of a record's path, its creation, from the
+//! operator's side. Each subcommand turns its flags into the JSON body of one
+//! `POST /v1/publish/*` request; the node signs the record as the next of this device's
+//! feed, checks the record's own rules (an empty title is refused there, not here),
+//! stores it durably and announces it, then answers with its id and seq.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::ValueEnum;
+use commons_protocol::{MAX_SIGNED_RECORD_BYTES, OrgId, RecordId};
+use serde_json::{Value, json};
+
+use crate::GlobalArgs;
+use crate::client::{Client, print_json};
+
+/// `commons publish …`.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum PublishCommand {
+    /// Publish a case study: what your organization did, where, and what others can
+    /// reuse. Members-only unless --public
+    Practice(PracticeArgs),
+    /// Publish a campaign run by your organization and its partners
+    Campaign(CampaignArgs),
+    /// Publish an update to one of your campaigns (a hearing date, a win, a setback)
+    Update(UpdateArgs),
+    /// Publish a solidarity alert asking members to act
+    Alert(AlertArgs),
+    /// Answer a solidarity alert: say you have seen it, are acting, or have shared it
+    Respond(RespondArgs),
+    /// Retract one of your organization's records: every node drops its content
+    Retract(RetractArgs),
+}
+
+/// A body given inline or read from a file.
+#[derive(Debug, clap::Args)]
+#[group(id = "body-source", required = true, multiple = false)]
+pub(crate) struct BodyArgs {
+    /// The text, in Markdown
+    #[arg(long, value_name = "TEXT")]
+    body: Option<String>,
+    /// Read the text from FILE (`-` for standard input)
+    #[arg(long, value_name = "FILE")]
+    body_file: Option<PathBuf>,
+}
+
+impl BodyArgs {
+    fn text(&self) -> anyhow::Result<String> {
+        match (&self.body, &self.body_file) {
+            (Some(body), _) => Ok(body.clone()),
+            (None, Some(path)) => read_body_file(path),
+            (None, None) => bail!("give the text with --body TEXT or --body-file FILE"),
+        }
+    }
+}
+
+/// Arguments of `commons publish practice`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PracticeArgs {
+    /// The case study's title
+    #[arg(long, value_name = "T")]
+    title: String,
+    /// One or two sentences saying what it is about
+    #[arg(long, value_name = "S")]
+    summary: String,
+    #[command(flatten)]
+    body: BodyArgs,
+    /// A theme, such as housing or land (repeat for more)
+    #[arg(long = "theme", value_name = "X")]
+    themes: Vec<String>,
+    /// A region it concerns (repeat for more)
+    #[arg(long = "region", value_name = "R")]
+    regions: Vec<String>,
+    /// The language it is written in [default: en]
+    #[arg(long, value_name = "L")]
+    language: Option<String>,
+    /// The licence others may reuse it under [default: CC-BY-4.0]
+    #[arg(long, value_name = "L")]
+    licence: Option<String>,
+    /// A link to more material (repeat for more)
+    #[arg(long = "link", value_name = "URL")]
+    links: Vec<String>,
+    /// Anyone may read it, not only members. Case studies can name people at risk:
+    /// choose this deliberately
+    #[arg(long, conflicts_with = "members")]
+    public: bool,
+    /// Only member organizations may read it (the default)
+    #[arg(long)]
+    members: bool,
+}
+
+/// Arguments of `commons publish campaign`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CampaignArgs {
+    /// The campaign's title
+    #[arg(long, value_name = "T")]
+    title: String,
+    /// A goal of the campaign (repeat for more)
+    #[arg(long = "goal", value_name = "G")]
+    goals: Vec<String>,
+    /// A partner organization's id, org_… (repeat for more)
+    #[arg(long = "partner", value_name = "ORG")]
+    partners: Vec<OrgId>,
+    /// Where the campaign stands [default: active]
+    #[arg(long, value_name = "STATUS")]
+    status: Option<CampaignStatus>,
+}
+
+/// Arguments of `commons publish update`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct UpdateArgs {
+    /// The campaign's record id, rec_…
+    #[arg(long, value_name = "REC_ID")]
+    campaign: RecordId,
+    #[command(flatten)]
+    body: BodyArgs,
+    /// The campaign's new status, if it changed
+    #[arg(long, value_name = "STATUS")]
+    status: Option<CampaignStatus>,
+}
+
+/// Arguments of `commons publish alert`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct AlertArgs {
+    /// What happened, in a few words
+    #[arg(long, value_name = "T")]
+    title: String,
+    /// Where it happened
+    #[arg(long, value_name = "R")]
+    region: String,
+    #[command(flatten)]
+    body: BodyArgs,
+    /// What members are asked to do
+    #[arg(long, value_name = "TEXT")]
+    action: String,
+    /// How grave it is
+    #[arg(long, value_name = "SEVERITY", default_value = "urgent")]
+    severity: Severity,
+    /// How long the alert stays current [default: 168, one week]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    expires_in_hours: Option<u64>,
+}
+
+/// Arguments of `commons publish respond`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RespondArgs {
+    /// The alert's record id, rec_…
+    #[arg(long, value_name = "REC_ID")]
+    alert: RecordId,
+    /// Your answer
+    #[arg(long, value_name = "RESPONSE")]
+    response: Response,
+    /// What you did or will do
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
+}
+
+/// Arguments of `commons publish retract`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RetractArgs {
+    /// The record to retract, rec_…; it must be your organization's
+    #[arg(long, value_name = "REC_ID")]
+    target: RecordId,
+    /// Why, for the other members
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+}
+
+/// A campaign's status.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum CampaignStatus {
+    /// Being prepared
+    Planning,
+    /// Under way
+    Active,
+    /// On hold
+    Paused,
+    /// Its goals were met
+    Won,
+    /// Ended
+    Closed,
+}
+
+/// An alert's severity.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Severity {
+    /// A threat to keep an eye on
+    Watch,
+    /// Act within days
+    Urgent,
+    /// Life or liberty at stake: act now
+    Critical,
+}
+
+/// An answer to an alert.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Response {
+    /// We have seen it
+    Acknowledged,
+    /// We are acting on it
+    Acting,
+    /// We have passed it on
+    Shared,
+}
+
+/// The name a value has on the command line, which is also its name in the API.
+fn name(value: &impl ValueEnum) -> Option<String> {
+    value
+        .to_possible_value()
+        .map(|possible| possible.get_name().to_owned())
+}
+
+/// What a subcommand sends: the endpoint, the body, and the word for the record.
+struct Request {
+    endpoint: &'static str,
+    what: &'static str,
+    body: Value,
+}
+
+impl PublishCommand {
+    fn request(&self) -> anyhow::Result<Request> {
+        Ok(match self {
+            PublishCommand::Practice(args) => {
+                let mut body = json!({
+                    "title": args.title,
+                    "summary": args.summary,
+                    "body": args.body.text()?,
+                    "themes": args.themes,
+                    "regions": args.regions,
+                    "links": args.links,
+                    "visibility": if args.public { "public" } else { "members" },
+                });
+                if let Some(language) = &args.language {
+                    body["language"] = json!(language);
+                }
+                if let Some(licence) = &args.licence {
+                    body["licence"] = json!(licence);
+                }
+                Request {
+                    endpoint: "/v1/publish/practice",
+                    what: "case study",
+                    body,
+                }
+            }
+            PublishCommand::Campaign(args) => {
+                let mut body = json!({
+                    "title": args.title,
+                    "goals": args.goals,
+                    "partners": args.partners.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                });
+                if let Some(status) = args.status {
+                    body["status"] = json!(name(&status));
+                }
+                Request {
+                    endpoint: "/v1/publish/campaign",
+                    what: "campaign",
+                    body,
+                }
+            }
+            PublishCommand::Update(args) => {
+                let mut body = json!({
+                    "campaign": args.campaign.to_string(),
+                    "body": args.body.text()?,
+                });
+                if let Some(status) = args.status {
+                    body["status"] = json!(name(&status));
+                }
+                Request {
+                    endpoint: "/v1/publish/update",
+                    what: "campaign update",
+                    body,
+                }
+            }
+            PublishCommand::Alert(args) => {
+                let mut body = json!({
+                    "severity": name(&args.severity),
+                    "region": args.region,
+                    "title": args.title,
+                    "body": args.body.text()?,
+                    "action_requested": args.action,
+                });
+                if let Some(hours) = args.expires_in_hours {
+                    body["expires_in_hours"] = json!(hours);
+                }
+                Request {
+                    endpoint: "/v1/publish/alert",
+                    what: "alert",
+                    body,
+                }
+            }
+            PublishCommand::Respond(args) => Request {
+                endpoint: "/v1/publish/respond",
+                what: "response",
+                body: json!({
+                    "alert": args.alert.to_string(),
+                    "response": name(&args.response),
+                    "note": args.note.clone().unwrap_or_default(),
+                }),
+            },
+            PublishCommand::Retract(args) => Request {
+                endpoint: "/v1/publish/retract",
+                what: "retraction",
+                body: json!({
+                    "target": args.target.to_string(),
+                    "reason": args.reason.clone().unwrap_or_default(),
+                }),
+            },
+        })
+    }
+}
+
+pub(crate) fn run(global: &GlobalArgs, command: &PublishCommand) -> anyhow::Result<()> {
+    // Read the body (and refuse bad files) before looking for the node.
+    let request = command.request()?;
+    let client = Client::connect(global)?;
+    let published = client
+        .post(request.endpoint, &request.body)
+        .with_context(|| format!("the {} was not published", request.what))?;
+    if global.json {
+        return print_json(&published);
+    }
+    let id = published["id"].as_str().unwrap_or("?");
+    let seq = published["seq"]
+        .as_u64()
+        .map_or_else(|| "?".to_owned(), |seq| seq.to_string());
+    println!("Published the {} {id} (seq {seq})", request.what);
+    if let PublishCommand::Retract(args) = command {
+        println!(
+            "Every node that receives the retraction drops the content of {}.",
+            args.target
+        );
+    }
+    Ok(())
+}
+
+/// The text of `--body-file`: a file, or standard input for `-`.
+fn read_body_file(path: &Path) -> anyhow::Result<String> {
+    // A body larger than a whole signed record can never be published.
+    let limit = u64::try_from(MAX_SIGNED_RECORD_BYTES).unwrap_or(u64::MAX);
+    let mut bytes = Vec::new();
+    let described = if path.as_os_str() == "-" {
+        std::io::stdin()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .context("could not read the body from standard input")?;
+        "standard input".to_owned()
+    } else {
+        std::fs::File::open(path)
+            .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+            .with_context(|| format!("could not read --body-file {}", path.display()))?;
+        path.display().to_string()
+    };
+    if bytes.len() > MAX_SIGNED_RECORD_BYTES {
+        bail!(
+            "the body in {described} is too long: a record holds at most \
+             {MAX_SIGNED_RECORD_BYTES} bytes; shorten it, or put the full text elsewhere and link to it"
+        );
+    }
+    String::from_utf8(bytes).with_context(|| format!("the body in {described} is not UTF-8 text"))
+}

@@ -1,0 +1,673 @@
+//! `commons records list|show`: the last step of a record's path, reading it back. Asks
+//! the running node for the records it holds (`GET /v1/records`, newest first, with
+//! filters and paging) or for one record or its tombstone (`GET /v1/records/{id}`), and
+//! prints them as a table or field by field. Record content comes from other
+//! organizations, so control characters are removed before it reaches the terminal.
+//!
+//! Times on the command line are milliseconds since the epoch or UTC dates and times
+//! (`2026-01-01`, `2026-01-01T10:00:00Z`), parsed here by hand; times are shown in UTC.
+
+use clap::builder::PossibleValuesParser;
+use commons_protocol::{BodyKind, OrgId, RecordId};
+use serde_json::{Map, Value};
+
+use crate::GlobalArgs;
+use crate::client::{Client, print_json};
+
+/// The largest page `records list` asks for (the API's own limit).
+const MAX_LIMIT: u64 = commons_node::store::MAX_QUERY_LIMIT as u64;
+/// Characters of the title column in the human listing.
+const TITLE_CHARS: usize = 40;
+/// Characters of an org id shown in the listing: `org_` and 8 hex digits.
+const SHORT_ORG_CHARS: usize = 12;
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// `commons records …`.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum RecordsCommand {
+    /// List the records this node holds, newest first
+    List(ListArgs),
+    /// Show one record, or that it was retracted
+    Show(ShowArgs),
+}
+
+/// Arguments of `commons records list`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ListArgs {
+    /// Only records of this kind
+    #[arg(long, value_name = "K", value_parser = PossibleValuesParser::new(BodyKind::ALL.map(BodyKind::name)))]
+    kind: Option<String>,
+    /// Only records by this organization, org_…
+    #[arg(long, value_name = "ORG")]
+    author: Option<OrgId>,
+    /// Only records with this theme, region or working group (any case)
+    #[arg(long, visible_alias = "tag", value_name = "X")]
+    theme: Option<String>,
+    /// Only records from this time on: milliseconds since the epoch, or a UTC date or time
+    /// such as 2026-01-01 or 2026-01-01T10:00:00Z
+    #[arg(long, value_name = "T", value_parser = parse_time)]
+    since: Option<u64>,
+    /// How many records to show [default: 50]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=MAX_LIMIT))]
+    limit: Option<u64>,
+    /// Continue a listing: the cursor printed at the end of the previous page
+    #[arg(long, value_name = "CURSOR")]
+    before: Option<String>,
+}
+
+/// Arguments of `commons records show`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ShowArgs {
+    /// The record's id, rec_…
+    #[arg(value_name = "ID")]
+    id: RecordId,
+}
+
+pub(crate) fn run(global: &GlobalArgs, command: &RecordsCommand) -> anyhow::Result<()> {
+    match command {
+        RecordsCommand::List(args) => list(global, args),
+        RecordsCommand::Show(args) => show(global, args),
+    }
+}
+
+fn list(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
+    let mut query: Vec<(&str, String)> = Vec::new();
+    if let Some(kind) = &args.kind {
+        query.push(("kind", kind.clone()));
+    }
+    if let Some(author) = &args.author {
+        query.push(("author", author.to_string()));
+    }
+    if let Some(theme) = &args.theme {
+        query.push(("theme", theme.clone()));
+    }
+    if let Some(since) = args.since {
+        query.push(("since", since.to_string()));
+    }
+    if let Some(limit) = args.limit {
+        query.push(("limit", limit.to_string()));
+    }
+    if let Some(before) = &args.before {
+        query.push(("before", before.clone()));
+    }
+    let client = Client::connect(global)?;
+    let page = client.get("/v1/records", &query)?;
+    if global.json {
+        return print_json(&page);
+    }
+    let records = page["records"].as_array().map_or(&[][..], Vec::as_slice);
+    if records.is_empty() {
+        println!("No records match.");
+    } else {
+        print!("{}", table(records));
+    }
+    if let Some(next) = page["next"].as_str() {
+        println!("More records: add --before {next}");
+    }
+    Ok(())
+}
+
+fn show(global: &GlobalArgs, args: &ShowArgs) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let record = client.get(&format!("/v1/records/{}", args.id), &[])?;
+    if global.json {
+        print_json(&record)
+    } else {
+        print!("{}", human_record(&record));
+        Ok(())
+    }
+}
+
+/// Records as a table: time, kind, org, title, id.
+fn table(records: &[Value]) -> String {
+    let mut out = format!(
+        "{:<16}  {:<15}  {:<12}  {:<title$}  ID\n",
+        "TIME (UTC)",
+        "KIND",
+        "ORG",
+        "TITLE",
+        title = TITLE_CHARS
+    );
+    for record in records {
+        let time = record["timestamp_ms"]
+            .as_u64()
+            .map_or_else(|| "?".to_owned(), |ms| format_time(ms, false));
+        let org = record["org"].as_str().unwrap_or("-");
+        out.push_str(&format!(
+            "{:<16}  {:<15}  {:<12}  {:<title$}  {}\n",
+            time,
+            one_line(record["kind"].as_str().unwrap_or("?")),
+            one_line(&truncate(org, SHORT_ORG_CHARS, false)),
+            truncate(&one_line(&headline(record)), TITLE_CHARS, true),
+            one_line(record["id"].as_str().unwrap_or("?")),
+            title = TITLE_CHARS
+        ));
+    }
+    out
+}
+
+/// What a record is about, in a few words: its title, or what stands in for one.
+fn headline(record: &Value) -> String {
+    let body = &record["body"];
+    let text = |key: &str| body[key].as_str().unwrap_or_default().to_owned();
+    match record["kind"].as_str().unwrap_or_default() {
+        "practice" | "campaign" => text("title"),
+        "alert" => format!("[{}] {}", text("severity"), text("title")),
+        "campaign-update" => match body["status"].as_str() {
+            Some(status) => format!("({status}) {}", text("body")),
+            None => text("body"),
+        },
+        "alert-response" if text("note").is_empty() => text("response"),
+        "alert-response" => format!("{}: {}", text("response"), text("note")),
+        "retraction" => format!("retracts {}", text("target")),
+        "delegation" => format!("device {}", text("label")),
+        "revocation" => format!("revokes {} from seq {}", text("device"), body["from_seq"]),
+        "root-rotation" => "new root key".to_owned(),
+        "profile" => text("name"),
+        "application" => format!("applies: {}", text("statement")),
+        "vote" => format!("{} {}", text("choice"), text("subject")),
+        _ => String::new(),
+    }
+}
+
+/// The fields of each kind in the order `records show` prints them; any others follow
+/// in alphabetical order, and a `body` text comes last.
+const FIELD_ORDER: [(&str, &[&str]); 10] = [
+    (
+        "practice",
+        &[
+            "title", "summary", "themes", "regions", "language", "licence", "links",
+        ],
+    ),
+    ("campaign", &["title", "status", "goals", "partners"]),
+    ("campaign-update", &["campaign", "status"]),
+    (
+        "alert",
+        &[
+            "severity",
+            "title",
+            "region",
+            "action_requested",
+            "expires_at_ms",
+        ],
+    ),
+    ("alert-response", &["alert", "response", "note"]),
+    ("retraction", &["target", "reason"]),
+    (
+        "delegation",
+        &["org", "device", "label", "root", "root_signature"],
+    ),
+    (
+        "profile",
+        &[
+            "name",
+            "country",
+            "region",
+            "website",
+            "working_groups",
+            "languages",
+            "description",
+        ],
+    ),
+    ("application", &["org", "statement"]),
+    ("vote", &["subject", "choice", "new_root"]),
+];
+
+/// A record (or its tombstone) field by field.
+fn human_record(record: &Value) -> String {
+    let text = |key: &str| one_line(record[key].as_str().unwrap_or("-"));
+    let mut rows: Vec<(String, String)> = Vec::new();
+    if record["retracted"].as_bool() == Some(true) {
+        rows.push(("org".to_owned(), text("org")));
+        rows.push(("author".to_owned(), text("author")));
+        rows.push(("seq".to_owned(), value_text("seq", &record["seq"])));
+        rows.push(("retraction".to_owned(), text("retraction")));
+        return format!(
+            "{} was retracted by its org\n{}Its content is gone from this node; only this \
+             tombstone remains.\n",
+            text("id"),
+            aligned(&rows)
+        );
+    }
+
+    let kind = record["kind"].as_str().unwrap_or("?");
+    rows.push(("org".to_owned(), text("org")));
+    rows.push(("author".to_owned(), text("author")));
+    let seq = value_text("seq", &record["seq"]);
+    rows.push((
+        "seq".to_owned(),
+        match record["prev"].as_str() {
+            Some(prev) => format!("{seq} (after {})", one_line(prev)),
+            None => format!("{seq} (the feed's first record)"),
+        },
+    ));
+    rows.push((
+        "time".to_owned(),
+        value_text("timestamp_ms", &record["timestamp_ms"]),
+    ));
+    rows.push(("visibility".to_owned(), text("visibility")));
+
+    let empty = Map::new();
+    let body = record["body"].as_object().unwrap_or(&empty);
+    let order = FIELD_ORDER
+        .iter()
+        .find(|(name, _)| *name == kind)
+        .map_or(&[][..], |(_, fields)| *fields);
+    let mut keys: Vec<&str> = order
+        .iter()
+        .copied()
+        .filter(|key| body.contains_key(*key))
+        .collect();
+    let mut others: Vec<&str> = body
+        .keys()
+        .map(String::as_str)
+        // The record's visibility is shown above; the body text is shown last.
+        .filter(|key| !order.contains(key) && *key != "visibility" && *key != "body")
+        .collect();
+    others.sort_unstable();
+    keys.extend(others);
+    for key in keys {
+        rows.push((label(key), value_text(key, &body[key])));
+    }
+    if let Some(signed) = record["signed"].as_str() {
+        rows.push((
+            "signed".to_owned(),
+            format!("{} bytes (the hex is in --json)", signed.len() / 2),
+        ));
+    }
+
+    let mut out = format!("{} {}\n{}", one_line(kind), text("id"), aligned(&rows));
+    match body.get("body") {
+        Some(Value::String(text)) => {
+            out.push('\n');
+            out.push_str(clean(text).trim_end());
+            out.push('\n');
+        }
+        Some(other) => out.push_str(&aligned(&[("body".to_owned(), value_text("body", other))])),
+        None => {}
+    }
+    out
+}
+
+/// `field_name` as a label: `action requested` for `action_requested`, `expires at` for
+/// `expires_at_ms`.
+fn label(key: &str) -> String {
+    key.strip_suffix("_ms").unwrap_or(key).replace('_', " ")
+}
+
+/// A JSON value as text for `records show`: lists joined with commas, times in UTC.
+fn value_text(key: &str, value: &Value) -> String {
+    match value {
+        Value::Null => "-".to_owned(),
+        Value::String(text) => clean(text),
+        Value::Array(items) if items.is_empty() => "-".to_owned(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(text) => one_line(text),
+                other => one_line(&other.to_string()),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Number(number) if key.ends_with("_ms") => match number.as_u64() {
+            Some(ms) => format!("{} UTC ({ms})", format_time(ms, true)),
+            None => number.to_string(),
+        },
+        other => one_line(&other.to_string()),
+    }
+}
+
+/// `label  value` rows, the values aligned; a value on several lines stays indented.
+fn aligned(rows: &[(String, String)]) -> String {
+    let width = rows
+        .iter()
+        .map(|(label, _)| label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for (label, value) in rows {
+        let indent = format!("\n  {:width$}  ", "");
+        let value = value.trim_end().replace('\n', &indent);
+        out.push_str(&format!("  {label:<width$}  {value}\n"));
+    }
+    out
+}
+
+/// `text` without characters that could change what the terminal shows: control
+/// characters other than newlines and tabs, and bidirectional overrides.
+fn clean(text: &str) -> String {
+    text.chars()
+        .filter(|&c| (!c.is_control() || c == '\n' || c == '\t') && !is_bidi_control(c))
+        .collect()
+}
+
+/// `text` cleaned and on one line.
+pub(crate) fn one_line(text: &str) -> String {
+    clean(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// At most `max` characters of `text`, the last one `…` if it was cut and `ellipsis`.
+fn truncate(text: &str, max: usize, ellipsis: bool) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    if ellipsis {
+        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    } else {
+        text.chars().take(max).collect()
+    }
+}
+
+/// Parses a `--since` time: milliseconds since the epoch, a UTC date (`2026-01-01`,
+/// midnight), or a date and time with a zone (`2026-01-01T10:00Z`,
+/// `2026-01-01T10:00:00.250+02:00`).
+fn parse_time(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let hint = "give milliseconds since the epoch, or a UTC date or time such as 2026-01-01 or \
+                2026-01-01T10:00:00Z";
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse()
+            .map_err(|_| format!("`{text}` is too large: {hint}"));
+    }
+    parse_date_time(text)
+        .and_then(|ms| u64::try_from(ms).ok())
+        .ok_or_else(|| format!("`{text}` is not a time: {hint}"))
+}
+
+/// `YYYY-MM-DD[(T|t| )HH:MM[:SS[.fraction]](Z|z|±HH:MM)]` as milliseconds since the epoch
+/// (negative before 1970).
+fn parse_date_time(text: &str) -> Option<i64> {
+    if !text.is_ascii() {
+        return None;
+    }
+    let number = |from: usize, len: usize| -> Option<i64> {
+        let digits = text.get(from..from + len)?;
+        if digits.bytes().all(|b| b.is_ascii_digit()) {
+            digits.parse().ok()
+        } else {
+            None
+        }
+    };
+    let at = |index: usize, byte: u8| text.as_bytes().get(index) == Some(&byte);
+
+    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    if !at(4, b'-') || !at(7, b'-') || !(1..=12).contains(&month) {
+        return None;
+    }
+    if !(1..=days_in_month(year, month)).contains(&day) {
+        return None;
+    }
+    let date_ms = days_from_civil(year, month, day) * MS_PER_DAY;
+    if text.len() == 10 {
+        return Some(date_ms);
+    }
+    if !matches!(text.as_bytes()[10], b'T' | b't' | b' ') {
+        return None;
+    }
+
+    let (hour, minute) = (number(11, 2)?, number(14, 2)?);
+    if !at(13, b':') {
+        return None;
+    }
+    let mut index = 16;
+    let mut second = 0;
+    if at(index, b':') {
+        second = number(index + 1, 2)?;
+        index += 3;
+    }
+    let mut millis = 0;
+    if at(index, b'.') {
+        let digits = text[index + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        if digits == 0 {
+            return None;
+        }
+        // Milliseconds are the first three digits; further ones are dropped.
+        let kept = &text[index + 1..index + 1 + digits.min(3)];
+        millis = format!("{kept:0<3}").parse().ok()?;
+        index += 1 + digits;
+    }
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+
+    let offset_minutes = match &text[index..] {
+        "Z" | "z" => 0,
+        zone if zone.len() == 6 && matches!(zone.as_bytes()[0], b'+' | b'-') => {
+            let (hours, minutes) = (number(index + 1, 2)?, number(index + 4, 2)?);
+            if !at(index + 3, b':') || hours > 23 || minutes > 59 {
+                return None;
+            }
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            sign * (hours * 60 + minutes)
+        }
+        _ => return None,
+    };
+    Some(date_ms + ((hour * 60 + minute - offset_minutes) * 60 + second) * 1000 + millis)
+}
+
+/// `ms` since the epoch as `YYYY-MM-DD HH:MM` (UTC), with `:SS` if `seconds`.
+fn format_time(ms: u64, seconds: bool) -> String {
+    // u64 milliseconds divided into days fits an i64.
+    let days = i64::try_from(ms / 86_400_000).unwrap_or(i64::MAX);
+    let of_day = ms % 86_400_000 / 1000;
+    let (year, month, day) = civil_from_days(days);
+    let (hour, minute, second) = (of_day / 3600, of_day / 60 % 60, of_day % 60);
+    if seconds {
+        format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
+    } else {
+        format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}")
+    }
+}
+
+fn is_leap(year: i64) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (Howard
+/// Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The date of a day counted from 1970-01-01 (Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn times_parse_as_milliseconds_or_utc_dates() {
+        assert_eq!(parse_time("0"), Ok(0));
+        assert_eq!(parse_time("1795295271311"), Ok(1_795_295_271_311));
+        assert_eq!(parse_time("1970-01-01"), Ok(0));
+        assert_eq!(parse_time("2026-01-01"), Ok(1_767_225_600_000));
+        assert_eq!(parse_time("2026-01-01T10:00Z"), Ok(1_767_261_600_000));
+        assert_eq!(parse_time("2026-01-01T10:00:00Z"), Ok(1_767_261_600_000));
+        assert_eq!(parse_time("2026-01-01t10:00:30z"), Ok(1_767_261_630_000));
+        assert_eq!(parse_time("2026-01-01 10:00:00Z"), Ok(1_767_261_600_000));
+        assert_eq!(parse_time("2026-01-01T10:00:00.25Z"), Ok(1_767_261_600_250));
+        assert_eq!(
+            parse_time("2026-01-01T10:00:00.123456Z"),
+            Ok(1_767_261_600_123)
+        );
+        assert_eq!(
+            parse_time("2026-01-01T12:00:00+02:00"),
+            Ok(1_767_261_600_000)
+        );
+        assert_eq!(
+            parse_time("2026-01-01T08:30:00-01:30"),
+            Ok(1_767_261_600_000)
+        );
+        assert_eq!(parse_time(" 2024-02-29 "), Ok(1_709_164_800_000));
+        assert_eq!(parse_time("2000-03-01"), Ok(951_868_800_000));
+    }
+
+    #[test]
+    fn bad_times_are_refused_with_the_forms_accepted() {
+        for bad in [
+            "",
+            "yesterday",
+            "2026-1-1",
+            "2026-13-01",
+            "2026-02-29",
+            "1900-02-29",
+            "2026-04-31",
+            "2026-01-00",
+            "2026/01/01",
+            "2026-01-01T",
+            "2026-01-01T10:00",
+            "2026-01-01T10:00:00",
+            "2026-01-01T24:00Z",
+            "2026-01-01T10:60Z",
+            "2026-01-01T10:00:61Z",
+            "2026-01-01T10:00:00.Z",
+            "2026-01-01T10:00+2:00",
+            "2026-01-01T10:00Zjunk",
+            "1969-12-31",
+            "1970-01-01T00:00+01:00",
+            "2026-01-01T10:00:00Zé",
+            "-5",
+            "99999999999999999999999",
+        ] {
+            let error = parse_time(bad).expect_err(bad);
+            assert!(error.contains("2026-01-01T10:00:00Z"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn times_format_in_utc() {
+        assert_eq!(format_time(0, false), "1970-01-01 00:00");
+        assert_eq!(format_time(1_767_261_630_000, false), "2026-01-01 10:00");
+        assert_eq!(format_time(1_767_261_630_000, true), "2026-01-01 10:00:30");
+        assert_eq!(format_time(1_709_164_800_000, false), "2024-02-29 00:00");
+        assert_eq!(format_time(951_868_799_999, true), "2000-02-29 23:59:59");
+    }
+
+    #[test]
+    fn dates_round_trip_through_day_counts() {
+        for days in (-800_000..800_000).step_by(997) {
+            let (year, month, day) = civil_from_days(days);
+            assert!((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day));
+            assert_eq!(days_from_civil(year, month, day), days);
+        }
+    }
+
+    #[test]
+    fn terminal_controls_are_removed() {
+        assert_eq!(clean("a\u{1b}[2Jb\u{202e}c\n\td\r"), "a[2Jbc\n\td");
+        assert_eq!(one_line(" a\n b\t\tc "), "a b c");
+    }
+
+    #[test]
+    fn long_titles_are_cut_with_an_ellipsis() {
+        assert_eq!(truncate("short", 10, true), "short");
+        assert_eq!(truncate("abcdefghijk", 5, true), "abcd…");
+        assert_eq!(truncate("éééééé", 3, false), "ééé");
+    }
+
+    fn practice() -> Value {
+        json!({
+            "id": "rec_aa", "kind": "practice", "org": "org_0123456789abcdef", "author": "dev_1",
+            "seq": 2, "prev": "rec_bb", "timestamp_ms": 1_767_261_630_000_u64,
+            "visibility": "members",
+            "body": {
+                "title": "Tenant surveys\u{1b}[31m", "summary": "Residents mapped it.",
+                "body": "## What we did\n\nA survey.", "themes": ["housing", "land"],
+                "regions": [], "language": "en", "licence": "CC-BY-4.0", "links": [],
+                "visibility": "members",
+            },
+            "signed": "abcd",
+        })
+    }
+
+    #[test]
+    fn the_table_shows_time_kind_short_org_title_and_id() {
+        let text = table(&[practice()]);
+        let mut lines = text.lines();
+        assert!(lines.next().unwrap_or_default().starts_with("TIME (UTC)"));
+        let row = lines.next().unwrap_or_default();
+        assert!(row.starts_with("2026-01-01 10:00  practice "), "{row}");
+        assert!(row.contains(" org_01234567  Tenant surveys[31m "), "{row}");
+        assert!(row.ends_with("  rec_aa"), "{row}");
+    }
+
+    #[test]
+    fn show_prints_every_field_and_the_body_last() {
+        let text = human_record(&practice());
+        assert!(text.starts_with("practice rec_aa\n"), "{text}");
+        for expected in [
+            "org_0123456789abcdef",
+            "2 (after rec_bb)",
+            "2026-01-01 10:00:30 UTC (1767261630000)",
+            "title       Tenant surveys[31m",
+            "themes      housing, land",
+            "regions     -",
+            "licence     CC-BY-4.0",
+            "signed      2 bytes",
+        ] {
+            assert!(text.contains(expected), "{expected}: {text}");
+        }
+        assert!(
+            text.ends_with("\n\n## What we did\n\nA survey.\n"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn show_says_a_record_was_retracted() {
+        let text = human_record(&json!({
+            "id": "rec_aa", "retracted": true, "author": "dev_1", "org": null, "seq": 2,
+            "retraction": "rec_cc",
+        }));
+        assert!(
+            text.starts_with("rec_aa was retracted by its org\n"),
+            "{text}"
+        );
+        assert!(text.contains("retraction  rec_cc"), "{text}");
+        assert!(text.contains("org         -"), "{text}");
+    }
+}

@@ -1,0 +1,124 @@
+//! `commons status`: the node's health, before and after a record's path. Asks the
+//! running node for `GET /v1/status` (which network, org and device it is, how many
+//! records, tombstones and fork proofs it holds) and prints it.
+
+use serde_json::Value;
+
+use crate::GlobalArgs;
+use crate::client::{Client, print_json};
+
+pub(crate) fn run(global: &GlobalArgs) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let status = client.get("/v1/status", &[])?;
+    if global.json {
+        print_json(&status)
+    } else {
+        print!("{}", human(&status, &client.address().to_string()));
+        Ok(())
+    }
+}
+
+/// The status as the operator reads it.
+fn human(status: &Value, api: &str) -> String {
+    let text = |key: &str| status[key].as_str().unwrap_or("?").to_owned();
+    let number = |key: &str| status[key].as_u64().unwrap_or(0);
+    format!(
+        "Commons node running (version {version}, up {uptime})\n\
+         \x20 network   {network} ({network_name})\n\
+         \x20 org       {org}\n\
+         \x20 device    {device}\n\
+         \x20 members   {members}\n\
+         \x20 records   {records} held, {tombstones} retracted, in {feeds} feeds\n\
+         \x20 forks     {forks}\n\
+         \x20 store     {store}\n\
+         \x20 api       {api}\n",
+        version = text("version"),
+        uptime = duration(number("uptime_s")),
+        network = text("network"),
+        network_name = crate::records::one_line(&text("network_name")),
+        org = text("org"),
+        device = text("device"),
+        members = number("members"),
+        records = number("records"),
+        tombstones = number("tombstones"),
+        feeds = number("feeds"),
+        forks = match number("fork_proofs") {
+            0 => "none".to_owned(),
+            n => format!("{n} frozen feeds (see GET /v1/forks)"),
+        },
+        store = bytes(number("store_bytes")),
+    )
+}
+
+/// `seconds` as `3d 4h`, `2h 15m`, `5m 3s` or `42s`.
+fn duration(seconds: u64) -> String {
+    let (days, hours, minutes, secs) = (
+        seconds / 86_400,
+        seconds / 3_600 % 24,
+        seconds / 60 % 60,
+        seconds % 60,
+    );
+    if days > 0 {
+        format!("{days}d {hours}h")
+    } else if hours > 0 {
+        format!("{hours}h {minutes}m")
+    } else if minutes > 0 {
+        format!("{minutes}m {secs}s")
+    } else {
+        format!("{secs}s")
+    }
+}
+
+/// `count` bytes with a binary unit.
+fn bytes(count: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if count < 1024 {
+        return format!("{count} bytes");
+    }
+    // Precision beyond what a status line shows does not matter here.
+    #[allow(clippy::cast_precision_loss)]
+    let mut value = count as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_show_the_two_largest_units() {
+        assert_eq!(duration(42), "42s");
+        assert_eq!(duration(303), "5m 3s");
+        assert_eq!(duration(5321), "1h 28m");
+        assert_eq!(duration(3 * 86_400 + 4 * 3_600 + 59), "3d 4h");
+    }
+
+    #[test]
+    fn sizes_use_binary_units() {
+        assert_eq!(bytes(0), "0 bytes");
+        assert_eq!(bytes(1023), "1023 bytes");
+        assert_eq!(bytes(1536), "1.5 KiB");
+        assert_eq!(bytes(8 * 1024 * 1024), "8.0 MiB");
+    }
+
+    #[test]
+    fn human_status_names_the_node() {
+        let status = serde_json::json!({
+            "network": "net_1", "network_name": "Sample\u{1b}[31m", "org": "org_2",
+            "device": "dev_3", "uptime_s": 61, "records": 5, "tombstones": 1,
+            "fork_proofs": 0, "store_bytes": 2048, "members": 1, "feeds": 1,
+            "version": "0.1.0",
+        });
+        let text = human(&status, "127.0.0.1:7390");
+        assert!(text.starts_with("Commons node running (version 0.1.0, up 1m 1s)\n"));
+        assert!(text.contains("net_1 (Sample[31m)"), "{text}");
+        assert!(text.contains("5 held, 1 retracted, in 1 feeds"), "{text}");
+        assert!(text.contains("2.0 KiB"), "{text}");
+        assert!(text.contains("127.0.0.1:7390"), "{text}");
+    }
+}
