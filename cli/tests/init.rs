@@ -2,6 +2,9 @@
 //! to the point where the daemon starts.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::commons;
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -13,20 +16,6 @@ use tempfile::TempDir;
 
 /// How long a test waits for the node to log that it is starting.
 const START_DEADLINE: Duration = Duration::from_secs(30);
-
-/// The binary, with none of the caller's Commons settings in its environment.
-fn commons() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_commons"));
-    for name in [
-        "COMMONS_DATA_DIR",
-        "COMMONS_API_LISTEN",
-        "COMMONS_LOG_FORMAT",
-        "RUST_LOG",
-    ] {
-        command.env_remove(name);
-    }
-    command
-}
 
 fn run(command: &mut Command) -> (Output, String, String) {
     let output = command.output().unwrap();

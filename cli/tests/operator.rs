@@ -3,6 +3,9 @@
 //! `publish …` and `records …` over the control API, each test with its own data dir.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::commons;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -17,21 +20,6 @@ const START_DEADLINE: Duration = Duration::from_secs(60);
 const STOP_DEADLINE: Duration = Duration::from_secs(30);
 /// The pause between two looks at a condition being waited for.
 const POLL_INTERVAL: Duration = Duration::from_millis(25);
-
-/// The binary, with none of the caller's Commons settings in its environment.
-fn commons() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_commons"));
-    for name in [
-        "COMMONS_DATA_DIR",
-        "COMMONS_API_LISTEN",
-        "COMMONS_LOG_FORMAT",
-        "RUST_LOG",
-    ] {
-        command.env_remove(name);
-    }
-    command.stdin(Stdio::null());
-    command
-}
 
 /// What a command did.
 #[derive(Debug)]

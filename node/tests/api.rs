@@ -3,6 +3,10 @@
 //! script would.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{Net, net};
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -14,13 +18,10 @@ use commons_node::store::{
     StoreStats, StoredRecord, Tombstone,
 };
 use commons_node::{Node, NodeHandle};
-use commons_protocol::fixtures::{
-    BASE_TIME_MS, SampleOrg, delegated_feeds, sample_charter, sample_practice,
-};
+use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::text::hex;
 use commons_protocol::{
-    Body, DeviceKey, FeedEntry, FeedWriter, ForkProof, RecordId, SignedCharter, VerifiedRecord,
-    Visibility,
+    Body, DeviceKey, FeedEntry, ForkProof, RecordId, VerifiedRecord, Visibility,
 };
 use reqwest::{Client, RequestBuilder, Response};
 use serde_json::{Value, json};
@@ -30,25 +31,6 @@ use tokio::task::JoinHandle;
 const TOKEN: &str = "5eb1c0ffee5eb1c0ffee5eb1c0ffee5eb1c0ffee5eb1c0ffee5eb1c0ffee0042";
 /// How long a test waits for something that should happen at once.
 const DEADLINE: Duration = Duration::from_secs(10);
-
-struct Net {
-    charter: SignedCharter,
-    orgs: Vec<SampleOrg>,
-    writers: Vec<FeedWriter>,
-    delegations: Vec<VerifiedRecord>,
-}
-
-fn net() -> Net {
-    let (charter, _) = sample_charter(3);
-    let orgs: Vec<SampleOrg> = (0..3).map(SampleOrg::new).collect();
-    let (writers, delegations) = delegated_feeds(&orgs, charter.charter().network_id());
-    Net {
-        charter,
-        orgs,
-        writers,
-        delegations,
-    }
-}
 
 /// A node with its API served on loopback.
 struct Api {
@@ -67,7 +49,7 @@ impl Api {
     }
 
     async fn start_on(store: Arc<dyn Store>) -> Api {
-        let net = net();
+        let net = net(3);
         let node = Node::start(
             store,
             net.charter.charter().clone(),

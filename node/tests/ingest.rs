@@ -2,37 +2,19 @@
 //! store) fed with records as a peer would send them.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::{Net, net};
+
 use std::sync::Arc;
 
 use commons_node::ingest::{IngestError, IngestSettings, Ingested, Source};
 use commons_node::store::{MemoryStore, RecordQuery, RedbStore, Store};
 use commons_node::{Node, NodeHandle};
-use commons_protocol::fixtures::{
-    BASE_TIME_MS, SampleOrg, delegated_feeds, sample_charter, sample_practice,
-};
+use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::{
-    AgainstError, Body, FeedWriter, Retraction, SignedCharter, VerifiedRecord, Visibility, Vote,
-    VoteChoice,
+    AgainstError, Body, Retraction, VerifiedRecord, Visibility, Vote, VoteChoice,
 };
-
-struct Net {
-    charter: SignedCharter,
-    orgs: Vec<SampleOrg>,
-    writers: Vec<FeedWriter>,
-    delegations: Vec<VerifiedRecord>,
-}
-
-fn net() -> Net {
-    let (charter, _) = sample_charter(3);
-    let orgs: Vec<SampleOrg> = (0..5).map(SampleOrg::new).collect();
-    let (writers, delegations) = delegated_feeds(&orgs, charter.charter().network_id());
-    Net {
-        charter,
-        orgs,
-        writers,
-        delegations,
-    }
-}
 
 async fn start(net: &Net, store: Arc<dyn Store>) -> Node {
     Node::start(
@@ -59,7 +41,7 @@ async fn submit(node: &NodeHandle, record: &VerifiedRecord) -> Result<Ingested, 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_published_record_is_stored_announced_and_counted() {
-    let net = net();
+    let net = net(5);
     let node = start(&net, Arc::new(MemoryStore::new())).await;
     let handle = node.handle();
     let mut events = handle.ingest.subscribe();
@@ -88,7 +70,7 @@ async fn a_published_record_is_stored_announced_and_counted() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_bytes_are_refused_counted_and_change_nothing() {
-    let net = net();
+    let net = net(5);
     let store = Arc::new(MemoryStore::new());
     let node = start(&net, store.clone()).await;
     let handle = node.handle();
@@ -121,7 +103,7 @@ async fn bad_bytes_are_refused_counted_and_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_feed_arrives_in_one_batch_with_a_gap_reported() {
-    let mut net = net();
+    let mut net = net(5);
     let node = start(&net, Arc::new(MemoryStore::new())).await;
     let handle = node.handle();
     let records: Vec<VerifiedRecord> = (1..=5)
@@ -153,7 +135,7 @@ async fn a_peer_feed_arrives_in_one_batch_with_a_gap_reported() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retraction_drops_content_whether_it_comes_after_or_before_its_target() {
-    let mut net = net();
+    let mut net = net(5);
     let node = start(&net, Arc::new(MemoryStore::new())).await;
     let handle = node.handle();
     // Our own case study, retracted.
@@ -216,7 +198,7 @@ async fn a_retraction_drops_content_whether_it_comes_after_or_before_its_target(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_equivocating_device_is_caught_and_frozen() {
-    let mut net = net();
+    let mut net = net(5);
     let node = start(&net, Arc::new(MemoryStore::new())).await;
     let handle = node.handle();
     submit(&handle, &net.delegations[2]).await.unwrap();
@@ -249,7 +231,7 @@ async fn an_equivocating_device_is_caught_and_frozen() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn votes_change_the_roster_as_soon_as_they_are_stored() {
-    let mut net = net();
+    let mut net = net(5);
     let node = start(&net, Arc::new(MemoryStore::new())).await;
     let handle = node.handle();
     let applicant = net.orgs[3].id();
@@ -279,7 +261,7 @@ async fn votes_change_the_roster_as_soon_as_they_are_stored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_node_continues_its_feed_without_reusing_a_seq() {
-    let net = net();
+    let net = net(5);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.redb");
     let network = net.charter.charter().network_id();

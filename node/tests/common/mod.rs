@@ -1,0 +1,26 @@
+//! The sample network the node's integration tests run on: founders from the fixtures
+//! and every sample org's feed opened by its delegation.
+#![allow(dead_code)]
+
+use commons_protocol::fixtures::{SampleOrg, delegated_feeds, sample_charter};
+use commons_protocol::{FeedWriter, SignedCharter, VerifiedRecord};
+
+/// Three founders, `orgs` sample orgs in all (the rest are not members).
+pub struct Net {
+    pub charter: SignedCharter,
+    pub orgs: Vec<SampleOrg>,
+    pub writers: Vec<FeedWriter>,
+    pub delegations: Vec<VerifiedRecord>,
+}
+
+pub fn net(orgs: u8) -> Net {
+    let (charter, _) = sample_charter(3);
+    let orgs: Vec<SampleOrg> = (0..orgs).map(SampleOrg::new).collect();
+    let (writers, delegations) = delegated_feeds(&orgs, charter.charter().network_id());
+    Net {
+        charter,
+        orgs,
+        writers,
+        delegations,
+    }
+}
