@@ -11,6 +11,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use commons_protocol::{
@@ -227,6 +228,9 @@ pub struct Ingest {
     roster: watch::Sender<Arc<Roster>>,
     governance: Vec<VerifiedRecord>,
     forks: Vec<ForkProof>,
+    /// Retractions whose target has not arrived, by target: read once at start and
+    /// kept with each commit, so an arriving record costs no store read to check.
+    waiting: HashMap<RecordId, PendingRetraction>,
     key_caches: Vec<AuthorKeyCache>,
     metrics: Arc<Metrics>,
 }
@@ -255,6 +259,11 @@ impl Ingest {
     ) -> Result<(Ingest, IngestHandle), StoreError> {
         let governance = store.governance()?;
         let forks = store.fork_proofs()?;
+        let waiting = store
+            .pending_retractions()?
+            .into_iter()
+            .map(|p| (p.target, p))
+            .collect();
         let roster = Roster::fold(&charter, &governance, &forks);
         let (requests_tx, requests) = mpsc::channel(INGEST_QUEUE_CAPACITY);
         let (events, _) = broadcast::channel(EVENTS_CAPACITY);
@@ -270,6 +279,7 @@ impl Ingest {
             roster: roster_tx,
             governance,
             forks,
+            waiting,
             key_caches: (0..verify_threads())
                 .map(|_| AuthorKeyCache::new())
                 .collect(),
@@ -393,16 +403,15 @@ impl Ingest {
                 Err(error) => Err(IngestError::Invalid(error)),
             })
             .collect();
-        let stored = pending.batch.records.clone();
-        let batch = std::mem::take(&mut pending.batch);
-        let store = self.store.clone();
-        let task = tokio::task::spawn_blocking(move || store.commit(&batch));
+        let batch = Arc::new(std::mem::take(&mut pending.batch));
+        let (store, writing) = (self.store.clone(), batch.clone());
+        let task = tokio::task::spawn_blocking(move || store.commit(&writing));
         InFlight {
             task,
             requests,
             answers,
             sources,
-            stored,
+            batch,
             dropped_on_arrival: pending.dropped_on_arrival,
             governance_before,
             forks_before,
@@ -420,7 +429,7 @@ impl Ingest {
             requests,
             mut answers,
             sources,
-            stored,
+            batch,
             dropped_on_arrival,
             governance_before,
             forks_before,
@@ -432,8 +441,17 @@ impl Ingest {
         match written {
             Ok(()) => {
                 Metrics::add(&self.metrics.commits, 1);
-                let stored_by_id: HashMap<RecordId, &NewRecord> =
-                    stored.iter().map(|new| (new.record.id(), new)).collect();
+                for tombstone in &batch.tombstones {
+                    self.waiting.remove(&tombstone.target);
+                }
+                for waiting in &batch.pending {
+                    self.waiting.insert(waiting.target, *waiting);
+                }
+                let stored_by_id: HashMap<RecordId, &NewRecord> = batch
+                    .records
+                    .iter()
+                    .map(|new| (new.record.id(), new))
+                    .collect();
                 for (answer, source) in answers.iter().zip(&sources) {
                     match answer {
                         Ok(Ingested::Stored { id, .. }) => {
@@ -457,7 +475,7 @@ impl Ingest {
             }
             Err(error) => {
                 Metrics::add(&self.metrics.commit_failures, 1);
-                warn!(%error, records = stored.len(), "group commit failed; nothing of the batch was stored");
+                warn!(%error, records = batch.records.len(), "group commit failed; nothing of the batch was stored");
                 if self.governance.len() != governance_before || self.forks.len() != forks_before {
                     self.governance.truncate(governance_before);
                     self.forks.truncate(forks_before);
@@ -500,7 +518,7 @@ impl Ingest {
         match outcome? {
             FeedOutcome::Duplicate => Ok(Ingested::Duplicate { id }),
             FeedOutcome::Fork { existing } => {
-                let held = match pending.records.get(&existing) {
+                let held = match pending.record(&existing) {
                     Some(held) => Some(held.clone()),
                     None => self
                         .store
@@ -531,12 +549,14 @@ impl Ingest {
                         }))?,
                 };
                 self.apply_retractions(&record, org, pending)?;
-                pending.add(&record, org);
+                debug!(record = %id, author = %header.author, seq = header.seq, "accepted");
                 if header.body.is_governance() {
                     self.governance.push(record.clone());
+                    pending.add(record, org);
                     self.refold();
+                } else {
+                    pending.add(record, org);
                 }
-                debug!(record = %id, author = %header.author, seq = header.seq, "accepted");
                 Ok(Ingested::Stored { id, missing })
             }
         }
@@ -577,18 +597,13 @@ impl Ingest {
                 }),
             }
         }
-        let waiting = match pending
+        let waiting = pending
             .batch
             .pending
             .iter()
             .find(|p| p.target == record.id())
-        {
-            Some(waiting) => Some(*waiting),
-            None => self
-                .store
-                .pending_retraction(&record.id())
-                .map_err(storage)?,
-        };
+            .or_else(|| self.waiting.get(&record.id()))
+            .copied();
         if let Some(waiting) = waiting
             && waiting.org == org
         {
@@ -653,33 +668,50 @@ fn verify_parallel(
         };
         return (results, caches);
     }
-    let chunk = all.len().div_ceil(threads);
-    let results = std::thread::scope(|scope| {
-        let workers: Vec<_> = all
-            .chunks(chunk)
-            .zip(caches.iter_mut())
-            .map(|(part, cache)| {
+    // Threads take small slices from a shared counter, so a thread slowed by the commit
+    // running beside it does not leave the other idle at the end.
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<VerifiedRecord, RecordError>>> =
+        (0..all.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = caches
+            .iter_mut()
+            .map(|cache| {
+                let (all, next) = (&all, &next);
                 scope.spawn(move || {
-                    part.iter()
-                        .map(|bytes| cache.validate_record(bytes, network))
-                        .collect::<Vec<_>>()
+                    let mut done = Vec::new();
+                    loop {
+                        let start = next.fetch_add(VERIFY_SLICE, Ordering::Relaxed);
+                        if start >= all.len() {
+                            return done;
+                        }
+                        for (index, bytes) in all.iter().enumerate().skip(start).take(VERIFY_SLICE)
+                        {
+                            done.push((index, cache.validate_record(bytes, network)));
+                        }
+                    }
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| match worker.join() {
-                Ok(results) => results,
-                // A verifier thread cannot panic on input (every decoder is total), but if
-                // it did, its records are refused rather than lost silently.
-                Err(_) => vec![Err(RecordError::BadSignature); chunk],
-            })
-            .collect::<Vec<_>>()
+        for worker in workers {
+            // A verifier cannot panic on input (every decoder is total); if one did, the
+            // records it held are refused below rather than lost silently.
+            if let Ok(done) = worker.join() {
+                for (index, result) in done {
+                    results[index] = Some(result);
+                }
+            }
+        }
     });
-    let mut results = results;
-    results.truncate(all.len());
+    let results = results
+        .into_iter()
+        .map(|result| result.unwrap_or(Err(RecordError::BadSignature)))
+        .collect();
     (results, caches)
 }
+
+/// How many records a verifier thread takes at a time.
+const VERIFY_SLICE: usize = 16;
 
 /// What the run loop waits for next.
 enum Next {
@@ -693,7 +725,7 @@ struct InFlight {
     requests: Vec<Request>,
     answers: Vec<Result<Ingested, IngestError>>,
     sources: Vec<Source>,
-    stored: Vec<NewRecord>,
+    batch: Arc<CommitBatch>,
     dropped_on_arrival: HashSet<RecordId>,
     governance_before: usize,
     forks_before: usize,
@@ -705,7 +737,8 @@ struct PendingBatch {
     batch: CommitBatch,
     feed: HashMap<(DeviceKey, u64), FeedEntry>,
     ids: HashMap<RecordId, (DeviceKey, u64)>,
-    records: HashMap<RecordId, VerifiedRecord>,
+    /// Where each record of the batch sits in `batch.records`.
+    index: HashMap<RecordId, usize>,
     frozen: HashSet<DeviceKey>,
     dropped_on_arrival: HashSet<RecordId>,
     /// Each author's stored head, read once per batch: the store does not change until
@@ -714,16 +747,20 @@ struct PendingBatch {
 }
 
 impl PendingBatch {
-    fn add(&mut self, record: &VerifiedRecord, org: OrgId) {
+    fn add(&mut self, record: VerifiedRecord, org: OrgId) {
         let header = record.record();
         self.feed
-            .insert((header.author, header.seq), FeedEntry::of(record));
+            .insert((header.author, header.seq), FeedEntry::of(&record));
         self.ids.insert(record.id(), (header.author, header.seq));
-        self.records.insert(record.id(), record.clone());
-        self.batch.records.push(NewRecord {
-            record: record.clone(),
-            org,
-        });
+        self.index.insert(record.id(), self.batch.records.len());
+        self.batch.records.push(NewRecord { record, org });
+    }
+
+    fn record(&self, id: &RecordId) -> Option<&VerifiedRecord> {
+        self.index
+            .get(id)
+            .and_then(|&at| self.batch.records.get(at))
+            .map(|new| &new.record)
     }
 }
 

@@ -813,6 +813,10 @@ impl Store for FillableStore {
     ) -> Result<Option<PendingRetraction>, StoreError> {
         self.inner.pending_retraction(target)
     }
+
+    fn pending_retractions(&self) -> Result<Vec<PendingRetraction>, StoreError> {
+        self.inner.pending_retractions()
+    }
     fn heads(&self) -> Result<Vec<FeedHead>, StoreError> {
         self.inner.heads()
     }

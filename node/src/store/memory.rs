@@ -138,6 +138,10 @@ impl Store for MemoryStore {
         Ok(self.state()?.pending.get(target).copied())
     }
 
+    fn pending_retractions(&self) -> Result<Vec<PendingRetraction>, StoreError> {
+        Ok(self.state()?.pending.values().copied().collect())
+    }
+
     fn heads(&self) -> Result<Vec<FeedHead>, StoreError> {
         let state = self.state()?;
         Ok(state

@@ -191,6 +191,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         &self,
         target: &RecordId,
     ) -> Result<Option<PendingRetraction>, StoreError>;
+    /// Every retraction still waiting for its target.
+    fn pending_retractions(&self) -> Result<Vec<PendingRetraction>, StoreError>;
     /// Every feed's head.
     fn heads(&self) -> Result<Vec<FeedHead>, StoreError>;
     /// Records matching `query`, newest first.

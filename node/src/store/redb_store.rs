@@ -446,19 +446,24 @@ impl Store for RedbStore {
     ) -> Result<Option<PendingRetraction>, StoreError> {
         let txn = self.read_txn()?;
         let pending = txn.open_table(PENDING).map_err(storage)?;
-        let Some(value) = pending.get(target.as_bytes()).map_err(storage)? else {
-            return Ok(None);
-        };
-        let value = value.value();
-        if value.len() != 64 {
-            return Err(corrupt("pending retraction"));
+        let found = pending.get(target.as_bytes()).map_err(storage)?;
+        found
+            .map(|value| decode_pending(*target, value.value()))
+            .transpose()
+    }
+
+    fn pending_retractions(&self) -> Result<Vec<PendingRetraction>, StoreError> {
+        let txn = self.read_txn()?;
+        let pending = txn.open_table(PENDING).map_err(storage)?;
+        let mut out = Vec::new();
+        for entry in pending.iter().map_err(storage)? {
+            let (target, value) = entry.map_err(storage)?;
+            out.push(decode_pending(
+                RecordId::from_bytes(*target.value()),
+                value.value(),
+            )?);
         }
-        Ok(Some(PendingRetraction {
-            target: *target,
-            retraction: RecordId::from_bytes(bytes32(&value[..32], "pending retraction")?),
-            org: OrgId::from_bytes(bytes32(&value[32..], "pending retraction")?)
-                .map_err(|_| corrupt("org"))?,
-        }))
+        Ok(out)
     }
 
     fn heads(&self) -> Result<Vec<FeedHead>, StoreError> {
@@ -606,6 +611,19 @@ impl Store for RedbStore {
             bytes,
         })
     }
+}
+
+/// A pending retraction's value: retraction id (32), org (32).
+fn decode_pending(target: RecordId, value: &[u8]) -> Result<PendingRetraction, StoreError> {
+    if value.len() != 64 {
+        return Err(corrupt("pending retraction"));
+    }
+    Ok(PendingRetraction {
+        target,
+        retraction: RecordId::from_bytes(bytes32(&value[..32], "pending retraction")?),
+        org: OrgId::from_bytes(bytes32(&value[32..], "pending retraction")?)
+            .map_err(|_| corrupt("org"))?,
+    })
 }
 
 /// Ids from an index range, newest first, read lazily so a page stops early.
