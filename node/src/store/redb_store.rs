@@ -3,6 +3,7 @@
 //! write fails (a full disk), the database is reopened before the next batch, so the
 //! node resumes writing once space is freed.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
@@ -25,9 +26,8 @@ type Id<'a> = &'a [u8; 32];
 /// id → org (32 bytes) followed by the signed record: records whose content is held.
 const RECORDS: TableDefinition<Id, &[u8]> = TableDefinition::new("records");
 /// (author, seq) → id, timestamp, prev: the feed index, kept for retracted records too.
+/// (A record's author is read from the record itself, or from its tombstone.)
 const FEED: TableDefinition<(Id, u64), &[u8]> = TableDefinition::new("feed");
-/// id → (author, seq).
-const IDS: TableDefinition<Id, (Id, u64)> = TableDefinition::new("ids");
 /// author → (contiguous head, highest seq).
 const HEADS: TableDefinition<Id, (u64, u64)> = TableDefinition::new("heads");
 const BY_TIME: TableDefinition<(u64, Id), ()> = TableDefinition::new("by_time");
@@ -179,7 +179,6 @@ impl RedbStore {
             // Create every table so that reads never meet a missing one.
             txn.open_table(RECORDS).map_err(storage)?;
             txn.open_table(FEED).map_err(storage)?;
-            txn.open_table(IDS).map_err(storage)?;
             txn.open_table(HEADS).map_err(storage)?;
             txn.open_table(BY_TIME).map_err(storage)?;
             txn.open_table(BY_KIND).map_err(storage)?;
@@ -242,7 +241,6 @@ impl RedbStore {
     fn write_batch(&self, txn: &WriteTransaction, batch: &CommitBatch) -> Result<(), StoreError> {
         let mut records = txn.open_table(RECORDS).map_err(storage)?;
         let mut feed = txn.open_table(FEED).map_err(storage)?;
-        let mut ids = txn.open_table(IDS).map_err(storage)?;
         let mut heads = txn.open_table(HEADS).map_err(storage)?;
         let mut by_time = txn.open_table(BY_TIME).map_err(storage)?;
         let mut by_kind = txn.open_table(BY_KIND).map_err(storage)?;
@@ -253,6 +251,7 @@ impl RedbStore {
         let mut forks = txn.open_table(FORKS).map_err(storage)?;
         let mut governance = txn.open_table(GOVERNANCE).map_err(storage)?;
 
+        let mut touched: BTreeMap<[u8; 32], u64> = BTreeMap::new();
         for new in &batch.records {
             let header = new.record.record();
             let id = new.record.id();
@@ -269,8 +268,6 @@ impl RedbStore {
                 encode_feed_entry(&FeedEntry::of(&new.record)).as_slice(),
             )
             .map_err(storage)?;
-            ids.insert(id.as_bytes(), (author, header.seq))
-                .map_err(storage)?;
             by_time.insert((ts, id.as_bytes()), ()).map_err(storage)?;
             by_kind
                 .insert((header.body.kind_code(), ts, id.as_bytes()), ())
@@ -286,11 +283,16 @@ impl RedbStore {
             if header.body.is_governance() {
                 governance.insert(id.as_bytes(), ()).map_err(storage)?;
             }
-            let (mut contiguous, mut max_seq) = heads
+            let highest = touched.entry(*author).or_insert(0);
+            *highest = (*highest).max(header.seq);
+        }
+        // Each feed's head once per batch: the highest seq, and the contiguous head
+        // walked forward through what is now held.
+        for (author, highest) in &touched {
+            let (mut contiguous, max_seq) = heads
                 .get(author)
                 .map_err(storage)?
                 .map_or((0, 0), |v| v.value());
-            max_seq = max_seq.max(header.seq);
             while feed
                 .get((author, contiguous + 1))
                 .map_err(storage)?
@@ -299,7 +301,7 @@ impl RedbStore {
                 contiguous += 1;
             }
             heads
-                .insert(author, (contiguous, max_seq))
+                .insert(author, (contiguous, max_seq.max(*highest)))
                 .map_err(storage)?;
         }
 
@@ -396,15 +398,10 @@ impl Store for RedbStore {
     }
 
     fn author_of(&self, id: &RecordId) -> Result<Option<DeviceKey>, StoreError> {
-        let txn = self.read_txn()?;
-        let ids = txn.open_table(IDS).map_err(storage)?;
-        let found = ids
-            .get(id.as_bytes())
-            .map_err(storage)?
-            .map(|v| *v.value().0);
-        found
-            .map(|bytes| DeviceKey::from_bytes(bytes).map_err(|_| corrupt("author key")))
-            .transpose()
+        if let Some(stored) = self.record(id)? {
+            return Ok(Some(stored.record.record().author));
+        }
+        Ok(self.tombstone(id)?.map(|tombstone| tombstone.author))
     }
 
     fn record(&self, id: &RecordId) -> Result<Option<StoredRecord>, StoreError> {
