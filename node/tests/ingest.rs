@@ -280,3 +280,45 @@ async fn a_restarted_node_continues_its_feed_without_reusing_a_seq() {
     let seqs: Vec<u64> = ids.iter().map(|p| p.seq).collect();
     assert_eq!(seqs, vec![2, 3, 4, 5, 6, 7]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retraction_waiting_for_its_target_still_applies_after_a_restart() {
+    let mut net = net(5);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.redb");
+    let network = net.charter.charter().network_id();
+    let study = net.writers[1]
+        .append(practice(), BASE_TIME_MS + 60_000)
+        .unwrap();
+    let retraction = net.writers[1]
+        .append(
+            Body::Retraction(Retraction {
+                target: study.id(),
+                reason: String::new(),
+            }),
+            BASE_TIME_MS + 120_000,
+        )
+        .unwrap();
+    {
+        let node = start(&net, Arc::new(RedbStore::open(&path, network).unwrap())).await;
+        let handle = node.handle();
+        submit(&handle, &net.delegations[1]).await.unwrap();
+        submit(&handle, &retraction).await.unwrap();
+        drop(handle);
+        node.shutdown().await;
+    }
+    let node = start(&net, Arc::new(RedbStore::open(&path, network).unwrap())).await;
+    let handle = node.handle();
+    assert!(matches!(
+        submit(&handle, &study).await,
+        Ok(Ingested::Stored { .. })
+    ));
+    assert_eq!(
+        handle.store.record(&study.id()).unwrap(),
+        None,
+        "dropped on arrival after the restart"
+    );
+    assert!(handle.store.tombstone(&study.id()).unwrap().is_some());
+    drop(handle);
+    node.shutdown().await;
+}
