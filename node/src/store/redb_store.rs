@@ -208,13 +208,27 @@ impl RedbStore {
     }
 
     fn read_txn(&self) -> Result<ReadTransaction, StoreError> {
-        let guard = self
+        {
+            let guard = self
+                .db
+                .read()
+                .map_err(|_| StoreError::Storage("store lock poisoned".into()))?;
+            if let Some(db) = guard.as_ref() {
+                return db.begin_read().map_err(storage);
+            }
+        }
+        // The database was dropped after a failed write: reopen it here too, since a
+        // node reads (its feeds' heads) before it next writes.
+        let mut guard = self
             .db
-            .read()
+            .write()
             .map_err(|_| StoreError::Storage("store lock poisoned".into()))?;
-        let db = guard.as_ref().ok_or_else(|| {
-            StoreError::Storage("the store is reopening after a failed write; retry".into())
-        })?;
+        if guard.is_none() {
+            *guard = Some(open_database(&self.path)?);
+        }
+        let db = guard
+            .as_ref()
+            .ok_or_else(|| StoreError::Storage("store closed".into()))?;
         db.begin_read().map_err(storage)
     }
 
