@@ -514,7 +514,10 @@ mod tests {
     fn the_written_file_reads_back_the_same() {
         let mut file = ConfigFile::new("Red \"Tierra\" \\ Libre\nMéxico", "laptop # 2");
         assert_eq!(ConfigFile::parse(&file.to_toml()).unwrap(), file);
-        assert!(file.to_toml().contains("# max_batch = 256"));
+        assert!(file.to_toml().contains(&format!(
+            "# max_batch = {}",
+            crate::ingest::DEFAULT_MAX_BATCH
+        )));
 
         file.api_listen = "127.0.0.1:8000".into();
         file.log_format = LogFormat::Json;

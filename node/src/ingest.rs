@@ -34,7 +34,7 @@ pub const INGEST_QUEUE_CAPACITY: usize = 1024;
 /// Newly stored records kept for slow subscribers before they miss some.
 pub const EVENTS_CAPACITY: usize = 4096;
 /// The most records in one group commit.
-pub const DEFAULT_MAX_BATCH: usize = 256;
+pub const DEFAULT_MAX_BATCH: usize = 1024;
 /// How long a commit waits for more records after the first one arrives.
 pub const DEFAULT_COMMIT_DELAY: Duration = Duration::from_millis(2);
 /// The most records one request may carry.

@@ -1,6 +1,7 @@
 //! Publishing: the "created → signed" step for this node's own device. The publisher
-//! owns the device key and the feed writer, signs one record at a time with the next
-//! seq, and hands it to ingest like any other record. A record is acknowledged only
+//! owns the device key and the feed writer, signs what is waiting in order with the
+//! next seqs, and hands it to ingest like any other records, in one request so that
+//! concurrent publishers share a commit. A record is acknowledged only
 //! once ingest has made it durable; after a crash the writer resumes from the store, so
 //! a seq is reused only if its first record was never stored (and so never seen).
 
@@ -16,6 +17,8 @@ use crate::store::{Store, StoreError};
 
 /// Publish requests waiting for the publisher.
 pub const PUBLISH_QUEUE_CAPACITY: usize = 256;
+/// The most records the publisher signs and stores together.
+pub const PUBLISH_BATCH: usize = 256;
 
 /// A record published by this node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,38 +120,67 @@ impl Publisher {
     /// Runs until every handle is dropped.
     pub async fn run(mut self) {
         info!(device = %self.device.public(), seq = self.writer.position().seq, "publisher started");
-        while let Some(request) = self.requests.recv().await {
-            let answer = self.publish_one(request.body).await;
-            let _ = request.reply.send(answer);
+        while let Some(first) = self.requests.recv().await {
+            let mut waiting = vec![first];
+            while waiting.len() < PUBLISH_BATCH {
+                match self.requests.try_recv() {
+                    Ok(request) => waiting.push(request),
+                    Err(_) => break,
+                }
+            }
+            self.publish_all(waiting).await;
         }
     }
 
-    async fn publish_one(&mut self, body: Body) -> Result<Published, IngestError> {
+    /// Signs every waiting body in order and stores them in one request to ingest, so
+    /// concurrent publishers share a commit. A body refused before signing takes no
+    /// seq, so the feed has no hole.
+    async fn publish_all(&mut self, waiting: Vec<PublishRequest>) {
         let before = self.writer.position();
-        let record = self.writer.append(body, now_ms())?;
-        let published = Published {
-            id: record.id(),
-            seq: record.record().seq,
-            timestamp_ms: record.record().timestamp_ms,
-        };
-        match self
-            .ingest
-            .submit(record.into_signed_bytes(), Source::Local)
-            .await
-        {
-            Ok(Ingested::Stored { .. }) => Ok(published),
-            Ok(other) => {
-                // A record of our own feed already held or forking it means the store
-                // knows more of this feed than the writer did: resume from the store.
-                self.resume(before);
-                Err(IngestError::Storage(Arc::new(StoreError::Storage(
-                    format!("this device's feed moved under the publisher ({other:?}); retry"),
-                ))))
+        let now = now_ms();
+        let mut signed = Vec::new();
+        let mut replies = Vec::new();
+        for request in waiting {
+            match self.writer.append(request.body, now) {
+                Ok(record) => {
+                    let published = Published {
+                        id: record.id(),
+                        seq: record.record().seq,
+                        timestamp_ms: record.record().timestamp_ms,
+                    };
+                    signed.push(record.into_signed_bytes());
+                    replies.push((request.reply, published));
+                }
+                Err(error) => {
+                    let _ = request.reply.send(Err(IngestError::Invalid(error)));
+                }
             }
-            Err(error) => {
-                self.resume(before);
-                Err(error)
-            }
+        }
+        if signed.is_empty() {
+            return;
+        }
+        let answers = self.ingest.submit_many(signed, Source::Local).await;
+        let mut all_stored = true;
+        for ((reply, published), answer) in replies.into_iter().zip(answers) {
+            let answer = match answer {
+                Ok(Ingested::Stored { .. }) => Ok(published),
+                Ok(other) => {
+                    all_stored = false;
+                    // A record of our own feed already held or forking it means the
+                    // store knows more of this feed than the writer did.
+                    Err(IngestError::Storage(Arc::new(StoreError::Storage(
+                        format!("this device's feed moved under the publisher ({other:?}); retry"),
+                    ))))
+                }
+                Err(error) => {
+                    all_stored = false;
+                    Err(error)
+                }
+            };
+            let _ = reply.send(answer);
+        }
+        if !all_stored {
+            self.resume(before);
         }
     }
 

@@ -322,3 +322,47 @@ async fn a_retraction_waiting_for_its_target_still_applies_after_a_restart() {
     drop(handle);
     node.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_publishers_share_commits_and_get_distinct_seqs() {
+    let net = net(3);
+    let node = start(&net, Arc::new(MemoryStore::new())).await;
+    let handle = node.handle();
+    let commits_before = handle
+        .metrics
+        .commits
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let publishes: Vec<_> = (0..64)
+        .map(|_| {
+            let handle = handle.clone();
+            tokio::spawn(async move { handle.publisher.publish(practice()).await })
+        })
+        .collect();
+    let mut seqs = Vec::new();
+    for publish in publishes {
+        seqs.push(publish.await.unwrap().unwrap().seq);
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, (2..=65).collect::<Vec<u64>>());
+    let commits = handle
+        .metrics
+        .commits
+        .load(std::sync::atomic::Ordering::Relaxed)
+        - commits_before;
+    assert!(commits < 64, "64 publishes took {commits} commits");
+    let author = net.orgs[0].device.public();
+    let head = handle.store.head(&author).unwrap().unwrap();
+    assert_eq!((head.contiguous, head.max_seq), (65, 65));
+    // A refused body takes no seq: the next record follows on.
+    let empty = Body::Practice(commons_protocol::Practice {
+        title: " ".into(),
+        ..sample_practice(Visibility::Public)
+    });
+    assert!(matches!(
+        handle.publisher.publish(empty).await,
+        Err(IngestError::Invalid(_))
+    ));
+    assert_eq!(handle.publisher.publish(practice()).await.unwrap().seq, 66);
+    drop(handle);
+    node.shutdown().await;
+}
