@@ -193,43 +193,33 @@ impl RedbStore {
         txn.commit().map_err(storage)
     }
 
-    fn write_txn(&self) -> Result<WriteTransaction, StoreError> {
-        let mut guard = self
-            .db
-            .write()
-            .map_err(|_| StoreError::Storage("store lock poisoned".into()))?;
-        if guard.is_none() {
-            *guard = Some(open_database(&self.path)?);
+    /// Runs `begin` on the open database, reopening it first if a failed write
+    /// dropped it: the next read or write reopens it, since a node reads (its feeds'
+    /// heads) before it next writes.
+    fn with_database<T>(
+        &self,
+        begin: impl Fn(&Database) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let poisoned = || StoreError::Storage("store lock poisoned".into());
+        if let Some(db) = self.db.read().map_err(|_| poisoned())?.as_ref() {
+            return begin(db);
         }
-        let db = guard
-            .as_ref()
-            .ok_or_else(|| StoreError::Storage("store closed".into()))?;
-        db.begin_write().map_err(storage)
+        let mut guard = self.db.write().map_err(|_| poisoned())?;
+        let db = match guard.take() {
+            Some(db) => db,
+            None => open_database(&self.path)?,
+        };
+        let begun = begin(&db);
+        *guard = Some(db);
+        begun
+    }
+
+    fn write_txn(&self) -> Result<WriteTransaction, StoreError> {
+        self.with_database(|db| db.begin_write().map_err(storage))
     }
 
     fn read_txn(&self) -> Result<ReadTransaction, StoreError> {
-        {
-            let guard = self
-                .db
-                .read()
-                .map_err(|_| StoreError::Storage("store lock poisoned".into()))?;
-            if let Some(db) = guard.as_ref() {
-                return db.begin_read().map_err(storage);
-            }
-        }
-        // The database was dropped after a failed write: reopen it here too, since a
-        // node reads (its feeds' heads) before it next writes.
-        let mut guard = self
-            .db
-            .write()
-            .map_err(|_| StoreError::Storage("store lock poisoned".into()))?;
-        if guard.is_none() {
-            *guard = Some(open_database(&self.path)?);
-        }
-        let db = guard
-            .as_ref()
-            .ok_or_else(|| StoreError::Storage("store closed".into()))?;
-        db.begin_read().map_err(storage)
+        self.with_database(|db| db.begin_read().map_err(storage))
     }
 
     /// Drops the database after a failed write, so the next write reopens it.
