@@ -360,3 +360,72 @@ pub fn sample_fork() -> (SignedCharter, ForkProof) {
         Err(error) => unreachable_fixture(&error),
     }
 }
+
+/// One of each sync message, over the sample records: name (the golden vector's file
+/// name) and encoded bytes.
+pub fn sample_sync_messages() -> Vec<(&'static str, Vec<u8>)> {
+    use crate::sync::{FeedSummary, Refusal, SyncRequest, SyncResponse};
+    let (_, records) = sample_records();
+    let first = SampleOrg::new(0).device.public();
+    let mut feeds: Vec<FeedSummary> = (0..3)
+        .map(|index| FeedSummary {
+            author: SampleOrg::new(index).device.public(),
+            contiguous: u64::from(index) + 1,
+            max_seq: u64::from(index) + 3,
+            frozen: index == 2,
+        })
+        .collect();
+    feeds.sort_by_key(|feed| feed.author);
+    let page: Vec<Vec<u8>> = records
+        .iter()
+        .filter(|(_, record)| record.record().author == first)
+        .take(3)
+        .map(|(_, record)| record.signed_bytes().to_vec())
+        .collect();
+    let (_, proof) = sample_fork();
+    vec![
+        (
+            "sync-heads-request",
+            SyncRequest::Heads { after: None }.encode(),
+        ),
+        (
+            "sync-heads-request-next",
+            SyncRequest::Heads { after: Some(first) }.encode(),
+        ),
+        (
+            "sync-range-request",
+            SyncRequest::Range {
+                author: first,
+                from_seq: 2,
+                to_seq: 40,
+                max_records: 256,
+                max_bytes: 1 << 20,
+            }
+            .encode(),
+        ),
+        ("sync-fork-proofs-request", SyncRequest::ForkProofs.encode()),
+        (
+            "sync-heads-response",
+            SyncResponse::Heads { feeds, more: false }.encode(),
+        ),
+        (
+            "sync-records-response",
+            SyncResponse::Records {
+                records: page,
+                more: true,
+            }
+            .encode(),
+        ),
+        (
+            "sync-fork-proofs-response",
+            SyncResponse::ForkProofs {
+                proofs: vec![proof.encode()],
+            }
+            .encode(),
+        ),
+        (
+            "sync-refused-response",
+            SyncResponse::Refused(Refusal::NotAMember).encode(),
+        ),
+    ]
+}

@@ -13,6 +13,7 @@
 //! | two records with one seq become a fork proof | [`fork`] |
 //! | a device appends to its own feed | [`writer`] |
 //! | governance records fold into the roster, from the charter | [`roster`], [`charter`] |
+//! | peers exchange feed heads and pull missing records | [`sync`] |
 //! | keys and ids are shown and parsed in one textual form | [`text`] |
 //!
 //! The byte layout of every structure is specified in `docs/protocol.md`.
@@ -60,6 +61,7 @@ pub mod keys;
 mod memory;
 pub mod record;
 pub mod roster;
+pub mod sync;
 pub mod text;
 pub mod writer;
 
@@ -86,5 +88,6 @@ pub use record::{
     Record, RecordError, VerifiedRecord, decode_record, decode_stored_record, validate_record,
 };
 pub use roster::{DeviceState, OrgState, Roster, Tally};
+pub use sync::{FeedSummary, Refusal, SyncError, SyncRequest, SyncResponse};
 pub use text::TextError;
 pub use writer::{FeedPosition, FeedWriter};

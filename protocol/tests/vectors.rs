@@ -9,8 +9,10 @@ mod common;
 use std::path::PathBuf;
 
 use common::{hex, unhex};
-use commons_protocol::fixtures::{sample_fork, sample_records};
-use commons_protocol::{BodyKind, ForkProof, SignedCharter, validate_record};
+use commons_protocol::fixtures::{sample_fork, sample_records, sample_sync_messages};
+use commons_protocol::{
+    BodyKind, ForkProof, SignedCharter, SyncRequest, SyncResponse, validate_record,
+};
 
 fn vector_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -87,4 +89,18 @@ fn record_id_is_the_sha256_of_the_payload() {
 fn sha256_of(bytes: &[u8]) -> [u8; 32] {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).into()
+}
+
+#[test]
+fn sync_messages_match_their_vectors_and_decode_back() {
+    for (name, bytes) in sample_sync_messages() {
+        let stored = check_vector(name, &bytes);
+        if name.ends_with("-request") || name.ends_with("-request-next") {
+            let request = SyncRequest::decode(&stored).expect("a golden request decodes");
+            assert_eq!(request.encode(), stored, "{name}");
+        } else {
+            let response = SyncResponse::decode(&stored).expect("a golden response decodes");
+            assert_eq!(response.encode(), stored, "{name}");
+        }
+    }
 }
