@@ -121,7 +121,9 @@ impl IngestError {
     /// Whether the peer that sent it sent something provably bad (as opposed to early,
     /// late or unlucky): what gossip reports as `Reject`.
     pub fn is_malicious(&self) -> bool {
-        matches!(self, IngestError::Invalid(_))
+        // A record of a newer format version is not proof of bad faith: a newer node may
+        // relay it; it is ignored, not punished.
+        matches!(self, IngestError::Invalid(error) if !matches!(error, RecordError::UnsupportedVersion { .. }))
     }
 }
 

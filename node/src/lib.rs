@@ -10,6 +10,7 @@
 //! | decoded, verified, checked, committed, announced | [`ingest`] |
 //! | stored durably, in group commits | [`store`] |
 //! | counted | [`metrics`] |
+//! | gossiped to peers, received from them, pulled by sync | [`network`] |
 //! | created and watched by the operator (control API) | [`api`] |
 //! | all of it started and stopped together | [`node`], [`daemon`] |
 
@@ -22,6 +23,7 @@ pub mod daemon;
 pub mod data_dir;
 pub mod ingest;
 pub mod metrics;
+pub mod network;
 pub mod node;
 pub mod publish;
 pub mod store;

@@ -1,0 +1,312 @@
+//! The network: the step where a stored record leaves this node for its peers, and a
+//! record from a peer arrives to take the one ingest path. It is an actor in the shape
+//! of rust-libp2p's file-sharing example: [`start`] builds the swarm, starts listening
+//! and spawns the [`event_loop`] that owns it, and returns a cloneable
+//! [`NetworkHandle`] whose commands travel over a bounded channel with a oneshot reply.
+//!
+//! | step | module |
+//! |---|---|
+//! | the transport and protocols are put together | [`behaviour`] |
+//! | a sync message is framed on a stream | [`sync_codec`] |
+//! | a peer's sync request is answered from the store | [`sync_serve`] |
+//! | records are gossiped out, received, judged, pulled | [`event_loop`] |
+//!
+//! Gossip is fast and lossy; sync makes the network converge. A record stored with
+//! [`Source::Local`](crate::ingest::Source) is published on the records topic (an alert
+//! on the alerts topic instead: both topics use one content message id, so the same
+//! bytes cannot be published on both). A received message is held by gossipsub until
+//! ingest has judged it: `Accept` once stored, `Reject` when the bytes are provably bad
+//! (the sender's score drops), `Ignore` otherwise. Sync runs on every new connection,
+//! periodically with one peer in turn, and for a gap that gossip reveals.
+//!
+//! Not yet here: admission by roster (a peer that is not a member's device may only read
+//! `Public` records and submit an application), connection and memory limits, QUIC,
+//! Kademlia and mDNS.
+
+pub mod behaviour;
+pub mod event_loop;
+pub mod sync_codec;
+pub mod sync_serve;
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+use commons_protocol::DeviceKeypair;
+use futures::StreamExt;
+use libp2p::swarm::SwarmEvent;
+use libp2p::{Multiaddr, PeerId};
+use thiserror::Error;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+use tracing::{Instrument, debug, info, info_span};
+
+use crate::node::NodeHandle;
+use event_loop::EventLoop;
+
+/// Commands waiting for the event loop.
+pub const COMMAND_QUEUE_CAPACITY: usize = 64;
+/// How often this node syncs with one of its peers (in turn), besides on connection.
+pub const DEFAULT_SYNC_INTERVAL: Duration = Duration::from_secs(30);
+/// How long [`start`] waits for its listeners to be ready.
+pub const LISTEN_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default address to listen on.
+pub const DEFAULT_LISTEN: &str = "/ip4/0.0.0.0/tcp/7411";
+
+/// What the network is told to do at start.
+#[derive(Debug, Clone)]
+pub struct NetworkSettings {
+    /// Where to listen.
+    pub listen: Vec<Multiaddr>,
+    /// Peers to dial at start.
+    pub bootstrap: Vec<Multiaddr>,
+    /// How often to sync with one peer in turn.
+    pub sync_interval: Duration,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        NetworkSettings {
+            listen: DEFAULT_LISTEN.parse().into_iter().collect(),
+            bootstrap: Vec::new(),
+            sync_interval: DEFAULT_SYNC_INTERVAL,
+        }
+    }
+}
+
+/// Why the network failed.
+#[derive(Debug, Clone, Error)]
+#[non_exhaustive]
+pub enum NetworkError {
+    /// The device key cannot be a libp2p identity.
+    #[error("the device key cannot be used as the node's network identity: {0}")]
+    Identity(String),
+    /// A protocol's configuration is invalid.
+    #[error("invalid network configuration: {0}")]
+    Config(String),
+    /// An address could not be listened on.
+    #[error("cannot listen on {addr}: {error}. Is another node using this port?")]
+    Listen {
+        /// The address.
+        addr: Multiaddr,
+        /// Why.
+        error: String,
+    },
+    /// An address could not be dialed.
+    #[error("cannot dial {addr}: {error}")]
+    Dial {
+        /// The address.
+        addr: Multiaddr,
+        /// Why.
+        error: String,
+    },
+    /// The network task has stopped.
+    #[error("the network has shut down")]
+    Shutdown,
+}
+
+/// Counters of what the network does, beside the node's ingest counters.
+#[derive(Debug, Default)]
+pub struct NetworkMetrics {
+    /// Records published by gossip.
+    pub gossip_published: AtomicU64,
+    /// Publications that gossipsub could not queue to any peer (sync delivers them).
+    pub gossip_queue_full: AtomicU64,
+    /// Gossip messages accepted (stored).
+    pub gossip_accepted: AtomicU64,
+    /// Gossip messages ignored (duplicate, early, unknown author, overload...).
+    pub gossip_ignored: AtomicU64,
+    /// Gossip messages rejected as provably bad.
+    pub gossip_rejected: AtomicU64,
+    /// Sync requests sent.
+    pub sync_requests: AtomicU64,
+    /// Sync requests answered.
+    pub sync_served: AtomicU64,
+    /// Records stored from sync pages.
+    pub sync_stored: AtomicU64,
+    /// Records in sync pages that were provably bad.
+    pub sync_rejected: AtomicU64,
+}
+
+/// What the handle asks of the event loop.
+#[derive(Debug)]
+pub(crate) enum Command {
+    ListenAddrs {
+        reply: oneshot::Sender<Vec<Multiaddr>>,
+    },
+    Dial {
+        addr: Multiaddr,
+        reply: oneshot::Sender<Result<(), NetworkError>>,
+    },
+    ConnectedPeers {
+        reply: oneshot::Sender<Vec<PeerId>>,
+    },
+    GossipPeers {
+        reply: oneshot::Sender<Vec<PeerId>>,
+    },
+    PeerScore {
+        peer: PeerId,
+        reply: oneshot::Sender<Option<f64>>,
+    },
+    Shutdown {
+        reply: oneshot::Sender<()>,
+    },
+}
+
+/// The cloneable handle to the network task.
+#[derive(Debug, Clone)]
+pub struct NetworkHandle {
+    commands: mpsc::Sender<Command>,
+    peer_id: PeerId,
+    metrics: Arc<NetworkMetrics>,
+}
+
+impl NetworkHandle {
+    async fn ask<T>(
+        &self,
+        command: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> Result<T, NetworkError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(command(reply))
+            .await
+            .map_err(|_| NetworkError::Shutdown)?;
+        answer.await.map_err(|_| NetworkError::Shutdown)
+    }
+
+    /// This node's peer id (its device key).
+    pub fn peer_id(&self) -> PeerId {
+        self.peer_id
+    }
+
+    /// The network's counters.
+    pub fn metrics(&self) -> Arc<NetworkMetrics> {
+        self.metrics.clone()
+    }
+
+    /// Where this node listens.
+    pub async fn listen_addrs(&self) -> Result<Vec<Multiaddr>, NetworkError> {
+        self.ask(|reply| Command::ListenAddrs { reply }).await
+    }
+
+    /// Starts dialing `addr`; answers once the dial is under way (the connection shows
+    /// in [`NetworkHandle::connected_peers`] when it is made).
+    pub async fn dial(&self, addr: Multiaddr) -> Result<(), NetworkError> {
+        self.ask(|reply| Command::Dial { addr, reply }).await?
+    }
+
+    /// The peers connected now.
+    pub async fn connected_peers(&self) -> Result<Vec<PeerId>, NetworkError> {
+        self.ask(|reply| Command::ConnectedPeers { reply }).await
+    }
+
+    /// The peers known to be subscribed to this network's records topic.
+    pub async fn gossip_peers(&self) -> Result<Vec<PeerId>, NetworkError> {
+        self.ask(|reply| Command::GossipPeers { reply }).await
+    }
+
+    /// A peer's gossip score (negative after bad messages), if it is known.
+    pub async fn peer_score(&self, peer: PeerId) -> Result<Option<f64>, NetworkError> {
+        self.ask(|reply| Command::PeerScore { peer, reply }).await
+    }
+
+    /// Stops the event loop: connections are closed, the tasks it spawned are ended.
+    /// Answers once the loop has let go of the swarm; await the task's handle from
+    /// [`start`] to wait for the very end.
+    pub async fn shutdown(&self) -> Result<(), NetworkError> {
+        self.ask(|reply| Command::Shutdown { reply }).await
+    }
+}
+
+/// Builds the swarm with `device`'s key, listens on `settings.listen`, dials the
+/// bootstrap peers and spawns the event loop under a span naming the node. Answers once
+/// every listener has an address.
+pub async fn start(
+    settings: NetworkSettings,
+    node: NodeHandle,
+    device: &DeviceKeypair,
+) -> Result<(NetworkHandle, JoinHandle<()>), NetworkError> {
+    let span = info_span!("network", node = %device.public());
+    let (mut swarm, topics) = behaviour::build_swarm(device, &node.network)?;
+    let peer_id = *swarm.local_peer_id();
+    let mut listeners = Vec::new();
+    for addr in &settings.listen {
+        let id = swarm
+            .listen_on(addr.clone())
+            .map_err(|error| NetworkError::Listen {
+                addr: addr.clone(),
+                error: error.to_string(),
+            })?;
+        listeners.push((id, addr.clone()));
+    }
+    let wait = async {
+        let mut ready = std::collections::HashSet::new();
+        while ready.len() < listeners.len() {
+            match swarm.select_next_some().await {
+                SwarmEvent::NewListenAddr {
+                    listener_id,
+                    address,
+                } => {
+                    info!(%address, "listening");
+                    ready.insert(listener_id);
+                }
+                SwarmEvent::ListenerClosed {
+                    listener_id,
+                    reason,
+                    ..
+                } => {
+                    let addr = listeners
+                        .iter()
+                        .find(|(id, _)| *id == listener_id)
+                        .map_or_else(Multiaddr::empty, |(_, addr)| addr.clone());
+                    let error = match reason {
+                        Ok(()) => "closed".to_owned(),
+                        Err(error) => error.to_string(),
+                    };
+                    return Err(NetworkError::Listen { addr, error });
+                }
+                SwarmEvent::ListenerError { error, .. } => {
+                    return Err(NetworkError::Listen {
+                        addr: Multiaddr::empty(),
+                        error: error.to_string(),
+                    });
+                }
+                other => debug!(event = ?other, "swarm event before listening"),
+            }
+        }
+        Ok(())
+    };
+    match tokio::time::timeout(LISTEN_TIMEOUT, wait)
+        .instrument(span.clone())
+        .await
+    {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(NetworkError::Listen {
+                addr: settings
+                    .listen
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(Multiaddr::empty),
+                error: format!("no address after {LISTEN_TIMEOUT:?}"),
+            });
+        }
+    }
+    for addr in &settings.bootstrap {
+        if let Err(error) = swarm.dial(addr.clone()) {
+            tracing::warn!(parent: &span, %addr, %error, "cannot dial a bootstrap peer");
+        }
+    }
+    let (commands_tx, commands) = mpsc::channel(COMMAND_QUEUE_CAPACITY);
+    let metrics = Arc::new(NetworkMetrics::default());
+    let event_loop = EventLoop::new(swarm, topics, node, commands, metrics.clone(), &settings);
+    let task = tokio::spawn(event_loop.run().instrument(span));
+    Ok((
+        NetworkHandle {
+            commands: commands_tx,
+            peer_id,
+            metrics,
+        },
+        task,
+    ))
+}

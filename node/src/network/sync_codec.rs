@@ -1,0 +1,186 @@
+//! The sync protocol's framing on a libp2p stream (`/commons/sync/1`): the step where a
+//! sync request or a page of records crosses the wire. Each message is one frame: a
+//! 4-byte big-endian length, then that many bytes of the message as
+//! `commons_protocol::sync` encodes it. The length is read and checked against the
+//! message's cap ([`MAX_SYNC_REQUEST_BYTES`], [`MAX_SYNC_RESPONSE_BYTES`]) before
+//! anything is allocated, and exactly that many bytes are read; the bytes are then
+//! decoded canonically. The records inside a page are not checked here: each one still
+//! takes the node's ingest path.
+
+use std::io;
+
+use commons_protocol::sync::{MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, SYNC_PROTOCOL};
+use commons_protocol::{SyncRequest, SyncResponse};
+use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use libp2p::StreamProtocol;
+use libp2p::request_response;
+
+/// The protocol name, as libp2p negotiates it.
+pub const SYNC_STREAM_PROTOCOL: StreamProtocol = StreamProtocol::new(SYNC_PROTOCOL);
+
+/// Bytes of the length prefix of a frame.
+pub const FRAME_PREFIX_BYTES: usize = 4;
+
+/// The codec of `/commons/sync/1` for libp2p's request-response behaviour.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SyncCodec;
+
+/// Reads one frame of at most `max` bytes: the length first, refused before any
+/// allocation if it is over `max`, then exactly that many bytes.
+pub async fn read_frame<T>(io: &mut T, max: usize) -> io::Result<Vec<u8>>
+where
+    T: AsyncRead + Unpin + Send,
+{
+    let mut prefix = [0u8; FRAME_PREFIX_BYTES];
+    io.read_exact(&mut prefix).await?;
+    let len = u32::from_be_bytes(prefix) as usize;
+    if len > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("a sync frame of {len} bytes is over the {max}-byte limit"),
+        ));
+    }
+    let mut bytes = vec![0u8; len];
+    io.read_exact(&mut bytes).await?;
+    Ok(bytes)
+}
+
+/// Writes `bytes` as one frame, refusing to send more than `max` bytes (the peer would
+/// refuse them anyway).
+pub async fn write_frame<T>(io: &mut T, bytes: &[u8], max: usize) -> io::Result<()>
+where
+    T: AsyncWrite + Unpin + Send,
+{
+    let len = u32::try_from(bytes.len())
+        .ok()
+        .filter(|_| bytes.len() <= max)
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "a sync message of {} bytes is over the {max}-byte limit",
+                    bytes.len()
+                ),
+            )
+        })?;
+    io.write_all(&len.to_be_bytes()).await?;
+    io.write_all(bytes).await?;
+    io.flush().await
+}
+
+fn invalid(error: impl std::fmt::Display) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, error.to_string())
+}
+
+impl request_response::Codec for SyncCodec {
+    type Protocol = StreamProtocol;
+    type Request = SyncRequest;
+    type Response = SyncResponse;
+
+    async fn read_request<T>(
+        &mut self,
+        _protocol: &StreamProtocol,
+        io: &mut T,
+    ) -> io::Result<SyncRequest>
+    where
+        T: AsyncRead + Unpin + Send,
+    {
+        let bytes = read_frame(io, MAX_SYNC_REQUEST_BYTES).await?;
+        SyncRequest::decode(&bytes).map_err(invalid)
+    }
+
+    async fn read_response<T>(
+        &mut self,
+        _protocol: &StreamProtocol,
+        io: &mut T,
+    ) -> io::Result<SyncResponse>
+    where
+        T: AsyncRead + Unpin + Send,
+    {
+        let bytes = read_frame(io, MAX_SYNC_RESPONSE_BYTES).await?;
+        SyncResponse::decode(&bytes).map_err(invalid)
+    }
+
+    async fn write_request<T>(
+        &mut self,
+        _protocol: &StreamProtocol,
+        io: &mut T,
+        request: SyncRequest,
+    ) -> io::Result<()>
+    where
+        T: AsyncWrite + Unpin + Send,
+    {
+        write_frame(io, &request.encode(), MAX_SYNC_REQUEST_BYTES).await
+    }
+
+    async fn write_response<T>(
+        &mut self,
+        _protocol: &StreamProtocol,
+        io: &mut T,
+        response: SyncResponse,
+    ) -> io::Result<()>
+    where
+        T: AsyncWrite + Unpin + Send,
+    {
+        write_frame(io, &response.encode(), MAX_SYNC_RESPONSE_BYTES).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use futures::io::Cursor;
+    use libp2p::request_response::Codec;
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        futures::executor::block_on(future)
+    }
+
+    #[test]
+    fn a_request_round_trips_through_a_frame() {
+        let request = SyncRequest::Heads { after: None };
+        let mut wire = Cursor::new(Vec::new());
+        block_on(SyncCodec.write_request(&SYNC_STREAM_PROTOCOL, &mut wire, request.clone()))
+            .unwrap();
+        let bytes = wire.into_inner();
+        assert_eq!(
+            u32::from_be_bytes(bytes[..4].try_into().unwrap()) as usize,
+            bytes.len() - 4
+        );
+        let mut wire = Cursor::new(bytes);
+        let read = block_on(SyncCodec.read_request(&SYNC_STREAM_PROTOCOL, &mut wire)).unwrap();
+        assert_eq!(read, request);
+    }
+
+    #[test]
+    fn a_length_over_the_cap_is_refused_before_reading_the_body() {
+        // Claims 4 GiB and sends nothing more: refused on the length alone.
+        let mut wire = Cursor::new(u32::MAX.to_be_bytes().to_vec());
+        let error = block_on(SyncCodec.read_response(&SYNC_STREAM_PROTOCOL, &mut wire))
+            .err()
+            .unwrap();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        let mut wire = Cursor::new(((MAX_SYNC_REQUEST_BYTES + 1) as u32).to_be_bytes().to_vec());
+        let error = block_on(SyncCodec.read_request(&SYNC_STREAM_PROTOCOL, &mut wire))
+            .err()
+            .unwrap();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+    }
+
+    #[test]
+    fn a_short_or_malformed_frame_is_an_error() {
+        let mut short = 10u32.to_be_bytes().to_vec();
+        short.extend_from_slice(&[0; 3]);
+        let mut wire = Cursor::new(short);
+        assert!(block_on(SyncCodec.read_request(&SYNC_STREAM_PROTOCOL, &mut wire)).is_err());
+        let mut junk = 3u32.to_be_bytes().to_vec();
+        junk.extend_from_slice(&[0xff; 3]);
+        let mut wire = Cursor::new(junk);
+        let error = block_on(SyncCodec.read_request(&SYNC_STREAM_PROTOCOL, &mut wire))
+            .err()
+            .unwrap();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+    }
+}

@@ -1,0 +1,322 @@
+//! The network end to end inside one process: real swarms over TCP on 127.0.0.1, each
+//! with its own node (memory store), started from the fixtures' fixed keys. Nothing
+//! here sleeps for a fixed time: each test waits for a condition, with a deadline.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+mod common;
+
+use common::{Net, net};
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use commons_node::ingest::{IngestSettings, Source};
+use commons_node::network::behaviour::{BehaviourEvent, build_swarm};
+use commons_node::network::{self, NetworkHandle, NetworkSettings};
+use commons_node::store::MemoryStore;
+use commons_node::{Node, NodeHandle};
+use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
+use commons_protocol::{Body, FeedSummary, RecordId, SyncRequest, SyncResponse, Visibility};
+use futures::StreamExt;
+use libp2p::swarm::SwarmEvent;
+use libp2p::{Multiaddr, gossipsub, request_response};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+/// How long any condition may take to come true.
+const DEADLINE: Duration = Duration::from_secs(30);
+/// How often a condition is checked.
+const POLL: Duration = Duration::from_millis(20);
+
+async fn wait_for<F, Fut>(what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = Instant::now() + DEADLINE;
+    while !condition().await {
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {DEADLINE:?} waiting for {what}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+fn loopback() -> Multiaddr {
+    "/ip4/127.0.0.1/tcp/0".parse().unwrap()
+}
+
+/// One node of the test network with its network running.
+struct Peer {
+    node: Node,
+    handle: NodeHandle,
+    net: NetworkHandle,
+    task: JoinHandle<()>,
+    addr: Multiaddr,
+}
+
+impl Peer {
+    /// Founder `index`'s device, its feed opened with its delegation.
+    async fn start(net: &Net, index: usize) -> Peer {
+        let node = Node::start(
+            Arc::new(MemoryStore::new()),
+            net.charter.charter().clone(),
+            net.orgs[index].device.clone(),
+            net.orgs[index].id(),
+            net.delegations[index].signed_bytes(),
+            IngestSettings::default(),
+        )
+        .await
+        .unwrap();
+        let handle = node.handle();
+        let settings = NetworkSettings {
+            listen: vec![loopback()],
+            bootstrap: Vec::new(),
+            // Long enough that only the sync on connection and gossip are at work.
+            sync_interval: Duration::from_secs(3600),
+        };
+        let (net_handle, task) = network::start(settings, handle.clone(), &net.orgs[index].device)
+            .await
+            .unwrap();
+        let addr = net_handle.listen_addrs().await.unwrap().remove(0);
+        Peer {
+            node,
+            handle,
+            net: net_handle,
+            task,
+            addr,
+        }
+    }
+
+    fn contiguous(&self, author: &commons_protocol::DeviceKey) -> u64 {
+        self.handle
+            .store
+            .head(author)
+            .unwrap()
+            .map_or(0, |head| head.contiguous)
+    }
+
+    fn holds(&self, id: &RecordId) -> bool {
+        self.handle.store.record(id).unwrap().is_some()
+    }
+
+    async fn stop(self) {
+        let Peer {
+            node,
+            handle,
+            net,
+            task,
+            ..
+        } = self;
+        net.shutdown().await.unwrap();
+        task.await.unwrap();
+        assert!(
+            net.connected_peers().await.is_err(),
+            "a stopped network answers Shutdown"
+        );
+        drop(handle);
+        node.shutdown().await;
+    }
+}
+
+fn practice() -> Body {
+    Body::Practice(sample_practice(Visibility::Public))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_published_at_one_node_reaches_its_peer_by_gossip() {
+    let net = net(3);
+    let a = Peer::start(&net, 0).await;
+    let b = Peer::start(&net, 1).await;
+    b.net.dial(a.addr.clone()).await.unwrap();
+    let a_device = net.orgs[0].device.public();
+    // The sync on connection brings A's delegation, so B knows A's device.
+    wait_for("B to pull A's delegation", || async {
+        b.contiguous(&a_device) >= 1
+    })
+    .await;
+    wait_for("A to see B on the records topic", || async {
+        a.net
+            .gossip_peers()
+            .await
+            .unwrap()
+            .contains(&b.net.peer_id())
+    })
+    .await;
+
+    // Several records: the sync that runs on connection may race the first of them
+    // to B, but it cannot carry them all before gossip does.
+    let mut events = b.handle.ingest.subscribe();
+    let mut published = Vec::new();
+    for _ in 0..5 {
+        published.push(a.handle.publisher.publish(practice()).await.unwrap().id);
+    }
+    for id in &published {
+        wait_for("B to store A's records", || async { b.holds(id) }).await;
+    }
+    let sources = tokio::time::timeout(DEADLINE, async {
+        let mut sources = Vec::new();
+        while sources.len() < published.len() {
+            let event = events.recv().await.unwrap();
+            if published.contains(&event.record.id()) {
+                sources.push(event.source);
+            }
+        }
+        sources
+    })
+    .await
+    .unwrap();
+    assert!(
+        sources.contains(&Source::Gossip),
+        "none came by gossip: {sources:?}"
+    );
+    assert!(b.net.metrics().gossip_accepted.load(Ordering::Relaxed) >= 1);
+    assert!(a.net.metrics().gossip_published.load(Ordering::Relaxed) >= 5);
+
+    b.stop().await;
+    a.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_node_catches_up_by_sync() {
+    const RECORDS: u64 = 300;
+    let mut net = net(3);
+    let a = Peer::start(&net, 0).await;
+    // A holds a third org's feed, imported: stored, but never gossiped (only a node's
+    // own publishes are), so the late node can only get it by sync.
+    let third = net.orgs[2].device.public();
+    let mut feed = vec![net.delegations[2].signed_bytes().to_vec()];
+    for minute in 1..=RECORDS {
+        let record = net.writers[2]
+            .append(practice(), BASE_TIME_MS + minute * 60_000)
+            .unwrap();
+        feed.push(record.into_signed_bytes());
+    }
+    let imported = a.handle.ingest.submit_many(feed, Source::Import).await;
+    assert!(imported.iter().all(Result::is_ok), "{imported:?}");
+    assert_eq!(a.contiguous(&third), RECORDS + 1);
+
+    let b = Peer::start(&net, 1).await;
+    b.net.dial(a.addr.clone()).await.unwrap();
+    wait_for("B to hold the third org's whole feed", || async {
+        b.contiguous(&third) == RECORDS + 1
+    })
+    .await;
+    // The counter is bumped once the page's answers are back in the event loop, just
+    // after the records are visible in the store.
+    wait_for("B to count the records synced", || async {
+        b.net.metrics().sync_stored.load(Ordering::Relaxed) > RECORDS
+    })
+    .await;
+    // And A pulled B's feed (its delegation) the same way.
+    let b_device = net.orgs[1].device.public();
+    wait_for("A to hold B's delegation", || async {
+        a.contiguous(&b_device) == 1
+    })
+    .await;
+
+    b.stop().await;
+    a.stop().await;
+}
+
+/// A valid record's bytes with one bit of its signature flipped.
+fn forged(bytes: &[u8], byte_from_end: usize) -> Vec<u8> {
+    let mut forged = bytes.to_vec();
+    let at = forged.len() - 1 - byte_from_end;
+    forged[at] ^= 1;
+    forged
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_record_is_refused_and_its_sender_loses_score() {
+    let net = net(3);
+    let b = Peer::start(&net, 1).await;
+    let victim = net.orgs[0].device.public();
+    let by_gossip = forged(net.delegations[0].signed_bytes(), 0);
+    let by_sync = forged(net.delegations[0].signed_bytes(), 1);
+
+    // A hand-driven swarm with the same protocols, that lies: it gossips a forged
+    // record once B is subscribed, and serves another one when B syncs.
+    let (mut evil, topics) =
+        build_swarm(&net.orgs[2].device, &net.charter.charter().network_id()).unwrap();
+    let evil_peer = *evil.local_peer_id();
+    let b_peer = b.net.peer_id();
+    evil.dial(b.addr.clone()).unwrap();
+    let liar = tokio::spawn(async move {
+        let mut gossiped = false;
+        loop {
+            match evil.select_next_some().await {
+                SwarmEvent::Behaviour(BehaviourEvent::Gossipsub(
+                    gossipsub::Event::Subscribed { peer_id, topic },
+                )) if peer_id == b_peer && topic == topics.records.hash() && !gossiped => {
+                    evil.behaviour_mut()
+                        .gossipsub
+                        .publish(topics.records.clone(), by_gossip.clone())
+                        .unwrap();
+                    gossiped = true;
+                }
+                SwarmEvent::Behaviour(BehaviourEvent::Sync(request_response::Event::Message {
+                    message:
+                        request_response::Message::Request {
+                            request, channel, ..
+                        },
+                    ..
+                })) => {
+                    let response = match request {
+                        SyncRequest::Heads { .. } => SyncResponse::Heads {
+                            feeds: vec![FeedSummary {
+                                author: victim,
+                                contiguous: 1,
+                                max_seq: 1,
+                                frozen: false,
+                            }],
+                            more: false,
+                        },
+                        SyncRequest::Range { .. } => SyncResponse::Records {
+                            records: vec![by_sync.clone()],
+                            more: false,
+                        },
+                        SyncRequest::ForkProofs => SyncResponse::ForkProofs { proofs: Vec::new() },
+                    };
+                    let _ = evil.behaviour_mut().sync.send_response(channel, response);
+                }
+                _ => {}
+            }
+        }
+    });
+
+    let rejected = || {
+        b.handle
+            .metrics
+            .rejected()
+            .get("bad_signature")
+            .copied()
+            .unwrap_or(0)
+    };
+    wait_for("B to refuse both forged records", || async {
+        rejected() >= 2
+    })
+    .await;
+    let metrics = b.net.metrics();
+    wait_for("B's network to count both refusals", || async {
+        metrics.gossip_rejected.load(Ordering::Relaxed) >= 1
+            && metrics.sync_rejected.load(Ordering::Relaxed) >= 1
+    })
+    .await;
+    assert!(
+        b.handle.store.head(&victim).unwrap().is_none(),
+        "nothing of it was stored"
+    );
+    let score = b.net.peer_score(evil_peer).await.unwrap();
+    assert!(
+        score.is_some_and(|score| score < 0.0),
+        "the liar's score dropped: {score:?}"
+    );
+
+    liar.abort();
+    let _ = liar.await;
+    b.stop().await;
+}
