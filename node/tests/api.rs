@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use commons_node::api;
-use commons_node::ingest::IngestSettings;
 use commons_node::store::{
     CommitBatch, FeedHead, MemoryStore, PendingRetraction, RecordQuery, Store, StoreError,
     StoreStats, StoredRecord, Tombstone,
@@ -50,16 +49,7 @@ impl Api {
 
     async fn start_on(store: Arc<dyn Store>) -> Api {
         let net = net(3);
-        let node = Node::start(
-            store,
-            net.charter.charter().clone(),
-            net.orgs[0].device.clone(),
-            net.orgs[0].id(),
-            net.delegations[0].signed_bytes(),
-            IngestSettings::default(),
-        )
-        .await
-        .unwrap();
+        let node = net.start_node(0, store).await;
         let handle = node.handle();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

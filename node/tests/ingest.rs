@@ -8,7 +8,7 @@ use common::{Net, net};
 
 use std::sync::Arc;
 
-use commons_node::ingest::{IngestError, IngestSettings, Ingested, Source};
+use commons_node::ingest::{IngestError, Ingested, Source};
 use commons_node::store::{MemoryStore, RecordQuery, RedbStore, Store};
 use commons_node::{Node, NodeHandle};
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
@@ -17,16 +17,22 @@ use commons_protocol::{
 };
 
 async fn start(net: &Net, store: Arc<dyn Store>) -> Node {
-    Node::start(
-        store,
-        net.charter.charter().clone(),
-        net.orgs[0].device.clone(),
-        net.orgs[0].id(),
-        net.delegations[0].signed_bytes(),
-        IngestSettings::default(),
-    )
-    .await
-    .unwrap()
+    net.start_node(0, store).await
+}
+
+/// A case study of the second org, and that org's retraction of it.
+fn study_and_retraction(net: &mut Net) -> (VerifiedRecord, VerifiedRecord) {
+    let study = net.writers[1]
+        .append(practice(), BASE_TIME_MS + 60_000)
+        .unwrap();
+    let retract = Body::Retraction(Retraction {
+        target: study.id(),
+        reason: String::new(),
+    });
+    let retraction = net.writers[1]
+        .append(retract, BASE_TIME_MS + 120_000)
+        .unwrap();
+    (study, retraction)
 }
 
 fn practice() -> Body {
@@ -149,18 +155,7 @@ async fn a_retraction_drops_content_whether_it_comes_after_or_before_its_target(
     assert!(handle.store.tombstone(&own.id).unwrap().is_some());
 
     // A peer's retraction that arrives before the case study it retracts.
-    let study = net.writers[1]
-        .append(practice(), BASE_TIME_MS + 60_000)
-        .unwrap();
-    let retraction = net.writers[1]
-        .append(
-            Body::Retraction(Retraction {
-                target: study.id(),
-                reason: String::new(),
-            }),
-            BASE_TIME_MS + 120_000,
-        )
-        .unwrap();
+    let (study, retraction) = study_and_retraction(&mut net);
     submit(&handle, &net.delegations[1]).await.unwrap();
     submit(&handle, &retraction).await.unwrap();
     assert!(
@@ -287,18 +282,7 @@ async fn a_retraction_waiting_for_its_target_still_applies_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.redb");
     let network = net.charter.charter().network_id();
-    let study = net.writers[1]
-        .append(practice(), BASE_TIME_MS + 60_000)
-        .unwrap();
-    let retraction = net.writers[1]
-        .append(
-            Body::Retraction(Retraction {
-                target: study.id(),
-                reason: String::new(),
-            }),
-            BASE_TIME_MS + 120_000,
-        )
-        .unwrap();
+    let (study, retraction) = study_and_retraction(&mut net);
     {
         let node = start(&net, Arc::new(RedbStore::open(&path, network).unwrap())).await;
         let handle = node.handle();

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use commons_node::ingest::{IngestSettings, Source};
+use commons_node::ingest::Source;
 use commons_node::network::behaviour::{BehaviourEvent, build_swarm};
 use commons_node::network::{self, NetworkHandle, NetworkSettings};
 use commons_node::store::MemoryStore;
@@ -61,16 +61,7 @@ struct Peer {
 impl Peer {
     /// Founder `index`'s device, its feed opened with its delegation.
     async fn start(net: &Net, index: usize) -> Peer {
-        let node = Node::start(
-            Arc::new(MemoryStore::new()),
-            net.charter.charter().clone(),
-            net.orgs[index].device.clone(),
-            net.orgs[index].id(),
-            net.delegations[index].signed_bytes(),
-            IngestSettings::default(),
-        )
-        .await
-        .unwrap();
+        let node = net.start_node(index, Arc::new(MemoryStore::new())).await;
         let handle = node.handle();
         let settings = NetworkSettings {
             listen: vec![loopback()],

@@ -2,6 +2,11 @@
 //! and every sample org's feed opened by its delegation.
 #![allow(dead_code)]
 
+use std::sync::Arc;
+
+use commons_node::Node;
+use commons_node::ingest::IngestSettings;
+use commons_node::store::Store;
 use commons_protocol::fixtures::{SampleOrg, delegated_feeds, sample_charter};
 use commons_protocol::{FeedWriter, SignedCharter, VerifiedRecord};
 
@@ -22,5 +27,21 @@ pub fn net(orgs: u8) -> Net {
         orgs,
         writers,
         delegations,
+    }
+}
+
+impl Net {
+    /// Sample org `index`'s node over `store`, its feed opened with its delegation.
+    pub async fn start_node(&self, index: usize, store: Arc<dyn Store>) -> Node {
+        Node::start(
+            store,
+            self.charter.charter().clone(),
+            self.orgs[index].device.clone(),
+            self.orgs[index].id(),
+            self.delegations[index].signed_bytes(),
+            IngestSettings::default(),
+        )
+        .await
+        .expect("the sample node starts")
     }
 }
