@@ -217,6 +217,11 @@ impl IngestHandle {
     pub fn roster(&self) -> Arc<Roster> {
         self.roster.borrow().clone()
     }
+
+    /// The roster, watched: changes each time governance records change it.
+    pub fn watch_roster(&self) -> watch::Receiver<Arc<Roster>> {
+        self.roster.clone()
+    }
 }
 
 /// The ingest task, owning the roster and the group commit.

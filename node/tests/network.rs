@@ -14,14 +14,14 @@ use std::time::Duration;
 
 use commons_node::ingest::Source;
 use commons_node::network::behaviour::{BehaviourEvent, build_swarm};
-use commons_node::network::{self, NetworkHandle, NetworkSettings};
+use commons_node::network::{self, NetworkHandle, NetworkSettings, SwarmOptions};
 use commons_node::store::MemoryStore;
 use commons_node::{Node, NodeHandle};
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::{Body, FeedSummary, RecordId, SyncRequest, SyncResponse, Visibility};
 use futures::StreamExt;
 use libp2p::swarm::SwarmEvent;
-use libp2p::{Multiaddr, gossipsub, request_response};
+use libp2p::{Multiaddr, request_response};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -65,9 +65,9 @@ impl Peer {
         let handle = node.handle();
         let settings = NetworkSettings {
             listen: vec![loopback()],
-            bootstrap: Vec::new(),
             // Long enough that only the sync on connection and gossip are at work.
             sync_interval: Duration::from_secs(3600),
+            ..NetworkSettings::loopback()
         };
         let (net_handle, task) = network::start(settings, handle.clone(), &net.orgs[index].device)
             .await
@@ -229,52 +229,61 @@ async fn a_forged_record_is_refused_and_its_sender_loses_score() {
     let by_gossip = forged(net.delegations[0].signed_bytes(), 0);
     let by_sync = forged(net.delegations[0].signed_bytes(), 1);
 
-    // A hand-driven swarm with the same protocols, that lies: it gossips a forged
-    // record once B is subscribed, and serves another one when B syncs.
-    let (mut evil, topics) =
-        build_swarm(&net.orgs[2].device, &net.charter.charter().network_id()).unwrap();
+    // A hand-driven swarm with the same protocols and a founder's device (an insider
+    // gone bad, or its stolen key), that lies: once B has its delegation and asks for
+    // its heads, it gossips a forged record, and it serves another one when B syncs.
+    let options = SwarmOptions {
+        mdns: false,
+        ..SwarmOptions::default()
+    };
+    let (mut evil, topics) = build_swarm(
+        &net.orgs[2].device,
+        &net.charter.charter().network_id(),
+        &options,
+    )
+    .unwrap();
+    let evil_delegation = net.delegations[2].signed_bytes().to_vec();
     let evil_peer = *evil.local_peer_id();
-    let b_peer = b.net.peer_id();
     evil.dial(b.addr.clone()).unwrap();
     let liar = tokio::spawn(async move {
         let mut gossiped = false;
         loop {
-            match evil.select_next_some().await {
-                SwarmEvent::Behaviour(BehaviourEvent::Gossipsub(
-                    gossipsub::Event::Subscribed { peer_id, topic },
-                )) if peer_id == b_peer && topic == topics.records.hash() && !gossiped => {
+            if let SwarmEvent::Behaviour(BehaviourEvent::Sync(request_response::Event::Message {
+                message:
+                    request_response::Message::Request {
+                        request, channel, ..
+                    },
+                ..
+            })) = evil.select_next_some().await
+            {
+                if matches!(request, SyncRequest::Heads { .. }) && !gossiped {
                     evil.behaviour_mut()
                         .gossipsub
                         .publish(topics.records.clone(), by_gossip.clone())
                         .unwrap();
                     gossiped = true;
                 }
-                SwarmEvent::Behaviour(BehaviourEvent::Sync(request_response::Event::Message {
-                    message:
-                        request_response::Message::Request {
-                            request, channel, ..
-                        },
-                    ..
-                })) => {
-                    let response = match request {
-                        SyncRequest::Heads { .. } => SyncResponse::Heads {
-                            feeds: vec![FeedSummary {
-                                author: victim,
-                                contiguous: 1,
-                                max_seq: 1,
-                                frozen: false,
-                            }],
-                            more: false,
-                        },
-                        SyncRequest::Range { .. } => SyncResponse::Records {
-                            records: vec![by_sync.clone()],
-                            more: false,
-                        },
-                        SyncRequest::ForkProofs => SyncResponse::ForkProofs { proofs: Vec::new() },
-                    };
-                    let _ = evil.behaviour_mut().sync.send_response(channel, response);
-                }
-                _ => {}
+                let response = match request {
+                    SyncRequest::Hello { .. } => SyncResponse::Hello {
+                        delegation: evil_delegation.clone(),
+                        admitted: true,
+                    },
+                    SyncRequest::Heads { .. } => SyncResponse::Heads {
+                        feeds: vec![FeedSummary {
+                            author: victim,
+                            contiguous: 1,
+                            max_seq: 1,
+                            frozen: false,
+                        }],
+                        more: false,
+                    },
+                    SyncRequest::Range { .. } => SyncResponse::Records {
+                        records: vec![by_sync.clone()],
+                        more: false,
+                    },
+                    SyncRequest::ForkProofs => SyncResponse::ForkProofs { proofs: Vec::new() },
+                };
+                let _ = evil.behaviour_mut().sync.send_response(channel, response);
             }
         }
     });

@@ -383,6 +383,11 @@ pub fn sample_sync_messages() -> Vec<(&'static str, Vec<u8>)> {
         .map(|(_, record)| record.signed_bytes().to_vec())
         .collect();
     let (_, proof) = sample_fork();
+    let hello_delegation = records
+        .iter()
+        .find(|(_, record)| record.record().author == first && record.record().seq == 1)
+        .map(|(_, record)| record.signed_bytes().to_vec())
+        .unwrap_or_default();
     vec![
         (
             "sync-heads-request",
@@ -404,6 +409,21 @@ pub fn sample_sync_messages() -> Vec<(&'static str, Vec<u8>)> {
             .encode(),
         ),
         ("sync-fork-proofs-request", SyncRequest::ForkProofs.encode()),
+        (
+            "sync-hello-request",
+            SyncRequest::Hello {
+                delegation: hello_delegation.clone(),
+            }
+            .encode(),
+        ),
+        (
+            "sync-hello-response",
+            SyncResponse::Hello {
+                delegation: hello_delegation,
+                admitted: true,
+            }
+            .encode(),
+        ),
         (
             "sync-heads-response",
             SyncResponse::Heads { feeds, more: false }.encode(),

@@ -17,8 +17,11 @@ use crate::record::MAX_SIGNED_RECORD_BYTES;
 
 /// The protocol name, as negotiated by libp2p.
 pub const SYNC_PROTOCOL: &str = "/commons/sync/1";
-/// The largest request.
-pub const MAX_SYNC_REQUEST_BYTES: usize = 1024;
+/// The largest request: room for a hello's delegation.
+pub const MAX_SYNC_REQUEST_BYTES: usize = 4 * 1024;
+/// The largest delegation a hello carries. A delegation is a few hundred bytes; its
+/// device label is the only part of variable length.
+pub const MAX_HELLO_DELEGATION_BYTES: usize = 2 * 1024;
 /// The largest response: a page of records, and room for its framing.
 pub const MAX_SYNC_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// The most feeds one heads answer lists.
@@ -68,6 +71,13 @@ pub enum SyncRequest {
     },
     /// Every fork proof the peer holds.
     ForkProofs,
+    /// The first request on a connection: the asking device introduces itself with the
+    /// delegation that opens its feed, so the peer can tell from its roster whether the
+    /// asker is a member's device before it answers anything else.
+    Hello {
+        /// The asking device's delegation record (seq 1 of its feed), signed bytes.
+        delegation: Vec<u8>,
+    },
 }
 
 /// Why a peer did not answer a request with data.
@@ -108,6 +118,15 @@ pub enum SyncResponse {
     },
     /// No data, and why.
     Refused(Refusal),
+    /// The answer to a hello: the answering device's own delegation, and whether the
+    /// asker is admitted as a member's device (if not, it may read `Public` records
+    /// when the charter allows, and nothing else).
+    Hello {
+        /// The answering device's delegation record, signed bytes.
+        delegation: Vec<u8>,
+        /// Whether the asker's device is on the answerer's roster as a member's.
+        admitted: bool,
+    },
 }
 
 /// Why sync bytes were refused.
@@ -192,6 +211,17 @@ fn check_items(
     }
 }
 
+fn check_hello(delegation: &[u8]) -> Result<(), SyncError> {
+    if delegation.len() > MAX_HELLO_DELEGATION_BYTES {
+        return Err(SyncError::ItemTooLarge {
+            what: "delegation",
+            len: delegation.len(),
+            max: MAX_HELLO_DELEGATION_BYTES,
+        });
+    }
+    Ok(())
+}
+
 impl SyncRequest {
     /// The request's bytes.
     pub fn encode(&self) -> Vec<u8> {
@@ -209,6 +239,9 @@ impl SyncRequest {
             && (from_seq == 0 || to_seq < from_seq)
         {
             return Err(SyncError::BadRange { from_seq, to_seq });
+        }
+        if let SyncRequest::Hello { delegation } = &request {
+            check_hello(delegation)?;
         }
         Ok(request)
     }
@@ -271,6 +304,7 @@ impl SyncResponse {
                 )?;
             }
             SyncResponse::Refused(_) => {}
+            SyncResponse::Hello { delegation, .. } => check_hello(delegation)?,
         }
         Ok(response)
     }

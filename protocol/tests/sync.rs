@@ -7,7 +7,8 @@ mod common;
 use common::varint;
 use commons_protocol::fixtures::{SampleOrg, sample_sync_messages};
 use commons_protocol::sync::{
-    MAX_HEADS_PER_RESPONSE, MAX_RECORDS_PER_PAGE, MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES,
+    MAX_HEADS_PER_RESPONSE, MAX_HELLO_DELEGATION_BYTES, MAX_RECORDS_PER_PAGE,
+    MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES,
 };
 use commons_protocol::{
     DecodeError, FeedSummary, MAX_SIGNED_RECORD_BYTES, SyncError, SyncRequest, SyncResponse,
@@ -186,6 +187,24 @@ fn hostile_sync_bytes_give_their_errors() {
             SyncError::Decode(DecodeError::BadEnum),
         ),
         (
+            "a hello whose delegation is larger than any delegation",
+            SyncResponse::Hello {
+                delegation: vec![7; MAX_HELLO_DELEGATION_BYTES + 1],
+                admitted: true,
+            }
+            .encode(),
+            SyncError::ItemTooLarge {
+                what: "delegation",
+                len: MAX_HELLO_DELEGATION_BYTES + 1,
+                max: MAX_HELLO_DELEGATION_BYTES,
+            },
+        ),
+        (
+            "a hello whose admitted flag is not a bool",
+            vec![4, 1, 7, 2],
+            SyncError::Decode(DecodeError::BadBool),
+        ),
+        (
             "an oversized response",
             vec![0; MAX_SYNC_RESPONSE_BYTES + 1],
             SyncError::TooLarge {
@@ -194,6 +213,19 @@ fn hostile_sync_bytes_give_their_errors() {
             },
         ),
     ];
+    let hello = SyncRequest::Hello {
+        delegation: vec![7; MAX_HELLO_DELEGATION_BYTES + 1],
+    }
+    .encode();
+    assert_eq!(
+        SyncRequest::decode(&hello),
+        Err(SyncError::ItemTooLarge {
+            what: "delegation",
+            len: MAX_HELLO_DELEGATION_BYTES + 1,
+            max: MAX_HELLO_DELEGATION_BYTES,
+        }),
+        "a hello whose delegation is larger than any delegation"
+    );
     for (name, bytes, expected) in response_rows {
         assert_eq!(SyncResponse::decode(&bytes), Err(expected), "{name}");
     }

@@ -1,10 +1,12 @@
 //! The swarm: the step where this node's transport and protocols are put together
-//! before any record moves. TCP + Noise + Yamux on tokio, with the device key as the
-//! libp2p identity (so `PeerId` ⇔ device); identify; ping; gossipsub configured for
-//! records that carry their own signatures (anonymous messages, content ids, nothing
-//! forwarded before ingest has judged it, peer scoring on); and request-response for
-//! `/commons/sync/1`. Every setting is a named constant, and each configuration is
-//! validated when built.
+//! before any record moves. TCP + Noise + Yamux and QUIC on tokio, with the device key
+//! as the libp2p identity (so `PeerId` ⇔ device); identify; ping; gossipsub configured
+//! for records that carry their own signatures (anonymous messages, content ids,
+//! nothing forwarded before ingest has judged it, peer scoring on); request-response
+//! for `/commons/sync/1`; Kademlia for finding peers only (it never stores or serves a
+//! record); mDNS for the LAN (off by setting); and limits on connections, in number and
+//! by the process's memory. Every setting is a named constant, and each configuration
+//! is validated when built.
 
 use std::time::Duration;
 
@@ -14,7 +16,11 @@ use libp2p::gossipsub::{
     TopicHash, TopicScoreParams, ValidationMode,
 };
 use libp2p::swarm::NetworkBehaviour;
-use libp2p::{Swarm, SwarmBuilder, identify, identity, noise, ping, request_response, tcp, yamux};
+use libp2p::swarm::behaviour::toggle::Toggle;
+use libp2p::{
+    StreamProtocol, Swarm, SwarmBuilder, connection_limits, identify, identity, kad, mdns,
+    memory_connection_limits, noise, ping, request_response, tcp, yamux,
+};
 
 use super::NetworkError;
 use super::sync_codec::{SYNC_STREAM_PROTOCOL, SyncCodec};
@@ -35,6 +41,20 @@ pub const GOSSIP_DUPLICATE_CACHE_TIME: Duration = Duration::from_secs(120);
 pub const SYNC_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Sync streams open at once on one connection (in and out).
 pub const SYNC_MAX_CONCURRENT_STREAMS: usize = 16;
+
+/// Kademlia's protocol name: a Commons DHT, apart from the public IPFS one.
+pub const KAD_PROTOCOL: StreamProtocol = StreamProtocol::new("/commons/kad/1");
+/// How often Kademlia refreshes its routing table from the network.
+pub const KAD_BOOTSTRAP_INTERVAL: Duration = Duration::from_secs(5 * 60);
+
+/// The weight of the score this node gives by itself (admission, bad sync pages).
+pub const APP_SCORE_WEIGHT: f64 = 1.0;
+/// The score of a peer that is not a member's device: below the publish threshold, so
+/// no record is gossiped to it, and above the graylist, so its subscriptions are still
+/// heard and it can be promoted the moment the roster admits it.
+pub const NON_MEMBER_APP_SCORE: f64 = -60.0;
+/// What each provably bad record served by sync costs a peer.
+pub const BAD_SYNC_RECORD_APP_SCORE: f64 = -10.0;
 
 /// The weight of each gossip topic in the score.
 pub const TOPIC_WEIGHT: f64 = 1.0;
@@ -89,6 +109,50 @@ pub struct Behaviour {
     pub identify: identify::Behaviour,
     /// Liveness.
     pub ping: ping::Behaviour,
+    /// Finding peers (never records).
+    pub kad: kad::Behaviour<kad::store::MemoryStore>,
+    /// Finding peers on the LAN, when enabled.
+    pub mdns: Toggle<mdns::tokio::Behaviour>,
+    /// How many connections, of which kinds.
+    pub limits: connection_limits::Behaviour,
+    /// No new connection while the process is over its memory bound.
+    pub memory: memory_connection_limits::Behaviour,
+}
+
+/// The connection limits and switches the swarm is built with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SwarmOptions {
+    /// Find peers on the LAN with mDNS.
+    pub mdns: bool,
+    /// Established connections in all.
+    pub max_connections: u32,
+    /// Established connections with one peer.
+    pub max_connections_per_peer: u32,
+    /// Incoming connections still in their handshake.
+    pub max_pending_incoming: u32,
+    /// No new connection is accepted or dialed while the process uses more memory.
+    pub max_memory_bytes: usize,
+}
+
+/// Default: established connections in all.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 128;
+/// Default: established connections with one peer.
+pub const DEFAULT_MAX_CONNECTIONS_PER_PEER: u32 = 2;
+/// Default: incoming connections still in their handshake.
+pub const DEFAULT_MAX_PENDING_INCOMING: u32 = 32;
+/// Default: the memory past which no new connection is made (1 GiB).
+pub const DEFAULT_MAX_MEMORY_BYTES: usize = 1024 * 1024 * 1024;
+
+impl Default for SwarmOptions {
+    fn default() -> Self {
+        SwarmOptions {
+            mdns: true,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_peer: DEFAULT_MAX_CONNECTIONS_PER_PEER,
+            max_pending_incoming: DEFAULT_MAX_PENDING_INCOMING,
+            max_memory_bytes: DEFAULT_MAX_MEMORY_BYTES,
+        }
+    }
 }
 
 impl std::fmt::Debug for Behaviour {
@@ -101,6 +165,19 @@ impl std::fmt::Debug for Behaviour {
 pub fn identity_of(device: &DeviceKeypair) -> Result<identity::Keypair, NetworkError> {
     identity::Keypair::ed25519_from_bytes(device.seed())
         .map_err(|error| NetworkError::Identity(error.to_string()))
+}
+
+/// The device behind a peer id: a Commons node's peer id is its device key, inlined.
+/// `None` for any other kind of id.
+pub fn device_of(peer: &libp2p::PeerId) -> Option<commons_protocol::DeviceKey> {
+    let multihash = peer.as_ref();
+    // Multihash code 0 is "identity": the id is the public key itself.
+    if multihash.code() != 0 {
+        return None;
+    }
+    let key = identity::PublicKey::try_decode_protobuf(multihash.digest()).ok()?;
+    let ed25519 = key.try_into_ed25519().ok()?;
+    commons_protocol::DeviceKey::from_bytes(ed25519.to_bytes()).ok()
 }
 
 /// Gossipsub's configuration: anonymous messages named by the SHA-256 of their bytes,
@@ -138,9 +215,15 @@ pub fn topic_score_params() -> TopicScoreParams {
     }
 }
 
-/// Peer scoring over both topics, validated.
+/// Peer scoring over both topics, validated. The IP colocation penalty is off: peers
+/// are admitted by the roster, not counted by address, and several member orgs may
+/// well share one address (an office, a VPN, a devnet on loopback).
 pub fn peer_score(topics: &Topics) -> Result<(PeerScoreParams, PeerScoreThresholds), NetworkError> {
-    let mut params = PeerScoreParams::default();
+    let mut params = PeerScoreParams {
+        app_specific_weight: APP_SCORE_WEIGHT,
+        ip_colocation_factor_weight: 0.0,
+        ..PeerScoreParams::default()
+    };
     for topic in [&topics.records, &topics.alerts] {
         params.topics.insert(topic.hash(), topic_score_params());
     }
@@ -154,10 +237,24 @@ pub fn peer_score(topics: &Topics) -> Result<(PeerScoreParams, PeerScoreThreshol
     Ok((params, thresholds))
 }
 
+/// Kademlia for peer routing: a server (every node answers lookups), with inbound
+/// records and provider announcements filtered out, so the DHT can never be a source
+/// of records or fill this node's memory on a peer's word.
+pub fn kademlia(peer: libp2p::PeerId) -> kad::Behaviour<kad::store::MemoryStore> {
+    let mut config = kad::Config::new(KAD_PROTOCOL);
+    config
+        .set_record_filtering(kad::StoreInserts::FilterBoth)
+        .set_periodic_bootstrap_interval(Some(KAD_BOOTSTRAP_INTERVAL));
+    let mut kad = kad::Behaviour::with_config(peer, kad::store::MemoryStore::new(peer), config);
+    kad.set_mode(Some(kad::Mode::Server));
+    kad
+}
+
 /// Every protocol, configured, and subscribed to `network`'s topics.
 pub fn behaviour(
     key: &identity::Keypair,
     network: &NetworkId,
+    options: &SwarmOptions,
 ) -> Result<(Behaviour, Topics), NetworkError> {
     let topics = Topics::new(network);
     let mut gossipsub =
@@ -186,12 +283,32 @@ pub fn behaviour(
             .with_agent_version(format!("commons/{}", env!("CARGO_PKG_VERSION"))),
     );
     let ping = ping::Behaviour::new(ping::Config::new());
+    let peer = key.public().to_peer_id();
+    let mdns = if options.mdns {
+        Some(
+            mdns::tokio::Behaviour::new(mdns::Config::default(), peer)
+                .map_err(|error| NetworkError::Config(format!("mDNS: {error}")))?,
+        )
+    } else {
+        None
+    };
+    let limits = connection_limits::Behaviour::new(
+        connection_limits::ConnectionLimits::default()
+            .with_max_established(Some(options.max_connections))
+            .with_max_established_per_peer(Some(options.max_connections_per_peer))
+            .with_max_pending_incoming(Some(options.max_pending_incoming)),
+    );
+    let memory = memory_connection_limits::Behaviour::with_max_bytes(options.max_memory_bytes);
     Ok((
         Behaviour {
             gossipsub,
             sync,
             identify,
             ping,
+            kad: kademlia(peer),
+            mdns: mdns.into(),
+            limits,
+            memory,
         },
         topics,
     ))
@@ -201,9 +318,10 @@ pub fn behaviour(
 pub fn build_swarm(
     device: &DeviceKeypair,
     network: &NetworkId,
+    options: &SwarmOptions,
 ) -> Result<(Swarm<Behaviour>, Topics), NetworkError> {
     let key = identity_of(device)?;
-    let (behaviour, topics) = behaviour(&key, network)?;
+    let (behaviour, topics) = behaviour(&key, network, options)?;
     let swarm = SwarmBuilder::with_existing_identity(key)
         .with_tokio()
         .with_tcp(
@@ -212,6 +330,7 @@ pub fn build_swarm(
             yamux::Config::default,
         )
         .map_err(|error| NetworkError::Config(format!("transport: {error}")))?
+        .with_quic()
         .with_behaviour(|_| behaviour)
         .map_err(|error| NetworkError::Config(format!("behaviour: {error}")))?
         .with_swarm_config(|config| config.with_idle_connection_timeout(IDLE_CONNECTION_TIMEOUT))
@@ -240,5 +359,7 @@ mod tests {
         let key = identity_of(&device).unwrap();
         let public = key.public().try_into_ed25519().unwrap();
         assert_eq!(public.to_bytes(), *device.public().as_bytes());
+        assert_eq!(device_of(&key.public().to_peer_id()), Some(device.public()));
+        assert_eq!(device_of(&libp2p::PeerId::random()), None);
     }
 }

@@ -24,30 +24,50 @@
 //! - **Sync in**: a peer's request is answered from the store on the blocking pool
 //!   ([`super::sync_serve`]), at most [`MAX_SERVING_PER_PEER`] at a time per peer; the
 //!   answer returns through the loop, which owns the swarm.
+//! - **Admission**: the first request each way on a connection is a hello carrying the
+//!   asking device's delegation. It is ingested like any record, so the roster can tell
+//!   whether the device is a member's before anything else is answered. A member's
+//!   device is served in full, gossips with this node and is a source of any record. Any
+//!   other device has a gossip score below the publish threshold (nothing is gossiped to
+//!   it and its messages are ignored unread), is served `Public` records only when the
+//!   charter is open-read, and is a source of its own feed only (its application). Each
+//!   time the roster changes, every connected peer is judged again: a member's device
+//!   that is no longer one (its org removed, the device revoked) is disconnected; a
+//!   newly admitted one is synced with in full.
+//! - **Discovery**: bootstrap addresses, identify, Kademlia (peer routing only) and
+//!   mDNS; while fewer than the target number of peers are connected, discovered and
+//!   known peers are dialed.
 //!
 //! Every task the loop spawns is held in a `JoinSet` and ended on shutdown.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use commons_protocol::sync::MAX_PAGE_BYTES;
 use commons_protocol::sync::missing_range;
 use commons_protocol::{
-    Body, DeviceKey, FeedSummary, ForkProof, SyncRequest, SyncResponse, decode_record,
+    Body, DeviceKey, FeedSummary, ForkProof, Refusal, Roster, SyncRequest, SyncResponse,
+    decode_record,
 };
 use futures::StreamExt;
 use libp2p::gossipsub::{self, MessageAcceptance, MessageId, PublishError};
 use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
 use libp2p::swarm::SwarmEvent;
-use libp2p::{PeerId, Swarm, identify};
-use tokio::sync::{broadcast, mpsc};
+use libp2p::{Multiaddr, PeerId, Swarm, identify, kad, mdns};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinSet;
 use tracing::{Instrument, debug, info, warn};
 
-use super::behaviour::{Behaviour, BehaviourEvent, Topics};
-use super::sync_serve::{serve, summary};
-use super::{Command, NetworkError, NetworkMetrics, NetworkSettings};
+use super::behaviour::{
+    BAD_SYNC_RECORD_APP_SCORE, Behaviour, BehaviourEvent, KAD_PROTOCOL, NON_MEMBER_APP_SCORE,
+    Topics, device_of,
+};
+use super::sync_serve::{Access, serve, summary};
+use super::{
+    Command, NetworkError, NetworkMetrics, NetworkSettings, PeerReport, SyncReport, unix_ms,
+};
 use crate::ingest::{IngestError, Ingested, Source, StoredEvent};
 use crate::metrics::Metrics;
 use crate::node::NodeHandle;
@@ -68,6 +88,16 @@ pub const MAX_SERVING_PER_PEER: usize = 4;
 pub const SYNC_PAGE_RECORDS: u32 = 512;
 /// Bytes of records asked for per page.
 pub const SYNC_PAGE_BYTES: u32 = MAX_PAGE_BYTES;
+/// The most feed heads remembered per peer (for planning and for `commons sync`); a
+/// peer listing more is not asked for further pages of heads.
+pub const MAX_HEADS_PER_PEER: usize = 64 * 1024;
+/// How often connections, discovery and hellos are looked after.
+pub const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(1);
+/// How long to wait before saying hello again to a member's device that did not admit
+/// this one (it may not have heard of this node's admission yet).
+pub const HELLO_RETRY: Duration = Duration::from_secs(5);
+/// How long to wait before dialing known peers again while below the target.
+pub const REDIAL_INTERVAL: Duration = Duration::from_secs(10);
 
 /// What a spawned task reports to the loop.
 enum Internal {
@@ -85,22 +115,101 @@ enum Internal {
         channel: ResponseChannel<SyncResponse>,
         response: SyncResponse,
     },
+    /// A peer's answer to this node's hello was ingested.
+    Introduced {
+        peer: PeerId,
+        /// Whether the peer admits this node as a member's device.
+        admitted_us: bool,
+        /// Its delegation was provably bad, or not its own.
+        bad: bool,
+    },
     /// What to ask a peer next, after its heads or a page of records.
     Plan {
         peer: PeerId,
         requests: Vec<SyncRequest>,
         /// Provably bad records the peer served.
         bad_records: usize,
+        /// Records stored from the page.
+        stored: usize,
+        /// The peer has served all it will of this feed, up to the head it reported.
+        exhausted: Option<DeviceKey>,
     },
 }
 
-/// One peer's outgoing sync.
-#[derive(Debug, Default)]
-struct PeerSync {
+/// How this node sees a connected peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeerStanding {
+    /// A member's device, per this node's roster.
+    Member,
+    /// Any other device (or one whose delegation has not arrived yet).
+    Outsider,
+}
+
+/// One connected peer.
+#[derive(Debug)]
+struct PeerState {
+    device: Option<DeviceKey>,
+    standing: PeerStanding,
+    /// What the peer said of this node in its hello answer.
+    admitted_us: Option<bool>,
+    hello_retry_at: Option<tokio::time::Instant>,
+    address: Multiaddr,
+    connected_ms: u64,
+    last_sync_ms: Option<u64>,
+    records_pulled: u64,
     queue: VecDeque<SyncRequest>,
     in_flight: usize,
     serving: usize,
     bad_records: usize,
+    /// The feed heads it last reported.
+    heads: HashMap<DeviceKey, FeedSummary>,
+    /// Feeds it has served all it will of, at the head it reported then: not asked
+    /// again until that head changes (retracted records and, for a reader, records kept
+    /// among members leave holes no peer can fill).
+    exhausted: HashMap<DeviceKey, FeedSummary>,
+}
+
+impl PeerState {
+    fn new(device: Option<DeviceKey>, standing: PeerStanding, address: Multiaddr) -> Self {
+        PeerState {
+            device,
+            standing,
+            admitted_us: None,
+            hello_retry_at: None,
+            address,
+            connected_ms: unix_ms(),
+            last_sync_ms: None,
+            records_pulled: 0,
+            queue: VecDeque::new(),
+            in_flight: 0,
+            serving: 0,
+            bad_records: 0,
+            heads: HashMap::new(),
+            exhausted: HashMap::new(),
+        }
+    }
+
+    /// The score this node gives the peer by itself.
+    fn app_score(&self) -> f64 {
+        let base = match self.standing {
+            PeerStanding::Member => 0.0,
+            PeerStanding::Outsider => NON_MEMBER_APP_SCORE,
+        };
+        base + BAD_SYNC_RECORD_APP_SCORE * self.bad_records as f64
+    }
+}
+
+/// How `device` stands in `roster`: a member's device if its org is a member and the
+/// device is not revoked.
+pub fn standing(roster: &Roster, device: Option<&DeviceKey>) -> PeerStanding {
+    let member = device
+        .and_then(|device| roster.device(device))
+        .is_some_and(|state| state.revoked_from.is_none() && roster.is_member(&state.org));
+    if member {
+        PeerStanding::Member
+    } else {
+        PeerStanding::Outsider
+    }
 }
 
 /// The loop that owns the swarm.
@@ -108,17 +217,21 @@ pub struct EventLoop {
     swarm: Swarm<Behaviour>,
     topics: Topics,
     node: NodeHandle,
+    delegation: Arc<Vec<u8>>,
     commands: mpsc::Receiver<Command>,
     stored: broadcast::Receiver<StoredEvent>,
+    roster: watch::Receiver<Arc<Roster>>,
     internal_tx: mpsc::Sender<Internal>,
     internal: mpsc::Receiver<Internal>,
     tasks: JoinSet<()>,
     metrics: Arc<NetworkMetrics>,
-    sync_interval: std::time::Duration,
-    peers: HashMap<PeerId, PeerSync>,
+    settings: NetworkSettings,
+    peers: HashMap<PeerId, PeerState>,
     pending: HashMap<OutboundRequestId, (PeerId, SyncRequest)>,
+    best_known: HashMap<DeviceKey, FeedSummary>,
     gossip_in_flight: usize,
-    next_peer: usize,
+    next_redial: tokio::time::Instant,
+    bootstrapped: bool,
 }
 
 impl std::fmt::Debug for EventLoop {
@@ -143,44 +256,61 @@ pub fn acceptance(result: &Result<Ingested, IngestError>) -> MessageAcceptance {
     }
 }
 
+/// A random index below `len` (peers to sync with are picked at random, so that no
+/// peer can predict, or starve, whom a node syncs with).
+fn random_index(len: usize) -> usize {
+    let mut bytes = [0u8; 8];
+    if getrandom::fill(&mut bytes).is_err() {
+        return 0;
+    }
+    (u64::from_le_bytes(bytes) % len.max(1) as u64) as usize
+}
+
 impl EventLoop {
     pub(crate) fn new(
         swarm: Swarm<Behaviour>,
         topics: Topics,
         node: NodeHandle,
+        delegation: Vec<u8>,
         commands: mpsc::Receiver<Command>,
         metrics: Arc<NetworkMetrics>,
-        settings: &NetworkSettings,
+        settings: NetworkSettings,
     ) -> Self {
         let (internal_tx, internal) = mpsc::channel(INTERNAL_QUEUE_CAPACITY);
         let stored = node.ingest.subscribe();
+        let roster = node.ingest.watch_roster();
         EventLoop {
             swarm,
             topics,
             node,
+            delegation: Arc::new(delegation),
             commands,
             stored,
+            roster,
             internal_tx,
             internal,
             tasks: JoinSet::new(),
             metrics,
-            sync_interval: settings.sync_interval,
+            settings,
             peers: HashMap::new(),
             pending: HashMap::new(),
+            best_known: HashMap::new(),
             gossip_in_flight: 0,
-            next_peer: 0,
+            next_redial: tokio::time::Instant::now() + REDIAL_INTERVAL,
+            bootstrapped: false,
         }
     }
 
     /// Runs until told to shut down or every handle is dropped.
     pub async fn run(mut self) {
         info!(peer = %self.swarm.local_peer_id(), "network started");
-        let mut tick = tokio::time::interval_at(
-            tokio::time::Instant::now() + self.sync_interval,
-            self.sync_interval,
-        );
+        let interval = self.settings.sync_interval;
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut maintenance = tokio::time::interval(MAINTENANCE_INTERVAL);
+        maintenance.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut stored_open = true;
+        let mut roster_open = true;
         let mut shutdown_reply = None;
         loop {
             tokio::select! {
@@ -194,6 +324,10 @@ impl EventLoop {
                     None => break,
                 },
                 Some(internal) = self.internal.recv() => self.on_internal(internal),
+                changed = self.roster.changed(), if roster_open => match changed {
+                    Ok(()) => self.on_roster_changed(),
+                    Err(_) => roster_open = false,
+                },
                 event = self.swarm.select_next_some() => self.on_swarm(event),
                 stored = self.stored.recv(), if stored_open => match stored {
                     Ok(event) => self.on_stored(&event),
@@ -208,6 +342,7 @@ impl EventLoop {
                     }
                 }
                 _ = tick.tick() => self.periodic_sync(),
+                _ = maintenance.tick() => self.maintain(),
             }
         }
         self.tasks.shutdown().await;
@@ -234,6 +369,9 @@ impl EventLoop {
                 debug!(%addr, ok = result.is_ok(), "dial");
                 let _ = reply.send(result);
             }
+            Command::Disconnect { peer, reply } => {
+                let _ = reply.send(self.swarm.disconnect_peer_id(peer).is_ok());
+            }
             Command::ConnectedPeers { reply } => {
                 let _ = reply.send(self.swarm.connected_peers().copied().collect());
             }
@@ -252,11 +390,47 @@ impl EventLoop {
             Command::PeerScore { peer, reply } => {
                 let _ = reply.send(self.swarm.behaviour().gossipsub.peer_score(&peer));
             }
+            Command::Report { reply } => {
+                let _ = reply.send(self.report());
+            }
             // Handled by the loop itself.
             Command::Shutdown { reply } => {
                 let _ = reply.send(());
             }
         }
+    }
+
+    fn report(&self) -> SyncReport {
+        let records = self.topics.records.hash();
+        let gossip: std::collections::HashSet<PeerId> = self
+            .swarm
+            .behaviour()
+            .gossipsub
+            .all_peers()
+            .filter(|(_, topics)| topics.contains(&&records))
+            .map(|(peer, _)| *peer)
+            .collect();
+        let mut peers: Vec<PeerReport> = self
+            .peers
+            .iter()
+            .map(|(peer, state)| PeerReport {
+                peer: *peer,
+                device: state.device,
+                member: state.standing == PeerStanding::Member,
+                admitted_us: state.admitted_us,
+                address: state.address.clone(),
+                connected_ms: state.connected_ms,
+                last_sync_ms: state.last_sync_ms,
+                records_pulled: state.records_pulled,
+                feeds_reported: state.heads.len(),
+                score: self.swarm.behaviour().gossipsub.peer_score(peer),
+                gossip: gossip.contains(peer),
+            })
+            .collect();
+        peers.sort_by_key(|peer| peer.peer);
+        let mut best_known: Vec<FeedSummary> = self.best_known.values().copied().collect();
+        best_known.sort_by_key(|feed| feed.author);
+        SyncReport { peers, best_known }
     }
 
     /// Publishes a record this node made.
@@ -285,7 +459,7 @@ impl EventLoop {
             }
             Err(PublishError::AllQueuesFull(peers)) => {
                 add(&self.metrics.gossip_queue_full, 1);
-                warn!(record = %id, peers, "every peer's gossip queue is full; peers will pull the record by sync");
+                debug!(record = %id, peers, "every peer's gossip queue is full; peers will pull the record by sync");
             }
             Err(error) => warn!(record = %id, %error, "cannot publish"),
         }
@@ -298,6 +472,46 @@ impl EventLoop {
         self.tasks.spawn(task.in_current_span());
     }
 
+    fn set_app_score(&mut self, peer: PeerId) {
+        if let Some(state) = self.peers.get(&peer) {
+            let score = state.app_score();
+            self.swarm
+                .behaviour_mut()
+                .gossipsub
+                .set_application_score(&peer, score);
+        }
+    }
+
+    fn on_connected(&mut self, peer: PeerId, address: Multiaddr) {
+        let device = device_of(&peer);
+        let standing = standing(&self.roster.borrow(), device.as_ref());
+        self.peers
+            .insert(peer, PeerState::new(device, standing, address));
+        self.set_app_score(peer);
+        self.update_peer_gauges();
+        let hello = SyncRequest::Hello {
+            delegation: self.delegation.as_ref().clone(),
+        };
+        self.enqueue(peer, [hello]);
+        if !self.bootstrapped {
+            self.bootstrapped = self.swarm.behaviour_mut().kad.bootstrap().is_ok();
+        }
+    }
+
+    fn update_peer_gauges(&self) {
+        let members = self
+            .peers
+            .values()
+            .filter(|state| state.standing == PeerStanding::Member)
+            .count();
+        self.metrics
+            .connected_peers
+            .store(self.peers.len() as u64, Ordering::Relaxed);
+        self.metrics
+            .member_peers
+            .store(members as u64, Ordering::Relaxed);
+    }
+
     fn on_swarm(&mut self, event: SwarmEvent<BehaviourEvent>) {
         match event {
             SwarmEvent::ConnectionEstablished {
@@ -308,8 +522,7 @@ impl EventLoop {
             } => {
                 info!(peer = %peer_id, addr = %endpoint.get_remote_address(), "connected");
                 if num_established.get() == 1 {
-                    self.peers.entry(peer_id).or_default();
-                    self.enqueue(peer_id, [SyncRequest::Heads { after: None }]);
+                    self.on_connected(peer_id, endpoint.get_remote_address().clone());
                 }
             }
             SwarmEvent::ConnectionClosed {
@@ -321,11 +534,12 @@ impl EventLoop {
                 info!(peer = %peer_id, cause = ?cause, "connection closed");
                 if num_established == 0 {
                     self.peers.remove(&peer_id);
+                    self.update_peer_gauges();
                 }
             }
             SwarmEvent::NewListenAddr { address, .. } => info!(%address, "listening"),
             SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
-                warn!(peer = ?peer_id, %error, "cannot connect");
+                debug!(peer = ?peer_id, %error, "cannot connect");
             }
             SwarmEvent::IncomingConnectionError {
                 send_back_addr,
@@ -340,12 +554,138 @@ impl EventLoop {
                 ..
             })) => {
                 debug!(peer = %peer_id, agent = %info.agent_version, "identified");
+                let kad = info.protocols.contains(&KAD_PROTOCOL);
                 for addr in info.listen_addrs {
-                    self.swarm.add_peer_address(peer_id, addr);
+                    self.swarm.add_peer_address(peer_id, addr.clone());
+                    if kad {
+                        self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
+                    }
+                }
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Kad(kad::Event::RoutingUpdated {
+                peer, ..
+            })) => self.discovered(peer),
+            SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(found))) => {
+                for (peer, addr) in found {
+                    debug!(peer = %peer, %addr, "found on the LAN");
+                    self.swarm.add_peer_address(peer, addr.clone());
+                    self.swarm.behaviour_mut().kad.add_address(&peer, addr);
+                    self.discovered(peer);
                 }
             }
             SwarmEvent::Behaviour(_) => {}
             other => debug!(event = ?other, "swarm event"),
+        }
+    }
+
+    /// Dials a peer found by discovery while this node has fewer than its target.
+    fn discovered(&mut self, peer: PeerId) {
+        if peer == *self.swarm.local_peer_id()
+            || self.swarm.is_connected(&peer)
+            || self.swarm.connected_peers().count() >= self.settings.target_peers
+        {
+            return;
+        }
+        if let Err(error) = self.swarm.dial(peer) {
+            debug!(peer = %peer, %error, "cannot dial a discovered peer");
+        }
+    }
+
+    /// Once a second: hellos to retry, and peers to dial while below the target.
+    fn maintain(&mut self) {
+        let now = tokio::time::Instant::now();
+        let retry: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, state)| state.hello_retry_at.is_some_and(|at| at <= now))
+            .map(|(peer, _)| *peer)
+            .collect();
+        for peer in retry {
+            if let Some(state) = self.peers.get_mut(&peer) {
+                state.hello_retry_at = None;
+            }
+            let hello = SyncRequest::Hello {
+                delegation: self.delegation.as_ref().clone(),
+            };
+            self.enqueue(peer, [hello]);
+        }
+        if now >= self.next_redial {
+            self.next_redial = now + REDIAL_INTERVAL;
+            if self.swarm.connected_peers().count() < self.settings.target_peers {
+                for addr in self.settings.bootstrap.clone() {
+                    let connected = addr.iter().any(|part| match part {
+                        libp2p::multiaddr::Protocol::P2p(peer) => self.swarm.is_connected(&peer),
+                        _ => false,
+                    });
+                    if !connected {
+                        let _ = self.swarm.dial(addr);
+                    }
+                }
+                let known: Vec<PeerId> = self
+                    .swarm
+                    .behaviour_mut()
+                    .kad
+                    .kbuckets()
+                    .flat_map(|bucket| {
+                        bucket
+                            .iter()
+                            .map(|entry| *entry.node.key.preimage())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                for peer in known {
+                    self.discovered(peer);
+                }
+            }
+        }
+    }
+
+    /// Judges every connected peer again after the roster changed.
+    fn on_roster_changed(&mut self) {
+        let roster = self.roster.borrow_and_update().clone();
+        let mut admitted = Vec::new();
+        let mut cut_off = Vec::new();
+        for (peer, state) in &mut self.peers {
+            let now = standing(&roster, state.device.as_ref());
+            if now == state.standing {
+                continue;
+            }
+            state.standing = now;
+            match now {
+                PeerStanding::Member => admitted.push(*peer),
+                PeerStanding::Outsider => cut_off.push(*peer),
+            }
+        }
+        // What was out of reach may not be any more, on either side.
+        for state in self.peers.values_mut() {
+            state.exhausted.clear();
+        }
+        for peer in cut_off {
+            info!(peer = %peer, "the roster no longer lists this peer as a member's device; disconnecting");
+            add(&self.metrics.peers_cut_off, 1);
+            let _ = self.swarm.disconnect_peer_id(peer);
+        }
+        for peer in admitted {
+            info!(peer = %peer, "the roster admits this peer's device; syncing in full");
+            self.set_app_score(peer);
+            self.ask_heads(peer);
+        }
+        self.update_peer_gauges();
+    }
+
+    /// Asks `peer` for its heads, unless a heads request is already on its way.
+    fn ask_heads(&mut self, peer: PeerId) {
+        let asking = self.peers.get(&peer).is_some_and(|state| {
+            state
+                .queue
+                .iter()
+                .any(|r| matches!(r, SyncRequest::Heads { .. }))
+        }) || self
+            .pending
+            .values()
+            .any(|(p, r)| *p == peer && matches!(r, SyncRequest::Heads { .. }));
+        if !asking {
+            self.enqueue(peer, [SyncRequest::Heads { after: None }]);
         }
     }
 
@@ -361,7 +701,14 @@ impl EventLoop {
             }
             return;
         };
-        if !self.topics.contains(&message.topic) || self.gossip_in_flight >= MAX_GOSSIP_IN_FLIGHT {
+        let from_member = self
+            .peers
+            .get(&propagation_source)
+            .is_some_and(|state| state.standing == PeerStanding::Member);
+        if !from_member
+            || !self.topics.contains(&message.topic)
+            || self.gossip_in_flight >= MAX_GOSSIP_IN_FLIGHT
+        {
             add(&self.metrics.gossip_ignored, 1);
             self.swarm
                 .behaviour_mut()
@@ -448,23 +795,58 @@ impl EventLoop {
                     debug!(peer = %peer, "the peer left before its sync answer was ready");
                 }
             }
+            Internal::Introduced {
+                peer,
+                admitted_us,
+                bad,
+            } => {
+                let roster = self.roster.borrow().clone();
+                let Some(state) = self.peers.get_mut(&peer) else {
+                    return;
+                };
+                if bad {
+                    state.bad_records += 1;
+                    add(&self.metrics.sync_rejected, 1);
+                    warn!(peer = %peer, "a peer introduced itself with a delegation that is not its own or does not hold");
+                }
+                state.admitted_us = Some(admitted_us);
+                state.standing = standing(&roster, state.device.as_ref());
+                let member = state.standing == PeerStanding::Member;
+                // A member's device that does not admit this one yet may not have heard
+                // of this node's admission: ask again later.
+                state.hello_retry_at =
+                    (member && !admitted_us).then(|| tokio::time::Instant::now() + HELLO_RETRY);
+                if admitted_us {
+                    state.exhausted.clear();
+                }
+                debug!(peer = %peer, member, admitted_us, "hello answered");
+                self.set_app_score(peer);
+                self.update_peer_gauges();
+                self.ask_heads(peer);
+            }
             Internal::Plan {
                 peer,
                 requests,
                 bad_records,
+                stored,
+                exhausted,
             } => {
+                if let Some(state) = self.peers.get_mut(&peer) {
+                    state.records_pulled += stored as u64;
+                    if let Some(author) = exhausted
+                        && let Some(head) = state.heads.get(&author)
+                    {
+                        state.exhausted.insert(author, *head);
+                    }
+                }
                 if bad_records > 0 {
                     add(&self.metrics.sync_rejected, bad_records);
-                    let total = self.peers.get_mut(&peer).map_or(bad_records, |state| {
+                    if let Some(state) = self.peers.get_mut(&peer) {
                         state.bad_records += bad_records;
-                        state.bad_records
-                    });
+                    }
                     warn!(peer = %peer, bad_records, "a peer served provably bad records by sync; its pull stops");
                     // Its gossip score drops with it: the application score weighs in.
-                    self.swarm
-                        .behaviour_mut()
-                        .gossipsub
-                        .set_application_score(&peer, -(total as f64));
+                    self.set_app_score(peer);
                 }
                 self.enqueue(peer, requests);
             }
@@ -498,22 +880,25 @@ impl EventLoop {
         }
     }
 
-    /// Every sync interval: ask one connected peer, in turn, for its heads.
+    /// Every sync interval: ask one member's device, picked at random, for its heads.
     fn periodic_sync(&mut self) {
-        let mut peers: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
-        if peers.is_empty() {
+        let members: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, state)| state.standing == PeerStanding::Member)
+            .map(|(peer, _)| *peer)
+            .collect();
+        if members.is_empty() {
             return;
         }
-        peers.sort();
-        let peer = peers[self.next_peer % peers.len()];
-        self.next_peer = self.next_peer.wrapping_add(1);
+        let peer = members[random_index(members.len())];
         if self
             .peers
             .get(&peer)
             .is_some_and(|state| state.queue.is_empty() && state.in_flight == 0)
         {
             debug!(peer = %peer, "periodic sync");
-            self.enqueue(peer, [SyncRequest::Heads { after: None }]);
+            self.ask_heads(peer);
         }
     }
 
@@ -564,27 +949,55 @@ impl EventLoop {
         request: SyncRequest,
         channel: ResponseChannel<SyncResponse>,
     ) {
-        let state = self.peers.entry(peer).or_default();
+        let open_read = self.node.charter.open_read;
+        let Some(state) = self.peers.get_mut(&peer) else {
+            let _ = self
+                .swarm
+                .behaviour_mut()
+                .sync
+                .send_response(channel, SyncResponse::Refused(Refusal::Busy));
+            return;
+        };
         if state.serving >= MAX_SERVING_PER_PEER {
             debug!(peer = %peer, "too many sync requests at once from one peer");
-            let busy = SyncResponse::Refused(commons_protocol::Refusal::Busy);
+            let busy = SyncResponse::Refused(Refusal::Busy);
             let _ = self.swarm.behaviour_mut().sync.send_response(channel, busy);
             return;
         }
         state.serving += 1;
-        let store = self.node.store.clone();
+        let device = state.device;
+        let access = Access::of(state.standing == PeerStanding::Member, open_read);
+        let node = self.node.clone();
         let internal = self.internal_tx.clone();
+        let own_delegation = self.delegation.clone();
         self.spawn(async move {
-            let read = tokio::task::spawn_blocking(move || serve(store.as_ref(), &request)).await;
-            let response = match read {
-                Ok(Ok(response)) => response,
-                Ok(Err(error)) => {
-                    warn!(%error, "cannot read the store to answer a sync request");
-                    SyncResponse::Refused(commons_protocol::Refusal::Busy)
+            let response = match request {
+                SyncRequest::Hello { delegation } => {
+                    let bad = !introduce(&node, device, delegation, peer).await;
+                    let admitted =
+                        !bad && standing(&node.roster(), device.as_ref()) == PeerStanding::Member;
+                    SyncResponse::Hello {
+                        delegation: own_delegation.as_ref().clone(),
+                        admitted,
+                    }
                 }
-                Err(error) => {
-                    warn!(%error, "the sync read failed");
-                    SyncResponse::Refused(commons_protocol::Refusal::Busy)
+                request => {
+                    let store = node.store.clone();
+                    let read = tokio::task::spawn_blocking(move || {
+                        serve(store.as_ref(), &request, access)
+                    })
+                    .await;
+                    match read {
+                        Ok(Ok(response)) => response,
+                        Ok(Err(error)) => {
+                            warn!(%error, "cannot read the store to answer a sync request");
+                            SyncResponse::Refused(Refusal::Busy)
+                        }
+                        Err(error) => {
+                            warn!(%error, "the sync read failed");
+                            SyncResponse::Refused(Refusal::Busy)
+                        }
+                    }
                 }
             };
             let _ = internal
@@ -600,18 +1013,62 @@ impl EventLoop {
     fn on_response(&mut self, peer: PeerId, request: SyncRequest, response: SyncResponse) {
         let internal = self.internal_tx.clone();
         let node = self.node.clone();
+        let Some(state) = self.peers.get_mut(&peer) else {
+            return;
+        };
         match response {
+            SyncResponse::Hello {
+                delegation,
+                admitted,
+            } => {
+                let device = state.device;
+                self.spawn(async move {
+                    let good = introduce(&node, device, delegation, peer).await;
+                    let introduced = Internal::Introduced {
+                        peer,
+                        admitted_us: admitted,
+                        bad: !good,
+                    };
+                    let _ = internal.send(introduced).await;
+                });
+            }
             SyncResponse::Heads { feeds, more } => {
+                state.last_sync_ms = Some(unix_ms());
+                let room = MAX_HEADS_PER_PEER.saturating_sub(state.heads.len());
+                let member = state.standing == PeerStanding::Member;
+                for feed in feeds.iter().take(room) {
+                    state.heads.insert(feed.author, *feed);
+                    if member {
+                        let best = self.best_known.entry(feed.author).or_insert(*feed);
+                        best.contiguous = best.contiguous.max(feed.contiguous);
+                        best.max_seq = best.max_seq.max(feed.max_seq);
+                        best.frozen |= feed.frozen;
+                    }
+                }
                 let mut next = Vec::new();
-                if more && let Some(last) = feeds.last() {
+                if more
+                    && feeds.len() <= room
+                    && let Some(last) = feeds.last()
+                {
                     next.push(SyncRequest::Heads {
                         after: Some(last.author),
                     });
                 }
+                // Only a member's device is a source of any feed; any other is a source
+                // of its own feed only (its application).
+                let only = if member { None } else { state.device };
+                let wanted: Vec<FeedSummary> = feeds
+                    .into_iter()
+                    .filter(|feed| only.is_none_or(|author| feed.author == author))
+                    .filter(|feed| state.exhausted.get(&feed.author) != Some(feed))
+                    .filter(|feed| {
+                        !state.queue.iter().chain(self.pending.iter().filter(|(_, (p, _))| *p == peer).map(|(_, (_, r))| r)).any(|r| matches!(r, SyncRequest::Range { author, .. } if *author == feed.author))
+                    })
+                    .collect();
                 self.spawn(async move {
                     let store = node.store.clone();
                     let planned =
-                        tokio::task::spawn_blocking(move || plan(store.as_ref(), &feeds)).await;
+                        tokio::task::spawn_blocking(move || plan(store.as_ref(), &wanted)).await;
                     match planned {
                         Ok(Ok(requests)) => next.extend(requests),
                         Ok(Err(error)) => warn!(%error, "cannot read the store to plan sync"),
@@ -621,6 +1078,8 @@ impl EventLoop {
                         peer,
                         requests: next,
                         bad_records: 0,
+                        stored: 0,
+                        exhausted: None,
                     };
                     let _ = internal.send(plan).await;
                 });
@@ -630,7 +1089,16 @@ impl EventLoop {
                     debug!(peer = %peer, "records answered to a request for something else");
                     return;
                 };
+                let reported = state.heads.get(&author).map(|head| head.contiguous);
+                let covers_head = reported.is_some_and(|head| to_seq >= head);
                 if records.is_empty() {
+                    if covers_head && !more {
+                        state
+                            .heads
+                            .get(&author)
+                            .copied()
+                            .map(|head| state.exhausted.insert(author, head));
+                    }
                     return;
                 }
                 let metrics = self.metrics.clone();
@@ -652,17 +1120,22 @@ impl EventLoop {
                     add(&metrics.sync_stored, stored);
                     debug!(peer = %peer, %author, stored, bad_records, "sync page ingested");
                     let mut requests = Vec::new();
+                    let mut done = !more;
                     if bad_records == 0
                         && more
                         && let Some(last_seq) = last_seq
                         && last_seq < to_seq
                     {
                         requests.push(page_request(author, last_seq + 1, to_seq));
+                    } else {
+                        done = true;
                     }
                     let plan = Internal::Plan {
                         peer,
                         requests,
                         bad_records,
+                        stored,
+                        exhausted: (done && covers_head).then_some(author),
                     };
                     let _ = internal.send(plan).await;
                 });
@@ -691,13 +1164,52 @@ impl EventLoop {
                         peer,
                         requests: Vec::new(),
                         bad_records,
+                        stored: 0,
+                        exhausted: None,
                     };
                     let _ = internal.send(plan).await;
                 });
             }
+            SyncResponse::Refused(Refusal::NotAMember) => {
+                debug!(peer = %peer, "the peer does not admit this node (yet)");
+                state.admitted_us = Some(false);
+                if state.standing == PeerStanding::Member {
+                    state.hello_retry_at = Some(tokio::time::Instant::now() + HELLO_RETRY);
+                }
+            }
             SyncResponse::Refused(refusal) => {
                 debug!(peer = %peer, refusal = ?refusal, "sync request refused");
             }
+        }
+    }
+}
+
+/// Ingests the delegation a peer introduced itself with: true if it is the peer's own
+/// (its author is the peer's device, it opens the feed) and ingest did not find it
+/// provably bad. A delegation ingest refuses for other reasons (an org it does not know,
+/// a revoked device) is not the peer's fault: the peer simply stays an outsider.
+async fn introduce(
+    node: &NodeHandle,
+    device: Option<DeviceKey>,
+    delegation: Vec<u8>,
+    peer: PeerId,
+) -> bool {
+    let Ok(decoded) = decode_record(&delegation, &node.network) else {
+        return false;
+    };
+    let header = decoded.record();
+    if Some(header.author) != device
+        || header.seq != 1
+        || !matches!(header.body, Body::Delegation(_))
+    {
+        return false;
+    }
+    match node.ingest.submit(delegation, Source::Sync).await {
+        Ok(_) => true,
+        Err(error) if error.is_malicious() => false,
+        Err(error) => {
+            debug!(peer = %peer, %error, "a peer's delegation is not stored");
+            true
         }
     }
 }

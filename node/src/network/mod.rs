@@ -16,12 +16,10 @@
 //! on the alerts topic instead: both topics use one content message id, so the same
 //! bytes cannot be published on both). A received message is held by gossipsub until
 //! ingest has judged it: `Accept` once stored, `Reject` when the bytes are provably bad
-//! (the sender's score drops), `Ignore` otherwise. Sync runs on every new connection,
-//! periodically with one peer in turn, and for a gap that gossip reveals.
-//!
-//! Not yet here: admission by roster (a peer that is not a member's device may only read
-//! `Public` records and submit an application), connection and memory limits, QUIC,
-//! Kademlia and mDNS.
+//! (the sender's score drops), `Ignore` otherwise. Sync runs on every new connection
+//! (after a hello that tells each side whether the other is a member's device),
+//! periodically with a member peer picked at random, and for a gap that gossip reveals.
+//! Who gets what is decided by the roster: see [`event_loop`].
 
 pub mod behaviour;
 pub mod event_loop;
@@ -29,10 +27,10 @@ pub mod sync_codec;
 pub mod sync_serve;
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use commons_protocol::DeviceKeypair;
+use commons_protocol::{DeviceKey, DeviceKeypair, FeedSummary};
 use futures::StreamExt;
 use libp2p::swarm::SwarmEvent;
 use libp2p::{Multiaddr, PeerId};
@@ -42,6 +40,7 @@ use tokio::task::JoinHandle;
 use tracing::{Instrument, debug, info, info_span};
 
 use crate::node::NodeHandle;
+pub use behaviour::SwarmOptions;
 use event_loop::EventLoop;
 
 /// Commands waiting for the event loop.
@@ -50,8 +49,10 @@ pub const COMMAND_QUEUE_CAPACITY: usize = 64;
 pub const DEFAULT_SYNC_INTERVAL: Duration = Duration::from_secs(30);
 /// How long [`start`] waits for its listeners to be ready.
 pub const LISTEN_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default address to listen on.
-pub const DEFAULT_LISTEN: &str = "/ip4/0.0.0.0/tcp/7411";
+/// The default addresses to listen on: TCP and QUIC on the same port.
+pub const DEFAULT_LISTEN: [&str; 2] = ["/ip4/0.0.0.0/tcp/7411", "/ip4/0.0.0.0/udp/7411/quic-v1"];
+/// How many peers a node keeps connected by dialing what discovery finds.
+pub const DEFAULT_TARGET_PEERS: usize = 8;
 
 /// What the network is told to do at start.
 #[derive(Debug, Clone)]
@@ -60,18 +61,86 @@ pub struct NetworkSettings {
     pub listen: Vec<Multiaddr>,
     /// Peers to dial at start.
     pub bootstrap: Vec<Multiaddr>,
-    /// How often to sync with one peer in turn.
+    /// How often to sync with a member peer picked at random.
     pub sync_interval: Duration,
+    /// Discovered peers are dialed while fewer than this many are connected.
+    pub target_peers: usize,
+    /// mDNS and the connection limits.
+    pub swarm: SwarmOptions,
 }
 
 impl Default for NetworkSettings {
     fn default() -> Self {
         NetworkSettings {
-            listen: DEFAULT_LISTEN.parse().into_iter().collect(),
+            listen: DEFAULT_LISTEN
+                .iter()
+                .filter_map(|addr| addr.parse().ok())
+                .collect(),
             bootstrap: Vec::new(),
             sync_interval: DEFAULT_SYNC_INTERVAL,
+            target_peers: DEFAULT_TARGET_PEERS,
+            swarm: SwarmOptions::default(),
         }
     }
+}
+
+impl NetworkSettings {
+    /// Settings for a node on loopback that only dials what it is told to: a random
+    /// TCP port, no QUIC, no mDNS. For tests and devnets.
+    pub fn loopback() -> Self {
+        NetworkSettings {
+            listen: "/ip4/127.0.0.1/tcp/0".parse().into_iter().collect(),
+            swarm: SwarmOptions {
+                mdns: false,
+                ..SwarmOptions::default()
+            },
+            ..NetworkSettings::default()
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch, for reports (0 if the clock is before 1970).
+pub fn unix_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as u64)
+}
+
+/// One connected peer, as `commons peers` and `commons sync` show it.
+#[derive(Debug, Clone)]
+pub struct PeerReport {
+    /// Its libp2p id.
+    pub peer: PeerId,
+    /// Its device, when its id is an ed25519 key (a Commons node's always is).
+    pub device: Option<DeviceKey>,
+    /// Whether this node's roster lists it as a member's device.
+    pub member: bool,
+    /// Whether it admits this node, from its hello answer (`None` before the answer).
+    pub admitted_us: Option<bool>,
+    /// The address of the connection.
+    pub address: Multiaddr,
+    /// When it connected, in ms since the Unix epoch.
+    pub connected_ms: u64,
+    /// When its heads last arrived, in ms since the Unix epoch.
+    pub last_sync_ms: Option<u64>,
+    /// Records stored from its sync pages.
+    pub records_pulled: u64,
+    /// How many feeds it reported holding.
+    pub feeds_reported: usize,
+    /// Its gossip score.
+    pub score: Option<f64>,
+    /// Whether it is subscribed to the records topic.
+    pub gossip: bool,
+}
+
+/// Where sync stands: the peers, and the best head of each feed any member peer has
+/// reported.
+#[derive(Debug, Clone, Default)]
+pub struct SyncReport {
+    /// Connected peers, in order of id.
+    pub peers: Vec<PeerReport>,
+    /// The best head reported of each feed, in order of author.
+    pub best_known: Vec<FeedSummary>,
 }
 
 /// Why the network failed.
@@ -124,8 +193,95 @@ pub struct NetworkMetrics {
     pub sync_served: AtomicU64,
     /// Records stored from sync pages.
     pub sync_stored: AtomicU64,
-    /// Records in sync pages that were provably bad.
+    /// Records in sync pages (and hello delegations) that were provably bad.
     pub sync_rejected: AtomicU64,
+    /// Peers connected now.
+    pub connected_peers: AtomicU64,
+    /// Connected peers that are members' devices.
+    pub member_peers: AtomicU64,
+    /// Peers disconnected because the roster no longer lists them.
+    pub peers_cut_off: AtomicU64,
+}
+
+impl NetworkMetrics {
+    /// Every counter with its Prometheus name, help and type.
+    pub fn samples(&self) -> Vec<(&'static str, &'static str, &'static str, u64)> {
+        let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        vec![
+            (
+                "commons_gossip_published_total",
+                "Records published by gossip.",
+                "counter",
+                read(&self.gossip_published),
+            ),
+            (
+                "commons_gossip_queue_full_total",
+                "Publications no peer's gossip queue could take (sync delivers them).",
+                "counter",
+                read(&self.gossip_queue_full),
+            ),
+            (
+                "commons_gossip_accepted_total",
+                "Gossip messages stored.",
+                "counter",
+                read(&self.gossip_accepted),
+            ),
+            (
+                "commons_gossip_ignored_total",
+                "Gossip messages ignored (duplicate, early, not from a member, overload).",
+                "counter",
+                read(&self.gossip_ignored),
+            ),
+            (
+                "commons_gossip_rejected_total",
+                "Gossip messages rejected as provably bad.",
+                "counter",
+                read(&self.gossip_rejected),
+            ),
+            (
+                "commons_sync_requests_total",
+                "Sync requests sent.",
+                "counter",
+                read(&self.sync_requests),
+            ),
+            (
+                "commons_sync_served_total",
+                "Sync requests answered.",
+                "counter",
+                read(&self.sync_served),
+            ),
+            (
+                "commons_sync_records_stored_total",
+                "Records stored from sync pages.",
+                "counter",
+                read(&self.sync_stored),
+            ),
+            (
+                "commons_sync_records_rejected_total",
+                "Records served by sync that were provably bad.",
+                "counter",
+                read(&self.sync_rejected),
+            ),
+            (
+                "commons_peers_connected",
+                "Peers connected now.",
+                "gauge",
+                read(&self.connected_peers),
+            ),
+            (
+                "commons_peers_members",
+                "Connected peers that are members' devices.",
+                "gauge",
+                read(&self.member_peers),
+            ),
+            (
+                "commons_peers_cut_off_total",
+                "Peers disconnected because the roster no longer lists them.",
+                "counter",
+                read(&self.peers_cut_off),
+            ),
+        ]
+    }
 }
 
 /// What the handle asks of the event loop.
@@ -138,8 +294,15 @@ pub(crate) enum Command {
         addr: Multiaddr,
         reply: oneshot::Sender<Result<(), NetworkError>>,
     },
+    Disconnect {
+        peer: PeerId,
+        reply: oneshot::Sender<bool>,
+    },
     ConnectedPeers {
         reply: oneshot::Sender<Vec<PeerId>>,
+    },
+    Report {
+        reply: oneshot::Sender<SyncReport>,
     },
     GossipPeers {
         reply: oneshot::Sender<Vec<PeerId>>,
@@ -195,6 +358,16 @@ impl NetworkHandle {
         self.ask(|reply| Command::Dial { addr, reply }).await?
     }
 
+    /// Closes every connection with `peer`; false if there was none.
+    pub async fn disconnect(&self, peer: PeerId) -> Result<bool, NetworkError> {
+        self.ask(|reply| Command::Disconnect { peer, reply }).await
+    }
+
+    /// The connected peers and where sync stands with each.
+    pub async fn report(&self) -> Result<SyncReport, NetworkError> {
+        self.ask(|reply| Command::Report { reply }).await
+    }
+
     /// The peers connected now.
     pub async fn connected_peers(&self) -> Result<Vec<PeerId>, NetworkError> {
         self.ask(|reply| Command::ConnectedPeers { reply }).await
@@ -227,7 +400,24 @@ pub async fn start(
     device: &DeviceKeypair,
 ) -> Result<(NetworkHandle, JoinHandle<()>), NetworkError> {
     let span = info_span!("network", node = %device.public());
-    let (mut swarm, topics) = behaviour::build_swarm(device, &node.network)?;
+    let store = node.store.clone();
+    let own = device.public();
+    let delegation = tokio::task::spawn_blocking(move || store.record_at(&own, 1))
+        .await
+        .map_err(|error| {
+            NetworkError::Config(format!("reading this device's delegation: {error}"))
+        })?
+        .map_err(|error| {
+            NetworkError::Config(format!("reading this device's delegation: {error}"))
+        })?
+        .map(|held| held.record.signed_bytes().to_vec())
+        .ok_or_else(|| {
+            NetworkError::Config(
+                "this device's feed has no delegation yet: start the node before its network"
+                    .to_owned(),
+            )
+        })?;
+    let (mut swarm, topics) = behaviour::build_swarm(device, &node.network, &settings.swarm)?;
     let peer_id = *swarm.local_peer_id();
     let mut listeners = Vec::new();
     for addr in &settings.listen {
@@ -299,7 +489,15 @@ pub async fn start(
     }
     let (commands_tx, commands) = mpsc::channel(COMMAND_QUEUE_CAPACITY);
     let metrics = Arc::new(NetworkMetrics::default());
-    let event_loop = EventLoop::new(swarm, topics, node, commands, metrics.clone(), &settings);
+    let event_loop = EventLoop::new(
+        swarm,
+        topics,
+        node,
+        delegation,
+        commands,
+        metrics.clone(),
+        settings,
+    );
     let task = tokio::spawn(event_loop.run().instrument(span));
     Ok((
         NetworkHandle {

@@ -6,11 +6,15 @@
 //! `1..=u64::MAX` costs no more than a page. These functions block on the store: the
 //! event loop runs them on the blocking pool.
 //!
-//! Who may ask is not checked yet: admission by roster (members only, `Public` records
-//! for observers when the charter allows) is a later step.
+//! What is answered depends on who asks ([`Access`], decided by the event loop from the
+//! roster at the moment of the request): a member's device is answered in full; a
+//! reader (any other device, when the charter's open-read flag is set) sees the heads
+//! and only `Public` records, and no fork proofs; a stranger (open-read unset) is told
+//! `NotAMember`. The hello that introduces a device is answered by the event loop, not
+//! here.
 
 use commons_protocol::sync::{MAX_FORK_PROOFS_PER_RESPONSE, MAX_HEADS_PER_RESPONSE};
-use commons_protocol::{FeedSummary, Refusal, SyncRequest, SyncResponse};
+use commons_protocol::{FeedSummary, Refusal, SyncRequest, SyncResponse, Visibility};
 
 use crate::store::{FeedHead, Store, StoreError};
 
@@ -29,8 +33,40 @@ pub fn summary(head: &FeedHead) -> FeedSummary {
     }
 }
 
-/// Answers `request` from `store`.
-pub fn serve(store: &dyn Store, request: &SyncRequest) -> Result<SyncResponse, StoreError> {
+/// What the asking device may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// A member's device: everything.
+    Member,
+    /// Not a member's device, and the charter lets non-members read: `Public` records.
+    Reader,
+    /// Not a member's device, and the charter keeps records among members: nothing.
+    Stranger,
+}
+
+impl Access {
+    /// The access of a device that is a member's (`member`) or not, under a charter
+    /// whose open-read flag is `open_read`.
+    pub fn of(member: bool, open_read: bool) -> Self {
+        match (member, open_read) {
+            (true, _) => Access::Member,
+            (false, true) => Access::Reader,
+            (false, false) => Access::Stranger,
+        }
+    }
+}
+
+const NOT_A_MEMBER: SyncResponse = SyncResponse::Refused(Refusal::NotAMember);
+
+/// Answers `request` from `store` for a device with `access`.
+pub fn serve(
+    store: &dyn Store,
+    request: &SyncRequest,
+    access: Access,
+) -> Result<SyncResponse, StoreError> {
+    if access == Access::Stranger {
+        return Ok(NOT_A_MEMBER);
+    }
     match request {
         SyncRequest::Heads { after } => {
             let mut heads = store.heads()?;
@@ -67,7 +103,10 @@ pub fn serve(store: &dyn Store, request: &SyncRequest) -> Result<SyncResponse, S
             let (mut records, mut bytes) = (Vec::new(), 0usize);
             let mut next = *from_seq;
             while next <= scan_end {
-                if let Some(stored) = store.record_at(author, next)? {
+                if let Some(stored) = store.record_at(author, next)?
+                    && (access == Access::Member
+                        || stored.record.record().body.visibility() == Visibility::Public)
+                {
                     let signed = stored.record.signed_bytes();
                     // Always at least one record, so a tiny byte limit still progresses.
                     if !records.is_empty() && bytes + signed.len() > max_bytes as usize {
@@ -86,6 +125,7 @@ pub fn serve(store: &dyn Store, request: &SyncRequest) -> Result<SyncResponse, S
                 more: next <= last,
             })
         }
+        SyncRequest::ForkProofs if access != Access::Member => Ok(NOT_A_MEMBER),
         SyncRequest::ForkProofs => {
             let proofs = store
                 .fork_proofs()?
@@ -95,6 +135,8 @@ pub fn serve(store: &dyn Store, request: &SyncRequest) -> Result<SyncResponse, S
                 .collect();
             Ok(SyncResponse::ForkProofs { proofs })
         }
+        // Answered by the event loop, which must ingest the delegation first.
+        SyncRequest::Hello { .. } => Ok(SyncResponse::Refused(Refusal::BadRequest)),
     }
 }
 
@@ -112,6 +154,12 @@ mod tests {
 
     /// A store holding `count` records of the first sample org's feed.
     fn feed(count: u64) -> (MemoryStore, DeviceKey) {
+        feed_with(count, |_| Visibility::Public)
+    }
+
+    /// A store holding `count` records of the first sample org's feed, the case
+    /// studies after the delegation with `visibility(seq)`.
+    fn feed_with(count: u64, visibility: impl Fn(u64) -> Visibility) -> (MemoryStore, DeviceKey) {
         let (charter, _) = sample_charter(3);
         let org = SampleOrg::new(0);
         let mut writer = org.writer(charter.charter().network_id());
@@ -120,7 +168,7 @@ mod tests {
             let body = if seq == 1 {
                 org.delegation(charter.charter().network_id())
             } else {
-                commons_protocol::Body::Practice(sample_practice(Visibility::Public))
+                commons_protocol::Body::Practice(sample_practice(visibility(seq)))
             };
             let record = writer.append(body, BASE_TIME_MS + seq).unwrap();
             batch.records.push(NewRecord {
@@ -149,6 +197,10 @@ mod tests {
         }
     }
 
+    fn serve_all(store: &MemoryStore, request: &SyncRequest) -> Result<SyncResponse, StoreError> {
+        serve(store, request, Access::Member)
+    }
+
     fn records(response: SyncResponse) -> (usize, bool) {
         match response {
             SyncResponse::Records { records, more } => (records.len(), more),
@@ -159,17 +211,17 @@ mod tests {
     #[test]
     fn a_range_stops_at_the_feed_head_and_within_the_page_limits() {
         let (store, author) = feed(10);
-        let all = serve(&store, &range(author, 1, u64::MAX, 512, MAX_PAGE)).unwrap();
+        let all = serve_all(&store, &range(author, 1, u64::MAX, 512, MAX_PAGE)).unwrap();
         assert_eq!(records(all), (10, false));
-        let two = serve(&store, &range(author, 3, 10, 2, MAX_PAGE)).unwrap();
+        let two = serve_all(&store, &range(author, 3, 10, 2, MAX_PAGE)).unwrap();
         assert_eq!(records(two), (2, true));
-        let tiny = serve(&store, &range(author, 3, 10, 512, 1)).unwrap();
+        let tiny = serve_all(&store, &range(author, 3, 10, 512, 1)).unwrap();
         assert_eq!(
             records(tiny),
             (1, true),
             "at least one record, so sync progresses"
         );
-        let none = serve(
+        let none = serve_all(
             &store,
             &range(DeviceKeypair::from_seed([9; 32]).public(), 1, 5, 9, 9),
         );
@@ -177,9 +229,44 @@ mod tests {
     }
 
     #[test]
+    fn readers_get_public_records_only_and_strangers_nothing() {
+        // The delegation and three public case studies, then one kept among members.
+        let (store, author) = feed_with(5, |seq| {
+            if seq == 5 {
+                Visibility::Members
+            } else {
+                Visibility::Public
+            }
+        });
+        let all = range(author, 1, 5, 512, MAX_PAGE);
+        assert_eq!(
+            records(serve(&store, &all, Access::Member).unwrap()),
+            (5, false)
+        );
+        assert_eq!(
+            records(serve(&store, &all, Access::Reader).unwrap()),
+            (4, false)
+        );
+        for request in [
+            all,
+            SyncRequest::Heads { after: None },
+            SyncRequest::ForkProofs,
+        ] {
+            assert_eq!(
+                serve(&store, &request, Access::Stranger).unwrap(),
+                NOT_A_MEMBER
+            );
+        }
+        assert_eq!(
+            serve(&store, &SyncRequest::ForkProofs, Access::Reader).unwrap(),
+            NOT_A_MEMBER
+        );
+    }
+
+    #[test]
     fn heads_are_listed_after_the_given_author() {
         let (store, author) = feed(3);
-        match serve(&store, &SyncRequest::Heads { after: None }).unwrap() {
+        match serve_all(&store, &SyncRequest::Heads { after: None }).unwrap() {
             SyncResponse::Heads { feeds, more } => {
                 assert!(!more);
                 assert_eq!(feeds.len(), 1);
@@ -187,7 +274,7 @@ mod tests {
             }
             other => panic!("expected heads, got {other:?}"),
         }
-        match serve(
+        match serve_all(
             &store,
             &SyncRequest::Heads {
                 after: Some(author),
