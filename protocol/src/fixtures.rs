@@ -132,6 +132,31 @@ pub fn sample_charter(founders: u8) -> (SignedCharter, Vec<SampleOrg>) {
     (signed, orgs)
 }
 
+/// [`sample_charter`] with the open-read flag set to `open_read`: with `false`, records
+/// are kept among members and a non-member's device is served nothing.
+pub fn sample_charter_with(founders: u8, open_read: bool) -> (SignedCharter, Vec<SampleOrg>) {
+    let (open, orgs) = sample_charter(founders);
+    let charter = Charter {
+        open_read,
+        ..open.charter().clone()
+    };
+    let mut signed = match SignedCharter::new(charter) {
+        Ok(signed) => signed,
+        Err(error) => unreachable_fixture(&error),
+    };
+    for org in &orgs {
+        if let Err(error) = signed.sign(&org.root) {
+            unreachable_fixture(&error);
+        }
+    }
+    (signed, orgs)
+}
+
+/// A member's vote on `subject`.
+pub fn sample_vote(subject: OrgId, choice: VoteChoice) -> Body {
+    Body::Vote(Vote { subject, choice })
+}
+
 #[allow(clippy::panic)]
 fn unreachable_fixture(error: &dyn std::error::Error) -> ! {
     panic!("the sample fixtures are built to be valid, but: {error}")

@@ -30,6 +30,18 @@ pub fn net(orgs: u8) -> Net {
     }
 }
 
+/// `orgs` sample orgs under `charter` (its founders first, the rest not members).
+pub fn net_with(charter: SignedCharter, orgs: impl IntoIterator<Item = u8>) -> Net {
+    let orgs: Vec<SampleOrg> = orgs.into_iter().map(SampleOrg::new).collect();
+    let (writers, delegations) = delegated_feeds(&orgs, charter.charter().network_id());
+    Net {
+        charter,
+        orgs,
+        writers,
+        delegations,
+    }
+}
+
 impl Net {
     /// Sample org `index`'s node over `store`, its feed opened with its delegation.
     pub async fn start_node(&self, index: usize, store: Arc<dyn Store>) -> Node {
