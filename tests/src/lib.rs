@@ -18,6 +18,9 @@
 //! file, and the child is killed and reaped when the [`TestNode`] is dropped, so tests
 //! can run in parallel and leave nothing behind.
 
+pub mod baseline;
+pub mod load;
+
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::net::SocketAddr;
@@ -392,6 +395,8 @@ pub struct TestNode {
     token: String,
     child: Option<Child>,
     api: Option<Api>,
+    /// Peers `commons node run` is told to dial (`--bootstrap`).
+    bootstrap: Vec<String>,
     /// Declared last, so it is removed after the child is gone.
     _temp: Option<TempDir>,
 }
@@ -426,8 +431,15 @@ impl TestNode {
             output.status,
             String::from_utf8_lossy(&output.stderr)
         );
+        TestNode::existing(data_dir, log_path)
+    }
+
+    /// A node whose data directory already exists (from `commons init`, or
+    /// `commons_node::data_dir::init_network` for several founders of one network);
+    /// it will log to `log_path`. The node is not started: call [`TestNode::run`].
+    pub fn existing(data_dir: PathBuf, log_path: PathBuf) -> TestNode {
         let token = fs::read_to_string(data_dir.join(API_TOKEN_FILE))
-            .expect("commons init wrote the API token")
+            .expect("the data dir holds an API token")
             .trim()
             .to_owned();
         TestNode {
@@ -436,8 +448,26 @@ impl TestNode {
             token,
             child: None,
             api: None,
+            bootstrap: Vec::new(),
             _temp: None,
         }
+    }
+
+    /// Tells the node to dial `addr` (a multiaddr ending in `/p2p/<peer id>`) when it
+    /// next starts.
+    pub fn bootstrap(&mut self, addr: impl Into<String>) {
+        self.bootstrap.push(addr.into());
+    }
+
+    /// The addresses peers can dial the running node at, from its data dir's
+    /// `network-addresses` file.
+    pub fn network_addresses(&self) -> Vec<String> {
+        fs::read_to_string(self.data_dir.join("network-addresses"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .filter(|line| !line.is_empty())
+            .collect()
     }
 
     /// Starts `commons node run --api-listen 127.0.0.1:0 --log-format json` and waits
@@ -476,7 +506,15 @@ impl TestNode {
                 "127.0.0.1:0",
                 "--log-format",
                 "json",
+                "--listen",
+                "/ip4/127.0.0.1/tcp/0",
+                "--no-mdns",
             ])
+            .args(
+                self.bootstrap
+                    .iter()
+                    .flat_map(|addr| ["--bootstrap", addr.as_str()]),
+            )
             .env_remove("COMMONS_API_LISTEN")
             .env_remove("COMMONS_LOG_FORMAT")
             .stdin(Stdio::null())

@@ -24,22 +24,16 @@
 //! This is a measurement, not a test: it sleeps to let the node settle.
 
 use std::process::ExitCode;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
-use commons_node::data_dir::{DataDir, OpenedDataDir};
-use commons_node::publish::now_ms;
-use commons_protocol::{
-    Body, FeedPosition, FeedWriter, Practice, RecordId, Visibility, validate_record,
-};
+use commons_node::data_dir::DataDir;
+use commons_protocol::validate_record;
+use commons_tests::load::{head_position, sign_records, submit_all};
 use commons_tests::{Api, CommonsBinary, TestNode, resident_memory};
 use serde_json::Value;
 
-/// The size of each record's signed bytes.
-const RECORD_BYTES: usize = 1024;
 /// How often resident memory is sampled while the node settles.
 const SAMPLE_INTERVAL: Duration = Duration::from_millis(250);
 /// How often a restarting node is probed.
@@ -50,25 +44,6 @@ const RECORDS_PER_KILL_DURING_WRITES: usize = 2_000;
 const WRITING_BEFORE_KILL: Duration = Duration::from_millis(150);
 /// Records validated on one core for the comparison figure.
 const VALIDATE_SAMPLE: usize = 20_000;
-/// Themes and regions the records are spread over, so the tag index is realistic.
-const THEMES: [&str; 8] = [
-    "housing",
-    "land",
-    "water",
-    "labour",
-    "migration",
-    "health",
-    "education",
-    "participatory-documentation",
-];
-const REGIONS: [&str; 6] = [
-    "Southeast Asia",
-    "East Africa",
-    "Central America",
-    "Andes",
-    "South Asia",
-    "Balkans",
-];
 
 #[derive(Debug)]
 struct Options {
@@ -154,110 +129,6 @@ fn machine() -> String {
         .unwrap_or_else(|| "unknown CPU".to_owned());
     let cores = thread::available_parallelism().map_or(0, usize::from);
     format!("{cores} cores, {cpu}")
-}
-
-/// Where the node's own feed stands, from `GET /v1/feeds` and its newest record.
-fn head_position(api: &Api, opened: &OpenedDataDir) -> Result<FeedPosition> {
-    let device = opened.device().public().to_string();
-    let feed = api
-        .feed_of(&device)
-        .context("the node's own feed is not listed")?;
-    let max_seq = feed["max_seq"].as_u64().context("max_seq")?;
-    let newest = api
-        .get(&format!("/v1/records?author={}&limit=1", opened.org()))?
-        .expect_status(200, "GET /v1/records");
-    let record = newest["records"]
-        .get(0)
-        .context("the node holds none of its own records")?;
-    ensure!(
-        record["seq"].as_u64() == Some(max_seq) && record["author"].as_str() == Some(&device),
-        "the newest record of the org is not the head of its feed: {record}"
-    );
-    let id: RecordId = record["id"]
-        .as_str()
-        .context("id")?
-        .parse()
-        .map_err(|error| anyhow::anyhow!("bad record id: {error:?}"))?;
-    Ok(FeedPosition {
-        seq: max_seq,
-        id: Some(id),
-        timestamp_ms: record["timestamp_ms"].as_u64().context("timestamp_ms")?,
-    })
-}
-
-fn practice(n: usize, padding: usize) -> Body {
-    Body::Practice(Practice {
-        title: format!("Measured case study {n}"),
-        summary: "Residents surveyed their own settlement.".to_owned(),
-        body: "x".repeat(padding),
-        themes: vec![THEMES[n % THEMES.len()].to_owned()],
-        regions: vec![REGIONS[n % REGIONS.len()].to_owned()],
-        language: "en".to_owned(),
-        licence: "CC-BY-4.0".to_owned(),
-        links: Vec::new(),
-        visibility: Visibility::Members,
-    })
-}
-
-/// Signs `count` records continuing the device's feed from `position`, each of
-/// [`RECORD_BYTES`] signed bytes (within a few bytes, as the seq's varint grows).
-fn sign_records(
-    opened: &OpenedDataDir,
-    position: FeedPosition,
-    count: usize,
-) -> Result<Vec<Vec<u8>>> {
-    let writer = FeedWriter::new(opened.device().clone(), opened.network(), position);
-    let probe = writer
-        .clone()
-        .append(practice(0, 0), now_ms())
-        .context("signing")?;
-    let padding = RECORD_BYTES.saturating_sub(probe.signed_bytes().len());
-    let mut writer = writer;
-    let mut records = Vec::with_capacity(count);
-    for n in 0..count {
-        let record = writer
-            .append(practice(n, padding), now_ms())
-            .context("signing")?;
-        records.push(record.into_signed_bytes());
-    }
-    Ok(records)
-}
-
-/// Submits every record through `POST /v1/records` with `concurrency` clients, each
-/// taking the next record in seq order. Returns the failures.
-fn submit_all(api: &Api, records: &[Vec<u8>], concurrency: usize) -> Vec<String> {
-    let next = AtomicUsize::new(0);
-    let failures = Mutex::new(Vec::new());
-    thread::scope(|scope| {
-        for _ in 0..concurrency {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(record) = records.get(index) else {
-                        break;
-                    };
-                    let failure = match api.submit(record) {
-                        Ok(reply)
-                            if reply.status == 201
-                                && reply.body["outcome"].as_str() == Some("stored") =>
-                        {
-                            None
-                        }
-                        Ok(reply) => {
-                            Some(format!("record {index}: {} {}", reply.status, reply.body))
-                        }
-                        Err(error) => Some(format!("record {index}: {error}")),
-                    };
-                    if let Some(failure) = failure
-                        && let Ok(mut failures) = failures.lock()
-                    {
-                        failures.push(failure);
-                    }
-                }
-            });
-        }
-    });
-    failures.into_inner().unwrap_or_default()
 }
 
 fn check_whole(api: &Api, device: &str, expected_records: u64) -> Result<()> {
