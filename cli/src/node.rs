@@ -30,6 +30,17 @@ pub(crate) struct RunArgs {
     /// text]; RUST_LOG filters them (default: info)
     #[arg(long, value_name = "FORMAT", env = "COMMONS_LOG_FORMAT")]
     log_format: Option<LogFormatArg>,
+    /// Where to listen for peers, a libp2p multiaddr; repeat for several. Replaces
+    /// `listen` in config.toml [default: TCP and QUIC on port 7411]
+    #[arg(long, value_name = "MULTIADDR")]
+    listen: Vec<String>,
+    /// A peer to dial at start, a multiaddr ending in /p2p/<peer id>; repeat for
+    /// several. Added to `bootstrap` in config.toml
+    #[arg(long, value_name = "MULTIADDR")]
+    bootstrap: Vec<String>,
+    /// Do not look for peers on the local network with mDNS
+    #[arg(long)]
+    no_mdns: bool,
 }
 
 /// `--log-format`: clap's side of [`LogFormat`].
@@ -56,6 +67,9 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<()> {
     let overrides = Overrides {
         api_listen: args.api_listen.clone(),
         log_format: args.log_format.map(LogFormat::from),
+        listen: args.listen.clone(),
+        bootstrap: args.bootstrap.clone(),
+        no_mdns: args.no_mdns,
     };
     let config = opened.config().clone().build(&overrides).with_context(|| {
         format!(

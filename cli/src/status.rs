@@ -1,11 +1,13 @@
 //! `commons status`: the node's health, before and after a record's path. Asks the
 //! running node for `GET /v1/status` (which network, org and device it is, how many
-//! records, tombstones and fork proofs it holds) and prints it.
+//! records, tombstones and fork proofs it holds, and when it runs its network, its peer
+//! id, the addresses peers dial it at and how many peers are connected) and prints it.
 
 use serde_json::Value;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
+use crate::records::one_line;
 
 pub(crate) fn run(global: &GlobalArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
@@ -35,7 +37,7 @@ fn human(status: &Value, api: &str) -> String {
         version = text("version"),
         uptime = duration(number("uptime_s")),
         network = text("network"),
-        network_name = crate::records::one_line(&text("network_name")),
+        network_name = one_line(&text("network_name")),
         org = text("org"),
         device = text("device"),
         members = number("members"),
@@ -47,7 +49,28 @@ fn human(status: &Value, api: &str) -> String {
             n => format!("{n} frozen feeds (see GET /v1/forks)"),
         },
         store = bytes(number("store_bytes")),
-    )
+    ) + &network(status)
+}
+
+/// The network's lines of the status: peer id, listen addresses and peers, for a node
+/// that runs its network (none otherwise).
+fn network(status: &Value) -> String {
+    let Some(peer_id) = status["peer_id"].as_str() else {
+        return String::new();
+    };
+    let mut out = format!("\x20 peer id   {}\n", one_line(peer_id));
+    let listen = status["listen"].as_array().map_or(&[][..], Vec::as_slice);
+    for (index, addr) in listen.iter().filter_map(Value::as_str).enumerate() {
+        let label = if index == 0 { "listen" } else { "" };
+        out.push_str(&format!("\x20 {label:<8}  {}\n", one_line(addr)));
+    }
+    if let Some(peers) = status["peers"].as_u64() {
+        let members = status["member_peers"].as_u64().unwrap_or(0);
+        out.push_str(&format!(
+            "\x20 peers     {peers} connected, {members} of them members' devices (see `commons peers`)\n"
+        ));
+    }
+    out
 }
 
 /// `seconds` as `3d 4h`, `2h 15m`, `5m 3s` or `42s`.
@@ -120,5 +143,32 @@ mod tests {
         assert!(text.contains("5 held, 1 retracted, in 1 feeds"), "{text}");
         assert!(text.contains("2.0 KiB"), "{text}");
         assert!(text.contains("127.0.0.1:7390"), "{text}");
+        assert!(
+            !text.contains("peer id"),
+            "no network, no peer lines: {text}"
+        );
+    }
+
+    #[test]
+    fn human_status_shows_the_network_when_it_runs() {
+        let status = serde_json::json!({
+            "network": "net_1", "network_name": "Sample", "org": "org_2",
+            "device": "dev_3", "uptime_s": 61, "records": 5, "tombstones": 1,
+            "fork_proofs": 0, "store_bytes": 2048, "members": 1, "feeds": 1,
+            "version": "0.1.0", "peer_id": "12D3KooWPeer",
+            "listen": ["/ip4/127.0.0.1/tcp/7411/p2p/12D3KooWPeer",
+                       "/ip4/127.0.0.1/udp/7411/quic-v1/p2p/12D3KooWPeer"],
+            "peers": 3, "member_peers": 2,
+        });
+        let text = human(&status, "127.0.0.1:7390");
+        assert!(
+            text.ends_with(
+                "  peer id   12D3KooWPeer\n\
+                 \x20 listen    /ip4/127.0.0.1/tcp/7411/p2p/12D3KooWPeer\n\
+                 \x20           /ip4/127.0.0.1/udp/7411/quic-v1/p2p/12D3KooWPeer\n\
+                 \x20 peers     3 connected, 2 of them members' devices (see `commons peers`)\n"
+            ),
+            "{text}"
+        );
     }
 }

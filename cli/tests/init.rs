@@ -263,6 +263,7 @@ fn node_run_logs_its_start_as_json() {
         .arg("--data-dir")
         .arg(temp.path())
         .args(["node", "run", "--api-listen", "127.0.0.1:0"])
+        .args(["--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"])
         .env("COMMONS_LOG_FORMAT", "json")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -96,6 +96,7 @@ impl Node {
             .arg("--data-dir")
             .arg(&dir)
             .args(["node", "run", "--api-listen", "127.0.0.1:0"])
+            .args(["--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"])
             .stdout(Stdio::null())
             .stderr(File::create(&log).unwrap())
             .spawn()

@@ -4,7 +4,8 @@
 //! `publish` endpoints hand a body to this device's publisher, `POST /v1/records`
 //! hands signed bytes to the one ingest path), and the rest of a record's path is
 //! *watched*: the store's records, feeds, roster and fork proofs, the stream of records
-//! as they are stored, and the counters. The API never writes to the store itself.
+//! as they are stored, the peers and how sync with them stands, and the counters. The
+//! API never writes to the store itself.
 //!
 //! | part | file |
 //! |---|---|
@@ -13,6 +14,7 @@
 //! | records as JSON, request fields from text | [`json`] |
 //! | the publish endpoints and raw submit | [`publish`] |
 //! | status, records, feeds, roster, forks | `reads` |
+//! | peers, sync, and the network's part of status and metrics | `peers` |
 //! | the server-sent event stream | `events` |
 //! | Prometheus metrics | `prometheus` |
 //!
@@ -21,6 +23,7 @@
 pub mod error;
 mod events;
 pub mod json;
+mod peers;
 mod prometheus;
 pub mod publish;
 mod reads;
@@ -43,6 +46,7 @@ pub use events::KEEP_ALIVE_INTERVAL;
 pub use prometheus::CONTENT_TYPE as METRICS_CONTENT_TYPE;
 pub use reads::{DEFAULT_PAGE_SIZE, VERSION};
 
+use crate::network::NetworkHandle;
 use crate::node::NodeHandle;
 use crate::store::{Store, StoreError};
 
@@ -54,6 +58,8 @@ pub const MAX_REQUEST_BYTES: usize = 512 * 1024;
 #[derive(Debug)]
 struct ApiState {
     node: NodeHandle,
+    /// The node's network, when it runs one.
+    network: Option<NetworkHandle>,
     token: String,
     /// Becomes `true` when the server shuts down, to end the event streams.
     stopping: watch::Receiver<bool>,
@@ -63,9 +69,9 @@ struct ApiState {
 ///
 /// Event streams opened on this router end only when the node's ingest ends; use
 /// [`serve`] to have them end with the server.
-pub fn router(node: NodeHandle, token: String) -> Router {
+pub fn router(node: NodeHandle, network: Option<NetworkHandle>, token: String) -> Router {
     let (_, stopping) = watch::channel(false);
-    build(node, token, stopping)
+    build(node, network, token, stopping)
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then lets the requests under
@@ -76,11 +82,12 @@ pub fn router(node: NodeHandle, token: String) -> Router {
 pub async fn serve(
     listener: TcpListener,
     node: NodeHandle,
+    network: Option<NetworkHandle>,
     token: String,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop, stopping) = watch::channel(false);
-    let app = build(node, token, stopping);
+    let app = build(node, network, token, stopping);
     if let Ok(addr) = listener.local_addr() {
         info!(%addr, "control API listening");
     }
@@ -94,9 +101,15 @@ pub async fn serve(
     Ok(())
 }
 
-fn build(node: NodeHandle, token: String, stopping: watch::Receiver<bool>) -> Router {
+fn build(
+    node: NodeHandle,
+    network: Option<NetworkHandle>,
+    token: String,
+    stopping: watch::Receiver<bool>,
+) -> Router {
     let state = Arc::new(ApiState {
         node,
+        network,
         token,
         stopping,
     });
@@ -113,6 +126,8 @@ fn build(node: NodeHandle, token: String, stopping: watch::Receiver<bool>) -> Ro
         .route("/v1/feeds", get(reads::feeds))
         .route("/v1/roster", get(reads::roster))
         .route("/v1/forks", get(reads::forks))
+        .route("/v1/peers", get(peers::peers))
+        .route("/v1/sync", get(peers::sync))
         .route("/v1/events", get(events::events))
         .route("/metrics", get(prometheus::metrics))
         .fallback(no_such_endpoint)

@@ -15,6 +15,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::ingest::IngestSettings;
+use crate::network::behaviour::{DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MEMORY_BYTES};
+use crate::network::{
+    DEFAULT_LISTEN, DEFAULT_SYNC_INTERVAL, DEFAULT_TARGET_PEERS, NetworkSettings, SwarmOptions,
+};
 
 /// Where the control API listens unless told otherwise: loopback only.
 pub const DEFAULT_API_LISTEN: &str = "127.0.0.1:7390";
@@ -28,6 +32,14 @@ pub const DEFAULT_MAX_BATCH: usize = crate::ingest::DEFAULT_MAX_BATCH;
 pub const MAX_COMMIT_DELAY_MS: u64 = 1_000;
 /// The largest batch accepted.
 pub const MAX_MAX_BATCH: usize = 65_536;
+/// The shortest periodic sync interval accepted, in seconds.
+pub const MIN_SYNC_INTERVAL_SECS: u64 = 1;
+/// The longest periodic sync interval accepted, in seconds (a day).
+pub const MAX_SYNC_INTERVAL_SECS: u64 = 24 * 60 * 60;
+/// The most connections that may be configured.
+pub const MAX_MAX_CONNECTIONS: u32 = 10_000;
+/// The default memory bound for new connections, in MiB.
+pub const DEFAULT_MAX_MEMORY_MB: u64 = (DEFAULT_MAX_MEMORY_BYTES / (1024 * 1024)) as u64;
 /// The largest config file read, in bytes.
 pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
 
@@ -84,6 +96,33 @@ const fn default_max_batch() -> usize {
     DEFAULT_MAX_BATCH
 }
 
+fn default_listen() -> Vec<String> {
+    DEFAULT_LISTEN
+        .iter()
+        .map(|addr| (*addr).to_owned())
+        .collect()
+}
+
+const fn default_true() -> bool {
+    true
+}
+
+const fn default_sync_interval_secs() -> u64 {
+    DEFAULT_SYNC_INTERVAL.as_secs()
+}
+
+const fn default_target_peers() -> usize {
+    DEFAULT_TARGET_PEERS
+}
+
+const fn default_max_connections() -> u32 {
+    DEFAULT_MAX_CONNECTIONS
+}
+
+const fn default_max_memory_mb() -> u64 {
+    DEFAULT_MAX_MEMORY_MB
+}
+
 /// `config.toml` as the operator writes it. Unknown keys are refused, so a misspelt
 /// setting is an error rather than silently ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,6 +144,30 @@ pub struct ConfigFile {
     /// The most records committed in one transaction.
     #[serde(default = "default_max_batch")]
     pub max_batch: usize,
+    /// Where the node listens for peers (libp2p multiaddrs).
+    #[serde(default = "default_listen")]
+    pub listen: Vec<String>,
+    /// Peers to dial at start (multiaddrs ending in `/p2p/<peer id>`).
+    #[serde(default)]
+    pub bootstrap: Vec<String>,
+    /// Find peers on the local network with mDNS.
+    #[serde(default = "default_true")]
+    pub mdns: bool,
+    /// Find more peers through connected ones, with Kademlia.
+    #[serde(default = "default_true")]
+    pub kademlia: bool,
+    /// How often to sync with a member peer picked at random, in seconds.
+    #[serde(default = "default_sync_interval_secs")]
+    pub sync_interval_secs: u64,
+    /// Discovered peers are dialed while fewer than this many are connected.
+    #[serde(default = "default_target_peers")]
+    pub target_peers: usize,
+    /// The most peer connections at once.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: u32,
+    /// No new peer connection while the process uses more memory than this, in MiB.
+    #[serde(default = "default_max_memory_mb")]
+    pub max_memory_mb: u64,
 }
 
 /// Settings from the command line or the environment that beat the file. The binary
@@ -115,6 +178,12 @@ pub struct Overrides {
     pub api_listen: Option<String>,
     /// `--log-format` or `COMMONS_LOG_FORMAT`.
     pub log_format: Option<LogFormat>,
+    /// `--listen` (repeatable): replaces the file's addresses.
+    pub listen: Vec<String>,
+    /// `--bootstrap` (repeatable): added to the file's peers.
+    pub bootstrap: Vec<String>,
+    /// `--no-mdns`.
+    pub no_mdns: bool,
 }
 
 /// The checked configuration the node runs with.
@@ -126,9 +195,15 @@ pub struct Config {
     log_format: LogFormat,
     commit_delay: Duration,
     max_batch: usize,
+    network: NetworkSettings,
 }
 
 impl Config {
+    /// What the node's network starts with.
+    pub fn network_settings(&self) -> &NetworkSettings {
+        &self.network
+    }
+
     /// The org's name.
     pub fn org_name(&self) -> &str {
         &self.org_name
@@ -179,6 +254,14 @@ impl ConfigFile {
             log_format: LogFormat::default(),
             commit_delay_ms: DEFAULT_COMMIT_DELAY_MS,
             max_batch: DEFAULT_MAX_BATCH,
+            listen: default_listen(),
+            bootstrap: Vec::new(),
+            mdns: true,
+            kademlia: true,
+            sync_interval_secs: default_sync_interval_secs(),
+            target_peers: DEFAULT_TARGET_PEERS,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_memory_mb: DEFAULT_MAX_MEMORY_MB,
         }
     }
 
@@ -251,6 +334,58 @@ impl ConfigFile {
             DEFAULT_MAX_BATCH.to_string(),
             "The most records committed in one transaction.",
         ));
+        let list = |items: &[String]| {
+            toml::Value::Array(items.iter().cloned().map(toml::Value::String).collect()).to_string()
+        };
+        out.push_str("\n# The network.\n");
+        out.push_str(&setting(
+            "listen",
+            list(&self.listen),
+            list(&default_listen()),
+            "Where to listen for peers (libp2p multiaddrs; TCP and QUIC).",
+        ));
+        out.push_str(&setting(
+            "bootstrap",
+            list(&self.bootstrap),
+            list(&[]),
+            "Peers to dial at start: multiaddrs ending in /p2p/<peer id> (see `commons status`).",
+        ));
+        out.push_str(&setting(
+            "mdns",
+            self.mdns.to_string(),
+            "true".to_owned(),
+            "Find peers on the local network with mDNS.",
+        ));
+        out.push_str(&setting(
+            "kademlia",
+            self.kademlia.to_string(),
+            "true".to_owned(),
+            "Find more peers through connected ones (Kademlia; peer routing only).",
+        ));
+        out.push_str(&setting(
+            "sync_interval_secs",
+            self.sync_interval_secs.to_string(),
+            default_sync_interval_secs().to_string(),
+            "How often to sync with a member peer picked at random, in seconds.",
+        ));
+        out.push_str(&setting(
+            "target_peers",
+            self.target_peers.to_string(),
+            DEFAULT_TARGET_PEERS.to_string(),
+            "Discovered peers are dialed while fewer than this many are connected.",
+        ));
+        out.push_str(&setting(
+            "max_connections",
+            self.max_connections.to_string(),
+            DEFAULT_MAX_CONNECTIONS.to_string(),
+            "The most peer connections at once.",
+        ));
+        out.push_str(&setting(
+            "max_memory_mb",
+            self.max_memory_mb.to_string(),
+            DEFAULT_MAX_MEMORY_MB.to_string(),
+            "No new peer connection while the node uses more memory than this, in MiB.",
+        ));
         out
     }
 
@@ -284,7 +419,68 @@ impl ConfigFile {
                 max: MAX_MAX_BATCH as u64,
             });
         }
+        let multiaddrs = |field: &'static str, values: &[String]| {
+            values
+                .iter()
+                .map(|value| {
+                    value.trim().parse::<libp2p::Multiaddr>().map_err(|error| {
+                        ConfigError::Multiaddr {
+                            field,
+                            value: value.clone(),
+                            error: error.to_string(),
+                        }
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let listen_text = if overrides.listen.is_empty() {
+            &self.listen
+        } else {
+            &overrides.listen
+        };
+        let listen = multiaddrs("listen", listen_text)?;
+        let mut bootstrap = multiaddrs("bootstrap", &self.bootstrap)?;
+        bootstrap.extend(multiaddrs("bootstrap", &overrides.bootstrap)?);
+        if !(MIN_SYNC_INTERVAL_SECS..=MAX_SYNC_INTERVAL_SECS).contains(&self.sync_interval_secs) {
+            return Err(ConfigError::OutOfRange {
+                field: "sync_interval_secs",
+                value: self.sync_interval_secs,
+                min: MIN_SYNC_INTERVAL_SECS,
+                max: MAX_SYNC_INTERVAL_SECS,
+            });
+        }
+        if self.max_connections == 0 || self.max_connections > MAX_MAX_CONNECTIONS {
+            return Err(ConfigError::OutOfRange {
+                field: "max_connections",
+                value: u64::from(self.max_connections),
+                min: 1,
+                max: u64::from(MAX_MAX_CONNECTIONS),
+            });
+        }
+        let max_memory_bytes = usize::try_from(self.max_memory_mb.saturating_mul(1024 * 1024))
+            .ok()
+            .filter(|bytes| *bytes > 0)
+            .ok_or(ConfigError::OutOfRange {
+                field: "max_memory_mb",
+                value: self.max_memory_mb,
+                min: 1,
+                max: (usize::MAX / (1024 * 1024)) as u64,
+            })?;
+        let network = NetworkSettings {
+            listen,
+            bootstrap,
+            sync_interval: Duration::from_secs(self.sync_interval_secs),
+            target_peers: self.target_peers,
+            swarm: SwarmOptions {
+                mdns: self.mdns && !overrides.no_mdns,
+                kademlia: self.kademlia,
+                max_connections: self.max_connections,
+                max_memory_bytes,
+                ..SwarmOptions::default()
+            },
+        };
         Ok(Config {
+            network,
             org_name: self.org_name,
             device_label: self.device_label,
             api_listen,
@@ -342,6 +538,19 @@ pub enum ConfigError {
     ApiNotLoopback {
         /// The address given.
         addr: SocketAddr,
+    },
+    /// A peer address that is not a libp2p multiaddr.
+    #[error(
+        "{field} `{value}` is not a libp2p address ({error}); write it like \
+         /ip4/192.0.2.10/tcp/7411/p2p/12D3KooW..."
+    )]
+    Multiaddr {
+        /// The setting.
+        field: &'static str,
+        /// The value given.
+        value: String,
+        /// Why it did not parse.
+        error: String,
     },
     /// An unknown log format.
     #[error("log format `{value}` is unknown: use `text` or `json`")]
@@ -416,6 +625,82 @@ mod tests {
     }
 
     #[test]
+    fn the_network_settings_come_from_the_file_and_the_flags() {
+        let text = format!(
+            "{}listen = [\"/ip4/127.0.0.1/tcp/0\"]\nbootstrap = [\"/ip4/127.0.0.1/tcp/7411\"]\nmdns = false\nsync_interval_secs = 5\ntarget_peers = 3\n",
+            minimal()
+        );
+        let file = ConfigFile::parse(&text).unwrap();
+        let config = file.clone().build(&Overrides::default()).unwrap();
+        let network = config.network_settings();
+        assert_eq!(
+            network.listen,
+            vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()]
+        );
+        assert_eq!(network.bootstrap.len(), 1);
+        assert!(!network.swarm.mdns);
+        assert_eq!(network.sync_interval, Duration::from_secs(5));
+        assert_eq!(network.target_peers, 3);
+        let overrides = Overrides {
+            listen: vec!["/ip4/127.0.0.1/udp/0/quic-v1".to_owned()],
+            bootstrap: vec!["/ip4/127.0.0.1/tcp/7412".to_owned()],
+            ..Overrides::default()
+        };
+        let network = file.build(&overrides).unwrap().network_settings().clone();
+        assert_eq!(
+            network.listen,
+            vec!["/ip4/127.0.0.1/udp/0/quic-v1".parse().unwrap()]
+        );
+        assert_eq!(network.bootstrap.len(), 2, "flags add to the file's peers");
+
+        let defaults = ConfigFile::parse(minimal())
+            .unwrap()
+            .build(&Overrides::default())
+            .unwrap();
+        assert_eq!(defaults.network_settings().listen.len(), 2, "TCP and QUIC");
+        assert!(defaults.network_settings().swarm.mdns);
+        let no_mdns = Overrides {
+            no_mdns: true,
+            ..Overrides::default()
+        };
+        let quiet = ConfigFile::parse(minimal())
+            .unwrap()
+            .build(&no_mdns)
+            .unwrap();
+        assert!(!quiet.network_settings().swarm.mdns);
+    }
+
+    #[test]
+    fn a_bad_peer_address_is_named() {
+        let text = format!("{}bootstrap = [\"192.0.2.1:7411\"]\n", minimal());
+        let error = ConfigFile::parse(&text)
+            .unwrap()
+            .build(&Overrides::default())
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                ConfigError::Multiaddr {
+                    field: "bootstrap",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        assert!(error.to_string().contains("/p2p/"), "{error}");
+        let text = format!("{}sync_interval_secs = 0\n", minimal());
+        assert!(matches!(
+            ConfigFile::parse(&text)
+                .unwrap()
+                .build(&Overrides::default()),
+            Err(ConfigError::OutOfRange {
+                field: "sync_interval_secs",
+                ..
+            })
+        ));
+    }
+
+    #[test]
     fn overrides_beat_the_file() {
         let text = format!(
             "{}api_listen = \"127.0.0.1:8000\"\nlog_format = \"json\"\n",
@@ -425,6 +710,7 @@ mod tests {
         let overrides = Overrides {
             api_listen: Some("127.0.0.1:9000".into()),
             log_format: Some(LogFormat::Text),
+            ..Overrides::default()
         };
         let config = file.clone().build(&overrides).unwrap();
         assert_eq!(config.api_listen(), "127.0.0.1:9000".parse().unwrap());
@@ -433,6 +719,7 @@ mod tests {
         let only_format = Overrides {
             api_listen: None,
             log_format: Some(LogFormat::Text),
+            ..Overrides::default()
         };
         let config = file.build(&only_format).unwrap();
         assert_eq!(config.api_listen(), "127.0.0.1:8000".parse().unwrap());
@@ -460,6 +747,7 @@ mod tests {
             let overrides = Overrides {
                 api_listen: Some(addr.into()),
                 log_format: None,
+                ..Overrides::default()
             };
             let error = ConfigFile::new("A", "node").build(&overrides).unwrap_err();
             assert!(
@@ -472,6 +760,7 @@ mod tests {
             let overrides = Overrides {
                 api_listen: Some(addr.into()),
                 log_format: None,
+                ..Overrides::default()
             };
             assert!(
                 ConfigFile::new("A", "node").build(&overrides).is_ok(),
@@ -481,6 +770,7 @@ mod tests {
         let overrides = Overrides {
             api_listen: Some("localhost:7390".into()),
             log_format: None,
+            ..Overrides::default()
         };
         let error = ConfigFile::new("A", "node").build(&overrides).unwrap_err();
         assert!(matches!(error, ConfigError::ApiListen { .. }), "{error}");

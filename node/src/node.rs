@@ -31,6 +31,9 @@ pub enum NodeError {
         "this device's delegation was refused ({0}): the data dir's keys, charter and delegation do not match"
     )]
     Delegation(IngestError),
+    /// The network could not start.
+    #[error(transparent)]
+    Network(#[from] crate::network::NetworkError),
     /// The control API could not listen.
     #[error(
         "the control API cannot listen on {addr}: {error}. Is another node running? Pick another address with --api-listen"

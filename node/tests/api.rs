@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use commons_node::api;
+use commons_node::network::{self, NetworkHandle, NetworkSettings};
 use commons_node::store::{
     CommitBatch, FeedHead, MemoryStore, PendingRetraction, RecordQuery, Store, StoreError,
     StoreStats, StoredRecord, Tombstone,
@@ -38,6 +39,8 @@ struct Api {
     client: Client,
     handle: NodeHandle,
     node: Node,
+    /// The node's network and its task, when it runs one.
+    network: Option<(NetworkHandle, JoinHandle<()>)>,
     stop: oneshot::Sender<()>,
     server: JoinHandle<std::io::Result<()>>,
 }
@@ -48,15 +51,40 @@ impl Api {
     }
 
     async fn start_on(store: Arc<dyn Store>) -> Api {
+        Self::start_as(0, store, false).await
+    }
+
+    /// Founder `index`'s node with a real network on loopback TCP (no mDNS, and
+    /// periodic sync rare enough that only the sync on connection is at work).
+    async fn start_networked(index: usize) -> Api {
+        Self::start_as(index, Arc::new(MemoryStore::new()), true).await
+    }
+
+    async fn start_as(index: usize, store: Arc<dyn Store>, networked: bool) -> Api {
         let net = net(3);
-        let node = net.start_node(0, store).await;
+        let node = net.start_node(index, store).await;
         let handle = node.handle();
+        let network = if networked {
+            let settings = NetworkSettings {
+                listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
+                sync_interval: Duration::from_secs(3600),
+                ..NetworkSettings::loopback()
+            };
+            Some(
+                network::start(settings, handle.clone(), &net.orgs[index].device)
+                    .await
+                    .unwrap(),
+            )
+        } else {
+            None
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(api::serve(
             listener,
             handle.clone(),
+            network.as_ref().map(|(network, _)| network.clone()),
             TOKEN.to_owned(),
             async move {
                 let _ = stopped.await;
@@ -68,16 +96,24 @@ impl Api {
             client: Client::new(),
             handle,
             node,
+            network,
             stop,
             server,
         }
     }
 
-    /// Stops the server (open event streams included), then the node.
+    /// The node's network; panics if it runs none.
+    fn network(&self) -> &NetworkHandle {
+        &self.network.as_ref().expect("a node with a network").0
+    }
+
+    /// Stops the server (open event streams included), then the network, then the
+    /// node.
     async fn stop(self) {
         let Api {
             handle,
             node,
+            network,
             stop,
             server,
             ..
@@ -88,6 +124,13 @@ impl Api {
             .expect("the API stops within the deadline")
             .unwrap()
             .unwrap();
+        if let Some((network, task)) = network {
+            network.shutdown().await.unwrap();
+            tokio::time::timeout(DEADLINE, task)
+                .await
+                .expect("the network stops within the deadline")
+                .unwrap();
+        }
         drop(handle);
         node.shutdown().await;
     }
@@ -861,4 +904,181 @@ async fn a_full_disk_answers_507_and_publishing_resumes_once_freed() {
     );
     assert_eq!(metric(&metrics, "commons_commit_failures_total"), 2);
     api.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_network_peers_and_sync_answer_503() {
+    let api = Api::start().await;
+    for path in ["/v1/peers", "/v1/sync"] {
+        let (status, body) = api.get_json(path).await;
+        assert_eq!(status, 503, "{path}: {body}");
+        assert_eq!(error_reason(&body), "no_network", "{path}: {body}");
+        assert!(
+            error_message(&body).contains("without a network"),
+            "{path}: {body}"
+        );
+    }
+    let (status, body) = api.get_json("/v1/status").await;
+    assert_eq!(status, 200, "{body}");
+    for key in ["peer_id", "listen", "peers", "member_peers"] {
+        assert_eq!(body[key], Value::Null, "{key}: {body}");
+    }
+    let text = api
+        .get("/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!text.contains("commons_peers_connected"), "{text}");
+    api.stop().await;
+}
+
+/// Polls `GET path` on `api` until `condition` holds of the answer, and returns it.
+async fn wait_for_json(
+    api: &Api,
+    path: &str,
+    what: &str,
+    condition: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = tokio::time::Instant::now() + NETWORK_DEADLINE;
+    loop {
+        let (status, body) = api.get_json(path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        if condition(&body) {
+            return body;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {NETWORK_DEADLINE:?} waiting for {what}; last {path}: {body:#}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// How long two nodes may take to connect, say hello and sync.
+const NETWORK_DEADLINE: Duration = Duration::from_secs(30);
+/// How often a condition on the network is checked.
+const POLL: Duration = Duration::from_millis(20);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn peers_sync_status_and_metrics_show_a_connected_member() {
+    let a = Api::start_networked(0).await;
+    let published = a
+        .publish_practice(practice_json("Before connecting", &[]))
+        .await;
+    let b = Api::start_networked(1).await;
+    let a_addr = a.network().listen_addrs().await.unwrap().remove(0);
+    b.network().dial(a_addr).await.unwrap();
+    let a_device = a.net.orgs[0].device.public().to_string();
+    let b_device = b.net.orgs[1].device.public().to_string();
+
+    // A sees B as a member's device that admits it, once B answered A's hello.
+    let peers = wait_for_json(&a, "/v1/peers", "A to see B admit it", |peers| {
+        peers.as_array().is_some_and(|peers| {
+            peers
+                .iter()
+                .any(|peer| peer["device"] == b_device && peer["admitted_us"] == true)
+        })
+    })
+    .await;
+    let peers = peers.as_array().unwrap();
+    assert_eq!(peers.len(), 1, "{peers:?}");
+    let peer = &peers[0];
+    assert_eq!(peer["peer_id"], b.network().peer_id().to_string());
+    assert_eq!(peer["org"], b.net.orgs[1].id().to_string());
+    assert_eq!(peer["member"], true);
+    assert!(
+        peer["address"]
+            .as_str()
+            .unwrap()
+            .starts_with("/ip4/127.0.0.1/tcp/"),
+        "{peer}"
+    );
+    assert!(peer["connected_ms"].as_u64().unwrap() > 0, "{peer}");
+    assert!(peer["records_pulled"].is_u64(), "{peer}");
+    assert!(peer["feeds_reported"].is_u64(), "{peer}");
+    assert!(
+        peer["score"].is_number() || peer["score"].is_null(),
+        "{peer}"
+    );
+    assert!(peer["gossip"].is_boolean(), "{peer}");
+
+    // B pulls A's feed (the delegation and the case study) by the sync on connection,
+    // and is then behind on nothing A reported.
+    let sync = wait_for_json(&b, "/v1/sync", "B to hold A's feed", |sync| {
+        sync["feeds"].as_array().is_some_and(|feeds| {
+            feeds.iter().any(|feed| {
+                feed["author"] == a_device
+                    && feed["local"]["contiguous"] == 2
+                    && feed["best_known"]["contiguous"] == 2
+            })
+        })
+    })
+    .await;
+    let feeds = sync["feeds"].as_array().unwrap();
+    let of_a = feeds
+        .iter()
+        .find(|feed| feed["author"] == a_device)
+        .unwrap();
+    assert_eq!(of_a["org"], a.net.orgs[0].id().to_string());
+    assert_eq!(of_a["behind"], 0);
+    assert_eq!(
+        of_a["local"],
+        json!({"contiguous": 2, "max_seq": 2, "frozen": false})
+    );
+    let own = feeds
+        .iter()
+        .find(|feed| feed["author"] == b_device)
+        .unwrap();
+    assert_eq!(own["local"]["contiguous"], 1, "{own}");
+    assert_eq!(own["behind"], 0, "{own}");
+    let peers = sync["peers"].as_array().unwrap();
+    assert_eq!(peers.len(), 1, "{sync}");
+    assert_eq!(peers[0]["device"], a_device);
+    assert_eq!(peers[0]["member"], true);
+    assert!(peers[0]["last_sync_ms"].as_u64().unwrap() > 0, "{sync}");
+    let (_, record) = b.get_json(&format!("/v1/records/{published}")).await;
+    assert_eq!(record["id"], published.as_str(), "{record}");
+    // The records pulled are counted once the page is back in B's event loop.
+    wait_for_json(&b, "/v1/peers", "B to count A's records pulled", |peers| {
+        peers[0]["records_pulled"].as_u64().is_some_and(|n| n >= 1)
+    })
+    .await;
+
+    // Status names this node on the network.
+    let (status, body) = a.get_json("/v1/status").await;
+    assert_eq!(status, 200, "{body}");
+    let a_peer = a.network().peer_id().to_string();
+    assert_eq!(body["peer_id"], a_peer);
+    let listen = body["listen"].as_array().unwrap();
+    assert!(!listen.is_empty(), "{body}");
+    for addr in listen {
+        let addr = addr.as_str().unwrap();
+        assert!(
+            addr.starts_with("/ip4/127.0.0.1/tcp/") && addr.ends_with(&format!("/p2p/{a_peer}")),
+            "{addr}"
+        );
+    }
+    assert_eq!(body["peers"], 1);
+    assert_eq!(body["member_peers"], 1);
+
+    // And the metrics carry the network's counters.
+    let text = a
+        .get("/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(metric(&text, "commons_peers_connected"), 1);
+    assert_eq!(metric(&text, "commons_peers_members"), 1);
+    assert!(metric(&text, "commons_sync_served_total") >= 1);
+    assert!(text.contains("# TYPE commons_gossip_published_total counter\n"));
+    assert!(text.contains("# TYPE commons_peers_connected gauge\n"));
+
+    b.stop().await;
+    a.stop().await;
 }

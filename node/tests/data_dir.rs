@@ -1,13 +1,13 @@
-//! The data directory on real files: what `init` writes, and what `open` accepts and
-//! refuses.
+//! The data directory on real files: what `init` and `init_network` write, and what
+//! `open` accepts and refuses.
 #![allow(clippy::unwrap_used)]
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
 use commons_node::config::{ConfigFile, LogFormat, Overrides};
-use commons_node::data_dir::{DataDir, DataDirError};
-use commons_protocol::{Body, validate_record};
+use commons_node::data_dir::{DataDir, DataDirError, FounderDir, init_network};
+use commons_protocol::{Body, Threshold, validate_record};
 use tempfile::TempDir;
 
 const NOW_MS: u64 = 1_760_000_000_000;
@@ -234,4 +234,170 @@ fn files_from_two_nodes_do_not_mix() {
         "{error}"
     );
     assert!(error.to_string().contains("device.key"), "{error}");
+}
+
+/// Founding orgs of a regional network, for the multi-founder tests.
+const FOUNDERS: [&str; 4] = [
+    "Housing Rights Coalition",
+    "Tenants' Voice Alliance",
+    "Land and Livelihoods Network",
+    "Community Legal Aid Centre",
+];
+
+#[test]
+fn init_network_writes_one_node_per_founder_of_one_network() {
+    let temp = TempDir::new().unwrap();
+    let founders: Vec<FounderDir> = FOUNDERS
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let mut founder =
+                FounderDir::new(DataDir::new(temp.path().join(format!("n{index}"))), name);
+            founder.config.target_peers = 3;
+            founder
+        })
+        .collect();
+    let report = init_network(&founders, "Southern Africa Housing Network", NOW_MS).unwrap();
+    assert_eq!(report.network_name, "Southern Africa Housing Network");
+    assert_eq!(report.nodes.len(), FOUNDERS.len());
+
+    let mut orgs = Vec::new();
+    let mut tokens = Vec::new();
+    for (founder, node) in founders.iter().zip(&report.nodes) {
+        assert_eq!(node.data_dir, founder.dir.path());
+        assert_eq!(node.network, report.network);
+        assert_eq!(mode(founder.dir.path()), 0o700);
+        assert_eq!(node.files.len(), 6);
+        for file in &node.files {
+            assert_eq!(mode(file), 0o600, "{}", file.display());
+        }
+
+        let opened = founder.dir.open().unwrap();
+        assert_eq!(opened.network(), report.network);
+        assert_eq!(opened.org(), node.org);
+        assert_eq!(opened.device().public(), node.device);
+        let delegation = validate_record(opened.delegation(), &opened.network()).unwrap();
+        assert_eq!(delegation.record().timestamp_ms, NOW_MS);
+        match &delegation.record().body {
+            Body::Delegation(body) => {
+                assert_eq!(body.org, node.org);
+                assert_eq!(body.label, "node");
+            }
+            other => panic!("expected a delegation, found {other:?}"),
+        }
+        let config = opened.config();
+        assert_eq!(config.org_name, founder.org_name);
+        assert_eq!(
+            config.target_peers, 3,
+            "the founder's config is written as given"
+        );
+        orgs.push(node.org);
+        tokens.push(opened.api_token().to_owned());
+    }
+
+    // One charter, naming every founder with its name, signed by all of them.
+    let charter_bytes = fs::read(founders[0].dir.charter_path()).unwrap();
+    for founder in &founders[1..] {
+        assert_eq!(fs::read(founder.dir.charter_path()).unwrap(), charter_bytes);
+    }
+    let opened = founders[0].dir.open().unwrap();
+    let charter = opened.charter().complete().unwrap();
+    assert_eq!(charter.name, "Southern Africa Housing Network");
+    assert_eq!(charter.created_ms, NOW_MS);
+    assert_eq!(charter.founders.len(), FOUNDERS.len());
+    for (org, name) in orgs.iter().zip(FOUNDERS) {
+        assert!(charter.is_founder(org));
+        let listed = charter.founders.iter().find(|f| &f.org == org).unwrap();
+        assert_eq!(listed.name, name);
+    }
+    assert_eq!(opened.charter().signatures().len(), FOUNDERS.len());
+
+    // A strict majority of the four founders: three.
+    for threshold in [charter.admission, charter.removal, charter.recovery] {
+        assert_eq!(
+            threshold,
+            Threshold::Fraction {
+                numerator: 3,
+                denominator: 4
+            }
+        );
+        assert_eq!(threshold.needed(FOUNDERS.len()), 3);
+    }
+
+    // Every node has its own keys and token.
+    orgs.sort();
+    orgs.dedup();
+    assert_eq!(orgs.len(), FOUNDERS.len());
+    tokens.sort();
+    tokens.dedup();
+    assert_eq!(tokens.len(), FOUNDERS.len());
+}
+
+#[test]
+fn founding_majorities_are_strict() {
+    use commons_node::data_dir::founding_majority;
+    for (founders, needed) in [(1, 1), (2, 2), (3, 2), (4, 3), (5, 3), (20, 11)] {
+        assert_eq!(
+            founding_majority(founders).needed(founders),
+            needed,
+            "{founders}"
+        );
+    }
+}
+
+#[test]
+fn init_network_checks_everything_before_writing_anything() {
+    let temp = TempDir::new().unwrap();
+    let dir = |name: &str| DataDir::new(temp.path().join(name));
+
+    // A directory that already holds a node: nothing is written anywhere.
+    dir("taken")
+        .init("Housing Rights Coalition", "node", NOW_MS)
+        .unwrap();
+    let founders = [
+        FounderDir::new(dir("fresh"), FOUNDERS[0]),
+        FounderDir::new(dir("taken"), FOUNDERS[1]),
+    ];
+    let error = init_network(&founders, "Housing Network", NOW_MS).unwrap_err();
+    assert!(
+        matches!(error, DataDirError::AlreadyInitialised { .. }),
+        "{error}"
+    );
+    assert!(
+        !dir("fresh").path().exists(),
+        "nothing written before the refusal"
+    );
+
+    // One directory for two founders.
+    let founders = [
+        FounderDir::new(dir("same"), FOUNDERS[0]),
+        FounderDir::new(dir("same"), FOUNDERS[1]),
+    ];
+    let error = init_network(&founders, "Housing Network", NOW_MS).unwrap_err();
+    assert!(
+        matches!(error, DataDirError::SameDirTwice { .. }),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("its own data directory"),
+        "{error}"
+    );
+    assert!(!dir("same").path().exists());
+
+    // A bad org name or network name, and no founders at all.
+    let founders = [
+        FounderDir::new(dir("a"), FOUNDERS[0]),
+        FounderDir::new(dir("b"), "two\nlines"),
+    ];
+    let error = init_network(&founders, "Housing Network", NOW_MS).unwrap_err();
+    assert!(matches!(error, DataDirError::BadName { .. }), "{error}");
+    let founders = [FounderDir::new(dir("a"), FOUNDERS[0])];
+    let error = init_network(&founders, "  ", NOW_MS).unwrap_err();
+    assert!(error.to_string().contains("network name"), "{error}");
+    let error = init_network(&[], "Housing Network", NOW_MS).unwrap_err();
+    assert!(
+        chain(&error).contains("at least one founding org"),
+        "{error}"
+    );
+    assert!(!dir("a").path().exists());
 }

@@ -1,5 +1,6 @@
-//! `GET /metrics`: the node's counters and the store's sizes in the Prometheus text
-//! format (version 0.0.4), for a scraper on the same machine.
+//! `GET /metrics`: the node's counters, the store's sizes and, when the node runs a
+//! network, the network's counters, in the Prometheus text format (version 0.0.4), for
+//! a scraper on the same machine.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 
 use super::error::ApiError;
-use super::{ApiState, read_store};
+use super::{ApiState, peers, read_store};
 use crate::metrics::Metrics;
 
 /// The content type of the Prometheus text format.
@@ -101,5 +102,8 @@ pub(super) async fn metrics(
         "Seconds since the node started.",
         &one(node.started.elapsed().as_secs()),
     );
+    for (name, help, kind, value) in peers::metric_samples(&state) {
+        metric(name, kind, help, &one(value));
+    }
     Ok(([(header::CONTENT_TYPE, CONTENT_TYPE)], out))
 }

@@ -1,5 +1,6 @@
 //! The read endpoints: status, records, feeds, roster and fork proofs, answered from
-//! the store (off the async threads) and the roster ingest keeps.
+//! the store (off the async threads) and the roster ingest keeps (and, for status, the
+//! network's part from [`super::peers`]).
 
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiPath, ApiQuery};
 use super::json::{Cursor, FromText, Text, record_json};
-use super::{ApiState, read_store};
+use super::{ApiState, peers, read_store};
 use crate::store::{MAX_QUERY_LIMIT, RecordQuery};
 
 /// Records per page of `GET /v1/records` when the request names no limit.
@@ -25,7 +26,7 @@ pub(super) async fn status(State(state): State<Arc<ApiState>>) -> Result<Json<Va
     let (stats, feeds) =
         read_store(&state, |store| Ok((store.stats()?, store.heads()?.len()))).await?;
     let node = &state.node;
-    Ok(Json(json!({
+    let mut status = json!({
         "network": node.network.to_string(),
         "network_name": node.charter.name,
         "org": node.org.to_string(),
@@ -38,7 +39,13 @@ pub(super) async fn status(State(state): State<Arc<ApiState>>) -> Result<Json<Va
         "members": node.roster().member_count(),
         "feeds": feeds,
         "version": VERSION,
-    })))
+    });
+    if let Some(fields) = status.as_object_mut() {
+        for (key, value) in peers::status_fields(&state).await {
+            fields.insert(key.to_owned(), value);
+        }
+    }
+    Ok(Json(status))
 }
 
 /// `GET /v1/records` parameters.

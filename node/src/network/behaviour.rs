@@ -44,8 +44,6 @@ pub const SYNC_MAX_CONCURRENT_STREAMS: usize = 16;
 
 /// Kademlia's protocol name: a Commons DHT, apart from the public IPFS one.
 pub const KAD_PROTOCOL: StreamProtocol = StreamProtocol::new("/commons/kad/1");
-/// How often Kademlia refreshes its routing table from the network.
-pub const KAD_BOOTSTRAP_INTERVAL: Duration = Duration::from_secs(5 * 60);
 
 /// The weight of the score this node gives by itself (admission, bad sync pages).
 pub const APP_SCORE_WEIGHT: f64 = 1.0;
@@ -99,8 +97,18 @@ impl Topics {
 }
 
 /// Every protocol this node speaks.
+///
+/// The limits come first: the derived behaviour offers a new connection to each field
+/// in order and stops at the first that denies it, so a protocol listed before a limit
+/// would already have taken the connection in. Request-response does, and never lets go
+/// of a connection denied after it: its next sync request could go to that connection
+/// and never be answered (and debug builds panic when the peer disconnects).
 #[derive(NetworkBehaviour)]
 pub struct Behaviour {
+    /// How many connections, of which kinds.
+    pub limits: connection_limits::Behaviour,
+    /// No new connection while the process is over its memory bound.
+    pub memory: memory_connection_limits::Behaviour,
     /// Gossip of new records.
     pub gossipsub: gossipsub::Behaviour,
     /// Sync: heads and ranges of feeds.
@@ -110,20 +118,20 @@ pub struct Behaviour {
     /// Liveness.
     pub ping: ping::Behaviour,
     /// Finding peers (never records).
-    pub kad: kad::Behaviour<kad::store::MemoryStore>,
+    pub kad: Toggle<kad::Behaviour<kad::store::MemoryStore>>,
     /// Finding peers on the LAN, when enabled.
     pub mdns: Toggle<mdns::tokio::Behaviour>,
-    /// How many connections, of which kinds.
-    pub limits: connection_limits::Behaviour,
-    /// No new connection while the process is over its memory bound.
-    pub memory: memory_connection_limits::Behaviour,
 }
 
 /// The connection limits and switches the swarm is built with.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SwarmOptions {
     /// Find peers on the LAN with mDNS.
     pub mdns: bool,
+    /// Find peers through the peers already connected, with Kademlia. Off, a node
+    /// connects only to its bootstrap peers, the LAN (mDNS) and who dials it: a fixed
+    /// topology, as in a devnet or a benchmark.
+    pub kademlia: bool,
     /// Established connections in all.
     pub max_connections: u32,
     /// Established connections with one peer.
@@ -147,6 +155,7 @@ impl Default for SwarmOptions {
     fn default() -> Self {
         SwarmOptions {
             mdns: true,
+            kademlia: true,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_connections_per_peer: DEFAULT_MAX_CONNECTIONS_PER_PEER,
             max_pending_incoming: DEFAULT_MAX_PENDING_INCOMING,
@@ -239,12 +248,14 @@ pub fn peer_score(topics: &Topics) -> Result<(PeerScoreParams, PeerScoreThreshol
 
 /// Kademlia for peer routing: a server (every node answers lookups), with inbound
 /// records and provider announcements filtered out, so the DHT can never be a source
-/// of records or fill this node's memory on a peer's word.
+/// of records or fill this node's memory on a peer's word. Its own periodic and
+/// automatic bootstrap are off: the event loop looks for peers only while it has
+/// fewer than its target, since each lookup dials every peer it meets.
 pub fn kademlia(peer: libp2p::PeerId) -> kad::Behaviour<kad::store::MemoryStore> {
     let mut config = kad::Config::new(KAD_PROTOCOL);
     config
         .set_record_filtering(kad::StoreInserts::FilterBoth)
-        .set_periodic_bootstrap_interval(Some(KAD_BOOTSTRAP_INTERVAL));
+        .set_periodic_bootstrap_interval(None);
     let mut kad = kad::Behaviour::with_config(peer, kad::store::MemoryStore::new(peer), config);
     kad.set_mode(Some(kad::Mode::Server));
     kad
@@ -301,14 +312,14 @@ pub fn behaviour(
     let memory = memory_connection_limits::Behaviour::with_max_bytes(options.max_memory_bytes);
     Ok((
         Behaviour {
+            limits,
+            memory,
             gossipsub,
             sync,
             identify,
             ping,
-            kad: kademlia(peer),
+            kad: options.kademlia.then(|| kademlia(peer)).into(),
             mdns: mdns.into(),
-            limits,
-            memory,
         },
         topics,
     ))

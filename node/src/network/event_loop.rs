@@ -86,6 +86,10 @@ pub const MAX_SYNC_QUEUED_PER_PEER: usize = 1024;
 pub const MAX_SERVING_PER_PEER: usize = 4;
 /// Records asked for per page.
 pub const SYNC_PAGE_RECORDS: u32 = 512;
+/// Pages from one peer being ingested at once. While fewer are, the next page of a
+/// feed is asked for as soon as a page arrives, so the transfer of one page overlaps
+/// the verification of the one before; past it, the next page waits for ingest.
+pub const MAX_PAGES_INGESTING_PER_PEER: usize = 2;
 /// Bytes of records asked for per page.
 pub const SYNC_PAGE_BYTES: u32 = MAX_PAGE_BYTES;
 /// The most feed heads remembered per peer (for planning and for `commons sync`); a
@@ -133,6 +137,8 @@ enum Internal {
         stored: usize,
         /// The peer has served all it will of this feed, up to the head it reported.
         exhausted: Option<DeviceKey>,
+        /// The plan follows the ingest of a page of records.
+        page: bool,
     },
 }
 
@@ -160,6 +166,8 @@ struct PeerState {
     queue: VecDeque<SyncRequest>,
     in_flight: usize,
     serving: usize,
+    /// Pages of its records being ingested.
+    ingesting: usize,
     bad_records: usize,
     /// The feed heads it last reported.
     heads: HashMap<DeviceKey, FeedSummary>,
@@ -183,6 +191,7 @@ impl PeerState {
             queue: VecDeque::new(),
             in_flight: 0,
             serving: 0,
+            ingesting: 0,
             bad_records: 0,
             heads: HashMap::new(),
             exhausted: HashMap::new(),
@@ -231,7 +240,6 @@ pub struct EventLoop {
     best_known: HashMap<DeviceKey, FeedSummary>,
     gossip_in_flight: usize,
     next_redial: tokio::time::Instant,
-    bootstrapped: bool,
 }
 
 impl std::fmt::Debug for EventLoop {
@@ -297,7 +305,6 @@ impl EventLoop {
             best_known: HashMap::new(),
             gossip_in_flight: 0,
             next_redial: tokio::time::Instant::now() + REDIAL_INTERVAL,
-            bootstrapped: false,
         }
     }
 
@@ -493,9 +500,6 @@ impl EventLoop {
             delegation: self.delegation.as_ref().clone(),
         };
         self.enqueue(peer, [hello]);
-        if !self.bootstrapped {
-            self.bootstrapped = self.swarm.behaviour_mut().kad.bootstrap().is_ok();
-        }
     }
 
     fn update_peer_gauges(&self) {
@@ -557,8 +561,8 @@ impl EventLoop {
                 let kad = info.protocols.contains(&KAD_PROTOCOL);
                 for addr in info.listen_addrs {
                     self.swarm.add_peer_address(peer_id, addr.clone());
-                    if kad {
-                        self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
+                    if kad && let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
+                        kad.add_address(&peer_id, addr);
                     }
                 }
             }
@@ -569,7 +573,9 @@ impl EventLoop {
                 for (peer, addr) in found {
                     debug!(peer = %peer, %addr, "found on the LAN");
                     self.swarm.add_peer_address(peer, addr.clone());
-                    self.swarm.behaviour_mut().kad.add_address(&peer, addr);
+                    if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
+                        kad.add_address(&peer, addr);
+                    }
                     self.discovered(peer);
                 }
             }
@@ -612,6 +618,14 @@ impl EventLoop {
         if now >= self.next_redial {
             self.next_redial = now + REDIAL_INTERVAL;
             if self.swarm.connected_peers().count() < self.settings.target_peers {
+                // A Kademlia lookup dials every peer it meets on the way, which in a
+                // small network is all of them: so it runs only while this node has
+                // fewer peers than its target, never to add peers beyond it.
+                if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut()
+                    && let Err(error) = kad.bootstrap()
+                {
+                    debug!(%error, "no peer known to look for more peers through");
+                }
                 for addr in self.settings.bootstrap.clone() {
                     let connected = addr.iter().any(|part| match part {
                         libp2p::multiaddr::Protocol::P2p(peer) => self.swarm.is_connected(&peer),
@@ -625,14 +639,18 @@ impl EventLoop {
                     .swarm
                     .behaviour_mut()
                     .kad
-                    .kbuckets()
-                    .flat_map(|bucket| {
-                        bucket
-                            .iter()
-                            .map(|entry| *entry.node.key.preimage())
-                            .collect::<Vec<_>>()
+                    .as_mut()
+                    .map(|kad| {
+                        kad.kbuckets()
+                            .flat_map(|bucket| {
+                                bucket
+                                    .iter()
+                                    .map(|entry| *entry.node.key.preimage())
+                                    .collect::<Vec<_>>()
+                            })
+                            .collect()
                     })
-                    .collect();
+                    .unwrap_or_default();
                 for peer in known {
                     self.discovered(peer);
                 }
@@ -830,8 +848,12 @@ impl EventLoop {
                 bad_records,
                 stored,
                 exhausted,
+                page,
             } => {
                 if let Some(state) = self.peers.get_mut(&peer) {
+                    if page {
+                        state.ingesting = state.ingesting.saturating_sub(1);
+                    }
                     state.records_pulled += stored as u64;
                     if let Some(author) = exhausted
                         && let Some(head) = state.heads.get(&author)
@@ -1080,6 +1102,7 @@ impl EventLoop {
                         bad_records: 0,
                         stored: 0,
                         exhausted: None,
+                        page: false,
                     };
                     let _ = internal.send(plan).await;
                 });
@@ -1101,13 +1124,30 @@ impl EventLoop {
                     }
                     return;
                 }
+                let last_seq = records
+                    .last()
+                    .and_then(|last| decode_record(last, &self.node.network).ok())
+                    .filter(|decoded| decoded.record().author == author)
+                    .map(|decoded| decoded.record().seq);
+                let next = match last_seq {
+                    Some(last_seq) if more && last_seq < to_seq => {
+                        Some(page_request(author, last_seq + 1, to_seq))
+                    }
+                    _ => None,
+                };
+                let done = next.is_none();
+                // Ask for the next page now, while this one is verified, unless the
+                // peer's pages are already piling up in ingest.
+                let prefetch = next.is_some()
+                    && state.bad_records == 0
+                    && state.ingesting < MAX_PAGES_INGESTING_PER_PEER;
+                state.ingesting += 1;
+                let deferred = if prefetch { None } else { next.clone() };
+                if prefetch {
+                    self.enqueue(peer, next);
+                }
                 let metrics = self.metrics.clone();
                 self.spawn(async move {
-                    let last_seq = records
-                        .last()
-                        .and_then(|last| decode_record(last, &node.network).ok())
-                        .filter(|decoded| decoded.record().author == author)
-                        .map(|decoded| decoded.record().seq);
                     let results = node.ingest.submit_many(records, Source::Sync).await;
                     let stored = results
                         .iter()
@@ -1119,23 +1159,15 @@ impl EventLoop {
                         .count();
                     add(&metrics.sync_stored, stored);
                     debug!(peer = %peer, %author, stored, bad_records, "sync page ingested");
-                    let mut requests = Vec::new();
-                    let mut done = !more;
-                    if bad_records == 0
-                        && more
-                        && let Some(last_seq) = last_seq
-                        && last_seq < to_seq
-                    {
-                        requests.push(page_request(author, last_seq + 1, to_seq));
-                    } else {
-                        done = true;
-                    }
+                    // A peer that served a bad record is asked for nothing more of it.
+                    let requests = deferred.filter(|_| bad_records == 0).into_iter().collect();
                     let plan = Internal::Plan {
                         peer,
                         requests,
                         bad_records,
                         stored,
                         exhausted: (done && covers_head).then_some(author),
+                        page: true,
                     };
                     let _ = internal.send(plan).await;
                 });
@@ -1166,6 +1198,7 @@ impl EventLoop {
                         bad_records,
                         stored: 0,
                         exhausted: None,
+                        page: false,
                     };
                     let _ = internal.send(plan).await;
                 });

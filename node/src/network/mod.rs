@@ -55,7 +55,7 @@ pub const DEFAULT_LISTEN: [&str; 2] = ["/ip4/0.0.0.0/tcp/7411", "/ip4/0.0.0.0/ud
 pub const DEFAULT_TARGET_PEERS: usize = 8;
 
 /// What the network is told to do at start.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkSettings {
     /// Where to listen.
     pub listen: Vec<Multiaddr>,

@@ -1,0 +1,182 @@
+//! `commons sync`: whether the running node has caught up, the step where the network
+//! converges. Asks for `GET /v1/sync` and prints each feed with the head this node
+//! holds against the best head any member peer reported and how many records it is
+//! behind, then each peer with when sync last heard from it and how many records were
+//! pulled from it.
+
+use serde_json::Value;
+
+use crate::GlobalArgs;
+use crate::client::{Client, print_json};
+use crate::peers::{
+    NO_PEERS, ago, columns, count, now_ms, peer_name, short, short_or_dash, yes_no,
+};
+
+pub(crate) fn run(global: &GlobalArgs) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let sync = client.get("/v1/sync", &[])?;
+    if global.json {
+        print_json(&sync)
+    } else {
+        print!("{}", human(&sync, now_ms()));
+        Ok(())
+    }
+}
+
+/// The feeds, a summary line, then the peers.
+fn human(sync: &Value, now_ms: u64) -> String {
+    let feeds = sync["feeds"].as_array().map_or(&[][..], Vec::as_slice);
+    let peers = sync["peers"].as_array().map_or(&[][..], Vec::as_slice);
+    let mut out = String::new();
+    if feeds.is_empty() {
+        out.push_str("No feeds held or reported yet.\n");
+    } else {
+        let rows: Vec<Vec<String>> = feeds
+            .iter()
+            .map(|feed| {
+                vec![
+                    short(feed["author"].as_str().unwrap_or("?")),
+                    short_or_dash(&feed["org"]),
+                    head(&feed["local"]),
+                    head(&feed["best_known"]),
+                    count(&feed["behind"]),
+                ]
+            })
+            .collect();
+        out.push_str(&columns(
+            &["AUTHOR", "ORG", "LOCAL HEAD", "BEST KNOWN", "BEHIND"],
+            &rows,
+        ));
+        out.push_str(&summary(feeds));
+    }
+    out.push('\n');
+    if peers.is_empty() {
+        out.push_str(NO_PEERS);
+        out.push('\n');
+    } else {
+        let rows: Vec<Vec<String>> = peers
+            .iter()
+            .map(|peer| {
+                vec![
+                    peer_name(peer),
+                    short_or_dash(&peer["org"]),
+                    yes_no(&peer["member"]),
+                    ago(now_ms, peer["last_sync_ms"].as_u64()),
+                    count(&peer["records_pulled"]),
+                    count(&peer["feeds_reported"]),
+                ]
+            })
+            .collect();
+        out.push_str(&columns(
+            &["PEER", "ORG", "MEMBER", "LAST SYNC", "PULLED", "FEEDS"],
+            &rows,
+        ));
+    }
+    out
+}
+
+/// A head as `12`, `12 (max 14)` when seqs above a gap are held, `frozen` appended
+/// when a fork proof froze the feed, and `-` for none.
+fn head(value: &Value) -> String {
+    let Some(contiguous) = value["contiguous"].as_u64() else {
+        return "-".to_owned();
+    };
+    let mut text = contiguous.to_string();
+    if let Some(max_seq) = value["max_seq"].as_u64()
+        && max_seq > contiguous
+    {
+        text.push_str(&format!(" (max {max_seq})"));
+    }
+    if value["frozen"].as_bool() == Some(true) {
+        text.push_str(" frozen");
+    }
+    text
+}
+
+/// `All N feeds caught up.`, or how many records of how many feeds are missing.
+fn summary(feeds: &[Value]) -> String {
+    let behind: Vec<u64> = feeds
+        .iter()
+        .filter_map(|feed| feed["behind"].as_u64())
+        .filter(|&behind| behind > 0)
+        .collect();
+    if behind.is_empty() {
+        return format!(
+            "All {} feeds caught up with what member peers reported.\n",
+            feeds.len()
+        );
+    }
+    format!(
+        "Behind on {} of {} feeds by {} records in all: sync is pulling them.\n",
+        behind.len(),
+        feeds.len(),
+        behind.iter().sum::<u64>()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const NOW: u64 = 1_767_261_630_000;
+
+    #[test]
+    fn heads_show_gaps_and_frozen_feeds() {
+        assert_eq!(head(&Value::Null), "-");
+        assert_eq!(
+            head(&json!({"contiguous": 5, "max_seq": 5, "frozen": false})),
+            "5"
+        );
+        assert_eq!(
+            head(&json!({"contiguous": 5, "max_seq": 9, "frozen": true})),
+            "5 (max 9) frozen"
+        );
+    }
+
+    #[test]
+    fn sync_shows_feeds_a_summary_and_peers() {
+        let sync = json!({
+            "feeds": [
+                {"author": "dev_4ed32f63bf35f0ee", "org": "org_5c9c6df261c9cb84",
+                 "local": {"contiguous": 2, "max_seq": 2, "frozen": false},
+                 "best_known": {"contiguous": 7, "max_seq": 7, "frozen": false}, "behind": 5},
+                {"author": "dev_aaaaaaaabbbbbbbb", "org": null, "local": null,
+                 "best_known": {"contiguous": 1, "max_seq": 1, "frozen": false}, "behind": 1},
+            ],
+            "peers": [
+                {"peer_id": "12D3KooWQYhTNQdmr3Ar", "device": "dev_1234567890abcdef",
+                 "org": "org_fedcba0987654321", "member": true, "last_sync_ms": NOW - 3_000,
+                 "records_pulled": 42, "feeds_reported": 2},
+            ],
+        });
+        let text = human(&sync, NOW);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("AUTHOR "), "{text}");
+        assert!(
+            lines[1].starts_with("dev_4ed32f63  org_5c9c6df2  2 "),
+            "{text}"
+        );
+        assert!(lines[1].ends_with(" 7           5"), "{text}");
+        assert!(lines[2].contains(" -  "), "{text}");
+        assert_eq!(
+            lines[3],
+            "Behind on 2 of 2 feeds by 6 records in all: sync is pulling them."
+        );
+        assert_eq!(lines[4], "");
+        assert!(lines[5].starts_with("PEER "), "{text}");
+        assert!(
+            lines[6].starts_with("dev_12345678  org_fedcba09  yes "),
+            "{text}"
+        );
+        assert!(lines[6].contains(" 3 s ago "), "{text}");
+        assert!(lines[6].ends_with(" 42      2"), "{text}");
+    }
+
+    #[test]
+    fn sync_without_peers_says_how_peers_are_found() {
+        let text = human(&json!({"feeds": [], "peers": []}), NOW);
+        assert!(text.starts_with("No feeds held or reported yet.\n\nNo peers connected."));
+    }
+}

@@ -1,0 +1,256 @@
+//! The network as the operator sees it: `GET /v1/peers` (who this node is connected to
+//! and how each stands), `GET /v1/sync` (each feed held here against the best head any
+//! member peer reported, and what each peer delivered), and the network's part of
+//! `GET /v1/status` and `/metrics`. Everything comes from one
+//! [`NetworkHandle::report`], the store's heads and the roster; a node that runs
+//! without a network answers 503.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use commons_protocol::{DeviceKey, FeedSummary, Roster};
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::{ApiState, read_store};
+use crate::network::{NetworkError, NetworkHandle, NetworkMetrics, PeerReport};
+use crate::store::FeedHead;
+
+/// The network, or the 503 of a node that runs without one.
+fn network(state: &ApiState) -> Result<&NetworkHandle, ApiError> {
+    state.network.as_ref().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no_network",
+            "this node runs without a network, so it has no peers and syncs with no one: \
+             run it with `commons node run` to connect it to its peers",
+        )
+    })
+}
+
+/// A network that stopped answering: 503.
+fn network_error(error: &NetworkError) -> ApiError {
+    let reason = match error {
+        NetworkError::Shutdown => "network_stopped",
+        _ => "network",
+    };
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        reason,
+        format!("{error}: look at the node's logs, and restart it if it does not recover"),
+    )
+}
+
+/// The org of `device` on `roster`, as text.
+fn org_of(roster: &Roster, device: Option<&DeviceKey>) -> Value {
+    device
+        .and_then(|device| roster.device(device))
+        .map_or(Value::Null, |known| Value::from(known.org.to_string()))
+}
+
+/// One connected peer, every field of its report.
+fn peer_json(peer: &PeerReport, roster: &Roster) -> Value {
+    json!({
+        "peer_id": peer.peer.to_string(),
+        "device": peer.device.map(|device| device.to_string()),
+        "org": org_of(roster, peer.device.as_ref()),
+        "member": peer.member,
+        "admitted_us": peer.admitted_us,
+        "address": peer.address.to_string(),
+        "connected_ms": peer.connected_ms,
+        "last_sync_ms": peer.last_sync_ms,
+        "records_pulled": peer.records_pulled,
+        "feeds_reported": peer.feeds_reported,
+        "score": peer.score.filter(|score| score.is_finite()),
+        "gossip": peer.gossip,
+    })
+}
+
+pub(super) async fn peers(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+    let report = network(&state)?
+        .report()
+        .await
+        .map_err(|error| network_error(&error))?;
+    let roster = state.node.roster();
+    let peers: Vec<Value> = report
+        .peers
+        .iter()
+        .map(|peer| peer_json(peer, &roster))
+        .collect();
+    Ok(Json(Value::from(peers)))
+}
+
+/// A head as `{contiguous, max_seq, frozen}`.
+fn head_json(contiguous: u64, max_seq: u64, frozen: bool) -> Value {
+    json!({ "contiguous": contiguous, "max_seq": max_seq, "frozen": frozen })
+}
+
+/// Every feed held here or reported by a member peer, in order of author: the local
+/// head, the best known one and how many records this node lacks of the best
+/// contiguous run.
+fn feeds_json(local: &[FeedHead], best_known: &[FeedSummary], roster: &Roster) -> Vec<Value> {
+    let mut feeds: BTreeMap<DeviceKey, (Option<&FeedHead>, Option<&FeedSummary>)> = BTreeMap::new();
+    for head in local {
+        feeds.entry(head.author).or_default().0 = Some(head);
+    }
+    for best in best_known {
+        feeds.entry(best.author).or_default().1 = Some(best);
+    }
+    feeds
+        .iter()
+        .map(|(author, (local, best))| {
+            let have = local.map_or(0, |head| head.contiguous);
+            let behind = best.map_or(0, |best| best.contiguous.saturating_sub(have));
+            json!({
+                "author": author.to_string(),
+                "org": org_of(roster, Some(author)),
+                "local": local.map(|head| head_json(head.contiguous, head.max_seq, head.frozen)),
+                "best_known": best.map(|best| head_json(best.contiguous, best.max_seq, best.frozen)),
+                "behind": behind,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn sync(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+    let report = network(&state)?
+        .report()
+        .await
+        .map_err(|error| network_error(&error))?;
+    let local = read_store(&state, |store| store.heads()).await?;
+    let roster = state.node.roster();
+    let feeds = feeds_json(&local, &report.best_known, &roster);
+    let peers: Vec<Value> = report
+        .peers
+        .iter()
+        .map(|peer| {
+            json!({
+                "peer_id": peer.peer.to_string(),
+                "device": peer.device.map(|device| device.to_string()),
+                "org": org_of(&roster, peer.device.as_ref()),
+                "member": peer.member,
+                "last_sync_ms": peer.last_sync_ms,
+                "records_pulled": peer.records_pulled,
+                "feeds_reported": peer.feeds_reported,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "feeds": feeds, "peers": peers })))
+}
+
+/// The network's fields of `GET /v1/status`: this node's peer id, the addresses peers
+/// dial it at (each ending in `/p2p/<peer id>`), and how many peers are connected and
+/// how many of them are members' devices. All `null` without a network; the counts and
+/// addresses `null` if the network stopped answering.
+pub(super) async fn status_fields(state: &ApiState) -> [(&'static str, Value); 4] {
+    let Some(network) = &state.network else {
+        return [
+            ("peer_id", Value::Null),
+            ("listen", Value::Null),
+            ("peers", Value::Null),
+            ("member_peers", Value::Null),
+        ];
+    };
+    let peer_id = network.peer_id();
+    let listen = network.listen_addrs().await.ok().map(|addrs| {
+        addrs
+            .iter()
+            .map(|addr| format!("{addr}/p2p/{peer_id}"))
+            .collect::<Vec<_>>()
+    });
+    let (peers, members) = match network.report().await {
+        Ok(report) => (
+            Value::from(report.peers.len()),
+            Value::from(report.peers.iter().filter(|peer| peer.member).count()),
+        ),
+        Err(_) => (Value::Null, Value::Null),
+    };
+    [
+        ("peer_id", Value::from(peer_id.to_string())),
+        ("listen", listen.map_or(Value::Null, Value::from)),
+        ("peers", peers),
+        ("member_peers", members),
+    ]
+}
+
+/// The network's counters for `/metrics`, empty without a network.
+pub(super) fn metric_samples(
+    state: &ApiState,
+) -> Vec<(&'static str, &'static str, &'static str, u64)> {
+    state
+        .network
+        .as_ref()
+        .map(|network| NetworkMetrics::samples(&network.metrics()))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use commons_protocol::DeviceKeypair;
+    use commons_protocol::fixtures::sample_charter;
+
+    use super::*;
+
+    fn device(seed: u8) -> DeviceKey {
+        DeviceKeypair::from_seed([seed; 32]).public()
+    }
+
+    #[test]
+    fn feeds_join_local_and_best_known_heads() {
+        let (a, b, c) = (device(1), device(2), device(3));
+        let local = [
+            FeedHead {
+                author: a,
+                contiguous: 3,
+                max_seq: 5,
+                frozen: false,
+            },
+            FeedHead {
+                author: b,
+                contiguous: 9,
+                max_seq: 9,
+                frozen: false,
+            },
+        ];
+        let best = [
+            FeedSummary {
+                author: a,
+                contiguous: 7,
+                max_seq: 7,
+                frozen: false,
+            },
+            // A peer that knows less than this node: nothing is behind.
+            FeedSummary {
+                author: b,
+                contiguous: 4,
+                max_seq: 4,
+                frozen: true,
+            },
+            FeedSummary {
+                author: c,
+                contiguous: 2,
+                max_seq: 2,
+                frozen: false,
+            },
+        ];
+        let (charter, _) = sample_charter(1);
+        let feeds = feeds_json(&local, &best, &Roster::new(charter.charter()));
+        assert_eq!(feeds.len(), 3);
+        let of = |key: DeviceKey| {
+            feeds
+                .iter()
+                .find(|feed| feed["author"] == key.to_string())
+                .unwrap_or_else(|| panic!("no feed {key}"))
+        };
+        assert_eq!(of(a)["behind"], 4);
+        assert_eq!(of(a)["local"]["max_seq"], 5);
+        assert_eq!(of(b)["behind"], 0);
+        assert_eq!(of(b)["best_known"]["frozen"], true);
+        assert_eq!(of(c)["behind"], 2);
+        assert_eq!(of(c)["local"], Value::Null);
+        assert_eq!(of(c)["org"], Value::Null);
+    }
+}
