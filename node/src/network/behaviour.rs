@@ -248,9 +248,11 @@ pub fn peer_score(topics: &Topics) -> Result<(PeerScoreParams, PeerScoreThreshol
 
 /// Kademlia for peer routing: a server (every node answers lookups), with inbound
 /// records and provider announcements filtered out, so the DHT can never be a source
-/// of records or fill this node's memory on a peer's word. Its own periodic and
-/// automatic bootstrap are off: the event loop looks for peers only while it has
-/// fewer than its target, since each lookup dials every peer it meets.
+/// of records or fill this node's memory on a peer's word. Its periodic bootstrap is
+/// off: the event loop looks for peers only while it has fewer than its target, since
+/// each lookup dials every peer it meets. (libp2p-kad 0.49 still looks up by itself when
+/// its routing table gains a peer while it knows fewer than 20; only
+/// `SwarmOptions::kademlia = false` stops that, for a fixed topology.)
 pub fn kademlia(peer: libp2p::PeerId) -> kad::Behaviour<kad::store::MemoryStore> {
     let mut config = kad::Config::new(KAD_PROTOCOL);
     config
