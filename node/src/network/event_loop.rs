@@ -48,8 +48,8 @@ use std::time::Duration;
 use commons_protocol::sync::MAX_PAGE_BYTES;
 use commons_protocol::sync::missing_range;
 use commons_protocol::{
-    Body, DeviceKey, FeedSummary, ForkProof, Refusal, Roster, SyncRequest, SyncResponse,
-    decode_record,
+    AgainstError, Body, DeviceKey, FeedSummary, ForkProof, Refusal, Roster, SyncRequest,
+    SyncResponse, decode_record,
 };
 use futures::StreamExt;
 use libp2p::gossipsub::{self, MessageAcceptance, MessageId, PublishError};
@@ -745,6 +745,8 @@ impl EventLoop {
         self.spawn(async move {
             let data = message.data;
             let result = ingest.submit(data.clone(), Source::Gossip).await;
+            // A gap below the record, or a feed this node has never seen (its
+            // delegation not held yet): pull what is missing from the sender.
             let pull = match &result {
                 Ok(Ingested::Stored {
                     missing: Some(range),
@@ -752,6 +754,12 @@ impl EventLoop {
                 }) => decode_record(&data, &network)
                     .ok()
                     .map(|decoded| page_request(decoded.record().author, range.first, range.last)),
+                Err(IngestError::Refused(AgainstError::UnknownAuthor { author })) => {
+                    decode_record(&data, &network)
+                        .ok()
+                        .filter(|decoded| decoded.record().author == *author)
+                        .map(|decoded| page_request(*author, 1, decoded.record().seq))
+                }
                 _ => None,
             };
             if let Err(error) = &result {
@@ -1281,7 +1289,7 @@ pub fn plan(
 
 #[cfg(test)]
 mod tests {
-    use commons_protocol::{AgainstError, DeviceKeypair, RecordError, RecordId};
+    use commons_protocol::{DeviceKeypair, RecordError, RecordId};
 
     use super::*;
 
