@@ -23,26 +23,16 @@ use futures::StreamExt;
 use libp2p::swarm::SwarmEvent;
 use libp2p::{Multiaddr, request_response};
 use tokio::task::JoinHandle;
-use tokio::time::Instant;
 
 /// How long any condition may take to come true.
 const DEADLINE: Duration = Duration::from_secs(30);
-/// How often a condition is checked.
-const POLL: Duration = Duration::from_millis(20);
 
-async fn wait_for<F, Fut>(what: &str, mut condition: F)
+async fn wait_for<F, Fut>(what: &str, condition: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
 {
-    let deadline = Instant::now() + DEADLINE;
-    while !condition().await {
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {DEADLINE:?} waiting for {what}"
-        );
-        tokio::time::sleep(POLL).await;
-    }
+    common::wait_within(DEADLINE, what, condition).await;
 }
 
 fn loopback() -> Multiaddr {

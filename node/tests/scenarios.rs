@@ -47,8 +47,6 @@ use tokio::time::Instant;
 /// How long any condition may take to come true (generous: the file runs beside other
 /// tests on two cores).
 const DEADLINE: Duration = Duration::from_secs(60);
-/// How often a condition is checked.
-const POLL: Duration = Duration::from_millis(20);
 /// How often a link that did not come up is dialed again (a connection limit may have
 /// been taken for a moment by a Kademlia query's dial).
 const REDIAL: Duration = Duration::from_secs(1);
@@ -59,19 +57,12 @@ const NO_PERIODIC_SYNC: Duration = Duration::from_secs(3600);
 /// The default connection limit: no limit that matters here.
 const UNLIMITED: u32 = 128;
 
-async fn wait_for<F, Fut>(what: &str, mut condition: F)
+async fn wait_for<F, Fut>(what: &str, condition: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
 {
-    let deadline = Instant::now() + DEADLINE;
-    while !condition().await {
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {DEADLINE:?} waiting for {what}"
-        );
-        tokio::time::sleep(POLL).await;
-    }
+    common::wait_within(DEADLINE, what, condition).await;
 }
 
 /// One node of a scenario with its network running.
@@ -265,7 +256,7 @@ async fn link(from: &Peer, to: &Peer) {
             from.net.dial(to.addr.clone()).await.unwrap();
             next_dial = Instant::now() + REDIAL;
         }
-        tokio::time::sleep(POLL).await;
+        tokio::time::sleep(common::POLL).await;
     }
 }
 

@@ -2,7 +2,9 @@
 //! and every sample org's feed opened by its delegation.
 #![allow(dead_code)]
 
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use commons_node::Node;
 use commons_node::ingest::IngestSettings;
@@ -55,5 +57,25 @@ impl Net {
         )
         .await
         .expect("the sample node starts")
+    }
+}
+
+/// How often a condition waited on is checked.
+pub const POLL: Duration = Duration::from_millis(20);
+
+/// Waits until `condition` holds, checking every [`POLL`]; panics naming `what` if it
+/// does not within `deadline`.
+pub async fn wait_within<F, Fut>(deadline: Duration, what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let until = tokio::time::Instant::now() + deadline;
+    while !condition().await {
+        assert!(
+            tokio::time::Instant::now() < until,
+            "timed out after {deadline:?} waiting for {what}"
+        );
+        tokio::time::sleep(POLL).await;
     }
 }
