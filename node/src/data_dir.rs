@@ -7,13 +7,16 @@
 //!
 //! | file | what it holds | mode |
 //! |---|---|---|
-//! | `root.key` | the org's root key seed, 64 hex digits | 0600 |
+//! | `root.key` | the org's root key seed, 64 hex digits (absent on a device made by `commons devices add`, or once the operator moved it offline) | 0600 |
 //! | `device.key` | this device's key seed, 64 hex digits | 0600 |
 //! | `api-token` | the control API's bearer token, 64 hex digits | 0600 |
 //! | `charter.bin` | the signed charter of the network | 0600 |
 //! | `delegation.record` | the device feed's seq 1, signed | 0600 |
 //! | `config.toml` | [`ConfigFile`] | 0600 |
+//! | `org.toml` | the public org file: org id and name, for founders drafting a charter ([`crate::founding::OrgFile`]) | 0600 |
+//! | `root-key-location` | on a device without `root.key`: where the root key was when the device was delegated | 0600 |
 //! | `store.redb` | the store, created by the node | |
+//! | `previous-networks/` | stores of networks this node left by `commons network join` ([`crate::founding`]) | |
 //!
 //! Every file is written whole or not at all (a temporary file, fsynced, then linked
 //! into place, which fails rather than replacing an existing file), and the directory
@@ -34,6 +37,7 @@ use commons_protocol::{
 use thiserror::Error;
 
 use crate::config::{ConfigError, ConfigFile};
+use crate::founding::OrgFile;
 
 /// The environment variable naming the data directory when `--data-dir` is not given.
 pub const DATA_DIR_ENV: &str = "COMMONS_DATA_DIR";
@@ -54,6 +58,10 @@ pub const API_TOKEN_FILE: &str = "api-token";
 pub const CONFIG_FILE: &str = "config.toml";
 /// The store, created by the node on its first start.
 pub const STORE_FILE: &str = "store.redb";
+/// The public org file: the org's id and name.
+pub const ORG_FILE: &str = "org.toml";
+/// On a device data dir without `root.key`: where the org's root key is kept.
+pub const ROOT_KEY_LOCATION_FILE: &str = "root-key-location";
 
 /// The default device label given by `commons init`.
 pub const DEFAULT_DEVICE_LABEL: &str = "node";
@@ -62,20 +70,32 @@ pub const MAX_NAME_CHARS: usize = 200;
 
 /// The files `init` writes, in the order written; any of them present means the
 /// directory already holds a node.
-const NODE_FILES: [&str; 6] = [
+pub(crate) const NODE_FILES: [&str; 7] = [
     ROOT_KEY_FILE,
     DEVICE_KEY_FILE,
     CHARTER_FILE,
     DELEGATION_FILE,
     API_TOKEN_FILE,
     CONFIG_FILE,
+    ORG_FILE,
 ];
-/// Files that must be readable by their owner only.
+/// The files a node cannot run without. `root.key` is not one of them: the root key
+/// is needed only to delegate or revoke devices, sign a charter or join a network, and
+/// is best kept on as few machines as possible. `org.toml` is not either: data dirs
+/// made before it existed have none.
+const REQUIRED_FILES: [&str; 5] = [
+    DEVICE_KEY_FILE,
+    CHARTER_FILE,
+    DELEGATION_FILE,
+    API_TOKEN_FILE,
+    CONFIG_FILE,
+];
+/// Files that must be readable by their owner only (when present).
 const SECRET_FILES: [&str; 3] = [ROOT_KEY_FILE, DEVICE_KEY_FILE, API_TOKEN_FILE];
 /// The mode of every file `init` writes.
-const FILE_MODE: u32 = 0o600;
+pub(crate) const FILE_MODE: u32 = 0o600;
 /// The mode of a data directory `init` creates.
-const DIR_MODE: u32 = 0o700;
+pub(crate) const DIR_MODE: u32 = 0o700;
 /// Permission bits that give anyone but the owner access.
 const OTHERS_MASK: u32 = 0o077;
 /// The largest key or token file read, in bytes (64 hex digits and a newline, with
@@ -109,7 +129,9 @@ pub struct InitReport {
 #[derive(Clone)]
 pub struct OpenedDataDir {
     dir: DataDir,
-    root: RootKeypair,
+    /// `None` on a device whose data dir holds no `root.key`.
+    root: Option<RootKeypair>,
+    org: OrgId,
     device: DeviceKeypair,
     charter: SignedCharter,
     network: NetworkId,
@@ -124,6 +146,7 @@ impl std::fmt::Debug for OpenedDataDir {
         f.debug_struct("OpenedDataDir")
             .field("dir", &self.dir)
             .field("root", &self.root)
+            .field("org", &self.org)
             .field("device", &self.device)
             .field("network", &self.network)
             .field("config", &self.config)
@@ -225,7 +248,7 @@ impl DataDir {
     }
 
     /// Refuses if the directory already holds any of a node's files.
-    fn check_free(&self) -> Result<(), DataDirError> {
+    pub(crate) fn check_free(&self) -> Result<(), DataDirError> {
         for name in NODE_FILES {
             let file = self.path.join(name);
             if fs::symlink_metadata(&file).is_ok() {
@@ -267,13 +290,18 @@ impl DataDir {
         let mut token = [0u8; 32];
         getrandom::fill(&mut token).map_err(|_| RngError)?;
 
-        let contents: [(&str, Vec<u8>); 6] = [
+        let org_file = OrgFile {
+            org,
+            name: config.org_name.clone(),
+        };
+        let contents: [(&str, Vec<u8>); 7] = [
             (ROOT_KEY_FILE, secret_text(&keys.root.seed())),
             (DEVICE_KEY_FILE, secret_text(&keys.device.seed())),
             (CHARTER_FILE, charter.encode()),
             (DELEGATION_FILE, delegation.into_signed_bytes()),
             (API_TOKEN_FILE, secret_text(&token)),
             (CONFIG_FILE, config.to_toml().into_bytes()),
+            (ORG_FILE, org_file.to_toml().into_bytes()),
         ];
         let mut files = Vec::with_capacity(contents.len());
         for (name, bytes) in contents {
@@ -284,8 +312,9 @@ impl DataDir {
 
     /// Reads and checks every file: the key files parse and are readable by their
     /// owner only, the charter is completely signed, the delegation record is valid
-    /// in the charter's network and delegates this device from this org's root key,
-    /// and the config parses.
+    /// in the charter's network and delegates this device from this org (from the key
+    /// in `root.key`, when there is one), and the config parses. A data dir without
+    /// `root.key` opens: [`OpenedDataDir::root`] then says where the root key is.
     pub fn open(&self) -> Result<OpenedDataDir, DataDirError> {
         if !NODE_FILES
             .iter()
@@ -295,17 +324,20 @@ impl DataDir {
                 path: self.path.clone(),
             });
         }
-        for name in NODE_FILES {
+        for name in REQUIRED_FILES {
             let file = self.path.join(name);
             if fs::symlink_metadata(&file).is_err() {
                 return Err(DataDirError::Incomplete { missing: file });
             }
         }
         for name in SECRET_FILES {
-            check_private(&self.path.join(name))?;
+            let file = self.path.join(name);
+            if name != ROOT_KEY_FILE || fs::symlink_metadata(&file).is_ok() {
+                check_private(&file)?;
+            }
         }
 
-        let root = RootKeypair::from_seed(read_secret(&self.root_key_path())?);
+        let root = self.read_root()?;
         let device = DeviceKeypair::from_seed(read_secret(&self.device_key_path())?);
         let api_token = hex(&read_secret(&self.api_token_path())?);
 
@@ -340,18 +372,21 @@ impl DataDir {
         if header.seq != 1 {
             return Err(mismatch("it is not the first record of the device's feed"));
         }
-        match &header.body {
-            Body::Delegation(body) if body.org != root.org_id() => {
+        let org = match &header.body {
+            Body::Delegation(body)
+                if root.as_ref().is_some_and(|root| body.org != root.org_id()) =>
+            {
                 return Err(mismatch("it names another org than the key in root.key"));
             }
-            Body::Delegation(_) => {}
+            Body::Delegation(body) => body.org,
             _ => return Err(mismatch("it is not a delegation")),
-        }
+        };
 
         let config = ConfigFile::load(&self.config_path())?;
         Ok(OpenedDataDir {
             dir: self.clone(),
             root,
+            org,
             device,
             charter,
             network,
@@ -361,7 +396,33 @@ impl DataDir {
         })
     }
 
-    fn create_dir(&self) -> Result<(), DataDirError> {
+    /// The root key in `root.key`, or `None` if there is no such file.
+    pub(crate) fn read_root(&self) -> Result<Option<RootKeypair>, DataDirError> {
+        let path = self.root_key_path();
+        match fs::symlink_metadata(&path) {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            _ => Ok(Some(RootKeypair::from_seed(read_secret(&path)?))),
+        }
+    }
+
+    /// The error for an operation that needs the root key this data dir lacks, naming
+    /// where the key is if `root-key-location` says.
+    pub(crate) fn root_elsewhere(&self) -> DataDirError {
+        let location = read_bounded(
+            &self.path.join(ROOT_KEY_LOCATION_FILE),
+            MAX_SECRET_FILE_BYTES,
+        )
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .map(|text| text.trim().to_owned())
+        .filter(|text| !text.is_empty() && !text.chars().any(char::is_control));
+        DataDirError::RootKeyElsewhere {
+            path: self.root_key_path(),
+            location,
+        }
+    }
+
+    pub(crate) fn create_dir(&self) -> Result<(), DataDirError> {
         match fs::metadata(&self.path) {
             Ok(meta) if meta.is_dir() => Ok(()),
             Ok(_) => Err(DataDirError::NotADirectory {
@@ -387,7 +448,7 @@ impl DataDir {
     /// Writes `bytes` to the new file `name`: a temporary file (mode 0600), fsynced,
     /// hard-linked to its name (which fails if the name exists, so nothing is ever
     /// replaced), then the temporary name removed and the directory fsynced.
-    fn write_new(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, DataDirError> {
+    pub(crate) fn write_new(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, DataDirError> {
         let target = self.path.join(name);
         let temporary = self.path.join(format!(".{name}.tmp"));
         let io_error = |action: &'static str, path: &Path| {
@@ -635,14 +696,20 @@ impl OpenedDataDir {
         &self.dir
     }
 
-    /// The org's root key.
-    pub fn root(&self) -> &RootKeypair {
-        &self.root
+    /// The org's root key, or (on a device whose data dir holds no `root.key`) an
+    /// error saying which machine holds it.
+    pub fn root(&self) -> Result<&RootKeypair, DataDirError> {
+        self.root.as_ref().ok_or_else(|| self.dir.root_elsewhere())
     }
 
-    /// The org's id.
+    /// Whether this data dir holds the org's root key.
+    pub fn has_root(&self) -> bool {
+        self.root.is_some()
+    }
+
+    /// The org's id, as this device's delegation names it.
     pub fn org(&self) -> OrgId {
-        self.root.org_id()
+        self.org
     }
 
     /// This device's key: it signs the device's feed and is the node's identity.
@@ -814,6 +881,26 @@ pub enum DataDirError {
         /// The flag to fix it with.
         flag: &'static str,
     },
+    /// An operation needs the org's root key, and this data dir has none.
+    #[error(
+        "this needs your organization's root key, and {} is not here: {}",
+        path.display(),
+        match location {
+            Some(location) => format!(
+                "it was at {location} when this device was added; run the command there (or \
+                 copy root.key back here for the moment)"
+            ),
+            None => "run the command on the machine that holds root.key (or copy it back \
+                     here for the moment)"
+                .to_owned(),
+        }
+    )]
+    RootKeyElsewhere {
+        /// Where `root.key` would be.
+        path: PathBuf,
+        /// What `root-key-location` says, if anything.
+        location: Option<String>,
+    },
     /// The charter could not be made (from `init`).
     #[error("could not create the charter")]
     NewCharter(#[source] CharterError),
@@ -857,7 +944,7 @@ fn choose_path(
         .ok_or(DataDirError::NoDefaultDir)
 }
 
-fn check_name<'a>(
+pub(crate) fn check_name<'a>(
     what: &'static str,
     flag: &'static str,
     name: &'a str,
@@ -883,13 +970,13 @@ fn check_name<'a>(
 }
 
 /// 32 secret bytes as a file: 64 lowercase hex digits and a newline.
-fn secret_text(bytes: &[u8; 32]) -> Vec<u8> {
+pub(crate) fn secret_text(bytes: &[u8; 32]) -> Vec<u8> {
     let mut text = hex(bytes).into_bytes();
     text.push(b'\n');
     text
 }
 
-fn check_private(path: &Path) -> Result<(), DataDirError> {
+pub(crate) fn check_private(path: &Path) -> Result<(), DataDirError> {
     let meta = fs::metadata(path).map_err(|source| DataDirError::Io {
         action: "read",
         path: path.to_owned(),
@@ -905,7 +992,7 @@ fn check_private(path: &Path) -> Result<(), DataDirError> {
     Ok(())
 }
 
-fn read_secret(path: &Path) -> Result<[u8; 32], DataDirError> {
+pub(crate) fn read_secret(path: &Path) -> Result<[u8; 32], DataDirError> {
     let bytes = read_bounded(path, MAX_SECRET_FILE_BYTES)?;
     std::str::from_utf8(&bytes)
         .ok()
@@ -916,7 +1003,7 @@ fn read_secret(path: &Path) -> Result<[u8; 32], DataDirError> {
 }
 
 /// Reads `path` whole, refusing it if it is longer than `max` bytes.
-fn read_bounded(path: &Path, max: usize) -> Result<Vec<u8>, DataDirError> {
+pub(crate) fn read_bounded(path: &Path, max: usize) -> Result<Vec<u8>, DataDirError> {
     let file = File::open(path).map_err(|source| DataDirError::Io {
         action: "read",
         path: path.to_owned(),
@@ -939,7 +1026,7 @@ fn read_bounded(path: &Path, max: usize) -> Result<Vec<u8>, DataDirError> {
     Ok(bytes)
 }
 
-fn sync_dir(path: &Path) -> Result<(), DataDirError> {
+pub(crate) fn sync_dir(path: &Path) -> Result<(), DataDirError> {
     File::open(path)
         .and_then(|dir| dir.sync_all())
         .map_err(|source| DataDirError::Io {

@@ -6,6 +6,7 @@
 //! | step of a record's path | module |
 //! |---|---|
 //! | the node's keys, charter and settings on disk | [`data_dir`], [`config`] |
+//! | founding or joining a network; an org's devices | [`founding`], [`devices`] |
 //! | signed by this node's device | [`publish`] |
 //! | decoded, verified, checked, committed, announced | [`ingest`] |
 //! | stored durably, in group commits | [`store`] |
@@ -21,6 +22,8 @@ pub mod api;
 pub mod config;
 pub mod daemon;
 pub mod data_dir;
+pub mod devices;
+pub mod founding;
 pub mod ingest;
 pub mod metrics;
 pub mod network;

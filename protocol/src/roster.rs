@@ -273,6 +273,16 @@ impl Roster {
         tally
     }
 
+    /// The orgs with at least one vote recorded on them (a decision under way), in
+    /// ascending order of id. Votes of orgs that are no longer members stay recorded,
+    /// so a subject listed here may have an empty [`Roster::tally`].
+    pub fn voted_subjects(&self) -> impl Iterator<Item = OrgId> + '_ {
+        self.votes
+            .iter()
+            .filter(|(_, voters)| !voters.is_empty())
+            .map(|(subject, _)| *subject)
+    }
+
     /// The network this roster belongs to.
     pub fn network(&self) -> NetworkId {
         self.network

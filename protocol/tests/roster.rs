@@ -84,9 +84,19 @@ fn an_applicant_is_admitted_once_enough_members_vote() {
     let tally = story.roster().tally(&applicant);
     assert_eq!((tally.admit.len(), tally.admit_needed), (1, 2));
     assert!(!story.roster().is_member(&applicant));
+    assert_eq!(
+        story.roster().voted_subjects().collect::<Vec<_>>(),
+        [applicant],
+        "a decision is under way on the applicant"
+    );
     story.vote(1, 3, VoteChoice::Admit);
     assert!(story.roster().is_member(&applicant));
     assert_eq!(story.roster().member_count(), 4);
+    assert_eq!(
+        story.roster().voted_subjects().count(),
+        0,
+        "the admission clears the votes on it"
+    );
 }
 
 #[test]

@@ -9,8 +9,8 @@ use std::str::FromStr;
 
 use commons_protocol::text::hex;
 use commons_protocol::{
-    Body, BodyKind, CampaignStatus, OrgId, RecordId, ResponseKind, Severity, VerifiedRecord,
-    Visibility, VoteChoice,
+    Body, BodyKind, CampaignStatus, DeviceKey, OrgId, RecordId, ResponseKind, RootKey, Severity,
+    VerifiedRecord, Visibility, VoteChoice,
 };
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
@@ -249,6 +249,18 @@ impl FromText for RecordId {
 impl FromText for OrgId {
     fn parse_text(text: &str) -> Result<Self, String> {
         parse_display("an org id", text)
+    }
+}
+
+impl FromText for DeviceKey {
+    fn parse_text(text: &str) -> Result<Self, String> {
+        parse_display("a device key", text)
+    }
+}
+
+impl FromText for RootKey {
+    fn parse_text(text: &str) -> Result<Self, String> {
+        parse_display("a root key", text)
     }
 }
 

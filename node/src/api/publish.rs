@@ -1,5 +1,8 @@
 //! `POST /v1/publish/*` and `POST /v1/records`: the "created" step of a record's path
-//! when an operator (or a script) creates it. Requests are parsed into a [`Body`] here;
+//! when an operator (or a script) creates it. The governance endpoints (profile,
+//! application, vote, revocation) publish as this node's device too; a revocation's
+//! root signature is made by the CLI from the data dir's `root.key`, so the root key
+//! never enters the daemon. Requests are parsed into a [`Body`] here;
 //! the record's own rules (an empty title…) are the protocol's, checked when the
 //! publisher signs, and come back as 422. Nothing is written here: every record goes
 //! through [`crate::publish::PublishHandle::publish`] or the one ingest path.
@@ -10,8 +13,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use commons_protocol::{
-    Alert, AlertResponse, Body, Campaign, CampaignStatus, CampaignUpdate, OrgId, Practice,
-    RecordId, ResponseKind, Retraction, Severity, Visibility,
+    Alert, AlertResponse, Application, Body, Campaign, CampaignStatus, CampaignUpdate, DeviceKey,
+    OrgId, Practice, Profile, RecordId, ResponseKind, Retraction, Revocation, RootKey, Severity,
+    Signature, Visibility, Vote, VoteChoice,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -191,6 +195,119 @@ impl RetractRequest {
     }
 }
 
+/// `POST /v1/publish/profile`: who this node's org is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRequest {
+    name: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    working_groups: Vec<String>,
+    #[serde(default)]
+    languages: Vec<String>,
+    #[serde(default)]
+    description: String,
+}
+
+impl ProfileRequest {
+    fn into_body(self) -> Body {
+        Body::Profile(Profile {
+            name: self.name,
+            country: self.country,
+            region: self.region,
+            website: self.website,
+            working_groups: self.working_groups,
+            languages: self.languages,
+            description: self.description,
+        })
+    }
+}
+
+/// `POST /v1/publish/application`: this node's org asks to join.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationRequest {
+    statement: String,
+}
+
+/// `POST /v1/publish/vote`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoteRequest {
+    subject: Text<OrgId>,
+    choice: String,
+    new_root: Option<Text<RootKey>>,
+}
+
+impl VoteRequest {
+    fn into_body(self) -> Result<Body, ApiError> {
+        let choice = match (self.choice.as_str(), self.new_root) {
+            ("admit", None) => VoteChoice::Admit,
+            ("remove", None) => VoteChoice::Remove,
+            ("recover", Some(new_root)) => VoteChoice::Recover {
+                new_root: new_root.0,
+            },
+            ("recover", None) => {
+                return Err(ApiError::bad_request(
+                    "bad_field",
+                    "a recover vote names the org's new root key: give new_root (root_…)",
+                ));
+            }
+            ("admit" | "remove", Some(_)) => {
+                return Err(ApiError::bad_request(
+                    "bad_field",
+                    "new_root goes only with the choice `recover`",
+                ));
+            }
+            (other, _) => {
+                return Err(ApiError::bad_request(
+                    "bad_field",
+                    format!("`{other}` is not a vote: use admit, remove or recover"),
+                ));
+            }
+        };
+        Ok(Body::Vote(Vote {
+            subject: self.subject.0,
+            choice,
+        }))
+    }
+}
+
+/// `POST /v1/publish/revocation`: a revocation the org's root key signed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevocationRequest {
+    device: Text<DeviceKey>,
+    from_seq: u64,
+    root: Text<RootKey>,
+    root_signature: String,
+}
+
+impl RevocationRequest {
+    fn into_body(self, org: OrgId) -> Result<Body, ApiError> {
+        let signature: [u8; 64] = from_hex(self.root_signature.trim())
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "bad_hex",
+                    "`root_signature` must be the root key's 64-byte signature as 128 hex digits",
+                )
+            })?;
+        Ok(Body::Revocation(Revocation {
+            org,
+            device: self.device.0,
+            from_seq: self.from_seq,
+            root: self.root.0,
+            root_signature: Signature::from_bytes(signature),
+        }))
+    }
+}
+
 /// `POST /v1/records`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -252,6 +369,38 @@ pub(super) async fn retract(
     ApiJson(request): ApiJson<RetractRequest>,
 ) -> Result<Created, ApiError> {
     publish(&state, request.into_body()).await
+}
+
+pub(super) async fn profile(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<ProfileRequest>,
+) -> Result<Created, ApiError> {
+    publish(&state, request.into_body()).await
+}
+
+pub(super) async fn application(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<ApplicationRequest>,
+) -> Result<Created, ApiError> {
+    let body = Body::Application(Application {
+        org: state.node.org,
+        statement: request.statement,
+    });
+    publish(&state, body).await
+}
+
+pub(super) async fn vote(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<VoteRequest>,
+) -> Result<Created, ApiError> {
+    publish(&state, request.into_body()?).await
+}
+
+pub(super) async fn revocation(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<RevocationRequest>,
+) -> Result<Created, ApiError> {
+    publish(&state, request.into_body(state.node.org)?).await
 }
 
 /// Pre-signed record bytes, ingested like an imported record.

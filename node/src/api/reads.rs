@@ -2,12 +2,13 @@
 //! the store (off the async threads) and the roster ingest keeps (and, for status, the
 //! network's part from [`super::peers`]).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
 use commons_protocol::text::hex;
-use commons_protocol::{BodyKind, OrgId, RecordId, Roster};
+use commons_protocol::{Body, BodyKind, OrgId, RecordId, Roster};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -150,7 +151,92 @@ pub(super) async fn feeds(State(state): State<Arc<ApiState>>) -> Result<Json<Val
     Ok(Json(Value::from(feeds)))
 }
 
-pub(super) async fn roster(State(state): State<Arc<ApiState>>) -> Json<Value> {
+/// The names and applications the node holds, newest first per org: names from the
+/// charter, else from the org's latest profile.
+struct Introductions {
+    names: BTreeMap<OrgId, (String, &'static str)>,
+    applications: BTreeMap<OrgId, Value>,
+}
+
+async fn introductions(state: &ApiState) -> Result<Introductions, ApiError> {
+    let query = |kind| RecordQuery {
+        kind: Some(kind),
+        limit: MAX_QUERY_LIMIT,
+        ..RecordQuery::default()
+    };
+    let (profiles, applications) = read_store(state, move |store| {
+        Ok((
+            store.query(&query(BodyKind::Profile))?,
+            store.query(&query(BodyKind::Application))?,
+        ))
+    })
+    .await?;
+    let mut names = BTreeMap::new();
+    for founder in &state.node.charter.founders {
+        names.insert(founder.org, (founder.name.clone(), "charter"));
+    }
+    // Newest first: the first profile seen of an org is its latest.
+    for stored in &profiles {
+        if let Body::Profile(profile) = &stored.record.record().body
+            && !profile.name.trim().is_empty()
+        {
+            names
+                .entry(stored.org)
+                .or_insert_with(|| (profile.name.clone(), "profile"));
+        }
+    }
+    let mut latest = BTreeMap::new();
+    for stored in &applications {
+        if let Body::Application(application) = &stored.record.record().body {
+            latest.entry(stored.org).or_insert_with(|| {
+                json!({
+                    "id": stored.record.id().to_string(),
+                    "statement": application.statement,
+                    "timestamp_ms": stored.record.record().timestamp_ms,
+                })
+            });
+        }
+    }
+    Ok(Introductions {
+        names,
+        applications: latest,
+    })
+}
+
+/// The votes on one org and what each decision still needs (`Roster::tally`).
+fn decision_json(roster: &Roster, subject: &OrgId, known: &Introductions) -> Value {
+    let tally = roster.tally(subject);
+    let votes = |voters: &[OrgId], needed: usize| {
+        json!({
+            "votes": voters.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "count": voters.len(),
+            "needed": needed,
+            "missing": needed.saturating_sub(voters.len()),
+        })
+    };
+    let recover: Vec<Value> = tally
+        .recover
+        .iter()
+        .map(|(new_root, voters)| {
+            let mut entry = votes(voters, tally.recover_needed);
+            entry["new_root"] = json!(new_root.to_string());
+            entry
+        })
+        .collect();
+    json!({
+        "subject": subject.to_string(),
+        "name": known.names.get(subject).map(|(name, _)| name.clone()),
+        "member": tally.member,
+        "admit": votes(&tally.admit, tally.admit_needed),
+        "remove": votes(&tally.remove, tally.remove_needed),
+        "recover": recover,
+        "recover_needed": tally.recover_needed,
+        "application": known.applications.get(subject),
+    })
+}
+
+pub(super) async fn roster(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+    let known = introductions(&state).await?;
     let roster = state.node.roster();
     let charter = &state.node.charter;
     let mut members = Vec::new();
@@ -170,16 +256,17 @@ pub(super) async fn roster(State(state): State<Arc<ApiState>>) -> Json<Value> {
                 })
             })
             .collect();
-        let name = charter
-            .founders
-            .iter()
-            .find(|founder| founder.org == *org)
-            .map(|founder| founder.name.clone());
+        let (name, name_from) = known.names.get(org).map_or((None, None), |(name, from)| {
+            (Some(name.clone()), Some(*from))
+        });
         let entry = json!({
             "org": org.to_string(),
             "name": name,
+            "name_from": name_from,
+            "founder": charter.is_founder(org),
             "root": org_state.root.to_string(),
             "devices": devices,
+            "application": known.applications.get(org),
         });
         if org_state.member {
             members.push(entry);
@@ -187,15 +274,34 @@ pub(super) async fn roster(State(state): State<Arc<ApiState>>) -> Json<Value> {
             others.push(entry);
         }
     }
-    Json(json!({
+    // A decision is under way on every org someone voted on, and on every applicant
+    // that is not a member (its admission needs votes even before the first).
+    let mut subjects: BTreeSet<OrgId> = roster.voted_subjects().collect();
+    subjects.extend(
+        known
+            .applications
+            .keys()
+            .filter(|org| !roster.is_member(org))
+            .copied(),
+    );
+    let decisions: Vec<Value> = subjects
+        .iter()
+        .map(|subject| decision_json(&roster, subject, &known))
+        .collect();
+    Ok(Json(json!({
+        "network": state.node.network.to_string(),
+        "network_name": charter.name,
+        "org": state.node.org.to_string(),
+        "device": state.node.device.to_string(),
         "members": members,
         "others": others,
+        "decisions": decisions,
         "thresholds": {
             "admission": charter.admission.to_string(),
             "removal": charter.removal.to_string(),
             "recovery": charter.recovery.to_string(),
         },
-    }))
+    })))
 }
 
 pub(super) async fn forks(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {

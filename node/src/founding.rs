@@ -1,0 +1,709 @@
+//! Founding and joining a network, before any record exists: the step that decides
+//! which network a node's records will name. Founders hand each other their public
+//! [`OrgFile`]s, one of them drafts the charter ([`draft_charter`]), every founder signs
+//! the charter file ([`sign_charter_file`]), and each node adopts the completely signed
+//! charter with [`DataDir::join`], which signs this device's delegation for the new
+//! network (its feed's seq 1 there).
+//!
+//! A data dir holds one network. Joining another one moves the old network's store
+//! aside, into `previous-networks/<network id>/` with its charter and delegation, and
+//! only when that store holds nothing but this device's own records (such as the
+//! delegation of the one-member network `commons init` founds): a store holding other
+//! devices' records belongs to a network this node takes part in, and joining is
+//! refused. Nothing is ever deleted.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use commons_protocol::{
+    Body, CHARTER_VERSION, Charter, CharterError, Delegation, DeviceKey, DeviceKeypair,
+    FeedPosition, FeedWriter, Founder, MAX_CHARTER_BYTES, MAX_SIGNED_RECORD_BYTES, NetworkId,
+    OrgId, ParseKeyError, RecordError, RootKeypair, SignedCharter, Threshold, validate_record,
+};
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::config::ConfigFile;
+use crate::data_dir::{
+    CHARTER_FILE, DELEGATION_FILE, DataDir, DataDirError, FILE_MODE, STORE_FILE, check_name,
+    founding_majority, read_bounded, read_secret, sync_dir,
+};
+use crate::store::{RedbStore, Store, StoreError};
+
+/// The largest org file read, in bytes.
+pub const MAX_ORG_FILE_BYTES: usize = 4096;
+/// The directory of a data dir where the stores of networks it left are kept.
+pub const PREVIOUS_NETWORKS_DIR: &str = "previous-networks";
+
+/// An org's public card: its id and its name. `commons init` writes it as `org.toml`
+/// in the data dir; a founder hands it to whoever drafts the charter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgFile {
+    /// The org's id (its first root key).
+    pub org: OrgId,
+    /// Its name, as the charter will list it.
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgFileText {
+    org: String,
+    name: String,
+}
+
+/// Why an org file could not be read.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum OrgFileError {
+    /// The file could not be read.
+    #[error("could not read the org file {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// Larger than an org file can be.
+    #[error(
+        "{} is larger than {MAX_ORG_FILE_BYTES} bytes, so it is not an org file: ask the org \
+         for the org.toml in its data directory",
+        path.display()
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Not the org file's TOML.
+    #[error(
+        "{} is not an org file (expected `org = \"org_…\"` and `name = \"…\"`): {message}; ask \
+         the org for the org.toml in its data directory",
+        path.display()
+    )]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        message: String,
+    },
+    /// The org id is not one.
+    #[error("{} names an org id that is not valid ({error}): ask the org for its org.toml again", path.display())]
+    BadOrg {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: ParseKeyError,
+    },
+    /// The name cannot be used.
+    #[error("the name in {} {problem}: ask the org to fix it", path.display())]
+    BadName {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+impl OrgFile {
+    /// The file's text.
+    pub fn to_toml(&self) -> String {
+        let quoted = |text: &str| toml::Value::String(text.to_owned()).to_string();
+        format!(
+            "# A Commons org file: public. Hand it to the founder who drafts a network's\n\
+             # charter (`commons network create --founder org.toml …`).\n\
+             org = {}\n\
+             name = {}\n",
+            quoted(&self.org.to_string()),
+            quoted(&self.name),
+        )
+    }
+
+    /// Parses the text of the org file at `path` (named in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<Self, OrgFileError> {
+        let parsed: OrgFileText = toml::from_str(text).map_err(|error| OrgFileError::Parse {
+            path: path.to_owned(),
+            message: error.message().to_owned(),
+        })?;
+        let org = parsed
+            .org
+            .trim()
+            .parse::<OrgId>()
+            .map_err(|error| OrgFileError::BadOrg {
+                path: path.to_owned(),
+                error,
+            })?;
+        let name = check_name("org name", "", &parsed.name)
+            .map_err(|error| OrgFileError::BadName {
+                path: path.to_owned(),
+                problem: match error {
+                    DataDirError::BadName { problem, .. } => problem,
+                    other => other.to_string(),
+                },
+            })?
+            .to_owned();
+        Ok(OrgFile { org, name })
+    }
+
+    /// Reads the org file at `path` (at most [`MAX_ORG_FILE_BYTES`]).
+    pub fn load(path: &Path) -> Result<Self, OrgFileError> {
+        let bytes = read_bounded(path, MAX_ORG_FILE_BYTES).map_err(|error| match error {
+            DataDirError::TooLarge { .. } => OrgFileError::TooLarge {
+                path: path.to_owned(),
+            },
+            DataDirError::Io { source, .. } => OrgFileError::Read {
+                path: path.to_owned(),
+                source,
+            },
+            other => OrgFileError::Read {
+                path: path.to_owned(),
+                source: io::Error::other(other.to_string()),
+            },
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| OrgFileError::Parse {
+            path: path.to_owned(),
+            message: "it is not UTF-8 text".to_owned(),
+        })?;
+        Self::parse(&text, path)
+    }
+}
+
+/// Parses a threshold as an operator writes it: `N` (a count of member orgs) or `N/D`
+/// (a fraction of them, rounded up). Whether it is in range is the charter's rule.
+pub fn parse_threshold(text: &str) -> Result<Threshold, String> {
+    let number = |part: &str| {
+        part.trim().parse::<u32>().map_err(|_| {
+            format!(
+                "`{text}` is not a threshold: write a count such as 2, or a fraction such as 2/3"
+            )
+        })
+    };
+    match text.split_once('/') {
+        Some((numerator, denominator)) => Ok(Threshold::Fraction {
+            numerator: number(numerator)?,
+            denominator: number(denominator)?,
+        }),
+        None => Ok(Threshold::Count(number(text)?)),
+    }
+}
+
+/// What a new charter says besides its founders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharterTerms {
+    /// The network's name.
+    pub name: String,
+    /// Votes needed to admit an org; `None` for a majority of the founders.
+    pub admission: Option<Threshold>,
+    /// Votes needed to remove a member; `None` for a majority of the founders.
+    pub removal: Option<Threshold>,
+    /// Votes needed to replace a member's root key; `None` for a majority.
+    pub recovery: Option<Threshold>,
+    /// Whether non-members may read `Public` records.
+    pub open_read: bool,
+}
+
+/// Why a charter could not be drafted.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum DraftError {
+    /// The network's name cannot be used.
+    #[error("the network's name {problem}: pass --name NAME")]
+    BadName {
+        /// What is wrong.
+        problem: String,
+    },
+    /// One org given twice.
+    #[error("{org} ({name}) is given twice as a founder: give each founder's org file once")]
+    SameOrgTwice {
+        /// The org.
+        org: OrgId,
+        /// Its name.
+        name: String,
+    },
+    /// The charter's own rules refuse it (no founders, a threshold out of range).
+    #[error("the charter cannot be made: {0}")]
+    Charter(#[source] CharterError),
+}
+
+/// Draws up an unsigned charter listing `founders` (in ascending order of org id, as a
+/// charter must), dated `now_ms`. A threshold not given is a strict majority of the
+/// founders ([`founding_majority`]), written as a fraction so that it stays a majority
+/// as members join.
+pub fn draft_charter(
+    terms: &CharterTerms,
+    founders: &[OrgFile],
+    now_ms: u64,
+) -> Result<SignedCharter, DraftError> {
+    let name = check_name("network name", "--name NAME", &terms.name).map_err(|error| {
+        DraftError::BadName {
+            problem: match error {
+                DataDirError::BadName { problem, .. } => problem,
+                other => other.to_string(),
+            },
+        }
+    })?;
+    let mut listed: Vec<Founder> = Vec::with_capacity(founders.len());
+    for founder in founders {
+        if listed.iter().any(|earlier| earlier.org == founder.org) {
+            return Err(DraftError::SameOrgTwice {
+                org: founder.org,
+                name: founder.name.clone(),
+            });
+        }
+        listed.push(Founder {
+            org: founder.org,
+            name: founder.name.clone(),
+        });
+    }
+    listed.sort_by_key(|founder| founder.org);
+    let majority = founding_majority(founders.len());
+    SignedCharter::new(Charter {
+        version: CHARTER_VERSION,
+        name: name.to_owned(),
+        founders: listed,
+        admission: terms.admission.unwrap_or(majority),
+        removal: terms.removal.unwrap_or(majority),
+        recovery: terms.recovery.unwrap_or(majority),
+        open_read: terms.open_read,
+        created_ms: now_ms,
+    })
+    .map_err(DraftError::Charter)
+}
+
+/// Why a charter file could not be read or written.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum CharterFileError {
+    /// The file could not be read or written.
+    #[error("could not {action} {}", path.display())]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// The file is not a charter, or a signature in it does not verify.
+    #[error("{} is not a valid charter file", path.display())]
+    Charter {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: CharterError,
+    },
+    /// `--out` names a file that exists.
+    #[error("{} already exists: pass another --out FILE, or move it away first", path.display())]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// Reads a (possibly partly) signed charter file, checking every signature it holds.
+pub fn read_charter_file(path: &Path) -> Result<SignedCharter, CharterFileError> {
+    let bytes = read_bounded(path, MAX_CHARTER_BYTES).map_err(|error| match error {
+        DataDirError::TooLarge { max, .. } => CharterFileError::Charter {
+            path: path.to_owned(),
+            source: CharterError::TooLarge { len: max + 1, max },
+        },
+        DataDirError::Io { source, .. } => CharterFileError::Io {
+            action: "read",
+            path: path.to_owned(),
+            source,
+        },
+        other => CharterFileError::Io {
+            action: "read",
+            path: path.to_owned(),
+            source: io::Error::other(other.to_string()),
+        },
+    })?;
+    SignedCharter::decode(&bytes).map_err(|source| CharterFileError::Charter {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// Writes `charter` to `path` whole or not at all: a temporary file beside it (mode
+/// 0600), fsynced, then renamed over `path` (or, unless `replace`, linked to it, which
+/// fails if `path` exists), and the directory fsynced.
+pub fn write_charter_file(
+    path: &Path,
+    charter: &SignedCharter,
+    replace: bool,
+) -> Result<(), CharterFileError> {
+    write_atomically(path, &charter.encode(), replace).map_err(|error| match error {
+        WriteError::Exists => CharterFileError::Exists {
+            path: path.to_owned(),
+        },
+        WriteError::Io(source) => CharterFileError::Io {
+            action: "write",
+            path: path.to_owned(),
+            source,
+        },
+    })
+}
+
+/// Adds (or renews) the signature of the org holding `root` to the charter file at
+/// `path`, and writes the file back atomically. Answers the charter as now signed.
+pub fn sign_charter_file(
+    path: &Path,
+    root: &RootKeypair,
+) -> Result<SignedCharter, CharterFileError> {
+    let mut charter = read_charter_file(path)?;
+    charter
+        .sign(root)
+        .map_err(|source| CharterFileError::Charter {
+            path: path.to_owned(),
+            source,
+        })?;
+    write_charter_file(path, &charter, true)?;
+    Ok(charter)
+}
+
+pub(crate) enum WriteError {
+    Exists,
+    Io(io::Error),
+}
+
+/// Temporary file, fsync, then rename (replace) or hard link (create only), then fsync
+/// of the directory: `path` holds either its old bytes or `bytes`, never a mix.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8], replace: bool) -> Result<(), WriteError> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !replace && fs::symlink_metadata(path).is_ok() {
+        return Err(WriteError::Exists);
+    }
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = fs::remove_file(&temporary);
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(FILE_MODE)
+        .open(&temporary)
+        .map_err(WriteError::Io)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    drop(file);
+    let placed = written.and_then(|()| {
+        if replace {
+            fs::rename(&temporary, path)
+        } else {
+            fs::hard_link(&temporary, path)
+        }
+    });
+    if let Err(error) = placed {
+        let _ = fs::remove_file(&temporary);
+        return Err(if error.kind() == io::ErrorKind::AlreadyExists {
+            WriteError::Exists
+        } else {
+            WriteError::Io(error)
+        });
+    }
+    if !replace {
+        fs::remove_file(&temporary).map_err(WriteError::Io)?;
+    }
+    fs::File::open(&dir)
+        .and_then(|dir| dir.sync_all())
+        .map_err(WriteError::Io)
+}
+
+/// The founders of `charter` who have not signed it yet, with their names.
+pub fn unsigned_founders(charter: &SignedCharter) -> Vec<Founder> {
+    let missing = charter.missing_signatures();
+    charter
+        .charter()
+        .founders
+        .iter()
+        .filter(|founder| missing.contains(&founder.org))
+        .cloned()
+        .collect()
+}
+
+fn founders_text(founders: &[Founder]) -> String {
+    founders
+        .iter()
+        .map(|founder| format!("{} ({})", founder.name, founder.org))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What joining did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinReport {
+    /// The network joined.
+    pub network: NetworkId,
+    /// Its name.
+    pub network_name: String,
+    /// This org.
+    pub org: OrgId,
+    /// This device.
+    pub device: DeviceKey,
+    /// Whether this org is one of the network's founders (and so a member already).
+    pub founder: bool,
+    /// Whether the data dir was already in this network (nothing was changed).
+    pub already: bool,
+    /// The network left, if its store was moved aside.
+    pub previous: Option<PreviousNetwork>,
+}
+
+/// The network a data dir left, and where its files were kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousNetwork {
+    /// Its id.
+    pub network: NetworkId,
+    /// The directory holding its store, charter and delegation.
+    pub kept_in: PathBuf,
+    /// How many records of this device the store held (retracted ones included).
+    pub own_records: u64,
+}
+
+/// Why a data dir could not join a network.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum JoinError {
+    /// The data dir or its keys.
+    #[error(transparent)]
+    DataDir(#[from] DataDirError),
+    /// The charter file.
+    #[error(transparent)]
+    CharterFile(#[from] CharterFileError),
+    /// Some founders have not signed.
+    #[error(
+        "the charter {} is not yet signed by {}: ask them to run `commons network sign {}`, \
+         then run `commons network join` again",
+        path.display(),
+        founders_text(missing),
+        path.display()
+    )]
+    Unsigned {
+        /// The charter file.
+        path: PathBuf,
+        /// Who has yet to sign.
+        missing: Vec<Founder>,
+    },
+    /// The node is running on this data dir.
+    #[error(
+        "the node is running on {}: stop it first (Ctrl-C, or `systemctl stop` for a service), \
+         run `commons network join` again, then start it",
+        path.display()
+    )]
+    NodeRunning {
+        /// The data dir.
+        path: PathBuf,
+    },
+    /// The store holds other devices' records of another network.
+    #[error(
+        "this node belongs to network {network}, and its store holds records of {devices} other \
+         device(s) there: joining {joining} would leave them behind. Keep this data dir for \
+         {network}; if you really mean to leave it, move {} elsewhere yourself (nothing here \
+         deletes records), then run `commons network join` again",
+        store.display()
+    )]
+    HoldsOtherRecords {
+        /// The network the store belongs to.
+        network: NetworkId,
+        /// The network being joined.
+        joining: NetworkId,
+        /// How many other devices have records in the store.
+        devices: usize,
+        /// The store.
+        store: PathBuf,
+    },
+    /// The store could not be opened or read.
+    #[error("could not look into the store before joining")]
+    Store(#[source] StoreError),
+    /// The new delegation could not be made.
+    #[error("could not sign this device's delegation for the new network")]
+    Delegation(#[source] RecordError),
+    /// A file could not be moved or written.
+    #[error("could not {action} {}", path.display())]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl DataDir {
+    /// Adopts the completely signed charter at `charter_path`: signs this device's
+    /// delegation for its network with the root key (which this data dir must hold),
+    /// moves the previous network's store aside (see the module's comment), then
+    /// replaces `charter.bin` and `delegation.record`. Refused while the node runs (its
+    /// store is locked). Joining the network the data dir is already in changes
+    /// nothing; after a crash between the two replacements, joining again completes it.
+    pub fn join(&self, charter_path: &Path, now_ms: u64) -> Result<JoinReport, JoinError> {
+        let signed = read_charter_file(charter_path)?;
+        let missing = unsigned_founders(&signed);
+        if !missing.is_empty() {
+            return Err(JoinError::Unsigned {
+                path: charter_path.to_owned(),
+                missing,
+            });
+        }
+        let charter = signed.charter();
+        let network = charter.network_id();
+
+        if fs::symlink_metadata(self.device_key_path()).is_err() {
+            return Err(DataDirError::NotInitialised {
+                path: self.path().to_owned(),
+            }
+            .into());
+        }
+        let root = self.read_root()?.ok_or_else(|| self.root_elsewhere())?;
+        let org = root.org_id();
+        let device = DeviceKeypair::from_seed(read_secret(&self.device_key_path())?);
+        let config = ConfigFile::load(&self.config_path()).map_err(DataDirError::from)?;
+        let current = read_charter_file(&self.charter_path())?;
+        let current_network = current.charter().network_id();
+        let report = |already, previous| JoinReport {
+            network,
+            network_name: charter.name.clone(),
+            org,
+            device: device.public(),
+            founder: charter.is_founder(&org),
+            already,
+            previous,
+        };
+
+        let delegation_holds = read_bounded(&self.delegation_path(), MAX_SIGNED_RECORD_BYTES)
+            .ok()
+            .and_then(|bytes| validate_record(&bytes, &network).ok())
+            .is_some_and(|record| {
+                record.record().author == device.public()
+                    && matches!(&record.record().body, Body::Delegation(body) if body.org == org)
+            });
+        if current_network == network && delegation_holds {
+            return Ok(report(true, None));
+        }
+
+        let previous = if current_network == network {
+            None
+        } else {
+            self.move_store_aside(current_network, network, &device.public())?
+        };
+
+        let delegation = FeedWriter::new(device.clone(), network, FeedPosition::EMPTY)
+            .append(
+                Body::Delegation(Delegation::sign(
+                    &root,
+                    network,
+                    org,
+                    device.public(),
+                    &config.device_label,
+                )),
+                now_ms,
+            )
+            .map_err(JoinError::Delegation)?;
+        // The charter first: a crash before the delegation is replaced leaves a data dir
+        // that refuses to open, and that joining again completes.
+        self.replace(CHARTER_FILE, &signed.encode())?;
+        self.replace(DELEGATION_FILE, delegation.signed_bytes())?;
+        Ok(report(false, previous))
+    }
+
+    fn replace(&self, name: &str, bytes: &[u8]) -> Result<(), JoinError> {
+        let path = self.path().join(name);
+        write_atomically(&path, bytes, true).map_err(|error| JoinError::Io {
+            action: "write",
+            path,
+            source: match error {
+                WriteError::Io(source) => source,
+                WriteError::Exists => io::Error::from(io::ErrorKind::AlreadyExists),
+            },
+        })
+    }
+
+    /// Moves the store of `old` (with copies of its charter and delegation) into
+    /// `previous-networks/<old>/`, if there is a store and it holds only `device`'s
+    /// records.
+    fn move_store_aside(
+        &self,
+        old: NetworkId,
+        joining: NetworkId,
+        device: &DeviceKey,
+    ) -> Result<Option<PreviousNetwork>, JoinError> {
+        let store_path = self.store_path();
+        if fs::symlink_metadata(&store_path).is_err() {
+            return Ok(None);
+        }
+        let own_records = {
+            let store = RedbStore::open(&store_path, old).map_err(|error| match error {
+                StoreError::AlreadyOpen => JoinError::NodeRunning {
+                    path: self.path().to_owned(),
+                },
+                StoreError::WrongNetwork { found, .. } => JoinError::HoldsOtherRecords {
+                    network: found,
+                    joining,
+                    devices: 0,
+                    store: store_path.clone(),
+                },
+                other => JoinError::Store(other),
+            })?;
+            let heads = store.heads().map_err(JoinError::Store)?;
+            let others = heads.iter().filter(|head| head.author != *device).count();
+            if others > 0 {
+                return Err(JoinError::HoldsOtherRecords {
+                    network: old,
+                    joining,
+                    devices: others,
+                    store: store_path,
+                });
+            }
+            let stats = store.stats().map_err(JoinError::Store)?;
+            stats.records + stats.tombstones
+        };
+
+        let base = self.path().join(PREVIOUS_NETWORKS_DIR);
+        let mut kept_in = base.join(old.to_string());
+        let mut attempt = 1;
+        while fs::symlink_metadata(&kept_in).is_ok() {
+            attempt += 1;
+            kept_in = base.join(format!("{old}-{attempt}"));
+        }
+        let io_error = |action: &'static str, path: &Path| {
+            let path = path.to_owned();
+            move |source| JoinError::Io {
+                action,
+                path,
+                source,
+            }
+        };
+        fs::create_dir_all(&kept_in).map_err(io_error("create", &kept_in))?;
+        for name in [CHARTER_FILE, DELEGATION_FILE] {
+            let from = self.path().join(name);
+            let to = kept_in.join(name);
+            if let Ok(bytes) = read_bounded(&from, MAX_CHARTER_BYTES) {
+                write_atomically(&to, &bytes, false).map_err(|error| JoinError::Io {
+                    action: "keep a copy of",
+                    path: from.clone(),
+                    source: match error {
+                        WriteError::Io(source) => source,
+                        WriteError::Exists => io::Error::from(io::ErrorKind::AlreadyExists),
+                    },
+                })?;
+            }
+        }
+        fs::rename(&store_path, kept_in.join(STORE_FILE)).map_err(io_error("move", &store_path))?;
+        sync_dir(&kept_in)?;
+        sync_dir(self.path())?;
+        Ok(Some(PreviousNetwork {
+            network: old,
+            kept_in,
+            own_records,
+        }))
+    }
+}
