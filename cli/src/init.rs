@@ -5,7 +5,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
-use commons_node::data_dir::{DEFAULT_DEVICE_LABEL, DataDir, InitReport};
+use commons_node::data_dir::{DEFAULT_DEVICE_LABEL, DataDir, InitReport, ORG_FILE};
 
 use crate::GlobalArgs;
 
@@ -30,6 +30,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &InitArgs) -> anyhow::Result<()> {
             "device": report.device.to_string(),
             "network": report.network.to_string(),
             "data_dir": report.data_dir.display().to_string(),
+            "org_file": data_dir.path().join(ORG_FILE).display().to_string(),
         });
         println!("{output}");
     } else {
@@ -55,7 +56,10 @@ fn human_report(report: &InitReport, data_dir_flag: bool) -> String {
          \x20 network  {network} ({name})\n\
          \n\
          root.key holds your organization's root key: back it up somewhere safe and offline.\n\
+         {org_file} is your organization's public card: to found a network with other\n\
+         organizations, hand it to the founder who drafts the charter (`commons network create`).\n\
          next: {next}\n",
+        org_file = report.data_dir.join(ORG_FILE).display(),
         org = report.org,
         device = report.device,
         network = report.network,
@@ -64,7 +68,7 @@ fn human_report(report: &InitReport, data_dir_flag: bool) -> String {
 }
 
 /// `text` as one shell word: as it is if it needs no quoting, else in single quotes.
-fn shell_word(text: &str) -> String {
+pub(crate) fn shell_word(text: &str) -> String {
     let plain = !text.is_empty()
         && text
             .chars()
@@ -76,7 +80,7 @@ fn shell_word(text: &str) -> String {
     }
 }
 
-fn now_ms() -> anyhow::Result<u64> {
+pub(crate) fn now_ms() -> anyhow::Result<u64> {
     let since_epoch = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .context("the system clock is set before 1970: set the clock, then try again")?;

@@ -5,9 +5,12 @@
 //! running node over its control API through [`client`].
 
 mod client;
+mod devices;
 mod devnet;
 mod init;
 mod logging;
+mod members;
+mod network;
 mod node;
 mod peers;
 mod publish;
@@ -72,6 +75,15 @@ enum Command {
     Peers,
     /// Show how far the running node has caught up with its peers, feed by feed
     Sync,
+    /// Found or join a network: draw up, sign, show and adopt its charter (offline)
+    #[command(subcommand)]
+    Network(network::NetworkCommand),
+    /// The network's members: list them and the decisions under way, apply, vote
+    #[command(subcommand)]
+    Members(members::MembersCommand),
+    /// Your organization's devices: list, add one (offline), revoke one
+    #[command(subcommand)]
+    Devices(devices::DevicesCommand),
 }
 
 fn main() -> ExitCode {
@@ -108,5 +120,8 @@ fn run(global: &GlobalArgs, command: Command) -> anyhow::Result<()> {
         Command::Devnet(args) => devnet::run(global, &args),
         Command::Peers => peers::run(global),
         Command::Sync => sync::run(global),
+        Command::Network(command) => network::run(global, &command),
+        Command::Members(command) => members::run(global, &command),
+        Command::Devices(command) => devices::run(global, &command),
     }
 }

@@ -396,13 +396,32 @@ impl DataDir {
         })
     }
 
-    /// The root key in `root.key`, or `None` if there is no such file.
-    pub(crate) fn read_root(&self) -> Result<Option<RootKeypair>, DataDirError> {
+    /// The root key in `root.key` (checked to be readable by its owner only), or
+    /// `None` if there is no such file.
+    pub fn read_root(&self) -> Result<Option<RootKeypair>, DataDirError> {
         let path = self.root_key_path();
         match fs::symlink_metadata(&path) {
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
-            _ => Ok(Some(RootKeypair::from_seed(read_secret(&path)?))),
+            _ => {
+                check_private(&path)?;
+                Ok(Some(RootKeypair::from_seed(read_secret(&path)?)))
+            }
         }
+    }
+
+    /// The root key, for the offline commands that sign with it (`network sign`,
+    /// `network join`): an error if the directory holds no node, or if its `root.key`
+    /// is elsewhere (saying where, when known).
+    pub fn open_root(&self) -> Result<RootKeypair, DataDirError> {
+        if !NODE_FILES
+            .iter()
+            .any(|name| fs::symlink_metadata(self.path.join(name)).is_ok())
+        {
+            return Err(DataDirError::NotInitialised {
+                path: self.path.clone(),
+            });
+        }
+        self.read_root()?.ok_or_else(|| self.root_elsewhere())
     }
 
     /// The error for an operation that needs the root key this data dir lacks, naming

@@ -557,13 +557,7 @@ impl DataDir {
         let charter = signed.charter();
         let network = charter.network_id();
 
-        if fs::symlink_metadata(self.device_key_path()).is_err() {
-            return Err(DataDirError::NotInitialised {
-                path: self.path().to_owned(),
-            }
-            .into());
-        }
-        let root = self.read_root()?.ok_or_else(|| self.root_elsewhere())?;
+        let root = self.open_root()?;
         let org = root.org_id();
         let device = DeviceKeypair::from_seed(read_secret(&self.device_key_path())?);
         let config = ConfigFile::load(&self.config_path()).map_err(DataDirError::from)?;

@@ -980,6 +980,18 @@ impl EventLoop {
         channel: ResponseChannel<SyncResponse>,
     ) {
         let open_read = self.node.charter.open_read;
+        // An outsider greets again every few seconds while it waits to be admitted; each
+        // greeting is a chance to pull its own feed, so an application it published after
+        // connecting reaches this node without a reconnection. (Only its own feed is
+        // pulled from an outsider, and a heads request already under way is not repeated.)
+        if matches!(request, SyncRequest::Hello { .. })
+            && self
+                .peers
+                .get(&peer)
+                .is_some_and(|state| state.standing == PeerStanding::Outsider)
+        {
+            self.ask_heads(peer);
+        }
         let Some(state) = self.peers.get_mut(&peer) else {
             let _ = self
                 .swarm

@@ -1,0 +1,392 @@
+//! `commons members …`: who the members are and how they decide, from the operator's
+//! side. `list` reads the roster the node folds (`GET /v1/roster`): members, applicants
+//! and every decision under way with who voted and how many votes are still needed,
+//! as the protocol's `Roster::tally` and `Threshold::needed` count them. `apply` and
+//! `vote` create governance records through the node's publish endpoints.
+
+use std::collections::BTreeMap;
+
+use anyhow::{Context, bail};
+use commons_node::config::ConfigFile;
+use commons_node::data_dir::DataDir;
+use commons_protocol::{OrgId, RootKey};
+use serde_json::{Value, json};
+
+use crate::GlobalArgs;
+use crate::client::{Client, print_json};
+
+/// `commons members …`.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum MembersCommand {
+    /// List the members, the applicants, and the decisions under way (who voted, what
+    /// is still needed)
+    List,
+    /// Ask to join the network: publishes your organization's profile (its name, so
+    /// members know who asks) and an application
+    Apply(ApplyArgs),
+    /// Vote on an organization: admit an applicant, remove a member, or replace a
+    /// member's lost root key
+    #[command(subcommand)]
+    Vote(VoteCommand),
+}
+
+/// Arguments of `commons members apply`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ApplyArgs {
+    /// Who you are and why you ask to join, for the members who vote
+    #[arg(long, value_name = "TEXT")]
+    statement: String,
+    /// Your country, for the profile
+    #[arg(long, value_name = "C")]
+    country: Option<String>,
+    /// Your region, such as "East Africa", for the profile
+    #[arg(long, value_name = "R")]
+    region: Option<String>,
+    /// Your website, for the profile
+    #[arg(long, value_name = "URL")]
+    website: Option<String>,
+    /// What your organization does, for the profile
+    #[arg(long, value_name = "TEXT")]
+    description: Option<String>,
+    /// A working group you take part in, for the profile (repeat for more)
+    #[arg(long = "working-group", value_name = "G")]
+    working_groups: Vec<String>,
+    /// Publish the application only, not a profile (members then see your org id
+    /// without a name, unless you published a profile before)
+    #[arg(long)]
+    no_profile: bool,
+}
+
+/// `commons members vote …`.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum VoteCommand {
+    /// Vote to admit an organization that applied
+    Admit(SubjectArgs),
+    /// Vote to remove a member
+    Remove(SubjectArgs),
+    /// Vote to give a member that lost its root key a new one (social recovery)
+    Recover(RecoverArgs),
+}
+
+/// The org voted on.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SubjectArgs {
+    /// The organization's id, org_… (`commons members list` shows it; names are not
+    /// accepted, since anyone can claim a name in a profile)
+    #[arg(value_name = "ORG")]
+    org: OrgId,
+}
+
+/// Arguments of `commons members vote recover`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RecoverArgs {
+    /// The organization's id, org_…
+    #[arg(value_name = "ORG")]
+    org: OrgId,
+    /// The new root key the organization made, root_… (check it with the
+    /// organization by another channel before voting)
+    #[arg(long, value_name = "KEY")]
+    new_root: RootKey,
+}
+
+pub(crate) fn run(global: &GlobalArgs, command: &MembersCommand) -> anyhow::Result<()> {
+    match command {
+        MembersCommand::List => list(global),
+        MembersCommand::Apply(args) => apply(global, args),
+        MembersCommand::Vote(vote) => cast(global, vote),
+    }
+}
+
+/// Org ids to names, from a `/v1/roster` answer.
+fn names(roster: &Value) -> BTreeMap<String, String> {
+    ["members", "others"]
+        .iter()
+        .filter_map(|key| roster[*key].as_array())
+        .flatten()
+        .filter_map(|entry| {
+            Some((
+                entry["org"].as_str()?.to_owned(),
+                entry["name"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// `org` with its name, if the node knows one.
+fn named(names: &BTreeMap<String, String>, org: &str) -> String {
+    match names.get(org) {
+        Some(name) => format!("{name} ({org})"),
+        None => format!("{org} (no name known)"),
+    }
+}
+
+/// "2 of 3 endorsements (A, B); 1 more needed" for one vote count.
+fn count_line(names: &BTreeMap<String, String>, votes: &Value, word: &str) -> String {
+    let count = votes["count"].as_u64().unwrap_or(0);
+    let needed = votes["needed"].as_u64().unwrap_or(0);
+    let missing = votes["missing"].as_u64().unwrap_or(0);
+    let voters: Vec<String> = votes["votes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|org| names.get(org).cloned().unwrap_or_else(|| org.to_owned()))
+        .collect();
+    let mut line = format!("{count} of {needed} {word}");
+    if !voters.is_empty() {
+        line.push_str(&format!(" ({})", voters.join(", ")));
+    }
+    if missing > 0 {
+        line.push_str(&format!("; {missing} more needed"));
+    } else {
+        line.push_str("; enough");
+    }
+    line
+}
+
+/// The lines of one decision under way.
+fn decision_lines(names: &BTreeMap<String, String>, decision: &Value) -> Vec<String> {
+    let mut lines = Vec::new();
+    let member = decision["member"] == true;
+    if member {
+        if decision["remove"]["count"].as_u64().unwrap_or(0) > 0 {
+            lines.push(format!(
+                "removal: {}",
+                count_line(names, &decision["remove"], "votes to remove")
+            ));
+        }
+        for recover in decision["recover"].as_array().into_iter().flatten() {
+            lines.push(format!(
+                "recovery to {}: {}",
+                recover["new_root"].as_str().unwrap_or("?"),
+                count_line(names, recover, "votes")
+            ));
+        }
+    } else {
+        lines.push(format!(
+            "admission: {}",
+            count_line(names, &decision["admit"], "endorsements")
+        ));
+    }
+    lines
+}
+
+fn list(global: &GlobalArgs) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let roster = client.get("/v1/roster", &[])?;
+    if global.json {
+        return print_json(&roster);
+    }
+    print!("{}", list_human(&roster));
+    Ok(())
+}
+
+fn list_human(roster: &Value) -> String {
+    let names = names(roster);
+    let empty = Vec::new();
+    let members = roster["members"].as_array().unwrap_or(&empty);
+    let others = roster["others"].as_array().unwrap_or(&empty);
+    let decisions = roster["decisions"].as_array().unwrap_or(&empty);
+    let own = roster["org"].as_str().unwrap_or_default();
+    let mut out = format!(
+        "{} — {} member(s)\n",
+        roster["network_name"].as_str().unwrap_or("this network"),
+        members.len()
+    );
+    let device_count = |entry: &Value| {
+        entry["devices"].as_array().map_or(0, |devices| {
+            devices
+                .iter()
+                .filter(|d| d["revoked_from"].is_null())
+                .count()
+        })
+    };
+    for entry in members {
+        let org = entry["org"].as_str().unwrap_or("?");
+        out.push_str(&format!(
+            "  {}  {}  {} device(s){}{}\n",
+            org,
+            entry["name"].as_str().unwrap_or("(no name known)"),
+            device_count(entry),
+            if entry["founder"] == true {
+                ", founder"
+            } else {
+                ""
+            },
+            if org == own { "  (you)" } else { "" },
+        ));
+    }
+    let applicants: Vec<&Value> = others
+        .iter()
+        .filter(|entry| !entry["application"].is_null())
+        .collect();
+    if !applicants.is_empty() {
+        out.push_str("Applicants\n");
+        for entry in &applicants {
+            let org = entry["org"].as_str().unwrap_or("?");
+            out.push_str(&format!(
+                "  {}  {}{}\n    \"{}\"\n",
+                org,
+                entry["name"].as_str().unwrap_or("(no name known)"),
+                if org == own { "  (you)" } else { "" },
+                entry["application"]["statement"].as_str().unwrap_or(""),
+            ));
+        }
+    }
+    if decisions.is_empty() {
+        out.push_str("No decision under way.\n");
+    } else {
+        out.push_str("Decisions under way\n");
+        for decision in decisions {
+            let subject = decision["subject"].as_str().unwrap_or("?");
+            out.push_str(&format!("  {}\n", named(&names, subject)));
+            for line in decision_lines(&names, decision) {
+                out.push_str(&format!("    {line}\n"));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "Thresholds: admission {}, removal {}, recovery {}\n",
+        roster["thresholds"]["admission"].as_str().unwrap_or("?"),
+        roster["thresholds"]["removal"].as_str().unwrap_or("?"),
+        roster["thresholds"]["recovery"].as_str().unwrap_or("?"),
+    ));
+    out
+}
+
+fn apply(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
+    if args.statement.trim().is_empty() {
+        bail!("the statement is empty: say who your organization is and why it asks to join");
+    }
+    let dir = DataDir::resolve(global.data_dir.clone())?;
+    let client = Client::connect(global)?;
+    let roster = client.get("/v1/roster", &[])?;
+    let own = roster["org"].as_str().unwrap_or_default().to_owned();
+    let already = roster["members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|entry| entry["org"] == own.as_str());
+    if already {
+        bail!(
+            "your organization ({own}) is already a member of \"{}\": there is nothing to apply for",
+            roster["network_name"].as_str().unwrap_or("this network")
+        );
+    }
+    let profile = if args.no_profile {
+        None
+    } else {
+        let config = ConfigFile::load(&dir.config_path())
+            .context("could not read the org's name from config.toml for its profile")?;
+        let body = json!({
+            "name": config.org_name,
+            "country": args.country.clone().unwrap_or_default(),
+            "region": args.region.clone().unwrap_or_default(),
+            "website": args.website.clone().unwrap_or_default(),
+            "working_groups": args.working_groups,
+            "description": args.description.clone().unwrap_or_default(),
+        });
+        Some(
+            client
+                .post("/v1/publish/profile", &body)
+                .context("the profile was not published")?,
+        )
+    };
+    let application = client
+        .post(
+            "/v1/publish/application",
+            &json!({ "statement": args.statement }),
+        )
+        .context("the application was not published")?;
+    if global.json {
+        return print_json(&json!({
+            "org": own,
+            "profile": profile,
+            "application": application,
+        }));
+    }
+    if let Some(profile) = &profile {
+        println!(
+            "Published your profile {} (seq {})",
+            profile["id"].as_str().unwrap_or("?"),
+            profile["seq"]
+        );
+    }
+    println!(
+        "Published your application {} (seq {})",
+        application["id"].as_str().unwrap_or("?"),
+        application["seq"]
+    );
+    println!(
+        "Members' nodes fetch it from yours when they connect. Ask the members to vote:\n  \
+         commons members vote admit {own}\n\
+         `commons members list` shows the votes as they arrive (once your node is admitted)."
+    );
+    Ok(())
+}
+
+fn cast(global: &GlobalArgs, vote: &VoteCommand) -> anyhow::Result<()> {
+    let (subject, body, word) = match vote {
+        VoteCommand::Admit(args) => (
+            args.org,
+            json!({ "subject": args.org.to_string(), "choice": "admit" }),
+            "admit",
+        ),
+        VoteCommand::Remove(args) => (
+            args.org,
+            json!({ "subject": args.org.to_string(), "choice": "remove" }),
+            "remove",
+        ),
+        VoteCommand::Recover(args) => (
+            args.org,
+            json!({
+                "subject": args.org.to_string(),
+                "choice": "recover",
+                "new_root": args.new_root.to_string(),
+            }),
+            "recover",
+        ),
+    };
+    let client = Client::connect(global)?;
+    let published = client
+        .post("/v1/publish/vote", &body)
+        .context("the vote was not published")?;
+    let roster = client.get("/v1/roster", &[])?;
+    let subject_text = subject.to_string();
+    let decision = roster["decisions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|decision| decision["subject"] == subject_text.as_str())
+        .cloned();
+    let member = roster["members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|entry| entry["org"] == subject_text.as_str());
+    if global.json {
+        return print_json(&json!({
+            "vote": published,
+            "subject": subject_text,
+            "member": member,
+            "decision": decision,
+        }));
+    }
+    let names = names(&roster);
+    println!(
+        "Voted to {word} {} (record {}, seq {})",
+        named(&names, &subject_text),
+        published["id"].as_str().unwrap_or("?"),
+        published["seq"]
+    );
+    match decision {
+        Some(decision) => {
+            for line in decision_lines(&names, &decision) {
+                println!("  {line}");
+            }
+        }
+        None if member => println!("  It is a member now."),
+        None => println!("  It is not a member."),
+    }
+    Ok(())
+}
