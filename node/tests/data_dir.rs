@@ -36,7 +36,7 @@ fn init_writes_a_node_that_opens() {
         .init("Housing Rights Coalition", "office server", NOW_MS)
         .unwrap();
     assert_eq!(report.data_dir, dir.path());
-    assert_eq!(report.files.len(), 6);
+    assert_eq!(report.files.len(), 7);
     assert_eq!(mode(dir.path()), 0o700);
     for file in &report.files {
         assert_eq!(mode(file), 0o600, "{}", file.display());
@@ -267,7 +267,7 @@ fn init_network_writes_one_node_per_founder_of_one_network() {
         assert_eq!(node.data_dir, founder.dir.path());
         assert_eq!(node.network, report.network);
         assert_eq!(mode(founder.dir.path()), 0o700);
-        assert_eq!(node.files.len(), 6);
+        assert_eq!(node.files.len(), 7);
         for file in &node.files {
             assert_eq!(mode(file), 0o600, "{}", file.display());
         }
@@ -400,4 +400,340 @@ fn init_network_checks_everything_before_writing_anything() {
         "{error}"
     );
     assert!(!dir("a").path().exists());
+}
+
+mod founding_and_devices {
+    //! Org files, charters drafted and signed, joining a network, and devices without
+    //! the root key: what `commons network …` and `commons devices …` do on disk.
+
+    use super::*;
+    use commons_node::data_dir::founding_majority;
+    use commons_node::founding::{
+        CharterTerms, JoinError, OrgFile, PREVIOUS_NETWORKS_DIR, draft_charter, parse_threshold,
+        read_charter_file, sign_charter_file, write_charter_file,
+    };
+    use commons_node::store::{CommitBatch, NewRecord, RedbStore, Store};
+    use commons_protocol::{FeedPosition, FeedWriter, Practice, Visibility};
+    use std::path::{Path, PathBuf};
+
+    /// `count` orgs made by `init`, each in its own dir under `base`.
+    fn orgs(base: &Path, count: usize) -> Vec<DataDir> {
+        (0..count)
+            .map(|index| {
+                let dir = DataDir::new(base.join(format!("org{index}")));
+                dir.init(&format!("Org {index}"), "node", NOW_MS).unwrap();
+                dir
+            })
+            .collect()
+    }
+
+    fn org_file(dir: &DataDir) -> OrgFile {
+        OrgFile::load(&dir.path().join("org.toml")).unwrap()
+    }
+
+    /// A charter founded by `founders`, signed by those in `signers`, written to `path`.
+    fn charter(founders: &[DataDir], signers: &[&DataDir], path: &Path) -> PathBuf {
+        let files: Vec<OrgFile> = founders.iter().map(org_file).collect();
+        let terms = CharterTerms {
+            name: "Land Rights Network".to_owned(),
+            admission: None,
+            removal: None,
+            recovery: Some(Threshold::Count(1)),
+            open_read: false,
+        };
+        let drafted = draft_charter(&terms, &files, NOW_MS).unwrap();
+        write_charter_file(path, &drafted, false).unwrap();
+        for signer in signers {
+            sign_charter_file(path, &signer.open_root().unwrap()).unwrap();
+        }
+        path.to_owned()
+    }
+
+    #[test]
+    fn the_org_file_names_the_org_and_refuses_what_is_not_one() {
+        let temp = TempDir::new().unwrap();
+        let dir = &orgs(temp.path(), 1)[0];
+        let file = org_file(dir);
+        assert_eq!(file.org, dir.open().unwrap().org());
+        assert_eq!(file.name, "Org 0");
+        let path = temp.path().join("bad.toml");
+        for (text, expected) in [
+            ("org = \"org_12\"\nname = \"A\"\n", "not valid"),
+            ("name = \"A\"\n", "not an org file"),
+            (
+                &format!("org = \"{}\"\nname = \"  \"\n", file.org),
+                "must not be empty",
+            ),
+        ] {
+            fs::write(&path, text).unwrap();
+            let error = OrgFile::load(&path).unwrap_err().to_string();
+            assert!(error.contains(expected), "{text}: {error}");
+        }
+        fs::write(&path, vec![b'#'; 5000]).unwrap();
+        assert!(OrgFile::load(&path).is_err());
+    }
+
+    #[test]
+    fn thresholds_are_counts_or_fractions() {
+        assert_eq!(parse_threshold("2"), Ok(Threshold::Count(2)));
+        assert_eq!(
+            parse_threshold("2/3"),
+            Ok(Threshold::Fraction {
+                numerator: 2,
+                denominator: 3
+            })
+        );
+        assert!(parse_threshold("two").is_err());
+        assert!(parse_threshold("1/").is_err());
+    }
+
+    #[test]
+    fn a_charter_is_signed_founder_by_founder_and_refuses_a_stranger() {
+        let temp = TempDir::new().unwrap();
+        let dirs = orgs(temp.path(), 4);
+        let path = charter(&dirs[..3], &[&dirs[0]], &temp.path().join("charter.bin"));
+        let partly = read_charter_file(&path).unwrap();
+        assert_eq!(partly.missing_signatures().len(), 2);
+        assert_eq!(partly.charter().admission, founding_majority(3));
+        assert_eq!(partly.charter().recovery, Threshold::Count(1));
+        let error = sign_charter_file(&path, &dirs[3].open_root().unwrap()).unwrap_err();
+        assert!(
+            error.to_string().contains("not a valid charter file"),
+            "{error}"
+        );
+        assert!(chain(&error).contains("not a founder"), "{}", chain(&error));
+        sign_charter_file(&path, &dirs[1].open_root().unwrap()).unwrap();
+        sign_charter_file(&path, &dirs[2].open_root().unwrap()).unwrap();
+        assert!(read_charter_file(&path).unwrap().complete().is_ok());
+        let twice = draft_charter(
+            &CharterTerms {
+                name: "X".to_owned(),
+                admission: None,
+                removal: None,
+                recovery: None,
+                open_read: true,
+            },
+            &[org_file(&dirs[0]), org_file(&dirs[0])],
+            NOW_MS,
+        )
+        .unwrap_err();
+        assert!(twice.to_string().contains("given twice"), "{twice}");
+    }
+
+    #[test]
+    fn join_refuses_a_partly_signed_charter_naming_who_has_yet_to_sign() {
+        let temp = TempDir::new().unwrap();
+        let dirs = orgs(temp.path(), 3);
+        let path = charter(&dirs, &[&dirs[0]], &temp.path().join("charter.bin"));
+        let before = fs::read(dirs[1].charter_path()).unwrap();
+        let error = dirs[1].join(&path, NOW_MS + 1).unwrap_err();
+        assert!(matches!(error, JoinError::Unsigned { .. }), "{error}");
+        let message = error.to_string();
+        for dir in &dirs[1..] {
+            let file = org_file(dir);
+            assert!(
+                message.contains(&format!("{} ({})", file.name, file.org)),
+                "{message}"
+            );
+        }
+        assert!(message.contains("commons network sign"), "{message}");
+        assert_eq!(
+            fs::read(dirs[1].charter_path()).unwrap(),
+            before,
+            "nothing changed"
+        );
+    }
+
+    #[test]
+    fn join_keeps_the_old_store_aside_when_it_holds_only_this_devices_records() {
+        let temp = TempDir::new().unwrap();
+        let dirs = orgs(temp.path(), 2);
+        let old = dirs[0].open().unwrap();
+        {
+            // The node ran alone once: its store holds its delegation and a case study.
+            let store = RedbStore::open(dirs[0].store_path(), old.network()).unwrap();
+            let delegation = validate_record(old.delegation(), &old.network()).unwrap();
+            let mut writer = FeedWriter::new(
+                old.device().clone(),
+                old.network(),
+                FeedPosition::after(&delegation),
+            );
+            let practice = writer
+                .append(
+                    Body::Practice(Practice {
+                        title: "Tenant surveys".to_owned(),
+                        summary: String::new(),
+                        body: "What we did.".to_owned(),
+                        themes: Vec::new(),
+                        regions: Vec::new(),
+                        language: "en".to_owned(),
+                        licence: "CC-BY-4.0".to_owned(),
+                        links: Vec::new(),
+                        visibility: Visibility::Members,
+                    }),
+                    NOW_MS + 1,
+                )
+                .unwrap();
+            let records = [delegation, practice]
+                .into_iter()
+                .map(|record| NewRecord {
+                    record,
+                    org: old.org(),
+                })
+                .collect();
+            store
+                .commit(&CommitBatch {
+                    records,
+                    ..CommitBatch::default()
+                })
+                .unwrap();
+            // While the store is open (the node runs), joining is refused.
+            let path = charter(&dirs, &[&dirs[0], &dirs[1]], &temp.path().join("c1.bin"));
+            let error = dirs[0].join(&path, NOW_MS + 2).unwrap_err();
+            assert!(matches!(error, JoinError::NodeRunning { .. }), "{error}");
+            assert!(error.to_string().contains("stop it first"), "{error}");
+        }
+        let path = temp.path().join("c1.bin");
+        let report = dirs[0].join(&path, NOW_MS + 2).unwrap();
+        assert!(report.founder && !report.already);
+        let previous = report.previous.clone().unwrap();
+        assert_eq!(previous.network, old.network());
+        assert_eq!(previous.own_records, 2);
+        assert_eq!(
+            previous.kept_in,
+            dirs[0]
+                .path()
+                .join(PREVIOUS_NETWORKS_DIR)
+                .join(old.network().to_string())
+        );
+        for name in ["store.redb", "charter.bin", "delegation.record"] {
+            assert!(previous.kept_in.join(name).exists(), "{name}");
+        }
+        assert!(!dirs[0].store_path().exists());
+        let opened = dirs[0].open().unwrap();
+        assert_eq!(opened.network(), report.network);
+        assert_eq!(
+            opened.device().public(),
+            old.device().public(),
+            "same device"
+        );
+        let delegation = validate_record(opened.delegation(), &report.network).unwrap();
+        assert_eq!(delegation.record().seq, 1);
+        // The kept store still opens on its own network, records intact.
+        let kept = RedbStore::open(previous.kept_in.join("store.redb"), old.network()).unwrap();
+        assert_eq!(kept.stats().unwrap().records, 2);
+        // Joining again changes nothing.
+        let again = dirs[0].join(&path, NOW_MS + 3).unwrap();
+        assert!(again.already && again.previous.is_none());
+        assert_eq!(
+            fs::read(dirs[0].delegation_path()).unwrap(),
+            opened.delegation()
+        );
+    }
+
+    #[test]
+    fn join_refuses_a_node_holding_other_devices_records() {
+        let temp = TempDir::new().unwrap();
+        let dirs = orgs(temp.path(), 2);
+        let first = charter(&dirs, &[&dirs[0], &dirs[1]], &temp.path().join("c1.bin"));
+        for dir in &dirs {
+            dir.join(&first, NOW_MS + 1).unwrap();
+        }
+        let member = dirs[0].open().unwrap();
+        let other = dirs[1].open().unwrap();
+        {
+            let store = RedbStore::open(dirs[0].store_path(), member.network()).unwrap();
+            let records = [member.delegation(), other.delegation()]
+                .into_iter()
+                .zip([member.org(), other.org()])
+                .map(|(bytes, org)| NewRecord {
+                    record: validate_record(bytes, &member.network()).unwrap(),
+                    org,
+                })
+                .collect();
+            store
+                .commit(&CommitBatch {
+                    records,
+                    ..CommitBatch::default()
+                })
+                .unwrap();
+        }
+        let elsewhere = orgs(&temp.path().join("x"), 1);
+        let error = dirs[0]
+            .join(&elsewhere[0].charter_path(), NOW_MS + 2)
+            .unwrap_err();
+        assert!(
+            matches!(error, JoinError::HoldsOtherRecords { devices: 1, .. }),
+            "{error}"
+        );
+        let message = error.to_string();
+        assert!(message.contains(&member.network().to_string()), "{message}");
+        assert!(message.contains("would leave them behind"), "{message}");
+        assert_eq!(
+            dirs[0].open().unwrap().network(),
+            member.network(),
+            "nothing changed"
+        );
+        assert!(dirs[0].store_path().exists());
+    }
+
+    #[test]
+    fn a_device_is_added_without_the_root_key_and_opens() {
+        let temp = TempDir::new().unwrap();
+        let dir = &orgs(temp.path(), 1)[0];
+        let opened = dir.open().unwrap();
+        let out = DataDir::new(temp.path().join("laptop"));
+        let added = opened.add_device(&out, "field laptop", NOW_MS + 1).unwrap();
+        assert!(
+            !out.root_key_path().exists(),
+            "the root key stays on the first machine"
+        );
+        for file in &added.files {
+            assert_eq!(mode(file), 0o600, "{}", file.display());
+        }
+        let laptop = out.open().unwrap();
+        assert!(!laptop.has_root());
+        assert_eq!(laptop.org(), opened.org());
+        assert_eq!(laptop.network(), opened.network());
+        assert_eq!(laptop.device().public(), added.device);
+        assert_ne!(added.device, opened.device().public());
+        assert_eq!(laptop.config().device_label, "field laptop");
+        assert_eq!(laptop.config().org_name, opened.config().org_name);
+        assert_ne!(laptop.api_token(), opened.api_token());
+        let delegation = validate_record(laptop.delegation(), &laptop.network()).unwrap();
+        match &delegation.record().body {
+            Body::Delegation(body) => {
+                assert_eq!(body.label, "field laptop");
+                assert_eq!(body.root, opened.root().unwrap().public());
+            }
+            other => panic!("{other:?}"),
+        }
+        // What needs the root key says where it is.
+        let error = laptop.revocation(added.device, 2).unwrap_err();
+        assert!(
+            matches!(error, DataDirError::RootKeyElsewhere { .. }),
+            "{error}"
+        );
+        assert!(
+            error
+                .to_string()
+                .contains(&dir.path().display().to_string()),
+            "{error}"
+        );
+        assert!(
+            laptop
+                .add_device(&DataDir::new(temp.path().join("x")), "x", NOW_MS)
+                .is_err()
+        );
+        // A second add to the same place is refused, the first left whole.
+        let again = opened.add_device(&out, "other", NOW_MS + 2).unwrap_err();
+        assert!(
+            matches!(again, DataDirError::AlreadyInitialised { .. }),
+            "{again}"
+        );
+        assert_eq!(out.open().unwrap().device().public(), added.device);
+        // The revocation the root key signs is valid for this org's device.
+        let revocation = opened.revocation(added.device, 3).unwrap();
+        assert_eq!((revocation.org, revocation.from_seq), (opened.org(), 3));
+    }
 }
