@@ -114,7 +114,11 @@ fn init_json_prints_one_object() {
     assert!(text("device").starts_with("dev_"), "{stdout}");
     assert!(text("network").starts_with("net_"), "{stdout}");
     assert_eq!(text("data_dir"), temp.path().display().to_string());
-    assert_eq!(object.len(), 4, "{stdout}");
+    assert_eq!(
+        text("org_file"),
+        temp.path().join("org.toml").display().to_string()
+    );
+    assert_eq!(object.len(), 5, "{stdout}");
     let config = std::fs::read_to_string(temp.path().join("config.toml")).unwrap();
     assert!(config.contains("device_label = \"laptop\""), "{config}");
 }
