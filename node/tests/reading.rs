@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use common::{Net, net};
 use commons_node::api;
-use commons_node::store::{CommitBatch, MemoryStore, NewRecord, Store};
+use commons_node::store::{CommitBatch, MemoryStore, NewRecord};
 use commons_node::{Node, NodeHandle};
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::{Body, Visibility, decode_stored_record};
