@@ -1,10 +1,12 @@
 //! `commons devnet`: a whole network on this machine, to watch every step of a record's
 //! path at once. It founds one network of N orgs ([`init_network`]) in a temporary
 //! directory, runs each org's node as a child process (`commons node run`, each dialing
-//! a few earlier nodes), publishes sample case studies, campaign updates and an alert
-//! round-robin through the nodes' control APIs, and times each record from the start of
-//! its publish call until the last node's `/v1/events` stream announces it. Then it
-//! stops every node and removes the directory.
+//! a few earlier nodes), publishes sample content round-robin through the nodes' control
+//! APIs (a coalition campaign with its partners' updates, an urgent alert and the other
+//! orgs' answers, case studies, more campaigns), and times each record from the start of
+//! its publish call until each node's `/v1/events` stream announces it. Then it reports,
+//! and stops every node and removes the directory; with `--keep-running` it first keeps
+//! the network up, telling how to point `commons` at each node, until Ctrl-C.
 //!
 //! | step | where |
 //! |---|---|
@@ -12,8 +14,9 @@
 //! | who dials whom | [`dial_targets`] |
 //! | the nodes as child processes, never left behind | [`Children`] |
 //! | each node's event stream | [`watch_events`], [`EventParser`] |
-//! | what is published | [`sample`] |
-//! | convergence and latency | [`wait_for_convergence`], [`percentile`] |
+//! | what is published | [`Story`], [`sample`] |
+//! | convergence and latency, per node too | [`wait_for_convergence`], [`percentile`], [`arrival_latencies`] |
+//! | keeping it running | [`print_hints`], [`keep_running`] |
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
