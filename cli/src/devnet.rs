@@ -367,6 +367,13 @@ struct NodeOutcome {
 }
 
 impl Outcome {
+    /// The `--json` report: `network`; `nodes`, each with `name`, `peer_id`, `records`
+    /// (held, delegations included), `peers`, `api`, `data_dir` (`null` once removed),
+    /// `publish_to_everywhere_ms` (its own records until the last node held them) and
+    /// `arrival_ms` (the others' records until it held them), each `{p50, p99,
+    /// records}`, and `held_by_kind`; `records_published` and `published_by_kind`;
+    /// `latency_ms` (every record until the last node, `{p50, p99, max}`);
+    /// `publish_call_ms`; `converged_ms`; `wall_ms` (until this report).
     fn json(&self) -> Value {
         let nodes: Vec<Value> = self
             .nodes
