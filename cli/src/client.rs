@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use commons_node::daemon::API_ADDRESS_FILE;
-use commons_node::data_dir::DataDir;
+use commons_node::data_dir::{API_TOKEN_FILE, CHARTER_FILE, CONFIG_FILE, DATA_DIR_ENV, DataDir};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
 
@@ -54,7 +54,7 @@ impl Client {
     pub(crate) fn connect(global: &GlobalArgs) -> anyhow::Result<Client> {
         let dir = DataDir::resolve(global.data_dir.clone())?;
         let token_path = dir.api_token_path();
-        let token = read_token(&dir, &token_path)?;
+        let token = read_token(&dir, &token_path, dir_source(global))?;
         let address = read_address(&dir)?;
         let base = Url::parse(&format!("http://{address}/"))
             .with_context(|| format!("the node's API address {address} is not usable"))?;
@@ -145,10 +145,12 @@ impl Client {
     fn transport_error(&self, error: &reqwest::Error) -> anyhow::Error {
         if error.is_connect() {
             return anyhow!(
-                "the node is not running: nothing answers at {} (from {}): start it with \
-                 `commons node run`",
+                "the node is not running: nothing answers at {}, the API address in {} (a \
+                 node that stopped without cleaning up leaves it behind). Start the node of \
+                 this data dir with `commons node run --data-dir {}`",
                 self.address,
-                self.data_dir.join(API_ADDRESS_FILE).display()
+                self.data_dir.join(API_ADDRESS_FILE).display(),
+                self.data_dir.display()
             );
         }
         if error.is_timeout() {
@@ -182,8 +184,13 @@ impl Client {
         if failure.status == StatusCode::UNAUTHORIZED {
             return anyhow!(
                 "the node rejected the API token: the token in {} does not match the running \
-                 node's (was the data dir re-initialised?)",
-                self.token_path.display()
+                 node's at {}. Either the node answering there runs from another data dir \
+                 (name that one with --data-dir), or this data dir's token was replaced after \
+                 the node started (re-initialised, or restored from a backup): stop that node \
+                 and start it again with `commons node run --data-dir {}`",
+                self.token_path.display(),
+                self.address,
+                self.data_dir.display()
             );
         }
         if failure.message.is_empty() {
@@ -215,17 +222,29 @@ pub(crate) fn print_json(value: &Value) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The API token, or a message saying there is no node here.
-fn read_token(dir: &DataDir, path: &Path) -> anyhow::Result<String> {
+/// Where the data dir's path came from, for messages.
+fn dir_source(global: &GlobalArgs) -> &'static str {
+    if global.data_dir.is_some() {
+        "from --data-dir"
+    } else if std::env::var_os(DATA_DIR_ENV).is_some() {
+        "from COMMONS_DATA_DIR"
+    } else {
+        "the default"
+    }
+}
+
+/// The API token, or a message saying there is no node here and what to do.
+fn read_token(dir: &DataDir, path: &Path, source: &str) -> anyhow::Result<String> {
     let text = match read_small(path) {
         Ok(text) => text,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => bail!(
-            "no Commons node here: there is no API token in {} (data dir: {}); run \
-             `commons init --org-name NAME` first, or name the node's data directory with \
-             --data-dir",
-            path.display(),
+        Err(_) if dir.path().is_file() => bail!(
+            "no Commons node here: {} ({source}) is a file, not a data dir; name the node's \
+             data dir with --data-dir PATH or {DATA_DIR_ENV}",
             dir.path().display()
         ),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            return Err(not_a_node(dir, path, source));
+        }
         Err(error) if error.kind() == io::ErrorKind::PermissionDenied => bail!(
             "cannot read the API token {}: {error}; run this command as the user that runs \
              the node",
@@ -247,6 +266,36 @@ fn read_token(dir: &DataDir, path: &Path) -> anyhow::Result<String> {
     Ok(token.to_owned())
 }
 
+/// Why `dir` is not a node's data dir: it does not exist, holds none of a node's files,
+/// or holds some of them but not the API token.
+fn not_a_node(dir: &DataDir, token: &Path, source: &str) -> anyhow::Error {
+    let path = dir.path().display();
+    let elsewhere = format!(
+        "or name the node's data dir with --data-dir PATH or {DATA_DIR_ENV} (the path given \
+         to `commons init` or `commons node run`)"
+    );
+    if !dir.path().exists() {
+        return anyhow!(
+            "no Commons node here: the data dir {path} ({source}) does not exist; run `commons \
+             init --org-name NAME` first to create a node there, {elsewhere}"
+        );
+    }
+    let node_files = [dir.config_path(), dir.charter_path(), dir.device_key_path()];
+    if node_files.iter().any(|file| file.exists()) {
+        return anyhow!(
+            "{} is missing, so the data dir {path} ({source}) is incomplete: restore it from a \
+             backup of the data dir, or, if this is a new node, move the directory away and run \
+             `commons init` again",
+            token.display()
+        );
+    }
+    anyhow!(
+        "no Commons node here: {path} ({source}) is not a Commons data dir (it has no \
+         {API_TOKEN_FILE}, {CONFIG_FILE} or {CHARTER_FILE}); run `commons init --org-name NAME` \
+         first to create a node there, {elsewhere}"
+    )
+}
+
 /// The address the running node's API is bound to, or a message saying it is not
 /// running.
 fn read_address(dir: &DataDir) -> anyhow::Result<SocketAddr> {
@@ -254,9 +303,10 @@ fn read_address(dir: &DataDir) -> anyhow::Result<SocketAddr> {
     let text = match read_small(&path) {
         Ok(text) => text,
         Err(error) if error.kind() == io::ErrorKind::NotFound => bail!(
-            "the node is not running: start it with `commons node run` (no {} in {})",
-            API_ADDRESS_FILE,
-            dir.path().display()
+            "the node is not running: start it with `commons node run --data-dir {}` (a \
+             running node writes its API address to {}, and there is none)",
+            dir.path().display(),
+            path.display()
         ),
         Err(error) => {
             return Err(error).with_context(|| {

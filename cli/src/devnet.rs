@@ -1,10 +1,12 @@
 //! `commons devnet`: a whole network on this machine, to watch every step of a record's
 //! path at once. It founds one network of N orgs ([`init_network`]) in a temporary
 //! directory, runs each org's node as a child process (`commons node run`, each dialing
-//! a few earlier nodes), publishes sample case studies, campaign updates and an alert
-//! round-robin through the nodes' control APIs, and times each record from the start of
-//! its publish call until the last node's `/v1/events` stream announces it. Then it
-//! stops every node and removes the directory.
+//! a few earlier nodes), publishes sample content round-robin through the nodes' control
+//! APIs (a coalition campaign with its partners' updates, an urgent alert and the other
+//! orgs' answers, case studies, more campaigns), and times each record from the start of
+//! its publish call until each node's `/v1/events` stream announces it. Then it reports,
+//! and stops every node and removes the directory; with `--keep-running` it first keeps
+//! the network up, telling how to point `commons` at each node, until Ctrl-C.
 //!
 //! | step | where |
 //! |---|---|
@@ -12,10 +14,11 @@
 //! | who dials whom | [`dial_targets`] |
 //! | the nodes as child processes, never left behind | [`Children`] |
 //! | each node's event stream | [`watch_events`], [`EventParser`] |
-//! | what is published | [`sample`] |
-//! | convergence and latency | [`wait_for_convergence`], [`percentile`] |
+//! | what is published | [`Story`], [`sample`] |
+//! | convergence and latency, per node too | [`wait_for_convergence`], [`percentile`], [`arrival_latencies`] |
+//! | keeping it running | [`print_hints`], [`keep_running`] |
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::Read;
 use std::net::SocketAddr;
@@ -29,6 +32,7 @@ use anyhow::{Context, anyhow, bail};
 use commons_node::config::ConfigFile;
 use commons_node::daemon::{API_ADDRESS_FILE, NETWORK_ADDRESSES_FILE};
 use commons_node::data_dir::{DataDir, FounderDir, init_network};
+use commons_protocol::OrgId;
 use serde_json::{Value, json};
 use tokio::signal::unix::{SignalKind, signal};
 
@@ -71,8 +75,6 @@ const PAGE_LIMIT: usize = 1000;
 const MAX_LINE_BYTES: usize = 4 * 1024 * 1024;
 /// How many lines of a failed node's log an error quotes.
 const LOG_TAIL_LINES: usize = 15;
-/// The global index of the one solidarity alert among the published records.
-const ALERT_INDEX: usize = 2;
 
 /// Arguments of `commons devnet`.
 #[derive(Debug, clap::Args)]
@@ -92,8 +94,13 @@ pub(crate) struct DevnetArgs {
           value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_DIAL)))]
     dial: u32,
     /// Keep the nodes' data directories and logs (node.log) instead of removing them
+    /// when the devnet ends
     #[arg(long)]
     keep: bool,
+    /// Once every node holds every record, keep the network up: print how to point
+    /// `commons` at each node, and stop every node on Ctrl-C (SIGINT or SIGTERM)
+    #[arg(long)]
+    keep_running: bool,
 }
 
 /// The devnet to run, from checked arguments.
@@ -103,6 +110,7 @@ struct Plan {
     records: usize,
     dial: usize,
     keep: bool,
+    keep_running: bool,
 }
 
 impl Plan {
@@ -119,6 +127,7 @@ impl Plan {
             records: count(args.records, 1, MAX_RECORDS, "--records")?,
             dial: count(args.dial, 1, MAX_DIAL, "--dial")?,
             keep: args.keep,
+            keep_running: args.keep_running,
         })
     }
 
@@ -206,12 +215,61 @@ pub(crate) fn run(global: &GlobalArgs, args: &DevnetArgs) -> anyhow::Result<()> 
     let interrupted = Arc::new(AtomicBool::new(false));
     watch_signals(&runtime, interrupted.clone())?;
 
-    let outcome = devnet(&plan, &runtime, &interrupted)?;
-    if global.json {
-        print_json(&outcome.json())
-    } else {
-        print!("{}", outcome.table(&plan));
+    devnet(&plan, &runtime, &interrupted, |outcome, nodes| {
+        if global.json {
+            print_json(&outcome.json())?;
+        } else {
+            print!("{}", outcome.table(&plan));
+        }
+        if plan.keep_running {
+            print_hints(global.json, nodes, &plan);
+        }
         Ok(())
+    })
+}
+
+/// How to point `commons` at each node of a devnet that keeps running: on standard
+/// output for people, on standard error (beside the progress lines) with --json, so that
+/// standard output stays one JSON document.
+fn print_hints(json: bool, nodes: &[Node], plan: &Plan) {
+    let mut lines = vec![
+        "The devnet keeps running. Point commons at any of its nodes with --data-dir:".to_owned(),
+    ];
+    for (index, node) in nodes.iter().enumerate() {
+        lines.push(format!("  node {index}  {}", node.name));
+        lines.push(format!(
+            "    commons --data-dir {} status",
+            node.dir.display()
+        ));
+        lines.push(format!(
+            "    api {}  peer {}  log {}",
+            node.api,
+            node.peer_id,
+            node.dir.join(LOG_FILE).display()
+        ));
+    }
+    if let Some(node) = nodes.get(1) {
+        lines.push(format!(
+            "For example: commons --data-dir {} records search eviction",
+            node.dir.display()
+        ));
+    }
+    let parent = nodes
+        .first()
+        .and_then(|node| node.dir.parent())
+        .map(|dir| dir.display().to_string())
+        .unwrap_or_default();
+    lines.push(if plan.keep {
+        format!("Press Ctrl-C to stop every node (their directories stay in {parent}).")
+    } else {
+        format!("Press Ctrl-C to stop every node and remove {parent} (--keep keeps it).")
+    });
+    for line in lines {
+        if json {
+            progress(&line);
+        } else {
+            println!("{line}");
+        }
     }
 }
 
@@ -263,6 +321,8 @@ struct Node {
 #[derive(Debug, Clone)]
 struct Published {
     id: String,
+    /// Its kind's name (`practice`, `alert-response`…).
+    kind: &'static str,
     node: usize,
     started: Instant,
     /// How long the publish call took (the node signs, stores durably and gossips).
@@ -275,13 +335,15 @@ struct Outcome {
     network: String,
     nodes: Vec<NodeOutcome>,
     published: usize,
+    /// How many of each kind were published.
+    published_by_kind: BTreeMap<&'static str, u64>,
     /// Publish-to-last-node latency of each record, in ms, sorted.
     latencies_ms: Vec<f64>,
     /// How long each publish call took, in ms, sorted.
     calls_ms: Vec<f64>,
     /// From the first publish call until every node held every record.
     converged: Duration,
-    /// The whole run, from creating the directories to removing them.
+    /// The whole run, from creating the directories to the report.
     wall: Duration,
 }
 
@@ -292,9 +354,26 @@ struct NodeOutcome {
     peer_id: String,
     records: u64,
     peers: Option<u64>,
+    api: SocketAddr,
+    /// Its data directory, if it outlives the report (--keep, --keep-running).
+    data_dir: Option<PathBuf>,
+    /// Publish-to-last-node latency of the records this node published, in ms, sorted.
+    sent_ms: Vec<f64>,
+    /// Publish-to-this-node latency of the records the other nodes published, in ms,
+    /// sorted.
+    arrival_ms: Vec<f64>,
+    /// The published records this node holds, by kind.
+    held_by_kind: BTreeMap<&'static str, u64>,
 }
 
 impl Outcome {
+    /// The `--json` report: `network`; `nodes`, each with `name`, `peer_id`, `records`
+    /// (held, delegations included), `peers`, `api`, `data_dir` (`null` once removed),
+    /// `publish_to_everywhere_ms` (its own records until the last node held them) and
+    /// `arrival_ms` (the others' records until it held them), each `{p50, p99,
+    /// records}`, and `held_by_kind`; `records_published` and `published_by_kind`;
+    /// `latency_ms` (every record until the last node, `{p50, p99, max}`);
+    /// `publish_call_ms`; `converged_ms`; `wall_ms` (until this report).
     fn json(&self) -> Value {
         let nodes: Vec<Value> = self
             .nodes
@@ -305,6 +384,19 @@ impl Outcome {
                     "peer_id": node.peer_id,
                     "records": node.records,
                     "peers": node.peers,
+                    "api": node.api.to_string(),
+                    "data_dir": node.data_dir.as_ref().map(|dir| dir.display().to_string()),
+                    "publish_to_everywhere_ms": {
+                        "p50": round_ms(percentile(&node.sent_ms, 50.0)),
+                        "p99": round_ms(percentile(&node.sent_ms, 99.0)),
+                        "records": node.sent_ms.len(),
+                    },
+                    "arrival_ms": {
+                        "p50": round_ms(percentile(&node.arrival_ms, 50.0)),
+                        "p99": round_ms(percentile(&node.arrival_ms, 99.0)),
+                        "records": node.arrival_ms.len(),
+                    },
+                    "held_by_kind": node.held_by_kind,
                 })
             })
             .collect();
@@ -312,6 +404,7 @@ impl Outcome {
             "network": self.network,
             "nodes": nodes,
             "records_published": self.published,
+            "published_by_kind": self.published_by_kind,
             "latency_ms": {
                 "p50": round_ms(percentile(&self.latencies_ms, 50.0)),
                 "p99": round_ms(percentile(&self.latencies_ms, 99.0)),
@@ -339,21 +432,40 @@ impl Outcome {
             plan.nodes, plan.dial, self.published
         );
         out.push_str(&format!(
-            "{:>3}  {:<width$}  {:<14}  {:>7}  {:>5}\n",
-            "#", "node", "peer id", "records", "peers"
+            "{:>3}  {:<width$}  {:<14}  {:>7}  {:>5}  {:>17}  {:>17}\n",
+            "", "", "", "", "", "its records to all", "others' to it"
+        ));
+        out.push_str(&format!(
+            "{:>3}  {:<width$}  {:<14}  {:>7}  {:>5}  {:>8} {:>8}  {:>8} {:>8}\n",
+            "#", "node", "peer id", "records", "peers", "p50 ms", "p99 ms", "p50 ms", "p99 ms"
         ));
         for (index, node) in self.nodes.iter().enumerate() {
             out.push_str(&format!(
-                "{index:>3}  {:<width$}  {:<14}  {:>7}  {:>5}\n",
+                "{index:>3}  {:<width$}  {:<14}  {:>7}  {:>5}  {:>8.1} {:>8.1}  {:>8.1} {:>8.1}\n",
                 node.name,
                 short_peer_id(&node.peer_id),
                 node.records,
                 node.peers
                     .map_or_else(|| "?".to_owned(), |peers| peers.to_string()),
+                percentile(&node.sent_ms, 50.0),
+                percentile(&node.sent_ms, 99.0),
+                percentile(&node.arrival_ms, 50.0),
+                percentile(&node.arrival_ms, 99.0),
             ));
         }
+        let kinds: Vec<String> = self
+            .published_by_kind
+            .iter()
+            .map(|(kind, count)| format!("{count} {kind}"))
+            .collect();
         out.push_str(&format!(
-            "\nRecords held include the {} devices' delegations.\n\
+            "\nPublished: {}; every node holds every one.\n",
+            kinds.join(", ")
+        ));
+        out.push_str(&format!(
+            "Records held include the {} devices' delegations. \"Its records to all\": from \
+             the publish call until the last node held it; \"others' to it\": until this \
+             node held it.\n\
              Publish to last node: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms\n\
              The publish call alone: p50 {:.1} ms, p99 {:.1} ms\n\
              Every node held every record {:.2} s after the first publish; {:.1} s in all.\n",
@@ -408,11 +520,16 @@ fn now_ms() -> anyhow::Result<u64> {
     u64::try_from(elapsed.as_millis()).context("the system clock is too far in the future")
 }
 
+/// Runs the devnet: founds the network, starts the nodes, publishes, waits for
+/// convergence, hands the outcome to `report` while every node still runs, keeps them
+/// running until a signal if the plan says so, then stops them and removes (or keeps)
+/// their directory.
 fn devnet(
     plan: &Plan,
     runtime: &tokio::runtime::Runtime,
     interrupted: &AtomicBool,
-) -> anyhow::Result<Outcome> {
+    report: impl FnOnce(&Outcome, &[Node]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let temp = tempfile::Builder::new()
         .prefix("commons-devnet-")
@@ -493,7 +610,8 @@ fn devnet(
         plan.records, plan.nodes
     ));
     let publish_start = Instant::now();
-    let published = publish(plan, &nodes, interrupted)?;
+    let orgs: Vec<OrgId> = network.nodes.iter().map(|node| node.org).collect();
+    let published = publish(plan, &nodes, &orgs, interrupted)?;
     progress(&format!(
         "published {} records in {:.2} s; waiting until every node holds them",
         published.len(),
@@ -520,13 +638,41 @@ fn devnet(
         .collect();
     calls_ms.sort_by(f64::total_cmp);
     let mut outcome_nodes = Vec::with_capacity(nodes.len());
-    for ((node, client), status) in nodes.iter().zip(&clients).zip(finals) {
-        outcome_nodes.push(NodeOutcome {
-            name: node.name.clone(),
-            peer_id: node.peer_id.clone(),
-            records: status["records"].as_u64().unwrap_or(0),
-            peers: peer_count(client, &status),
-        });
+    {
+        let observed = lock(&observed);
+        for (index, ((node, client), status)) in nodes.iter().zip(&clients).zip(finals).enumerate()
+        {
+            outcome_nodes.push(NodeOutcome {
+                name: node.name.clone(),
+                peer_id: node.peer_id.clone(),
+                records: status["records"].as_u64().unwrap_or(0),
+                peers: peer_count(client, &status),
+                api: node.api,
+                data_dir: (plan.keep || plan.keep_running).then(|| node.dir.clone()),
+                sent_ms: sent_latencies(index, &published, &observed),
+                arrival_ms: arrival_latencies(index, &published, &observed),
+                held_by_kind: held_by_kind(index, &published, &observed),
+            });
+        }
+    }
+    let outcome = Outcome {
+        network: network.network.to_string(),
+        nodes: outcome_nodes,
+        published: published.len(),
+        published_by_kind: count_kinds(published.iter()),
+        latencies_ms,
+        calls_ms,
+        converged,
+        wall: started.elapsed(),
+    };
+
+    // `--export FILE` belongs here (issue 5, with the archive commands): the network has
+    // converged and every node still runs, so an archive of any one node's store is the
+    // whole network's.
+
+    report(&outcome, &nodes)?;
+    if plan.keep_running {
+        keep_running(&mut children, interrupted);
     }
 
     progress(&format!("stopping {} nodes", plan.nodes));
@@ -543,15 +689,28 @@ fn devnet(
             format!("could not remove the devnet's directory {}", path.display())
         })?;
     }
-    Ok(Outcome {
-        network: network.network.to_string(),
-        nodes: outcome_nodes,
-        published: published.len(),
-        latencies_ms,
-        calls_ms,
-        converged,
-        wall: started.elapsed(),
-    })
+    Ok(())
+}
+
+/// Keeps the devnet's nodes running until SIGINT or SIGTERM. A node that exits in the
+/// meantime (an operator may stop one to watch the others catch it up later) is
+/// reported once; the others keep running.
+fn keep_running(children: &mut Children, interrupted: &AtomicBool) {
+    progress("running; Ctrl-C (SIGINT) or SIGTERM stops every node");
+    let mut reported: HashSet<usize> = HashSet::new();
+    while !interrupted.load(Ordering::SeqCst) {
+        for slot in 0..children.running.len() {
+            if reported.contains(&slot) {
+                continue;
+            }
+            if let Err(error) = children.check_running(slot) {
+                progress(&format!("{error:#}"));
+                progress("the other nodes keep running");
+                reported.insert(slot);
+            }
+        }
+        std::thread::sleep(STATUS_INTERVAL);
+    }
 }
 
 /// A devnet node's config: loopback only, no mDNS and no Kademlia (the devnet's
@@ -899,18 +1058,33 @@ async fn follow_stream(
     Ok(())
 }
 
-/// Publishes the plan's records: record `i` through node `i mod N`, each node's share in
-/// order from its own thread, all nodes at once.
+/// Publishes the plan's records: record `i` through node `i mod N`. The story's two
+/// opening records go first, one after the other (later records answer them); then each
+/// node publishes the rest of its share in order from its own thread, all nodes at once.
 fn publish(
     plan: &Plan,
     nodes: &[Node],
+    orgs: &[OrgId],
     interrupted: &AtomicBool,
 ) -> anyhow::Result<Vec<Published>> {
+    let mut story = Story::new(orgs);
+    let mut published = Vec::with_capacity(plan.records);
+    for global in 0..STORY_OPENING.min(plan.records) {
+        let index = global % plan.nodes;
+        let client = connect(&nodes[index])?;
+        let request = story.opening(global);
+        let record = publish_one(&client, index, &nodes[index], &request)?;
+        story.opened(global, &record.id);
+        published.push(record);
+    }
+    let story = &story;
     let results: Vec<anyhow::Result<Vec<Published>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = nodes
             .iter()
             .enumerate()
-            .map(|(index, node)| scope.spawn(move || publish_from(plan, index, node, interrupted)))
+            .map(|(index, node)| {
+                scope.spawn(move || publish_from(plan, index, node, story, interrupted))
+            })
             .collect();
         handles
             .into_iter()
@@ -921,59 +1095,78 @@ fn publish(
             })
             .collect()
     });
-    let mut published = Vec::with_capacity(plan.records);
     for result in results {
         published.extend(result?);
     }
     Ok(published)
 }
 
-/// Node `index`'s share of the records, published in order (an update needs its
-/// campaign's id).
+/// Node `index`'s share of the records after the story's opening, published in order
+/// (an update needs its campaign's id).
 fn publish_from(
     plan: &Plan,
     index: usize,
     node: &Node,
+    story: &Story,
     interrupted: &AtomicBool,
 ) -> anyhow::Result<Vec<Published>> {
     let client = connect(node)?;
     let mut campaign: Option<String> = None;
     let mut published = Vec::new();
-    for (local, global) in (index..plan.records).step_by(plan.nodes).enumerate() {
+    let share = (index..plan.records)
+        .step_by(plan.nodes)
+        .filter(|global| *global >= STORY_OPENING);
+    for (local, global) in share.enumerate() {
         if interrupted.load(Ordering::SeqCst) {
             bail!("interrupted while publishing");
         }
-        let request = sample(global, local, campaign.as_deref());
-        let started = Instant::now();
-        let answer = client
-            .post(request.endpoint, &request.body)
-            .with_context(|| {
-                format!(
-                    "node {index} ({}) did not publish the {}",
-                    node.name, request.what
-                )
-            })?;
-        let id = answer["id"]
-            .as_str()
-            .ok_or_else(|| anyhow!("node {index} answered a publish without a record id"))?
-            .to_owned();
+        let request = story
+            .follow_up(index, local)
+            .unwrap_or_else(|| sample(global, local, campaign.as_deref()));
+        let record = publish_one(&client, index, node, &request)?;
         if request.endpoint == CAMPAIGN_ENDPOINT {
-            campaign = Some(id.clone());
+            campaign = Some(record.id.clone());
         }
-        published.push(Published {
-            id,
-            node: index,
-            started,
-            call: started.elapsed(),
-        });
+        published.push(record);
     }
     Ok(published)
+}
+
+/// Publishes one record through node `index`, timing the call.
+fn publish_one(
+    client: &Client,
+    index: usize,
+    node: &Node,
+    request: &Request,
+) -> anyhow::Result<Published> {
+    let started = Instant::now();
+    let answer = client
+        .post(request.endpoint, &request.body)
+        .with_context(|| {
+            format!(
+                "node {index} ({}) did not publish the {}",
+                node.name, request.what
+            )
+        })?;
+    let id = answer["id"]
+        .as_str()
+        .ok_or_else(|| anyhow!("node {index} answered a publish without a record id"))?
+        .to_owned();
+    Ok(Published {
+        id,
+        kind: request.kind,
+        node: index,
+        started,
+        call: started.elapsed(),
+    })
 }
 
 /// One publish request.
 #[derive(Debug, Clone, PartialEq)]
 struct Request {
     endpoint: &'static str,
+    /// The record's kind, as the API names it.
+    kind: &'static str,
     what: &'static str,
     body: Value,
 }
@@ -982,6 +1175,157 @@ const PRACTICE_ENDPOINT: &str = "/v1/publish/practice";
 const CAMPAIGN_ENDPOINT: &str = "/v1/publish/campaign";
 const UPDATE_ENDPOINT: &str = "/v1/publish/update";
 const ALERT_ENDPOINT: &str = "/v1/publish/alert";
+const RESPOND_ENDPOINT: &str = "/v1/publish/respond";
+
+/// How many records open the story: the coalition's campaign, then the alert.
+const STORY_OPENING: usize = 2;
+/// The node whose org raises the alert (the campaign's lead is node 0).
+const ALERT_NODE: usize = 1;
+
+/// What every devnet tells, whatever its size, so that each kind of record and each way
+/// they refer to one another is on the network: node 0's org leads a campaign with the
+/// orgs of nodes 1 and 2 as partners (node 1's alone in a devnet of two), and the lead
+/// and each partner post an update to it; node 1's org raises an urgent alert, and
+/// every other org answers it.
+#[derive(Debug, Clone)]
+struct Story {
+    partners: Vec<OrgId>,
+    campaign: Option<String>,
+    alert: Option<String>,
+}
+
+impl Story {
+    fn new(orgs: &[OrgId]) -> Story {
+        Story {
+            partners: orgs.iter().skip(1).take(2).copied().collect(),
+            campaign: None,
+            alert: None,
+        }
+    }
+
+    /// The story's `global`-th opening record: the campaign (0), then the alert (1).
+    fn opening(&self, global: usize) -> Request {
+        if global == 0 {
+            let partners: Vec<String> = self.partners.iter().map(ToString::to_string).collect();
+            Request {
+                endpoint: CAMPAIGN_ENDPOINT,
+                kind: "campaign",
+                what: "coalition campaign",
+                body: json!({
+                    "title": "No evictions in the rainy season",
+                    "goals": [
+                        "A moratorium on evictions from June to October",
+                        "Alternative housing agreed with residents before any demolition",
+                    ],
+                    "partners": partners,
+                    "status": "active",
+                }),
+            }
+        } else {
+            Request {
+                endpoint: ALERT_ENDPOINT,
+                kind: "alert",
+                what: "solidarity alert",
+                body: json!({
+                    "severity": "urgent",
+                    "region": "Central America",
+                    "title": "Housing defender detained after an eviction protest",
+                    "body": "A member of our housing committee was detained after a community \
+                             assembly against the eviction of 40 families. She has had no access \
+                             to a lawyer since yesterday evening.",
+                    "action_requested": "Write to the regional prosecutor asking for access to \
+                                         counsel and her release; share this alert with your \
+                                         networks.",
+                    "expires_in_hours": 72,
+                }),
+            }
+        }
+    }
+
+    /// Notes the id of the opening record `global`.
+    fn opened(&mut self, global: usize, id: &str) {
+        if global == 0 {
+            self.campaign = Some(id.to_owned());
+        } else {
+            self.alert = Some(id.to_owned());
+        }
+    }
+
+    /// What node `index` publishes as its `local`-th record after the opening, if the
+    /// story says: first an answer to the alert (every node but the one that raised
+    /// it), then an update to the campaign (its lead and partners).
+    fn follow_up(&self, index: usize, local: usize) -> Option<Request> {
+        match local {
+            0 if index != ALERT_NODE => {
+                let alert = self.alert.as_ref()?;
+                let (response, note) = ALERT_RESPONSES[index % ALERT_RESPONSES.len()];
+                Some(Request {
+                    endpoint: RESPOND_ENDPOINT,
+                    kind: "alert-response",
+                    what: "response to the alert",
+                    body: json!({ "alert": alert, "response": response, "note": note }),
+                })
+            }
+            1 if index <= self.partners.len() => {
+                let campaign = self.campaign.as_ref()?;
+                let (text, status) = COALITION_UPDATES[index];
+                let mut body = json!({ "campaign": campaign, "body": text });
+                if let Some(status) = status {
+                    body["status"] = json!(status);
+                }
+                Some(Request {
+                    endpoint: UPDATE_ENDPOINT,
+                    kind: "campaign-update",
+                    what: "campaign update",
+                    body,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The coalition campaign's updates: by its lead (node 0), then by each partner.
+const COALITION_UPDATES: [(&str, Option<&str>); 3] = [
+    (
+        "Call to action: the council votes on the moratorium next month. Please send letters \
+         of support from your organization before the 20th; a template is on the campaign \
+         page.",
+        None,
+    ),
+    (
+        "The High Court set the hearing on the eviction order for the 14th. Residents and \
+         members are welcome to observe; we will meet outside the court at 8 am.",
+        None,
+    ),
+    (
+        "Win: the city council voted to pause demolitions while the review runs. The \
+         moratorium itself is still to be won, so the campaign goes on.",
+        Some("active"),
+    ),
+];
+
+/// Answers to the alert, by the answering node's index.
+const ALERT_RESPONSES: [(&str, &str); 4] = [
+    (
+        "acting",
+        "Our legal team wrote to the regional prosecutor this morning asking for access to \
+         counsel.",
+    ),
+    (
+        "acknowledged",
+        "Seen by our board; we will raise it at the regional meeting on Friday.",
+    ),
+    (
+        "shared",
+        "Shared with the forty groups of our national coalition.",
+    ),
+    (
+        "acting",
+        "We called the national human rights commission, which has asked the police for \
+         information.",
+    ),
+];
 
 /// A case study's parts.
 struct CaseStudy {
@@ -1057,10 +1401,10 @@ const REGIONS: [&str; 8] = [
 
 const CAMPAIGNS: [(&str, [&str; 2]); 3] = [
     (
-        "No evictions in the rainy season",
+        "Women's names on every land title",
         [
-            "A moratorium on evictions from June to October",
-            "Alternative housing before any demolition",
+            "Joint titling as the registry's default for married couples",
+            "Free registration for women farmers in the first year",
         ],
     ),
     (
@@ -1094,34 +1438,21 @@ const UPDATES: [(&str, Option<&str>); 3] = [
     ),
 ];
 
-/// The `global`-th record of the devnet, the `local`-th of its node: one solidarity
-/// alert (record [`ALERT_INDEX`]), a campaign every eighth record of a node, updates to
-/// the node's latest campaign, and case studies otherwise.
+/// The `global`-th record of the devnet, the `local`-th of its node after the story's
+/// opening, when the [`Story`] has nothing for it: a campaign of the node's own every
+/// eighth record, updates to that campaign, and case studies otherwise.
 fn sample(global: usize, local: usize, campaign: Option<&str>) -> Request {
-    if global == ALERT_INDEX {
-        return Request {
-            endpoint: ALERT_ENDPOINT,
-            what: "solidarity alert",
-            body: json!({
-                "severity": "urgent",
-                "region": "Central America",
-                "title": "Housing defender detained after an eviction protest",
-                "body": "She was detained after a community assembly against the eviction of 40 families and has had no access to a lawyer.",
-                "action_requested": "Write to the regional prosecutor asking for access to counsel and her release.",
-                "expires_in_hours": 72,
-            }),
-        };
-    }
     match (local % 8, campaign) {
-        (1, _) => {
+        (3, _) => {
             let (title, goals) = CAMPAIGNS[(global / 8) % CAMPAIGNS.len()];
             Request {
                 endpoint: CAMPAIGN_ENDPOINT,
+                kind: "campaign",
                 what: "campaign",
                 body: json!({ "title": title, "goals": goals, "status": "active" }),
             }
         }
-        (4 | 6, Some(campaign)) => {
+        (5 | 7, Some(campaign)) => {
             let (text, status) = UPDATES[global % UPDATES.len()];
             let mut body = json!({ "campaign": campaign, "body": text });
             if let Some(status) = status {
@@ -1129,6 +1460,7 @@ fn sample(global: usize, local: usize, campaign: Option<&str>) -> Request {
             }
             Request {
                 endpoint: UPDATE_ENDPOINT,
+                kind: "campaign-update",
                 what: "campaign update",
                 body,
             }
@@ -1138,6 +1470,7 @@ fn sample(global: usize, local: usize, campaign: Option<&str>) -> Request {
             let region = REGIONS[(global / CASE_STUDIES.len()) % REGIONS.len()];
             Request {
                 endpoint: PRACTICE_ENDPOINT,
+                kind: "practice",
                 what: "case study",
                 body: json!({
                     "title": case.title,
@@ -1328,6 +1661,62 @@ fn latencies(published: &[Published], observed: &Observed) -> Vec<f64> {
         .collect();
     latencies.sort_by(f64::total_cmp);
     latencies
+}
+
+/// The publish-to-last-node latencies, in ms and sorted, of the records node `index`
+/// published.
+fn sent_latencies(index: usize, published: &[Published], observed: &Observed) -> Vec<f64> {
+    let own: Vec<Published> = published
+        .iter()
+        .filter(|record| record.node == index)
+        .cloned()
+        .collect();
+    latencies(&own, observed)
+}
+
+/// The publish-to-this-node latencies, in ms and sorted, of the records the other nodes
+/// published: when node `index`'s event stream announced each.
+fn arrival_latencies(index: usize, published: &[Published], observed: &Observed) -> Vec<f64> {
+    let seen = &observed.seen[index];
+    let mut latencies: Vec<f64> = published
+        .iter()
+        .filter(|record| record.node != index)
+        .filter_map(|record| {
+            seen.get(&record.id).map(|arrived| {
+                arrived
+                    .saturating_duration_since(record.started)
+                    .as_secs_f64()
+                    * 1000.0
+            })
+        })
+        .collect();
+    latencies.sort_by(f64::total_cmp);
+    latencies
+}
+
+/// The published records node `index` announced holding, by kind. A record id is the
+/// hash of the record's payload, kind included, so holding the id is holding a record
+/// of the kind it was published as.
+fn held_by_kind(
+    index: usize,
+    published: &[Published],
+    observed: &Observed,
+) -> BTreeMap<&'static str, u64> {
+    let seen = &observed.seen[index];
+    count_kinds(
+        published
+            .iter()
+            .filter(|record| seen.contains_key(&record.id)),
+    )
+}
+
+/// How many of `records` are of each kind.
+fn count_kinds<'a>(records: impl Iterator<Item = &'a Published>) -> BTreeMap<&'static str, u64> {
+    let mut counts = BTreeMap::new();
+    for record in records {
+        *counts.entry(record.kind).or_insert(0) += 1;
+    }
+    counts
 }
 
 /// Connected peers: `peers` in `GET /v1/status`, else the length of `GET /v1/peers`.
@@ -1542,7 +1931,7 @@ mod tests {
     }
 
     #[test]
-    fn the_samples_hold_one_alert_campaigns_updates_and_case_studies() {
+    fn the_samples_hold_campaigns_updates_and_case_studies() {
         let mut endpoints = Vec::new();
         let mut campaign = None;
         for local in 0..16 {
@@ -1555,15 +1944,71 @@ mod tests {
             }
             endpoints.push(request.endpoint);
         }
-        assert_eq!(sample(ALERT_INDEX, 0, None).endpoint, ALERT_ENDPOINT);
         assert!(endpoints.contains(&CAMPAIGN_ENDPOINT));
         assert!(endpoints.contains(&UPDATE_ENDPOINT));
         assert!(endpoints.contains(&PRACTICE_ENDPOINT));
         // No update before the node has a campaign of its own.
-        assert_eq!(sample(4, 4, None).endpoint, PRACTICE_ENDPOINT);
+        assert_eq!(sample(5, 5, None).endpoint, PRACTICE_ENDPOINT);
         let practice = sample(0, 0, None);
+        assert_eq!(practice.kind, "practice");
         assert!(!practice.body["themes"].as_array().unwrap().is_empty());
         assert!(!practice.body["regions"].as_array().unwrap().is_empty());
+    }
+
+    fn orgs(count: u8) -> Vec<OrgId> {
+        (0..count)
+            .map(|seed| commons_protocol::RootKeypair::from_seed([seed; 32]).org_id())
+            .collect()
+    }
+
+    #[test]
+    fn the_story_names_two_partners_whose_updates_follow_and_others_answer_the_alert() {
+        let orgs = orgs(5);
+        let mut story = Story::new(&orgs);
+        let campaign = story.opening(0);
+        assert_eq!(campaign.endpoint, CAMPAIGN_ENDPOINT);
+        assert_eq!(
+            campaign.body["partners"],
+            json!([orgs[1].to_string(), orgs[2].to_string()])
+        );
+        let alert = story.opening(1);
+        assert_eq!(alert.endpoint, ALERT_ENDPOINT);
+        assert_eq!(alert.body["severity"], "urgent");
+        // Nothing follows before the opening records have ids.
+        assert_eq!(story.follow_up(0, 0), None);
+        story.opened(0, "rec_campaign");
+        story.opened(1, "rec_alert");
+
+        for index in 0..5 {
+            let answer = story.follow_up(index, 0);
+            if index == ALERT_NODE {
+                assert_eq!(answer, None, "the alert's own org does not answer it");
+            } else {
+                let answer = answer.unwrap();
+                assert_eq!(answer.endpoint, RESPOND_ENDPOINT);
+                assert_eq!(answer.body["alert"], "rec_alert");
+            }
+            let update = story.follow_up(index, 1);
+            if index <= 2 {
+                let update = update.unwrap();
+                assert_eq!(
+                    update.endpoint, UPDATE_ENDPOINT,
+                    "the lead and its partners"
+                );
+                assert_eq!(update.body["campaign"], "rec_campaign");
+            } else {
+                assert_eq!(update, None);
+            }
+            assert_eq!(story.follow_up(index, 2), None);
+        }
+
+        // Two orgs: the one partner is the other org.
+        let two = orgs[..2].to_vec();
+        let story = Story::new(&two);
+        assert_eq!(
+            story.opening(0).body["partners"],
+            json!([two[1].to_string()])
+        );
     }
 
     #[test]

@@ -65,11 +65,12 @@ enum Command {
     /// Run a throwaway network on this machine and time how fast records reach every node
     ///
     /// Founds one network of N orgs in a temporary directory, runs each org's node as a
-    /// child process, publishes sample case studies, campaign updates and an alert
-    /// round-robin through them, and reports, per node, the records it holds (the N
-    /// devices' delegations included) and its peers, and the p50/p99 time from a
-    /// record's publish call until the last node announced it. Then it stops the nodes
-    /// and removes the directory (unless --keep).
+    /// child process, publishes sample content round-robin through them (case studies, a
+    /// coalition campaign with its partners' updates, an urgent alert and the other
+    /// orgs' answers), and reports, per node, the records it holds (the N devices'
+    /// delegations included), its peers, and the p50/p99 time from a record's publish
+    /// call until every node held it. Then it stops the nodes and removes the directory
+    /// (unless --keep); with --keep-running, the network stays up until Ctrl-C.
     Devnet(devnet::DevnetArgs),
     /// Show the peers the running node is connected to and how each stands
     Peers,

@@ -1,13 +1,18 @@
-//! `commons records list|show`: the last step of a record's path, reading it back. Asks
-//! the running node for the records it holds (`GET /v1/records`, newest first, with
-//! filters and paging) or for one record or its tombstone (`GET /v1/records/{id}`), and
-//! prints them as a table or field by field. Record content comes from other
-//! organizations, so control characters are removed before it reaches the terminal.
+//! `commons records list|search|show`: the last step of a record's path, reading it
+//! back. Asks the running node for the records it holds (`GET /v1/records`, newest
+//! first, with filters and paging; `search` adds the text to find, `q`, which the node
+//! matches in its store) or for one record with its provenance, or its tombstone
+//! (`GET /v1/records/{id}`: the node verifies the stored signature again for the
+//! request), and prints them as a table or field by field. Record content comes from
+//! other organizations, so control characters are removed before it reaches the
+//! terminal.
 //!
 //! Times on the command line are milliseconds since the epoch or UTC dates and times
 //! (`2026-01-01`, `2026-01-01T10:00:00Z`), parsed here by hand; times are shown in UTC.
 
+use anyhow::bail;
 use clap::builder::PossibleValuesParser;
+use commons_node::store::SearchText;
 use commons_protocol::{BodyKind, OrgId, RecordId};
 use serde_json::{Map, Value};
 
@@ -27,8 +32,27 @@ const MS_PER_DAY: i64 = 86_400_000;
 pub(crate) enum RecordsCommand {
     /// List the records this node holds, newest first
     List(ListArgs),
-    /// Show one record, or that it was retracted
+    /// Find the records whose text has every word given, newest first
+    ///
+    /// Searches case studies (title, summary, body, themes, regions), campaigns (title,
+    /// goals), campaign updates, alerts (title, body, region, action requested), alert
+    /// responses, profiles, applications and retraction reasons. Every word must begin
+    /// a word of the record, in any case: `evict` finds "eviction", `land` does not find
+    /// "Thailand". Retracted records are never found: their content is gone.
+    Search(SearchArgs),
+    /// Show one record with its provenance (org, device, place in its feed, signature
+    /// verified again now), or that it was retracted, by whom and why
     Show(ShowArgs),
+}
+
+/// Arguments of `commons records search`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SearchArgs {
+    /// The words to find (at most 16 words, 256 bytes)
+    #[arg(value_name = "TEXT", value_parser = parse_search)]
+    text: String,
+    #[command(flatten)]
+    filters: ListArgs,
 }
 
 /// Arguments of `commons records list`.
@@ -58,20 +82,41 @@ pub(crate) struct ListArgs {
 /// Arguments of `commons records show`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct ShowArgs {
-    /// The record's id, rec_…
-    #[arg(value_name = "ID")]
+    /// The record's id: rec_ and 64 lowercase hex digits, as `records list` and
+    /// `records search` show them
+    #[arg(value_name = "ID", value_parser = parse_record_id)]
     id: RecordId,
 }
 
 pub(crate) fn run(global: &GlobalArgs, command: &RecordsCommand) -> anyhow::Result<()> {
     match command {
-        RecordsCommand::List(args) => list(global, args),
+        RecordsCommand::List(args) => list(global, args, None),
+        RecordsCommand::Search(args) => list(global, &args.filters, Some(&args.text)),
         RecordsCommand::Show(args) => show(global, args),
     }
 }
 
-fn list(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
+/// A search text the node will accept, or why not (before the node is asked).
+fn parse_search(text: &str) -> Result<String, String> {
+    SearchText::parse(text)
+        .map(|_| text.to_owned())
+        .map_err(|error| error.to_string())
+}
+
+/// A record id, or what one looks like and where to find them.
+fn parse_record_id(text: &str) -> Result<RecordId, String> {
+    text.trim().parse().map_err(|error| {
+        format!(
+            "{error}; copy a record's id from `commons records list` or `commons records              search TEXT`"
+        )
+    })
+}
+
+fn list(global: &GlobalArgs, args: &ListArgs, search: Option<&str>) -> anyhow::Result<()> {
     let mut query: Vec<(&str, String)> = Vec::new();
+    if let Some(text) = search {
+        query.push(("q", text.to_owned()));
+    }
     if let Some(kind) = &args.kind {
         query.push(("kind", kind.clone()));
     }
@@ -97,7 +142,14 @@ fn list(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
     }
     let records = page["records"].as_array().map_or(&[][..], Vec::as_slice);
     if records.is_empty() {
-        println!("No records match.");
+        match search {
+            Some(text) => println!(
+                "No record this node holds has every word of \"{}\" (retracted records are \
+                 never found).",
+                one_line(text)
+            ),
+            None => println!("No records match."),
+        }
     } else {
         print!("{}", table(records));
     }
@@ -111,11 +163,25 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
     let record = client.get(&format!("/v1/records/{}", args.id), &[])?;
     if global.json {
-        print_json(&record)
+        print_json(&record)?;
     } else {
         print!("{}", human_record(&record));
-        Ok(())
     }
+    // The record is shown either way; a signature that no longer verifies still fails
+    // the command, so that scripts notice.
+    for signature in [
+        &record["provenance"]["signature"],
+        &record["retraction_record"]["signature"],
+    ] {
+        if signature["valid"] == Value::Bool(false) {
+            bail!(
+                "the signature of {} does not verify: {}",
+                args.id,
+                one_line(signature["error"].as_str().unwrap_or("no reason given"))
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Records as a table: time, kind, org, title, id.
@@ -213,15 +279,62 @@ const FIELD_ORDER: [(&str, &[&str]); 10] = [
     ("vote", &["subject", "choice", "new_root"]),
 ];
 
-/// A record (or its tombstone) field by field.
+/// A record (or its tombstone) field by field: first where it comes from (org, device,
+/// place in its feed, signature), then its content.
 fn human_record(record: &Value) -> String {
     let text = |key: &str| one_line(record[key].as_str().unwrap_or("-"));
-    let mut rows: Vec<(String, String)> = Vec::new();
+    let provenance = &record["provenance"];
+    let mut rows: Vec<(String, String)> = vec![
+        ("org".to_owned(), org_text(record)),
+        ("device".to_owned(), device_text(record)),
+    ];
+    let seq = value_text("seq", &record["seq"]);
+    rows.push((
+        "seq".to_owned(),
+        match record["prev"].as_str() {
+            Some(prev) => format!("{seq} (after {})", one_line(prev)),
+            None if record["timestamp_ms"].is_null() => seq,
+            None => format!("{seq} (the feed's first record)"),
+        },
+    ));
+    if !record["timestamp_ms"].is_null() {
+        rows.push((
+            "time".to_owned(),
+            value_text("timestamp_ms", &record["timestamp_ms"]),
+        ));
+    }
+
     if record["retracted"].as_bool() == Some(true) {
-        rows.push(("org".to_owned(), text("org")));
-        rows.push(("author".to_owned(), text("author")));
-        rows.push(("seq".to_owned(), value_text("seq", &record["seq"])));
+        rows.push(("retracted".to_owned(), "yes".to_owned()));
         rows.push(("retraction".to_owned(), text("retraction")));
+        let retraction = &record["retraction_record"];
+        if retraction.is_object() {
+            rows.push((
+                "retracted at".to_owned(),
+                value_text("timestamp_ms", &retraction["timestamp_ms"]),
+            ));
+            let reason = one_line(retraction["reason"].as_str().unwrap_or_default());
+            rows.push((
+                "reason".to_owned(),
+                if reason.is_empty() {
+                    "(none given)".to_owned()
+                } else {
+                    reason
+                },
+            ));
+            rows.push((
+                "its signature".to_owned(),
+                signature_text(&retraction["signature"]),
+            ));
+        }
+        if provenance.is_object() {
+            rows.push((
+                "signature".to_owned(),
+                "cannot be checked: the content and its signature were dropped with the \
+                 retraction"
+                    .to_owned(),
+            ));
+        }
         return format!(
             "{} was retracted by its org\n{}Its content is gone from this node; only this \
              tombstone remains.\n",
@@ -231,20 +344,13 @@ fn human_record(record: &Value) -> String {
     }
 
     let kind = record["kind"].as_str().unwrap_or("?");
-    rows.push(("org".to_owned(), text("org")));
-    rows.push(("author".to_owned(), text("author")));
-    let seq = value_text("seq", &record["seq"]);
-    rows.push((
-        "seq".to_owned(),
-        match record["prev"].as_str() {
-            Some(prev) => format!("{seq} (after {})", one_line(prev)),
-            None => format!("{seq} (the feed's first record)"),
-        },
-    ));
-    rows.push((
-        "time".to_owned(),
-        value_text("timestamp_ms", &record["timestamp_ms"]),
-    ));
+    if provenance.is_object() {
+        rows.push((
+            "signature".to_owned(),
+            signature_text(&provenance["signature"]),
+        ));
+        rows.push(("retracted".to_owned(), "no".to_owned()));
+    }
     rows.push(("visibility".to_owned(), text("visibility")));
 
     let empty = Map::new();
@@ -287,6 +393,67 @@ fn human_record(record: &Value) -> String {
         None => {}
     }
     out
+}
+
+/// The org line of `records show`: its id, name, and whether it is a member now.
+fn org_text(record: &Value) -> String {
+    let org = &record["provenance"]["org"];
+    let id = one_line(record["org"].as_str().unwrap_or("-"));
+    if !org.is_object() {
+        return id;
+    }
+    let name = org["name"].as_str().map(one_line);
+    let standing = if org["member"] == Value::Bool(true) {
+        "a member"
+    } else {
+        "not a member now"
+    };
+    match name {
+        Some(name) => format!("{id} ({name}, {standing})"),
+        None => format!("{id} ({standing})"),
+    }
+}
+
+/// The device line of `records show`: its key, label, delegation, and whether its org
+/// revoked it before this record.
+fn device_text(record: &Value) -> String {
+    let device = &record["provenance"]["device"];
+    let key = one_line(record["author"].as_str().unwrap_or("-"));
+    if !device.is_object() {
+        return key;
+    }
+    let mut out = match device["label"].as_str() {
+        Some(label) => format!("{key} (\"{}\")", one_line(label)),
+        None => format!("{key} (not on this node's roster)"),
+    };
+    if let Some(delegation) = device["delegation"].as_str() {
+        out.push_str(&format!("\ndelegated by {}", one_line(delegation)));
+    }
+    if let Some(from) = device["revoked_from"].as_u64() {
+        out.push_str(&format!("\nrevoked by its org from seq {from}"));
+        if device["revoked_at_seq"] == Value::Bool(true) {
+            out.push_str(" (this record's seq is not accepted from it)");
+        }
+    }
+    out
+}
+
+/// What the node's fresh check of a signature found.
+fn signature_text(signature: &Value) -> String {
+    match signature["valid"].as_bool() {
+        Some(true) => {
+            let when = signature["checked_at_ms"]
+                .as_u64()
+                .map(|ms| format!(" at {} UTC", format_time(ms, true)))
+                .unwrap_or_default();
+            format!("valid: verified again from the stored bytes{when}")
+        }
+        Some(false) => format!(
+            "DOES NOT VERIFY: {}",
+            one_line(signature["error"].as_str().unwrap_or("no reason given"))
+        ),
+        None => "not checked".to_owned(),
+    }
 }
 
 /// `field_name` as a label: `action requested` for `action_requested`, `expires at` for
@@ -620,6 +787,14 @@ mod tests {
                 "visibility": "members",
             },
             "signed": "abcd",
+            "retracted": false,
+            "provenance": {
+                "org": {"id": "org_0123456789abcdef", "name": "Tenants' Voice Alliance", "member": true},
+                "device": {"key": "dev_1", "label": "office server", "delegation": "rec_dd",
+                           "revoked_from": null, "revoked_at_seq": false},
+                "signature": {"checked": true, "valid": true, "error": null,
+                              "checked_at_ms": 1_767_261_631_000_u64},
+            },
         })
     }
 
@@ -647,6 +822,10 @@ mod tests {
             "regions     -",
             "licence     CC-BY-4.0",
             "signed      2 bytes",
+            "signature   valid: verified again from the stored bytes at 2026-01-01 10:00:31 UTC",
+            "retracted   no",
+            "device      dev_1 (\"office server\")\n              delegated by rec_dd",
+            "org_0123456789abcdef (Tenants' Voice Alliance, a member)",
         ] {
             assert!(text.contains(expected), "{expected}: {text}");
         }
@@ -669,5 +848,42 @@ mod tests {
         );
         assert!(text.contains("retraction  rec_cc"), "{text}");
         assert!(text.contains("org         -"), "{text}");
+
+        // With its provenance and the retraction record.
+        let text = human_record(&json!({
+            "id": "rec_aa", "retracted": true, "author": "dev_1", "org": "org_1", "seq": 2,
+            "retraction": "rec_cc", "timestamp_ms": 1_767_261_630_000_u64, "prev": "rec_bb",
+            "retraction_record": {
+                "id": "rec_cc", "author": "dev_1", "seq": 3,
+                "timestamp_ms": 1_767_261_690_000_u64, "reason": "It names a witness",
+                "signature": {"checked": true, "valid": true, "error": null, "checked_at_ms": 1},
+            },
+            "provenance": {
+                "org": {"id": "org_1", "name": "Rural Defenders Collective", "member": true},
+                "device": {"key": "dev_1", "label": "laptop", "delegation": "rec_dd",
+                           "revoked_from": null, "revoked_at_seq": false},
+                "signature": {"checked": false, "valid": null, "error": null, "checked_at_ms": null},
+            },
+        }));
+        for expected in [
+            "org_1 (Rural Defenders Collective, a member)",
+            "2 (after rec_bb)",
+            "retracted      yes",
+            "retracted at   2026-01-01 10:01:30 UTC",
+            "reason         It names a witness",
+            "its signature  valid",
+            "cannot be checked",
+        ] {
+            assert!(text.contains(expected), "{expected:?} in {text}");
+        }
+    }
+
+    #[test]
+    fn a_signature_that_does_not_verify_is_shown_loudly() {
+        let mut record = practice();
+        record["provenance"]["signature"] =
+            json!({"checked": true, "valid": false, "error": "bad signature", "checked_at_ms": 1});
+        let text = human_record(&record);
+        assert!(text.contains("DOES NOT VERIFY: bad signature"), "{text}");
     }
 }

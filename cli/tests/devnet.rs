@@ -77,6 +77,44 @@ fn three_nodes_converge_and_every_node_holds_every_record() {
     let p99 = report["latency_ms"]["p99"].as_f64().unwrap();
     assert!(p50 >= 0.0 && p50 <= p99, "{report}");
 
+    // Every kind of the sample content was published, and every node holds all of it.
+    let by_kind = report["published_by_kind"].as_object().unwrap();
+    for kind in [
+        "practice",
+        "campaign",
+        "campaign-update",
+        "alert",
+        "alert-response",
+    ] {
+        assert!(by_kind[kind].as_u64().unwrap() >= 1, "{kind}: {report}");
+    }
+    assert_eq!(by_kind["alert"], 1, "{report}");
+    assert_eq!(
+        by_kind["alert-response"], 2,
+        "the two other orgs answer: {report}"
+    );
+    assert_eq!(
+        by_kind.values().map(|n| n.as_u64().unwrap()).sum::<u64>(),
+        30
+    );
+    for node in nodes {
+        assert_eq!(node["held_by_kind"], report["published_by_kind"], "{node}");
+        // Per node: how fast its own records reached every node, and how fast the
+        // others' reached it.
+        for field in ["publish_to_everywhere_ms", "arrival_ms"] {
+            let p50 = node[field]["p50"].as_f64().unwrap();
+            let p99 = node[field]["p99"].as_f64().unwrap();
+            assert!(p50 >= 0.0 && p50 <= p99, "{field}: {node}");
+        }
+        assert_eq!(node["publish_to_everywhere_ms"]["records"], 10, "{node}");
+        assert_eq!(node["arrival_ms"]["records"], 20, "{node}");
+        assert!(
+            node["api"].as_str().unwrap().starts_with("127.0.0.1:"),
+            "{node}"
+        );
+        assert_eq!(node["data_dir"], Value::Null, "removed: {node}");
+    }
+
     // The nodes were stopped and their directory removed.
     let dir = devnet_dir(&stderr);
     assert!(!dir.exists(), "{} is left behind", dir.display());
@@ -99,13 +137,18 @@ fn the_table_names_every_node_and_the_latencies() {
         stdout.contains("include the 2 devices' delegations"),
         "{stdout}"
     );
-    // Five records and two delegations on each node: the column before the peers.
+    // Five records and two delegations on each node, one peer, then four latencies.
     for name in ["Housing Rights Coalition", "Tenants' Voice Alliance"] {
         let row = stdout.lines().find(|line| line.contains(name)).unwrap();
         let fields: Vec<&str> = row.split_whitespace().collect();
-        assert_eq!(fields[fields.len() - 2], "7", "{row}");
-        assert_eq!(fields[fields.len() - 1], "1", "{row}");
+        assert_eq!(fields[fields.len() - 6], "7", "{row}");
+        assert_eq!(fields[fields.len() - 5], "1", "{row}");
+        for latency in &fields[fields.len() - 4..] {
+            assert!(latency.parse::<f64>().unwrap() >= 0.0, "{row}");
+        }
     }
+    assert!(stdout.contains("its records to all"), "{stdout}");
+    assert!(stdout.contains("1 alert, 1 alert-response"), "{stdout}");
     assert!(
         !stdout.contains("devnet:"),
         "progress belongs on standard error"
@@ -170,4 +213,208 @@ fn an_interrupted_devnet_stops_its_nodes_and_removes_them() {
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert_eq!(processes_using(&dir), Vec::<String>::new(), "{stderr}");
     assert!(!dir.exists(), "{} is left behind", dir.display());
+}
+
+/// The lines a child writes, read on a thread so that the test can wait for one with a
+/// deadline.
+fn lines_of(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (lines, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    received
+}
+
+/// `commons --data-dir DIR --json args…`, which must succeed.
+fn json_at(dir: &Path, args: &[&str]) -> Value {
+    let output = commons()
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+fn records(page: &Value) -> &Vec<Value> {
+    page["records"].as_array().unwrap()
+}
+
+#[test]
+fn a_devnet_kept_running_answers_the_cli_at_every_node_until_ctrl_c() {
+    let mut child = commons()
+        .args([
+            "devnet",
+            "--nodes",
+            "3",
+            "--records",
+            "30",
+            "--keep-running",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = lines_of(child.stdout.take().unwrap());
+    let stderr = lines_of(child.stderr.take().unwrap());
+
+    // The report, then how to point the CLI at each node.
+    let mut printed = Vec::new();
+    loop {
+        let line = stdout.recv_timeout(PROGRESS_DEADLINE).unwrap_or_else(|_| {
+            let errors: Vec<String> = stderr.try_iter().collect();
+            panic!("no CLI hints: {printed:#?}\n{errors:#?}")
+        });
+        printed.push(line.clone());
+        if line.starts_with("Press Ctrl-C to stop every node") {
+            break;
+        }
+    }
+    let text = printed.join("\n");
+    assert!(text.contains("Publish to last node: p50 "), "{text}");
+    assert!(
+        text.contains("The devnet keeps running. Point commons at any of its nodes"),
+        "{text}"
+    );
+    let dirs: Vec<PathBuf> = printed
+        .iter()
+        .filter_map(|line| {
+            line.trim()
+                .strip_prefix("commons --data-dir ")?
+                .strip_suffix(" status")
+                .map(PathBuf::from)
+        })
+        .collect();
+    assert_eq!(dirs.len(), 3, "{text}");
+    for line in printed
+        .iter()
+        .filter(|line| line.trim().starts_with("api "))
+    {
+        assert!(line.contains("api 127.0.0.1:"), "{line}");
+        assert!(line.contains(" peer 12D3KooW"), "{line}");
+    }
+    let devnet = dirs[0].parent().unwrap().to_owned();
+    assert_eq!(processes_using(&devnet).len(), 3, "three nodes run");
+
+    // The real binary, pointed at one node as the hint says.
+    let status = commons()
+        .arg("--data-dir")
+        .arg(&dirs[1])
+        .arg("status")
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&status.stdout);
+    assert_eq!(status.status.code(), Some(0), "{status:?}");
+    assert!(human.starts_with("Commons node running"), "{human}");
+    assert!(human.contains("Commons devnet (3 orgs)"), "{human}");
+    assert!(
+        human.contains("33 held"),
+        "30 records and 3 delegations: {human}"
+    );
+
+    // The sample content, read back from a node: the coalition campaign names its two
+    // partners, whose updates follow; the alert is answered by the two other orgs.
+    let orgs: Vec<String> = dirs
+        .iter()
+        .map(|dir| {
+            json_at(dir, &["status"])["org"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let node = &dirs[2];
+    let campaigns = json_at(node, &["records", "list", "--kind", "campaign"]);
+    let coalition = records(&campaigns)
+        .iter()
+        .find(|campaign| !records_of(&campaign["body"]["partners"]).is_empty())
+        .unwrap_or_else(|| panic!("no campaign with partners: {campaigns:#}"));
+    assert_eq!(coalition["org"], orgs[0].as_str());
+    assert_eq!(
+        records_of(&coalition["body"]["partners"]),
+        vec![orgs[1].clone(), orgs[2].clone()]
+    );
+    let updates = json_at(
+        node,
+        &[
+            "records",
+            "list",
+            "--kind",
+            "campaign-update",
+            "--limit",
+            "1000",
+        ],
+    );
+    let updaters: Vec<&str> = records(&updates)
+        .iter()
+        .filter(|update| update["body"]["campaign"] == coalition["id"])
+        .map(|update| update["org"].as_str().unwrap())
+        .collect();
+    for partner in &orgs[1..] {
+        assert!(
+            updaters.contains(&partner.as_str()),
+            "{partner}: {updates:#}"
+        );
+    }
+    let alerts = json_at(node, &["records", "list", "--kind", "alert"]);
+    assert_eq!(records(&alerts).len(), 1, "{alerts:#}");
+    let alert = &records(&alerts)[0];
+    assert_eq!(alert["body"]["severity"], "urgent");
+    let responses = json_at(node, &["records", "list", "--kind", "alert-response"]);
+    let mut responders: Vec<&str> = records(&responses)
+        .iter()
+        .filter(|response| response["body"]["alert"] == alert["id"])
+        .map(|response| response["org"].as_str().unwrap())
+        .collect();
+    responders.sort_unstable();
+    let mut others: Vec<&str> = orgs
+        .iter()
+        .map(String::as_str)
+        .filter(|org| *org != alert["org"].as_str().unwrap())
+        .collect();
+    others.sort_unstable();
+    assert_eq!(responders, others, "{responses:#}");
+    let found = json_at(node, &["records", "search", "detained"]);
+    assert_eq!(records(&found)[0]["id"], alert["id"], "{found:#}");
+
+    // Ctrl-C: every node stops, the directory goes, and that is a normal end.
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let ended = child.wait().unwrap();
+    let errors: Vec<String> = stderr.iter().collect();
+    assert_eq!(ended.code(), Some(0), "{errors:#?}");
+    assert!(
+        errors.iter().any(|line| line.contains("stopping 3 nodes")),
+        "{errors:#?}"
+    );
+    assert_eq!(processes_using(&devnet), Vec::<String>::new());
+    assert!(!devnet.exists(), "{} is left behind", devnet.display());
+}
+
+/// The strings of a JSON array.
+fn records_of(list: &Value) -> Vec<String> {
+    list.as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -596,7 +596,7 @@ fn commands_without_a_node_say_what_to_do() {
     )
     .ok();
     run(&["records", "show", &format!("rec_{}", "0".repeat(64))])
-        .fails_with("the node is not running: start it with `commons node run`");
+        .fails_with("the node is not running: start it with `commons node run --data-dir");
 }
 
 #[test]

@@ -13,7 +13,8 @@
 //! | the error shape and the extractors that produce it | [`error`] |
 //! | records as JSON, request fields from text | [`json`] |
 //! | the publish endpoints and raw submit | [`publish`] |
-//! | status, records, feeds, roster, forks | `reads` |
+//! | status, records (and search), feeds, roster, forks | `reads` |
+//! | one record with its provenance, its signature checked again | `provenance` |
 //! | peers, sync, and the network's part of status and metrics | `peers` |
 //! | the server-sent event stream | `events` |
 //! | Prometheus metrics | `prometheus` |
@@ -25,6 +26,7 @@ mod events;
 pub mod json;
 mod peers;
 mod prometheus;
+mod provenance;
 pub mod publish;
 mod reads;
 
@@ -126,7 +128,7 @@ fn build(
         .route("/v1/publish/vote", post(publish::vote))
         .route("/v1/publish/revocation", post(publish::revocation))
         .route("/v1/records", get(reads::list).post(publish::submit))
-        .route("/v1/records/{id}", get(reads::show))
+        .route("/v1/records/{id}", get(provenance::show))
         .route("/v1/feeds", get(reads::feeds))
         .route("/v1/roster", get(reads::roster))
         .route("/v1/forks", get(reads::forks))

@@ -8,14 +8,14 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use commons_protocol::text::hex;
-use commons_protocol::{Body, BodyKind, OrgId, RecordId, Roster};
+use commons_protocol::{Body, BodyKind, OrgId, Roster};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::error::{ApiError, ApiPath, ApiQuery};
-use super::json::{Cursor, FromText, Text, record_json};
+use super::error::{ApiError, ApiQuery};
+use super::json::{Cursor, Text, record_json};
 use super::{ApiState, peers, read_store};
-use crate::store::{MAX_QUERY_LIMIT, RecordQuery};
+use crate::store::{MAX_QUERY_LIMIT, RecordQuery, SearchText};
 
 /// Records per page of `GET /v1/records` when the request names no limit.
 pub const DEFAULT_PAGE_SIZE: usize = 50;
@@ -60,6 +60,8 @@ pub(super) struct ListParams {
     since: Option<u64>,
     limit: Option<usize>,
     before: Option<Text<Cursor>>,
+    /// Search text: every word must begin a word of the record's text.
+    q: Option<String>,
 }
 
 pub(super) async fn list(
@@ -73,8 +75,15 @@ pub(super) async fn list(
             format!("limit must be between 1 and {MAX_QUERY_LIMIT}"),
         ));
     }
+    let text = params
+        .q
+        .as_deref()
+        .map(SearchText::parse)
+        .transpose()
+        .map_err(|error| ApiError::bad_request("bad_query", error.to_string()))?;
     let query = RecordQuery {
         kind: params.kind.map(|kind| kind.0),
+        text,
         org: params.author.map(|org| org.0),
         tag: params
             .theme
@@ -99,34 +108,6 @@ pub(super) async fn list(
         .map(|stored| record_json(&stored.record, &stored.org))
         .collect();
     Ok(Json(json!({ "records": records, "next": next })))
-}
-
-pub(super) async fn show(
-    State(state): State<Arc<ApiState>>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
-    let id = RecordId::parse_text(&id).map_err(|error| ApiError::bad_request("bad_id", error))?;
-    let (record, tombstone) = read_store(&state, move |store| match store.record(&id)? {
-        Some(record) => Ok((Some(record), None)),
-        None => Ok((None, store.tombstone(&id)?)),
-    })
-    .await?;
-    if let Some(stored) = record {
-        return Ok(Json(record_json(&stored.record, &stored.org)));
-    }
-    match tombstone {
-        Some(tombstone) => Ok(Json(json!({
-            "id": tombstone.target.to_string(),
-            "retracted": true,
-            "author": tombstone.author.to_string(),
-            "org": org_of(&state.node.roster(), &tombstone.author),
-            "seq": tombstone.seq,
-            "retraction": tombstone.retraction.to_string(),
-        }))),
-        None => Err(ApiError::not_found(format!(
-            "this node holds no record {id}: it may not have reached this node yet"
-        ))),
-    }
 }
 
 fn org_of(roster: &Roster, device: &commons_protocol::DeviceKey) -> Option<String> {

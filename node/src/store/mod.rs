@@ -6,6 +6,7 @@
 
 mod memory;
 mod redb_store;
+pub mod search;
 
 use commons_protocol::{
     Body, BodyKind, DeviceKey, FeedEntry, ForkProof, OrgId, RecordId, VerifiedRecord,
@@ -14,6 +15,7 @@ use thiserror::Error;
 
 pub use memory::MemoryStore;
 pub use redb_store::RedbStore;
+pub use search::{SearchError, SearchText};
 
 /// The store layout version this build reads and writes.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -111,6 +113,9 @@ pub struct RecordQuery {
     pub tag: Option<String>,
     /// Only records with `timestamp_ms >= since_ms`.
     pub since_ms: Option<u64>,
+    /// Only records whose text has every word of this search (a linear scan of the
+    /// candidates: see [`search`]).
+    pub text: Option<SearchText>,
     /// Only records strictly before this `(timestamp_ms, id)`: the paging cursor, the
     /// last record of the previous page.
     pub before: Option<(u64, RecordId)>,

@@ -647,5 +647,9 @@ impl RecordQuery {
                 .tag
                 .as_ref()
                 .is_none_or(|tag| tags(&header.body).contains(&tag.trim().to_lowercase()))
+            && self
+                .text
+                .as_ref()
+                .is_none_or(|text| text.matches(&header.body))
     }
 }

@@ -337,3 +337,106 @@ fn a_store_from_another_layout_version_is_refused_with_a_clear_error() {
     );
     assert!(error.to_string().contains("layout version 99"), "{error}");
 }
+
+#[test]
+fn text_search_finds_every_word_newest_first_and_never_a_retracted_record() {
+    use commons_protocol::{Campaign, CampaignStatus, Practice};
+
+    let mut f = fixture();
+    let org = f.orgs[0].id();
+    let practice = |title: &str, themes: &[&str]| {
+        Body::Practice(Practice {
+            title: title.to_owned(),
+            themes: themes.iter().map(|theme| (*theme).to_owned()).collect(),
+            ..sample_practice(Visibility::Public)
+        })
+    };
+    let older = f.writers[0]
+        .append(
+            practice("Paralegals at the district court", &["legal-aid"]),
+            BASE_TIME_MS + 60_000,
+        )
+        .unwrap();
+    let newer = f.writers[0]
+        .append(
+            practice("Paralegals in rural districts", &["land"]),
+            BASE_TIME_MS + 120_000,
+        )
+        .unwrap();
+    let campaign = f.writers[0]
+        .append(
+            Body::Campaign(Campaign {
+                title: "Legal aid in every district court".to_owned(),
+                goals: vec!["A paralegal desk in each court".to_owned()],
+                partners: Vec::new(),
+                status: CampaignStatus::Active,
+            }),
+            BASE_TIME_MS + 180_000,
+        )
+        .unwrap();
+    let retraction = f.writers[0]
+        .append(
+            Body::Retraction(Retraction {
+                target: older.id(),
+                reason: "It names a client".to_owned(),
+            }),
+            BASE_TIME_MS + 240_000,
+        )
+        .unwrap();
+    for (store, _dir) in stores(f.network) {
+        store
+            .commit(&CommitBatch {
+                records: [&f.delegations[0], &older, &newer, &campaign]
+                    .into_iter()
+                    .map(|record| new(record, org))
+                    .collect(),
+                ..Default::default()
+            })
+            .unwrap();
+        let search = |text: &str, kind: Option<BodyKind>| {
+            store
+                .query(&RecordQuery {
+                    text: Some(SearchText::parse(text).unwrap()),
+                    kind,
+                    limit: 10,
+                    ..Default::default()
+                })
+                .unwrap()
+                .iter()
+                .map(|stored| stored.record.id())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            search("PARALEGAL", None),
+            vec![campaign.id(), newer.id(), older.id()],
+            "newest first, the campaign by its goal"
+        );
+        assert_eq!(
+            search("paralegals district", None),
+            vec![newer.id(), older.id()]
+        );
+        assert_eq!(
+            search("legal aid court", Some(BodyKind::Practice)),
+            vec![older.id()]
+        );
+        assert_eq!(search("rural legal", None), Vec::<RecordId>::new());
+        store
+            .commit(&CommitBatch {
+                records: vec![new(&retraction, org)],
+                tombstones: vec![Tombstone {
+                    target: older.id(),
+                    author: f.orgs[0].device.public(),
+                    seq: 2,
+                    retraction: retraction.id(),
+                }],
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            search("paralegals", Some(BodyKind::Practice)),
+            vec![newer.id()],
+            "a retracted record is never found"
+        );
+        assert_eq!(search("client", None), vec![retraction.id()]);
+    }
+}

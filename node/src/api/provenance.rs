@@ -1,0 +1,222 @@
+//! `GET /v1/records/{id}`: one record read back with its whole provenance, the last step
+//! of its path. Besides the record itself (or, once retracted, its tombstone), the answer
+//! says which org and device signed it (names and labels from the charter, the org's
+//! profile and the roster), where it sits in the device's feed, and whether its
+//! signature verifies: the stored signed bytes are decoded and verified again for this
+//! request, not taken on the word of the ingest that stored them.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use commons_protocol::{Body, BodyKind, DeviceKey, OrgId, RecordId, Roster, validate_record};
+use serde_json::{Value, json};
+
+use super::error::{ApiError, ApiPath};
+use super::json::{FromText, record_json};
+use super::{ApiState, read_store};
+use crate::publish::now_ms;
+use crate::store::{RecordQuery, Store, StoreError, StoredRecord, Tombstone};
+
+/// What the store holds of one id.
+enum Found {
+    Held(Box<StoredRecord>),
+    Retracted {
+        tombstone: Tombstone,
+        /// The tombstone's place in its feed: (timestamp, prev).
+        entry: Option<(u64, Option<RecordId>)>,
+        /// The retraction record, if held.
+        retraction: Option<Box<StoredRecord>>,
+    },
+    Nothing,
+}
+
+pub(super) async fn show(
+    State(state): State<Arc<ApiState>>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = RecordId::parse_text(&id).map_err(|error| {
+        ApiError::bad_request(
+            "bad_id",
+            format!(
+                "{error}. A record id is `rec_` and 64 lowercase hex digits, as \
+                 `commons records list` shows them"
+            ),
+        )
+    })?;
+    let found = read_store(&state, move |store| find(store, &id)).await?;
+    let roster = state.node.roster();
+    let checked_at_ms = now_ms();
+    match found {
+        Found::Held(stored) => {
+            let header = stored.record.record();
+            let org_name = org_name(&state, &stored.org).await?;
+            let verified = verify(&state, stored.record.signed_bytes(), &id);
+            let mut answer = record_json(&stored.record, &stored.org);
+            if let Some(fields) = answer.as_object_mut() {
+                fields.insert("retracted".to_owned(), Value::Bool(false));
+                fields.insert(
+                    "provenance".to_owned(),
+                    json!({
+                        "org": org_json(&roster, &stored.org, org_name),
+                        "device": device_json(&roster, &header.author, header.seq),
+                        "signature": {
+                            "checked": true,
+                            "valid": verified.is_ok(),
+                            "error": verified.err(),
+                            "checked_at_ms": checked_at_ms,
+                        },
+                    }),
+                );
+            }
+            Ok(Json(answer))
+        }
+        Found::Retracted {
+            tombstone,
+            entry,
+            retraction,
+        } => {
+            let org = roster.device(&tombstone.author).map(|device| device.org);
+            let org_name = match &org {
+                Some(org) => org_name(&state, org).await?,
+                None => None,
+            };
+            let retraction_json = retraction.map(|stored| {
+                let verified = verify(&state, stored.record.signed_bytes(), &stored.record.id());
+                let header = stored.record.record();
+                let reason = match &header.body {
+                    Body::Retraction(retraction) => retraction.reason.clone(),
+                    _ => String::new(),
+                };
+                json!({
+                    "id": stored.record.id().to_string(),
+                    "author": header.author.to_string(),
+                    "seq": header.seq,
+                    "timestamp_ms": header.timestamp_ms,
+                    "reason": reason,
+                    "signature": {
+                        "checked": true,
+                        "valid": verified.is_ok(),
+                        "error": verified.err(),
+                        "checked_at_ms": checked_at_ms,
+                    },
+                })
+            });
+            Ok(Json(json!({
+                "id": tombstone.target.to_string(),
+                "retracted": true,
+                "author": tombstone.author.to_string(),
+                "org": org.map(|org| org.to_string()),
+                "seq": tombstone.seq,
+                "retraction": tombstone.retraction.to_string(),
+                "timestamp_ms": entry.map(|(timestamp, _)| timestamp),
+                "prev": entry.and_then(|(_, prev)| prev).map(|prev| prev.to_string()),
+                "retraction_record": retraction_json,
+                "provenance": {
+                    "org": org.map(|org| org_json(&roster, &org, org_name)),
+                    "device": device_json(&roster, &tombstone.author, tombstone.seq),
+                    "signature": {
+                        "checked": false,
+                        "valid": null,
+                        "error": null,
+                        "checked_at_ms": null,
+                    },
+                },
+            })))
+        }
+        Found::Nothing => Err(ApiError::not_found(format!(
+            "this node holds no record {id}: it may not have reached this node yet (see \
+             `commons sync`), or the id is mistyped; `commons records list` and `commons \
+             records search TEXT` show the ids this node holds"
+        ))),
+    }
+}
+
+fn find(store: &dyn Store, id: &RecordId) -> Result<Found, StoreError> {
+    if let Some(stored) = store.record(id)? {
+        return Ok(Found::Held(Box::new(stored)));
+    }
+    let Some(tombstone) = store.tombstone(id)? else {
+        return Ok(Found::Nothing);
+    };
+    let entry = store
+        .entry(&tombstone.author, tombstone.seq)?
+        .map(|entry| (entry.timestamp_ms, entry.prev));
+    let retraction = store.record(&tombstone.retraction)?.map(Box::new);
+    Ok(Found::Retracted {
+        tombstone,
+        entry,
+        retraction,
+    })
+}
+
+/// Verifies `signed` again from its bytes, as if it had just arrived: canonical
+/// decoding, every stateless rule, the device's signature and any root signature in the
+/// body, and that its id is `id`. Says why not, for the operator.
+fn verify(state: &ApiState, signed: &[u8], id: &RecordId) -> Result<(), String> {
+    let verified = validate_record(signed, &state.node.network).map_err(|error| {
+        format!(
+            "{error}: the stored bytes no longer verify, so the store is damaged or was \
+             altered; restore the data dir from a backup"
+        )
+    })?;
+    if verified.id() != *id {
+        return Err(format!(
+            "the stored bytes are those of {}, not {id}: the store is damaged or was \
+             altered; restore the data dir from a backup",
+            verified.id()
+        ));
+    }
+    Ok(())
+}
+
+/// The org's name: its founder name in the charter, else the name of its latest profile
+/// held, else none.
+async fn org_name(state: &Arc<ApiState>, org: &OrgId) -> Result<Option<String>, ApiError> {
+    if let Some(founder) = state
+        .node
+        .charter
+        .founders
+        .iter()
+        .find(|founder| founder.org == *org)
+    {
+        return Ok(Some(founder.name.clone()));
+    }
+    let query = RecordQuery {
+        kind: Some(BodyKind::Profile),
+        org: Some(*org),
+        limit: 1,
+        ..RecordQuery::default()
+    };
+    let profiles = read_store(state, move |store| store.query(&query)).await?;
+    Ok(profiles
+        .first()
+        .and_then(|stored| match &stored.record.record().body {
+            Body::Profile(profile) => Some(profile.name.clone()),
+            _ => None,
+        }))
+}
+
+fn org_json(roster: &Roster, org: &OrgId, name: Option<String>) -> Value {
+    json!({
+        "id": org.to_string(),
+        "name": name,
+        "member": roster.is_member(org),
+    })
+}
+
+/// The signing device as the roster knows it, and whether its org had revoked it by
+/// `seq`.
+fn device_json(roster: &Roster, device: &DeviceKey, seq: u64) -> Value {
+    let known = roster.device(device);
+    json!({
+        "key": device.to_string(),
+        "label": known.as_ref().map(|known| known.label.clone()),
+        "delegation": known.as_ref().map(|known| known.delegation.to_string()),
+        "revoked_from": known.as_ref().and_then(|known| known.revoked_from),
+        "revoked_at_seq": known
+            .as_ref()
+            .and_then(|known| known.revoked_from)
+            .is_some_and(|from| seq >= from),
+    })
+}
