@@ -4,6 +4,7 @@
 //! daemon until SIGINT or SIGTERM. [`status`], [`publish`] and [`records`] talk to the
 //! running node over its control API through [`client`].
 
+mod archive;
 mod client;
 mod devnet;
 mod init;
@@ -72,6 +73,9 @@ enum Command {
     Peers,
     /// Show how far the running node has caught up with its peers, feed by feed
     Sync,
+    /// Export, verify and import archives of the network's records, for researchers
+    #[command(subcommand)]
+    Archive(archive::ArchiveCommand),
 }
 
 fn main() -> ExitCode {
@@ -108,5 +112,6 @@ fn run(global: &GlobalArgs, command: Command) -> anyhow::Result<()> {
         Command::Devnet(args) => devnet::run(global, &args),
         Command::Peers => peers::run(global),
         Command::Sync => sync::run(global),
+        Command::Archive(command) => archive::run(global, &command),
     }
 }
