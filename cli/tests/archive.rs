@@ -253,7 +253,10 @@ fn archive_round_trip_public_only_and_tampering() {
     let members_only = publish_sample(&a);
 
     // Two exports of one record set are byte-identical; the root hash is printed.
-    let (first, second) = (temp.path().join("one.bundle"), temp.path().join("two.bundle"));
+    let (first, second) = (
+        temp.path().join("one.bundle"),
+        temp.path().join("two.bundle"),
+    );
     let exported = a.json(&["archive", "export", "--out", first.to_str().unwrap()]);
     let root = exported["root_hash"].as_str().unwrap().to_owned();
     assert_eq!(root.len(), 64, "{exported}");
@@ -268,23 +271,34 @@ fn archive_round_trip_public_only_and_tampering() {
     assert_eq!(exported["archive"]["tombstones"], 1, "{exported}");
 
     // Verify offline: no --data-dir, no node.
-    let verified = Run::of(
-        commons()
-            .arg("--json")
-            .args(["archive", "verify", first.to_str().unwrap()]),
-    )
-    .json();
+    let verified =
+        Run::of(
+            commons()
+                .arg("--json")
+                .args(["archive", "verify", first.to_str().unwrap()]),
+        )
+        .json();
     assert_eq!(verified["valid"], true);
     assert_eq!(verified["root_hash"], root.as_str());
     let feed = &verified["feeds"][0];
-    assert_eq!((feed["max_seq"].as_u64(), feed["complete"].as_bool()), (Some(7), Some(true)));
+    assert_eq!(
+        (feed["max_seq"].as_u64(), feed["complete"].as_bool()),
+        (Some(7), Some(true))
+    );
     let human = Run::of(commons().args(["archive", "verify", first.to_str().unwrap()])).ok();
-    assert!(human.contains("complete") && human.contains(&root), "{human}");
+    assert!(
+        human.contains("complete") && human.contains(&root),
+        "{human}"
+    );
 
     // A fresh node of the same network imports it and holds the same records.
     let b = Node::start(&b_dir);
     let imported = b.json(&["archive", "import", first.to_str().unwrap()]);
-    assert_eq!(imported["refused"].as_array().unwrap().len(), 0, "{imported}");
+    assert_eq!(
+        imported["refused"].as_array().unwrap().len(),
+        0,
+        "{imported}"
+    );
     assert_eq!(imported["stored"], 6, "{imported}");
     let a_ids = a.record_ids();
     let b_ids = b.record_ids();
@@ -293,7 +307,10 @@ fn archive_round_trip_public_only_and_tampering() {
     assert_eq!(b_ids.len(), a_ids.len() + 1);
     // Importing again changes nothing.
     let again = b.json(&["archive", "import", first.to_str().unwrap()]);
-    assert_eq!((again["stored"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(6)));
+    assert_eq!(
+        (again["stored"].as_u64(), again["duplicates"].as_u64()),
+        (Some(0), Some(6))
+    );
 
     // Public-only: the members' case study and the campaign are withheld by id.
     let public = temp.path().join("public.bundle");
@@ -330,7 +347,10 @@ fn archive_round_trip_public_only_and_tampering() {
         jsonl.to_str().unwrap(),
     ]);
     let text = String::from_utf8(bytes_of(&jsonl)).unwrap();
-    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 7);
     assert!(lines.iter().all(|line| line["entry"] == "tombstone"
         || (line["payload_base64"].is_string() && line["signature"].is_string())));
@@ -363,21 +383,16 @@ fn archive_round_trip_public_only_and_tampering() {
     // A record removed from the middle of a feed, even with the root hash recomputed.
     let mut removed = parts.clone();
     removed.feeds[0].entries.remove(2);
-    tampered("removed.bundle", removed.encode())
-        .fails_with("records 3 to 3 of feed dev_");
+    tampered("removed.bundle", removed.encode()).fails_with("records 3 to 3 of feed dev_");
 
     // Two records' signatures swapped.
     let (s2, s3) = (record_at(1), record_at(2));
-    let (at2, at3) = (
-        offset_in(s2) + s2.len() - 64,
-        offset_in(s3) + s3.len() - 64,
-    );
+    let (at2, at3) = (offset_in(s2) + s2.len() - 64, offset_in(s3) + s3.len() - 64);
     let mut swapped = bundle.clone();
     for i in 0..64 {
         swapped.swap(at2 + i, at3 + i);
     }
-    tampered("swapped.bundle", swapped)
-        .fails_with("the signature of record 2 of feed dev_");
+    tampered("swapped.bundle", swapped).fails_with("the signature of record 2 of feed dev_");
 
     // An edited manifest.
     let mut edited = parts.clone();
@@ -392,11 +407,11 @@ fn archive_round_trip_public_only_and_tampering() {
     let other_bundle = other.path().join("other.bundle");
     c.run(&["archive", "export", "--out", other_bundle.to_str().unwrap()])
         .ok();
-    let verified_other = Run::of(
-        commons()
-            .arg("--json")
-            .args(["archive", "verify", other_bundle.to_str().unwrap()]),
-    )
+    let verified_other = Run::of(commons().arg("--json").args([
+        "archive",
+        "verify",
+        other_bundle.to_str().unwrap(),
+    ]))
     .json();
     let other_network = verified_other["network"].as_str().unwrap().to_owned();
     let ours = verified["network"].as_str().unwrap().to_owned();
