@@ -275,8 +275,14 @@ mod tests {
 
     /// The sample archive's records in a store, as the exporting node held them.
     fn sample_store() -> (MemoryStore, SignedCharter) {
-        let sample = sample_archive_records();
         let store = MemoryStore::new();
+        let charter = fill(&store);
+        (store, charter)
+    }
+
+    /// Commits the sample archive's records, tombstone and fork proof to `store`.
+    fn fill(store: &dyn Store) -> SignedCharter {
+        let sample = sample_archive_records();
         let org_of = |record: &commons_protocol::VerifiedRecord| match &record.record().body {
             Body::Delegation(delegation) => Some(delegation.org),
             _ => None,
@@ -306,11 +312,11 @@ mod tests {
         });
         batch.fork_proofs.push(sample.fork.clone());
         store.commit(&batch).unwrap();
-        (store, sample.charter)
+        sample.charter
     }
 
     fn export_bytes(
-        store: &MemoryStore,
+        store: &dyn Store,
         charter: &SignedCharter,
         format: ArchiveFormat,
         public_only: bool,
@@ -331,6 +337,22 @@ mod tests {
             let bytes = export_bytes(&store, &charter, ArchiveFormat::Bundle, public_only);
             assert_eq!(bytes, sample_archive(public_only));
             verify_bundle(&bytes, VerifyOptions::default()).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_redb_store_exports_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, charter) = sample_store();
+        let store = crate::store::RedbStore::open(
+            dir.path().join("store.redb"),
+            charter.charter().network_id(),
+        )
+        .unwrap();
+        fill(&store);
+        for public_only in [false, true] {
+            let bytes = export_bytes(&store, &charter, ArchiveFormat::Bundle, public_only);
+            assert_eq!(bytes, sample_archive(public_only));
         }
     }
 
