@@ -119,6 +119,8 @@ pub struct RecordQuery {
 }
 
 /// One item of an archive scan ([`Store::scan_archive`]).
+// Items are handed over one at a time, never stored in bulk: their size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ArchiveItem {
     /// A feed entry held with its content.
