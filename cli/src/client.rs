@@ -23,6 +23,8 @@ use crate::GlobalArgs;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a whole request may take, publishing (a durable group commit) included.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a download (an archive export) may take in all.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// The largest `api-token` or `api-address` file read, in bytes.
 const MAX_SMALL_FILE_BYTES: u64 = 1024;
 /// How much of an answer that is not the API's JSON is quoted in an error.
@@ -101,6 +103,54 @@ impl Client {
     pub(crate) fn post(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
         let url = self.url(path)?;
         self.send(Method::POST, url, Some(body))
+    }
+
+    /// `GET path?query`, writing the answer's body to `out` as it arrives (an archive
+    /// export can be large); answers how many bytes were written. An export of a big
+    /// store takes longer than one request's usual limit, so this one has
+    /// [`DOWNLOAD_TIMEOUT`].
+    pub(crate) fn download(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<u64> {
+        let mut url = self.url(path)?;
+        if !query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in query {
+                pairs.append_pair(name, value);
+            }
+        }
+        let request = self
+            .http
+            .get(url)
+            .bearer_auth(&self.token)
+            .timeout(DOWNLOAD_TIMEOUT);
+        self.runtime.block_on(async {
+            let mut response = request
+                .send()
+                .await
+                .map_err(|error| self.transport_error(&error))?;
+            let status = response.status();
+            if !status.is_success() {
+                let text = response.text().await.unwrap_or_default();
+                return Err(self.api_error(status, &text));
+            }
+            let mut written = 0u64;
+            while let Some(chunk) = response.chunk().await.map_err(|error| {
+                anyhow!(
+                    "the node at {} stopped sending before the end ({}); nothing was kept:                      look at the node's log and try again",
+                    self.address,
+                    error_chain(&error)
+                )
+            })? {
+                out.write_all(&chunk)
+                    .context("could not write what the node sent")?;
+                written += chunk.len() as u64;
+            }
+            Ok(written)
+        })
     }
 
     fn url(&self, path: &str) -> anyhow::Result<Url> {

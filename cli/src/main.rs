@@ -4,6 +4,7 @@
 //! daemon until SIGINT or SIGTERM. [`status`], [`publish`] and [`records`] talk to the
 //! running node over its control API through [`client`].
 
+mod archive;
 mod client;
 mod devices;
 mod devnet;
@@ -85,6 +86,9 @@ enum Command {
     /// Your organization's devices: list, add one (offline), revoke one
     #[command(subcommand)]
     Devices(devices::DevicesCommand),
+    /// Export, verify and import archives of the network's records, for researchers
+    #[command(subcommand)]
+    Archive(archive::ArchiveCommand),
 }
 
 fn main() -> ExitCode {
@@ -124,5 +128,6 @@ fn run(global: &GlobalArgs, command: Command) -> anyhow::Result<()> {
         Command::Network(command) => network::run(global, &command),
         Command::Members(command) => members::run(global, &command),
         Command::Devices(command) => devices::run(global, &command),
+        Command::Archive(command) => archive::run(global, &command),
     }
 }

@@ -17,10 +17,12 @@
 //! | one record with its provenance, its signature checked again | `provenance` |
 //! | peers, sync, and the network's part of status and metrics | `peers` |
 //! | the server-sent event stream | `events` |
+//! | archive export and import | `archive` |
 //! | Prometheus metrics | `prometheus` |
 //!
 //! Every endpoint is described in `docs/api.md`.
 
+mod archive;
 pub mod error;
 mod events;
 pub mod json;
@@ -43,6 +45,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tracing::info;
 
+pub use archive::MAX_IMPORT_BODY_BYTES;
 pub use error::ApiError;
 pub use events::KEEP_ALIVE_INTERVAL;
 pub use prometheus::CONTENT_TYPE as METRICS_CONTENT_TYPE;
@@ -135,6 +138,12 @@ fn build(
         .route("/v1/peers", get(peers::peers))
         .route("/v1/sync", get(peers::sync))
         .route("/v1/events", get(events::events))
+        .route("/v1/archive", get(archive::export_archive))
+        .route(
+            "/v1/archive/import",
+            post(archive::import_archive)
+                .layer(DefaultBodyLimit::max(archive::MAX_IMPORT_BODY_BYTES)),
+        )
         .route("/metrics", get(prometheus::metrics))
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(method_not_allowed)

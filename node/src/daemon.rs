@@ -33,7 +33,7 @@ pub async fn run_node(
     let store = tokio::task::spawn_blocking(move || RedbStore::open(path, network))
         .await
         .map_err(|error| StoreError::Storage(format!("opening the store failed: {error}")))??;
-    let node = Node::start(
+    let mut node = Node::start(
         Arc::new(store),
         opened.charter().charter().clone(),
         opened.device().clone(),
@@ -42,6 +42,7 @@ pub async fn run_node(
         config.ingest_settings(),
     )
     .await?;
+    node.set_signed_charter(opened.charter().clone());
 
     let (network_handle, network_task) = crate::network::start(
         config.network_settings().clone(),

@@ -13,12 +13,14 @@
 //! | counted | [`metrics`] |
 //! | gossiped to peers, received from them, pulled by sync | [`network`] |
 //! | created and watched by the operator (control API) | [`api`] |
+//! | exported for researchers as a bundle or JSON lines | [`archive`] |
 //! | all of it started and stopped together | [`node`], [`daemon`] |
 
 pub use daemon::run_node;
 pub use node::{Node, NodeError, NodeHandle};
 
 pub mod api;
+pub mod archive;
 pub mod config;
 pub mod daemon;
 pub mod data_dir;

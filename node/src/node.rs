@@ -6,7 +6,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use commons_protocol::{Charter, DeviceKey, DeviceKeypair, NetworkId, OrgId, Roster};
+use commons_protocol::{
+    Charter, DeviceKey, DeviceKeypair, NetworkId, OrgId, Roster, SignedCharter,
+};
 use thiserror::Error;
 use tokio::task::JoinHandle;
 use tracing::{Instrument, info, info_span, warn};
@@ -61,6 +63,9 @@ pub struct NodeHandle {
     pub network: NetworkId,
     /// The network's charter.
     pub charter: Arc<Charter>,
+    /// The charter file with the founders' signatures, when the node was given it
+    /// ([`Node::set_signed_charter`]): an archive carries it so it verifies offline.
+    pub signed_charter: Option<Arc<SignedCharter>>,
     /// This node's device.
     pub device: DeviceKey,
     /// This node's org.
@@ -133,6 +138,7 @@ impl Node {
             metrics,
             network,
             charter: Arc::new(charter),
+            signed_charter: None,
             device: device.public(),
             org,
             started: Instant::now(),
@@ -142,6 +148,12 @@ impl Node {
             ingest_task,
             publisher_task,
         })
+    }
+
+    /// Gives the node its signed charter file, for archive exports; handles taken
+    /// after this call carry it.
+    pub fn set_signed_charter(&mut self, charter: SignedCharter) {
+        self.handle.signed_charter = Some(Arc::new(charter));
     }
 
     /// A handle for the API and tests.

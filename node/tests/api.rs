@@ -866,6 +866,12 @@ impl Store for FillableStore {
     fn stats(&self) -> Result<StoreStats, StoreError> {
         self.inner.stats()
     }
+    fn scan_archive(
+        &self,
+        visit: &mut dyn FnMut(commons_node::store::ArchiveItem) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        self.inner.scan_archive(visit)
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

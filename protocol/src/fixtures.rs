@@ -474,3 +474,125 @@ pub fn sample_sync_messages() -> Vec<(&'static str, Vec<u8>)> {
         ),
     ]
 }
+
+/// The feeds of [`sample_archive`]: every record the sample archive's exporter held,
+/// by feed, with the retracted record and its retraction.
+#[derive(Debug, Clone)]
+pub struct SampleArchiveRecords {
+    /// The charter.
+    pub charter: SignedCharter,
+    /// Each feed's records held whole, in seq order; feeds in ascending device order.
+    pub feeds: Vec<Vec<VerifiedRecord>>,
+    /// The retracted record (the content the exporter dropped) and its retraction.
+    pub retracted: (VerifiedRecord, VerifiedRecord),
+    /// The fork proof the exporter holds.
+    pub fork: ForkProof,
+}
+
+/// The records behind the sample archive: three founders' feeds. Org 0 writes a public
+/// case study (seq 2), a members-only one (3), a case study it then retracts (4) and the
+/// retraction (5); org 1 a campaign (members only, 2); org 2 a profile (2) the exporter
+/// never received and a public case study (3). Org 0's device also forked its seq 2.
+pub fn sample_archive_records() -> SampleArchiveRecords {
+    let (charter, orgs) = sample_charter(3);
+    let network = charter.charter().network_id();
+    let (mut writers, delegations) = delegated_feeds(&orgs, network);
+    let mut feeds: Vec<Vec<VerifiedRecord>> = delegations.into_iter().map(|d| vec![d]).collect();
+    feeds[0].push(signed(
+        &mut writers[0],
+        Body::Practice(sample_practice(Visibility::Public)),
+        2,
+    ));
+    feeds[0].push(signed(
+        &mut writers[0],
+        Body::Practice(Practice {
+            title: "Accompanying families to eviction hearings".to_owned(),
+            ..sample_practice(Visibility::Members)
+        }),
+        3,
+    ));
+    let retracted = signed(
+        &mut writers[0],
+        Body::Practice(Practice {
+            title: "Naming the officials at the demolition".to_owned(),
+            ..sample_practice(Visibility::Public)
+        }),
+        4,
+    );
+    let retraction = signed(
+        &mut writers[0],
+        Body::Retraction(Retraction {
+            target: retracted.id(),
+            reason: "It named a resident who asked to be left out.".to_owned(),
+        }),
+        5,
+    );
+    feeds[0].push(retraction.clone());
+    feeds[1].push(signed(
+        &mut writers[1],
+        Body::Campaign(Campaign {
+            title: "Safe water for the resettlement site".to_owned(),
+            goals: vec!["Piped water before the first families move".to_owned()],
+            partners: vec![orgs[0].id()],
+            status: CampaignStatus::Planning,
+        }),
+        6,
+    ));
+    let _never_received = signed(&mut writers[2], Body::Profile(sample_profile()), 7);
+    feeds[2].push(signed(
+        &mut writers[2],
+        Body::Practice(Practice {
+            title: "Health committees that outlast the project".to_owned(),
+            themes: vec!["health".to_owned()],
+            ..sample_practice(Visibility::Public)
+        }),
+        8,
+    ));
+    feeds.sort_by_key(|feed| feed.first().map(|record| record.record().author));
+    let (_, fork) = sample_fork();
+    SampleArchiveRecords {
+        charter,
+        feeds,
+        retracted: (retracted, retraction),
+        fork,
+    }
+}
+
+/// The sample archive bundle (docs/archive.md), full or public-only, written by
+/// [`crate::BundleWriter`] from [`sample_archive_records`].
+pub fn sample_archive(public_only: bool) -> Vec<u8> {
+    use crate::archive::{BundleWriter, TombstoneEntry};
+    let sample = sample_archive_records();
+    let (retracted, retraction) = &sample.retracted;
+    let mut out = Vec::new();
+    let mut writer = BundleWriter::new(&sample.charter, public_only, &mut out);
+    let written = (|| {
+        for feed in &sample.feeds {
+            let author = feed[0].record().author;
+            writer.feed(author, &mut out)?;
+            for record in feed {
+                if author == retracted.record().author
+                    && record.record().seq == retracted.record().seq + 1
+                {
+                    writer.tombstone(
+                        &TombstoneEntry {
+                            seq: retracted.record().seq,
+                            id: retracted.id(),
+                            prev: retracted.record().prev,
+                            timestamp_ms: retracted.record().timestamp_ms,
+                            retraction: retraction.id(),
+                        },
+                        &mut out,
+                    )?;
+                }
+                writer.record(record, &mut out)?;
+            }
+        }
+        writer.fork_proof(&sample.fork, &mut out)?;
+        writer.finish(&mut out)
+    })();
+    match written {
+        Ok(_) => out,
+        Err(error) => unreachable_fixture(&error),
+    }
+}

@@ -14,6 +14,7 @@
 //! | a device appends to its own feed | [`writer`] |
 //! | governance records fold into the roster, from the charter | [`roster`], [`charter`] |
 //! | peers exchange feed heads and pull missing records | [`sync`] |
+//! | a node's records leave as one self-verifying file, checked offline | [`archive`] |
 //! | keys and ids are shown and parsed in one textual form | [`text`] |
 //!
 //! The byte layout of every structure is specified in `docs/protocol.md`.
@@ -49,6 +50,7 @@
 
 #![deny(missing_docs)]
 
+pub mod archive;
 pub mod body;
 pub mod charter;
 pub mod codec;
@@ -65,6 +67,11 @@ pub mod sync;
 pub mod text;
 pub mod writer;
 
+pub use archive::{
+    ARCHIVE_FORMAT_VERSION, ARCHIVE_MAGIC, ArchiveError, ArchiveReport, ArchiveWriteError,
+    BundleParts, BundleWriter, FeedReport, Gap, Manifest, TombstoneEntry, VerifyOptions,
+    parse_bundle, verify_bundle,
+};
 pub use body::{
     Alert, AlertResponse, Application, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate,
     Delegation, Practice, Profile, ResponseKind, Retraction, Revocation, RootRotation, Severity,

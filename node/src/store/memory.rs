@@ -7,8 +7,8 @@ use std::sync::{Mutex, MutexGuard};
 use commons_protocol::{DeviceKey, FeedEntry, ForkProof, RecordId, VerifiedRecord};
 
 use super::{
-    CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery, Store, StoreError,
-    StoreStats, StoredRecord, Tombstone,
+    ArchiveItem, CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery, Store,
+    StoreError, StoreStats, StoredRecord, Tombstone,
 };
 
 #[derive(Debug, Default)]
@@ -182,6 +182,38 @@ impl Store for MemoryStore {
 
     fn fork_proofs(&self) -> Result<Vec<ForkProof>, StoreError> {
         Ok(self.state()?.forks.values().cloned().collect())
+    }
+
+    fn scan_archive(
+        &self,
+        visit: &mut dyn FnMut(ArchiveItem) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let state = self.state()?;
+        for (&(author, seq), entry) in &state.feed {
+            let item = if let Some(stored) = state.records.get(&entry.id) {
+                ArchiveItem::Record(stored.clone())
+            } else if let Some(tombstone) = state.tombstones.get(&entry.id) {
+                ArchiveItem::Tombstone {
+                    author,
+                    seq,
+                    entry: *entry,
+                    retraction: tombstone.retraction,
+                }
+            } else {
+                return Err(StoreError::Corrupt(
+                    "feed entry with neither record nor tombstone".into(),
+                ));
+            };
+            if visit(item).is_break() {
+                return Ok(());
+            }
+        }
+        for proof in state.forks.values() {
+            if visit(ArchiveItem::ForkProof(proof.clone())).is_break() {
+                return Ok(());
+            }
+        }
+        Ok(())
     }
 
     fn stats(&self) -> Result<StoreStats, StoreError> {

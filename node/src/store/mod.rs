@@ -123,6 +123,28 @@ pub struct RecordQuery {
     pub limit: usize,
 }
 
+/// One item of an archive scan ([`Store::scan_archive`]).
+// Items are handed over one at a time, never stored in bulk: their size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum ArchiveItem {
+    /// A feed entry held with its content.
+    Record(StoredRecord),
+    /// A feed entry whose content its org retracted.
+    Tombstone {
+        /// The device whose feed it is.
+        author: DeviceKey,
+        /// Its seq.
+        seq: u64,
+        /// What the feed index kept of it: id, prev, timestamp.
+        entry: FeedEntry,
+        /// The retraction record.
+        retraction: RecordId,
+    },
+    /// A fork proof (after every feed entry).
+    ForkProof(ForkProof),
+}
+
 /// Counts for status and metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StoreStats {
@@ -208,6 +230,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn fork_proofs(&self) -> Result<Vec<ForkProof>, StoreError>;
     /// Counts.
     fn stats(&self) -> Result<StoreStats, StoreError>;
+    /// Visits, from one consistent snapshot, every feed entry in (author, seq) order,
+    /// then every fork proof in device order: what an archive export writes. Holds
+    /// one item in memory at a time; `visit` answers `Break` to stop early.
+    fn scan_archive(
+        &self,
+        visit: &mut dyn FnMut(ArchiveItem) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError>;
 }
 
 /// The tags a record is found by: a case study's themes and regions, an alert's

@@ -4,6 +4,7 @@
 //! node resumes writing once space is freed.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
@@ -17,8 +18,8 @@ use redb::{
 };
 
 use super::{
-    CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery, SCHEMA_VERSION, Store,
-    StoreError, StoreStats, StoredRecord, Tombstone, tags,
+    ArchiveItem, CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery,
+    SCHEMA_VERSION, Store, StoreError, StoreStats, StoredRecord, Tombstone, tags,
 };
 
 type Id<'a> = &'a [u8; 32];
@@ -583,6 +584,50 @@ impl Store for RedbStore {
             );
         }
         Ok(out)
+    }
+
+    fn scan_archive(
+        &self,
+        visit: &mut dyn FnMut(ArchiveItem) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        // One read transaction: a snapshot, whatever ingest commits meanwhile.
+        let txn = self.read_txn()?;
+        let feed = txn.open_table(FEED).map_err(storage)?;
+        let records = txn.open_table(RECORDS).map_err(storage)?;
+        let tombstones = txn.open_table(TOMBSTONES).map_err(storage)?;
+        let forks = txn.open_table(FORKS).map_err(storage)?;
+        for row in feed.iter().map_err(storage)? {
+            let (key, value) = row.map_err(storage)?;
+            let (author, seq) = key.value();
+            let author = DeviceKey::from_bytes(*author).map_err(|_| corrupt("author key"))?;
+            let entry = decode_feed_entry(value.value())?;
+            let item = if let Some(value) = records.get(entry.id.as_bytes()).map_err(storage)? {
+                ArchiveItem::Record(self.decode(value.value())?)
+            } else if let Some(value) = tombstones.get(entry.id.as_bytes()).map_err(storage)? {
+                let value = value.value();
+                let retraction = value.get(40..72).ok_or_else(|| corrupt("tombstone"))?;
+                ArchiveItem::Tombstone {
+                    author,
+                    seq,
+                    entry,
+                    retraction: RecordId::from_bytes(bytes32(retraction, "tombstone")?),
+                }
+            } else {
+                return Err(corrupt("feed entry with neither record nor tombstone"));
+            };
+            if visit(item).is_break() {
+                return Ok(());
+            }
+        }
+        for row in forks.iter().map_err(storage)? {
+            let (_, value) = row.map_err(storage)?;
+            let proof = ForkProof::decode(value.value(), &self.network)
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            if visit(ArchiveItem::ForkProof(proof)).is_break() {
+                return Ok(());
+            }
+        }
+        Ok(())
     }
 
     fn stats(&self) -> Result<StoreStats, StoreError> {

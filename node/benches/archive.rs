@@ -1,0 +1,199 @@
+//! Archive throughput on 100,000 records of about 1 KiB from 64 devices: export from a
+//! real redb store to a bundle in memory, and offline verification of that bundle (one
+//! thread, and every core), beside raw ed25519 verification of the same 100,000
+//! signatures in the same run: `verify_batch` in batches of 256 on one core (what the
+//! issue compares against) and `verify_strict` one at a time on one core (what the
+//! protocol requires, docs/protocol.md §6). Each reports records (or signatures) per
+//! second; the ratios are computed from these figures in docs/benchmarks.md.
+//!
+//! Run with `cargo bench -p commons-node --bench archive`.
+
+use std::hint::black_box;
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+use commons_node::archive::{ArchiveFormat, export};
+use commons_node::store::{CommitBatch, NewRecord, RedbStore, Store};
+use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
+use commons_protocol::{
+    Body, Charter, Delegation, DeviceKeypair, Domain, FeedPosition, FeedWriter, Founder,
+    RootKeypair, SignedCharter, Threshold, VerifiedRecord, VerifyOptions, Visibility,
+    verify_bundle,
+};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+const AUTHORS: usize = 64;
+const RECORDS: usize = 100_000;
+const BATCH: usize = 256;
+
+fn seed(kind: u8, index: usize) -> [u8; 32] {
+    let mut seed = [kind; 32];
+    seed[..8].copy_from_slice(&(index as u64).to_le_bytes());
+    seed
+}
+
+/// A network of 64 founders and their 100,000 records, feed by feed.
+fn fixture() -> (
+    SignedCharter,
+    Vec<(commons_protocol::OrgId, Vec<VerifiedRecord>)>,
+) {
+    let roots: Vec<RootKeypair> = (0..AUTHORS)
+        .map(|i| RootKeypair::from_seed(seed(0xa0, i)))
+        .collect();
+    let mut founders: Vec<Founder> = roots
+        .iter()
+        .enumerate()
+        .map(|(i, root)| Founder {
+            org: root.org_id(),
+            name: format!("Org {i}"),
+        })
+        .collect();
+    founders.sort_by_key(|founder| founder.org);
+    let charter = Charter {
+        version: 1,
+        name: "Archive benchmark network".into(),
+        founders,
+        admission: Threshold::Count(2),
+        removal: Threshold::Count(2),
+        recovery: Threshold::Count(2),
+        open_read: true,
+        created_ms: BASE_TIME_MS,
+    };
+    let network = charter.network_id();
+    let mut signed_charter = SignedCharter::new(charter).expect("valid charter");
+    for root in &roots {
+        signed_charter.sign(root).expect("founder");
+    }
+    let mut practice = sample_practice(Visibility::Public);
+    let per_author = RECORDS / AUTHORS;
+    let feeds = roots
+        .iter()
+        .enumerate()
+        .map(|(index, root)| {
+            let device = DeviceKeypair::from_seed(seed(0xb0, index));
+            let mut writer = FeedWriter::new(device.clone(), network, FeedPosition::EMPTY);
+            let delegation = Body::Delegation(Delegation::sign(
+                root,
+                network,
+                root.org_id(),
+                device.public(),
+                "bench",
+            ));
+            let mut feed = vec![writer.append(delegation, BASE_TIME_MS).expect("delegation")];
+            let count = per_author + usize::from(index < RECORDS % AUTHORS);
+            for i in 1..count {
+                practice.body = format!("{i:06} {}", "x".repeat(643));
+                feed.push(
+                    writer
+                        .append(Body::Practice(practice.clone()), BASE_TIME_MS + i as u64)
+                        .expect("record"),
+                );
+            }
+            (root.org_id(), feed)
+        })
+        .collect();
+    (signed_charter, feeds)
+}
+
+fn benches(c: &mut Criterion) {
+    let (charter, feeds) = fixture();
+    let total: usize = feeds.iter().map(|(_, feed)| feed.len()).sum();
+    assert_eq!(total, RECORDS);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = RedbStore::open(
+        dir.path().join("store.redb"),
+        charter.charter().network_id(),
+    )
+    .expect("store");
+    let all: Vec<NewRecord> = feeds
+        .iter()
+        .flat_map(|(org, feed)| {
+            feed.iter().map(|record| NewRecord {
+                record: record.clone(),
+                org: *org,
+            })
+        })
+        .collect();
+    for chunk in all.chunks(1024) {
+        store
+            .commit(&CommitBatch {
+                records: chunk.to_vec(),
+                ..CommitBatch::default()
+            })
+            .expect("commit");
+    }
+    drop(all);
+    let export_bundle = || {
+        let mut bytes = Vec::new();
+        export(
+            &store,
+            &charter,
+            ArchiveFormat::Bundle,
+            false,
+            &mut |chunk| {
+                bytes.extend_from_slice(&chunk);
+                ControlFlow::Continue(())
+            },
+        )
+        .expect("export");
+        bytes
+    };
+    let bundle = export_bundle();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+
+    let mut group = c.benchmark_group("archive_100k");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.throughput(Throughput::Elements(RECORDS as u64));
+    group.bench_function("export_bundle_from_redb", |bench| {
+        bench.iter(|| black_box(export_bundle().len()));
+    });
+    group.bench_function(format!("verify_bundle_{threads}_threads"), |bench| {
+        bench.iter(|| verify_bundle(black_box(&bundle), VerifyOptions { threads }).expect("valid"));
+    });
+    group.bench_function("verify_bundle_1_thread", |bench| {
+        bench.iter(|| {
+            verify_bundle(black_box(&bundle), VerifyOptions { threads: 1 }).expect("valid")
+        });
+    });
+
+    // The same 100,000 device signatures, raw.
+    let records: Vec<&VerifiedRecord> = feeds.iter().flat_map(|(_, feed)| feed).collect();
+    let messages: Vec<Vec<u8>> = records
+        .iter()
+        .map(|record| Domain::Record.message(record.payload_bytes()))
+        .collect();
+    let signatures: Vec<ed25519_dalek::Signature> = records
+        .iter()
+        .map(|record| ed25519_dalek::Signature::from_bytes(record.signature().as_bytes()))
+        .collect();
+    let keys: Vec<ed25519_dalek::VerifyingKey> = records
+        .iter()
+        .map(|record| record.record().author.verifying_key().expect("key"))
+        .collect();
+    let message_refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+    group.bench_function("raw_ed25519_verify_batch_256_1_thread", |bench| {
+        bench.iter(|| {
+            for start in (0..RECORDS).step_by(BATCH) {
+                let end = (start + BATCH).min(RECORDS);
+                ed25519_dalek::verify_batch(
+                    &message_refs[start..end],
+                    &signatures[start..end],
+                    &keys[start..end],
+                )
+                .expect("valid");
+            }
+        });
+    });
+    group.bench_function("raw_ed25519_verify_strict_1_thread", |bench| {
+        bench.iter(|| {
+            for ((key, message), signature) in keys.iter().zip(&message_refs).zip(&signatures) {
+                key.verify_strict(message, signature).expect("valid");
+            }
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(archive, benches);
+criterion_main!(archive);

@@ -1,0 +1,398 @@
+//! Archive export: the step where a node's records leave it for researchers. One scan
+//! of a store snapshot ([`Store::scan_archive`]) is written either as a bundle
+//! (`commons_protocol::BundleWriter`, verifiable offline) or as JSON lines, in chunks
+//! handed to a sink as they fill, so memory stays bounded: one chunk
+//! ([`EXPORT_CHUNK_BYTES`]) and one record, plus the manifest (a few dozen bytes per
+//! feed). The same record set always gives the same bytes: no time, no exporter.
+//!
+//! Import is not here: an archive's records go back in through the one ingest path
+//! (`POST /v1/archive/import`, `ingest.submit_many`), like any record.
+
+use std::ops::ControlFlow;
+
+use base64::Engine as _;
+use commons_protocol::text::hex;
+use commons_protocol::{ArchiveWriteError, BundleWriter, DeviceKey, OrgId, SignedCharter};
+use commons_protocol::{TombstoneEntry, Visibility};
+use serde_json::{Value, json};
+use thiserror::Error;
+
+use crate::api::json::record_json;
+use crate::store::{ArchiveItem, Store, StoreError, StoredRecord};
+
+/// How many bytes an export gathers before handing them to the sink.
+pub const EXPORT_CHUNK_BYTES: usize = 256 * 1024;
+
+/// What an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveFormat {
+    /// The self-verifying bundle of docs/archive.md.
+    Bundle,
+    /// One JSON object per feed entry, for pandas, R or DuckDB.
+    Jsonl,
+}
+
+impl ArchiveFormat {
+    /// The format's name in the API and the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            ArchiveFormat::Bundle => "bundle",
+            ArchiveFormat::Jsonl => "jsonl",
+        }
+    }
+
+    /// The format named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "bundle" => Some(ArchiveFormat::Bundle),
+            "jsonl" => Some(ArchiveFormat::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// Why an export stopped.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// The store could not be read.
+    #[error("reading the store for the export failed: {0}")]
+    Store(#[from] StoreError),
+    /// The store's entries broke the bundle's canonical order: the store is damaged.
+    #[error(
+        "the store's feeds cannot be written as an archive ({0}); check the store with a backup"
+    )]
+    Order(#[from] ArchiveWriteError),
+    /// The sink stopped taking bytes (the client went away).
+    #[error("the export was cancelled before it finished")]
+    Cancelled,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExportSummary {
+    /// Records written whole.
+    pub records: u64,
+    /// Tombstones.
+    pub tombstones: u64,
+    /// Withheld entries.
+    pub withheld: u64,
+    /// Fork proofs.
+    pub fork_proofs: u64,
+    /// Feeds.
+    pub feeds: u64,
+    /// The bundle's root hash (bundle exports only).
+    pub root: Option<[u8; 32]>,
+}
+
+/// Writes `store`'s records as an archive of the network `charter` founded, handing
+/// chunks of at most about [`EXPORT_CHUNK_BYTES`] to `sink`, which answers `Break` to
+/// cancel. Blocking: run it off the async threads.
+pub fn export(
+    store: &dyn Store,
+    charter: &SignedCharter,
+    format: ArchiveFormat,
+    public_only: bool,
+    sink: &mut dyn FnMut(Vec<u8>) -> ControlFlow<()>,
+) -> Result<ExportSummary, ExportError> {
+    let mut out = Vec::with_capacity(EXPORT_CHUNK_BYTES + 1024);
+    let mut summary = ExportSummary::default();
+    let mut bundle = match format {
+        ArchiveFormat::Bundle => Some(BundleWriter::new(charter, public_only, &mut out)),
+        ArchiveFormat::Jsonl => None,
+    };
+    let mut feed: Option<(DeviceKey, Option<OrgId>)> = None;
+    let mut failure: Option<ExportError> = None;
+    let mut cancelled = false;
+    store.scan_archive(&mut |item| {
+        let written = write_item(
+            item,
+            bundle.as_mut(),
+            public_only,
+            &mut feed,
+            &mut summary,
+            &mut out,
+        );
+        if let Err(error) = written {
+            failure = Some(error.into());
+            return ControlFlow::Break(());
+        }
+        if out.len() >= EXPORT_CHUNK_BYTES {
+            let chunk = std::mem::replace(&mut out, Vec::with_capacity(EXPORT_CHUNK_BYTES + 1024));
+            if sink(chunk).is_break() {
+                cancelled = true;
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    })?;
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    if cancelled {
+        return Err(ExportError::Cancelled);
+    }
+    if let Some(writer) = bundle {
+        let (_, root) = writer.finish(&mut out)?;
+        summary.root = Some(root);
+    }
+    if !out.is_empty() && sink(out).is_break() {
+        return Err(ExportError::Cancelled);
+    }
+    Ok(summary)
+}
+
+fn write_item(
+    item: ArchiveItem,
+    bundle: Option<&mut BundleWriter>,
+    public_only: bool,
+    feed: &mut Option<(DeviceKey, Option<OrgId>)>,
+    summary: &mut ExportSummary,
+    out: &mut Vec<u8>,
+) -> Result<(), ArchiveWriteError> {
+    let author = match &item {
+        ArchiveItem::Record(stored) => Some(stored.record.record().author),
+        ArchiveItem::Tombstone { author, .. } => Some(*author),
+        ArchiveItem::ForkProof(_) => None,
+    };
+    let mut bundle = bundle;
+    if let Some(author) = author
+        && feed.is_none_or(|(current, _)| current != author)
+    {
+        *feed = Some((author, None));
+        summary.feeds += 1;
+        if let Some(writer) = bundle.as_deref_mut() {
+            writer.feed(author, out)?;
+        }
+    }
+    match item {
+        ArchiveItem::Record(stored) => {
+            if let Some((_, org)) = feed.as_mut() {
+                *org = Some(stored.org);
+            }
+            let withhold =
+                public_only && stored.record.record().body.visibility() == Visibility::Members;
+            if withhold {
+                summary.withheld += 1;
+            } else {
+                summary.records += 1;
+            }
+            match bundle {
+                Some(writer) => writer.record(&stored.record, out)?,
+                None => write_line(out, &record_line(&stored, withhold)),
+            }
+        }
+        ArchiveItem::Tombstone {
+            author,
+            seq,
+            entry,
+            retraction,
+        } => {
+            summary.tombstones += 1;
+            let tombstone = TombstoneEntry {
+                seq,
+                id: entry.id,
+                prev: entry.prev,
+                timestamp_ms: entry.timestamp_ms,
+                retraction,
+            };
+            match bundle {
+                Some(writer) => writer.tombstone(&tombstone, out)?,
+                None => {
+                    let org = feed.and_then(|(_, org)| org);
+                    write_line(out, &tombstone_line(author, org, &tombstone));
+                }
+            }
+        }
+        ArchiveItem::ForkProof(proof) => {
+            summary.fork_proofs += 1;
+            if let Some(writer) = bundle {
+                writer.fork_proof(&proof, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_line(out: &mut Vec<u8>, value: &Value) {
+    // Writing a JSON value into a vector cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
+    out.push(b'\n');
+}
+
+/// One JSONL line for a record: the API's record JSON (decoded fields and `signed`,
+/// the whole signed record in hex), plus the payload in base64 and the signature in
+/// hex, so `sha256sum` of the decoded payload gives the id and any Ed25519 library
+/// checks the signature. A withheld record keeps only its place in the feed.
+pub fn record_line(stored: &StoredRecord, withheld: bool) -> Value {
+    let record = &stored.record;
+    let header = record.record();
+    if withheld {
+        return json!({
+            "entry": "withheld",
+            "id": record.id().to_string(),
+            "org": stored.org.to_string(),
+            "author": header.author.to_string(),
+            "seq": header.seq,
+        });
+    }
+    let mut line = record_json(record, &stored.org);
+    if let Some(fields) = line.as_object_mut() {
+        fields.insert("entry".to_owned(), json!("record"));
+        fields.insert(
+            "payload_base64".to_owned(),
+            json!(base64::engine::general_purpose::STANDARD.encode(record.payload_bytes())),
+        );
+        fields.insert(
+            "signature".to_owned(),
+            json!(hex(record.signature().as_bytes())),
+        );
+    }
+    line
+}
+
+/// One JSONL line for a retracted record: where it stood in its feed and what
+/// retracted it; its content is gone.
+pub fn tombstone_line(author: DeviceKey, org: Option<OrgId>, tombstone: &TombstoneEntry) -> Value {
+    json!({
+        "entry": "tombstone",
+        "id": tombstone.id.to_string(),
+        "org": org.map(|org| org.to_string()),
+        "author": author.to_string(),
+        "seq": tombstone.seq,
+        "prev": tombstone.prev.map(|prev| prev.to_string()),
+        "timestamp_ms": tombstone.timestamp_ms,
+        "retracted_by": tombstone.retraction.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{CommitBatch, MemoryStore, NewRecord, Tombstone};
+    use commons_protocol::fixtures::{sample_archive, sample_archive_records};
+    use commons_protocol::{Body, VerifyOptions, verify_bundle};
+
+    /// The sample archive's records in a store, as the exporting node held them.
+    fn sample_store() -> (MemoryStore, SignedCharter) {
+        let store = MemoryStore::new();
+        let charter = fill(&store);
+        (store, charter)
+    }
+
+    /// Commits the sample archive's records, tombstone and fork proof to `store`.
+    fn fill(store: &dyn Store) -> SignedCharter {
+        let sample = sample_archive_records();
+        let org_of = |record: &commons_protocol::VerifiedRecord| match &record.record().body {
+            Body::Delegation(delegation) => Some(delegation.org),
+            _ => None,
+        };
+        let mut batch = CommitBatch::default();
+        let (retracted, retraction) = &sample.retracted;
+        for feed in &sample.feeds {
+            let org = org_of(&feed[0]).unwrap();
+            for record in feed {
+                batch.records.push(NewRecord {
+                    record: record.clone(),
+                    org,
+                });
+                if record.id() == retraction.id() {
+                    batch.records.push(NewRecord {
+                        record: retracted.clone(),
+                        org,
+                    });
+                }
+            }
+        }
+        batch.tombstones.push(Tombstone {
+            target: retracted.id(),
+            author: retracted.record().author,
+            seq: retracted.record().seq,
+            retraction: retraction.id(),
+        });
+        batch.fork_proofs.push(sample.fork.clone());
+        store.commit(&batch).unwrap();
+        sample.charter
+    }
+
+    fn export_bytes(
+        store: &dyn Store,
+        charter: &SignedCharter,
+        format: ArchiveFormat,
+        public_only: bool,
+    ) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        export(store, charter, format, public_only, &mut |chunk| {
+            bytes.extend_from_slice(&chunk);
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_store_exports_exactly_the_sample_bundle() {
+        let (store, charter) = sample_store();
+        for public_only in [false, true] {
+            let bytes = export_bytes(&store, &charter, ArchiveFormat::Bundle, public_only);
+            assert_eq!(bytes, sample_archive(public_only));
+            verify_bundle(&bytes, VerifyOptions::default()).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_redb_store_exports_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, charter) = sample_store();
+        let store = crate::store::RedbStore::open(
+            dir.path().join("store.redb"),
+            charter.charter().network_id(),
+        )
+        .unwrap();
+        fill(&store);
+        for public_only in [false, true] {
+            let bytes = export_bytes(&store, &charter, ArchiveFormat::Bundle, public_only);
+            assert_eq!(bytes, sample_archive(public_only));
+        }
+    }
+
+    #[test]
+    fn jsonl_has_one_line_per_entry_with_checkable_bytes() {
+        let (store, charter) = sample_store();
+        let text =
+            String::from_utf8(export_bytes(&store, &charter, ArchiveFormat::Jsonl, true)).unwrap();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        // 3 delegations, 2 public case studies of org 0 and 2, a retraction; 2
+        // withheld; 1 tombstone.
+        assert_eq!(lines.len(), 9);
+        let count = |entry: &str| lines.iter().filter(|line| line["entry"] == entry).count();
+        assert_eq!(
+            (count("record"), count("withheld"), count("tombstone")),
+            (6, 2, 1)
+        );
+        for line in lines.iter().filter(|line| line["entry"] == "record") {
+            let payload = base64::engine::general_purpose::STANDARD
+                .decode(line["payload_base64"].as_str().unwrap())
+                .unwrap();
+            assert_eq!(
+                format!(
+                    "rec_{}",
+                    hex(commons_protocol::RecordId::of(&payload).as_bytes())
+                ),
+                line["id"].as_str().unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_sink_that_stops_cancels_the_export() {
+        let (store, charter) = sample_store();
+        let result = export(&store, &charter, ArchiveFormat::Bundle, false, &mut |_| {
+            ControlFlow::Break(())
+        });
+        assert!(matches!(result, Err(ExportError::Cancelled)));
+    }
+}

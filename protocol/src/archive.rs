@@ -1,0 +1,1782 @@
+//! The archive: the last step of a record's path, where a node's records leave it as one
+//! self-verifying file for researchers. [`BundleWriter`] writes the bundle a node
+//! exports, item by item in canonical order (so the same record set always gives the
+//! same bytes); [`verify_bundle`] checks a bundle offline, with no node and no network:
+//! the charter, every record and signature, every feed chain, the roster fold over the
+//! archive's own governance records, tombstones, fork proofs, the manifest and the root
+//! hash, and reports how complete each feed is.
+//!
+//! The byte layout, the root hash and every check are specified in `docs/archive.md`.
+//!
+//! Signatures are checked with `verify_strict`, one at a time (docs/protocol.md §6 rules
+//! out batch verification); the verifier spreads them over `threads` worker threads
+//! instead, and hashes every byte once (the root hash reuses the record ids).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use crate::body::{Body, Visibility};
+use crate::charter::{CharterError, SignedCharter};
+use crate::codec::{DecodeError, decode_canonical, encode};
+use crate::fork::{ForkProof, ForkProofError};
+use crate::id::{NetworkId, RecordId};
+use crate::keys::{DeviceKey, OrgId};
+use crate::record::{AuthorKeyCache, RecordError, VerifiedRecord};
+use crate::roster::Roster;
+
+/// The first 16 bytes of every bundle: `commons-archive` and a zero byte.
+pub const ARCHIVE_MAGIC: [u8; 16] = *b"commons-archive\0";
+/// The bundle format version this crate writes and reads.
+pub const ARCHIVE_FORMAT_VERSION: u8 = 1;
+
+const TAG_FEED: u8 = 0;
+const TAG_RECORD: u8 = 1;
+const TAG_TOMBSTONE: u8 = 2;
+const TAG_WITHHELD: u8 = 3;
+const TAG_FORK_PROOF: u8 = 4;
+const TAG_END: u8 = 5;
+
+/// A run of seqs a feed's exporter did not hold, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    /// The first missing seq.
+    pub first: u64,
+    /// The last missing seq.
+    pub last: u64,
+}
+
+/// What the manifest declares about one feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedManifest {
+    /// The device whose feed it is.
+    pub author: DeviceKey,
+    /// The org its delegation names.
+    pub org: OrgId,
+    /// The highest seq with an entry.
+    pub max_seq: u64,
+    /// Entries carrying the signed record.
+    pub records: u64,
+    /// Entries of retracted records.
+    pub tombstones: u64,
+    /// Entries of `Members` records left out of a public-only archive.
+    pub withheld: u64,
+    /// Seqs below `max_seq` with no entry, in ascending order.
+    pub gaps: Vec<Gap>,
+}
+
+/// The bundle's table of contents, written after the content and checked against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The network (SHA-256 of the charter).
+    pub network: NetworkId,
+    /// Whether `Members` records were withheld.
+    pub public_only: bool,
+    /// Entries carrying the signed record, over all feeds.
+    pub records: u64,
+    /// Tombstones, over all feeds.
+    pub tombstones: u64,
+    /// Withheld entries, over all feeds.
+    pub withheld: u64,
+    /// Fork proofs.
+    pub fork_proofs: u64,
+    /// One summary per feed, in the feeds' order.
+    pub feeds: Vec<FeedManifest>,
+}
+
+/// Why a bundle could not be written: the caller gave items out of canonical order.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ArchiveWriteError {
+    /// Feeds must come in strictly ascending order of device key.
+    #[error(
+        "feed {author} was given after feed {previous}: feeds go in ascending order of device key"
+    )]
+    FeedOutOfOrder {
+        /// The feed given.
+        author: DeviceKey,
+        /// The feed before it.
+        previous: DeviceKey,
+    },
+    /// An entry with no feed started, or a feed after the fork proofs.
+    #[error("an entry was given outside a feed, or a feed after the fork proofs")]
+    OutOfPlace,
+    /// An entry's seq is not above the previous entry's.
+    #[error("entry {seq} of feed {author} was given after entry {previous}")]
+    SeqOutOfOrder {
+        /// The feed.
+        author: DeviceKey,
+        /// The seq given.
+        seq: u64,
+        /// The previous entry's seq.
+        previous: u64,
+    },
+    /// A record given for another feed.
+    #[error("a record by {found} was given in the feed of {author}")]
+    WrongFeed {
+        /// The feed.
+        author: DeviceKey,
+        /// The record's author.
+        found: DeviceKey,
+    },
+    /// A feed whose first entry is not its delegation, so its org is unknown.
+    #[error("the feed of {author} does not start with its delegation, so its org is unknown")]
+    NoDelegation {
+        /// The feed.
+        author: DeviceKey,
+    },
+    /// Fork proofs must come in strictly ascending order of device key.
+    #[error("the fork proof of {author} is out of order: one proof per device, ascending")]
+    ForkProofOutOfOrder {
+        /// The device.
+        author: DeviceKey,
+    },
+}
+
+/// Writes a bundle item by item, in canonical order, appending the bytes to a buffer
+/// the caller drains as it likes: memory stays bounded by one record and the manifest.
+#[derive(Debug)]
+pub struct BundleWriter {
+    digest: Sha256,
+    manifest: Manifest,
+    open: Option<OpenFeedState>,
+    proofs_started: bool,
+    last_proof: Option<DeviceKey>,
+}
+
+#[derive(Debug)]
+struct OpenFeedState {
+    manifest: FeedManifest,
+    last_seq: u64,
+    has_org: bool,
+}
+
+impl BundleWriter {
+    /// Starts a bundle of the network `charter` founded; appends the header to `out`.
+    pub fn new(charter: &SignedCharter, public_only: bool, out: &mut Vec<u8>) -> Self {
+        let start = out.len();
+        out.extend_from_slice(&ARCHIVE_MAGIC);
+        out.push(ARCHIVE_FORMAT_VERSION);
+        put_bytes(out, &charter.encode());
+        out.push(u8::from(public_only));
+        let mut digest = Sha256::new();
+        digest.update(&out[start..]);
+        BundleWriter {
+            digest,
+            manifest: Manifest {
+                network: charter.charter().network_id(),
+                public_only,
+                records: 0,
+                tombstones: 0,
+                withheld: 0,
+                fork_proofs: 0,
+                feeds: Vec::new(),
+            },
+            open: None,
+            proofs_started: false,
+            last_proof: None,
+        }
+    }
+
+    /// Whether `Members` records are to be withheld.
+    pub fn public_only(&self) -> bool {
+        self.manifest.public_only
+    }
+
+    fn emit(&mut self, out: &[u8], start: usize) {
+        self.digest.update(&out[start..]);
+    }
+
+    fn close_feed(&mut self) -> Result<(), ArchiveWriteError> {
+        if let Some(open) = self.open.take() {
+            if !open.has_org {
+                return Err(ArchiveWriteError::NoDelegation {
+                    author: open.manifest.author,
+                });
+            }
+            self.manifest.feeds.push(open.manifest);
+        }
+        Ok(())
+    }
+
+    /// Starts the feed of `author`; feeds come in strictly ascending order of key.
+    pub fn feed(&mut self, author: DeviceKey, out: &mut Vec<u8>) -> Result<(), ArchiveWriteError> {
+        if self.proofs_started {
+            return Err(ArchiveWriteError::OutOfPlace);
+        }
+        let previous = self
+            .open
+            .as_ref()
+            .map(|open| open.manifest.author)
+            .or_else(|| self.manifest.feeds.last().map(|feed| feed.author));
+        if let Some(previous) = previous
+            && author <= previous
+        {
+            return Err(ArchiveWriteError::FeedOutOfOrder { author, previous });
+        }
+        self.close_feed()?;
+        let start = out.len();
+        out.push(TAG_FEED);
+        out.extend_from_slice(author.as_bytes());
+        self.emit(out, start);
+        self.open = Some(OpenFeedState {
+            manifest: FeedManifest {
+                author,
+                // Replaced by the delegation's org at seq 1.
+                org: OrgId(author.0),
+                max_seq: 0,
+                records: 0,
+                tombstones: 0,
+                withheld: 0,
+                gaps: Vec::new(),
+            },
+            last_seq: 0,
+            has_org: false,
+        });
+        Ok(())
+    }
+
+    fn advance(&mut self, seq: u64) -> Result<&mut OpenFeedState, ArchiveWriteError> {
+        let open = self.open.as_mut().ok_or(ArchiveWriteError::OutOfPlace)?;
+        if seq <= open.last_seq {
+            return Err(ArchiveWriteError::SeqOutOfOrder {
+                author: open.manifest.author,
+                seq,
+                previous: open.last_seq,
+            });
+        }
+        if seq > open.last_seq + 1 {
+            open.manifest.gaps.push(Gap {
+                first: open.last_seq + 1,
+                last: seq - 1,
+            });
+        }
+        open.last_seq = seq;
+        open.manifest.max_seq = seq;
+        Ok(open)
+    }
+
+    /// Appends the next entry of the open feed: a record with its signed bytes, or, in
+    /// a public-only bundle, a withheld entry if the record is for members only.
+    pub fn record(
+        &mut self,
+        record: &VerifiedRecord,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ArchiveWriteError> {
+        let header = record.record();
+        let withhold = self.manifest.public_only && header.body.visibility() == Visibility::Members;
+        if let Some(open) = &self.open
+            && open.manifest.author != header.author
+        {
+            return Err(ArchiveWriteError::WrongFeed {
+                author: open.manifest.author,
+                found: header.author,
+            });
+        }
+        if withhold {
+            return self.withheld(header.seq, record.id(), out);
+        }
+        let open = self.advance(header.seq)?;
+        open.manifest.records += 1;
+        if let Body::Delegation(delegation) = &header.body {
+            open.manifest.org = delegation.org;
+            open.has_org = true;
+        }
+        self.manifest.records += 1;
+        out.push(TAG_RECORD);
+        put_bytes(out, record.signed_bytes());
+        // The digest takes the record's id and signature in place of its bytes
+        // (docs/archive.md, "Root hash"), so verifying hashes each byte once.
+        self.digest.update([TAG_RECORD]);
+        self.digest.update(record.id().as_bytes());
+        self.digest.update(record.signature().as_bytes());
+        Ok(())
+    }
+
+    /// Appends the entry of a retracted record: its feed entry and the retraction.
+    pub fn tombstone(
+        &mut self,
+        entry: &TombstoneEntry,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ArchiveWriteError> {
+        let open = self.advance(entry.seq)?;
+        open.manifest.tombstones += 1;
+        self.manifest.tombstones += 1;
+        let start = out.len();
+        out.push(TAG_TOMBSTONE);
+        put_varint(out, entry.seq);
+        out.extend_from_slice(entry.id.as_bytes());
+        match entry.prev {
+            None => out.push(0),
+            Some(prev) => {
+                out.push(1);
+                out.extend_from_slice(prev.as_bytes());
+            }
+        }
+        put_varint(out, entry.timestamp_ms);
+        out.extend_from_slice(entry.retraction.as_bytes());
+        self.emit(out, start);
+        Ok(())
+    }
+
+    /// Appends a withheld entry: a `Members` record left out of a public-only bundle,
+    /// named by its id so the feed's chain still links.
+    pub fn withheld(
+        &mut self,
+        seq: u64,
+        id: RecordId,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ArchiveWriteError> {
+        let open = self.advance(seq)?;
+        open.manifest.withheld += 1;
+        self.manifest.withheld += 1;
+        let start = out.len();
+        out.push(TAG_WITHHELD);
+        put_varint(out, seq);
+        out.extend_from_slice(id.as_bytes());
+        self.emit(out, start);
+        Ok(())
+    }
+
+    /// Appends a fork proof, after every feed, in strictly ascending order of device.
+    pub fn fork_proof(
+        &mut self,
+        proof: &ForkProof,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ArchiveWriteError> {
+        self.close_feed()?;
+        self.proofs_started = true;
+        let author = proof.author();
+        if self.last_proof.is_some_and(|last| author <= last) {
+            return Err(ArchiveWriteError::ForkProofOutOfOrder { author });
+        }
+        self.last_proof = Some(author);
+        self.manifest.fork_proofs += 1;
+        let start = out.len();
+        out.push(TAG_FORK_PROOF);
+        put_bytes(out, &proof.encode());
+        self.emit(out, start);
+        Ok(())
+    }
+
+    /// Appends the manifest and the root hash; answers the manifest and the root hash.
+    pub fn finish(mut self, out: &mut Vec<u8>) -> Result<(Manifest, [u8; 32]), ArchiveWriteError> {
+        self.close_feed()?;
+        let start = out.len();
+        out.push(TAG_END);
+        put_bytes(out, &encode(&self.manifest));
+        self.digest.update(&out[start..]);
+        let root: [u8; 32] = self.digest.finalize().into();
+        out.extend_from_slice(&root);
+        Ok((self.manifest, root))
+    }
+}
+
+/// A retracted record's entry, as a bundle carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TombstoneEntry {
+    /// Its seq.
+    pub seq: u64,
+    /// Its id.
+    pub id: RecordId,
+    /// Its `prev`, as the store kept it.
+    pub prev: Option<RecordId>,
+    /// Its timestamp, as the store kept it.
+    pub timestamp_ms: u64,
+    /// The retraction record that took it back.
+    pub retraction: RecordId,
+}
+
+fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_varint(out, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+// ---------------------------------------------------------------------------------
+// Reading
+
+/// Why a bundle is not a valid archive. Each names where, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ArchiveError {
+    /// The file does not start with the archive magic.
+    #[error("this is not a Commons archive bundle (it does not start with `commons-archive`)")]
+    NotAnArchive,
+    /// A bundle format this version cannot read.
+    #[error(
+        "archive format version {version} is not supported (this build reads version {ARCHIVE_FORMAT_VERSION}); use a newer `commons`"
+    )]
+    UnsupportedFormat {
+        /// The version found.
+        version: u8,
+    },
+    /// The bytes at `offset` do not decode.
+    #[error("the bundle is malformed at byte {offset} ({what}): {error}")]
+    Malformed {
+        /// Where.
+        offset: usize,
+        /// What was being read.
+        what: &'static str,
+        /// Why.
+        error: DecodeError,
+    },
+    /// The charter does not decode, or is not signed by every founder.
+    #[error("the archive's charter is invalid: {0}")]
+    Charter(CharterError),
+    /// An item tag this version does not define.
+    #[error("unknown item tag {tag} at byte {offset}")]
+    UnknownItem {
+        /// Where.
+        offset: usize,
+        /// The tag.
+        tag: u8,
+    },
+    /// A feed entry before any feed started.
+    #[error("a feed entry at byte {offset} comes before any feed")]
+    EntryOutsideFeed {
+        /// Where.
+        offset: usize,
+    },
+    /// A feed or entry after the fork proofs.
+    #[error("a feed item at byte {offset} comes after the fork proofs")]
+    FeedAfterForkProofs {
+        /// Where.
+        offset: usize,
+    },
+    /// Feeds out of canonical order (or repeated).
+    #[error(
+        "feed {feed} comes after feed {previous}: feeds must be in strictly ascending order of device key"
+    )]
+    FeedsOutOfOrder {
+        /// The feed.
+        feed: DeviceKey,
+        /// The feed before it.
+        previous: DeviceKey,
+    },
+    /// A feed with no entries.
+    #[error("feed {feed} has no entries")]
+    EmptyFeed {
+        /// The feed.
+        feed: DeviceKey,
+    },
+    /// Bytes after the root hash.
+    #[error("{count} byte(s) follow the root hash")]
+    TrailingBytes {
+        /// How many.
+        count: usize,
+    },
+    /// A record that does not decode or breaks a stateless rule.
+    #[error("entry {entry} of feed {feed} is not a valid record: {error}")]
+    InvalidRecord {
+        /// The feed.
+        feed: DeviceKey,
+        /// The entry's position in the feed, from 1.
+        entry: usize,
+        /// Why.
+        error: RecordError,
+    },
+    /// A record whose content was altered: its id no longer matches the next record's
+    /// link to it, and its signature fails.
+    #[error(
+        "record {seq} of feed {feed} was altered: its content no longer matches its signature, nor the id record {next} links to"
+    )]
+    AlteredRecord {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+        /// The next seq.
+        next: u64,
+    },
+    /// A record whose content is intact (its successor links to it) but whose
+    /// signature fails: the signature was replaced or damaged.
+    #[error(
+        "the signature of record {seq} of feed {feed} does not verify: the signature was replaced or damaged"
+    )]
+    BadSignature {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+    },
+    /// A root signature inside a governance record fails.
+    #[error("the root key's signature inside record {seq} of feed {feed} does not verify")]
+    BadRootSignature {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+    },
+    /// A record placed in another device's feed.
+    #[error("record {seq} in feed {feed} is signed by {author}, another device")]
+    RecordInWrongFeed {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+        /// The record's author.
+        author: DeviceKey,
+    },
+    /// Entries out of order within a feed (or repeated).
+    #[error(
+        "entry {seq} of feed {feed} comes after entry {previous}: entries must be in strictly ascending order of seq"
+    )]
+    SeqOutOfOrder {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+        /// The previous entry's seq.
+        previous: u64,
+    },
+    /// An entry whose `prev` is not the id of the entry before it.
+    #[error("record {seq} of feed {feed} names {found} as its previous record, but the archive's record {} is {expected}", seq - 1)]
+    BrokenChain {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+        /// The id of the entry at seq − 1.
+        expected: RecordId,
+        /// The `prev` found.
+        found: RecordId,
+    },
+    /// Timestamps not strictly increasing along a feed.
+    #[error("record {seq} of feed {feed} is dated {timestamp_ms}, not after record {}'s {previous_ms}", seq - 1)]
+    TimestampNotIncreasing {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+        /// Its timestamp.
+        timestamp_ms: u64,
+        /// The previous record's.
+        previous_ms: u64,
+    },
+    /// A withheld entry in an archive that claims to be complete.
+    #[error("entry {seq} of feed {feed} is withheld, but the archive is not public-only")]
+    WithheldInFullArchive {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+    },
+    /// A members-only record in a public-only archive.
+    #[error("record {seq} of feed {feed} is for members only, but the archive is public-only")]
+    MembersRecordInPublicArchive {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+    },
+    /// A feed whose seq 1 (its delegation) is not in the archive.
+    #[error(
+        "feed {feed} does not carry its delegation (seq 1), so no record of it can be attributed"
+    )]
+    FeedWithoutDelegation {
+        /// The feed.
+        feed: DeviceKey,
+    },
+    /// A delegation the roster fold did not accept (wrong root, or a device of
+    /// another org).
+    #[error(
+        "the delegation of feed {feed} to {org} does not take effect in the roster the archive's governance records give"
+    )]
+    DelegationNotApplied {
+        /// The feed.
+        feed: DeviceKey,
+        /// The org it names.
+        org: OrgId,
+    },
+    /// Seqs missing from a feed that the manifest does not declare: records removed.
+    #[error(
+        "records {first} to {last} of feed {feed} are missing but the manifest does not declare that gap: records were removed from the archive"
+    )]
+    UndeclaredGap {
+        /// The feed.
+        feed: DeviceKey,
+        /// The first missing seq.
+        first: u64,
+        /// The last.
+        last: u64,
+    },
+    /// A tombstone whose retraction record is not in the archive.
+    #[error(
+        "record {seq} of feed {feed} is a tombstone, but its retraction {retraction} is not in the archive"
+    )]
+    TombstoneWithoutRetraction {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+        /// The retraction named.
+        retraction: RecordId,
+    },
+    /// A tombstone whose retraction names another record.
+    #[error("record {seq} of feed {feed} is a tombstone, but {retraction} retracts another record")]
+    TombstoneRetractionMismatch {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+        /// The retraction named.
+        retraction: RecordId,
+    },
+    /// A tombstone justified by a retraction from another org.
+    #[error(
+        "record {seq} of feed {feed} is a tombstone, but {retraction} is by another org, which cannot retract it"
+    )]
+    TombstoneByOtherOrg {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+        /// The retraction named.
+        retraction: RecordId,
+    },
+    /// A record whose org retracted it, still carried with its content.
+    #[error(
+        "record {seq} of feed {feed} was retracted by its org ({retraction}), but the archive still carries its content"
+    )]
+    RetractedContentPresent {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+        /// The retraction.
+        retraction: RecordId,
+    },
+    /// An invalid fork proof.
+    #[error("fork proof {index} is invalid: {error}")]
+    ForkProof {
+        /// Its position, from 1.
+        index: usize,
+        /// Why.
+        error: ForkProofError,
+    },
+    /// Fork proofs out of order (or two for one device).
+    #[error(
+        "the fork proof of {author} is out of order: one proof per device, in ascending order of device key"
+    )]
+    ForkProofsOutOfOrder {
+        /// The device.
+        author: DeviceKey,
+    },
+    /// The manifest does not decode.
+    #[error("the manifest is malformed: {0}")]
+    ManifestMalformed(DecodeError),
+    /// The manifest names another network than the charter's.
+    #[error("the manifest names network {declared}, but the charter founds {found}")]
+    ManifestNetwork {
+        /// In the manifest.
+        declared: NetworkId,
+        /// From the charter.
+        found: NetworkId,
+    },
+    /// The manifest's public-only flag differs from the header's.
+    #[error("the manifest says public-only is {declared}, but the bundle's header says {found}")]
+    ManifestPublicOnly {
+        /// In the manifest.
+        declared: bool,
+        /// In the header.
+        found: bool,
+    },
+    /// A tombstone whose `prev` contradicts its seq (none at seq > 1, or one at seq 1).
+    #[error(
+        "the tombstone of record {seq} of feed {feed} has a previous-record link that does not fit its seq"
+    )]
+    BadTombstone {
+        /// The feed.
+        feed: DeviceKey,
+        /// The seq.
+        seq: u64,
+    },
+    /// A total in the manifest differs from the content.
+    #[error("the manifest declares {declared} {field}, but the archive holds {found}")]
+    ManifestTotal {
+        /// Which total.
+        field: &'static str,
+        /// In the manifest.
+        declared: u64,
+        /// In the content.
+        found: u64,
+    },
+    /// The manifest lists other feeds than the content holds.
+    #[error("the manifest lists {declared} feed(s) ({detail}), but the archive holds {found}")]
+    ManifestFeeds {
+        /// In the manifest.
+        declared: usize,
+        /// In the content.
+        found: usize,
+        /// The first difference.
+        detail: String,
+    },
+    /// A feed's summary in the manifest differs from the content.
+    #[error("the manifest says feed {feed} has {field} {declared}, but the archive holds {found}")]
+    ManifestFeed {
+        /// The feed.
+        feed: DeviceKey,
+        /// Which field.
+        field: &'static str,
+        /// In the manifest.
+        declared: String,
+        /// In the content.
+        found: String,
+    },
+    /// The root hash at the end of the bundle is not the hash of its content.
+    #[error(
+        "the root hash at the end of the bundle is {declared}, but the content hashes to {computed}"
+    )]
+    RootHashMismatch {
+        /// In the bundle.
+        declared: String,
+        /// Computed.
+        computed: String,
+    },
+}
+
+/// One feed entry as read from a bundle, before it is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryRef<'a> {
+    /// A signed record.
+    Record(&'a [u8]),
+    /// A retracted record.
+    Tombstone(TombstoneEntry),
+    /// A withheld record.
+    Withheld {
+        /// Its seq.
+        seq: u64,
+        /// Its id.
+        id: RecordId,
+    },
+}
+
+/// One feed as read from a bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedRef<'a> {
+    /// The device.
+    pub author: DeviceKey,
+    /// Its entries, in bundle order.
+    pub entries: Vec<EntryRef<'a>>,
+}
+
+/// A bundle split into its parts, structure checked but nothing verified: what
+/// [`verify_bundle`] starts from, and what tools (and tests) re-encode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleParts<'a> {
+    /// The signed charter file's bytes.
+    pub charter: &'a [u8],
+    /// Whether the bundle is public-only.
+    pub public_only: bool,
+    /// The feeds.
+    pub feeds: Vec<FeedRef<'a>>,
+    /// The encoded fork proofs.
+    pub fork_proofs: Vec<&'a [u8]>,
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The root hash as written.
+    pub root: [u8; 32],
+    /// The header's length: magic, version, charter and flag.
+    header_len: usize,
+}
+
+impl BundleParts<'_> {
+    /// Encodes the parts as a bundle, with the manifest as given and a freshly
+    /// computed root hash. Used to write test bundles and to rewrite tampered ones.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(&ARCHIVE_MAGIC);
+        out.push(ARCHIVE_FORMAT_VERSION);
+        put_bytes(&mut out, self.charter);
+        out.push(u8::from(self.public_only));
+        let mut digest = Sha256::new();
+        digest.update(&out);
+        for feed in &self.feeds {
+            let start = out.len();
+            out.push(TAG_FEED);
+            out.extend_from_slice(feed.author.as_bytes());
+            digest.update(&out[start..]);
+            for entry in &feed.entries {
+                let start = out.len();
+                match entry {
+                    EntryRef::Record(signed) => {
+                        out.push(TAG_RECORD);
+                        put_bytes(&mut out, signed);
+                        digest.update(record_digest(signed));
+                        continue;
+                    }
+                    EntryRef::Tombstone(t) => {
+                        out.push(TAG_TOMBSTONE);
+                        put_varint(&mut out, t.seq);
+                        out.extend_from_slice(t.id.as_bytes());
+                        match t.prev {
+                            None => out.push(0),
+                            Some(prev) => {
+                                out.push(1);
+                                out.extend_from_slice(prev.as_bytes());
+                            }
+                        }
+                        put_varint(&mut out, t.timestamp_ms);
+                        out.extend_from_slice(t.retraction.as_bytes());
+                    }
+                    EntryRef::Withheld { seq, id } => {
+                        out.push(TAG_WITHHELD);
+                        put_varint(&mut out, *seq);
+                        out.extend_from_slice(id.as_bytes());
+                    }
+                }
+                digest.update(&out[start..]);
+            }
+        }
+        for proof in &self.fork_proofs {
+            let start = out.len();
+            out.push(TAG_FORK_PROOF);
+            put_bytes(&mut out, proof);
+            digest.update(&out[start..]);
+        }
+        let start = out.len();
+        out.push(TAG_END);
+        put_bytes(&mut out, &encode(&self.manifest));
+        digest.update(&out[start..]);
+        let root: [u8; 32] = digest.finalize().into();
+        out.extend_from_slice(&root);
+        out
+    }
+}
+
+/// The digest form of a record item: tag, record id, signature. Falls back to the raw
+/// bytes for a record too short to hold a signature (which fails verification anyway).
+fn record_digest(signed: &[u8]) -> Vec<u8> {
+    let mut form = Vec::with_capacity(97);
+    form.push(TAG_RECORD);
+    match split_signed(signed) {
+        Some((payload, signature)) => {
+            form.extend_from_slice(RecordId::of(payload).as_bytes());
+            form.extend_from_slice(signature);
+        }
+        None => form.extend_from_slice(signed),
+    }
+    form
+}
+
+/// The payload and signature of a signed record's canonical envelope.
+fn split_signed(signed: &[u8]) -> Option<(&[u8], &[u8])> {
+    let mut reader = Reader::new(signed);
+    let len = usize::try_from(reader.varint().ok()?).ok()?;
+    let payload = reader.take(len).ok()?;
+    let signature = reader.take(64).ok()?;
+    reader.is_empty().then_some((payload, signature))
+}
+
+/// Reads canonical postcard primitives from a slice, never trusting a length beyond
+/// the bytes that remain.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, pos: 0 }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.pos >= self.bytes.len()
+    }
+
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
+
+    fn take(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {
+        if len > self.remaining() {
+            return Err(DecodeError::UnexpectedEnd);
+        }
+        let slice = &self.bytes[self.pos..self.pos + len];
+        self.pos += len;
+        Ok(slice)
+    }
+
+    fn byte(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn array32(&mut self) -> Result<[u8; 32], DecodeError> {
+        let mut out = [0u8; 32];
+        out.copy_from_slice(self.take(32)?);
+        Ok(out)
+    }
+
+    /// A u64 varint: at most 10 bytes, the 10th at most 1, and no over-long form.
+    fn varint(&mut self) -> Result<u64, DecodeError> {
+        let mut value = 0u64;
+        for index in 0..10 {
+            let byte = self.byte()?;
+            if index == 9 && byte > 1 {
+                return Err(DecodeError::BadVarint);
+            }
+            value |= u64::from(byte & 0x7f) << (7 * index);
+            if byte & 0x80 == 0 {
+                if byte == 0 && index > 0 {
+                    return Err(DecodeError::NonCanonical);
+                }
+                return Ok(value);
+            }
+        }
+        Err(DecodeError::BadVarint)
+    }
+
+    fn bytes(&mut self) -> Result<&'a [u8], DecodeError> {
+        let len = self.varint()?;
+        let len = usize::try_from(len).map_err(|_| DecodeError::UnexpectedEnd)?;
+        self.take(len)
+    }
+
+    fn bool(&mut self) -> Result<bool, DecodeError> {
+        match self.byte()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(DecodeError::BadBool),
+        }
+    }
+}
+
+/// Splits a bundle into its parts, checking its framing and canonical encoding but
+/// nothing else (no signature, no chain, no manifest, no root hash).
+pub fn parse_bundle(bytes: &[u8]) -> Result<BundleParts<'_>, ArchiveError> {
+    if bytes.len() < ARCHIVE_MAGIC.len() || bytes[..ARCHIVE_MAGIC.len()] != ARCHIVE_MAGIC {
+        return Err(ArchiveError::NotAnArchive);
+    }
+    let mut reader = Reader::new(bytes);
+    reader.pos = ARCHIVE_MAGIC.len();
+    let malformed = |offset, what| {
+        move |error| ArchiveError::Malformed {
+            offset,
+            what,
+            error,
+        }
+    };
+    let version = reader
+        .byte()
+        .map_err(malformed(reader.pos, "format version"))?;
+    if version != ARCHIVE_FORMAT_VERSION {
+        return Err(ArchiveError::UnsupportedFormat { version });
+    }
+    let charter = reader.bytes().map_err(malformed(reader.pos, "charter"))?;
+    let public_only = reader
+        .bool()
+        .map_err(malformed(reader.pos, "public-only flag"))?;
+    let header_len = reader.pos;
+    let mut feeds: Vec<FeedRef<'_>> = Vec::new();
+    let mut fork_proofs = Vec::new();
+    loop {
+        let offset = reader.pos;
+        let tag = reader.byte().map_err(malformed(offset, "item tag"))?;
+        let item = malformed(offset, item_name(tag));
+        match tag {
+            TAG_FEED => {
+                if !fork_proofs.is_empty() {
+                    return Err(ArchiveError::FeedAfterForkProofs { offset });
+                }
+                let author = DeviceKey(reader.array32().map_err(item)?);
+                if let Some(previous) = feeds.last() {
+                    if author <= previous.author {
+                        return Err(ArchiveError::FeedsOutOfOrder {
+                            feed: author,
+                            previous: previous.author,
+                        });
+                    }
+                    if previous.entries.is_empty() {
+                        return Err(ArchiveError::EmptyFeed {
+                            feed: previous.author,
+                        });
+                    }
+                }
+                feeds.push(FeedRef {
+                    author,
+                    entries: Vec::new(),
+                });
+            }
+            TAG_RECORD | TAG_TOMBSTONE | TAG_WITHHELD => {
+                if !fork_proofs.is_empty() {
+                    return Err(ArchiveError::FeedAfterForkProofs { offset });
+                }
+                let entry = match tag {
+                    TAG_RECORD => EntryRef::Record(reader.bytes().map_err(item)?),
+                    TAG_TOMBSTONE => {
+                        let seq = reader.varint().map_err(item)?;
+                        let id = RecordId(reader.array32().map_err(item)?);
+                        let prev = match reader.byte().map_err(item)? {
+                            0 => None,
+                            1 => Some(RecordId(reader.array32().map_err(item)?)),
+                            _ => return Err(item(DecodeError::BadOption)),
+                        };
+                        let timestamp_ms = reader.varint().map_err(item)?;
+                        let retraction = RecordId(reader.array32().map_err(item)?);
+                        EntryRef::Tombstone(TombstoneEntry {
+                            seq,
+                            id,
+                            prev,
+                            timestamp_ms,
+                            retraction,
+                        })
+                    }
+                    _ => EntryRef::Withheld {
+                        seq: reader.varint().map_err(item)?,
+                        id: RecordId(reader.array32().map_err(item)?),
+                    },
+                };
+                let feed = feeds
+                    .last_mut()
+                    .ok_or(ArchiveError::EntryOutsideFeed { offset })?;
+                feed.entries.push(entry);
+            }
+            TAG_FORK_PROOF => fork_proofs.push(reader.bytes().map_err(item)?),
+            TAG_END => {
+                let manifest = reader.bytes().map_err(item)?;
+                let manifest: Manifest =
+                    decode_canonical(manifest).map_err(ArchiveError::ManifestMalformed)?;
+                let root = reader
+                    .array32()
+                    .map_err(malformed(reader.pos, "root hash"))?;
+                if !reader.is_empty() {
+                    return Err(ArchiveError::TrailingBytes {
+                        count: reader.remaining(),
+                    });
+                }
+                if let Some(last) = feeds.last()
+                    && last.entries.is_empty()
+                {
+                    return Err(ArchiveError::EmptyFeed { feed: last.author });
+                }
+                return Ok(BundleParts {
+                    charter,
+                    public_only,
+                    feeds,
+                    fork_proofs,
+                    manifest,
+                    root,
+                    header_len,
+                });
+            }
+            tag => return Err(ArchiveError::UnknownItem { offset, tag }),
+        }
+    }
+}
+
+fn item_name(tag: u8) -> &'static str {
+    match tag {
+        TAG_FEED => "feed",
+        TAG_RECORD => "record",
+        TAG_TOMBSTONE => "tombstone",
+        TAG_WITHHELD => "withheld entry",
+        TAG_FORK_PROOF => "fork proof",
+        TAG_END => "manifest",
+        _ => "item",
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Verifying
+
+/// How to verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Worker threads for signature checks (at least 1).
+    pub threads: usize,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions { threads: 1 }
+    }
+}
+
+/// How complete one feed of a verified archive is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedReport {
+    /// The device.
+    pub author: DeviceKey,
+    /// Its org.
+    pub org: OrgId,
+    /// Whether the org is a member in the archive's roster.
+    pub org_member: bool,
+    /// The highest seq with an entry.
+    pub max_seq: u64,
+    /// Records carried whole.
+    pub records: u64,
+    /// Retracted records (tombstones).
+    pub tombstones: u64,
+    /// Members records withheld from a public-only archive.
+    pub withheld: u64,
+    /// Seqs the exporting node did not hold, as its manifest declares.
+    pub gaps: Vec<Gap>,
+    /// From which seq its org revoked the device, if it did.
+    pub revoked_from: Option<u64>,
+    /// The seq a fork proof in the archive froze the feed at, if any.
+    pub forked_at: Option<u64>,
+}
+
+impl FeedReport {
+    /// Whether every seq from 1 to the highest is present (whole, tombstoned or
+    /// withheld).
+    pub fn is_contiguous(&self) -> bool {
+        self.gaps.is_empty()
+    }
+}
+
+/// What a verified archive holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveReport {
+    /// The network.
+    pub network: NetworkId,
+    /// Its name, from the charter.
+    pub network_name: String,
+    /// Whether `Members` records were withheld.
+    pub public_only: bool,
+    /// The root hash, to cite.
+    pub root: [u8; 32],
+    /// Records carried whole.
+    pub records: u64,
+    /// Tombstones.
+    pub tombstones: u64,
+    /// Withheld entries.
+    pub withheld: u64,
+    /// Fork proofs.
+    pub fork_proofs: u64,
+    /// Member orgs in the roster the archive gives.
+    pub members: Vec<OrgId>,
+    /// Per feed, in canonical order.
+    pub feeds: Vec<FeedReport>,
+}
+
+/// What the sequential checks need of one verified record.
+struct Checked {
+    id: RecordId,
+    author: DeviceKey,
+    seq: u64,
+    prev: Option<RecordId>,
+    timestamp_ms: u64,
+    visibility: Visibility,
+    /// Whether the device signature verified.
+    signature_ok: bool,
+    /// The delegation's org, for seq 1.
+    delegation_org: Option<OrgId>,
+    /// Governance records and retractions, kept whole for the roster and tombstones.
+    kept: Option<VerifiedRecord>,
+}
+
+/// Verifies a bundle completely, with no node and no network; see `docs/archive.md`
+/// for every check, in order. The first failure is the answer.
+pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveReport, ArchiveError> {
+    let parts = parse_bundle(bytes)?;
+    let signed_charter = SignedCharter::decode(parts.charter).map_err(ArchiveError::Charter)?;
+    let charter = signed_charter
+        .complete()
+        .map_err(ArchiveError::Charter)?
+        .clone();
+    let network = charter.network_id();
+
+    // Every record, decoded and its signatures checked, spread over the threads.
+    let slices: Vec<(usize, usize, &[u8])> = parts
+        .feeds
+        .iter()
+        .enumerate()
+        .flat_map(|(feed_index, feed)| {
+            feed.entries
+                .iter()
+                .enumerate()
+                .filter_map(move |(entry, item)| match item {
+                    EntryRef::Record(bytes) => Some((feed_index, entry + 1, *bytes)),
+                    _ => None,
+                })
+        })
+        .collect();
+    let checked = check_records(&parts, &slices, &network, options.threads.max(1))?;
+
+    let mut digest = Sha256::new();
+    digest.update(&bytes[..parts.header_len]);
+
+    // Feeds in order: placement, chain, timestamps, visibility, gaps.
+    let mut next_record = checked.iter();
+    let mut content_feeds: Vec<FeedManifest> = Vec::with_capacity(parts.feeds.len());
+    let mut tombstones: Vec<(DeviceKey, TombstoneEntry)> = Vec::new();
+    let mut governance: Vec<&VerifiedRecord> = Vec::new();
+    let mut retractions: HashMap<RecordId, (DeviceKey, RecordId)> = HashMap::new();
+    let mut whole: Vec<(RecordId, DeviceKey, u64)> = Vec::new();
+    let declared: HashMap<DeviceKey, &FeedManifest> = parts
+        .manifest
+        .feeds
+        .iter()
+        .map(|feed| (feed.author, feed))
+        .collect();
+    for feed in &parts.feeds {
+        let author = feed.author;
+        digest.update([TAG_FEED]);
+        digest.update(author.as_bytes());
+        let mut summary = FeedManifest {
+            author,
+            org: OrgId(author.0),
+            max_seq: 0,
+            records: 0,
+            tombstones: 0,
+            withheld: 0,
+            gaps: Vec::new(),
+        };
+        let mut has_delegation = false;
+        // (seq, id, timestamp if known) of the previous entry.
+        let mut previous: Option<(u64, RecordId, Option<u64>)> = None;
+        let records_here: Vec<&Checked> = feed
+            .entries
+            .iter()
+            .filter(|entry| matches!(entry, EntryRef::Record(_)))
+            .filter_map(|_| next_record.next())
+            .collect();
+        let mut records_iter = records_here.iter().peekable();
+        for (position, entry) in feed.entries.iter().enumerate() {
+            let (seq, id, prev, timestamp) = match entry {
+                EntryRef::Record(signed) => {
+                    let Some(record) = records_iter.next() else {
+                        break;
+                    };
+                    digest.update(record_digest_of(record.id, signed));
+                    if record.author != author {
+                        return Err(ArchiveError::RecordInWrongFeed {
+                            feed: author,
+                            seq: record.seq,
+                            author: record.author,
+                        });
+                    }
+                    if !record.signature_ok {
+                        return Err(signature_failure(
+                            feed,
+                            position,
+                            record,
+                            &checked_next(feed, position, &records_here),
+                        ));
+                    }
+                    if parts.public_only && record.visibility == Visibility::Members {
+                        return Err(ArchiveError::MembersRecordInPublicArchive {
+                            feed: author,
+                            seq: record.seq,
+                        });
+                    }
+                    if record.seq == 1
+                        && let Some(org) = record.delegation_org
+                    {
+                        summary.org = org;
+                        has_delegation = true;
+                    }
+                    if let Some(kept) = &record.kept {
+                        match &kept.record().body {
+                            Body::Retraction(retraction) => {
+                                retractions.insert(record.id, (author, retraction.target));
+                            }
+                            body if body.is_governance() => governance.push(kept),
+                            _ => {}
+                        }
+                    }
+                    whole.push((record.id, author, record.seq));
+                    summary.records += 1;
+                    (
+                        record.seq,
+                        record.id,
+                        record.prev,
+                        Some(record.timestamp_ms),
+                    )
+                }
+                EntryRef::Tombstone(tombstone) => {
+                    digest.update(tombstone_bytes(tombstone));
+                    if (tombstone.seq == 1) != tombstone.prev.is_none() {
+                        return Err(ArchiveError::BadTombstone {
+                            feed: author,
+                            seq: tombstone.seq,
+                        });
+                    }
+                    tombstones.push((author, *tombstone));
+                    summary.tombstones += 1;
+                    (
+                        tombstone.seq,
+                        tombstone.id,
+                        tombstone.prev,
+                        Some(tombstone.timestamp_ms),
+                    )
+                }
+                EntryRef::Withheld { seq, id } => {
+                    let mut form = vec![TAG_WITHHELD];
+                    put_varint(&mut form, *seq);
+                    form.extend_from_slice(id.as_bytes());
+                    digest.update(&form);
+                    if !parts.public_only {
+                        return Err(ArchiveError::WithheldInFullArchive {
+                            feed: author,
+                            seq: *seq,
+                        });
+                    }
+                    summary.withheld += 1;
+                    (*seq, *id, None, None)
+                }
+            };
+            let previous_seq = previous.map_or(0, |(seq, _, _)| seq);
+            if seq <= previous_seq || seq == 0 {
+                return Err(ArchiveError::SeqOutOfOrder {
+                    feed: author,
+                    seq,
+                    previous: previous_seq,
+                });
+            }
+            if seq > previous_seq + 1 {
+                let gap = Gap {
+                    first: previous_seq + 1,
+                    last: seq - 1,
+                };
+                let declared_gap = declared
+                    .get(&author)
+                    .is_some_and(|feed| feed.gaps.contains(&gap));
+                if !declared_gap {
+                    return Err(ArchiveError::UndeclaredGap {
+                        feed: author,
+                        first: gap.first,
+                        last: gap.last,
+                    });
+                }
+                summary.gaps.push(gap);
+            }
+            if let Some((previous_seq, previous_id, previous_ms)) = previous
+                && previous_seq + 1 == seq
+            {
+                if let Some(prev) = prev
+                    && prev != previous_id
+                {
+                    return Err(ArchiveError::BrokenChain {
+                        feed: author,
+                        seq,
+                        expected: previous_id,
+                        found: prev,
+                    });
+                }
+                if let (Some(previous_ms), Some(timestamp_ms)) = (previous_ms, timestamp)
+                    && timestamp_ms <= previous_ms
+                {
+                    return Err(ArchiveError::TimestampNotIncreasing {
+                        feed: author,
+                        seq,
+                        timestamp_ms,
+                        previous_ms,
+                    });
+                }
+            }
+            previous = Some((seq, id, timestamp));
+            summary.max_seq = seq;
+        }
+        if !has_delegation {
+            return Err(ArchiveError::FeedWithoutDelegation { feed: author });
+        }
+        content_feeds.push(summary);
+    }
+
+    // Fork proofs: each valid on its own, one per device, ascending.
+    let mut proofs = Vec::with_capacity(parts.fork_proofs.len());
+    for (index, bytes) in parts.fork_proofs.iter().enumerate() {
+        let mut form = vec![TAG_FORK_PROOF];
+        put_bytes(&mut form, bytes);
+        digest.update(&form);
+        let proof =
+            ForkProof::decode(bytes, &network).map_err(|error| ArchiveError::ForkProof {
+                index: index + 1,
+                error,
+            })?;
+        if let Some(last) = proofs.last().map(ForkProof::author)
+            && proof.author() <= last
+        {
+            return Err(ArchiveError::ForkProofsOutOfOrder {
+                author: proof.author(),
+            });
+        }
+        proofs.push(proof);
+    }
+
+    // The roster the archive's own governance records give.
+    let roster = Roster::fold(&charter, governance.iter().copied(), proofs.iter());
+    let org_of = |device: &DeviceKey| roster.device(device).map(|state| state.org);
+    for feed in &content_feeds {
+        if org_of(&feed.author) != Some(feed.org) {
+            return Err(ArchiveError::DelegationNotApplied {
+                feed: feed.author,
+                org: feed.org,
+            });
+        }
+    }
+
+    // Tombstones: each justified by a retraction, in the archive, by the same org.
+    for (feed, tombstone) in &tombstones {
+        let Some((retracting_device, target)) = retractions.get(&tombstone.retraction) else {
+            return Err(ArchiveError::TombstoneWithoutRetraction {
+                feed: *feed,
+                seq: tombstone.seq,
+                retraction: tombstone.retraction,
+            });
+        };
+        if *target != tombstone.id {
+            return Err(ArchiveError::TombstoneRetractionMismatch {
+                feed: *feed,
+                seq: tombstone.seq,
+                retraction: tombstone.retraction,
+            });
+        }
+        if org_of(retracting_device) != org_of(feed) {
+            return Err(ArchiveError::TombstoneByOtherOrg {
+                feed: *feed,
+                seq: tombstone.seq,
+                retraction: tombstone.retraction,
+            });
+        }
+    }
+    // No record its own org retracted may still carry its content.
+    let targets: HashMap<RecordId, (RecordId, DeviceKey)> = retractions
+        .iter()
+        .map(|(retraction, (device, target))| (*target, (*retraction, *device)))
+        .collect();
+    if !targets.is_empty() {
+        for (id, feed, seq) in &whole {
+            if let Some((retraction, device)) = targets.get(id)
+                && org_of(device) == org_of(feed)
+            {
+                return Err(ArchiveError::RetractedContentPresent {
+                    feed: *feed,
+                    seq: *seq,
+                    retraction: *retraction,
+                });
+            }
+        }
+    }
+
+    // The manifest against the content.
+    let manifest = &parts.manifest;
+    if manifest.network != network {
+        return Err(ArchiveError::ManifestNetwork {
+            declared: manifest.network,
+            found: network,
+        });
+    }
+    if manifest.public_only != parts.public_only {
+        return Err(ArchiveError::ManifestPublicOnly {
+            declared: manifest.public_only,
+            found: parts.public_only,
+        });
+    }
+    let total = |field, declared: u64, found: u64| {
+        if declared == found {
+            Ok(())
+        } else {
+            Err(ArchiveError::ManifestTotal {
+                field,
+                declared,
+                found,
+            })
+        }
+    };
+    let sum = |pick: fn(&FeedManifest) -> u64| content_feeds.iter().map(pick).sum::<u64>();
+    total("records", manifest.records, sum(|feed| feed.records))?;
+    total(
+        "tombstones",
+        manifest.tombstones,
+        sum(|feed| feed.tombstones),
+    )?;
+    total(
+        "withheld entries",
+        manifest.withheld,
+        sum(|feed| feed.withheld),
+    )?;
+    total("fork proofs", manifest.fork_proofs, proofs.len() as u64)?;
+    if manifest.feeds.len() != content_feeds.len() {
+        let detail = first_feed_difference(&manifest.feeds, &content_feeds);
+        return Err(ArchiveError::ManifestFeeds {
+            declared: manifest.feeds.len(),
+            found: content_feeds.len(),
+            detail,
+        });
+    }
+    for (declared, found) in manifest.feeds.iter().zip(&content_feeds) {
+        compare_feed(declared, found)?;
+    }
+
+    // The root hash, last: every other check names what is wrong more precisely.
+    let mut end = vec![TAG_END];
+    put_bytes(&mut end, &encode(manifest));
+    digest.update(&end);
+    let computed: [u8; 32] = digest.finalize().into();
+    if computed != parts.root {
+        return Err(ArchiveError::RootHashMismatch {
+            declared: crate::text::hex(&parts.root),
+            computed: crate::text::hex(&computed),
+        });
+    }
+
+    let forked_at: BTreeMap<DeviceKey, u64> = proofs
+        .iter()
+        .map(|proof| (proof.author(), proof.seq()))
+        .collect();
+    let feeds = content_feeds
+        .into_iter()
+        .map(|feed| FeedReport {
+            org_member: roster.is_member(&feed.org),
+            revoked_from: roster.revoked_from(&feed.org, &feed.author),
+            forked_at: forked_at.get(&feed.author).copied(),
+            author: feed.author,
+            org: feed.org,
+            max_seq: feed.max_seq,
+            records: feed.records,
+            tombstones: feed.tombstones,
+            withheld: feed.withheld,
+            gaps: feed.gaps,
+        })
+        .collect();
+    Ok(ArchiveReport {
+        network,
+        network_name: charter.name.clone(),
+        public_only: parts.public_only,
+        root: computed,
+        records: manifest.records,
+        tombstones: manifest.tombstones,
+        withheld: manifest.withheld,
+        fork_proofs: manifest.fork_proofs,
+        members: roster.members().collect(),
+        feeds,
+    })
+}
+
+fn record_digest_of(id: RecordId, signed: &[u8]) -> Vec<u8> {
+    let mut form = Vec::with_capacity(97);
+    form.push(TAG_RECORD);
+    form.extend_from_slice(id.as_bytes());
+    form.extend_from_slice(&signed[signed.len().saturating_sub(64)..]);
+    form
+}
+
+fn tombstone_bytes(tombstone: &TombstoneEntry) -> Vec<u8> {
+    let mut form = vec![TAG_TOMBSTONE];
+    put_varint(&mut form, tombstone.seq);
+    form.extend_from_slice(tombstone.id.as_bytes());
+    match tombstone.prev {
+        None => form.push(0),
+        Some(prev) => {
+            form.push(1);
+            form.extend_from_slice(prev.as_bytes());
+        }
+    }
+    put_varint(&mut form, tombstone.timestamp_ms);
+    form.extend_from_slice(tombstone.retraction.as_bytes());
+    form
+}
+
+/// The entry right after `position` in `feed`, if it is the next seq: its `prev`
+/// tells whether a record whose signature fails was altered or only re-signed.
+fn checked_next(
+    feed: &FeedRef<'_>,
+    position: usize,
+    records_here: &[&Checked],
+) -> Option<(u64, Option<RecordId>)> {
+    let next = feed.entries.get(position + 1)?;
+    match next {
+        EntryRef::Record(_) => {
+            let index = feed.entries[..=position]
+                .iter()
+                .filter(|entry| matches!(entry, EntryRef::Record(_)))
+                .count();
+            records_here
+                .get(index)
+                .map(|record| (record.seq, record.prev))
+        }
+        EntryRef::Tombstone(tombstone) => Some((tombstone.seq, tombstone.prev)),
+        EntryRef::Withheld { .. } => None,
+    }
+}
+
+fn signature_failure(
+    feed: &FeedRef<'_>,
+    _position: usize,
+    record: &Checked,
+    next: &Option<(u64, Option<RecordId>)>,
+) -> ArchiveError {
+    match next {
+        Some((next_seq, Some(prev))) if *next_seq == record.seq + 1 && *prev != record.id => {
+            ArchiveError::AlteredRecord {
+                feed: feed.author,
+                seq: record.seq,
+                next: *next_seq,
+            }
+        }
+        _ => ArchiveError::BadSignature {
+            feed: feed.author,
+            seq: record.seq,
+        },
+    }
+}
+
+fn first_feed_difference(declared: &[FeedManifest], found: &[FeedManifest]) -> String {
+    let declared_keys: HashSet<DeviceKey> = declared.iter().map(|feed| feed.author).collect();
+    let found_keys: HashSet<DeviceKey> = found.iter().map(|feed| feed.author).collect();
+    if let Some(extra) = declared
+        .iter()
+        .find(|feed| !found_keys.contains(&feed.author))
+    {
+        return format!("it lists {}, which the archive does not hold", extra.author);
+    }
+    if let Some(missing) = found
+        .iter()
+        .find(|feed| !declared_keys.contains(&feed.author))
+    {
+        return format!("it leaves out {}", missing.author);
+    }
+    "the same devices, listed more than once".to_owned()
+}
+
+fn compare_feed(declared: &FeedManifest, found: &FeedManifest) -> Result<(), ArchiveError> {
+    let feed = found.author;
+    let differ = |field: &'static str, declared: String, found: String| {
+        if declared == found {
+            Ok(())
+        } else {
+            Err(ArchiveError::ManifestFeed {
+                feed,
+                field,
+                declared,
+                found,
+            })
+        }
+    };
+    differ(
+        "device",
+        declared.author.to_string(),
+        found.author.to_string(),
+    )?;
+    differ("org", declared.org.to_string(), found.org.to_string())?;
+    differ(
+        "highest seq",
+        declared.max_seq.to_string(),
+        found.max_seq.to_string(),
+    )?;
+    differ(
+        "records",
+        declared.records.to_string(),
+        found.records.to_string(),
+    )?;
+    differ(
+        "tombstones",
+        declared.tombstones.to_string(),
+        found.tombstones.to_string(),
+    )?;
+    differ(
+        "withheld entries",
+        declared.withheld.to_string(),
+        found.withheld.to_string(),
+    )?;
+    differ("gaps", gaps_text(&declared.gaps), gaps_text(&found.gaps))
+}
+
+/// Gaps as `3-5, 9`; `none` if there are none.
+pub fn gaps_text(gaps: &[Gap]) -> String {
+    if gaps.is_empty() {
+        return "none".to_owned();
+    }
+    gaps.iter()
+        .map(|gap| {
+            if gap.first == gap.last {
+                gap.first.to_string()
+            } else {
+                format!("{}-{}", gap.first, gap.last)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Decodes and verifies every record, `threads` at a time, each thread taking a
+/// contiguous share so the results come back in bundle order. The first failure in
+/// bundle order wins, whatever thread met it.
+fn check_records(
+    parts: &BundleParts<'_>,
+    slices: &[(usize, usize, &[u8])],
+    network: &NetworkId,
+    threads: usize,
+) -> Result<Vec<Checked>, ArchiveError> {
+    let check_share = |share: &[(usize, usize, &[u8])]| -> Result<Vec<Checked>, ArchiveError> {
+        let mut keys = AuthorKeyCache::new();
+        let mut out = Vec::with_capacity(share.len());
+        for &(feed_index, entry, bytes) in share {
+            let feed = parts.feeds[feed_index].author;
+            let invalid = |error| ArchiveError::InvalidRecord { feed, entry, error };
+            let decoded = keys.decode_record(bytes, network).map_err(invalid)?;
+            let header = decoded.record();
+            let (id, author, seq, prev, timestamp_ms) = (
+                decoded.id(),
+                header.author,
+                header.seq,
+                header.prev,
+                header.timestamp_ms,
+            );
+            let visibility = header.body.visibility();
+            let delegation_org = match &header.body {
+                Body::Delegation(delegation) => Some(delegation.org),
+                _ => None,
+            };
+            let keep = header.body.is_governance() || matches!(header.body, Body::Retraction(_));
+            let (signature_ok, kept) = match decoded.verify() {
+                Ok(verified) => (true, keep.then_some(verified)),
+                Err(RecordError::BadSignature) => (false, None),
+                Err(RecordError::BadRootSignature { .. }) => {
+                    return Err(ArchiveError::BadRootSignature { feed, seq });
+                }
+                Err(error) => return Err(invalid(error)),
+            };
+            out.push(Checked {
+                id,
+                author,
+                seq,
+                prev,
+                timestamp_ms,
+                visibility,
+                signature_ok,
+                delegation_org,
+                kept,
+            });
+        }
+        Ok(out)
+    };
+    if threads <= 1 || slices.len() < 2 * threads {
+        return check_share(slices);
+    }
+    let share_len = slices.len().div_ceil(threads);
+    let results: Vec<Result<Vec<Checked>, ArchiveError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = slices
+            .chunks(share_len)
+            .map(|share| scope.spawn(move || check_share(share)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker.join().unwrap_or(Err(ArchiveError::Malformed {
+                    offset: 0,
+                    what: "records",
+                    error: DecodeError::Malformed("a verifying thread failed"),
+                }))
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(slices.len());
+    for result in results {
+        out.extend(result?);
+    }
+    Ok(out)
+}
