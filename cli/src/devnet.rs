@@ -33,10 +33,12 @@ use commons_node::config::ConfigFile;
 use commons_node::daemon::{API_ADDRESS_FILE, NETWORK_ADDRESSES_FILE};
 use commons_node::data_dir::{DataDir, FounderDir, init_network};
 use commons_protocol::OrgId;
+use commons_protocol::text::hex;
 use serde_json::{Value, json};
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::GlobalArgs;
+use crate::archive::{Exported, Format, export_archive};
 use crate::client::{Client, print_json};
 
 /// The most nodes a devnet runs: each is a process with its own store.
@@ -101,6 +103,10 @@ pub(crate) struct DevnetArgs {
     /// `commons` at each node, and stop every node on Ctrl-C (SIGINT or SIGTERM)
     #[arg(long)]
     keep_running: bool,
+    /// Once every node holds every record, write an archive bundle of the network to
+    /// FILE (as `commons archive export` does), verified before it is kept
+    #[arg(long, value_name = "FILE")]
+    export: Option<PathBuf>,
 }
 
 /// The devnet to run, from checked arguments.
@@ -215,17 +221,23 @@ pub(crate) fn run(global: &GlobalArgs, args: &DevnetArgs) -> anyhow::Result<()> 
     let interrupted = Arc::new(AtomicBool::new(false));
     watch_signals(&runtime, interrupted.clone())?;
 
-    devnet(&plan, &runtime, &interrupted, |outcome, nodes| {
-        if global.json {
-            print_json(&outcome.json())?;
-        } else {
-            print!("{}", outcome.table(&plan));
-        }
-        if plan.keep_running {
-            print_hints(global.json, nodes, &plan);
-        }
-        Ok(())
-    })
+    devnet(
+        &plan,
+        args.export.as_deref(),
+        &runtime,
+        &interrupted,
+        |outcome, nodes| {
+            if global.json {
+                print_json(&outcome.json())?;
+            } else {
+                print!("{}", outcome.table(&plan));
+            }
+            if plan.keep_running {
+                print_hints(global.json, nodes, &plan);
+            }
+            Ok(())
+        },
+    )
 }
 
 /// How to point `commons` at each node of a devnet that keeps running: on standard
@@ -332,6 +344,8 @@ struct Published {
 /// What a devnet run measured.
 #[derive(Debug)]
 struct Outcome {
+    /// The archive written with --export, and what it holds.
+    exported: Option<(PathBuf, Exported)>,
     network: String,
     nodes: Vec<NodeOutcome>,
     published: usize,
@@ -400,8 +414,20 @@ impl Outcome {
                 })
             })
             .collect();
+        let export = self.exported.as_ref().and_then(|(path, exported)| {
+            exported.report.as_ref().map(|report| {
+                json!({
+                    "file": path.display().to_string(),
+                    "bytes": exported.bytes,
+                    "records": report.records,
+                    "feeds": report.feeds.len(),
+                    "root_hash": hex(&report.root),
+                })
+            })
+        });
         json!({
             "network": self.network,
+            "export": export,
             "nodes": nodes,
             "records_published": self.published,
             "published_by_kind": self.published_by_kind,
@@ -478,6 +504,21 @@ impl Outcome {
             self.converged.as_secs_f64(),
             self.wall.as_secs_f64(),
         ));
+        if let Some((path, exported)) = &self.exported
+            && let Some(report) = &exported.report
+        {
+            out.push_str(&format!(
+                "\nArchive: {} records of {} feeds in {} ({} bytes), verified.\n\
+                 root hash  {}\n\
+                 Check it offline, with no node running: commons archive verify {}\n",
+                report.records,
+                report.feeds.len(),
+                path.display(),
+                exported.bytes,
+                hex(&report.root),
+                path.display(),
+            ));
+        }
         out
     }
 }
@@ -526,6 +567,7 @@ fn now_ms() -> anyhow::Result<u64> {
 /// their directory.
 fn devnet(
     plan: &Plan,
+    export: Option<&Path>,
     runtime: &tokio::runtime::Runtime,
     interrupted: &AtomicBool,
     report: impl FnOnce(&Outcome, &[Node]) -> anyhow::Result<()>,
@@ -655,7 +697,22 @@ fn devnet(
             });
         }
     }
+    // Every node holds every record and still runs, so an archive of any one node's
+    // store is the whole network's.
+    let exported = match export {
+        Some(path) => {
+            progress(&format!(
+                "exporting the network's archive to {}",
+                path.display()
+            ));
+            let exported = export_archive(&clients[0], path, Format::Bundle, false)
+                .context("the devnet converged, but its archive could not be exported")?;
+            Some((path.to_owned(), exported))
+        }
+        None => None,
+    };
     let outcome = Outcome {
+        exported,
         network: network.network.to_string(),
         nodes: outcome_nodes,
         published: published.len(),
@@ -665,10 +722,6 @@ fn devnet(
         converged,
         wall: started.elapsed(),
     };
-
-    // `--export FILE` belongs here (issue 5, with the archive commands): the network has
-    // converged and every node still runs, so an archive of any one node's store is the
-    // whole network's.
 
     report(&outcome, &nodes)?;
     if plan.keep_running {

@@ -47,8 +47,19 @@ fn processes_using(dir: &Path) -> Vec<String> {
 
 #[test]
 fn three_nodes_converge_and_every_node_holds_every_record() {
+    let out = tempfile::tempdir().unwrap();
+    let archive = out.path().join("devnet.bundle");
     let output = commons()
-        .args(["devnet", "--nodes", "3", "--records", "30", "--json"])
+        .args([
+            "devnet",
+            "--nodes",
+            "3",
+            "--records",
+            "30",
+            "--json",
+            "--export",
+        ])
+        .arg(&archive)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -114,6 +125,27 @@ fn three_nodes_converge_and_every_node_holds_every_record() {
         );
         assert_eq!(node["data_dir"], Value::Null, "removed: {node}");
     }
+
+    // --export wrote the converged network's archive, which verifies offline, with no
+    // node running, to the root hash the devnet printed.
+    let export = &report["export"];
+    assert_eq!(export["records"], 33, "{report}");
+    assert_eq!(export["feeds"], 3, "{report}");
+    let verify = commons()
+        .args(["--json", "archive", "verify"])
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    let verified: Value = serde_json::from_slice(&verify.stdout).unwrap();
+    assert_eq!(verified["root_hash"], export["root_hash"], "{verified}");
+    assert_eq!(verified["records"], 33, "{verified}");
+    assert_eq!(verified["network"], report["network"], "{verified}");
 
     // The nodes were stopped and their directory removed.
     let dir = devnet_dir(&stderr);
