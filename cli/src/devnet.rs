@@ -878,7 +878,7 @@ fn read_token(dir: &Path) -> anyhow::Result<String> {
     Ok(opened.api_token().to_owned())
 }
 
-/// Waits until every node has a peer and holds every founder's delegation, so that the
+/// Waits until every node has a gossip mesh peer and holds every founder's delegation, so that the
 /// latencies measure records travelling a connected network rather than nodes
 /// starting. Not being ready in time is reported but not fatal: convergence, which is
 /// checked next, says precisely what is missing.
@@ -889,7 +889,7 @@ fn wait_until_ready(
     children: &mut Children,
     interrupted: &AtomicBool,
 ) -> anyhow::Result<()> {
-    progress("waiting until every node has a peer and every founder's delegation");
+    progress("waiting until every node has a gossip mesh and every founder's delegation");
     let expected = u64::try_from(plan.nodes).unwrap_or(u64::MAX);
     let mut lacking = Vec::new();
     let result = wait_for("the nodes to connect", READY_DEADLINE, interrupted, || {
@@ -900,10 +900,18 @@ fn wait_until_ready(
             let records = status["records"].as_u64().unwrap_or(0);
             // A node whose status has no peer count yet is judged by its records alone.
             let peers = status["peers"].as_u64();
-            if records < expected || peers == Some(0) {
+            // Records published before a node has a gossip mesh reach the others only
+            // by sync rounds, which would time sync, not gossip.
+            let meshed = records >= expected
+                && peers != Some(0)
+                && client
+                    .get("/v1/peers", &[])?
+                    .as_array()
+                    .is_some_and(|peers| peers.iter().any(|peer| peer["in_mesh"] == true));
+            if !meshed {
                 lacking.push(format!(
-                    "node {index} ({}) has {} peers (its topology gives it {}) and {records} of \
-                     {expected} delegations",
+                    "node {index} ({}) has {} peers (its topology gives it {}), none in its \
+                     gossip mesh yet, and {records} of {expected} delegations",
                     node.name,
                     peers.map_or_else(|| "?".to_owned(), |peers| peers.to_string()),
                     node.degree,

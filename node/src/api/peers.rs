@@ -66,6 +66,7 @@ fn peer_json(peer: &PeerReport, roster: &Roster) -> Value {
         "feeds_reported": peer.feeds_reported,
         "score": peer.score.filter(|score| score.is_finite()),
         "gossip": peer.gossip,
+        "in_mesh": peer.in_mesh,
     })
 }
 

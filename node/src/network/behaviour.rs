@@ -31,6 +31,9 @@ pub const IDENTIFY_PROTOCOL: &str = "/commons/id/1";
 pub const IDLE_CONNECTION_TIMEOUT: Duration = Duration::from_secs(60);
 /// Gossipsub's heartbeat.
 pub const GOSSIP_HEARTBEAT: Duration = Duration::from_secs(1);
+/// The first heartbeat after start, which forms the first mesh: gossipsub's default of
+/// 5 s leaves a new node's first records to sync alone.
+pub const GOSSIP_FIRST_HEARTBEAT: Duration = Duration::from_millis(200);
 /// Room in a gossip frame beyond the largest signed record (protobuf fields, topic).
 pub const GOSSIP_FRAME_OVERHEAD_BYTES: usize = 4 * 1024;
 /// The largest gossip frame: the largest signed record and its framing.
@@ -194,6 +197,7 @@ pub fn device_of(peer: &libp2p::PeerId) -> Option<commons_protocol::DeviceKey> {
 pub fn gossipsub_config() -> Result<gossipsub::Config, NetworkError> {
     gossipsub::ConfigBuilder::default()
         .heartbeat_interval(GOSSIP_HEARTBEAT)
+        .heartbeat_initial_delay(GOSSIP_FIRST_HEARTBEAT)
         .validation_mode(ValidationMode::Anonymous)
         .validate_messages()
         .message_id_fn(|message: &gossipsub::Message| {

@@ -97,6 +97,10 @@ pub const SYNC_PAGE_BYTES: u32 = MAX_PAGE_BYTES;
 pub const MAX_HEADS_PER_PEER: usize = 64 * 1024;
 /// How often connections, discovery and hellos are looked after.
 pub const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(1);
+/// The first periodic sync round after start. Rounds then come at twice the previous
+/// gap until they reach the configured interval: a node that has just started is the
+/// one most likely to be missing feeds its first peers had not heard of yet.
+pub const FIRST_SYNC_ROUND: Duration = Duration::from_secs(1);
 /// How long to wait before saying hello again to a member's device that did not admit
 /// this one (it may not have heard of this node's admission yet).
 pub const HELLO_RETRY: Duration = Duration::from_secs(5);
@@ -312,8 +316,8 @@ impl EventLoop {
     pub async fn run(mut self) {
         info!(peer = %self.swarm.local_peer_id(), "network started");
         let interval = self.settings.sync_interval;
-        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut sync_gap = FIRST_SYNC_ROUND.min(interval);
+        let mut next_sync = tokio::time::Instant::now() + sync_gap;
         let mut maintenance = tokio::time::interval(MAINTENANCE_INTERVAL);
         maintenance.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut stored_open = true;
@@ -348,7 +352,11 @@ impl EventLoop {
                         warn!(%error, "a network task panicked");
                     }
                 }
-                _ = tick.tick() => self.periodic_sync(),
+                () = tokio::time::sleep_until(next_sync) => {
+                    self.periodic_sync();
+                    sync_gap = (sync_gap * 2).min(interval);
+                    next_sync = tokio::time::Instant::now() + sync_gap;
+                }
                 _ = maintenance.tick() => self.maintain(),
             }
         }
@@ -417,6 +425,13 @@ impl EventLoop {
             .filter(|(_, topics)| topics.contains(&&records))
             .map(|(peer, _)| *peer)
             .collect();
+        let mesh: std::collections::HashSet<PeerId> = self
+            .swarm
+            .behaviour()
+            .gossipsub
+            .mesh_peers(&records)
+            .copied()
+            .collect();
         let mut peers: Vec<PeerReport> = self
             .peers
             .iter()
@@ -431,6 +446,7 @@ impl EventLoop {
                 records_pulled: state.records_pulled,
                 feeds_reported: state.heads.len(),
                 score: self.swarm.behaviour().gossipsub.peer_score(peer),
+                in_mesh: mesh.contains(peer),
                 gossip: gossip.contains(peer),
             })
             .collect();
@@ -440,12 +456,20 @@ impl EventLoop {
         SyncReport { peers, best_known }
     }
 
-    /// Publishes a record this node made.
+    /// Publishes a record this node made, and passes on by gossip a member device's
+    /// delegation learnt by sync (from its hello or a page): nodes not connected to that
+    /// device then know it within a heartbeat rather than at their next sync round, and
+    /// each device is learnt once, so this costs one message per device.
     fn on_stored(&mut self, event: &StoredEvent) {
-        if event.source != Source::Local {
+        let record = &event.record;
+        let relay = event.source == Source::Sync
+            && match &record.record().body {
+                Body::Delegation(delegation) => self.roster.borrow().is_member(&delegation.org),
+                _ => false,
+            };
+        if event.source != Source::Local && !relay {
             return;
         }
-        let record = &event.record;
         let topic = match record.record().body {
             Body::Alert(_) => self.topics.alerts.clone(),
             _ => self.topics.records.clone(),

@@ -131,6 +131,9 @@ pub struct PeerReport {
     pub score: Option<f64>,
     /// Whether it is subscribed to the records topic.
     pub gossip: bool,
+    /// Whether it is in this node's gossip mesh for the records topic: records this node
+    /// receives are forwarded to it.
+    pub in_mesh: bool,
 }
 
 /// Where sync stands: the peers, and the best head of each feed any member peer has
