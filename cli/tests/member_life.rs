@@ -12,81 +12,24 @@
 mod common;
 
 use common::commons;
-use std::fs::{File, OpenOptions};
+use common::running_node::{Node, Patience, Run, at, json_at};
+use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-/// How long a node may take to start answering.
-const START_DEADLINE: Duration = Duration::from_secs(60);
 /// How long something may take to cross the network (hello retries every 5 s, periodic
-/// sync every 2 s here).
-const NETWORK_DEADLINE: Duration = Duration::from_secs(90);
-/// How long a node may take to stop after SIGTERM.
-const STOP_DEADLINE: Duration = Duration::from_secs(30);
-/// The pause between two looks at a condition being waited for.
-const POLL_INTERVAL: Duration = Duration::from_millis(100);
+/// sync every 2 s here), and how often to look.
+const NETWORK: Patience = Patience {
+    deadline: Duration::from_secs(90),
+    poll: Duration::from_millis(100),
+    wait_through_failures: true,
+};
 /// The periodic sync interval written to every node's config.toml, in seconds.
 const SYNC_INTERVAL_SECS: u64 = 2;
-
-/// What a command did.
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn of(command: &mut Command) -> Run {
-        let output = command.output().unwrap();
-        Run {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-
-    fn ok(self) -> String {
-        assert_eq!(self.code, Some(0), "{self:#?}");
-        self.stdout
-    }
-
-    fn json(self) -> Value {
-        let stdout = self.ok();
-        serde_json::from_str(&stdout).unwrap_or_else(|error| panic!("{error}: {stdout}"))
-    }
-
-    fn fails_with(self, expected: &[&str]) {
-        assert_eq!(self.code, Some(1), "{self:#?}");
-        assert!(self.stderr.starts_with("error: "), "{self:#?}");
-        for part in expected {
-            assert!(self.stderr.contains(part), "{part:?}: {self:#?}");
-        }
-    }
-}
-
-/// `commons --data-dir DIR args…`.
-fn at(dir: &Path, args: &[&str]) -> Run {
-    Run::of(commons().arg("--data-dir").arg(dir).args(args))
-}
-
-/// `commons --data-dir DIR --json args…`, which must succeed.
-fn json_at(dir: &Path, args: &[&str]) -> Value {
-    Run::of(
-        commons()
-            .arg("--data-dir")
-            .arg(dir)
-            .arg("--json")
-            .args(args),
-    )
-    .json()
-}
 
 /// Makes a node's periodic sync fast enough for a test, and turns Kademlia off (the
 /// test dials its peers itself).
@@ -102,165 +45,29 @@ fn tune(dir: &Path) {
     .unwrap();
 }
 
-/// A running `commons node run`; dropping it stops it (SIGTERM, then SIGKILL).
-struct Node {
-    child: Option<Child>,
-    dir: PathBuf,
-    log: PathBuf,
-}
-
-impl Node {
-    fn start(dir: &Path, bootstrap: &[String]) -> Node {
-        static STARTS: AtomicUsize = AtomicUsize::new(0);
-        let log = dir.with_extension(format!("{}.log", STARTS.fetch_add(1, Ordering::Relaxed)));
-        let mut command = commons();
-        command
-            .arg("--data-dir")
-            .arg(dir)
-            .args(["node", "run", "--api-listen", "127.0.0.1:0"])
-            .args(["--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"]);
-        for addr in bootstrap {
-            command.args(["--bootstrap", addr]);
-        }
-        let child = command
-            .stdout(Stdio::null())
-            .stderr(File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut node = Node {
-            child: Some(child),
-            dir: dir.to_owned(),
-            log,
-        };
-        let start = Instant::now();
-        loop {
-            node.assert_running();
-            if node.dir.join("api-address").exists() && node.run(&["status"]).code == Some(0) {
-                break;
-            }
-            assert!(
-                start.elapsed() < START_DEADLINE,
-                "the node did not answer within {START_DEADLINE:?}; its log:\n{}",
-                node.log()
-            );
-            std::thread::sleep(POLL_INTERVAL);
-        }
-        node
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        at(&self.dir, args)
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        json_at(&self.dir, args)
-    }
-
-    fn address(&self) -> String {
-        let text = std::fs::read_to_string(self.dir.join("network-addresses")).unwrap();
-        text.lines().next().unwrap().trim().to_owned()
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn assert_running(&mut self) {
-        if let Some(child) = self.child.as_mut()
-            && let Some(status) = child.try_wait().unwrap()
-        {
-            panic!("the node exited ({status}); its log:\n{}", self.log());
-        }
-    }
-
-    /// Runs `commons --json args…` until it succeeds and `condition` holds of the
-    /// answer (a record not held yet is a failure to wait through).
-    fn wait_for(&mut self, what: &str, args: &[&str], condition: impl Fn(&Value) -> bool) -> Value {
-        let start = Instant::now();
-        loop {
-            self.assert_running();
-            let run = Run::of(
-                commons()
-                    .arg("--data-dir")
-                    .arg(&self.dir)
-                    .arg("--json")
-                    .args(args),
-            );
-            let value = if run.code == Some(0) {
-                serde_json::from_str(&run.stdout).unwrap_or(Value::Null)
-            } else {
-                json!({ "failed": run.stderr })
-            };
-            if run.code == Some(0) && condition(&value) {
-                return value;
-            }
-            assert!(
-                start.elapsed() < NETWORK_DEADLINE,
-                "timed out after {NETWORK_DEADLINE:?} waiting for {what}; last answer:\n\
-                 {value:#}\nthe node's log:\n{}",
-                self.log()
-            );
-            std::thread::sleep(POLL_INTERVAL);
-        }
-    }
-
-    /// Sends pre-signed record bytes to the node's `POST /v1/records`, as an import
-    /// would; answers the status and the body.
-    fn submit(&self, signed_hex: &str) -> (u16, Value) {
-        let token = std::fs::read_to_string(self.dir.join("api-token")).unwrap();
-        let address = std::fs::read_to_string(self.dir.join("api-address")).unwrap();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
+/// Sends pre-signed record bytes to `node`'s `POST /v1/records`, as an import would;
+/// answers the status and the body.
+fn submit(node: &Node, signed_hex: &str) -> (u16, Value) {
+    let token = std::fs::read_to_string(node.dir().join("api-token")).unwrap();
+    let address = std::fs::read_to_string(node.dir().join("api-address")).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let response = reqwest::Client::builder()
+            .no_proxy()
             .build()
+            .unwrap()
+            .post(format!("http://{}/v1/records", address.trim()))
+            .bearer_auth(token.trim())
+            .json(&json!({ "signed": signed_hex }))
+            .send()
+            .await
             .unwrap();
-        runtime.block_on(async {
-            let response = reqwest::Client::builder()
-                .no_proxy()
-                .build()
-                .unwrap()
-                .post(format!("http://{}/v1/records", address.trim()))
-                .bearer_auth(token.trim())
-                .json(&json!({ "signed": signed_hex }))
-                .send()
-                .await
-                .unwrap();
-            let status = response.status().as_u16();
-            (status, response.json().await.unwrap())
-        })
-    }
-
-    fn stop(&mut self) -> ExitStatus {
-        let child = self.child.take().expect("the node is running");
-        let (status, in_time) = terminate(child);
-        assert!(in_time, "the node did not stop within {STOP_DEADLINE:?}");
-        status.unwrap()
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        if let Some(child) = self.child.take() {
-            let _ = terminate(child);
-        }
-    }
-}
-
-fn terminate(mut child: Child) -> (Option<ExitStatus>, bool) {
-    if let Ok(Some(status)) = child.try_wait() {
-        return (Some(status), true);
-    }
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let start = Instant::now();
-    while start.elapsed() < STOP_DEADLINE {
-        if let Ok(Some(status)) = child.try_wait() {
-            return (Some(status), true);
-        }
-        std::thread::sleep(POLL_INTERVAL);
-    }
-    let _ = child.kill();
-    (child.wait().ok(), false)
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap())
+    })
 }
 
 /// The roster entry (in `members` or `others`) of `org`.
@@ -370,21 +177,26 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
     let (dirs, orgs, charter) = found(temp.path());
     let charter_text = charter.to_str().unwrap();
 
-    let mut a = Node::start(&dirs[0], &[]);
-    let bootstrap = vec![a.address()];
-    let mut b = Node::start(&dirs[1], &bootstrap);
-    let c = Node::start(&dirs[2], &bootstrap);
+    let mut a = Node::run_on(&dirs[0], &[]);
+    let bootstrap = vec![a.network_address()];
+    let mut b = Node::run_on(&dirs[1], &bootstrap);
+    let c = Node::run_on(&dirs[2], &bootstrap);
     let b_device = b.json(&["status"])["device"].as_str().unwrap().to_owned();
     let c_device = c.json(&["status"])["device"].as_str().unwrap().to_owned();
-    a.wait_for("A to see B and C as members", &["peers"], |peers| {
-        [&b_device, &c_device].iter().all(|device| {
-            peers
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|peer| peer["device"] == device.as_str() && peer["member"] == true)
-        })
-    });
+    a.wait_for_json(
+        "A to see B and C as members",
+        NETWORK,
+        &["peers"],
+        |peers| {
+            [&b_device, &c_device].iter().all(|device| {
+                peers
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|peer| peer["device"] == device.as_str() && peer["member"] == true)
+            })
+        },
+    );
 
     // A new org: init, join the network (not a founder), run, apply.
     let d_dir = temp.path().join("d");
@@ -399,7 +211,7 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
         "D never ran, so it has no store to keep: {joined:#}"
     );
     tune(&d_dir);
-    let mut d = Node::start(&d_dir, &[a.address(), b.address()]);
+    let mut d = Node::run_on(&d_dir, &[a.network_address(), b.network_address()]);
     let applied = d.json(&[
         "members",
         "apply",
@@ -416,8 +228,9 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
     );
 
     // The founders see the application with its tally: none of two endorsements yet.
-    let roster = a.wait_for(
+    let roster = a.wait_for_json(
         "A to hold D's application",
+        NETWORK,
         &["members", "list"],
         |roster| decision(roster, &d_org).is_some_and(|d| !d["application"].is_null()),
     );
@@ -438,9 +251,12 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
         voted.contains("1 of 2 endorsements (Tenants' Voice Alliance); 1 more needed"),
         "{voted}"
     );
-    let roster = b.wait_for("B to see A's vote", &["members", "list"], |roster| {
-        decision(roster, &d_org).is_some_and(|d| d["admit"]["count"] == 1)
-    });
+    let roster = b.wait_for_json(
+        "B to see A's vote",
+        NETWORK,
+        &["members", "list"],
+        |roster| decision(roster, &d_org).is_some_and(|d| d["admit"]["count"] == 1),
+    );
     assert!(!is_member(&roster, &d_org));
     let listed = b.run(&["members", "list"]).ok();
     assert!(
@@ -451,7 +267,7 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
     // B votes: admitted.
     let voted = b.run(&["members", "vote", "admit", &d_org]).ok();
     assert!(voted.contains("It is a member now."), "{voted}");
-    let roster = a.wait_for("A to admit D", &["members", "list"], |roster| {
+    let roster = a.wait_for_json("A to admit D", NETWORK, &["members", "list"], |roster| {
         is_member(roster, &d_org)
     });
     assert!(
@@ -460,16 +276,18 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
     );
     let listed = a.run(&["members", "list"]).ok();
     assert!(listed.contains("4 member(s)"), "{listed}");
-    d.wait_for(
+    d.wait_for_json(
         "D to learn it was admitted",
+        NETWORK,
         &["members", "list"],
         |roster| is_member(roster, &d_org),
     );
 
     // D publishes a case study; it reaches A; D retracts it; A drops its content.
     let (practice, _) = publish_practice(&d, "Community land mapping with GPS phones");
-    a.wait_for(
+    a.wait_for_json(
         "A to hold D's case study",
+        NETWORK,
         &["records", "list", "--kind", "practice"],
         |list| list.to_string().contains(&practice),
     );
@@ -482,8 +300,9 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
         "consent withdrawn",
     ])
     .ok();
-    a.wait_for(
+    a.wait_for_json(
         "A to drop the retracted case study",
+        NETWORK,
         &["records", "show", &practice],
         |shown| shown["retracted"] == true,
     );
@@ -503,27 +322,31 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
     );
     let laptop = added["device"].as_str().unwrap().to_owned();
     assert!(!laptop_dir.join("root.key").exists());
-    let mut l = Node::start(&laptop_dir, &[a.address()]);
+    let mut l = Node::run_on(&laptop_dir, &[a.network_address()]);
     let (first, first_seq) = publish_practice(&l, "Paralegal training for land defenders");
     assert_eq!(
         first_seq, 2,
         "the delegation is seq 1 of the laptop's own feed"
     );
-    a.wait_for(
+    a.wait_for_json(
         "A to hold the laptop's case study",
+        NETWORK,
         &["records", "show", &first],
         |shown| shown["id"] == first.as_str() && shown.get("retracted").is_none_or(|r| r != true),
     );
-    let devices = d.wait_for("D to list its laptop", &["devices", "list"], |list| {
-        list["devices"].as_array().unwrap().len() == 2
-    });
+    let devices = d.wait_for_json(
+        "D to list its laptop",
+        NETWORK,
+        &["devices", "list"],
+        |list| list["devices"].as_array().unwrap().len() == 2,
+    );
     assert!(devices.to_string().contains("field laptop"), "{devices:#}");
     // Root operations fail on the laptop, naming where the root key is.
     at(
         &laptop_dir,
         &["devices", "revoke", &laptop, "--from-seq", "3"],
     )
-    .fails_with(&["root key", d_dir.to_str().unwrap()]);
+    .fails_saying(&["root key", d_dir.to_str().unwrap()]);
 
     // Revoke the laptop from seq 3: its next record (seq 3) is refused at the founders,
     // its seq 2 stays.
@@ -532,22 +355,23 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
         .run(&["devices", "revoke", &laptop, "--from-seq", "3"])
         .ok();
     assert!(revoked.contains("from seq 3"), "{revoked}");
-    a.wait_for(
+    a.wait_for_json(
         "A to learn of the revocation",
+        NETWORK,
         &["members", "list"],
         |roster| {
             device_entry(roster, &d_org, &laptop).is_some_and(|device| device["revoked_from"] == 3)
         },
     );
     // The laptop, restarted alone (it has not heard of its revocation), signs seq 3.
-    let l = Node::start(&laptop_dir, &[]);
+    let l = Node::run_on(&laptop_dir, &[]);
     let (next, next_seq) = publish_practice(&l, "Lessons from a solidarity visit");
     assert_eq!(next_seq, 3);
     let signed = l.json(&["records", "show", &next])["signed"]
         .as_str()
         .unwrap()
         .to_owned();
-    let (status, answer) = a.submit(&signed);
+    let (status, answer) = submit(&a, &signed);
     assert_eq!(status, 422, "{answer:#}");
     assert!(
         answer["error"].as_str().unwrap().contains("revoked"),
@@ -567,13 +391,13 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
     let other_charter = other_dir.join("charter.bin");
     let other_text = other_charter.to_str().unwrap();
     a.run(&["network", "join", other_text])
-        .fails_with(&["the node is running", "stop it first"]);
+        .fails_saying(&["the node is running", "stop it first"]);
     drop(l);
     drop(d);
     drop(c);
     assert!(b.stop().success(), "{}", b.log());
     assert!(a.stop().success(), "{}", a.log());
-    at(&dirs[0], &["network", "join", other_text]).fails_with(&[
+    at(&dirs[0], &["network", "join", other_text]).fails_saying(&[
         "holds records of",
         "other device(s)",
         "would leave them behind",

@@ -6,23 +6,10 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-#[path = "common/running_node.rs"]
-mod running_node;
 
 use common::commons;
-use running_node::{Node, Run, text};
-use serde_json::Value;
+use common::running_node::{Node, Run, ids, text};
 use tempfile::TempDir;
-
-/// The ids of a `records list|search --json` answer.
-fn ids(page: &Value) -> Vec<String> {
-    page["records"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no records array: {page:#}"))
-        .iter()
-        .map(|record| text(record, "/id").to_owned())
-        .collect()
-}
 
 fn publish_practice(node: &Node, title: &str, body: &str, theme: &str) -> String {
     let published = node.json(&[

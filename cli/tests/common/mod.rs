@@ -17,3 +17,5 @@ pub fn commons() -> Command {
     command.stdin(Stdio::null());
     command
 }
+
+pub mod running_node;
