@@ -815,25 +815,8 @@ impl BundleParts<'_> {
                         digest.update(record_digest(signed));
                         continue;
                     }
-                    EntryRef::Tombstone(t) => {
-                        out.push(TAG_TOMBSTONE);
-                        put_varint(&mut out, t.seq);
-                        out.extend_from_slice(t.id.as_bytes());
-                        match t.prev {
-                            None => out.push(0),
-                            Some(prev) => {
-                                out.push(1);
-                                out.extend_from_slice(prev.as_bytes());
-                            }
-                        }
-                        put_varint(&mut out, t.timestamp_ms);
-                        out.extend_from_slice(t.retraction.as_bytes());
-                    }
-                    EntryRef::Withheld { seq, id } => {
-                        out.push(TAG_WITHHELD);
-                        put_varint(&mut out, *seq);
-                        out.extend_from_slice(id.as_bytes());
-                    }
+                    EntryRef::Tombstone(tombstone) => put_tombstone(&mut out, tombstone),
+                    EntryRef::Withheld { seq, id } => put_withheld(&mut out, *seq, id),
                 }
                 digest.update(&out[start..]);
             }
@@ -1296,7 +1279,9 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
                     )
                 }
                 EntryRef::Tombstone(tombstone) => {
-                    digest.update(tombstone_bytes(tombstone));
+                    let mut form = Vec::new();
+                    put_tombstone(&mut form, tombstone);
+                    digest.update(&form);
                     if (tombstone.seq == 1) != tombstone.prev.is_none() {
                         return Err(ArchiveError::BadTombstone {
                             feed: author,
@@ -1313,9 +1298,8 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
                     )
                 }
                 EntryRef::Withheld { seq, id } => {
-                    let mut form = vec![TAG_WITHHELD];
-                    put_varint(&mut form, *seq);
-                    form.extend_from_slice(id.as_bytes());
+                    let mut form = Vec::new();
+                    put_withheld(&mut form, *seq, id);
                     digest.update(&form);
                     if !parts.public_only {
                         return Err(ArchiveError::WithheldInFullArchive {
@@ -1564,20 +1548,27 @@ fn record_digest_of(id: RecordId, signed: &[u8]) -> Vec<u8> {
     form
 }
 
-fn tombstone_bytes(tombstone: &TombstoneEntry) -> Vec<u8> {
-    let mut form = vec![TAG_TOMBSTONE];
-    put_varint(&mut form, tombstone.seq);
-    form.extend_from_slice(tombstone.id.as_bytes());
+/// A tombstone entry as the bundle holds it, and as it enters the root hash.
+fn put_tombstone(out: &mut Vec<u8>, tombstone: &TombstoneEntry) {
+    out.push(TAG_TOMBSTONE);
+    put_varint(out, tombstone.seq);
+    out.extend_from_slice(tombstone.id.as_bytes());
     match tombstone.prev {
-        None => form.push(0),
+        None => out.push(0),
         Some(prev) => {
-            form.push(1);
-            form.extend_from_slice(prev.as_bytes());
+            out.push(1);
+            out.extend_from_slice(prev.as_bytes());
         }
     }
-    put_varint(&mut form, tombstone.timestamp_ms);
-    form.extend_from_slice(tombstone.retraction.as_bytes());
-    form
+    put_varint(out, tombstone.timestamp_ms);
+    out.extend_from_slice(tombstone.retraction.as_bytes());
+}
+
+/// A withheld entry as the bundle holds it, and as it enters the root hash.
+fn put_withheld(out: &mut Vec<u8>, seq: u64, id: &RecordId) {
+    out.push(TAG_WITHHELD);
+    put_varint(out, seq);
+    out.extend_from_slice(id.as_bytes());
 }
 
 /// The entry right after `position` in `feed`, if it is the next seq: its `prev`
