@@ -261,6 +261,14 @@ impl Client {
                 failure.message
             );
         }
+        if failure.reason == "not_a_member" {
+            return anyhow!(
+                "{}. If your org has been admitted, this node has not learnt it yet: a node \
+                 started on a new device learns the roster from its peers within a minute. \
+                 `commons members list` shows what it knows; try again once your org is listed",
+                failure.message
+            );
+        }
         anyhow!("{}", failure.message)
     }
 }

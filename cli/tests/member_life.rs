@@ -227,6 +227,22 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
             .starts_with("rec_")
     );
 
+    // Until it is admitted, D may not publish case studies, and is told why.
+    d.run(&[
+        "publish",
+        "practice",
+        "--title",
+        "Too early",
+        "--summary",
+        "Published before admission.",
+        "--body",
+        "Nothing yet.",
+    ])
+    .fails_saying(&[
+        "is not a member, so its devices may not publish a practice",
+        "`commons members list` shows what it knows",
+    ]);
+
     // The founders see the application with its tally: none of two endorsements yet.
     let roster = a.wait_for_json(
         "A to hold D's application",
@@ -323,6 +339,13 @@ fn a_new_member_is_admitted_publishes_adds_a_device_and_revokes_it() {
     let laptop = added["device"].as_str().unwrap().to_owned();
     assert!(!laptop_dir.join("root.key").exists());
     let mut l = Node::run_on(&laptop_dir, &[a.network_address()]);
+    // A new device learns the roster from its peers; before that, it refuses to publish.
+    l.wait_for_json(
+        "the laptop to learn D is a member",
+        NETWORK,
+        &["members", "list"],
+        |roster| is_member(roster, &d_org),
+    );
     let (first, first_seq) = publish_practice(&l, "Paralegal training for land defenders");
     assert_eq!(
         first_seq, 2,
