@@ -247,7 +247,7 @@ fn deadline_for(count: u64) -> Duration {
 
 /// `npm ci` in `dir`, within [`NPM_CI_DEADLINE`]: the exact versions of the committed
 /// `package-lock.json`.
-fn npm_ci(dir: &Path) -> Result<()> {
+pub fn npm_ci(dir: &Path) -> Result<()> {
     let mut npm = ChildGuard::spawn(
         Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])

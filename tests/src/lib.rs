@@ -12,6 +12,7 @@
 //! | [`TestNode`] | `commons init` in a fresh directory, then `commons node run` as a child: started, killed (SIGKILL), terminated (SIGTERM), restarted; killed when dropped |
 //! | [`Api`] | a small blocking client for the control API, with the node's bearer token |
 //! | [`wait_for`], [`poll_for`] | wait for a condition with a deadline, never for a fixed time |
+//! | [`js_peer::JsPeer`] | a js-libp2p peer (`interop-js/peer.mjs`, run with `node`) that dials a node, pings it and gossips |
 //!
 //! Every process and every port belongs to the [`TestNode`] that made it: the node
 //! listens on `127.0.0.1:0` and says which port it got in its data dir's `api-address`
@@ -19,6 +20,7 @@
 //! can run in parallel and leave nothing behind.
 
 pub mod baseline;
+pub mod js_peer;
 pub mod load;
 
 use std::fmt;
@@ -314,6 +316,17 @@ impl Api {
             .get(format!("{}{path}", self.base))
             .bearer_auth(&self.token);
         Self::reply(request)
+    }
+
+    /// `GET path` answered as text (`/metrics`): its status and body.
+    pub fn get_text(&self, path: &str) -> Result<(u16, String), reqwest::Error> {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()?;
+        let status = response.status().as_u16();
+        Ok((status, response.text()?))
     }
 
     /// `POST path` with a JSON body.
