@@ -34,6 +34,14 @@ pub const GOSSIP_HEARTBEAT: Duration = Duration::from_secs(1);
 /// The first heartbeat after start, which forms the first mesh: gossipsub's default of
 /// 5 s leaves a new node's first records to sync alone.
 pub const GOSSIP_FIRST_HEARTBEAT: Duration = Duration::from_millis(200);
+/// How long two peers wait to mesh again after one refused the other. A device whose
+/// delegation a node has not learnt yet is judged an outsider until its hello is
+/// answered; a mesh request in that moment is refused, and gossipsub's default backoff
+/// of 60 s then kept two members out of each other's mesh for a minute.
+pub const GOSSIP_PRUNE_BACKOFF: Duration = Duration::from_secs(10);
+/// A mesh request sooner than this after being refused counts as a flood (an extra
+/// penalty); below the backoff, so a peer that waits out the backoff is never punished.
+pub const GOSSIP_GRAFT_FLOOD_THRESHOLD: Duration = Duration::from_secs(5);
 /// Room in a gossip frame beyond the largest signed record (protobuf fields, topic).
 pub const GOSSIP_FRAME_OVERHEAD_BYTES: usize = 4 * 1024;
 /// The largest gossip frame: the largest signed record and its framing.
@@ -198,6 +206,8 @@ pub fn gossipsub_config() -> Result<gossipsub::Config, NetworkError> {
     gossipsub::ConfigBuilder::default()
         .heartbeat_interval(GOSSIP_HEARTBEAT)
         .heartbeat_initial_delay(GOSSIP_FIRST_HEARTBEAT)
+        .prune_backoff(GOSSIP_PRUNE_BACKOFF)
+        .graft_flood_threshold(GOSSIP_GRAFT_FLOOD_THRESHOLD)
         .validation_mode(ValidationMode::Anonymous)
         .validate_messages()
         .message_id_fn(|message: &gossipsub::Message| {
@@ -360,6 +370,17 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    #[test]
+    fn two_members_refused_a_mesh_while_unknown_retry_within_seconds() {
+        let config = gossipsub_config().unwrap();
+        // gossipsub's default backoff is 60 s; a member judged an outsider for the
+        // moment before its hello is answered must not wait that long to mesh.
+        assert_eq!(config.prune_backoff(), GOSSIP_PRUNE_BACKOFF);
+        assert!(config.prune_backoff() <= Duration::from_secs(10));
+        // A peer that waits out the backoff is never penalised as a flood.
+        assert!(config.graft_flood_threshold() < config.prune_backoff());
+    }
 
     #[test]
     fn the_configurations_validate() {
