@@ -19,6 +19,7 @@
 //! can run in parallel and leave nothing behind.
 
 pub mod baseline;
+pub mod hostile;
 pub mod load;
 
 use std::fmt;
