@@ -49,6 +49,11 @@ use serde_json::Value;
 const DELIVERY_DEADLINE: Duration = Duration::from_secs(10);
 /// How long setup steps (connections, meshes, a phase's effect) may take.
 const STEP_DEADLINE: Duration = Duration::from_secs(30);
+/// How long the honest nodes may take to have each other in their gossip mesh. Longer
+/// than gossipsub's prune backoff (60 s): a member whose GRAFT reaches a node before
+/// its hello has been answered there is refused (it still scores −60 as an outsider)
+/// and backed off for a minute (docs/hostile-peers.md, "Found").
+const MESH_DEADLINE: Duration = Duration::from_secs(90);
 /// The bound on each honest node's peak resident memory (VmHWM) through the attack.
 /// Measured (docs/hostile-peers.md): a debug-build node holds about 42 MiB before the
 /// attack and peaks at 59 to 69 MiB during it. The bound is that baseline plus what the
@@ -195,7 +200,7 @@ fn honest_network(root: &Path) -> (Vec<Honest>, DataDir) {
             .filter(|other| other.name != node.name)
             .map(|other| other.peer_id.clone())
             .collect();
-        let meshed = poll_for(STEP_DEADLINE, || {
+        let meshed = poll_for(MESH_DEADLINE, || {
             let peers = node.peers();
             others
                 .iter()
@@ -211,7 +216,7 @@ fn honest_network(root: &Path) -> (Vec<Honest>, DataDir) {
         });
         assert!(
             meshed.is_some(),
-            "{} did not mesh with its two honest peers within {STEP_DEADLINE:?}: {:#}",
+            "{} did not mesh with its two honest peers within {MESH_DEADLINE:?}: {:#}",
             node.name,
             Value::Array(node.peers())
         );
