@@ -11,6 +11,7 @@
 //! | [`CommonsBinary`] | finds the `commons` binary beside this crate's own, building it if missing or older than the sources |
 //! | [`TestNode`] | `commons init` in a fresh directory, then `commons node run` as a child: started, killed (SIGKILL), terminated (SIGTERM), restarted; killed when dropped |
 //! | [`Api`] | a small blocking client for the control API, with the node's bearer token |
+//! | [`hostile`] | a hostile peer (gossip and raw sync) and connection storms, for `tests/hostile.rs` |
 //! | [`wait_for`], [`poll_for`] | wait for a condition with a deadline, never for a fixed time |
 //! | [`js_peer::JsPeer`] | a js-libp2p peer (`interop-js/peer.mjs`, run with `node`) that dials a node, pings it and gossips |
 //!
@@ -20,6 +21,7 @@
 //! can run in parallel and leave nothing behind.
 
 pub mod baseline;
+pub mod hostile;
 pub mod js_peer;
 pub mod load;
 
