@@ -12,6 +12,7 @@
 //! | [`TestNode`] | `commons init` in a fresh directory, then `commons node run` as a child: started, killed (SIGKILL), terminated (SIGTERM), restarted; killed when dropped |
 //! | [`Api`] | a small blocking client for the control API, with the node's bearer token |
 //! | [`wait_for`], [`poll_for`] | wait for a condition with a deadline, never for a fixed time |
+//! | [`netns::Lab`] | nodes in network namespaces of their own, and the faults between them (`tests/faults.rs`) |
 //!
 //! Every process and every port belongs to the [`TestNode`] that made it: the node
 //! listens on `127.0.0.1:0` and says which port it got in its data dir's `api-address`
@@ -20,6 +21,7 @@
 
 pub mod baseline;
 pub mod load;
+pub mod netns;
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
@@ -61,7 +63,7 @@ pub fn poll_for<T>(deadline: Duration, probe: impl FnMut() -> Option<T>) -> Opti
 }
 
 /// [`poll_for`] with a fixed pause between probes, if `interval` is given.
-fn poll_with<T>(
+pub(crate) fn poll_with<T>(
     deadline: Duration,
     interval: Option<Duration>,
     mut probe: impl FnMut() -> Option<T>,
