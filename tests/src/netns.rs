@@ -81,6 +81,8 @@ const LOSS_TABLE: &str = "commons_loss";
 const RELAY_ONLY_TABLE: &str = "commons_relay_only";
 /// How many lines of a node's log a failure message shows.
 const LOG_TAIL_LINES: usize = 30;
+/// Set (to anything) to keep a lab's data dirs and node logs after it is dropped.
+pub const KEEP_ENV: &str = "COMMONS_FAULTS_KEEP";
 /// The pause between two probes of convergence.
 pub const CONVERGENCE_PROBE_INTERVAL: Duration = Duration::from_millis(200);
 /// Records asked for per page when listing everything a node holds.
@@ -1025,6 +1027,18 @@ impl Drop for Lab {
         }
         for namespace in self.namespaces.iter().rev() {
             remove_namespace(namespace);
+        }
+        if std::env::var_os(KEEP_ENV).is_some() {
+            let kept = std::mem::replace(
+                &mut self.temp,
+                tempfile::tempdir().expect("a temporary directory"),
+            )
+            .keep();
+            eprintln!(
+                "{}: kept its data dirs and logs in {}",
+                self.name,
+                kept.display()
+            );
         }
     }
 }
