@@ -14,6 +14,7 @@
 //! | [`hostile`] | a hostile peer (gossip and raw sync) and connection storms, for `tests/hostile.rs` |
 //! | [`wait_for`], [`poll_for`] | wait for a condition with a deadline, never for a fixed time |
 //! | [`js_peer::JsPeer`] | a js-libp2p peer (`interop-js/peer.mjs`, run with `node`) that dials a node, pings it and gossips |
+//! | [`netns::Lab`] | nodes in network namespaces of their own, and the faults between them (`tests/faults.rs`) |
 //!
 //! Every process and every port belongs to the [`TestNode`] that made it: the node
 //! listens on `127.0.0.1:0` and says which port it got in its data dir's `api-address`
@@ -24,6 +25,7 @@ pub mod baseline;
 pub mod hostile;
 pub mod js_peer;
 pub mod load;
+pub mod netns;
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
@@ -65,7 +67,7 @@ pub fn poll_for<T>(deadline: Duration, probe: impl FnMut() -> Option<T>) -> Opti
 }
 
 /// [`poll_for`] with a fixed pause between probes, if `interval` is given.
-fn poll_with<T>(
+pub(crate) fn poll_with<T>(
     deadline: Duration,
     interval: Option<Duration>,
     mut probe: impl FnMut() -> Option<T>,
