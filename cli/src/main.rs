@@ -5,6 +5,7 @@
 //! running node over its control API through [`client`].
 
 mod archive;
+mod backup;
 mod client;
 mod devices;
 mod devnet;
@@ -89,6 +90,11 @@ enum Command {
     /// Export, verify and import archives of the network's records, for researchers
     #[command(subcommand)]
     Archive(archive::ArchiveCommand),
+    /// Copy this stopped node's data dir (keys, charter, config, store) to a new directory
+    Backup(backup::BackupArgs),
+    /// Put a backup back as this node's data dir (the node must be stopped); the node
+    /// then holds publishing until it has caught up with its own feed from its peers
+    Restore(backup::RestoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -129,5 +135,7 @@ fn run(global: &GlobalArgs, command: Command) -> anyhow::Result<()> {
         Command::Members(command) => members::run(global, &command),
         Command::Devices(command) => devices::run(global, &command),
         Command::Archive(command) => archive::run(global, &command),
+        Command::Backup(args) => backup::run_backup(global, &args),
+        Command::Restore(args) => backup::run_restore(global, &args),
     }
 }

@@ -49,7 +49,20 @@ fn human(status: &Value, api: &str) -> String {
             n => format!("{n} frozen feeds (see GET /v1/forks)"),
         },
         store = bytes(number("store_bytes")),
-    ) + &network(status)
+    ) + &publishing(status)
+        + &network(status)
+}
+
+/// A line saying publishing is held after a restore, and why (none while it is open).
+fn publishing(status: &Value) -> String {
+    if status["publishing"]["held"] != true {
+        return String::new();
+    }
+    format!(
+        "  publish   HELD: {}
+",
+        one_line(status["publishing"]["message"].as_str().unwrap_or("?"))
+    )
 }
 
 /// The network's lines of the status: peer id, listen addresses and peers, for a node

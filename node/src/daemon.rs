@@ -43,6 +43,17 @@ pub async fn run_node(
     )
     .await?;
     node.set_signed_charter(opened.charter().clone());
+    if crate::restore::is_marked(opened.dir()) {
+        // Before the network and the API start: nothing may be published from the
+        // backup's head (see `restore`).
+        let own_seq = node
+            .handle()
+            .store
+            .head(&opened.device().public())?
+            .map_or(0, |head| head.max_seq);
+        let mark = opened.dir().path().join(crate::restore::RESTORE_MARK_FILE);
+        node.handle().publishing.hold(mark, own_seq);
+    }
 
     let (network_handle, network_task) = crate::network::start(
         config.network_settings().clone(),

@@ -701,3 +701,31 @@ impl DataDir {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// An org file comes from another org: any text parses or is refused without a
+        /// panic, and what parses writes out as text that parses back to the same.
+        #[test]
+        fn any_org_file_text_parses_or_is_refused(text in "\\PC{0,200}") {
+            let path = Path::new("org.toml");
+            if let Ok(file) = OrgFile::parse(&text, path) {
+                prop_assert_eq!(OrgFile::parse(&file.to_toml(), path).unwrap(), file);
+            }
+        }
+
+        /// Any org and name (a valid one) round-trips through the file.
+        #[test]
+        fn org_files_round_trip(seed in any::<[u8; 32]>(), name in "[^\\p{Cc}]{1,100}") {
+            prop_assume!(!name.trim().is_empty());
+            let org = commons_protocol::RootKeypair::from_seed(seed).org_id();
+            let file = OrgFile { org, name: name.trim().to_owned() };
+            prop_assert_eq!(OrgFile::parse(&file.to_toml(), Path::new("org.toml")).unwrap(), file);
+        }
+    }
+}

@@ -15,6 +15,7 @@
 //! | created and watched by the operator (control API) | [`api`] |
 //! | exported for researchers as a bundle or JSON lines | [`archive`] |
 //! | all of it started and stopped together | [`node`], [`daemon`] |
+//! | backed up, restored, and held from publishing until caught up | [`restore`] |
 
 pub use daemon::run_node;
 pub use node::{Node, NodeError, NodeHandle};
@@ -31,4 +32,5 @@ pub mod metrics;
 pub mod network;
 pub mod node;
 pub mod publish;
+pub mod restore;
 pub mod store;

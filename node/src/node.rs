@@ -16,6 +16,7 @@ use tracing::{Instrument, info, info_span, warn};
 use crate::ingest::{Ingest, IngestError, IngestHandle, IngestSettings, Ingested, Source};
 use crate::metrics::Metrics;
 use crate::publish::{PublishHandle, Publisher};
+use crate::restore::PublishGate;
 use crate::store::{Store, StoreError};
 
 /// How long shutdown waits for the tasks to finish their work.
@@ -55,6 +56,8 @@ pub struct NodeHandle {
     pub ingest: IngestHandle,
     /// This device's publisher.
     pub publisher: PublishHandle,
+    /// Whether the publisher may sign: held after a restore until caught up.
+    pub publishing: PublishGate,
     /// The store, for reads.
     pub store: Arc<dyn Store>,
     /// Counters.
@@ -124,16 +127,19 @@ impl Node {
             }
         }
 
+        let publishing = PublishGate::default();
         let (publisher, publish_handle) = Publisher::new(
             device.clone(),
             network,
             store.clone(),
             ingest_handle.clone(),
+            &publishing,
         )?;
         let publisher_task = tokio::spawn(publisher.run().instrument(span));
         let handle = NodeHandle {
             ingest: ingest_handle,
             publisher: publish_handle,
+            publishing,
             store,
             metrics,
             network,

@@ -4,6 +4,9 @@
 //! concurrent publishers share a commit. A record is acknowledged only
 //! once ingest has made it durable; after a crash the writer resumes from the store, so
 //! a seq is reused only if its first record was never stored (and so never seen).
+//! Before signing, the publisher looks at the [`PublishGate`]: a node restored from a
+//! backup refuses to publish until it has caught up with its own feed
+//! ([`crate::restore`]), and resumes from the store, after the records it pulled.
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -13,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use tracing::info;
 
 use crate::ingest::{IngestError, IngestHandle, Ingested, Source};
+use crate::restore::{PublishGate, Publishing};
 use crate::store::{Store, StoreError};
 
 /// Publish requests waiting for the publisher.
@@ -83,6 +87,8 @@ pub struct Publisher {
     store: Arc<dyn Store>,
     ingest: IngestHandle,
     requests: mpsc::Receiver<PublishRequest>,
+    /// Changes whenever publishing is held or released.
+    gate: tokio::sync::watch::Receiver<Publishing>,
 }
 
 impl std::fmt::Debug for Publisher {
@@ -94,12 +100,14 @@ impl std::fmt::Debug for Publisher {
 }
 
 impl Publisher {
-    /// A publisher for `device`, resuming its feed from the store.
+    /// A publisher for `device`, resuming its feed from the store, signing only while
+    /// `gate` is open.
     pub fn new(
         device: DeviceKeypair,
         network: NetworkId,
         store: Arc<dyn Store>,
         ingest: IngestHandle,
+        gate: &PublishGate,
     ) -> Result<(Publisher, PublishHandle), StoreError> {
         let position = own_position(store.as_ref(), &device)?;
         let (tx, requests) = mpsc::channel(PUBLISH_QUEUE_CAPACITY);
@@ -112,6 +120,7 @@ impl Publisher {
                 store,
                 ingest,
                 requests,
+                gate: gate.subscribe(),
             },
             PublishHandle { requests: tx },
         ))
@@ -136,6 +145,20 @@ impl Publisher {
     /// concurrent publishers share a commit. A body refused before signing takes no
     /// seq, so the feed has no hole.
     async fn publish_all(&mut self, waiting: Vec<PublishRequest>) {
+        // Records of this feed may have arrived by sync while publishing was held: the
+        // writer starts again from the store after any change of the gate.
+        if self.gate.has_changed().unwrap_or(false) {
+            let publishing = self.gate.borrow_and_update().clone();
+            if publishing == Publishing::Open {
+                self.resume(self.writer.position());
+            }
+        }
+        if let Publishing::Held(hold) = &*self.gate.borrow() {
+            for request in waiting {
+                let _ = request.reply.send(Err(IngestError::PublishingHeld(*hold)));
+            }
+            return;
+        }
         let before = self.writer.position();
         let now = now_ms();
         let mut signed = Vec::new();

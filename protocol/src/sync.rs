@@ -32,6 +32,8 @@ pub const MAX_RECORDS_PER_PAGE: u32 = 1024;
 pub const MAX_PAGE_BYTES: u32 = 2 * 1024 * 1024;
 /// The most fork proofs one answer holds.
 pub const MAX_FORK_PROOFS_PER_RESPONSE: usize = 256;
+/// Bytes of the length prefix of a frame on a sync stream.
+pub const FRAME_PREFIX_BYTES: usize = 4;
 
 /// Where one feed stands at a peer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +177,62 @@ pub enum SyncError {
     /// Heads out of order or repeated.
     #[error("the feeds must be listed once each, in ascending order of author")]
     HeadsNotSorted,
+    /// A frame's length prefix claims more than the message may have.
+    #[error("a sync frame of {len} bytes is over the {max}-byte limit")]
+    FrameTooLarge {
+        /// The length the prefix claims.
+        len: u64,
+        /// The limit.
+        max: usize,
+    },
+    /// The bytes end inside a frame.
+    #[error("the sync stream ends inside a frame ({missing} bytes missing)")]
+    FrameTruncated {
+        /// How many more bytes the frame needs (its prefix's, or its body's).
+        missing: usize,
+    },
+}
+
+/// The length of the message a frame's prefix announces (4 bytes, big-endian), refused
+/// if it is over `max`: read the prefix, call this, and only then allocate.
+pub fn frame_len(prefix: [u8; FRAME_PREFIX_BYTES], max: usize) -> Result<usize, SyncError> {
+    let len = u32::from_be_bytes(prefix);
+    match usize::try_from(len) {
+        Ok(len) if len <= max => Ok(len),
+        _ => Err(SyncError::FrameTooLarge {
+            len: u64::from(len),
+            max,
+        }),
+    }
+}
+
+/// Splits the first frame off `bytes`: its message, and what follows it. The frame's
+/// length is checked against `max` before anything else; nothing is copied.
+pub fn split_frame(bytes: &[u8], max: usize) -> Result<(&[u8], &[u8]), SyncError> {
+    let Some((prefix, rest)) = bytes.split_first_chunk::<FRAME_PREFIX_BYTES>() else {
+        return Err(SyncError::FrameTruncated {
+            missing: FRAME_PREFIX_BYTES - bytes.len(),
+        });
+    };
+    let len = frame_len(*prefix, max)?;
+    if rest.len() < len {
+        return Err(SyncError::FrameTruncated {
+            missing: len - rest.len(),
+        });
+    }
+    Ok(rest.split_at(len))
+}
+
+/// `message` as one frame: its length (4 bytes, big-endian), then its bytes; `None` if
+/// it is over `max` (the peer would refuse it).
+pub fn frame(message: &[u8], max: usize) -> Option<Vec<u8>> {
+    let len = u32::try_from(message.len())
+        .ok()
+        .filter(|_| message.len() <= max)?;
+    let mut out = Vec::with_capacity(FRAME_PREFIX_BYTES + message.len());
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(message);
+    Some(out)
 }
 
 fn check_len(bytes: &[u8], max: usize) -> Result<(), SyncError> {
@@ -350,6 +408,33 @@ mod tests {
             ..summary(1, 3)
         };
         assert_eq!(missing_range(Some(&frozen), &remote), None);
+    }
+
+    #[test]
+    fn frames_are_split_after_their_length_is_checked() {
+        let framed = frame(b"abc", 8).unwrap();
+        assert_eq!(framed, [0, 0, 0, 3, b'a', b'b', b'c']);
+        let mut two = framed.clone();
+        two.extend_from_slice(&frame(b"", 8).unwrap());
+        let (first, rest) = split_frame(&two, 8).unwrap();
+        assert_eq!((first, rest), (&b"abc"[..], &[0u8, 0, 0, 0][..]));
+        assert_eq!(split_frame(rest, 8).unwrap(), (&[][..], &[][..]));
+        assert_eq!(
+            split_frame(&u32::MAX.to_be_bytes(), 8),
+            Err(SyncError::FrameTooLarge {
+                len: u64::from(u32::MAX),
+                max: 8
+            })
+        );
+        assert_eq!(
+            split_frame(&framed[..5], 8),
+            Err(SyncError::FrameTruncated { missing: 2 })
+        );
+        assert_eq!(
+            split_frame(&[0, 0], 8),
+            Err(SyncError::FrameTruncated { missing: 2 })
+        );
+        assert_eq!(frame(b"abcdefghi", 8), None);
     }
 
     #[test]

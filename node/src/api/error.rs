@@ -92,7 +92,7 @@ impl From<IngestError> for ApiError {
             }
             IngestError::TooMany => Self::new(StatusCode::BAD_REQUEST, reason, error.to_string()),
             IngestError::Storage(store) => Self::store(store),
-            IngestError::Shutdown => {
+            IngestError::Shutdown | IngestError::PublishingHeld(_) => {
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, reason, error.to_string())
             }
         }

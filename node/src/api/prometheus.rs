@@ -97,6 +97,12 @@ pub(super) async fn metrics(
         &one(node.roster().member_count() as u64),
     );
     metric(
+        "commons_publishing_held",
+        "gauge",
+        "1 while publishing is held after a restore from a backup, until caught up.",
+        &one(u64::from(node.publishing.is_held())),
+    );
+    metric(
         "commons_uptime_seconds",
         "gauge",
         "Seconds since the node started.",

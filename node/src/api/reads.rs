@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use super::error::{ApiError, ApiQuery};
 use super::json::{Cursor, Text, record_json};
 use super::{ApiState, peers, read_store};
+use crate::restore::Publishing;
 use crate::store::{MAX_QUERY_LIMIT, RecordQuery, SearchText};
 
 /// Records per page of `GET /v1/records` when the request names no limit.
@@ -40,6 +41,17 @@ pub(super) async fn status(State(state): State<Arc<ApiState>>) -> Result<Json<Va
         "members": node.roster().member_count(),
         "feeds": feeds,
         "version": VERSION,
+        "publishing": match node.publishing.current() {
+            Publishing::Open => json!({ "held": false }),
+            Publishing::Held(hold) => json!({
+                "held": true,
+                "own_seq": hold.own_seq,
+                "peers_reported": hold.peers_reported,
+                "peers_waiting": hold.peers_waiting,
+                "highest_reported": hold.highest_reported,
+                "message": hold.message(),
+            }),
+        },
     });
     if let Some(fields) = status.as_object_mut() {
         for (key, value) in peers::status_fields(&state).await {

@@ -34,6 +34,12 @@
 //!   time the roster changes, every connected peer is judged again: a member's device
 //!   that is no longer one (its org removed, the device revoked) is disconnected; a
 //!   newly admitted one is synced with in full.
+//! - **After a restore**: while this device's publishing is held
+//!   ([`crate::restore`]), each member peer's report of this device's own feed is
+//!   noted, the feed is pulled up to the highest seq reported (not only to the peer's
+//!   contiguous head), and after each heads answer, each page and each disconnection
+//!   the hold is looked at again; it ends once every connected member peer has
+//!   reported and the store has caught up.
 //! - **Discovery**: bootstrap addresses, identify, Kademlia (peer routing only) and
 //!   mDNS; while fewer than the target number of peers are connected, discovered and
 //!   known peers are dialed.
@@ -71,6 +77,7 @@ use super::{
 use crate::ingest::{IngestError, Ingested, Source, StoredEvent};
 use crate::metrics::Metrics;
 use crate::node::NodeHandle;
+use crate::restore::Hold;
 
 /// Results of spawned tasks waiting for the loop.
 pub const INTERNAL_QUEUE_CAPACITY: usize = 256;
@@ -179,6 +186,9 @@ struct PeerState {
     /// again until that head changes (retracted records and, for a reader, records kept
     /// among members leave holes no peer can fill).
     exhausted: HashMap<DeviceKey, FeedSummary>,
+    /// While publishing is held after a restore: the highest seq of this device's own
+    /// feed it reported (0 if it holds none), once its heads answer covered that feed.
+    own_feed_reported: Option<u64>,
 }
 
 impl PeerState {
@@ -199,6 +209,7 @@ impl PeerState {
             bad_records: 0,
             heads: HashMap::new(),
             exhausted: HashMap::new(),
+            own_feed_reported: None,
         }
     }
 
@@ -563,6 +574,7 @@ impl EventLoop {
                 if num_established == 0 {
                     self.peers.remove(&peer_id);
                     self.update_peer_gauges();
+                    self.check_publishing_hold();
                 }
             }
             SwarmEvent::NewListenAddr { address, .. } => info!(%address, "listening"),
@@ -873,6 +885,7 @@ impl EventLoop {
                 self.set_app_score(peer);
                 self.update_peer_gauges();
                 self.ask_heads(peer);
+                self.check_publishing_hold();
             }
             Internal::Plan {
                 peer,
@@ -893,6 +906,9 @@ impl EventLoop {
                         state.exhausted.insert(author, *head);
                     }
                 }
+                if page {
+                    self.check_publishing_hold();
+                }
                 if bad_records > 0 {
                     add(&self.metrics.sync_rejected, bad_records);
                     if let Some(state) = self.peers.get_mut(&peer) {
@@ -905,6 +921,42 @@ impl EventLoop {
                 self.enqueue(peer, requests);
             }
         }
+    }
+
+    /// While publishing is held after a restore: how catching up with this device's own
+    /// feed stands, from the member peers' reports and the store, handed to the gate
+    /// (which releases the hold once caught up).
+    fn check_publishing_hold(&mut self) {
+        if !self.node.publishing.is_held() {
+            return;
+        }
+        let mut hold = Hold::default();
+        for state in self.peers.values() {
+            // A member's device that does not admit this one will not report.
+            if state.standing != PeerStanding::Member || state.admitted_us == Some(false) {
+                continue;
+            }
+            match state.own_feed_reported {
+                Some(seq) => {
+                    hold.peers_reported += 1;
+                    hold.highest_reported = hold.highest_reported.max(seq);
+                }
+                None => hold.peers_waiting += 1,
+            }
+        }
+        let node = self.node.clone();
+        self.spawn(async move {
+            let store = node.store.clone();
+            let own = node.device;
+            match tokio::task::spawn_blocking(move || store.head(&own)).await {
+                Ok(Ok(head)) => {
+                    hold.own_seq = head.map_or(0, |head| head.max_seq);
+                    node.publishing.update(hold);
+                }
+                Ok(Err(error)) => warn!(%error, "cannot read this device's feed head"),
+                Err(error) => warn!(%error, "reading this device's feed head failed"),
+            }
+        });
     }
 
     /// Queues requests to `peer` and sends what its in-flight bound allows.
@@ -1099,6 +1151,8 @@ impl EventLoop {
                 });
             }
             SyncResponse::Heads { feeds, more } => {
+                let own = self.node.device;
+                let holding = self.node.publishing.is_held();
                 state.last_sync_ms = Some(unix_ms());
                 let room = MAX_HEADS_PER_PEER.saturating_sub(state.heads.len());
                 let member = state.standing == PeerStanding::Member;
@@ -1109,6 +1163,17 @@ impl EventLoop {
                         best.contiguous = best.contiguous.max(feed.contiguous);
                         best.max_seq = best.max_seq.max(feed.max_seq);
                         best.frozen |= feed.frozen;
+                    }
+                }
+                if holding && member {
+                    let reported = feeds.iter().find(|feed| feed.author == own);
+                    // Feeds come in ascending order of author: a page past this
+                    // device's, or the last page, says whether the peer holds it.
+                    let covered = !more || feeds.last().is_some_and(|last| last.author >= own);
+                    if reported.is_some() || covered {
+                        let seq = reported.map_or(0, |feed| feed.max_seq);
+                        state.own_feed_reported =
+                            Some(state.own_feed_reported.unwrap_or(0).max(seq));
                     }
                 }
                 let mut next = Vec::new();
@@ -1133,8 +1198,11 @@ impl EventLoop {
                     .collect();
                 self.spawn(async move {
                     let store = node.store.clone();
-                    let planned =
-                        tokio::task::spawn_blocking(move || plan(store.as_ref(), &wanted)).await;
+                    let own_to_max = holding.then_some(own);
+                    let planned = tokio::task::spawn_blocking(move || {
+                        plan(store.as_ref(), &wanted, own_to_max)
+                    })
+                    .await;
                     match planned {
                         Ok(Ok(requests)) => next.extend(requests),
                         Ok(Err(error)) => warn!(%error, "cannot read the store to plan sync"),
@@ -1150,6 +1218,7 @@ impl EventLoop {
                     };
                     let _ = internal.send(plan).await;
                 });
+                self.check_publishing_hold();
             }
             SyncResponse::Records { records, more } => {
                 let SyncRequest::Range { author, to_seq, .. } = request else {
@@ -1303,16 +1372,26 @@ pub fn page_request(author: DeviceKey, from_seq: u64, to_seq: u64) -> SyncReques
 }
 
 /// What to pull after a peer's heads: each feed's missing range, and the fork proofs if
-/// the peer has frozen a feed this node has not.
+/// the peer has frozen a feed this node has not. The feed of `own_to_max` (this device,
+/// while its publishing is held after a restore) is pulled up to the peer's highest seq,
+/// past any hole, since no seq it holds may be signed again.
 pub fn plan(
     store: &dyn crate::store::Store,
     remote: &[FeedSummary],
+    own_to_max: Option<DeviceKey>,
 ) -> Result<Vec<SyncRequest>, crate::store::StoreError> {
     let mut requests = Vec::new();
     let mut proofs = false;
     for feed in remote {
         let local = store.head(&feed.author)?.map(|head| summary(&head));
-        if let Some((from, to)) = missing_range(local.as_ref(), feed) {
+        let range = if own_to_max == Some(feed.author) {
+            let (contiguous, max_seq) = local.map_or((0, 0), |l| (l.contiguous, l.max_seq));
+            (feed.max_seq > max_seq && !local.is_some_and(|l| l.frozen))
+                .then_some((contiguous + 1, feed.max_seq))
+        } else {
+            missing_range(local.as_ref(), feed)
+        };
+        if let Some((from, to)) = range {
             requests.push(page_request(feed.author, from, to));
         }
         proofs |= feed.frozen && !local.is_some_and(|local| local.frozen);
@@ -1328,6 +1407,39 @@ mod tests {
     use commons_protocol::{DeviceKeypair, RecordError, RecordId};
 
     use super::*;
+
+    #[test]
+    fn a_held_node_pulls_its_own_feed_past_a_peers_hole() {
+        let store = crate::store::MemoryStore::new();
+        let own = DeviceKeypair::from_seed([7; 32]).public();
+        let other = DeviceKeypair::from_seed([8; 32]).public();
+        let reported = |author| FeedSummary {
+            author,
+            contiguous: 3,
+            max_seq: 7,
+            frozen: false,
+        };
+        let remote = [reported(own), reported(other)];
+        let ranges = |requests: Vec<SyncRequest>| -> Vec<(DeviceKey, u64, u64)> {
+            requests
+                .into_iter()
+                .filter_map(|request| match request {
+                    SyncRequest::Range {
+                        author,
+                        from_seq,
+                        to_seq,
+                        ..
+                    } => Some((author, from_seq, to_seq)),
+                    _ => None,
+                })
+                .collect()
+        };
+        // Held: its own feed up to the highest seq reported; others to the contiguous head.
+        let held = ranges(plan(&store, &remote, Some(own)).unwrap());
+        assert_eq!(held, vec![(own, 1, 7), (other, 1, 3)]);
+        let open = ranges(plan(&store, &remote, None).unwrap());
+        assert_eq!(open, vec![(own, 1, 3), (other, 1, 3)]);
+    }
 
     #[test]
     fn gossip_rejects_only_what_is_provably_bad() {

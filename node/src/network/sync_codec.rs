@@ -9,7 +9,9 @@
 
 use std::io;
 
-use commons_protocol::sync::{MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, SYNC_PROTOCOL};
+use commons_protocol::sync::{
+    MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, SYNC_PROTOCOL, frame_len,
+};
 use commons_protocol::{SyncRequest, SyncResponse};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::StreamProtocol;
@@ -19,7 +21,7 @@ use libp2p::request_response;
 pub const SYNC_STREAM_PROTOCOL: StreamProtocol = StreamProtocol::new(SYNC_PROTOCOL);
 
 /// Bytes of the length prefix of a frame.
-pub const FRAME_PREFIX_BYTES: usize = 4;
+pub use commons_protocol::sync::FRAME_PREFIX_BYTES;
 
 /// The codec of `/commons/sync/1` for libp2p's request-response behaviour.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,13 +35,8 @@ where
 {
     let mut prefix = [0u8; FRAME_PREFIX_BYTES];
     io.read_exact(&mut prefix).await?;
-    let len = u32::from_be_bytes(prefix) as usize;
-    if len > max {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("a sync frame of {len} bytes is over the {max}-byte limit"),
-        ));
-    }
+    // The one length check of the protocol crate (fuzzed there with the framing).
+    let len = frame_len(prefix, max).map_err(invalid)?;
     let mut bytes = vec![0u8; len];
     io.read_exact(&mut bytes).await?;
     Ok(bytes)
@@ -136,6 +133,43 @@ mod tests {
 
     fn block_on<F: std::future::Future>(future: F) -> F::Output {
         futures::executor::block_on(future)
+    }
+
+    proptest::proptest! {
+        /// Reading frames off a stream agrees, frame by frame, with the protocol's
+        /// `split_frame` over the same bytes: the same messages, and an error where it
+        /// errs (a length over the cap, or the stream ending inside a frame).
+        #[test]
+        fn reading_a_stream_agrees_with_splitting_it(
+            messages in proptest::collection::vec(proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24), 0..4),
+            tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+            max in 0usize..32,
+        ) {
+            let mut bytes: Vec<u8> = messages
+                .iter()
+                .flat_map(|message| {
+                    let mut framed = (message.len() as u32).to_be_bytes().to_vec();
+                    framed.extend_from_slice(message);
+                    framed
+                })
+                .collect();
+            bytes.extend_from_slice(&tail);
+            let mut wire = Cursor::new(bytes.clone());
+            let mut rest: &[u8] = &bytes;
+            loop {
+                let read = block_on(read_frame(&mut wire, max));
+                match commons_protocol::sync::split_frame(rest, max) {
+                    Ok((message, after)) => {
+                        proptest::prop_assert_eq!(read.unwrap(), message);
+                        rest = after;
+                    }
+                    Err(_) => {
+                        proptest::prop_assert!(read.is_err());
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     #[test]

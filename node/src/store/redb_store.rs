@@ -87,7 +87,11 @@ fn corrupt(what: &str) -> StoreError {
 }
 
 fn decode_feed_entry(bytes: &[u8]) -> Result<FeedEntry, StoreError> {
-    // id (32) | timestamp (8, little-endian) | prev (32, only if present)
+    // id (32) | timestamp (8, little-endian) | prev (32, only if present). Any other
+    // length is damage: a byte too many or a prev cut short must not read as an entry.
+    if bytes.len() != 40 && bytes.len() != 72 {
+        return Err(corrupt("feed entry"));
+    }
     let id: [u8; 32] = bytes
         .get(..32)
         .and_then(|b| b.try_into().ok())
@@ -696,5 +700,62 @@ impl RecordQuery {
                 .text
                 .as_ref()
                 .is_none_or(|text| text.matches(&header.body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Found by `feed_entries_decode_only_their_own_encoding`: an entry with a byte too
+    /// many read as the entry without it, and one with a prev cut short read as having
+    /// no prev at all.
+    #[test]
+    fn a_feed_entry_of_another_length_is_corrupt() {
+        for len in [0, 39, 41, 50, 71, 73, 100] {
+            assert!(
+                matches!(
+                    decode_feed_entry(&vec![0; len]),
+                    Err(StoreError::Corrupt(_))
+                ),
+                "{len} bytes"
+            );
+        }
+        assert!(decode_feed_entry(&[0; 40]).unwrap().prev.is_none());
+        assert!(decode_feed_entry(&[0; 72]).unwrap().prev.is_some());
+    }
+
+    proptest! {
+        /// A feed entry read back from the store file is exactly what was written: any
+        /// other bytes (a damaged file) are refused as corrupt, never half read.
+        #[test]
+        fn feed_entries_decode_only_their_own_encoding(bytes in prop::collection::vec(any::<u8>(), 0..100)) {
+            if let Ok(entry) = decode_feed_entry(&bytes) {
+                prop_assert_eq!(encode_feed_entry(&entry), bytes);
+            }
+        }
+
+        /// Every entry written reads back as itself.
+        #[test]
+        fn feed_entries_round_trip(id in any::<[u8; 32]>(), prev in any::<Option<[u8; 32]>>(), timestamp_ms in any::<u64>()) {
+            let entry = FeedEntry {
+                id: RecordId::from_bytes(id),
+                prev: prev.map(RecordId::from_bytes),
+                timestamp_ms,
+            };
+            prop_assert_eq!(decode_feed_entry(&encode_feed_entry(&entry)).unwrap(), entry);
+        }
+
+        /// A pending retraction's value is 64 bytes or refused.
+        #[test]
+        fn pending_retractions_decode_without_panic(bytes in prop::collection::vec(any::<u8>(), 0..100)) {
+            let target = RecordId::from_bytes([1; 32]);
+            if let Ok(pending) = decode_pending(target, &bytes) {
+                prop_assert_eq!(bytes.len(), 64);
+                prop_assert_eq!(pending.retraction.as_bytes(), &bytes[..32]);
+            }
+        }
     }
 }
