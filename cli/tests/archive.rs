@@ -11,12 +11,10 @@
 mod common;
 
 use common::commons;
-use common::running_node::{Node, Run};
+use common::running_node::{Node, Run, two_founders};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::path::Path;
 
-use commons_node::data_dir::{DataDir, FounderDir, init_network};
 use commons_protocol::archive::EntryRef;
 use commons_protocol::parse_bundle;
 use serde_json::Value;
@@ -31,31 +29,6 @@ fn record_ids(node: &Node) -> BTreeSet<String> {
         .iter()
         .map(|record| record["id"].as_str().unwrap().to_owned())
         .collect()
-}
-
-fn now_ms() -> u64 {
-    u64::try_from(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_millis(),
-    )
-    .unwrap()
-}
-
-/// Two founders' data dirs of one new network, under `temp`.
-fn two_founders(temp: &Path, name: &str) -> (PathBuf, PathBuf) {
-    let (a, b) = (temp.join("a"), temp.join("b"));
-    init_network(
-        &[
-            FounderDir::new(DataDir::new(&a), "Tenants' Voice Alliance"),
-            FounderDir::new(DataDir::new(&b), "Land Defenders Network"),
-        ],
-        name,
-        now_ms(),
-    )
-    .unwrap();
-    (a, b)
 }
 
 fn publish(node: &Node, args: &[&str]) -> String {

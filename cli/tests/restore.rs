@@ -8,11 +8,9 @@
 
 mod common;
 
-use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use common::running_node::{Node, Patience, at};
-use commons_node::data_dir::{DataDir, FounderDir, init_network};
+use common::running_node::{Node, Patience, at, two_founders};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -24,31 +22,6 @@ const NETWORK: Patience = Patience {
 };
 
 const MARK: &str = "restored-from-backup";
-
-fn now_ms() -> u64 {
-    u64::try_from(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_millis(),
-    )
-    .unwrap()
-}
-
-/// Two founders of one network, A and B, in `temp`.
-fn two_founders(temp: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
-    let (a, b) = (temp.join("a"), temp.join("b"));
-    init_network(
-        &[
-            FounderDir::new(DataDir::new(&a), "Tenants' Voice Alliance"),
-            FounderDir::new(DataDir::new(&b), "Land Defenders Network"),
-        ],
-        "Commons test network",
-        now_ms(),
-    )
-    .unwrap();
-    (a, b)
-}
 
 /// The args of `publish practice` for the `n`th case study.
 fn practice(n: usize) -> Vec<String> {
@@ -91,7 +64,7 @@ fn device(node: &Node) -> String {
 #[test]
 fn a_restored_node_catches_up_its_own_feed_before_it_publishes_again() {
     let temp = TempDir::new().unwrap();
-    let (a_dir, b_dir) = two_founders(temp.path());
+    let (a_dir, b_dir) = two_founders(temp.path(), "Commons test network");
     let backup_dir = temp.path().join("a-backup");
 
     // A publishes 5 case studies alone (seq 2..=6, after its delegation), stops, and

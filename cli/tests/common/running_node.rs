@@ -310,3 +310,28 @@ pub fn terminate(mut child: Child) -> (Option<ExitStatus>, bool) {
     let _ = child.kill();
     (child.wait().ok(), false)
 }
+
+/// Two founders' data dirs of one new network called `name`, under `temp`: `a` and `b`.
+pub fn two_founders(temp: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let (a, b) = (temp.join("a"), temp.join("b"));
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    commons_node::data_dir::init_network(
+        &[
+            commons_node::data_dir::FounderDir::new(
+                commons_node::data_dir::DataDir::new(&a),
+                "Tenants' Voice Alliance",
+            ),
+            commons_node::data_dir::FounderDir::new(
+                commons_node::data_dir::DataDir::new(&b),
+                "Land Defenders Network",
+            ),
+        ],
+        name,
+        u64::try_from(now_ms).unwrap(),
+    )
+    .unwrap();
+    (a, b)
+}
