@@ -305,18 +305,7 @@ impl BundleWriter {
         open.manifest.tombstones += 1;
         self.manifest.tombstones += 1;
         let start = out.len();
-        out.push(TAG_TOMBSTONE);
-        put_varint(out, entry.seq);
-        out.extend_from_slice(entry.id.as_bytes());
-        match entry.prev {
-            None => out.push(0),
-            Some(prev) => {
-                out.push(1);
-                out.extend_from_slice(prev.as_bytes());
-            }
-        }
-        put_varint(out, entry.timestamp_ms);
-        out.extend_from_slice(entry.retraction.as_bytes());
+        put_tombstone(out, entry);
         self.emit(out, start);
         Ok(())
     }
@@ -333,9 +322,7 @@ impl BundleWriter {
         open.manifest.withheld += 1;
         self.manifest.withheld += 1;
         let start = out.len();
-        out.push(TAG_WITHHELD);
-        put_varint(out, seq);
-        out.extend_from_slice(id.as_bytes());
+        put_withheld(out, seq, &id);
         self.emit(out, start);
         Ok(())
     }
