@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Net, net};
+use common::{Net, Peer, net};
 
 use std::future::Future;
 use std::sync::Arc;
@@ -14,15 +14,13 @@ use std::time::Duration;
 
 use commons_node::ingest::Source;
 use commons_node::network::behaviour::{BehaviourEvent, build_swarm};
-use commons_node::network::{self, NetworkHandle, NetworkSettings, SwarmOptions};
+use commons_node::network::{NetworkSettings, SwarmOptions};
 use commons_node::store::MemoryStore;
-use commons_node::{Node, NodeHandle};
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
-use commons_protocol::{Body, FeedSummary, RecordId, SyncRequest, SyncResponse, Visibility};
+use commons_protocol::{Body, FeedSummary, SyncRequest, SyncResponse, Visibility};
 use futures::StreamExt;
 use libp2p::swarm::SwarmEvent;
 use libp2p::{Multiaddr, request_response};
-use tokio::task::JoinHandle;
 
 /// How long any condition may take to come true.
 const DEADLINE: Duration = Duration::from_secs(30);
@@ -39,67 +37,16 @@ fn loopback() -> Multiaddr {
     "/ip4/127.0.0.1/tcp/0".parse().unwrap()
 }
 
-/// One node of the test network with its network running.
-struct Peer {
-    node: Node,
-    handle: NodeHandle,
-    net: NetworkHandle,
-    task: JoinHandle<()>,
-    addr: Multiaddr,
-}
-
 impl Peer {
     /// Founder `index`'s device, its feed opened with its delegation.
     async fn start(net: &Net, index: usize) -> Peer {
-        let node = net.start_node(index, Arc::new(MemoryStore::new())).await;
-        let handle = node.handle();
         let settings = NetworkSettings {
             listen: vec![loopback()],
             // Long enough that only the sync on connection and gossip are at work.
             sync_interval: Duration::from_secs(3600),
             ..NetworkSettings::loopback()
         };
-        let (net_handle, task) = network::start(settings, handle.clone(), &net.orgs[index].device)
-            .await
-            .unwrap();
-        let addr = net_handle.listen_addrs().await.unwrap().remove(0);
-        Peer {
-            node,
-            handle,
-            net: net_handle,
-            task,
-            addr,
-        }
-    }
-
-    fn contiguous(&self, author: &commons_protocol::DeviceKey) -> u64 {
-        self.handle
-            .store
-            .head(author)
-            .unwrap()
-            .map_or(0, |head| head.contiguous)
-    }
-
-    fn holds(&self, id: &RecordId) -> bool {
-        self.handle.store.record(id).unwrap().is_some()
-    }
-
-    async fn stop(self) {
-        let Peer {
-            node,
-            handle,
-            net,
-            task,
-            ..
-        } = self;
-        net.shutdown().await.unwrap();
-        task.await.unwrap();
-        assert!(
-            net.connected_peers().await.is_err(),
-            "a stopped network answers Shutdown"
-        );
-        drop(handle);
-        node.shutdown().await;
+        Peer::start_with(net, index, Arc::new(MemoryStore::new()), settings).await
     }
 }
 

@@ -17,7 +17,7 @@
 
 mod common;
 
-use common::{Net, net_with};
+use common::{Net, Peer, net_with};
 
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -27,21 +27,19 @@ use std::time::Duration;
 
 use commons_node::ingest::{IngestError, Ingested, Source};
 use commons_node::network::behaviour::{BehaviourEvent, build_swarm};
-use commons_node::network::{self, NetworkHandle, NetworkSettings, SwarmOptions};
+use commons_node::network::{self, NetworkSettings, SwarmOptions};
 use commons_node::publish::{now_ms, own_position};
 use commons_node::store::{CommitBatch, FeedHead, MemoryStore, NewRecord, RedbStore, Store};
-use commons_node::{Node, NodeHandle};
 use commons_protocol::fixtures::{
     BASE_TIME_MS, sample_charter, sample_charter_with, sample_practice, sample_vote,
 };
 use commons_protocol::{
-    AgainstError, Body, DeviceKey, FeedSummary, FeedWriter, NetworkId, OrgId, RecordId,
-    SyncRequest, SyncResponse, Visibility, VoteChoice, validate_record,
+    AgainstError, Body, DeviceKey, FeedSummary, FeedWriter, NetworkId, RecordId, SyncRequest,
+    SyncResponse, Visibility, VoteChoice, validate_record,
 };
 use futures::StreamExt;
 use libp2p::swarm::{DialError, SwarmEvent};
-use libp2p::{Multiaddr, PeerId, gossipsub, request_response};
-use tokio::task::JoinHandle;
+use libp2p::{PeerId, gossipsub, request_response};
 use tokio::time::Instant;
 
 /// How long any condition may take to come true (generous: the file runs beside other
@@ -63,17 +61,6 @@ where
     Fut: Future<Output = bool>,
 {
     common::wait_within(DEADLINE, what, condition).await;
-}
-
-/// One node of a scenario with its network running.
-struct Peer {
-    node: Node,
-    handle: NodeHandle,
-    net: NetworkHandle,
-    task: JoinHandle<()>,
-    addr: Multiaddr,
-    org: OrgId,
-    device: DeviceKey,
 }
 
 /// How a peer's network is set up.
@@ -111,8 +98,6 @@ impl Peer {
     /// Sample org `index` of `net` on `store`, listening on a port the OS picks, dialing
     /// nothing by itself (no bootstrap peers, no discovered peers dialed, no mDNS).
     async fn start_on(net: &Net, index: usize, store: Arc<dyn Store>, setup: Setup) -> Peer {
-        let node = net.start_node(index, store).await;
-        let handle = node.handle();
         let settings = NetworkSettings {
             listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
             sync_interval: setup.sync_interval,
@@ -129,19 +114,7 @@ impl Peer {
             },
             ..NetworkSettings::loopback()
         };
-        let (net_handle, task) = network::start(settings, handle.clone(), &net.orgs[index].device)
-            .await
-            .unwrap();
-        let addr = net_handle.listen_addrs().await.unwrap().remove(0);
-        Peer {
-            node,
-            handle,
-            net: net_handle,
-            task,
-            addr,
-            org: net.orgs[index].id(),
-            device: net.orgs[index].device.public(),
-        }
+        Peer::start_with(net, index, store, settings).await
     }
 
     fn peer_id(&self) -> PeerId {
@@ -162,18 +135,6 @@ impl Peer {
         self.net.report().await.unwrap().peers.iter().any(|peer| {
             peer.peer == other.peer_id() && peer.member && peer.admitted_us == Some(true)
         })
-    }
-
-    fn contiguous(&self, author: &DeviceKey) -> u64 {
-        self.handle
-            .store
-            .head(author)
-            .unwrap()
-            .map_or(0, |head| head.contiguous)
-    }
-
-    fn holds(&self, id: &RecordId) -> bool {
-        self.handle.store.record(id).unwrap().is_some()
     }
 
     fn knows_all(&self, devices: &[DeviceKey]) -> bool {
@@ -215,21 +176,6 @@ impl Peer {
 
     async fn publish(&self, body: Body) -> RecordId {
         self.handle.publisher.publish(body).await.unwrap().id
-    }
-
-    /// The network, then its task, then the node.
-    async fn stop(self) {
-        let Peer {
-            node,
-            handle,
-            net,
-            task,
-            ..
-        } = self;
-        net.shutdown().await.unwrap();
-        task.await.unwrap();
-        drop(handle);
-        node.shutdown().await;
     }
 }
 

@@ -6,11 +6,14 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use commons_node::Node;
 use commons_node::ingest::IngestSettings;
+use commons_node::network::{self, NetworkHandle, NetworkSettings};
 use commons_node::store::Store;
+use commons_node::{Node, NodeHandle};
 use commons_protocol::fixtures::{SampleOrg, delegated_feeds, sample_charter};
-use commons_protocol::{FeedWriter, SignedCharter, VerifiedRecord};
+use commons_protocol::{DeviceKey, FeedWriter, OrgId, RecordId, SignedCharter, VerifiedRecord};
+use libp2p::Multiaddr;
+use tokio::task::JoinHandle;
 
 /// Three founders, `orgs` sample orgs in all (the rest are not members).
 pub struct Net {
@@ -77,5 +80,76 @@ where
             "timed out after {deadline:?} waiting for {what}"
         );
         tokio::time::sleep(POLL).await;
+    }
+}
+
+/// One node of a test network with its network running.
+pub struct Peer {
+    pub node: Node,
+    pub handle: NodeHandle,
+    pub net: NetworkHandle,
+    pub task: JoinHandle<()>,
+    /// Where it listens.
+    pub addr: Multiaddr,
+    pub org: OrgId,
+    pub device: DeviceKey,
+}
+
+impl Peer {
+    /// Sample org `index` of `net` on `store`, its network started with `settings`
+    /// (which must listen somewhere).
+    pub async fn start_with(
+        net: &Net,
+        index: usize,
+        store: Arc<dyn Store>,
+        settings: NetworkSettings,
+    ) -> Peer {
+        let node = net.start_node(index, store).await;
+        let handle = node.handle();
+        let (net_handle, task) = network::start(settings, handle.clone(), &net.orgs[index].device)
+            .await
+            .unwrap();
+        let addr = net_handle.listen_addrs().await.unwrap().remove(0);
+        Peer {
+            node,
+            handle,
+            net: net_handle,
+            task,
+            addr,
+            org: net.orgs[index].id(),
+            device: net.orgs[index].device.public(),
+        }
+    }
+
+    /// How far `author`'s feed is held without a gap.
+    pub fn contiguous(&self, author: &DeviceKey) -> u64 {
+        self.handle
+            .store
+            .head(author)
+            .unwrap()
+            .map_or(0, |head| head.contiguous)
+    }
+
+    pub fn holds(&self, id: &RecordId) -> bool {
+        self.handle.store.record(id).unwrap().is_some()
+    }
+
+    /// The network, then its task, then the node.
+    pub async fn stop(self) {
+        let Peer {
+            node,
+            handle,
+            net,
+            task,
+            ..
+        } = self;
+        net.shutdown().await.unwrap();
+        task.await.unwrap();
+        assert!(
+            net.connected_peers().await.is_err(),
+            "a stopped network answers Shutdown"
+        );
+        drop(handle);
+        node.shutdown().await;
     }
 }
