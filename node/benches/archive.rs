@@ -8,17 +8,17 @@
 //!
 //! Run with `cargo bench -p commons-node --bench archive`.
 
+mod common;
+
+use common::{feed, founded_network, seed};
 use std::hint::black_box;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
 use commons_node::archive::{ArchiveFormat, export};
 use commons_node::store::{CommitBatch, NewRecord, RedbStore, Store};
-use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::{
-    Body, Charter, Delegation, DeviceKeypair, Domain, FeedPosition, FeedWriter, Founder,
-    RootKeypair, SignedCharter, Threshold, VerifiedRecord, VerifyOptions, Visibility,
-    verify_bundle,
+    DeviceKeypair, Domain, SignedCharter, VerifiedRecord, VerifyOptions, verify_bundle,
 };
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -26,73 +26,24 @@ const AUTHORS: usize = 64;
 const RECORDS: usize = 100_000;
 const BATCH: usize = 256;
 
-fn seed(kind: u8, index: usize) -> [u8; 32] {
-    let mut seed = [kind; 32];
-    seed[..8].copy_from_slice(&(index as u64).to_le_bytes());
-    seed
-}
-
 /// A network of 64 founders and their 100,000 records, feed by feed.
 fn fixture() -> (
     SignedCharter,
     Vec<(commons_protocol::OrgId, Vec<VerifiedRecord>)>,
 ) {
-    let roots: Vec<RootKeypair> = (0..AUTHORS)
-        .map(|i| RootKeypair::from_seed(seed(0xa0, i)))
-        .collect();
-    let mut founders: Vec<Founder> = roots
-        .iter()
-        .enumerate()
-        .map(|(i, root)| Founder {
-            org: root.org_id(),
-            name: format!("Org {i}"),
-        })
-        .collect();
-    founders.sort_by_key(|founder| founder.org);
-    let charter = Charter {
-        version: 1,
-        name: "Archive benchmark network".into(),
-        founders,
-        admission: Threshold::Count(2),
-        removal: Threshold::Count(2),
-        recovery: Threshold::Count(2),
-        open_read: true,
-        created_ms: BASE_TIME_MS,
-    };
-    let network = charter.network_id();
-    let mut signed_charter = SignedCharter::new(charter).expect("valid charter");
-    for root in &roots {
-        signed_charter.sign(root).expect("founder");
-    }
-    let mut practice = sample_practice(Visibility::Public);
+    let (roots, charter) = founded_network("Archive benchmark network", AUTHORS, true);
+    let network = charter.charter().network_id();
     let per_author = RECORDS / AUTHORS;
     let feeds = roots
         .iter()
         .enumerate()
         .map(|(index, root)| {
             let device = DeviceKeypair::from_seed(seed(0xb0, index));
-            let mut writer = FeedWriter::new(device.clone(), network, FeedPosition::EMPTY);
-            let delegation = Body::Delegation(Delegation::sign(
-                root,
-                network,
-                root.org_id(),
-                device.public(),
-                "bench",
-            ));
-            let mut feed = vec![writer.append(delegation, BASE_TIME_MS).expect("delegation")];
             let count = per_author + usize::from(index < RECORDS % AUTHORS);
-            for i in 1..count {
-                practice.body = format!("{i:06} {}", "x".repeat(643));
-                feed.push(
-                    writer
-                        .append(Body::Practice(practice.clone()), BASE_TIME_MS + i as u64)
-                        .expect("record"),
-                );
-            }
-            (root.org_id(), feed)
+            (root.org_id(), feed(root, &device, network, count))
         })
         .collect();
-    (signed_charter, feeds)
+    (charter, feeds)
 }
 
 fn benches(c: &mut Criterion) {

@@ -4,6 +4,9 @@
 //!
 //! Run with `cargo bench -p commons-node --bench ingest`.
 
+mod common;
+
+use common::{feed, founded_network, seed};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,10 +14,9 @@ use std::time::Duration;
 use commons_node::Node;
 use commons_node::ingest::{IngestSettings, Source};
 use commons_node::store::RedbStore;
-use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
+use commons_protocol::fixtures::BASE_TIME_MS;
 use commons_protocol::{
-    Body, Charter, Delegation, DeviceKeypair, FeedPosition, FeedWriter, Founder, NetworkId,
-    RootKeypair, SignedCharter, Threshold, VerifiedRecord, Visibility,
+    Body, Charter, Delegation, DeviceKeypair, FeedPosition, FeedWriter, NetworkId, VerifiedRecord,
 };
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ed25519_dalek::{Signer, SigningKey};
@@ -36,66 +38,18 @@ struct Fixture {
     records: Vec<Vec<u8>>,
 }
 
-fn seed(kind: u8, index: usize) -> [u8; 32] {
-    let mut seed = [kind; 32];
-    seed[..8].copy_from_slice(&(index as u64).to_le_bytes());
-    seed
-}
-
 fn fixture() -> Fixture {
-    let roots: Vec<RootKeypair> = (0..AUTHORS)
-        .map(|i| RootKeypair::from_seed(seed(0xa0, i)))
-        .collect();
-    let devices: Vec<DeviceKeypair> = (0..AUTHORS)
-        .map(|i| DeviceKeypair::from_seed(seed(0xb0, i)))
-        .collect();
-    let mut founders: Vec<Founder> = roots
+    let (roots, signed_charter) = founded_network("Ingest benchmark network", AUTHORS, false);
+    let charter = signed_charter.charter().clone();
+    let network = charter.network_id();
+    let feeds: Vec<Vec<VerifiedRecord>> = roots
         .iter()
         .enumerate()
-        .map(|(i, root)| Founder {
-            org: root.org_id(),
-            name: format!("Org {i}"),
+        .map(|(index, root)| {
+            let device = DeviceKeypair::from_seed(seed(0xb0, index));
+            feed(root, &device, network, PER_AUTHOR)
         })
         .collect();
-    founders.sort_by_key(|founder| founder.org);
-    let charter = Charter {
-        version: 1,
-        name: "Ingest benchmark network".into(),
-        founders,
-        admission: Threshold::Count(2),
-        removal: Threshold::Count(2),
-        recovery: Threshold::Count(2),
-        open_read: false,
-        created_ms: BASE_TIME_MS,
-    };
-    let network = charter.network_id();
-    let mut signed_charter = SignedCharter::new(charter.clone()).expect("valid charter");
-    for root in &roots {
-        signed_charter.sign(root).expect("founder");
-    }
-    let mut practice = sample_practice(Visibility::Public);
-    let mut feeds: Vec<Vec<VerifiedRecord>> = Vec::new();
-    for (root, device) in roots.iter().zip(&devices) {
-        let mut writer = FeedWriter::new(device.clone(), network, FeedPosition::EMPTY);
-        let delegation = Body::Delegation(Delegation::sign(
-            root,
-            network,
-            root.org_id(),
-            device.public(),
-            "bench",
-        ));
-        let mut feed = vec![writer.append(delegation, BASE_TIME_MS).expect("delegation")];
-        for i in 1..PER_AUTHOR {
-            // Pad the body so each signed record is about 1 KiB.
-            practice.body = format!("{i:06} {}", "x".repeat(643));
-            feed.push(
-                writer
-                    .append(Body::Practice(practice.clone()), BASE_TIME_MS + i as u64)
-                    .expect("record"),
-            );
-        }
-        feeds.push(feed);
-    }
     let records = (0..PER_AUTHOR)
         .flat_map(|seq| {
             feeds
