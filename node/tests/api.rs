@@ -5,176 +5,27 @@
 
 mod common;
 
-use common::{Net, net};
+use common::served::{Api, TOKEN, answer};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use commons_node::api;
-use commons_node::network::{self, NetworkHandle, NetworkSettings};
 use commons_node::store::{
     CommitBatch, FeedHead, MemoryStore, PendingRetraction, RecordQuery, Store, StoreError,
     StoreStats, StoredRecord, Tombstone,
 };
-use commons_node::{Node, NodeHandle};
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::text::hex;
 use commons_protocol::{
     Body, DeviceKey, FeedEntry, ForkProof, RecordId, VerifiedRecord, Visibility,
 };
-use reqwest::{Client, RequestBuilder, Response};
+use reqwest::Response;
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
-const TOKEN: &str = "5eb1c0ffee5eb1c0ffee5eb1c0ffee5eb1c0ffee5eb1c0ffee5eb1c0ffee0042";
 /// How long a test waits for something that should happen at once.
 const DEADLINE: Duration = Duration::from_secs(10);
-
-/// A node with its API served on loopback.
-struct Api {
-    net: Net,
-    base: String,
-    client: Client,
-    handle: NodeHandle,
-    node: Node,
-    /// The node's network and its task, when it runs one.
-    network: Option<(NetworkHandle, JoinHandle<()>)>,
-    stop: oneshot::Sender<()>,
-    server: JoinHandle<std::io::Result<()>>,
-}
-
-impl Api {
-    async fn start() -> Api {
-        Self::start_on(Arc::new(MemoryStore::new())).await
-    }
-
-    async fn start_on(store: Arc<dyn Store>) -> Api {
-        Self::start_as(0, store, false).await
-    }
-
-    /// Founder `index`'s node with a real network on loopback TCP (no mDNS, and
-    /// periodic sync rare enough that only the sync on connection is at work).
-    async fn start_networked(index: usize) -> Api {
-        Self::start_as(index, Arc::new(MemoryStore::new()), true).await
-    }
-
-    async fn start_as(index: usize, store: Arc<dyn Store>, networked: bool) -> Api {
-        let net = net(3);
-        let node = net.start_node(index, store).await;
-        let handle = node.handle();
-        let network = if networked {
-            let settings = NetworkSettings {
-                listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
-                sync_interval: Duration::from_secs(3600),
-                ..NetworkSettings::loopback()
-            };
-            Some(
-                network::start(settings, handle.clone(), &net.orgs[index].device)
-                    .await
-                    .unwrap(),
-            )
-        } else {
-            None
-        };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(api::serve(
-            listener,
-            handle.clone(),
-            network.as_ref().map(|(network, _)| network.clone()),
-            TOKEN.to_owned(),
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-        Api {
-            net,
-            base,
-            client: Client::new(),
-            handle,
-            node,
-            network,
-            stop,
-            server,
-        }
-    }
-
-    /// The node's network; panics if it runs none.
-    fn network(&self) -> &NetworkHandle {
-        &self.network.as_ref().expect("a node with a network").0
-    }
-
-    /// Stops the server (open event streams included), then the network, then the
-    /// node.
-    async fn stop(self) {
-        let Api {
-            handle,
-            node,
-            network,
-            stop,
-            server,
-            ..
-        } = self;
-        let _ = stop.send(());
-        tokio::time::timeout(DEADLINE, server)
-            .await
-            .expect("the API stops within the deadline")
-            .unwrap()
-            .unwrap();
-        if let Some((network, task)) = network {
-            network.shutdown().await.unwrap();
-            tokio::time::timeout(DEADLINE, task)
-                .await
-                .expect("the network stops within the deadline")
-                .unwrap();
-        }
-        drop(handle);
-        node.shutdown().await;
-    }
-
-    fn get(&self, path: &str) -> RequestBuilder {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(TOKEN)
-    }
-
-    fn post(&self, path: &str) -> RequestBuilder {
-        self.client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(TOKEN)
-    }
-
-    async fn get_json(&self, path: &str) -> (u16, Value) {
-        answer(self.get(path).send().await.unwrap()).await
-    }
-
-    async fn post_json(&self, path: &str, body: Value) -> (u16, Value) {
-        answer(self.post(path).json(&body).send().await.unwrap()).await
-    }
-
-    /// Publishes a case study and returns its id.
-    async fn publish_practice(&self, body: Value) -> String {
-        let (status, answer) = self.post_json("/v1/publish/practice", body).await;
-        assert_eq!(status, 201, "{answer}");
-        answer["id"].as_str().unwrap().to_owned()
-    }
-
-    async fn submit(&self, bytes: &[u8]) -> (u16, Value) {
-        self.post_json("/v1/records", json!({ "signed": hex(bytes) }))
-            .await
-    }
-}
-
-async fn answer(response: Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    let value =
-        serde_json::from_str(&text).unwrap_or_else(|error| panic!("not JSON ({error}): {text}"));
-    (status, value)
-}
 
 fn practice_json(title: &str, themes: &[&str]) -> Value {
     json!({

@@ -6,95 +6,23 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use common::{Net, net};
-use commons_node::api;
-use commons_node::store::{CommitBatch, MemoryStore, NewRecord};
-use commons_node::{Node, NodeHandle};
+use common::served::Api;
+use commons_node::store::{CommitBatch, NewRecord};
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::{Body, Visibility, decode_stored_record};
-use reqwest::Client;
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
-
-const TOKEN: &str = "0ddba11c0ffee0ddba11c0ffee0ddba11c0ffee0ddba11c0ffee0ddba11c0ff";
-
-struct Api {
-    net: Net,
-    base: String,
-    client: Client,
-    handle: NodeHandle,
-    node: Node,
-    stop: oneshot::Sender<()>,
-    server: JoinHandle<std::io::Result<()>>,
-}
 
 impl Api {
-    async fn start() -> Api {
-        let net = net(3);
-        let node = net.start_node(0, Arc::new(MemoryStore::new())).await;
-        let handle = node.handle();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(api::serve(
-            listener,
-            handle.clone(),
-            None,
-            TOKEN.to_owned(),
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-        Api {
-            net,
-            base,
-            client: Client::new(),
-            handle,
-            node,
-            stop,
-            server,
-        }
-    }
-
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        self.server.await.unwrap().unwrap();
-        drop(self.handle);
-        self.node.shutdown().await;
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap())
-    }
-
     async fn publish(&self, endpoint: &str, body: Value) -> String {
-        let response = self
-            .client
-            .post(format!("{}/v1/publish/{endpoint}", self.base))
-            .bearer_auth(TOKEN)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
-        let answer: Value = response.json().await.unwrap();
+        let (status, answer) = self
+            .post_json(&format!("/v1/publish/{endpoint}"), body)
+            .await;
         assert_eq!(status, 201, "{answer}");
         answer["id"].as_str().unwrap().to_owned()
     }
 
     async fn search(&self, query: &str) -> Vec<String> {
-        let (status, page) = self.get(&format!("/v1/records?{query}")).await;
+        let (status, page) = self.get_json(&format!("/v1/records?{query}")).await;
         assert_eq!(status, 200, "{page}");
         page["records"]
             .as_array()
@@ -189,7 +117,7 @@ async fn search_finds_every_word_in_case_studies_campaigns_and_alerts() {
     assert!(api.search("q=vict").await.is_empty(), "not inside a word");
 
     // Paging works as for any listing.
-    let (_, first) = api.get("/v1/records?q=evict&limit=2").await;
+    let (_, first) = api.get_json("/v1/records?q=evict&limit=2").await;
     let next = first["next"].as_str().expect("a second page");
     assert_eq!(
         api.search(&format!("q=evict&limit=2&before={next}")).await,
@@ -223,7 +151,7 @@ async fn search_finds_every_word_in_case_studies_campaigns_and_alerts() {
         ),
         ("q=%20--%20".to_owned(), "no words"),
     ] {
-        let (status, error) = api.get(&format!("/v1/records?{query}")).await;
+        let (status, error) = api.get_json(&format!("/v1/records?{query}")).await;
         assert_eq!(status, 400, "{query}: {error}");
         assert_eq!(error["reason"], "bad_query", "{error}");
         assert!(
@@ -243,7 +171,7 @@ async fn a_record_is_shown_with_its_provenance_and_its_signature_checked_again()
             practice("Water point monitoring", "Weekly logs.", &["water"]),
         )
         .await;
-    let (status, shown) = api.get(&format!("/v1/records/{id}")).await;
+    let (status, shown) = api.get_json(&format!("/v1/records/{id}")).await;
     assert_eq!(status, 200, "{shown}");
     let org = &api.net.orgs[0];
     assert_eq!(shown["retracted"], false);
@@ -278,7 +206,7 @@ async fn a_record_is_shown_with_its_provenance_and_its_signature_checked_again()
             json!({"target": id, "reason": "It names a resident"}),
         )
         .await;
-    let (status, shown) = api.get(&format!("/v1/records/{id}")).await;
+    let (status, shown) = api.get_json(&format!("/v1/records/{id}")).await;
     assert_eq!(status, 200, "{shown}");
     assert_eq!(shown["retracted"], true);
     assert_eq!(shown["retraction"], retraction.as_str());
@@ -297,7 +225,7 @@ async fn a_record_is_shown_with_its_provenance_and_its_signature_checked_again()
 
     // Unknown and malformed ids say what to do.
     let unknown = format!("rec_{}", "ab".repeat(32));
-    let (status, error) = api.get(&format!("/v1/records/{unknown}")).await;
+    let (status, error) = api.get_json(&format!("/v1/records/{unknown}")).await;
     assert_eq!(status, 404);
     assert!(
         error["error"]
@@ -306,7 +234,7 @@ async fn a_record_is_shown_with_its_provenance_and_its_signature_checked_again()
             .contains("commons records list"),
         "{error}"
     );
-    let (status, error) = api.get("/v1/records/rec_12").await;
+    let (status, error) = api.get_json("/v1/records/rec_12").await;
     assert_eq!(status, 400);
     assert_eq!(error["reason"], "bad_id");
     assert!(
@@ -349,7 +277,7 @@ async fn a_stored_record_whose_signature_no_longer_verifies_is_reported() {
         })
         .unwrap();
 
-    let (status, shown) = api.get(&format!("/v1/records/{}", record.id())).await;
+    let (status, shown) = api.get_json(&format!("/v1/records/{}", record.id())).await;
     assert_eq!(status, 200, "{shown}");
     let signature = &shown["provenance"]["signature"];
     assert_eq!(signature["checked"], true);

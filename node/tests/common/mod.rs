@@ -2,6 +2,8 @@
 //! and every sample org's feed opened by its delegation.
 #![allow(dead_code)]
 
+pub mod served;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
