@@ -224,27 +224,27 @@ impl JsPeer {
     /// `deadline`) for it to exit; fails if it does not exit, or exits with an error.
     pub fn close(mut self, deadline: Duration) -> Result<()> {
         drop(self.stdin.take());
-        let end = Instant::now() + deadline;
-        loop {
-            if let Some(status) = self.child.try_wait()? {
-                if status.success() {
-                    return Ok(());
-                }
-                bail!(
-                    "{} exited with {status}; its stderr:\n{}",
-                    self.name,
-                    self.stderr_tail()
-                );
-            }
-            if Instant::now() >= end {
-                bail!(
-                    "{} did not exit within {deadline:?} of its input closing",
-                    self.name
-                );
-            }
+        let exited = crate::poll_for(deadline, || {
             // Draining its output keeps the pipe from filling while it stops.
             while self.lines.try_recv().is_ok() {}
-            thread::sleep(Duration::from_millis(20));
+            self.child.try_wait().transpose()
+        });
+        match exited {
+            None => bail!(
+                "{} did not exit within {deadline:?} of its input closing",
+                self.name
+            ),
+            Some(status) => {
+                let status = status?;
+                if !status.success() {
+                    bail!(
+                        "{} exited with {status}; its stderr:\n{}",
+                        self.name,
+                        self.stderr_tail()
+                    );
+                }
+                Ok(())
+            }
         }
     }
 
