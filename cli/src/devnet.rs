@@ -775,6 +775,7 @@ fn keep_running(children: &mut Children, interrupted: &AtomicBool) {
 fn devnet_config(org_name: &str, dial: usize) -> ConfigFile {
     let mut config = ConfigFile::new(org_name, "devnet");
     config.api_listen = "127.0.0.1:0".to_owned();
+    config.web_listen = "127.0.0.1:0".to_owned();
     config.listen = vec!["/ip4/127.0.0.1/tcp/0".to_owned()];
     config.mdns = false;
     config.kademlia = false;
@@ -803,7 +804,14 @@ fn start_node(
     command
         .arg("--data-dir")
         .arg(&dir)
-        .args(["node", "run", "--api-listen", "127.0.0.1:0"])
+        .args([
+            "node",
+            "run",
+            "--api-listen",
+            "127.0.0.1:0",
+            "--web-listen",
+            "127.0.0.1:0",
+        ])
         .args(["--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"]);
     for &target in &targets {
         command.arg("--bootstrap").arg(&started[target].address);
@@ -811,6 +819,7 @@ fn start_node(
     // Flags beat these, but a stray one must not change what the devnet measures.
     command
         .env_remove("COMMONS_API_LISTEN")
+        .env_remove("COMMONS_WEB_LISTEN")
         .env_remove("COMMONS_DATA_DIR")
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -14,6 +14,7 @@ mod logging;
 mod members;
 mod network;
 mod node;
+mod open;
 mod peers;
 mod publish;
 mod records;
@@ -58,6 +59,9 @@ enum Command {
     Node(node::NodeCommand),
     /// Show the running node's health: network, org, device, record counts
     Status,
+    /// Open the web app for your organization's staff: prints a one-time login link
+    /// (and opens it where there is a desktop)
+    Open(open::OpenArgs),
     /// Publish a record: a case study, a campaign or an update, an alert or an answer
     #[command(subcommand)]
     Publish(publish::PublishCommand),
@@ -126,6 +130,7 @@ fn run(global: &GlobalArgs, command: Command) -> anyhow::Result<()> {
         Command::Init(args) => init::run(global, &args),
         Command::Node(node::NodeCommand::Run(args)) => node::run(global, &args),
         Command::Status => status::run(global),
+        Command::Open(args) => open::run(global, &args),
         Command::Publish(command) => publish::run(global, &command),
         Command::Records(command) => records::run(global, &command),
         Command::Devnet(args) => devnet::run(global, &args),

@@ -26,6 +26,14 @@ pub(crate) struct RunArgs {
     /// [default: api_listen in config.toml, else 127.0.0.1:7390]
     #[arg(long, value_name = "ADDR", env = "COMMONS_API_LISTEN")]
     api_listen: Option<String>,
+    /// Where the staff's web app listens: a loopback address and port
+    /// [default: web_listen in config.toml, else 127.0.0.1:7412]; `commons open` gives
+    /// a login link
+    #[arg(long, value_name = "ADDR", env = "COMMONS_WEB_LISTEN")]
+    web_listen: Option<String>,
+    /// Do not serve the web app (as `web = false` in config.toml)
+    #[arg(long)]
+    no_web: bool,
     /// How logs are written to standard error [default: log_format in config.toml, else
     /// text]; RUST_LOG filters them (default: info)
     #[arg(long, value_name = "FORMAT", env = "COMMONS_LOG_FORMAT")]
@@ -66,6 +74,8 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<()> {
     let opened = data_dir.open()?;
     let overrides = Overrides {
         api_listen: args.api_listen.clone(),
+        web_listen: args.web_listen.clone(),
+        no_web: args.no_web,
         log_format: args.log_format.map(LogFormat::from),
         listen: args.listen.clone(),
         bootstrap: args.bootstrap.clone(),
@@ -91,10 +101,11 @@ pub(crate) fn run(global: &GlobalArgs, args: &RunArgs) -> anyhow::Result<()> {
             org = %opened.org(),
             device = %opened.device().public(),
             api = %config.api_listen(),
+            web = ?config.web_listen(),
             data_dir = %opened.dir().path().display(),
             "node starting"
         );
-        commons_node::run_node(opened, config, shutdown)
+        commons_node::run_node(opened, config, Some(commons_web::router), shutdown)
             .await
             .context("the node stopped with an error")
     })

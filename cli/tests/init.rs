@@ -266,7 +266,14 @@ fn node_run_logs_its_start_as_json() {
     let mut child = commons()
         .arg("--data-dir")
         .arg(temp.path())
-        .args(["node", "run", "--api-listen", "127.0.0.1:0"])
+        .args([
+            "node",
+            "run",
+            "--api-listen",
+            "127.0.0.1:0",
+            "--web-listen",
+            "127.0.0.1:0",
+        ])
         .args(["--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"])
         .env("COMMONS_LOG_FORMAT", "json")
         .stdin(Stdio::null())

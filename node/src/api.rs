@@ -18,6 +18,7 @@
 //! | peers, sync, and the network's part of status and metrics | `peers` |
 //! | the server-sent event stream | `events` |
 //! | archive export and import | `archive` |
+//! | login links for the staff's web app | `web` |
 //! | Prometheus metrics | `prometheus` |
 //!
 //! Every endpoint is described in `docs/api.md`.
@@ -31,6 +32,7 @@ mod prometheus;
 mod provenance;
 pub mod publish;
 mod reads;
+mod web;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -50,6 +52,7 @@ pub use error::ApiError;
 pub use events::KEEP_ALIVE_INTERVAL;
 pub use prometheus::CONTENT_TYPE as METRICS_CONTENT_TYPE;
 pub use reads::{DEFAULT_PAGE_SIZE, VERSION};
+pub use web::{LOGIN_PATH, WebLogin};
 
 use crate::network::NetworkHandle;
 use crate::node::NodeHandle;
@@ -66,6 +69,8 @@ struct ApiState {
     /// The node's network, when it runs one.
     network: Option<NetworkHandle>,
     token: String,
+    /// The web app's login links, when the node serves the web app.
+    web: Option<WebLogin>,
     /// Becomes `true` when the server shuts down, to end the event streams.
     stopping: watch::Receiver<bool>,
 }
@@ -76,7 +81,7 @@ struct ApiState {
 /// [`serve`] to have them end with the server.
 pub fn router(node: NodeHandle, network: Option<NetworkHandle>, token: String) -> Router {
     let (_, stopping) = watch::channel(false);
-    build(node, network, token, stopping)
+    build(node, network, token, None, stopping)
 }
 
 /// Serves the API on `listener` until `shutdown` completes, then lets the requests under
@@ -89,10 +94,11 @@ pub async fn serve(
     node: NodeHandle,
     network: Option<NetworkHandle>,
     token: String,
+    web: Option<WebLogin>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop, stopping) = watch::channel(false);
-    let app = build(node, network, token, stopping);
+    let app = build(node, network, token, web, stopping);
     if let Ok(addr) = listener.local_addr() {
         info!(%addr, "control API listening");
     }
@@ -110,12 +116,14 @@ fn build(
     node: NodeHandle,
     network: Option<NetworkHandle>,
     token: String,
+    web: Option<WebLogin>,
     stopping: watch::Receiver<bool>,
 ) -> Router {
     let state = Arc::new(ApiState {
         node,
         network,
         token,
+        web,
         stopping,
     });
     Router::new()
@@ -144,6 +152,7 @@ fn build(
             post(archive::import_archive)
                 .layer(DefaultBodyLimit::max(archive::MAX_IMPORT_BODY_BYTES)),
         )
+        .route("/v1/web/login", post(web::login_link))
         .route("/metrics", get(prometheus::metrics))
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(method_not_allowed)

@@ -22,6 +22,8 @@ use crate::network::{
 
 /// Where the control API listens unless told otherwise: loopback only.
 pub const DEFAULT_API_LISTEN: &str = "127.0.0.1:7390";
+/// Where the staff's web app listens unless told otherwise: loopback only.
+pub const DEFAULT_WEB_LISTEN: &str = "127.0.0.1:7412";
 /// How long the ingest waits for more records before committing a batch, in ms
 /// (ingest's own default).
 pub const DEFAULT_COMMIT_DELAY_MS: u64 = crate::ingest::DEFAULT_COMMIT_DELAY.as_millis() as u64;
@@ -84,6 +86,10 @@ impl FromStr for LogFormat {
     }
 }
 
+fn default_web_listen() -> String {
+    DEFAULT_WEB_LISTEN.to_owned()
+}
+
 fn default_api_listen() -> String {
     DEFAULT_API_LISTEN.to_owned()
 }
@@ -135,6 +141,12 @@ pub struct ConfigFile {
     /// Where the control API listens: a loopback address and port.
     #[serde(default = "default_api_listen")]
     pub api_listen: String,
+    /// Whether the node serves its org's staff the web app.
+    #[serde(default = "default_true")]
+    pub web: bool,
+    /// Where the web app listens: a loopback address and port.
+    #[serde(default = "default_web_listen")]
+    pub web_listen: String,
     /// `text` or `json`.
     #[serde(default)]
     pub log_format: LogFormat,
@@ -176,6 +188,10 @@ pub struct ConfigFile {
 pub struct Overrides {
     /// `--api-listen` or `COMMONS_API_LISTEN`.
     pub api_listen: Option<String>,
+    /// `--web-listen` or `COMMONS_WEB_LISTEN`.
+    pub web_listen: Option<String>,
+    /// `--no-web`: do not serve the web app.
+    pub no_web: bool,
     /// `--log-format` or `COMMONS_LOG_FORMAT`.
     pub log_format: Option<LogFormat>,
     /// `--listen` (repeatable): replaces the file's addresses.
@@ -192,6 +208,7 @@ pub struct Config {
     org_name: String,
     device_label: String,
     api_listen: SocketAddr,
+    web_listen: Option<SocketAddr>,
     log_format: LogFormat,
     commit_delay: Duration,
     max_batch: usize,
@@ -218,6 +235,12 @@ impl Config {
     /// system for a free port, for tests).
     pub fn api_listen(&self) -> SocketAddr {
         self.api_listen
+    }
+
+    /// Where the web app listens, if it is served: always a loopback address (port 0
+    /// asks the system for a free port; the data dir's `web-address` file says which).
+    pub fn web_listen(&self) -> Option<SocketAddr> {
+        self.web_listen
     }
 
     /// How logs are written.
@@ -251,6 +274,8 @@ impl ConfigFile {
             org_name: org_name.to_owned(),
             device_label: device_label.to_owned(),
             api_listen: default_api_listen(),
+            web: true,
+            web_listen: default_web_listen(),
             log_format: LogFormat::default(),
             commit_delay_ms: DEFAULT_COMMIT_DELAY_MS,
             max_batch: DEFAULT_MAX_BATCH,
@@ -303,7 +328,8 @@ impl ConfigFile {
         out.push_str(
             "# Commons node configuration, written by `commons init`.\n\
              # Flags and environment variables beat this file:\n\
-             #   --api-listen / COMMONS_API_LISTEN, --log-format / COMMONS_LOG_FORMAT.\n\n",
+             #   --api-listen / COMMONS_API_LISTEN, --web-listen / COMMONS_WEB_LISTEN,\n\
+             #   --log-format / COMMONS_LOG_FORMAT.\n\n",
         );
         out.push_str(&format!("org_name = {}\n", quoted(&self.org_name)));
         out.push_str(&format!(
@@ -312,6 +338,12 @@ impl ConfigFile {
         ));
         out.push_str("# The local control API: a loopback address only.\n");
         out.push_str(&format!("api_listen = {}\n\n", quoted(&self.api_listen)));
+        out.push_str(
+            "# The staff's web app (`commons open` gives a login link): a loopback address\n\
+             # only; `web = false` turns it off.\n",
+        );
+        out.push_str(&format!("web = {}\n", self.web));
+        out.push_str(&format!("web_listen = {}\n\n", quoted(&self.web_listen)));
         let setting = |name: &str, value: String, default: String, comment: &str| {
             let prefix = if value == default { "# " } else { "" };
             format!("# {comment}\n{prefix}{name} = {value}\n")
@@ -403,6 +435,23 @@ impl ConfigFile {
         if !api_listen.ip().is_loopback() {
             return Err(ConfigError::ApiNotLoopback { addr: api_listen });
         }
+        let web_listen = if self.web && !overrides.no_web {
+            let web_text = overrides.web_listen.clone().unwrap_or(self.web_listen);
+            let addr: SocketAddr =
+                web_text
+                    .trim()
+                    .parse()
+                    .map_err(|source| ConfigError::WebListen {
+                        value: web_text.clone(),
+                        source,
+                    })?;
+            if !addr.ip().is_loopback() {
+                return Err(ConfigError::WebNotLoopback { addr });
+            }
+            Some(addr)
+        } else {
+            None
+        };
         if self.commit_delay_ms > MAX_COMMIT_DELAY_MS {
             return Err(ConfigError::OutOfRange {
                 field: "commit_delay_ms",
@@ -484,6 +533,7 @@ impl ConfigFile {
             org_name: self.org_name,
             device_label: self.device_label,
             api_listen,
+            web_listen,
             log_format: overrides.log_format.unwrap_or(self.log_format),
             commit_delay: Duration::from_millis(self.commit_delay_ms),
             max_batch: self.max_batch,
@@ -536,6 +586,24 @@ pub enum ConfigError {
          listen on 127.0.0.1 or [::1] (for example {DEFAULT_API_LISTEN})"
     )]
     ApiNotLoopback {
+        /// The address given.
+        addr: SocketAddr,
+    },
+    /// `web_listen` is not an address and port.
+    #[error("web_listen `{value}` is not an address and port such as {DEFAULT_WEB_LISTEN}")]
+    WebListen {
+        /// The value given.
+        value: String,
+        /// Why it did not parse.
+        #[source]
+        source: std::net::AddrParseError,
+    },
+    /// `web_listen` is not a loopback address.
+    #[error(
+        "web_listen {addr} is not a loopback address: the web app is for this machine's \
+         browser only, so listen on 127.0.0.1 or [::1] (for example {DEFAULT_WEB_LISTEN})"
+    )]
+    WebNotLoopback {
         /// The address given.
         addr: SocketAddr,
     },

@@ -13,11 +13,12 @@
 //! | counted | [`metrics`] |
 //! | gossiped to peers, received from them, pulled by sync | [`network`] |
 //! | created and watched by the operator (control API) | [`api`] |
+//! | read and created by the org's staff: the web app's login tickets | [`login`] |
 //! | exported for researchers as a bundle or JSON lines | [`archive`] |
 //! | all of it started and stopped together | [`node`], [`daemon`] |
 //! | backed up, restored, and held from publishing until caught up | [`restore`] |
 
-pub use daemon::run_node;
+pub use daemon::{WebApp, WebContext, run_node};
 pub use node::{Node, NodeError, NodeHandle};
 
 pub mod api;
@@ -28,6 +29,7 @@ pub mod data_dir;
 pub mod devices;
 pub mod founding;
 pub mod ingest;
+pub mod login;
 pub mod metrics;
 pub mod network;
 pub mod node;

@@ -37,6 +37,17 @@ pub enum NodeError {
     /// The network could not start.
     #[error(transparent)]
     Network(#[from] crate::network::NetworkError),
+    /// The web app could not listen.
+    #[error(
+        "the web app cannot listen on {addr}: {error}. Is another node running? Pick another \
+         address with --web-listen, or turn the web app off with web = false in config.toml"
+    )]
+    WebListen {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        error: std::io::Error,
+    },
     /// The control API could not listen.
     #[error(
         "the control API cannot listen on {addr}: {error}. Is another node running? Pick another address with --api-listen"

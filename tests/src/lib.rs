@@ -521,6 +521,8 @@ impl TestNode {
                 "run",
                 "--api-listen",
                 "127.0.0.1:0",
+                "--web-listen",
+                "127.0.0.1:0",
                 "--log-format",
                 "json",
                 "--listen",
@@ -533,6 +535,7 @@ impl TestNode {
                     .flat_map(|addr| ["--bootstrap", addr.as_str()]),
             )
             .env_remove("COMMONS_API_LISTEN")
+            .env_remove("COMMONS_WEB_LISTEN")
             .env_remove("COMMONS_LOG_FORMAT")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -335,6 +335,7 @@ impl Lab {
                 let org_name = format!("Fault lab member {index}");
                 let mut config = ConfigFile::new(&org_name, "fault lab node");
                 config.api_listen = "127.0.0.1:0".to_owned();
+                config.web_listen = "127.0.0.1:0".to_owned();
                 config.listen = vec![format!("/ip4/{}/tcp/{NODE_PORT}", node_address(index))];
                 config.mdns = false;
                 config.kademlia = false;
@@ -518,6 +519,7 @@ impl Lab {
                     .flat_map(|addr| ["--bootstrap", addr.as_str()]),
             )
             .env_remove("COMMONS_API_LISTEN")
+            .env_remove("COMMONS_WEB_LISTEN")
             .env_remove("COMMONS_LOG_FORMAT")
             .env_remove("LD_PRELOAD")
             .env_remove("FAKETIME");

@@ -9,6 +9,7 @@ pub fn commons() -> Command {
     for name in [
         "COMMONS_DATA_DIR",
         "COMMONS_API_LISTEN",
+        "COMMONS_WEB_LISTEN",
         "COMMONS_LOG_FORMAT",
         "RUST_LOG",
     ] {

@@ -161,7 +161,14 @@ impl Node {
         command
             .arg("--data-dir")
             .arg(dir)
-            .args(["node", "run", "--api-listen", "127.0.0.1:0"])
+            .args([
+                "node",
+                "run",
+                "--api-listen",
+                "127.0.0.1:0",
+                "--web-listen",
+                "127.0.0.1:0",
+            ])
             .args(["--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"]);
         for addr in bootstrap {
             command.args(["--bootstrap", addr]);

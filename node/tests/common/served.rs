@@ -76,6 +76,7 @@ impl Api {
             handle.clone(),
             network.as_ref().map(|(network, _)| network.clone()),
             TOKEN.to_owned(),
+            None,
             async move {
                 let _ = stopped.await;
             },

@@ -1,0 +1,60 @@
+//! `commons open`: lets a person of this org into the web app. Asks the running node
+//! for a one-time login link (`POST /v1/web/login`, which needs the data dir's API
+//! token), prints it, and opens it in the desktop's browser when there is a desktop.
+//! The link works once, for five minutes.
+
+use std::process::{Command, Stdio};
+
+use anyhow::Context;
+use serde_json::json;
+
+use crate::GlobalArgs;
+use crate::client::{Client, print_json};
+
+/// Arguments of `commons open`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct OpenArgs {
+    /// Only print the link; do not start a browser
+    #[arg(long)]
+    no_browser: bool,
+}
+
+pub(crate) fn run(global: &GlobalArgs, args: &OpenArgs) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let answer = client
+        .post("/v1/web/login", &json!({}))
+        .context("the node did not give a login link")?;
+    let url = answer["url"]
+        .as_str()
+        .context("the node's answer has no login link")?
+        .to_owned();
+    if global.json {
+        return print_json(&answer);
+    }
+    let minutes = answer["expires_in_s"].as_u64().unwrap_or(300) / 60;
+    println!(
+        "Open this link in a browser on this computer (it works once, for {minutes} minutes):"
+    );
+    println!();
+    println!("  {url}");
+    if !args.no_browser && has_desktop() {
+        match Command::new("xdg-open")
+            .arg(&url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            Ok(_) => println!("\nOpening it in your browser…"),
+            Err(_) => println!("\n(No browser could be started here: copy the link instead.)"),
+        }
+    }
+    Ok(())
+}
+
+/// Whether a graphical session is there to open a browser in.
+fn has_desktop() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+}

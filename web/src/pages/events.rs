@@ -1,0 +1,80 @@
+//! `GET /events`: live notices for open pages. Each record the node stores from now
+//! on becomes a small server-sent `record` event (its kind, and the page that shows
+//! it), which `static/app.js` turns into a notice ("2 new records: refresh"), louder
+//! for an alert. Only the kind and the link travel: the page itself is read fresh. The
+//! stream ends when the node stops.
+
+use std::convert::Infallible;
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use commons_node::ingest::StoredEvent;
+use serde_json::json;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+use tokio_stream::wrappers::{BroadcastStream, WatchStream};
+use tokio_stream::{Stream, StreamExt};
+
+use crate::AppState;
+use crate::security::Staff;
+use crate::view::record_path;
+
+/// How often an idle stream sends a keep-alive comment.
+pub const KEEP_ALIVE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// The event stream's route.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/events", get(events))
+}
+
+async fn events(
+    State(state): State<AppState>,
+    _staff: Staff,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let records = BroadcastStream::new(state.node().ingest.subscribe())
+        .filter_map(|stored| to_event(stored).map(Some));
+    let stop = WatchStream::new(state.stopping())
+        .filter(|stopping| *stopping)
+        .map(|_| None);
+    let stream = tokio_stream::once(Some(Event::default().comment("subscribed")))
+        .chain(records)
+        .chain(tokio_stream::once(None))
+        .merge(stop)
+        .map_while(|event| event.map(Ok));
+    Sse::new(stream).keep_alive(
+        KeepAlive::new()
+            .interval(KEEP_ALIVE_INTERVAL)
+            .text("keep-alive"),
+    )
+}
+
+fn to_event(stored: Result<StoredEvent, BroadcastStreamRecvError>) -> Option<Event> {
+    match stored {
+        Ok(stored) => {
+            let kind = stored.record.record().body.kind();
+            // Only what a person reads: not delegations, votes' plumbing and the like.
+            let name = match kind? {
+                commons_protocol::BodyKind::Practice => "practice",
+                commons_protocol::BodyKind::Campaign => "campaign",
+                commons_protocol::BodyKind::CampaignUpdate => "update",
+                commons_protocol::BodyKind::Alert => "alert",
+                commons_protocol::BodyKind::AlertResponse => "response",
+                commons_protocol::BodyKind::Application => "application",
+                commons_protocol::BodyKind::Vote => "vote",
+                _ => return None,
+            };
+            let href = record_path(kind, &stored.record.id());
+            Some(
+                Event::default()
+                    .event("record")
+                    .data(json!({ "kind": name, "href": href }).to_string()),
+            )
+        }
+        Err(BroadcastStreamRecvError::Lagged(missed)) => Some(
+            Event::default()
+                .event("record")
+                .data(json!({ "kind": "many", "missed": missed }).to_string()),
+        ),
+    }
+}

@@ -1,0 +1,147 @@
+//! What pages show of the store's records, orgs and devices: org names from their
+//! profiles, short ids, excerpts, and publishing through the node's publisher with its
+//! refusals in words. Pages read the store through [`crate::AppState::read`] and
+//! publish only through [`publish`]: the web app never writes to the store.
+
+use std::collections::HashMap;
+
+use commons_node::ingest::IngestError;
+use commons_node::publish::Published;
+use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError};
+use commons_protocol::{Body, BodyKind, Charter, OrgId, RecordId};
+
+use crate::AppState;
+use crate::i18n::Tr;
+
+pub use commons_node::publish::now_ms;
+
+/// The display names of orgs: the latest profile each org published, else the name
+/// the charter gives a founder.
+#[derive(Debug, Clone, Default)]
+pub struct OrgDirectory {
+    names: HashMap<OrgId, String>,
+}
+
+impl OrgDirectory {
+    /// Reads the names from `store` and `charter`.
+    pub fn read(store: &dyn Store, charter: &Charter) -> Result<OrgDirectory, StoreError> {
+        let mut names: HashMap<OrgId, String> = charter
+            .founders
+            .iter()
+            .map(|founder| (founder.org, founder.name.clone()))
+            .collect();
+        let profiles = store.query(&RecordQuery {
+            kind: Some(BodyKind::Profile),
+            limit: MAX_QUERY_LIMIT,
+            ..RecordQuery::default()
+        })?;
+        let mut named = std::collections::HashSet::new();
+        // Newest first: the first profile seen of an org is its latest.
+        for stored in profiles {
+            if let Body::Profile(profile) = &stored.record.record().body {
+                if named.insert(stored.org) && !profile.name.trim().is_empty() {
+                    names.insert(stored.org, profile.name.clone());
+                }
+            }
+        }
+        Ok(OrgDirectory { names })
+    }
+
+    /// The org's name, or its short id when it never said its name.
+    pub fn name(&self, org: &OrgId) -> String {
+        self.names
+            .get(org)
+            .cloned()
+            .unwrap_or_else(|| short_org(org))
+    }
+}
+
+/// An org's id shortened for people: `org_` and its first 8 hex digits.
+pub fn short_org(org: &OrgId) -> String {
+    let text = org.to_string();
+    text.chars().take(12).collect()
+}
+
+/// A record's id shortened for people: its first 8 hex digits.
+pub fn short_id(id: &RecordId) -> String {
+    let text = id.to_string();
+    text.chars().skip(4).take(8).collect()
+}
+
+/// At most `max_chars` of `text`, cut at a word, with an ellipsis when cut.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let cut = cut
+        .rsplit_once(char::is_whitespace)
+        .map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end())
+}
+
+/// Where the app shows a record of `kind`, if it has a page for it.
+pub fn record_path(kind: Option<BodyKind>, id: &RecordId) -> Option<String> {
+    let section = match kind? {
+        BodyKind::Practice => "cases",
+        BodyKind::Campaign => "campaigns",
+        BodyKind::Alert => "alerts",
+        _ => return None,
+    };
+    Some(format!("/{section}/{id}"))
+}
+
+/// Signs `body` as this node's next record and stores it, answering in the person's
+/// words when the node refuses it.
+pub async fn publish(state: &AppState, tr: &Tr, body: Body) -> Result<Published, String> {
+    state
+        .node()
+        .publisher
+        .publish(body)
+        .await
+        .map_err(|error| refusal(tr, &error))
+}
+
+/// Why the node did not publish, in words for the person who asked.
+pub fn refusal(tr: &Tr, error: &IngestError) -> String {
+    match error {
+        IngestError::Invalid(detail) => tr.text("publish-invalid", "detail", &detail.to_string()),
+        IngestError::PublishingHeld(hold) => tr.text("publish-held", "detail", &hold.message()),
+        IngestError::Shutdown => tr.msg("publish-shutdown"),
+        other => tr.text("publish-failed", "detail", &other.to_string()),
+    }
+}
+
+/// Splits a comma-separated form field into trimmed, non-empty items, each once.
+pub fn split_list(text: &str) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    for item in text.split([',', '\n']) {
+        let item = item.trim();
+        if !item.is_empty() && !items.iter().any(|seen| seen.eq_ignore_ascii_case(item)) {
+            items.push(item.to_owned());
+        }
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_at_a_word() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("one two three four", 10), "one two…");
+        assert_eq!(excerpt("  padded  ", 10), "padded");
+    }
+
+    #[test]
+    fn lists_are_split_trimmed_and_deduplicated() {
+        assert_eq!(
+            split_list(" housing, Land ,,housing\nwater "),
+            vec!["housing", "Land", "water"]
+        );
+        assert!(split_list(" , ").is_empty());
+    }
+}

@@ -1,0 +1,79 @@
+// Commons web app: small niceties on top of pages that work without any script.
+// - Live notices: listens to the node's event stream (/events) and says, in the
+//   person's language, when new records arrived, louder for an alert.
+// - The language menu applies on change; its button stays for keyboards and no-JS.
+// - Buttons marked data-confirm ask first (the server still asks on its own page).
+// No outside requests, no inline script (the Content-Security-Policy forbids both).
+"use strict";
+
+(function () {
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  ready(function () {
+    // The language form goes back to the page it was used on.
+    document.querySelectorAll("input[data-current-path]").forEach(function (input) {
+      input.value = window.location.pathname + window.location.search;
+    });
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        if (select.form) select.form.submit();
+      });
+    });
+    document.querySelectorAll("[data-hide-with-js]").forEach(function (element) {
+      element.classList.add("visually-hidden");
+    });
+    document.querySelectorAll("[data-confirm]").forEach(function (element) {
+      element.addEventListener("click", function (event) {
+        if (!window.confirm(element.getAttribute("data-confirm"))) event.preventDefault();
+      });
+    });
+    listen();
+  });
+
+  function listen() {
+    var live = document.getElementById("live");
+    if (!live || !window.EventSource) return;
+    var count = 0;
+    var alerts = 0;
+    var source = new EventSource("/events");
+    source.addEventListener("record", function (message) {
+      var data;
+      try { data = JSON.parse(message.data); } catch (e) { return; }
+      count += data.kind === "many" ? (data.missed || 1) : 1;
+      if (data.kind === "alert") alerts += 1;
+      show(live, count, alerts, data);
+    });
+    // A stream that ends (the node stopped, the session ended) is not retried forever.
+    var failures = 0;
+    source.addEventListener("error", function () {
+      failures += 1;
+      if (failures > 5) source.close();
+    });
+    source.addEventListener("open", function () { failures = 0; });
+  }
+
+  function show(live, count, alerts, latest) {
+    var text;
+    if (alerts > 0) text = live.getAttribute("data-new-alert");
+    else if (count === 1) text = live.getAttribute("data-new-one");
+    else text = (live.getAttribute("data-new-many") || "").replace("{count}", String(count));
+    var box = document.createElement("p");
+    box.className = "notice" + (alerts > 0 ? " alert-notice" : "");
+    var words = document.createElement("span");
+    words.textContent = text;
+    box.appendChild(words);
+    var link = document.createElement("a");
+    link.className = "button small secondary";
+    if (alerts > 0 && latest.kind === "alert" && latest.href) {
+      link.href = latest.href;
+    } else {
+      link.href = window.location.pathname + window.location.search;
+    }
+    link.textContent = live.getAttribute("data-refresh");
+    box.appendChild(link);
+    live.replaceChildren(box);
+  }
+})();
