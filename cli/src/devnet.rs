@@ -30,7 +30,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, anyhow, bail};
 use commons_node::config::ConfigFile;
-use commons_node::daemon::{API_ADDRESS_FILE, NETWORK_ADDRESSES_FILE};
+use commons_node::daemon::{API_ADDRESS_FILE, NETWORK_ADDRESSES_FILE, WEB_ADDRESS_FILE};
 use commons_node::data_dir::{DataDir, FounderDir, init_network};
 use commons_protocol::OrgId;
 use commons_protocol::text::hex;
@@ -245,14 +245,23 @@ pub(crate) fn run(global: &GlobalArgs, args: &DevnetArgs) -> anyhow::Result<()> 
 /// standard output stays one JSON document.
 fn print_hints(json: bool, nodes: &[Node], plan: &Plan) {
     let mut lines = vec![
-        "The devnet keeps running. Point commons at any of its nodes with --data-dir:".to_owned(),
+        "The devnet keeps running. Point commons at any of its nodes with --data-dir, and open \
+         each org's web app with `open` (it prints a one-time login link):"
+            .to_owned(),
     ];
     for (index, node) in nodes.iter().enumerate() {
         lines.push(format!("  node {index}  {}", node.name));
         lines.push(format!(
+            "    commons --data-dir {} open",
+            node.dir.display()
+        ));
+        lines.push(format!(
             "    commons --data-dir {} status",
             node.dir.display()
         ));
+        if let Ok(web) = std::fs::read_to_string(node.dir.join(WEB_ADDRESS_FILE)) {
+            lines.push(format!("    web app http://{}", web.trim()));
+        }
         lines.push(format!(
             "    api {}  peer {}  log {}",
             node.api,

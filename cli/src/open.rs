@@ -17,6 +17,9 @@ pub(crate) struct OpenArgs {
     /// Only print the link; do not start a browser
     #[arg(long)]
     no_browser: bool,
+    /// The page of the app to open, such as /alerts [default: the home page]
+    #[arg(long, value_name = "PATH")]
+    page: Option<String>,
 }
 
 pub(crate) fn run(global: &GlobalArgs, args: &OpenArgs) -> anyhow::Result<()> {
@@ -24,11 +27,21 @@ pub(crate) fn run(global: &GlobalArgs, args: &OpenArgs) -> anyhow::Result<()> {
     let answer = client
         .post("/v1/web/login", &json!({}))
         .context("the node did not give a login link")?;
-    let url = answer["url"]
+    let mut url = answer["url"]
         .as_str()
         .context("the node's answer has no login link")?
         .to_owned();
+    if let Some(page) = &args.page {
+        anyhow::ensure!(
+            page.starts_with('/') && !page.starts_with("//"),
+            "--page takes a page of the app, such as /alerts or /cases/new"
+        );
+        url.push_str("&next=");
+        url.push_str(&percent_encode(page));
+    }
     if global.json {
+        let mut answer = answer;
+        answer["url"] = serde_json::Value::String(url);
         return print_json(&answer);
     }
     let minutes = answer["expires_in_s"].as_u64().unwrap_or(300) / 60;
@@ -57,4 +70,17 @@ fn has_desktop() -> bool {
     ["DISPLAY", "WAYLAND_DISPLAY"]
         .iter()
         .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+}
+
+/// `text` with every byte outside the unreserved set and `/` percent-encoded, for a
+/// query parameter.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
 }

@@ -33,7 +33,8 @@ fn human(status: &Value, api: &str) -> String {
          \x20 records   {records} held, {tombstones} retracted, in {feeds} feeds\n\
          \x20 forks     {forks}\n\
          \x20 store     {store}\n\
-         \x20 api       {api}\n",
+         \x20 api       {api}\n\
+         {web}",
         version = text("version"),
         uptime = duration(number("uptime_s")),
         network = text("network"),
@@ -49,6 +50,13 @@ fn human(status: &Value, api: &str) -> String {
             n => format!("{n} frozen feeds (see GET /v1/forks)"),
         },
         store = bytes(number("store_bytes")),
+        web = match status["web"].as_str() {
+            Some(web) => format!(
+                "\x20 web app   {} (`commons open` lets you in)\n",
+                one_line(web)
+            ),
+            None => "\x20 web app   off\n".to_owned(),
+        },
     ) + &publishing(status)
         + &network(status)
 }

@@ -119,9 +119,6 @@ pub async fn run_node(
     let bound = listener
         .local_addr()
         .map_err(|error| NodeError::Listen { addr, error })?;
-    let address_file = opened.dir().path().join(API_ADDRESS_FILE);
-    std::fs::write(&address_file, format!("{bound}\n"))
-        .map_err(|error| NodeError::Listen { addr, error })?;
     // One signal stops both servers.
     let (stop, stopping) = watch::channel(false);
     let signalled = async move {
@@ -182,6 +179,10 @@ pub async fn run_node(
         }
         _ => None,
     };
+    // Written last: a script that waits for this file finds the web app's too.
+    let address_file = opened.dir().path().join(API_ADDRESS_FILE);
+    std::fs::write(&address_file, format!("{bound}\n"))
+        .map_err(|error| NodeError::Listen { addr, error })?;
     info!(api = %bound, network = %network, device = %opened.device().public(), "node running");
 
     let served = crate::api::serve(

@@ -41,6 +41,7 @@ pub(super) async fn status(State(state): State<Arc<ApiState>>) -> Result<Json<Va
         "members": node.roster().member_count(),
         "feeds": feeds,
         "version": VERSION,
+        "web": state.web.as_ref().map(|web| web.base_url()),
         "publishing": match node.publishing.current() {
             Publishing::Open => json!({ "held": false }),
             Publishing::Held(hold) => json!({

@@ -53,6 +53,8 @@ impl Welcome {
 #[template(path = "login_done.html")]
 struct LoginDone {
     t: Tr,
+    /// The app's page to open: `/` unless the link named one.
+    next: String,
 }
 
 impl LoginDone {
@@ -76,6 +78,20 @@ async fn welcome(State(state): State<AppState>, headers: HeaderMap) -> Response 
 #[derive(Debug, Deserialize)]
 struct LoginQuery {
     ticket: Option<String>,
+    /// A page of the app to open once in (`commons open --page /alerts`).
+    next: Option<String>,
+}
+
+/// `path` if it is a page of this app (a local path), else `/`: a link may never send
+/// a person on to another site.
+pub fn local_path(path: Option<String>) -> String {
+    path.filter(|path| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.contains('\\')
+            && !path.chars().any(char::is_control)
+    })
+    .unwrap_or_else(|| "/".to_owned())
 }
 
 async fn login(
@@ -92,7 +108,10 @@ async fn login(
     match session {
         Some(token) => {
             tracing::info!("a person logged in to the web app");
-            let mut response = render(&LoginDone { t: tr });
+            let mut response = render(&LoginDone {
+                t: tr,
+                next: local_path(query.next),
+            });
             let cookies = response.headers_mut();
             if let Ok(value) = security::session_cookie(&token).parse() {
                 cookies.append(header::SET_COOKIE, value);
@@ -139,10 +158,7 @@ struct LanguageForm {
 }
 
 async fn language(Posted { form, .. }: Posted<LanguageForm>) -> Response {
-    let back = form
-        .back
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned());
+    let back = local_path(form.back);
     let mut response = Redirect::to(&back).into_response();
     if let Some(lang) = Lang::from_code(&form.lang) {
         if let Ok(value) = security::lang_cookie(lang).parse() {
