@@ -1,75 +1,81 @@
-# Shared by every page: navigation, notices, errors, dates and times.
-nav-skip = Skip to content
-nav-label = Main
-nav-home = Home
-nav-cases = Case studies
-nav-campaigns = Campaigns
-nav-alerts = Alerts
-nav-members = Members
-nav-node = This node
-nav-language = Language
-nav-language-apply = Change
-nav-logout = Log out
+# مشترك بين كل الصفحات: التنقل والتنبيهات والأخطاء والتواريخ والأوقات.
+nav-skip = انتقل إلى المحتوى
+nav-label = الرئيسية
+nav-home = الرئيسية
+nav-cases = دراسات الحالة
+nav-campaigns = الحملات
+nav-alerts = التنبيهات
+nav-members = الأعضاء
+nav-node = هذه العقدة
+nav-language = اللغة
+nav-language-apply = تغيير
+nav-logout = تسجيل الخروج
 
-live-new-one = A new record arrived.
-live-new-many = New records arrived: { $count }.
-live-new-alert = A new solidarity alert arrived.
-live-refresh = Show it
+live-new-one = وصل سجل جديد.
+live-new-many = وصلت سجلات جديدة: { $count }.
+live-new-alert = وصل تنبيه تضامن جديد.
+live-refresh = اعرضه
 
-footer-text = Commons runs on your organization's own node. Everything you see here was checked against its author's signature.
+footer-text = يعمل Commons على العقدة الخاصة بمنظمتك. كل ما تراه هنا جرى التحقق منه بتوقيع صاحبه.
 
-error-back-home = Back to the home page
-error-store = This node could not read its records. If it happens again, ask your operator to check the node's log.
-error-not-found = There is nothing at this address. It may have been retracted, or it has not reached this node yet.
-error-not-found-title = Not found
-form-too-large = This form is too large to send. Shorten the text and try again.
-form-unreadable = This form could not be read. Reload the page and try again.
-form-expired = This form has expired. Reload the page and send it again.
+error-back-home = العودة إلى الصفحة الرئيسية
+error-store = تعذّر على هذه العقدة قراءة سجلاتها. إذا تكرر ذلك، اطلب من المسؤول عن العقدة مراجعة سجل تشغيلها.
+error-not-found = لا يوجد شيء في هذا العنوان. ربما سُحب، أو لم يصل إلى هذه العقدة بعد.
+error-not-found-title = غير موجود
+form-too-large = هذا النموذج أكبر من أن يُرسل. اختصر النص وحاول مرة أخرى.
+form-unreadable = تعذّرت قراءة هذا النموذج. أعد تحميل الصفحة وحاول مرة أخرى.
+form-expired = انتهت صلاحية هذا النموذج. أعد تحميل الصفحة وأرسله مرة أخرى.
 
 welcome-title = Commons
-welcome-intro = This is your organization's Commons node. Only people with access to this computer can come in.
-welcome-how = To open the app, run this command on the computer where the node runs, then follow the link it prints:
-welcome-why = Each link works once and for five minutes. Ask your organization's operator if you cannot run commands on this computer.
-welcome-link-used = This link has already been used or has expired. Run commons open again for a new one.
-login-done-title = You are in
-login-done-continue = Continue to Commons
+welcome-intro = هذه عقدة Commons الخاصة بمنظمتك. لا يدخلها إلا من يستطيع الوصول إلى هذا الحاسوب.
+welcome-how = لفتح التطبيق، شغّل هذا الأمر على الحاسوب الذي تعمل عليه العقدة، ثم اتبع الرابط الذي يطبعه:
+welcome-why = يصلح كل رابط مرة واحدة ولمدة خمس دقائق. إن لم تستطع تشغيل الأوامر على هذا الحاسوب، فاطلب ذلك من المسؤول عن عقدة منظمتك.
+welcome-link-used = استُخدم هذا الرابط من قبل أو انتهت صلاحيته. شغّل commons open مرة أخرى للحصول على رابط جديد.
+login-done-title = لقد دخلت
+login-done-continue = المتابعة إلى Commons
 
-publish-invalid = The node refused this: { $detail }. Correct it and send it again.
-publish-held = This node cannot publish yet: { $detail }
-publish-shutdown = The node is shutting down, so nothing was published. Try again when it is running.
-publish-failed = Nothing was published: { $detail }. Try again; if it fails again, ask your operator to check the node's log.
+publish-invalid = رفضت العقدة هذا: { $detail }. صحّحه وأرسله مرة أخرى.
+publish-held = لا تستطيع هذه العقدة النشر بعد: { $detail }
+publish-shutdown = العقدة تتوقف، لذلك لم يُنشر شيء. حاول مرة أخرى عندما تعمل.
+publish-failed = لم يُنشر شيء: { $detail }. حاول مرة أخرى؛ وإن فشل ثانية فاطلب مراجعة سجل تشغيل العقدة.
 
-severity-critical = Critical
-severity-urgent = Urgent
-severity-watch = Watch
+severity-critical = حرج
+severity-urgent = عاجل
+severity-watch = متابعة
 
-tally-admit = { $count } of { $needed } endorsements to admit
-tally-remove = { $count } of { $needed } votes to remove
+tally-admit = { $count } من { $needed } تأييدات للقبول
+tally-remove = { $count } من { $needed } أصوات للإقصاء
 
-month-1 = January
-month-2 = February
-month-3 = March
-month-4 = April
-month-5 = May
-month-6 = June
-month-7 = July
-month-8 = August
-month-9 = September
-month-10 = October
-month-11 = November
-month-12 = December
+month-1 = يناير
+month-2 = فبراير
+month-3 = مارس
+month-4 = أبريل
+month-5 = مايو
+month-6 = يونيو
+month-7 = يوليو
+month-8 = أغسطس
+month-9 = سبتمبر
+month-10 = أكتوبر
+month-11 = نوفمبر
+month-12 = ديسمبر
 date-format = { $day } { $month } { $year }
-datetime-format = { $date }, { $time } UTC
-time-just-now = just now
+datetime-format = { $date }، { $time } بالتوقيت العالمي
+time-just-now = الآن
 time-minutes-ago = { $count ->
-    [one] 1 minute ago
-   *[other] { $count } minutes ago
+    [one] قبل دقيقة
+    [two] قبل دقيقتين
+    [few] قبل { $count } دقائق
+   *[other] قبل { $count } دقيقة
 }
 time-hours-ago = { $count ->
-    [one] 1 hour ago
-   *[other] { $count } hours ago
+    [one] قبل ساعة
+    [two] قبل ساعتين
+    [few] قبل { $count } ساعات
+   *[other] قبل { $count } ساعة
 }
 time-days-ago = { $count ->
-    [one] yesterday
-   *[other] { $count } days ago
+    [one] أمس
+    [two] قبل يومين
+    [few] قبل { $count } أيام
+   *[other] قبل { $count } يومًا
 }

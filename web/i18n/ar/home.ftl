@@ -1,36 +1,44 @@
-# The home page: what is new since the last visit.
-home-title = What is new
-home-since = Since your last visit ({ $since }).
-home-counts-label = What is new, in numbers
+# الصفحة الرئيسية: الجديد منذ الزيارة الأخيرة.
+home-title = ما الجديد
+home-since = منذ زيارتك الأخيرة ({ $since }).
+home-counts-label = الجديد بالأرقام
 home-count-alerts = { $count ->
-    [one] open alert
-   *[other] open alerts
+    [one] تنبيه مفتوح
+    [two] تنبيهان مفتوحان
+    [few] تنبيهات مفتوحة
+   *[other] تنبيهًا مفتوحًا
 }
 home-count-cases = { $count ->
-    [one] new case study
-   *[other] new case studies
+    [one] دراسة حالة جديدة
+    [two] دراستا حالة جديدتان
+    [few] دراسات حالة جديدة
+   *[other] دراسة حالة جديدة
 }
 home-count-updates = { $count ->
-    [one] campaign update
-   *[other] campaign updates
+    [one] مستجد حملة
+    [two] مستجدان في الحملات
+    [few] مستجدات في الحملات
+   *[other] مستجدًا في الحملات
 }
 home-count-votes = { $count ->
-    [one] vote waiting for us
-   *[other] votes waiting for us
+    [one] تصويت ينتظرنا
+    [two] تصويتان ينتظراننا
+    [few] تصويتات تنتظرنا
+   *[other] تصويتًا ينتظرنا
 }
-home-alerts = Open solidarity alerts
-home-alerts-none = No alert is open. When a member raises one, it appears here first.
-home-alerts-all = All alerts
-home-votes = Votes waiting for our organization
-home-votes-none = Nothing waits for our vote.
-home-votes-all = Members and votes
-home-cases = New case studies
-home-cases-none = No new case study since your last visit.
-home-cases-all = The case-study library
-home-cases-write = Write a case study
-home-updates = Campaign updates
-home-updates-none = No campaign update since your last visit.
-home-updates-all = All campaigns
-home-campaign-unknown = A campaign not yet on this node
-home-vote-admit = { $org } asks to join
-home-vote-remove = Proposed: remove { $org }
+home-alerts = تنبيهات التضامن المفتوحة
+home-alerts-none = لا يوجد تنبيه مفتوح. عندما يطلق عضو تنبيهًا، يظهر هنا أولًا.
+home-alerts-all = كل التنبيهات
+home-votes = تصويتات تنتظر منظمتنا
+home-votes-none = لا شيء ينتظر تصويتنا.
+home-votes-all = الأعضاء والتصويت
+home-cases = دراسات حالة جديدة
+home-cases-none = لا دراسات حالة جديدة منذ زيارتك الأخيرة.
+home-cases-all = مكتبة دراسات الحالة
+home-cases-write = اكتب دراسة حالة
+home-updates = مستجدات الحملات
+home-updates-none = لا مستجدات في الحملات منذ زيارتك الأخيرة.
+home-updates-all = كل الحملات
+home-campaign-unknown = حملة لم تصل إلى هذه العقدة بعد
+home-vote-admit = { $org } تطلب الانضمام
+home-vote-remove = مقترح: إقصاء { $org }
