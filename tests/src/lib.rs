@@ -15,6 +15,7 @@
 //! | [`wait_for`], [`poll_for`] | wait for a condition with a deadline, never for a fixed time |
 //! | [`js_peer::JsPeer`] | a js-libp2p peer (`interop-js/peer.mjs`, run with `node`) that dials a node, pings it and gossips |
 //! | [`netns::Lab`] | nodes in network namespaces of their own, and the faults between them (`tests/faults.rs`) |
+//! | [`browser::Browser`] | the web app in a real Chromium over WebDriver, against a [`browser::Devnet`] (`tests/web_browser.rs`) |
 //!
 //! Every process and every port belongs to the [`TestNode`] that made it: the node
 //! listens on `127.0.0.1:0` and says which port it got in its data dir's `api-address`
@@ -22,6 +23,7 @@
 //! can run in parallel and leave nothing behind.
 
 pub mod baseline;
+pub mod browser;
 pub mod hostile;
 pub mod js_peer;
 pub mod load;
@@ -106,7 +108,7 @@ impl CommonsBinary {
     /// the cargo target directory this process was built into (`target/debug/commons`
     /// for `target/debug/deps/crash-…`), which is built first with
     /// `cargo build -p commons-cli --bin commons` (same profile, same target dir) if it
-    /// is missing or older than the sources of the protocol, the node or the CLI.
+    /// is missing or older than the sources of the protocol, the node, the web app or the CLI.
     ///
     /// A bin target of another package cannot be a dependency on stable cargo, so this
     /// is how the tests of this crate find it.
@@ -152,9 +154,13 @@ fn needs_build(binary: &Path) -> bool {
     for file in ["Cargo.toml", "Cargo.lock"] {
         newest_in(&root.join(file), &mut newest);
     }
-    for crate_dir in ["protocol", "node", "cli"] {
+    for crate_dir in ["protocol", "node", "web", "cli"] {
         newest_in(&root.join(crate_dir).join("src"), &mut newest);
         newest_in(&root.join(crate_dir).join("Cargo.toml"), &mut newest);
+    }
+    // The web app's templates, catalogs and assets are compiled into the binary too.
+    for web_dir in ["templates", "i18n", "static"] {
+        newest_in(&root.join("web").join(web_dir), &mut newest);
     }
     newest > built
 }
