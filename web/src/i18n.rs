@@ -92,7 +92,9 @@ impl Lang {
             Lang::Es => ".",
             // French groups with a narrow no-break space.
             Lang::Fr => "\u{202f}",
-            Lang::Ar => "\u{066c}",
+            // Arabic-script pages here write Latin digits (as in the Maghreb), so Latin
+            // separators go with them.
+            Lang::Ar => ",",
         }
     }
 
@@ -100,7 +102,7 @@ impl Lang {
         match self {
             Lang::En => ".",
             Lang::Es | Lang::Fr => ",",
-            Lang::Ar => "\u{066b}",
+            Lang::Ar => ".",
         }
     }
 

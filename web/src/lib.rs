@@ -57,6 +57,8 @@ struct Inner {
     own_hosts: OwnHosts,
     /// Becomes `true` when the node stops, to end the event streams.
     stopping: tokio::sync::watch::Receiver<bool>,
+    /// Our org's name as its latest profile gives it, for the header of every page.
+    our_name: Arc<std::sync::RwLock<String>>,
 }
 
 impl AppState {
@@ -75,6 +77,8 @@ impl AppState {
             tracing::error!(%error, "a message catalog does not load");
             Catalogs::english_only()
         });
+        let our_name = Arc::new(std::sync::RwLock::new(our_org_name(&node)));
+        keep_our_name(&node, our_name.clone());
         AppState {
             inner: Arc::new(Inner {
                 node,
@@ -84,6 +88,7 @@ impl AppState {
                 catalogs,
                 own_hosts: OwnHosts::of(address),
                 stopping,
+                our_name,
             }),
         }
     }
@@ -118,6 +123,15 @@ impl AppState {
         &self.inner.own_hosts
     }
 
+    /// Our org's name, as its latest profile (or the charter) gives it.
+    pub fn our_name(&self) -> String {
+        self.inner
+            .our_name
+            .read()
+            .map(|name| name.clone())
+            .unwrap_or_default()
+    }
+
     /// A receiver that turns `true` when the node stops.
     pub fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
         self.inner.stopping.clone()
@@ -134,6 +148,37 @@ impl AppState {
             .await
             .map_err(|error| StoreError::Storage(format!("a store read failed: {error}")))?
     }
+}
+
+/// Our org's name: its latest profile's, else the charter's for a founder, else its
+/// short id.
+fn our_org_name(node: &NodeHandle) -> String {
+    view::OrgDirectory::read(node.store.as_ref(), &node.charter)
+        .map(|names| names.name(&node.org))
+        .unwrap_or_else(|_| view::short_org(&node.org))
+}
+
+/// Follows our org's new profiles, so the header shows its name as soon as it changes.
+fn keep_our_name(node: &NodeHandle, our_name: Arc<std::sync::RwLock<String>>) {
+    let mut stored = node.ingest.subscribe();
+    let ours = node.org;
+    tokio::spawn(async move {
+        loop {
+            match stored.recv().await {
+                Ok(event) if event.org == ours => {
+                    if let commons_protocol::Body::Profile(profile) = &event.record.record().body {
+                        if !profile.name.trim().is_empty() {
+                            if let Ok(mut name) = our_name.write() {
+                                *name = profile.name.clone();
+                            }
+                        }
+                    }
+                }
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
 }
 
 /// The web app over a running node: what `commons node run` mounts.

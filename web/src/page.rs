@@ -61,6 +61,8 @@ pub struct Layout {
     pub title: String,
     /// The network's name.
     pub network_name: String,
+    /// Our org's name: whom the person acts for.
+    pub org_name: String,
     /// The navigation.
     pub nav: Vec<NavItem>,
     /// The language menu.
@@ -99,6 +101,7 @@ impl Layout {
             csrf: staff.csrf.clone(),
             title: title.into(),
             network_name: state.node().charter.name.clone(),
+            org_name: state.our_name(),
             nav,
             notice: None,
         }

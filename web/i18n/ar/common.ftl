@@ -9,6 +9,7 @@ nav-members = الأعضاء
 nav-node = هذه العقدة
 nav-language = اللغة
 nav-language-apply = تغيير
+nav-acting-for = باسم
 nav-logout = تسجيل الخروج
 
 live-new-one = وصل سجل جديد.

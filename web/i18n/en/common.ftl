@@ -9,6 +9,7 @@ nav-members = Members
 nav-node = This node
 nav-language = Language
 nav-language-apply = Change
+nav-acting-for = Acting for
 nav-logout = Log out
 
 live-new-one = A new record arrived.

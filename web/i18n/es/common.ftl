@@ -9,6 +9,7 @@ nav-members = Miembros
 nav-node = Este nodo
 nav-language = Idioma
 nav-language-apply = Cambiar
+nav-acting-for = En nombre de
 nav-logout = Cerrar sesión
 
 live-new-one = Llegó un registro nuevo.

@@ -9,6 +9,7 @@ nav-members = Membres
 nav-node = Ce nœud
 nav-language = Langue
 nav-language-apply = Changer
+nav-acting-for = Au nom de
 nav-logout = Se déconnecter
 
 live-new-one = Un nouvel enregistrement est arrivé.
