@@ -18,7 +18,7 @@ members-badge-voted-remove = You voted to remove it
 members-working-groups = Working groups
 members-languages = Languages
 members-devices-count = { $count ->
-    [0] No device in use
+    [0] No device known here yet
     [one] 1 device in use
    *[other] { $count } devices in use
 }
@@ -39,6 +39,7 @@ members-not-member-how = To join, send an application: say who your organization
 members-apply-button = Apply to join
 members-apply-again = Send a new application
 members-check-profile = Check our profile first
+members-see-profile = See our profile
 members-own-applied = Your organization applied on { $date }:
 members-own-lag = Members' votes reach this node only once your organization is admitted, so the count shown here may be behind.
 members-applied-notice = Your application was published. Member organizations will see it the next time their nodes connect to this one.

@@ -18,7 +18,7 @@ members-badge-voted-remove = Ustedes votaron por su retiro
 members-working-groups = Grupos de trabajo
 members-languages = Idiomas
 members-devices-count = { $count ->
-    [0] Ningún dispositivo en uso
+    [0] Ningún dispositivo conocido aquí todavía
     [one] 1 dispositivo en uso
    *[other] { $count } dispositivos en uso
 }
@@ -39,6 +39,7 @@ members-not-member-how = Para unirse, envíe una solicitud: diga quién es su or
 members-apply-button = Solicitar el ingreso
 members-apply-again = Enviar una nueva solicitud
 members-check-profile = Revisar primero nuestro perfil
+members-see-profile = Ver nuestro perfil
 members-own-applied = Su organización presentó su solicitud el { $date }:
 members-own-lag = Los votos de los miembros solo llegan a este nodo cuando su organización ha sido admitida, así que el recuento que se ve aquí puede estar atrasado.
 members-applied-notice = Su solicitud se publicó. Las organizaciones miembro la verán la próxima vez que sus nodos se conecten a este.

@@ -18,7 +18,7 @@ members-badge-voted-remove = Vous avez voté son retrait
 members-working-groups = Groupes de travail
 members-languages = Langues
 members-devices-count = { $count ->
-    [0] Aucun appareil en service
+    [0] Aucun appareil connu ici pour l'instant
     [one] 1 appareil en service
    *[other] { $count } appareils en service
 }
@@ -39,6 +39,7 @@ members-not-member-how = Pour rejoindre le réseau, envoyez une candidature : di
 members-apply-button = Demander à rejoindre
 members-apply-again = Envoyer une nouvelle candidature
 members-check-profile = Vérifier d'abord notre profil
+members-see-profile = Voir notre profil
 members-own-applied = Votre organisation a posé sa candidature le { $date } :
 members-own-lag = Les votes des membres n'arrivent sur ce nœud qu'une fois votre organisation admise : le décompte affiché ici peut donc être en retard.
 members-applied-notice = Votre candidature a été publiée. Les organisations membres la verront la prochaine fois que leurs nœuds se connecteront à celui-ci.

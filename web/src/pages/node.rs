@@ -75,6 +75,8 @@ struct Advice {
     title: String,
     text: String,
     now: bool,
+    /// The "applies now" badge's style: `urgent` for a problem, `watch` for a fact to know.
+    class: &'static str,
 }
 
 /// The one-line state at the top.
@@ -288,6 +290,7 @@ async fn node_page(State(state): State<AppState>, staff: Staff) -> PageResult {
             title: t.msg(&format!("node-advice-{id}-title")),
             text: t.msg(&format!("node-advice-{id}")),
             now,
+            class: if id == "outsider" { "watch" } else { "urgent" },
         })
         .collect();
     // What applies now first; otherwise the order above.
