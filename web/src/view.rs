@@ -81,6 +81,25 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// The words of a Markdown text without its markup, on one line: for an excerpt of a
+/// peer's text in a list, where markup characters would show as typed.
+pub fn markdown_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut text = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(&words),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                text.push(' ');
+            }
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Where the app shows a record of `kind`, if it has a page for it.
 pub fn record_path(kind: Option<BodyKind>, id: &RecordId) -> Option<String> {
     let section = match kind? {
@@ -90,6 +109,45 @@ pub fn record_path(kind: Option<BodyKind>, id: &RecordId) -> Option<String> {
         _ => return None,
     };
     Some(format!("/{section}/{id}"))
+}
+
+/// How far before a record another org's reply to it (an update, a response) may be
+/// dated and still be looked for: members' clocks are not in step, so a reply can
+/// carry a timestamp a little before the record it answers.
+pub const CLOCK_SKEW_ALLOWANCE_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// The records of `kind` from `since_ms` on, newest first, read page by page with the
+/// store's paging cursor and stopping after `max` records: the bounded scan a page
+/// uses to find records that point at another (a campaign's updates, an alert's
+/// responses), since the store keeps no index by referenced record. The flag says
+/// whether the scan stopped at `max` with more left unread.
+pub fn scan_kind(
+    store: &dyn Store,
+    kind: BodyKind,
+    since_ms: Option<u64>,
+    max: usize,
+) -> Result<(Vec<commons_node::store::StoredRecord>, bool), StoreError> {
+    let mut found = Vec::new();
+    let mut before = None;
+    while found.len() < max {
+        let limit = (max - found.len()).min(MAX_QUERY_LIMIT);
+        let page = store.query(&RecordQuery {
+            kind: Some(kind),
+            since_ms,
+            before,
+            limit,
+            ..RecordQuery::default()
+        })?;
+        let full = page.len() >= limit;
+        before = page
+            .last()
+            .map(|stored| (stored.record.record().timestamp_ms, stored.record.id()));
+        found.extend(page);
+        if !full {
+            return Ok((found, false));
+        }
+    }
+    Ok((found, true))
 }
 
 /// Signs `body` as this node's next record and stores it, answering in the person's
@@ -134,6 +192,16 @@ mod tests {
         assert_eq!(excerpt("short", 10), "short");
         assert_eq!(excerpt("one two three four", 10), "one two…");
         assert_eq!(excerpt("  padded  ", 10), "padded");
+    }
+
+    #[test]
+    fn markdown_text_drops_the_markup() {
+        assert_eq!(
+            markdown_text(
+                "# Held\n\nThey are held *pending* [review](https://x.org).\n\n- one\n- `two`"
+            ),
+            "Held They are held pending review. one two"
+        );
     }
 
     #[test]
