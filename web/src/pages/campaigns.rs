@@ -1,10 +1,782 @@
-//! The campaigns pages.
+//! Campaigns: the coalitions members run together. The list has three tabs (the
+//! campaigns our org leads, the ones it partners in, all of them); a campaign's page
+//! shows its goals and coalition and its updates as a timeline, and lets the lead org
+//! and its partners post an update; a form starts a new campaign.
+//!
+//! The protocol lets any member publish an update naming any campaign (it does not
+//! check who, docs/protocol.md §4.3). The app holds to what a coalition means: it
+//! offers and accepts an update only from the lead org or a partner, and on the
+//! campaign's page an update from anyone else is marked as such and its status change
+//! is not taken as the campaign's.
 
+use std::collections::HashMap;
+
+use askama::Template;
 use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError, StoredRecord};
+use commons_protocol::{Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, OrgId, RecordId};
+use serde::Deserialize;
 
 use crate::AppState;
+use crate::i18n::Tr;
+use crate::markdown;
+use crate::page::{Layout, PageResult, Section, render};
+use crate::security::{Posted, Staff};
+use crate::view::{CLOCK_SKEW_ALLOWANCE_MS, OrgDirectory, publish, scan_kind};
 
-/// The campaigns pages' routes.
+/// How many campaigns the list reads: the newest ones, one store query.
+pub const CAMPAIGN_LIST_LIMIT: usize = MAX_QUERY_LIMIT;
+/// How many of the newest campaign updates the list reads to date each campaign's
+/// latest update and status; a campaign whose last update is older shows none.
+pub const LIST_UPDATE_SCAN: usize = MAX_QUERY_LIMIT;
+/// How many campaign updates, from the campaign's own date on, a campaign's page reads
+/// to find its own. The store keeps no index by campaign, so this is a bounded scan of
+/// every campaign's updates; past it the page says some older updates may be missing.
+pub const CAMPAIGN_UPDATE_SCAN: usize = 5 * MAX_QUERY_LIMIT;
+/// The longest title a form accepts, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// The most goals a new campaign may list.
+pub const MAX_GOALS: usize = 50;
+
+/// The campaigns' routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/campaigns", get(list))
+        .route("/campaigns/new", get(new_form).post(start))
+        .route("/campaigns/{id}", get(show))
+        .route("/campaigns/{id}/updates", axum::routing::post(post_update))
+}
+
+/// A campaign status's form value.
+fn status_value(status: CampaignStatus) -> &'static str {
+    match status {
+        CampaignStatus::Planning => "planning",
+        CampaignStatus::Active => "active",
+        CampaignStatus::Paused => "paused",
+        CampaignStatus::Won => "won",
+        CampaignStatus::Closed => "closed",
+    }
+}
+
+/// The status a form value names.
+fn parse_status(value: &str) -> Option<CampaignStatus> {
+    STATUSES
+        .into_iter()
+        .find(|status| status_value(*status) == value)
+}
+
+/// Every status, in the order a campaign usually goes through them.
+const STATUSES: [CampaignStatus; 5] = [
+    CampaignStatus::Planning,
+    CampaignStatus::Active,
+    CampaignStatus::Paused,
+    CampaignStatus::Won,
+    CampaignStatus::Closed,
+];
+
+/// A status's badge: its words and style (the words carry the meaning, the colour
+/// only repeats it).
+#[derive(Debug, Clone)]
+pub struct StatusBadge {
+    /// The status in words.
+    pub label: String,
+    /// The badge's style.
+    pub class: &'static str,
+}
+
+fn badge(t: &Tr, status: CampaignStatus) -> StatusBadge {
+    let class = match status {
+        CampaignStatus::Active | CampaignStatus::Won => "ok",
+        CampaignStatus::Paused => "watch",
+        CampaignStatus::Planning | CampaignStatus::Closed => "plain",
+    };
+    StatusBadge {
+        label: t.msg(&format!("campaigns-status-{}", status_value(status))),
+        class,
+    }
+}
+
+/// One choice of a select or a set of checkboxes.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// Its form value.
+    pub value: String,
+    /// Its label.
+    pub label: String,
+    /// Whether it is chosen.
+    pub chosen: bool,
+}
+
+fn status_choices(t: &Tr, chosen: Option<CampaignStatus>) -> Vec<Choice> {
+    STATUSES
+        .into_iter()
+        .map(|status| Choice {
+            value: status_value(status).to_owned(),
+            label: badge(t, status).label,
+            chosen: Some(status) == chosen,
+        })
+        .collect()
+}
+
+/// An org named and linked to its page.
+#[derive(Debug, Clone)]
+pub struct OrgLink {
+    /// Its page.
+    pub href: String,
+    /// Its name.
+    pub name: String,
+}
+
+fn org_link(names: &OrgDirectory, org: &OrgId) -> OrgLink {
+    OrgLink {
+        href: format!("/members/{org}"),
+        name: names.name(org),
+    }
+}
+
+/// Whether `org` is in the campaign's coalition: its lead or a partner.
+fn in_coalition(campaign: &Campaign, lead: &OrgId, org: &OrgId) -> bool {
+    lead == org || campaign.partners.contains(org)
+}
+
+/// A form's fields as sent (a list, since checkboxes repeat a name).
+type Fields = Vec<(String, String)>;
+
+/// The first value of field `name`, or "".
+fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(field, _)| field == name)
+        .map_or("", |(_, value)| value.as_str())
+}
+
+// ---- the list ----
+
+/// The list's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Ours,
+    Partner,
+    All,
+}
+
+impl Tab {
+    fn value(self) -> &'static str {
+        match self {
+            Tab::Ours => "ours",
+            Tab::Partner => "partner",
+            Tab::All => "all",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    tab: Option<String>,
+}
+
+/// One tab link.
+#[derive(Debug, Clone)]
+pub struct TabLink {
+    /// Where it leads.
+    pub href: String,
+    /// Its label with its count.
+    pub label: String,
+    /// Whether it is the tab shown.
+    pub current: bool,
+}
+
+/// One campaign in the list.
+#[derive(Debug, Clone)]
+pub struct CampaignRow {
+    /// Its page.
+    pub href: String,
+    /// Its title.
+    pub title: String,
+    /// Its lead org.
+    pub lead: OrgLink,
+    /// Its partners.
+    pub partners: Vec<OrgLink>,
+    /// Where it stands now.
+    pub status: StatusBadge,
+    /// How many goals it has, in words.
+    pub goals: String,
+    /// When it was started.
+    pub started: String,
+    /// When its latest update was posted, if any was read.
+    pub latest: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "campaigns_list.html")]
+struct ListPage {
+    page: Layout,
+    tabs: Vec<TabLink>,
+    tab: &'static str,
+    rows: Vec<CampaignRow>,
+    empty: String,
+    more: bool,
+}
+
+/// What the list reads in one store visit.
+struct ListFound {
+    names: OrgDirectory,
+    campaigns: Vec<StoredRecord>,
+    /// Each campaign's newest update read: (its timestamp, the newest status a
+    /// coalition org set, if any).
+    latest: HashMap<RecordId, (u64, Option<CampaignStatus>)>,
+}
+
+fn read_list(
+    store: &dyn Store,
+    charter: &commons_protocol::Charter,
+) -> Result<ListFound, StoreError> {
+    let campaigns = store.query(&RecordQuery {
+        kind: Some(BodyKind::Campaign),
+        limit: CAMPAIGN_LIST_LIMIT,
+        ..RecordQuery::default()
+    })?;
+    let coalition: HashMap<RecordId, (OrgId, &Campaign)> = campaigns
+        .iter()
+        .filter_map(|stored| match &stored.record.record().body {
+            Body::Campaign(campaign) => Some((stored.record.id(), (stored.org, campaign))),
+            _ => None,
+        })
+        .collect();
+    let (updates, _) = scan_kind(store, BodyKind::CampaignUpdate, None, LIST_UPDATE_SCAN)?;
+    let mut latest: HashMap<RecordId, (u64, Option<CampaignStatus>)> = HashMap::new();
+    // Newest first: the first update of a campaign dates it, the first status set by
+    // its coalition is its status.
+    for stored in &updates {
+        let Body::CampaignUpdate(update) = &stored.record.record().body else {
+            continue;
+        };
+        let Some((lead, campaign)) = coalition.get(&update.campaign) else {
+            continue;
+        };
+        let entry = latest
+            .entry(update.campaign)
+            .or_insert((stored.record.record().timestamp_ms, None));
+        if entry.1.is_none() && in_coalition(campaign, lead, &stored.org) {
+            entry.1 = update.status;
+        }
+    }
+    Ok(ListFound {
+        names: OrgDirectory::read(store, charter)?,
+        campaigns,
+        latest,
+    })
+}
+
+async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(query): Query<ListQuery>,
+) -> PageResult {
+    let t = &staff.tr;
+    let layout = Layout::new(&state, &staff, Section::Campaigns, t.msg("campaigns-title"));
+    let charter = state.node().charter.clone();
+    let found = match state.read(move |store| read_list(store, &charter)).await {
+        Ok(found) => found,
+        Err(error) => return Err(layout.store_failure(&error)),
+    };
+    let ours = state.node().org;
+    let names = &found.names;
+    let mut by_tab: [Vec<CampaignRow>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for stored in &found.campaigns {
+        let Body::Campaign(campaign) = &stored.record.record().body else {
+            continue;
+        };
+        let id = stored.record.id();
+        let latest = found.latest.get(&id);
+        let status = latest
+            .and_then(|(_, status)| *status)
+            .unwrap_or(campaign.status);
+        let row = CampaignRow {
+            href: format!("/campaigns/{id}"),
+            title: campaign.title.clone(),
+            lead: org_link(names, &stored.org),
+            partners: campaign
+                .partners
+                .iter()
+                .map(|org| org_link(names, org))
+                .collect(),
+            status: badge(t, status),
+            goals: t.count("campaigns-goal-count", campaign.goals.len()),
+            started: t.date(stored.record.record().timestamp_ms),
+            latest: latest.map(|(when, _)| t.date(*when)),
+        };
+        if stored.org == ours {
+            by_tab[0].push(row.clone());
+        }
+        if campaign.partners.contains(&ours) {
+            by_tab[1].push(row.clone());
+        }
+        by_tab[2].push(row);
+    }
+    let tab = match query.tab.as_deref() {
+        Some("ours") => Tab::Ours,
+        Some("partner") => Tab::Partner,
+        Some("all") => Tab::All,
+        // First visit: our own campaigns if we lead any, else those we partner in,
+        // else all, so the page never opens on an empty tab it could have avoided.
+        _ if !by_tab[0].is_empty() => Tab::Ours,
+        _ if !by_tab[1].is_empty() => Tab::Partner,
+        _ => Tab::All,
+    };
+    let tabs = [
+        (Tab::Ours, "campaigns-tab-ours"),
+        (Tab::Partner, "campaigns-tab-partner"),
+        (Tab::All, "campaigns-tab-all"),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(index, (each, id))| TabLink {
+        href: format!("/campaigns?tab={}", each.value()),
+        label: t.with(
+            id,
+            &[(
+                "count",
+                crate::i18n::ArgValue::Number(by_tab[index].len() as u64),
+            )],
+        ),
+        current: each == tab,
+    })
+    .collect();
+    let [ours_rows, partner_rows, all_rows] = by_tab;
+    let (rows, empty) = match tab {
+        Tab::Ours => (ours_rows, "campaigns-empty-ours"),
+        Tab::Partner => (partner_rows, "campaigns-empty-partner"),
+        Tab::All => (all_rows, "campaigns-empty-all"),
+    };
+    let page = ListPage {
+        page: layout,
+        tabs,
+        tab: tab.value(),
+        rows,
+        empty: t.msg(empty),
+        more: found.campaigns.len() >= CAMPAIGN_LIST_LIMIT,
+    };
+    Ok(render(&page))
+}
+
+// ---- starting a campaign ----
+
+/// A member org that may be chosen as a partner.
+#[derive(Debug, Clone)]
+pub struct PartnerChoice {
+    /// Its id, the form value.
+    pub value: String,
+    /// Its name.
+    pub name: String,
+    /// Whether it is chosen.
+    pub chosen: bool,
+}
+
+#[derive(Template)]
+#[template(path = "campaigns_new.html")]
+struct NewPage {
+    page: Layout,
+    title: String,
+    goals: String,
+    partners: Vec<PartnerChoice>,
+    statuses: Vec<Choice>,
+    errors: Vec<String>,
+    title_error: bool,
+}
+
+/// The member orgs other than ours, by name, for the partner checkboxes.
+async fn partner_choices(
+    state: &AppState,
+    chosen: &[OrgId],
+) -> Result<Vec<PartnerChoice>, StoreError> {
+    let charter = state.node().charter.clone();
+    let names = state
+        .read(move |store| OrgDirectory::read(store, &charter))
+        .await?;
+    let ours = state.node().org;
+    let roster = state.node().roster();
+    let mut choices: Vec<PartnerChoice> = roster
+        .members()
+        .filter(|org| *org != ours)
+        .map(|org| PartnerChoice {
+            value: org.to_string(),
+            name: names.name(&org),
+            chosen: chosen.contains(&org),
+        })
+        .collect();
+    choices.sort_by_key(|choice| choice.name.to_lowercase());
+    Ok(choices)
+}
+
+async fn new_form(State(state): State<AppState>, staff: Staff) -> PageResult {
+    let t = &staff.tr;
+    let layout = Layout::new(
+        &state,
+        &staff,
+        Section::Campaigns,
+        t.msg("campaigns-new-title"),
+    );
+    let partners = match partner_choices(&state, &[]).await {
+        Ok(partners) => partners,
+        Err(error) => return Err(layout.store_failure(&error)),
+    };
+    let page = NewPage {
+        statuses: status_choices(t, Some(CampaignStatus::Active)),
+        page: layout,
+        title: String::new(),
+        goals: String::new(),
+        partners,
+        errors: Vec::new(),
+        title_error: false,
+    };
+    Ok(render(&page))
+}
+
+async fn start(State(state): State<AppState>, posted: Posted<Fields>) -> PageResult {
+    let Posted { staff, form } = posted;
+    let t = &staff.tr;
+    let layout = Layout::new(
+        &state,
+        &staff,
+        Section::Campaigns,
+        t.msg("campaigns-new-title"),
+    );
+    let title = field(&form, "title").trim().to_owned();
+    let goals_text = field(&form, "goals").to_owned();
+    let goals: Vec<String> = goals_text
+        .lines()
+        .map(|line| line.trim().trim_start_matches(['-', '*', '•']).trim())
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let roster = state.node().roster();
+    let ours = state.node().org;
+    let mut partners: Vec<OrgId> = Vec::new();
+    for (name, value) in &form {
+        if name != "partner" {
+            continue;
+        }
+        // Only member orgs other than ours are offered; anything else is dropped.
+        if let Ok(org) = value.parse::<OrgId>()
+            && org != ours
+            && roster.is_member(&org)
+            && !partners.contains(&org)
+        {
+            partners.push(org);
+        }
+    }
+    let status = parse_status(field(&form, "status"));
+    let mut errors = Vec::new();
+    let title_error = title.is_empty() || title.chars().count() > MAX_TITLE_CHARS;
+    if title.is_empty() {
+        errors.push(t.msg("campaigns-error-title"));
+    } else if title.chars().count() > MAX_TITLE_CHARS {
+        errors.push(t.with(
+            "campaigns-error-title-long",
+            &[("max", crate::i18n::ArgValue::Number(MAX_TITLE_CHARS as u64))],
+        ));
+    }
+    if goals.len() > MAX_GOALS {
+        errors.push(t.with(
+            "campaigns-error-goals",
+            &[("max", crate::i18n::ArgValue::Number(MAX_GOALS as u64))],
+        ));
+    }
+    if errors.is_empty() {
+        let body = Body::Campaign(Campaign {
+            title: title.clone(),
+            goals,
+            partners: partners.clone(),
+            status: status.unwrap_or(CampaignStatus::Active),
+        });
+        match publish(&state, t, body).await {
+            Ok(published) => {
+                return Ok(
+                    Redirect::to(&format!("/campaigns/{}?done=started", published.id))
+                        .into_response(),
+                );
+            }
+            Err(refusal) => errors.push(refusal),
+        }
+    }
+    let choices = match partner_choices(&state, &partners).await {
+        Ok(choices) => choices,
+        Err(error) => return Err(layout.store_failure(&error)),
+    };
+    let page = NewPage {
+        statuses: status_choices(t, status.or(Some(CampaignStatus::Active))),
+        page: layout,
+        title,
+        goals: goals_text,
+        partners: choices,
+        errors,
+        title_error,
+    };
+    let mut response = render(&page);
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+// ---- a campaign's page ----
+
+/// One update in the timeline.
+#[derive(Debug, Clone)]
+pub struct UpdateEntry {
+    /// Who posted it.
+    pub org: OrgLink,
+    /// When.
+    pub when: String,
+    /// The status it set, if any.
+    pub status: Option<StatusBadge>,
+    /// Its body, rendered and sanitized.
+    pub html: String,
+    /// Whether its org is outside the campaign's coalition.
+    pub outsider: bool,
+    /// Whether it is our org's.
+    pub ours: bool,
+}
+
+#[derive(Template)]
+#[template(path = "campaigns_show.html")]
+struct ShowPage {
+    page: Layout,
+    id: String,
+    status: StatusBadge,
+    started: String,
+    lead: OrgLink,
+    partners: Vec<OrgLink>,
+    goals: Vec<String>,
+    updates: Vec<UpdateEntry>,
+    updates_cut: bool,
+    role: Option<String>,
+    can_post: bool,
+    statuses: Vec<Choice>,
+    draft: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ShowQuery {
+    done: Option<String>,
+}
+
+/// What a campaign's page reads.
+enum CampaignFound {
+    /// Not on this node, or not a campaign.
+    Missing,
+    /// Its org took it back.
+    Retracted,
+    /// The campaign, its updates newest first, and whether the scan was cut.
+    Here {
+        campaign: Box<StoredRecord>,
+        updates: Vec<StoredRecord>,
+        cut: bool,
+        names: OrgDirectory,
+    },
+}
+
+fn read_campaign(
+    store: &dyn Store,
+    charter: &commons_protocol::Charter,
+    id: RecordId,
+) -> Result<CampaignFound, StoreError> {
+    let Some(stored) = store.record(&id)? else {
+        return Ok(if store.tombstone(&id)?.is_some() {
+            CampaignFound::Retracted
+        } else {
+            CampaignFound::Missing
+        });
+    };
+    if !matches!(stored.record.record().body, Body::Campaign(_)) {
+        return Ok(CampaignFound::Missing);
+    }
+    // An update is written after its campaign, so the scan starts at the campaign's
+    // own date, less the clocks' disagreement.
+    let since = stored
+        .record
+        .record()
+        .timestamp_ms
+        .saturating_sub(CLOCK_SKEW_ALLOWANCE_MS);
+    let (scanned, cut) = scan_kind(
+        store,
+        BodyKind::CampaignUpdate,
+        Some(since),
+        CAMPAIGN_UPDATE_SCAN,
+    )?;
+    let updates = scanned
+        .into_iter()
+        .filter(|update| {
+            matches!(&update.record.record().body,
+                Body::CampaignUpdate(CampaignUpdate { campaign, .. }) if *campaign == id)
+        })
+        .collect();
+    Ok(CampaignFound::Here {
+        campaign: Box::new(stored),
+        updates,
+        cut,
+        names: OrgDirectory::read(store, charter)?,
+    })
+}
+
+/// The campaign's page, with `draft` and `error` in its update form.
+async fn campaign_page(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    notice: Option<String>,
+    draft: (String, Option<CampaignStatus>),
+    error: Option<String>,
+) -> PageResult {
+    let t = &staff.tr;
+    let layout = Layout::new(state, staff, Section::Campaigns, t.msg("campaigns-title"));
+    let Ok(id) = id.parse::<RecordId>() else {
+        return Err(layout.not_found());
+    };
+    let charter = state.node().charter.clone();
+    let found = match state
+        .read(move |store| read_campaign(store, &charter, id))
+        .await
+    {
+        Ok(found) => found,
+        Err(error) => return Err(layout.store_failure(&error)),
+    };
+    let (stored, updates, cut, names) = match found {
+        CampaignFound::Missing => return Err(layout.not_found()),
+        CampaignFound::Retracted => {
+            let message = t.msg("campaigns-retracted");
+            return Err(layout.failure(StatusCode::GONE, message));
+        }
+        CampaignFound::Here {
+            campaign,
+            updates,
+            cut,
+            names,
+        } => (campaign, updates, cut, names),
+    };
+    let Body::Campaign(campaign) = &stored.record.record().body else {
+        return Err(layout.not_found());
+    };
+    let lead = stored.org;
+    let ours = state.node().org;
+    let mut status = None;
+    let entries = updates
+        .iter()
+        .filter_map(|update_record| {
+            let Body::CampaignUpdate(update) = &update_record.record.record().body else {
+                return None;
+            };
+            let outsider = !in_coalition(campaign, &lead, &update_record.org);
+            if !outsider && status.is_none() {
+                status = update.status;
+            }
+            Some(UpdateEntry {
+                org: org_link(&names, &update_record.org),
+                when: t.datetime(update_record.record.record().timestamp_ms),
+                status: update.status.map(|status| badge(t, status)),
+                html: markdown::render(&update.body),
+                outsider,
+                ours: update_record.org == ours,
+            })
+        })
+        .collect();
+    let role = if lead == ours {
+        Some(t.msg("campaigns-role-lead"))
+    } else if campaign.partners.contains(&ours) {
+        Some(t.msg("campaigns-role-partner"))
+    } else {
+        None
+    };
+    let (draft_body, draft_status) = draft;
+    let mut layout = layout.with_notice(notice);
+    layout.title = campaign.title.clone();
+    let page = ShowPage {
+        id: stored.record.id().to_string(),
+        status: badge(t, status.unwrap_or(campaign.status)),
+        started: t.date(stored.record.record().timestamp_ms),
+        lead: org_link(&names, &lead),
+        partners: campaign
+            .partners
+            .iter()
+            .map(|org| org_link(&names, org))
+            .collect(),
+        goals: campaign.goals.clone(),
+        updates: entries,
+        updates_cut: cut,
+        can_post: role.is_some(),
+        role,
+        statuses: status_choices(t, draft_status),
+        draft: draft_body,
+        error,
+        page: layout,
+    };
+    Ok(render(&page))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> PageResult {
+    let notice = match query.done.as_deref() {
+        Some("started") => Some(staff.tr.msg("campaigns-done-started")),
+        Some("update") => Some(staff.tr.msg("campaigns-done-update")),
+        _ => None,
+    };
+    campaign_page(&state, &staff, &id, notice, (String::new(), None), None).await
+}
+
+async fn post_update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted<Fields>,
+) -> PageResult {
+    let Posted { staff, form } = posted;
+    let t = &staff.tr;
+    let layout = Layout::new(&state, &staff, Section::Campaigns, t.msg("campaigns-title"));
+    let Ok(campaign_id) = id.parse::<RecordId>() else {
+        return Err(layout.not_found());
+    };
+    let body = field(&form, "body").trim().to_owned();
+    let status = parse_status(field(&form, "status"));
+    let found = match state.read(move |store| store.record(&campaign_id)).await {
+        Ok(found) => found,
+        Err(error) => return Err(layout.store_failure(&error)),
+    };
+    let Some(stored) = found else {
+        return Err(layout.not_found());
+    };
+    let Body::Campaign(campaign) = &stored.record.record().body else {
+        return Err(layout.not_found());
+    };
+    if !in_coalition(campaign, &stored.org, &state.node().org) {
+        let message = t.msg("campaigns-error-not-coalition");
+        return Err(layout.failure(StatusCode::FORBIDDEN, message));
+    }
+    let error = if body.is_empty() {
+        Some(t.msg("campaigns-error-update-body"))
+    } else {
+        let update = Body::CampaignUpdate(CampaignUpdate {
+            campaign: campaign_id,
+            status,
+            body: body.clone(),
+        });
+        match publish(&state, t, update).await {
+            Ok(_) => {
+                return Ok(
+                    Redirect::to(&format!("/campaigns/{campaign_id}?done=update#updates"))
+                        .into_response(),
+                );
+            }
+            Err(refusal) => Some(refusal),
+        }
+    };
+    let mut response = campaign_page(&state, &staff, &id, None, (body, status), error).await?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
 }
