@@ -60,7 +60,7 @@ fn held_practices(app: &App) -> Vec<Practice> {
             limit: 1000,
             ..RecordQuery::default()
         })
-        .unwrap()
+        .expect("the store answers")
         .into_iter()
         .filter_map(|stored| match &stored.record.record().body {
             Body::Practice(practice) => Some(practice.clone()),

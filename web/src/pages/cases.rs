@@ -141,8 +141,8 @@ pub struct TagLink {
 /// often, for the filters and the form.
 #[derive(Debug, Clone, Default)]
 struct Vocabulary {
-    themes: Vec<String>,
-    regions: Vec<String>,
+    themes: Vec<Tag>,
+    regions: Vec<Tag>,
     languages: Vec<String>,
     orgs: Vec<OrgId>,
 }
@@ -156,30 +156,56 @@ impl Vocabulary {
         })?;
         let mut themes: HashMap<String, usize> = HashMap::new();
         let mut regions: HashMap<String, usize> = HashMap::new();
+        // How each tag is written, as the newest case study using it wrote it.
+        let mut written: HashMap<String, String> = HashMap::new();
         let mut languages: HashMap<String, usize> = HashMap::new();
         let mut orgs: HashMap<OrgId, usize> = HashMap::new();
         for stored in &sample {
             let Body::Practice(practice) = &stored.record.record().body else {
                 continue;
             };
-            for theme in practice.themes.iter().filter_map(|tag| tag_of(tag)) {
-                *themes.entry(theme).or_default() += 1;
-            }
-            for region in practice.regions.iter().filter_map(|tag| tag_of(tag)) {
-                *regions.entry(region).or_default() += 1;
+            for (tags, counts) in [
+                (&practice.themes, &mut themes),
+                (&practice.regions, &mut regions),
+            ] {
+                for text in tags {
+                    if let Some(tag) = tag_of(text) {
+                        written
+                            .entry(tag.clone())
+                            .or_insert_with(|| text.trim().to_owned());
+                        *counts.entry(tag).or_default() += 1;
+                    }
+                }
             }
             if let Some(language) = language_of(&practice.language) {
                 *languages.entry(language).or_default() += 1;
             }
             *orgs.entry(stored.org).or_default() += 1;
         }
+        let shown = |tags: Vec<String>| -> Vec<Tag> {
+            tags.into_iter()
+                .map(|key| Tag {
+                    shown: written.get(&key).cloned().unwrap_or_else(|| key.clone()),
+                    key,
+                })
+                .collect()
+        };
         Ok(Vocabulary {
-            themes: most_used(themes),
-            regions: most_used(regions),
+            themes: shown(most_used(themes)),
+            regions: shown(most_used(regions)),
             languages: most_used(languages),
             orgs: most_used(orgs),
         })
     }
+}
+
+/// A theme or region the network uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Tag {
+    /// As the store indexes it and filters compare it: lowercase.
+    key: String,
+    /// As people wrote it.
+    shown: String,
 }
 
 /// The keys of `counts`, the most used first (ties in order), at most [`MAX_CHOICES`].
@@ -596,14 +622,14 @@ async fn library(
             vocabulary
                 .themes
                 .iter()
-                .map(|tag| (tag.clone(), tag.clone())),
+                .map(|tag| (tag.key.clone(), tag.shown.clone())),
             &theme,
         ),
         regions: choices(
             vocabulary
                 .regions
                 .iter()
-                .map(|tag| (tag.clone(), tag.clone())),
+                .map(|tag| (tag.key.clone(), tag.shown.clone())),
             &region,
         ),
         languages: choices(
@@ -1062,21 +1088,23 @@ struct NewPage {
 }
 
 /// The network's tags as checkboxes, the draft's ticked; the draft's others as text.
-fn tag_choices(suggested: &[String], chosen: &[String]) -> (Vec<Choice>, String) {
+fn tag_choices(suggested: &[Tag], chosen: &[String]) -> (Vec<Choice>, String) {
+    let suggested = &suggested[..suggested.len().min(MAX_SUGGESTED_TAGS)];
     let choices: Vec<Choice> = suggested
         .iter()
-        .take(MAX_SUGGESTED_TAGS)
         .map(|tag| Choice {
-            value: tag.clone(),
-            label: tag.clone(),
-            selected: chosen.iter().any(|mine| mine.trim().to_lowercase() == *tag),
+            value: tag.shown.clone(),
+            label: tag.shown.clone(),
+            selected: chosen
+                .iter()
+                .any(|mine| mine.trim().to_lowercase() == tag.key),
         })
         .collect();
     let others: Vec<&str> = chosen
         .iter()
         .filter(|mine| {
             let mine = mine.trim().to_lowercase();
-            !choices.iter().any(|choice| choice.value == mine)
+            !suggested.iter().any(|tag| tag.key == mine)
         })
         .map(String::as_str)
         .collect();
@@ -1364,7 +1392,12 @@ mod tests {
         assert_eq!(draft.themes, vec!["housing", "land", "water"]);
         assert_eq!(draft.regions, vec!["east africa"]);
         assert!(draft.public);
-        let (choices, other) = tag_choices(&["land".to_owned()], &draft.themes);
+        let land = Tag {
+            key: "land".to_owned(),
+            shown: "Land".to_owned(),
+        };
+        let (choices, other) = tag_choices(&[land], &draft.themes);
+        assert_eq!(choices[0].value, "Land");
         assert!(choices[0].selected);
         assert_eq!(other, "housing, water");
     }
