@@ -1,10 +1,795 @@
-//! The alerts pages.
+//! Solidarity alerts: the System of Solidarity's calls to act. The list puts the alerts
+//! still open first, the most urgent first, and the expired ones after, apart; each
+//! says how many member orgs have responded. An alert's page shows what happened and
+//! what is asked, lets our org respond (seen, acting, shared, with a note), and lists
+//! which member orgs have responded so far and which have not yet. A form raises a
+//! new alert.
+//!
+//! Who has responded: each member org's latest response counts, the org that raised
+//! the alert is not asked (it is not counted among those who have not responded), and
+//! responses from orgs that are not members now are left out.
 
+use std::collections::{HashMap, HashSet};
+
+use askama::Template;
 use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use commons_node::api::publish::DEFAULT_ALERT_HOURS;
+use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError, StoredRecord};
+use commons_protocol::{
+    Alert, AlertResponse, Body, BodyKind, OrgId, RecordId, ResponseKind, Roster, Severity,
+};
+use serde::Deserialize;
 
 use crate::AppState;
+use crate::i18n::{ArgValue, Tr};
+use crate::markdown;
+use crate::page::{Layout, PageResult, Section, render};
+use crate::security::{Posted, Staff};
+use crate::view::{
+    CLOCK_SKEW_ALLOWANCE_MS, OrgDirectory, excerpt, markdown_text, now_ms, publish, scan_kind,
+};
 
-/// The alerts pages' routes.
+/// How many alerts the list reads: the newest ones, one store query.
+pub const ALERT_LIST_LIMIT: usize = MAX_QUERY_LIMIT;
+/// How many expired alerts the list shows, the most recently expired first.
+pub const EXPIRED_LIST_LENGTH: usize = 50;
+/// How many alert responses, from the oldest listed open alert's date on, the list
+/// reads to count who has responded. The store keeps no index by alert, so this is a
+/// bounded scan of every alert's responses.
+pub const LIST_RESPONSE_SCAN: usize = 5 * MAX_QUERY_LIMIT;
+/// How many alert responses, from the alert's own date on, an alert's page reads to
+/// find its own (a bounded scan, as above); past it the page says so.
+pub const ALERT_RESPONSE_SCAN: usize = 5 * MAX_QUERY_LIMIT;
+/// The longest an alert may stay open, in hours: 90 days.
+pub const MAX_ALERT_HOURS: u64 = 90 * 24;
+/// The longest title, region or note a form accepts, in characters.
+pub const MAX_LINE_CHARS: usize = 200;
+/// The longest note to a response, in characters.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+const MINUTE_MS: u64 = 60_000;
+const HOUR_MS: u64 = 60 * MINUTE_MS;
+const DAY_MS: u64 = 24 * HOUR_MS;
+
+/// The alerts' routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/alerts", get(list))
+        .route("/alerts/new", get(new_form).post(raise))
+        .route("/alerts/{id}", get(show))
+        .route("/alerts/{id}/respond", post(respond))
+}
+
+// ---- words for severities, responses and times ----
+
+/// Every severity, the most urgent first.
+const SEVERITIES: [Severity; 3] = [Severity::Critical, Severity::Urgent, Severity::Watch];
+
+fn severity_value(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "critical",
+        Severity::Urgent => "urgent",
+        Severity::Watch => "watch",
+    }
+}
+
+fn severity_rank(severity: Severity) -> u8 {
+    match severity {
+        Severity::Critical => 0,
+        Severity::Urgent => 1,
+        Severity::Watch => 2,
+    }
+}
+
+/// Every response kind, in the order the form offers them.
+const RESPONSES: [ResponseKind; 3] = [
+    ResponseKind::Acknowledged,
+    ResponseKind::Acting,
+    ResponseKind::Shared,
+];
+
+fn response_value(response: ResponseKind) -> &'static str {
+    match response {
+        ResponseKind::Acknowledged => "seen",
+        ResponseKind::Acting => "acting",
+        ResponseKind::Shared => "shared",
+    }
+}
+
+/// A badge: words, and a style that only repeats them.
+#[derive(Debug, Clone)]
+pub struct Badge {
+    /// The words.
+    pub label: String,
+    /// The style: `critical`, `urgent`, `watch`, `ok` or `plain`.
+    pub class: &'static str,
+}
+
+fn severity_badge(t: &Tr, severity: Severity) -> Badge {
+    Badge {
+        label: t.msg(&format!("severity-{}", severity_value(severity))),
+        class: severity_value(severity),
+    }
+}
+
+fn response_badge(t: &Tr, response: ResponseKind) -> Badge {
+    Badge {
+        label: t.msg(&format!("alerts-response-{}", response_value(response))),
+        class: match response {
+            ResponseKind::Acting => "ok",
+            ResponseKind::Shared => "watch",
+            ResponseKind::Acknowledged => "plain",
+        },
+    }
+}
+
+/// When an alert stops (or stopped) being current, in words: "expires in 3 hours",
+/// "expired 2 days ago".
+fn expiry_words(t: &Tr, expires_at_ms: u64, now: u64) -> String {
+    if expires_at_ms > now {
+        let left = expires_at_ms - now;
+        match left {
+            l if l < HOUR_MS => t.count("alerts-expires-in-minutes", l.div_ceil(MINUTE_MS)),
+            l if l < 2 * DAY_MS => t.count("alerts-expires-in-hours", l / HOUR_MS),
+            l => t.count("alerts-expires-in-days", l / DAY_MS),
+        }
+    } else {
+        t.text("alerts-expired-ago", "when", &t.ago(expires_at_ms, now))
+    }
+}
+
+/// Who has responded to an alert: each member org's latest response.
+#[derive(Debug, Default)]
+struct Responses {
+    /// Each org's latest response and when, newest first as scanned.
+    latest: Vec<(OrgId, u64, AlertResponse)>,
+}
+
+impl Responses {
+    /// Adds one response; responses must come newest first, so an org's first is kept.
+    fn add(&mut self, org: OrgId, timestamp_ms: u64, response: &AlertResponse) {
+        if !self.latest.iter().any(|(seen, _, _)| *seen == org) {
+            self.latest.push((org, timestamp_ms, response.clone()));
+        }
+    }
+
+    /// The member orgs, but the raiser, that have responded, and all such orgs.
+    fn count(&self, roster: &Roster, raiser: &OrgId) -> (usize, usize) {
+        let asked: HashSet<OrgId> = roster.members().filter(|org| org != raiser).collect();
+        let responded = self
+            .latest
+            .iter()
+            .filter(|(org, _, _)| asked.contains(org))
+            .count();
+        (responded, asked.len())
+    }
+}
+
+fn responded_words(t: &Tr, responded: usize, asked: usize) -> String {
+    t.with(
+        "alerts-responded-count",
+        &[
+            ("count", ArgValue::Number(responded as u64)),
+            ("total", ArgValue::Number(asked as u64)),
+        ],
+    )
+}
+
+/// A form's fields as sent.
+type Fields = Vec<(String, String)>;
+
+fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(field, _)| field == name)
+        .map_or("", |(_, value)| value.as_str())
+}
+
+// ---- the list ----
+
+/// One alert in the list.
+#[derive(Debug, Clone)]
+pub struct AlertRow {
+    /// Its page.
+    pub href: String,
+    /// Its title.
+    pub title: String,
+    /// How urgent.
+    pub severity: Badge,
+    /// Where.
+    pub region: String,
+    /// Who raised it.
+    pub org: String,
+    /// Whether our org raised it.
+    pub ours: bool,
+    /// When it was raised, in words.
+    pub raised: String,
+    /// When it expires or expired, in words.
+    pub expiry: String,
+    /// How many member orgs responded, in words.
+    pub responded: String,
+    /// Whether our org has responded.
+    pub we_responded: bool,
+    /// A line of what happened.
+    pub excerpt: String,
+}
+
+#[derive(Template)]
+#[template(path = "alerts_list.html")]
+struct ListPage {
+    page: Layout,
+    open: Vec<AlertRow>,
+    expired: Vec<AlertRow>,
+    expired_total: usize,
+    more: bool,
+}
+
+struct ListFound {
+    names: OrgDirectory,
+    alerts: Vec<StoredRecord>,
+    responses: HashMap<RecordId, Responses>,
+}
+
+fn read_list(
+    store: &dyn Store,
+    charter: &commons_protocol::Charter,
+    now: u64,
+) -> Result<ListFound, StoreError> {
+    let alerts = store.query(&RecordQuery {
+        kind: Some(BodyKind::Alert),
+        limit: ALERT_LIST_LIMIT,
+        ..RecordQuery::default()
+    })?;
+    // Responses matter most for open alerts: scan from the oldest open one's date (an
+    // expired alert shown may miss responses older than that, which the scan bounds).
+    let since = alerts
+        .iter()
+        .filter(|stored| matches!(&stored.record.record().body, Body::Alert(alert) if alert.expires_at_ms > now))
+        .map(|stored| {
+            stored
+                .record
+                .record()
+                .timestamp_ms
+                .saturating_sub(CLOCK_SKEW_ALLOWANCE_MS)
+        })
+        .min();
+    let listed: HashSet<RecordId> = alerts.iter().map(|stored| stored.record.id()).collect();
+    let (scanned, _) = scan_kind(store, BodyKind::AlertResponse, since, LIST_RESPONSE_SCAN)?;
+    let mut responses: HashMap<RecordId, Responses> = HashMap::new();
+    for stored in &scanned {
+        if let Body::AlertResponse(response) = &stored.record.record().body
+            && listed.contains(&response.alert)
+        {
+            responses.entry(response.alert).or_default().add(
+                stored.org,
+                stored.record.record().timestamp_ms,
+                response,
+            );
+        }
+    }
+    Ok(ListFound {
+        names: OrgDirectory::read(store, charter)?,
+        alerts,
+        responses,
+    })
+}
+
+async fn list(State(state): State<AppState>, staff: Staff) -> PageResult {
+    let t = &staff.tr;
+    let layout = Layout::new(&state, &staff, Section::Alerts, t.msg("alerts-title"));
+    let now = now_ms();
+    let charter = state.node().charter.clone();
+    let found = match state
+        .read(move |store| read_list(store, &charter, now))
+        .await
+    {
+        Ok(found) => found,
+        Err(error) => return Err(layout.store_failure(&error)),
+    };
+    let roster = state.node().roster();
+    let ours = state.node().org;
+    let none = Responses::default();
+    let mut open: Vec<(u8, u64, AlertRow)> = Vec::new();
+    let mut expired: Vec<(u64, AlertRow)> = Vec::new();
+    for stored in &found.alerts {
+        let Body::Alert(alert) = &stored.record.record().body else {
+            continue;
+        };
+        let id = stored.record.id();
+        let raised_ms = stored.record.record().timestamp_ms;
+        let responses = found.responses.get(&id).unwrap_or(&none);
+        let (responded, asked) = responses.count(&roster, &stored.org);
+        let row = AlertRow {
+            href: format!("/alerts/{id}"),
+            title: alert.title.clone(),
+            severity: severity_badge(t, alert.severity),
+            region: alert.region.clone(),
+            org: found.names.name(&stored.org),
+            ours: stored.org == ours,
+            raised: t.ago(raised_ms, now),
+            expiry: expiry_words(t, alert.expires_at_ms, now),
+            responded: responded_words(t, responded, asked),
+            we_responded: responses.latest.iter().any(|(org, _, _)| *org == ours),
+            excerpt: excerpt(&markdown_text(&alert.body), 200),
+        };
+        if alert.expires_at_ms > now {
+            open.push((severity_rank(alert.severity), raised_ms, row));
+        } else {
+            expired.push((alert.expires_at_ms, row));
+        }
+    }
+    // The most urgent first, then the newest.
+    open.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    // The most recently expired first.
+    expired.sort_by_key(|(expired_at, _)| std::cmp::Reverse(*expired_at));
+    let expired_total = expired.len();
+    let page = ListPage {
+        page: layout,
+        open: open.into_iter().map(|(_, _, row)| row).collect(),
+        expired: expired
+            .into_iter()
+            .take(EXPIRED_LIST_LENGTH)
+            .map(|(_, row)| row)
+            .collect(),
+        expired_total,
+        more: found.alerts.len() >= ALERT_LIST_LIMIT,
+    };
+    Ok(render(&page))
+}
+
+// ---- raising an alert ----
+
+/// One choice of a set of radio buttons.
+#[derive(Debug, Clone)]
+pub struct RadioChoice {
+    /// Its form value.
+    pub value: &'static str,
+    /// Its label.
+    pub label: String,
+    /// What it means.
+    pub hint: String,
+    /// Whether it is chosen.
+    pub chosen: bool,
+}
+
+#[derive(Template)]
+#[template(path = "alerts_new.html")]
+struct NewPage {
+    page: Layout,
+    severities: Vec<RadioChoice>,
+    region: String,
+    title: String,
+    body: String,
+    action: String,
+    hours: String,
+    max_hours: u64,
+    errors: Vec<String>,
+}
+
+fn severity_choices(t: &Tr, chosen: Option<Severity>) -> Vec<RadioChoice> {
+    SEVERITIES
+        .into_iter()
+        .map(|severity| RadioChoice {
+            value: severity_value(severity),
+            label: t.msg(&format!("severity-{}", severity_value(severity))),
+            hint: t.msg(&format!(
+                "alerts-severity-{}-hint",
+                severity_value(severity)
+            )),
+            chosen: Some(severity) == chosen,
+        })
+        .collect()
+}
+
+async fn new_form(State(state): State<AppState>, staff: Staff) -> PageResult {
+    let t = &staff.tr;
+    let layout = Layout::new(&state, &staff, Section::Alerts, t.msg("alerts-new-title"));
+    let page = NewPage {
+        severities: severity_choices(t, Some(Severity::Urgent)),
+        page: layout,
+        region: String::new(),
+        title: String::new(),
+        body: String::new(),
+        action: String::new(),
+        hours: DEFAULT_ALERT_HOURS.to_string(),
+        max_hours: MAX_ALERT_HOURS,
+        errors: Vec::new(),
+    };
+    Ok(render(&page))
+}
+
+async fn raise(State(state): State<AppState>, posted: Posted<Fields>) -> PageResult {
+    let Posted { staff, form } = posted;
+    let t = &staff.tr;
+    let layout = Layout::new(&state, &staff, Section::Alerts, t.msg("alerts-new-title"));
+    let severity = SEVERITIES
+        .into_iter()
+        .find(|severity| severity_value(*severity) == field(&form, "severity"));
+    let region = field(&form, "region").trim().to_owned();
+    let title = field(&form, "title").trim().to_owned();
+    let body = field(&form, "body").trim().to_owned();
+    let action = field(&form, "action").trim().to_owned();
+    let hours_text = field(&form, "hours").trim().to_owned();
+    let hours = hours_text.parse::<u64>().ok();
+    let mut errors = Vec::new();
+    if severity.is_none() {
+        errors.push(t.msg("alerts-error-severity"));
+    }
+    if region.is_empty() {
+        errors.push(t.msg("alerts-error-region"));
+    }
+    if title.is_empty() {
+        errors.push(t.msg("alerts-error-title"));
+    }
+    if title.chars().count() > MAX_LINE_CHARS || region.chars().count() > MAX_LINE_CHARS {
+        errors.push(t.with(
+            "alerts-error-too-long",
+            &[("max", ArgValue::Number(MAX_LINE_CHARS as u64))],
+        ));
+    }
+    if body.is_empty() {
+        errors.push(t.msg("alerts-error-body"));
+    }
+    let hours = match hours {
+        Some(hours) if (1..=MAX_ALERT_HOURS).contains(&hours) => Some(hours),
+        _ => {
+            errors.push(t.with(
+                "alerts-error-hours",
+                &[("max", ArgValue::Number(MAX_ALERT_HOURS))],
+            ));
+            None
+        }
+    };
+    if let (true, Some(severity), Some(hours)) = (errors.is_empty(), severity, hours) {
+        let alert = Body::Alert(Alert {
+            severity,
+            region: region.clone(),
+            title: title.clone(),
+            body: body.clone(),
+            action_requested: action.clone(),
+            expires_at_ms: now_ms().saturating_add(hours.saturating_mul(HOUR_MS)),
+        });
+        match publish(&state, t, alert).await {
+            Ok(published) => {
+                return Ok(
+                    Redirect::to(&format!("/alerts/{}?done=raised", published.id)).into_response(),
+                );
+            }
+            Err(refusal) => errors.push(refusal),
+        }
+    }
+    let page = NewPage {
+        severities: severity_choices(t, severity),
+        page: layout,
+        region,
+        title,
+        body,
+        action,
+        hours: hours_text,
+        max_hours: MAX_ALERT_HOURS,
+        errors,
+    };
+    let mut response = render(&page);
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+// ---- an alert's page ----
+
+/// A member org's latest response.
+#[derive(Debug, Clone)]
+pub struct ResponseRow {
+    /// Its page.
+    pub href: String,
+    /// Its name.
+    pub org: String,
+    /// Whether it is ours.
+    pub ours: bool,
+    /// Its answer.
+    pub response: Badge,
+    /// Its note, possibly empty.
+    pub note: String,
+    /// When, in words.
+    pub when: String,
+}
+
+/// A member org that has not responded.
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    /// Its page.
+    pub href: String,
+    /// Its name.
+    pub org: String,
+    /// Whether it is ours.
+    pub ours: bool,
+}
+
+/// Our own latest response, for the form.
+#[derive(Debug, Clone)]
+pub struct OurResponse {
+    /// Its answer.
+    pub response: Badge,
+    /// Its note.
+    pub note: String,
+    /// When, in words.
+    pub when: String,
+}
+
+#[derive(Template)]
+#[template(path = "alerts_show.html")]
+struct ShowPage {
+    page: Layout,
+    id: String,
+    severity: Badge,
+    region: String,
+    raised_by: String,
+    raised_by_href: String,
+    raised_ours: bool,
+    raised: String,
+    raised_ago: String,
+    expires: String,
+    expiry: String,
+    open: bool,
+    body_html: String,
+    action_html: String,
+    responded: String,
+    responses: Vec<ResponseRow>,
+    waiting: Vec<Waiting>,
+    responses_cut: bool,
+    ours: Option<OurResponse>,
+    choices: Vec<RadioChoice>,
+    note: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ShowQuery {
+    done: Option<String>,
+}
+
+enum AlertFound {
+    Missing,
+    Retracted,
+    Here {
+        alert: Box<StoredRecord>,
+        responses: Responses,
+        cut: bool,
+        names: OrgDirectory,
+    },
+}
+
+fn read_alert(
+    store: &dyn Store,
+    charter: &commons_protocol::Charter,
+    id: RecordId,
+) -> Result<AlertFound, StoreError> {
+    let Some(stored) = store.record(&id)? else {
+        return Ok(if store.tombstone(&id)?.is_some() {
+            AlertFound::Retracted
+        } else {
+            AlertFound::Missing
+        });
+    };
+    if !matches!(stored.record.record().body, Body::Alert(_)) {
+        return Ok(AlertFound::Missing);
+    }
+    // A response is written after its alert, so the scan starts at the alert's date,
+    // less the clocks' disagreement.
+    let since = stored
+        .record
+        .record()
+        .timestamp_ms
+        .saturating_sub(CLOCK_SKEW_ALLOWANCE_MS);
+    let (scanned, cut) = scan_kind(
+        store,
+        BodyKind::AlertResponse,
+        Some(since),
+        ALERT_RESPONSE_SCAN,
+    )?;
+    let mut responses = Responses::default();
+    for response in &scanned {
+        if let Body::AlertResponse(body) = &response.record.record().body
+            && body.alert == id
+        {
+            responses.add(response.org, response.record.record().timestamp_ms, body);
+        }
+    }
+    Ok(AlertFound::Here {
+        alert: Box::new(stored),
+        responses,
+        cut,
+        names: OrgDirectory::read(store, charter)?,
+    })
+}
+
+/// The alert's page, with `note`, `chosen` and `error` in its form.
+async fn alert_page(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    notice: Option<String>,
+    draft: (String, Option<ResponseKind>),
+    error: Option<String>,
+) -> PageResult {
+    let t = &staff.tr;
+    let layout = Layout::new(state, staff, Section::Alerts, t.msg("alerts-title"));
+    let Ok(id) = id.parse::<RecordId>() else {
+        return Err(layout.not_found());
+    };
+    let charter = state.node().charter.clone();
+    let found = match state
+        .read(move |store| read_alert(store, &charter, id))
+        .await
+    {
+        Ok(found) => found,
+        Err(error) => return Err(layout.store_failure(&error)),
+    };
+    let (stored, responses, cut, names) = match found {
+        AlertFound::Missing => return Err(layout.not_found()),
+        AlertFound::Retracted => {
+            let message = t.msg("alerts-retracted");
+            return Err(layout.failure(StatusCode::GONE, message));
+        }
+        AlertFound::Here {
+            alert,
+            responses,
+            cut,
+            names,
+        } => (alert, responses, cut, names),
+    };
+    let Body::Alert(alert) = &stored.record.record().body else {
+        return Err(layout.not_found());
+    };
+    let now = now_ms();
+    let ours = state.node().org;
+    let roster = state.node().roster();
+    let raiser = stored.org;
+    let (responded, asked) = responses.count(&roster, &raiser);
+    let rows: Vec<ResponseRow> = responses
+        .latest
+        .iter()
+        .filter(|(org, _, _)| roster.is_member(org))
+        .map(|(org, when, response)| ResponseRow {
+            href: format!("/members/{org}"),
+            org: names.name(org),
+            ours: *org == ours,
+            response: response_badge(t, response.response),
+            note: response.note.clone(),
+            when: t.ago(*when, now),
+        })
+        .collect();
+    let mut waiting: Vec<Waiting> = roster
+        .members()
+        .filter(|org| *org != raiser && !responses.latest.iter().any(|(seen, _, _)| seen == org))
+        .map(|org| Waiting {
+            href: format!("/members/{org}"),
+            org: names.name(&org),
+            ours: org == ours,
+        })
+        .collect();
+    waiting.sort_by_key(|each| (!each.ours, each.org.to_lowercase()));
+    let our_response = responses
+        .latest
+        .iter()
+        .find(|(org, _, _)| *org == ours)
+        .map(|(_, when, response)| OurResponse {
+            response: response_badge(t, response.response),
+            note: response.note.clone(),
+            when: t.ago(*when, now),
+        });
+    let (note, chosen) = draft;
+    let chosen = chosen.or_else(|| {
+        responses
+            .latest
+            .iter()
+            .find(|(org, _, _)| *org == ours)
+            .map(|(_, _, response)| response.response)
+    });
+    let choices = RESPONSES
+        .into_iter()
+        .map(|response| RadioChoice {
+            value: response_value(response),
+            label: t.msg(&format!("alerts-response-{}", response_value(response))),
+            hint: t.msg(&format!(
+                "alerts-response-{}-hint",
+                response_value(response)
+            )),
+            chosen: Some(response) == chosen,
+        })
+        .collect();
+    let mut layout = layout.with_notice(notice);
+    layout.title = alert.title.clone();
+    let page = ShowPage {
+        id: stored.record.id().to_string(),
+        severity: severity_badge(t, alert.severity),
+        region: alert.region.clone(),
+        raised_by: names.name(&raiser),
+        raised_by_href: format!("/members/{raiser}"),
+        raised_ours: raiser == ours,
+        raised: t.datetime(stored.record.record().timestamp_ms),
+        raised_ago: t.ago(stored.record.record().timestamp_ms, now),
+        expires: t.datetime(alert.expires_at_ms),
+        expiry: expiry_words(t, alert.expires_at_ms, now),
+        open: alert.expires_at_ms > now,
+        body_html: markdown::render(&alert.body),
+        action_html: markdown::render(&alert.action_requested),
+        responded: responded_words(t, responded, asked),
+        responses: rows,
+        waiting,
+        responses_cut: cut,
+        ours: our_response,
+        choices,
+        note,
+        error,
+        page: layout,
+    };
+    Ok(render(&page))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(query): Query<ShowQuery>,
+) -> PageResult {
+    let notice = match query.done.as_deref() {
+        Some("raised") => Some(staff.tr.msg("alerts-done-raised")),
+        Some("responded") => Some(staff.tr.msg("alerts-done-responded")),
+        _ => None,
+    };
+    alert_page(&state, &staff, &id, notice, (String::new(), None), None).await
+}
+
+async fn respond(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted<Fields>,
+) -> PageResult {
+    let Posted { staff, form } = posted;
+    let t = &staff.tr;
+    let layout = Layout::new(&state, &staff, Section::Alerts, t.msg("alerts-title"));
+    let Ok(alert_id) = id.parse::<RecordId>() else {
+        return Err(layout.not_found());
+    };
+    let found = match state.read(move |store| store.record(&alert_id)).await {
+        Ok(found) => found,
+        Err(error) => return Err(layout.store_failure(&error)),
+    };
+    let Some(Body::Alert(_)) = found.as_ref().map(|stored| &stored.record.record().body) else {
+        return Err(layout.not_found());
+    };
+    let kind = RESPONSES
+        .into_iter()
+        .find(|response| response_value(*response) == field(&form, "response"));
+    let note = field(&form, "note").trim().to_owned();
+    let error = match kind {
+        None => Some(t.msg("alerts-error-response")),
+        Some(_) if note.chars().count() > MAX_NOTE_CHARS => Some(t.with(
+            "alerts-error-note-long",
+            &[("max", ArgValue::Number(MAX_NOTE_CHARS as u64))],
+        )),
+        Some(response) => {
+            let body = Body::AlertResponse(AlertResponse {
+                alert: alert_id,
+                response,
+                note: note.clone(),
+            });
+            match publish(&state, t, body).await {
+                Ok(_) => {
+                    return Ok(Redirect::to(&format!(
+                        "/alerts/{alert_id}?done=responded#responses"
+                    ))
+                    .into_response());
+                }
+                Err(refusal) => Some(refusal),
+            }
+        }
+    };
+    let mut response = alert_page(&state, &staff, &id, None, (note, kind), error).await?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
 }
