@@ -1,6 +1,7 @@
 //! The members pages against a real node: the roster and applications with their
 //! tallies, endorsing an applicant through the confirmation page (a vote really
 //! published and counted), editing our profile, and an applicant's node applying.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

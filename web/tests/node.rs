@@ -1,5 +1,6 @@
 //! The node page against a real node: what the store holds, in words and numbers, and
 //! a node run without a network said plainly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 

@@ -90,10 +90,10 @@ fn read_known(store: &dyn Store, charter: &Charter) -> Result<Known, StoreError>
         limit: MAX_QUERY_LIMIT,
         ..RecordQuery::default()
     })? {
-        if let Some(applied) = application_of(&stored) {
-            if seen.insert(applied.org) {
-                applications.push(applied);
-            }
+        if let Some(applied) = application_of(&stored)
+            && seen.insert(applied.org)
+        {
+            applications.push(applied);
         }
     }
     Ok(Known {
@@ -573,9 +573,10 @@ fn refusal_of(
         VoteAction::Remove if subject == ours => Some("members-vote-not-ourselves"),
         VoteAction::Remove if !tally.member => Some("members-vote-not-a-member"),
         VoteAction::Remove if tally.remove.contains(ours) => Some("members-vote-already-removing"),
+        // Our current vote: a vote to remove a member, or an endorsement of a non-member.
         VoteAction::Withdraw
-            if !(tally.member && tally.remove.contains(ours))
-                && !(!tally.member && tally.admit.contains(ours)) =>
+            if !(tally.member && tally.remove.contains(ours)
+                || !tally.member && tally.admit.contains(ours)) =>
         {
             Some("members-vote-nothing-to-withdraw")
         }

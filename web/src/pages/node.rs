@@ -488,7 +488,7 @@ fn human_bytes(t: &Tr, bytes: u64) -> String {
     }
     // In tenths of the unit, rounded, so one decimal survives.
     let tenths = ((u128::from(bytes) * 10 + u128::from(scale) / 2) / u128::from(scale)) as u64;
-    let size = if unit > 0 && tenths < 100 && tenths % 10 != 0 {
+    let size = if unit > 0 && tenths < 100 && !tenths.is_multiple_of(10) {
         format!(
             "{}{}{}",
             t.number(tenths / 10),
