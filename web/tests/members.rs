@@ -413,3 +413,62 @@ async fn a_members_node_does_not_offer_to_apply() {
     assert_eq!(form.location(), Some("/members"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_endorsement_is_withdrawn_by_a_later_vote() {
+    let (app, applicant) = with_an_application().await;
+    let ours = app.handle.org;
+    let cookie = app.login().await;
+    let csrf = app.csrf(&cookie).await;
+    let vote = |choice: &'static str| {
+        let path = format!("/members/{applicant}/vote");
+        let fields = [("csrf", csrf.clone()), ("choice", choice.to_owned())];
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post(&path, &cookie, &fields).await
+        }
+    };
+    assert_eq!(
+        vote("withdraw").await.status,
+        StatusCode::CONFLICT,
+        "nothing to withdraw yet"
+    );
+    assert_eq!(vote("admit").await.status, StatusCode::SEE_OTHER);
+    let page = app
+        .get(&format!("/members/{applicant}"), Some(&cookie))
+        .await;
+    assert!(page.body.contains("choice=withdraw"), "{}", page.body);
+    let withdrawn = vote("withdraw").await;
+    assert_eq!(
+        withdrawn.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        withdrawn.body
+    );
+    let after = app.get(withdrawn.location().unwrap(), Some(&cookie)).await;
+    assert!(
+        after
+            .body
+            .contains("Your vote was withdrawn. Now: 0 of 2 endorsements"),
+        "{}",
+        after.body
+    );
+    // The later vote replaces the endorsement: a vote to remove, which does nothing to
+    // an org that is not a member.
+    let votes = records(&app, BodyKind::Vote, ours);
+    assert_eq!(
+        votes.first(),
+        Some(&Body::Vote(Vote {
+            subject: applicant,
+            choice: VoteChoice::Remove,
+        }))
+    );
+    assert!(!app.handle.roster().is_member(&applicant));
+    assert!(
+        after.body.contains("choice=admit"),
+        "it can be endorsed again"
+    );
+    app.stop().await;
+}
