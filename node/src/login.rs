@@ -50,14 +50,13 @@ impl LoginTickets {
         let text = hex(&ticket);
         let mut waiting = self.lock();
         waiting.retain(|_, minted| now.saturating_duration_since(*minted) < LOGIN_TICKET_LIFETIME);
-        if waiting.len() >= MAX_WAITING_TICKETS {
-            if let Some(oldest) = waiting
+        if waiting.len() >= MAX_WAITING_TICKETS
+            && let Some(oldest) = waiting
                 .iter()
                 .min_by_key(|(_, minted)| **minted)
                 .map(|(hash, _)| *hash)
-            {
-                waiting.remove(&oldest);
-            }
+        {
+            waiting.remove(&oldest);
         }
         waiting.insert(digest(&text), now);
         Ok(text)

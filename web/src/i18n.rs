@@ -115,7 +115,7 @@ impl Lang {
         }
         let mut out = String::new();
         for (index, digit) in digits.chars().enumerate() {
-            if index > 0 && (digits.len() - index) % 3 == 0 {
+            if index > 0 && (digits.len() - index).is_multiple_of(3) {
                 out.push_str(self.group_separator());
             }
             out.push(digit);

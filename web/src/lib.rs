@@ -166,12 +166,11 @@ fn keep_our_name(node: &NodeHandle, our_name: Arc<std::sync::RwLock<String>>) {
         loop {
             match stored.recv().await {
                 Ok(event) if event.org == ours => {
-                    if let commons_protocol::Body::Profile(profile) = &event.record.record().body {
-                        if !profile.name.trim().is_empty() {
-                            if let Ok(mut name) = our_name.write() {
-                                *name = profile.name.clone();
-                            }
-                        }
+                    if let commons_protocol::Body::Profile(profile) = &event.record.record().body
+                        && !profile.name.trim().is_empty()
+                        && let Ok(mut name) = our_name.write()
+                    {
+                        *name = profile.name.clone();
                     }
                 }
                 Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}

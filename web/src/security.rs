@@ -76,14 +76,13 @@ impl Sessions {
         let mut sessions = self.lock();
         sessions
             .retain(|_, session| now.saturating_duration_since(session.created) < SESSION_LIFETIME);
-        if sessions.len() >= MAX_SESSIONS {
-            if let Some(oldest) = sessions
+        if sessions.len() >= MAX_SESSIONS
+            && let Some(oldest) = sessions
                 .iter()
                 .min_by_key(|(_, session)| session.created)
                 .map(|(key, _)| key.clone())
-            {
-                sessions.remove(&oldest);
-            }
+        {
+            sessions.remove(&oldest);
         }
         sessions.insert(
             digest(&token),

@@ -38,10 +38,11 @@ impl OrgDirectory {
         let mut named = std::collections::HashSet::new();
         // Newest first: the first profile seen of an org is its latest.
         for stored in profiles {
-            if let Body::Profile(profile) = &stored.record.record().body {
-                if named.insert(stored.org) && !profile.name.trim().is_empty() {
-                    names.insert(stored.org, profile.name.clone());
-                }
+            if let Body::Profile(profile) = &stored.record.record().body
+                && named.insert(stored.org)
+                && !profile.name.trim().is_empty()
+            {
+                names.insert(stored.org, profile.name.clone());
             }
         }
         Ok(OrgDirectory { names })

@@ -1,6 +1,8 @@
 //! Who gets in, and what is refused: each guard of the web app against a real request
 //! that must be turned away (docs/web.md, "Security").
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::App;

@@ -123,12 +123,11 @@ fn read(
     });
     let mut campaign_titles = std::collections::HashMap::new();
     for stored in updates.iter().take(HOME_LIST_LENGTH) {
-        if let Body::CampaignUpdate(update) = &stored.record.record().body {
-            if let Some(campaign) = store.record(&update.campaign)? {
-                if let Body::Campaign(campaign_body) = &campaign.record.record().body {
-                    campaign_titles.insert(update.campaign, campaign_body.title.clone());
-                }
-            }
+        if let Body::CampaignUpdate(update) = &stored.record.record().body
+            && let Some(campaign) = store.record(&update.campaign)?
+            && let Body::Campaign(campaign_body) = &campaign.record.record().body
+        {
+            campaign_titles.insert(update.campaign, campaign_body.title.clone());
         }
     }
     let applications = store.query(&RecordQuery {

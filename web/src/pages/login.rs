@@ -160,10 +160,10 @@ struct LanguageForm {
 async fn language(Posted { form, .. }: Posted<LanguageForm>) -> Response {
     let back = local_path(form.back);
     let mut response = Redirect::to(&back).into_response();
-    if let Some(lang) = Lang::from_code(&form.lang) {
-        if let Ok(value) = security::lang_cookie(lang).parse() {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+    if let Some(lang) = Lang::from_code(&form.lang)
+        && let Ok(value) = security::lang_cookie(lang).parse()
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
 }

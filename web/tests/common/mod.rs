@@ -2,7 +2,7 @@
 //! started in process on a real redb store in a temporary directory, the app on
 //! `127.0.0.1:0`, and a client that speaks to it as a browser would (cookies kept by
 //! hand, redirects not followed, so each step can be checked).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
