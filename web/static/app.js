@@ -38,21 +38,35 @@
     if (!live || !window.EventSource) return;
     var count = 0;
     var alerts = 0;
-    var source = new EventSource("/events");
-    source.addEventListener("record", function (message) {
-      var data;
-      try { data = JSON.parse(message.data); } catch (e) { return; }
-      count += data.kind === "many" ? (data.missed || 1) : 1;
-      if (data.kind === "alert") alerts += 1;
-      show(live, count, alerts, data);
+    var source = null;
+    function connect() {
+      source = new EventSource("/events");
+      source.addEventListener("record", function (message) {
+        var data;
+        try { data = JSON.parse(message.data); } catch (e) { return; }
+        count += data.kind === "many" ? (data.missed || 1) : 1;
+        if (data.kind === "alert") alerts += 1;
+        show(live, count, alerts, data);
+      });
+      // A stream that ends (the node stopped, the session ended) is not retried forever.
+      var failures = 0;
+      source.addEventListener("error", function () {
+        failures += 1;
+        if (failures > 5 && source) source.close();
+      });
+      source.addEventListener("open", function () { failures = 0; });
+    }
+    // A page left for another is kept alive in the back-forward cache, and so would
+    // its stream be: after six pages every connection the browser allows to this
+    // address is held by one and the next page never loads. Close it on leaving;
+    // open it again if the page is shown from the cache.
+    window.addEventListener("pagehide", function () {
+      if (source) { source.close(); source = null; }
     });
-    // A stream that ends (the node stopped, the session ended) is not retried forever.
-    var failures = 0;
-    source.addEventListener("error", function () {
-      failures += 1;
-      if (failures > 5) source.close();
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted && !source) connect();
     });
-    source.addEventListener("open", function () { failures = 0; });
+    connect();
   }
 
   function show(live, count, alerts, latest) {
