@@ -60,6 +60,8 @@ struct Session {
     created: Instant,
     /// What is new is counted from here: the end of the browser's previous visit.
     since_ms: u64,
+    /// Whether this browser had never used the app before this session.
+    first_visit: bool,
 }
 
 /// The sessions of people logged in.
@@ -70,7 +72,7 @@ pub struct Sessions {
 
 impl Sessions {
     /// Starts a session; returns its cookie token.
-    fn start(&self, since_ms: u64, now: Instant) -> Option<String> {
+    fn start(&self, since_ms: u64, first_visit: bool, now: Instant) -> Option<String> {
         let token = random_hex()?;
         let csrf = random_hex()?;
         let mut sessions = self.lock();
@@ -90,6 +92,7 @@ impl Sessions {
                 csrf,
                 created: now,
                 since_ms,
+                first_visit,
             },
         );
         Some(token)
@@ -160,6 +163,9 @@ pub struct Staff {
     pub tr: Tr,
     /// When their previous visit ended (ms since the epoch).
     pub since_ms: u64,
+    /// Whether this browser had never used the app before this session: "what is new"
+    /// then covers the last [`FIRST_VISIT_LOOKBACK`].
+    pub first_visit: bool,
 }
 
 impl FromRequestParts<AppState> for Staff {
@@ -173,6 +179,7 @@ impl FromRequestParts<AppState> for Staff {
                 csrf: session.csrf,
                 tr: state.catalogs().tr(lang_of(&parts.headers)),
                 since_ms: session.since_ms,
+                first_visit: session.first_visit,
             }),
             None => Err(Redirect::to(crate::pages::login::WELCOME_PATH).into_response()),
         }
@@ -338,11 +345,14 @@ pub fn redeem(state: &AppState, ticket: &str, headers: &HeaderMap, now_ms: u64) 
     if !state.tickets().redeem(ticket, Instant::now()) {
         return None;
     }
-    let since_ms = cookie(headers, SEEN_COOKIE)
+    let seen = cookie(headers, SEEN_COOKIE)
         .and_then(|seen| seen.parse::<u64>().ok())
-        .filter(|seen| *seen <= now_ms)
-        .unwrap_or_else(|| now_ms.saturating_sub(FIRST_VISIT_LOOKBACK.as_millis() as u64));
-    state.sessions().start(since_ms, Instant::now())
+        .filter(|seen| *seen <= now_ms);
+    let since_ms =
+        seen.unwrap_or_else(|| now_ms.saturating_sub(FIRST_VISIT_LOOKBACK.as_millis() as u64));
+    state
+        .sessions()
+        .start(since_ms, seen.is_none(), Instant::now())
 }
 
 /// Ends the session named in `headers`, if any.
@@ -411,10 +421,10 @@ mod tests {
     fn sessions_expire_and_end() {
         let sessions = Sessions::default();
         let now = Instant::now();
-        let token = sessions.start(5, now).unwrap();
+        let token = sessions.start(5, false, now).unwrap();
         assert_eq!(sessions.find(&token, now).unwrap().since_ms, 5);
         assert!(sessions.find(&token, now + SESSION_LIFETIME).is_none());
-        let token = sessions.start(5, now).unwrap();
+        let token = sessions.start(5, true, now).unwrap();
         sessions.end(&token);
         assert!(sessions.find(&token, now).is_none());
         assert!(sessions.find("not a token", now).is_none());

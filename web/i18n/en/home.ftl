@@ -1,6 +1,7 @@
 # The home page: what is new since the last visit.
 home-title = What is new
 home-since = Since your last visit ({ $since }).
+home-since-first = Your first visit: here is what the network shared in the last { $count } days.
 home-counts-label = What is new, in numbers
 home-count-alerts = { $count ->
     [one] open alert

@@ -1,6 +1,7 @@
 # La página de inicio: lo nuevo desde la última visita.
 home-title = Novedades
 home-since = Desde su última visita ({ $since }).
+home-since-first = Es su primera visita: esto es lo que la red compartió en los últimos { $count } días.
 home-counts-label = Las novedades, en cifras
 home-count-alerts = { $count ->
     [one] alerta abierta

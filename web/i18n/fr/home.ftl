@@ -1,6 +1,7 @@
 # La page d’accueil : les nouveautés depuis la dernière visite.
 home-title = Nouveautés
 home-since = Depuis votre dernière visite ({ $since }).
+home-since-first = Votre première visite : voici ce que le réseau a partagé ces { $count } derniers jours.
 home-counts-label = Les nouveautés, en chiffres
 home-count-alerts = { $count ->
     [one] alerte ouverte

@@ -318,8 +318,13 @@ async fn home(State(state): State<AppState>, staff: Staff) -> PageResult {
             }
         })
         .collect();
+    let since = if staff.first_visit {
+        t.count("home-since-first", crate::security::FIRST_VISIT_LOOKBACK.as_secs() / 86_400)
+    } else {
+        t.text("home-since", "since", &t.datetime(since_ms))
+    };
     let page = Home {
-        since: t.datetime(since_ms),
+        since,
         alert_count: Count {
             found: found.alerts.len(),
             more: found.alerts_more,
