@@ -667,8 +667,10 @@ impl Browser {
     }
 
     /// A PNG of the whole page laid out `width` CSS pixels wide (as a phone, with touch
-    /// and the viewport meta tag honoured, when `phone`), written to `path`.
-    pub fn screenshot(&self, path: &Path, width: u64, phone: bool) {
+    /// and the viewport meta tag honoured, when `phone`), written to `path`. Returns
+    /// how wide the page's content was laid out: more than `width` means the page
+    /// scrolls sideways (the screenshot then shows all of it).
+    pub fn screenshot(&self, path: &Path, width: u64, phone: bool) -> u64 {
         let metrics = |height: u64| {
             json!({
                 "width": width,
@@ -681,12 +683,15 @@ impl Browser {
             "Emulation.setDeviceMetricsOverride",
             metrics(SCREENSHOT_VIEWPORT_HEIGHT),
         );
-        let height = self
-            .execute(
-                "return Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);",
-                vec![],
-            )
-            .as_u64()
+        let size = self.execute(
+            "const root = document.documentElement;
+             return [root.scrollWidth, Math.max(root.scrollHeight, document.body ? document.body.scrollHeight : 0)];",
+            vec![],
+        );
+        let laid_out_width = size.get(0).and_then(Value::as_u64).unwrap_or(width);
+        let height = size
+            .get(1)
+            .and_then(Value::as_u64)
             .unwrap_or(SCREENSHOT_VIEWPORT_HEIGHT)
             .clamp(1, MAX_SCREENSHOT_HEIGHT);
         self.cdp("Emulation.setDeviceMetricsOverride", metrics(height));
@@ -706,6 +711,7 @@ impl Browser {
             fs::create_dir_all(parent).expect("the screenshot folder");
         }
         fs::write(path, png).unwrap_or_else(|error| panic!("writing {}: {error}", path.display()));
+        laid_out_width
     }
 
     /// Runs axe-core on the page as it is and returns every violation it finds. axe is
