@@ -660,6 +660,8 @@ fn every_page_is_accessible_and_photographed() {
         ("/cases/new", "cases-new"),
         ("/campaigns", "campaigns"),
         ("/alerts", "alerts"),
+        ("/alerts/new", "alerts-new"),
+        ("/campaigns/new", "campaigns-new"),
         ("/members", "members"),
         ("/profile", "profile"),
         ("/node", "node"),
