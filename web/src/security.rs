@@ -253,7 +253,8 @@ impl OwnHosts {
         OwnHosts { hosts, origins }
     }
 
-    fn is_own_host(&self, host: &str) -> bool {
+    /// Whether `host` (a `Host` header, or the host of a URL) names this app.
+    pub fn is_own_host(&self, host: &str) -> bool {
         self.hosts.iter().any(|own| own.eq_ignore_ascii_case(host))
     }
 

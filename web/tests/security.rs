@@ -274,3 +274,46 @@ async fn assets_come_from_the_node_itself() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_language_menu_returns_to_its_page_without_javascript() {
+    // Without the script, `back` is empty: the page the form came from is the Referer,
+    // and only a page of the app itself is followed.
+    let app = App::start().await;
+    let session = app.login().await;
+    let csrf = app.csrf(&session).await;
+    for (referer, expected) in [
+        (format!("{}/members?tab=all", app.base), "/members?tab=all"),
+        ("http://evil.example/members".to_owned(), "/"),
+    ] {
+        let response = app
+            .client
+            .post(format!("{}/language", app.base))
+            .header(header::COOKIE, &session)
+            .header(header::ORIGIN, &app.base)
+            .header(header::REFERER, referer)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(common::form(&[
+                ("csrf", &csrf),
+                ("lang", "es"),
+                ("back", ""),
+            ]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers().get(header::LOCATION).unwrap(),
+            expected,
+            "back to the page it came from, if it is ours"
+        );
+    }
+    let spanish = app
+        .get("/", Some(&format!("{session}; commons_lang=es")))
+        .await;
+    assert!(
+        spanish.body.contains("lang=\"es\""),
+        "the page is in Spanish"
+    );
+    app.stop().await;
+}

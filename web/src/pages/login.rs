@@ -127,6 +127,14 @@ async fn login(
     }
 }
 
+/// The path of the `Referer`, when it is a page of this app.
+fn same_origin_path(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let rest = referer.strip_prefix("http://")?;
+    let (host, path) = rest.split_at(rest.find('/')?);
+    state.own_hosts().is_own_host(host).then(|| path.to_owned())
+}
+
 /// A form with nothing but its CSRF token.
 #[derive(Debug, Deserialize)]
 struct Empty {}
@@ -157,8 +165,18 @@ struct LanguageForm {
     back: Option<String>,
 }
 
-async fn language(Posted { form, .. }: Posted<LanguageForm>) -> Response {
-    let back = local_path(form.back);
+async fn language(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Posted { form, .. }: Posted<LanguageForm>,
+) -> Response {
+    // The script fills `back` in; without it, the page the form was sent from (the
+    // Referer, sent to the app itself only) is where the person was.
+    let back = local_path(
+        form.back
+            .filter(|back| !back.is_empty())
+            .or_else(|| same_origin_path(&state, &headers)),
+    );
     let mut response = Redirect::to(&back).into_response();
     if let Some(lang) = Lang::from_code(&form.lang)
         && let Ok(value) = security::lang_cookie(lang).parse()
