@@ -695,9 +695,12 @@ impl Browser {
             .unwrap_or(SCREENSHOT_VIEWPORT_HEIGHT)
             .clamp(1, MAX_SCREENSHOT_HEIGHT);
         self.cdp("Emulation.setDeviceMetricsOverride", metrics(height));
+        // The viewport is already the page's full height, so the capture stays inside
+        // it: capturing beyond the viewport shifts right-to-left pages sideways in
+        // Chromium, and the Arabic screenshot showed a layout the browser never drew.
         let shot = self.cdp(
             "Page.captureScreenshot",
-            json!({ "format": "png", "captureBeyondViewport": true }),
+            json!({ "format": "png", "captureBeyondViewport": false }),
         );
         self.cdp("Emulation.clearDeviceMetricsOverride", json!({}));
         let data = shot
