@@ -507,6 +507,23 @@ mod tests {
         assert_eq!(Lang::negotiate(""), Lang::En);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_accept_language_header_gives_a_language(header in ".{0,300}") {
+            let lang = Lang::negotiate(&header);
+            proptest::prop_assert!(Lang::ALL.contains(&lang));
+        }
+
+        #[test]
+        fn grouping_keeps_every_digit(number in proptest::num::u64::ANY) {
+            for lang in Lang::ALL {
+                let written = lang.format_integer(number);
+                let digits: String = written.chars().filter(char::is_ascii_digit).collect();
+                proptest::prop_assert_eq!(digits, number.to_string());
+            }
+        }
+    }
+
     #[test]
     fn numbers_are_grouped_per_language() {
         assert_eq!(Lang::En.format_integer(100_000), "100,000");

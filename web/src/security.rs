@@ -431,6 +431,18 @@ mod tests {
         assert!(sessions.find("not a token", now).is_none());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_cookie_header_is_read_without_panic(value in ".{0,300}") {
+            let mut headers = HeaderMap::new();
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(header::COOKIE, value);
+            }
+            let _ = cookie(&headers, SESSION_COOKIE);
+            let _ = lang_of(&headers);
+        }
+    }
+
     #[test]
     fn csrf_tokens_compare_exactly() {
         assert!(same_text("abc", "abc"));

@@ -185,3 +185,27 @@ async fn language(
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        for (given, expected) in [
+            (Some("/alerts"), "/alerts"),
+            (
+                Some("/cases?q=land&theme=water"),
+                "/cases?q=land&theme=water",
+            ),
+            (Some("//evil.example/"), "/"),
+            (Some("https://evil.example/"), "/"),
+            (Some("/\\evil.example"), "/"),
+            (Some("/\nSet-Cookie: x"), "/"),
+            (Some(""), "/"),
+            (None, "/"),
+        ] {
+            assert_eq!(local_path(given.map(str::to_owned)), expected, "{given:?}");
+        }
+    }
+}
