@@ -197,6 +197,28 @@ async fn the_second_endorsement_admits_and_the_roster_shows_the_new_member() {
         .await;
     let after = app.get(voted.location().unwrap(), Some(&cookie)).await;
     assert!(after.body.contains("is now a member"), "{}", after.body);
+    // Right after admitting, the page does not lead with a red "Propose removal": it
+    // is a quiet button below the profile; the red one waits on the confirmation.
+    let removal =
+        format!(r#"<a class="button secondary" href="/members/{applicant}/vote?choice=remove">"#);
+    assert!(after.body.contains(&removal), "{}", after.body);
+    assert!(!after.body.contains("button danger"));
+    let leave = after
+        .body
+        .find("If this organization must leave the network")
+        .expect("the removal heading");
+    assert!(after.body.find(r#"id="org-profile""#).unwrap() < leave);
+    let confirm_removal = app
+        .get(
+            &format!("/members/{applicant}/vote?choice=remove"),
+            Some(&cookie),
+        )
+        .await;
+    assert!(
+        confirm_removal.body.contains("danger"),
+        "{}",
+        confirm_removal.body
+    );
     assert!(app.handle.roster().is_member(&applicant));
     let roster = app.get("/members", Some(&cookie)).await;
     assert!(roster.body.contains("No organization is waiting to join."));
@@ -375,16 +397,53 @@ async fn an_applicants_node_offers_to_apply_and_cannot_vote() {
 
     let form = app.get("/members/apply", Some(&cookie)).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    // Without a profile, the form asks who the org is: members would see an id otherwise.
+    assert!(form.body.contains(r#"name="name""#), "{}", form.body);
+    assert!(form.body.contains(r#"name="country""#));
+    assert!(form.body.contains(r#"name="description""#));
+    assert!(form.body.contains("has no profile yet"));
     let statement = "We defend land rights in the north and ask to join.";
-    let applied = app
+    let nameless = app
         .post(
             "/members/apply",
             &cookie,
             &[("csrf", &csrf), ("statement", statement)],
         )
         .await;
+    assert_eq!(nameless.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nameless.body.contains("Give your organization&#39;s name"));
+    assert!(nameless.body.contains(statement), "the statement is kept");
+    assert!(records(&app, BodyKind::Application, ours).is_empty());
+    assert!(records(&app, BodyKind::Profile, ours).is_empty());
+
+    let applied = app
+        .post(
+            "/members/apply",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("name", " Northern Land Defenders "),
+                ("country", "Uganda"),
+                ("region", "East Africa"),
+                ("description", "Community paralegals for land disputes."),
+                ("statement", statement),
+            ],
+        )
+        .await;
     assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
     assert_eq!(applied.location(), Some("/members?done=applied"));
+    assert_eq!(
+        records(&app, BodyKind::Profile, ours),
+        vec![Body::Profile(Profile {
+            name: "Northern Land Defenders".to_owned(),
+            country: "Uganda".to_owned(),
+            region: "East Africa".to_owned(),
+            website: String::new(),
+            working_groups: Vec::new(),
+            languages: Vec::new(),
+            description: "Community paralegals for land disputes.".to_owned(),
+        })]
+    );
     assert_eq!(
         records(&app, BodyKind::Application, ours),
         vec![Body::Application(Application {
@@ -392,6 +451,22 @@ async fn an_applicants_node_offers_to_apply_and_cannot_vote() {
             statement: statement.to_owned(),
         })]
     );
+    // The profile went out first, so a member's node names the applicant.
+    let seq_of = |kind| {
+        app.handle
+            .store
+            .query(&RecordQuery {
+                kind: Some(kind),
+                org: Some(ours),
+                limit: 1,
+                ..RecordQuery::default()
+            })
+            .unwrap()[0]
+            .record
+            .record()
+            .seq
+    };
+    assert!(seq_of(BodyKind::Profile) < seq_of(BodyKind::Application));
     let after = app.get("/members?done=applied", Some(&cookie)).await;
     assert!(after.body.contains("Your application was published"));
     assert!(
@@ -401,6 +476,40 @@ async fn an_applicants_node_offers_to_apply_and_cannot_vote() {
     );
     assert!(after.body.contains(statement));
     assert!(after.body.contains("0 of 2 endorsements"));
+    // The header names the org now, not its short id.
+    assert!(after.body.contains("Northern Land Defenders"));
+
+    // A second application: the form is filled from the profile, and an unchanged
+    // profile is not published again.
+    let again = app.get("/members/apply", Some(&cookie)).await;
+    assert!(
+        again.body.contains(r#"value="Northern Land Defenders""#),
+        "{}",
+        again.body
+    );
+    assert!(again.body.contains("Filled in from your organization"));
+    let reapplied = app
+        .post(
+            "/members/apply",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("name", "Northern Land Defenders"),
+                ("country", "Uganda"),
+                ("region", "East Africa"),
+                ("description", "Community paralegals for land disputes."),
+                ("statement", "We ask again, with two new districts."),
+            ],
+        )
+        .await;
+    assert_eq!(
+        reapplied.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        reapplied.body
+    );
+    assert_eq!(records(&app, BodyKind::Profile, ours).len(), 1);
+    assert_eq!(records(&app, BodyKind::Application, ours).len(), 2);
     app.stop().await;
 }
 

@@ -71,6 +71,11 @@ members-device-records = { $count ->
    *[other] { $count } records held here
 }
 
+members-removal-offer-heading = If this organization must leave the network
+members-removal-how = { $needed ->
+    [one] Removing a member takes the vote of one other member organization.
+   *[other] Removing a member takes the votes of { $needed } other member organizations.
+} You will be asked to confirm, and what it has already published stays.
 members-vote-heading = Your organization's vote
 members-vote-hint = Each vote is signed by your organization. You will be asked to confirm.
 members-button-admit = Endorse admission
@@ -108,8 +113,12 @@ members-notice-removed = Your vote was published, and { $org } is no longer a me
 members-notice-withdrawn = Your vote was withdrawn. Now: { $tally }.
 
 members-apply-title = Apply to join
-members-apply-intro = The application is published under the name of { $org }. Member organizations read it, with your profile, before they vote.
-members-apply-no-profile = Your organization has not published a profile yet. Members will know little more than its name.
+members-apply-lead = Member organizations read your application together with your organization's profile before they vote. Sending this form publishes both, signed by your organization.
+members-apply-who = Who your organization is
+members-apply-who-new = Your organization has no profile yet: without one, members would see only a short code instead of its name. These details are published as its profile with the application; you can add its website, working groups and languages on the profile page later.
+members-apply-who-from-profile = Filled in from your organization's latest profile. If you change anything here, a new version of the profile is published with the application; its website, working groups and languages stay as they are.
+members-apply-name = Your organization's name
+members-apply-description-hint = A few sentences: what your organization does, for whom, and where.
 members-apply-statement = Why your organization asks to join
 members-apply-statement-hint = Who you are, where you work, and what you would bring to and hope from the network.
 members-apply-signed = The application is signed by your organization and cannot be taken back; you can send a new one later.

@@ -71,6 +71,11 @@ members-device-records = { $count ->
    *[other] { $count } registros guardados aquí
 }
 
+members-removal-offer-heading = Si esta organización debe dejar la red
+members-removal-how = { $needed ->
+    [one] Retirar a un miembro requiere el voto de otra organización miembro.
+   *[other] Retirar a un miembro requiere los votos de { $needed } otras organizaciones miembro.
+} Se le pedirá que lo confirme, y lo que ya haya publicado se conserva.
 members-vote-heading = El voto de su organización
 members-vote-hint = Cada voto lleva la firma de su organización. Se le pedirá que lo confirme.
 members-button-admit = Respaldar la admisión
@@ -108,8 +113,12 @@ members-notice-removed = Su voto se publicó y { $org } ya no es miembro de la r
 members-notice-withdrawn = Su voto se retiró. Ahora: { $tally }.
 
 members-apply-title = Solicitar el ingreso
-members-apply-intro = La solicitud se publica a nombre de { $org }. Las organizaciones miembro la leen, junto con su perfil, antes de votar.
-members-apply-no-profile = Su organización todavía no ha publicado un perfil. Los miembros sabrán poco más que su nombre.
+members-apply-lead = Las organizaciones miembro leen su solicitud junto con el perfil de su organización antes de votar. Al enviar este formulario se publican ambos, con la firma de su organización.
+members-apply-who = Quién es su organización
+members-apply-who-new = Su organización todavía no tiene perfil: sin él, los miembros verían solo un código corto en lugar de su nombre. Estos datos se publican como su perfil junto con la solicitud; más adelante podrá añadir su sitio web, grupos de trabajo e idiomas en la página del perfil.
+members-apply-who-from-profile = Rellenado con el último perfil de su organización. Si cambia algo aquí, se publica una nueva versión del perfil con la solicitud; su sitio web, grupos de trabajo e idiomas no cambian.
+members-apply-name = Nombre de su organización
+members-apply-description-hint = Unas frases: qué hace su organización, para quién y dónde.
 members-apply-statement = Por qué su organización pide unirse
 members-apply-statement-hint = Quiénes son, dónde trabajan y qué aportarían a la red y esperan de ella.
 members-apply-signed = La solicitud lleva la firma de su organización y no se puede anular; podrá enviar otra más adelante.

@@ -71,6 +71,11 @@ members-device-records = { $count ->
    *[other] { $count } enregistrements conservés ici
 }
 
+members-removal-offer-heading = Si cette organisation doit quitter le réseau
+members-removal-how = { $needed ->
+    [one] Retirer un membre demande le vote d'une autre organisation membre.
+   *[other] Retirer un membre demande les votes de { $needed } autres organisations membres.
+} Une confirmation vous sera demandée, et ce qu'elle a déjà publié reste.
 members-vote-heading = Le vote de votre organisation
 members-vote-hint = Chaque vote est signé par votre organisation. Une confirmation vous sera demandée.
 members-button-admit = Soutenir l'admission
@@ -108,8 +113,12 @@ members-notice-removed = Votre vote a été publié, et { $org } n'est plus memb
 members-notice-withdrawn = Votre vote a été retiré. Actuellement : { $tally }.
 
 members-apply-title = Demander à rejoindre
-members-apply-intro = La candidature est publiée au nom de { $org }. Les organisations membres la lisent, avec votre profil, avant de voter.
-members-apply-no-profile = Votre organisation n'a pas encore publié de profil. Les membres ne connaîtront guère plus que son nom.
+members-apply-lead = Les organisations membres lisent votre candidature avec le profil de votre organisation avant de voter. Envoyer ce formulaire publie les deux, signés par votre organisation.
+members-apply-who = Qui est votre organisation
+members-apply-who-new = Votre organisation n'a pas encore de profil : sans lui, les membres ne verraient qu'un code court au lieu de son nom. Ces informations sont publiées comme son profil avec la candidature ; vous pourrez ajouter plus tard son site web, ses groupes de travail et ses langues sur la page du profil.
+members-apply-who-from-profile = Rempli d'après le dernier profil de votre organisation. Si vous changez quelque chose ici, une nouvelle version du profil est publiée avec la candidature ; son site web, ses groupes de travail et ses langues restent tels quels.
+members-apply-name = Nom de votre organisation
+members-apply-description-hint = Quelques phrases : ce que fait votre organisation, pour qui et où.
 members-apply-statement = Pourquoi votre organisation demande à rejoindre le réseau
 members-apply-statement-hint = Qui vous êtes, où vous travaillez, ce que vous apporteriez au réseau et ce que vous en attendez.
 members-apply-signed = La candidature est signée par votre organisation et ne peut pas être annulée ; vous pourrez en envoyer une nouvelle plus tard.

@@ -2,9 +2,10 @@
 //! proposals to remove a member, each with its tally in words; an org's own page with
 //! its devices and the vote buttons, each behind a confirmation that names the
 //! consequence; our org's profile (edit) and devices; and, on the node of an org not
-//! yet admitted, applying to join. Profiles, applications and votes are published
-//! through [`crate::view::publish`]; every count is the roster's own
-//! ([`Roster::tally`]), so the page and `commons members list` always agree.
+//! yet admitted, applying to join (with the org's profile, so members see its name).
+//! Profiles, applications and votes are published through [`crate::view::publish`];
+//! every count is the roster's own ([`Roster::tally`]), so the page and
+//! `commons members list` always agree.
 
 use std::collections::{HashMap, HashSet};
 
@@ -505,7 +506,16 @@ struct OrgPage {
     position: Option<String>,
     votes: Vec<VoteLink>,
     cannot_vote: Option<String>,
+    removal: Option<RemovalOffer>,
     devices: Vec<DeviceRow>,
+}
+
+/// The way to propose removing a member, offered apart from the other votes.
+#[derive(Debug, Clone)]
+struct RemovalOffer {
+    link: VoteLink,
+    /// How many votes removing it takes, in words.
+    how: String,
 }
 
 /// What our org may do about `subject`: the vote a button leads to.
@@ -666,19 +676,26 @@ async fn org_page(
     } else {
         (None, String::new(), None)
     };
-    let votes = [
-        (VoteAction::Admit, "members-button-admit", ""),
-        (VoteAction::Remove, "members-button-remove", "danger"),
-        (VoteAction::Withdraw, "members-button-withdraw", "secondary"),
-    ]
-    .into_iter()
-    .filter(|(action, _, _)| refusal_of(&roster, &ours, &org, applied, *action).is_none())
-    .map(|(action, label, class)| VoteLink {
+    let may = |action| refusal_of(&roster, &ours, &org, applied, action).is_none();
+    let link = |action: VoteAction, label, class| VoteLink {
         href: format!("/members/{org}/vote?choice={}", action.as_str()),
         label: t.msg(label),
         class,
-    })
+    };
+    let votes = [
+        (VoteAction::Admit, "members-button-admit", ""),
+        (VoteAction::Withdraw, "members-button-withdraw", "secondary"),
+    ]
+    .into_iter()
+    .filter(|(action, _, _)| may(*action))
+    .map(|(action, label, class)| link(action, label, class))
     .collect();
+    // Proposing removal is rare and grave: it comes last, below the profile, as a
+    // quiet button; the red one is on the confirmation page that names the consequence.
+    let removal = may(VoteAction::Remove).then(|| RemovalOffer {
+        link: link(VoteAction::Remove, "members-button-remove", "secondary"),
+        how: counted(t, "members-removal-how", 0, tally.remove_needed),
+    });
     let cannot_vote = (!we_vote && org != ours).then(|| t.msg("members-vote-not-member"));
     let page = OrgPage {
         org_id: org.to_string(),
@@ -709,6 +726,7 @@ async fn org_page(
         position,
         votes,
         cannot_vote,
+        removal,
         devices: device_rows(t, &roster, &org, &state.node().device, &found.heads),
         page: layout,
     };
@@ -939,39 +957,97 @@ async fn vote(
 
 // ---- applying ----
 
-#[derive(Debug, Deserialize)]
+/// The apply form's fields: who the org is (published as its profile, so members see
+/// its name rather than an id) and why it asks to join.
+#[derive(Debug, Clone, Default, Deserialize)]
 struct ApplyFields {
     #[serde(default)]
+    name: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
     statement: String,
+}
+
+impl ApplyFields {
+    /// The form as first shown: the org's details from its latest profile, if any.
+    fn of(profile: Option<&Profile>) -> ApplyFields {
+        profile.map_or_else(ApplyFields::default, |profile| ApplyFields {
+            name: profile.name.clone(),
+            country: profile.country.clone(),
+            region: profile.region.clone(),
+            description: profile.description.clone(),
+            statement: String::new(),
+        })
+    }
+
+    /// The profile to publish with the application: the typed details over what the
+    /// latest profile says of the rest (website, working groups, languages), or the
+    /// message id of the first field to correct.
+    fn profile(&self, latest: Option<&Profile>) -> Result<Profile, &'static str> {
+        let line = |text: &str| text.trim().to_owned();
+        let name = line(&self.name);
+        if name.is_empty() {
+            return Err("members-profile-name-missing");
+        }
+        if [&self.name, &self.country, &self.region]
+            .iter()
+            .any(|text| text.trim().chars().count() > MAX_LINE_CHARS)
+        {
+            return Err("members-profile-too-long");
+        }
+        if self.description.trim().chars().count() > MAX_DESCRIPTION_CHARS {
+            return Err("members-profile-description-long");
+        }
+        let rest = latest.cloned().unwrap_or_else(|| Profile {
+            name: String::new(),
+            country: String::new(),
+            region: String::new(),
+            website: String::new(),
+            working_groups: Vec::new(),
+            languages: Vec::new(),
+            description: String::new(),
+        });
+        Ok(Profile {
+            name,
+            country: line(&self.country),
+            region: line(&self.region),
+            description: self.description.trim().to_owned(),
+            ..rest
+        })
+    }
 }
 
 #[derive(Debug, Template)]
 #[template(path = "members_apply.html")]
 struct ApplyPage {
     page: Layout,
-    statement: String,
+    form: ApplyFields,
     error: Option<String>,
-    our_name: String,
     has_profile: bool,
     max_statement: usize,
+    max_line: usize,
+    max_description: usize,
 }
 
-/// Our org's name and whether it published a profile.
-async fn our_card(state: &AppState) -> Result<(String, bool), StoreError> {
+/// Our org's latest profile, if it published one.
+async fn our_profile(state: &AppState) -> Result<Option<Profile>, StoreError> {
     let charter = state.node().charter.clone();
     let ours = state.node().org;
     state
-        .read(move |store| {
-            let found = read_one(store, &charter, ours, Vec::new())?;
-            Ok((found.names.name(&ours), found.profile.is_some()))
-        })
+        .read(move |store| Ok(read_one(store, &charter, ours, Vec::new())?.profile))
         .await
 }
 
+/// The apply form, with `typed` (or our latest profile's details) and `error`.
 async fn apply_page(
     state: &AppState,
     staff: &Staff,
-    statement: String,
+    typed: Option<ApplyFields>,
     error: Option<String>,
 ) -> PageResult {
     let t = &staff.tr;
@@ -979,8 +1055,8 @@ async fn apply_page(
     if state.node().roster().is_member(&state.node().org) {
         return Ok(Redirect::to("/members").into_response());
     }
-    let (our_name, has_profile) = match our_card(state).await {
-        Ok(card) => card,
+    let latest = match our_profile(state).await {
+        Ok(latest) => latest,
         Err(error) => return Err(layout.store_failure(&error)),
     };
     let status = if error.is_some() {
@@ -989,11 +1065,12 @@ async fn apply_page(
         StatusCode::OK
     };
     let mut response = render(&ApplyPage {
-        statement,
+        form: typed.unwrap_or_else(|| ApplyFields::of(latest.as_ref())),
         error,
-        our_name,
-        has_profile,
+        has_profile: latest.is_some(),
         max_statement: MAX_STATEMENT_CHARS,
+        max_line: MAX_LINE_CHARS,
+        max_description: MAX_DESCRIPTION_CHARS,
         page: layout,
     });
     *response.status_mut() = status;
@@ -1001,33 +1078,65 @@ async fn apply_page(
 }
 
 async fn apply_form(State(state): State<AppState>, staff: Staff) -> PageResult {
-    apply_page(&state, &staff, String::new(), None).await
+    apply_page(&state, &staff, None, None).await
 }
 
+/// Publishes our profile (when it is new or changed) and then the application, as
+/// `commons members apply` does: an application alone shows members an id, not a name.
 async fn apply(
     State(state): State<AppState>,
     Posted { staff, form }: Posted<ApplyFields>,
 ) -> PageResult {
     let t = &staff.tr;
-    let statement = form.statement.trim().to_owned();
-    if statement.is_empty() {
-        let error = t.msg("members-apply-statement-missing");
-        return apply_page(&state, &staff, statement, Some(error)).await;
-    }
-    if statement.chars().count() > MAX_STATEMENT_CHARS {
-        let error = t.count("members-apply-statement-long", MAX_STATEMENT_CHARS);
-        return apply_page(&state, &staff, statement, Some(error)).await;
-    }
     if state.node().roster().is_member(&state.node().org) {
         return Ok(Redirect::to("/members").into_response());
     }
+    let latest = match our_profile(&state).await {
+        Ok(latest) => latest,
+        Err(error) => {
+            let layout = Layout::new(
+                &state,
+                &staff,
+                Section::Members,
+                t.msg("members-apply-title"),
+            );
+            return Err(layout.store_failure(&error));
+        }
+    };
+    let profile = match form.profile(latest.as_ref()) {
+        Ok(profile) => profile,
+        Err(id) => {
+            let error = t.with(
+                id,
+                &[
+                    ("max", ArgValue::Number(MAX_LINE_CHARS as u64)),
+                    ("count", ArgValue::Number(MAX_DESCRIPTION_CHARS as u64)),
+                ],
+            );
+            return apply_page(&state, &staff, Some(form), Some(error)).await;
+        }
+    };
+    let statement = form.statement.trim().to_owned();
+    if statement.is_empty() {
+        let error = t.msg("members-apply-statement-missing");
+        return apply_page(&state, &staff, Some(form), Some(error)).await;
+    }
+    if statement.chars().count() > MAX_STATEMENT_CHARS {
+        let error = t.count("members-apply-statement-long", MAX_STATEMENT_CHARS);
+        return apply_page(&state, &staff, Some(form), Some(error)).await;
+    }
+    if latest.as_ref() != Some(&profile)
+        && let Err(refusal) = publish(&state, t, Body::Profile(profile)).await
+    {
+        return apply_page(&state, &staff, Some(form), Some(refusal)).await;
+    }
     let body = Body::Application(Application {
         org: state.node().org,
-        statement: statement.clone(),
+        statement,
     });
     match publish(&state, t, body).await {
         Ok(_) => Ok(Redirect::to("/members?done=applied").into_response()),
-        Err(refusal) => apply_page(&state, &staff, statement, Some(refusal)).await,
+        Err(refusal) => apply_page(&state, &staff, Some(form), Some(refusal)).await,
     }
 }
 
