@@ -297,9 +297,17 @@ async fn responses_are_counted_ours_and_others() {
     assert!(
         !page
             .body
-            .contains(r#"<td><span class="badge plain">Seen</span></td>"#),
+            .contains(r#"<span class="badge plain">Seen</span>"#),
         "only the latest"
     );
+    // The responses are a list of stacked items (no table to cut off on a phone),
+    // each with the org, its response, when and its note.
+    let responses = &page.body[at(&page.body, r#"<ul class="items alerts-responses""#)..];
+    let responses = &responses[..at(responses, "</ul>")];
+    assert!(responses.contains(&html(&app.net.orgs[2].name)));
+    assert!(responses.contains(&html("Passed to our lawyers' network.")));
+    assert!(responses.contains(&html("We called the prosecutor's office.")));
+    assert!(!page.body.contains("<table"));
     let list = app.get("/alerts", Some(&cookie)).await;
     assert!(list.body.contains("2 of 2 member organizations responded"));
     app.stop().await;
@@ -321,5 +329,64 @@ async fn an_unknown_alert_is_not_found() {
         )
         .await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_org_that_raised_an_alert_is_not_asked_to_respond() {
+    let app = App::start().await;
+    let cookie = app.login().await;
+    let csrf = app.csrf(&cookie).await;
+    let raised = app
+        .post(
+            "/alerts/new",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("severity", "urgent"),
+                ("region", "River valley"),
+                ("title", "Community radio threatened"),
+                ("body", "The presenters received threats after a broadcast."),
+                ("action", "Share the station's statement."),
+                ("hours", "48"),
+            ],
+        )
+        .await;
+    assert_eq!(raised.status, StatusCode::SEE_OTHER, "{}", raised.body);
+    let location = raised.location().unwrap().to_owned();
+    let page = app.get(&location, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Our organization raised this alert"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("How is our organization responding?"));
+    assert!(!page.body.contains(r#"name="response""#));
+    let id = location
+        .trim_start_matches("/alerts/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let answer = app
+        .post(
+            &format!("/alerts/{id}/respond"),
+            &cookie,
+            &[("csrf", &csrf), ("response", "seen")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::CONFLICT);
+    let ours = app
+        .handle
+        .store
+        .query(&RecordQuery {
+            kind: Some(BodyKind::AlertResponse),
+            org: Some(app.handle.org),
+            limit: 10,
+            ..RecordQuery::default()
+        })
+        .unwrap();
+    assert!(ours.is_empty());
     app.stop().await;
 }

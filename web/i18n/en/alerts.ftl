@@ -88,15 +88,11 @@ alerts-field-note = Note (optional)
 alerts-field-note-hint = For instance, the letter you sent or whom you contacted.
 alerts-respond-submit = Send our response
 alerts-respond-closed = This alert has expired, so it no longer takes responses.
+alerts-respond-raiser = Our organization raised this alert, so it does not respond to it: the responses of the other member organizations appear below, under “Who has responded”.
 alerts-error-response = Choose a response: seen, acting or shared.
 alerts-error-note-long = The note may have at most { $max } characters.
 alerts-done-responded = Our response was sent to the network.
 alerts-responses-title = Who has responded
-alerts-responses-caption = Each member organization's latest response
-alerts-col-org = Organization
-alerts-col-response = Response
-alerts-col-note = Note
-alerts-col-when = When
 alerts-not-yet-title = { $count ->
     [0] Not yet responded
     [one] Not yet responded (1)

@@ -88,15 +88,11 @@ alerts-field-note = Nota (opcional)
 alerts-field-note-hint = Por ejemplo, la carta que envió o a quién contactó.
 alerts-respond-submit = Enviar nuestra respuesta
 alerts-respond-closed = Esta alerta venció, así que ya no recibe respuestas.
+alerts-respond-raiser = Nuestra organización emitió esta alerta, así que no responde a ella: las respuestas de las demás organizaciones miembro aparecen más abajo, en «Quién respondió».
 alerts-error-response = Elija una respuesta: vista, actuando o difundida.
 alerts-error-note-long = La nota puede tener como máximo { $max } caracteres.
 alerts-done-responded = Nuestra respuesta se envió a la red.
 alerts-responses-title = Quién respondió
-alerts-responses-caption = La última respuesta de cada organización miembro
-alerts-col-org = Organización
-alerts-col-response = Respuesta
-alerts-col-note = Nota
-alerts-col-when = Cuándo
 alerts-not-yet-title = { $count ->
     [0] Sin responder todavía
     [one] Sin responder todavía (1)

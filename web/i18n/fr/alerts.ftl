@@ -88,15 +88,11 @@ alerts-field-note = Note (facultative)
 alerts-field-note-hint = Par exemple, la lettre envoyée ou les personnes contactées.
 alerts-respond-submit = Envoyer notre réponse
 alerts-respond-closed = Cette alerte a expiré : elle ne reçoit plus de réponses.
+alerts-respond-raiser = Notre organisation a lancé cette alerte : elle n'y répond donc pas. Les réponses des autres organisations membres apparaissent plus bas, sous « Qui a répondu ».
 alerts-error-response = Choisissez une réponse : vue, en action ou relayée.
 alerts-error-note-long = La note a { $max } caractères au plus.
 alerts-done-responded = Notre réponse a été envoyée au réseau.
 alerts-responses-title = Qui a répondu
-alerts-responses-caption = La dernière réponse de chaque organisation membre
-alerts-col-org = Organisation
-alerts-col-response = Réponse
-alerts-col-note = Note
-alerts-col-when = Quand
 alerts-not-yet-title = { $count ->
     [0] Pas encore de réponse
     [one] Pas encore de réponse (1)

@@ -762,6 +762,11 @@ async fn respond(
     let Some(Body::Alert(_)) = found.as_ref().map(|stored| &stored.record.record().body) else {
         return Err(layout.not_found());
     };
+    // The org that raised an alert is not asked to respond to it (nor counted).
+    if found.as_ref().map(|stored| stored.org) == Some(state.node().org) {
+        let message = t.msg("alerts-respond-raiser");
+        return Err(layout.failure(StatusCode::CONFLICT, message));
+    }
     let kind = RESPONSES
         .into_iter()
         .find(|response| response_value(*response) == field(&form, "response"));
