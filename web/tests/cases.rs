@@ -232,10 +232,35 @@ async fn preview_shows_the_rendered_text_and_publishes_nothing() {
     );
     assert!(preview.body.contains(r#"value="housing, Legal aid""#));
     assert!(preview.body.contains(r#"value="public" checked"#));
+    // Publish is offered right in the preview box, submitting the same form, so the
+    // writer need not scroll past the whole form.
+    let publish_here = r#"<button type="submit" form="cases-form" name="action" value="publish">"#;
+    let in_preview = preview
+        .body
+        .find(publish_here)
+        .expect("publish in the preview");
+    assert!(
+        in_preview
+            < preview
+                .body
+                .find(r#"<form method="post" action="/cases/new""#)
+                .unwrap()
+    );
     assert!(
         held_practices(&app).is_empty(),
         "a preview publishes nothing"
     );
+    // Pressing it sends the form's fields with action=publish: the same request.
+    let published = app
+        .post("/cases/new", &session, &form_fields(&csrf, "publish"))
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    assert_eq!(held_practices(&app).len(), 1);
     app.stop().await;
 }
 
