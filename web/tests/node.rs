@@ -45,7 +45,10 @@ async fn the_node_page_shows_the_store_and_says_there_is_no_network() {
         body.contains("Tenants&#39; Voice Alliance"),
         "our org's name"
     );
-    assert!(body.contains("This node can publish"), "{body}");
+    assert!(
+        body.contains("Publishing: open</span> What you write here goes out"),
+        "{body}"
+    );
     assert!(body.contains("When something is wrong"));
     assert!(
         body.contains("Applies now"),
