@@ -400,7 +400,7 @@ fn alert_raised_at_a_is_answered_at_b() {
     open(&at_a, &alert_path);
     at_a.reload_until_text(note, SYNC_DEADLINE);
     let row = at_a.execute(
-        "for (const row of document.querySelectorAll('table tr')) {
+        "for (const row of document.querySelectorAll('.alerts-responses > li')) {
            if (row.innerText.includes(arguments[0])) { return row.innerText; }
          }
          return null;",
@@ -409,7 +409,7 @@ fn alert_raised_at_a_is_answered_at_b() {
     let row = row.as_str().unwrap_or_default();
     assert!(
         row.contains(words::ACTING) && row.contains(note),
-        "A's alert page lists B ({}) as acting with its note; its row: {row:?}",
+        "A's alert page lists B ({}) as acting with its note; its item: {row:?}",
         b.name
     );
     photograph(&at_a, &dir, "a-alert-responses");
