@@ -1,115 +1,123 @@
-# The alerts pages: the System of Solidarity's open and expired alerts, an alert with
-# its responses, responding, raising an alert.
-alerts-title = Solidarity alerts
-alerts-lead = When a member or its community is under threat, an alert goes out and members respond. Open alerts come first, the most urgent at the top.
-alerts-raise = Raise an alert
+# صفحات التنبيهات: تنبيهات نظام التضامن المفتوحة والمنتهية، والتنبيه مع
+# الردود عليه، والرد عليه، وإطلاق تنبيه.
+alerts-title = تنبيهات التضامن
+alerts-lead = عندما يتعرض عضو أو مجتمعه لتهديد، يُطلق تنبيه ويردّ عليه الأعضاء. تأتي التنبيهات المفتوحة أولًا، والأكثر إلحاحًا في الأعلى.
+alerts-raise = أطلق تنبيهًا
 alerts-open-heading = { $count ->
-    [0] Open alerts
-    [one] Open alerts (1)
-   *[other] Open alerts ({ $count })
+    [0] التنبيهات المفتوحة
+    [one] التنبيهات المفتوحة (1)
+   *[other] التنبيهات المفتوحة ({ $count })
 }
-alerts-open-none = No alert is open right now.
+alerts-open-none = لا يوجد تنبيه مفتوح حاليًا.
 alerts-expired-heading = { $count ->
-    [0] Expired alerts
-    [one] Expired alerts (1)
-   *[other] Expired alerts ({ $count })
+    [0] التنبيهات المنتهية
+    [one] التنبيهات المنتهية (1)
+   *[other] التنبيهات المنتهية ({ $count })
 }
-alerts-expired-none = No alert has expired yet.
+alerts-expired-none = لم ينتهِ أي تنبيه بعد.
 alerts-expired-show = { $count ->
-    [one] Show the expired alert
-   *[other] Show the { $count } expired alerts
+    [one] اعرض التنبيه المنتهي
+    [two] اعرض التنبيهين المنتهيين
+    [few] اعرض التنبيهات المنتهية ({ $count })
+    [many] اعرض التنبيهات المنتهية ({ $count })
+   *[other] اعرض التنبيهات المنتهية ({ $count })
 }
-alerts-expired-cut = Showing the { $count } most recently expired.
-alerts-list-cut = Only the newest alerts on this node are listed.
-alerts-raised-by = raised by
-alerts-us = us
-alerts-we-responded = We responded
+alerts-expired-cut = تُعرض آخر التنبيهات المنتهية فقط، وعددها { $count }.
+alerts-list-cut = لا تُعرض إلا أحدث التنبيهات على هذه العقدة.
+alerts-raised-by = أطلقته
+alerts-us = نحن
+alerts-we-responded = رددنا
 alerts-responded-count = { $total ->
-    [0] No other member organization to respond
-   *[other] { $count } of { $total } member organizations responded
+    [0] لا توجد منظمة عضو أخرى لترد
+   *[other] ردود المنظمات الأعضاء: { $count } من { $total }
 }
 alerts-expires-in-minutes = { $count ->
-    [one] Expires in 1 minute
-   *[other] Expires in { $count } minutes
+    [one] ينتهي بعد دقيقة
+    [two] ينتهي بعد دقيقتين
+    [few] ينتهي بعد { $count } دقائق
+    [many] ينتهي بعد { $count } دقيقة
+   *[other] ينتهي بعد { $count } دقيقة
 }
 alerts-expires-in-hours = { $count ->
-    [one] Expires in 1 hour
-   *[other] Expires in { $count } hours
+    [one] ينتهي بعد ساعة
+    [two] ينتهي بعد ساعتين
+    [few] ينتهي بعد { $count } ساعات
+    [many] ينتهي بعد { $count } ساعة
+   *[other] ينتهي بعد { $count } ساعة
 }
 alerts-expires-in-days = { $count ->
-    [one] Expires in 1 day
-   *[other] Expires in { $count } days
+    [one] ينتهي بعد يوم
+    [two] ينتهي بعد يومين
+    [few] ينتهي بعد { $count } أيام
+    [many] ينتهي بعد { $count } يومًا
+   *[other] ينتهي بعد { $count } يوم
 }
-alerts-expired-ago = Expired { $when }
+alerts-expired-ago = انتهى { $when }
 
-alerts-breadcrumb-label = You are here
-alerts-new-title = Raise an alert
-alerts-new-lead = An alert reaches every member organization at once. Say what happened, where, and what you ask members to do.
-alerts-new-not-raised = The alert was not raised:
-alerts-field-severity = How urgent is it?
-alerts-severity-critical-hint = Someone is in immediate danger.
-alerts-severity-urgent-hint = Members should act within days.
-alerts-severity-watch-hint = A situation to follow; no action needed yet.
-alerts-field-title = Title
-alerts-field-region = Region
-alerts-field-region-hint = The country, province or city concerned.
-alerts-field-body = What happened
-alerts-field-body-hint = The facts as you know them. Leave out anything that could endanger the people concerned. You can use Markdown.
-alerts-field-action = Action requested
-alerts-field-action-hint = What members should do: a statement, letters, calls to authorities, a visit. You can use Markdown.
-alerts-field-hours = Open for how many hours
-alerts-field-hours-hint = After this, the alert is listed as expired. 168 hours is one week.
-alerts-new-visibility = Only member organizations of the network can see alerts and responses.
-alerts-new-submit = Raise the alert
-alerts-cancel = Cancel
-alerts-error-severity = Choose how urgent the alert is.
-alerts-error-region = Say which region the alert concerns.
-alerts-error-title = Give the alert a title.
-alerts-error-too-long = The title and the region may have at most { $max } characters each.
-alerts-error-body = Say what happened.
-alerts-error-hours = Give a number of hours from 1 to { $max }.
-alerts-done-raised = The alert was raised and sent to the network.
+alerts-breadcrumb-label = أنت هنا
+alerts-new-title = أطلق تنبيهًا
+alerts-new-lead = يصل التنبيه إلى كل المنظمات الأعضاء في الوقت نفسه. اذكر ما حدث، وأين، وما الذي تطلبه من الأعضاء.
+alerts-new-not-raised = لم يُطلق التنبيه:
+alerts-field-severity = ما مدى إلحاحه؟
+alerts-severity-critical-hint = شخص ما في خطر مباشر.
+alerts-severity-urgent-hint = على الأعضاء التحرك خلال أيام.
+alerts-severity-watch-hint = وضع يجب متابعته؛ لا يلزم أي تحرك بعد.
+alerts-field-title = العنوان
+alerts-field-region = المنطقة
+alerts-field-region-hint = البلد أو الإقليم أو المدينة المعنية.
+alerts-field-body = ما الذي حدث
+alerts-field-body-hint = الوقائع كما تعرفها. لا تذكر أي شيء قد يعرّض الأشخاص المعنيين للخطر. يمكنك استخدام Markdown.
+alerts-field-action = الإجراء المطلوب
+alerts-field-action-hint = ما الذي يجب أن يفعله الأعضاء: بيان، أو رسائل، أو اتصالات بالسلطات، أو زيارة. يمكنك استخدام Markdown.
+alerts-field-hours = مدة بقائه مفتوحًا بالساعات
+alerts-field-hours-hint = بعد هذه المدة يظهر التنبيه في قائمة التنبيهات المنتهية. 168 ساعة تساوي أسبوعًا.
+alerts-new-visibility = لا يرى التنبيهات والردود عليها إلا المنظمات الأعضاء في الشبكة.
+alerts-new-submit = أطلق التنبيه
+alerts-cancel = إلغاء
+alerts-error-severity = اختر مدى إلحاح التنبيه.
+alerts-error-region = اذكر المنطقة التي يتعلق بها التنبيه.
+alerts-error-title = أعطِ التنبيه عنوانًا.
+alerts-error-too-long = يجب ألا يتجاوز عدد أحرف العنوان وعدد أحرف المنطقة { $max } لكل منهما.
+alerts-error-body = اذكر ما الذي حدث.
+alerts-error-hours = أدخل عدد ساعات من 1 إلى { $max }.
+alerts-done-raised = أُطلق التنبيه وأُرسل إلى الشبكة.
 
-alerts-expired-badge = Expired
-alerts-what-happened = What happened
-alerts-action-requested = Action requested
-alerts-action-none = No particular action was requested.
-alerts-respond-title = Our response
-alerts-our-response = Our organization responded:
-alerts-respond-legend = How is our organization responding?
-alerts-respond-again = Change our response
-alerts-response-seen = Seen
-alerts-response-acting = Acting
-alerts-response-shared = Shared
-alerts-response-seen-hint = we have read the alert
-alerts-response-acting-hint = we are taking the requested action
-alerts-response-shared-hint = we passed it on to our own contacts
-alerts-field-note = Note (optional)
-alerts-field-note-hint = For instance, the letter you sent or whom you contacted.
-alerts-respond-submit = Send our response
-alerts-respond-closed = This alert has expired, so it no longer takes responses.
-alerts-error-response = Choose a response: seen, acting or shared.
-alerts-error-note-long = The note may have at most { $max } characters.
-alerts-done-responded = Our response was sent to the network.
-alerts-responses-title = Who has responded
-alerts-responses-caption = Each member organization's latest response
-alerts-col-org = Organization
-alerts-col-response = Response
-alerts-col-note = Note
-alerts-col-when = When
+alerts-expired-badge = منتهٍ
+alerts-what-happened = ما الذي حدث
+alerts-action-requested = الإجراء المطلوب
+alerts-action-none = لم يُطلب إجراء محدد.
+alerts-respond-title = ردّنا
+alerts-our-response = ردّت منظمتنا:
+alerts-respond-legend = كيف ترد منظمتنا؟
+alerts-respond-again = غيّر ردّنا
+alerts-response-seen = تم الاطلاع
+alerts-response-acting = قيد التحرك
+alerts-response-shared = تمت المشاركة
+alerts-response-seen-hint = قرأنا التنبيه
+alerts-response-acting-hint = نقوم بالإجراء المطلوب
+alerts-response-shared-hint = نقلناه إلى جهات الاتصال الخاصة بنا
+alerts-field-note = ملاحظة (اختياري)
+alerts-field-note-hint = مثلًا: الرسالة التي أرسلتها، أو الجهات التي اتصلت بها.
+alerts-respond-submit = أرسل ردّنا
+alerts-respond-closed = انتهى هذا التنبيه، لذلك لم يعد يقبل الردود.
+alerts-respond-raiser = منظمتنا هي التي أطلقت هذا التنبيه، لذلك لا ترد عليه: تظهر ردود المنظمات الأعضاء الأخرى أدناه، تحت «من ردّ».
+alerts-error-response = اختر ردًّا: تم الاطلاع، أو قيد التحرك، أو تمت المشاركة.
+alerts-error-note-long = يجب ألا يتجاوز عدد أحرف الملاحظة { $max }.
+alerts-done-responded = أُرسل ردّنا إلى الشبكة.
+alerts-responses-title = من ردّ
 alerts-not-yet-title = { $count ->
-    [0] Not yet responded
-    [one] Not yet responded (1)
-   *[other] Not yet responded ({ $count })
+    [0] لم ترد بعد
+    [one] لم ترد بعد (1)
+   *[other] لم ترد بعد ({ $count })
 }
-alerts-not-yet-none = Every member organization has responded.
-alerts-raiser-not-counted = The organization that raised the alert is not counted.
-alerts-responses-cut = Only the most recent responses on this node were searched; some older ones may not be shown.
-alerts-facts = About this alert
-alerts-fact-severity = Severity
-alerts-fact-region = Region
-alerts-fact-raised-by = Raised by
-alerts-fact-raised = Raised
-alerts-fact-expires = Expires
-alerts-fact-expired = Expired
-alerts-retracted = The organization that raised this alert retracted it, so its content is no longer kept on this node.
+alerts-not-yet-none = ردّت كل المنظمات الأعضاء.
+alerts-raiser-not-counted = لا تُحسب المنظمة التي أطلقت التنبيه.
+alerts-responses-cut = جرى البحث في أحدث الردود على هذه العقدة فقط؛ قد لا تظهر بعض الردود الأقدم.
+alerts-facts = عن هذا التنبيه
+alerts-fact-severity = درجة الإلحاح
+alerts-fact-region = المنطقة
+alerts-fact-raised-by = أطلقته
+alerts-fact-raised = تاريخ الإطلاق
+alerts-fact-expires = ينتهي في
+alerts-fact-expired = انتهى في
+alerts-retracted = سحبت المنظمة التي أطلقت هذا التنبيه تنبيهها، لذلك لم يعد محتواه محفوظًا على هذه العقدة.

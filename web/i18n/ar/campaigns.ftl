@@ -1,78 +1,81 @@
-# The campaigns pages: the list, a campaign's page with its updates, starting one.
-campaigns-title = Campaigns
-campaigns-lead = Campaigns are run by a coalition of members: a lead organization and its partners, with goals and a stream of updates.
-campaigns-start = Start a campaign
-campaigns-tabs-label = Which campaigns
+# صفحات الحملات: القائمة، وصفحة الحملة مع مستجداتها، وبدء حملة.
+campaigns-title = الحملات
+campaigns-lead = يدير كل حملة تحالفٌ من الأعضاء: منظمة قائدة وشركاؤها، ولها أهداف وسلسلة من المستجدات.
+campaigns-start = ابدأ حملة
+campaigns-tabs-label = أي الحملات
 campaigns-tab-ours = { $count ->
-    [one] Ours (1)
-   *[other] Ours ({ $count })
+    [one] حملاتنا (1)
+   *[other] حملاتنا ({ $count })
 }
-campaigns-tab-partner = We partner in ({ $count })
-campaigns-tab-all = All ({ $count })
-campaigns-empty-ours = Our organization does not lead any campaign yet.
-campaigns-empty-partner = No campaign lists our organization as a partner yet.
-campaigns-empty-all = No campaign has reached this node yet.
-campaigns-see-all = See all campaigns
-campaigns-led-by = Led by
-campaigns-with = with
+campaigns-tab-partner = نشارك فيها ({ $count })
+campaigns-tab-all = الكل ({ $count })
+campaigns-empty-ours = لا تقود منظمتنا أي حملة بعد.
+campaigns-empty-partner = لا توجد بعد حملة تذكر منظمتنا شريكًا فيها.
+campaigns-empty-all = لم تصل أي حملة إلى هذه العقدة بعد.
+campaigns-see-all = عرض كل الحملات
+campaigns-led-by = بقيادة
+campaigns-with = بمشاركة
 campaigns-goal-count = { $count ->
-    [0] No goals listed
-    [one] 1 goal
-   *[other] { $count } goals
+    [0] لا أهداف مذكورة
+    [one] هدف واحد
+    [two] هدفان
+    [few] { $count } أهداف
+    [many] { $count } هدفًا
+   *[other] { $count } هدف
 }
-campaigns-started-on = started { $date }
-campaigns-latest-update = latest update { $date }
-campaigns-no-update-yet = no update yet
-campaigns-list-cut = Showing the { $count } newest campaigns on this node.
+campaigns-started-on = بدأت في { $date }
+campaigns-latest-update = آخر مستجد في { $date }
+campaigns-no-update-yet = لا مستجدات بعد
+campaigns-list-cut = تُعرض أحدث الحملات على هذه العقدة فقط، وعددها { $count }.
 
-campaigns-status-planning = Planning
-campaigns-status-active = Active
-campaigns-status-paused = Paused
-campaigns-status-won = Won
-campaigns-status-closed = Closed
+campaigns-status-planning = قيد التخطيط
+campaigns-status-active = جارية
+campaigns-status-paused = متوقفة مؤقتًا
+campaigns-status-won = ناجحة
+campaigns-status-closed = مُغلقة
 
-campaigns-breadcrumb-label = You are here
-campaigns-new-title = Start a campaign
-campaigns-new-lead = Our organization will lead it. Partners can post updates to it too.
-campaigns-new-not-started = The campaign was not started:
-campaigns-field-title = Title
-campaigns-field-goals = Goals
-campaigns-field-goals-hint = One goal per line, such as “A moratorium on evictions until the hearing”.
-campaigns-field-partners = Partner organizations
-campaigns-field-partners-hint = Member organizations that run this campaign with us.
-campaigns-field-partners-none = There are no other member organizations yet.
-campaigns-field-status = Status
-campaigns-new-visibility = Only member organizations of the network can see campaigns.
-campaigns-new-submit = Start the campaign
-campaigns-cancel = Cancel
-campaigns-error-title = Give the campaign a title.
-campaigns-error-title-long = The title is too long: at most { $max } characters.
-campaigns-error-goals = Too many goals: list at most { $max }.
-campaigns-done-started = The campaign was started and shared with the network.
+campaigns-breadcrumb-label = أنت هنا
+campaigns-new-title = ابدأ حملة
+campaigns-new-lead = ستقودها منظمتنا. ويستطيع الشركاء أيضًا نشر مستجدات فيها.
+campaigns-new-not-started = لم تبدأ الحملة:
+campaigns-field-title = العنوان
+campaigns-field-goals = الأهداف
+campaigns-field-goals-hint = هدف واحد في كل سطر، مثل: «وقف عمليات الإخلاء حتى موعد الجلسة».
+campaigns-field-partners = المنظمات الشريكة
+campaigns-field-partners-hint = المنظمات الأعضاء التي تدير هذه الحملة معنا.
+campaigns-field-partners-none = لا توجد منظمات أعضاء أخرى بعد.
+campaigns-field-status = الحالة
+campaigns-new-visibility = لا يرى الحملات إلا المنظمات الأعضاء في الشبكة.
+campaigns-new-submit = ابدأ الحملة
+campaigns-cancel = إلغاء
+campaigns-error-title = أعطِ الحملة عنوانًا.
+campaigns-error-title-long = العنوان طويل جدًا: اجعل عدد أحرفه { $max } على الأكثر.
+campaigns-error-goals = الأهداف كثيرة جدًا: اذكر { $max } على الأكثر.
+campaigns-done-started = بدأت الحملة وشوركت مع الشبكة.
 
-campaigns-goals = Goals
-campaigns-goals-none = No goals were listed.
-campaigns-updates = Updates
-campaigns-updates-none = No update yet.
-campaigns-updates-cut = Only the most recent updates on this node were searched; some older ones may not be shown.
-campaigns-us = us
-campaigns-status-now = new status:
-campaigns-update-outsider = Posted by an organization outside this campaign's coalition.
-campaigns-coalition = Coalition
-campaigns-lead-org = Lead organization
-campaigns-partners = Partners
-campaigns-partners-none = None
-campaigns-started = Started
-campaigns-role-lead = We lead this campaign
-campaigns-role-partner = We are a partner
-campaigns-post-title = Post an update
-campaigns-field-update = What is new
-campaigns-field-update-hint = A hearing date, a win, a setback, a call to action. You can use Markdown.
-campaigns-field-new-status = Status
-campaigns-status-unchanged = No change (still { $status })
-campaigns-post-submit = Post the update
-campaigns-post-coalition-only = Only the lead organization and its partners post updates to this campaign.
-campaigns-error-update-body = Write the update before posting it.
-campaigns-error-not-coalition = Only the lead organization and its partners can post updates to this campaign.
-campaigns-done-update = Your update was posted.
-campaigns-retracted = Its organization retracted this campaign, so its content is no longer kept on this node.
+campaigns-goals = الأهداف
+campaigns-goals-none = لم تُذكر أهداف.
+campaigns-updates = المستجدات
+campaigns-updates-none = لا مستجدات بعد.
+campaigns-updates-cut = جرى البحث في أحدث المستجدات على هذه العقدة فقط؛ قد لا تظهر بعض المستجدات الأقدم.
+campaigns-us = نحن
+campaigns-status-now = الحالة الجديدة:
+campaigns-update-outsider = نشرته منظمة من خارج تحالف هذه الحملة.
+campaigns-coalition = التحالف
+campaigns-lead-org = المنظمة القائدة
+campaigns-partners = الشركاء
+campaigns-partners-none = لا أحد
+campaigns-started = تاريخ البدء
+campaigns-role-lead = نحن نقود هذه الحملة
+campaigns-role-partner = نحن شريك فيها
+campaigns-post-title = انشر مستجدًا
+campaigns-field-update = ما الجديد
+campaigns-field-update-hint = موعد جلسة، أو انتصار، أو انتكاسة، أو دعوة إلى التحرك. يمكنك استخدام Markdown.
+campaigns-field-new-status = الحالة
+campaigns-status-unchanged = دون تغيير (لا تزال { $status })
+campaigns-post-submit = انشر المستجد
+campaigns-post-coalition-only = لا ينشر المستجدات في هذه الحملة إلا المنظمة القائدة وشركاؤها.
+campaigns-error-update-body = اكتب المستجد قبل نشره.
+campaigns-error-not-coalition = لا يستطيع نشر المستجدات في هذه الحملة إلا المنظمة القائدة وشركاؤها.
+campaigns-done-update = نُشر المستجد.
+campaigns-retracted = سحبت منظمتها هذه الحملة، لذلك لم يعد محتواها محفوظًا على هذه العقدة.

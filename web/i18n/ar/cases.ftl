@@ -1,165 +1,189 @@
-# Case studies: the library, one case study, writing one, retracting one.
-cases-title = Case studies
-cases-lead = What member organizations did, in which context, and what others can reuse. Newest first.
-cases-write = Write a case study
-cases-write-first = Write the first case study
-cases-breadcrumb-label = You are here
-cases-back = Back to the case studies
+# دراسات الحالة: المكتبة، ودراسة حالة واحدة، وكتابة دراسة، وسحبها.
+cases-title = دراسات الحالة
+cases-lead = ما قامت به المنظمات الأعضاء، وفي أي سياق، وما يمكن للآخرين الاستفادة منه. الأحدث أولًا.
+cases-write = اكتب دراسة حالة
+cases-write-first = اكتب أول دراسة حالة
+cases-breadcrumb-label = أنت هنا
+cases-back = العودة إلى دراسات الحالة
 
-## The library's search and filters
-cases-filters-label = Search and filter case studies
-cases-search-label = Search
-cases-search-hint = Every word must appear; the start of a word is enough (evict finds eviction).
-cases-search-button = Search
-cases-search-no-words = Type at least one word of letters or digits.
-cases-search-too-long = This search is too long. Search for fewer words (at most 16).
-cases-filter-theme = Theme
-cases-filter-any-theme = Any theme
-cases-filter-region = Region
-cases-filter-any-region = Any region
-cases-filter-language = Language
-cases-filter-any-language = Any language
-cases-filter-org = Organization
-cases-filter-any-org = Any organization
-cases-filter-org-unknown = This organization filter is not one this node knows. Choose an organization from the list.
-cases-filter-since = Published since
-cases-filter-since-bad = This is not a date. Pick one with the calendar, or leave it empty.
-cases-filters-clear = Clear all filters
-cases-fix-filters = Correct the search above to see case studies.
-cases-results = Results
+## البحث والتصفية في المكتبة
+cases-filters-label = البحث في دراسات الحالة وتصفيتها
+cases-search-label = البحث
+cases-search-hint = يجب أن تظهر كل الكلمات؛ ويكفي أول الكلمة (سكن تجد سكنية).
+cases-search-button = ابحث
+cases-search-no-words = اكتب كلمة واحدة على الأقل من حروف أو أرقام.
+cases-search-too-long = هذا البحث طويل جدًا. ابحث بكلمات أقل (16 كلمة على الأكثر).
+cases-filter-theme = الموضوع
+cases-filter-any-theme = كل المواضيع
+cases-filter-region = المنطقة
+cases-filter-any-region = كل المناطق
+cases-filter-language = اللغة
+cases-filter-any-language = كل اللغات
+cases-filter-org = المنظمة
+cases-filter-any-org = كل المنظمات
+cases-filter-org-unknown = لا تعرف هذه العقدة المنظمة المحددة في هذا المرشِّح. اختر منظمة من القائمة.
+cases-filter-since = منشورة منذ
+cases-filter-since-bad = هذا ليس تاريخًا. اختر تاريخًا من التقويم، أو اترك الحقل فارغًا.
+cases-filters-clear = إلغاء كل المرشِّحات
+cases-fix-filters = صحّح البحث أعلاه لتظهر دراسات الحالة.
+cases-results = النتائج
 cases-count = { $count ->
-    [one] One case study, newest first.
-   *[other] { $count } case studies, newest first.
+    [one] دراسة حالة واحدة، الأحدث أولًا.
+    [two] دراستا حالة، الأحدث أولًا.
+    [few] { $count } دراسات حالة، الأحدث أولًا.
+    [many] { $count } دراسة حالة، الأحدث أولًا.
+   *[other] { $count } دراسة حالة، الأحدث أولًا.
 }
 cases-count-matching = { $count ->
-    [one] One case study matches.
-   *[other] { $count } case studies match.
+    [one] دراسة حالة واحدة مطابقة.
+    [two] دراستا حالة مطابقتان.
+    [few] { $count } دراسات حالة مطابقة.
+    [many] { $count } دراسة حالة مطابقة.
+   *[other] { $count } دراسة حالة مطابقة.
 }
-cases-count-more = Older ones are on the next page.
-cases-none-match = No case study on this node matches.
-cases-none-match-hint = Try fewer or shorter words, another theme or region, or an earlier date.
-cases-none-older = There are no older case studies.
-cases-none-yet = No case study has reached this node yet. Those that members publish appear here as your node syncs.
+cases-count-more = الدراسات الأقدم في الصفحة التالية.
+cases-none-match = لا توجد على هذه العقدة دراسة حالة مطابقة.
+cases-none-match-hint = جرّب كلمات أقل أو أقصر، أو موضوعًا أو منطقة أخرى، أو تاريخًا أقدم.
+cases-none-older = لا توجد دراسات حالة أقدم.
+cases-none-yet = لم تصل أي دراسة حالة إلى هذه العقدة بعد. ستظهر هنا الدراسات التي ينشرها الأعضاء مع مزامنة عقدتك.
 cases-stopped-early = { $count ->
-    [one] This page stopped after looking through one case study.
-   *[other] This page stopped after looking through { $count } case studies without filling up. Older ones may still match: go on to the next page.
+    [one] توقفت هذه الصفحة بعد فحص دراسة حالة واحدة.
+    [two] توقفت هذه الصفحة بعد فحص دراستَي حالة دون أن تمتلئ. قد تكون هناك دراسات أقدم مطابقة: انتقل إلى الصفحة التالية.
+    [few] توقفت هذه الصفحة بعد فحص { $count } دراسات حالة دون أن تمتلئ. قد تكون هناك دراسات أقدم مطابقة: انتقل إلى الصفحة التالية.
+    [many] توقفت هذه الصفحة بعد فحص { $count } دراسة حالة دون أن تمتلئ. قد تكون هناك دراسات أقدم مطابقة: انتقل إلى الصفحة التالية.
+   *[other] توقفت هذه الصفحة بعد فحص { $count } دراسة حالة دون أن تمتلئ. قد تكون هناك دراسات أقدم مطابقة: انتقل إلى الصفحة التالية.
 }
-cases-pager-label = Pages
-cases-pager-newest = ← Back to the newest
-cases-pager-older = Older case studies →
-cases-members-only = Members only
+cases-pager-label = الصفحات
+cases-pager-newest = → العودة إلى الأحدث
+cases-pager-older = دراسات حالة أقدم ←
+cases-members-only = للأعضاء فقط
 
-## One case study
-cases-by = By
-cases-about = About this case study
-cases-org = Organization
-cases-ours = Ours
-cases-org-not-member = No longer a member
-cases-published = Published
-cases-visibility = Who can read it
-cases-visibility-members = Member organizations only
-cases-visibility-public = Public: member organizations, and anyone the network lets read
-cases-themes = Themes
-cases-regions = Regions
-cases-language = Language
-cases-licence = Licence
-cases-not-given = Not given
-cases-links = Further material
+## دراسة حالة واحدة
+cases-by = من إعداد
+cases-about = عن دراسة الحالة هذه
+cases-org = المنظمة
+cases-ours = منظمتنا
+cases-org-not-member = لم تعد عضوًا
+cases-published = تاريخ النشر
+cases-visibility = من يستطيع قراءتها
+cases-visibility-members = المنظمات الأعضاء فقط
+cases-visibility-public = عامة: المنظمات الأعضاء، وكل من تسمح له الشبكة بالقراءة
+cases-themes = المواضيع
+cases-regions = المناطق
+cases-language = اللغة
+cases-licence = الترخيص
+cases-not-given = غير محدد
+cases-links = مواد إضافية
 cases-links-hidden = { $count ->
-    [one] One link is not shown because it is not a web address.
-   *[other] { $count } links are not shown because they are not web addresses.
+    [one] لا يظهر رابط واحد لأنه ليس عنوان ويب.
+    [two] لا يظهر رابطان لأنهما ليسا عنوانَي ويب.
+    [few] لا تظهر { $count } روابط لأنها ليست عناوين ويب.
+    [many] لا يظهر { $count } رابطًا لأنها ليست عناوين ويب.
+   *[other] لا يظهر { $count } رابط لأنها ليست عناوين ويب.
 }
-cases-provenance = Who signed it
-cases-signed-by = Signing device
-cases-device-revoked = Its organization later revoked this device
-cases-signature = Signature
-cases-signature-ok-badge = Valid
-cases-signature-ok = checked again on { $when }.
-cases-signature-bad-badge = Does not verify
-cases-signature-bad = The signature of this case study no longer verifies: this node's copy is damaged or was altered. Do not rely on it, and ask your operator to restore the node from a backup.
-cases-record-id = Record
-cases-ours-title = Our organization's case study
-cases-ours-hint = If it puts someone at risk or is wrong, you can retract it: every node then drops its content.
-cases-retract-action = Retract…
-cases-done-published = Your case study was published. Other members' nodes receive it as they sync.
-cases-done-retracted = The case study was retracted. Every node drops its content as the retraction reaches it.
+cases-provenance = من وقّعها
+cases-signed-by = الجهاز الموقِّع
+cases-device-revoked = ألغت منظمته هذا الجهاز لاحقًا
+cases-signature = التوقيع
+cases-signature-ok-badge = صالح
+cases-signature-ok = أُعيد التحقق منه في { $when }.
+cases-signature-bad-badge = لا يمكن التحقق منه
+cases-signature-bad = لم يعد توقيع دراسة الحالة هذه صالحًا: نسخة هذه العقدة تالفة أو جرى تغييرها. لا تعتمد عليها، واطلب من المسؤول عن العقدة استعادتها من نسخة احتياطية.
+cases-record-id = السجل
+cases-ours-title = دراسة حالة من منظمتنا
+cases-ours-hint = إذا كانت تعرّض أحدًا للخطر أو كانت خاطئة، فيمكنك سحبها: عندها تحذف كل عقدة محتواها.
+cases-retract-action = سحب…
+cases-done-published = نُشرت دراسة الحالة. تتلقاها عقد الأعضاء الآخرين عند مزامنتها.
+cases-done-retracted = سُحبت دراسة الحالة. تحذف كل عقدة محتواها حين يصلها السحب.
 
-## A retracted case study
-cases-retracted-title = This case study was retracted
-cases-retracted-by = Retracted by its organization,
-cases-retracted-by-unknown = Its organization retracted it.
-cases-retracted-reason = Their reason
-cases-retracted-no-reason = They gave no reason, or their retraction has not reached this node yet.
-cases-retracted-explain = Its content is no longer kept on this node or on any other; only the signed fact that it existed, and was retracted, remains.
-cases-retracted-published = It was first published on { $date }.
+## دراسة حالة مسحوبة
+cases-retracted-title = سُحبت دراسة الحالة هذه
+cases-retracted-by = سحبتها منظمتها،
+cases-retracted-by-unknown = سحبتها منظمتها.
+cases-retracted-reason = السبب الذي قدمته
+cases-retracted-no-reason = لم تقدم سببًا، أو لم يصل سحبها إلى هذه العقدة بعد.
+cases-retracted-explain = لم يعد محتواها محفوظًا على هذه العقدة ولا على أي عقدة أخرى؛ لم يبقَ إلا إثبات موقَّع بأنها وُجدت ثم سُحبت.
+cases-retracted-published = نُشرت أول مرة في { $date }.
 
-## Writing a case study
-cases-new-title = Write a case study
-cases-new-lead = Tell other members what your organization did, in which context, against what problem, what happened, and what they can reuse. Nothing is published until you press Publish.
-cases-form-has-errors = Nothing was published yet. Correct the fields marked below; everything you wrote is kept.
-cases-field-title = Title
-cases-field-summary = Summary (optional)
-cases-field-summary-hint = Two or three sentences that the library shows under the title.
-cases-field-body = The case study
-cases-field-body-hint = Formatting: a blank line starts a new paragraph; ## Heading; **bold**, *italic*; - for a list item; [text](https://…) for a link. Images are not shown.
-cases-field-tags-used = Used across the network:
-cases-field-themes = Themes
-cases-field-themes-other = Other themes
-cases-field-themes-hint = Separate them with commas, for example: housing, land rights.
-cases-field-regions = Regions
-cases-field-regions-other = Other regions
-cases-field-regions-hint = Separate them with commas, for example: East Africa, Kenya.
-cases-field-language = Written in
-cases-field-licence = Licence
-cases-field-licence-hint = CC-BY-4.0 lets others reuse it if they credit your organization.
-cases-field-links = Links (optional)
-cases-field-links-hint = One web address per line, starting with https://
-cases-field-visibility = Who can read it
-cases-visibility-members-choice = Members only
-cases-visibility-members-explain = Only member organizations of the network can read it. It is left out of public archives.
-cases-visibility-public-choice = Public
-cases-visibility-public-explain = Member organizations, and anyone the network lets read: it may be copied into public archives that researchers use.
-cases-preview-button = Preview
-cases-publish-button = Publish
-cases-cancel = Cancel
-cases-publish-hint = Publishing signs the case study in your organization's name and sends it to every member. You can retract it later, but copies already read cannot be recalled.
-cases-preview-note = Preview: this is how members will see it. It is not published yet.
-cases-preview-untitled = (No title yet)
-cases-preview-edit = Edit below
-cases-error-title-empty = Give the case study a title.
+## كتابة دراسة حالة
+cases-new-title = اكتب دراسة حالة
+cases-new-lead = أخبر الأعضاء الآخرين بما قامت به منظمتك، وفي أي سياق، وفي مواجهة أي مشكلة، وما الذي حدث، وما الذي يمكنهم الاستفادة منه. لن يُنشر شيء حتى تضغط «انشر».
+cases-form-has-errors = لم يُنشر شيء بعد. صحّح الحقول المشار إليها أدناه؛ كل ما كتبته محفوظ.
+cases-field-title = العنوان
+cases-field-summary = الملخص (اختياري)
+cases-field-summary-hint = جملتان أو ثلاث تعرضها المكتبة تحت العنوان.
+cases-field-body = دراسة الحالة
+cases-field-body-hint = السطر الفارغ يبدأ فقرة جديدة. ابدأ السطر بـ ## لعنوان فرعي، أو بـ - لعنصر في قائمة. ضع **نجمتين** حول الكلمات لتظهر بخط عريض، و*نجمة واحدة* لتظهر بخط مائل. اكتب [الكلمات](https://…) لربط الكلمات بعنوان ويب. لا تُعرض الصور.
+cases-field-tags-used = المستخدمة في الشبكة:
+cases-field-themes = المواضيع
+cases-field-themes-other = مواضيع أخرى
+cases-field-themes-hint = افصل بينها بفاصلة لاتينية (,)، مثلًا: السكن, حقوق الأرض.
+cases-field-regions = المناطق
+cases-field-regions-other = مناطق أخرى
+cases-field-regions-hint = افصل بينها بفاصلة لاتينية (,)، مثلًا: شرق أفريقيا, كينيا.
+cases-field-language = لغة الكتابة
+cases-field-licence = الترخيص
+cases-field-licence-hint = يسمح ترخيص CC-BY-4.0 للآخرين بإعادة استخدامها بشرط نسبتها إلى منظمتك.
+cases-field-links = روابط (اختياري)
+cases-field-links-hint = عنوان ويب واحد في كل سطر، يبدأ بـ https://
+cases-field-visibility = من يستطيع قراءتها
+cases-visibility-members-choice = للأعضاء فقط
+cases-visibility-members-explain = لا يقرؤها إلا المنظمات الأعضاء في الشبكة، ولا تدخل الأرشيفات العامة.
+cases-visibility-public-choice = عامة
+cases-visibility-public-explain = المنظمات الأعضاء، وكل من تسمح له الشبكة بالقراءة: قد تُنسخ إلى أرشيفات عامة يستخدمها الباحثون.
+cases-preview-button = معاينة
+cases-publish-button = انشر
+cases-cancel = إلغاء
+cases-publish-hint = النشر يوقّع دراسة الحالة باسم منظمتك ويرسلها إلى كل الأعضاء. يمكنك سحبها لاحقًا، لكن لا يمكن استرجاع النسخ التي قُرئت من قبل.
+cases-preview-note = معاينة: هكذا سيراها الأعضاء. لم تُنشر بعد.
+cases-preview-untitled = (بلا عنوان بعد)
+cases-preview-edit = عدّلها أدناه
+cases-error-title-empty = أعطِ دراسة الحالة عنوانًا.
 cases-error-title-long = { $count ->
-    [one] The title is too long: at most one character.
-   *[other] The title is too long: at most { $count } characters.
+    [one] العنوان طويل جدًا: حرف واحد على الأكثر.
+    [two] العنوان طويل جدًا: حرفان على الأكثر.
+    [few] العنوان طويل جدًا: { $count } أحرف على الأكثر.
+    [many] العنوان طويل جدًا: { $count } حرفًا على الأكثر.
+   *[other] العنوان طويل جدًا: { $count } حرف على الأكثر.
 }
 cases-error-summary-long = { $count ->
-    [one] The summary is too long: at most one character.
-   *[other] The summary is too long: at most { $count } characters. Move the rest into the case study itself.
+    [one] الملخص طويل جدًا: حرف واحد على الأكثر.
+    [two] الملخص طويل جدًا: حرفان على الأكثر. انقل الباقي إلى نص دراسة الحالة نفسه.
+    [few] الملخص طويل جدًا: { $count } أحرف على الأكثر. انقل الباقي إلى نص دراسة الحالة نفسه.
+    [many] الملخص طويل جدًا: { $count } حرفًا على الأكثر. انقل الباقي إلى نص دراسة الحالة نفسه.
+   *[other] الملخص طويل جدًا: { $count } حرف على الأكثر. انقل الباقي إلى نص دراسة الحالة نفسه.
 }
-cases-error-body-empty = Write the case study itself.
-cases-error-too-big = The case study is { $size } KB; at most { $max } KB fit in one record. Shorten it, or put the full report online and add its link.
-cases-error-too-many-tags = { $count } given; at most { $max } fit. Keep the ones that matter most.
-cases-error-tag-too-long = “{ $tag }” is too long for a theme or region. Use a shorter name.
-cases-error-language = Choose the language the case study is written in.
-cases-error-licence = The licence is too long: give its short name, such as CC-BY-4.0.
+cases-error-body-empty = اكتب نص دراسة الحالة نفسه.
+cases-error-too-big = حجم دراسة الحالة { $size } كيلوبايت، والسجل الواحد لا يتسع لأكثر من { $max } كيلوبايت. اختصرها، أو انشر التقرير الكامل على الإنترنت وأضف رابطه.
+cases-error-too-many-tags = أدخلت { $count }، والحد الأقصى { $max }. احتفظ بأهمها.
+cases-error-tag-too-long = «{ $tag }» طويل جدًا ليكون موضوعًا أو منطقة. استخدم اسمًا أقصر.
+cases-error-language = اختر اللغة التي كُتبت بها دراسة الحالة.
+cases-error-licence = اسم الترخيص طويل جدًا: اكتب اسمه المختصر، مثل CC-BY-4.0.
 cases-error-links-many = { $count ->
-    [one] At most one link fits.
-   *[other] At most { $count } links fit.
+    [one] لا يتسع إلا لرابط واحد.
+    [two] لا يتسع إلا لرابطين.
+    [few] لا يتسع لأكثر من { $count } روابط.
+    [many] لا يتسع لأكثر من { $count } رابطًا.
+   *[other] لا يتسع لأكثر من { $count } رابط.
 }
-cases-error-link = “{ $link }” is not a web address. Each line must start with https:// or http://
+cases-error-link = «{ $link }» ليس عنوان ويب. يجب أن يبدأ كل سطر بـ https:// أو http://
 
-## Retracting one of ours
-cases-retract-title = Retract this case study
-cases-retract-what = Retracting it means:
-cases-retract-drop = Every node of the network drops its content, this one included, as the retraction reaches it. Nobody can read it in Commons any more.
-cases-retract-permanent = The retraction is signed in your organization's name and permanent: it cannot be undone, and members see that you retracted it, with your reason.
-cases-retract-copies = Copies that people already saved or printed outside Commons cannot be recalled.
-cases-retract-reason = Reason, shown to every member
-cases-retract-reason-hint = A few words are enough, for example: the people named in it are at risk.
-cases-retract-reason-empty = Give a reason, in a few words: members see it in place of the case study.
+## سحب دراسة حالة من دراساتنا
+cases-retract-title = سحب دراسة الحالة هذه
+cases-retract-what = سحبها يعني:
+cases-retract-drop = تحذف كل عقدة في الشبكة محتواها، ومنها هذه العقدة، حين يصلها السحب. لن يستطيع أحد قراءتها في Commons بعد ذلك.
+cases-retract-permanent = يُوقَّع السحب باسم منظمتك وهو نهائي: لا يمكن التراجع عنه، ويرى الأعضاء أنك سحبتها ويرون السبب.
+cases-retract-copies = لا يمكن استرجاع النسخ التي سبق أن حفظها الناس أو طبعوها خارج Commons.
+cases-retract-reason = السبب، ويظهر لكل الأعضاء
+cases-retract-reason-hint = تكفي كلمات قليلة، مثلًا: الأشخاص المذكورون فيها معرّضون للخطر.
+cases-retract-reason-empty = اذكر السبب في كلمات قليلة: يراه الأعضاء مكان دراسة الحالة.
 cases-retract-reason-long = { $count ->
-    [one] The reason is too long: at most one character.
-   *[other] The reason is too long: at most { $count } characters.
+    [one] السبب طويل جدًا: حرف واحد على الأكثر.
+    [two] السبب طويل جدًا: حرفان على الأكثر.
+    [few] السبب طويل جدًا: { $count } أحرف على الأكثر.
+    [many] السبب طويل جدًا: { $count } حرفًا على الأكثر.
+   *[other] السبب طويل جدًا: { $count } حرف على الأكثر.
 }
-cases-retract-confirm = Retract permanently
-cases-retract-cancel = Keep it published
-cases-retract-not-ours = Only the organization that published a case study can retract it. Ask them, through their page in Members, if you think this one should be.
+cases-retract-confirm = اسحبها نهائيًا
+cases-retract-cancel = أبقِها منشورة
+cases-retract-not-ours = لا يستطيع سحب دراسة الحالة إلا المنظمة التي نشرتها. إذا رأيت أن هذه الدراسة يجب أن تُسحب، فاطلب ذلك منها عبر صفحتها في «الأعضاء».

@@ -1,142 +1,163 @@
-# The members pages: the roster, applications and votes, an org's page, our profile.
-members-title = Members
-members-roster = Member organizations
+# صفحات الأعضاء: قائمة الأعضاء، وطلبات الانضمام والتصويت، وصفحة المنظمة، وملفنا التعريفي.
+members-title = الأعضاء
+members-roster = المنظمات الأعضاء
 members-count = { $count ->
-    [one] The network has 1 member organization.
-   *[other] The network has { $count } member organizations.
+    [one] في الشبكة منظمة عضو واحدة.
+    [two] في الشبكة منظمتان عضوان.
+    [few] في الشبكة { $count } منظمات أعضاء.
+    [many] في الشبكة { $count } منظمةً عضوًا.
+   *[other] في الشبكة { $count } منظمة عضو.
 }
-members-thresholds = Admitting a new organization takes { $admit } endorsements of the { $members } members; removing a member takes { $remove } votes of the others.
-members-edit-ours = Edit our profile and see our devices
-members-pages = Pages of the roster
-members-previous = Previous page
-members-next = Next page
-members-badge-us = Your organization
-members-badge-founder = Founder
-members-badge-endorsed = You endorsed it
-members-badge-your-vote = Waiting for your vote
-members-badge-voted-remove = You voted to remove it
-members-working-groups = Working groups
-members-languages = Languages
+members-thresholds = يتطلب قبول منظمة جديدة تأييد { $admit } من الأعضاء البالغ عددهم { $members }؛ ويتطلب إقصاء عضو أصوات { $remove } من الأعضاء الآخرين.
+members-edit-ours = عدّل ملفنا التعريفي واطّلع على أجهزتنا
+members-pages = صفحات قائمة الأعضاء
+members-previous = الصفحة السابقة
+members-next = الصفحة التالية
+members-badge-us = منظمتك
+members-badge-founder = مؤسِّسة
+members-badge-endorsed = أيّدتها منظمتك
+members-badge-your-vote = بانتظار تصويتك
+members-badge-voted-remove = صوّتت منظمتك لإقصائها
+members-working-groups = مجموعات العمل
+members-languages = اللغات
 members-devices-count = { $count ->
-    [0] No device known here yet
-    [one] 1 device in use
-   *[other] { $count } devices in use
+    [0] لا يُعرف هنا أي جهاز لها بعد
+    [one] جهاز واحد قيد الاستخدام
+    [two] جهازان قيد الاستخدام
+    [few] { $count } أجهزة قيد الاستخدام
+    [many] { $count } جهازًا قيد الاستخدام
+   *[other] { $count } جهاز قيد الاستخدام
 }
 
-members-applications = Applications
-members-applications-none = No organization is waiting to join.
-members-applied-when = Applied { $when }
-members-applied-on = Applied on { $date }
-members-review-vote = Read the application and vote
-members-see-application = See the application
-members-removals = Proposals to remove a member
-members-removal-voters = Voted to remove: { $orgs }
-members-endorsed-by = Endorsed by: { $orgs }
+members-applications = طلبات الانضمام
+members-applications-none = لا توجد منظمة تنتظر الانضمام.
+members-applied-when = قدّمت طلبها { $when }
+members-applied-on = قدّمت طلبها في { $date }
+members-review-vote = اقرأ الطلب وصوّت
+members-see-application = اطّلع على الطلب
+members-removals = مقترحات إقصاء عضو
+members-removal-voters = صوّتت للإقصاء: { $orgs }
+members-endorsed-by = أيّدتها: { $orgs }
 
-members-not-member-heading = Your organization is not a member yet
-members-not-member-intro = This node belongs to { $org }, which is not yet a member of this network. Until members admit it, this node can share its own profile and application, but it does not receive what members share.
-members-not-member-how = To join, send an application: say who your organization is and why it asks to join. Member organizations read it and vote; once enough of them endorse it, your organization becomes a member.
-members-apply-button = Apply to join
-members-apply-again = Send a new application
-members-check-profile = Check our profile first
-members-see-profile = See our profile
-members-own-applied = Your organization applied on { $date }:
-members-own-lag = Members' votes reach this node only once your organization is admitted, so the count shown here may be behind.
-members-applied-notice = Your application was published. Member organizations will see it the next time their nodes connect to this one.
+members-not-member-heading = منظمتك ليست عضوًا بعد
+members-not-member-intro = تعود هذه العقدة إلى { $org }، وهي ليست عضوًا في هذه الشبكة بعد. وإلى أن يقبلها الأعضاء، تستطيع هذه العقدة مشاركة ملفها التعريفي وطلب انضمامها، لكنها لا تتلقى ما يشاركه الأعضاء.
+members-not-member-how = للانضمام، أرسل طلبًا: اذكر من هي منظمتك ولماذا تطلب الانضمام. تقرأ المنظمات الأعضاء الطلب وتصوّت عليه؛ وحين يؤيده عدد كافٍ منها، تصبح منظمتك عضوًا.
+members-apply-button = اطلب الانضمام
+members-apply-again = أرسل طلبًا جديدًا
+members-check-profile = راجع ملفنا التعريفي أولًا
+members-see-profile = اعرض ملفنا التعريفي
+members-own-applied = قدّمت منظمتك طلبها في { $date }:
+members-own-lag = لا تصل أصوات الأعضاء إلى هذه العقدة إلا بعد قبول منظمتك، لذلك قد يكون العدد المعروض هنا متأخرًا عن الواقع.
+members-applied-notice = نُشر طلبك. ستراه المنظمات الأعضاء في المرة القادمة التي تتصل فيها عقدها بهذه العقدة.
 
-members-state-member = Member
-members-state-applicant = Applying to join
-members-state-outsider = Not a member
-members-application-heading = Application
-members-removal-heading = Proposal to remove this member
-members-position-endorsed = Your organization has endorsed this application.
-members-position-waiting = Your organization has not voted on this application yet.
-members-position-removing = Your organization has voted to remove this member.
-members-profile-heading = Profile
-members-no-profile = This organization has not published a profile yet.
-members-field-name = Name
-members-field-country = Country
-members-field-region = Region
-members-field-website = Website
-members-field-description = What the organization does
-members-org-id = Organization id:
-members-devices-heading = Devices
-members-devices-none = No device of this organization has reached this node yet.
-members-this-device = This device
-members-revoked = Revoked
-members-device-revoked = refused from record { $count } on
+members-state-member = عضو
+members-state-applicant = تطلب الانضمام
+members-state-outsider = ليست عضوًا
+members-application-heading = طلب الانضمام
+members-removal-heading = مقترح إقصاء هذا العضو
+members-position-endorsed = أيّدت منظمتك هذا الطلب.
+members-position-waiting = لم تصوّت منظمتك على هذا الطلب بعد.
+members-position-removing = صوّتت منظمتك لإقصاء هذا العضو.
+members-profile-heading = الملف التعريفي
+members-no-profile = لم تنشر هذه المنظمة ملفًا تعريفيًا بعد.
+members-field-name = الاسم
+members-field-country = البلد
+members-field-region = المنطقة
+members-field-website = الموقع الإلكتروني
+members-field-description = ما تقوم به المنظمة
+members-org-id = معرّف المنظمة:
+members-devices-heading = الأجهزة
+members-devices-none = لم يصل إلى هذه العقدة أي جهاز لهذه المنظمة بعد.
+members-this-device = هذا الجهاز
+members-revoked = ملغى
+members-device-revoked = تُرفض سجلاته ابتداءً من السجل رقم { $count }
 members-device-records = { $count ->
-    [0] no records held here
-    [one] 1 record held here
-   *[other] { $count } records held here
+    [0] لا سجلات محفوظة هنا
+    [one] سجل واحد محفوظ هنا
+    [two] سجلان محفوظان هنا
+    [few] { $count } سجلات محفوظة هنا
+    [many] { $count } سجلًا محفوظًا هنا
+   *[other] { $count } سجل محفوظ هنا
 }
 
-members-vote-heading = Your organization's vote
-members-vote-hint = Each vote is signed by your organization. You will be asked to confirm.
-members-button-admit = Endorse admission
-members-button-remove = Propose removal
-members-button-withdraw = Withdraw our vote
-members-vote-title = Vote
-members-vote-now = Now: { $tally }.
-members-vote-signed = This vote is signed by your organization and cannot be taken back, only changed by a later vote.
-members-vote-cancel = Cancel
-members-vote-admit-title = Endorse the admission of { $org }?
-members-vote-admit-consequence = Admitting { $org } lets its devices publish to the whole network and read the records shared with members only. It becomes a member once { $needed } member organizations have endorsed it.
-members-vote-admit-decides = Your endorsement completes the decision: { $org } becomes a member as soon as it is published.
-members-vote-admit-button = Endorse admission
-members-vote-remove-title = Vote to remove { $org }?
-members-vote-remove-consequence = Removing { $org } cuts its devices off: they can no longer publish to the network or read the records shared with members only. What it has already published stays. It is removed once { $needed } of the other member organizations have voted so.
-members-vote-remove-decides = Your vote completes the decision: { $org } is removed as soon as it is published.
-members-vote-remove-button = Vote to remove
-members-vote-withdraw-title = Withdraw your vote on { $org }?
-members-vote-withdraw-endorsement = Your organization's endorsement of { $org } will no longer count towards admitting it. You can endorse it again later.
-members-vote-withdraw-removal = Your organization's vote to remove { $org } will no longer count. You can vote again later.
-members-vote-withdraw-button = Withdraw our vote
-members-vote-bad-choice = This vote is not one the app knows. Go back to the organization's page and use its buttons.
-members-vote-not-member = Only member organizations vote. Your organization can vote once it is admitted.
-members-vote-already-member = { $org } is already a member.
-members-vote-unknown = { $org } has not applied to join, so there is nothing to endorse.
-members-vote-already-endorsed = Your organization has already endorsed { $org }.
-members-vote-not-ourselves = Your organization cannot vote to remove itself.
-members-vote-not-a-member = { $org } is not a member, so it cannot be removed.
-members-vote-already-removing = Your organization has already voted to remove { $org }.
-members-vote-nothing-to-withdraw = Your organization has no vote on { $org } to withdraw.
-members-notice-endorsed = Your endorsement was published. Now: { $tally }.
-members-notice-admitted = Your endorsement was published, and { $org } is now a member of the network.
-members-notice-remove-voted = Your vote was published. Now: { $tally }.
-members-notice-removed = Your vote was published, and { $org } is no longer a member of the network.
-members-notice-withdrawn = Your vote was withdrawn. Now: { $tally }.
+members-removal-offer-heading = إذا كان على هذه المنظمة أن تغادر الشبكة
+members-removal-how = { $needed ->
+    [one] يتطلب إقصاء عضو صوت منظمة عضو أخرى واحدة.
+    [two] يتطلب إقصاء عضو صوتَي منظمتين عضوين أخريين.
+    [few] يتطلب إقصاء عضو أصوات { $needed } من المنظمات الأعضاء الأخرى.
+    [many] يتطلب إقصاء عضو أصوات { $needed } من المنظمات الأعضاء الأخرى.
+   *[other] يتطلب إقصاء عضو أصوات { $needed } من المنظمات الأعضاء الأخرى.
+} سيُطلب منك التأكيد، ويبقى ما سبق أن نشرته هذه المنظمة.
+members-vote-heading = تصويت منظمتك
+members-vote-hint = كل تصويت يُوقَّع باسم منظمتك. سيُطلب منك التأكيد.
+members-button-admit = أيّد القبول
+members-button-remove = اقترح الإقصاء
+members-button-withdraw = اسحب تصويتنا
+members-vote-title = التصويت
+members-vote-now = الوضع الآن: { $tally }.
+members-vote-signed = هذا التصويت موقَّع باسم منظمتك ولا يمكن استرجاعه، وإنما يمكن تغييره بتصويت لاحق.
+members-vote-cancel = إلغاء
+members-vote-admit-title = تأييد قبول { $org }؟
+members-vote-admit-consequence = قبول { $org } يتيح لأجهزتها النشر في الشبكة كلها وقراءة السجلات المشتركة مع الأعضاء فقط. وتصبح عضوًا حين يؤيدها { $needed } من المنظمات الأعضاء.
+members-vote-admit-decides = تأييدك يحسم القرار: تصبح { $org } عضوًا بمجرد نشره.
+members-vote-admit-button = أيّد القبول
+members-vote-remove-title = التصويت لإقصاء { $org }؟
+members-vote-remove-consequence = إقصاء { $org } يقطع أجهزتها عن الشبكة: فلا تستطيع بعده النشر فيها ولا قراءة السجلات المشتركة مع الأعضاء فقط. ويبقى ما سبق أن نشرته. وتُقصى حين يصوّت لذلك { $needed } من المنظمات الأعضاء الأخرى.
+members-vote-remove-decides = تصويتك يحسم القرار: تُقصى { $org } بمجرد نشره.
+members-vote-remove-button = صوّت للإقصاء
+members-vote-withdraw-title = سحب تصويتك بشأن { $org }؟
+members-vote-withdraw-endorsement = لن يُحتسب بعد الآن تأييد منظمتك لقبول { $org }. يمكنك تأييدها مرة أخرى لاحقًا.
+members-vote-withdraw-removal = لن يُحتسب بعد الآن تصويت منظمتك لإقصاء { $org }. يمكنك التصويت مرة أخرى لاحقًا.
+members-vote-withdraw-button = اسحب تصويتنا
+members-vote-bad-choice = هذا التصويت غير معروف للتطبيق. عد إلى صفحة المنظمة واستخدم أزرارها.
+members-vote-not-member = لا يصوّت إلا المنظمات الأعضاء. تستطيع منظمتك التصويت بعد قبولها.
+members-vote-already-member = { $org } عضو بالفعل.
+members-vote-unknown = لم تتقدم { $org } بطلب انضمام، لذلك لا يوجد ما يمكن تأييده.
+members-vote-already-endorsed = سبق أن أيّدت منظمتك { $org }.
+members-vote-not-ourselves = لا تستطيع منظمتك التصويت لإقصاء نفسها.
+members-vote-not-a-member = { $org } ليست عضوًا، لذلك لا يمكن إقصاؤها.
+members-vote-already-removing = سبق أن صوّتت منظمتك لإقصاء { $org }.
+members-vote-nothing-to-withdraw = ليس لمنظمتك تصويت بشأن { $org } لتسحبه.
+members-notice-endorsed = نُشر تأييدك. الوضع الآن: { $tally }.
+members-notice-admitted = نُشر تأييدك، وأصبحت { $org } عضوًا في الشبكة.
+members-notice-remove-voted = نُشر تصويتك. الوضع الآن: { $tally }.
+members-notice-removed = نُشر تصويتك، ولم تعد { $org } عضوًا في الشبكة.
+members-notice-withdrawn = سُحب تصويتك. الوضع الآن: { $tally }.
 
-members-apply-title = Apply to join
-members-apply-intro = The application is published under the name of { $org }. Member organizations read it, with your profile, before they vote.
-members-apply-no-profile = Your organization has not published a profile yet. Members will know little more than its name.
-members-apply-statement = Why your organization asks to join
-members-apply-statement-hint = Who you are, where you work, and what you would bring to and hope from the network.
-members-apply-signed = The application is signed by your organization and cannot be taken back; you can send a new one later.
-members-apply-send = Send the application
-members-apply-statement-missing = Write a few words about your organization and why it asks to join.
-members-apply-statement-long = The statement is too long: write at most { $count } characters.
+members-apply-title = طلب الانضمام
+members-apply-lead = تقرأ المنظمات الأعضاء طلبك مع الملف التعريفي لمنظمتك قبل أن تصوّت. إرسال هذا النموذج ينشرهما معًا، موقَّعين باسم منظمتك.
+members-apply-who = من هي منظمتك
+members-apply-who-new = ليس لمنظمتك ملف تعريفي بعد: ومن دونه لن يرى الأعضاء إلا رمزًا قصيرًا بدل اسمها. تُنشر هذه البيانات ملفًا تعريفيًا لها مع الطلب؛ ويمكنك لاحقًا إضافة موقعها الإلكتروني ومجموعات العمل واللغات من صفحة الملف التعريفي.
+members-apply-who-from-profile = عُبّئت هذه الحقول من أحدث ملف تعريفي لمنظمتك. إذا غيّرت فيها شيئًا، تُنشر نسخة جديدة من الملف التعريفي مع الطلب؛ ويبقى موقعها الإلكتروني ومجموعات العمل واللغات كما هي.
+members-apply-name = اسم منظمتك
+members-apply-description-hint = بضع جمل: ما الذي تفعله منظمتك، ولمن، وأين.
+members-apply-statement = لماذا تطلب منظمتك الانضمام
+members-apply-statement-hint = من أنتم، وأين تعملون، وما الذي ستقدمونه إلى الشبكة وما الذي تأملونه منها.
+members-apply-signed = الطلب موقَّع باسم منظمتك ولا يمكن استرجاعه؛ ويمكنك إرسال طلب جديد لاحقًا.
+members-apply-send = أرسل الطلب
+members-apply-statement-missing = اكتب بضع كلمات عن منظمتك ولماذا تطلب الانضمام.
+members-apply-statement-long = النص طويل جدًا: اجعل عدد أحرفه { $count } على الأكثر.
 
-members-profile-title = Our profile
-members-profile-intro = Every member organization sees this profile. Saving it publishes a new version, signed by your organization.
-members-profile-none-yet = Your organization has not published a profile yet: members see only its name.
-members-profile-edit = Edit the profile
-members-field-region-hint = For example: East Africa, Southeast Asia, Andean region.
-members-field-list-hint = Separate them with commas, for example: Housing, Land, Strategic litigation.
-members-field-languages-hint = The languages your organization works in, separated by commas.
-members-profile-public = The profile is visible to every member of the network.
-members-profile-save = Publish the profile
-members-profile-saved = Your profile was published. Members see it as their nodes catch up.
-members-profile-name-missing = Give your organization's name.
-members-profile-too-long = A field is too long: write at most { $max } characters in the name, country, region and website.
-members-profile-description-long = The description is too long: write at most { $count } characters.
-members-profile-website-bad = The website must be a web address starting with https:// or http://.
-members-devices-change = Adding or revoking a device
-members-devices-root-key = Adding or revoking a device needs your organization's root key, which stays offline on your operator's machine and never enters this node. Give your operator the command below; they run it where the root key is.
-members-devices-add-heading = Add a device
-members-devices-add-how = This writes a folder for the new device (a laptop, a second server). Copy it to the device and start the node there; it joins as one of your organization's devices.
-members-devices-sample-label = field laptop
-members-devices-revoke-heading = Revoke a lost or seized device
-members-devices-revoke-how = A revoked device's records from the given record number on are refused everywhere. Each command below refuses only what a device makes from now on; if it was taken earlier, your operator uses the number after the last record you trust.
-members-devices-revoke-none = There is no other device to revoke.
-members-devices-revoke-this = This device ({ $device }) cannot revoke itself: revoke it from another device of your organization.
+members-profile-title = ملفنا التعريفي
+members-profile-intro = ترى كل المنظمات الأعضاء هذا الملف التعريفي. حفظه ينشر نسخة جديدة منه موقَّعة باسم منظمتك.
+members-profile-none-yet = لم تنشر منظمتك ملفًا تعريفيًا بعد: لا يرى الأعضاء إلا اسمها.
+members-profile-edit = عدّل الملف التعريفي
+members-field-region-hint = مثلًا: شرق أفريقيا، أو جنوب شرق آسيا، أو منطقة الأنديز.
+members-field-list-hint = افصل بينها بفاصلة لاتينية (,)، مثلًا: السكن, الأرض, التقاضي الاستراتيجي.
+members-field-languages-hint = اللغات التي تعمل بها منظمتك، مفصولة بفاصلة لاتينية (,).
+members-profile-public = الملف التعريفي مرئي لكل أعضاء الشبكة.
+members-profile-save = انشر الملف التعريفي
+members-profile-saved = نُشر ملفك التعريفي. يراه الأعضاء مع مزامنة عقدهم.
+members-profile-name-missing = اكتب اسم منظمتك.
+members-profile-too-long = أحد الحقول طويل جدًا: يجب ألا يتجاوز عدد أحرف كل من الاسم والبلد والمنطقة والموقع الإلكتروني { $max }.
+members-profile-description-long = الوصف طويل جدًا: اجعل عدد أحرفه { $count } على الأكثر.
+members-profile-website-bad = يجب أن يكون الموقع الإلكتروني عنوان ويب يبدأ بـ https:// أو http://.
+members-devices-change = إضافة جهاز أو إلغاؤه
+members-devices-root-key = تتطلب إضافة جهاز أو إلغاؤه المفتاح الجذري لمنظمتك، وهو يبقى غير متصل بالإنترنت على حاسوب المسؤول عن العقدة ولا يدخل هذه العقدة أبدًا. أعطِ المسؤول عن العقدة الأمر أدناه ليشغّله حيث يوجد المفتاح الجذري.
+members-devices-add-heading = إضافة جهاز
+members-devices-add-how = ينشئ هذا الأمر مجلدًا للجهاز الجديد (حاسوب محمول، أو خادم ثانٍ). انسخه إلى الجهاز وشغّل العقدة عليه؛ فينضم بوصفه أحد أجهزة منظمتك.
+members-devices-sample-label = حاسوب ميداني
+members-devices-revoke-heading = إلغاء جهاز مفقود أو مُصادَر
+members-devices-revoke-how = تُرفض في كل مكان سجلات الجهاز الملغى ابتداءً من رقم السجل المحدد. كل أمر أدناه لا يرفض إلا ما ينتجه الجهاز من الآن فصاعدًا؛ وإذا كان الجهاز قد أُخذ قبل ذلك، فيستخدم المسؤول عن العقدة الرقم الذي يلي آخر سجل تثق به.
+members-devices-revoke-none = لا يوجد جهاز آخر لإلغائه.
+members-devices-revoke-this = لا يستطيع هذا الجهاز ({ $device }) إلغاء نفسه: ألغِه من جهاز آخر من أجهزة منظمتك.

@@ -1,137 +1,176 @@
-# The node page: this node's health in words.
-node-title = This node
-node-who = Who this node is
-node-fact-network = Network
-node-fact-org = Organization
-node-fact-device = This device
-node-fact-uptime = Running for
-node-fact-members = Member organizations
-node-fact-version = Version
-node-device-unnamed = (no label)
-node-uptime-just-started = just started
+# صفحة العقدة: حالة هذه العقدة بكلمات واضحة.
+node-title = هذه العقدة
+node-who = هوية هذه العقدة
+node-fact-network = الشبكة
+node-fact-org = المنظمة
+node-fact-device = هذا الجهاز
+node-fact-uptime = مدة التشغيل
+node-fact-members = المنظمات الأعضاء
+node-fact-version = الإصدار
+node-device-unnamed = (بلا تسمية)
+node-uptime-just-started = بدأت للتو
 node-uptime-minutes = { $count ->
-    [one] 1 minute
-   *[other] { $count } minutes
+    [one] دقيقة واحدة
+    [two] دقيقتان
+    [few] { $count } دقائق
+    [many] { $count } دقيقة
+   *[other] { $count } دقيقة
 }
 node-uptime-hours = { $count ->
-    [one] 1 hour
-   *[other] { $count } hours
+    [one] ساعة واحدة
+    [two] ساعتان
+    [few] { $count } ساعات
+    [many] { $count } ساعة
+   *[other] { $count } ساعة
 }
 node-uptime-days = { $count ->
-    [one] 1 day
-   *[other] { $count } days
+    [one] يوم واحد
+    [two] يومان
+    [few] { $count } أيام
+    [many] { $count } يومًا
+   *[other] { $count } يوم
 }
-node-uptime-and = { $first } and { $second }
+node-uptime-and = { $first } و{ $second }
 
 node-summary-ok = { $count ->
-    [one] All is well: connected to 1 member's node and up to date.
-   *[other] All is well: connected to { $count } members' nodes and up to date.
+    [one] كل شيء على ما يرام: العقدة متصلة بعقدة عضو واحد ومحدَّثة.
+    [two] كل شيء على ما يرام: العقدة متصلة بعقدتين لعضوين ومحدَّثة.
+    [few] كل شيء على ما يرام: العقدة متصلة بعقد { $count } من الأعضاء ومحدَّثة.
+    [many] كل شيء على ما يرام: العقدة متصلة بعقد { $count } من الأعضاء ومحدَّثة.
+   *[other] كل شيء على ما يرام: العقدة متصلة بعقد { $count } من الأعضاء ومحدَّثة.
 }
 node-summary-catching-up = { $count ->
-    [one] Catching up: 1 record still to come from peers. Leave the node running.
-   *[other] Catching up: { $count } records still to come from peers. Leave the node running.
+    [one] جارٍ اللحاق بالمستجدات: لا يزال سجل واحد في الطريق من العقد النظيرة. اترك العقدة تعمل.
+    [two] جارٍ اللحاق بالمستجدات: لا يزال سجلان في الطريق من العقد النظيرة. اترك العقدة تعمل.
+    [few] جارٍ اللحاق بالمستجدات: لا تزال { $count } سجلات في الطريق من العقد النظيرة. اترك العقدة تعمل.
+    [many] جارٍ اللحاق بالمستجدات: لا يزال { $count } سجلًا في الطريق من العقد النظيرة. اترك العقدة تعمل.
+   *[other] جارٍ اللحاق بالمستجدات: لا يزال { $count } سجل في الطريق من العقد النظيرة. اترك العقدة تعمل.
 }
-node-summary-no-peers = No member's node is connected: this node is not exchanging records right now. See “When something is wrong” below.
-node-summary-held = Publishing is held after a restore: you can read, but not publish yet. See below.
-node-summary-no-network = This node runs without a network: it does not connect to other members' nodes.
-node-summary-network-failed = The node's network stopped answering. See “When something is wrong” below.
+node-summary-no-peers = لا توجد أي عقدة عضو متصلة: هذه العقدة لا تتبادل السجلات حاليًا. انظر «عندما يحدث خلل» أدناه.
+node-summary-held = النشر معلَّق بعد الاستعادة من نسخة احتياطية: يمكنك القراءة، لكن لا يمكنك النشر بعد. انظر أدناه.
+node-summary-no-network = تعمل هذه العقدة دون شبكة: فهي لا تتصل بعقد الأعضاء الآخرين.
+node-summary-network-failed = توقفت شبكة العقدة عن الاستجابة. انظر «عندما يحدث خلل» أدناه.
 
-node-publishing = Publishing and storage
-node-open-badge = Open
-node-open = This node can publish: what you write goes out to the network.
-node-held = Publishing is held.
-node-held-why = This node was restored from a backup. Before it signs anything new, it waits for member peers to tell it what it published after that backup, so it never signs two different records with the same number. You can read everything meanwhile. It resumes by itself.
+node-publishing = النشر والتخزين
+node-open-badge = النشر: مفتوح
+node-open = ما تكتبه هنا يصل إلى الشبكة.
+node-held = النشر معلَّق.
+node-held-why = استُعيدت هذه العقدة من نسخة احتياطية. وقبل أن توقّع أي شيء جديد، تنتظر أن تخبرها عقد الأعضاء النظيرة بما نشرته بعد تلك النسخة، حتى لا توقّع أبدًا سجلين مختلفين بالرقم نفسه. يمكنك قراءة كل شيء في هذه الأثناء. وسيُستأنف النشر تلقائيًا.
 node-held-progress = { $reported ->
-    [0] No member peer has answered yet
-    [one] 1 member peer has answered
-   *[other] { $reported } member peers have answered
-}; { $waiting ->
-    [0] none is still to answer.
-    [one] 1 more is connected and still to answer.
-   *[other] { $waiting } more are connected and still to answer.
+    [0] لم تُجب أي عقدة عضو نظيرة بعد
+    [one] أجابت عقدة عضو نظيرة واحدة
+    [two] أجابت عقدتان نظيرتان من عقد الأعضاء
+    [few] أجابت { $reported } عقد نظيرة من عقد الأعضاء
+    [many] أجابت { $reported } عقدة نظيرة من عقد الأعضاء
+   *[other] أجابت { $reported } عقدة نظيرة من عقد الأعضاء
+}؛ { $waiting ->
+    [0] ولم تبقَ أي عقدة عليها أن تجيب.
+    [one] وعقدة أخرى متصلة لم تُجب بعد.
+    [two] وعقدتان أخريان متصلتان لم تُجيبا بعد.
+    [few] و{ $waiting } عقد أخرى متصلة لم تُجب بعد.
+    [many] و{ $waiting } عقدة أخرى متصلة لم تُجب بعد.
+   *[other] و{ $waiting } عقدة أخرى متصلة لم تُجب بعد.
 }
-node-held-detail = Details for your operator
-node-storage = Storage
-node-storage-records = Records held
-node-storage-retracted = Records retracted
-node-storage-feeds = Feeds held
-node-storage-size = Size on disk
-node-storage-frozen = Frozen feeds
+node-held-detail = تفاصيل للمسؤول عن العقدة
+node-storage = التخزين
+node-storage-records = السجلات المحفوظة
+node-storage-retracted = السجلات المسحوبة
+node-storage-feeds = السلاسل المحفوظة
+node-storage-size = الحجم على القرص
+node-storage-frozen = السلاسل المجمَّدة
 node-decimal-mark = .
-node-size-bytes = { $size } bytes
-node-size-kb = { $size } KB
-node-size-mb = { $size } MB
-node-size-gb = { $size } GB
-node-size-tb = { $size } TB
+node-size-bytes = { $size } بايت
+node-size-kb = { $size } كيلوبايت
+node-size-mb = { $size } ميغابايت
+node-size-gb = { $size } غيغابايت
+node-size-tb = { $size } تيرابايت
 
-node-peers = Peers
+node-peers = العقد النظيرة
 node-peer-count = { $count ->
-    [0] No peer is connected.
-    [one] 1 peer connected, { $members ->
-        [one] a member's node.
-       *[other] not a member's node.
+    [0] لا توجد عقدة نظيرة متصلة.
+    [one] عقدة نظيرة واحدة متصلة، { $members ->
+        [one] وهي عقدة عضو.
+       *[other] وهي ليست عقدة عضو.
     }
-   *[other] { $count } peers connected, { $members } of them members' nodes.
+    [two] عقدتان نظيرتان متصلتان؛ عقد الأعضاء منهما: { $members }.
+    [few] { $count } عقد نظيرة متصلة؛ عقد الأعضاء منها: { $members }.
+    [many] { $count } عقدة نظيرة متصلة؛ عقد الأعضاء منها: { $members }.
+   *[other] { $count } عقدة نظيرة متصلة؛ عقد الأعضاء منها: { $members }.
 }
-node-peers-none = The node keeps trying to reach the peers it knows and finds others on the local network.
-node-no-network = This node runs without a network, so it has no peers and syncs with no one. Ask your operator to start it with commons node run to connect it to the other members.
-node-network-failed = The network did not answer: { $detail }
-node-peer-org = Organization
-node-peer-device = Device
-node-peer-connected = Connected
-node-peer-last-sync = Last exchange
-node-peer-received = Records received
-node-peer-not-member = Not a member
-node-peer-not-member-badge = not a member
+node-peers-none = تواصل العقدة محاولة الوصول إلى العقد النظيرة التي تعرفها، وتكتشف غيرها على الشبكة المحلية.
+node-no-network = تعمل هذه العقدة دون شبكة، لذلك ليست لها عقد نظيرة ولا تتزامن مع أحد. اطلب من المسؤول عن العقدة تشغيلها بالأمر commons node run لربطها ببقية الأعضاء.
+node-network-failed = لم تستجب الشبكة: { $detail }
+node-peer-org = المنظمة
+node-peer-device = اسم الجهاز
+node-peer-connected = وقت الاتصال
+node-peer-last-sync = آخر تبادل
+node-peer-received = السجلات المستلمة
+node-peer-not-member = ليست عضوًا
+node-peer-not-member-badge = ليست عضوًا
 node-peer-applicant = { $org }
-node-peer-unknown-device = unknown device
-node-peer-not-synced = not yet
+node-peer-unknown-device = جهاز غير معروف
+node-peer-not-synced = ليس بعد
 
-node-feeds = How far behind this node is
-node-feeds-what = Each device of each organization writes its own chain of records, a feed. This compares what this node holds of each feed with the most any member's node has reported.
-node-feeds-no-network = Without a network, this node compares its feeds with no one.
+node-feeds = مدى تأخر هذه العقدة
+node-feeds-what = يكتب كل جهاز من أجهزة كل منظمة سلسلة سجلات خاصة به. تقارن هذه الصفحة ما تحفظه هذه العقدة من كل سلسلة بأقصى ما أبلغت عنه أي عقدة عضو.
+node-feeds-no-network = من دون شبكة، لا تقارن هذه العقدة سلاسلها بأحد.
 node-feeds-all-caught-up = { $count ->
-    [0] No feeds held or reported yet.
-    [one] The only feed is up to date with what peers reported.
-   *[other] All { $count } feeds are up to date with what peers reported.
+    [0] لا توجد سلاسل محفوظة أو مُبلَّغ عنها بعد.
+    [one] السلسلة الوحيدة محدَّثة وفق ما أبلغت عنه العقد النظيرة.
+    [two] السلسلتان كلتاهما محدَّثتان وفق ما أبلغت عنه العقد النظيرة.
+    [few] السلاسل كلها ({ $count }) محدَّثة وفق ما أبلغت عنه العقد النظيرة.
+    [many] السلاسل كلها ({ $count }) محدَّثة وفق ما أبلغت عنه العقد النظيرة.
+   *[other] السلاسل كلها ({ $count }) محدَّثة وفق ما أبلغت عنه العقد النظيرة.
 }
 node-feeds-behind = { $records ->
-    [one] 1 record behind
-   *[other] { $records } records behind
-} on { $feeds } of { $total } feeds: catching up.
+    [one] العقدة متأخرة بسجل واحد
+    [two] العقدة متأخرة بسجلين
+    [few] العقدة متأخرة بـ{ $records } سجلات
+    [many] العقدة متأخرة بـ{ $records } سجلًا
+   *[other] العقدة متأخرة بـ{ $records } سجل
+} في { $feeds } من السلاسل البالغ عددها { $total }: جارٍ اللحاق.
 node-feeds-not-shown = { $count ->
-    [one] 1 more feed, up to date, is not listed.
-   *[other] { $count } more feeds, up to date, are not listed.
+    [one] لا تظهر في القائمة سلسلة أخرى محدَّثة.
+    [two] لا تظهر في القائمة سلسلتان أخريان محدَّثتان.
+    [few] لا تظهر في القائمة { $count } سلاسل أخرى محدَّثة.
+    [many] لا تظهر في القائمة { $count } سلسلة أخرى محدَّثة.
+   *[other] لا تظهر في القائمة { $count } سلسلة أخرى محدَّثة.
 }
-node-feed-held-here = Held here
-node-feed-state = State
+node-feed-held-here = المحفوظ هنا
+node-feed-state = الحالة
 node-feed-held = { $count ->
-    [one] 1 record
-   *[other] { $count } records
+    [one] سجل واحد
+    [two] سجلان
+    [few] { $count } سجلات
+    [many] { $count } سجلًا
+   *[other] { $count } سجل
 }
-node-feed-up-to-date = up to date
+node-feed-up-to-date = محدَّثة
 node-feed-behind = { $count ->
-    [one] 1 record behind, catching up
-   *[other] { $count } records behind, catching up
+    [one] متأخرة بسجل واحد، جارٍ اللحاق
+    [two] متأخرة بسجلين، جارٍ اللحاق
+    [few] متأخرة بـ{ $count } سجلات، جارٍ اللحاق
+    [many] متأخرة بـ{ $count } سجلًا، جارٍ اللحاق
+   *[other] متأخرة بـ{ $count } سجل، جارٍ اللحاق
 }
-node-feed-waiting = waiting for peers
-node-feed-not-reported = no peer has reported it yet
-node-feed-unknown-org = Unknown organization
-node-feed-frozen = frozen
+node-feed-waiting = بانتظار العقد النظيرة
+node-feed-not-reported = لم تُبلغ عنها أي عقدة نظيرة بعد
+node-feed-unknown-org = منظمة غير معروفة
+node-feed-frozen = مجمَّدة
 
-node-wrong = When something is wrong
-node-advice-now = Applies now
-node-advice-no-network-title = The node runs without a network
-node-advice-no-network = It was started without connecting to other members' nodes. Ask your operator to run it with commons node run.
-node-advice-no-peers-title = No peers are connected
-node-advice-no-peers = Check that this computer is connected to the internet. If it is and no peer appears within a few minutes, ask your operator to check the node's bootstrap addresses (in its config.toml) and that the firewall lets the node's port through. Nothing is lost meanwhile: what you publish waits here and goes out when peers connect.
-node-advice-behind-title = The node is far behind
-node-advice-behind = A node that was off or offline for a while catches up by itself. Leave it running and connected; the counts above go down as records arrive. In a large network this can take a while.
-node-advice-held-title = Publishing is held
-node-advice-held = After a restore from a backup, the node waits until member peers tell it what it published after that backup. Reading works meanwhile, and publishing resumes by itself once they have answered. If it stays held for more than a few minutes while peers are connected, ask your operator to check commons peers and the restore section of the operations guide.
-node-advice-disk-title = The disk is almost full
-node-advice-disk = When the disk fills up, the node stops storing new records, yours and your peers', but keeps everything it has and keeps showing it. Ask your operator to free space or give the node a larger disk; it resumes by itself, and peers send the missing records again. Keep an eye on the size on disk above.
-node-advice-outsider-title = A peer is “not a member”
-node-advice-outsider = It is the node of an organization that has applied to join, or a device the network does not know. This node takes only its application and profile from it and sends it nothing until members admit it.
-node-advice-stopped-title = The network stopped answering
-node-advice-stopped = The part of the node that talks to peers stopped. Ask your operator to look at the node's log and restart the node.
+node-wrong = عندما يحدث خلل
+node-advice-now = ينطبق الآن
+node-advice-no-network-title = تعمل العقدة دون شبكة
+node-advice-no-network = شُغّلت العقدة دون الاتصال بعقد الأعضاء الآخرين. اطلب من المسؤول عن العقدة تشغيلها بالأمر commons node run.
+node-advice-no-peers-title = لا توجد عقد نظيرة متصلة
+node-advice-no-peers = تحقق من أن هذا الحاسوب متصل بالإنترنت. إن كان متصلًا ولم تظهر أي عقدة نظيرة خلال بضع دقائق، فاطلب من المسؤول عن العقدة التحقق من عناوين الإقلاع (bootstrap) الخاصة بالعقدة (في ملف config.toml) ومن أن الجدار الناري يسمح بمرور منفذ العقدة. لا يضيع شيء في هذه الأثناء: ما تنشره ينتظر هنا ويخرج حين تتصل العقد النظيرة.
+node-advice-behind-title = العقدة متأخرة كثيرًا
+node-advice-behind = العقدة التي كانت متوقفة أو غير متصلة لبعض الوقت تلحق بالمستجدات من تلقاء نفسها. اتركها تعمل ومتصلة؛ ستنخفض الأعداد أعلاه مع وصول السجلات. في شبكة كبيرة قد يستغرق ذلك بعض الوقت.
+node-advice-held-title = النشر معلَّق
+node-advice-held = بعد الاستعادة من نسخة احتياطية، تنتظر العقدة حتى تخبرها عقد الأعضاء النظيرة بما نشرته بعد تلك النسخة. القراءة متاحة في هذه الأثناء، ويُستأنف النشر تلقائيًا بعد أن تجيب. إذا بقي النشر معلَّقًا أكثر من بضع دقائق رغم اتصال العقد النظيرة، فاطلب من المسؤول عن العقدة التحقق من commons peers ومن قسم الاستعادة في دليل التشغيل.
+node-advice-disk-title = القرص ممتلئ تقريبًا
+node-advice-disk = عندما يمتلئ القرص، تتوقف العقدة عن تخزين السجلات الجديدة، سجلاتك وسجلات العقد النظيرة، لكنها تحتفظ بكل ما لديها وتستمر في عرضه. اطلب من المسؤول عن العقدة تحرير مساحة أو تزويد العقدة بقرص أكبر؛ فتستأنف عملها تلقائيًا، وترسل العقد النظيرة السجلات الناقصة مرة أخرى. راقب «الحجم على القرص» أعلاه.
+node-advice-outsider-title = عقدة نظيرة «ليست عضوًا»
+node-advice-outsider = إنها عقدة منظمة تقدمت بطلب انضمام، أو جهاز لا تعرفه الشبكة. لا تأخذ هذه العقدة منها إلا طلب الانضمام والملف التعريفي، ولا ترسل إليها شيئًا حتى يقبلها الأعضاء.
+node-advice-stopped-title = توقفت الشبكة عن الاستجابة
+node-advice-stopped = توقف جزء العقدة الذي يتواصل مع العقد النظيرة. اطلب من المسؤول عن العقدة الاطلاع على سجل تشغيل العقدة وإعادة تشغيلها.
