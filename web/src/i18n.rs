@@ -485,7 +485,7 @@ mod tests {
     fn catalogs_are_complete() {
         let english: BTreeSet<String> = Catalogs::message_ids(Lang::En).into_iter().collect();
         assert!(english.len() > 50, "{} English messages", english.len());
-        for lang in [Lang::Es, Lang::Fr] {
+        for lang in [Lang::Es, Lang::Fr, Lang::Ar] {
             let other: BTreeSet<String> = Catalogs::message_ids(lang).into_iter().collect();
             let missing: Vec<_> = english.difference(&other).collect();
             let extra: Vec<_> = other.difference(&english).collect();

@@ -175,7 +175,8 @@ pub fn refusal(tr: &Tr, error: &IngestError) -> String {
 /// Splits a comma-separated form field into trimmed, non-empty items, each once.
 pub fn split_list(text: &str) -> Vec<String> {
     let mut items: Vec<String> = Vec::new();
-    for item in text.split([',', '\n']) {
+    // The Arabic comma separates items as the Latin one does.
+    for item in text.split([',', '\u{060c}', '\n']) {
         let item = item.trim();
         if !item.is_empty() && !items.iter().any(|seen| seen.eq_ignore_ascii_case(item)) {
             items.push(item.to_owned());
@@ -212,5 +213,6 @@ mod tests {
             vec!["housing", "Land", "water"]
         );
         assert!(split_list(" , ").is_empty());
+        assert_eq!(split_list("سكن، أرض"), vec!["سكن", "أرض"]);
     }
 }
