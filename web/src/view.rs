@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use commons_node::ingest::IngestError;
 use commons_node::publish::Published;
-use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError};
+use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError, StoredRecord};
 use commons_protocol::{Body, BodyKind, Charter, OrgId, RecordId};
 
 use crate::AppState;
@@ -149,6 +149,68 @@ pub fn scan_kind(
         }
     }
     Ok((found, true))
+}
+
+/// A record with the records that answer it (a campaign with its updates, an alert
+/// with its responses), as its page shows them.
+#[derive(Debug)]
+pub enum Thread {
+    /// No record of that kind with that id is held.
+    Missing,
+    /// Its org retracted it.
+    Retracted,
+    /// It is held.
+    Here {
+        /// The record.
+        record: Box<StoredRecord>,
+        /// The records of the answering kind that name it, newest first.
+        replies: Vec<StoredRecord>,
+        /// Whether the scan for them stopped at its bound with more left unread.
+        cut: bool,
+        /// The orgs' names.
+        names: OrgDirectory,
+    },
+}
+
+/// The record `id` if it is of `kind`, with the records of `reply_kind` that refer to
+/// it ([`Body::references`]). The store keeps no index by referenced record, so the
+/// replies come from a [`scan_kind`] of at most `max_scanned`, starting at the record's
+/// own date less [`CLOCK_SKEW_ALLOWANCE_MS`] (a reply is written after what it answers,
+/// by a clock that may disagree a little).
+pub fn read_thread(
+    store: &dyn Store,
+    charter: &Charter,
+    id: RecordId,
+    kind: BodyKind,
+    reply_kind: BodyKind,
+    max_scanned: usize,
+) -> Result<Thread, StoreError> {
+    let Some(stored) = store.record(&id)? else {
+        return Ok(if store.tombstone(&id)?.is_some() {
+            Thread::Retracted
+        } else {
+            Thread::Missing
+        });
+    };
+    if stored.record.record().body.kind() != Some(kind) {
+        return Ok(Thread::Missing);
+    }
+    let since = stored
+        .record
+        .record()
+        .timestamp_ms
+        .saturating_sub(CLOCK_SKEW_ALLOWANCE_MS);
+    let (scanned, cut) = scan_kind(store, reply_kind, Some(since), max_scanned)?;
+    let replies = scanned
+        .into_iter()
+        .filter(|reply| reply.record.record().body.references() == Some(id))
+        .collect();
+    Ok(Thread::Here {
+        record: Box::new(stored),
+        replies,
+        cut,
+        names: OrgDirectory::read(store, charter)?,
+    })
 }
 
 /// Signs `body` as this node's next record and stores it, answering in the person's

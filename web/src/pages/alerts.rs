@@ -30,7 +30,8 @@ use crate::markdown;
 use crate::page::{Layout, PageResult, Section, render};
 use crate::security::{Posted, Staff};
 use crate::view::{
-    CLOCK_SKEW_ALLOWANCE_MS, OrgDirectory, excerpt, markdown_text, now_ms, publish, scan_kind,
+    CLOCK_SKEW_ALLOWANCE_MS, OrgDirectory, Thread, excerpt, markdown_text, now_ms, publish,
+    read_thread, scan_kind,
 };
 
 /// How many alerts the list reads: the newest ones, one store query.
@@ -551,61 +552,6 @@ struct ShowQuery {
     done: Option<String>,
 }
 
-enum AlertFound {
-    Missing,
-    Retracted,
-    Here {
-        alert: Box<StoredRecord>,
-        responses: Responses,
-        cut: bool,
-        names: OrgDirectory,
-    },
-}
-
-fn read_alert(
-    store: &dyn Store,
-    charter: &commons_protocol::Charter,
-    id: RecordId,
-) -> Result<AlertFound, StoreError> {
-    let Some(stored) = store.record(&id)? else {
-        return Ok(if store.tombstone(&id)?.is_some() {
-            AlertFound::Retracted
-        } else {
-            AlertFound::Missing
-        });
-    };
-    if !matches!(stored.record.record().body, Body::Alert(_)) {
-        return Ok(AlertFound::Missing);
-    }
-    // A response is written after its alert, so the scan starts at the alert's date,
-    // less the clocks' disagreement.
-    let since = stored
-        .record
-        .record()
-        .timestamp_ms
-        .saturating_sub(CLOCK_SKEW_ALLOWANCE_MS);
-    let (scanned, cut) = scan_kind(
-        store,
-        BodyKind::AlertResponse,
-        Some(since),
-        ALERT_RESPONSE_SCAN,
-    )?;
-    let mut responses = Responses::default();
-    for response in &scanned {
-        if let Body::AlertResponse(body) = &response.record.record().body
-            && body.alert == id
-        {
-            responses.add(response.org, response.record.record().timestamp_ms, body);
-        }
-    }
-    Ok(AlertFound::Here {
-        alert: Box::new(stored),
-        responses,
-        cut,
-        names: OrgDirectory::read(store, charter)?,
-    })
-}
-
 /// The alert's page, with `note`, `chosen` and `error` in its form.
 async fn alert_page(
     state: &AppState,
@@ -622,25 +568,40 @@ async fn alert_page(
     };
     let charter = state.node().charter.clone();
     let found = match state
-        .read(move |store| read_alert(store, &charter, id))
+        .read(move |store| {
+            read_thread(
+                store,
+                &charter,
+                id,
+                BodyKind::Alert,
+                BodyKind::AlertResponse,
+                ALERT_RESPONSE_SCAN,
+            )
+        })
         .await
     {
         Ok(found) => found,
         Err(error) => return Err(layout.store_failure(&error)),
     };
-    let (stored, responses, cut, names) = match found {
-        AlertFound::Missing => return Err(layout.not_found()),
-        AlertFound::Retracted => {
+    let (stored, replies, cut, names) = match found {
+        Thread::Missing => return Err(layout.not_found()),
+        Thread::Retracted => {
             let message = t.msg("alerts-retracted");
             return Err(layout.failure(StatusCode::GONE, message));
         }
-        AlertFound::Here {
-            alert,
-            responses,
+        Thread::Here {
+            record,
+            replies,
             cut,
             names,
-        } => (alert, responses, cut, names),
+        } => (record, replies, cut, names),
     };
+    let mut responses = Responses::default();
+    for reply in &replies {
+        if let Body::AlertResponse(body) = &reply.record.record().body {
+            responses.add(reply.org, reply.record.record().timestamp_ms, body);
+        }
+    }
     let Body::Alert(alert) = &stored.record.record().body else {
         return Err(layout.not_found());
     };

@@ -26,7 +26,7 @@ use crate::i18n::Tr;
 use crate::markdown;
 use crate::page::{Layout, PageResult, Section, render};
 use crate::security::{Posted, Staff};
-use crate::view::{CLOCK_SKEW_ALLOWANCE_MS, OrgDirectory, publish, scan_kind};
+use crate::view::{OrgDirectory, Thread, publish, read_thread, scan_kind};
 
 /// How many campaigns the list reads: the newest ones, one store query.
 pub const CAMPAIGN_LIST_LIMIT: usize = MAX_QUERY_LIMIT;
@@ -565,64 +565,6 @@ struct ShowQuery {
     done: Option<String>,
 }
 
-/// What a campaign's page reads.
-enum CampaignFound {
-    /// Not on this node, or not a campaign.
-    Missing,
-    /// Its org took it back.
-    Retracted,
-    /// The campaign, its updates newest first, and whether the scan was cut.
-    Here {
-        campaign: Box<StoredRecord>,
-        updates: Vec<StoredRecord>,
-        cut: bool,
-        names: OrgDirectory,
-    },
-}
-
-fn read_campaign(
-    store: &dyn Store,
-    charter: &commons_protocol::Charter,
-    id: RecordId,
-) -> Result<CampaignFound, StoreError> {
-    let Some(stored) = store.record(&id)? else {
-        return Ok(if store.tombstone(&id)?.is_some() {
-            CampaignFound::Retracted
-        } else {
-            CampaignFound::Missing
-        });
-    };
-    if !matches!(stored.record.record().body, Body::Campaign(_)) {
-        return Ok(CampaignFound::Missing);
-    }
-    // An update is written after its campaign, so the scan starts at the campaign's
-    // own date, less the clocks' disagreement.
-    let since = stored
-        .record
-        .record()
-        .timestamp_ms
-        .saturating_sub(CLOCK_SKEW_ALLOWANCE_MS);
-    let (scanned, cut) = scan_kind(
-        store,
-        BodyKind::CampaignUpdate,
-        Some(since),
-        CAMPAIGN_UPDATE_SCAN,
-    )?;
-    let updates = scanned
-        .into_iter()
-        .filter(|update| {
-            matches!(&update.record.record().body,
-                Body::CampaignUpdate(CampaignUpdate { campaign, .. }) if *campaign == id)
-        })
-        .collect();
-    Ok(CampaignFound::Here {
-        campaign: Box::new(stored),
-        updates,
-        cut,
-        names: OrgDirectory::read(store, charter)?,
-    })
-}
-
 /// The campaign's page, with `draft` and `error` in its update form.
 async fn campaign_page(
     state: &AppState,
@@ -639,24 +581,33 @@ async fn campaign_page(
     };
     let charter = state.node().charter.clone();
     let found = match state
-        .read(move |store| read_campaign(store, &charter, id))
+        .read(move |store| {
+            read_thread(
+                store,
+                &charter,
+                id,
+                BodyKind::Campaign,
+                BodyKind::CampaignUpdate,
+                CAMPAIGN_UPDATE_SCAN,
+            )
+        })
         .await
     {
         Ok(found) => found,
         Err(error) => return Err(layout.store_failure(&error)),
     };
     let (stored, updates, cut, names) = match found {
-        CampaignFound::Missing => return Err(layout.not_found()),
-        CampaignFound::Retracted => {
+        Thread::Missing => return Err(layout.not_found()),
+        Thread::Retracted => {
             let message = t.msg("campaigns-retracted");
             return Err(layout.failure(StatusCode::GONE, message));
         }
-        CampaignFound::Here {
-            campaign,
-            updates,
+        Thread::Here {
+            record,
+            replies,
             cut,
             names,
-        } => (campaign, updates, cut, names),
+        } => (record, replies, cut, names),
     };
     let Body::Campaign(campaign) = &stored.record.record().body else {
         return Err(layout.not_found());
