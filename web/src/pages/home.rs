@@ -319,7 +319,10 @@ async fn home(State(state): State<AppState>, staff: Staff) -> PageResult {
         })
         .collect();
     let since = if staff.first_visit {
-        t.count("home-since-first", crate::security::FIRST_VISIT_LOOKBACK.as_secs() / 86_400)
+        t.count(
+            "home-since-first",
+            crate::security::FIRST_VISIT_LOOKBACK.as_secs() / 86_400,
+        )
     } else {
         t.text("home-since", "since", &t.datetime(since_ms))
     };
