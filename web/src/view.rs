@@ -22,9 +22,64 @@ pub struct OrgDirectory {
     names: HashMap<OrgId, String>,
 }
 
+/// What a directory was read from: the store (its address), the charter's founders, and
+/// the store's state as its counts and newest profile show it. Every new record changes
+/// the record count and every retraction the tombstone count, so a directory read under
+/// an equal key holds the same names; the newest profile guards against another store
+/// later allocated at the same address with the same counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DirectoryKey {
+    store: usize,
+    founders: Vec<commons_protocol::Founder>,
+    records: u64,
+    tombstones: u64,
+    newest_profile: Option<RecordId>,
+}
+
+/// The last directory read. Pages name orgs on every request, reading the directory
+/// means decoding up to [`MAX_QUERY_LIMIT`] profiles (about 10 ms on a node of 100,000
+/// records: docs/benchmarks.md, "commons-web: page times"), and profiles change rarely;
+/// checking the key costs the store's counts and one profile.
+static LAST_DIRECTORY: std::sync::Mutex<Option<(DirectoryKey, OrgDirectory)>> =
+    std::sync::Mutex::new(None);
+
 impl OrgDirectory {
-    /// Reads the names from `store` and `charter`.
+    /// Reads the names from `store` and `charter`, or takes them from the last read when
+    /// nothing was stored or retracted since.
     pub fn read(store: &dyn Store, charter: &Charter) -> Result<OrgDirectory, StoreError> {
+        // The key is read before the profiles: a commit in between makes the key older
+        // than the names, which only costs a read next time, never a stale name.
+        let stats = store.stats()?;
+        let newest_profile = store
+            .query(&RecordQuery {
+                kind: Some(BodyKind::Profile),
+                limit: 1,
+                ..RecordQuery::default()
+            })?
+            .first()
+            .map(|stored| stored.record.id());
+        let key = DirectoryKey {
+            store: std::ptr::from_ref(store).cast::<()>() as usize,
+            founders: charter.founders.clone(),
+            records: stats.records,
+            tombstones: stats.tombstones,
+            newest_profile,
+        };
+        if let Ok(last) = LAST_DIRECTORY.lock()
+            && let Some((last_key, directory)) = last.as_ref()
+            && *last_key == key
+        {
+            return Ok(directory.clone());
+        }
+        let directory = Self::read_profiles(store, charter)?;
+        if let Ok(mut last) = LAST_DIRECTORY.lock() {
+            *last = Some((key, directory.clone()));
+        }
+        Ok(directory)
+    }
+
+    /// Reads the names from the newest profiles in `store`, and `charter`.
+    fn read_profiles(store: &dyn Store, charter: &Charter) -> Result<OrgDirectory, StoreError> {
         let mut names: HashMap<OrgId, String> = charter
             .founders
             .iter()
@@ -250,6 +305,88 @@ pub fn split_list(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn the_directory_follows_new_profiles_and_retractions() {
+        use commons_node::store::{CommitBatch, MemoryStore, NewRecord, Tombstone};
+        use commons_protocol::fixtures::{
+            BASE_TIME_MS, delegated_feeds, sample_charter, sample_profile,
+        };
+        use commons_protocol::{Profile, Retraction};
+
+        let (charter, orgs) = sample_charter(3);
+        let charter = charter.charter().clone();
+        let (mut writers, delegations) = delegated_feeds(&orgs, charter.network_id());
+        let store = MemoryStore::new();
+        let org = orgs[1].id();
+        let commit = |records: Vec<commons_protocol::VerifiedRecord>, tombstones| {
+            store
+                .commit(&CommitBatch {
+                    records: records
+                        .into_iter()
+                        .map(|record| NewRecord { record, org })
+                        .collect(),
+                    tombstones,
+                    ..CommitBatch::default()
+                })
+                .unwrap();
+        };
+        commit(vec![delegations[1].clone()], Vec::new());
+        let founder_name = orgs[1].name.clone();
+        assert_eq!(
+            OrgDirectory::read(&store, &charter).unwrap().name(&org),
+            founder_name
+        );
+        let renamed = |name: &str| {
+            Body::Profile(Profile {
+                name: name.to_owned(),
+                ..sample_profile()
+            })
+        };
+        let first = writers[1]
+            .append(renamed("First name"), BASE_TIME_MS + 1)
+            .unwrap();
+        commit(vec![first.clone()], Vec::new());
+        assert_eq!(
+            OrgDirectory::read(&store, &charter).unwrap().name(&org),
+            "First name"
+        );
+        // Read again with nothing new: the same names (from the last read).
+        assert_eq!(
+            OrgDirectory::read(&store, &charter).unwrap().name(&org),
+            "First name"
+        );
+        let second = writers[1]
+            .append(renamed("Second name"), BASE_TIME_MS + 2)
+            .unwrap();
+        commit(vec![second.clone()], Vec::new());
+        assert_eq!(
+            OrgDirectory::read(&store, &charter).unwrap().name(&org),
+            "Second name"
+        );
+        // The newest profile retracted: the one before it names the org again.
+        let retraction = writers[1]
+            .append(
+                Body::Retraction(Retraction {
+                    target: second.id(),
+                    reason: "A typing mistake.".to_owned(),
+                }),
+                BASE_TIME_MS + 3,
+            )
+            .unwrap();
+        let tombstone = Tombstone {
+            target: second.id(),
+            author: orgs[1].device.public(),
+            seq: second.record().seq,
+            retraction: retraction.id(),
+        };
+        commit(vec![retraction], vec![tombstone]);
+        assert_eq!(
+            OrgDirectory::read(&store, &charter).unwrap().name(&org),
+            "First name"
+        );
+    }
 
     #[test]
     fn excerpts_cut_at_a_word() {

@@ -19,6 +19,13 @@ use crate::view::{OrgDirectory, excerpt, now_ms};
 /// How many items of each kind the home page lists.
 pub const HOME_LIST_LENGTH: usize = 5;
 
+/// How many new case studies and campaign updates the home page counts before it says
+/// "100+": every one counted is read and decoded, and past a hundred the exact number
+/// tells a person nothing more. Counting to the store's query limit of 1,000 instead
+/// cost about 10 ms of 34 at p50 on a node of 100,000 records (docs/benchmarks.md,
+/// "commons-web: page times").
+pub const HOME_COUNT_LIMIT: usize = 100;
+
 /// The home page's route.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/", get(home))
@@ -91,7 +98,7 @@ fn read(
         store.query(&RecordQuery {
             kind: Some(kind),
             since_ms: Some(since_ms),
-            limit: MAX_QUERY_LIMIT,
+            limit: HOME_COUNT_LIMIT,
             ..RecordQuery::default()
         })
     };
@@ -139,9 +146,9 @@ fn read(
         names: OrgDirectory::read(store, charter)?,
         alerts_more,
         alerts,
-        cases_more: cases.len() >= MAX_QUERY_LIMIT,
+        cases_more: cases.len() >= HOME_COUNT_LIMIT,
         cases,
-        updates_more: updates.len() >= MAX_QUERY_LIMIT,
+        updates_more: updates.len() >= HOME_COUNT_LIMIT,
         updates,
         campaign_titles,
         applications,
