@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine;
 use fantoccini::elements::Element;
@@ -460,21 +460,15 @@ impl Browser {
     /// Waits until `probe` returns `Some` (at most [`PAGE_DEADLINE`]); panics naming
     /// `what` and the page otherwise.
     pub fn wait_until<T>(&self, what: &str, mut probe: impl FnMut(&Browser) -> Option<T>) -> T {
-        let end = Instant::now() + PAGE_DEADLINE;
-        loop {
-            if let Some(found) = probe(self) {
-                return found;
-            }
-            if Instant::now() >= end {
+        crate::poll_with(PAGE_DEADLINE, Some(PAGE_POLL_INTERVAL), || probe(self))
+            .unwrap_or_else(|| {
                 panic!(
                     "{}: timed out after {PAGE_DEADLINE:?} waiting for {what} on {}; the page said:\n{}",
                     self.name,
                     self.location(),
                     excerpt(&self.text(), 1500)
-                );
-            }
-            thread::sleep(PAGE_POLL_INTERVAL);
-        }
+                )
+            })
     }
 
     /// Waits until the page shows `text`.
