@@ -49,7 +49,7 @@ use tracing::info;
 
 pub use archive::MAX_IMPORT_BODY_BYTES;
 pub use error::ApiError;
-pub use events::KEEP_ALIVE_INTERVAL;
+pub use events::{KEEP_ALIVE_INTERVAL, sse_until_stopped};
 pub use prometheus::CONTENT_TYPE as METRICS_CONTENT_TYPE;
 pub use reads::{DEFAULT_PAGE_SIZE, VERSION};
 pub use web::{LOGIN_PATH, WebLogin};

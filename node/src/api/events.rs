@@ -9,6 +9,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use serde_json::json;
+use tokio::sync::watch;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 use tokio_stream::{Stream, StreamExt};
@@ -24,15 +25,25 @@ pub(super) async fn events(
     State(state): State<Arc<ApiState>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before answering, so every record stored after the response's headers
-    // reach the client is in the stream. `None` ends the stream.
-    let records =
-        BroadcastStream::new(state.node.ingest.subscribe()).map(|stored| Some(to_event(stored)));
-    let stop = WatchStream::new(state.stopping.clone())
+    // reach the client is in the stream.
+    let records = BroadcastStream::new(state.node.ingest.subscribe()).map(to_event);
+    sse_until_stopped(records, state.stopping.clone())
+}
+
+/// `events` as a server-sent event stream that opens with a comment (so the headers
+/// and the stream's start reach the client at once), keeps itself alive every
+/// [`KEEP_ALIVE_INTERVAL`], and ends when `events` does or `stopping` turns `true`, so a
+/// server can stop with streams open. The control API's and the web app's streams.
+pub fn sse_until_stopped(
+    events: impl Stream<Item = Event> + Send + 'static,
+    stopping: watch::Receiver<bool>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // `None` ends the stream.
+    let stop = WatchStream::new(stopping)
         .filter(|stopping| *stopping)
         .map(|_| None);
-    // A first comment, so the headers and the stream's start reach the client at once.
     let stream = tokio_stream::once(Some(Event::default().comment("subscribed")))
-        .chain(records)
+        .chain(events.map(Some))
         .chain(tokio_stream::once(None))
         .merge(stop)
         .map_while(|event| event.map(Ok));

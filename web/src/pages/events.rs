@@ -8,20 +8,18 @@ use std::convert::Infallible;
 
 use axum::Router;
 use axum::extract::State;
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::{Event, Sse};
 use axum::routing::get;
+use commons_node::api::sse_until_stopped;
 use commons_node::ingest::StoredEvent;
 use serde_json::json;
+use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
-use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 use tokio_stream::{Stream, StreamExt};
 
 use crate::AppState;
 use crate::security::Staff;
 use crate::view::record_path;
-
-/// How often an idle stream sends a keep-alive comment.
-pub const KEEP_ALIVE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// The event stream's route.
 pub fn routes() -> Router<AppState> {
@@ -32,21 +30,8 @@ async fn events(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let records = BroadcastStream::new(state.node().ingest.subscribe())
-        .filter_map(|stored| to_event(stored).map(Some));
-    let stop = WatchStream::new(state.stopping())
-        .filter(|stopping| *stopping)
-        .map(|_| None);
-    let stream = tokio_stream::once(Some(Event::default().comment("subscribed")))
-        .chain(records)
-        .chain(tokio_stream::once(None))
-        .merge(stop)
-        .map_while(|event| event.map(Ok));
-    Sse::new(stream).keep_alive(
-        KeepAlive::new()
-            .interval(KEEP_ALIVE_INTERVAL)
-            .text("keep-alive"),
-    )
+    let records = BroadcastStream::new(state.node().ingest.subscribe()).filter_map(to_event);
+    sse_until_stopped(records, state.stopping())
 }
 
 fn to_event(stored: Result<StoredEvent, BroadcastStreamRecvError>) -> Option<Event> {
