@@ -570,6 +570,7 @@ mod founding_and_devices {
                         licence: "CC-BY-4.0".to_owned(),
                         links: Vec::new(),
                         visibility: Visibility::Members,
+                        attachments: Vec::new(),
                     }),
                     NOW_MS + 1,
                 )

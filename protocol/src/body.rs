@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::codec::{DecodeError, decode_canonical, encode};
-use crate::id::{NetworkId, RecordId};
+use crate::id::{BlobId, NetworkId, RecordId};
 use crate::keys::{DeviceKey, Domain, OrgId, RootKey, RootKeypair, Signature};
 
 /// Who may read a record.
@@ -276,7 +276,27 @@ pub struct Profile {
     pub description: String,
 }
 
+/// A file a record carries, named by the hash of its bytes. The bytes travel apart
+/// from the record (see [`crate::blob`]) and are checked against `blob` before a node
+/// keeps or serves them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The file's name as the author gave it (no path: no `/`, `\\` or control
+    /// characters).
+    pub name: String,
+    /// Its media type, such as `application/pdf`.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The root hash of its chunk list.
+    pub blob: BlobId,
+}
+
 /// A best-practice case study: what a group did, where, against what, with what result.
+///
+/// On the wire a case study without attachments is kind 5, laid out without the
+/// `attachments` field (as before attachments existed); one with attachments is kind
+/// 14, with the field last. Each case study therefore has exactly one encoding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Practice {
     /// Title (not empty).
@@ -297,6 +317,120 @@ pub struct Practice {
     pub links: Vec<String>,
     /// Who may read it.
     pub visibility: Visibility,
+    /// Files it carries: reports, photos, testimonies.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A case study as kind 5 lays it out: every field but `attachments`.
+#[derive(Serialize, Deserialize)]
+struct PracticeWithoutFiles {
+    title: String,
+    summary: String,
+    body: String,
+    themes: Vec<String>,
+    regions: Vec<String>,
+    language: String,
+    licence: String,
+    links: Vec<String>,
+    visibility: Visibility,
+}
+
+impl Practice {
+    fn encode_wire(&self) -> Vec<u8> {
+        if !self.attachments.is_empty() {
+            return encode(self);
+        }
+        encode(&PracticeWithoutFiles {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            body: self.body.clone(),
+            themes: self.themes.clone(),
+            regions: self.regions.clone(),
+            language: self.language.clone(),
+            licence: self.licence.clone(),
+            links: self.links.clone(),
+            visibility: self.visibility,
+        })
+    }
+
+    fn decode_without_files(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let wire: PracticeWithoutFiles = decode_canonical(bytes)?;
+        Ok(Practice {
+            title: wire.title,
+            summary: wire.summary,
+            body: wire.body,
+            themes: wire.themes,
+            regions: wire.regions,
+            language: wire.language,
+            licence: wire.licence,
+            links: wire.links,
+            visibility: wire.visibility,
+            attachments: Vec::new(),
+        })
+    }
+
+    fn decode_with_files(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let practice: Practice = decode_canonical(bytes)?;
+        if practice.attachments.is_empty() {
+            // Kind 5 is the one encoding of a case study without files.
+            return Err(DecodeError::NonCanonical);
+        }
+        Ok(practice)
+    }
+}
+
+/// The content of a new version: the same kind as the record it revises.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Revised {
+    /// A new version of the org's profile.
+    Profile(Profile),
+    /// A new version of a case study (with its attachments, if any).
+    Practice(Practice),
+    /// A new version of a campaign.
+    Campaign(Campaign),
+}
+
+impl Revised {
+    /// The kind of record this content revises.
+    pub fn kind(&self) -> BodyKind {
+        match self {
+            Revised::Profile(_) => BodyKind::Profile,
+            Revised::Practice(_) => BodyKind::Practice,
+            Revised::Campaign(_) => BodyKind::Campaign,
+        }
+    }
+
+    /// The content as the body it replaces.
+    pub fn to_body(&self) -> Body {
+        match self {
+            Revised::Profile(profile) => Body::Profile(profile.clone()),
+            Revised::Practice(practice) => Body::Practice(practice.clone()),
+            Revised::Campaign(campaign) => Body::Campaign(campaign.clone()),
+        }
+    }
+
+    /// The content of `body`, if it is a kind that can be revised.
+    pub fn from_body(body: &Body) -> Option<Self> {
+        match body {
+            Body::Profile(profile) => Some(Revised::Profile(profile.clone())),
+            Body::Practice(practice) => Some(Revised::Practice(practice.clone())),
+            Body::Campaign(campaign) => Some(Revised::Campaign(campaign.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// A new version of one of the org's own profiles, case studies or campaigns. Every
+/// version names the first one, `original`; the versions of a record are the original
+/// and every revision naming it, and the one shown is the revision with the greatest
+/// `(timestamp_ms, id)` (the original while there is none). The rule needs nothing but
+/// the signed records, so every node that holds the same versions shows the same one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    /// The first version: a profile, case study or campaign record of the same org.
+    pub original: RecordId,
+    /// The new content, of the original's kind.
+    pub content: Revised,
 }
 
 /// A campaign run by a coalition of members.
@@ -407,11 +541,13 @@ pub enum BodyKind {
     Application,
     /// [`Vote`], kind 12.
     Vote,
+    /// [`Revision`], kind 13.
+    Revision,
 }
 
 impl BodyKind {
     /// Every known kind, in wire-number order.
-    pub const ALL: [BodyKind; 12] = [
+    pub const ALL: [BodyKind; 13] = [
         BodyKind::Delegation,
         BodyKind::Revocation,
         BodyKind::RootRotation,
@@ -424,7 +560,11 @@ impl BodyKind {
         BodyKind::Retraction,
         BodyKind::Application,
         BodyKind::Vote,
+        BodyKind::Revision,
     ];
+
+    /// The wire number of a case study that carries attachments (see [`Practice`]).
+    pub const PRACTICE_WITH_ATTACHMENTS: u32 = 14;
 
     /// The kind's number on the wire.
     pub const fn code(self) -> u32 {
@@ -441,11 +581,15 @@ impl BodyKind {
             BodyKind::Retraction => 10,
             BodyKind::Application => 11,
             BodyKind::Vote => 12,
+            BodyKind::Revision => 13,
         }
     }
 
     /// The kind with wire number `code`, if this version knows it.
     pub fn from_code(code: u32) -> Option<Self> {
+        if code == Self::PRACTICE_WITH_ATTACHMENTS {
+            return Some(BodyKind::Practice);
+        }
         Self::ALL.into_iter().find(|kind| kind.code() == code)
     }
 
@@ -464,6 +608,7 @@ impl BodyKind {
             BodyKind::Retraction => "retraction",
             BodyKind::Application => "application",
             BodyKind::Vote => "vote",
+            BodyKind::Revision => "revision",
         }
     }
 
@@ -515,6 +660,8 @@ pub enum Body {
     Application(Application),
     /// A governance vote.
     Vote(Vote),
+    /// A new version of a profile, case study or campaign.
+    Revision(Revision),
     /// A kind a newer version defines: kept and relayed as bytes, never interpreted.
     Unknown {
         /// Its wire number.
@@ -540,14 +687,18 @@ impl Body {
             Body::Retraction(_) => BodyKind::Retraction,
             Body::Application(_) => BodyKind::Application,
             Body::Vote(_) => BodyKind::Vote,
+            Body::Revision(_) => BodyKind::Revision,
             Body::Unknown { .. } => return None,
         })
     }
 
-    /// The wire number of the body's kind.
+    /// The wire number of the body's kind (14 for a case study with attachments).
     pub fn kind_code(&self) -> u32 {
         match self {
             Body::Unknown { kind, .. } => *kind,
+            Body::Practice(practice) if !practice.attachments.is_empty() => {
+                BodyKind::PRACTICE_WITH_ATTACHMENTS
+            }
             known => known.kind().map_or(0, BodyKind::code),
         }
     }
@@ -559,6 +710,7 @@ impl Body {
     pub fn visibility(&self) -> Visibility {
         match self {
             Body::Practice(practice) => practice.visibility,
+            Body::Revision(revision) => revision.content.to_body().visibility(),
             Body::Delegation(_)
             | Body::Revocation(_)
             | Body::RootRotation(_)
@@ -581,7 +733,7 @@ impl Body {
             Body::Revocation(body) => encode(body),
             Body::RootRotation(body) => encode(body),
             Body::Profile(body) => encode(body),
-            Body::Practice(body) => encode(body),
+            Body::Practice(body) => body.encode_wire(),
             Body::Campaign(body) => encode(body),
             Body::CampaignUpdate(body) => encode(body),
             Body::Alert(body) => encode(body),
@@ -589,6 +741,7 @@ impl Body {
             Body::Retraction(body) => encode(body),
             Body::Application(body) => encode(body),
             Body::Vote(body) => encode(body),
+            Body::Revision(body) => encode(body),
             Body::Unknown { bytes, .. } => bytes.clone(),
         }
     }
@@ -607,7 +760,10 @@ impl Body {
             BodyKind::Revocation => Body::Revocation(decode_canonical(bytes)?),
             BodyKind::RootRotation => Body::RootRotation(decode_canonical(bytes)?),
             BodyKind::Profile => Body::Profile(decode_canonical(bytes)?),
-            BodyKind::Practice => Body::Practice(decode_canonical(bytes)?),
+            BodyKind::Practice if kind == BodyKind::PRACTICE_WITH_ATTACHMENTS => {
+                Body::Practice(Practice::decode_with_files(bytes)?)
+            }
+            BodyKind::Practice => Body::Practice(Practice::decode_without_files(bytes)?),
             BodyKind::Campaign => Body::Campaign(decode_canonical(bytes)?),
             BodyKind::CampaignUpdate => Body::CampaignUpdate(decode_canonical(bytes)?),
             BodyKind::Alert => Body::Alert(decode_canonical(bytes)?),
@@ -615,17 +771,31 @@ impl Body {
             BodyKind::Retraction => Body::Retraction(decode_canonical(bytes)?),
             BodyKind::Application => Body::Application(decode_canonical(bytes)?),
             BodyKind::Vote => Body::Vote(decode_canonical(bytes)?),
+            BodyKind::Revision => Body::Revision(decode_canonical(bytes)?),
         })
     }
 
     /// The records this body points at (a retraction's target, an update's campaign, a
-    /// response's alert).
+    /// response's alert, a revision's original).
     pub fn references(&self) -> Option<RecordId> {
         match self {
+            Body::Revision(body) => Some(body.original),
             Body::Retraction(body) => Some(body.target),
             Body::CampaignUpdate(body) => Some(body.campaign),
             Body::AlertResponse(body) => Some(body.alert),
             _ => None,
+        }
+    }
+
+    /// The files this body carries (a case study's, or a revised case study's).
+    pub fn attachments(&self) -> &[Attachment] {
+        match self {
+            Body::Practice(practice) => &practice.attachments,
+            Body::Revision(Revision {
+                content: Revised::Practice(practice),
+                ..
+            }) => &practice.attachments,
+            _ => &[],
         }
     }
 

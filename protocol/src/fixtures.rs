@@ -326,6 +326,29 @@ pub fn sample_records() -> (SignedCharter, Vec<(BodyKind, VerifiedRecord)>) {
             15,
         ),
     ));
+    let mut won = Campaign {
+        title: "No evictions in the rainy season".to_owned(),
+        goals: vec![
+            "A provincial moratorium on forced evictions from June to October".to_owned(),
+            "Relocation plans agreed with residents before any demolition".to_owned(),
+        ],
+        partners: vec![orgs[1].id(), orgs[2].id()],
+        status: CampaignStatus::Active,
+    };
+    won.status = CampaignStatus::Won;
+    won.goals
+        .push("Residents consulted on every relocation site".to_owned());
+    out.push((
+        BodyKind::Revision,
+        signed(
+            &mut first,
+            Body::Revision(crate::body::Revision {
+                original: campaign.id(),
+                content: crate::body::Revised::Campaign(won),
+            }),
+            16,
+        ),
+    ));
     (charter, out)
 }
 
@@ -360,7 +383,42 @@ pub fn sample_practice(visibility: Visibility) -> Practice {
         licence: "CC-BY-4.0".to_owned(),
         links: Vec::new(),
         visibility,
+        attachments: Vec::new(),
     }
+}
+
+/// The bytes of the sample attachment: 300,000 bytes (two chunks), byte `i` being
+/// `i * 7 mod 251`, so an independent implementation can rebuild them.
+pub fn sample_file() -> Vec<u8> {
+    (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect()
+}
+
+/// The sample attachment entry for [`sample_file`].
+pub fn sample_attachment() -> crate::body::Attachment {
+    let bytes = sample_file();
+    let list = match crate::blob::chunk_list_of(&bytes) {
+        Ok(list) => list,
+        Err(error) => unreachable_fixture(&error),
+    };
+    crate::body::Attachment {
+        name: "survey-form.pdf".to_owned(),
+        media_type: "application/pdf".to_owned(),
+        size: list.size,
+        blob: list.root(),
+    }
+}
+
+/// A case study carrying [`sample_attachment`] (wire kind 14), by the second sample
+/// org, right after its delegation.
+pub fn sample_practice_with_attachment() -> (SignedCharter, VerifiedRecord) {
+    let (charter, orgs) = sample_charter(3);
+    let network = charter.charter().network_id();
+    let mut writer = orgs[1].writer(network);
+    let _ = signed(&mut writer, orgs[1].delegation(network), 2);
+    let mut practice = sample_practice(Visibility::Members);
+    practice.attachments.push(sample_attachment());
+    let record = signed(&mut writer, Body::Practice(practice), 20);
+    (charter, record)
 }
 
 /// A fork: the first sample org's device signs two different records with seq 2.

@@ -23,6 +23,13 @@ prefixed_text!(RecordId, "rec");
 pub struct NetworkId(pub(crate) [u8; 32]);
 prefixed_text!(NetworkId, "net");
 
+/// An attachment's id: the root hash of its chunk list (see [`crate::blob`]), naming the
+/// file's bytes whatever it is called and whoever holds it.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct BlobId(pub(crate) [u8; 32]);
+prefixed_text!(BlobId, "blob");
+
 macro_rules! hash_id {
     ($name:ident, $prefix:literal) => {
         impl $name {
@@ -52,6 +59,26 @@ macro_rules! hash_id {
 }
 hash_id!(RecordId, "rec");
 hash_id!(NetworkId, "net");
+
+impl BlobId {
+    /// Wraps 32 bytes already known to be a blob's root hash. To compute one from a
+    /// file's bytes, use [`crate::blob::BlobHasher`].
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// The id's 32 bytes.
+    pub const fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl core::str::FromStr for BlobId {
+    type Err = TextError;
+    fn from_str(text: &str) -> Result<Self, TextError> {
+        parse_prefixed("blob", text).map(Self)
+    }
+}
 
 /// The gossip message id of a signed record: SHA-256 of the whole signed bytes, so a
 /// copy with a broken signature can never shadow the valid record in a duplicate cache.

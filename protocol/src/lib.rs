@@ -15,6 +15,7 @@
 //! | governance records fold into the roster, from the charter | [`roster`], [`charter`] |
 //! | peers exchange feed heads and pull missing records | [`sync`] |
 //! | a node's records leave as one self-verifying file, checked offline | [`archive`] |
+//! | attachments' bytes are chunked, named by their hash and checked as they arrive | [`blob`] |
 //! | keys and ids are shown and parsed in one textual form | [`text`] |
 //!
 //! The byte layout of every structure is specified in `docs/protocol.md`.
@@ -51,6 +52,7 @@
 #![deny(missing_docs)]
 
 pub mod archive;
+pub mod blob;
 pub mod body;
 pub mod charter;
 pub mod codec;
@@ -72,10 +74,13 @@ pub use archive::{
     BundleParts, BundleWriter, FeedReport, Gap, Manifest, TombstoneEntry, VerifyOptions,
     parse_bundle, verify_bundle,
 };
+pub use blob::{
+    BlobError, BlobHasher, BlobRequest, BlobResponse, CHUNK_BYTES, ChunkList, MAX_BLOB_BYTES,
+};
 pub use body::{
-    Alert, AlertResponse, Application, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate,
-    Delegation, Practice, Profile, ResponseKind, Retraction, Revocation, RootRotation, Severity,
-    Visibility, Vote, VoteChoice,
+    Alert, AlertResponse, Application, Attachment, Body, BodyKind, Campaign, CampaignStatus,
+    CampaignUpdate, Delegation, Practice, Profile, ResponseKind, Retraction, Revised, Revision,
+    Revocation, RootRotation, Severity, Visibility, Vote, VoteChoice,
 };
 pub use charter::{
     CHARTER_VERSION, Charter, CharterError, Founder, FounderSignature, MAX_CHARTER_BYTES,
@@ -84,15 +89,16 @@ pub use charter::{
 pub use codec::DecodeError;
 pub use feed::{AgainstError, FeedEntry, FeedOutcome, KnownRecords, SeqRange, validate_against};
 pub use fork::{ForkProof, ForkProofError};
-pub use id::{NetworkId, RecordId, gossip_message_id};
+pub use id::{BlobId, NetworkId, RecordId, gossip_message_id};
 pub use keys::{
     DeviceKey, DeviceKeypair, Domain, KeyError, OrgId, ParseKeyError, RngError, RootKey,
     RootKeypair, Signature, SignatureError,
 };
 pub use memory::MemoryFeeds;
 pub use record::{
-    AuthorKeyCache, DecodedRecord, MAX_PAYLOAD_BYTES, MAX_SIGNED_RECORD_BYTES, RECORD_VERSION,
-    Record, RecordError, VerifiedRecord, decode_record, decode_stored_record, validate_record,
+    AuthorKeyCache, DecodedRecord, MAX_ATTACHMENTS, MAX_PAYLOAD_BYTES, MAX_SIGNED_RECORD_BYTES,
+    RECORD_VERSION, Record, RecordError, VerifiedRecord, decode_record, decode_stored_record,
+    validate_record,
 };
 pub use roster::{DeviceState, OrgState, Roster, Tally};
 pub use sync::{FeedSummary, Refusal, SyncError, SyncRequest, SyncResponse};

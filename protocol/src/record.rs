@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::body::{Body, BodyKind};
+use crate::body::{Attachment, Body, BodyKind, Practice, Revised};
 use crate::codec::{DecodeError, decode_canonical, encode};
 use crate::id::{NetworkId, RecordId};
 use std::collections::HashMap;
@@ -193,6 +193,14 @@ pub enum RecordError {
     /// A rotation to the key already held.
     #[error("a root rotation must name a new root key different from the old one")]
     RotationToSameRoot,
+    /// An attachment entry breaks the rules.
+    #[error("attachment {name:?} is refused: {problem}")]
+    Attachment {
+        /// Its name (at most 64 characters of it).
+        name: String,
+        /// What is wrong.
+        problem: &'static str,
+    },
     /// A record that this implementation would refuse was about to be signed.
     #[error("the record to sign is authored by {author}, not by the signing device {signer}")]
     SignerIsNotAuthor {
@@ -562,7 +570,14 @@ fn check_body_rules(record: &Record) -> Result<(), RecordError> {
             }
         }
         Body::Application(application) => key("org", application.org.as_bytes())?,
-        Body::Practice(practice) => not_empty(BodyKind::Practice, "title", &practice.title)?,
+        Body::Practice(practice) => check_practice(practice)?,
+        Body::Revision(revision) => match &revision.content {
+            Revised::Practice(practice) => check_practice(practice)?,
+            Revised::Campaign(campaign) => {
+                not_empty(BodyKind::Campaign, "title", &campaign.title)?;
+            }
+            Revised::Profile(profile) => not_empty(BodyKind::Profile, "name", &profile.name)?,
+        },
         Body::Campaign(campaign) => not_empty(BodyKind::Campaign, "title", &campaign.title)?,
         Body::Alert(alert) => {
             not_empty(BodyKind::Alert, "title", &alert.title)?;
@@ -580,6 +595,89 @@ fn check_body_rules(record: &Record) -> Result<(), RecordError> {
         | Body::Unknown { .. } => {}
     }
     Ok(())
+}
+
+/// The most files one case study may carry.
+pub const MAX_ATTACHMENTS: usize = 32;
+/// The longest attachment file name, in bytes.
+pub const MAX_ATTACHMENT_NAME_BYTES: usize = 255;
+/// The longest media type, in bytes.
+pub const MAX_MEDIA_TYPE_BYTES: usize = 127;
+
+fn check_practice(practice: &Practice) -> Result<(), RecordError> {
+    if practice.title.trim().is_empty() {
+        return Err(RecordError::EmptyField {
+            kind: BodyKind::Practice,
+            field: "title",
+        });
+    }
+    if practice.attachments.len() > MAX_ATTACHMENTS {
+        return Err(RecordError::Attachment {
+            name: String::new(),
+            problem: "a case study carries at most 32 files",
+        });
+    }
+    for (index, attachment) in practice.attachments.iter().enumerate() {
+        check_attachment(attachment)?;
+        if practice.attachments[..index]
+            .iter()
+            .any(|earlier| earlier.blob == attachment.blob || earlier.name == attachment.name)
+        {
+            return Err(RecordError::Attachment {
+                name: attachment.name.clone(),
+                problem: "the same file or file name is attached twice",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether `name` is a file name a node can save as is: no path, no control
+/// characters, not `.` or `..`, at most [`MAX_ATTACHMENT_NAME_BYTES`].
+pub fn is_safe_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_ATTACHMENT_NAME_BYTES
+        && name != "."
+        && name != ".."
+        && name.trim() == name
+        && !name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_control())
+}
+
+/// Whether `media_type` is `type/subtype` in lowercase token characters (RFC 6838),
+/// with no parameters.
+pub fn is_media_type(media_type: &str) -> bool {
+    let token = |part: &str| {
+        !part.is_empty()
+            && part.len() <= 63
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$&-^_.+".contains(&b))
+    };
+    media_type.len() <= MAX_MEDIA_TYPE_BYTES
+        && media_type
+            .split_once('/')
+            .is_some_and(|(kind, subtype)| token(kind) && token(subtype))
+}
+
+fn check_attachment(attachment: &Attachment) -> Result<(), RecordError> {
+    let problem = if !is_safe_file_name(&attachment.name) {
+        Some("the file name is empty, too long, or contains a path or control characters")
+    } else if !is_media_type(&attachment.media_type) {
+        Some("the media type is not of the form type/subtype in lowercase")
+    } else if attachment.size == 0 || attachment.size > crate::blob::MAX_BLOB_BYTES {
+        Some("the size is 0 or more than the protocol's 1 GiB limit")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(RecordError::Attachment {
+            name: attachment.name.chars().take(64).collect(),
+            problem,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Verifies the root signatures that governance bodies carry.

@@ -61,6 +61,7 @@ fn body() -> impl Strategy<Value = Body> {
                         } else {
                             Visibility::Members
                         },
+                        attachments: Vec::new(),
                     })
                 }
             ),

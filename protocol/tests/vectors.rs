@@ -104,3 +104,62 @@ fn sync_messages_match_their_vectors_and_decode_back() {
         }
     }
 }
+
+#[test]
+fn a_case_study_with_an_attachment_matches_its_vector() {
+    let (charter, record) = commons_protocol::fixtures::sample_practice_with_attachment();
+    let network = charter.charter().network_id();
+    let stored = check_vector("practice-with-attachments", record.signed_bytes());
+    let decoded = validate_record(&stored, &network).expect("the golden vector validates");
+    assert_eq!(decoded.record(), record.record());
+    assert_eq!(decoded.record().body.kind(), Some(BodyKind::Practice));
+    assert_eq!(
+        decoded.record().body.kind_code(),
+        BodyKind::PRACTICE_WITH_ATTACHMENTS
+    );
+    assert_eq!(decoded.record().body.attachments().len(), 1);
+}
+
+#[test]
+fn blob_messages_match_their_vectors() {
+    use commons_protocol::blob::chunk_list_of;
+    use commons_protocol::fixtures::{sample_attachment, sample_file};
+    use commons_protocol::{BlobRequest, BlobResponse};
+
+    let file = sample_file();
+    let list = chunk_list_of(&file).unwrap();
+    let blob = list.root();
+    assert_eq!(blob, sample_attachment().blob);
+    // The id, written out so an independent implementation can compare its own.
+    let stored = check_vector("blob-id", blob.as_bytes());
+    assert_eq!(stored, blob.as_bytes());
+
+    let messages: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "blob-chunk-list-request",
+            BlobRequest::ChunkList { blob }.encode(),
+        ),
+        (
+            "blob-chunk-request",
+            BlobRequest::Chunk { blob, index: 1 }.encode(),
+        ),
+        (
+            "blob-chunk-list-response",
+            BlobResponse::ChunkList(list.clone()).encode(),
+        ),
+        ("blob-not-held-response", BlobResponse::NotHeld.encode()),
+        ("blob-refused-response", BlobResponse::Refused.encode()),
+    ];
+    for (name, bytes) in messages {
+        let stored = check_vector(name, &bytes);
+        if name.ends_with("-request") {
+            assert_eq!(BlobRequest::decode(&stored).unwrap().encode(), stored);
+        } else {
+            assert_eq!(BlobResponse::decode(&stored).unwrap().encode(), stored);
+        }
+    }
+    // The second chunk as a response: its framing only, the bytes are the sample file's.
+    let chunk = BlobResponse::Chunk(file[262_144..].to_vec()).encode();
+    assert_eq!(&chunk[..4], &[1, 0xe0, 0xa7, 0x02]);
+    list.verify_chunk(1, &file[262_144..]).unwrap();
+}

@@ -857,6 +857,7 @@ pub fn practice(title: &str) -> Body {
         licence: "CC-BY-4.0".to_owned(),
         links: Vec::new(),
         visibility: Visibility::Public,
+        attachments: Vec::new(),
     })
 }
 

@@ -77,6 +77,7 @@ pub fn practice(n: usize, padding: usize) -> Body {
         licence: "CC-BY-4.0".to_owned(),
         links: Vec::new(),
         visibility: Visibility::Members,
+        attachments: Vec::new(),
     })
 }
 

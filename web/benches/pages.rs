@@ -205,6 +205,7 @@ fn practice(dice: &mut Dice, index: usize) -> Practice {
         } else {
             Visibility::Public
         },
+        attachments: Vec::new(),
     }
 }
 

@@ -23,6 +23,7 @@ fn practice(title: &str, body: &str, themes: &[&str], regions: &[&str], language
         licence: "CC-BY-4.0".to_owned(),
         links: vec!["https://example.org/report".to_owned()],
         visibility: Visibility::Members,
+        attachments: Vec::new(),
     })
 }
 
@@ -521,6 +522,7 @@ async fn a_hostile_members_case_study_renders_inert() {
             "https://example.org/annex".to_owned(),
         ],
         visibility: Visibility::Members,
+        attachments: Vec::new(),
     });
     let id = app.receive(1, body, minutes_ago(5)).await.id();
     let session = app.login().await;

@@ -66,6 +66,7 @@ impl PracticeRequest {
             licence: self.licence.unwrap_or_else(|| DEFAULT_LICENCE.to_owned()),
             links: self.links,
             visibility: self.visibility.map_or(Visibility::Members, |v| v.0),
+            attachments: Vec::new(),
         })
     }
 }

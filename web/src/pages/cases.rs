@@ -965,6 +965,7 @@ impl Draft {
             } else {
                 Visibility::Members
             },
+            attachments: Vec::new(),
         }
     }
 }
