@@ -162,6 +162,14 @@ pub enum AgainstError {
         /// The retracted record.
         target: RecordId,
     },
+    /// A revision of a record by another org.
+    #[error(
+        "record {original} belongs to another org; only its own org may publish a new version of it"
+    )]
+    RevisionOfOtherOrg {
+        /// The record revised.
+        original: RecordId,
+    },
     /// `prev` does not name the feed's record at `seq - 1`.
     #[error("record {seq} names {} as previous, but the feed's record {} is {expected}", .found.map_or("nothing".to_owned(), |id| id.to_string()), .seq - 1)]
     PrevMismatch {
@@ -201,6 +209,10 @@ fn allowed_for_non_members(body: &Body) -> bool {
             | Body::Revocation(_)
             | Body::RootRotation(_)
             | Body::Retraction(_)
+            | Body::Revision(crate::body::Revision {
+                content: crate::body::Revised::Profile(_),
+                ..
+            })
     )
 }
 
@@ -362,6 +374,20 @@ fn check_body_against(
             {
                 return Err(AgainstError::RetractionOfOtherOrg {
                     target: retraction.target,
+                });
+            }
+        }
+        Body::Revision(revision) => {
+            let original_org = known
+                .author_of(&revision.original)
+                .map(|original_author| roster.device(&original_author).map(|device| device.org));
+            // As for retractions, an original not held yet is checked when it arrives:
+            // a node shows only versions by the original's org.
+            if let Some(original_org) = original_org
+                && original_org != Some(org)
+            {
+                return Err(AgainstError::RevisionOfOtherOrg {
+                    original: revision.original,
                 });
             }
         }

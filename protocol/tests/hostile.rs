@@ -422,6 +422,102 @@ fn stateless_hostile_inputs_give_their_errors() {
         ));
     }
     {
+        let attachment = commons_protocol::fixtures::sample_attachment();
+        let with_file = |change: &dyn Fn(&mut commons_protocol::Attachment)| {
+            let mut practice = sample_practice(Visibility::Public);
+            let mut file = attachment.clone();
+            change(&mut file);
+            practice.attachments.push(file);
+            Body::Practice(practice)
+        };
+        let refused = |name: &str, problem: &'static str| RecordError::Attachment {
+            name: name.to_owned(),
+            problem,
+        };
+        let path_name = with_file(&|file| file.name = "../../.ssh/authorized_keys".into());
+        rows.push((
+            "an attachment whose file name is a path",
+            signed(
+                &s,
+                &payload(&s, BodyKind::PRACTICE_WITH_ATTACHMENTS, path_name.encode()),
+            ),
+            refused(
+                "../../.ssh/authorized_keys",
+                "the file name is empty, too long, or contains a path or control characters",
+            ),
+        ));
+        let html_type = with_file(&|file| file.media_type = "text/html; charset=utf-8".into());
+        rows.push((
+            "an attachment whose media type carries parameters",
+            signed(
+                &s,
+                &payload(&s, BodyKind::PRACTICE_WITH_ATTACHMENTS, html_type.encode()),
+            ),
+            refused(
+                "survey-form.pdf",
+                "the media type is not of the form type/subtype in lowercase",
+            ),
+        ));
+        let huge = with_file(&|file| file.size = u64::MAX);
+        rows.push((
+            "an attachment claiming more than the protocol's largest file",
+            signed(
+                &s,
+                &payload(&s, BodyKind::PRACTICE_WITH_ATTACHMENTS, huge.encode()),
+            ),
+            refused(
+                "survey-form.pdf",
+                "the size is 0 or more than the protocol's 1 GiB limit",
+            ),
+        ));
+        let mut twice = sample_practice(Visibility::Public);
+        twice.attachments = vec![attachment.clone(), attachment.clone()];
+        rows.push((
+            "the same file attached twice",
+            signed(
+                &s,
+                &payload(
+                    &s,
+                    BodyKind::PRACTICE_WITH_ATTACHMENTS,
+                    Body::Practice(twice).encode(),
+                ),
+            ),
+            refused(
+                "survey-form.pdf",
+                "the same file or file name is attached twice",
+            ),
+        ));
+        // Kind 14 with no attachments: a second encoding of a kind-5 case study.
+        // The kind-5 layout followed by an empty list (a count of 0).
+        let mut bare = Body::Practice(sample_practice(Visibility::Public)).encode();
+        bare.push(0);
+        rows.push((
+            "a case study without files sent as kind 14",
+            signed(&s, &payload(&s, BodyKind::PRACTICE_WITH_ATTACHMENTS, bare)),
+            RecordError::Body {
+                kind: BodyKind::Practice,
+                error: DecodeError::NonCanonical,
+            },
+        ));
+        let mut blank = sample_practice(Visibility::Public);
+        blank.title = " ".into();
+        let revision = Body::Revision(commons_protocol::Revision {
+            original: s.practice.id(),
+            content: commons_protocol::Revised::Practice(blank),
+        });
+        rows.push((
+            "a revision whose new version has a blank title",
+            signed(
+                &s,
+                &payload(&s, BodyKind::Revision.code(), revision.encode()),
+            ),
+            RecordError::EmptyField {
+                kind: BodyKind::Practice,
+                field: "title",
+            },
+        ));
+    }
+    {
         let raw = payload(&s, practice_kind, practice_body());
         let alert = Body::Alert(Alert {
             severity: Severity::Critical,
@@ -627,6 +723,17 @@ fn stateful_hostile_inputs_give_their_errors() {
         }),
         2,
     );
+    let revise_other = next(
+        &s,
+        1,
+        2,
+        Some(second.id()),
+        Body::Revision(commons_protocol::Revision {
+            original: s.practice.id(),
+            content: commons_protocol::Revised::Practice(sample_practice(Visibility::Public)),
+        }),
+        2,
+    );
     let prev_mismatch = next(&s, 0, 3, Some(s.delegation.id()), practice_body(), 3);
     let stale_time = next(&s, 0, 3, Some(s.practice.id()), practice_body(), 0);
     let revoke_other_org = next(
@@ -685,6 +792,13 @@ fn stateful_hostile_inputs_give_their_errors() {
             &retract_other,
             AgainstError::RetractionOfOtherOrg {
                 target: s.practice.id(),
+            },
+        ),
+        (
+            "a new version of another org's case study",
+            &revise_other,
+            AgainstError::RevisionOfOtherOrg {
+                original: s.practice.id(),
             },
         ),
         (

@@ -13,6 +13,7 @@ use commons_protocol::{
     Practice, Profile, RecordId, ResponseKind, Retraction, RootKeypair, Roster, Severity,
     Threshold, VerifiedRecord, Visibility, Vote, VoteChoice, validate_record,
 };
+use commons_protocol::{Attachment, BlobId, Revised, Revision};
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = String> {
@@ -29,6 +30,31 @@ fn texts() -> impl Strategy<Value = Vec<String>> {
 
 fn id() -> impl Strategy<Value = RecordId> {
     any::<[u8; 32]>().prop_map(RecordId::from_bytes)
+}
+
+/// Up to three files with distinct names and ids, each name safe to save.
+fn attachments() -> impl Strategy<Value = Vec<Attachment>> {
+    prop::collection::vec(
+        (
+            "[A-Za-z0-9 ._-]{0,20}",
+            prop::sample::select(vec!["application/pdf", "image/png", "text/csv"]),
+            1u64..(1 << 30),
+            any::<[u8; 32]>(),
+        ),
+        0..4,
+    )
+    .prop_map(|files| {
+        files
+            .into_iter()
+            .enumerate()
+            .map(|(index, (stem, media_type, size, blob))| Attachment {
+                name: format!("{index}-{}.bin", stem.trim()),
+                media_type: media_type.to_owned(),
+                size,
+                blob: BlobId::from_bytes(blob),
+            })
+            .collect()
+    })
 }
 
 fn body() -> impl Strategy<Value = Body> {
@@ -65,6 +91,40 @@ fn body() -> impl Strategy<Value = Body> {
                     })
                 }
             ),
+        (title(), attachments()).prop_map(|(title, attachments)| {
+            let mut practice = sample_practice(Visibility::Members);
+            practice.title = title;
+            practice.attachments = attachments;
+            Body::Practice(practice)
+        }),
+        (id(), title(), texts(), attachments(), 0u8..3).prop_map(
+            |(original, title, goals, attachments, which)| {
+                let content = match which {
+                    0 => {
+                        let mut practice = sample_practice(Visibility::Public);
+                        practice.title = title;
+                        practice.attachments = attachments;
+                        Revised::Practice(practice)
+                    }
+                    1 => Revised::Campaign(Campaign {
+                        title,
+                        goals,
+                        partners: Vec::new(),
+                        status: CampaignStatus::Paused,
+                    }),
+                    _ => Revised::Profile(Profile {
+                        name: title,
+                        country: String::new(),
+                        region: String::new(),
+                        website: String::new(),
+                        working_groups: goals,
+                        languages: Vec::new(),
+                        description: String::new(),
+                    }),
+                };
+                Body::Revision(Revision { original, content })
+            }
+        ),
         (title(), text(), text(), text(), texts(), texts(), text()).prop_map(
             |(name, country, region, website, working_groups, languages, description)| {
                 Body::Profile(Profile {
@@ -287,4 +347,54 @@ fn fixed_practice_is_public_when_asked() {
         Body::Practice(sample_practice(Visibility::Members)).visibility(),
         Visibility::Members
     );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// However a file is fed to the hasher, its chunk list is the same, checks against
+    /// its own root, and accepts each chunk exactly while the chunk is unchanged.
+    #[test]
+    fn a_files_chunk_list_does_not_depend_on_how_it_was_read(
+        len in 1usize..700_000,
+        seed in any::<u8>(),
+        cuts in prop::collection::vec(1usize..200_000, 0..6),
+        flip in any::<prop::sample::Index>(),
+    ) {
+        use commons_protocol::blob::{BlobHasher, chunk_list_of};
+        let file: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(31) ^ seed).collect();
+        let whole = chunk_list_of(&file).unwrap();
+        let mut hasher = BlobHasher::new();
+        let mut rest = &file[..];
+        for cut in cuts {
+            let (piece, after) = rest.split_at(cut.min(rest.len()));
+            hasher.update(piece);
+            rest = after;
+        }
+        hasher.update(rest);
+        prop_assert_eq!(&hasher.finish().unwrap(), &whole);
+        prop_assert!(whole.check(&whole.root()).is_ok());
+
+        let at = flip.index(len);
+        let index = u32::try_from(at / commons_protocol::CHUNK_BYTES).unwrap();
+        let range = whole.range(index).unwrap();
+        let chunk = &file[range.start as usize..range.end as usize];
+        prop_assert!(whole.verify_chunk(index, chunk).is_ok());
+        let mut bad = chunk.to_vec();
+        bad[at - range.start as usize] ^= 0x80;
+        prop_assert!(whole.verify_chunk(index, &bad).is_err());
+    }
+
+    /// Arbitrary bytes as blob messages: refused, or accepted as their own canonical
+    /// encoding.
+    #[test]
+    fn blob_messages_decode_only_their_own_encoding(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        use commons_protocol::{BlobRequest, BlobResponse};
+        if let Ok(request) = BlobRequest::decode(&bytes) {
+            prop_assert_eq!(request.encode(), bytes.clone());
+        }
+        if let Ok(response) = BlobResponse::decode(&bytes) {
+            prop_assert_eq!(response.encode(), bytes);
+        }
+    }
 }
