@@ -108,7 +108,8 @@ for org, signature in signatures:
     check(f"founder {org.hex()[:8]} signature", lambda: verify(org, b"commons/charter/v1", charter_bytes, signature))
 
 KINDS = {1: "delegation", 2: "revocation", 3: "root-rotation", 4: "profile", 5: "practice", 6: "campaign",
-         7: "campaign-update", 8: "alert", 9: "alert-response", 10: "retraction", 11: "application", 12: "vote"}
+         7: "campaign-update", 8: "alert", 9: "alert-response", 10: "retraction", 11: "application", 12: "vote",
+         13: "revision", 14: "practice-with-attachments"}
 records = {}
 for kind_number, name in KINDS.items():
     signed = Reader(read_hex(name))
@@ -173,6 +174,36 @@ for earlier, later in zip(chain, chain[1:]):
 check("the retraction names the practice", records["retraction"]["body"][:32] == records["practice"]["id"])
 check("the update names the campaign", records["campaign-update"]["body"][:32] == records["campaign"]["id"])
 check("the response names the alert", records["alert-response"]["body"][:32] == records["alert"]["id"])
+check("the revision names the campaign", records["revision"]["body"][:32] == records["campaign"]["id"])
+check("the revision is by the campaign's device", records["revision"]["author"] == records["campaign"]["author"])
+check("the revision's content is a campaign (Revised index 2)", records["revision"]["body"][32] == 2)
+
+# Attachments (§16): rebuild the sample file, cut it into 262 144-byte chunks, hash.
+sample_file = bytes((i * 7) % 251 for i in range(300_000))
+CHUNK = 262_144
+chunk_hashes = [hashlib.sha256(sample_file[at:at + CHUNK]).digest() for at in range(0, len(sample_file), CHUNK)]
+blob_id = hashlib.sha256(b"commons/blob/v1" + len(sample_file).to_bytes(8, "big") + b"".join(chunk_hashes)).digest()
+check("blob id of the sample file", read_hex("blob-id") == blob_id)
+listing = Reader(read_hex("blob-chunk-list-response"))
+check("chunk list response: variant 0", listing.varint() == 0)
+check("chunk list response: size", listing.varint() == len(sample_file))
+check("chunk list response: hashes", [listing.take(32) for _ in range(listing.varint())] == chunk_hashes)
+listing.done()
+check("chunk request: variant 1, the id, chunk 1", read_hex("blob-chunk-request") == b"\x01" + blob_id + b"\x01")
+check("chunk list request: variant 0, the id", read_hex("blob-chunk-list-request") == b"\x00" + blob_id)
+practice = Reader(records["practice-with-attachments"]["body"])
+for _ in range(3):
+    practice.text()                       # title, summary, body
+for _ in range(2):
+    [practice.text() for _ in range(practice.varint())]  # themes, regions
+practice.text(), practice.text()          # language, licence
+[practice.text() for _ in range(practice.varint())]      # links
+practice.take(1)                          # visibility
+check("the case study carries one file", practice.varint() == 1)
+name, media_type, size, named_blob = practice.text(), practice.text(), practice.varint(), practice.take(32)
+practice.done()
+check("the attachment names the sample file",
+      (name, media_type, size, named_blob) == ("survey-form.pdf", "application/pdf", len(sample_file), blob_id))
 
 # The fork proof: { first: bytes, second: bytes }, two records of one feed and seq.
 proof = Reader(read_hex("fork-proof"))
