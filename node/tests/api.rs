@@ -708,6 +708,20 @@ impl Store for FillableStore {
     fn query(&self, query: &RecordQuery) -> Result<Vec<StoredRecord>, StoreError> {
         self.inner.query(query)
     }
+    fn referring(
+        &self,
+        target: &RecordId,
+        kind: Option<commons_protocol::BodyKind>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        self.inner.referring(target, kind, limit)
+    }
+    fn blob_references(
+        &self,
+        blob: &commons_protocol::BlobId,
+    ) -> Result<Vec<RecordId>, StoreError> {
+        self.inner.blob_references(blob)
+    }
     fn governance(&self) -> Result<Vec<VerifiedRecord>, StoreError> {
         self.inner.governance()
     }

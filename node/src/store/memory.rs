@@ -4,11 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, MutexGuard};
 
-use commons_protocol::{DeviceKey, FeedEntry, ForkProof, RecordId, VerifiedRecord};
+use commons_protocol::{
+    BlobId, BodyKind, DeviceKey, FeedEntry, ForkProof, RecordId, VerifiedRecord,
+};
 
 use super::{
     ArchiveItem, CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery, Store,
-    StoreError, StoreStats, StoredRecord, Tombstone,
+    StoreError, StoreStats, StoredRecord, Tombstone, blobs,
 };
 
 #[derive(Debug, Default)]
@@ -22,6 +24,10 @@ struct State {
     pending: BTreeMap<RecordId, PendingRetraction>,
     forks: BTreeMap<DeviceKey, ForkProof>,
     governance: BTreeSet<RecordId>,
+    /// (referenced record, timestamp, id) of records with content.
+    by_ref: BTreeSet<(RecordId, u64, RecordId)>,
+    /// (blob, id) of records with content.
+    by_blob: BTreeSet<(BlobId, RecordId)>,
 }
 
 /// Records kept in memory.
@@ -62,6 +68,12 @@ impl Store for MemoryStore {
                 .insert((header.author, header.seq), FeedEntry::of(&new.record));
             next.ids.insert(id, (header.author, header.seq));
             next.by_time.insert((header.timestamp_ms, id));
+            if let Some(target) = header.body.references() {
+                next.by_ref.insert((target, header.timestamp_ms, id));
+            }
+            for blob in blobs(&header.body) {
+                next.by_blob.insert((blob, id));
+            }
             if header.body.is_governance() {
                 next.governance.insert(id);
             }
@@ -75,8 +87,16 @@ impl Store for MemoryStore {
         }
         for tombstone in &batch.tombstones {
             if let Some(removed) = next.records.remove(&tombstone.target) {
+                let header = removed.record.record();
                 next.by_time
-                    .remove(&(removed.record.record().timestamp_ms, tombstone.target));
+                    .remove(&(header.timestamp_ms, tombstone.target));
+                if let Some(target) = header.body.references() {
+                    next.by_ref
+                        .remove(&(target, header.timestamp_ms, tombstone.target));
+                }
+                for blob in blobs(&header.body) {
+                    next.by_blob.remove(&(blob, tombstone.target));
+                }
             }
             next.tombstones.insert(tombstone.target, *tombstone);
             next.pending.remove(&tombstone.target);
@@ -167,6 +187,40 @@ impl Store for MemoryStore {
             .filter(|stored| query.matches(stored))
             .take(limit)
             .cloned()
+            .collect())
+    }
+
+    fn referring(
+        &self,
+        target: &RecordId,
+        kind: Option<BodyKind>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        let state = self.state()?;
+        let low = RecordId::from_bytes([0; 32]);
+        let high = RecordId::from_bytes([0xff; 32]);
+        Ok(state
+            .by_ref
+            .range((*target, 0, low)..=(*target, u64::MAX, high))
+            .rev()
+            .filter_map(|(_, _, id)| state.records.get(id))
+            .filter(|stored| {
+                kind.is_none_or(|kind| stored.record.record().body.kind() == Some(kind))
+            })
+            .take(limit.clamp(1, MAX_QUERY_LIMIT))
+            .cloned()
+            .collect())
+    }
+
+    fn blob_references(&self, blob: &BlobId) -> Result<Vec<RecordId>, StoreError> {
+        let state = self.state()?;
+        let low = RecordId::from_bytes([0; 32]);
+        let high = RecordId::from_bytes([0xff; 32]);
+        Ok(state
+            .by_blob
+            .range((*blob, low)..=(*blob, high))
+            .map(|(_, id)| *id)
+            .filter(|id| state.records.contains_key(id))
             .collect())
     }
 

@@ -9,7 +9,7 @@ mod redb_store;
 pub mod search;
 
 use commons_protocol::{
-    Body, BodyKind, DeviceKey, FeedEntry, ForkProof, OrgId, RecordId, VerifiedRecord,
+    BlobId, Body, BodyKind, DeviceKey, FeedEntry, ForkProof, OrgId, RecordId, VerifiedRecord,
 };
 use thiserror::Error;
 
@@ -17,8 +17,10 @@ pub use memory::MemoryStore;
 pub use redb_store::RedbStore;
 pub use search::{SearchError, SearchText};
 
-/// The store layout version this build reads and writes.
-pub const SCHEMA_VERSION: u64 = 1;
+/// The store layout version this build reads and writes. Version 2 added the index of
+/// records by the record they reference and the index of attachments by blob; a
+/// version-1 store is upgraded in place when it is opened.
+pub const SCHEMA_VERSION: u64 = 2;
 /// The most records one query returns.
 pub const MAX_QUERY_LIMIT: usize = 1000;
 
@@ -224,6 +226,20 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn heads(&self) -> Result<Vec<FeedHead>, StoreError>;
     /// Records matching `query`, newest first.
     fn query(&self, query: &RecordQuery) -> Result<Vec<StoredRecord>, StoreError>;
+    /// Records with content whose body references `target` ([`Body::references`]: the
+    /// revisions of an original, an alert's responses, a campaign's updates, a
+    /// retraction), newest first by `(timestamp_ms, id)`, only of `kind` if given, at
+    /// most `limit` (capped at [`MAX_QUERY_LIMIT`]). Retracted records are not found.
+    fn referring(
+        &self,
+        target: &RecordId,
+        kind: Option<BodyKind>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError>;
+    /// The live (not retracted) records whose body carries an attachment with the
+    /// bytes `blob` ([`Body::attachments`]), in id order. Empty when no live record
+    /// needs the bytes any more.
+    fn blob_references(&self, blob: &BlobId) -> Result<Vec<RecordId>, StoreError>;
     /// Every governance record held (for the roster fold).
     fn governance(&self) -> Result<Vec<VerifiedRecord>, StoreError>;
     /// Every fork proof held.
@@ -260,6 +276,21 @@ pub fn tags(body: &Body) -> Vec<String> {
     tags.sort();
     tags.dedup();
     tags
+}
+
+/// The code a record is indexed under by kind: its kind's code, so a case study with
+/// attachments (wire kind 14) is found with every other case study (5); the wire number
+/// for a kind this version does not know.
+pub fn kind_index_code(body: &Body) -> u32 {
+    body.kind().map_or(body.kind_code(), BodyKind::code)
+}
+
+/// The blobs a record's body references, each once, in order.
+pub fn blobs(body: &Body) -> Vec<BlobId> {
+    let mut blobs: Vec<BlobId> = body.attachments().iter().map(|file| file.blob).collect();
+    blobs.sort();
+    blobs.dedup();
+    blobs
 }
 
 /// Tags longer than this are not indexed.

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
 use commons_protocol::{
-    DeviceKey, FeedEntry, ForkProof, NetworkId, OrgId, RecordId, VerifiedRecord,
-    decode_stored_record,
+    BlobId, Body, BodyKind, DeviceKey, FeedEntry, ForkProof, NetworkId, OrgId, RecordId,
+    VerifiedRecord, decode_stored_record,
 };
 use redb::{
     Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
@@ -19,7 +19,8 @@ use redb::{
 
 use super::{
     ArchiveItem, CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery,
-    SCHEMA_VERSION, Store, StoreError, StoreStats, StoredRecord, Tombstone, tags,
+    SCHEMA_VERSION, Store, StoreError, StoreStats, StoredRecord, Tombstone, blobs, kind_index_code,
+    tags,
 };
 
 type Id<'a> = &'a [u8; 32];
@@ -32,9 +33,15 @@ const FEED: TableDefinition<(Id, u64), &[u8]> = TableDefinition::new("feed");
 /// author → (contiguous head, highest seq).
 const HEADS: TableDefinition<Id, (u64, u64)> = TableDefinition::new("heads");
 const BY_TIME: TableDefinition<(u64, Id), ()> = TableDefinition::new("by_time");
+/// (kind code, timestamp, id): the kind's code, so a case study with attachments (wire
+/// kind 14) is under 5 with the others ([`kind_index_code`]).
 const BY_KIND: TableDefinition<(u32, u64, Id), ()> = TableDefinition::new("by_kind");
 const BY_ORG: TableDefinition<(Id, u64, Id), ()> = TableDefinition::new("by_org");
 const BY_TAG: TableDefinition<(&str, u64, Id), ()> = TableDefinition::new("by_tag");
+/// (referenced record, timestamp, id) of records with content (since layout 2).
+const BY_REF: TableDefinition<(Id, u64, Id), ()> = TableDefinition::new("by_ref");
+/// (blob, id) of records with content whose body carries the blob (since layout 2).
+const BY_BLOB: TableDefinition<(Id, Id), ()> = TableDefinition::new("by_blob");
 /// id → author, seq, retraction id.
 const TOMBSTONES: TableDefinition<Id, &[u8]> = TableDefinition::new("tombstones");
 /// target id → retraction id, org.
@@ -46,6 +53,8 @@ const GOVERNANCE: TableDefinition<Id, ()> = TableDefinition::new("governance");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 
 const META_SCHEMA: &str = "schema_version";
+/// The layout upgraded in place at open: version 1 lacked [`BY_REF`] and [`BY_BLOB`].
+const UPGRADABLE_SCHEMA: u64 = 1;
 const META_NETWORK: &str = "network";
 
 /// The node's durable store.
@@ -144,6 +153,7 @@ impl RedbStore {
 
     fn check_meta(&self) -> Result<(), StoreError> {
         let mut txn = self.write_txn()?;
+        let mut upgrade = false;
         {
             let mut meta = txn.open_table(META).map_err(storage)?;
             let schema = meta
@@ -158,9 +168,10 @@ impl RedbStore {
                             .try_into()
                             .map_err(|_| corrupt("schema version"))?,
                     );
-                    if found != SCHEMA_VERSION {
+                    if found != SCHEMA_VERSION && found != UPGRADABLE_SCHEMA {
                         return Err(StoreError::UnknownSchema { found });
                     }
+                    upgrade = found == UPGRADABLE_SCHEMA;
                     let network = meta
                         .get(META_NETWORK)
                         .map_err(storage)?
@@ -193,9 +204,59 @@ impl RedbStore {
             txn.open_table(PENDING).map_err(storage)?;
             txn.open_table(FORKS).map_err(storage)?;
             txn.open_table(GOVERNANCE).map_err(storage)?;
+            txn.open_table(BY_REF).map_err(storage)?;
+            txn.open_table(BY_BLOB).map_err(storage)?;
+        }
+        if upgrade {
+            self.upgrade_from_v1(&txn)?;
         }
         txn.set_quick_repair(true);
         txn.commit().map_err(storage)
+    }
+
+    /// Brings a layout-1 store to this layout in the open transaction: builds the
+    /// reference and blob indexes from the records held, files case studies with
+    /// attachments under the case study kind, then writes the new version. One
+    /// transaction: a crash leaves the store at version 1, upgraded again next time.
+    fn upgrade_from_v1(&self, txn: &WriteTransaction) -> Result<(), StoreError> {
+        let records = txn.open_table(RECORDS).map_err(storage)?;
+        let mut by_ref = txn.open_table(BY_REF).map_err(storage)?;
+        let mut by_blob = txn.open_table(BY_BLOB).map_err(storage)?;
+        let mut by_kind = txn.open_table(BY_KIND).map_err(storage)?;
+        let mut indexed = 0u64;
+        for row in records.iter().map_err(storage)? {
+            let (_, value) = row.map_err(storage)?;
+            let stored = self.decode(value.value())?;
+            let header = stored.record.record();
+            let id = stored.record.id();
+            index_references(
+                &mut by_ref,
+                &mut by_blob,
+                &header.body,
+                header.timestamp_ms,
+                &id,
+            )?;
+            let (wire, code) = (header.body.kind_code(), kind_index_code(&header.body));
+            if wire != code {
+                by_kind
+                    .remove((wire, header.timestamp_ms, id.as_bytes()))
+                    .map_err(storage)?;
+                by_kind
+                    .insert((code, header.timestamp_ms, id.as_bytes()), ())
+                    .map_err(storage)?;
+            }
+            indexed += 1;
+        }
+        let mut meta = txn.open_table(META).map_err(storage)?;
+        meta.insert(META_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())
+            .map_err(storage)?;
+        tracing::info!(
+            records = indexed,
+            from = UPGRADABLE_SCHEMA,
+            to = SCHEMA_VERSION,
+            "store layout upgraded"
+        );
+        Ok(())
     }
 
     /// Runs `begin` on the open database, reopening it first if a failed write
@@ -259,6 +320,8 @@ impl RedbStore {
         let mut pending = txn.open_table(PENDING).map_err(storage)?;
         let mut forks = txn.open_table(FORKS).map_err(storage)?;
         let mut governance = txn.open_table(GOVERNANCE).map_err(storage)?;
+        let mut by_ref = txn.open_table(BY_REF).map_err(storage)?;
+        let mut by_blob = txn.open_table(BY_BLOB).map_err(storage)?;
 
         let mut touched: BTreeMap<[u8; 32], u64> = BTreeMap::new();
         for new in &batch.records {
@@ -279,8 +342,9 @@ impl RedbStore {
             .map_err(storage)?;
             by_time.insert((ts, id.as_bytes()), ()).map_err(storage)?;
             by_kind
-                .insert((header.body.kind_code(), ts, id.as_bytes()), ())
+                .insert((kind_index_code(&header.body), ts, id.as_bytes()), ())
                 .map_err(storage)?;
+            index_references(&mut by_ref, &mut by_blob, &header.body, ts, &id)?;
             by_org
                 .insert((new.org.as_bytes(), ts, id.as_bytes()), ())
                 .map_err(storage)?;
@@ -326,8 +390,16 @@ impl RedbStore {
                 let ts = header.timestamp_ms;
                 by_time.remove((ts, target)).map_err(storage)?;
                 by_kind
-                    .remove((header.body.kind_code(), ts, target))
+                    .remove((kind_index_code(&header.body), ts, target))
                     .map_err(storage)?;
+                if let Some(referenced) = header.body.references() {
+                    by_ref
+                        .remove((referenced.as_bytes(), ts, target))
+                        .map_err(storage)?;
+                }
+                for blob in blobs(&header.body) {
+                    by_blob.remove((blob.as_bytes(), target)).map_err(storage)?;
+                }
                 by_org
                     .remove((stored.org.as_bytes(), ts, target))
                     .map_err(storage)?;
@@ -562,6 +634,56 @@ impl Store for RedbStore {
         Ok(out)
     }
 
+    fn referring(
+        &self,
+        target: &RecordId,
+        kind: Option<BodyKind>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        let txn = self.read_txn()?;
+        let by_ref = txn.open_table(BY_REF).map_err(storage)?;
+        let records = txn.open_table(RECORDS).map_err(storage)?;
+        let limit = limit.clamp(1, MAX_QUERY_LIMIT);
+        let target = target.as_bytes();
+        let range = by_ref
+            .range((target, 0, &[0; 32])..=(target, u64::MAX, &[0xff; 32]))
+            .map_err(storage)?;
+        let mut out = Vec::new();
+        for row in range.rev() {
+            let (key, _) = row.map_err(storage)?;
+            let Some(value) = records.get(key.value().2).map_err(storage)? else {
+                continue;
+            };
+            let stored = self.decode(value.value())?;
+            if kind.is_none_or(|kind| stored.record.record().body.kind() == Some(kind)) {
+                out.push(stored);
+                if out.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn blob_references(&self, blob: &BlobId) -> Result<Vec<RecordId>, StoreError> {
+        let txn = self.read_txn()?;
+        let by_blob = txn.open_table(BY_BLOB).map_err(storage)?;
+        let records = txn.open_table(RECORDS).map_err(storage)?;
+        let blob = blob.as_bytes();
+        let mut out = Vec::new();
+        for row in by_blob
+            .range((blob, &[0; 32])..=(blob, &[0xff; 32]))
+            .map_err(storage)?
+        {
+            let (key, _) = row.map_err(storage)?;
+            let id = key.value().1;
+            if records.get(id).map_err(storage)?.is_some() {
+                out.push(RecordId::from_bytes(*id));
+            }
+        }
+        Ok(out)
+    }
+
     fn governance(&self) -> Result<Vec<VerifiedRecord>, StoreError> {
         let txn = self.read_txn()?;
         let governance = txn.open_table(GOVERNANCE).map_err(storage)?;
@@ -661,6 +783,27 @@ impl Store for RedbStore {
             bytes,
         })
     }
+}
+
+/// Adds a record with content to the reference and blob indexes.
+fn index_references(
+    by_ref: &mut redb::Table<(Id, u64, Id), ()>,
+    by_blob: &mut redb::Table<(Id, Id), ()>,
+    body: &Body,
+    timestamp_ms: u64,
+    id: &RecordId,
+) -> Result<(), StoreError> {
+    if let Some(target) = body.references() {
+        by_ref
+            .insert((target.as_bytes(), timestamp_ms, id.as_bytes()), ())
+            .map_err(storage)?;
+    }
+    for blob in blobs(body) {
+        by_blob
+            .insert((blob.as_bytes(), id.as_bytes()), ())
+            .map_err(storage)?;
+    }
+    Ok(())
 }
 
 /// A pending retraction's value: retraction id (32), org (32).

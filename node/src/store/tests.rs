@@ -440,3 +440,349 @@ fn text_search_finds_every_word_newest_first_and_never_a_retracted_record() {
         assert_eq!(search("client", None), vec![retraction.id()]);
     }
 }
+
+/// A case study with the sample attachment (wire kind 14).
+fn practice_with_file(title: &str) -> Body {
+    let mut practice = sample_practice(Visibility::Members);
+    practice.title = title.to_owned();
+    practice
+        .attachments
+        .push(commons_protocol::fixtures::sample_attachment());
+    Body::Practice(practice)
+}
+
+fn revision_of(original: &VerifiedRecord, title: &str) -> Body {
+    let mut practice = sample_practice(Visibility::Public);
+    practice.title = title.to_owned();
+    Body::Revision(commons_protocol::Revision {
+        original: original.id(),
+        content: commons_protocol::Revised::Practice(practice),
+    })
+}
+
+/// Records that reference others, for the reference and blob index tests: a case study
+/// with a file (seq 2), two revisions of it (3, 5; the second carrying the same file),
+/// and a case study without files (4).
+struct Referring {
+    records: Vec<VerifiedRecord>,
+    original: VerifiedRecord,
+    first: VerifiedRecord,
+    other: VerifiedRecord,
+    second: VerifiedRecord,
+}
+
+fn referring_records(f: &mut Fixture) -> Referring {
+    let original = f.writers[0]
+        .append(practice_with_file("Survey forms"), BASE_TIME_MS + 60_000)
+        .unwrap();
+    let first = f.writers[0]
+        .append(
+            revision_of(&original, "Survey forms, corrected"),
+            BASE_TIME_MS + 120_000,
+        )
+        .unwrap();
+    let other = f.writers[0]
+        .append(
+            Body::Practice(sample_practice(Visibility::Public)),
+            BASE_TIME_MS + 150_000,
+        )
+        .unwrap();
+    let mut with_file = sample_practice(Visibility::Members);
+    with_file.title = "Survey forms, with the form".to_owned();
+    with_file
+        .attachments
+        .push(commons_protocol::fixtures::sample_attachment());
+    let second = f.writers[0]
+        .append(
+            Body::Revision(commons_protocol::Revision {
+                original: original.id(),
+                content: commons_protocol::Revised::Practice(with_file),
+            }),
+            BASE_TIME_MS + 180_000,
+        )
+        .unwrap();
+    Referring {
+        records: vec![
+            f.delegations[0].clone(),
+            original.clone(),
+            first.clone(),
+            other.clone(),
+            second.clone(),
+        ],
+        original,
+        first,
+        other,
+        second,
+    }
+}
+
+fn ids(stored: &[StoredRecord]) -> Vec<RecordId> {
+    stored.iter().map(|s| s.record.id()).collect()
+}
+
+#[test]
+fn records_are_found_by_the_record_they_reference_newest_first() {
+    let mut f = fixture();
+    let org = f.orgs[0].id();
+    let r = referring_records(&mut f);
+    let retraction = f.writers[0]
+        .append(
+            Body::Retraction(Retraction {
+                target: r.second.id(),
+                reason: String::new(),
+            }),
+            BASE_TIME_MS + 240_000,
+        )
+        .unwrap();
+    for (store, _dir) in stores(f.network) {
+        store
+            .commit(&CommitBatch {
+                records: r.records.iter().map(|record| new(record, org)).collect(),
+                ..Default::default()
+            })
+            .unwrap();
+        let original = r.original.id();
+        assert_eq!(
+            ids(&store.referring(&original, None, 10).unwrap()),
+            vec![r.second.id(), r.first.id()]
+        );
+        assert_eq!(
+            ids(&store
+                .referring(&original, Some(BodyKind::Revision), 1)
+                .unwrap()),
+            vec![r.second.id()],
+            "the limit keeps the newest"
+        );
+        assert!(
+            store
+                .referring(&original, Some(BodyKind::Retraction), 10)
+                .unwrap()
+                .is_empty()
+        );
+        assert!(store.referring(&r.other.id(), None, 10).unwrap().is_empty());
+        store
+            .commit(&CommitBatch {
+                records: vec![new(&retraction, org)],
+                tombstones: vec![Tombstone {
+                    target: r.second.id(),
+                    author: f.orgs[0].device.public(),
+                    seq: 5,
+                    retraction: retraction.id(),
+                }],
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(
+            ids(&store.referring(&original, None, 10).unwrap()),
+            vec![r.first.id()],
+            "a retracted record is not found"
+        );
+        assert_eq!(
+            ids(&store.referring(&r.second.id(), None, 10).unwrap()),
+            vec![retraction.id()],
+            "a retraction references its target"
+        );
+    }
+}
+
+#[test]
+fn a_blob_is_referenced_until_its_last_live_record_is_retracted() {
+    let mut f = fixture();
+    let org = f.orgs[0].id();
+    let r = referring_records(&mut f);
+    let blob = commons_protocol::fixtures::sample_attachment().blob;
+    let mut retract = |target: &VerifiedRecord, at: u64| {
+        f.writers[0]
+            .append(
+                Body::Retraction(Retraction {
+                    target: target.id(),
+                    reason: String::new(),
+                }),
+                at,
+            )
+            .unwrap()
+    };
+    let first_retraction = retract(&r.original, BASE_TIME_MS + 240_000);
+    let second_retraction = retract(&r.second, BASE_TIME_MS + 300_000);
+    let author = f.orgs[0].device.public();
+    for (store, _dir) in stores(f.network) {
+        store
+            .commit(&CommitBatch {
+                records: r.records.iter().map(|record| new(record, org)).collect(),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut both = vec![r.original.id(), r.second.id()];
+        both.sort();
+        assert_eq!(store.blob_references(&blob).unwrap(), both);
+        let unknown = commons_protocol::BlobId::from_bytes([7; 32]);
+        assert!(store.blob_references(&unknown).unwrap().is_empty());
+        store
+            .commit(&CommitBatch {
+                records: vec![new(&first_retraction, org)],
+                tombstones: vec![Tombstone {
+                    target: r.original.id(),
+                    author,
+                    seq: 2,
+                    retraction: first_retraction.id(),
+                }],
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(store.blob_references(&blob).unwrap(), vec![r.second.id()]);
+        store
+            .commit(&CommitBatch {
+                records: vec![new(&second_retraction, org)],
+                tombstones: vec![Tombstone {
+                    target: r.second.id(),
+                    author,
+                    seq: 5,
+                    retraction: second_retraction.id(),
+                }],
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(
+            store.blob_references(&blob).unwrap().is_empty(),
+            "no live record needs the bytes"
+        );
+    }
+}
+
+#[test]
+fn a_case_study_with_attachments_is_found_and_dropped_by_kind() {
+    let mut f = fixture();
+    let org = f.orgs[0].id();
+    let r = referring_records(&mut f);
+    let retraction = f.writers[0]
+        .append(
+            Body::Retraction(Retraction {
+                target: r.original.id(),
+                reason: String::new(),
+            }),
+            BASE_TIME_MS + 240_000,
+        )
+        .unwrap();
+    for (store, _dir) in stores(f.network) {
+        store
+            .commit(&CommitBatch {
+                records: r.records.iter().map(|record| new(record, org)).collect(),
+                ..Default::default()
+            })
+            .unwrap();
+        let practices = |store: &dyn Store| {
+            ids(&store
+                .query(&RecordQuery {
+                    kind: Some(BodyKind::Practice),
+                    limit: 10,
+                    ..Default::default()
+                })
+                .unwrap())
+        };
+        assert_eq!(
+            practices(store.as_ref()),
+            vec![r.other.id(), r.original.id()],
+            "wire kind 14 is listed with the case studies"
+        );
+        store
+            .commit(&CommitBatch {
+                records: vec![new(&retraction, org)],
+                tombstones: vec![Tombstone {
+                    target: r.original.id(),
+                    author: f.orgs[0].device.public(),
+                    seq: 2,
+                    retraction: retraction.id(),
+                }],
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(practices(store.as_ref()), vec![r.other.id()]);
+    }
+}
+
+#[test]
+fn a_layout_1_store_is_upgraded_at_open_with_its_indexes_built() {
+    let mut f = fixture();
+    let org = f.orgs[0].id();
+    let r = referring_records(&mut f);
+    let blob = commons_protocol::fixtures::sample_attachment().blob;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.redb");
+    {
+        let store = RedbStore::open(&path, f.network).unwrap();
+        store
+            .commit(&CommitBatch {
+                records: r.records.iter().map(|record| new(record, org)).collect(),
+                ..Default::default()
+            })
+            .unwrap();
+    }
+    {
+        // Make it what a layout-1 build wrote: no reference or blob index, the case
+        // study with a file under its wire kind (14), and version 1.
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        assert!(
+            txn.delete_table(
+                redb::TableDefinition::<(&[u8; 32], u64, &[u8; 32]), ()>::new("by_ref")
+            )
+            .unwrap()
+        );
+        assert!(
+            txn.delete_table(redb::TableDefinition::<(&[u8; 32], &[u8; 32]), ()>::new(
+                "by_blob"
+            ))
+            .unwrap()
+        );
+        {
+            let mut by_kind = txn
+                .open_table(redb::TableDefinition::<(u32, u64, &[u8; 32]), ()>::new(
+                    "by_kind",
+                ))
+                .unwrap();
+            let ts = r.original.record().timestamp_ms;
+            assert!(
+                by_kind
+                    .remove((5, ts, r.original.id().as_bytes()))
+                    .unwrap()
+                    .is_some()
+            );
+            by_kind
+                .insert((14, ts, r.original.id().as_bytes()), ())
+                .unwrap();
+            let mut meta = txn
+                .open_table(redb::TableDefinition::<&str, &[u8]>::new("meta"))
+                .unwrap();
+            meta.insert("schema_version", 1u64.to_le_bytes().as_slice())
+                .unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let store = RedbStore::open(&path, f.network).unwrap();
+    assert_eq!(
+        ids(&store.referring(&r.original.id(), None, 10).unwrap()),
+        vec![r.second.id(), r.first.id()]
+    );
+    let mut both = vec![r.original.id(), r.second.id()];
+    both.sort();
+    assert_eq!(store.blob_references(&blob).unwrap(), both);
+    let practices = store
+        .query(&RecordQuery {
+            kind: Some(BodyKind::Practice),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(ids(&practices), vec![r.other.id(), r.original.id()]);
+    drop(store);
+    let db = redb::Database::create(&path).unwrap();
+    let txn = redb::ReadableDatabase::begin_read(&db).unwrap();
+    let meta = txn
+        .open_table(redb::TableDefinition::<&str, &[u8]>::new("meta"))
+        .unwrap();
+    assert_eq!(
+        meta.get("schema_version").unwrap().unwrap().value(),
+        SCHEMA_VERSION.to_le_bytes().as_slice(),
+        "the new version is written"
+    );
+}
