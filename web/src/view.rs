@@ -167,6 +167,89 @@ pub fn record_path(kind: Option<BodyKind>, id: &RecordId) -> Option<String> {
     Some(format!("/{section}/{id}"))
 }
 
+/// Where the app shows the record `id` with `body`: a revision leads to the page of the
+/// record it revises.
+pub fn record_link(body: &Body, id: &RecordId) -> Option<String> {
+    match body {
+        Body::Revision(revision) => record_path(Some(revision.content.kind()), &revision.original),
+        other => record_path(other.kind(), id),
+    }
+}
+
+/// The versions of a case study, campaign or profile as pages show them: the original
+/// and its org's revisions, the version shown chosen by the node's one rule
+/// ([`commons_node::revisions`]).
+#[derive(Debug, Clone)]
+pub struct Versions {
+    /// The first version.
+    pub original: StoredRecord,
+    /// The revisions that count (the original's org's, of its kind), oldest first.
+    pub revisions: Vec<StoredRecord>,
+    /// The version shown: the original, or one of `revisions`.
+    pub latest: StoredRecord,
+}
+
+impl Versions {
+    /// The content of the version shown, as a body of the original's kind.
+    pub fn latest_body(&self) -> Body {
+        content_of(&self.latest)
+    }
+
+    /// When the version shown was published, if it is a revision.
+    pub fn edited_ms(&self) -> Option<u64> {
+        (self.latest.record.id() != self.original.record.id())
+            .then(|| self.latest.record.record().timestamp_ms)
+    }
+
+    /// Every version, oldest first: the original, then the revisions.
+    pub fn all(&self) -> impl Iterator<Item = &StoredRecord> {
+        std::iter::once(&self.original).chain(self.revisions.iter())
+    }
+}
+
+/// A version's content as a body of the kind it revises (the original's own body for
+/// the original).
+pub fn content_of(stored: &StoredRecord) -> Body {
+    match &stored.record.record().body {
+        Body::Revision(revision) => revision.content.to_body(),
+        other => other.clone(),
+    }
+}
+
+/// The versions of record `id`, if it is held and can have versions.
+pub fn read_versions(store: &dyn Store, id: &RecordId) -> Result<Option<Versions>, StoreError> {
+    // Until `commons_node::revisions` lands, the same rule is read here from the
+    // store's index of referring records.
+    let Some(original) = store.record(id)? else {
+        return Ok(None);
+    };
+    let Some(kind) = original.record.record().body.kind() else {
+        return Ok(None);
+    };
+    if !matches!(
+        kind,
+        BodyKind::Practice | BodyKind::Campaign | BodyKind::Profile
+    ) {
+        return Ok(None);
+    }
+    let mut revisions: Vec<StoredRecord> = store
+        .referring(id, Some(BodyKind::Revision), MAX_QUERY_LIMIT)?
+        .into_iter()
+        .filter(|stored| stored.org == original.org)
+        .filter(|stored| {
+            matches!(&stored.record.record().body,
+                Body::Revision(revision) if revision.content.kind() == kind)
+        })
+        .collect();
+    revisions.sort_by_key(|stored| (stored.record.record().timestamp_ms, stored.record.id()));
+    let latest = revisions.last().unwrap_or(&original).clone();
+    Ok(Some(Versions {
+        original,
+        revisions,
+        latest,
+    }))
+}
+
 /// How far before a record another org's reply to it (an update, a response) may be
 /// dated and still be looked for: members' clocks are not in step, so a reply can
 /// carry a timestamp a little before the record it answers.

@@ -187,3 +187,66 @@ cases-retract-reason-long = { $count ->
 cases-retract-confirm = اسحبها نهائيًا
 cases-retract-cancel = أبقِها منشورة
 cases-retract-not-ours = لا يستطيع سحب دراسة الحالة إلا المنظمة التي نشرتها. إذا رأيت أن هذه الدراسة يجب أن تُسحب، فاطلب ذلك منها عبر صفحتها في «الأعضاء».
+
+## Editing one of ours
+cases-edit-action = Edit
+cases-edit-hint = Editing publishes a new version: members see it in place of this one, and earlier versions stay in its history.
+cases-edit-title = Edit the case study
+cases-edit-back = This case study
+cases-edit-lead = Correct what needs correcting. Nothing changes until you press “Publish the new version”: it is then signed in your organization's name, members' nodes show it in place of the current one, and every earlier version stays in the history.
+cases-edit-publish-button = Publish the new version
+cases-edit-publish-hint = The new version is signed in your organization's name and sent to every member. Earlier versions stay readable in the history: to take the case study back entirely, retract it instead.
+cases-edit-unchanged = Nothing was changed, so no new version was published. Change something, or press Cancel.
+cases-edit-not-ours = Only the organization that published a case study can edit it. If something in it is wrong, tell them through their page in Members.
+cases-done-edited = The new version was published. Other members' nodes show it in place of the old one as they sync.
+cases-edited-on = edited { $date }
+cases-edited-when = edited { $when }
+cases-last-edited = Last edited
+cases-history-see = See every version
+cases-history-link = { $count ->
+    [one] history
+   *[other] history of { $count } versions
+}
+
+## The history of a case study or a campaign
+history-title = History
+history-heading = History of “{ $title }”
+history-breadcrumb-label = You are here
+history-lead = { $count ->
+    [one] One version, published once and never edited.
+   *[other] { $count } versions, the newest first. Each says what changed from the one before it.
+}
+history-original = First version
+history-version = Version { $count }
+history-shown = Shown now
+history-device = signed by
+history-original-explain = Published as
+history-no-change = Nothing that is shown changed in this version.
+history-changed = What changed:
+history-before = Before
+history-after = After
+history-empty = (empty)
+history-added = Added
+history-removed = Removed
+history-line-added = Added line
+history-line-removed = Removed line
+history-diff-label = Changes to { $field }
+history-lines-skipped = { $count ->
+    [one] … one unchanged line …
+   *[other] … { $count } unchanged lines …
+}
+history-diff-cut = This change is too long to show whole; the lines above are its start.
+history-back = Back to the current version
+history-field-title = Title
+history-field-summary = Summary
+history-field-body = Text
+history-field-themes = Themes
+history-field-regions = Regions
+history-field-language = Language
+history-field-licence = Licence
+history-field-links = Links
+history-field-visibility = Who can read it
+history-field-attachments = Files
+history-field-goals = Goals
+history-field-partners = Partners
+history-field-status = Status

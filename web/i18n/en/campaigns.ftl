@@ -76,3 +76,19 @@ campaigns-error-update-body = Write the update before posting it.
 campaigns-error-not-coalition = Only the lead organization and its partners can post updates to this campaign.
 campaigns-done-update = Your update was posted.
 campaigns-retracted = Its organization retracted this campaign, so its content is no longer kept on this node.
+
+# Editing one of ours, and its history.
+campaigns-edit-action = Edit this campaign
+campaigns-edit-title = Edit the campaign
+campaigns-edit-back = This campaign
+campaigns-edit-lead = Correct the title, goals, partners or status. Publishing signs a new version in our organization's name; members' nodes show it in place of the current one, and every earlier version stays in the history.
+campaigns-edit-submit = Publish the new version
+campaigns-edit-not-published = The new version was not published:
+campaigns-edit-unchanged = Nothing was changed, so no new version was published. Change something, or press Cancel.
+campaigns-edit-not-ours = Only the organization that leads a campaign can edit it. Partners can post updates to it instead.
+campaigns-done-edited = The new version was published. Other members' nodes show it in place of the old one as they sync.
+campaigns-edited-when = edited { $when }
+campaigns-history-link = { $count ->
+    [one] history
+   *[other] history of { $count } versions
+}

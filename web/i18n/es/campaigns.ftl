@@ -76,3 +76,19 @@ campaigns-error-update-body = Escriba la novedad antes de publicarla.
 campaigns-error-not-coalition = Solo la organización líder y sus socias pueden publicar novedades de esta campaña.
 campaigns-done-update = Su novedad se publicó.
 campaigns-retracted = Su organización retiró esta campaña, así que su contenido ya no se guarda en este nodo.
+
+# Editar una de las nuestras, y su historial.
+campaigns-edit-action = Editar esta campaña
+campaigns-edit-title = Editar la campaña
+campaigns-edit-back = Esta campaña
+campaigns-edit-lead = Corrija el título, los objetivos, los socios o el estado. Publicar firma una nueva versión en nombre de nuestra organización; los nodos de los miembros la muestran en lugar de la actual, y todas las versiones anteriores quedan en el historial.
+campaigns-edit-submit = Publicar la nueva versión
+campaigns-edit-not-published = No se publicó la nueva versión:
+campaigns-edit-unchanged = No se cambió nada, así que no se publicó ninguna versión nueva. Cambie algo o pulse Cancelar.
+campaigns-edit-not-ours = Solo la organización que dirige una campaña puede editarla. Los socios pueden publicar actualizaciones en ella.
+campaigns-done-edited = Se publicó la nueva versión. Los nodos de los demás miembros la muestran en lugar de la anterior a medida que se sincronizan.
+campaigns-edited-when = editada el { $when }
+campaigns-history-link = { $count ->
+    [one] historial
+   *[other] historial de { $count } versiones
+}

@@ -163,3 +163,66 @@ cases-retract-reason-long = { $count ->
 cases-retract-confirm = Retirar definitivamente
 cases-retract-cancel = Mantenerlo publicado
 cases-retract-not-ours = Solo la organización que publicó un estudio de caso puede retirarlo. Si cree que este debería retirarse, pídaselo a través de su página en Miembros.
+
+## Editar uno de los nuestros
+cases-edit-action = Editar
+cases-edit-hint = Editar publica una nueva versión: los miembros la ven en lugar de esta, y las versiones anteriores quedan en su historial.
+cases-edit-title = Editar el caso
+cases-edit-back = Este caso
+cases-edit-lead = Corrija lo que haga falta. Nada cambia hasta que pulse «Publicar la nueva versión»: entonces se firma en nombre de su organización, los nodos de los miembros la muestran en lugar de la actual y todas las versiones anteriores quedan en el historial.
+cases-edit-publish-button = Publicar la nueva versión
+cases-edit-publish-hint = La nueva versión se firma en nombre de su organización y se envía a todos los miembros. Las versiones anteriores siguen legibles en el historial: para retirar el caso por completo, retírelo en su lugar.
+cases-edit-unchanged = No se cambió nada, así que no se publicó ninguna versión nueva. Cambie algo o pulse Cancelar.
+cases-edit-not-ours = Solo la organización que publicó un caso puede editarlo. Si algo en él es incorrecto, dígaselo a través de su página en Miembros.
+cases-done-edited = Se publicó la nueva versión. Los nodos de los demás miembros la muestran en lugar de la anterior a medida que se sincronizan.
+cases-edited-on = editado el { $date }
+cases-edited-when = editado el { $when }
+cases-last-edited = Última edición
+cases-history-see = Ver todas las versiones
+cases-history-link = { $count ->
+    [one] historial
+   *[other] historial de { $count } versiones
+}
+
+## El historial de un caso o de una campaña
+history-title = Historial
+history-heading = Historial de «{ $title }»
+history-breadcrumb-label = Usted está aquí
+history-lead = { $count ->
+    [one] Una versión, publicada una vez y nunca editada.
+   *[other] { $count } versiones, la más reciente primero. Cada una indica qué cambió respecto a la anterior.
+}
+history-original = Primera versión
+history-version = Versión { $count }
+history-shown = Se muestra ahora
+history-device = firmada por
+history-original-explain = Publicada como
+history-no-change = En esta versión no cambió nada de lo que se muestra.
+history-changed = Qué cambió:
+history-before = Antes
+history-after = Después
+history-empty = (vacío)
+history-added = Añadido
+history-removed = Quitado
+history-line-added = Línea añadida
+history-line-removed = Línea quitada
+history-diff-label = Cambios en { $field }
+history-lines-skipped = { $count ->
+    [one] … una línea sin cambios …
+   *[other] … { $count } líneas sin cambios …
+}
+history-diff-cut = Este cambio es demasiado largo para mostrarlo entero; las líneas de arriba son su comienzo.
+history-back = Volver a la versión actual
+history-field-title = Título
+history-field-summary = Resumen
+history-field-body = Texto
+history-field-themes = Temas
+history-field-regions = Regiones
+history-field-language = Idioma
+history-field-licence = Licencia
+history-field-links = Enlaces
+history-field-visibility = Quién puede leerlo
+history-field-attachments = Archivos
+history-field-goals = Objetivos
+history-field-partners = Socios
+history-field-status = Estado

@@ -76,3 +76,19 @@ campaigns-error-update-body = Écrivez la nouvelle avant de la publier.
 campaigns-error-not-coalition = Seules l’organisation cheffe de file et ses partenaires peuvent publier des nouvelles de cette campagne.
 campaigns-done-update = Votre nouvelle a été publiée.
 campaigns-retracted = Son organisation a retiré cette campagne ; son contenu n’est donc plus conservé sur ce nœud.
+
+# Modifier l'une des nôtres, et son historique.
+campaigns-edit-action = Modifier cette campagne
+campaigns-edit-title = Modifier la campagne
+campaigns-edit-back = Cette campagne
+campaigns-edit-lead = Corrigez le titre, les objectifs, les partenaires ou le statut. Publier signe une nouvelle version au nom de notre organisation ; les nœuds des membres l'affichent à la place de l'actuelle, et toutes les versions précédentes restent dans l'historique.
+campaigns-edit-submit = Publier la nouvelle version
+campaigns-edit-not-published = La nouvelle version n'a pas été publiée :
+campaigns-edit-unchanged = Rien n'a été modifié, aucune nouvelle version n'a donc été publiée. Modifiez quelque chose, ou appuyez sur Annuler.
+campaigns-edit-not-ours = Seule l'organisation qui mène une campagne peut la modifier. Les partenaires peuvent y publier des mises à jour.
+campaigns-done-edited = La nouvelle version a été publiée. Les nœuds des autres membres l'affichent à la place de l'ancienne au fil de leur synchronisation.
+campaigns-edited-when = modifiée le { $when }
+campaigns-history-link = { $count ->
+    [one] historique
+   *[other] historique de { $count } versions
+}

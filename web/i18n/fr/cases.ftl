@@ -163,3 +163,66 @@ cases-retract-reason-long = { $count ->
 cases-retract-confirm = Retirer définitivement
 cases-retract-cancel = La laisser publiée
 cases-retract-not-ours = Seule l’organisation qui a publié une étude de cas peut la retirer. Si vous pensez que celle-ci devrait l’être, demandez-le-lui par sa page dans Membres.
+
+## Modifier l'une des nôtres
+cases-edit-action = Modifier
+cases-edit-hint = Modifier publie une nouvelle version : les membres la voient à la place de celle-ci, et les versions précédentes restent dans son historique.
+cases-edit-title = Modifier l'étude de cas
+cases-edit-back = Cette étude de cas
+cases-edit-lead = Corrigez ce qui doit l'être. Rien ne change tant que vous n'appuyez pas sur « Publier la nouvelle version » : elle est alors signée au nom de votre organisation, les nœuds des membres l'affichent à la place de l'actuelle, et toutes les versions précédentes restent dans l'historique.
+cases-edit-publish-button = Publier la nouvelle version
+cases-edit-publish-hint = La nouvelle version est signée au nom de votre organisation et envoyée à chaque membre. Les versions précédentes restent lisibles dans l'historique : pour reprendre l'étude de cas entièrement, retirez-la plutôt.
+cases-edit-unchanged = Rien n'a été modifié, aucune nouvelle version n'a donc été publiée. Modifiez quelque chose, ou appuyez sur Annuler.
+cases-edit-not-ours = Seule l'organisation qui a publié une étude de cas peut la modifier. Si quelque chose y est faux, dites-le-lui depuis sa page dans Membres.
+cases-done-edited = La nouvelle version a été publiée. Les nœuds des autres membres l'affichent à la place de l'ancienne au fil de leur synchronisation.
+cases-edited-on = modifiée le { $date }
+cases-edited-when = modifiée le { $when }
+cases-last-edited = Dernière modification
+cases-history-see = Voir toutes les versions
+cases-history-link = { $count ->
+    [one] historique
+   *[other] historique de { $count } versions
+}
+
+## L'historique d'une étude de cas ou d'une campagne
+history-title = Historique
+history-heading = Historique de « { $title } »
+history-breadcrumb-label = Vous êtes ici
+history-lead = { $count ->
+    [one] Une version, publiée une fois et jamais modifiée.
+   *[other] { $count } versions, la plus récente d'abord. Chacune indique ce qui a changé par rapport à la précédente.
+}
+history-original = Première version
+history-version = Version { $count }
+history-shown = Affichée actuellement
+history-device = signée par
+history-original-explain = Publiée sous le titre
+history-no-change = Rien de ce qui est affiché n'a changé dans cette version.
+history-changed = Ce qui a changé :
+history-before = Avant
+history-after = Après
+history-empty = (vide)
+history-added = Ajouté
+history-removed = Retiré
+history-line-added = Ligne ajoutée
+history-line-removed = Ligne retirée
+history-diff-label = Modifications de { $field }
+history-lines-skipped = { $count ->
+    [one] … une ligne inchangée …
+   *[other] … { $count } lignes inchangées …
+}
+history-diff-cut = Cette modification est trop longue pour être affichée en entier ; les lignes ci-dessus en sont le début.
+history-back = Revenir à la version actuelle
+history-field-title = Titre
+history-field-summary = Résumé
+history-field-body = Texte
+history-field-themes = Thèmes
+history-field-regions = Régions
+history-field-language = Langue
+history-field-licence = Licence
+history-field-links = Liens
+history-field-visibility = Qui peut la lire
+history-field-attachments = Fichiers
+history-field-goals = Objectifs
+history-field-partners = Partenaires
+history-field-status = Statut

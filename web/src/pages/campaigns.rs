@@ -15,10 +15,12 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError, StoredRecord};
-use commons_protocol::{Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, OrgId, RecordId};
+use commons_protocol::{
+    Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, OrgId, RecordId, Revised, Revision,
+};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -26,13 +28,16 @@ use crate::i18n::Tr;
 use crate::markdown;
 use crate::page::{Layout, PageResult, Section, render};
 use crate::security::{Posted, Staff};
-use crate::view::{OrgDirectory, Thread, publish, read_thread, scan_kind};
+use crate::view::{OrgDirectory, Thread, Versions, publish, read_thread, read_versions, scan_kind};
 
 /// How many campaigns the list reads: the newest ones, one store query.
 pub const CAMPAIGN_LIST_LIMIT: usize = MAX_QUERY_LIMIT;
 /// How many of the newest campaign updates the list reads to date each campaign's
 /// latest update and status; a campaign whose last update is older shows none.
 pub const LIST_UPDATE_SCAN: usize = MAX_QUERY_LIMIT;
+/// How many of the newest revisions the list reads to find the campaigns that were
+/// edited; a campaign whose last edit is older shows its original.
+pub const LIST_REVISION_SCAN: usize = MAX_QUERY_LIMIT;
 /// How many campaign updates, from the campaign's own date on, a campaign's page reads
 /// to find its own. The store keeps no index by campaign, so this is a bounded scan of
 /// every campaign's updates; past it the page says some older updates may be missing.
@@ -48,6 +53,11 @@ pub fn routes() -> Router<AppState> {
         .route("/campaigns", get(list))
         .route("/campaigns/new", get(new_form).post(start))
         .route("/campaigns/{id}", get(show))
+        .route("/campaigns/{id}/edit", get(edit_form).post(edit_posted))
+        .route(
+            "/campaigns/{id}/history",
+            get(super::history::campaign_history),
+        )
         .route("/campaigns/{id}/updates", axum::routing::post(post_update))
 }
 
@@ -226,6 +236,8 @@ struct ListPage {
 struct ListFound {
     names: OrgDirectory,
     campaigns: Vec<StoredRecord>,
+    /// The version shown of each campaign that was edited, and when it was published.
+    edited: HashMap<RecordId, (Campaign, u64)>,
     /// Each campaign's newest update read: (its timestamp, the newest status a
     /// coalition org set, if any).
     latest: HashMap<RecordId, (u64, Option<CampaignStatus>)>,
@@ -240,10 +252,38 @@ fn read_list(
         limit: CAMPAIGN_LIST_LIMIT,
         ..RecordQuery::default()
     })?;
+    let listed: std::collections::HashSet<RecordId> =
+        campaigns.iter().map(|stored| stored.record.id()).collect();
+    // The campaigns some recent revision names are read whole, and the node's rule
+    // picks the version shown; the others have only their original.
+    let (revisions, _) = scan_kind(store, BodyKind::Revision, None, LIST_REVISION_SCAN)?;
+    let mut edited: HashMap<RecordId, (Campaign, u64)> = HashMap::new();
+    for revision in &revisions {
+        let Body::Revision(revision) = &revision.record.record().body else {
+            continue;
+        };
+        if !listed.contains(&revision.original) || edited.contains_key(&revision.original) {
+            continue;
+        }
+        if let Some(versions) = read_versions(store, &revision.original)?
+            && let Some(when) = versions.edited_ms()
+            && let Body::Campaign(campaign) = versions.latest_body()
+        {
+            edited.insert(revision.original, (campaign, when));
+        }
+    }
     let coalition: HashMap<RecordId, (OrgId, &Campaign)> = campaigns
         .iter()
         .filter_map(|stored| match &stored.record.record().body {
-            Body::Campaign(campaign) => Some((stored.record.id(), (stored.org, campaign))),
+            Body::Campaign(campaign) => Some((
+                stored.record.id(),
+                (
+                    stored.org,
+                    edited
+                        .get(&stored.record.id())
+                        .map_or(campaign, |(latest, _)| latest),
+                ),
+            )),
             _ => None,
         })
         .collect();
@@ -258,16 +298,21 @@ fn read_list(
         let Some((lead, campaign)) = coalition.get(&update.campaign) else {
             continue;
         };
-        let entry = latest
-            .entry(update.campaign)
-            .or_insert((stored.record.record().timestamp_ms, None));
-        if entry.1.is_none() && in_coalition(campaign, lead, &stored.org) {
+        let when = stored.record.record().timestamp_ms;
+        let entry = latest.entry(update.campaign).or_insert((when, None));
+        // A status set by an edit newer than the update stands.
+        let edited_after = edited
+            .get(&update.campaign)
+            .is_some_and(|(_, edited)| *edited > when);
+        if entry.1.is_none() && !edited_after && in_coalition(campaign, lead, &stored.org) {
             entry.1 = update.status;
         }
     }
+    drop(coalition);
     Ok(ListFound {
         names: OrgDirectory::read(store, charter)?,
         campaigns,
+        edited,
         latest,
     })
 }
@@ -288,10 +333,11 @@ async fn list(
     let names = &found.names;
     let mut by_tab: [Vec<CampaignRow>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     for stored in &found.campaigns {
-        let Body::Campaign(campaign) = &stored.record.record().body else {
+        let Body::Campaign(original) = &stored.record.record().body else {
             continue;
         };
         let id = stored.record.id();
+        let campaign = found.edited.get(&id).map_or(original, |(latest, _)| latest);
         let latest = found.latest.get(&id);
         let status = latest
             .and_then(|(_, status)| *status)
@@ -381,6 +427,8 @@ pub struct PartnerChoice {
 #[template(path = "campaigns_new.html")]
 struct NewPage {
     page: Layout,
+    /// A new campaign, or which one is edited.
+    target: FormTarget,
     title: String,
     goals: String,
     partners: Vec<PartnerChoice>,
@@ -389,10 +437,50 @@ struct NewPage {
     title_error: bool,
 }
 
-/// The member orgs other than ours, by name, for the partner checkboxes.
+/// What the campaign form writes.
+#[derive(Debug, Clone, Copy)]
+enum FormTarget {
+    /// A new campaign.
+    New,
+    /// A new version of this one of ours.
+    Edit(RecordId),
+}
+
+impl FormTarget {
+    fn title_id(self) -> &'static str {
+        match self {
+            FormTarget::New => "campaigns-new-title",
+            FormTarget::Edit(_) => "campaigns-edit-title",
+        }
+    }
+
+    /// Where the form posts.
+    fn action(&self) -> String {
+        match self {
+            FormTarget::New => "/campaigns/new".to_owned(),
+            FormTarget::Edit(id) => format!("/campaigns/{id}/edit"),
+        }
+    }
+
+    /// Where Cancel leads.
+    fn cancel(&self) -> String {
+        match self {
+            FormTarget::New => "/campaigns".to_owned(),
+            FormTarget::Edit(id) => format!("/campaigns/{id}"),
+        }
+    }
+
+    fn editing(&self) -> bool {
+        matches!(self, FormTarget::Edit(_))
+    }
+}
+
+/// The member orgs other than ours, by name, for the partner checkboxes; with `kept`
+/// (the partners of the version edited) even if they are no longer members.
 async fn partner_choices(
     state: &AppState,
     chosen: &[OrgId],
+    kept: &[OrgId],
 ) -> Result<Vec<PartnerChoice>, StoreError> {
     let charter = state.node().charter.clone();
     let names = state
@@ -400,9 +488,14 @@ async fn partner_choices(
         .await?;
     let ours = state.node().org;
     let roster = state.node().roster();
-    let mut choices: Vec<PartnerChoice> = roster
-        .members()
-        .filter(|org| *org != ours)
+    let mut orgs: Vec<OrgId> = roster.members().filter(|org| *org != ours).collect();
+    for org in kept {
+        if !orgs.contains(org) && *org != ours {
+            orgs.push(*org);
+        }
+    }
+    let mut choices: Vec<PartnerChoice> = orgs
+        .into_iter()
         .map(|org| PartnerChoice {
             value: org.to_string(),
             name: names.name(&org),
@@ -421,13 +514,14 @@ async fn new_form(State(state): State<AppState>, staff: Staff) -> PageResult {
         Section::Campaigns,
         t.msg("campaigns-new-title"),
     );
-    let partners = match partner_choices(&state, &[]).await {
+    let partners = match partner_choices(&state, &[], &[]).await {
         Ok(partners) => partners,
         Err(error) => return Err(layout.store_failure(&error)),
     };
     let page = NewPage {
         statuses: status_choices(t, Some(CampaignStatus::Active)),
         page: layout,
+        target: FormTarget::New,
         title: String::new(),
         goals: String::new(),
         partners,
@@ -437,92 +531,339 @@ async fn new_form(State(state): State<AppState>, staff: Staff) -> PageResult {
     Ok(render(&page))
 }
 
-async fn start(State(state): State<AppState>, posted: Posted<Fields>) -> PageResult {
-    let Posted { staff, form } = posted;
-    let t = &staff.tr;
-    let layout = Layout::new(
-        &state,
-        &staff,
-        Section::Campaigns,
-        t.msg("campaigns-new-title"),
-    );
-    let title = field(&form, "title").trim().to_owned();
-    let goals_text = field(&form, "goals").to_owned();
-    let goals: Vec<String> = goals_text
-        .lines()
-        .map(|line| line.trim().trim_start_matches(['-', '*', '•']).trim())
-        .filter(|line| !line.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let roster = state.node().roster();
-    let ours = state.node().org;
-    let mut partners: Vec<OrgId> = Vec::new();
-    for (name, value) in &form {
-        if name != "partner" {
-            continue;
-        }
-        // Only member orgs other than ours are offered; anything else is dropped.
-        if let Ok(org) = value.parse::<OrgId>()
-            && org != ours
-            && roster.is_member(&org)
-            && !partners.contains(&org)
-        {
-            partners.push(org);
-        }
-    }
-    let status = parse_status(field(&form, "status"));
-    let mut errors = Vec::new();
-    let title_error = title.is_empty() || title.chars().count() > MAX_TITLE_CHARS;
-    if title.is_empty() {
-        errors.push(t.msg("campaigns-error-title"));
-    } else if title.chars().count() > MAX_TITLE_CHARS {
-        errors.push(t.with(
-            "campaigns-error-title-long",
-            &[("max", crate::i18n::ArgValue::Number(MAX_TITLE_CHARS as u64))],
-        ));
-    }
-    if goals.len() > MAX_GOALS {
-        errors.push(t.with(
-            "campaigns-error-goals",
-            &[("max", crate::i18n::ArgValue::Number(MAX_GOALS as u64))],
-        ));
-    }
-    if errors.is_empty() {
-        let body = Body::Campaign(Campaign {
-            title: title.clone(),
-            goals,
-            partners: partners.clone(),
-            status: status.unwrap_or(CampaignStatus::Active),
-        });
-        match publish(&state, t, body).await {
-            Ok(published) => {
-                return Ok(
-                    Redirect::to(&format!("/campaigns/{}?done=started", published.id))
-                        .into_response(),
-                );
+/// A campaign form as posted, read and checked.
+struct CampaignForm {
+    title: String,
+    goals_text: String,
+    goals: Vec<String>,
+    partners: Vec<OrgId>,
+    status: Option<CampaignStatus>,
+    errors: Vec<String>,
+    title_error: bool,
+}
+
+impl CampaignForm {
+    /// Reads the form's fields. Partners are member orgs other than ours, or orgs
+    /// already partners in `kept` (the version edited), so an edit does not drop a
+    /// partner that has since left the network.
+    fn read(state: &AppState, t: &Tr, form: &Fields, kept: &[OrgId]) -> CampaignForm {
+        let title = field(form, "title").trim().to_owned();
+        let goals_text = field(form, "goals").replace("\r\n", "\n");
+        let goals: Vec<String> = goals_text
+            .lines()
+            .map(|line| line.trim().trim_start_matches(['-', '*', '•']).trim())
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let roster = state.node().roster();
+        let ours = state.node().org;
+        let mut partners: Vec<OrgId> = Vec::new();
+        for (name, value) in form {
+            if name != "partner" {
+                continue;
             }
-            Err(refusal) => errors.push(refusal),
+            // Only the orgs offered are taken; anything else is dropped.
+            if let Ok(org) = value.parse::<OrgId>()
+                && org != ours
+                && (roster.is_member(&org) || kept.contains(&org))
+                && !partners.contains(&org)
+            {
+                partners.push(org);
+            }
+        }
+        let status = parse_status(field(form, "status"));
+        let mut errors = Vec::new();
+        let title_error = title.is_empty() || title.chars().count() > MAX_TITLE_CHARS;
+        if title.is_empty() {
+            errors.push(t.msg("campaigns-error-title"));
+        } else if title.chars().count() > MAX_TITLE_CHARS {
+            errors.push(t.with(
+                "campaigns-error-title-long",
+                &[("max", crate::i18n::ArgValue::Number(MAX_TITLE_CHARS as u64))],
+            ));
+        }
+        if goals.len() > MAX_GOALS {
+            errors.push(t.with(
+                "campaigns-error-goals",
+                &[("max", crate::i18n::ArgValue::Number(MAX_GOALS as u64))],
+            ));
+        }
+        CampaignForm {
+            title,
+            goals_text,
+            goals,
+            partners,
+            status,
+            errors,
+            title_error,
         }
     }
-    let choices = match partner_choices(&state, &partners).await {
+
+    fn campaign(&self) -> Campaign {
+        Campaign {
+            title: self.title.clone(),
+            goals: self.goals.clone(),
+            partners: self.partners.clone(),
+            status: self.status.unwrap_or(CampaignStatus::Active),
+        }
+    }
+}
+
+/// The form again, with what was written and why it was not published.
+async fn form_again(
+    state: &AppState,
+    staff: &Staff,
+    target: FormTarget,
+    form: CampaignForm,
+    kept: &[OrgId],
+) -> PageResult {
+    let t = &staff.tr;
+    let layout = Layout::new(state, staff, Section::Campaigns, t.msg(target.title_id()));
+    let choices = match partner_choices(state, &form.partners, kept).await {
         Ok(choices) => choices,
         Err(error) => return Err(layout.store_failure(&error)),
     };
     let page = NewPage {
-        statuses: status_choices(t, status.or(Some(CampaignStatus::Active))),
+        statuses: status_choices(t, form.status.or(Some(CampaignStatus::Active))),
         page: layout,
-        title,
-        goals: goals_text,
+        target,
+        title: form.title,
+        goals: form.goals_text,
         partners: choices,
-        errors,
-        title_error,
+        errors: form.errors,
+        title_error: form.title_error,
     };
     let mut response = render(&page);
     *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)
 }
 
+async fn start(State(state): State<AppState>, posted: Posted<Fields>) -> PageResult {
+    let Posted { staff, form } = posted;
+    let t = &staff.tr;
+    let mut form = CampaignForm::read(&state, t, &form, &[]);
+    if form.errors.is_empty() {
+        match publish(&state, t, Body::Campaign(form.campaign())).await {
+            Ok(published) => {
+                return Ok(
+                    Redirect::to(&format!("/campaigns/{}?done=started", published.id))
+                        .into_response(),
+                );
+            }
+            Err(refusal) => form.errors.push(refusal),
+        }
+    }
+    form_again(&state, &staff, FormTarget::New, form, &[]).await
+}
+
+// ---- editing one of ours ----
+
+/// One of our campaigns, ready to edit: its versions and its status now (an update's
+/// newer than the version shown), or the page that says why not.
+async fn ours_to_edit(
+    state: &AppState,
+    staff: &Staff,
+    id_text: &str,
+) -> Result<(RecordId, Campaign, CampaignStatus), Response> {
+    let t = &staff.tr;
+    let layout = Layout::new(
+        state,
+        staff,
+        Section::Campaigns,
+        t.msg("campaigns-edit-title"),
+    );
+    let Ok(id) = id_text.trim().parse::<RecordId>() else {
+        return Err(layout.not_found().into_response());
+    };
+    let (thread, found) = match read_campaign(state, id).await {
+        Ok(found) => found,
+        Err(error) => return Err(layout.store_failure(&error).into_response()),
+    };
+    let versions = match (thread, found) {
+        (Thread::Here { .. }, Some(Found::Versions(versions))) => versions,
+        (Thread::Missing, Some(Found::RevisionOf(original))) => {
+            return Err(Redirect::to(&format!("/campaigns/{original}/edit")).into_response());
+        }
+        (Thread::Retracted, _) => {
+            return Err(Redirect::to(&format!("/campaigns/{id}")).into_response());
+        }
+        _ => return Err(layout.not_found().into_response()),
+    };
+    if versions.original.org != state.node().org {
+        let message = t.msg("campaigns-edit-not-ours");
+        return Err(layout
+            .failure(StatusCode::FORBIDDEN, message)
+            .into_response());
+    }
+    let Body::Campaign(campaign) = versions.latest_body() else {
+        return Err(layout.not_found().into_response());
+    };
+    let status = match current_status(state, &versions, &campaign).await {
+        Ok(status) => status,
+        Err(error) => return Err(layout.store_failure(&error).into_response()),
+    };
+    Ok((id, campaign, status))
+}
+
+/// The campaign's status now: the newest status its coalition set in an update after
+/// the version shown was published, else the version's own.
+async fn current_status(
+    state: &AppState,
+    versions: &Versions,
+    campaign: &Campaign,
+) -> Result<CampaignStatus, StoreError> {
+    let id = versions.original.record.id();
+    let lead = versions.original.org;
+    let shown_at = versions.latest.record.record().timestamp_ms;
+    let charter = state.node().charter.clone();
+    let thread = state
+        .read(move |store| {
+            read_thread(
+                store,
+                &charter,
+                id,
+                BodyKind::Campaign,
+                BodyKind::CampaignUpdate,
+                CAMPAIGN_UPDATE_SCAN,
+            )
+        })
+        .await?;
+    let Thread::Here { replies, .. } = thread else {
+        return Ok(campaign.status);
+    };
+    Ok(replies
+        .iter()
+        .filter(|reply| {
+            versions.edited_ms().is_none() || reply.record.record().timestamp_ms > shown_at
+        })
+        .filter(|reply| in_coalition(campaign, &lead, &reply.org))
+        .find_map(|reply| match &reply.record.record().body {
+            Body::CampaignUpdate(update) => update.status,
+            _ => None,
+        })
+        .unwrap_or(campaign.status))
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id_text): Path<String>,
+) -> Response {
+    let t = &staff.tr;
+    let (id, campaign, status) = match ours_to_edit(&state, &staff, &id_text).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let layout = Layout::new(
+        &state,
+        &staff,
+        Section::Campaigns,
+        t.msg("campaigns-edit-title"),
+    );
+    let partners = match partner_choices(&state, &campaign.partners, &campaign.partners).await {
+        Ok(partners) => partners,
+        Err(error) => return layout.store_failure(&error).into_response(),
+    };
+    let page = NewPage {
+        statuses: status_choices(t, Some(status)),
+        page: layout,
+        target: FormTarget::Edit(id),
+        title: campaign.title.clone(),
+        goals: campaign.goals.join("\n"),
+        partners,
+        errors: Vec::new(),
+        title_error: false,
+    };
+    render(&page)
+}
+
+/// A new version of one of our campaigns, published as a revision naming the original.
+async fn edit_posted(
+    State(state): State<AppState>,
+    Path(id_text): Path<String>,
+    posted: Posted<Fields>,
+) -> Response {
+    let Posted { staff, form } = posted;
+    let t = &staff.tr;
+    let (id, latest, status) = match ours_to_edit(&state, &staff, &id_text).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let mut form = CampaignForm::read(&state, t, &form, &latest.partners);
+    let campaign = form.campaign();
+    let unchanged = Campaign {
+        status,
+        ..latest.clone()
+    };
+    if form.errors.is_empty() && campaign == unchanged {
+        form.errors.push(t.msg("campaigns-edit-unchanged"));
+    }
+    if form.errors.is_empty() {
+        let body = Body::Revision(Revision {
+            original: id,
+            content: Revised::Campaign(campaign),
+        });
+        match publish(&state, t, body).await {
+            Ok(_) => {
+                return Redirect::to(&format!("/campaigns/{id}?done=edited")).into_response();
+            }
+            Err(refusal) => form.errors.push(refusal),
+        }
+    }
+    form_again(&state, &staff, FormTarget::Edit(id), form, &latest.partners)
+        .await
+        .into_response()
+}
+
 // ---- a campaign's page ----
+
+/// What the store holds of a campaign's id besides its thread.
+enum Found {
+    /// The campaign's versions.
+    Versions(Box<Versions>),
+    /// The id is a revision of this campaign.
+    RevisionOf(RecordId),
+}
+
+/// A campaign with its updates, and its versions (or the campaign a revision's id
+/// names).
+async fn read_campaign(
+    state: &AppState,
+    id: RecordId,
+) -> Result<(Thread, Option<Found>), StoreError> {
+    let charter = state.node().charter.clone();
+    state
+        .read(move |store| {
+            let thread = read_thread(
+                store,
+                &charter,
+                id,
+                BodyKind::Campaign,
+                BodyKind::CampaignUpdate,
+                CAMPAIGN_UPDATE_SCAN,
+            )?;
+            let found = match &thread {
+                Thread::Here { .. } => {
+                    read_versions(store, &id)?.map(|versions| Found::Versions(Box::new(versions)))
+                }
+                Thread::Missing => {
+                    store
+                        .record(&id)?
+                        .and_then(|stored| match &stored.record.record().body {
+                            Body::Revision(revision)
+                                if revision.content.kind() == BodyKind::Campaign =>
+                            {
+                                Some(Found::RevisionOf(revision.original))
+                            }
+                            _ => None,
+                        })
+                }
+                Thread::Retracted => None,
+            };
+            Ok((thread, found))
+        })
+        .await
+}
 
 /// One update in the timeline.
 #[derive(Debug, Clone)]
@@ -548,6 +889,12 @@ struct ShowPage {
     id: String,
     status: StatusBadge,
     started: String,
+    /// When the version shown was published, if it is a revision.
+    edited: Option<String>,
+    /// How many revisions there are.
+    edits: usize,
+    /// Whether our org leads it (and so may edit it).
+    ours: bool,
     lead: OrgLink,
     partners: Vec<OrgLink>,
     goals: Vec<String>,
@@ -579,25 +926,21 @@ async fn campaign_page(
     let Ok(id) = id.parse::<RecordId>() else {
         return Err(layout.not_found());
     };
-    let charter = state.node().charter.clone();
-    let found = match state
-        .read(move |store| {
-            read_thread(
-                store,
-                &charter,
-                id,
-                BodyKind::Campaign,
-                BodyKind::CampaignUpdate,
-                CAMPAIGN_UPDATE_SCAN,
-            )
-        })
-        .await
-    {
+    let found = match read_campaign(state, id).await {
         Ok(found) => found,
         Err(error) => return Err(layout.store_failure(&error)),
     };
+    let (found, versions) = found;
     let (stored, updates, cut, names) = match found {
-        Thread::Missing => return Err(layout.not_found()),
+        Thread::Missing => {
+            return match versions {
+                // A revision's id: the campaign it revises.
+                Some(Found::RevisionOf(original)) => {
+                    Ok(Redirect::to(&format!("/campaigns/{original}")).into_response())
+                }
+                _ => Err(layout.not_found()),
+            };
+        }
         Thread::Retracted => {
             let message = t.msg("campaigns-retracted");
             return Err(layout.failure(StatusCode::GONE, message));
@@ -609,9 +952,14 @@ async fn campaign_page(
             names,
         } => (record, replies, cut, names),
     };
-    let Body::Campaign(campaign) = &stored.record.record().body else {
+    let Some(Found::Versions(versions)) = versions else {
         return Err(layout.not_found());
     };
+    let Body::Campaign(campaign) = versions.latest_body() else {
+        return Err(layout.not_found());
+    };
+    let campaign = &campaign;
+    let edited_ms = versions.edited_ms();
     let lead = stored.org;
     let ours = state.node().org;
     let mut status = None;
@@ -622,7 +970,10 @@ async fn campaign_page(
                 return None;
             };
             let outsider = !in_coalition(campaign, &lead, &update_record.org);
-            if !outsider && status.is_none() {
+            // A status set by an edit newer than the update stands.
+            let before_edit =
+                edited_ms.is_some_and(|edited| edited > update_record.record.record().timestamp_ms);
+            if !outsider && !before_edit && status.is_none() {
                 status = update.status;
             }
             Some(UpdateEntry {
@@ -649,6 +1000,9 @@ async fn campaign_page(
         id: stored.record.id().to_string(),
         status: badge(t, status.unwrap_or(campaign.status)),
         started: t.date(stored.record.record().timestamp_ms),
+        edited: edited_ms.map(|ms| t.datetime(ms)),
+        edits: versions.revisions.len(),
+        ours: lead == ours,
         lead: org_link(&names, &lead),
         partners: campaign
             .partners
@@ -676,6 +1030,7 @@ async fn show(
 ) -> PageResult {
     let notice = match query.done.as_deref() {
         Some("started") => Some(staff.tr.msg("campaigns-done-started")),
+        Some("edited") => Some(staff.tr.msg("campaigns-done-edited")),
         Some("update") => Some(staff.tr.msg("campaigns-done-update")),
         _ => None,
     };
@@ -695,17 +1050,21 @@ async fn post_update(
     };
     let body = field(&form, "body").trim().to_owned();
     let status = parse_status(field(&form, "status"));
-    let found = match state.read(move |store| store.record(&campaign_id)).await {
+    let found = match state
+        .read(move |store| read_versions(store, &campaign_id))
+        .await
+    {
         Ok(found) => found,
         Err(error) => return Err(layout.store_failure(&error)),
     };
-    let Some(stored) = found else {
+    let Some(versions) = found else {
         return Err(layout.not_found());
     };
-    let Body::Campaign(campaign) = &stored.record.record().body else {
+    // The coalition as the version shown names it.
+    let Body::Campaign(campaign) = versions.latest_body() else {
         return Err(layout.not_found());
     };
-    if !in_coalition(campaign, &stored.org, &state.node().org) {
+    if !in_coalition(&campaign, &versions.original.org, &state.node().org) {
         let message = t.msg("campaigns-error-not-coalition");
         return Err(layout.failure(StatusCode::FORBIDDEN, message));
     }

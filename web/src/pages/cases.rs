@@ -18,17 +18,17 @@ use commons_node::store::{
     MAX_TAG_BYTES, RecordQuery, SearchError, SearchText, Store, StoreError, StoredRecord, Tombstone,
 };
 use commons_protocol::{
-    Body, BodyKind, Charter, MAX_PAYLOAD_BYTES, OrgId, Practice, RecordId, Retraction, Visibility,
-    validate_record,
+    Attachment, Body, BodyKind, Charter, MAX_PAYLOAD_BYTES, OrgId, Practice, RecordId, Retraction,
+    Revised, Revision, Visibility, validate_record,
 };
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::i18n::{ArgValue, Tr};
 use crate::markdown;
-use crate::page::{Failure, Layout, PageResult, Section, render};
+use crate::page::{Layout, PageResult, Section, render};
 use crate::security::{Posted, Staff};
-use crate::view::{self, OrgDirectory, excerpt, now_ms, split_list};
+use crate::view::{self, OrgDirectory, Versions, excerpt, now_ms, split_list};
 
 /// How many case studies one page of the library lists.
 pub const PAGE_SIZE: usize = 20;
@@ -109,6 +109,8 @@ pub fn routes() -> Router<AppState> {
         .route("/cases", get(library))
         .route("/cases/new", get(new_form).post(new_posted))
         .route("/cases/{id}", get(show))
+        .route("/cases/{id}/edit", get(edit_form).post(edit_posted))
+        .route("/cases/{id}/history", get(super::history::case_history))
         .route(
             "/cases/{id}/retract",
             get(retract_form).post(retract_posted),
@@ -345,6 +347,32 @@ struct Listed {
     themes: Vec<TagLink>,
     regions: Vec<TagLink>,
     members_only: bool,
+    /// When the version shown was published, if it is a revision.
+    edited: Option<String>,
+}
+
+/// The version of a case study a list shows.
+#[derive(Debug, Clone)]
+struct Shown {
+    practice: Practice,
+    /// When it was published, if it is a revision.
+    edited_ms: Option<u64>,
+}
+
+impl Shown {
+    /// The version shown of the case study `original`.
+    fn read(store: &dyn Store, original: &StoredRecord) -> Result<Option<Shown>, StoreError> {
+        let Some(versions) = view::read_versions(store, &original.record.id())? else {
+            return Ok(None);
+        };
+        Ok(match versions.latest_body() {
+            Body::Practice(practice) => Some(Shown {
+                practice,
+                edited_ms: versions.edited_ms(),
+            }),
+            _ => None,
+        })
+    }
 }
 
 #[derive(Debug, Template)]
@@ -378,7 +406,8 @@ struct Library {
 struct Found {
     names: OrgDirectory,
     vocabulary: Vocabulary,
-    cases: Vec<StoredRecord>,
+    /// The case studies found: each original with the version shown.
+    cases: Vec<(StoredRecord, Shown)>,
     /// Where the next page starts, when there may be one.
     next: Option<(u64, RecordId)>,
     stopped_early: bool,
@@ -420,7 +449,7 @@ fn find_page(
 ) -> Result<Found, StoreError> {
     let names = OrgDirectory::read(store, charter)?;
     let vocabulary = Vocabulary::read(store)?;
-    let mut cases: Vec<StoredRecord> = Vec::new();
+    let mut cases: Vec<(StoredRecord, Shown)> = Vec::new();
     let mut next = None;
     let mut stopped_early = false;
     if run {
@@ -453,15 +482,20 @@ fn find_page(
                 if cases.len() > PAGE_SIZE {
                     break;
                 }
-                if practice_of(&stored).is_some_and(|practice| filters.keeps(practice)) {
-                    cases.push(stored);
+                // The store finds originals by their own words and tags; the version
+                // shown must match the filters too.
+                if practice_of(&stored).is_some_and(|practice| filters.keeps(practice))
+                    && let Some(shown) = Shown::read(store, &stored)?
+                    && filters.keeps(&shown.practice)
+                {
+                    cases.push((stored, shown));
                 }
             }
             if cases.len() > PAGE_SIZE {
                 cases.truncate(PAGE_SIZE);
                 next = cases
                     .last()
-                    .map(|stored| (stored.record.record().timestamp_ms, stored.record.id()));
+                    .map(|(stored, _)| (stored.record.record().timestamp_ms, stored.record.id()));
                 break;
             }
             if exhausted || last.is_none() {
@@ -595,14 +629,14 @@ async fn library(
     let cases = found
         .cases
         .iter()
-        .filter_map(|stored| {
-            let practice = practice_of(stored)?;
+        .map(|(stored, shown)| {
+            let practice = &shown.practice;
             let summary = if practice.summary.trim().is_empty() {
                 &practice.body
             } else {
                 &practice.summary
             };
-            Some(Listed {
+            Listed {
                 href: format!("/cases/{}", stored.record.id()),
                 title: practice.title.clone(),
                 lang: lang_attribute(&practice.language),
@@ -613,7 +647,8 @@ async fn library(
                 themes: tag_links(&practice.themes, "theme"),
                 regions: tag_links(&practice.regions, "region"),
                 members_only: practice.visibility == Visibility::Members,
-            })
+                edited: shown.edited_ms.map(|ms| t.date(ms)),
+            }
         })
         .collect();
     let vocabulary = &found.vocabulary;
@@ -676,7 +711,8 @@ fn search_refusal(t: &Tr, error: &SearchError) -> String {
 
 /// What the store holds of one id.
 enum Held {
-    Case(Box<StoredRecord>),
+    /// A case study: its original and the version shown.
+    Case(Box<Versions>),
     /// Held, but not a case study: it has its own page elsewhere, or none.
     Other(Option<String>),
     Retracted {
@@ -690,10 +726,14 @@ enum Held {
 fn find_one(store: &dyn Store, id: &RecordId) -> Result<Held, StoreError> {
     if let Some(stored) = store.record(id)? {
         if practice_of(&stored).is_some() {
-            return Ok(Held::Case(Box::new(stored)));
+            return Ok(match view::read_versions(store, id)? {
+                Some(versions) => Held::Case(Box::new(versions)),
+                None => Held::Nothing,
+            });
         }
-        let kind = stored.record.record().body.kind();
-        return Ok(Held::Other(view::record_path(kind, id)));
+        // A revision's id leads to the page of the record it revises.
+        let body = &stored.record.record().body;
+        return Ok(Held::Other(view::record_link(body, id)));
     }
     let Some(tombstone) = store.tombstone(id)? else {
         return Ok(Held::Nothing);
@@ -724,6 +764,10 @@ struct CasePage {
     org_member: bool,
     ours: bool,
     published: String,
+    /// When the version shown was published, if it is a revision.
+    edited: Option<String>,
+    /// How many revisions there are.
+    edits: usize,
     language: String,
     licence: String,
     members_only: bool,
@@ -778,6 +822,7 @@ async fn show(
     let notice = match params.done.as_str() {
         "published" => Some(t.msg("cases-done-published")),
         "retracted" => Some(t.msg("cases-done-retracted")),
+        "edited" => Some(t.msg("cases-done-edited")),
         _ => None,
     };
     let layout = layout.with_notice(notice);
@@ -815,16 +860,20 @@ async fn show(
             };
             Ok(render(&page))
         }
-        Held::Case(stored) => {
-            let Some(practice) = practice_of(&stored) else {
+        Held::Case(versions) => {
+            let Body::Practice(practice) = versions.latest_body() else {
                 return Err(layout.not_found());
             };
+            let practice = &practice;
+            let stored = &versions.latest;
+            let original = &versions.original;
             let header = stored.record.record();
             let network = state.node().network;
+            // The version shown is the one whose signature is checked and named.
             let signature_ok = validate_record(stored.record.signed_bytes(), &network)
-                .is_ok_and(|verified| verified.id() == id);
+                .is_ok_and(|verified| verified.id() == stored.record.id());
             if !signature_ok {
-                tracing::error!(record = %id, "a stored case study no longer verifies");
+                tracing::error!(record = %stored.record.id(), "a stored case study no longer verifies");
             }
             let device = roster.device(&header.author);
             let (links, links_hidden) = shown_links(&practice.links);
@@ -837,11 +886,13 @@ async fn show(
                 lang: lang_attribute(&practice.language),
                 summary: practice.summary.trim().to_owned(),
                 body_html: markdown::render(&practice.body),
-                org: names.name(&stored.org),
-                org_href: format!("/members/{}", stored.org),
-                org_member: roster.is_member(&stored.org),
-                ours: stored.org == state.node().org,
-                published: t.datetime(header.timestamp_ms),
+                org: names.name(&original.org),
+                org_href: format!("/members/{}", original.org),
+                org_member: roster.is_member(&original.org),
+                ours: original.org == state.node().org,
+                published: t.datetime(original.record.record().timestamp_ms),
+                edited: versions.edited_ms().map(|ms| t.datetime(ms)),
+                edits: versions.revisions.len(),
                 language: language_label(practice.language.trim()),
                 licence: practice.licence.trim().to_owned(),
                 members_only: practice.visibility == Visibility::Members,
@@ -905,6 +956,8 @@ struct Draft {
     licence: String,
     links: String,
     public: bool,
+    /// The files the case study carries.
+    attachments: Vec<Attachment>,
 }
 
 /// What the person asked for with the form's buttons.
@@ -924,13 +977,15 @@ impl Draft {
         for (name, value) in fields.into_iter().take(MAX_FORM_FIELDS) {
             match name.as_str() {
                 "title" => draft.title = value,
-                "summary" => draft.summary = value,
-                "body" => draft.body = value,
+                // Browsers send a text area's lines ended by CR LF; records keep LF, so
+                // an edit that changed nothing compares equal and diffs line by line.
+                "summary" => draft.summary = value.replace("\r\n", "\n"),
+                "body" => draft.body = value.replace("\r\n", "\n"),
                 "theme" | "themes_other" => themes.push(value),
                 "region" | "regions_other" => regions.push(value),
                 "language" => draft.language = value,
                 "licence" => draft.licence = value,
-                "links" => draft.links = value,
+                "links" => draft.links = value.replace("\r\n", "\n"),
                 "visibility" => draft.public = value == "public",
                 "action" if value == "publish" => intent = Intent::Publish,
                 _ => {}
@@ -939,6 +994,22 @@ impl Draft {
         draft.themes = split_list(&themes.join(","));
         draft.regions = split_list(&regions.join(","));
         (draft, intent)
+    }
+
+    /// The form filled with a version of a case study, to edit it.
+    fn from_practice(practice: &Practice) -> Draft {
+        Draft {
+            title: practice.title.clone(),
+            summary: practice.summary.clone(),
+            body: practice.body.clone(),
+            themes: practice.themes.clone(),
+            regions: practice.regions.clone(),
+            language: practice.language.clone(),
+            licence: practice.licence.clone(),
+            links: practice.links.join("\n"),
+            public: practice.visibility == Visibility::Public,
+            attachments: practice.attachments.clone(),
+        }
     }
 
     fn links(&self) -> Vec<String> {
@@ -965,7 +1036,7 @@ impl Draft {
             } else {
                 Visibility::Members
             },
-            attachments: Vec::new(),
+            attachments: self.attachments.clone(),
         }
     }
 }
@@ -1077,6 +1148,8 @@ struct Preview {
 #[template(path = "cases_new.html")]
 struct NewPage {
     page: Layout,
+    /// A new case study, or which one is edited.
+    target: FormTarget,
     draft: Draft,
     problems: Problems,
     preview: Option<Preview>,
@@ -1121,15 +1194,50 @@ fn language_choices(current: &str) -> Vec<Choice> {
     )
 }
 
+/// What the case-study form writes: a new case study, or a new version of one of ours.
+#[derive(Debug, Clone)]
+struct FormTarget {
+    /// Where the form posts.
+    action: String,
+    /// Where Cancel leads.
+    cancel: String,
+    /// The case study edited, if any (its original's id).
+    editing: Option<String>,
+}
+
+impl FormTarget {
+    fn new_case() -> FormTarget {
+        FormTarget {
+            action: "/cases/new".to_owned(),
+            cancel: "/cases".to_owned(),
+            editing: None,
+        }
+    }
+
+    fn edit(original: &RecordId) -> FormTarget {
+        FormTarget {
+            action: format!("/cases/{original}/edit"),
+            cancel: format!("/cases/{original}"),
+            editing: Some(original.to_string()),
+        }
+    }
+}
+
 async fn new_page(
     state: &AppState,
     staff: &Staff,
+    target: FormTarget,
     draft: Draft,
     problems: Problems,
     preview: bool,
 ) -> PageResult {
     let t = &staff.tr;
-    let layout = Layout::new(state, staff, Section::Cases, t.msg("cases-new-title"));
+    let title = if target.editing.is_some() {
+        t.msg("cases-edit-title")
+    } else {
+        t.msg("cases-new-title")
+    };
+    let layout = Layout::new(state, staff, Section::Cases, title);
     let vocabulary = match state.read(Vocabulary::read).await {
         Ok(vocabulary) => vocabulary,
         Err(error) => return Err(layout.store_failure(&error)),
@@ -1151,6 +1259,7 @@ async fn new_page(
         StatusCode::OK
     };
     let page = NewPage {
+        target,
         languages: language_choices(&draft.language),
         licences: LICENCES,
         theme_choices,
@@ -1173,7 +1282,15 @@ async fn new_form(State(state): State<AppState>, staff: Staff) -> PageResult {
         licence: DEFAULT_LICENCE.to_owned(),
         ..Draft::default()
     };
-    new_page(&state, &staff, draft, Problems::default(), false).await
+    new_page(
+        &state,
+        &staff,
+        FormTarget::new_case(),
+        draft,
+        Problems::default(),
+        false,
+    )
+    .await
 }
 
 async fn new_posted(
@@ -1184,7 +1301,15 @@ async fn new_posted(
     let (draft, intent) = Draft::from_fields(form);
     let problems = check(t, &draft);
     if intent == Intent::Preview || problems.any() {
-        return new_page(&state, &staff, draft, problems, intent == Intent::Preview).await;
+        return new_page(
+            &state,
+            &staff,
+            FormTarget::new_case(),
+            draft,
+            problems,
+            intent == Intent::Preview,
+        )
+        .await;
     }
     match view::publish(&state, t, Body::Practice(draft.practice())).await {
         Ok(published) => {
@@ -1195,7 +1320,111 @@ async fn new_posted(
                 publish: Some(refusal),
                 ..Problems::default()
             };
-            new_page(&state, &staff, draft, problems, false).await
+            new_page(
+                &state,
+                &staff,
+                FormTarget::new_case(),
+                draft,
+                problems,
+                false,
+            )
+            .await
+        }
+    }
+}
+
+// ---- editing one of ours ----
+
+/// The version shown of one of our case studies, for the edit form.
+fn latest_practice(versions: &Versions) -> Option<Practice> {
+    match versions.latest_body() {
+        Body::Practice(practice) => Some(practice),
+        _ => None,
+    }
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id_text): Path<String>,
+) -> Response {
+    let (id, versions) = match ours_to_change(&state, &staff, &id_text, Change::Edit).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let Some(latest) = latest_practice(&versions) else {
+        return Redirect::to(&format!("/cases/{id}")).into_response();
+    };
+    let draft = Draft::from_practice(&latest);
+    new_page(
+        &state,
+        &staff,
+        FormTarget::edit(&id),
+        draft,
+        Problems::default(),
+        false,
+    )
+    .await
+    .into_response()
+}
+
+/// A new version of one of our case studies: checked like a new one, then published as
+/// a revision naming the original ([`Body::Revision`]); the node's one rule then shows
+/// it everywhere as the latest version.
+async fn edit_posted(
+    State(state): State<AppState>,
+    Path(id_text): Path<String>,
+    Posted { staff, form }: Posted<Vec<(String, String)>>,
+) -> Response {
+    let t = &staff.tr;
+    let (id, versions) = match ours_to_change(&state, &staff, &id_text, Change::Edit).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let Some(latest) = latest_practice(&versions) else {
+        return Redirect::to(&format!("/cases/{id}")).into_response();
+    };
+    let (mut draft, intent) = Draft::from_fields(form);
+    // The files stay as they are unless the form says otherwise.
+    draft.attachments = latest.attachments.clone();
+    let mut problems = check(t, &draft);
+    let practice = draft.practice();
+    if !problems.any() && practice == latest {
+        problems.publish = Some(t.msg("cases-edit-unchanged"));
+    }
+    if intent == Intent::Preview || problems.any() {
+        return new_page(
+            &state,
+            &staff,
+            FormTarget::edit(&id),
+            draft,
+            problems,
+            intent == Intent::Preview,
+        )
+        .await
+        .into_response();
+    }
+    let body = Body::Revision(Revision {
+        original: id,
+        content: Revised::Practice(practice),
+    });
+    match view::publish(&state, t, body).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}?done=edited")).into_response(),
+        Err(refusal) => {
+            let problems = Problems {
+                publish: Some(refusal),
+                ..Problems::default()
+            };
+            new_page(
+                &state,
+                &staff,
+                FormTarget::edit(&id),
+                draft,
+                problems,
+                false,
+            )
+            .await
+            .into_response()
         }
     }
 }
@@ -1221,14 +1450,47 @@ struct RetractForm {
     reason: String,
 }
 
-/// One of our case studies, ready to retract, or the page that says why not.
-async fn ours_to_retract(
+/// What a page that changes one of our case studies (edit, retract) acts on.
+#[derive(Debug, Clone, Copy)]
+enum Change {
+    Edit,
+    Retract,
+}
+
+impl Change {
+    fn title_id(self) -> &'static str {
+        match self {
+            Change::Edit => "cases-edit-title",
+            Change::Retract => "cases-retract-title",
+        }
+    }
+
+    fn refusal_id(self) -> &'static str {
+        match self {
+            Change::Edit => "cases-edit-not-ours",
+            Change::Retract => "cases-retract-not-ours",
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            Change::Edit => "edit",
+            Change::Retract => "retract",
+        }
+    }
+}
+
+/// One of our case studies, ready to edit or retract, or the page that says why not:
+/// only the org that published a case study may change it (the protocol refuses
+/// another org's revision or retraction anyway; the app does not offer one).
+async fn ours_to_change(
     state: &AppState,
     staff: &Staff,
     id_text: &str,
-) -> Result<(RecordId, Box<StoredRecord>), Response> {
+    change: Change,
+) -> Result<(RecordId, Box<Versions>), Response> {
     let t = &staff.tr;
-    let layout = Layout::new(state, staff, Section::Cases, t.msg("cases-retract-title"));
+    let layout = Layout::new(state, staff, Section::Cases, t.msg(change.title_id()));
     let Some(id) = parse_id(id_text) else {
         return Err(layout.not_found().into_response());
     };
@@ -1237,30 +1499,35 @@ async fn ours_to_retract(
         Err(error) => return Err(layout.store_failure(&error).into_response()),
     };
     match held {
-        Held::Case(stored) if stored.org == state.node().org => Ok((id, stored)),
-        Held::Case(_) => Err(forbidden(layout, t)),
+        Held::Case(versions) if versions.original.org == state.node().org => Ok((id, versions)),
+        Held::Case(_) => Err(layout
+            .failure(StatusCode::FORBIDDEN, t.msg(change.refusal_id()))
+            .into_response()),
         Held::Retracted { .. } => Err(Redirect::to(&format!("/cases/{id}")).into_response()),
+        // A revision's id: the same change, on the case study it revises.
+        Held::Other(Some(path)) if path.starts_with("/cases/") => {
+            Err(Redirect::to(&format!("{path}/{}", change.path())).into_response())
+        }
         Held::Other(_) | Held::Nothing => Err(layout.not_found().into_response()),
     }
-}
-
-fn forbidden(layout: Layout, t: &Tr) -> Response {
-    let failure: Failure = layout.failure(StatusCode::FORBIDDEN, t.msg("cases-retract-not-ours"));
-    failure.into_response()
 }
 
 fn retract_page(
     state: &AppState,
     staff: &Staff,
     id: &RecordId,
-    stored: &StoredRecord,
+    versions: &Versions,
     reason: String,
     reason_error: Option<String>,
     publish_error: Option<String>,
 ) -> Response {
     let t = &staff.tr;
     let layout = Layout::new(state, staff, Section::Cases, t.msg("cases-retract-title"));
-    let practice = practice_of(stored);
+    let latest = versions.latest_body();
+    let practice = match &latest {
+        Body::Practice(practice) => Some(practice),
+        _ => None,
+    };
     let failed = reason_error.is_some() || publish_error.is_some();
     let page = RetractPage {
         id: id.to_string(),
@@ -1268,7 +1535,7 @@ fn retract_page(
             .map(|practice| practice.title.clone())
             .unwrap_or_default(),
         lang: practice.and_then(|practice| lang_attribute(&practice.language)),
-        published: t.date(stored.record.record().timestamp_ms),
+        published: t.date(versions.original.record.record().timestamp_ms),
         reason,
         reason_error,
         publish_error,
@@ -1286,8 +1553,10 @@ async fn retract_form(
     staff: Staff,
     Path(id_text): Path<String>,
 ) -> Response {
-    match ours_to_retract(&state, &staff, &id_text).await {
-        Ok((id, stored)) => retract_page(&state, &staff, &id, &stored, String::new(), None, None),
+    match ours_to_change(&state, &staff, &id_text, Change::Retract).await {
+        Ok((id, versions)) => {
+            retract_page(&state, &staff, &id, &versions, String::new(), None, None)
+        }
         Err(response) => response,
     }
 }
@@ -1298,7 +1567,7 @@ async fn retract_posted(
     Posted { staff, form }: Posted<RetractForm>,
 ) -> Response {
     let t = &staff.tr;
-    let (id, stored) = match ours_to_retract(&state, &staff, &id_text).await {
+    let (id, versions) = match ours_to_change(&state, &staff, &id_text, Change::Retract).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -1315,7 +1584,7 @@ async fn retract_posted(
             &state,
             &staff,
             &id,
-            &stored,
+            &versions,
             form.reason,
             reason_error,
             None,
@@ -1328,7 +1597,7 @@ async fn retract_posted(
             &state,
             &staff,
             &id,
-            &stored,
+            &versions,
             form.reason,
             None,
             Some(refusal),

@@ -11,6 +11,7 @@ pub mod alerts;
 pub mod campaigns;
 pub mod cases;
 pub mod events;
+pub mod history;
 pub mod home;
 pub mod login;
 pub mod members;
