@@ -10,6 +10,7 @@
 //! | signed by this node's device | [`publish`] |
 //! | decoded, verified, checked, committed, announced | [`ingest`] |
 //! | stored durably, in group commits | [`store`] |
+//! | read as its latest version (revisions) | [`revisions`] |
 //! | counted | [`metrics`] |
 //! | gossiped to peers, received from them, pulled by sync | [`network`] |
 //! | created and watched by the operator (control API) | [`api`] |
@@ -35,4 +36,5 @@ pub mod network;
 pub mod node;
 pub mod publish;
 pub mod restore;
+pub mod revisions;
 pub mod store;

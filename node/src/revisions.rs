@@ -1,0 +1,320 @@
+//! Versions: the step after the store, where a read of a profile, case study or
+//! campaign finds the version to show. A record's versions are the original and every
+//! revision naming it ([`Body::Revision`]) whose author is the original's org and whose
+//! content is the original's kind; the version shown is the revision with the greatest
+//! `(timestamp_ms, id)`, the original while there is none. The rule reads nothing but
+//! signed records, so every node holding the same versions shows the same one, whatever
+//! its clock or the order they arrived in.
+//!
+//! Ingest refuses a revision whose original is held and is another org's or of another
+//! kind; a revision that arrived before its original is stored unchecked, and the org
+//! and kind filters here keep it out of the versions until it is proved to belong.
+
+use commons_protocol::{Body, BodyKind, RecordId};
+
+use crate::store::{MAX_QUERY_LIMIT, Store, StoreError, StoredRecord};
+
+/// The most revisions of one record read: the newest this many count, so the version
+/// shown is always right; a history longer than this shows only its newest part.
+pub const MAX_REVISIONS: usize = MAX_QUERY_LIMIT;
+
+/// The versions of one profile, case study or campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versions {
+    /// The first version: a profile, case study or campaign record.
+    pub original: StoredRecord,
+    /// The revisions that count (by the original's org, of its kind), oldest first by
+    /// `(timestamp_ms, id)`.
+    pub revisions: Vec<StoredRecord>,
+}
+
+impl Versions {
+    /// The version shown: the last revision, or the original while there is none.
+    pub fn latest(&self) -> &StoredRecord {
+        self.revisions.last().unwrap_or(&self.original)
+    }
+
+    /// The content of the version shown, as a body of the original's kind.
+    pub fn latest_body(&self) -> Body {
+        content(self.latest())
+    }
+
+    /// How many versions there are, the original included.
+    pub fn count(&self) -> usize {
+        1 + self.revisions.len()
+    }
+
+    /// Every version, oldest first: the original, then the revisions.
+    pub fn all(&self) -> impl Iterator<Item = &StoredRecord> {
+        std::iter::once(&self.original).chain(&self.revisions)
+    }
+
+    /// Whether `id` is one of these versions.
+    pub fn contains(&self, id: &RecordId) -> bool {
+        self.all().any(|version| version.record.id() == *id)
+    }
+}
+
+/// A version's content as a body of the kind it revises: a revision's content, or the
+/// record's own body.
+pub fn content(stored: &StoredRecord) -> Body {
+    match &stored.record.record().body {
+        Body::Revision(revision) => revision.content.to_body(),
+        other => other.clone(),
+    }
+}
+
+/// Whether records with this body can have versions (a profile, case study or
+/// campaign).
+pub fn can_be_revised(body: &Body) -> bool {
+    matches!(
+        body,
+        Body::Profile(_) | Body::Practice(_) | Body::Campaign(_)
+    )
+}
+
+/// The versions of the record `id`, which may be the original or any of its revisions.
+/// `None` when `id` is not held with its content (never arrived, or retracted), when
+/// it names a record that cannot be revised, or when it is a revision whose original
+/// is not held.
+pub fn versions(store: &dyn Store, id: &RecordId) -> Result<Option<Versions>, StoreError> {
+    let Some(stored) = store.record(id)? else {
+        return Ok(None);
+    };
+    let original = match &stored.record.record().body {
+        Body::Revision(revision) => match store.record(&revision.original)? {
+            Some(original) => original,
+            None => return Ok(None),
+        },
+        _ => stored,
+    };
+    versions_of(store, original)
+}
+
+/// The versions of `original`, a record already read; `None` if it cannot be revised.
+pub fn versions_of(
+    store: &dyn Store,
+    original: StoredRecord,
+) -> Result<Option<Versions>, StoreError> {
+    let body = &original.record.record().body;
+    if !can_be_revised(body) {
+        return Ok(None);
+    }
+    let kind = body.kind();
+    let mut revisions: Vec<StoredRecord> = store
+        .referring(
+            &original.record.id(),
+            Some(BodyKind::Revision),
+            MAX_REVISIONS,
+        )?
+        .into_iter()
+        .filter(|revision| counts(&original, revision, kind))
+        .collect();
+    // `referring` answers newest first by (timestamp_ms, id).
+    revisions.reverse();
+    Ok(Some(Versions {
+        original,
+        revisions,
+    }))
+}
+
+/// Whether `revision` is a version of `original`: by the same org, of the same kind.
+fn counts(original: &StoredRecord, revision: &StoredRecord, kind: Option<BodyKind>) -> bool {
+    revision.org == original.org
+        && matches!(
+            &revision.record.record().body,
+            Body::Revision(body)
+                if body.original == original.record.id() && Some(body.content.kind()) == kind
+        )
+}
+
+/// The version of `stored` to show: the latest version if it can be revised (itself if
+/// it has no revisions), else `stored` itself.
+pub fn latest(store: &dyn Store, stored: &StoredRecord) -> Result<StoredRecord, StoreError> {
+    Ok(match versions_of(store, stored.clone())? {
+        Some(versions) => versions.latest().clone(),
+        None => stored.clone(),
+    })
+}
+
+/// The content to show for `stored`: the latest version's content, as a body of the
+/// original's kind; the record's own body if it cannot be revised.
+pub fn latest_body(store: &dyn Store, stored: &StoredRecord) -> Result<Body, StoreError> {
+    Ok(content(&latest(store, stored)?))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use commons_protocol::fixtures::{
+        BASE_TIME_MS, delegated_feeds, sample_charter, sample_practice, sample_profile,
+    };
+    use commons_protocol::{FeedWriter, Revised, Revision, Visibility};
+
+    use super::*;
+    use crate::store::{CommitBatch, MemoryStore, NewRecord};
+
+    fn practice(title: &str) -> Body {
+        let mut practice = sample_practice(Visibility::Public);
+        practice.title = title.to_owned();
+        Body::Practice(practice)
+    }
+
+    fn revision(original: RecordId, title: &str) -> Body {
+        let Body::Practice(practice) = practice(title) else {
+            unreachable!()
+        };
+        Body::Revision(Revision {
+            original,
+            content: Revised::Practice(practice),
+        })
+    }
+
+    fn title(body: &Body) -> &str {
+        match body {
+            Body::Practice(practice) => &practice.title,
+            _ => "",
+        }
+    }
+
+    struct Net {
+        store: MemoryStore,
+        writers: Vec<FeedWriter>,
+        orgs: Vec<commons_protocol::OrgId>,
+    }
+
+    /// Writers: 0 and 2 are two devices of the first org, 1 is the second org's.
+    impl Net {
+        fn new() -> Self {
+            let (charter, orgs) = sample_charter(2);
+            let network = charter.charter().network_id();
+            let (mut writers, mut delegations) = delegated_feeds(&orgs, network);
+            let laptop = commons_protocol::DeviceKeypair::from_seed([0x42; 32]);
+            let mut second = FeedWriter::new(
+                laptop.clone(),
+                network,
+                commons_protocol::FeedPosition::EMPTY,
+            );
+            let delegation = commons_protocol::Delegation::sign(
+                &orgs[0].root,
+                network,
+                orgs[0].id(),
+                laptop.public(),
+                "laptop",
+            );
+            delegations.push(
+                second
+                    .append(Body::Delegation(delegation), BASE_TIME_MS)
+                    .unwrap(),
+            );
+            writers.push(second);
+            let store = MemoryStore::new();
+            let orgs = vec![orgs[0].id(), orgs[1].id(), orgs[0].id()];
+            store
+                .commit(&CommitBatch {
+                    records: delegations
+                        .into_iter()
+                        .zip(&orgs)
+                        .map(|(record, org)| NewRecord { record, org: *org })
+                        .collect(),
+                    ..Default::default()
+                })
+                .unwrap();
+            Net {
+                store,
+                writers,
+                orgs,
+            }
+        }
+
+        /// Signs `body` by org `who` at `at` ms past the base time and stores it.
+        fn put(&mut self, who: usize, body: Body, at: u64) -> RecordId {
+            let record = self.writers[who].append(body, BASE_TIME_MS + at).unwrap();
+            let id = record.id();
+            self.store
+                .commit(&CommitBatch {
+                    records: vec![NewRecord {
+                        record,
+                        org: self.orgs[who],
+                    }],
+                    ..Default::default()
+                })
+                .unwrap();
+            id
+        }
+    }
+
+    #[test]
+    fn the_latest_is_the_revision_with_the_greatest_timestamp_then_id() {
+        let mut net = Net::new();
+        let original = net.put(0, practice("v1"), 1_000);
+        // Two devices of the org, stored out of timestamp order: the rule does not
+        // depend on arrival.
+        let later = net.put(0, revision(original, "v3"), 3_000);
+        let earlier = net.put(2, revision(original, "v2"), 2_000);
+        for id in [original, earlier, later] {
+            let versions = versions(&net.store, &id).unwrap().unwrap();
+            assert_eq!(versions.original.record.id(), original);
+            let order: Vec<_> = versions.all().map(|v| v.record.id()).collect();
+            assert_eq!(order, vec![original, earlier, later]);
+            assert_eq!(versions.latest().record.id(), later);
+            assert_eq!(title(&versions.latest_body()), "v3");
+            assert_eq!(versions.count(), 3);
+        }
+        let stored = net.store.record(&original).unwrap().unwrap();
+        assert_eq!(title(&latest_body(&net.store, &stored).unwrap()), "v3");
+    }
+
+    #[test]
+    fn same_timestamp_revisions_are_ordered_by_id() {
+        let mut net = Net::new();
+        let original = net.put(0, practice("v1"), 1_000);
+        let a = net.put(0, revision(original, "a"), 2_000);
+        let b = net.put(2, revision(original, "b"), 2_000);
+        let versions = versions(&net.store, &original).unwrap().unwrap();
+        assert_eq!(versions.latest().record.id(), a.max(b));
+    }
+
+    #[test]
+    fn another_orgs_revision_and_a_revision_of_another_kind_do_not_count() {
+        let mut net = Net::new();
+        let original = net.put(0, practice("ours"), 1_000);
+        net.put(1, revision(original, "theirs"), 5_000);
+        net.put(
+            0,
+            Body::Revision(Revision {
+                original,
+                content: Revised::Profile(sample_profile()),
+            }),
+            6_000,
+        );
+        let versions = versions(&net.store, &original).unwrap().unwrap();
+        assert!(versions.revisions.is_empty());
+        assert_eq!(title(&versions.latest_body()), "ours");
+    }
+
+    #[test]
+    fn records_that_cannot_be_revised_and_unknown_ids_have_no_versions() {
+        let mut net = Net::new();
+        let unknown = RecordId::from_bytes([9; 32]);
+        assert_eq!(versions(&net.store, &unknown).unwrap(), None);
+        let orphan = net.put(0, revision(unknown, "early"), 1_000);
+        assert_eq!(
+            versions(&net.store, &orphan).unwrap(),
+            None,
+            "the original has not arrived"
+        );
+        let retraction = net.put(
+            0,
+            Body::Retraction(commons_protocol::Retraction {
+                target: unknown,
+                reason: String::new(),
+            }),
+            2_000,
+        );
+        assert_eq!(versions(&net.store, &retraction).unwrap(), None);
+        let stored = net.store.record(&retraction).unwrap().unwrap();
+        assert_eq!(latest(&net.store, &stored).unwrap(), stored);
+    }
+}
