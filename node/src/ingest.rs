@@ -4,6 +4,14 @@
 //! written in one group commit; only once the commit is durable is each record
 //! acknowledged and announced to subscribers.
 //!
+//! Revisions (`Body::Revision`) are checked here against what is held: one whose
+//! original is held must name a first version (not a revision) of its own kind, and one
+//! whose original was retracted, or has a retraction of its org waiting for it, is
+//! refused. A retraction of any version drops the content of every version held (the
+//! original and its org's revisions) and waits for an original not held yet, so a
+//! version that arrives later is refused or dropped as it arrives ([`crate::revisions`]
+//! reads what is left).
+//!
 //! The ingest task owns the roster: when a governance record is stored, the roster is
 //! folded again from every governance record and fork proof, and published on a watch
 //! channel.
@@ -15,9 +23,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use commons_protocol::{
-    AgainstError, AuthorKeyCache, Body, Charter, DeviceKey, FeedEntry, FeedOutcome, ForkProof,
-    KnownRecords, NetworkId, OrgId, RecordError, RecordId, Roster, SeqRange, VerifiedRecord,
-    validate_against,
+    AgainstError, AuthorKeyCache, Body, BodyKind, Charter, DeviceKey, FeedEntry, FeedOutcome,
+    ForkProof, KnownRecords, NetworkId, OrgId, RecordError, RecordId, Roster, SeqRange,
+    VerifiedRecord, validate_against,
 };
 use thiserror::Error;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -25,6 +33,7 @@ use tokio::time::Instant;
 use tracing::{debug, info, warn};
 
 use crate::metrics::{Metrics, against_reason, record_reason};
+use crate::revisions;
 use crate::store::{
     CommitBatch, FeedHead, NewRecord, PendingRetraction, Store, StoreError, Tombstone,
 };
@@ -94,6 +103,38 @@ pub enum IngestError {
         /// The record's id.
         id: RecordId,
     },
+    /// A revision of a record its org retracted (or has a retraction waiting for): a
+    /// retracted record gets no new version.
+    #[error(
+        "record {original} was retracted by its org, so it cannot get a new version; publish a new record instead"
+    )]
+    RevisionOfRetracted {
+        /// The original named.
+        original: RecordId,
+    },
+    /// A revision naming a revision as its original: every version names the first.
+    #[error(
+        "record {named} is itself a new version of {original}; a revision must name the first version, {original}"
+    )]
+    RevisionOfRevision {
+        /// The record the revision names.
+        named: RecordId,
+        /// The first version that record revises.
+        original: RecordId,
+    },
+    /// A revision whose content is not of its original's kind, or of a record that
+    /// cannot be revised (only profiles, case studies and campaigns can).
+    #[error(
+        "record {original} is of kind {original_kind} and this new version of kind {content_kind}; a new version keeps its record's kind, and only profiles, case studies and campaigns have versions"
+    )]
+    RevisionOfAnotherKind {
+        /// The original named.
+        original: RecordId,
+        /// The original's kind.
+        original_kind: &'static str,
+        /// The revision's content's kind.
+        content_kind: &'static str,
+    },
     /// The request carried more records than allowed.
     #[error("too many records in one request (at most {MAX_RECORDS_PER_REQUEST})")]
     TooMany,
@@ -116,6 +157,10 @@ impl IngestError {
             IngestError::Invalid(error) => record_reason(error),
             IngestError::Refused(error) => against_reason(error),
             IngestError::ConflictsWithRetracted { .. } => "feed_conflict",
+            IngestError::RevisionOfRetracted { .. } => "revision_of_retracted",
+            IngestError::RevisionOfRevision { .. } | IngestError::RevisionOfAnotherKind { .. } => {
+                "revision_of_another_kind"
+            }
             IngestError::TooMany => "too_many",
             IngestError::Storage(_) => "storage",
             IngestError::Shutdown => "shutdown",
@@ -125,10 +170,23 @@ impl IngestError {
 
     /// Whether the peer that sent it sent something provably bad (as opposed to early,
     /// late or unlucky): what gossip reports as `Reject`.
+    ///
+    /// A revision of another org's record, of a revision, or of another kind is
+    /// provably bad: its author named a record it could only know by holding it, and
+    /// that record's org and kind never change. (A peer that relays one it took in
+    /// before the original reached it is penalised too: rare, and once.) A revision of
+    /// a retracted record is not: a device of the same org can publish one before its
+    /// org's retraction reaches it, so it is late, not bad.
     pub fn is_malicious(&self) -> bool {
-        // A record of a newer format version is not proof of bad faith: a newer node may
-        // relay it; it is ignored, not punished.
-        matches!(self, IngestError::Invalid(error) if !matches!(error, RecordError::UnsupportedVersion { .. }))
+        match self {
+            // A record of a newer format version is not proof of bad faith: a newer node
+            // may relay it; it is ignored, not punished.
+            IngestError::Invalid(error) => !matches!(error, RecordError::UnsupportedVersion { .. }),
+            IngestError::Refused(AgainstError::RevisionOfOtherOrg { .. })
+            | IngestError::RevisionOfRevision { .. }
+            | IngestError::RevisionOfAnotherKind { .. } => true,
+            _ => false,
+        }
     }
 }
 
@@ -560,6 +618,9 @@ impl Ingest {
                             author: header.author,
                         }))?,
                 };
+                if let Body::Revision(revision) = &header.body {
+                    self.check_revision(revision, org, pending)?;
+                }
                 self.apply_retractions(&record, org, pending)?;
                 debug!(record = %id, author = %header.author, seq = header.seq, "accepted");
                 if header.body.is_governance() {
@@ -594,6 +655,8 @@ impl Ingest {
                     None => None,
                 },
             };
+            // Read before the target is dropped below: a revision retracts its original.
+            let target_body = self.held_body(&retraction.target, pending)?;
             match target_entry {
                 // validate_against has checked that a held target is the same org's.
                 Some((author, seq)) => pending.batch.tombstones.push(Tombstone {
@@ -607,6 +670,21 @@ impl Ingest {
                     retraction: record.id(),
                     org,
                 }),
+            }
+            match target_body {
+                Some(Body::Revision(revision)) => {
+                    self.retract_versions(revision.original, org, record.id(), pending)?;
+                }
+                // A target held with its content that is not a revision: its own
+                // versions. A target not held may be an original whose revisions came
+                // first. (A target already retracted had its versions retracted then.)
+                Some(body) if revisions::can_be_revised(&body) => {
+                    self.retract_versions(retraction.target, org, record.id(), pending)?;
+                }
+                None if target_entry.is_none() => {
+                    self.retract_versions(retraction.target, org, record.id(), pending)?;
+                }
+                _ => {}
             }
         }
         let waiting = pending
@@ -626,8 +704,175 @@ impl Ingest {
                 seq: header.seq,
                 retraction: waiting.retraction,
             });
+            // A version retracted before it arrived: the other versions go with it.
+            let original = match &header.body {
+                Body::Revision(revision) => Some(revision.original),
+                body if revisions::can_be_revised(body) => Some(record.id()),
+                _ => None,
+            };
+            if let Some(original) = original {
+                self.retract_versions(original, org, waiting.retraction, pending)?;
+            }
         }
         Ok(())
+    }
+
+    /// Refuses a revision whose original was retracted (or has a retraction of the
+    /// revision's org waiting for it), or whose held original is a revision or of
+    /// another kind. An original not held yet is not checked: reads count only the
+    /// versions by the original's org and of its kind ([`revisions::versions`]).
+    /// (That the original is the same org's, when held, validate_against has checked.)
+    fn check_revision(
+        &self,
+        revision: &commons_protocol::Revision,
+        org: OrgId,
+        pending: &PendingBatch,
+    ) -> Result<(), IngestError> {
+        let original = revision.original;
+        let waiting = pending
+            .batch
+            .pending
+            .iter()
+            .find(|p| p.target == original)
+            .or_else(|| self.waiting.get(&original));
+        if self.is_tombstoned(&original, pending)? || waiting.is_some_and(|p| p.org == org) {
+            return Err(IngestError::RevisionOfRetracted { original });
+        }
+        let Some(body) = self.held_body(&original, pending)? else {
+            return Ok(());
+        };
+        if let Body::Revision(named) = &body {
+            return Err(IngestError::RevisionOfRevision {
+                named: original,
+                original: named.original,
+            });
+        }
+        // An original of a kind this version does not know may be one a newer version
+        // lets revise: not refused (reads count no such version).
+        let content_kind = revision.content.kind();
+        if let Some(original_kind) = body.kind()
+            && original_kind != content_kind
+        {
+            return Err(IngestError::RevisionOfAnotherKind {
+                original,
+                original_kind: original_kind.name(),
+                content_kind: content_kind.name(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Drops the content of every version of `original` held by `org`: the original
+    /// (if it is `org`'s; if it is not held yet, a retraction waits for it) and `org`'s
+    /// revisions of it, in the store or earlier in the batch. `retraction` is the
+    /// retraction record that retracted one of them.
+    fn retract_versions(
+        &self,
+        original: RecordId,
+        org: OrgId,
+        retraction: RecordId,
+        pending: &mut PendingBatch,
+    ) -> Result<(), IngestError> {
+        let storage = |error| IngestError::Storage(Arc::new(error));
+        let mut versions: Vec<(RecordId, DeviceKey, u64)> = Vec::new();
+        match self.held(&original, pending)? {
+            Some((stored_org, held)) => {
+                let header = held.record();
+                if stored_org == org && revisions::can_be_revised(&header.body) {
+                    versions.push((original, header.author, header.seq));
+                }
+            }
+            None => {
+                let held_at_all = pending.ids.contains_key(&original)
+                    || self.store.author_of(&original).map_err(storage)?.is_some();
+                let waiting = pending.batch.pending.iter().any(|p| p.target == original)
+                    || self.waiting.contains_key(&original);
+                if !held_at_all && !waiting {
+                    pending.batch.pending.push(PendingRetraction {
+                        target: original,
+                        retraction,
+                        org,
+                    });
+                }
+            }
+        }
+        let is_version = |org_of: OrgId, body: &Body| {
+            org_of == org && matches!(body, Body::Revision(r) if r.original == original)
+        };
+        for stored in self
+            .store
+            .referring(
+                &original,
+                Some(BodyKind::Revision),
+                revisions::MAX_REVISIONS,
+            )
+            .map_err(storage)?
+        {
+            let header = stored.record.record();
+            if is_version(stored.org, &header.body) {
+                versions.push((stored.record.id(), header.author, header.seq));
+            }
+        }
+        for new in &pending.batch.records {
+            let header = new.record.record();
+            if is_version(new.org, &header.body) {
+                versions.push((new.record.id(), header.author, header.seq));
+            }
+        }
+        for (target, author, seq) in versions {
+            if !self.is_tombstoned(&target, pending)? {
+                pending.batch.tombstones.push(Tombstone {
+                    target,
+                    author,
+                    seq,
+                    retraction,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A record held with its content, in the batch so far or the store, with its org
+    /// (`None` if not held, or already dropped in this batch).
+    fn held(
+        &self,
+        id: &RecordId,
+        pending: &PendingBatch,
+    ) -> Result<Option<(OrgId, VerifiedRecord)>, IngestError> {
+        if pending.batch.tombstones.iter().any(|t| t.target == *id) {
+            return Ok(None);
+        }
+        if let Some(&at) = pending.index.get(id)
+            && let Some(new) = pending.batch.records.get(at)
+        {
+            return Ok(Some((new.org, new.record.clone())));
+        }
+        Ok(self
+            .store
+            .record(id)
+            .map_err(|e| IngestError::Storage(Arc::new(e)))?
+            .map(|stored| (stored.org, stored.record)))
+    }
+
+    /// The body of a record held with its content.
+    fn held_body(
+        &self,
+        id: &RecordId,
+        pending: &PendingBatch,
+    ) -> Result<Option<Body>, IngestError> {
+        Ok(self
+            .held(id, pending)?
+            .map(|(_, record)| record.record().body.clone()))
+    }
+
+    /// Whether `id`'s content was dropped, in the store or by this batch.
+    fn is_tombstoned(&self, id: &RecordId, pending: &PendingBatch) -> Result<bool, IngestError> {
+        Ok(pending.batch.tombstones.iter().any(|t| t.target == *id)
+            || self
+                .store
+                .tombstone(id)
+                .map_err(|e| IngestError::Storage(Arc::new(e)))?
+                .is_some())
     }
 
     fn find_seq(&self, author: &DeviceKey, id: &RecordId) -> Result<Option<u64>, IngestError> {

@@ -87,8 +87,13 @@ impl From<IngestError> for ApiError {
         match &error {
             IngestError::Invalid(_)
             | IngestError::Refused(_)
-            | IngestError::ConflictsWithRetracted { .. } => {
+            | IngestError::ConflictsWithRetracted { .. }
+            | IngestError::RevisionOfRevision { .. }
+            | IngestError::RevisionOfAnotherKind { .. } => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, reason, error.to_string())
+            }
+            IngestError::RevisionOfRetracted { .. } => {
+                Self::new(StatusCode::CONFLICT, reason, error.to_string())
             }
             IngestError::TooMany => Self::new(StatusCode::BAD_REQUEST, reason, error.to_string()),
             IngestError::Storage(store) => Self::store(store),
