@@ -210,43 +210,19 @@ impl Versions {
 /// A version's content as a body of the kind it revises (the original's own body for
 /// the original).
 pub fn content_of(stored: &StoredRecord) -> Body {
-    match &stored.record.record().body {
-        Body::Revision(revision) => revision.content.to_body(),
-        other => other.clone(),
-    }
+    commons_node::revisions::content(stored)
 }
 
-/// The versions of record `id`, if it is held and can have versions.
+/// The versions of record `id` (the original or any of its revisions), if it is held
+/// and can have versions: [`commons_node::revisions::versions`], the node's one rule.
 pub fn read_versions(store: &dyn Store, id: &RecordId) -> Result<Option<Versions>, StoreError> {
-    // Until `commons_node::revisions` lands, the same rule is read here from the
-    // store's index of referring records.
-    let Some(original) = store.record(id)? else {
+    let Some(found) = commons_node::revisions::versions(store, id)? else {
         return Ok(None);
     };
-    let Some(kind) = original.record.record().body.kind() else {
-        return Ok(None);
-    };
-    if !matches!(
-        kind,
-        BodyKind::Practice | BodyKind::Campaign | BodyKind::Profile
-    ) {
-        return Ok(None);
-    }
-    let mut revisions: Vec<StoredRecord> = store
-        .referring(id, Some(BodyKind::Revision), MAX_QUERY_LIMIT)?
-        .into_iter()
-        .filter(|stored| stored.org == original.org)
-        .filter(|stored| {
-            matches!(&stored.record.record().body,
-                Body::Revision(revision) if revision.content.kind() == kind)
-        })
-        .collect();
-    revisions.sort_by_key(|stored| (stored.record.record().timestamp_ms, stored.record.id()));
-    let latest = revisions.last().unwrap_or(&original).clone();
     Ok(Some(Versions {
-        original,
-        revisions,
-        latest,
+        latest: found.latest().clone(),
+        original: found.original,
+        revisions: found.revisions,
     }))
 }
 
