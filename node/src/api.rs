@@ -15,6 +15,7 @@
 //! | the publish endpoints and raw submit | [`publish`] |
 //! | status, records (and search), feeds, roster, forks | `reads` |
 //! | one record with its provenance, its signature checked again | `provenance` |
+//! | every version of a profile, case study or campaign | `history` |
 //! | peers, sync, and the network's part of status and metrics | `peers` |
 //! | the server-sent event stream | `events` |
 //! | archive export and import | `archive` |
@@ -26,6 +27,7 @@
 mod archive;
 pub mod error;
 mod events;
+mod history;
 pub mod json;
 mod peers;
 mod prometheus;
@@ -140,6 +142,7 @@ fn build(
         .route("/v1/publish/revocation", post(publish::revocation))
         .route("/v1/records", get(reads::list).post(publish::submit))
         .route("/v1/records/{id}", get(provenance::show))
+        .route("/v1/records/{id}/history", get(history::history))
         .route("/v1/feeds", get(reads::feeds))
         .route("/v1/roster", get(reads::roster))
         .route("/v1/forks", get(reads::forks))

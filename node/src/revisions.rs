@@ -10,7 +10,8 @@
 //! kind; a revision that arrived before its original is stored unchecked, and the org
 //! and kind filters here keep it out of the versions until it is proved to belong.
 
-use commons_protocol::{Body, BodyKind, RecordId};
+use commons_protocol::{Body, BodyKind, OrgId, RecordId, Revised, Revision};
+use thiserror::Error;
 
 use crate::store::{MAX_QUERY_LIMIT, Store, StoreError, StoredRecord};
 
@@ -128,6 +129,24 @@ fn counts(original: &StoredRecord, revision: &StoredRecord, kind: Option<BodyKin
         )
 }
 
+/// The versions `stored` is one of: the original's and its revisions', if `stored` is
+/// an original or a revision that counts (`None` for a record that cannot be revised,
+/// or a revision that is not a version: another org's, of another kind, or whose
+/// original is not held).
+pub fn versions_including(
+    store: &dyn Store,
+    stored: &StoredRecord,
+) -> Result<Option<Versions>, StoreError> {
+    let found = match &stored.record.record().body {
+        Body::Revision(revision) => match store.record(&revision.original)? {
+            Some(original) => versions_of(store, original)?,
+            None => None,
+        },
+        _ => versions_of(store, stored.clone())?,
+    };
+    Ok(found.filter(|versions| versions.contains(&stored.record.id())))
+}
+
 /// The version of `stored` to show: the latest version if it can be revised (itself if
 /// it has no revisions), else `stored` itself.
 pub fn latest(store: &dyn Store, stored: &StoredRecord) -> Result<StoredRecord, StoreError> {
@@ -141,6 +160,112 @@ pub fn latest(store: &dyn Store, stored: &StoredRecord) -> Result<StoredRecord, 
 /// original's kind; the record's own body if it cannot be revised.
 pub fn latest_body(store: &dyn Store, stored: &StoredRecord) -> Result<Body, StoreError> {
     Ok(content(&latest(store, stored)?))
+}
+
+/// Why a new version of a record cannot be published.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ReviseError {
+    /// No record with this id is held.
+    #[error(
+        "this node holds no record {0}: check the id (`commons records list` shows them), or wait until it arrives (`commons sync`)"
+    )]
+    NotHeld(RecordId),
+    /// The record, or the original it revises, was retracted.
+    #[error(
+        "record {0} was retracted by its org, so it cannot get a new version; publish a new record instead"
+    )]
+    Retracted(RecordId),
+    /// The id is a revision whose original this node does not hold.
+    #[error(
+        "record {revision} is a new version of {original}, which this node does not hold yet; wait until it arrives (`commons sync`)"
+    )]
+    OriginalNotHeld {
+        /// The revision named.
+        revision: RecordId,
+        /// Its original.
+        original: RecordId,
+    },
+    /// The record is another org's.
+    #[error("record {0} belongs to another org; only its own org may publish a new version of it")]
+    OtherOrg(RecordId),
+    /// The record is not of the kind being published (or cannot be revised at all).
+    #[error(
+        "record {id} is of kind {found}, not {wanted}; a new version keeps its record's kind, and only profiles, case studies and campaigns have versions"
+    )]
+    WrongKind {
+        /// The record named.
+        id: RecordId,
+        /// Its kind.
+        found: &'static str,
+        /// The kind being published.
+        wanted: &'static str,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The versions of the record `id` names (the original or any version of it), checked
+/// for `org` to publish a new version of kind `kind`: held, not retracted, `org`'s own,
+/// of that kind. What an Edit starts from: its latest version is the one to change.
+pub fn versions_to_revise(
+    store: &dyn Store,
+    id: &RecordId,
+    org: OrgId,
+    kind: BodyKind,
+) -> Result<Versions, ReviseError> {
+    let retracted = |id: &RecordId| -> Result<bool, StoreError> {
+        Ok(store.tombstone(id)?.is_some() || store.pending_retraction(id)?.is_some())
+    };
+    let Some(named) = store.record(id)? else {
+        return Err(if retracted(id)? {
+            ReviseError::Retracted(*id)
+        } else {
+            ReviseError::NotHeld(*id)
+        });
+    };
+    let original = match &named.record.record().body {
+        Body::Revision(revision) => match store.record(&revision.original)? {
+            Some(original) => original,
+            None if retracted(&revision.original)? => {
+                return Err(ReviseError::Retracted(revision.original));
+            }
+            None => {
+                return Err(ReviseError::OriginalNotHeld {
+                    revision: *id,
+                    original: revision.original,
+                });
+            }
+        },
+        _ => named,
+    };
+    let original_id = original.record.id();
+    if original.org != org {
+        return Err(ReviseError::OtherOrg(original_id));
+    }
+    if retracted(&original_id)? {
+        return Err(ReviseError::Retracted(original_id));
+    }
+    let found = original.record.record().body.kind();
+    if found != Some(kind) || !can_be_revised(&original.record.record().body) {
+        return Err(ReviseError::WrongKind {
+            id: original_id,
+            found: found.map_or("unknown", BodyKind::name),
+            wanted: kind.name(),
+        });
+    }
+    versions_of(store, original)?.ok_or(ReviseError::WrongKind {
+        id: original_id,
+        found: kind.name(),
+        wanted: kind.name(),
+    })
+}
+
+/// The body of a new version of `original` with `content` (a profile, case study or
+/// campaign body); `None` if `content` cannot be a version.
+pub fn revision_body(original: RecordId, content: &Body) -> Option<Body> {
+    Revised::from_body(content).map(|content| Body::Revision(Revision { original, content }))
 }
 
 #[cfg(test)]

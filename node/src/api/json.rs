@@ -16,6 +16,8 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
 
+use crate::revisions::Versions;
+
 /// A record as the API shows it: header, org, body, and the signed bytes in hex (so
 /// anyone can check the signature again).
 pub fn record_json(record: &VerifiedRecord, org: &OrgId) -> Value {
@@ -32,6 +34,29 @@ pub fn record_json(record: &VerifiedRecord, org: &OrgId) -> Value {
         "body": body_json(&header.body),
         "signed": hex(record.signed_bytes()),
     })
+}
+
+/// Adds to a record's JSON what its versions are ([`crate::revisions`]): `original`
+/// (the first version's id), `latest` (the id of the version shown), `versions` (how
+/// many, the original included), `latest_timestamp_ms`, and `latest_body`, the version
+/// shown's content as a body of the original's kind. `body` and `signed` stay the
+/// record's own.
+pub fn add_versions(answer: &mut Value, versions: &Versions) {
+    let Some(fields) = answer.as_object_mut() else {
+        return;
+    };
+    let latest = versions.latest();
+    fields.insert(
+        "original".to_owned(),
+        json!(versions.original.record.id().to_string()),
+    );
+    fields.insert("latest".to_owned(), json!(latest.record.id().to_string()));
+    fields.insert("versions".to_owned(), json!(versions.count()));
+    fields.insert(
+        "latest_timestamp_ms".to_owned(),
+        json!(latest.record.record().timestamp_ms),
+    );
+    fields.insert("latest_body".to_owned(), body_json(&versions.latest_body()));
 }
 
 /// The kind's name ([`BodyKind::name`]), or `unknown` for a kind this version does not
@@ -129,6 +154,11 @@ pub fn body_json(body: &Body) -> Value {
                 "new_root": new_root.to_string(),
             }),
         },
+        Body::Revision(revision) => json!({
+            "original": revision.original.to_string(),
+            "content_kind": revision.content.kind().name(),
+            "content": body_json(&revision.content.to_body()),
+        }),
         // `Body::Unknown`, and any kind a later protocol version adds before this
         // mapping learns it.
         other => json!({ "kind": other.kind_code(), "bytes": hex(&other.encode()) }),

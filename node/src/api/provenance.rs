@@ -13,14 +13,15 @@ use commons_protocol::{Body, BodyKind, DeviceKey, OrgId, RecordId, Roster, valid
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiPath};
-use super::json::{FromText, record_json};
+use super::json::{FromText, add_versions, record_json};
 use super::{ApiState, read_store};
 use crate::publish::now_ms;
+use crate::revisions::{self, Versions};
 use crate::store::{RecordQuery, Store, StoreError, StoredRecord, Tombstone};
 
 /// What the store holds of one id.
 enum Found {
-    Held(Box<StoredRecord>),
+    Held(Box<StoredRecord>, Option<Box<Versions>>),
     Retracted {
         tombstone: Tombstone,
         /// The tombstone's place in its feed: (timestamp, prev).
@@ -48,11 +49,14 @@ pub(super) async fn show(
     let roster = state.node.roster();
     let checked_at_ms = now_ms();
     match found {
-        Found::Held(stored) => {
+        Found::Held(stored, versions) => {
             let header = stored.record.record();
             let org_name = org_name(&state, &stored.org).await?;
             let verified = verify(&state, stored.record.signed_bytes(), &id);
             let mut answer = record_json(&stored.record, &stored.org);
+            if let Some(versions) = versions {
+                add_versions(&mut answer, &versions);
+            }
             if let Some(fields) = answer.as_object_mut() {
                 fields.insert("retracted".to_owned(), Value::Bool(false));
                 fields.insert(
@@ -134,7 +138,8 @@ pub(super) async fn show(
 
 fn find(store: &dyn Store, id: &RecordId) -> Result<Found, StoreError> {
     if let Some(stored) = store.record(id)? {
-        return Ok(Found::Held(Box::new(stored)));
+        let versions = revisions::versions_including(store, &stored)?.map(Box::new);
+        return Ok(Found::Held(Box::new(stored), versions));
     }
     let Some(tombstone) = store.tombstone(id)? else {
         return Ok(Found::Nothing);
@@ -170,8 +175,8 @@ fn verify(state: &ApiState, signed: &[u8], id: &RecordId) -> Result<(), String> 
     Ok(())
 }
 
-/// The org's name: its founder name in the charter, else the name of its latest profile
-/// held, else none.
+/// The org's name: its founder name in the charter, else the name in the latest version
+/// of its newest profile held, else none.
 async fn org_name(state: &Arc<ApiState>, org: &OrgId) -> Result<Option<String>, ApiError> {
     if let Some(founder) = state
         .node
@@ -188,13 +193,18 @@ async fn org_name(state: &Arc<ApiState>, org: &OrgId) -> Result<Option<String>, 
         limit: 1,
         ..RecordQuery::default()
     };
-    let profiles = read_store(state, move |store| store.query(&query)).await?;
-    Ok(profiles
-        .first()
-        .and_then(|stored| match &stored.record.record().body {
-            Body::Profile(profile) => Some(profile.name.clone()),
-            _ => None,
-        }))
+    let profile = read_store(state, move |store| {
+        store
+            .query(&query)?
+            .first()
+            .map(|stored| revisions::latest_body(store, stored))
+            .transpose()
+    })
+    .await?;
+    Ok(match profile {
+        Some(Body::Profile(profile)) => Some(profile.name),
+        _ => None,
+    })
 }
 
 fn org_json(roster: &Roster, org: &OrgId, name: Option<String>) -> Value {

@@ -1,6 +1,8 @@
 //! `POST /v1/publish/*` and `POST /v1/records`: the "created" step of a record's path
-//! when an operator (or a script) creates it. The governance endpoints (profile,
-//! application, vote, revocation) publish as this node's device too; a revocation's
+//! when an operator (or a script) creates it. A case study, campaign or profile with
+//! `"revises": "rec_…"` is published as a new version of that record (its original, or
+//! any version of it: [`crate::revisions::versions_to_revise`]). The governance
+//! endpoints (profile, application, vote, revocation) publish as this node's device too; a revocation's
 //! root signature is made by the CLI from the data dir's `root.key`, so the root key
 //! never enters the daemon. Requests are parsed into a [`Body`] here;
 //! the record's own rules (an empty title…) are the protocol's, checked when the
@@ -25,6 +27,7 @@ use super::error::{ApiError, ApiJson};
 use super::json::{Text, from_hex};
 use crate::ingest::{Ingested, Source};
 use crate::publish::now_ms;
+use crate::revisions::{self, ReviseError};
 
 /// The language of a case study when the request names none.
 pub const DEFAULT_LANGUAGE: &str = "en";
@@ -39,6 +42,8 @@ const HOUR_MS: u64 = 3_600_000;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PracticeRequest {
+    /// The record this is a new version of (the original or any version of it).
+    revises: Option<Text<RecordId>>,
     title: String,
     #[serde(default)]
     summary: String,
@@ -75,6 +80,8 @@ impl PracticeRequest {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignRequest {
+    /// The record this is a new version of (the original or any version of it).
+    revises: Option<Text<RecordId>>,
     title: String,
     #[serde(default)]
     goals: Vec<String>,
@@ -200,6 +207,8 @@ impl RetractRequest {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileRequest {
+    /// The record this is a new version of (the original or any version of it).
+    revises: Option<Text<RecordId>>,
     name: String,
     #[serde(default)]
     country: String,
@@ -330,18 +339,84 @@ async fn publish(state: &ApiState, body: Body) -> Result<Created, ApiError> {
     ))
 }
 
+/// Publishes `body`, or a new version of the record `revises` names with `body` as its
+/// content: that record must be held, this org's, of `body`'s kind and not retracted
+/// (404, 422, 409).
+async fn publish_or_revise(
+    state: &ApiState,
+    revises: Option<Text<RecordId>>,
+    body: Body,
+) -> Result<Created, ApiError> {
+    let Some(Text(named)) = revises else {
+        return publish(state, body).await;
+    };
+    let Some(kind) = body.kind() else {
+        return Err(ApiError::internal("a published body has a kind"));
+    };
+    let org = state.node.org;
+    let versions = read_store_revise(state, move |store| {
+        revisions::versions_to_revise(store, &named, org, kind)
+    })
+    .await?;
+    let original = versions.original.record.id();
+    let revision = revisions::revision_body(original, &body).ok_or_else(|| {
+        ApiError::bad_request(
+            "wrong_kind",
+            "only profiles, case studies and campaigns have versions",
+        )
+    })?;
+    let (status, Json(mut answer)) = publish(state, revision).await?;
+    if let Some(fields) = answer.as_object_mut() {
+        fields.insert("original".to_owned(), json!(original.to_string()));
+        fields.insert("versions".to_owned(), json!(versions.count() + 1));
+    }
+    Ok((status, Json(answer)))
+}
+
+/// Runs a store read that checks a revision off the async threads.
+async fn read_store_revise<T, F>(state: &ApiState, read: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&dyn crate::store::Store) -> Result<T, ReviseError> + Send + 'static,
+{
+    let store = state.node.store.clone();
+    tokio::task::spawn_blocking(move || read(store.as_ref()))
+        .await
+        .map_err(|error| ApiError::internal(format!("a store read failed: {error}")))?
+        .map_err(|error| {
+            let message = error.to_string();
+            match error {
+                ReviseError::NotHeld(_) | ReviseError::OriginalNotHeld { .. } => {
+                    ApiError::not_found(message)
+                }
+                ReviseError::Retracted(_) => {
+                    ApiError::new(StatusCode::CONFLICT, "revision_of_retracted", message)
+                }
+                ReviseError::OtherOrg(_) => {
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "other_org", message)
+                }
+                ReviseError::WrongKind { .. } => {
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "wrong_kind", message)
+                }
+                ReviseError::Store(store) => ApiError::store(&store),
+            }
+        })
+}
+
 pub(super) async fn practice(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<PracticeRequest>,
 ) -> Result<Created, ApiError> {
-    publish(&state, request.into_body()).await
+    let revises = request.revises;
+    publish_or_revise(&state, revises, request.into_body()).await
 }
 
 pub(super) async fn campaign(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<CampaignRequest>,
 ) -> Result<Created, ApiError> {
-    publish(&state, request.into_body()).await
+    let revises = request.revises;
+    publish_or_revise(&state, revises, request.into_body()).await
 }
 
 pub(super) async fn update(
@@ -376,7 +451,8 @@ pub(super) async fn profile(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<ProfileRequest>,
 ) -> Result<Created, ApiError> {
-    publish(&state, request.into_body()).await
+    let revises = request.revises;
+    publish_or_revise(&state, revises, request.into_body()).await
 }
 
 pub(super) async fn application(

@@ -13,9 +13,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiQuery};
-use super::json::{Cursor, Text, record_json};
+use super::json::{Cursor, Text, add_versions, record_json};
 use super::{ApiState, peers, read_store};
 use crate::restore::Publishing;
+use crate::revisions;
 use crate::store::{MAX_QUERY_LIMIT, RecordQuery, SearchText};
 
 /// Records per page of `GET /v1/records` when the request names no limit.
@@ -109,16 +110,35 @@ pub(super) async fn list(
         // One more than asked, to know whether another page follows.
         limit: (limit + 1).min(MAX_QUERY_LIMIT),
     };
-    let mut found = read_store(&state, move |store| store.query(&query)).await?;
-    let more = found.len() > limit || (found.len() == limit && limit == MAX_QUERY_LIMIT);
-    found.truncate(limit);
+    // Each profile, case study and campaign with its versions, so the page shows the
+    // version to show (`latest_body`) beside the record's own.
+    let (found, more) = read_store(&state, move |store| {
+        let mut found = store.query(&query)?;
+        let more = found.len() > limit || (found.len() == limit && limit == MAX_QUERY_LIMIT);
+        found.truncate(limit);
+        let with_versions = found
+            .into_iter()
+            .map(|stored| {
+                let versions = revisions::versions_including(store, &stored)?;
+                Ok((stored, versions))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((with_versions, more))
+    })
+    .await?;
     let next = found
         .last()
         .filter(|_| more)
-        .map(|last| Cursor::after(&last.record).to_string());
+        .map(|(last, _)| Cursor::after(&last.record).to_string());
     let records: Vec<Value> = found
         .iter()
-        .map(|stored| record_json(&stored.record, &stored.org))
+        .map(|(stored, versions)| {
+            let mut answer = record_json(&stored.record, &stored.org);
+            if let Some(versions) = versions {
+                add_versions(&mut answer, versions);
+            }
+            answer
+        })
         .collect();
     Ok(Json(json!({ "records": records, "next": next })))
 }
@@ -146,7 +166,7 @@ pub(super) async fn feeds(State(state): State<Arc<ApiState>>) -> Result<Json<Val
 }
 
 /// The names and applications the node holds, newest first per org: names from the
-/// charter, else from the org's latest profile.
+/// charter, else from the latest version of the org's newest profile.
 struct Introductions {
     names: BTreeMap<OrgId, (String, &'static str)>,
     applications: BTreeMap<OrgId, Value>,
@@ -159,23 +179,29 @@ async fn introductions(state: &ApiState) -> Result<Introductions, ApiError> {
         ..RecordQuery::default()
     };
     let (profiles, applications) = read_store(state, move |store| {
-        Ok((
-            store.query(&query(BodyKind::Profile))?,
-            store.query(&query(BodyKind::Application))?,
-        ))
+        // Newest first: the first profile seen of an org is its newest; it is read as
+        // its latest version.
+        let mut seen = BTreeSet::new();
+        let mut profiles = Vec::new();
+        for stored in store.query(&query(BodyKind::Profile))? {
+            if seen.insert(stored.org) {
+                let body = revisions::latest_body(store, &stored)?;
+                profiles.push((stored.org, body));
+            }
+        }
+        Ok((profiles, store.query(&query(BodyKind::Application))?))
     })
     .await?;
     let mut names = BTreeMap::new();
     for founder in &state.node.charter.founders {
         names.insert(founder.org, (founder.name.clone(), "charter"));
     }
-    // Newest first: the first profile seen of an org is its latest.
-    for stored in &profiles {
-        if let Body::Profile(profile) = &stored.record.record().body
+    for (org, body) in &profiles {
+        if let Body::Profile(profile) = body
             && !profile.name.trim().is_empty()
         {
             names
-                .entry(stored.org)
+                .entry(*org)
                 .or_insert_with(|| (profile.name.clone(), "profile"));
         }
     }
