@@ -78,7 +78,8 @@ impl OrgDirectory {
         Ok(directory)
     }
 
-    /// Reads the names from the newest profiles in `store`, and `charter`.
+    /// Reads the names from the latest version of each org's newest profile in
+    /// `store`, and `charter`.
     fn read_profiles(store: &dyn Store, charter: &Charter) -> Result<OrgDirectory, StoreError> {
         let mut names: HashMap<OrgId, String> = charter
             .founders
@@ -91,13 +92,16 @@ impl OrgDirectory {
             ..RecordQuery::default()
         })?;
         let mut named = std::collections::HashSet::new();
-        // Newest first: the first profile seen of an org is its latest.
+        // Newest first: the first profile seen of an org is its newest, read as its
+        // latest version.
         for stored in profiles {
-            if let Body::Profile(profile) = &stored.record.record().body
-                && named.insert(stored.org)
+            if !named.insert(stored.org) {
+                continue;
+            }
+            if let Body::Profile(profile) = commons_node::revisions::latest_body(store, &stored)?
                 && !profile.name.trim().is_empty()
             {
-                names.insert(stored.org, profile.name.clone());
+                names.insert(stored.org, profile.name);
             }
         }
         Ok(OrgDirectory { names })
@@ -279,18 +283,17 @@ pub enum Thread {
         record: Box<StoredRecord>,
         /// The records of the answering kind that name it, newest first.
         replies: Vec<StoredRecord>,
-        /// Whether the scan for them stopped at its bound with more left unread.
+        /// Whether the replies stopped at their bound: older ones may be left unread.
         cut: bool,
         /// The orgs' names.
         names: OrgDirectory,
     },
 }
 
-/// The record `id` if it is of `kind`, with the records of `reply_kind` that refer to
-/// it ([`Body::references`]). The store keeps no index by referenced record, so the
-/// replies come from a [`scan_kind`] of at most `max_scanned`, starting at the record's
-/// own date less [`CLOCK_SKEW_ALLOWANCE_MS`] (a reply is written after what it answers,
-/// by a clock that may disagree a little).
+/// The record `id` if it is of `kind`, with the newest `max_scanned` records of
+/// `reply_kind` that refer to it ([`Body::references`]), read from the store's index of
+/// records by the record they reference ([`Store::referring`]): only the replies are
+/// read, whatever else the store holds.
 pub fn read_thread(
     store: &dyn Store,
     charter: &Charter,
@@ -309,16 +312,9 @@ pub fn read_thread(
     if stored.record.record().body.kind() != Some(kind) {
         return Ok(Thread::Missing);
     }
-    let since = stored
-        .record
-        .record()
-        .timestamp_ms
-        .saturating_sub(CLOCK_SKEW_ALLOWANCE_MS);
-    let (scanned, cut) = scan_kind(store, reply_kind, Some(since), max_scanned)?;
-    let replies = scanned
-        .into_iter()
-        .filter(|reply| reply.record.record().body.references() == Some(id))
-        .collect();
+    let limit = max_scanned.clamp(1, MAX_QUERY_LIMIT);
+    let replies = store.referring(&id, Some(reply_kind), limit)?;
+    let cut = replies.len() >= limit;
     Ok(Thread::Here {
         record: Box::new(stored),
         replies,
@@ -444,6 +440,24 @@ mod tests {
         assert_eq!(
             OrgDirectory::read(&store, &charter).unwrap().name(&org),
             "First name"
+        );
+        // A new version of that profile renames the org.
+        let Body::Profile(corrected) = renamed("First name, corrected") else {
+            unreachable!()
+        };
+        let revision = writers[1]
+            .append(
+                Body::Revision(commons_protocol::Revision {
+                    original: first.id(),
+                    content: commons_protocol::Revised::Profile(corrected),
+                }),
+                BASE_TIME_MS + 4,
+            )
+            .unwrap();
+        commit(vec![revision], Vec::new());
+        assert_eq!(
+            OrgDirectory::read(&store, &charter).unwrap().name(&org),
+            "First name, corrected"
         );
     }
 

@@ -77,11 +77,12 @@ fn read_known(store: &dyn Store, charter: &Charter) -> Result<Known, StoreError>
         limit: MAX_QUERY_LIMIT,
         ..RecordQuery::default()
     })? {
-        // Newest first: the first profile seen of an org is its latest.
-        if let Body::Profile(profile) = &stored.record.record().body {
-            profiles
-                .entry(stored.org)
-                .or_insert_with(|| profile.clone());
+        // Newest first: the first profile seen of an org is its newest, shown as its
+        // latest version.
+        if !profiles.contains_key(&stored.org)
+            && let Body::Profile(profile) = commons_node::revisions::latest_body(store, &stored)?
+        {
+            profiles.insert(stored.org, profile);
         }
     }
     let mut applications: Vec<Applied> = Vec::new();
@@ -148,12 +149,13 @@ fn read_one(
             .take(1)
             .collect())
     };
-    let profile = latest(BodyKind::Profile)?.into_iter().find_map(|stored| {
-        match stored.record.record().body.clone() {
+    let profile = match latest(BodyKind::Profile)?.first() {
+        Some(stored) => match commons_node::revisions::latest_body(store, stored)? {
             Body::Profile(profile) => Some(profile),
             _ => None,
-        }
-    });
+        },
+        None => None,
+    };
     let application = latest(BodyKind::Application)?
         .iter()
         .find_map(application_of);
