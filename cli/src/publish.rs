@@ -3,6 +3,11 @@
 //! `POST /v1/publish/*` request; the node signs the record as the next of this device's
 //! feed, checks the record's own rules (an empty title is refused there, not here),
 //! stores it durably and announces it, then answers with its id and seq.
+//!
+//! `--revise ID` on `practice` and `campaign` publishes a new version of one of the
+//! org's own records instead: the latest version is read first (`GET /v1/records/ID`),
+//! every field not given keeps its value there, and the request names the record it
+//! revises (`"revises"`), which the node checks is the org's own and not retracted.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -33,9 +38,9 @@ pub(crate) enum PublishCommand {
     Retract(RetractArgs),
 }
 
-/// A body given inline or read from a file.
+/// A body given inline or read from a file (required, except with `--revise`).
 #[derive(Debug, clap::Args)]
-#[group(id = "body-source", required = true, multiple = false)]
+#[group(id = "body-source", multiple = false)]
 pub(crate) struct BodyArgs {
     /// The text, in Markdown
     #[arg(long, value_name = "TEXT")]
@@ -47,10 +52,18 @@ pub(crate) struct BodyArgs {
 
 impl BodyArgs {
     fn text(&self) -> anyhow::Result<String> {
+        match self.given()? {
+            Some(text) => Ok(text),
+            None => bail!("give the text with --body TEXT or --body-file FILE"),
+        }
+    }
+
+    /// The text, if one was given.
+    fn given(&self) -> anyhow::Result<Option<String>> {
         match (&self.body, &self.body_file) {
-            (Some(body), _) => Ok(body.clone()),
-            (None, Some(path)) => read_body_file(path),
-            (None, None) => bail!("give the text with --body TEXT or --body-file FILE"),
+            (Some(body), _) => Ok(Some(body.clone())),
+            (None, Some(path)) => read_body_file(path).map(Some),
+            (None, None) => Ok(None),
         }
     }
 }
@@ -58,12 +71,16 @@ impl BodyArgs {
 /// Arguments of `commons publish practice`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct PracticeArgs {
+    /// Publish a new version of this case study of your organization, rec_… (its first
+    /// version or any later one): the fields you do not give keep their latest values
+    #[arg(long, value_name = "REC_ID")]
+    revise: Option<RecordId>,
     /// The case study's title
-    #[arg(long, value_name = "T")]
-    title: String,
+    #[arg(long, value_name = "T", required_unless_present = "revise")]
+    title: Option<String>,
     /// One or two sentences saying what it is about
-    #[arg(long, value_name = "S")]
-    summary: String,
+    #[arg(long, value_name = "S", required_unless_present = "revise")]
+    summary: Option<String>,
     #[command(flatten)]
     body: BodyArgs,
     /// A theme, such as housing or land (repeat for more)
@@ -93,9 +110,13 @@ pub(crate) struct PracticeArgs {
 /// Arguments of `commons publish campaign`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct CampaignArgs {
+    /// Publish a new version of this campaign of your organization, rec_… (its first
+    /// version or any later one): the fields you do not give keep their latest values
+    #[arg(long, value_name = "REC_ID")]
+    revise: Option<RecordId>,
     /// The campaign's title
-    #[arg(long, value_name = "T")]
-    title: String,
+    #[arg(long, value_name = "T", required_unless_present = "revise")]
+    title: Option<String>,
     /// A goal of the campaign (repeat for more)
     #[arg(long = "goal", value_name = "G")]
     goals: Vec<String>,
@@ -216,39 +237,142 @@ struct Request {
     endpoint: &'static str,
     what: &'static str,
     body: Value,
+    /// With `--revise`: the record revised; fields not in `body` are taken from its
+    /// latest version.
+    revise: Option<Revise>,
+}
+
+/// A new version to publish: of which record, and what it carries over.
+struct Revise {
+    id: RecordId,
+    /// The kind the record must be (`practice`, `campaign`).
+    kind: &'static str,
+    /// The request fields a version carries over from the latest one.
+    fields: &'static [&'static str],
+}
+
+/// What a new case study version keeps from the latest when not given.
+const PRACTICE_FIELDS: &[&str] = &[
+    "title",
+    "summary",
+    "body",
+    "themes",
+    "regions",
+    "language",
+    "licence",
+    "links",
+    "visibility",
+];
+/// What a new campaign version keeps from the latest when not given.
+const CAMPAIGN_FIELDS: &[&str] = &["title", "goals", "partners", "status"];
+
+impl Revise {
+    /// `given` completed from the latest version of the record (read from the node),
+    /// with `revises` set.
+    fn complete(&self, client: &Client, given: &Value) -> anyhow::Result<Value> {
+        let record = client
+            .get(&format!("/v1/records/{}", self.id), &[])
+            .with_context(|| format!("could not read {} to revise it", self.id))?;
+        if record["retracted"] == Value::Bool(true) {
+            bail!(
+                "{} was retracted by its org, so it cannot get a new version; publish a new record instead",
+                self.id
+            );
+        }
+        let latest = &record["latest_body"];
+        let kind = record["body"]["content_kind"]
+            .as_str()
+            .or_else(|| record["kind"].as_str())
+            .unwrap_or("?");
+        if !latest.is_object() || kind != self.kind {
+            bail!(
+                "{} is of kind {kind}, not {}: only case studies, campaigns and profiles have                  versions, and a new version keeps its record's kind",
+                self.id,
+                self.kind
+            );
+        }
+        let mut body = given.clone();
+        for field in self.fields {
+            if body.get(*field).is_none()
+                && let Some(value) = latest.get(*field)
+            {
+                body[*field] = value.clone();
+            }
+        }
+        body["revises"] = json!(self.id.to_string());
+        Ok(body)
+    }
 }
 
 impl PublishCommand {
     fn request(&self) -> anyhow::Result<Request> {
         Ok(match self {
             PublishCommand::Practice(args) => {
-                let mut body = json!({
-                    "title": args.title,
-                    "summary": args.summary,
-                    "body": args.body.text()?,
-                    "themes": args.themes,
-                    "regions": args.regions,
-                    "links": args.links,
-                    "visibility": if args.public { "public" } else { "members" },
-                });
+                // Only what was given: with --revise the rest comes from the latest
+                // version ([`Request::revise`]).
+                let mut body = json!({});
+                let mut set = |key: &str, value: Value| {
+                    body[key] = value;
+                };
+                if let Some(title) = &args.title {
+                    set("title", json!(title));
+                }
+                if let Some(summary) = &args.summary {
+                    set("summary", json!(summary));
+                }
+                if let Some(text) = args.body.given()? {
+                    set("body", json!(text));
+                } else if args.revise.is_none() {
+                    bail!("give the text with --body TEXT or --body-file FILE");
+                }
+                for (key, items) in [
+                    ("themes", &args.themes),
+                    ("regions", &args.regions),
+                    ("links", &args.links),
+                ] {
+                    if !items.is_empty() || args.revise.is_none() {
+                        set(key, json!(items));
+                    }
+                }
+                if args.public || args.members || args.revise.is_none() {
+                    set(
+                        "visibility",
+                        json!(if args.public { "public" } else { "members" }),
+                    );
+                }
                 if let Some(language) = &args.language {
-                    body["language"] = json!(language);
+                    set("language", json!(language));
                 }
                 if let Some(licence) = &args.licence {
-                    body["licence"] = json!(licence);
+                    set("licence", json!(licence));
                 }
                 Request {
                     endpoint: "/v1/publish/practice",
                     what: "case study",
                     body,
+                    revise: args.revise.map(|id| Revise {
+                        id,
+                        kind: "practice",
+                        fields: PRACTICE_FIELDS,
+                    }),
                 }
             }
             PublishCommand::Campaign(args) => {
-                let mut body = json!({
-                    "title": args.title,
-                    "goals": args.goals,
-                    "partners": args.partners.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                });
+                let mut body = json!({});
+                if let Some(title) = &args.title {
+                    body["title"] = json!(title);
+                }
+                if !args.goals.is_empty() || args.revise.is_none() {
+                    body["goals"] = json!(args.goals);
+                }
+                if !args.partners.is_empty() || args.revise.is_none() {
+                    body["partners"] = json!(
+                        args.partners
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                    );
+                }
                 if let Some(status) = args.status {
                     body["status"] = json!(name(&status));
                 }
@@ -256,6 +380,11 @@ impl PublishCommand {
                     endpoint: "/v1/publish/campaign",
                     what: "campaign",
                     body,
+                    revise: args.revise.map(|id| Revise {
+                        id,
+                        kind: "campaign",
+                        fields: CAMPAIGN_FIELDS,
+                    }),
                 }
             }
             PublishCommand::Update(args) => {
@@ -270,6 +399,7 @@ impl PublishCommand {
                     endpoint: "/v1/publish/update",
                     what: "campaign update",
                     body,
+                    revise: None,
                 }
             }
             PublishCommand::Alert(args) => {
@@ -287,6 +417,7 @@ impl PublishCommand {
                     endpoint: "/v1/publish/alert",
                     what: "alert",
                     body,
+                    revise: None,
                 }
             }
             PublishCommand::Respond(args) => Request {
@@ -297,6 +428,7 @@ impl PublishCommand {
                     "response": name(&args.response),
                     "note": args.note.clone().unwrap_or_default(),
                 }),
+                revise: None,
             },
             PublishCommand::Retract(args) => Request {
                 endpoint: "/v1/publish/retract",
@@ -305,6 +437,7 @@ impl PublishCommand {
                     "target": args.target.to_string(),
                     "reason": args.reason.clone().unwrap_or_default(),
                 }),
+                revise: None,
             },
         })
     }
@@ -314,8 +447,12 @@ pub(crate) fn run(global: &GlobalArgs, command: &PublishCommand) -> anyhow::Resu
     // Read the body (and refuse bad files) before looking for the node.
     let request = command.request()?;
     let client = Client::connect(global)?;
+    let body = match &request.revise {
+        Some(revise) => revise.complete(&client, &request.body)?,
+        None => request.body.clone(),
+    };
     let published = client
-        .post(request.endpoint, &request.body)
+        .post(request.endpoint, &body)
         .with_context(|| format!("the {} was not published", request.what))?;
     if global.json {
         return print_json(&published);
@@ -324,7 +461,21 @@ pub(crate) fn run(global: &GlobalArgs, command: &PublishCommand) -> anyhow::Resu
     let seq = published["seq"]
         .as_u64()
         .map_or_else(|| "?".to_owned(), |seq| seq.to_string());
-    println!("Published the {} {id} (seq {seq})", request.what);
+    match published["original"].as_str() {
+        Some(original) => {
+            let count = published["versions"]
+                .as_u64()
+                .map_or_else(|| "?".to_owned(), |count| count.to_string());
+            println!(
+                "Published version {count} of the {} {original}: {id} (seq {seq})",
+                request.what
+            );
+            println!(
+                "Every node now shows it in place of the earlier versions; `commons records history {original}` lists them."
+            );
+        }
+        None => println!("Published the {} {id} (seq {seq})", request.what),
+    }
     if let PublishCommand::Retract(args) = command {
         println!(
             "Every node that receives the retraction drops the content of {}.",

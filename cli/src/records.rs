@@ -1,9 +1,11 @@
-//! `commons records list|search|show`: the last step of a record's path, reading it
-//! back. Asks the running node for the records it holds (`GET /v1/records`, newest
+//! `commons records list|search|show|history`: the last step of a record's path,
+//! reading it back. Asks the running node for the records it holds (`GET /v1/records`, newest
 //! first, with filters and paging; `search` adds the text to find, `q`, which the node
 //! matches in its store) or for one record with its provenance, or its tombstone
 //! (`GET /v1/records/{id}`: the node verifies the stored signature again for the
-//! request), and prints them as a table or field by field. Record content comes from
+//! request), or for every version of a case study, campaign or profile
+//! (`GET /v1/records/{id}/history`, with the fields each version changed), and prints
+//! them as a table or field by field. Listings show each record's latest version. Record content comes from
 //! other organizations, so control characters are removed before it reaches the
 //! terminal.
 //!
@@ -43,6 +45,9 @@ pub(crate) enum RecordsCommand {
     /// Show one record with its provenance (org, device, place in its feed, signature
     /// verified again now), or that it was retracted, by whom and why
     Show(ShowArgs),
+    /// Show every version of a case study, campaign or profile, oldest first: when,
+    /// by which device, and which fields each version changed
+    History(ShowArgs),
 }
 
 /// Arguments of `commons records search`.
@@ -93,6 +98,7 @@ pub(crate) fn run(global: &GlobalArgs, command: &RecordsCommand) -> anyhow::Resu
         RecordsCommand::List(args) => list(global, args, None),
         RecordsCommand::Search(args) => list(global, &args.filters, Some(&args.text)),
         RecordsCommand::Show(args) => show(global, args),
+        RecordsCommand::History(args) => history(global, args),
     }
 }
 
@@ -184,6 +190,107 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn history(global: &GlobalArgs, args: &ShowArgs) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let history = client.get(&format!("/v1/records/{}/history", args.id), &[])?;
+    if global.json {
+        return print_json(&history);
+    }
+    print!("{}", human_history(&history));
+    Ok(())
+}
+
+/// The versions of a record, oldest first, each with what it changed.
+fn human_history(history: &Value) -> String {
+    let versions = history["versions"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    let kind = history["kind"].as_str().unwrap_or("?");
+    let mut out = format!(
+        "{} {} of {}: {} version{}, the latest shown\n",
+        one_line(kind),
+        one_line(history["original"].as_str().unwrap_or("?")),
+        one_line(history["org"].as_str().unwrap_or("?")),
+        versions.len(),
+        if versions.len() == 1 { "" } else { "s" },
+    );
+    let mut previous: Option<&Value> = None;
+    for version in versions {
+        let number = version["version"].as_u64().unwrap_or(0);
+        let time = version["timestamp_ms"]
+            .as_u64()
+            .map_or_else(|| "?".to_owned(), |ms| format_time(ms, true));
+        let shown = if version["latest"] == Value::Bool(true) {
+            "  (shown)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "\n{number}. {time} UTC  {}{shown}\n",
+            one_line(version["id"].as_str().unwrap_or("?"))
+        ));
+        let mut rows = vec![(
+            "device".to_owned(),
+            one_line(version["author"].as_str().unwrap_or("?")),
+        )];
+        let body = &version["body"];
+        rows.push((
+            "title".to_owned(),
+            one_line(
+                body["title"]
+                    .as_str()
+                    .or_else(|| body["name"].as_str())
+                    .unwrap_or("-"),
+            ),
+        ));
+        rows.push((
+            "changed".to_owned(),
+            match previous {
+                None => "(the first version)".to_owned(),
+                Some(before) => {
+                    let changed = changed_fields(kind, &before["body"], body);
+                    if changed.is_empty() {
+                        "nothing (the same content again)".to_owned()
+                    } else {
+                        changed.join(", ")
+                    }
+                }
+            },
+        ));
+        out.push_str(&aligned(&rows));
+        previous = Some(version);
+    }
+    out
+}
+
+/// The fields whose value differs between two versions' bodies, in the order `records
+/// show` prints them (then the rest alphabetically, `body` last).
+fn changed_fields(kind: &str, before: &Value, after: &Value) -> Vec<String> {
+    let empty = Map::new();
+    let (before, after) = (
+        before.as_object().unwrap_or(&empty),
+        after.as_object().unwrap_or(&empty),
+    );
+    let order = FIELD_ORDER
+        .iter()
+        .find(|(name, _)| *name == kind)
+        .map_or(&[][..], |(_, fields)| *fields);
+    let mut keys: Vec<&str> = before
+        .keys()
+        .chain(after.keys())
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable_by_key(|key| {
+        let place = order.iter().position(|field| field == key);
+        (*key == "body", place.is_none(), place, *key)
+    });
+    keys.dedup();
+    keys.into_iter()
+        .filter(|key| before.get(*key) != after.get(*key))
+        .map(label)
+        .collect()
+}
+
 /// Records as a table: time, kind, org, title, id.
 fn table(records: &[Value]) -> String {
     let mut out = format!(
@@ -204,7 +311,7 @@ fn table(records: &[Value]) -> String {
             time,
             one_line(record["kind"].as_str().unwrap_or("?")),
             one_line(&truncate(org, SHORT_ORG_CHARS, false)),
-            truncate(&one_line(&headline(record)), TITLE_CHARS, true),
+            title_cell(record),
             one_line(record["id"].as_str().unwrap_or("?")),
             title = TITLE_CHARS
         ));
@@ -212,9 +319,15 @@ fn table(records: &[Value]) -> String {
     out
 }
 
-/// What a record is about, in a few words: its title, or what stands in for one.
+/// What a record is about, in a few words: its title, or what stands in for one. A
+/// record with versions shows its latest version's.
 fn headline(record: &Value) -> String {
-    let body = &record["body"];
+    let revised = record["versions"].as_u64().is_some_and(|count| count > 1);
+    let body = if revised {
+        &record["latest_body"]
+    } else {
+        &record["body"]
+    };
     let text = |key: &str| body[key].as_str().unwrap_or_default().to_owned();
     match record["kind"].as_str().unwrap_or_default() {
         "practice" | "campaign" => text("title"),
@@ -232,7 +345,28 @@ fn headline(record: &Value) -> String {
         "profile" => text("name"),
         "application" => format!("applies: {}", text("statement")),
         "vote" => format!("{} {}", text("choice"), text("subject")),
+        "revision" => {
+            let content = &body["content"];
+            let title = content["title"]
+                .as_str()
+                .or_else(|| content["name"].as_str())
+                .unwrap_or_default();
+            format!("new version of {}: {title}", text("original"))
+        }
         _ => String::new(),
+    }
+}
+
+/// A record's headline cut to the title column, `(edited)` kept at the end of one with
+/// several versions.
+fn title_cell(record: &Value) -> String {
+    const EDITED: &str = " (edited)";
+    let line = one_line(&headline(record));
+    if record["versions"].as_u64().is_some_and(|count| count > 1) {
+        let room = TITLE_CHARS - EDITED.chars().count();
+        format!("{}{EDITED}", truncate(&line, room, true))
+    } else {
+        truncate(&line, TITLE_CHARS, true)
     }
 }
 
@@ -352,6 +486,19 @@ fn human_record(record: &Value) -> String {
         rows.push(("retracted".to_owned(), "no".to_owned()));
     }
     rows.push(("visibility".to_owned(), text("visibility")));
+    if let Some(count) = record["versions"].as_u64() {
+        let latest = text("latest");
+        let original = text("original");
+        let shown = if latest == text("id") {
+            "this one is shown".to_owned()
+        } else {
+            format!("{latest} is shown")
+        };
+        rows.push((
+            "versions".to_owned(),
+            format!("{count}; {shown} (`commons records history {original}` lists them)"),
+        ));
+    }
 
     let empty = Map::new();
     let body = record["body"].as_object().unwrap_or(&empty);
@@ -684,6 +831,52 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_history_names_each_versions_changed_fields_in_show_order() {
+        let version = |n: u64, title: &str, themes: &[&str], body: &str, latest: bool| {
+            json!({
+                "version": n,
+                "id": format!("rec_{n}"),
+                "timestamp_ms": 1_700_000_000_000u64 + n * 60_000,
+                "author": "dev_a",
+                "latest": latest,
+                "body": { "title": title, "themes": themes, "body": body, "summary": "s" },
+            })
+        };
+        let history = json!({
+            "original": "rec_1",
+            "kind": "practice",
+            "org": "org_a",
+            "versions": [
+                version(1, "Surveys", &["housing"], "text", false),
+                version(2, "Surveys", &["housing", "land"], "more text", false),
+                version(3, "Surveys of\u{202e} risk", &["housing", "land"], "more text", true),
+                version(4, "Surveys of\u{202e} risk", &["housing", "land"], "more text", false),
+            ],
+        });
+        let shown = human_history(&history);
+        assert_eq!(
+            shown,
+            "practice rec_1 of org_a: 4 versions, the latest shown\n\
+             \n1. 2023-11-14 22:14:20 UTC  rec_1\n\
+             \x20 device   dev_a\n\
+             \x20 title    Surveys\n\
+             \x20 changed  (the first version)\n\
+             \n2. 2023-11-14 22:15:20 UTC  rec_2\n\
+             \x20 device   dev_a\n\
+             \x20 title    Surveys\n\
+             \x20 changed  themes, body\n\
+             \n3. 2023-11-14 22:16:20 UTC  rec_3  (shown)\n\
+             \x20 device   dev_a\n\
+             \x20 title    Surveys of risk\n\
+             \x20 changed  title\n\
+             \n4. 2023-11-14 22:17:20 UTC  rec_4\n\
+             \x20 device   dev_a\n\
+             \x20 title    Surveys of risk\n\
+             \x20 changed  nothing (the same content again)\n"
+        );
+    }
 
     #[test]
     fn times_parse_as_milliseconds_or_utc_dates() {
