@@ -481,6 +481,16 @@ pub(crate) fn run(global: &GlobalArgs, command: &PublishCommand) -> anyhow::Resu
             "Every node that receives the retraction drops the content of {}.",
             args.target
         );
+        let also: Vec<&str> = published["also_retracted"]
+            .as_array()
+            .map(|ids| ids.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if !also.is_empty() {
+            println!(
+                "Its other versions were retracted with it: {}.",
+                also.join(", ")
+            );
+        }
     }
     Ok(())
 }

@@ -111,7 +111,13 @@ fn a_case_study_is_revised_field_by_field_and_its_history_says_what_changed() {
     assert!(shown.contains(text(&published, "/id")), "{shown}");
 
     // Retracted: every version goes, and no new one is accepted.
-    node.json(&["publish", "retract", "--target", &second_id]);
+    let out = node
+        .run(&["publish", "retract", "--target", &second_id])
+        .ok();
+    assert!(
+        out.contains("Its other versions were retracted with it") && out.contains(&original),
+        "{out}"
+    );
     node.run(&["records", "history", &original])
         .fails_saying(&["retracted"]);
     node.run(&[

@@ -262,6 +262,41 @@ pub fn versions_to_revise(
     })
 }
 
+/// The retractions `org` publishes to retract `target`: one per version held when
+/// `target` is a version of one of `org`'s records (the other versions first, `target`
+/// last), else just `target`'s. Ingest would drop every version on the retraction of
+/// any one of them, but each tombstone must name a retraction of its own record for an
+/// archive of it to verify (docs/archive.md, check 7), so the org says so of each.
+pub fn retractions(
+    store: &dyn Store,
+    target: RecordId,
+    org: OrgId,
+    reason: &str,
+) -> Result<Vec<Body>, StoreError> {
+    let retraction = |target| {
+        Body::Retraction(commons_protocol::Retraction {
+            target,
+            reason: reason.to_owned(),
+        })
+    };
+    let others: Vec<RecordId> = match store.record(&target)? {
+        Some(stored) => match versions_including(store, &stored)? {
+            Some(versions) if versions.original.org == org => versions
+                .all()
+                .map(|version| version.record.id())
+                .filter(|id| *id != target)
+                .collect(),
+            _ => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    Ok(others
+        .into_iter()
+        .chain(std::iter::once(target))
+        .map(retraction)
+        .collect())
+}
+
 /// The body of a new version of `original` with `content` (a profile, case study or
 /// campaign body); `None` if `content` cannot be a version.
 pub fn revision_body(original: RecordId, content: &Body) -> Option<Body> {

@@ -291,3 +291,58 @@ async fn an_orgs_name_comes_from_the_latest_version_of_its_profile() {
     );
     api.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retracting_a_version_retracts_each_one_and_the_archive_still_verifies() {
+    let (api, _dir) = start().await;
+    let original = api.publish_practice(practice_json("v1")).await;
+    let mut versions = vec![original.clone()];
+    for title in ["v2", "v3"] {
+        let (status, body) = api
+            .post_json(
+                "/v1/publish/practice",
+                revising(practice_json(title), &original),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        versions.push(body["id"].as_str().unwrap().to_owned());
+    }
+    let (status, body) = api
+        .post_json(
+            "/v1/publish/retract",
+            json!({ "target": versions[1], "reason": "It names a client." }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let mut also: Vec<String> = body["also_retracted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_str().unwrap().to_owned())
+        .collect();
+    also.sort();
+    let mut expected = vec![versions[0].clone(), versions[2].clone()];
+    expected.sort();
+    assert_eq!(also, expected, "{body}");
+    for id in &versions {
+        let (status, record) = api.get_json(&format!("/v1/records/{id}")).await;
+        assert_eq!(status, 200, "{record}");
+        assert_eq!(record["retracted"], json!(true), "{record}");
+    }
+    // Each tombstone names a retraction of its own record, so the archive verifies.
+    let mut bytes = Vec::new();
+    commons_node::archive::export(
+        api.handle.store.as_ref(),
+        &api.net.charter,
+        commons_node::archive::ArchiveFormat::Bundle,
+        false,
+        &mut |chunk| {
+            bytes.extend(chunk);
+            std::ops::ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    let report = commons_protocol::archive::verify_bundle(&bytes, Default::default());
+    assert!(report.is_ok(), "{report:?}");
+    api.stop().await;
+}

@@ -16,15 +16,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use commons_protocol::{
     Alert, AlertResponse, Application, Body, Campaign, CampaignStatus, CampaignUpdate, DeviceKey,
-    OrgId, Practice, Profile, RecordId, ResponseKind, Retraction, Revocation, RootKey, Severity,
-    Signature, Visibility, Vote, VoteChoice,
+    OrgId, Practice, Profile, RecordId, ResponseKind, Revocation, RootKey, Severity, Signature,
+    Visibility, Vote, VoteChoice,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::ApiState;
 use super::error::{ApiError, ApiJson};
 use super::json::{Text, from_hex};
+use super::{ApiState, read_store};
 use crate::ingest::{Ingested, Source};
 use crate::publish::now_ms;
 use crate::revisions::{self, ReviseError};
@@ -192,15 +192,6 @@ pub struct RetractRequest {
     target: Text<RecordId>,
     #[serde(default)]
     reason: String,
-}
-
-impl RetractRequest {
-    fn into_body(self) -> Body {
-        Body::Retraction(Retraction {
-            target: self.target.0,
-            reason: self.reason,
-        })
-    }
 }
 
 /// `POST /v1/publish/profile`: who this node's org is.
@@ -440,11 +431,35 @@ pub(super) async fn respond(
     publish(&state, request.into_body()).await
 }
 
+/// A retraction of a version retracts every version: one retraction per version is
+/// published ([`revisions::retractions`]), the one named last, and the answer is its.
 pub(super) async fn retract(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<RetractRequest>,
 ) -> Result<Created, ApiError> {
-    publish(&state, request.into_body()).await
+    let (target, reason, org) = (request.target.0, request.reason, state.node.org);
+    let bodies = read_store(&state, move |store| {
+        revisions::retractions(store, target, org, &reason)
+    })
+    .await?;
+    let mut also = Vec::new();
+    let mut last = None;
+    for body in bodies {
+        if let Body::Retraction(retraction) = &body
+            && retraction.target != target
+        {
+            also.push(retraction.target.to_string());
+        }
+        last = Some(publish(&state, body).await?);
+    }
+    let (status, Json(mut answer)) =
+        last.ok_or_else(|| ApiError::internal("a retraction names its target"))?;
+    if !also.is_empty()
+        && let Some(fields) = answer.as_object_mut()
+    {
+        fields.insert("also_retracted".to_owned(), json!(also));
+    }
+    Ok((status, Json(answer)))
 }
 
 pub(super) async fn profile(
