@@ -255,6 +255,49 @@ async fn the_history_shows_every_version_and_what_changed() {
 }
 
 #[tokio::test]
+async fn retracting_an_edited_case_study_retracts_every_version() {
+    let app = App::start().await;
+    let id = ours(&app, "Tenants hold the line", FIRST_BODY).await;
+    let session = app.login().await;
+    let csrf = app.csrf(&session).await;
+    let done = app
+        .post(
+            &format!("/cases/{id}/edit"),
+            &session,
+            &edit_fields(&csrf, "Tenants held the line", SECOND_BODY),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let revision = app
+        .handle
+        .store
+        .referring(&id, Some(BodyKind::Revision), 10)
+        .unwrap()[0]
+        .record
+        .id();
+
+    let done = app
+        .post(
+            &format!("/cases/{id}/retract"),
+            &session,
+            &[("csrf", &csrf), ("reason", "The families asked us to.")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    for version in [id, revision] {
+        assert!(app.handle.store.record(&version).unwrap().is_none());
+        assert!(
+            app.handle.store.tombstone(&version).unwrap().is_some(),
+            "each version has its own tombstone"
+        );
+    }
+    let page = app.get(&format!("/cases/{id}"), Some(&session)).await;
+    assert!(page.body.contains("This case study was retracted"));
+    assert!(!page.body.contains("Tenants held the line"));
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn another_orgs_case_study_cannot_be_edited_here() {
     let mut app = App::start().await;
     let theirs = app

@@ -18,8 +18,8 @@ use commons_node::store::{
     MAX_TAG_BYTES, RecordQuery, SearchError, SearchText, Store, StoreError, StoredRecord, Tombstone,
 };
 use commons_protocol::{
-    Attachment, Body, BodyKind, Charter, MAX_PAYLOAD_BYTES, OrgId, Practice, RecordId, Retraction,
-    Revised, Revision, Visibility, validate_record,
+    Attachment, Body, BodyKind, Charter, MAX_PAYLOAD_BYTES, OrgId, Practice, RecordId, Revised,
+    Revision, Visibility, validate_record,
 };
 use serde::Deserialize;
 
@@ -1590,9 +1590,28 @@ async fn retract_posted(
             None,
         );
     }
-    let body = Body::Retraction(Retraction { target: id, reason });
-    match view::publish(&state, t, body).await {
-        Ok(_) => Redirect::to(&format!("/cases/{id}?done=retracted")).into_response(),
+    // One retraction per version, the original last, so that every tombstone names
+    // a retraction of its own record ([`commons_node::revisions::retractions`]).
+    let org = state.node().org;
+    let bodies = match state
+        .read(move |store| commons_node::revisions::retractions(store, id, org, &reason))
+        .await
+    {
+        Ok(bodies) => bodies,
+        Err(error) => {
+            let layout = Layout::new(&state, &staff, Section::Cases, t.msg("cases-retract-title"));
+            return layout.store_failure(&error).into_response();
+        }
+    };
+    let mut outcome = Ok(());
+    for body in bodies {
+        if let Err(refusal) = view::publish(&state, t, body).await {
+            outcome = Err(refusal);
+            break;
+        }
+    }
+    match outcome {
+        Ok(()) => Redirect::to(&format!("/cases/{id}?done=retracted")).into_response(),
         Err(refusal) => retract_page(
             &state,
             &staff,
