@@ -29,8 +29,8 @@ use commons_node::network::behaviour::DEFAULT_MAX_CONNECTIONS;
 use commons_node::publish::now_ms;
 use commons_protocol::sync::{MAX_PAGE_BYTES, MAX_RECORDS_PER_PAGE, MAX_SYNC_REQUEST_BYTES};
 use commons_protocol::{
-    DeviceKey, DeviceKeypair, FeedPosition, FeedSummary, FeedWriter, RecordId, SyncRequest,
-    SyncResponse, VerifiedRecord, validate_record,
+    Body, Delegation, DeviceKey, DeviceKeypair, FeedPosition, FeedSummary, FeedWriter, RecordId,
+    Retraction, Revised, Revision, SyncRequest, SyncResponse, VerifiedRecord, validate_record,
 };
 use commons_tests::hostile::{
     GossipMode, HostilePeer, RawRequest, ReadMode, Responder, connection_storm, forge_signature,
@@ -489,6 +489,138 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
         );
     }
 
+    // --- Revisions the insider may not publish, from a second device of its org (its
+    // root delegates one, as any org may), so the first feed's seqs below stay as they
+    // are: a new version of A's case study, and of its own case study after retracting
+    // it. A and B get them by gossip from the insider and refuse them; C gets them by
+    // its API's raw submit (the insider has no connection to C, and A and B forward only
+    // what they accept) and refuses them too.
+    let (laptop_device, laptop_records, laptop_refused) = {
+        let laptop = DeviceKeypair::from_seed([0x5b; 32]);
+        let mut writer = FeedWriter::new(laptop.clone(), network, FeedPosition::EMPTY);
+        let delegation = Delegation::sign(
+            opened.root().unwrap(),
+            network,
+            opened.org(),
+            laptop.public(),
+            "insider's laptop",
+        );
+        let delegation = writer
+            .append(Body::Delegation(delegation), now_ms())
+            .unwrap();
+        let own = writer
+            .append(practice("Paralegal clinic, a report to withdraw"), now_ms())
+            .unwrap();
+        let withdrawn = writer
+            .append(
+                Body::Retraction(Retraction {
+                    target: own.id(),
+                    reason: "It names a client.".to_owned(),
+                }),
+                now_ms(),
+            )
+            .unwrap();
+        let revised = |original: RecordId, title: &str| {
+            let Body::Practice(content) = practice(title) else {
+                unreachable!("practice() makes a case study")
+            };
+            Body::Revision(Revision {
+                original,
+                content: Revised::Practice(content),
+            })
+        };
+        let of_a: RecordId = honest_ids.iter().next().unwrap().parse().unwrap();
+        let of_other_org = writer
+            .append(
+                revised(of_a, "Eviction mapping, as the insider rewrote it"),
+                now_ms(),
+            )
+            .unwrap();
+        let of_retracted = writer
+            .append(
+                revised(own.id(), "Paralegal clinic, the report again"),
+                now_ms(),
+            )
+            .unwrap();
+        (
+            laptop,
+            vec![delegation, own, withdrawn],
+            [of_other_org, of_retracted],
+        )
+    };
+    let laptop_id = laptop_device.public().to_string();
+    // The delegation first, everywhere: a record of a device no one knows yet is
+    // refused (unknown author), and gossip does not keep messages in order.
+    for (records, head) in [(&laptop_records[..1], 1), (&laptop_records[1..], 3)] {
+        for record in records {
+            insider_peer
+                .publish(record.signed_bytes().to_vec(), false)
+                .unwrap();
+        }
+        for node in &honest {
+            wait_for(
+                STEP_DEADLINE,
+                "the second device's delegation, case study and retraction everywhere",
+                || {
+                    node.api()
+                        .feed_of(&laptop_id)
+                        .is_some_and(|feed| feed["contiguous"] == head)
+                },
+            );
+        }
+    }
+    let rejected = |node: &Honest, metric: &str| -> u64 {
+        let (_, text) = node.api().get_text("/metrics").unwrap();
+        text.lines()
+            .find_map(|line| line.strip_prefix(metric))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    const GOSSIP_REJECTED: &str = "commons_gossip_rejected_total ";
+    const OTHER_ORG: &str = "commons_records_rejected_total{reason=\"not_allowed\"} ";
+    const RETRACTED: &str = "commons_records_rejected_total{reason=\"revision_of_retracted\"} ";
+    let before: Vec<[u64; 3]> = honest
+        .iter()
+        .map(|node| {
+            [
+                rejected(node, GOSSIP_REJECTED),
+                rejected(node, OTHER_ORG),
+                rejected(node, RETRACTED),
+            ]
+        })
+        .collect();
+    for record in &laptop_refused {
+        insider_peer
+            .publish(record.signed_bytes().to_vec(), false)
+            .unwrap();
+        let reply = honest[2].api().submit(record.signed_bytes()).unwrap();
+        assert!(
+            reply.status == 422 || reply.status == 409,
+            "C took a revision it must refuse: {reply:?}"
+        );
+    }
+    for (node, before) in honest.iter().zip(&before) {
+        wait_for(STEP_DEADLINE, "both revisions refused and counted", || {
+            rejected(node, OTHER_ORG) > before[1] && rejected(node, RETRACTED) > before[2]
+        });
+        if node.name != "C" {
+            // Another org's revision is provably bad: gossip rejects it (the sender's
+            // score pays); a revision of a retracted record is only late, and ignored.
+            assert!(
+                rejected(node, GOSSIP_REJECTED) > before[0],
+                "{}: the revision of another org's record was not rejected as bad",
+                node.name
+            );
+        }
+        let feed = feed_entry(node, &laptop_id);
+        assert_eq!(
+            (&feed["contiguous"], &feed["max_seq"]),
+            (&Value::from(3), &Value::from(3)),
+            "{}: neither revision is stored: {feed}",
+            node.name
+        );
+    }
+
     // --- Replays: the insider's own records and A's, again and again, by both.
     let a_record = honest[0]
         .api()
@@ -887,7 +1019,11 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
             }
         }
     }
-    let insider_ids: HashSet<String> = insider_valid.iter().map(|r| r.id().to_string()).collect();
+    let insider_ids: HashSet<String> = insider_valid
+        .iter()
+        .chain(&laptop_records)
+        .map(|r| r.id().to_string())
+        .collect();
     for node in &honest {
         let held = node.record_ids();
         let held_set: HashSet<&String> = held.iter().collect();
@@ -908,8 +1044,10 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
             assert!(node.holds(id), "{} lacks the honest record {id}", node.name);
         }
         let insider_held = held.iter().filter(|id| insider_ids.contains(*id)).count();
-        // The delegation, 2 to 4, 7 and one of the two seq 5s.
-        assert_eq!(insider_held, 6, "{}: the insider's records held", node.name);
+        // The delegation, 2 to 4, 7 and one of the two seq 5s; of the second device's
+        // feed, its delegation and the retraction (the case study it retracted is a
+        // tombstone, and the two revisions were refused).
+        assert_eq!(insider_held, 8, "{}: the insider's records held", node.name);
         let feed = feed_entry(node, &insider_device);
         assert_eq!(
             (&feed["contiguous"], &feed["max_seq"], &feed["frozen"]),
@@ -920,8 +1058,8 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
         let feeds = node.api().feeds();
         assert_eq!(
             feeds.len(),
-            4,
-            "{}: only the four founders' feeds: {feeds:?}",
+            5,
+            "{}: only the four founders' feeds and the insider's second device's: {feeds:?}",
             node.name
         );
         let status = node.api().status();
