@@ -68,8 +68,15 @@ pub async fn run_node(
     let store = tokio::task::spawn_blocking(move || RedbStore::open(path, network))
         .await
         .map_err(|error| StoreError::Storage(format!("opening the store failed: {error}")))??;
-    let mut node = Node::start(
+    let blobs_path = opened.dir().blobs_path();
+    let blobs = tokio::task::spawn_blocking(move || crate::blobs::BlobStore::open(blobs_path))
+        .await
+        .map_err(|error| {
+            StoreError::Storage(format!("opening the blob store failed: {error}"))
+        })??;
+    let mut node = Node::start_with_blobs(
         Arc::new(store),
+        blobs,
         opened.charter().charter().clone(),
         opened.device().clone(),
         opened.org(),

@@ -16,6 +16,7 @@
 //! | `org.toml` | the public org file: org id and name, for founders drafting a charter ([`crate::founding::OrgFile`]) | 0600 |
 //! | `root-key-location` | on a device without `root.key`: where the root key was when the device was delegated | 0600 |
 //! | `store.redb` | the store, created by the node | |
+//! | `blobs/` | attachments' bytes ([`crate::blobs`]), created by the node | |
 //! | `previous-networks/` | stores of networks this node left by `commons network join` ([`crate::founding`]) | |
 //!
 //! Every file is written whole or not at all (a temporary file, fsynced, then linked
@@ -58,6 +59,8 @@ pub const API_TOKEN_FILE: &str = "api-token";
 pub const CONFIG_FILE: &str = "config.toml";
 /// The store, created by the node on its first start.
 pub const STORE_FILE: &str = "store.redb";
+/// Attachments' bytes, created by the node ([`crate::blobs`]).
+pub const BLOBS_DIR: &str = "blobs";
 /// The public org file: the org's id and name.
 pub const ORG_FILE: &str = "org.toml";
 /// On a device data dir without `root.key`: where the org's root key is kept.
@@ -213,6 +216,11 @@ impl DataDir {
     /// `store.redb` (created by the node, not by `init`).
     pub fn store_path(&self) -> PathBuf {
         self.path.join(STORE_FILE)
+    }
+
+    /// `blobs/`: attachments' bytes (created by the node, not by `init`).
+    pub fn blobs_path(&self) -> PathBuf {
+        self.path.join(BLOBS_DIR)
     }
 
     /// Creates a new node here: a new org (root key) with one device, a one-member

@@ -10,7 +10,7 @@
 //! | signed by this node's device | [`publish`] |
 //! | decoded, verified, checked, committed, announced | [`ingest`] |
 //! | stored durably, in group commits | [`store`] |
-//! | read as its latest version (revisions) | [`revisions`] |
+//! | attachments' bytes, kept whole or not at all | [`blobs`] |
 //! | counted | [`metrics`] |
 //! | gossiped to peers, received from them, pulled by sync | [`network`] |
 //! | created and watched by the operator (control API) | [`api`] |
@@ -24,6 +24,7 @@ pub use node::{Node, NodeError, NodeHandle};
 
 pub mod api;
 pub mod archive;
+pub mod blobs;
 pub mod config;
 pub mod daemon;
 pub mod data_dir;
@@ -36,5 +37,4 @@ pub mod network;
 pub mod node;
 pub mod publish;
 pub mod restore;
-pub mod revisions;
 pub mod store;

@@ -13,6 +13,7 @@ use thiserror::Error;
 use tokio::task::JoinHandle;
 use tracing::{Instrument, info, info_span, warn};
 
+use crate::blobs::{BlobStore, BlobStoreError};
 use crate::ingest::{Ingest, IngestError, IngestHandle, IngestSettings, Ingested, Source};
 use crate::metrics::Metrics;
 use crate::publish::{PublishHandle, Publisher};
@@ -34,6 +35,9 @@ pub enum NodeError {
         "this device's delegation was refused ({0}): the data dir's keys, charter and delegation do not match"
     )]
     Delegation(IngestError),
+    /// The attachments' directory could not be opened.
+    #[error("cannot open the attachments' directory: {0}")]
+    Blobs(#[from] BlobStoreError),
     /// The network could not start.
     #[error(transparent)]
     Network(#[from] crate::network::NetworkError),
@@ -71,6 +75,8 @@ pub struct NodeHandle {
     pub publishing: PublishGate,
     /// The store, for reads.
     pub store: Arc<dyn Store>,
+    /// Attachments' bytes.
+    pub blobs: BlobStore,
     /// Counters.
     pub metrics: Arc<Metrics>,
     /// The network.
@@ -105,9 +111,29 @@ pub struct Node {
 
 impl Node {
     /// Starts ingest and the publisher over `store`, and stores the device's delegation
-    /// if its feed is still empty.
+    /// if its feed is still empty. Attachments' bytes are kept in a temporary
+    /// directory removed when the node is dropped (as a memory store's records are);
+    /// a node over a data dir uses [`Node::start_with_blobs`].
     pub async fn start(
         store: Arc<dyn Store>,
+        charter: Charter,
+        device: DeviceKeypair,
+        org: OrgId,
+        delegation: &[u8],
+        settings: IngestSettings,
+    ) -> Result<Node, NodeError> {
+        let blobs = tokio::task::spawn_blocking(BlobStore::temporary)
+            .await
+            .map_err(|error| {
+                StoreError::Storage(format!("opening the blob store failed: {error}"))
+            })??;
+        Self::start_with_blobs(store, blobs, charter, device, org, delegation, settings).await
+    }
+
+    /// [`Node::start`], keeping attachments' bytes in `blobs`.
+    pub async fn start_with_blobs(
+        store: Arc<dyn Store>,
+        blobs: BlobStore,
         charter: Charter,
         device: DeviceKeypair,
         org: OrgId,
@@ -152,6 +178,7 @@ impl Node {
             publisher: publish_handle,
             publishing,
             store,
+            blobs,
             metrics,
             network,
             charter: Arc::new(charter),
