@@ -10,6 +10,7 @@
 //! | signed by this node's device | [`publish`] |
 //! | decoded, verified, checked, committed, announced | [`ingest`] |
 //! | stored durably, in group commits | [`store`] |
+//! | read as its latest version (revisions) | [`revisions`] |
 //! | attachments' bytes, kept whole or not at all | [`blobs`] |
 //! | counted | [`metrics`] |
 //! | gossiped to peers, received from them, pulled by sync | [`network`] |
@@ -37,4 +38,5 @@ pub mod network;
 pub mod node;
 pub mod publish;
 pub mod restore;
+pub mod revisions;
 pub mod store;
