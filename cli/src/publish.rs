@@ -38,9 +38,9 @@ pub(crate) enum PublishCommand {
     Retract(RetractArgs),
 }
 
-/// A body given inline or read from a file (required, except with `--revise`).
+/// A body given inline or read from a file.
 #[derive(Debug, clap::Args)]
-#[group(id = "body-source", multiple = false)]
+#[group(id = "body-source", required = true, multiple = false)]
 pub(crate) struct BodyArgs {
     /// The text, in Markdown
     #[arg(long, value_name = "TEXT")]
@@ -81,8 +81,17 @@ pub(crate) struct PracticeArgs {
     /// One or two sentences saying what it is about
     #[arg(long, value_name = "S", required_unless_present = "revise")]
     summary: Option<String>,
-    #[command(flatten)]
-    body: BodyArgs,
+    /// The text, in Markdown
+    #[arg(
+        long,
+        value_name = "TEXT",
+        required_unless_present_any = ["revise", "body_file"],
+        conflicts_with = "body_file"
+    )]
+    body: Option<String>,
+    /// Read the text from FILE (`-` for standard input)
+    #[arg(long, value_name = "FILE")]
+    body_file: Option<PathBuf>,
     /// A theme, such as housing or land (repeat for more)
     #[arg(long = "theme", value_name = "X")]
     themes: Vec<String>,
@@ -320,7 +329,11 @@ impl PublishCommand {
                 if let Some(summary) = &args.summary {
                     set("summary", json!(summary));
                 }
-                if let Some(text) = args.body.given()? {
+                let text = BodyArgs {
+                    body: args.body.clone(),
+                    body_file: args.body_file.clone(),
+                };
+                if let Some(text) = text.given()? {
                     set("body", json!(text));
                 } else if args.revise.is_none() {
                     bail!("give the text with --body TEXT or --body-file FILE");

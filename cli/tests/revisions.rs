@@ -176,5 +176,6 @@ fn a_campaign_is_revised_and_the_wrong_kind_is_refused() {
         "--summary",
         "",
     ]);
-    missing.fails_saying(&["--body TEXT or --body-file FILE"]);
+    assert_eq!(missing.code, Some(2), "a usage error: {missing:#?}");
+    assert!(missing.stderr.contains("--body"), "{missing:#?}");
 }
