@@ -13,6 +13,7 @@
 //! | the error shape and the extractors that produce it | [`error`] |
 //! | records as JSON, request fields from text | [`json`] |
 //! | the publish endpoints and raw submit | [`publish`] |
+//! | attachments: upload, download, each file's state, fetch | [`attachments`] |
 //! | status, records (and search), feeds, roster, forks | `reads` |
 //! | one record with its provenance, its signature checked again | `provenance` |
 //! | every version of a profile, case study or campaign | `history` |
@@ -25,6 +26,7 @@
 //! Every endpoint is described in `docs/api.md`.
 
 mod archive;
+pub mod attachments;
 pub mod error;
 mod events;
 mod history;
@@ -143,6 +145,17 @@ fn build(
         .route("/v1/records", get(reads::list).post(publish::submit))
         .route("/v1/records/{id}", get(provenance::show))
         .route("/v1/records/{id}/history", get(history::history))
+        .route("/v1/records/{id}/attachments", get(attachments::list))
+        .route(
+            "/v1/records/{id}/attachments/fetch",
+            post(attachments::fetch),
+        )
+        .route(
+            "/v1/attachments",
+            // The body is streamed to disk and limited by max_attachment_mb there.
+            post(attachments::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/v1/attachments/{blob}", get(attachments::download))
         .route("/v1/feeds", get(reads::feeds))
         .route("/v1/roster", get(reads::roster))
         .route("/v1/forks", get(reads::forks))

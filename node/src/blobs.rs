@@ -31,6 +31,7 @@ use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime};
 
 use commons_protocol::blob::{
     BlobError, BlobHasher, CHUNK_BYTES, ChunkHash, ChunkList, MAX_CHUNKS, chunk_count, chunk_range,
@@ -227,6 +228,9 @@ struct Inner {
     temporary: bool,
     /// Fetches running in this process.
     fetches: Mutex<HashMap<BlobId, Arc<FetchState>>>,
+    /// Files imported (uploaded) and not yet named by a stored record, with when: kept
+    /// from [`BlobStore::unreferenced`] until a record names them or they expire.
+    pins: Mutex<HashMap<BlobId, SystemTime>>,
 }
 
 impl Drop for Inner {
@@ -417,6 +421,7 @@ impl BlobStore {
                 reserve,
                 temporary,
                 fetches: Mutex::new(HashMap::new()),
+                pins: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -587,13 +592,34 @@ impl BlobStore {
 
     /// Stores a file read from `reader`: written to a temporary file while it is
     /// hashed, refused as soon as it passes `limits.max_bytes` (the rest is not read)
-    /// or would leave less than the reserve free, then fsynced and renamed to its id.
+    /// or the disk fills or keeps less than the reserve free (looked at every few MiB),
+    /// then fsynced and renamed to its id.
     /// A file already held is kept as it is.
     pub fn import(
         &self,
-        mut reader: impl Read,
+        reader: impl Read,
         limits: ImportLimits,
     ) -> Result<ImportedBlob, BlobStoreError> {
+        self.import_expecting(reader, limits, None)
+    }
+
+    /// [`BlobStore::import`] of a file said to be `expected` bytes long (an upload's
+    /// `Content-Length`): refused at once if it is over the limit or the disk cannot
+    /// take it and keep the reserve free.
+    pub fn import_expecting(
+        &self,
+        mut reader: impl Read,
+        limits: ImportLimits,
+        expected: Option<u64>,
+    ) -> Result<ImportedBlob, BlobStoreError> {
+        if let Some(expected) = expected {
+            if expected > limits.max_bytes {
+                return Err(BlobStoreError::TooLarge {
+                    max: limits.max_bytes,
+                });
+            }
+            self.check_free(expected)?;
+        }
         let tmp = self.tmp_path("import");
         let mut file = OpenOptions::new()
             .write(true)
@@ -619,7 +645,8 @@ impl BlobStore {
                     });
                 }
                 if hasher.size() >= next_check {
-                    self.check_free(FREE_SPACE_CHECK_BYTES.min(limits.max_bytes))?;
+                    // The disk may be filling from elsewhere too.
+                    self.check_free(read as u64)?;
                     next_check = hasher.size() + FREE_SPACE_CHECK_BYTES;
                 }
                 file.write_all(piece)
@@ -640,6 +667,7 @@ impl BlobStore {
         };
         let blob = list.root();
         let size = list.size;
+        lock(&self.inner.pins).insert(blob, SystemTime::now());
         let placed = if self.has(&blob) {
             Ok(())
         } else {
@@ -863,6 +891,59 @@ impl BlobStore {
             sync_dir(&self.inner.dir.join(PARTIAL_DIR))?;
         }
         Ok(file || part)
+    }
+
+    /// Marks `blob` as named by a stored record: it is no longer an upload waiting
+    /// for its record.
+    pub fn unpin(&self, blob: &BlobId) {
+        lock(&self.inner.pins).remove(blob);
+    }
+
+    /// Keeps `blob` from [`BlobStore::unreferenced`] as if it had just been uploaded
+    /// at `since`.
+    pub fn pin(&self, blob: BlobId, since: SystemTime) {
+        lock(&self.inner.pins).insert(blob, since);
+    }
+
+    /// The files held whole or in part that `is_referenced` says no live record needs,
+    /// leaving out uploads pinned less than `grace` ago (an upload is pinned until the
+    /// record naming it is stored: [`BlobStore::unpin`]). Expired pins are dropped.
+    pub fn unreferenced(
+        &self,
+        grace: Duration,
+        mut is_referenced: impl FnMut(&BlobId) -> Result<bool, BlobStoreError>,
+    ) -> Result<Vec<BlobId>, BlobStoreError> {
+        let now = SystemTime::now();
+        // A pin from the future (the clock moved back) is kept.
+        lock(&self.inner.pins).retain(|_, since| match now.duration_since(*since) {
+            Ok(age) => age < grace,
+            Err(_) => true,
+        });
+        let mut held = self.list()?;
+        held.extend(self.partials()?.into_iter().map(|(blob, _)| blob));
+        held.extend(lock(&self.inner.fetches).keys().copied());
+        held.sort();
+        held.dedup();
+        let mut found = Vec::new();
+        for blob in held {
+            if lock(&self.inner.pins).contains_key(&blob) {
+                continue;
+            }
+            if !is_referenced(&blob)? {
+                found.push(blob);
+            }
+        }
+        Ok(found)
+    }
+
+    /// When a held file was last written (its upload or the end of its fetch).
+    pub fn modified(&self, blob: &BlobId) -> Result<Option<SystemTime>, BlobStoreError> {
+        let path = self.path(blob);
+        match fs::metadata(&path) {
+            Ok(meta) => Ok(meta.modified().ok()),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(io_error("look at", &path)(source)),
+        }
     }
 
     /// Every fetch that stopped before it finished (cut by a stop or a crash) and is

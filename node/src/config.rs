@@ -44,6 +44,47 @@ pub const MAX_MAX_CONNECTIONS: u32 = 10_000;
 pub const DEFAULT_MAX_MEMORY_MB: u64 = (DEFAULT_MAX_MEMORY_BYTES / (1024 * 1024)) as u64;
 /// The largest config file read, in bytes.
 pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
+/// Default: the largest attachment uploaded, fetched or kept, in MiB.
+pub const DEFAULT_MAX_ATTACHMENT_MB: u64 = 64;
+/// Default: the most bytes of files attached by one org's live records that this node
+/// keeps, in MiB.
+pub const DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB: u64 = 1024;
+/// Default: files up to this size are fetched as soon as a record naming them arrives;
+/// bigger ones when asked for, in MiB.
+pub const DEFAULT_AUTO_FETCH_MAX_MB: u64 = 8;
+/// Default: the free space an upload or a fetch must leave on the disk, in MiB.
+pub const DEFAULT_DISK_RESERVE_MB: u64 = crate::blobs::DEFAULT_DISK_RESERVE_BYTES / MIB;
+/// The largest `max_attachment_mb`: the protocol's limit for one file.
+pub const MAX_MAX_ATTACHMENT_MB: u64 = commons_protocol::MAX_BLOB_BYTES / MIB;
+/// The largest per-org total accepted, in MiB (1 TiB).
+pub const MAX_ATTACHMENTS_PER_ORG_MB: u64 = 1024 * 1024;
+/// The largest disk reserve accepted, in MiB (1 TiB).
+pub const MAX_DISK_RESERVE_MB: u64 = 1024 * 1024;
+const MIB: u64 = 1024 * 1024;
+
+/// What this node accepts and keeps of attachments, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttachmentPolicy {
+    /// The largest file uploaded, fetched or kept.
+    pub max_bytes: u64,
+    /// The most bytes of files attached by one org's live records that this node keeps.
+    pub per_org_bytes: u64,
+    /// Files up to this size are fetched as soon as a record naming them arrives.
+    pub auto_fetch_max_bytes: u64,
+    /// The free space an upload or a fetch must leave on the disk.
+    pub disk_reserve_bytes: u64,
+}
+
+impl Default for AttachmentPolicy {
+    fn default() -> Self {
+        AttachmentPolicy {
+            max_bytes: DEFAULT_MAX_ATTACHMENT_MB * MIB,
+            per_org_bytes: DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB * MIB,
+            auto_fetch_max_bytes: DEFAULT_AUTO_FETCH_MAX_MB * MIB,
+            disk_reserve_bytes: DEFAULT_DISK_RESERVE_MB * MIB,
+        }
+    }
+}
 
 /// How the node writes its logs (always to standard error).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,6 +170,22 @@ const fn default_max_memory_mb() -> u64 {
     DEFAULT_MAX_MEMORY_MB
 }
 
+const fn default_max_attachment_mb() -> u64 {
+    DEFAULT_MAX_ATTACHMENT_MB
+}
+
+const fn default_max_attachments_per_org_mb() -> u64 {
+    DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB
+}
+
+const fn default_auto_fetch_max_mb() -> u64 {
+    DEFAULT_AUTO_FETCH_MAX_MB
+}
+
+const fn default_disk_reserve_mb() -> u64 {
+    DEFAULT_DISK_RESERVE_MB
+}
+
 /// `config.toml` as the operator writes it. Unknown keys are refused, so a misspelt
 /// setting is an error rather than silently ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +237,20 @@ pub struct ConfigFile {
     /// No new peer connection while the process uses more memory than this, in MiB.
     #[serde(default = "default_max_memory_mb")]
     pub max_memory_mb: u64,
+    /// The largest attachment uploaded, fetched or kept, in MiB.
+    #[serde(default = "default_max_attachment_mb")]
+    pub max_attachment_mb: u64,
+    /// The most bytes of files attached by one org's live records kept, in MiB.
+    #[serde(default = "default_max_attachments_per_org_mb")]
+    pub max_attachments_per_org_mb: u64,
+    /// Attachments up to this size are fetched as soon as a record naming them
+    /// arrives; bigger ones when asked for, in MiB (0: only on demand).
+    #[serde(default = "default_auto_fetch_max_mb")]
+    pub auto_fetch_max_mb: u64,
+    /// An upload or a fetch that would leave less free space on the disk is refused,
+    /// in MiB.
+    #[serde(default = "default_disk_reserve_mb")]
+    pub disk_reserve_mb: u64,
 }
 
 /// Settings from the command line or the environment that beat the file. The binary
@@ -213,6 +284,7 @@ pub struct Config {
     commit_delay: Duration,
     max_batch: usize,
     network: NetworkSettings,
+    attachments: AttachmentPolicy,
 }
 
 impl Config {
@@ -258,6 +330,11 @@ impl Config {
         self.max_batch
     }
 
+    /// What this node accepts and keeps of attachments.
+    pub fn attachment_policy(&self) -> AttachmentPolicy {
+        self.attachments
+    }
+
     /// The ingest settings these values make.
     pub fn ingest_settings(&self) -> IngestSettings {
         IngestSettings {
@@ -287,6 +364,10 @@ impl ConfigFile {
             target_peers: DEFAULT_TARGET_PEERS,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_memory_mb: DEFAULT_MAX_MEMORY_MB,
+            max_attachment_mb: DEFAULT_MAX_ATTACHMENT_MB,
+            max_attachments_per_org_mb: DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB,
+            auto_fetch_max_mb: DEFAULT_AUTO_FETCH_MAX_MB,
+            disk_reserve_mb: DEFAULT_DISK_RESERVE_MB,
         }
     }
 
@@ -418,11 +499,80 @@ impl ConfigFile {
             DEFAULT_MAX_MEMORY_MB.to_string(),
             "No new peer connection while the node uses more memory than this, in MiB.",
         ));
+        out.push_str("\n# Attachments (files attached to case studies).\n");
+        out.push_str(&setting(
+            "max_attachment_mb",
+            self.max_attachment_mb.to_string(),
+            DEFAULT_MAX_ATTACHMENT_MB.to_string(),
+            "The largest file uploaded, fetched or kept, in MiB.",
+        ));
+        out.push_str(&setting(
+            "max_attachments_per_org_mb",
+            self.max_attachments_per_org_mb.to_string(),
+            DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB.to_string(),
+            "The most bytes of files attached by one org's records kept here, in MiB.",
+        ));
+        out.push_str(&setting(
+            "auto_fetch_max_mb",
+            self.auto_fetch_max_mb.to_string(),
+            DEFAULT_AUTO_FETCH_MAX_MB.to_string(),
+            "Files up to this size are fetched when their record arrives; bigger ones on demand.",
+        ));
+        out.push_str(&setting(
+            "disk_reserve_mb",
+            self.disk_reserve_mb.to_string(),
+            DEFAULT_DISK_RESERVE_MB.to_string(),
+            "An upload or a fetch that would leave less free disk space than this is refused, in MiB.",
+        ));
         out
+    }
+
+    /// The attachment settings, checked.
+    fn attachment_policy(&self) -> Result<AttachmentPolicy, ConfigError> {
+        let in_range = |field, value: u64, min: u64, max: u64| {
+            if (min..=max).contains(&value) {
+                Ok(value * MIB)
+            } else {
+                Err(ConfigError::OutOfRange {
+                    field,
+                    value,
+                    min,
+                    max,
+                })
+            }
+        };
+        let max_bytes = in_range(
+            "max_attachment_mb",
+            self.max_attachment_mb,
+            1,
+            MAX_MAX_ATTACHMENT_MB,
+        )?;
+        Ok(AttachmentPolicy {
+            max_bytes,
+            per_org_bytes: in_range(
+                "max_attachments_per_org_mb",
+                self.max_attachments_per_org_mb,
+                self.max_attachment_mb,
+                MAX_ATTACHMENTS_PER_ORG_MB,
+            )?,
+            auto_fetch_max_bytes: in_range(
+                "auto_fetch_max_mb",
+                self.auto_fetch_max_mb,
+                0,
+                self.max_attachment_mb,
+            )?,
+            disk_reserve_bytes: in_range(
+                "disk_reserve_mb",
+                self.disk_reserve_mb,
+                0,
+                MAX_DISK_RESERVE_MB,
+            )?,
+        })
     }
 
     /// Checks the settings, with `overrides` applied, into the runtime [`Config`].
     pub fn build(self, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let attachments = self.attachment_policy()?;
         let api_text = overrides.api_listen.clone().unwrap_or(self.api_listen);
         let api_listen: SocketAddr =
             api_text
@@ -537,6 +687,7 @@ impl ConfigFile {
             log_format: overrides.log_format.unwrap_or(self.log_format),
             commit_delay: Duration::from_millis(self.commit_delay_ms),
             max_batch: self.max_batch,
+            attachments,
         })
     }
 }
@@ -855,6 +1006,53 @@ mod tests {
         file.commit_delay_ms = MAX_COMMIT_DELAY_MS + 1;
         let error = file.build(&Overrides::default()).unwrap_err();
         assert!(error.to_string().contains("commit_delay_ms"), "{error}");
+    }
+
+    #[test]
+    fn attachment_limits_default_and_are_checked_against_each_other() {
+        let config = ConfigFile::new("A", "node")
+            .build(&Overrides::default())
+            .unwrap();
+        let policy = config.attachment_policy();
+        assert_eq!(policy, AttachmentPolicy::default());
+        assert_eq!(policy.max_bytes, 64 * MIB);
+        assert_eq!(policy.per_org_bytes, 1024 * MIB);
+        assert_eq!(policy.auto_fetch_max_bytes, 8 * MIB);
+
+        let file = ConfigFile::parse(&format!(
+            "{}max_attachment_mb = 16\nauto_fetch_max_mb = 0\nmax_attachments_per_org_mb = 100\n",
+            minimal()
+        ))
+        .unwrap();
+        let policy = file
+            .build(&Overrides::default())
+            .unwrap()
+            .attachment_policy();
+        assert_eq!(
+            (
+                policy.max_bytes,
+                policy.auto_fetch_max_bytes,
+                policy.per_org_bytes
+            ),
+            (16 * MIB, 0, 100 * MIB)
+        );
+
+        for (field, edit) in [
+            (
+                "max_attachment_mb",
+                (|file: &mut ConfigFile| file.max_attachment_mb = 2048) as fn(&mut ConfigFile),
+            ),
+            ("max_attachment_mb", |file| file.max_attachment_mb = 0),
+            ("auto_fetch_max_mb", |file| file.auto_fetch_max_mb = 65),
+            ("max_attachments_per_org_mb", |file| {
+                file.max_attachments_per_org_mb = 63
+            }),
+        ] {
+            let mut file = ConfigFile::new("A", "node");
+            edit(&mut file);
+            let error = file.build(&Overrides::default()).unwrap_err();
+            assert!(error.to_string().contains(field), "{error}");
+        }
     }
 
     #[test]

@@ -69,11 +69,12 @@ pub async fn run_node(
         .await
         .map_err(|error| StoreError::Storage(format!("opening the store failed: {error}")))??;
     let blobs_path = opened.dir().blobs_path();
-    let blobs = tokio::task::spawn_blocking(move || crate::blobs::BlobStore::open(blobs_path))
-        .await
-        .map_err(|error| {
-            StoreError::Storage(format!("opening the blob store failed: {error}"))
-        })??;
+    let reserve = config.attachment_policy().disk_reserve_bytes;
+    let blobs = tokio::task::spawn_blocking(move || {
+        crate::blobs::BlobStore::open_with_reserve(blobs_path, reserve)
+    })
+    .await
+    .map_err(|error| StoreError::Storage(format!("opening the blob store failed: {error}")))??;
     let mut node = Node::start_with_blobs(
         Arc::new(store),
         blobs,
@@ -85,6 +86,7 @@ pub async fn run_node(
     )
     .await?;
     node.set_signed_charter(opened.charter().clone());
+    node.set_attachment_policy(config.attachment_policy());
     if crate::restore::is_marked(opened.dir()) {
         // Before the network and the API start: nothing may be published from the
         // backup's head (see `restore`).

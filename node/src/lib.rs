@@ -12,6 +12,7 @@
 //! | stored durably, in group commits | [`store`] |
 //! | read as its latest version (revisions) | [`revisions`] |
 //! | attachments' bytes, kept whole or not at all | [`blobs`] |
+//! | what may be attached, each file's state, bytes deleted after a retraction | [`attachments`] |
 //! | counted | [`metrics`] |
 //! | gossiped to peers, received from them, pulled by sync | [`network`] |
 //! | created and watched by the operator (control API) | [`api`] |
@@ -25,6 +26,7 @@ pub use node::{Node, NodeError, NodeHandle};
 
 pub mod api;
 pub mod archive;
+pub mod attachments;
 pub mod blobs;
 pub mod config;
 pub mod daemon;

@@ -13,7 +13,9 @@ use thiserror::Error;
 use tokio::task::JoinHandle;
 use tracing::{Instrument, info, info_span, warn};
 
+use crate::attachments::Cleaner;
 use crate::blobs::{BlobStore, BlobStoreError};
+use crate::config::AttachmentPolicy;
 use crate::ingest::{Ingest, IngestError, IngestHandle, IngestSettings, Ingested, Source};
 use crate::metrics::Metrics;
 use crate::publish::{PublishHandle, Publisher};
@@ -77,6 +79,8 @@ pub struct NodeHandle {
     pub store: Arc<dyn Store>,
     /// Attachments' bytes.
     pub blobs: BlobStore,
+    /// What this node accepts and keeps of attachments.
+    pub attachments: AttachmentPolicy,
     /// Counters.
     pub metrics: Arc<Metrics>,
     /// The network.
@@ -107,6 +111,8 @@ pub struct Node {
     handle: NodeHandle,
     ingest_task: JoinHandle<()>,
     publisher_task: JoinHandle<()>,
+    /// Deletes attachments' bytes no live record needs ([`crate::attachments`]).
+    cleaner_task: JoinHandle<()>,
 }
 
 impl Node {
@@ -172,6 +178,8 @@ impl Node {
             ingest_handle.clone(),
             &publishing,
         )?;
+        let cleaner = Cleaner::new(store.clone(), blobs.clone(), ingest_handle.subscribe());
+        let cleaner_task = tokio::spawn(cleaner.run().instrument(span.clone()));
         let publisher_task = tokio::spawn(publisher.run().instrument(span));
         let handle = NodeHandle {
             ingest: ingest_handle,
@@ -179,6 +187,7 @@ impl Node {
             publishing,
             store,
             blobs,
+            attachments: AttachmentPolicy::default(),
             metrics,
             network,
             charter: Arc::new(charter),
@@ -191,6 +200,7 @@ impl Node {
             handle,
             ingest_task,
             publisher_task,
+            cleaner_task,
         })
     }
 
@@ -198,6 +208,12 @@ impl Node {
     /// after this call carry it.
     pub fn set_signed_charter(&mut self, charter: SignedCharter) {
         self.handle.signed_charter = Some(Arc::new(charter));
+    }
+
+    /// Sets what this node accepts and keeps of attachments; handles taken after this
+    /// call carry it.
+    pub fn set_attachment_policy(&mut self, policy: AttachmentPolicy) {
+        self.handle.attachments = policy;
     }
 
     /// A handle for the API and tests.
@@ -212,9 +228,15 @@ impl Node {
             handle,
             ingest_task,
             publisher_task,
+            cleaner_task,
         } = self;
         drop(handle);
-        for (name, task) in [("publisher", publisher_task), ("ingest", ingest_task)] {
+        // The cleaner ends when ingest's event stream does, so after ingest.
+        for (name, task) in [
+            ("publisher", publisher_task),
+            ("ingest", ingest_task),
+            ("attachment cleaner", cleaner_task),
+        ] {
             match tokio::time::timeout(SHUTDOWN_GRACE, task).await {
                 Ok(Ok(())) => {}
                 Ok(Err(error)) => warn!(task = name, %error, "task ended abnormally"),

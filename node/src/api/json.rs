@@ -110,6 +110,7 @@ pub fn body_json(body: &Body) -> Value {
             "licence": practice.licence,
             "links": texts(&practice.links),
             "visibility": practice.visibility.text(),
+            "attachments": attachments_json(&practice.attachments),
         }),
         Body::Campaign(campaign) => json!({
             "title": campaign.title,
@@ -282,6 +283,12 @@ impl FromText for OrgId {
     }
 }
 
+impl FromText for commons_protocol::BlobId {
+    fn parse_text(text: &str) -> Result<Self, String> {
+        parse_display("an attachment id (blob_ and 64 hex digits)", text)
+    }
+}
+
 impl FromText for DeviceKey {
     fn parse_text(text: &str) -> Result<Self, String> {
         parse_display("a device key", text)
@@ -345,6 +352,23 @@ impl FromText for Cursor {
             id: id.parse().map_err(|_| bad())?,
         })
     }
+}
+
+/// A case study's files: `[{name, media_type, size, blob}]`.
+pub fn attachments_json(files: &[commons_protocol::body::Attachment]) -> Value {
+    Value::Array(
+        files
+            .iter()
+            .map(|file| {
+                json!({
+                    "name": file.name,
+                    "media_type": file.media_type,
+                    "size": file.size,
+                    "blob": file.blob.to_string(),
+                })
+            })
+            .collect(),
+    )
 }
 
 /// A request field given as text and parsed with [`FromText`].

@@ -57,6 +57,9 @@ pub struct PracticeRequest {
     #[serde(default)]
     links: Vec<String>,
     visibility: Option<Text<Visibility>>,
+    /// Files uploaded first with `POST /v1/attachments`.
+    #[serde(default)]
+    attachments: Vec<super::attachments::AttachmentRequest>,
 }
 
 impl PracticeRequest {
@@ -71,7 +74,11 @@ impl PracticeRequest {
             licence: self.licence.unwrap_or_else(|| DEFAULT_LICENCE.to_owned()),
             links: self.links,
             visibility: self.visibility.map_or(Visibility::Members, |v| v.0),
-            attachments: Vec::new(),
+            attachments: self
+                .attachments
+                .into_iter()
+                .map(super::attachments::AttachmentRequest::into_attachment)
+                .collect(),
         })
     }
 }
@@ -399,7 +406,9 @@ pub(super) async fn practice(
     ApiJson(request): ApiJson<PracticeRequest>,
 ) -> Result<Created, ApiError> {
     let revises = request.revises;
-    publish_or_revise(&state, revises, request.into_body()).await
+    let body = request.into_body();
+    super::attachments::check_files(&state, body.attachments().to_vec()).await?;
+    publish_or_revise(&state, revises, body).await
 }
 
 pub(super) async fn campaign(
