@@ -677,6 +677,7 @@ impl ConfigFile {
                 max_memory_bytes,
                 ..SwarmOptions::default()
             },
+            attachments: crate::network::FetchLimits::default(),
         };
         Ok(Config {
             network,

@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`gossipsub_rate`] | bare rust-libp2p gossipsub, one publisher to one subscriber (`src/bin/gossip-baseline.rs`) |
 //! | [`hypercore_rate`] | hypercore 11 replicating a feed into an empty core (`hypercore/replicate.js`, run with `node`) |
+//! | [`http_download`] | `curl` downloading files from `python3 -m http.server` on loopback, for the attachment transfer |
 //!
 //! Each spawns its processes, reads the one JSON line the measuring side prints, and
 //! kills everything it started, also on an error or a panic (a [`ChildGuard`] per
@@ -237,6 +238,75 @@ pub fn hypercore_rate(dir: &Path, blocks: u64) -> Result<BaselineRate> {
         count: report.blocks,
         seconds: report.seconds,
         per_second: report.per_second,
+    })
+}
+
+/// What `curl` measured downloading files from a local HTTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HttpDownload {
+    /// Files downloaded.
+    pub files: usize,
+    /// Bytes downloaded.
+    pub bytes: u64,
+    /// Wall time of the one `curl` run that fetched them all.
+    pub seconds: f64,
+    /// Bytes per second.
+    pub bytes_per_second: f64,
+}
+
+/// How long the HTTP baseline may take, whatever the size.
+const HTTP_DEADLINE: Duration = Duration::from_secs(300);
+
+/// `curl` downloading every file of `dir` named in `names` from `python3 -m
+/// http.server` serving `dir` on 127.0.0.1, into `out` (a directory on the same disk),
+/// in one `curl` run (one connection, kept alive), timed from starting `curl` to its
+/// exit. Both processes are killed and reaped on any error.
+pub fn http_download(dir: &Path, names: &[String], out: &Path) -> Result<HttpDownload> {
+    let deadline = Instant::now() + HTTP_DEADLINE;
+    let mut server = ChildGuard::spawn(
+        Command::new("python3")
+            .args(["-u", "-m", "http.server", "--bind", "127.0.0.1", "0"])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+        "python3 -m http.server",
+    )?;
+    let lines = server.lines()?;
+    // "Serving HTTP on 127.0.0.1 port 40123 (http://127.0.0.1:40123/) ..."
+    let port: u16 = lines.find(&mut server, &mut [], deadline, "its port", |line| {
+        line.split_whitespace()
+            .skip_while(|word| *word != "port")
+            .nth(1)
+            .and_then(|port| port.parse().ok())
+    })?;
+    let mut command = Command::new("curl");
+    command.args(["--silent", "--show-error", "--fail"]);
+    let mut bytes = 0u64;
+    for name in names {
+        bytes += std::fs::metadata(dir.join(name))
+            .with_context(|| format!("the size of {name}"))?
+            .len();
+        command
+            .arg("-o")
+            .arg(out.join(name))
+            .arg(format!("http://127.0.0.1:{port}/{name}"));
+    }
+    let started = Instant::now();
+    let mut curl = ChildGuard::spawn(command.stdin(Stdio::null()).stdout(Stdio::null()), "curl")?;
+    let status = curl.wait_until(deadline)?;
+    let seconds = started.elapsed().as_secs_f64();
+    ensure!(status.success(), "curl failed ({status})");
+    for name in names {
+        let got = std::fs::metadata(out.join(name))?.len();
+        let want = std::fs::metadata(dir.join(name))?.len();
+        ensure!(got == want, "curl wrote {got} bytes of {name}, not {want}");
+    }
+    Ok(HttpDownload {
+        files: names.len(),
+        bytes,
+        seconds,
+        bytes_per_second: bytes as f64 / seconds,
     })
 }
 

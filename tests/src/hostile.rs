@@ -10,6 +10,7 @@
 //! | [`HostilePeer`] | one identity (an insider's device key, or a stranger's): gossipsub (anonymous, or signed, which this network refuses) and a raw sync codec, run on its own tokio runtime and driven from blocking test code |
 //! | [`RawSyncCodec`] | `/commons/sync/1` with no checks: whatever bytes the test gives are written as they are, and answers are read whole, a few bytes at a time, or not at all ([`ReadMode`]) |
 //! | [`Responder`] | how the peer answers an honest node's own sync requests (its hello, heads and pulls) |
+//! | [`BlobResponder`] | how the peer answers an honest node's `/commons/blob/1` requests: the right chunk list, and chunks with a byte flipped ([`Tamper`]) |
 //! | [`connection_storm`] | many connections at once, from distinct stranger identities or from one |
 //! | record makers | [`forge_signature`], [`tamper_payload`], [`frame`], [`practice`] |
 //!
@@ -23,11 +24,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use commons_node::network::behaviour::{Topics, identity_of};
+use commons_node::network::blob_codec::{BLOB_STREAM_PROTOCOL, BlobCodec};
 use commons_node::network::sync_codec::SYNC_STREAM_PROTOCOL;
 use commons_protocol::sync::{MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES};
 use commons_protocol::{
-    Body, DeviceKeypair, FeedSummary, NetworkId, Practice, Refusal, SyncRequest, SyncResponse,
-    Visibility,
+    BlobId, BlobRequest, BlobResponse, Body, ChunkList, DeviceKeypair, FeedSummary, NetworkId,
+    Practice, Refusal, SyncRequest, SyncResponse, Visibility,
 };
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, StreamExt};
 use libp2p::gossipsub::{self, MessageAuthenticity, MessageId, ValidationMode};
@@ -286,11 +288,78 @@ impl Responder {
     }
 }
 
+/// Which chunks a [`BlobResponder`] serves wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tamper {
+    /// None: an honest server.
+    Nothing,
+    /// Every chunk, with one byte flipped (its length right, its hash wrong).
+    EveryChunk,
+    /// The chunk list: one hash flipped, so it no longer hashes to the file's id.
+    ChunkList,
+}
+
+/// How the hostile peer answers `/commons/blob/1`: it holds some files whole (their
+/// bytes given by the test) and serves their chunk lists and chunks, tampered with as
+/// [`Tamper`] says; `NotHeld` for anything else. It serves anyone, member or not.
+#[derive(Debug, Clone)]
+pub struct BlobResponder {
+    files: HashMap<BlobId, (ChunkList, Arc<Vec<u8>>)>,
+    tamper: Tamper,
+}
+
+impl BlobResponder {
+    /// Serves `files` (each file's whole bytes), tampered with as `tamper` says.
+    pub fn new(files: Vec<Vec<u8>>, tamper: Tamper) -> Result<Self, String> {
+        let mut held = HashMap::new();
+        for bytes in files {
+            let list =
+                commons_protocol::blob::chunk_list_of(&bytes).map_err(|error| error.to_string())?;
+            held.insert(list.root(), (list, Arc::new(bytes)));
+        }
+        Ok(BlobResponder {
+            files: held,
+            tamper,
+        })
+    }
+
+    fn answer(&self, request: &BlobRequest) -> BlobResponse {
+        let Some((list, bytes)) = self.files.get(&request.blob()) else {
+            return BlobResponse::NotHeld;
+        };
+        match request {
+            BlobRequest::ChunkList { .. } => {
+                let mut list = list.clone();
+                if self.tamper == Tamper::ChunkList
+                    && let Some(first) = list.hashes.first_mut()
+                {
+                    first[0] ^= 0x01;
+                }
+                BlobResponse::ChunkList(list)
+            }
+            BlobRequest::Chunk { index, .. } => {
+                let Ok(range) = list.range(*index) else {
+                    return BlobResponse::NotHeld;
+                };
+                let mut chunk = bytes[range.start as usize..range.end as usize].to_vec();
+                let middle = chunk.len() / 2;
+                if self.tamper == Tamper::EveryChunk
+                    && let Some(middle) = chunk.get_mut(middle)
+                {
+                    *middle ^= 0x01;
+                }
+                BlobResponse::Chunk(chunk)
+            }
+        }
+    }
+}
+
 /// The hostile peer's protocols.
 #[derive(NetworkBehaviour)]
 struct HostileBehaviour {
     gossipsub: gossipsub::Behaviour,
     sync: request_response::Behaviour<RawSyncCodec>,
+    blob: request_response::Behaviour<BlobCodec>,
 }
 
 /// Whether the peer's gossip carries libp2p signatures.
@@ -342,6 +411,14 @@ enum Command {
     },
     Respond {
         responder: Responder,
+    },
+    ServeBlobs {
+        responder: Option<BlobResponder>,
+    },
+    AskBlob {
+        peer: PeerId,
+        request: BlobRequest,
+        reply: oneshot::Sender<Result<BlobResponse, String>>,
     },
     Answered {
         reply: oneshot::Sender<HashMap<&'static str, usize>>,
@@ -427,6 +504,10 @@ impl HostilePeer {
                     .with_request_timeout(RAW_SYNC_TIMEOUT)
                     .with_max_concurrent_streams(RAW_SYNC_MAX_STREAMS),
             );
+            let blob = request_response::Behaviour::new(
+                [(BLOB_STREAM_PROTOCOL, ProtocolSupport::Full)],
+                request_response::Config::default().with_request_timeout(RAW_SYNC_TIMEOUT),
+            );
             SwarmBuilder::with_existing_identity(key)
                 .with_tokio()
                 .with_tcp(
@@ -435,7 +516,11 @@ impl HostilePeer {
                     yamux::Config::default,
                 )
                 .map_err(|error| error.to_string())?
-                .with_behaviour(|_| HostileBehaviour { gossipsub, sync })
+                .with_behaviour(|_| HostileBehaviour {
+                    gossipsub,
+                    sync,
+                    blob,
+                })
                 .map_err(|error| error.to_string())?
                 .with_swarm_config(|config| {
                     config.with_idle_connection_timeout(ATTACKER_IDLE_TIMEOUT)
@@ -448,7 +533,9 @@ impl HostilePeer {
                 swarm,
                 topics,
                 responder,
+                blob_responder: None,
                 pending: HashMap::new(),
+                blob_pending: HashMap::new(),
                 answered: HashMap::new(),
                 flood: None,
             }
@@ -554,6 +641,24 @@ impl HostilePeer {
             .expect("the hostile peer's loop runs");
     }
 
+    /// From now on, answers honest nodes' `/commons/blob/1` requests as `responder`
+    /// (`None`: the requests are dropped unanswered, the default).
+    pub fn serve_blobs(&self, responder: Option<BlobResponder>) {
+        self.commands
+            .blocking_send(Command::ServeBlobs { responder })
+            .expect("the hostile peer's loop runs");
+    }
+
+    /// Sends one `/commons/blob/1` request to `peer`, as any device may: its answer,
+    /// or why none came.
+    pub fn ask_blob(&self, peer: PeerId, request: BlobRequest) -> Result<BlobResponse, String> {
+        self.ask(|reply| Command::AskBlob {
+            peer,
+            request,
+            reply,
+        })
+    }
+
     /// How many requests of each kind honest nodes sent it, and it answered.
     pub fn answered(&self) -> HashMap<&'static str, usize> {
         self.ask(|reply| Command::Answered { reply })
@@ -586,7 +691,9 @@ struct HostileLoop {
     swarm: Swarm<HostileBehaviour>,
     topics: Topics,
     responder: Responder,
+    blob_responder: Option<BlobResponder>,
     pending: HashMap<OutboundRequestId, oneshot::Sender<Result<Vec<u8>, String>>>,
+    blob_pending: HashMap<OutboundRequestId, oneshot::Sender<Result<BlobResponse, String>>>,
     answered: HashMap<&'static str, usize>,
     flood: Option<Flood>,
 }
@@ -664,6 +771,15 @@ impl HostileLoop {
                 self.pending.insert(id, reply);
             }
             Command::Respond { responder } => self.responder = responder,
+            Command::ServeBlobs { responder } => self.blob_responder = responder,
+            Command::AskBlob {
+                peer,
+                request,
+                reply,
+            } => {
+                let id = self.swarm.behaviour_mut().blob.send_request(&peer, request);
+                self.blob_pending.insert(id, reply);
+            }
             Command::Answered { reply } => {
                 let _ = reply.send(self.answered.clone());
             }
@@ -692,9 +808,54 @@ impl HostileLoop {
         }
     }
 
+    fn on_blob(&mut self, event: request_response::Event<BlobRequest, BlobResponse>) {
+        match event {
+            request_response::Event::Message { message, .. } => match message {
+                request_response::Message::Request {
+                    request, channel, ..
+                } => {
+                    let kind = match request {
+                        BlobRequest::ChunkList { .. } => "blob_chunk_list",
+                        BlobRequest::Chunk { .. } => "blob_chunk",
+                    };
+                    *self.answered.entry(kind).or_default() += 1;
+                    if let Some(responder) = &self.blob_responder {
+                        let answer = responder.answer(&request);
+                        let _ = self
+                            .swarm
+                            .behaviour_mut()
+                            .blob
+                            .send_response(channel, answer);
+                    }
+                }
+                request_response::Message::Response {
+                    request_id,
+                    response,
+                } => {
+                    if let Some(reply) = self.blob_pending.remove(&request_id) {
+                        let _ = reply.send(Ok(response));
+                    }
+                }
+            },
+            request_response::Event::OutboundFailure {
+                request_id, error, ..
+            } => {
+                if let Some(reply) = self.blob_pending.remove(&request_id) {
+                    let _ = reply.send(Err(error.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn on_swarm(&mut self, event: SwarmEvent<HostileBehaviourEvent>) {
-        let SwarmEvent::Behaviour(HostileBehaviourEvent::Sync(event)) = event else {
-            return;
+        let event = match event {
+            SwarmEvent::Behaviour(HostileBehaviourEvent::Sync(event)) => event,
+            SwarmEvent::Behaviour(HostileBehaviourEvent::Blob(event)) => {
+                self.on_blob(event);
+                return;
+            }
+            _ => return,
         };
         match event {
             request_response::Event::Message { message, .. } => match message {
@@ -915,6 +1076,38 @@ mod tests {
                 Err(RecordError::BadSignature)
             ));
         }
+    }
+
+    #[test]
+    fn a_tampering_blob_responder_serves_bytes_that_fail_their_check() {
+        let bytes: Vec<u8> = (0..commons_protocol::CHUNK_BYTES + 100)
+            .map(|i| (i % 253) as u8)
+            .collect();
+        let list = commons_protocol::blob::chunk_list_of(&bytes).unwrap();
+        let blob = list.root();
+        let honest = BlobResponder::new(vec![bytes.clone()], Tamper::Nothing).unwrap();
+        let chunk = BlobRequest::Chunk { blob, index: 1 };
+        match honest.answer(&chunk) {
+            BlobResponse::Chunk(served) => list.verify_chunk(1, &served).unwrap(),
+            other => panic!("expected a chunk, got {other:?}"),
+        }
+        let flipping = BlobResponder::new(vec![bytes.clone()], Tamper::EveryChunk).unwrap();
+        match flipping.answer(&chunk) {
+            BlobResponse::Chunk(served) => {
+                assert_eq!(served.len(), 100);
+                assert!(list.verify_chunk(1, &served).is_err());
+            }
+            other => panic!("expected a chunk, got {other:?}"),
+        }
+        let lying = BlobResponder::new(vec![bytes], Tamper::ChunkList).unwrap();
+        match lying.answer(&BlobRequest::ChunkList { blob }) {
+            BlobResponse::ChunkList(served) => assert!(served.check(&blob).is_err()),
+            other => panic!("expected a chunk list, got {other:?}"),
+        }
+        let unknown = BlobRequest::ChunkList {
+            blob: BlobId::from_bytes([9; 32]),
+        };
+        assert_eq!(honest.answer(&unknown), BlobResponse::NotHeld);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! | [`TestNode`] | `commons init` in a fresh directory, then `commons node run` as a child: started, killed (SIGKILL), terminated (SIGTERM), restarted; killed when dropped |
 //! | [`Api`] | a small blocking client for the control API, with the node's bearer token |
 //! | [`hostile`] | a hostile peer (gossip and raw sync) and connection storms, for `tests/hostile.rs` |
+//! | [`attachments`] | a file stored in a node's blob store and a case study carrying it, signed by the node's device, for `tests/attachments.rs` and `commons-bench transfer` |
 //! | [`wait_for`], [`poll_for`] | wait for a condition with a deadline, never for a fixed time |
 //! | [`js_peer::JsPeer`] | a js-libp2p peer (`interop-js/peer.mjs`, run with `node`) that dials a node, pings it and gossips |
 //! | [`netns::Lab`] | nodes in network namespaces of their own, and the faults between them (`tests/faults.rs`) |
@@ -22,6 +23,7 @@
 //! file, and the child is killed and reaped when the [`TestNode`] is dropped, so tests
 //! can run in parallel and leave nothing behind.
 
+pub mod attachments;
 pub mod baseline;
 pub mod browser;
 pub mod hostile;

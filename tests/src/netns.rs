@@ -174,6 +174,9 @@ pub struct LabOptions {
     /// The relay binary (`env!("CARGO_BIN_EXE_commons-delay-relay")` in this crate's
     /// tests); needed only with `latency`.
     pub relay_binary: Option<PathBuf>,
+    /// Changes every node's config.toml after the lab's own settings (limits of a
+    /// scenario, such as `auto_fetch_max_mb`).
+    pub tune: fn(&mut ConfigFile),
 }
 
 impl LabOptions {
@@ -185,6 +188,7 @@ impl LabOptions {
             sync_interval_secs: 2,
             latency: None,
             relay_binary: None,
+            tune: |_| {},
         }
     }
 }
@@ -343,6 +347,7 @@ impl Lab {
                 // Below its target a node redials its bootstrap peers every 10 s, so
                 // the target is every other node: a link lost to a fault comes back.
                 config.target_peers = count - 1;
+                (self.options.tune)(&mut config);
                 FounderDir {
                     dir: DataDir::new(self.temp.path().join(format!("node-{index}"))),
                     config,
@@ -407,6 +412,11 @@ impl Lab {
     /// Node `index`'s device, `dev_…`: the author of its records.
     pub fn device(&self, index: usize) -> &str {
         &self.nodes[index].device
+    }
+
+    /// Node `index`'s data dir.
+    pub fn data_dir(&self, index: usize) -> &Path {
+        &self.nodes[index].data_dir
     }
 
     /// Node `index`'s namespace.

@@ -3,9 +3,9 @@
 //! as the libp2p identity (so `PeerId` ⇔ device); identify; ping; gossipsub configured
 //! for records that carry their own signatures (anonymous messages, content ids,
 //! nothing forwarded before ingest has judged it, peer scoring on); request-response
-//! for `/commons/sync/1`; Kademlia for finding peers only (it never stores or serves a
-//! record); mDNS for the LAN (off by setting); and limits on connections, in number and
-//! by the process's memory. Every setting is a named constant, and each configuration
+//! for `/commons/sync/1` and for attachments' bytes on `/commons/blob/1`; Kademlia for
+//! finding peers only (it never stores or serves a record); mDNS for the LAN (off by
+//! setting); and limits on connections, in number and by the process's memory. Every setting is a named constant, and each configuration
 //! is validated when built.
 
 use std::time::Duration;
@@ -23,6 +23,7 @@ use libp2p::{
 };
 
 use super::NetworkError;
+use super::blob_codec::{BLOB_STREAM_PROTOCOL, BlobCodec};
 use super::sync_codec::{SYNC_STREAM_PROTOCOL, SyncCodec};
 
 /// What identify announces as the protocol family.
@@ -52,6 +53,12 @@ pub const GOSSIP_DUPLICATE_CACHE_TIME: Duration = Duration::from_secs(120);
 pub const SYNC_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Sync streams open at once on one connection (in and out).
 pub const SYNC_MAX_CONCURRENT_STREAMS: usize = 16;
+/// How long an attachment request may take before it fails: long enough for the
+/// chunks a fetcher keeps in flight to one peer (8 × 256 KiB) to cross a 1 Mbit/s link.
+pub const BLOB_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// Attachment streams open at once on one connection (in and out): a peer's chunks in
+/// flight to this node and this node's to it, with room to spare.
+pub const BLOB_MAX_CONCURRENT_STREAMS: usize = 32;
 
 /// Kademlia's protocol name: a Commons DHT, apart from the public IPFS one.
 pub const KAD_PROTOCOL: StreamProtocol = StreamProtocol::new("/commons/kad/1");
@@ -124,6 +131,8 @@ pub struct Behaviour {
     pub gossipsub: gossipsub::Behaviour,
     /// Sync: heads and ranges of feeds.
     pub sync: request_response::Behaviour<SyncCodec>,
+    /// Attachments: chunk lists and chunks of files.
+    pub blob: request_response::Behaviour<BlobCodec>,
     /// Who the peer says it is and where it listens.
     pub identify: identify::Behaviour,
     /// Liveness.
@@ -305,6 +314,15 @@ pub fn behaviour(
             .with_request_timeout(SYNC_REQUEST_TIMEOUT)
             .with_max_concurrent_streams(SYNC_MAX_CONCURRENT_STREAMS),
     );
+    let blob = request_response::Behaviour::new(
+        [(
+            BLOB_STREAM_PROTOCOL,
+            request_response::ProtocolSupport::Full,
+        )],
+        request_response::Config::default()
+            .with_request_timeout(BLOB_REQUEST_TIMEOUT)
+            .with_max_concurrent_streams(BLOB_MAX_CONCURRENT_STREAMS),
+    );
     let identify = identify::Behaviour::new(
         identify::Config::new(IDENTIFY_PROTOCOL.to_owned(), key.public())
             .with_agent_version(format!("commons/{}", env!("CARGO_PKG_VERSION"))),
@@ -332,6 +350,7 @@ pub fn behaviour(
             memory,
             gossipsub,
             sync,
+            blob,
             identify,
             ping,
             kad: options.kademlia.then(|| kademlia(peer)).into(),

@@ -24,6 +24,12 @@
 //! - **Sync in**: a peer's request is answered from the store on the blocking pool
 //!   ([`super::sync_serve`]), at most [`MAX_SERVING_PER_PEER`] at a time per peer; the
 //!   answer returns through the loop, which owns the swarm.
+//! - **Attachments**: a peer's `/commons/blob/1` request is answered from disk on the
+//!   blocking pool ([`super::blob_serve`]), with the same access as its sync requests,
+//!   at most [`MAX_BLOB_SERVING_PER_PEER`] at a time per peer (past that the request is
+//!   dropped unanswered). The fetcher ([`super::blob_fetch`]), a task the loop owns,
+//!   sends its requests through the loop and gets the answers back; a peer it catches
+//!   serving bytes that fail their hash loses application score as for a forged record.
 //! - **Admission**: the first request each way on a connection is a hello carrying the
 //!   asking device's delegation. It is ingested like any record, so the roster can tell
 //!   whether the device is a member's before anything else is answered. A member's
@@ -54,15 +60,15 @@ use std::time::Duration;
 use commons_protocol::sync::MAX_PAGE_BYTES;
 use commons_protocol::sync::missing_range;
 use commons_protocol::{
-    AgainstError, Body, DeviceKey, FeedSummary, ForkProof, Refusal, Roster, SyncRequest,
-    SyncResponse, decode_record,
+    AgainstError, BlobRequest, BlobResponse, Body, DeviceKey, FeedSummary, ForkProof, Refusal,
+    Roster, SyncRequest, SyncResponse, decode_record,
 };
 use futures::StreamExt;
 use libp2p::gossipsub::{self, MessageAcceptance, MessageId, PublishError};
 use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
 use libp2p::swarm::SwarmEvent;
 use libp2p::{Multiaddr, PeerId, Swarm, identify, kad, mdns};
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tracing::{Instrument, debug, info, warn};
 
@@ -70,6 +76,7 @@ use super::behaviour::{
     BAD_SYNC_RECORD_APP_SCORE, Behaviour, BehaviourEvent, KAD_PROTOCOL, NON_MEMBER_APP_SCORE,
     Topics, device_of,
 };
+use super::blob_fetch::{BlobCall, Fetcher};
 use super::sync_serve::{Access, serve, summary};
 use super::{
     Command, NetworkError, NetworkMetrics, NetworkSettings, PeerReport, SyncReport, unix_ms,
@@ -91,6 +98,10 @@ pub const MAX_SYNC_IN_FLIGHT_PER_PEER: usize = 4;
 pub const MAX_SYNC_QUEUED_PER_PEER: usize = 1024;
 /// A peer's requests being answered at once; past this, it is told `Busy`.
 pub const MAX_SERVING_PER_PEER: usize = 4;
+/// A peer's attachment requests being answered at once; past this, a request is
+/// dropped unanswered (an honest fetcher keeps at most 8 chunks in flight per peer,
+/// and asks for a few chunk lists).
+pub const MAX_BLOB_SERVING_PER_PEER: usize = 16;
 /// Records asked for per page.
 pub const SYNC_PAGE_RECORDS: u32 = 512;
 /// Pages from one peer being ingested at once. While fewer are, the next page of a
@@ -129,6 +140,13 @@ enum Internal {
         peer: PeerId,
         channel: ResponseChannel<SyncResponse>,
         response: SyncResponse,
+    },
+    /// An answer to a peer's attachment request is ready (`None`: the disk or the
+    /// store failed, and the request is dropped).
+    BlobServed {
+        peer: PeerId,
+        channel: ResponseChannel<BlobResponse>,
+        response: Option<BlobResponse>,
     },
     /// A peer's answer to this node's hello was ingested.
     Introduced {
@@ -177,6 +195,10 @@ struct PeerState {
     queue: VecDeque<SyncRequest>,
     in_flight: usize,
     serving: usize,
+    /// Its attachment requests being answered.
+    blob_serving: usize,
+    /// Chunks or chunk lists it served that fail their hash.
+    bad_blobs: usize,
     /// Pages of its records being ingested.
     ingesting: usize,
     bad_records: usize,
@@ -205,6 +227,8 @@ impl PeerState {
             queue: VecDeque::new(),
             in_flight: 0,
             serving: 0,
+            blob_serving: 0,
+            bad_blobs: 0,
             ingesting: 0,
             bad_records: 0,
             heads: HashMap::new(),
@@ -219,7 +243,7 @@ impl PeerState {
             PeerStanding::Member => 0.0,
             PeerStanding::Outsider => NON_MEMBER_APP_SCORE,
         };
-        base + BAD_SYNC_RECORD_APP_SCORE * self.bad_records as f64
+        base + BAD_SYNC_RECORD_APP_SCORE * (self.bad_records + self.bad_blobs) as f64
     }
 }
 
@@ -255,6 +279,10 @@ pub struct EventLoop {
     best_known: HashMap<DeviceKey, FeedSummary>,
     gossip_in_flight: usize,
     next_redial: tokio::time::Instant,
+    /// The attachment fetcher, until the loop starts it.
+    fetcher: Option<Fetcher>,
+    blob_calls: mpsc::Receiver<BlobCall>,
+    blob_pending: HashMap<OutboundRequestId, oneshot::Sender<Result<BlobResponse, String>>>,
 }
 
 impl std::fmt::Debug for EventLoop {
@@ -302,6 +330,8 @@ impl EventLoop {
         let (internal_tx, internal) = mpsc::channel(INTERNAL_QUEUE_CAPACITY);
         let stored = node.ingest.subscribe();
         let roster = node.ingest.watch_roster();
+        // No fetcher until one is given ([`EventLoop::with_fetcher`]): nothing calls.
+        let (_, blob_calls) = mpsc::channel(1);
         EventLoop {
             swarm,
             topics,
@@ -320,7 +350,22 @@ impl EventLoop {
             best_known: HashMap::new(),
             gossip_in_flight: 0,
             next_redial: tokio::time::Instant::now() + REDIAL_INTERVAL,
+            fetcher: None,
+            blob_calls,
+            blob_pending: HashMap::new(),
         }
+    }
+
+    /// Gives the loop the attachment fetcher, which it starts and owns, and the channel
+    /// the fetcher's requests come in on.
+    pub(crate) fn with_fetcher(
+        mut self,
+        fetcher: Fetcher,
+        calls: mpsc::Receiver<BlobCall>,
+    ) -> Self {
+        self.fetcher = Some(fetcher);
+        self.blob_calls = calls;
+        self
     }
 
     /// Runs until told to shut down or every handle is dropped.
@@ -334,6 +379,9 @@ impl EventLoop {
         let mut stored_open = true;
         let mut roster_open = true;
         let mut shutdown_reply = None;
+        if let Some(fetcher) = self.fetcher.take() {
+            self.spawn(fetcher.run());
+        }
         loop {
             tokio::select! {
                 biased;
@@ -346,6 +394,7 @@ impl EventLoop {
                     None => break,
                 },
                 Some(internal) = self.internal.recv() => self.on_internal(internal),
+                Some(call) = self.blob_calls.recv() => self.on_blob_call(call),
                 changed = self.roster.changed(), if roster_open => match changed {
                     Ok(()) => self.on_roster_changed(),
                     Err(_) => roster_open = false,
@@ -588,6 +637,7 @@ impl EventLoop {
             } => debug!(addr = %send_back_addr, %error, "incoming connection failed"),
             SwarmEvent::Behaviour(BehaviourEvent::Gossipsub(event)) => self.on_gossip(event),
             SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync(event),
+            SwarmEvent::Behaviour(BehaviourEvent::Blob(event)) => self.on_blob(event),
             SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received {
                 peer_id,
                 info,
@@ -857,6 +907,34 @@ impl EventLoop {
                     debug!(peer = %peer, "the peer left before its sync answer was ready");
                 }
             }
+            Internal::BlobServed {
+                peer,
+                channel,
+                response,
+            } => {
+                if let Some(state) = self.peers.get_mut(&peer) {
+                    state.blob_serving = state.blob_serving.saturating_sub(1);
+                }
+                let Some(response) = response else {
+                    return;
+                };
+                match response {
+                    BlobResponse::Refused => add(&self.metrics.blob_refused, 1),
+                    BlobResponse::ChunkList(_) | BlobResponse::Chunk(_) => {
+                        add(&self.metrics.blob_served, 1);
+                    }
+                    BlobResponse::NotHeld => {}
+                }
+                if self
+                    .swarm
+                    .behaviour_mut()
+                    .blob
+                    .send_response(channel, response)
+                    .is_err()
+                {
+                    debug!(peer = %peer, "the peer left before its attachment answer was ready");
+                }
+            }
             Internal::Introduced {
                 peer,
                 admitted_us,
@@ -1037,6 +1115,122 @@ impl EventLoop {
             }
             request_response::Event::ResponseSent { .. } => {}
         }
+    }
+
+    /// Carries the fetcher's requests to peers, and its verdicts on them.
+    fn on_blob_call(&mut self, call: BlobCall) {
+        match call {
+            BlobCall::Request {
+                peer,
+                request,
+                reply,
+            } => {
+                if !self.peers.contains_key(&peer) {
+                    let _ = reply.send(Err("the peer is not connected".to_owned()));
+                    return;
+                }
+                let id = self.swarm.behaviour_mut().blob.send_request(&peer, request);
+                self.blob_pending.insert(id, reply);
+            }
+            BlobCall::Sources { reply } => {
+                let members = self
+                    .peers
+                    .iter()
+                    .filter(|(_, state)| state.standing == PeerStanding::Member)
+                    .map(|(peer, _)| *peer)
+                    .collect();
+                let _ = reply.send(members);
+            }
+            BlobCall::Penalise { peer, blob, why } => {
+                add(&self.metrics.blob_bad_answers, 1);
+                warn!(peer = %peer, %blob, why, "a peer served an attachment's bytes that fail their hash; its score drops");
+                if let Some(state) = self.peers.get_mut(&peer) {
+                    state.bad_blobs += 1;
+                }
+                self.set_app_score(peer);
+            }
+        }
+    }
+
+    fn on_blob(&mut self, event: request_response::Event<BlobRequest, BlobResponse>) {
+        match event {
+            request_response::Event::Message { peer, message, .. } => match message {
+                request_response::Message::Request {
+                    request, channel, ..
+                } => self.on_blob_request(peer, request, channel),
+                request_response::Message::Response {
+                    request_id,
+                    response,
+                } => {
+                    if let Some(reply) = self.blob_pending.remove(&request_id) {
+                        let _ = reply.send(Ok(response));
+                    }
+                }
+            },
+            request_response::Event::OutboundFailure {
+                peer,
+                request_id,
+                error,
+                ..
+            } => {
+                debug!(peer = %peer, %error, "attachment request failed");
+                if let Some(reply) = self.blob_pending.remove(&request_id) {
+                    let _ = reply.send(Err(error.to_string()));
+                }
+            }
+            request_response::Event::InboundFailure { peer, error, .. } => {
+                debug!(peer = %peer, %error, "answering an attachment request failed");
+            }
+            request_response::Event::ResponseSent { .. } => {}
+        }
+    }
+
+    /// Answers a peer's attachment request from disk, with the access its sync
+    /// requests have.
+    fn on_blob_request(
+        &mut self,
+        peer: PeerId,
+        request: BlobRequest,
+        channel: ResponseChannel<BlobResponse>,
+    ) {
+        let open_read = self.node.charter.open_read;
+        let Some(state) = self.peers.get_mut(&peer) else {
+            return;
+        };
+        if state.blob_serving >= MAX_BLOB_SERVING_PER_PEER {
+            debug!(peer = %peer, "too many attachment requests at once from one peer");
+            add(&self.metrics.blob_busy, 1);
+            return;
+        }
+        state.blob_serving += 1;
+        let access = Access::of(state.standing == PeerStanding::Member, open_read);
+        let node = self.node.clone();
+        let internal = self.internal_tx.clone();
+        self.spawn(async move {
+            let store = node.store.clone();
+            let blobs = node.blobs.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                super::blob_serve::serve(store.as_ref(), &blobs, &request, access)
+            })
+            .await;
+            let response = match read {
+                Ok(Ok(response)) => Some(response),
+                Ok(Err(error)) => {
+                    warn!(%error, "cannot answer an attachment request");
+                    None
+                }
+                Err(error) => {
+                    warn!(%error, "an attachment read failed");
+                    None
+                }
+            };
+            let served = Internal::BlobServed {
+                peer,
+                channel,
+                response,
+            };
+            let _ = internal.send(served).await;
+        });
     }
 
     /// Forgets an answered or failed request and sends the next one queued.

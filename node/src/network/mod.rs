@@ -10,6 +10,9 @@
 //! | a sync message is framed on a stream | [`sync_codec`] |
 //! | a peer's sync request is answered from the store | [`sync_serve`] |
 //! | records are gossiped out, received, judged, pulled | [`event_loop`] |
+//! | an attachment request or a chunk is framed on a stream | [`blob_codec`] |
+//! | a peer's request for an attachment is answered from disk | [`blob_serve`] |
+//! | attachments of stored records are fetched from peers, chunk by checked chunk | [`blob_fetch`] |
 //!
 //! Gossip is fast and lossy; sync makes the network converge. A record stored with
 //! [`Source::Local`](crate::ingest::Source) is published on the records topic (an alert
@@ -19,9 +22,13 @@
 //! (the sender's score drops), `Ignore` otherwise. Sync runs on every new connection
 //! (after a hello that tells each side whether the other is a member's device),
 //! periodically with a member peer picked at random, and for a gap that gossip reveals.
-//! Who gets what is decided by the roster: see [`event_loop`].
+//! Who gets what is decided by the roster: see [`event_loop`]. Attachments' bytes travel
+//! apart from records, on `/commons/blob/1`: see [`blob_fetch`] and [`blob_serve`].
 
 pub mod behaviour;
+pub mod blob_codec;
+pub mod blob_fetch;
+pub mod blob_serve;
 pub mod event_loop;
 pub mod sync_codec;
 pub mod sync_serve;
@@ -30,7 +37,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use commons_protocol::{DeviceKey, DeviceKeypair, FeedSummary};
+use commons_protocol::{BlobId, DeviceKey, DeviceKeypair, FeedSummary};
 use futures::StreamExt;
 use libp2p::swarm::SwarmEvent;
 use libp2p::{Multiaddr, PeerId};
@@ -41,6 +48,8 @@ use tracing::{Instrument, debug, info, info_span};
 
 use crate::node::NodeHandle;
 pub use behaviour::SwarmOptions;
+pub use blob_fetch::FetchLimits;
+use blob_fetch::{BLOB_CALL_CAPACITY, FetchHandle, Fetcher};
 use event_loop::EventLoop;
 
 /// Commands waiting for the event loop.
@@ -67,6 +76,8 @@ pub struct NetworkSettings {
     pub target_peers: usize,
     /// mDNS and the connection limits.
     pub swarm: SwarmOptions,
+    /// Which attachments are fetched, automatically or when asked for.
+    pub attachments: FetchLimits,
 }
 
 impl Default for NetworkSettings {
@@ -80,6 +91,7 @@ impl Default for NetworkSettings {
             sync_interval: DEFAULT_SYNC_INTERVAL,
             target_peers: DEFAULT_TARGET_PEERS,
             swarm: SwarmOptions::default(),
+            attachments: FetchLimits::default(),
         }
     }
 }
@@ -172,6 +184,28 @@ pub enum NetworkError {
         /// Why.
         error: String,
     },
+    /// Too much is waiting already: the request was not taken.
+    #[error("the network is busy: {0}")]
+    Busy(String),
+    /// No live record held by this node names the file.
+    #[error("no record this node holds names {blob}: there is nothing to fetch")]
+    NotNamed {
+        /// The file.
+        blob: BlobId,
+    },
+    /// The file is larger than this node accepts.
+    #[error(
+        "{blob} is {size} bytes, more than the {max}-byte limit of this node \
+         (max_attachment_mb in config.toml)"
+    )]
+    TooLarge {
+        /// The file.
+        blob: BlobId,
+        /// Its size, as its record gives it.
+        size: u64,
+        /// This node's limit.
+        max: u64,
+    },
     /// The network task has stopped.
     #[error("the network has shut down")]
     Shutdown,
@@ -204,6 +238,26 @@ pub struct NetworkMetrics {
     pub member_peers: AtomicU64,
     /// Peers disconnected because the roster no longer lists them.
     pub peers_cut_off: AtomicU64,
+    /// Attachment requests sent (chunk lists and chunks).
+    pub blob_requests: AtomicU64,
+    /// Attachment requests answered with a chunk list or a chunk.
+    pub blob_served: AtomicU64,
+    /// Attachment requests refused: the asking device may not read the file.
+    pub blob_refused: AtomicU64,
+    /// Attachment requests dropped unanswered: the peer had too many under way.
+    pub blob_busy: AtomicU64,
+    /// Chunks fetched, checked and written.
+    pub blob_chunks_fetched: AtomicU64,
+    /// Bytes of those chunks.
+    pub blob_bytes_fetched: AtomicU64,
+    /// Chunks already held when a fetch resumed from its partial file.
+    pub blob_chunks_resumed: AtomicU64,
+    /// Chunks and chunk lists peers served that fail their hash (each penalised).
+    pub blob_bad_answers: AtomicU64,
+    /// Attachments fetched whole.
+    pub blob_fetches_completed: AtomicU64,
+    /// Fetches that stopped on an error or were given up.
+    pub blob_fetches_failed: AtomicU64,
 }
 
 impl NetworkMetrics {
@@ -283,6 +337,66 @@ impl NetworkMetrics {
                 "counter",
                 read(&self.peers_cut_off),
             ),
+            (
+                "commons_blob_requests_total",
+                "Attachment requests sent to peers (chunk lists and chunks).",
+                "counter",
+                read(&self.blob_requests),
+            ),
+            (
+                "commons_blob_served_total",
+                "Attachment requests answered with a chunk list or a chunk.",
+                "counter",
+                read(&self.blob_served),
+            ),
+            (
+                "commons_blob_refused_total",
+                "Attachment requests refused: the asking device may not read the file.",
+                "counter",
+                read(&self.blob_refused),
+            ),
+            (
+                "commons_blob_busy_total",
+                "Attachment requests dropped: the peer had too many under way.",
+                "counter",
+                read(&self.blob_busy),
+            ),
+            (
+                "commons_blob_chunks_fetched_total",
+                "Attachment chunks fetched from peers, checked and written.",
+                "counter",
+                read(&self.blob_chunks_fetched),
+            ),
+            (
+                "commons_blob_bytes_fetched_total",
+                "Bytes of attachment chunks fetched from peers.",
+                "counter",
+                read(&self.blob_bytes_fetched),
+            ),
+            (
+                "commons_blob_chunks_resumed_total",
+                "Chunks already held when a fetch resumed from its partial file.",
+                "counter",
+                read(&self.blob_chunks_resumed),
+            ),
+            (
+                "commons_blob_bad_answers_total",
+                "Chunks and chunk lists served by peers that fail their hash (the peer is penalised).",
+                "counter",
+                read(&self.blob_bad_answers),
+            ),
+            (
+                "commons_blob_fetches_completed_total",
+                "Attachments fetched whole.",
+                "counter",
+                read(&self.blob_fetches_completed),
+            ),
+            (
+                "commons_blob_fetches_failed_total",
+                "Attachment fetches stopped on an error or given up.",
+                "counter",
+                read(&self.blob_fetches_failed),
+            ),
         ]
     }
 }
@@ -323,6 +437,7 @@ pub(crate) enum Command {
 #[derive(Debug, Clone)]
 pub struct NetworkHandle {
     commands: mpsc::Sender<Command>,
+    fetches: FetchHandle,
     peer_id: PeerId,
     metrics: Arc<NetworkMetrics>,
 }
@@ -384,6 +499,26 @@ impl NetworkHandle {
     /// A peer's gossip score (negative after bad messages), if it is known.
     pub async fn peer_score(&self, peer: PeerId) -> Result<Option<f64>, NetworkError> {
         self.ask(|reply| Command::PeerScore { peer, reply }).await
+    }
+
+    /// Fetches an attachment's bytes from peers (one larger than the automatic limit,
+    /// or one whose fetch is waiting for a peer that holds it: it is tried at once).
+    /// Answers once the fetch is queued, or at once if the file is held or already
+    /// wanted; follow it with [`NetworkHandle::fetch_progress`] or `BlobStore::has`.
+    /// Refused ([`NetworkError::NotNamed`]) if no live record held here names the
+    /// file, and ([`NetworkError::TooLarge`]) if its record gives a size over the
+    /// largest attachment this node accepts; a file whose chunk list shows it larger
+    /// than its record said is given up then.
+    pub async fn fetch_attachment(&self, blob: BlobId) -> Result<(), NetworkError> {
+        self.fetches.fetch(blob).await
+    }
+
+    /// How far the fetch of `blob` has got: bytes held and checked, and the file's
+    /// size (the size its record gave, or 0 if unknown, until a peer's chunk list
+    /// arrives). `None` when no fetch of it is queued, under way or stopped partway
+    /// (the file is held whole, or nobody asked for it).
+    pub async fn fetch_progress(&self, blob: BlobId) -> Result<Option<(u64, u64)>, NetworkError> {
+        self.fetches.progress(blob).await
     }
 
     /// Stops the event loop: connections are closed, the tasks it spawned are ended.
@@ -492,6 +627,15 @@ pub async fn start(
     }
     let (commands_tx, commands) = mpsc::channel(COMMAND_QUEUE_CAPACITY);
     let metrics = Arc::new(NetworkMetrics::default());
+    let (calls_tx, calls) = mpsc::channel(BLOB_CALL_CAPACITY);
+    let (fetcher, fetches) = Fetcher::new(
+        node.blobs.clone(),
+        node.store.clone(),
+        node.ingest.subscribe(),
+        calls_tx,
+        metrics.clone(),
+        settings.attachments,
+    );
     let event_loop = EventLoop::new(
         swarm,
         topics,
@@ -500,11 +644,13 @@ pub async fn start(
         commands,
         metrics.clone(),
         settings,
-    );
+    )
+    .with_fetcher(fetcher, calls);
     let task = tokio::spawn(event_loop.run().instrument(span));
     Ok((
         NetworkHandle {
             commands: commands_tx,
+            fetches,
             peer_id,
             metrics,
         },

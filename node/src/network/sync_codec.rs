@@ -55,7 +55,7 @@ where
             io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!(
-                    "a sync message of {} bytes is over the {max}-byte limit",
+                    "a message of {} bytes is over the {max}-byte limit",
                     bytes.len()
                 ),
             )

@@ -5,6 +5,8 @@
 //! ```text
 //! cargo build --release -p commons-cli -p commons-tests
 //! target/release/commons-bench [propagation|catchup|spread|all] [--records N] [--json]
+//! target/release/commons-bench transfer [--files 32] [--file-mib 8]   # attachments, loopback
+//! target/release/commons-bench link [--file-mib 20] [--kbit 2000]     # attachments, fault lab, as root
 //! ```
 //!
 //! - **propagation** (a): two founders' nodes, B dialing A. `--records` (default
@@ -20,6 +22,18 @@
 //!   core over TCP (`tests/hypercore`).
 //! - **spread** (c): `commons devnet --nodes 20 --records R --json`, 20 founders each
 //!   dialing 3 others; the p50 and p99 time from a publish to the last node storing it.
+//! - **transfer** (attachments): two founders' nodes on loopback, B dialing A. `--files`
+//!   (32) files of `--file-mib` (8) MiB of incompressible bytes are uploaded at A and
+//!   published in one case study; the figure is bytes per second from B storing the
+//!   case study (its fetches start then) to B holding every file whole (each fetched,
+//!   checked chunk by chunk, fsynced and renamed).
+//!   Peer, in the same run: `curl` downloading the same files in one run from
+//!   `python3 -m http.server` on loopback into a directory on the same disk.
+//! - **link** (attachments, the fault lab): two founders' nodes in network namespaces
+//!   (`commons_tests::netns`, as root), A's outgoing link limited to `--kbit` (2,000)
+//!   kbit/s by a token bucket (`tc … tbf`); one file of `--file-mib` (20) MiB published
+//!   at A; the figure is the payload rate from the publish to B holding the file,
+//!   against the link's rate.
 //!
 //! This is a measurement, not a test: it polls the nodes while they work.
 
@@ -31,10 +45,13 @@ use anyhow::{Context, Result, bail, ensure};
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::{DataDir, FounderDir, init_network};
 use commons_node::publish::now_ms;
+use commons_tests::attachments::{held_path, publish_signed, store_attachment};
 use commons_tests::baseline::{
-    BaselineRate, gossip_baseline_binary, gossipsub_rate, hypercore_dir, hypercore_rate,
+    BaselineRate, gossip_baseline_binary, gossipsub_rate, http_download, hypercore_dir,
+    hypercore_rate,
 };
 use commons_tests::load::{head_position, sign_records, submit_all};
+use commons_tests::netns::{Lab, LabOptions};
 use commons_tests::{Api, CommonsBinary, TestNode, poll_for};
 use serde_json::{Value, json};
 
@@ -52,6 +69,9 @@ const BODY_BYTES: usize = 800;
 struct Options {
     which: String,
     records: Option<u64>,
+    files: usize,
+    file_mib: Option<usize>,
+    kbit: u32,
     json: bool,
 }
 
@@ -59,6 +79,9 @@ fn options() -> Result<Options> {
     let mut options = Options {
         which: "all".to_owned(),
         records: None,
+        files: 32,
+        file_mib: None,
+        kbit: 2_000,
         json: false,
     };
     let mut args = std::env::args().skip(1);
@@ -68,10 +91,25 @@ fn options() -> Result<Options> {
                 let value = args.next().context("--records needs a number")?;
                 options.records = Some(value.parse().context("--records needs a number")?);
             }
+            "--files" => {
+                let value = args.next().context("--files needs a number")?;
+                options.files = value.parse().context("--files needs a number")?;
+            }
+            "--file-mib" => {
+                let value = args.next().context("--file-mib needs a number")?;
+                options.file_mib = Some(value.parse().context("--file-mib needs a number")?);
+            }
+            "--kbit" => {
+                let value = args.next().context("--kbit needs a number")?;
+                options.kbit = value.parse().context("--kbit needs a number")?;
+            }
             "--json" => options.json = true,
-            "propagation" | "catchup" | "spread" | "all" => options.which = arg,
+            "propagation" | "catchup" | "spread" | "transfer" | "link" | "all" => {
+                options.which = arg;
+            }
             other => bail!(
-                "unknown argument {other}: use propagation|catchup|spread|all, --records N, --json"
+                "unknown argument {other}: use propagation|catchup|spread|transfer|link|all, \
+                 --records N, --files N, --file-mib N, --kbit N, --json"
             ),
         }
     }
@@ -99,6 +137,12 @@ fn run() -> Result<()> {
     }
     if matches!(options.which.as_str(), "spread" | "all") {
         figures.push(spread(options.records.unwrap_or(200))?);
+    }
+    if options.which == "transfer" {
+        figures.push(transfer(options.files, options.file_mib.unwrap_or(8))?);
+    }
+    if options.which == "link" {
+        figures.push(link(options.file_mib.unwrap_or(20), options.kbit)?);
     }
     if options.json {
         println!("{}", Value::Array(figures));
@@ -341,4 +385,182 @@ fn spread(records: u64) -> Result<Value> {
         "wall_seconds": started.elapsed().as_secs_f64(),
         "nodes": report["nodes"].as_array().map(Vec::len),
     }))
+}
+
+/// Incompressible bytes for file `seed` (xorshift), so no layer can shrink them.
+fn file_bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15).max(1);
+    let mut bytes = Vec::with_capacity(len + 8);
+    while bytes.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    bytes.truncate(len);
+    bytes
+}
+
+/// Attachments between two nodes on loopback, beside curl and a local HTTP server.
+fn transfer(files: usize, file_mib: usize) -> Result<Value> {
+    let temp = tempfile::tempdir()?;
+    let mut nodes = founders(temp.path(), 2)?;
+    start_pair(&mut nodes)?;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let served = temp.path().join("served");
+    let downloaded = temp.path().join("downloaded");
+    std::fs::create_dir_all(&served)?;
+    std::fs::create_dir_all(&downloaded)?;
+    let size = file_mib * 1024 * 1024;
+    eprintln!("transfer: uploading {files} files of {file_mib} MiB at A");
+    let mut names = Vec::new();
+    let mut attachments = Vec::new();
+    for n in 0..files {
+        let bytes = file_bytes(size, n as u64 + 1);
+        let name = format!("report-{n:02}.pdf");
+        std::fs::write(served.join(&name), &bytes)?;
+        attachments.push(store_attachment(a, &bytes, &name)?);
+        names.push(name);
+    }
+    let held: Vec<std::path::PathBuf> = attachments
+        .iter()
+        .map(|attachment| held_path(b.data_dir(), &attachment.blob))
+        .collect();
+    let total = (size * files) as u64;
+    eprintln!("transfer: publishing them at A; B fetches them");
+    let published_at = Instant::now();
+    let id = publish_signed(
+        a,
+        "Reports of the tenants' assembly",
+        commons_protocol::Visibility::Members,
+        &attachments,
+    )?;
+    // The record reaches B by sync (it was submitted, not published, so it is not
+    // gossiped); B's fetch starts as it is stored, and the clock with it.
+    let path = format!("/v1/records/{id}");
+    poll_for(DEADLINE, || {
+        b.api()
+            .get(&path)
+            .is_ok_and(|reply| reply.status == 200)
+            .then_some(())
+    })
+    .context("B holds the case study")?;
+    let started = Instant::now();
+    let record_seconds = published_at.elapsed().as_secs_f64();
+    poll_for(DEADLINE, || {
+        held.iter().all(|path| path.is_file()).then_some(())
+    })
+    .context("B fetched every file")?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let rate = total as f64 / elapsed;
+    for (path, name) in held.iter().zip(&names) {
+        ensure!(
+            std::fs::read(path)? == std::fs::read(served.join(name))?,
+            "B's copy of {name} differs"
+        );
+    }
+    let fetched = metric(b, "commons_blob_bytes_fetched_total");
+    eprintln!(
+        "transfer: {:.0} MB/s; now curl from python3 -m http.server",
+        rate / 1e6
+    );
+    let peer = http_download(&served, &names, &downloaded)?;
+    Ok(json!({
+        "figure": "attachments: files published at A, fetched whole by B on loopback",
+        "files": files,
+        "file_bytes": size,
+        "bytes": total,
+        "seconds": elapsed,
+        "bytes_per_second": rate,
+        "record_reached_b_after_seconds": record_seconds,
+        "b_bytes_fetched": fetched,
+        "peer": "curl (one run, one connection) from python3 -m http.server on loopback, to disk",
+        "peer_seconds": peer.seconds,
+        "peer_bytes_per_second": peer.bytes_per_second,
+        "ratio_to_peer": ratio(rate, peer.bytes_per_second),
+        "goal_ratio_to_peer": 0.5,
+    }))
+}
+
+/// One file over a rate-limited link between two nodes of the fault lab.
+fn link(file_mib: usize, kbit: u32) -> Result<Value> {
+    if let Err(reason) = commons_tests::netns::preflight() {
+        bail!("the fault lab cannot run here: {reason}");
+    }
+    let mut options = LabOptions::new(2);
+    options.dial = 1;
+    // The file is fetched as soon as its record arrives.
+    options.tune = |config| config.auto_fetch_max_mb = 64;
+    let mut lab = Lab::new(options);
+    lab.start_all();
+    let peer_b = lab.device(1).to_owned();
+    poll_for(DEADLINE, || {
+        let peers = lab.cli(0, &["peers"]).ok()?;
+        peers
+            .as_array()?
+            .iter()
+            .any(|peer| peer["device"] == peer_b.as_str() && peer["member"] == true)
+            .then_some(())
+    })
+    .context("A and B connected")?;
+    let size = file_mib * 1024 * 1024;
+    let bytes = file_bytes(size, 99);
+    let file = lab_file_path(&lab, "ruling.pdf");
+    std::fs::write(&file, &bytes)?;
+    // A sends at most `kbit` kbit/s from here on.
+    lab.bandwidth(0, Some(kbit));
+    eprintln!("link: publishing a {file_mib} MiB file at A over {kbit} kbit/s");
+    let started = Instant::now();
+    let published = lab
+        .cli(
+            0,
+            &[
+                "publish",
+                "practice",
+                "--title",
+                "The tribunal ruling",
+                "--summary",
+                "The ruling on the river settlement, scanned.",
+                "--body",
+                "The ruling is attached.",
+                "--attach",
+                file.to_str().context("a UTF-8 path")?,
+            ],
+        )
+        .map_err(|failure| anyhow::anyhow!("publishing at A failed: {failure:?}"))?;
+    ensure!(
+        published["id"].is_string(),
+        "odd answer to the publish: {published}"
+    );
+    let blob = commons_protocol::blob::chunk_list_of(&bytes)
+        .map_err(|error| anyhow::anyhow!("{error}"))?
+        .root();
+    let held = held_path(lab.data_dir(1), &blob);
+    let link_seconds = (size * 8) as f64 / (f64::from(kbit) * 1000.0);
+    poll_for(Duration::from_secs_f64(link_seconds * 3.0 + 60.0), || {
+        held.is_file().then_some(())
+    })
+    .context("B fetched the file")?;
+    let elapsed = started.elapsed().as_secs_f64();
+    ensure!(std::fs::read(&held)? == bytes, "B's copy differs");
+    let rate = (size * 8) as f64 / elapsed;
+    let limit = f64::from(kbit) * 1000.0;
+    Ok(json!({
+        "figure": "attachments: one file over a rate-limited link (fault lab, tc tbf on A's egress)",
+        "file_bytes": size,
+        "seconds": elapsed,
+        "bits_per_second": rate,
+        "link_bits_per_second": limit,
+        "seconds_at_link_rate": link_seconds,
+        "ratio_to_link": rate / limit,
+        "goal_ratio_to_link": 0.8,
+    }))
+}
+
+/// A path for a file the lab's node `0` can read (its data dir's parent is the lab's
+/// temporary directory).
+fn lab_file_path(lab: &Lab, name: &str) -> std::path::PathBuf {
+    lab.data_dir(0)
+        .parent()
+        .map_or_else(|| std::path::PathBuf::from(name), |dir| dir.join(name))
 }
