@@ -557,6 +557,20 @@ impl Browser {
         self.must(&format!("typing into {label:?}"), field.send_keys(value));
     }
 
+    /// Chooses the files at `paths` in the file input labelled `label` (as a person
+    /// picking them in the file dialog would).
+    pub fn attach(&self, label: &str, paths: &[&Path]) {
+        let input = self.control(label);
+        let chosen: Vec<String> = paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        self.must(
+            &format!("choosing files in {label:?}"),
+            input.send_keys(&chosen.join("\n")),
+        );
+    }
+
     /// Chooses the option `option` (its visible text) in the list labelled `label`.
     pub fn choose(&self, label: &str, option: &str) {
         let select = self.control(label);

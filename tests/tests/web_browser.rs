@@ -11,6 +11,7 @@
 //! | an alert raised at A is answered at B, and A counts B as responded | [`alert_raised_at_a_is_answered_at_b`] |
 //! | an applicant applies through its app; two founders admit it through theirs | [`applicant_is_admitted_by_two_founders`] |
 //! | a hostile member's case study renders inert in another member's app | [`hostile_case_study_renders_inert`] |
+//! | a case study edited at A with a photo and a report attached: the new version, the photo inline, the history | [`case_study_edited_with_files_attached`] |
 //! | axe-core on every page; screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
 //!
 //! Without a browser these tests skip, saying so; under `CI=true` they fail instead.
@@ -18,6 +19,7 @@
 //! The tests take turns ([`one_at_a_time`]): each runs a network of nodes and a
 //! browser, and two at once on a two-core machine only make each slower.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -56,6 +58,12 @@ mod words {
     pub const PUBLISHED: &str = "Your case study was published.";
     pub const SEARCH: &str = "Search";
     pub const SIGNATURE_VALID: &str = "Valid";
+    pub const EDIT: &str = "Edit";
+    pub const EDIT_TITLE: &str = "Edit the case study";
+    pub const ATTACH_FILES: &str = "Attach files";
+    pub const UPLOAD_FILES: &str = "Upload the chosen files";
+    pub const PUBLISH_VERSION: &str = "Publish the new version";
+    pub const VERSION_PUBLISHED: &str = "The new version was published.";
 
     pub const ALERT_URGENT: &str = "Urgent";
     pub const ALERT_TITLE: &str = "Title";
@@ -87,6 +95,15 @@ mod words {
     pub const LANGUAGE: &str = "Language";
     pub const CHANGE_LANGUAGE: &str = "Change";
 }
+
+/// A 2×1 PNG (one green, one white pixel): a photo small enough to write inline.
+const SMALL_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x7b, 0x40, 0xe8,
+    0xdd, 0x00, 0x00, 0x00, 0x0f, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x90, 0x8d, 0xf1, 0xfd,
+    0xff, 0xff, 0x3f, 0x00, 0x09, 0xaf, 0x03, 0xc4, 0x9a, 0xf2, 0x17, 0x4d, 0x00, 0x00, 0x00, 0x00,
+    0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
 
 /// The lock the tests take turns on; a test that failed does not stop the others.
 fn one_at_a_time() -> MutexGuard<'static, ()> {
@@ -348,6 +365,94 @@ fn case_study_published_at_a_is_found_at_b() {
     at_b.wait_for_text(&a.name);
     at_b.wait_for_text(words::SIGNATURE_VALID);
     photograph(&at_b, &dir, "b-case-page");
+}
+
+/// A person at A corrects one of its org's case studies (written through the form
+/// first): Edit, a new title and text, a photo and a report attached and uploaded, then
+/// published. The page shows the new version, "edited", the photo inline (decoded by
+/// the browser, from the app itself) and the report to download; the history shows
+/// what changed, line by line.
+#[test]
+fn case_study_edited_with_files_attached() {
+    let Some(tools) = BrowserTools::for_test("case_study_edited_with_files_attached") else {
+        return;
+    };
+    let _turn = one_at_a_time();
+    let dir = shots("edit-attach");
+    let devnet = Devnet::start(DEVNET_NODES, DEVNET_RECORDS);
+    let a = &devnet.nodes[0];
+    let first_title = "Paralegals at the market square";
+    let new_title = "Paralegals at the market square, a year on";
+
+    let at_a = log_in_at("A", &tools, a, "/cases/new");
+    at_a.fill(words::CASE_TITLE, first_title);
+    at_a.fill(
+        words::CASE_BODY,
+        "Every Thursday two paralegals sat at a table in the market.\n\nThey answered 40 questions a day.",
+    );
+    at_a.press(words::PUBLISH);
+    at_a.wait_for_text(words::PUBLISHED);
+    let case_path = at_a.path();
+    let case_path = case_path.split('?').next().unwrap_or_default().to_owned();
+
+    at_a.follow(words::EDIT);
+    at_a.wait_for_text(words::EDIT_TITLE);
+    at_a.fill(words::CASE_TITLE, new_title);
+    at_a.fill(
+        words::CASE_BODY,
+        "Every Thursday two paralegals sat at a table in the market.\n\nThey answered 65 questions a day, and trained four volunteers.",
+    );
+    let files = dir.join("files");
+    fs::create_dir_all(&files).expect("a folder for the files");
+    let photo = files.join("market-table.png");
+    fs::write(&photo, SMALL_PNG).expect("the photo written");
+    let report = files.join("year-report.pdf");
+    fs::write(&report, b"%PDF-1.4\n% a short report of the year\n").expect("the report written");
+    at_a.attach(words::ATTACH_FILES, &[&photo, &report]);
+    at_a.press(words::UPLOAD_FILES);
+    at_a.wait_for_text("market-table.png");
+    at_a.wait_for_text("year-report.pdf");
+    photograph(&at_a, &dir, "a-case-edit-with-files");
+    at_a.press(words::PUBLISH_VERSION);
+    at_a.wait_for_text(words::VERSION_PUBLISHED);
+    at_a.wait_for_text(new_title);
+    assert!(
+        at_a.path().starts_with(&case_path),
+        "the edit leads back to the case study, not {}",
+        at_a.path()
+    );
+    let page = at_a.text();
+    assert!(
+        page.contains("65 questions") && !page.contains("40 questions"),
+        "{page}"
+    );
+    assert!(
+        page.contains("edited"),
+        "the page says it was edited: {page}"
+    );
+    assert!(page.contains("year-report.pdf"));
+    // The photo is shown inline, decoded by the browser, from the app's own address.
+    let width = at_a.wait_until("the photo to be decoded", |browser| {
+        let width = browser.execute(
+            "const image = document.querySelector('img[src*=\"/files/\"]'); \
+             return image && image.complete ? image.naturalWidth : 0;",
+            Vec::new(),
+        );
+        width.as_u64().filter(|width| *width > 0)
+    });
+    assert_eq!(width, 2, "the 2-pixel photo");
+    photograph(&at_a, &dir, "a-case-edited");
+
+    at_a.follow("history of 2 versions");
+    at_a.wait_for_text("Version 2");
+    let history = at_a.text();
+    assert!(history.contains("First version"), "{history}");
+    assert!(history.contains("65 questions") && history.contains("40 questions"));
+    assert!(
+        history.contains("market-table.png"),
+        "the files added are named"
+    );
+    photograph(&at_a, &dir, "a-case-history");
 }
 
 /// A person at A raises an urgent alert through /alerts/new; a person at B opens it

@@ -220,6 +220,55 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Posted<T> {
     }
 }
 
+/// The longest CSRF field read from a multipart form, in bytes (a token is 64).
+const MAX_MULTIPART_TOKEN_BYTES: usize = 256;
+
+/// A multipart form (one with files) posted by a person let in, its CSRF token checked
+/// before any other part is read: the token must be the form's first field, as the
+/// hidden field every form of the app starts with, so no file's bytes are taken in for
+/// a request that is not the person's own. The handler reads the remaining parts from
+/// `multipart`, bounding what it keeps.
+#[derive(Debug)]
+pub struct PostedMultipart {
+    /// Who posted it.
+    pub staff: Staff,
+    /// The parts after the token.
+    pub multipart: axum::extract::Multipart,
+}
+
+impl FromRequest<AppState> for PostedMultipart {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        let request = Request::from_parts(parts, body);
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|_| refusal(StatusCode::BAD_REQUEST, "form-unreadable", &staff.tr))?;
+        let expired = || refusal(StatusCode::FORBIDDEN, "form-expired", &staff.tr);
+        let Ok(Some(mut first)) = multipart.next_field().await else {
+            return Err(expired());
+        };
+        if first.name() != Some(CSRF_FIELD) || first.file_name().is_some() {
+            return Err(expired());
+        }
+        let mut token = Vec::new();
+        while let Ok(Some(chunk)) = first.chunk().await {
+            if token.len() + chunk.len() > MAX_MULTIPART_TOKEN_BYTES {
+                return Err(expired());
+            }
+            token.extend_from_slice(&chunk);
+        }
+        drop(first);
+        let presented = std::str::from_utf8(&token).unwrap_or("");
+        if !same_text(presented, &staff.csrf) {
+            return Err(expired());
+        }
+        Ok(PostedMultipart { staff, multipart })
+    }
+}
+
 fn same_text(given: &str, expected: &str) -> bool {
     let (given, expected) = (given.as_bytes(), expected.as_bytes());
     let mut difference = usize::from(given.len() != expected.len());

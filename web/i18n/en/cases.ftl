@@ -226,3 +226,40 @@ history-field-attachments = Files
 history-field-goals = Goals
 history-field-partners = Partners
 history-field-status = Status
+
+## Files attached to a case study
+cases-files-title = Files
+cases-files-legend = Files (optional)
+cases-files-choose = Attach files
+cases-files-hint = Reports, photos, testimonies, spreadsheets: up to { $max } MB each, at most 32 files. They go to members with the case study, and only to members if the case study is for members only.
+cases-files-upload = Upload the chosen files
+cases-files-remove = Remove
+cases-files-remove-hint = A file ticked “Remove” is left out when you preview, upload or publish.
+cases-files-too-large = “{ $name }” is larger than { $max } MB, the largest file this node takes. It was not attached, and nothing was published: make it smaller, or put it online and add its link.
+cases-files-empty = “{ $name }” is empty. It was not attached.
+cases-files-disk-full = “{ $name }” was not attached: the disk of this node is too full. Ask your operator to free some space, then attach it again.
+cases-files-failed = “{ $name }” could not be attached ({ $detail }). Try again; if it keeps failing, ask your operator.
+cases-files-upload-cut = The upload stopped before it was complete. Nothing was published; attach the file again.
+cases-files-too-many-at-once = { $count ->
+    [one] Attach one file at a time.
+   *[other] Attach at most { $count } files at a time; the others were not taken. Upload them next.
+}
+cases-files-too-many = { $count ->
+    [one] A case study carries at most one file.
+   *[other] A case study carries at most { $count } files. Remove some before publishing.
+}
+cases-files-bytes = { $count ->
+    [one] 1 byte
+   *[other] { $count } bytes
+}
+cases-files-kb = { $count } KB
+cases-files-mb = { $whole }.{ $tenth } MB
+cases-files-fetching = fetching { $count }%
+cases-files-not-here = Not on this node yet: it is fetched from a member that has it.
+cases-files-not-here-large = Not on this node yet: it is large, so it is fetched only when someone asks.
+cases-files-fetch = Fetch
+cases-files-unreadable = This file could not be read from this node's disk. Ask your operator to look at the node's log.
+cases-files-no-network = This node is not connected to the network, so the file cannot be fetched now.
+cases-files-fetch-failed = The file could not be asked for ({ $detail }). Try again in a moment.
+cases-done-fetching = The file is being fetched from the members that have it. Reload this page to see how far it has got.
+cases-edit-link = Edit this case study

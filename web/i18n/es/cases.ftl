@@ -226,3 +226,40 @@ history-field-attachments = Archivos
 history-field-goals = Objetivos
 history-field-partners = Socios
 history-field-status = Estado
+
+## Archivos adjuntos a un caso
+cases-files-title = Archivos
+cases-files-legend = Archivos (opcional)
+cases-files-choose = Adjuntar archivos
+cases-files-hint = Informes, fotos, testimonios, hojas de cálculo: hasta { $max } MB cada uno, 32 archivos como máximo. Llegan a los miembros con el caso, y solo a los miembros si el caso es solo para miembros.
+cases-files-upload = Subir los archivos elegidos
+cases-files-remove = Quitar
+cases-files-remove-hint = Un archivo marcado «Quitar» se deja fuera al previsualizar, subir o publicar.
+cases-files-too-large = «{ $name }» supera los { $max } MB, el archivo más grande que acepta este nodo. No se adjuntó y no se publicó nada: redúzcalo, o póngalo en línea y añada su enlace.
+cases-files-empty = «{ $name }» está vacío. No se adjuntó.
+cases-files-disk-full = «{ $name }» no se adjuntó: el disco de este nodo está demasiado lleno. Pida a su operador que libere espacio y vuelva a adjuntarlo.
+cases-files-failed = «{ $name }» no se pudo adjuntar ({ $detail }). Inténtelo de nuevo; si sigue fallando, avise a su operador.
+cases-files-upload-cut = La subida se detuvo antes de terminar. No se publicó nada; vuelva a adjuntar el archivo.
+cases-files-too-many-at-once = { $count ->
+    [one] Adjunte los archivos de uno en uno.
+   *[other] Adjunte como máximo { $count } archivos a la vez; los demás no se tomaron. Súbalos a continuación.
+}
+cases-files-too-many = { $count ->
+    [one] Un caso lleva como máximo un archivo.
+   *[other] Un caso lleva como máximo { $count } archivos. Quite algunos antes de publicar.
+}
+cases-files-bytes = { $count ->
+    [one] 1 byte
+   *[other] { $count } bytes
+}
+cases-files-kb = { $count } KB
+cases-files-mb = { $whole },{ $tenth } MB
+cases-files-fetching = descargando { $count } %
+cases-files-not-here = Aún no está en este nodo: se obtiene de un miembro que lo tiene.
+cases-files-not-here-large = Aún no está en este nodo: es grande, así que solo se obtiene cuando alguien lo pide.
+cases-files-fetch = Obtener
+cases-files-unreadable = Este archivo no se pudo leer del disco de este nodo. Pida a su operador que mire el registro del nodo.
+cases-files-no-network = Este nodo no está conectado a la red, así que ahora no se puede obtener el archivo.
+cases-files-fetch-failed = No se pudo pedir el archivo ({ $detail }). Inténtelo de nuevo en un momento.
+cases-done-fetching = El archivo se está obteniendo de los miembros que lo tienen. Recargue esta página para ver cuánto lleva.
+cases-edit-link = Editar este caso

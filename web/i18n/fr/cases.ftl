@@ -226,3 +226,40 @@ history-field-attachments = Fichiers
 history-field-goals = Objectifs
 history-field-partners = Partenaires
 history-field-status = Statut
+
+## Fichiers joints à une étude de cas
+cases-files-title = Fichiers
+cases-files-legend = Fichiers (facultatif)
+cases-files-choose = Joindre des fichiers
+cases-files-hint = Rapports, photos, témoignages, tableurs : jusqu'à { $max } Mo chacun, 32 fichiers au plus. Ils parviennent aux membres avec l'étude de cas, et seulement aux membres si elle leur est réservée.
+cases-files-upload = Téléverser les fichiers choisis
+cases-files-remove = Retirer
+cases-files-remove-hint = Un fichier coché « Retirer » est laissé de côté quand vous prévisualisez, téléversez ou publiez.
+cases-files-too-large = « { $name } » dépasse { $max } Mo, le plus gros fichier que ce nœud accepte. Il n'a pas été joint et rien n'a été publié : réduisez-le, ou mettez-le en ligne et ajoutez son lien.
+cases-files-empty = « { $name } » est vide. Il n'a pas été joint.
+cases-files-disk-full = « { $name } » n'a pas été joint : le disque de ce nœud est trop plein. Demandez à votre opérateur de libérer de la place, puis joignez-le à nouveau.
+cases-files-failed = « { $name } » n'a pas pu être joint ({ $detail }). Réessayez ; si cela échoue encore, prévenez votre opérateur.
+cases-files-upload-cut = Le téléversement s'est arrêté avant la fin. Rien n'a été publié ; joignez le fichier à nouveau.
+cases-files-too-many-at-once = { $count ->
+    [one] Joignez les fichiers un par un.
+   *[other] Joignez au plus { $count } fichiers à la fois ; les autres n'ont pas été pris. Téléversez-les ensuite.
+}
+cases-files-too-many = { $count ->
+    [one] Une étude de cas porte au plus un fichier.
+   *[other] Une étude de cas porte au plus { $count } fichiers. Retirez-en avant de publier.
+}
+cases-files-bytes = { $count ->
+    [one] 1 octet
+   *[other] { $count } octets
+}
+cases-files-kb = { $count } Ko
+cases-files-mb = { $whole },{ $tenth } Mo
+cases-files-fetching = récupération { $count } %
+cases-files-not-here = Pas encore sur ce nœud : il est récupéré auprès d'un membre qui l'a.
+cases-files-not-here-large = Pas encore sur ce nœud : il est volumineux, il n'est donc récupéré que sur demande.
+cases-files-fetch = Récupérer
+cases-files-unreadable = Ce fichier n'a pas pu être lu sur le disque de ce nœud. Demandez à votre opérateur de consulter le journal du nœud.
+cases-files-no-network = Ce nœud n'est pas connecté au réseau : le fichier ne peut pas être récupéré maintenant.
+cases-files-fetch-failed = Le fichier n'a pas pu être demandé ({ $detail }). Réessayez dans un instant.
+cases-done-fetching = Le fichier est en cours de récupération auprès des membres qui l'ont. Rechargez cette page pour voir où il en est.
+cases-edit-link = Modifier cette étude de cas

@@ -18,8 +18,8 @@ use commons_node::store::{
     MAX_TAG_BYTES, RecordQuery, SearchError, SearchText, Store, StoreError, StoredRecord, Tombstone,
 };
 use commons_protocol::{
-    Attachment, Body, BodyKind, Charter, MAX_PAYLOAD_BYTES, OrgId, Practice, RecordId, Revised,
-    Revision, Visibility, validate_record,
+    Attachment, Body, BodyKind, Charter, MAX_ATTACHMENTS, MAX_PAYLOAD_BYTES, OrgId, Practice,
+    RecordId, Revised, Revision, Visibility, validate_record,
 };
 use serde::Deserialize;
 
@@ -27,8 +27,10 @@ use crate::AppState;
 use crate::i18n::{ArgValue, Tr};
 use crate::markdown;
 use crate::page::{Layout, PageResult, Section, render};
-use crate::security::{Posted, Staff};
+use crate::security::{Posted, PostedMultipart, Staff};
 use crate::view::{self, OrgDirectory, Versions, excerpt, now_ms, split_list};
+
+use super::files;
 
 /// How many case studies one page of the library lists.
 pub const PAGE_SIZE: usize = 20;
@@ -107,9 +109,21 @@ const LANGUAGES: [(&str, &str); 26] = [
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cases", get(library))
-        .route("/cases/new", get(new_form).post(new_posted))
+        // The form's uploads are bounded as they are read (files::read_upload), not by
+        // the default limit on a whole body.
+        .route(
+            "/cases/new",
+            get(new_form)
+                .post(new_posted)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/cases/{id}", get(show))
-        .route("/cases/{id}/edit", get(edit_form).post(edit_posted))
+        .route(
+            "/cases/{id}/edit",
+            get(edit_form)
+                .post(edit_posted)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/cases/{id}/history", get(super::history::case_history))
         .route(
             "/cases/{id}/retract",
@@ -768,6 +782,8 @@ struct CasePage {
     edited: Option<String>,
     /// How many revisions there are.
     edits: usize,
+    /// The files it carries.
+    files: Vec<files::FileView>,
     language: String,
     licence: String,
     members_only: bool,
@@ -823,6 +839,7 @@ async fn show(
         "published" => Some(t.msg("cases-done-published")),
         "retracted" => Some(t.msg("cases-done-retracted")),
         "edited" => Some(t.msg("cases-done-edited")),
+        "fetching" => Some(t.msg("cases-done-fetching")),
         _ => None,
     };
     let layout = layout.with_notice(notice);
@@ -877,6 +894,7 @@ async fn show(
             }
             let device = roster.device(&header.author);
             let (links, links_hidden) = shown_links(&practice.links);
+            let files = files::file_views(&state, t, &id, &practice.attachments).await;
             let mut layout = layout;
             layout.title = practice.title.clone();
             let page = CasePage {
@@ -893,6 +911,7 @@ async fn show(
                 published: t.datetime(original.record.record().timestamp_ms),
                 edited: versions.edited_ms().map(|ms| t.datetime(ms)),
                 edits: versions.revisions.len(),
+                files,
                 language: language_label(practice.language.trim()),
                 licence: practice.licence.trim().to_owned(),
                 members_only: practice.visibility == Visibility::Members,
@@ -958,6 +977,9 @@ struct Draft {
     public: bool,
     /// The files the case study carries.
     attachments: Vec<Attachment>,
+    /// Whether the form said which files it carries (a form of this app always does;
+    /// a post without it keeps the files of the version edited).
+    files_listed: bool,
 }
 
 /// What the person asked for with the form's buttons.
@@ -965,6 +987,8 @@ struct Draft {
 enum Intent {
     Preview,
     Publish,
+    /// Take in the chosen files and show the form again.
+    Attach,
 }
 
 impl Draft {
@@ -974,6 +998,7 @@ impl Draft {
         let mut intent = Intent::Preview;
         let mut themes = Vec::new();
         let mut regions = Vec::new();
+        let mut removed: Vec<String> = Vec::new();
         for (name, value) in fields.into_iter().take(MAX_FORM_FIELDS) {
             match name.as_str() {
                 "title" => draft.title = value,
@@ -988,11 +1013,24 @@ impl Draft {
                 "links" => draft.links = value.replace("\r\n", "\n"),
                 "visibility" => draft.public = value == "public",
                 "action" if value == "publish" => intent = Intent::Publish,
+                "action" if value == "attach" => intent = Intent::Attach,
+                "file" => {
+                    if let Some(file) = files::parse_form_value(&value)
+                        && !draft.attachments.iter().any(|held| held.blob == file.blob)
+                    {
+                        draft.attachments.push(file);
+                    }
+                }
+                "files_listed" => draft.files_listed = true,
+                "remove" => removed.push(value),
                 _ => {}
             }
         }
         draft.themes = split_list(&themes.join(","));
         draft.regions = split_list(&regions.join(","));
+        draft
+            .attachments
+            .retain(|file| !removed.contains(&file.blob.to_string()));
         (draft, intent)
     }
 
@@ -1009,6 +1047,7 @@ impl Draft {
             links: practice.links.join("\n"),
             public: practice.visibility == Visibility::Public,
             attachments: practice.attachments.clone(),
+            files_listed: true,
         }
     }
 
@@ -1052,6 +1091,8 @@ struct Problems {
     language: Option<String>,
     licence: Option<String>,
     links: Option<String>,
+    /// Why a file was not taken in or cannot be published.
+    files: Option<String>,
     /// What the node said when it refused to publish.
     publish: Option<String>,
 }
@@ -1066,6 +1107,7 @@ impl Problems {
             || self.language.is_some()
             || self.licence.is_some()
             || self.links.is_some()
+            || self.files.is_some()
             || self.publish.is_some()
     }
 }
@@ -1159,6 +1201,22 @@ struct NewPage {
     regions_other: String,
     languages: Vec<Choice>,
     licences: [&'static str; 5],
+    /// The files the draft carries.
+    files: Vec<FormFile>,
+    /// What the file input says about sizes.
+    files_hint: String,
+}
+
+/// A file the form lists, to keep or remove.
+#[derive(Debug, Clone)]
+struct FormFile {
+    /// The hidden field that carries it to the next post.
+    value: String,
+    /// Its id, the Remove box's value.
+    blob: String,
+    name: String,
+    media_type: String,
+    size: String,
 }
 
 /// The network's tags as checkboxes, the draft's ticked; the draft's others as text.
@@ -1258,8 +1316,27 @@ async fn new_page(
     } else {
         StatusCode::OK
     };
+    let files = draft
+        .attachments
+        .iter()
+        .map(|file| FormFile {
+            value: files::form_value(file),
+            blob: file.blob.to_string(),
+            name: file.name.clone(),
+            media_type: file.media_type.clone(),
+            size: files::size_text(t, file.size),
+        })
+        .collect();
     let page = NewPage {
         target,
+        files,
+        files_hint: t.with(
+            "cases-files-hint",
+            &[(
+                "max",
+                ArgValue::Number(state.node().attachments.max_bytes / (1024 * 1024)),
+            )],
+        ),
         languages: language_choices(&draft.language),
         licences: LICENCES,
         theme_choices,
@@ -1293,14 +1370,10 @@ async fn new_form(State(state): State<AppState>, staff: Staff) -> PageResult {
     .await
 }
 
-async fn new_posted(
-    State(state): State<AppState>,
-    Posted { staff, form }: Posted<Vec<(String, String)>>,
-) -> PageResult {
+async fn new_posted(State(state): State<AppState>, post: CasePost) -> PageResult {
+    let (staff, draft, intent, problems) = read_post(&state, post, &[]).await;
     let t = &staff.tr;
-    let (draft, intent) = Draft::from_fields(form);
-    let problems = check(t, &draft);
-    if intent == Intent::Preview || problems.any() {
+    if intent != Intent::Publish || problems.any() {
         return new_page(
             &state,
             &staff,
@@ -1331,6 +1404,109 @@ async fn new_posted(
             .await
         }
     }
+}
+
+// ---- what the form posts ----
+
+/// The case-study form as posted: urlencoded (no file chosen, or a client without
+/// files), or multipart (the form with its file input). Both check the CSRF token
+/// first ([`Posted`], [`PostedMultipart`]).
+#[derive(Debug)]
+enum CasePost {
+    Form(Posted<Vec<(String, String)>>),
+    Files(PostedMultipart),
+}
+
+impl CasePost {
+    fn staff(&self) -> &Staff {
+        match self {
+            CasePost::Form(posted) => &posted.staff,
+            CasePost::Files(posted) => &posted.staff,
+        }
+    }
+}
+
+impl axum::extract::FromRequest<AppState> for CasePost {
+    type Rejection = Response;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        let multipart = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("multipart/form-data"));
+        if multipart {
+            PostedMultipart::from_request(request, state)
+                .await
+                .map(CasePost::Files)
+        } else {
+            Posted::from_request(request, state)
+                .await
+                .map(CasePost::Form)
+        }
+    }
+}
+
+/// The draft a post makes, what the person asked for, and each field's problem: the
+/// files it brought imported into the blob store and added, the ones listed checked.
+/// `kept` are the files of the version edited (none for a new case study): a file
+/// the form lists must be one of them or be held here whole at its size.
+async fn read_post(
+    state: &AppState,
+    post: CasePost,
+    kept: &[Attachment],
+) -> (Staff, Draft, Intent, Problems) {
+    let (staff, fields, upload) = match post {
+        CasePost::Form(Posted { staff, form }) => (staff, form, files::Upload::default()),
+        CasePost::Files(PostedMultipart { staff, multipart }) => {
+            let mut upload = files::read_upload(state, &staff.tr, multipart).await;
+            let fields = std::mem::take(&mut upload.fields);
+            (staff, fields, upload)
+        }
+    };
+    let t = &staff.tr;
+    let (mut draft, mut intent) = Draft::from_fields(fields);
+    if upload.cut {
+        // The fields after the refused file, the button pressed among them, were
+        // not read: show the form again, publishing nothing.
+        intent = Intent::Attach;
+    }
+    if !draft.files_listed {
+        draft.attachments = kept.to_vec();
+    }
+    let mut files_problem = upload.refused;
+    // A file listed by the form must be one the version edited has, or one held here.
+    let listed = std::mem::take(&mut draft.attachments);
+    let blobs = state.node().blobs.clone();
+    let kept_files = kept.to_vec();
+    let checked: Vec<Attachment> = tokio::task::spawn_blocking(move || {
+        listed
+            .into_iter()
+            .filter(|file| {
+                kept_files.contains(file)
+                    || blobs.size(&file.blob).ok().flatten() == Some(file.size)
+            })
+            .collect()
+    })
+    .await
+    .unwrap_or_default();
+    draft.attachments = checked;
+    for mut file in upload.files {
+        if draft.attachments.iter().any(|held| held.blob == file.blob) {
+            continue;
+        }
+        file.name = files::unique_name(&file.name, &draft.attachments);
+        draft.attachments.push(file);
+    }
+    if draft.attachments.len() > MAX_ATTACHMENTS {
+        files_problem = Some(t.count("cases-files-too-many", MAX_ATTACHMENTS));
+    }
+    let mut problems = check(t, &draft);
+    problems.files = files_problem;
+    (staff, draft, intent, problems)
 }
 
 // ---- editing one of ours ----
@@ -1374,9 +1550,9 @@ async fn edit_form(
 async fn edit_posted(
     State(state): State<AppState>,
     Path(id_text): Path<String>,
-    Posted { staff, form }: Posted<Vec<(String, String)>>,
+    post: CasePost,
 ) -> Response {
-    let t = &staff.tr;
+    let staff = post.staff().clone();
     let (id, versions) = match ours_to_change(&state, &staff, &id_text, Change::Edit).await {
         Ok(found) => found,
         Err(response) => return response,
@@ -1384,15 +1560,13 @@ async fn edit_posted(
     let Some(latest) = latest_practice(&versions) else {
         return Redirect::to(&format!("/cases/{id}")).into_response();
     };
-    let (mut draft, intent) = Draft::from_fields(form);
-    // The files stay as they are unless the form says otherwise.
-    draft.attachments = latest.attachments.clone();
-    let mut problems = check(t, &draft);
+    let (staff, draft, intent, mut problems) = read_post(&state, post, &latest.attachments).await;
+    let t = &staff.tr;
     let practice = draft.practice();
-    if !problems.any() && practice == latest {
+    if intent == Intent::Publish && !problems.any() && practice == latest {
         problems.publish = Some(t.msg("cases-edit-unchanged"));
     }
-    if intent == Intent::Preview || problems.any() {
+    if intent != Intent::Publish || problems.any() {
         return new_page(
             &state,
             &staff,

@@ -11,6 +11,7 @@ pub mod alerts;
 pub mod campaigns;
 pub mod cases;
 pub mod events;
+pub mod files;
 pub mod history;
 pub mod home;
 pub mod login;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(events::routes())
         .merge(cases::routes())
+        .merge(files::routes())
         .merge(campaigns::routes())
         .merge(alerts::routes())
         .merge(members::routes())
