@@ -416,15 +416,21 @@ pub async fn file_views(
                 view.image = Some(format!("{base}/view"));
             }
         } else {
-            // A fetch under way or stopped partway, as the blob store records it.
-            let blobs = state.node().blobs.clone();
-            let blob = file.blob;
-            let progress = tokio::task::spawn_blocking(move || blobs.fetch_progress(&blob))
-                .await
-                .ok()
-                .and_then(Result::ok)
-                .flatten()
-                .map(|progress| (progress.held_bytes, progress.size));
+            let mut progress = match state.network() {
+                Some(network) => network.fetch_progress(file.blob).await.ok().flatten(),
+                None => None,
+            };
+            if progress.is_none() {
+                // A fetch stopped partway (the node restarted) resumes from disk.
+                let blobs = state.node().blobs.clone();
+                let blob = file.blob;
+                progress = tokio::task::spawn_blocking(move || blobs.fetch_progress(&blob))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .flatten()
+                    .map(|progress| (progress.held_bytes, progress.size));
+            }
             match progress {
                 Some((held_bytes, size)) => {
                     let size = if size == 0 { file.size } else { size };
@@ -684,13 +690,21 @@ async fn fetch(
         Ok(None) => return layout.not_found().into_response(),
         Err(error) => return layout.store_failure(&error).into_response(),
     };
-    // The network's fetcher is not wired to the app yet: until it is, the node
-    // fetches files by itself (those up to the automatic size) and this says so.
-    let _ = (case, file);
-    let message = t.msg("cases-files-no-network");
-    layout
-        .failure(StatusCode::SERVICE_UNAVAILABLE, message)
-        .into_response()
+    let Some(network) = state.network() else {
+        let message = t.msg("cases-files-no-network");
+        return layout
+            .failure(StatusCode::SERVICE_UNAVAILABLE, message)
+            .into_response();
+    };
+    match network.fetch_attachment(file.blob).await {
+        Ok(()) => Redirect::to(&format!("/cases/{case}?done=fetching#files")).into_response(),
+        Err(error) => {
+            let message = t.text("cases-files-fetch-failed", "detail", &error.to_string());
+            layout
+                .failure(StatusCode::SERVICE_UNAVAILABLE, message)
+                .into_response()
+        }
+    }
 }
 
 #[cfg(test)]
