@@ -153,6 +153,60 @@ impl Client {
         })
     }
 
+    /// `POST path?query` with the file at `file` as the body, sent as it is read
+    /// (attachments can be large), answering the API's JSON.
+    pub(crate) fn upload(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        file: &Path,
+    ) -> anyhow::Result<Value> {
+        let mut url = self.url(path)?;
+        {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in query {
+                pairs.append_pair(name, value);
+            }
+        }
+        self.runtime.block_on(async {
+            let opened = tokio::fs::File::open(file)
+                .await
+                .with_context(|| format!("could not open {}", file.display()))?;
+            let length = opened
+                .metadata()
+                .await
+                .with_context(|| format!("could not read {}", file.display()))?
+                .len();
+            let response = self
+                .http
+                .post(url)
+                .bearer_auth(&self.token)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .header(reqwest::header::CONTENT_LENGTH, length)
+                .timeout(DOWNLOAD_TIMEOUT)
+                .body(reqwest::Body::from(opened))
+                .send()
+                .await
+                .map_err(|error| self.transport_error(&error))?;
+            let status = response.status();
+            let text = response
+                .text()
+                .await
+                .map_err(|error| self.transport_error(&error))?;
+            if status.is_success() {
+                serde_json::from_str(&text).with_context(|| {
+                    format!(
+                        "the node at {} answered with something other than JSON: {}",
+                        self.address,
+                        quote(&text)
+                    )
+                })
+            } else {
+                Err(self.api_error(status, &text))
+            }
+        })
+    }
+
     fn url(&self, path: &str) -> anyhow::Result<Url> {
         self.base
             .join(path.trim_start_matches('/'))

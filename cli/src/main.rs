@@ -5,6 +5,7 @@
 //! running node over its control API through [`client`].
 
 mod archive;
+mod attachments;
 mod backup;
 mod client;
 mod devices;

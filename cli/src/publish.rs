@@ -114,6 +114,135 @@ pub(crate) struct PracticeArgs {
     /// Only member organizations may read it (the default)
     #[arg(long)]
     members: bool,
+    /// Attach FILE (repeat for more): uploaded to the node first, then named by the
+    /// case study with its file name, size and media type (guessed from its extension).
+    /// With --revise, the files given replace the latest version's
+    #[arg(long = "attach", value_name = "FILE")]
+    attach: Vec<PathBuf>,
+}
+
+/// Media types by file extension, for `--attach`; anything else is
+/// `application/octet-stream`.
+const MEDIA_TYPES: &[(&str, &str)] = &[
+    ("pdf", "application/pdf"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("gif", "image/gif"),
+    ("webp", "image/webp"),
+    ("txt", "text/plain"),
+    ("csv", "text/csv"),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("mp3", "audio/mpeg"),
+    ("mp4", "video/mp4"),
+    ("zip", "application/zip"),
+];
+
+/// The media type of a file, from its extension (any case).
+pub(crate) fn media_type_of(path: &Path) -> &'static str {
+    let extension = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    MEDIA_TYPES
+        .iter()
+        .find(|(known, _)| *known == extension)
+        .map_or("application/octet-stream", |(_, media_type)| media_type)
+}
+
+/// A file to attach, checked before the node is asked: a regular file with a name a
+/// record can carry.
+struct ToAttach {
+    path: PathBuf,
+    name: String,
+    media_type: &'static str,
+}
+
+fn files_to_attach(paths: &[PathBuf]) -> anyhow::Result<Vec<ToAttach>> {
+    let mut files: Vec<ToAttach> = Vec::new();
+    for path in paths {
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot attach {}", path.display()))?;
+        if !meta.is_file() {
+            bail!("cannot attach {}: it is not a file", path.display());
+        }
+        if meta.len() == 0 {
+            bail!(
+                "cannot attach {}: it is empty; attach a file with at least one byte",
+                path.display()
+            );
+        }
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .map(str::to_owned)
+            .filter(|name| commons_protocol::record::is_safe_file_name(name))
+            .with_context(|| {
+                format!(
+                    "cannot attach {}: its name is not valid UTF-8 or is longer than 255 bytes; rename it",
+                    path.display()
+                )
+            })?;
+        if files.iter().any(|earlier| earlier.name == name) {
+            bail!("two files named {name} are attached: a case study's file names must differ");
+        }
+        files.push(ToAttach {
+            media_type: media_type_of(path),
+            path: path.clone(),
+            name,
+        });
+    }
+    if files.len() > commons_protocol::MAX_ATTACHMENTS {
+        bail!(
+            "a case study carries at most {} files; {} were given",
+            commons_protocol::MAX_ATTACHMENTS,
+            files.len()
+        );
+    }
+    Ok(files)
+}
+
+/// Uploads each file to the node; the entries the case study names them by.
+fn upload_all(client: &Client, files: &[ToAttach], quiet: bool) -> anyhow::Result<Vec<Value>> {
+    let mut entries = Vec::new();
+    for file in files {
+        let uploaded = client
+            .upload(
+                "/v1/attachments",
+                &[
+                    ("name", file.name.clone()),
+                    ("type", file.media_type.to_owned()),
+                ],
+                &file.path,
+            )
+            .with_context(|| {
+                format!(
+                    "{} was not uploaded, so nothing was published",
+                    file.path.display()
+                )
+            })?;
+        if !quiet {
+            println!(
+                "Uploaded {} ({} bytes, {}): {}",
+                file.name,
+                uploaded["size"],
+                file.media_type,
+                uploaded["blob"].as_str().unwrap_or("?")
+            );
+        }
+        entries.push(uploaded);
+    }
+    Ok(entries)
 }
 
 /// Arguments of `commons publish campaign`.
@@ -271,6 +400,7 @@ const PRACTICE_FIELDS: &[&str] = &[
     "licence",
     "links",
     "visibility",
+    "attachments",
 ];
 /// What a new campaign version keeps from the latest when not given.
 const CAMPAIGN_FIELDS: &[&str] = &["title", "goals", "partners", "status"];
@@ -458,8 +588,15 @@ impl PublishCommand {
 
 pub(crate) fn run(global: &GlobalArgs, command: &PublishCommand) -> anyhow::Result<()> {
     // Read the body (and refuse bad files) before looking for the node.
-    let request = command.request()?;
+    let mut request = command.request()?;
+    let attach = match command {
+        PublishCommand::Practice(args) => files_to_attach(&args.attach)?,
+        _ => Vec::new(),
+    };
     let client = Client::connect(global)?;
+    if !attach.is_empty() {
+        request.body["attachments"] = Value::Array(upload_all(&client, &attach, global.json)?);
+    }
     let body = match &request.revise {
         Some(revise) => revise.complete(&client, &request.body)?,
         None => request.body.clone(),

@@ -1,4 +1,5 @@
-//! `commons records list|search|show|history`: the last step of a record's path,
+//! `commons records list|search|show|history` (and `attachments|fetch`, in
+//! [`crate::attachments`]): the last step of a record's path,
 //! reading it back. Asks the running node for the records it holds (`GET /v1/records`, newest
 //! first, with filters and paging; `search` adds the text to find, `q`, which the node
 //! matches in its store) or for one record with its provenance, or its tombstone
@@ -48,6 +49,12 @@ pub(crate) enum RecordsCommand {
     /// Show every version of a case study, campaign or profile, oldest first: when,
     /// by which device, and which fields each version changed
     History(ShowArgs),
+    /// List the files a case study names: name, size, media type, and whether this
+    /// node holds them (held, fetching 43%, not fetched)
+    Attachments(ShowArgs),
+    /// Write a case study's files into a directory, fetching them from peers first if
+    /// this node does not hold them
+    Fetch(crate::attachments::FetchArgs),
 }
 
 /// Arguments of `commons records search`.
@@ -99,6 +106,8 @@ pub(crate) fn run(global: &GlobalArgs, command: &RecordsCommand) -> anyhow::Resu
         RecordsCommand::Search(args) => list(global, &args.filters, Some(&args.text)),
         RecordsCommand::Show(args) => show(global, args),
         RecordsCommand::History(args) => history(global, args),
+        RecordsCommand::Attachments(args) => crate::attachments::list(global, &args.id),
+        RecordsCommand::Fetch(args) => crate::attachments::fetch(global, args),
     }
 }
 
@@ -110,7 +119,7 @@ fn parse_search(text: &str) -> Result<String, String> {
 }
 
 /// A record id, or what one looks like and where to find them.
-fn parse_record_id(text: &str) -> Result<RecordId, String> {
+pub(crate) fn parse_record_id(text: &str) -> Result<RecordId, String> {
     text.trim().parse().map_err(|error| {
         format!(
             "{error}; copy a record's id from `commons records list` or `commons records              search TEXT`"

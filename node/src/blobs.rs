@@ -45,7 +45,7 @@ const PARTIAL_DIR: &str = "partial";
 /// Files being written, emptied on open.
 const TMP_DIR: &str = "tmp";
 /// A complete file's chunk list, beside it.
-const CHUNKS_SUFFIX: &str = ".chunks";
+pub const CHUNKS_SUFFIX: &str = ".chunks";
 /// A partial file's bytes.
 const PART_SUFFIX: &str = ".part";
 /// A partial file's chunk list and written chunks.

@@ -555,12 +555,14 @@ impl ConfigFile {
                 self.max_attachment_mb,
                 MAX_ATTACHMENTS_PER_ORG_MB,
             )?,
+            // Above the largest attachment it means "every file this node takes".
             auto_fetch_max_bytes: in_range(
                 "auto_fetch_max_mb",
                 self.auto_fetch_max_mb,
                 0,
-                self.max_attachment_mb,
-            )?,
+                MAX_MAX_ATTACHMENT_MB,
+            )?
+            .min(max_bytes),
             disk_reserve_bytes: in_range(
                 "disk_reserve_mb",
                 self.disk_reserve_mb,
@@ -666,6 +668,10 @@ impl ConfigFile {
                 max: (usize::MAX / (1024 * 1024)) as u64,
             })?;
         let network = NetworkSettings {
+            attachments: crate::network::FetchLimits {
+                auto_max_bytes: attachments.auto_fetch_max_bytes,
+                max_bytes: attachments.max_bytes,
+            },
             listen,
             bootstrap,
             sync_interval: Duration::from_secs(self.sync_interval_secs),
@@ -677,7 +683,6 @@ impl ConfigFile {
                 max_memory_bytes,
                 ..SwarmOptions::default()
             },
-            attachments: crate::network::FetchLimits::default(),
         };
         Ok(Config {
             network,
@@ -1019,6 +1024,11 @@ mod tests {
         assert_eq!(policy.max_bytes, 64 * MIB);
         assert_eq!(policy.per_org_bytes, 1024 * MIB);
         assert_eq!(policy.auto_fetch_max_bytes, 8 * MIB);
+        assert_eq!(config.network_settings().attachments.max_bytes, 64 * MIB);
+        assert_eq!(
+            config.network_settings().attachments.auto_max_bytes,
+            8 * MIB
+        );
 
         let file = ConfigFile::parse(&format!(
             "{}max_attachment_mb = 16\nauto_fetch_max_mb = 0\nmax_attachments_per_org_mb = 100\n",
@@ -1037,6 +1047,13 @@ mod tests {
             ),
             (16 * MIB, 0, 100 * MIB)
         );
+        // The automatic limit never passes the largest attachment.
+        let file = ConfigFile::parse(&format!("{}max_attachment_mb = 1\n", minimal())).unwrap();
+        let policy = file
+            .build(&Overrides::default())
+            .unwrap()
+            .attachment_policy();
+        assert_eq!(policy.auto_fetch_max_bytes, MIB);
 
         for (field, edit) in [
             (
@@ -1044,7 +1061,7 @@ mod tests {
                 (|file: &mut ConfigFile| file.max_attachment_mb = 2048) as fn(&mut ConfigFile),
             ),
             ("max_attachment_mb", |file| file.max_attachment_mb = 0),
-            ("auto_fetch_max_mb", |file| file.auto_fetch_max_mb = 65),
+            ("auto_fetch_max_mb", |file| file.auto_fetch_max_mb = 1025),
             ("max_attachments_per_org_mb", |file| {
                 file.max_attachments_per_org_mb = 63
             }),

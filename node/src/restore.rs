@@ -30,8 +30,8 @@ use tokio::sync::watch;
 use tracing::{info, warn};
 
 use crate::data_dir::{
-    API_TOKEN_FILE, CHARTER_FILE, CONFIG_FILE, DELEGATION_FILE, DEVICE_KEY_FILE, DataDir,
-    DataDirError, ORG_FILE, ROOT_KEY_FILE, ROOT_KEY_LOCATION_FILE, STORE_FILE, sync_dir,
+    API_TOKEN_FILE, BLOBS_DIR, CHARTER_FILE, CONFIG_FILE, DELEGATION_FILE, DEVICE_KEY_FILE,
+    DataDir, DataDirError, ORG_FILE, ROOT_KEY_FILE, ROOT_KEY_LOCATION_FILE, STORE_FILE, sync_dir,
 };
 use crate::store::{RedbStore, Store, StoreError};
 
@@ -404,7 +404,34 @@ fn copy_data_dir(from: &Path, to: &Path) -> Result<Vec<PathBuf>, BackupError> {
     if previous.is_dir() {
         copy_tree(&previous, &to.join(PREVIOUS_NETWORKS_DIR), &mut files)?;
     }
+    copy_blobs(&from.join(BLOBS_DIR), &to.join(BLOBS_DIR), &mut files)?;
     Ok(files)
+}
+
+/// Copies the attachments held whole (each file and its chunk list), not the partial
+/// fetches or the files being written: a restored node fetches what it lacks again.
+fn copy_blobs(from: &Path, to: &Path, files: &mut Vec<PathBuf>) -> Result<(), BackupError> {
+    let held = crate::blobs::list_complete(from).map_err(|error| BackupError::Io {
+        action: "list the attachments in",
+        path: from.to_owned(),
+        source: io::Error::other(error.to_string()),
+    })?;
+    if held.is_empty() {
+        return Ok(());
+    }
+    DirBuilder::new()
+        .mode(DIR_MODE)
+        .create(to)
+        .map_err(io_error("create", to))?;
+    for blob in held {
+        let name = crate::blobs::file_name(&blob);
+        files.push(copy_file(&from.join(&name), &to.join(&name))?);
+        let chunks = format!("{name}{}", crate::blobs::CHUNKS_SUFFIX);
+        if fs::symlink_metadata(from.join(&chunks)).is_ok() {
+            files.push(copy_file(&from.join(&chunks), &to.join(&chunks))?);
+        }
+    }
+    sync_dir_io(to)
 }
 
 fn copy_tree(from: &Path, to: &Path, files: &mut Vec<PathBuf>) -> Result<(), BackupError> {

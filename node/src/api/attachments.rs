@@ -27,6 +27,7 @@ use super::{ApiState, read_store};
 use crate::attachments::{self, AttachmentError, FileState};
 use crate::blobs::{BlobStore, BlobStoreError, ImportLimits};
 use crate::config::AttachmentPolicy;
+use crate::network::NetworkError;
 
 /// Pieces of an upload or a download in flight between the connection and the disk.
 const STREAM_CAPACITY: usize = 8;
@@ -458,12 +459,38 @@ pub(super) async fn fetch(
             "the network is not running: start the node with its network to fetch files from peers",
         ));
     };
-    // The network's fetcher (`/commons/blob/1`) is not in this build yet.
-    let _ = (id, network);
-    Err(ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "no_network",
-        "the network is not running: this build cannot fetch files from peers yet",
+    let files = record_files(&state, id).await?;
+    for file in &files {
+        if file.get("state").and_then(Value::as_str) == Some("held") {
+            continue;
+        }
+        let Some(blob) = file
+            .get("blob")
+            .and_then(Value::as_str)
+            .and_then(|text| text.parse::<BlobId>().ok())
+        else {
+            continue;
+        };
+        network.fetch_attachment(blob).await.map_err(|error| {
+            let message = error.to_string();
+            match error {
+                NetworkError::TooLarge { .. } => {
+                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+                }
+                NetworkError::NotNamed { .. } => ApiError::not_found(message),
+                NetworkError::Shutdown => ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "no_network",
+                    "the network is not running (it has shut down)",
+                ),
+                _ => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "network", message),
+            }
+        })?;
+    }
+    let files = record_files(&state, id).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "record": id.to_string(), "files": files })),
     ))
 }
 
