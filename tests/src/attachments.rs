@@ -1,75 +1,77 @@
-//! Attachments for the scenarios and benchmarks: a file stored in a node's blob store
-//! the way an upload stores it, and a case study carrying files signed by the node's
-//! own device and taken in through its control API (`POST /v1/records`), which is the
-//! one ingest path a publish takes too. The node then serves the files to its peers,
-//! whose own fetchers get them over `/commons/blob/1`.
+//! Attachments for the scenarios and benchmarks, through a node's control API as an
+//! operator's script or the web app would: a file uploaded (`POST /v1/attachments`,
+//! stored by its hash), then a case study naming it published
+//! (`POST /v1/publish/practice` with `attachments`), signed by the node's publisher
+//! and gossiped. Peers' own fetchers then get the file over `/commons/blob/1`.
 
-use anyhow::{Context, Result, anyhow};
-use commons_node::blobs::{BlobStore, ImportLimits};
+use anyhow::{Context, Result, ensure};
 use commons_node::data_dir::DataDir;
-use commons_node::publish::now_ms;
-use commons_protocol::{Attachment, BlobId, Body, FeedWriter, Visibility};
+use commons_protocol::BlobId;
+use serde_json::{Value, json};
 
-use crate::TestNode;
-use crate::load::head_position;
+use crate::Api;
 
-/// The largest file stored here: the node's default `max_attachment_mb`.
-pub const MAX_STORED_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Stores `bytes` in `node`'s blob store (`<data dir>/blobs`), checked, fsynced and
-/// renamed into place as an upload is: the attachment entry to publish with.
-pub fn store_attachment(node: &TestNode, bytes: &[u8], name: &str) -> Result<Attachment> {
-    let blobs = BlobStore::open(DataDir::new(node.data_dir()).blobs_path())
-        .context("opening the node's blob store")?;
-    let imported = blobs
-        .import(
-            bytes,
-            ImportLimits {
-                max_bytes: MAX_STORED_BYTES,
-            },
-        )
-        .context("storing the file")?;
-    Ok(Attachment {
-        name: name.to_owned(),
-        media_type: "application/pdf".to_owned(),
-        size: imported.size,
-        blob: imported.blob,
-    })
-}
-
-/// Signs a case study carrying `attachments` with `node`'s own device, continuing its
-/// feed, and submits it through `POST /v1/records`; its id (`rec_…`). The node must not
-/// publish anything else meanwhile.
-pub fn publish_signed(
-    node: &TestNode,
-    title: &str,
-    visibility: Visibility,
-    attachments: &[Attachment],
-) -> Result<String> {
-    let opened = DataDir::new(node.data_dir()).open()?;
-    let position = head_position(node.api(), &opened)?;
-    let mut writer = FeedWriter::new(opened.device().clone(), opened.network(), position);
-    let Body::Practice(mut practice) = crate::hostile::practice(title) else {
-        return Err(anyhow!("the sample body is not a case study"));
-    };
-    practice.visibility = visibility;
-    practice.attachments = attachments.to_vec();
-    let record = writer
-        .append(Body::Practice(practice), now_ms())
-        .context("signing the case study")?;
-    let reply = node.api().submit(record.signed_bytes())?;
-    anyhow::ensure!(
+/// Uploads `bytes` as a file named `name` of type `application/pdf`: the attachment
+/// entry to publish with (`{name, media_type, size, blob}`).
+pub fn upload(api: &Api, bytes: &[u8], name: &str) -> Result<Value> {
+    let reply = api.post_bytes(
+        &format!("/v1/attachments?name={name}&type=application/pdf"),
+        bytes.to_vec(),
+    )?;
+    ensure!(
         reply.status == 201,
-        "submitting the case study: {} {}",
+        "uploading {name}: {} {}",
         reply.status,
         reply.body
     );
-    Ok(record.id().to_string())
+    Ok(reply.body)
 }
 
-/// Where `node` keeps `blob` once it holds it whole (nothing is there before).
-pub fn held_path(node_data_dir: &std::path::Path, blob: &BlobId) -> std::path::PathBuf {
-    DataDir::new(node_data_dir)
+/// The file id an upload answered.
+pub fn blob_of(attachment: &Value) -> Result<BlobId> {
+    attachment["blob"]
+        .as_str()
+        .context("the upload names its blob")?
+        .parse()
+        .map_err(|error| anyhow::anyhow!("a bad blob id in {attachment}: {error:?}"))
+}
+
+/// Publishes a case study (`visibility` `public` or `members`) carrying `attachments`
+/// (entries as [`upload`] answered them); its id (`rec_…`).
+pub fn publish_with(
+    api: &Api,
+    title: &str,
+    visibility: &str,
+    attachments: &[Value],
+) -> Result<String> {
+    let reply = api.post(
+        "/v1/publish/practice",
+        &json!({
+            "title": title,
+            "summary": "Tenants documented the eviction notices and the hearing that followed.",
+            "body": "The report and the scanned notices are attached.",
+            "themes": ["housing"],
+            "regions": ["Southeast Asia"],
+            "visibility": visibility,
+            "attachments": attachments,
+        }),
+    )?;
+    ensure!(
+        reply.status == 201,
+        "publishing a case study with attachments: {} {}",
+        reply.status,
+        reply.body
+    );
+    Ok(reply.body["id"]
+        .as_str()
+        .context("the publish answers an id")?
+        .to_owned())
+}
+
+/// Where the node with `data_dir` keeps `blob` once it holds it whole (nothing is
+/// there before: a fetch writes elsewhere and renames the file here when complete).
+pub fn held_path(data_dir: &std::path::Path, blob: &BlobId) -> std::path::PathBuf {
+    DataDir::new(data_dir)
         .blobs_path()
         .join(commons_node::blobs::file_name(blob))
 }

@@ -351,6 +351,17 @@ impl Api {
         Self::reply(request)
     }
 
+    /// `POST path` with raw bytes as the body (`POST /v1/attachments?…`).
+    pub fn post_bytes(&self, path: &str, bytes: Vec<u8>) -> Result<Reply, reqwest::Error> {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/octet-stream")
+            .body(bytes);
+        Self::reply(request)
+    }
+
     fn reply(request: reqwest::blocking::RequestBuilder) -> Result<Reply, reqwest::Error> {
         let response = request.send()?;
         let status = response.status().as_u16();

@@ -26,10 +26,9 @@ use commons_node::config::ConfigFile;
 use commons_node::data_dir::{DataDir, FounderDir, init_network};
 use commons_node::publish::now_ms;
 use commons_protocol::{
-    Attachment, BlobId, BlobRequest, BlobResponse, CHUNK_BYTES, DeviceKeypair, FeedSummary,
-    Visibility, validate_record,
+    BlobId, BlobRequest, BlobResponse, CHUNK_BYTES, DeviceKeypair, FeedSummary, validate_record,
 };
-use commons_tests::attachments::{publish_signed, store_attachment};
+use commons_tests::attachments;
 use commons_tests::hostile::{BlobResponder, GossipMode, HostilePeer, Responder, Tamper};
 use commons_tests::{Api, CommonsBinary, TestNode, poll_for, wait_for};
 use libp2p::PeerId;
@@ -131,21 +130,16 @@ fn metric(api: &Api, name: &str) -> u64 {
         .map_or(0, |value| value as u64)
 }
 
-fn upload(node: &TestNode, bytes: &[u8], name: &str) -> Attachment {
-    store_attachment(node, bytes, name).unwrap()
+fn upload(node: &TestNode, bytes: &[u8], name: &str) -> Value {
+    attachments::upload(node.api(), bytes, name).unwrap()
 }
 
-fn publish_with(
-    node: &TestNode,
-    title: &str,
-    visibility: Visibility,
-    attachments: &[Attachment],
-) -> String {
-    publish_signed(node, title, visibility, attachments).unwrap()
+fn publish_with(node: &TestNode, title: &str, visibility: &str, files: &[Value]) -> String {
+    attachments::publish_with(node.api(), title, visibility, files).unwrap()
 }
 
-fn blob_of(attachment: &Attachment) -> BlobId {
-    attachment.blob
+fn blob_of(attachment: &Value) -> BlobId {
+    attachments::blob_of(attachment).unwrap()
 }
 
 /// Where a node keeps a file it holds whole.
@@ -197,7 +191,7 @@ fn a_file_published_at_a_reaches_c_through_b() {
     let id = publish_with(
         &a,
         "The tribunal ruling on the river settlement",
-        Visibility::Members,
+        "members",
         &[attachment],
     );
     wait_for(STEP_DEADLINE, "C to hold the case study", || {
@@ -274,12 +268,7 @@ fn a_tampered_chunk_is_caught_penalised_and_fetched_from_another_peer() {
 
     let attachment = upload(&a, &bytes, "household-survey.pdf");
     let blob = blob_of(&attachment);
-    publish_with(
-        &a,
-        "Household survey results",
-        Visibility::Members,
-        &[attachment],
-    );
+    publish_with(&a, "Household survey results", "members", &[attachment]);
     wait_for(TRANSFER_DEADLINE, "C to hold the file", || {
         holds_file(&c, &blob)
     });
@@ -324,12 +313,7 @@ fn a_fetch_cut_by_sigkill_resumes_without_fetching_its_chunks_again() {
     let bytes = pdf_like(size, 13);
     let attachment = upload(&a, &bytes, "hearing-transcript.pdf");
     let blob = blob_of(&attachment);
-    publish_with(
-        &a,
-        "Transcript of the hearing",
-        Visibility::Members,
-        &[attachment],
-    );
+    publish_with(&a, "Transcript of the hearing", "members", &[attachment]);
 
     // Once C has a few chunks, A is frozen (SIGSTOP) so the fetch stands still partway,
     // and C is killed in the middle of it.
@@ -432,18 +416,8 @@ fn a_non_member_of_an_open_network_gets_public_files_and_never_members_only_ones
     let public = upload(&a, &public_bytes, "know-your-rights-leaflet.pdf");
     let kept = upload(&a, &kept_bytes, "witness-statements.pdf");
     let (public_blob, kept_blob) = (blob_of(&public), blob_of(&kept));
-    let public_id = publish_with(
-        &a,
-        "A leaflet on tenants' rights",
-        Visibility::Public,
-        &[public],
-    );
-    let kept_id = publish_with(
-        &a,
-        "Statements of the evicted families",
-        Visibility::Members,
-        &[kept],
-    );
+    let public_id = publish_with(&a, "A leaflet on tenants' rights", "public", &[public]);
+    let kept_id = publish_with(&a, "Statements of the evicted families", "members", &[kept]);
 
     let mut d = node(temp.path(), &d_dir);
     d.bootstrap(tcp_address(&a));

@@ -45,7 +45,7 @@ use anyhow::{Context, Result, bail, ensure};
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::{DataDir, FounderDir, init_network};
 use commons_node::publish::now_ms;
-use commons_tests::attachments::{held_path, publish_signed, store_attachment};
+use commons_tests::attachments::{blob_of, held_path, publish_with, upload};
 use commons_tests::baseline::{
     BaselineRate, gossip_baseline_binary, gossipsub_rate, http_download, hypercore_dir,
     hypercore_rate,
@@ -419,24 +419,23 @@ fn transfer(files: usize, file_mib: usize) -> Result<Value> {
         let bytes = file_bytes(size, n as u64 + 1);
         let name = format!("report-{n:02}.pdf");
         std::fs::write(served.join(&name), &bytes)?;
-        attachments.push(store_attachment(a, &bytes, &name)?);
+        attachments.push(upload(a.api(), &bytes, &name)?);
         names.push(name);
     }
     let held: Vec<std::path::PathBuf> = attachments
         .iter()
-        .map(|attachment| held_path(b.data_dir(), &attachment.blob))
-        .collect();
+        .map(|attachment| Ok(held_path(b.data_dir(), &blob_of(attachment)?)))
+        .collect::<Result<_>>()?;
     let total = (size * files) as u64;
     eprintln!("transfer: publishing them at A; B fetches them");
     let published_at = Instant::now();
-    let id = publish_signed(
-        a,
+    let id = publish_with(
+        a.api(),
         "Reports of the tenants' assembly",
-        commons_protocol::Visibility::Members,
+        "members",
         &attachments,
     )?;
-    // The record reaches B by sync (it was submitted, not published, so it is not
-    // gossiped); B's fetch starts as it is stored, and the clock with it.
+    // B's fetch starts as it stores the case study (by gossip), and the clock with it.
     let path = format!("/v1/records/{id}");
     poll_for(DEADLINE, || {
         b.api()
