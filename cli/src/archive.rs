@@ -75,6 +75,10 @@ pub(crate) struct ExportArgs {
     /// studies), keeping their place in each feed by id
     #[arg(long)]
     public_only: bool,
+    /// Carry the bytes of every file the exported records name (a bundle only; files
+    /// this node does not hold are left out and counted)
+    #[arg(long)]
+    with_attachments: bool,
 }
 
 /// Arguments of `commons archive verify`.
@@ -96,8 +100,20 @@ pub(crate) struct ImportArgs {
 pub(crate) fn run(global: &GlobalArgs, command: &ArchiveCommand) -> anyhow::Result<()> {
     match command {
         ArchiveCommand::Export(args) => {
+            if args.with_attachments && matches!(args.format, Format::Jsonl) {
+                anyhow::bail!(
+                    "--with-attachments goes with a bundle: JSON lines name each file (name, \
+                     media type, size, id) without its bytes"
+                );
+            }
             let client = Client::connect(global)?;
-            let exported = export_archive(&client, &args.out, args.format, args.public_only)?;
+            let exported = export_archive(
+                &client,
+                &args.out,
+                args.format,
+                args.public_only,
+                args.with_attachments,
+            )?;
             print_export(global, &args.out, &exported)
         }
         ArchiveCommand::Verify(args) => {
@@ -143,6 +159,7 @@ pub(crate) fn export_archive(
     out: &Path,
     format: Format,
     public_only: bool,
+    with_attachments: bool,
 ) -> anyhow::Result<Exported> {
     let dir = match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
@@ -161,10 +178,13 @@ pub(crate) fn export_archive(
         Format::Bundle => "bundle",
         Format::Jsonl => "jsonl",
     };
-    let query = [
+    let mut query = vec![
         ("format", format_name.to_owned()),
         ("public_only", public_only.to_string()),
     ];
+    if with_attachments {
+        query.push(("with_attachments", "true".to_owned()));
+    }
     {
         let mut writer = BufWriter::new(temp.as_file_mut());
         client.download("/v1/archive", &query, &mut writer)?;
@@ -324,6 +344,9 @@ fn report_json(report: &ArchiveReport) -> Value {
         "tombstones": report.tombstones,
         "withheld": report.withheld,
         "fork_proofs": report.fork_proofs,
+        "attachments": report.attachments,
+        "attachment_bytes": report.attachment_bytes,
+        "attachments_absent": report.attachments_absent,
         "members": report.members.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "feeds": report.feeds.iter().map(|feed| json!({
             "author": feed.author.to_string(),
@@ -341,6 +364,25 @@ fn report_json(report: &ArchiveReport) -> Value {
     })
 }
 
+/// What the report says of attachments, if the records name any.
+fn attachments_line(report: &ArchiveReport) -> String {
+    if report.attachments == 0 && report.attachments_absent == 0 {
+        return String::new();
+    }
+    let mut line = format!(
+        "\x20 {} attached files ({} bytes), every byte checked against its id",
+        report.attachments, report.attachment_bytes
+    );
+    if report.attachments_absent > 0 {
+        line.push_str(&format!(
+            "; {} more named by records but not in this archive",
+            report.attachments_absent
+        ));
+    }
+    line.push('\n');
+    line
+}
+
 fn human_report(path: &Path, report: &ArchiveReport) -> String {
     let mut text = format!(
         "{} verifies: every signature, feed chain, delegation, tombstone and fork proof, the \
@@ -348,6 +390,7 @@ fn human_report(path: &Path, report: &ArchiveReport) -> String {
          \x20 network    {} ({})\n\
          \x20 root hash  {}  (cite this)\n\
          \x20 {} records, {} retracted, {} withheld{}, {} fork proofs, {} feeds, {} member orgs\n\
+         {}\
          \n\
          Feeds (seqs the exporting node did not hold are gaps):\n",
         path.display(),
@@ -365,6 +408,7 @@ fn human_report(path: &Path, report: &ArchiveReport) -> String {
         report.fork_proofs,
         report.feeds.len(),
         report.members.len(),
+        attachments_line(report),
     );
     for feed in &report.feeds {
         let mut notes = Vec::new();

@@ -203,3 +203,103 @@ fn a_backup_carries_the_files_to_a_restored_node() {
         .ok();
     assert_eq!(fs::read(out.join("testimony.pdf")).unwrap(), report);
 }
+
+#[test]
+fn an_archive_with_attachments_verifies_and_a_changed_byte_is_caught() {
+    let node = Node::start();
+    let temp = TempDir::new().unwrap();
+    let report = contents(700_000, 7);
+    let photo = contents(20_000, 8);
+    let files = [
+        write(temp.path(), "report.pdf", &report),
+        write(temp.path(), "site.png", &photo),
+    ];
+    publish_with(&node, &files.each_ref().map(String::as_str));
+
+    let bundle = temp.path().join("with-files.bundle");
+    let exported = node.json(&[
+        "archive",
+        "export",
+        "--with-attachments",
+        "--out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(exported["archive"]["attachments"], 2, "{exported:#}");
+    assert_eq!(
+        exported["archive"]["attachment_bytes"],
+        700_000 + 20_000,
+        "{exported:#}"
+    );
+    let verified = at(
+        node.dir(),
+        &["--json", "archive", "verify", bundle.to_str().unwrap()],
+    );
+    let verified: Value = serde_json::from_str(&verified.ok()).unwrap();
+    assert_eq!(verified["attachments"], 2);
+    assert_eq!(verified["root_hash"], exported["root_hash"]);
+    // The same records give the same bytes.
+    let again = temp.path().join("again.bundle");
+    node.json(&[
+        "archive",
+        "export",
+        "--with-attachments",
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(fs::read(&bundle).unwrap(), fs::read(&again).unwrap());
+
+    // One byte of the report changed: caught, and named.
+    let mut bytes = fs::read(&bundle).unwrap();
+    let at_report = bytes
+        .windows(64)
+        .position(|window| window == &report[1000..1064])
+        .unwrap();
+    bytes[at_report + 10] ^= 0x40;
+    let tampered = temp.path().join("tampered.bundle");
+    fs::write(&tampered, &bytes).unwrap();
+    at(
+        node.dir(),
+        &["archive", "verify", tampered.to_str().unwrap()],
+    )
+    .fails_saying(&["do not match its id"]);
+
+    // Without --with-attachments the bundle is format 1 and says the files are absent;
+    // JSON lines name every file.
+    let plain = temp.path().join("plain.bundle");
+    let exported = node.json(&["archive", "export", "--out", plain.to_str().unwrap()]);
+    assert_eq!(fs::read(&plain).unwrap()[16], 1);
+    assert_eq!(exported["archive"]["attachments"], 0);
+    let lines = temp.path().join("records.jsonl");
+    node.json(&[
+        "archive",
+        "export",
+        "--format",
+        "jsonl",
+        "--out",
+        lines.to_str().unwrap(),
+    ]);
+    let text = fs::read_to_string(&lines).unwrap();
+    let study = text
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .find(|line| line["kind"] == "practice")
+        .unwrap();
+    let named: Vec<&str> = study["body"]["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| file["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(named, ["report.pdf", "site.png"]);
+    assert_eq!(study["body"]["attachments"][1]["media_type"], "image/png");
+    node.run(&[
+        "archive",
+        "export",
+        "--format",
+        "jsonl",
+        "--with-attachments",
+        "--out",
+        lines.to_str().unwrap(),
+    ])
+    .fails_with("goes with a bundle");
+}

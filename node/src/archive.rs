@@ -4,20 +4,25 @@
 //! handed to a sink as they fill, so memory stays bounded: one chunk
 //! ([`EXPORT_CHUNK_BYTES`]) and one record, plus the manifest (a few dozen bytes per
 //! feed). The same record set always gives the same bytes: no time, no exporter.
+//! With attachments ([`export_with`]), the files the exported records name follow the
+//! fork proofs, each streamed from the blob store in pieces.
 //!
 //! Import is not here: an archive's records go back in through the one ingest path
 //! (`POST /v1/archive/import`, `ingest.submit_many`), like any record.
 
+use std::collections::BTreeMap;
+use std::io::Read;
 use std::ops::ControlFlow;
 
 use base64::Engine as _;
 use commons_protocol::text::hex;
 use commons_protocol::{ArchiveWriteError, BundleWriter, DeviceKey, OrgId, SignedCharter};
-use commons_protocol::{TombstoneEntry, Visibility};
+use commons_protocol::{BlobId, TombstoneEntry, Visibility};
 use serde_json::{Value, json};
 use thiserror::Error;
 
 use crate::api::json::record_json;
+use crate::blobs::BlobStore;
 use crate::store::{ArchiveItem, Store, StoreError, StoredRecord};
 
 /// How many bytes an export gathers before handing them to the sink.
@@ -63,6 +68,12 @@ pub enum ExportError {
         "the store's feeds cannot be written as an archive ({0}); check the store with a backup"
     )]
     Order(#[from] ArchiveWriteError),
+    /// An attachment could not be read from disk.
+    #[error("an attachment could not be read ({0}); nothing more was exported")]
+    Attachment(String),
+    /// The blob store failed.
+    #[error(transparent)]
+    Blobs(#[from] crate::blobs::BlobStoreError),
     /// The sink stopped taking bytes (the client went away).
     #[error("the export was cancelled before it finished")]
     Cancelled,
@@ -83,6 +94,11 @@ pub struct ExportSummary {
     pub feeds: u64,
     /// The bundle's root hash (bundle exports only).
     pub root: Option<[u8; 32]>,
+    /// Attachments written (bundles with attachments only).
+    pub attachments: u64,
+    /// Files the exported records name that this node does not hold whole, so the
+    /// bundle lacks them.
+    pub attachments_absent: u64,
 }
 
 /// Writes `store`'s records as an archive of the network `charter` founded, handing
@@ -95,16 +111,43 @@ pub fn export(
     public_only: bool,
     sink: &mut dyn FnMut(Vec<u8>) -> ControlFlow<()>,
 ) -> Result<ExportSummary, ExportError> {
+    export_with(store, charter, format, public_only, None, sink)
+}
+
+/// [`export`]; a bundle also carries, from `attachments`, the bytes of every file the
+/// records it carries whole name (format version 2), in ascending order of id, read
+/// from disk in pieces. A file not held whole is left out and counted.
+pub fn export_with(
+    store: &dyn Store,
+    charter: &SignedCharter,
+    format: ArchiveFormat,
+    public_only: bool,
+    attachments: Option<&BlobStore>,
+    sink: &mut dyn FnMut(Vec<u8>) -> ControlFlow<()>,
+) -> Result<ExportSummary, ExportError> {
     let mut out = Vec::with_capacity(EXPORT_CHUNK_BYTES + 1024);
     let mut summary = ExportSummary::default();
-    let mut bundle = match format {
-        ArchiveFormat::Bundle => Some(BundleWriter::new(charter, public_only, &mut out)),
-        ArchiveFormat::Jsonl => None,
+    let mut bundle = match (format, attachments) {
+        (ArchiveFormat::Bundle, None) => Some(BundleWriter::new(charter, public_only, &mut out)),
+        (ArchiveFormat::Bundle, Some(_)) => Some(BundleWriter::with_attachments(
+            charter,
+            public_only,
+            &mut out,
+        )),
+        (ArchiveFormat::Jsonl, _) => None,
     };
+    let mut named: BTreeMap<BlobId, u64> = BTreeMap::new();
     let mut feed: Option<(DeviceKey, Option<OrgId>)> = None;
     let mut failure: Option<ExportError> = None;
     let mut cancelled = false;
     store.scan_archive(&mut |item| {
+        if let ArchiveItem::Record(stored) = &item
+            && !(public_only && stored.record.record().body.visibility() == Visibility::Members)
+        {
+            for file in stored.record.record().body.attachments() {
+                named.insert(file.blob, file.size);
+            }
+        }
         let written = write_item(
             item,
             bundle.as_mut(),
@@ -131,6 +174,40 @@ pub fn export(
     }
     if cancelled {
         return Err(ExportError::Cancelled);
+    }
+    if let (Some(writer), Some(blobs)) = (bundle.as_mut(), attachments) {
+        for (blob, size) in named {
+            let Some(mut file) = blobs.open_read(&blob)? else {
+                summary.attachments_absent += 1;
+                continue;
+            };
+            let held = file
+                .metadata()
+                .map_err(|error| ExportError::Attachment(error.to_string()))?
+                .len();
+            if held != size {
+                summary.attachments_absent += 1;
+                continue;
+            }
+            writer.attachment(blob, size, &mut out)?;
+            let mut left = size;
+            while left > 0 {
+                let start = out.len();
+                let want = usize::try_from(left.min(EXPORT_CHUNK_BYTES as u64)).unwrap_or(0);
+                out.resize(start + want, 0);
+                file.read_exact(&mut out[start..])
+                    .map_err(|error| ExportError::Attachment(format!("{blob}: {error}")))?;
+                left -= want as u64;
+                if out.len() >= EXPORT_CHUNK_BYTES {
+                    let chunk =
+                        std::mem::replace(&mut out, Vec::with_capacity(EXPORT_CHUNK_BYTES + 1024));
+                    if sink(chunk).is_break() {
+                        return Err(ExportError::Cancelled);
+                    }
+                }
+            }
+            summary.attachments += 1;
+        }
     }
     if let Some(writer) = bundle {
         let (_, root) = writer.finish(&mut out)?;

@@ -18,19 +18,25 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+use crate::blob::{BlobHasher, MAX_BLOB_BYTES};
 use crate::body::{Body, Visibility};
 use crate::charter::{CharterError, SignedCharter};
 use crate::codec::{DecodeError, decode_canonical, encode};
 use crate::fork::{ForkProof, ForkProofError};
-use crate::id::{NetworkId, RecordId};
+use crate::id::{BlobId, NetworkId, RecordId};
 use crate::keys::{DeviceKey, OrgId};
 use crate::record::{AuthorKeyCache, RecordError, VerifiedRecord};
 use crate::roster::Roster;
 
 /// The first 16 bytes of every bundle: `commons-archive` and a zero byte.
 pub const ARCHIVE_MAGIC: [u8; 16] = *b"commons-archive\0";
-/// The bundle format version this crate writes and reads.
+/// The bundle format version this crate writes and reads for a bundle without
+/// attachments.
 pub const ARCHIVE_FORMAT_VERSION: u8 = 1;
+/// The format version of a bundle that carries attachments' bytes: version 1 and
+/// attachment items after the fork proofs (`docs/archive.md` §7). A version-1 reader
+/// refuses it as an unknown version rather than misreading it.
+pub const ARCHIVE_FORMAT_VERSION_ATTACHMENTS: u8 = 2;
 
 const TAG_FEED: u8 = 0;
 const TAG_RECORD: u8 = 1;
@@ -38,6 +44,7 @@ const TAG_TOMBSTONE: u8 = 2;
 const TAG_WITHHELD: u8 = 3;
 const TAG_FORK_PROOF: u8 = 4;
 const TAG_END: u8 = 5;
+const TAG_ATTACHMENT: u8 = 6;
 
 /// A run of seqs a feed's exporter did not hold, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +140,15 @@ pub enum ArchiveWriteError {
         /// The device.
         author: DeviceKey,
     },
+    /// An attachment in a bundle started with [`BundleWriter::new`].
+    #[error("attachments go only in a bundle started with BundleWriter::with_attachments")]
+    AttachmentsNotEnabled,
+    /// Attachments must come in strictly ascending order of id.
+    #[error("attachment {blob} is out of order: one item per file, ascending by id")]
+    AttachmentOutOfOrder {
+        /// The file.
+        blob: BlobId,
+    },
 }
 
 /// Writes a bundle item by item, in canonical order, appending the bytes to a buffer
@@ -144,6 +160,8 @@ pub struct BundleWriter {
     open: Option<OpenFeedState>,
     proofs_started: bool,
     last_proof: Option<DeviceKey>,
+    /// `Some` in a bundle that carries attachments: the last one written.
+    attachments: Option<Option<BlobId>>,
 }
 
 #[derive(Debug)]
@@ -156,9 +174,28 @@ struct OpenFeedState {
 impl BundleWriter {
     /// Starts a bundle of the network `charter` founded; appends the header to `out`.
     pub fn new(charter: &SignedCharter, public_only: bool, out: &mut Vec<u8>) -> Self {
+        Self::start(charter, public_only, false, out)
+    }
+
+    /// Starts a bundle that carries attachments (format version 2): after the fork
+    /// proofs, [`BundleWriter::attachment`] adds each file, in ascending order of id.
+    pub fn with_attachments(charter: &SignedCharter, public_only: bool, out: &mut Vec<u8>) -> Self {
+        Self::start(charter, public_only, true, out)
+    }
+
+    fn start(
+        charter: &SignedCharter,
+        public_only: bool,
+        attachments: bool,
+        out: &mut Vec<u8>,
+    ) -> Self {
         let start = out.len();
         out.extend_from_slice(&ARCHIVE_MAGIC);
-        out.push(ARCHIVE_FORMAT_VERSION);
+        out.push(if attachments {
+            ARCHIVE_FORMAT_VERSION_ATTACHMENTS
+        } else {
+            ARCHIVE_FORMAT_VERSION
+        });
         put_bytes(out, &charter.encode());
         out.push(u8::from(public_only));
         let mut digest = Sha256::new();
@@ -177,6 +214,7 @@ impl BundleWriter {
             open: None,
             proofs_started: false,
             last_proof: None,
+            attachments: attachments.then_some(None),
         }
     }
 
@@ -335,6 +373,9 @@ impl BundleWriter {
     ) -> Result<(), ArchiveWriteError> {
         self.close_feed()?;
         self.proofs_started = true;
+        if self.attachments.is_some_and(|last| last.is_some()) {
+            return Err(ArchiveWriteError::OutOfPlace);
+        }
         let author = proof.author();
         if self.last_proof.is_some_and(|last| author <= last) {
             return Err(ArchiveWriteError::ForkProofOutOfOrder { author });
@@ -345,6 +386,34 @@ impl BundleWriter {
         out.push(TAG_FORK_PROOF);
         put_bytes(out, &proof.encode());
         self.emit(out, start);
+        Ok(())
+    }
+
+    /// Starts an attachment item for the file `blob` of `size` bytes, after every feed
+    /// and fork proof, in strictly ascending order of id; the caller appends exactly
+    /// the file's `size` bytes to `out` next (in pieces if it likes: they are not
+    /// hashed here, the id stands for them in the root hash). The caller vouches that
+    /// the bytes are the file's: the verifier checks them against `blob`.
+    pub fn attachment(
+        &mut self,
+        blob: BlobId,
+        size: u64,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ArchiveWriteError> {
+        self.close_feed()?;
+        self.proofs_started = true;
+        let Some(last) = self.attachments.as_mut() else {
+            return Err(ArchiveWriteError::AttachmentsNotEnabled);
+        };
+        if last.is_some_and(|last| blob <= last) {
+            return Err(ArchiveWriteError::AttachmentOutOfOrder { blob });
+        }
+        *last = Some(blob);
+        out.push(TAG_ATTACHMENT);
+        out.extend_from_slice(blob.as_bytes());
+        put_varint(out, size);
+        self.digest.update([TAG_ATTACHMENT]);
+        self.digest.update(blob.as_bytes());
         Ok(())
     }
 
@@ -720,6 +789,59 @@ pub enum ArchiveError {
         /// In the content.
         found: String,
     },
+    /// An attachment item in a version-1 bundle, or after the manifest's place.
+    #[error(
+        "the bundle carries an attachment at byte {offset} but says it is format version 1: \
+         a bundle with attachments is version 2"
+    )]
+    AttachmentInVersion1 {
+        /// The item's byte offset.
+        offset: usize,
+    },
+    /// A feed or fork proof after an attachment.
+    #[error("item at byte {offset} comes after the attachments, which go last")]
+    ItemAfterAttachments {
+        /// The item's byte offset.
+        offset: usize,
+    },
+    /// Attachments out of order, or one twice.
+    #[error("attachment {blob} is out of order: one item per file, ascending by id")]
+    AttachmentsOutOfOrder {
+        /// The file.
+        blob: BlobId,
+    },
+    /// An attachment's bytes do not hash to its id.
+    #[error(
+        "attachment {blob}'s bytes do not match its id (they hash to {found}): the file was \
+         changed"
+    )]
+    AttachmentMismatch {
+        /// The id the item gives.
+        blob: BlobId,
+        /// What its bytes hash to (or why they cannot be a file).
+        found: String,
+    },
+    /// An attachment no record carried whole in the archive names.
+    #[error(
+        "attachment {blob} is not named by any record the archive carries whole (in a \
+         public-only archive, members' files must be left out too)"
+    )]
+    UnreferencedAttachment {
+        /// The file.
+        blob: BlobId,
+    },
+    /// An attachment whose size differs from what a record naming it says.
+    #[error("attachment {blob} is {found} bytes, but record {record} says {declared}")]
+    AttachmentSize {
+        /// The file.
+        blob: BlobId,
+        /// The record.
+        record: RecordId,
+        /// The size the record gives.
+        declared: u64,
+        /// The bytes in the bundle.
+        found: u64,
+    },
     /// The root hash at the end of the bundle is not the hash of its content.
     #[error(
         "the root hash at the end of the bundle is {declared}, but the content hashes to {computed}"
@@ -769,6 +891,10 @@ pub struct BundleParts<'a> {
     pub feeds: Vec<FeedRef<'a>>,
     /// The encoded fork proofs.
     pub fork_proofs: Vec<&'a [u8]>,
+    /// Whether the bundle is format version 2 (it may carry attachments).
+    pub with_attachments: bool,
+    /// The attachments: each file's id and bytes, in bundle order.
+    pub attachments: Vec<(BlobId, &'a [u8])>,
     /// The manifest.
     pub manifest: Manifest,
     /// The root hash as written.
@@ -783,7 +909,11 @@ impl BundleParts<'_> {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(&ARCHIVE_MAGIC);
-        out.push(ARCHIVE_FORMAT_VERSION);
+        out.push(if self.with_attachments {
+            ARCHIVE_FORMAT_VERSION_ATTACHMENTS
+        } else {
+            ARCHIVE_FORMAT_VERSION
+        });
         put_bytes(&mut out, self.charter);
         out.push(u8::from(self.public_only));
         let mut digest = Sha256::new();
@@ -813,6 +943,13 @@ impl BundleParts<'_> {
             out.push(TAG_FORK_PROOF);
             put_bytes(&mut out, proof);
             digest.update(&out[start..]);
+        }
+        for (blob, bytes) in &self.attachments {
+            out.push(TAG_ATTACHMENT);
+            out.extend_from_slice(blob.as_bytes());
+            put_bytes(&mut out, bytes);
+            digest.update([TAG_ATTACHMENT]);
+            digest.update(blob.as_bytes());
         }
         let start = out.len();
         out.push(TAG_END);
@@ -939,9 +1076,10 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<BundleParts<'_>, ArchiveError> {
     let version = reader
         .byte()
         .map_err(malformed(reader.pos, "format version"))?;
-    if version != ARCHIVE_FORMAT_VERSION {
+    if version != ARCHIVE_FORMAT_VERSION && version != ARCHIVE_FORMAT_VERSION_ATTACHMENTS {
         return Err(ArchiveError::UnsupportedFormat { version });
     }
+    let with_attachments = version == ARCHIVE_FORMAT_VERSION_ATTACHMENTS;
     let charter = reader.bytes().map_err(malformed(reader.pos, "charter"))?;
     let public_only = reader
         .bool()
@@ -949,11 +1087,28 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<BundleParts<'_>, ArchiveError> {
     let header_len = reader.pos;
     let mut feeds: Vec<FeedRef<'_>> = Vec::new();
     let mut fork_proofs = Vec::new();
+    let mut attachments: Vec<(BlobId, &[u8])> = Vec::new();
     loop {
         let offset = reader.pos;
         let tag = reader.byte().map_err(malformed(offset, "item tag"))?;
         let item = malformed(offset, item_name(tag));
+        if !attachments.is_empty() && !matches!(tag, TAG_ATTACHMENT | TAG_END) {
+            return Err(ArchiveError::ItemAfterAttachments { offset });
+        }
         match tag {
+            TAG_ATTACHMENT => {
+                if !with_attachments {
+                    return Err(ArchiveError::AttachmentInVersion1 { offset });
+                }
+                let blob = BlobId(reader.array32().map_err(item)?);
+                let bytes = reader.bytes().map_err(item)?;
+                if let Some((last, _)) = attachments.last()
+                    && blob <= *last
+                {
+                    return Err(ArchiveError::AttachmentsOutOfOrder { blob });
+                }
+                attachments.push((blob, bytes));
+            }
             TAG_FEED => {
                 if !fork_proofs.is_empty() {
                     return Err(ArchiveError::FeedAfterForkProofs { offset });
@@ -1034,6 +1189,8 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<BundleParts<'_>, ArchiveError> {
                     public_only,
                     feeds,
                     fork_proofs,
+                    with_attachments,
+                    attachments,
                     manifest,
                     root,
                     header_len,
@@ -1052,6 +1209,7 @@ fn item_name(tag: u8) -> &'static str {
         TAG_WITHHELD => "withheld entry",
         TAG_FORK_PROOF => "fork proof",
         TAG_END => "manifest",
+        TAG_ATTACHMENT => "attachment",
         _ => "item",
     }
 }
@@ -1128,6 +1286,12 @@ pub struct ArchiveReport {
     pub members: Vec<OrgId>,
     /// Per feed, in canonical order.
     pub feeds: Vec<FeedReport>,
+    /// Attachments carried, each checked against its id.
+    pub attachments: u64,
+    /// Their bytes.
+    pub attachment_bytes: u64,
+    /// Files named by records carried whole whose bytes the bundle does not carry.
+    pub attachments_absent: u64,
 }
 
 /// What the sequential checks need of one verified record.
@@ -1144,6 +1308,8 @@ struct Checked {
     delegation_org: Option<OrgId>,
     /// Governance records and retractions, kept whole for the roster and tombstones.
     kept: Option<VerifiedRecord>,
+    /// The files its body names: id and size.
+    files: Vec<(BlobId, u64)>,
 }
 
 /// Verifies a bundle completely, with no node and no network; see `docs/archive.md`
@@ -1184,6 +1350,8 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
     let mut governance: Vec<&VerifiedRecord> = Vec::new();
     let mut retractions: HashMap<RecordId, (DeviceKey, RecordId)> = HashMap::new();
     let mut whole: Vec<(RecordId, DeviceKey, u64)> = Vec::new();
+    // Files named by records carried whole: id → (a record naming it, its size there).
+    let mut named: BTreeMap<BlobId, Vec<(RecordId, u64)>> = BTreeMap::new();
     let declared: HashMap<DeviceKey, &FeedManifest> = parts
         .manifest
         .feeds
@@ -1257,6 +1425,9 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
                         }
                     }
                     whole.push((record.id, author, record.seq));
+                    for (blob, size) in &record.files {
+                        named.entry(*blob).or_default().push((record.id, *size));
+                    }
                     summary.records += 1;
                     (
                         record.seq,
@@ -1376,6 +1547,54 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
         }
         proofs.push(proof);
     }
+
+    // Attachments: each file's bytes hash to its id, and a record carried whole names
+    // it with that size.
+    let mut attachment_bytes = 0u64;
+    for (blob, bytes) in &parts.attachments {
+        digest.update([TAG_ATTACHMENT]);
+        digest.update(blob.as_bytes());
+        let size = bytes.len() as u64;
+        if size > MAX_BLOB_BYTES {
+            return Err(ArchiveError::AttachmentMismatch {
+                blob: *blob,
+                found: format!("a file of {size} bytes, over the protocol's limit"),
+            });
+        }
+        let mut hasher = BlobHasher::new();
+        hasher.update(bytes);
+        let root = hasher
+            .finish()
+            .map(|list| list.root().to_string())
+            .unwrap_or_else(|error| error.to_string());
+        if root != blob.to_string() {
+            return Err(ArchiveError::AttachmentMismatch {
+                blob: *blob,
+                found: root,
+            });
+        }
+        let Some(naming) = named.get(blob) else {
+            return Err(ArchiveError::UnreferencedAttachment { blob: *blob });
+        };
+        if let Some((record, declared)) = naming.iter().find(|(_, declared)| *declared != size) {
+            return Err(ArchiveError::AttachmentSize {
+                blob: *blob,
+                record: *record,
+                declared: *declared,
+                found: size,
+            });
+        }
+        attachment_bytes += size;
+    }
+    let attachments_absent = named
+        .keys()
+        .filter(|blob| {
+            parts
+                .attachments
+                .binary_search_by(|(held, _)| held.cmp(blob))
+                .is_err()
+        })
+        .count() as u64;
 
     // The roster the archive's own governance records give.
     let roster = Roster::fold(&charter, governance.iter().copied(), proofs.iter());
@@ -1524,6 +1743,9 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
         fork_proofs: manifest.fork_proofs,
         members: roster.members().collect(),
         feeds,
+        attachments: parts.attachments.len() as u64,
+        attachment_bytes,
+        attachments_absent,
     })
 }
 
@@ -1709,6 +1931,12 @@ fn check_records(
                 Body::Delegation(delegation) => Some(delegation.org),
                 _ => None,
             };
+            let files = header
+                .body
+                .attachments()
+                .iter()
+                .map(|file| (file.blob, file.size))
+                .collect();
             let keep = header.body.is_governance() || matches!(header.body, Body::Retraction(_));
             let (signature_ok, kept) = match decoded.verify() {
                 Ok(verified) => (true, keep.then_some(verified)),
@@ -1728,6 +1956,7 @@ fn check_records(
                 signature_ok,
                 delegation_org,
                 kept,
+                files,
             });
         }
         Ok(out)

@@ -654,3 +654,48 @@ pub fn sample_archive(public_only: bool) -> Vec<u8> {
         Err(error) => unreachable_fixture(&error),
     }
 }
+
+/// The bytes of the file the sample archive with attachments carries: 1,000 bytes,
+/// byte `i` being `(i * 11 + 3) mod 256`, so an independent implementation can rebuild
+/// them.
+pub fn sample_archive_file() -> Vec<u8> {
+    (0..1000u32).map(|i| ((i * 11 + 3) % 256) as u8).collect()
+}
+
+/// A bundle that carries attachments (format version 2): the first sample org's feed
+/// (its delegation and a public case study naming [`sample_archive_file`] as
+/// `survey-form.pdf`), then the file itself.
+pub fn sample_archive_with_attachments() -> Vec<u8> {
+    use crate::archive::BundleWriter;
+    use crate::blob::chunk_list_of;
+    let (charter, orgs) = sample_charter(3);
+    let network = charter.charter().network_id();
+    let (mut writers, delegations) = delegated_feeds(&orgs[..1], network);
+    let file = sample_archive_file();
+    let blob = match chunk_list_of(&file) {
+        Ok(list) => list.root(),
+        Err(error) => unreachable_fixture(&error),
+    };
+    let mut practice = sample_practice(Visibility::Public);
+    practice.attachments.push(crate::body::Attachment {
+        name: "survey-form.pdf".to_owned(),
+        media_type: "application/pdf".to_owned(),
+        size: file.len() as u64,
+        blob,
+    });
+    let study = signed(&mut writers[0], Body::Practice(practice), 2);
+    let mut out = Vec::new();
+    let mut writer = BundleWriter::with_attachments(&charter, false, &mut out);
+    let written = (|| {
+        writer.feed(delegations[0].record().author, &mut out)?;
+        writer.record(&delegations[0], &mut out)?;
+        writer.record(&study, &mut out)?;
+        writer.attachment(blob, file.len() as u64, &mut out)?;
+        out.extend_from_slice(&file);
+        writer.finish(&mut out)
+    })();
+    match written {
+        Ok(_) => out,
+        Err(error) => unreachable_fixture(&error),
+    }
+}

@@ -269,3 +269,107 @@ proptest! {
         let _ = verify(&bytes);
     }
 }
+
+// ---------------------------------------------------------------------------------
+// Attachments (format version 2)
+
+#[test]
+fn golden_vector_of_the_sample_archive_with_attachments() {
+    use commons_protocol::fixtures::sample_archive_with_attachments;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors/archive-with-attachments.hex");
+    let bytes = sample_archive_with_attachments();
+    if std::env::var_os("COMMONS_BLESS_VECTORS").is_some() {
+        std::fs::write(&path, format!("{}\n", hex(&bytes))).unwrap();
+    }
+    let stored = unhex(&std::fs::read_to_string(&path).unwrap());
+    assert_eq!(hex(&stored), hex(&bytes), "the archive format changed");
+    assert_eq!(
+        stored[16], 2,
+        "a bundle with attachments is format version 2"
+    );
+    let report = verify(&stored).unwrap();
+    assert_eq!(
+        (
+            report.attachments,
+            report.attachment_bytes,
+            report.attachments_absent
+        ),
+        (1, 1000, 0)
+    );
+    assert_eq!(report.root.as_slice(), &stored[stored.len() - 32..]);
+    // Parsing and re-encoding gives the same bytes.
+    assert_eq!(parse_bundle(&stored).unwrap().encode(), stored);
+}
+
+#[test]
+fn a_changed_attachment_byte_is_caught_and_named() {
+    use commons_protocol::fixtures::{sample_archive_file, sample_archive_with_attachments};
+    let bytes = sample_archive_with_attachments();
+    let file = sample_archive_file();
+    // The file's bytes sit just before the manifest: find them and change one.
+    let at = bytes
+        .windows(file.len())
+        .position(|window| window == file.as_slice())
+        .unwrap();
+    let mut tampered = bytes.clone();
+    tampered[at + 500] ^= 0x01;
+    assert!(matches!(
+        verify(&tampered),
+        Err(ArchiveError::AttachmentMismatch { .. })
+    ));
+    // Even with the root hash made again, the file does not match its id.
+    let mut parts = parse_bundle(&tampered).unwrap();
+    parts.with_attachments = true;
+    let rewritten = parts.encode();
+    assert!(matches!(
+        verify(&rewritten),
+        Err(ArchiveError::AttachmentMismatch { .. })
+    ));
+}
+
+#[test]
+fn attachments_must_be_named_ordered_and_in_a_version_2_bundle() {
+    use commons_protocol::blob::chunk_list_of;
+    use commons_protocol::fixtures::sample_archive_with_attachments;
+    let bytes = sample_archive_with_attachments();
+    let parts = parse_bundle(&bytes).unwrap();
+
+    // A file no record names.
+    let stray: Vec<u8> = (0..100u8).collect();
+    let stray_id = chunk_list_of(&stray).unwrap().root();
+    let mut with_stray = parts.clone();
+    with_stray.attachments.push((stray_id, &stray));
+    with_stray.attachments.sort_by_key(|(blob, _)| *blob);
+    assert!(matches!(
+        verify(&with_stray.encode()),
+        Err(ArchiveError::UnreferencedAttachment { blob }) if blob == stray_id
+    ));
+
+    // Twice, or out of order.
+    let mut twice = parts.clone();
+    twice.attachments.push(twice.attachments[0]);
+    assert!(matches!(
+        verify(&twice.encode()),
+        Err(ArchiveError::AttachmentsOutOfOrder { .. })
+    ));
+
+    // In a bundle that says it is version 1.
+    let mut version_1 = parts.clone();
+    version_1.with_attachments = false;
+    assert!(matches!(
+        verify(&version_1.encode()),
+        Err(ArchiveError::AttachmentInVersion1 { .. })
+    ));
+
+    // Left out: the bundle still verifies, and says a named file is absent.
+    let mut without = parts.clone();
+    without.attachments.clear();
+    let report = verify(&without.encode()).unwrap();
+    assert_eq!((report.attachments, report.attachments_absent), (0, 1));
+
+    // Version 1 bundles are unchanged.
+    let old = sample_archive(false);
+    assert_eq!(old[16], 1);
+    assert_eq!(verify(&old).unwrap().attachments, 0);
+}

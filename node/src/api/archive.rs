@@ -20,7 +20,7 @@ use tracing::{info, warn};
 use super::ApiState;
 use super::error::{ApiError, ApiJson, ApiQuery};
 use super::json::from_hex;
-use crate::archive::{ArchiveFormat, export};
+use crate::archive::{ArchiveFormat, export_with};
 use crate::ingest::{Ingested, MAX_RECORDS_PER_REQUEST, Source};
 
 /// The largest import request body: a batch of up to [`MAX_RECORDS_PER_REQUEST`]
@@ -36,6 +36,8 @@ const EXPORT_CHUNKS_IN_FLIGHT: usize = 4;
 pub(super) struct ExportParams {
     format: Option<String>,
     public_only: Option<bool>,
+    /// Carry the bytes of the files the exported records name (bundles only).
+    with_attachments: Option<bool>,
 }
 
 pub(super) async fn export_archive(
@@ -52,6 +54,15 @@ pub(super) async fn export_archive(
         })?,
     };
     let public_only = params.public_only.unwrap_or(false);
+    let with_attachments = params.with_attachments.unwrap_or(false);
+    if with_attachments && format != ArchiveFormat::Bundle {
+        return Err(ApiError::bad_request(
+            "bad_query",
+            "attachments travel only in a bundle: JSON lines name each file (name, media \
+             type, size, id) without its bytes",
+        ));
+    }
+    let blobs = with_attachments.then(|| state.node.blobs.clone());
     let charter = state.node.signed_charter.clone().ok_or_else(|| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -64,11 +75,12 @@ pub(super) async fn export_archive(
     let (chunks, body) = mpsc::channel::<Result<Bytes, std::io::Error>>(EXPORT_CHUNKS_IN_FLIGHT);
     tokio::task::spawn_blocking(move || {
         let sent = chunks.clone();
-        let result = export(
+        let result = export_with(
             store.as_ref(),
             &charter,
             format,
             public_only,
+            blobs.as_ref(),
             &mut |chunk| match sent.blocking_send(Ok(Bytes::from(chunk))) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(_) => ControlFlow::Break(()),
@@ -80,6 +92,8 @@ pub(super) async fn export_archive(
                 public_only,
                 records = summary.records,
                 feeds = summary.feeds,
+                attachments = summary.attachments,
+                attachments_absent = summary.attachments_absent,
                 "archive exported"
             ),
             Err(error) => {
