@@ -10,7 +10,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::running_node::{Node, at, text};
+use common::running_node::{Node, Patience, at, text, two_founders};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -302,4 +302,51 @@ fn an_archive_with_attachments_verifies_and_a_changed_byte_is_caught() {
         lines.to_str().unwrap(),
     ])
     .fails_with("goes with a bundle");
+}
+
+/// Two founders' nodes: a 9 MiB file (over the automatic 8 MiB) published at A is not
+/// fetched by B until `commons records fetch` asks for it, which waits for the bytes
+/// from A and writes them out.
+#[test]
+fn records_fetch_asks_a_peer_for_a_large_file_and_writes_it() {
+    let temp = TempDir::new().unwrap();
+    let (a_dir, b_dir) = two_founders(temp.path(), "Commons test network");
+    let a = Node::run_on(&a_dir, &[]);
+    let mut b = Node::run_on(&b_dir, &[a.network_address()]);
+    let large = contents(9 * 1024 * 1024, 9);
+    let file = write(temp.path(), "hearing-recording.mp3", &large);
+    let published = publish_with(&a, &[&file]);
+    let id = text(&published, "/id").to_owned();
+    let patience = Patience {
+        deadline: std::time::Duration::from_secs(60),
+        poll: std::time::Duration::from_millis(50),
+        wait_through_failures: true,
+    };
+    let listed = b.wait_for_json(
+        "B to hold A's case study",
+        patience,
+        &["records", "attachments", &id],
+        |answer| answer["files"].is_array(),
+    );
+    assert_eq!(listed["files"][0]["state"], "not_fetched", "{listed:#}");
+    assert_eq!(listed["files"][0]["auto"], false, "{listed:#}");
+    assert_eq!(listed["files"][0]["media_type"], "audio/mpeg");
+
+    let out = temp.path().join("from-b");
+    fs::create_dir(&out).unwrap();
+    let fetched = b
+        .run(&[
+            "records",
+            "fetch",
+            &id,
+            "--out",
+            out.to_str().unwrap(),
+            "--timeout",
+            "120",
+        ])
+        .ok();
+    assert!(fetched.contains("Wrote"), "{fetched}");
+    assert_eq!(fs::read(out.join("hearing-recording.mp3")).unwrap(), large);
+    let listed = b.json(&["records", "attachments", &id]);
+    assert_eq!(listed["files"][0]["state"], "held");
 }

@@ -770,3 +770,71 @@ async fn a_retraction_heard_from_a_peer_deletes_the_bytes_fetched_for_it() {
     .await;
     served.stop().await;
 }
+
+/// Two real nodes on loopback TCP: B fetches the file of A's case study over
+/// `/commons/blob/1` as soon as the record arrives; A retracts the case study; the
+/// bytes are deleted at A and, once the retraction reaches it, at B.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retraction_deletes_the_bytes_at_the_author_and_at_a_peer() {
+    use commons_node::blobs::ImportLimits;
+    use commons_node::network::NetworkSettings;
+    use common::Peer;
+
+    let net = net(3);
+    let settings = || NetworkSettings {
+        listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
+        sync_interval: Duration::from_secs(1),
+        ..NetworkSettings::loopback()
+    };
+    let a = Peer::start_with(&net, 0, Arc::new(MemoryStore::new()), settings()).await;
+    let b = Peer::start_with(&net, 1, Arc::new(MemoryStore::new()), settings()).await;
+    b.net.dial(a.addr.clone()).await.unwrap();
+
+    let bytes = file(CHUNK_BYTES * 3 + 77, 16);
+    let blobs = a.handle.blobs.clone();
+    let owned = bytes.clone();
+    let imported = tokio::task::spawn_blocking(move || {
+        blobs.import(&owned[..], ImportLimits { max_bytes: 8 * MIB })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let mut practice = sample_practice(Visibility::Members);
+    practice.attachments.push(Attachment {
+        name: "evidence.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: imported.size,
+        blob: imported.blob,
+    });
+    let study = a
+        .handle
+        .publisher
+        .publish(Body::Practice(practice))
+        .await
+        .unwrap();
+    let blob = imported.blob;
+    let at_b = b.handle.blobs.clone();
+    wait_within(Duration::from_secs(60), "B to fetch the file", || {
+        let at_b = at_b.clone();
+        async move { at_b.has(&blob) }
+    })
+    .await;
+
+    a.handle
+        .publisher
+        .publish(Body::Retraction(Retraction {
+            target: study.id,
+            reason: "a resident asked to be left out".into(),
+        }))
+        .await
+        .unwrap();
+    let at_a = a.handle.blobs.clone();
+    wait_within(Duration::from_secs(60), "the bytes to go at A and at B", || {
+        let (at_a, at_b) = (at_a.clone(), at_b.clone());
+        async move { !at_a.has(&blob) && !at_b.has(&blob) && at_b.usage().unwrap() == 0 }
+    })
+    .await;
+    assert!(b.handle.store.tombstone(&study.id).unwrap().is_some());
+    b.stop().await;
+    a.stop().await;
+}
