@@ -25,7 +25,7 @@ use super::error::{ApiError, ApiPath, ApiQuery};
 use super::json::{FromText, Text};
 use super::{ApiState, read_store};
 use crate::attachments::{self, AttachmentError, FileState};
-use crate::blobs::{BlobStore, BlobStoreError, ImportLimits};
+use crate::blobs::{BlobStore, BlobStoreError, FetchProgress, ImportLimits};
 use crate::config::AttachmentPolicy;
 use crate::network::NetworkError;
 
@@ -420,15 +420,31 @@ async fn record_files(state: &ApiState, id: RecordId) -> Result<Vec<Value>, ApiE
     };
     let files = record.record.record().body.attachments().to_vec();
     let policy: AttachmentPolicy = state.node.attachments;
-    with_blobs(state, move |blobs| {
-        files
+    let listed = files.clone();
+    let states = with_blobs(state, move |blobs| {
+        listed
             .iter()
-            .map(|file| {
-                attachments::file_state(blobs, &policy, file).map(|state| file_json(file, &state))
-            })
-            .collect()
+            .map(|file| attachments::file_state(blobs, &policy, file))
+            .collect::<Result<Vec<_>, _>>()
     })
-    .await
+    .await?;
+    let mut answer = Vec::with_capacity(files.len());
+    for (file, mut file_state) in files.iter().zip(states) {
+        // A fetch queued by the network but not yet writing (its chunk list not yet
+        // found) is fetching too, at 0 %.
+        if matches!(file_state, FileState::NotFetched { .. })
+            && let Some(network) = &state.network
+            && let Ok(Some((held_bytes, _))) = network.fetch_progress(file.blob).await
+        {
+            file_state = FileState::Fetching(FetchProgress {
+                held_bytes,
+                size: file.size,
+                active: true,
+            });
+        }
+        answer.push(file_json(file, &file_state));
+    }
+    Ok(answer)
 }
 
 /// `GET /v1/records/{id}/attachments`: `{record, files: [{name, media_type, size, blob,
