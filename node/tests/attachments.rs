@@ -776,9 +776,9 @@ async fn a_retraction_heard_from_a_peer_deletes_the_bytes_fetched_for_it() {
 /// bytes are deleted at A and, once the retraction reaches it, at B.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retraction_deletes_the_bytes_at_the_author_and_at_a_peer() {
+    use common::Peer;
     use commons_node::blobs::ImportLimits;
     use commons_node::network::NetworkSettings;
-    use common::Peer;
 
     let net = net(3);
     let settings = || NetworkSettings {
@@ -829,10 +829,14 @@ async fn a_retraction_deletes_the_bytes_at_the_author_and_at_a_peer() {
         .await
         .unwrap();
     let at_a = a.handle.blobs.clone();
-    wait_within(Duration::from_secs(60), "the bytes to go at A and at B", || {
-        let (at_a, at_b) = (at_a.clone(), at_b.clone());
-        async move { !at_a.has(&blob) && !at_b.has(&blob) && at_b.usage().unwrap() == 0 }
-    })
+    wait_within(
+        Duration::from_secs(60),
+        "the bytes to go at A and at B",
+        || {
+            let (at_a, at_b) = (at_a.clone(), at_b.clone());
+            async move { !at_a.has(&blob) && !at_b.has(&blob) && at_b.usage().unwrap() == 0 }
+        },
+    )
     .await;
     assert!(b.handle.store.tombstone(&study.id).unwrap().is_some());
     b.stop().await;
