@@ -347,6 +347,7 @@ fn report_json(report: &ArchiveReport) -> Value {
         "attachments": report.attachments,
         "attachment_bytes": report.attachment_bytes,
         "attachments_absent": report.attachments_absent,
+        "tombstones_by_another_version": report.tombstones_by_another_version,
         "members": report.members.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "feeds": report.feeds.iter().map(|feed| json!({
             "author": feed.author.to_string(),
@@ -410,6 +411,16 @@ fn human_report(path: &Path, report: &ArchiveReport) -> String {
         report.members.len(),
         attachments_line(report),
     );
+    if report.tombstones_by_another_version > 0 {
+        text.insert_str(
+            text.find("\n\nFeeds").unwrap_or(text.len()),
+            &format!(
+                "\n  {} of the retracted went with another version of the same record, \
+                 retracted by its org (which record a dropped version revised is not shown)",
+                report.tombstones_by_another_version
+            ),
+        );
+    }
     for feed in &report.feeds {
         let mut notes = Vec::new();
         if !feed.org_member {

@@ -331,6 +331,83 @@ async fn retracting_a_revision_drops_the_original_and_every_revision() {
     node.shutdown().await;
 }
 
+/// One retraction of one version drops them all; the archive of that store verifies,
+/// each other version's tombstone named by that retraction and counted apart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_archive_of_versions_dropped_by_one_retraction_verifies() {
+    use commons_node::archive::{ArchiveFormat, export};
+    use commons_protocol::archive::EntryRef;
+    use commons_protocol::{ArchiveError, VerifyOptions, parse_bundle, verify_bundle};
+
+    let mut net = net(5);
+    let (node, handle, _dir) = start(&net).await;
+    let original = sign(&mut net, 1, practice("v1"), 1);
+    let first = sign(&mut net, 1, revision(&original, "v2"), 2);
+    let second = sign(&mut net, 1, revision(&original, "v3"), 3);
+    let retract_first = sign(&mut net, 1, retraction(&first), 4);
+    for record in [&original, &first, &second, &retract_first] {
+        stored(&handle, record).await;
+    }
+    let mut bundle = Vec::new();
+    export(
+        handle.store.as_ref(),
+        &net.charter,
+        ArchiveFormat::Bundle,
+        false,
+        &mut |chunk| {
+            bundle.extend_from_slice(&chunk);
+            std::ops::ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    let report = verify_bundle(&bundle, VerifyOptions::default()).unwrap();
+    assert_eq!(report.tombstones, 3);
+    assert_eq!(report.tombstones_by_another_version, 2);
+
+    // Another org's retracted record cannot stand in: the original's tombstone made to
+    // name org 2's retraction of its own case study is refused.
+    let theirs = sign(&mut net, 2, practice("Theirs"), 5);
+    let retract_theirs = sign(&mut net, 2, retraction(&theirs), 6);
+    for record in [&theirs, &retract_theirs] {
+        stored(&handle, record).await;
+    }
+    let mut bundle = Vec::new();
+    export(
+        handle.store.as_ref(),
+        &net.charter,
+        ArchiveFormat::Bundle,
+        false,
+        &mut |chunk| {
+            bundle.extend_from_slice(&chunk);
+            std::ops::ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        verify_bundle(&bundle, VerifyOptions::default())
+            .unwrap()
+            .tombstones_by_another_version,
+        2
+    );
+    let mut parts = parse_bundle(&bundle).unwrap();
+    let tombstone = parts
+        .feeds
+        .iter_mut()
+        .flat_map(|feed| feed.entries.iter_mut())
+        .find_map(|entry| match entry {
+            EntryRef::Tombstone(tombstone) if tombstone.id == original.id() => Some(tombstone),
+            _ => None,
+        })
+        .unwrap();
+    tombstone.retraction = retract_theirs.id();
+    assert!(matches!(
+        verify_bundle(&parts.encode(), VerifyOptions::default()),
+        Err(ArchiveError::TombstoneRetractionMismatch { .. })
+    ));
+    drop(handle);
+    node.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retracting_the_original_drops_revisions_in_the_store_and_in_the_same_batch() {
     let mut net = net(5);

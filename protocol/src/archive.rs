@@ -1292,6 +1292,10 @@ pub struct ArchiveReport {
     pub attachment_bytes: u64,
     /// Files named by records carried whole whose bytes the bundle does not carry.
     pub attachments_absent: u64,
+    /// Tombstones justified by a retraction of another version of the same record
+    /// (itself a tombstone of the same org), not of their own id: the link between
+    /// the versions went with their content, so the bundle cannot show it.
+    pub tombstones_by_another_version: u64,
 }
 
 /// What the sequential checks need of one verified record.
@@ -1310,6 +1314,8 @@ struct Checked {
     kept: Option<VerifiedRecord>,
     /// The files its body names: id and size.
     files: Vec<(BlobId, u64)>,
+    /// For a revision, the record it revises.
+    revises: Option<RecordId>,
 }
 
 /// Verifies a bundle completely, with no node and no network; see `docs/archive.md`
@@ -1349,7 +1355,8 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
     let mut tombstones: Vec<(DeviceKey, TombstoneEntry)> = Vec::new();
     let mut governance: Vec<&VerifiedRecord> = Vec::new();
     let mut retractions: HashMap<RecordId, (DeviceKey, RecordId)> = HashMap::new();
-    let mut whole: Vec<(RecordId, DeviceKey, u64)> = Vec::new();
+    // Records carried whole: id, feed, seq and, for a revision, the record it revises.
+    let mut whole: Vec<(RecordId, DeviceKey, u64, Option<RecordId>)> = Vec::new();
     // Files named by records carried whole: id → (a record naming it, its size there).
     let mut named: BTreeMap<BlobId, Vec<(RecordId, u64)>> = BTreeMap::new();
     let declared: HashMap<DeviceKey, &FeedManifest> = parts
@@ -1424,7 +1431,7 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
                             _ => {}
                         }
                     }
-                    whole.push((record.id, author, record.seq));
+                    whole.push((record.id, author, record.seq, record.revises));
                     for (blob, size) in &record.files {
                         named.entry(*blob).or_default().push((record.id, *size));
                     }
@@ -1608,7 +1615,16 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
         }
     }
 
-    // Tombstones: each justified by a retraction, in the archive, by the same org.
+    // Tombstones: each justified by a retraction, in the archive, by the same org: of
+    // this record, or of another version of it (a retraction of any version retracts
+    // them all, P§8). A version's content is gone, so which record it revised cannot be
+    // shown: such a tombstone is accepted when the record retracted is itself a
+    // tombstone of the same org, and counted apart in the report.
+    let tombstoned: HashMap<RecordId, DeviceKey> = tombstones
+        .iter()
+        .map(|(feed, tombstone)| (tombstone.id, *feed))
+        .collect();
+    let mut tombstones_by_another_version = 0u64;
     for (feed, tombstone) in &tombstones {
         let Some((retracting_device, target)) = retractions.get(&tombstone.retraction) else {
             return Err(ArchiveError::TombstoneWithoutRetraction {
@@ -1618,11 +1634,17 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
             });
         };
         if *target != tombstone.id {
-            return Err(ArchiveError::TombstoneRetractionMismatch {
-                feed: *feed,
-                seq: tombstone.seq,
-                retraction: tombstone.retraction,
-            });
+            let another_version_of_ours = tombstoned
+                .get(target)
+                .is_some_and(|target_feed| org_of(target_feed) == org_of(feed));
+            if !another_version_of_ours {
+                return Err(ArchiveError::TombstoneRetractionMismatch {
+                    feed: *feed,
+                    seq: tombstone.seq,
+                    retraction: tombstone.retraction,
+                });
+            }
+            tombstones_by_another_version += 1;
         }
         if org_of(retracting_device) != org_of(feed) {
             return Err(ArchiveError::TombstoneByOtherOrg {
@@ -1638,8 +1660,12 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
         .map(|(retraction, (device, target))| (*target, (*retraction, *device)))
         .collect();
     if !targets.is_empty() {
-        for (id, feed, seq) in &whole {
-            if let Some((retraction, device)) = targets.get(id)
+        // A revision goes with its original: a retraction of the original retracts it.
+        for (id, feed, seq, revises) in &whole {
+            let retracted = targets
+                .get(id)
+                .or_else(|| revises.as_ref().and_then(|original| targets.get(original)));
+            if let Some((retraction, device)) = retracted
                 && org_of(device) == org_of(feed)
             {
                 return Err(ArchiveError::RetractedContentPresent {
@@ -1746,6 +1772,7 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
         attachments: parts.attachments.len() as u64,
         attachment_bytes,
         attachments_absent,
+        tombstones_by_another_version,
     })
 }
 
@@ -1937,6 +1964,10 @@ fn check_records(
                 .iter()
                 .map(|file| (file.blob, file.size))
                 .collect();
+            let revises = match &header.body {
+                Body::Revision(revision) => Some(revision.original),
+                _ => None,
+            };
             let keep = header.body.is_governance() || matches!(header.body, Body::Retraction(_));
             let (signature_ok, kept) = match decoded.verify() {
                 Ok(verified) => (true, keep.then_some(verified)),
@@ -1957,6 +1988,7 @@ fn check_records(
                 delegation_org,
                 kept,
                 files,
+                revises,
             });
         }
         Ok(out)
