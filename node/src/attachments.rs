@@ -101,8 +101,10 @@ pub fn org_usage(store: &dyn Store, blobs: &BlobStore, org: OrgId) -> Result<u64
         .sum())
 }
 
-/// The files held here that live records of `org` name, with their sizes.
-fn org_files(
+/// The files held here that live records of `org` name, with their sizes. It reads
+/// every file held and which records name it: fine for the thousands of files a node
+/// holds, to be indexed by org if that grows.
+pub fn org_files(
     store: &dyn Store,
     blobs: &BlobStore,
     org: OrgId,

@@ -671,6 +671,7 @@ impl ConfigFile {
             attachments: crate::network::FetchLimits {
                 auto_max_bytes: attachments.auto_fetch_max_bytes,
                 max_bytes: attachments.max_bytes,
+                per_org_bytes: attachments.per_org_bytes,
             },
             listen,
             bootstrap,

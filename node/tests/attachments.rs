@@ -842,3 +842,91 @@ async fn a_retraction_deletes_the_bytes_at_the_author_and_at_a_peer() {
     b.stop().await;
     a.stop().await;
 }
+
+/// B keeps at most five chunks' worth of one org's files by automatic fetching: A's
+/// first case study's file is fetched, the second's (which would pass that total) is
+/// not until someone at B asks for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_fetches_an_orgs_files_automatically_only_within_its_total() {
+    use common::Peer;
+    use commons_node::blobs::ImportLimits;
+    use commons_node::network::{FetchLimits, NetworkSettings};
+    use std::sync::atomic::Ordering;
+
+    let net = net(3);
+    let settings = |per_org_bytes| NetworkSettings {
+        listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
+        sync_interval: Duration::from_secs(1),
+        attachments: FetchLimits {
+            per_org_bytes,
+            ..FetchLimits::default()
+        },
+        ..NetworkSettings::loopback()
+    };
+    let a = Peer::start_with(&net, 0, Arc::new(MemoryStore::new()), settings(u64::MAX)).await;
+    let b = Peer::start_with(
+        &net,
+        1,
+        Arc::new(MemoryStore::new()),
+        settings(CHUNK_BYTES as u64 * 5),
+    )
+    .await;
+    b.net.dial(a.addr.clone()).await.unwrap();
+
+    let mut blobs = Vec::new();
+    for seed in [21, 22] {
+        let bytes = file(CHUNK_BYTES * 3, seed);
+        let at_a = a.handle.blobs.clone();
+        let imported = tokio::task::spawn_blocking(move || {
+            at_a.import(&bytes[..], ImportLimits { max_bytes: 8 * MIB })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        let mut practice = sample_practice(Visibility::Members);
+        practice.attachments.push(Attachment {
+            name: format!("survey-{seed}.pdf"),
+            media_type: "application/pdf".into(),
+            size: imported.size,
+            blob: imported.blob,
+        });
+        a.handle
+            .publisher
+            .publish(Body::Practice(practice))
+            .await
+            .unwrap();
+        blobs.push(imported.blob);
+        if seed == 21 {
+            let (at_b, blob) = (b.handle.blobs.clone(), imported.blob);
+            wait_within(Duration::from_secs(60), "B to fetch the first file", || {
+                let at_b = at_b.clone();
+                async move { at_b.has(&blob) }
+            })
+            .await;
+        }
+    }
+    let metrics = b.net.metrics();
+    wait_within(
+        Duration::from_secs(60),
+        "B to give the second file's automatic fetch up",
+        || {
+            let metrics = metrics.clone();
+            async move { metrics.blob_fetches_failed.load(Ordering::Relaxed) >= 1 }
+        },
+    )
+    .await;
+    assert!(!b.handle.blobs.has(&blobs[1]));
+    b.net.fetch_attachment(blobs[1]).await.unwrap();
+    let (at_b, blob) = (b.handle.blobs.clone(), blobs[1]);
+    wait_within(
+        Duration::from_secs(60),
+        "B to fetch the second file when asked",
+        || {
+            let at_b = at_b.clone();
+            async move { at_b.has(&blob) }
+        },
+    )
+    .await;
+    b.stop().await;
+    a.stop().await;
+}

@@ -134,6 +134,7 @@ async fn a_file_published_at_one_node_is_fetched_chunk_by_chunk_by_its_peers() {
         FetchLimits {
             auto_max_bytes: 8 * 1024 * 1024,
             max_bytes: 8 * 1024 * 1024,
+            ..FetchLimits::default()
         },
     )
     .await;

@@ -36,7 +36,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use commons_protocol::{BlobId, BlobRequest, BlobResponse, ChunkList};
+use commons_protocol::{BlobId, BlobRequest, BlobResponse, ChunkList, OrgId};
 use futures::stream::FuturesUnordered;
 use futures::{Future, StreamExt};
 use libp2p::PeerId;
@@ -80,6 +80,9 @@ pub const WAITING_RETRY: Duration = Duration::from_secs(30);
 pub const DEFAULT_AUTO_FETCH_MAX_BYTES: u64 = 8 * 1024 * 1024;
 /// Default: the largest attachment fetched at all, on demand (64 MiB).
 pub const DEFAULT_MAX_ATTACHMENT_BYTES: u64 = 64 * 1024 * 1024;
+/// The default total of one org's files fetched automatically (`max_attachments_per_org_mb`).
+pub const DEFAULT_MAX_ATTACHMENTS_PER_ORG_BYTES: u64 =
+    crate::config::DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB * 1024 * 1024;
 
 /// Which files are fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +91,10 @@ pub struct FetchLimits {
     pub auto_max_bytes: u64,
     /// Files up to this size are fetched when asked for; larger ones never.
     pub max_bytes: u64,
+    /// A file is fetched automatically only while the files held here that the
+    /// publishing org's live records name, with it, stay within this total
+    /// (`max_attachments_per_org_mb`). Asked for, it is fetched anyway: a person chose it.
+    pub per_org_bytes: u64,
 }
 
 impl Default for FetchLimits {
@@ -95,6 +102,7 @@ impl Default for FetchLimits {
         FetchLimits {
             auto_max_bytes: DEFAULT_AUTO_FETCH_MAX_BYTES,
             max_bytes: DEFAULT_MAX_ATTACHMENT_BYTES,
+            per_org_bytes: DEFAULT_MAX_ATTACHMENTS_PER_ORG_BYTES,
         }
     }
 }
@@ -142,6 +150,12 @@ enum FetchFailure {
     TooLarge { size: u64, max: u64 },
     #[error("no live record names the file any more")]
     Unreferenced,
+    #[error(
+        "{org}'s files held here would come to {total} bytes with this one, more than max_attachments_per_org_mb ({limit} bytes); it is fetched only when asked for"
+    )]
+    OrgTotal { org: OrgId, total: u64, limit: u64 },
+    #[error("cannot count the org's files held here: {0}")]
+    Count(String),
     #[error(transparent)]
     Store(#[from] BlobStoreError),
     #[error("the network has shut down")]
@@ -158,6 +172,8 @@ struct Want {
     max_bytes: u64,
     /// The size its record says, for progress before the chunk list arrives.
     declared: u64,
+    /// For an automatic fetch, the org whose record named it, whose total applies.
+    org: Option<OrgId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +211,8 @@ struct Ctx {
     calls: mpsc::Sender<BlobCall>,
     metrics: Arc<NetworkMetrics>,
     slots: Arc<PeerSlots>,
+    /// [`FetchLimits::per_org_bytes`].
+    per_org_bytes: u64,
 }
 
 impl Ctx {
@@ -384,6 +402,7 @@ impl Fetcher {
                 calls,
                 metrics,
                 slots: Arc::new(PeerSlots::default()),
+                per_org_bytes: limits.per_org_bytes,
             },
             limits,
             commands,
@@ -446,6 +465,7 @@ impl Fetcher {
                         blob,
                         max_bytes,
                         declared: size,
+                        org: None,
                     });
                 }
             }
@@ -468,6 +488,7 @@ impl Fetcher {
                 blob: file.blob,
                 max_bytes: self.limits.auto_max_bytes,
                 declared: file.size,
+                org: Some(event.org),
             }) {
                 warn!(blob = %file.blob, "too many attachments waiting to be fetched; this one is fetched when asked for");
             }
@@ -483,8 +504,10 @@ impl Fetcher {
             } => {
                 let result = match self.wanted.get_mut(&blob) {
                     Some((want, stage)) => {
-                        // Asked for: the full limit applies, and a waiting fetch goes now.
+                        // Asked for: the full limit applies, no org total, and a waiting
+                        // fetch goes now.
                         want.max_bytes = want.max_bytes.max(self.limits.max_bytes);
+                        want.org = None;
                         if matches!(stage, Stage::Waiting(_)) {
                             *stage = Stage::Queued;
                             self.queue.push_back(*want);
@@ -496,6 +519,7 @@ impl Fetcher {
                             blob,
                             max_bytes: self.limits.max_bytes,
                             declared,
+                            org: None,
                         };
                         if self.want(want) {
                             Ok(())
@@ -565,6 +589,7 @@ impl Fetcher {
             }
             Err(
                 failure @ (FetchFailure::TooLarge { .. }
+                | FetchFailure::OrgTotal { .. }
                 | FetchFailure::Unreferenced
                 | FetchFailure::Shutdown
                 | FetchFailure::Store(BlobStoreError::Cancelled { .. })),
@@ -623,6 +648,27 @@ async fn fetch(ctx: &Ctx, want: Want) -> Result<Fetched, FetchFailure> {
     let mut shunned: HashSet<PeerId> = HashSet::new();
     let mut rounds = 0;
     let mut pause = FIRST_RETRY;
+    if let Some(org) = want.org {
+        let limit = ctx.per_org_bytes;
+        let declared = want.declared;
+        ctx.blocking(move |blobs, store| {
+            if blobs.has(&blob) {
+                return Ok(());
+            }
+            let files = crate::attachments::org_files(store, blobs, org)
+                .map_err(|error| FetchFailure::Count(error.to_string()))?;
+            let total = files
+                .iter()
+                .map(|(_, size)| size)
+                .sum::<u64>()
+                .saturating_add(declared);
+            if total > limit {
+                return Err(FetchFailure::OrgTotal { org, total, limit });
+            }
+            Ok(())
+        })
+        .await??;
+    }
     loop {
         let (held, referenced) = ctx
             .blocking(move |blobs, store| {
