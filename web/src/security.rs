@@ -224,17 +224,25 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for Posted<T> {
 const MAX_MULTIPART_TOKEN_BYTES: usize = 256;
 
 /// A multipart form (one with files) posted by a person let in, its CSRF token checked
-/// before any other part is read: the token must be the form's first field, as the
-/// hidden field every form of the app starts with, so no file's bytes are taken in for
-/// a request that is not the person's own. The handler reads the remaining parts from
-/// `multipart`, bounding what it keeps.
+/// before any file is read: the token is the hidden field every form of the app starts
+/// with, so no file's bytes are taken in for a request that is not the person's own.
+/// Before it may come at most [`MAX_FIELDS_BEFORE_TOKEN`] short text fields: the
+/// button pressed, when it sits outside the form (`form="…"`, as the preview's
+/// "Publish" does), comes first in the browser's order. A file before the token is
+/// refused. The handler reads the remaining parts from `multipart`, bounding what it
+/// keeps.
 #[derive(Debug)]
 pub struct PostedMultipart {
     /// Who posted it.
     pub staff: Staff,
+    /// The short text fields that came before the token, in order.
+    pub before: Vec<(String, String)>,
     /// The parts after the token.
     pub multipart: axum::extract::Multipart,
 }
+
+/// The most text fields read before a multipart form's CSRF token.
+pub const MAX_FIELDS_BEFORE_TOKEN: usize = 4;
 
 impl FromRequest<AppState> for PostedMultipart {
     type Rejection = Response;
@@ -247,25 +255,40 @@ impl FromRequest<AppState> for PostedMultipart {
             .await
             .map_err(|_| refusal(StatusCode::BAD_REQUEST, "form-unreadable", &staff.tr))?;
         let expired = || refusal(StatusCode::FORBIDDEN, "form-expired", &staff.tr);
-        let Ok(Some(mut first)) = multipart.next_field().await else {
-            return Err(expired());
-        };
-        if first.name() != Some(CSRF_FIELD) || first.file_name().is_some() {
-            return Err(expired());
-        }
-        let mut token = Vec::new();
-        while let Ok(Some(chunk)) = first.chunk().await {
-            if token.len() + chunk.len() > MAX_MULTIPART_TOKEN_BYTES {
+        let mut before = Vec::new();
+        loop {
+            let Ok(Some(mut field)) = multipart.next_field().await else {
+                return Err(expired());
+            };
+            if field.file_name().is_some() {
                 return Err(expired());
             }
-            token.extend_from_slice(&chunk);
+            let name = field.name().unwrap_or_default().to_owned();
+            let mut value = Vec::new();
+            while let Ok(Some(chunk)) = field.chunk().await {
+                if value.len() + chunk.len() > MAX_MULTIPART_TOKEN_BYTES {
+                    return Err(expired());
+                }
+                value.extend_from_slice(&chunk);
+            }
+            drop(field);
+            let value = String::from_utf8(value).unwrap_or_default();
+            if name == CSRF_FIELD {
+                if !same_text(&value, &staff.csrf) {
+                    return Err(expired());
+                }
+                break;
+            }
+            if before.len() >= MAX_FIELDS_BEFORE_TOKEN {
+                return Err(expired());
+            }
+            before.push((name, value));
         }
-        drop(first);
-        let presented = std::str::from_utf8(&token).unwrap_or("");
-        if !same_text(presented, &staff.csrf) {
-            return Err(expired());
-        }
-        Ok(PostedMultipart { staff, multipart })
+        Ok(PostedMultipart {
+            staff,
+            before,
+            multipart,
+        })
     }
 }
 

@@ -330,6 +330,41 @@ async fn a_multipart_form_without_its_token_first_takes_in_nothing() {
     .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(!app.handle.blobs.has(&blob), "no byte of it was kept");
+    // More short fields before the token than a button outside the form explains.
+    let page = post_multipart(
+        &app,
+        "/cases/new",
+        &session,
+        &[
+            Part::Text("a", "1"),
+            Part::Text("b", "2"),
+            Part::Text("c", "3"),
+            Part::Text("d", "4"),
+            Part::Text("e", "5"),
+            Part::Text("csrf", &csrf),
+        ],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+/// The preview's "Publish" button sits above the form (`form="cases-form"`), so the
+/// browser sends its field before the token: the case study is published.
+#[tokio::test]
+async fn the_publish_button_outside_the_form_comes_first_and_publishes() {
+    let app = App::start().await;
+    let session = app.login().await;
+    let csrf = app.csrf(&session).await;
+    let mut parts = vec![Part::Text("action", "publish")];
+    parts.extend(case_fields(
+        &csrf,
+        "Statements taken at the river settlements",
+        "members",
+    ));
+    let done = post_multipart(&app, "/cases/new", &session, &parts).await;
+    let id = published_id(&done);
+    assert!(app.handle.store.record(&id).unwrap().is_some());
     app.stop().await;
 }
 

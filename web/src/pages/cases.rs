@@ -1461,9 +1461,14 @@ async fn read_post(
 ) -> (Staff, Draft, Intent, Problems) {
     let (staff, fields, upload) = match post {
         CasePost::Form(Posted { staff, form }) => (staff, form, files::Upload::default()),
-        CasePost::Files(PostedMultipart { staff, multipart }) => {
+        CasePost::Files(PostedMultipart {
+            staff,
+            before,
+            multipart,
+        }) => {
             let mut upload = files::read_upload(state, &staff.tr, multipart).await;
-            let fields = std::mem::take(&mut upload.fields);
+            let mut fields = before;
+            fields.append(&mut upload.fields);
             (staff, fields, upload)
         }
     };
