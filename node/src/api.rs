@@ -15,6 +15,7 @@
 //! | the publish endpoints and raw submit | [`publish`] |
 //! | attachments: upload, download, each file's state, fetch | [`attachments`] |
 //! | status, records (and search), feeds, roster, forks | `reads` |
+//! | alerts with who has answered them and who has not yet | `alerts` |
 //! | one record with its provenance, its signature checked again | `provenance` |
 //! | every version of a profile, case study or campaign | `history` |
 //! | peers, sync, and the network's part of status and metrics | `peers` |
@@ -25,6 +26,7 @@
 //!
 //! Every endpoint is described in `docs/api.md`.
 
+mod alerts;
 mod archive;
 pub mod attachments;
 pub mod error;
@@ -156,6 +158,8 @@ fn build(
             post(attachments::upload).layer(DefaultBodyLimit::disable()),
         )
         .route("/v1/attachments/{blob}", get(attachments::download))
+        .route("/v1/alerts", get(alerts::list))
+        .route("/v1/alerts/{id}", get(alerts::show))
         .route("/v1/feeds", get(reads::feeds))
         .route("/v1/roster", get(reads::roster))
         .route("/v1/forks", get(reads::forks))

@@ -11,6 +11,7 @@
 //! | decoded, verified, checked, committed, announced | [`ingest`] |
 //! | stored durably, in group commits | [`store`] |
 //! | read as its latest version (revisions) | [`revisions`] |
+//! | read as who has answered an alert and who has not yet | [`alert_status`] |
 //! | attachments' bytes, kept whole or not at all | [`blobs`] |
 //! | what may be attached, each file's state, bytes deleted after a retraction | [`attachments`] |
 //! | counted | [`metrics`] |
@@ -24,6 +25,7 @@
 pub use daemon::{WebApp, WebContext, run_node};
 pub use node::{Node, NodeError, NodeHandle};
 
+pub mod alert_status;
 pub mod api;
 pub mod archive;
 pub mod attachments;

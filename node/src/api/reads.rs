@@ -167,12 +167,12 @@ pub(super) async fn feeds(State(state): State<Arc<ApiState>>) -> Result<Json<Val
 
 /// The names and applications the node holds, newest first per org: names from the
 /// charter, else from the latest version of the org's newest profile.
-struct Introductions {
-    names: BTreeMap<OrgId, (String, &'static str)>,
+pub(super) struct Introductions {
+    pub(super) names: BTreeMap<OrgId, (String, &'static str)>,
     applications: BTreeMap<OrgId, Value>,
 }
 
-async fn introductions(state: &ApiState) -> Result<Introductions, ApiError> {
+pub(super) async fn introductions(state: &ApiState) -> Result<Introductions, ApiError> {
     let query = |kind| RecordQuery {
         kind: Some(kind),
         limit: MAX_QUERY_LIMIT,

@@ -51,7 +51,11 @@ impl Api {
     }
 
     pub async fn start_as(index: usize, store: Arc<dyn Store>, networked: bool) -> Api {
-        let net = net(3);
+        Self::start_in(net(3), index, store, networked).await
+    }
+
+    /// Org `index` of `net` (founders of its charter, or not), as [`Api::start_as`].
+    pub async fn start_in(net: Net, index: usize, store: Arc<dyn Store>, networked: bool) -> Api {
         let node = net.start_node(index, store).await;
         let handle = node.handle();
         let network = if networked {

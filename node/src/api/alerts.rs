@@ -1,0 +1,187 @@
+//! `GET /v1/alerts` and `GET /v1/alerts/{id}`: who has seen an alert, the read step of
+//! the System of Solidarity. The list gives the newest alerts with how many member orgs
+//! are in each state; one alert gives every member org asked (all but the raiser) with
+//! its latest answer or `not_yet`. Both read [`crate::alert_status`].
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use commons_protocol::{OrgId, RecordId};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::error::{ApiError, ApiPath, ApiQuery};
+use super::json::{Cursor, FromText, Text, TextEnum};
+use super::reads::{Introductions, introductions};
+use super::{ApiState, read_store};
+use crate::alert_status::{self, AlertWithStatus, Counts, Found};
+use crate::publish::now_ms;
+use crate::store::MAX_QUERY_LIMIT;
+
+/// Alerts per page of `GET /v1/alerts` when the request names no limit.
+pub const DEFAULT_ALERT_PAGE: usize = 20;
+
+/// `GET /v1/alerts` parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ListParams {
+    limit: Option<usize>,
+    before: Option<Text<Cursor>>,
+}
+
+pub(super) async fn list(
+    State(state): State<Arc<ApiState>>,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> Result<Json<Value>, ApiError> {
+    let limit = params.limit.unwrap_or(DEFAULT_ALERT_PAGE);
+    if !(1..=MAX_QUERY_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "bad_query",
+            format!("limit must be between 1 and {MAX_QUERY_LIMIT}"),
+        ));
+    }
+    let before = params
+        .before
+        .map(|cursor| (cursor.0.timestamp_ms, cursor.0.id));
+    let roster = state.node.roster();
+    let (alerts, more) = read_store(&state, move |store| {
+        alert_status::recent(store, &roster, limit, before)
+    })
+    .await?;
+    let known = introductions(&state).await?;
+    let now = now_ms();
+    let next = alerts
+        .last()
+        .filter(|_| more)
+        .map(|last| Cursor::after(&last.stored.record).to_string());
+    let list: Vec<Value> = alerts
+        .iter()
+        .map(|found| alert_json(&state, found, &known, now))
+        .collect();
+    Ok(Json(json!({ "alerts": list, "next": next })))
+}
+
+pub(super) async fn show(
+    State(state): State<Arc<ApiState>>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = RecordId::parse_text(&id).map_err(|error| {
+        ApiError::bad_request(
+            "bad_id",
+            format!(
+                "{error}. An alert's id is `rec_` and 64 lowercase hex digits, as \
+                 `commons alerts list` shows them"
+            ),
+        )
+    })?;
+    let roster = state.node.roster();
+    let found = read_store(&state, move |store| alert_status::read(store, &roster, &id)).await?;
+    let found = match found {
+        Found::Alert(found) => found,
+        Found::NotAnAlert { kind } => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_an_alert",
+                format!(
+                    "record {id} is of kind {kind}, not an alert; `commons alerts list` lists \
+                     the alerts"
+                ),
+            ));
+        }
+        Found::Retracted => {
+            return Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "retracted",
+                format!(
+                    "alert {id} was retracted by its org; `commons records show {id}` shows \
+                     the retraction"
+                ),
+            ));
+        }
+        Found::Nothing => {
+            return Err(ApiError::not_found(format!(
+                "this node holds no alert {id}: it may not have reached this node yet (see \
+                 `commons sync`), or the id is mistyped"
+            )));
+        }
+    };
+    let known = introductions(&state).await?;
+    let mut answer = alert_json(&state, &found, &known, now_ms());
+    let orgs: Vec<Value> = found
+        .status
+        .orgs
+        .iter()
+        .map(|each| {
+            let mut entry = json!({
+                "org": each.org.to_string(),
+                "name": name(&known, &each.org),
+                "ours": each.org == state.node.org,
+            });
+            match &each.answer {
+                Some(latest) => {
+                    entry["state"] = json!(latest.response.text());
+                    entry["timestamp_ms"] = json!(latest.timestamp_ms);
+                    entry["note"] = json!(latest.note);
+                    entry["response"] = json!(latest.record.to_string());
+                }
+                None => {
+                    entry["state"] = json!("not_yet");
+                    entry["timestamp_ms"] = Value::Null;
+                    entry["note"] = Value::Null;
+                    entry["response"] = Value::Null;
+                }
+            }
+            entry
+        })
+        .collect();
+    if let Some(fields) = answer.as_object_mut() {
+        fields.insert("orgs".to_owned(), Value::from(orgs));
+        fields.insert("responses_cut".to_owned(), json!(found.status.cut));
+    }
+    Ok(Json(answer))
+}
+
+fn name(known: &Introductions, org: &OrgId) -> Option<String> {
+    known.names.get(org).map(|(name, _)| name.clone())
+}
+
+/// An alert's summary and its counts, as both endpoints show it.
+fn alert_json(state: &ApiState, found: &AlertWithStatus, known: &Introductions, now: u64) -> Value {
+    let header = found.stored.record.record();
+    let raiser = found.stored.org;
+    let mut answer = json!({
+        "id": found.stored.record.id().to_string(),
+        "org": raiser.to_string(),
+        "org_name": name(known, &raiser),
+        "ours": raiser == state.node.org,
+        "timestamp_ms": header.timestamp_ms,
+        "counts": counts_json(&found.status.counts),
+        "our_state": found
+            .status
+            .answer_of(&state.node.org)
+            .map(|latest| latest.response.text()),
+    });
+    if let (Some(alert), Some(fields)) = (found.alert(), answer.as_object_mut()) {
+        fields.insert("severity".to_owned(), json!(alert.severity.text()));
+        fields.insert("region".to_owned(), json!(alert.region));
+        fields.insert("title".to_owned(), json!(alert.title));
+        fields.insert("body".to_owned(), json!(alert.body));
+        fields.insert("action_requested".to_owned(), json!(alert.action_requested));
+        fields.insert("expires_at_ms".to_owned(), json!(alert.expires_at_ms));
+        fields.insert("expired".to_owned(), json!(alert.expires_at_ms <= now));
+    }
+    answer
+}
+
+fn counts_json(counts: &Counts) -> Value {
+    json!({
+        "acknowledged": counts.acknowledged,
+        "acting": counts.acting,
+        "shared": counts.shared,
+        "not_yet": counts.not_yet,
+        "responded": counts.responded(),
+        "asked": counts.asked(),
+    })
+}
