@@ -1,9 +1,10 @@
 //! The `commons` binary: the operator's entry point. Arguments are parsed here and
 //! handed to one module per command: [`init`] creates a node's data directory, and
 //! [`node`] opens it, checks the configuration, sets up [`logging`] and runs the
-//! daemon until SIGINT or SIGTERM. [`status`], [`publish`] and [`records`] talk to the
-//! running node over its control API through [`client`].
+//! daemon until SIGINT or SIGTERM. [`status`], [`publish`], [`records`] and [`alerts`]
+//! talk to the running node over its control API through [`client`].
 
+mod alerts;
 mod archive;
 mod attachments;
 mod backup;
@@ -69,6 +70,9 @@ enum Command {
     /// Read the records the running node holds
     #[command(subcommand)]
     Records(records::RecordsCommand),
+    /// Solidarity alerts: which member orgs have responded to each, and which not yet
+    #[command(subcommand)]
+    Alerts(alerts::AlertsCommand),
     /// Run a throwaway network on this machine and time how fast records reach every node
     ///
     /// Founds one network of N orgs in a temporary directory, runs each org's node as a
@@ -134,6 +138,7 @@ fn run(global: &GlobalArgs, command: Command) -> anyhow::Result<()> {
         Command::Open(args) => open::run(global, &args),
         Command::Publish(command) => publish::run(global, &command),
         Command::Records(command) => records::run(global, &command),
+        Command::Alerts(command) => alerts::run(global, &command),
         Command::Devnet(args) => devnet::run(global, &args),
         Command::Peers => peers::run(global),
         Command::Sync => sync::run(global),

@@ -658,7 +658,7 @@ fn aligned(rows: &[(String, String)]) -> String {
 
 /// `text` without characters that could change what the terminal shows: control
 /// characters other than newlines and tabs, and bidirectional overrides.
-fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     text.chars()
         .filter(|&c| (!c.is_control() || c == '\n' || c == '\t') && !is_bidi_control(c))
         .collect()
@@ -674,7 +674,7 @@ fn is_bidi_control(c: char) -> bool {
 }
 
 /// At most `max` characters of `text`, the last one `…` if it was cut and `ellipsis`.
-fn truncate(text: &str, max: usize, ellipsis: bool) -> String {
+pub(crate) fn truncate(text: &str, max: usize, ellipsis: bool) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }
@@ -779,7 +779,7 @@ fn parse_date_time(text: &str) -> Option<i64> {
 }
 
 /// `ms` since the epoch as `YYYY-MM-DD HH:MM` (UTC), with `:SS` if `seconds`.
-fn format_time(ms: u64, seconds: bool) -> String {
+pub(crate) fn format_time(ms: u64, seconds: bool) -> String {
     // u64 milliseconds divided into days fits an i64.
     let days = i64::try_from(ms / 86_400_000).unwrap_or(i64::MAX);
     let of_day = ms % 86_400_000 / 1000;
