@@ -225,7 +225,8 @@ pub fn recent(
     Ok((listed, more))
 }
 
-fn with_status(
+/// `stored` (an alert) with who has answered it.
+pub fn with_status(
     store: &dyn Store,
     roster: &Roster,
     stored: StoredRecord,

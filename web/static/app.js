@@ -1,6 +1,10 @@
 // Commons web app: small niceties on top of pages that work without any script.
 // - Live notices: listens to the node's event stream (/events) and says, in the
 //   person's language, when new records arrived, louder for an alert.
+// - Browser notifications of new alerts: asked for only when the person presses the
+//   "Notify me of new alerts" button (never on page load); once allowed, another
+//   org's open alert arriving while a page of the app is open shows a notification
+//   that leads to the alert's page.
 // - The language menu applies on change; its button stays for keyboards and no-JS.
 // - Buttons marked data-confirm ask first (the server still asks on its own page).
 // No outside requests, no inline script (the Content-Security-Policy forbids both).
@@ -30,8 +34,55 @@
         if (!window.confirm(element.getAttribute("data-confirm"))) event.preventDefault();
       });
     });
+    offerNotifications();
     listen();
   });
+
+  function notificationsAvailable() {
+    return typeof window.Notification === "function" && window.isSecureContext !== false;
+  }
+
+  // The button shows only where notifications can be asked for and have not been
+  // answered yet; pressing it asks the browser, and the answer is said in the live region.
+  function offerNotifications() {
+    var button = document.getElementById("notify-button");
+    if (!button || !notificationsAvailable() || Notification.permission !== "default") return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var asked = Notification.requestPermission(answered);
+      if (asked && typeof asked.then === "function") asked.then(answered);
+    });
+    function answered(permission) {
+      if (permission === "default") return;
+      button.hidden = true;
+      var live = document.getElementById("live");
+      if (!live) return;
+      var box = document.createElement("p");
+      box.className = "notice";
+      box.textContent = live.getAttribute(permission === "granted" ? "data-notify-on" : "data-notify-blocked");
+      live.replaceChildren(box);
+    }
+  }
+
+  // A notification for an alert that should wake someone up; several open pages of
+  // the app show one notification per alert (the same tag replaces it).
+  function notifyAlert(live, data) {
+    if (!data.notify || !notificationsAvailable() || Notification.permission !== "granted") return;
+    try {
+      var notification = new Notification(live.getAttribute("data-new-alert") || "", {
+        body: data.title || "",
+        tag: data.href || "commons-alert",
+        icon: "/static/icon.svg"
+      });
+      notification.addEventListener("click", function () {
+        window.focus();
+        if (data.href) window.location.href = data.href;
+        notification.close();
+      });
+    } catch (e) {
+      // A browser that only notifies from a service worker: the live notice remains.
+    }
+  }
 
   function listen() {
     var live = document.getElementById("live");
@@ -45,7 +96,10 @@
         var data;
         try { data = JSON.parse(message.data); } catch (e) { return; }
         count += data.kind === "many" ? (data.missed || 1) : 1;
-        if (data.kind === "alert") alerts += 1;
+        if (data.kind === "alert") {
+          alerts += 1;
+          notifyAlert(live, data);
+        }
         show(live, count, alerts, data);
       });
       // A stream that ends (the node stopped, the session ended) is not retried forever.

@@ -1,8 +1,10 @@
 //! `GET /events`: live notices for open pages. Each record the node stores from now
 //! on becomes a small server-sent `record` event (its kind, and the page that shows
 //! it), which `static/app.js` turns into a notice ("2 new records: refresh"), louder
-//! for an alert. Only the kind and the link travel: the page itself is read fresh. The
-//! stream ends when the node stops.
+//! for an alert. Only the kind and the link travel, and for an alert its title and
+//! whether it should wake someone up (`notify`: another org's alert, still open), which
+//! app.js turns into a browser notification when the person asked for them: the page
+//! itself is read fresh. The stream ends when the node stops.
 
 use std::convert::Infallible;
 
@@ -12,6 +14,7 @@ use axum::response::sse::{Event, Sse};
 use axum::routing::get;
 use commons_node::api::sse_until_stopped;
 use commons_node::ingest::StoredEvent;
+use commons_protocol::{Body, OrgId};
 use serde_json::json;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -19,7 +22,7 @@ use tokio_stream::{Stream, StreamExt};
 
 use crate::AppState;
 use crate::security::Staff;
-use crate::view::record_path;
+use crate::view::{now_ms, record_path};
 
 /// The event stream's route.
 pub fn routes() -> Router<AppState> {
@@ -30,11 +33,13 @@ async fn events(
     State(state): State<AppState>,
     _staff: Staff,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let records = BroadcastStream::new(state.node().ingest.subscribe()).filter_map(to_event);
+    let ours = state.node().org;
+    let records = BroadcastStream::new(state.node().ingest.subscribe())
+        .filter_map(move |stored| to_event(stored, &ours));
     sse_until_stopped(records, state.stopping())
 }
 
-fn to_event(stored: Result<StoredEvent, BroadcastStreamRecvError>) -> Option<Event> {
+fn to_event(stored: Result<StoredEvent, BroadcastStreamRecvError>, ours: &OrgId) -> Option<Event> {
     match stored {
         Ok(stored) => {
             let kind = stored.record.record().body.kind();
@@ -50,11 +55,12 @@ fn to_event(stored: Result<StoredEvent, BroadcastStreamRecvError>) -> Option<Eve
                 _ => return None,
             };
             let href = record_path(kind, &stored.record.id());
-            Some(
-                Event::default()
-                    .event("record")
-                    .data(json!({ "kind": name, "href": href }).to_string()),
-            )
+            let mut data = json!({ "kind": name, "href": href });
+            if let Body::Alert(alert) = &stored.record.record().body {
+                data["title"] = json!(alert.title);
+                data["notify"] = json!(stored.org != *ours && alert.expires_at_ms > now_ms());
+            }
+            Some(Event::default().event("record").data(data.to_string()))
         }
         Err(BroadcastStreamRecvError::Lagged(missed)) => Some(
             Event::default()

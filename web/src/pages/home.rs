@@ -1,6 +1,7 @@
 //! Home: what is new across the network since this person's last visit: alerts still
 //! open (the most urgent first), new case studies, campaign updates, and the votes
-//! waiting for this org, each with its count.
+//! waiting for this org, each with its count; and our own recent alerts, each with how
+//! many member orgs have responded ([`commons_node::alert_status`]).
 
 use askama::Template;
 use axum::Router;
@@ -8,6 +9,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::Response;
 use axum::routing::get;
+use commons_node::alert_status::{self, AlertWithStatus};
 use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError};
 use commons_protocol::{Body, BodyKind, OrgId, Roster, Severity, VoteChoice};
 
@@ -73,6 +75,7 @@ struct Home {
     updates: Vec<Item>,
     update_count: Count,
     votes: Vec<Item>,
+    ours: Vec<Item>,
 }
 
 /// What the home page reads, in one store visit.
@@ -86,11 +89,13 @@ struct Found {
     updates_more: bool,
     campaign_titles: std::collections::HashMap<commons_protocol::RecordId, String>,
     applications: Vec<commons_node::store::StoredRecord>,
+    ours: Vec<AlertWithStatus>,
 }
 
 fn read(
     store: &dyn Store,
     charter: &commons_protocol::Charter,
+    (roster, org): (&Roster, OrgId),
     since_ms: u64,
     now: u64,
 ) -> Result<Found, StoreError> {
@@ -142,7 +147,18 @@ fn read(
         limit: MAX_QUERY_LIMIT,
         ..RecordQuery::default()
     })?;
+    let ours = store
+        .query(&RecordQuery {
+            kind: Some(BodyKind::Alert),
+            org: Some(org),
+            limit: HOME_LIST_LENGTH,
+            ..RecordQuery::default()
+        })?
+        .into_iter()
+        .map(|stored| alert_status::with_status(store, roster, stored))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Found {
+        ours,
         names: OrgDirectory::read(store, charter)?,
         alerts_more,
         alerts,
@@ -196,8 +212,9 @@ async fn home(State(state): State<AppState>, staff: Staff) -> PageResult {
     let now = now_ms();
     let since_ms = staff.since_ms;
     let charter = state.node().charter.clone();
+    let (roster, org) = (state.node().roster(), state.node().org);
     let found = match state
-        .read(move |store| read(store, &charter, since_ms, now))
+        .read(move |store| read(store, &charter, (&roster, org), since_ms, now))
         .await
     {
         Ok(found) => found,
@@ -224,6 +241,41 @@ async fn home(State(state): State<AppState>, staff: Staff) -> PageResult {
                 org: names.name(&stored.org),
                 when: t.ago(stored.record.record().timestamp_ms, now),
                 excerpt: excerpt(&alert.body, 160),
+                badge: Some(t.msg(badge)),
+                badge_class,
+            })
+        })
+        .collect();
+    let ours = found
+        .ours
+        .iter()
+        .filter_map(|found| {
+            let alert = found.alert()?;
+            let (badge, badge_class) = match alert.severity {
+                Severity::Critical => ("severity-critical", "critical"),
+                Severity::Urgent => ("severity-urgent", "urgent"),
+                Severity::Watch => ("severity-watch", "watch"),
+            };
+            let counts = found.status.counts;
+            Some(Item {
+                href: format!("/alerts/{}", found.stored.record.id()),
+                title: alert.title.clone(),
+                lang: None,
+                org: names.name(&found.stored.org),
+                when: t.ago(found.stored.record.record().timestamp_ms, now),
+                excerpt: t.with(
+                    "alerts-responded-count",
+                    &[
+                        (
+                            "count",
+                            crate::i18n::ArgValue::Number(counts.responded() as u64),
+                        ),
+                        (
+                            "total",
+                            crate::i18n::ArgValue::Number(counts.asked() as u64),
+                        ),
+                    ],
+                ),
                 badge: Some(t.msg(badge)),
                 badge_class,
             })
@@ -351,6 +403,7 @@ async fn home(State(state): State<AppState>, staff: Staff) -> PageResult {
         cases,
         updates,
         votes,
+        ours,
         page: layout,
     };
     let mut response: Response = render(&page);
