@@ -1,7 +1,8 @@
 //! `commons status`: the node's health, before and after a record's path. Asks the
 //! running node for `GET /v1/status` (which network, org and device it is, how many
 //! records, tombstones and fork proofs it holds, and when it runs its network, its peer
-//! id, the addresses peers dial it at and how many peers are connected) and prints it.
+//! id, the addresses peers dial it at and how many peers are connected; how its
+//! notification hooks fare) and prints it.
 
 use serde_json::Value;
 
@@ -58,7 +59,38 @@ fn human(status: &Value, api: &str) -> String {
             None => "\x20 web app   off\n".to_owned(),
         },
     ) + &publishing(status)
+        + &notify(status)
         + &network(status)
+}
+
+/// A line on the notification hooks: how many, what they delivered, what failed
+/// (none when no hook is configured and nothing failed).
+fn notify(status: &Value) -> String {
+    let notify = &status["notify"];
+    let count = |key: &str| notify[key].as_u64().unwrap_or(0);
+    let hooks = count("hooks");
+    let failures = count("failures");
+    if hooks == 0 && failures == 0 {
+        return String::new();
+    }
+    let mut line = format!(
+        "\x20 notify    {hooks} hooks: {} notified, {} waiting, {failures} failed attempts",
+        count("delivered"),
+        count("pending"),
+    );
+    let given_up = count("given_up");
+    if given_up > 0 {
+        line.push_str(&format!(", {given_up} given up"));
+    }
+    let dropped = count("dropped");
+    if dropped > 0 {
+        line.push_str(&format!(", {dropped} dropped from a full queue"));
+    }
+    if failures > 0 {
+        line.push_str(" (the node's log says why)");
+    }
+    line.push('\n');
+    line
 }
 
 /// A line saying publishing is held after a restore, and why (none while it is open).
@@ -168,6 +200,27 @@ mod tests {
             !text.contains("peer id"),
             "no network, no peer lines: {text}"
         );
+    }
+
+    #[test]
+    fn human_status_shows_notification_failures() {
+        let status = serde_json::json!({
+            "network": "net_1", "network_name": "Sample", "org": "org_2",
+            "device": "dev_3", "uptime_s": 61, "records": 5, "tombstones": 1,
+            "fork_proofs": 0, "store_bytes": 2048, "members": 1, "feeds": 1,
+            "version": "0.1.0",
+            "notify": { "hooks": 2, "events": 4, "delivered": 7, "failures": 3,
+                        "given_up": 1, "dropped": 0, "pending": 1 },
+        });
+        let text = human(&status, "127.0.0.1:7390");
+        assert!(
+            text.contains(
+                "  notify    2 hooks: 7 notified, 1 waiting, 3 failed attempts, 1 given up (the node's log says why)\n"
+            ),
+            "{text}"
+        );
+        let quiet = serde_json::json!({ "notify": { "hooks": 0, "failures": 0 } });
+        assert!(!human(&quiet, "x").contains("notify"));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::network::behaviour::{DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MEMORY_BYTE
 use crate::network::{
     DEFAULT_LISTEN, DEFAULT_SYNC_INTERVAL, DEFAULT_TARGET_PEERS, NetworkSettings, SwarmOptions,
 };
+use crate::notify::{Hook, NotifySettings, NotifyTarget};
 
 /// Where the control API listens unless told otherwise: loopback only.
 pub const DEFAULT_API_LISTEN: &str = "127.0.0.1:7390";
@@ -251,6 +252,92 @@ pub struct ConfigFile {
     /// in MiB.
     #[serde(default = "default_disk_reserve_mb")]
     pub disk_reserve_mb: u64,
+    /// Notification hooks (`[[notify]]`), each a command or a webhook.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notify: Vec<NotifyEntry>,
+}
+
+/// One `[[notify]]` entry as written: `command = ["prog", "arg"]` or
+/// `url = "https://…"`, an optional `name` and `timeout_secs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyEntry {
+    /// A name for logs and for the pending deliveries (made from the hook if absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A program and its arguments (no shell), given the event as JSON on its input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// An `http://` or `https://` address the event is POSTed to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// How long one attempt may take, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_secs: Option<u64>,
+}
+
+/// The longest hook timeout accepted, in seconds.
+pub const MAX_NOTIFY_TIMEOUT_SECS: u64 = 300;
+/// The most `[[notify]]` entries.
+pub const MAX_NOTIFY_HOOKS: usize = 16;
+
+impl NotifyEntry {
+    /// The entry, checked.
+    fn target(&self, index: usize) -> Result<NotifyTarget, ConfigError> {
+        let refuse = |reason: &str| ConfigError::Notify {
+            index: index + 1,
+            reason: reason.to_owned(),
+        };
+        let hook = match (&self.command, &self.url) {
+            (Some(argv), None) => {
+                if argv.first().is_none_or(|program| program.trim().is_empty()) {
+                    return Err(refuse("`command` needs at least the program to run"));
+                }
+                Hook::Command(argv.clone())
+            }
+            (None, Some(url)) => {
+                let lower = url.trim().to_ascii_lowercase();
+                let host = lower
+                    .strip_prefix("https://")
+                    .or_else(|| lower.strip_prefix("http://"));
+                if host.is_none_or(|rest| rest.is_empty() || rest.starts_with('/')) {
+                    return Err(refuse(
+                        "`url` must be an http:// or https:// address such as https://chat.example.org/hooks/commons",
+                    ));
+                }
+                Hook::Webhook(url.trim().to_owned())
+            }
+            _ => {
+                return Err(refuse(
+                    "give exactly one of `command = [...]` or `url = \"...\"`",
+                ));
+            }
+        };
+        if let Some(name) = &self.name
+            && (name.is_empty()
+                || name.len() > 64
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        {
+            return Err(refuse("`name` must be 1 to 64 letters, digits, `-` or `_`"));
+        }
+        let timeout = match self.timeout_secs {
+            None => crate::notify::DEFAULT_HOOK_TIMEOUT,
+            Some(secs) if (1..=MAX_NOTIFY_TIMEOUT_SECS).contains(&secs) => {
+                Duration::from_secs(secs)
+            }
+            Some(secs) => {
+                return Err(ConfigError::OutOfRange {
+                    field: "timeout_secs",
+                    value: secs,
+                    min: 1,
+                    max: MAX_NOTIFY_TIMEOUT_SECS,
+                });
+            }
+        };
+        Ok(NotifyTarget::new(self.name.clone(), hook, timeout))
+    }
 }
 
 /// Settings from the command line or the environment that beat the file. The binary
@@ -285,6 +372,7 @@ pub struct Config {
     max_batch: usize,
     network: NetworkSettings,
     attachments: AttachmentPolicy,
+    notify: NotifySettings,
 }
 
 impl Config {
@@ -335,6 +423,11 @@ impl Config {
         self.attachments
     }
 
+    /// The notification hooks and how they are retried.
+    pub fn notify_settings(&self) -> &NotifySettings {
+        &self.notify
+    }
+
     /// The ingest settings these values make.
     pub fn ingest_settings(&self) -> IngestSettings {
         IngestSettings {
@@ -368,6 +461,7 @@ impl ConfigFile {
             max_attachments_per_org_mb: DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB,
             auto_fetch_max_mb: DEFAULT_AUTO_FETCH_MAX_MB,
             disk_reserve_mb: DEFAULT_DISK_RESERVE_MB,
+            notify: Vec::new(),
         }
     }
 
@@ -524,6 +618,25 @@ impl ConfigFile {
             DEFAULT_DISK_RESERVE_MB.to_string(),
             "An upload or a fetch that would leave less free disk space than this is refused, in MiB.",
         ));
+        out.push_str(
+            "\n# Notifications of alerts, answers to our alerts and votes waiting for us\n\
+             # (docs/operations.md has recipes), for example:\n\
+             #   [[notify]]\n\
+             #   command = [\"/usr/local/bin/commons-mail\"]   # the event as JSON on stdin\n\
+             #   [[notify]]\n\
+             #   url = \"https://chat.example.org/hooks/commons\"   # signed with notify-secret\n",
+        );
+        if !self.notify.is_empty() {
+            #[derive(Serialize)]
+            struct Hooks<'a> {
+                notify: &'a [NotifyEntry],
+            }
+            if let Ok(text) = toml::to_string(&Hooks {
+                notify: &self.notify,
+            }) {
+                out.push_str(&text);
+            }
+        }
         out
     }
 
@@ -575,6 +688,30 @@ impl ConfigFile {
     /// Checks the settings, with `overrides` applied, into the runtime [`Config`].
     pub fn build(self, overrides: &Overrides) -> Result<Config, ConfigError> {
         let attachments = self.attachment_policy()?;
+        if self.notify.len() > MAX_NOTIFY_HOOKS {
+            return Err(ConfigError::Notify {
+                index: self.notify.len(),
+                reason: format!("at most {MAX_NOTIFY_HOOKS} [[notify]] entries are allowed"),
+            });
+        }
+        let mut targets: Vec<NotifyTarget> = Vec::new();
+        for (index, entry) in self.notify.iter().enumerate() {
+            let target = entry.target(index)?;
+            if targets.iter().any(|other| other.name == target.name) {
+                return Err(ConfigError::Notify {
+                    index: index + 1,
+                    reason: format!(
+                        "another entry has the name `{}` (or the same hook): give each a different `name`",
+                        target.name
+                    ),
+                });
+            }
+            targets.push(target);
+        }
+        let notify = NotifySettings {
+            targets,
+            ..NotifySettings::default()
+        };
         let api_text = overrides.api_listen.clone().unwrap_or(self.api_listen);
         let api_listen: SocketAddr =
             api_text
@@ -695,6 +832,7 @@ impl ConfigFile {
             commit_delay: Duration::from_millis(self.commit_delay_ms),
             max_batch: self.max_batch,
             attachments,
+            notify,
         })
     }
 }
@@ -783,6 +921,14 @@ pub enum ConfigError {
     LogFormat {
         /// The value given.
         value: String,
+    },
+    /// A `[[notify]]` entry that cannot be used.
+    #[error("[[notify]] entry {index} in config.toml: {reason}")]
+    Notify {
+        /// Which entry, from 1.
+        index: usize,
+        /// What is wrong.
+        reason: String,
     },
     /// A number outside its range.
     #[error("{field} = {value} is out of range: use a value from {min} to {max}")]
@@ -1101,5 +1247,66 @@ mod tests {
         let text = file.to_toml();
         assert!(text.contains("\nmax_batch = 64\n"), "{text}");
         assert_eq!(ConfigFile::parse(&text).unwrap(), file);
+    }
+
+    #[test]
+    fn notify_hooks_are_read_checked_and_written_back() {
+        let text = format!(
+            "{}\n[[notify]]\ncommand = [\"/usr/local/bin/commons-mail\", \"staff@example.org\"]\n\
+             timeout_secs = 30\n\n[[notify]]\nname = \"chat\"\nurl = \"https://chat.example.org/hooks/x\"\n",
+            minimal()
+        );
+        let file = ConfigFile::parse(&text).unwrap();
+        assert_eq!(ConfigFile::parse(&file.to_toml()).unwrap(), file);
+        let config = file.build(&Overrides::default()).unwrap();
+        let targets = &config.notify_settings().targets;
+        assert_eq!(targets.len(), 2);
+        assert_eq!(
+            targets[0].hook,
+            Hook::Command(vec![
+                "/usr/local/bin/commons-mail".into(),
+                "staff@example.org".into()
+            ])
+        );
+        assert_eq!(targets[0].timeout, Duration::from_secs(30));
+        assert!(
+            targets[0].name.starts_with("command-"),
+            "{}",
+            targets[0].name
+        );
+        assert_eq!(targets[1].name, "chat");
+        assert_eq!(
+            targets[1].hook,
+            Hook::Webhook("https://chat.example.org/hooks/x".into())
+        );
+
+        for (entry, says) in [
+            ("command = []", "at least the program"),
+            ("url = \"ftp://example.org\"", "http:// or https://"),
+            (
+                "command = [\"true\"]\nurl = \"https://example.org\"",
+                "exactly one",
+            ),
+            ("command = [\"true\"]\nname = \"a b\"", "`name`"),
+            ("command = [\"true\"]\ntimeout_secs = 0", "timeout_secs"),
+        ] {
+            let text = format!("{}\n[[notify]]\n{entry}\n", minimal());
+            let error = ConfigFile::parse(&text)
+                .unwrap()
+                .build(&Overrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(says), "{entry}: {error}");
+        }
+        let twice = format!(
+            "{}\n[[notify]]\ncommand = [\"true\"]\n[[notify]]\ncommand = [\"true\"]\n",
+            minimal()
+        );
+        assert!(
+            ConfigFile::parse(&twice)
+                .unwrap()
+                .build(&Overrides::default())
+                .is_err()
+        );
     }
 }

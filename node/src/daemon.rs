@@ -1,8 +1,9 @@
 //! The daemon: `commons node run` in library form. It opens the store, starts the
-//! node and its network, serves the control API (and, when given one, the staff's web
-//! app) on loopback until the shutdown signal, then stops the API and the web app, the
-//! network, the publisher and ingest in that order. Every acknowledged record is already
-//! durable, so a signal at any moment loses nothing acknowledged.
+//! node, its notifications and its network, serves the control API (and, when given
+//! one, the staff's web app) on loopback until the shutdown signal, then stops the API
+//! and the web app, the network, the notifications, the publisher and ingest in that
+//! order. Every acknowledged record is already durable, so a signal at any moment
+//! loses nothing acknowledged.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -98,6 +99,14 @@ pub async fn run_node(
         let mark = opened.dir().path().join(crate::restore::RESTORE_MARK_FILE);
         node.handle().publishing.hold(mark, own_seq);
     }
+
+    // Before the network: records it brings are heard from the first one.
+    let notifier = crate::notify::Notifier::start(
+        opened.dir().path(),
+        config.notify_settings().clone(),
+        node.handle(),
+    )
+    .await?;
 
     let (network_handle, network_task) = crate::network::start(
         config.network_settings().clone(),
@@ -212,6 +221,7 @@ pub async fn run_node(
         let _ = network_task.await;
     }
     drop(network_handle);
+    notifier.shutdown().await;
     node.shutdown().await;
     served.map_err(|error| NodeError::Listen { addr: bound, error })
 }

@@ -14,6 +14,7 @@
 //! | read as who has answered an alert and who has not yet | [`alert_status`] |
 //! | attachments' bytes, kept whole or not at all | [`blobs`] |
 //! | what may be attached, each file's state, bytes deleted after a retraction | [`attachments`] |
+//! | an alert, an answer or a vote waiting: someone woken up (hooks, webhooks) | [`notify`] |
 //! | counted | [`metrics`] |
 //! | gossiped to peers, received from them, pulled by sync | [`network`] |
 //! | created and watched by the operator (control API) | [`api`] |
@@ -40,6 +41,7 @@ pub mod login;
 pub mod metrics;
 pub mod network;
 pub mod node;
+pub mod notify;
 pub mod publish;
 pub mod restore;
 pub mod revisions;

@@ -1,5 +1,5 @@
 //! Counters of what the node does with records, for `/metrics` (Prometheus text) and
-//! `commons status`. Updated by ingest; read by the API.
+//! `commons status`. Updated by ingest and the notifier; read by the API.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -22,6 +22,20 @@ pub struct Metrics {
     pub commits: AtomicU64,
     /// Group commits that failed.
     pub commit_failures: AtomicU64,
+    /// Notification hooks configured ([`crate::notify`]).
+    pub notify_hooks: AtomicU64,
+    /// Events taken in to notify.
+    pub notify_events: AtomicU64,
+    /// Deliveries made to a hook.
+    pub notify_delivered: AtomicU64,
+    /// Delivery attempts that failed (each retry counts).
+    pub notify_failures: AtomicU64,
+    /// Deliveries given up after failing too long.
+    pub notify_given_up: AtomicU64,
+    /// Records dropped from the notification queue (found again in the store).
+    pub notify_dropped: AtomicU64,
+    /// Deliveries waiting (a gauge).
+    pub notify_pending: AtomicU64,
     rejected: Mutex<BTreeMap<&'static str, u64>>,
 }
 
@@ -44,6 +58,11 @@ impl Metrics {
     /// Adds one to `counter`.
     pub fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Sets the gauge `gauge`.
+    pub fn set(gauge: &AtomicU64, value: u64) {
+        gauge.store(value, Ordering::Relaxed);
     }
 
     /// Reads `counter`.

@@ -43,6 +43,9 @@ pub enum NodeError {
     /// The network could not start.
     #[error(transparent)]
     Network(#[from] crate::network::NetworkError),
+    /// Notifications could not start.
+    #[error(transparent)]
+    Notify(#[from] crate::notify::NotifyError),
     /// The web app could not listen.
     #[error(
         "the web app cannot listen on {addr}: {error}. Is another node running? Pick another \

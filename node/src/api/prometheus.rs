@@ -108,6 +108,52 @@ pub(super) async fn metrics(
         "Seconds since the node started.",
         &one(node.started.elapsed().as_secs()),
     );
+    for (name, kind, help, value) in [
+        (
+            "commons_notify_hooks",
+            "gauge",
+            "Notification hooks configured ([[notify]] in config.toml).",
+            &counters.notify_hooks,
+        ),
+        (
+            "commons_notify_events_total",
+            "counter",
+            "Events taken in to notify (alerts, answers to ours, votes waiting).",
+            &counters.notify_events,
+        ),
+        (
+            "commons_notify_delivered_total",
+            "counter",
+            "Notifications a hook took.",
+            &counters.notify_delivered,
+        ),
+        (
+            "commons_notify_failures_total",
+            "counter",
+            "Notification attempts that failed (each retry counts).",
+            &counters.notify_failures,
+        ),
+        (
+            "commons_notify_given_up_total",
+            "counter",
+            "Notifications given up after their hook kept failing.",
+            &counters.notify_given_up,
+        ),
+        (
+            "commons_notify_dropped_total",
+            "counter",
+            "Records dropped from the full notification queue (found again in the store).",
+            &counters.notify_dropped,
+        ),
+        (
+            "commons_notify_pending",
+            "gauge",
+            "Notifications waiting for their hook.",
+            &counters.notify_pending,
+        ),
+    ] {
+        metric(name, kind, help, &one(Metrics::get(value)));
+    }
     for (name, help, kind, value) in peers::metric_samples(&state) {
         metric(name, kind, help, &one(value));
     }

@@ -43,6 +43,15 @@ pub(super) async fn status(State(state): State<Arc<ApiState>>) -> Result<Json<Va
         "feeds": feeds,
         "version": VERSION,
         "web": state.web.as_ref().map(|web| web.base_url()),
+        "notify": {
+            "hooks": crate::metrics::Metrics::get(&node.metrics.notify_hooks),
+            "events": crate::metrics::Metrics::get(&node.metrics.notify_events),
+            "delivered": crate::metrics::Metrics::get(&node.metrics.notify_delivered),
+            "failures": crate::metrics::Metrics::get(&node.metrics.notify_failures),
+            "given_up": crate::metrics::Metrics::get(&node.metrics.notify_given_up),
+            "dropped": crate::metrics::Metrics::get(&node.metrics.notify_dropped),
+            "pending": crate::metrics::Metrics::get(&node.metrics.notify_pending),
+        },
         "publishing": match node.publishing.current() {
             Publishing::Open => json!({ "held": false }),
             Publishing::Held(hold) => json!({
