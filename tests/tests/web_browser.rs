@@ -8,7 +8,7 @@
 //! |---|---|
 //! | log in with the one-time link; a second use is refused | [`login_link_lets_in_once`] |
 //! | a case study written at A (form, preview, publish) is found in B's library and search | [`case_study_published_at_a_is_found_at_b`] |
-//! | an alert raised at A is answered at B, and A counts B as responded | [`alert_raised_at_a_is_answered_at_b`] |
+//! | an alert raised at A is answered at B, and A counts B as responded (its page and its home) | [`alert_raised_at_a_is_answered_at_b`] |
 //! | an applicant applies through its app; two founders admit it through theirs | [`applicant_is_admitted_by_two_founders`] |
 //! | a hostile member's case study renders inert in another member's app | [`hostile_case_study_renders_inert`] |
 //! | a case study edited at A with a photo and a report attached: the new version, the photo inline, the history | [`case_study_edited_with_files_attached`] |
@@ -76,6 +76,7 @@ mod words {
     pub const NOTE: &str = "Note (optional)";
     pub const RESPOND: &str = "Send our response";
     pub const RESPONDED: &str = "Our response was sent to the network.";
+    pub const ONE_OF_TWO_RESPONDED: &str = "1 of 2 member organizations responded";
 
     pub const NOT_A_MEMBER: &str = "Your organization is not a member yet";
     pub const APPLY: &str = "Apply to join";
@@ -518,6 +519,24 @@ fn alert_raised_at_a_is_answered_at_b() {
         b.name
     );
     photograph(&at_a, &dir, "a-alert-responses");
+
+    // A's home page: our recent alerts, each with how many members have responded
+    // (B has; C, the third founder, not yet).
+    open(&at_a, "/");
+    let ours = at_a.execute(
+        "const section = document.getElementById('home-ours').closest('section');
+         for (const item of section.querySelectorAll('li')) {
+           if (item.innerText.includes(arguments[0])) { return item.innerText; }
+         }
+         return null;",
+        vec![Value::from(title)],
+    );
+    let ours = ours.as_str().unwrap_or_default();
+    assert!(
+        ours.contains(words::ONE_OF_TWO_RESPONDED),
+        "A's home lists its alert with its count; its item: {ours:?}"
+    );
+    photograph(&at_a, &dir, "a-home");
 }
 
 /// A new org (`commons init`, `network join` of the devnet's charter, `node run`

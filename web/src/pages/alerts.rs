@@ -5,9 +5,10 @@
 //! which member orgs have responded so far and which have not yet. A form raises a
 //! new alert.
 //!
-//! Who has responded: each member org's latest response counts, the org that raised
-//! the alert is not asked (it is not counted among those who have not responded), and
-//! responses from orgs that are not members now are left out.
+//! Who has responded is [`commons_node::alert_status::fold`], the rule the API and the
+//! CLI use: each member org's latest response counts, the org that raised the alert is
+//! not asked (it is not counted among those who have not responded), and responses from
+//! orgs that are not members now are left out.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,10 +18,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
+use commons_node::alert_status::{self, Answer, Counts};
 use commons_node::api::publish::DEFAULT_ALERT_HOURS;
 use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError, StoredRecord};
 use commons_protocol::{
-    Alert, AlertResponse, Body, BodyKind, OrgId, RecordId, ResponseKind, Roster, Severity,
+    Alert, AlertResponse, Body, BodyKind, OrgId, RecordId, ResponseKind, Severity,
 };
 use serde::Deserialize;
 
@@ -143,34 +145,8 @@ fn expiry_words(t: &Tr, expires_at_ms: u64, now: u64) -> String {
     }
 }
 
-/// Who has responded to an alert: each member org's latest response.
-#[derive(Debug, Default)]
-struct Responses {
-    /// Each org's latest response and when, newest first as scanned.
-    latest: Vec<(OrgId, u64, AlertResponse)>,
-}
-
-impl Responses {
-    /// Adds one response; responses must come newest first, so an org's first is kept.
-    fn add(&mut self, org: OrgId, timestamp_ms: u64, response: &AlertResponse) {
-        if !self.latest.iter().any(|(seen, _, _)| *seen == org) {
-            self.latest.push((org, timestamp_ms, response.clone()));
-        }
-    }
-
-    /// The member orgs, but the raiser, that have responded, and all such orgs.
-    fn count(&self, roster: &Roster, raiser: &OrgId) -> (usize, usize) {
-        let asked: HashSet<OrgId> = roster.members().filter(|org| org != raiser).collect();
-        let responded = self
-            .latest
-            .iter()
-            .filter(|(org, _, _)| asked.contains(org))
-            .count();
-        (responded, asked.len())
-    }
-}
-
-fn responded_words(t: &Tr, responded: usize, asked: usize) -> String {
+fn responded_words(t: &Tr, counts: &Counts) -> String {
+    let (responded, asked) = (counts.responded(), counts.asked());
     t.with(
         "alerts-responded-count",
         &[
@@ -232,7 +208,10 @@ struct ListPage {
 struct ListFound {
     names: OrgDirectory,
     alerts: Vec<StoredRecord>,
-    responses: HashMap<RecordId, Responses>,
+    /// The responses scanned, by the alert they answer.
+    responses: HashMap<RecordId, Vec<StoredRecord>>,
+    /// Whether the scan stopped at its bound.
+    cut: bool,
 }
 
 fn read_list(
@@ -259,23 +238,20 @@ fn read_list(
         })
         .min();
     let listed: HashSet<RecordId> = alerts.iter().map(|stored| stored.record.id()).collect();
-    let (scanned, _) = scan_kind(store, BodyKind::AlertResponse, since, LIST_RESPONSE_SCAN)?;
-    let mut responses: HashMap<RecordId, Responses> = HashMap::new();
-    for stored in &scanned {
+    let (scanned, cut) = scan_kind(store, BodyKind::AlertResponse, since, LIST_RESPONSE_SCAN)?;
+    let mut responses: HashMap<RecordId, Vec<StoredRecord>> = HashMap::new();
+    for stored in scanned {
         if let Body::AlertResponse(response) = &stored.record.record().body
             && listed.contains(&response.alert)
         {
-            responses.entry(response.alert).or_default().add(
-                stored.org,
-                stored.record.record().timestamp_ms,
-                response,
-            );
+            responses.entry(response.alert).or_default().push(stored);
         }
     }
     Ok(ListFound {
         names: OrgDirectory::read(store, charter)?,
         alerts,
         responses,
+        cut,
     })
 }
 
@@ -293,7 +269,6 @@ async fn list(State(state): State<AppState>, staff: Staff) -> PageResult {
     };
     let roster = state.node().roster();
     let ours = state.node().org;
-    let none = Responses::default();
     let mut open: Vec<(u8, u64, AlertRow)> = Vec::new();
     let mut expired: Vec<(u64, AlertRow)> = Vec::new();
     for stored in &found.alerts {
@@ -302,8 +277,8 @@ async fn list(State(state): State<AppState>, staff: Staff) -> PageResult {
         };
         let id = stored.record.id();
         let raised_ms = stored.record.record().timestamp_ms;
-        let responses = found.responses.get(&id).unwrap_or(&none);
-        let (responded, asked) = responses.count(&roster, &stored.org);
+        let responses = found.responses.get(&id).map_or(&[][..], Vec::as_slice);
+        let status = alert_status::fold(&id, &stored.org, &roster, responses, found.cut);
         let row = AlertRow {
             href: format!("/alerts/{id}"),
             title: alert.title.clone(),
@@ -313,8 +288,8 @@ async fn list(State(state): State<AppState>, staff: Staff) -> PageResult {
             ours: stored.org == ours,
             raised: t.ago(raised_ms, now),
             expiry: expiry_words(t, alert.expires_at_ms, now),
-            responded: responded_words(t, responded, asked),
-            we_responded: responses.latest.iter().any(|(org, _, _)| *org == ours),
+            responded: responded_words(t, &status.counts),
+            we_responded: status.answer_of(&ours).is_some(),
             excerpt: excerpt(&markdown_text(&alert.body), 200),
         };
         if alert.expires_at_ms > now {
@@ -596,12 +571,6 @@ async fn alert_page(
             names,
         } => (record, replies, cut, names),
     };
-    let mut responses = Responses::default();
-    for reply in &replies {
-        if let Body::AlertResponse(body) = &reply.record.record().body {
-            responses.add(reply.org, reply.record.record().timestamp_ms, body);
-        }
-    }
     let Body::Alert(alert) = &stored.record.record().body else {
         return Err(layout.not_found());
     };
@@ -609,47 +578,44 @@ async fn alert_page(
     let ours = state.node().org;
     let roster = state.node().roster();
     let raiser = stored.org;
-    let (responded, asked) = responses.count(&roster, &raiser);
-    let rows: Vec<ResponseRow> = responses
-        .latest
+    let status = alert_status::fold(&stored.record.id(), &raiser, &roster, &replies, cut);
+    // The newest answers first.
+    let mut answered: Vec<(&OrgId, &Answer)> = status
+        .orgs
         .iter()
-        .filter(|(org, _, _)| roster.is_member(org))
-        .map(|(org, when, response)| ResponseRow {
+        .filter_map(|each| each.answer.as_ref().map(|answer| (&each.org, answer)))
+        .collect();
+    answered.sort_by_key(|(_, answer)| std::cmp::Reverse((answer.timestamp_ms, answer.record)));
+    let rows: Vec<ResponseRow> = answered
+        .into_iter()
+        .map(|(org, answer)| ResponseRow {
             href: format!("/members/{org}"),
             org: names.name(org),
             ours: *org == ours,
-            response: response_badge(t, response.response),
-            note: response.note.clone(),
-            when: t.ago(*when, now),
+            response: response_badge(t, answer.response),
+            note: answer.note.clone(),
+            when: t.ago(answer.timestamp_ms, now),
         })
         .collect();
-    let mut waiting: Vec<Waiting> = roster
-        .members()
-        .filter(|org| *org != raiser && !responses.latest.iter().any(|(seen, _, _)| seen == org))
-        .map(|org| Waiting {
-            href: format!("/members/{org}"),
-            org: names.name(&org),
-            ours: org == ours,
+    let mut waiting: Vec<Waiting> = status
+        .orgs
+        .iter()
+        .filter(|each| each.answer.is_none())
+        .map(|each| Waiting {
+            href: format!("/members/{}", each.org),
+            org: names.name(&each.org),
+            ours: each.org == ours,
         })
         .collect();
     waiting.sort_by_key(|each| (!each.ours, each.org.to_lowercase()));
-    let our_response = responses
-        .latest
-        .iter()
-        .find(|(org, _, _)| *org == ours)
-        .map(|(_, when, response)| OurResponse {
-            response: response_badge(t, response.response),
-            note: response.note.clone(),
-            when: t.ago(*when, now),
-        });
-    let (note, chosen) = draft;
-    let chosen = chosen.or_else(|| {
-        responses
-            .latest
-            .iter()
-            .find(|(org, _, _)| *org == ours)
-            .map(|(_, _, response)| response.response)
+    let our_answer = status.answer_of(&ours);
+    let our_response = our_answer.map(|answer| OurResponse {
+        response: response_badge(t, answer.response),
+        note: answer.note.clone(),
+        when: t.ago(answer.timestamp_ms, now),
     });
+    let (note, chosen) = draft;
+    let chosen = chosen.or_else(|| our_answer.map(|answer| answer.response));
     let choices = RESPONSES
         .into_iter()
         .map(|response| RadioChoice {
@@ -678,7 +644,7 @@ async fn alert_page(
         open: alert.expires_at_ms > now,
         body_html: markdown::render(&alert.body),
         action_html: markdown::render(&alert.action_requested),
-        responded: responded_words(t, responded, asked),
+        responded: responded_words(t, &status.counts),
         responses: rows,
         waiting,
         responses_cut: cut,
