@@ -331,7 +331,7 @@ async fn receive(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_webhook_is_signed_and_reaches_a_receiver_that_was_down_at_first() {
+async fn a_webhook_is_signed_and_reaches_a_receiver_that_was_down_at_first_across_a_restart() {
     let net = net(2);
     let dir_b = tempfile::tempdir().unwrap();
     // A port for the receiver, closed for now: the first attempts are refused.
@@ -381,6 +381,19 @@ async fn a_webhook_is_signed_and_reaches_a_receiver_that_was_down_at_first() {
     .await;
     assert_eq!(Metrics::get(&b.handle.metrics.notify_pending), 1);
     assert_eq!(Metrics::get(&b.handle.metrics.notify_delivered), 0);
+
+    // B's notifications stop and start again over the same file: the delivery is
+    // still pending, and resumes.
+    notify_b.shutdown().await;
+    let hook = NotifyTarget::new(
+        None,
+        Hook::Webhook(format!("http://{addr}/hooks/commons")),
+        Duration::from_secs(5),
+    );
+    let notify_b = Notifier::start(dir_b.path(), quick(vec![hook]), b.handle.clone())
+        .await
+        .unwrap();
+    assert_eq!(Metrics::get(&b.handle.metrics.notify_pending), 1);
 
     // The receiver comes up.
     let received = Arc::new(Received::default());
