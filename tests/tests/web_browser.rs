@@ -8,7 +8,7 @@
 //! |---|---|
 //! | log in with the one-time link; a second use is refused | [`login_link_lets_in_once`] |
 //! | a case study written at A (form, preview, publish) is found in B's library and search | [`case_study_published_at_a_is_found_at_b`] |
-//! | an alert raised at A is answered at B, and A counts B as responded (its page and its home) | [`alert_raised_at_a_is_answered_at_b`] |
+//! | an alert raised at A notifies B's open app (once asked for), is answered at B, and A counts B as responded (its page and its home) | [`alert_raised_at_a_is_answered_at_b`] |
 //! | an applicant applies through its app; two founders admit it through theirs | [`applicant_is_admitted_by_two_founders`] |
 //! | a hostile member's case study renders inert in another member's app | [`hostile_case_study_renders_inert`] |
 //! | a case study edited at A with a photo and a report attached: the new version, the photo inline, the history | [`case_study_edited_with_files_attached`] |
@@ -77,6 +77,9 @@ mod words {
     pub const RESPOND: &str = "Send our response";
     pub const RESPONDED: &str = "Our response was sent to the network.";
     pub const ONE_OF_TWO_RESPONDED: &str = "1 of 2 member organizations responded";
+    pub const NOTIFY_ME: &str = "Notify me of new alerts";
+    pub const NOTIFY_ON: &str = "This browser will show a notification when a new solidarity alert arrives, while Commons is open in it.";
+    pub const NEW_ALERT: &str = "A new solidarity alert arrived.";
 
     pub const NOT_A_MEMBER: &str = "Your organization is not a member yet";
     pub const APPLY: &str = "Apply to join";
@@ -471,6 +474,29 @@ fn alert_raised_at_a_is_answered_at_b() {
     let title = "Community radio station raided in the delta district";
     let note = "We wrote to the district governor this morning.";
 
+    // B's staff asked for notifications of new alerts before A raises one. The
+    // browser's own permission prompt cannot be answered over WebDriver, so the page's
+    // Notification is replaced by one that grants when asked and records what it shows;
+    // everything else (the button, the event stream, app.js) is the app's own.
+    let at_b = log_in_at("B", &tools, b, "/");
+    at_b.execute(
+        "window.shown = [];
+         function Recorder(title, options) {
+           window.shown.push({ title: title, body: options.body, tag: options.tag });
+           this.addEventListener = function () {};
+           this.close = function () {};
+         }
+         Recorder.permission = 'default';
+         Recorder.requestPermission = function () {
+           Recorder.permission = 'granted';
+           return Promise.resolve('granted');
+         };
+         window.Notification = Recorder;",
+        vec![],
+    );
+    at_b.click(&at_b.button(words::NOTIFY_ME));
+    at_b.wait_for_text(words::NOTIFY_ON);
+
     let at_a = log_in_at("A", &tools, a, "/alerts/new");
     at_a.tick(words::ALERT_URGENT);
     at_a.fill(words::ALERT_TITLE, title);
@@ -492,7 +518,20 @@ fn alert_raised_at_a_is_answered_at_b() {
     );
     let alert_path = alert_path.split('?').next().unwrap_or_default().to_owned();
 
-    let at_b = log_in_at("B", &tools, b, "/alerts");
+    let shown = at_b.wait_until(
+        "B's browser to show a notification of A's alert",
+        |browser| {
+            let shown = browser.execute("return window.shown;", vec![]);
+            shown
+                .as_array()
+                .and_then(|shown| shown.iter().find(|each| each["body"] == title).cloned())
+        },
+    );
+    assert_eq!(shown["title"], words::NEW_ALERT, "{shown}");
+    assert_eq!(shown["tag"], alert_path.as_str(), "{shown}");
+    photograph(&at_b, &dir, "b-notified");
+
+    open(&at_b, "/alerts");
     at_b.reload_until_text(title, SYNC_DEADLINE);
     photograph(&at_b, &dir, "b-alerts");
     at_b.follow(title);
