@@ -88,6 +88,10 @@ fn a_restored_node_catches_up_its_own_feed_before_it_publishes_again() {
     assert_eq!(backed_up["own_seq"], 6, "{backed_up:#}");
     assert!(backup_dir.join(MARK).exists());
     assert!(
+        backup_dir.join("notify.redb").exists(),
+        "what was notified is backed up, so a restore does not notify it again"
+    );
+    assert!(
         !a_dir.join(MARK).exists(),
         "the node's own data dir is not marked"
     );

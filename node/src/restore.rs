@@ -41,7 +41,9 @@ pub const RESTORE_MARK_FILE: &str = "restored-from-backup";
 /// The directory of the stores of networks this node left (copied whole).
 pub const PREVIOUS_NETWORKS_DIR: &str = "previous-networks";
 /// Every file of a data dir a backup copies, when present (`store.redb` apart).
-const BACKED_UP_FILES: [&str; 9] = [
+/// The notifications' file and secret go too: a restored node does not notify again
+/// what it had notified, and its webhooks' receivers keep the secret they check with.
+const BACKED_UP_FILES: [&str; 11] = [
     ROOT_KEY_FILE,
     DEVICE_KEY_FILE,
     CHARTER_FILE,
@@ -51,6 +53,8 @@ const BACKED_UP_FILES: [&str; 9] = [
     ORG_FILE,
     ROOT_KEY_LOCATION_FILE,
     RESTORE_MARK_FILE,
+    crate::notify::NOTIFY_DB_FILE,
+    crate::notify::NOTIFY_SECRET_FILE,
 ];
 /// The mode of a directory a backup or restore creates.
 const DIR_MODE: u32 = 0o700;
