@@ -260,7 +260,7 @@ fn human_status(alert: &Value) -> String {
         .any(|each| each["ours"] == Value::Bool(true) && each["state"] == "not_yet");
     if we_wait {
         out.push_str(&format!(
-            "\nRespond with: commons publish respond --alert {} --response acknowledged|acting|shared [--note TEXT]\n",
+            "\nRespond with: commons publish respond --alert {} --response seen|acting|shared [--note TEXT]\n",
             one_line(alert["id"].as_str().unwrap_or("ID"))
         ));
     }

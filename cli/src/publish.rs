@@ -355,7 +355,8 @@ pub(crate) enum Severity {
 /// An answer to an alert.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum Response {
-    /// We have seen it
+    /// We have seen it (also accepted as `seen`, the word `commons alerts show` uses)
+    #[value(alias = "seen")]
     Acknowledged,
     /// We are acting on it
     Acting,

@@ -104,12 +104,10 @@ fn an_alert_shows_which_members_responded_and_which_have_not_yet() {
     for (node, answers) in [
         (
             &b,
-            vec![
-                ("acknowledged", ""),
-                ("acting", "We wrote to the commander."),
-            ],
+            vec![("shared", ""), ("acting", "We wrote to the commander.")],
         ),
-        (&c, vec![("shared", "")]),
+        // `seen` is the word people use for `acknowledged`.
+        (&c, vec![("seen", "")]),
     ] {
         // The answering node must hold the alert first (gossip or sync).
         let start = std::time::Instant::now();
@@ -145,7 +143,7 @@ fn an_alert_shows_which_members_responded_and_which_have_not_yet() {
     );
     assert_eq!(
         shown["counts"],
-        serde_json::json!({"acknowledged": 0, "acting": 1, "shared": 1, "not_yet": 1,
+        serde_json::json!({"acknowledged": 1, "acting": 1, "shared": 0, "not_yet": 1,
                            "responded": 2, "asked": 3}),
         "{shown:#}"
     );
@@ -155,13 +153,13 @@ fn an_alert_shows_which_members_responded_and_which_have_not_yet() {
         "the raiser is not asked"
     );
     assert_eq!(state_of(&shown, &orgs[1]), "acting");
-    assert_eq!(state_of(&shown, &orgs[2]), "shared");
+    assert_eq!(state_of(&shown, &orgs[2]), "acknowledged");
     assert_eq!(state_of(&shown, &orgs[3]), "not_yet");
 
     // For people: who responded, with the note, and who has not yet.
     let human = a.run(&["alerts", "show", &alert]).ok();
     assert!(
-        human.contains("2 of 3 member orgs have responded: 0 seen, 1 acting, 1 shared; 1 not yet."),
+        human.contains("2 of 3 member orgs have responded: 1 seen, 1 acting, 0 shared; 1 not yet."),
         "{human}"
     );
     let (responded, waiting) = human.split_once("Not yet:").unwrap();
