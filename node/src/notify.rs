@@ -623,7 +623,8 @@ enum Heard {
     Missed,
 }
 
-/// The running notifications: owned by the daemon, stopped after the node.
+/// The running notifications: owned by the daemon, stopped before the node (a
+/// notifier holds no handle that keeps ingest running).
 #[derive(Debug)]
 pub struct Notifier {
     stop: watch::Sender<bool>,
@@ -663,8 +664,16 @@ impl Notifier {
             .iter()
             .any(|target| matches!(target.hook, Hook::Webhook(_)));
         let dir_owned = dir.to_owned();
+        let targets = settings.targets.clone();
         let (ledger, secret) = tokio::task::spawn_blocking(move || {
             let ledger = Ledger::open(path, now)?;
+            let dropped = ledger.drop_unknown(&targets)?;
+            if dropped > 0 {
+                warn!(
+                    dropped,
+                    "dropped pending notifications to hooks no longer in config.toml"
+                );
+            }
             let secret = if webhooks {
                 Some(load_or_create_secret(&dir_owned)?)
             } else {
@@ -688,22 +697,6 @@ impl Notifier {
         } else {
             None
         };
-        {
-            let ledger = ledger.clone();
-            let targets = settings.targets.clone();
-            let dropped = tokio::task::spawn_blocking(move || ledger.drop_unknown(&targets))
-                .await
-                .map_err(|error| NotifyError::Db {
-                    path: dir.join(NOTIFY_DB_FILE),
-                    message: error.to_string(),
-                })??;
-            if dropped > 0 {
-                warn!(
-                    dropped,
-                    "dropped pending notifications to hooks no longer in config.toml"
-                );
-            }
-        }
         Metrics::set(&node.metrics.notify_hooks, settings.targets.len() as u64);
         let span = info_span!("notify", device = %node.device);
         let (stop, stopped) = watch::channel(false);
