@@ -8,7 +8,7 @@
 //! |---|---|
 //! | log in with the one-time link; a second use is refused | [`login_link_lets_in_once`] |
 //! | a case study written at A (form, preview, publish) is found in B's library and search | [`case_study_published_at_a_is_found_at_b`] |
-//! | an alert raised at A notifies B's open app (once asked for), is answered at B, and A counts B as responded (its page and its home) | [`alert_raised_at_a_is_answered_at_b`] |
+//! | an alert raised at A notifies B's open app (once asked for), is answered at B, which notifies A's, and A counts B as responded (its page and its home) | [`alert_raised_at_a_is_answered_at_b`] |
 //! | an applicant applies through its app; two founders admit it through theirs | [`applicant_is_admitted_by_two_founders`] |
 //! | a hostile member's case study renders inert in another member's app | [`hostile_case_study_renders_inert`] |
 //! | a case study edited at A with a photo and a report attached: the new version, the photo inline, the history | [`case_study_edited_with_files_attached`] |
@@ -78,8 +78,9 @@ mod words {
     pub const RESPONDED: &str = "Our response was sent to the network.";
     pub const ONE_OF_TWO_RESPONDED: &str = "1 of 2 member organizations responded";
     pub const NOTIFY_ME: &str = "Notify me of new alerts";
-    pub const NOTIFY_ON: &str = "This browser will show a notification when a new solidarity alert arrives, while Commons is open in it.";
+    pub const NOTIFY_ON: &str = "This browser will show a notification when a new solidarity alert arrives or another organization answers one of ours, while Commons is open in it.";
     pub const NEW_ALERT: &str = "A new solidarity alert arrived.";
+    pub const NEW_ANSWER: &str = "Another organization answered our alert.";
 
     pub const NOT_A_MEMBER: &str = "Your organization is not a member yet";
     pub const APPLY: &str = "Apply to join";
@@ -474,28 +475,9 @@ fn alert_raised_at_a_is_answered_at_b() {
     let title = "Community radio station raided in the delta district";
     let note = "We wrote to the district governor this morning.";
 
-    // B's staff asked for notifications of new alerts before A raises one. The
-    // browser's own permission prompt cannot be answered over WebDriver, so the page's
-    // Notification is replaced by one that grants when asked and records what it shows;
-    // everything else (the button, the event stream, app.js) is the app's own.
+    // B's staff ask for notifications before A raises an alert.
     let at_b = log_in_at("B", &tools, b, "/");
-    at_b.execute(
-        "window.shown = [];
-         function Recorder(title, options) {
-           window.shown.push({ title: title, body: options.body, tag: options.tag });
-           this.addEventListener = function () {};
-           this.close = function () {};
-         }
-         Recorder.permission = 'default';
-         Recorder.requestPermission = function () {
-           Recorder.permission = 'granted';
-           return Promise.resolve('granted');
-         };
-         window.Notification = Recorder;",
-        vec![],
-    );
-    at_b.click(&at_b.button(words::NOTIFY_ME));
-    at_b.wait_for_text(words::NOTIFY_ON);
+    ask_for_notifications(&at_b);
 
     let at_a = log_in_at("A", &tools, a, "/alerts/new");
     at_a.tick(words::ALERT_URGENT);
@@ -518,18 +500,12 @@ fn alert_raised_at_a_is_answered_at_b() {
     );
     let alert_path = alert_path.split('?').next().unwrap_or_default().to_owned();
 
-    let shown = at_b.wait_until(
-        "B's browser to show a notification of A's alert",
-        |browser| {
-            let shown = browser.execute("return window.shown;", vec![]);
-            shown
-                .as_array()
-                .and_then(|shown| shown.iter().find(|each| each["body"] == title).cloned())
-        },
-    );
-    assert_eq!(shown["title"], words::NEW_ALERT, "{shown}");
-    assert_eq!(shown["tag"], alert_path.as_str(), "{shown}");
+    let alert_id = alert_path.trim_start_matches("/alerts/").to_owned();
+    let shown = notification(&at_b, words::NEW_ALERT, title);
+    assert_eq!(shown["tag"], alert_id.as_str(), "{shown}");
     photograph(&at_b, &dir, "b-notified");
+    // A's staff, on their alert's page, ask for notifications too: B's answer wakes them.
+    ask_for_notifications(&at_a);
 
     open(&at_b, "/alerts");
     at_b.reload_until_text(title, SYNC_DEADLINE);
@@ -542,6 +518,12 @@ fn alert_raised_at_a_is_answered_at_b() {
     at_b.wait_for_text(words::RESPONDED);
     photograph(&at_b, &dir, "b-alert-responded");
 
+    let shown = notification(&at_a, words::NEW_ANSWER, title);
+    assert_ne!(
+        shown["tag"],
+        alert_id.as_str(),
+        "the answer's own id: {shown}"
+    );
     open(&at_a, &alert_path);
     at_a.reload_until_text(note, SYNC_DEADLINE);
     let row = at_a.execute(
@@ -576,6 +558,47 @@ fn alert_raised_at_a_is_answered_at_b() {
         "A's home lists its alert with its count; its item: {ours:?}"
     );
     photograph(&at_a, &dir, "a-home");
+}
+
+/// Presses "Notify me of new alerts" on `browser`'s page. The browser's own permission
+/// prompt cannot be answered over WebDriver, so the page's Notification is first
+/// replaced by one that grants when asked and records what it shows (in `window.shown`);
+/// everything else (the button, the event stream, app.js) is the app's own.
+fn ask_for_notifications(browser: &Browser) {
+    browser.execute(
+        "window.shown = [];
+         function Recorder(title, options) {
+           window.shown.push({ title: title, body: options.body, tag: options.tag });
+           this.addEventListener = function () {};
+           this.close = function () {};
+         }
+         Recorder.permission = 'default';
+         Recorder.requestPermission = function () {
+           Recorder.permission = 'granted';
+           return Promise.resolve('granted');
+         };
+         window.Notification = Recorder;",
+        vec![],
+    );
+    browser.click(&browser.button(words::NOTIFY_ME));
+    browser.wait_for_text(words::NOTIFY_ON);
+}
+
+/// Waits until `browser`'s page has shown a notification titled `heading` about the
+/// alert `title`, and returns it (`title`, `body`, `tag`).
+fn notification(browser: &Browser, heading: &str, title: &str) -> Value {
+    browser.wait_until(
+        &format!("a notification {heading:?} about {title:?}"),
+        |browser| {
+            let shown = browser.execute("return window.shown;", vec![]);
+            shown.as_array().and_then(|shown| {
+                shown
+                    .iter()
+                    .find(|each| each["title"] == heading && each["body"] == title)
+                    .cloned()
+            })
+        },
+    )
 }
 
 /// A new org (`commons init`, `network join` of the devnet's charter, `node run`

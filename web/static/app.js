@@ -3,8 +3,8 @@
 //   person's language, when new records arrived, louder for an alert.
 // - Browser notifications of new alerts: asked for only when the person presses the
 //   "Notify me of new alerts" button (never on page load); once allowed, another
-//   org's open alert arriving while a page of the app is open shows a notification
-//   that leads to the alert's page.
+//   org's open alert, or another org's answer to one of ours, arriving while a page of
+//   the app is open shows a notification that leads to the alert's page.
 // - The language menu applies on change; its button stays for keyboards and no-JS.
 // - Buttons marked data-confirm ask first (the server still asks on its own page).
 // No outside requests, no inline script (the Content-Security-Policy forbids both).
@@ -64,14 +64,16 @@
     }
   }
 
-  // A notification for an alert that should wake someone up; several open pages of
-  // the app show one notification per alert (the same tag replaces it).
-  function notifyAlert(live, data) {
+  // A notification for a record that should wake someone up (another org's alert, or
+  // an answer to one of ours); several open pages of the app show one notification per
+  // record (the same tag replaces it).
+  function notify(live, data) {
     if (!data.notify || !notificationsAvailable() || Notification.permission !== "granted") return;
+    var heading = live.getAttribute(data.kind === "response" ? "data-new-answer" : "data-new-alert");
     try {
-      var notification = new Notification(live.getAttribute("data-new-alert") || "", {
+      var notification = new Notification(heading || "", {
         body: data.title || "",
-        tag: data.href || "commons-alert",
+        tag: data.id || data.href || "commons",
         icon: "/static/icon.svg"
       });
       notification.addEventListener("click", function () {
@@ -96,10 +98,8 @@
         var data;
         try { data = JSON.parse(message.data); } catch (e) { return; }
         count += data.kind === "many" ? (data.missed || 1) : 1;
-        if (data.kind === "alert") {
-          alerts += 1;
-          notifyAlert(live, data);
-        }
+        if (data.kind === "alert") alerts += 1;
+        notify(live, data);
         show(live, count, alerts, data);
       });
       // A stream that ends (the node stopped, the session ended) is not retried forever.

@@ -2,8 +2,9 @@
 //! network of four founders; our org raises an alert through the form, two orgs answer
 //! it (arriving as by sync), one stays silent. The alert's page lists who responded
 //! and who has not yet, the home page says "2 of 3" under our recent alerts, and the
-//! live event stream carries another org's new alert with what a browser notification
-//! needs (its title, and that it should notify), and ours without.
+//! live event stream carries another org's new alert, and another org's answer to ours,
+//! with what a browser notification needs (the alert's title, and that it should
+//! notify), and neither our own alert nor an answer to another org's as notifying.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -209,7 +210,26 @@ async fn the_event_stream_says_which_alerts_should_notify() {
             now - 2 * HOUR_MS,
         )
         .await;
-    let events = record_events(&mut stream, 2).await;
+    // Our own alert, then another org's answer to it and another to theirs.
+    let ours = app
+        .handle
+        .publisher
+        .publish(Body::Alert(Alert {
+            severity: Severity::Critical,
+            region: "Highlands".to_owned(),
+            title: "Defenders detained at a checkpoint".to_owned(),
+            body: "Two defenders were held on the road.".to_owned(),
+            action_requested: String::new(),
+            expires_at_ms: now + HOUR_MS,
+        }))
+        .await
+        .unwrap();
+    let to_ours = app
+        .receive(2, answer(ours.id, ResponseKind::Acting, ""), now_ms())
+        .await;
+    app.receive(3, answer(theirs.id(), ResponseKind::Shared, ""), now_ms())
+        .await;
+    let events = record_events(&mut stream, 5).await;
     assert_eq!(events[0]["kind"], "alert");
     assert_eq!(events[0]["href"], format!("/alerts/{}", theirs.id()));
     assert_eq!(events[0]["title"], "Eviction under way");
@@ -218,6 +238,22 @@ async fn the_event_stream_says_which_alerts_should_notify() {
     assert_eq!(
         events[1]["notify"], false,
         "an expired alert does not notify"
+    );
+    assert_eq!(events[2]["href"], format!("/alerts/{}", ours.id));
+    assert_eq!(
+        events[2]["notify"], false,
+        "our own alert does not notify us"
+    );
+    assert_eq!(events[3]["kind"], "response");
+    assert_eq!(events[3]["id"], to_ours.id().to_string());
+    assert_eq!(events[3]["href"], format!("/alerts/{}", ours.id));
+    assert_eq!(events[3]["title"], "Defenders detained at a checkpoint");
+    assert_eq!(events[3]["notify"], true, "an answer to our alert notifies");
+    assert_eq!(events[4]["kind"], "response");
+    assert_eq!(
+        events[4].get("notify"),
+        None,
+        "an answer to another org's alert does not"
     );
     drop(stream);
     app.stop().await;

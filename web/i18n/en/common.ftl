@@ -15,9 +15,10 @@ nav-logout = Log out
 live-new-one = A new record arrived.
 live-new-many = New records arrived: { $count }.
 live-new-alert = A new solidarity alert arrived.
+live-new-answer = Another organization answered our alert.
 live-refresh = Show it
 notify-button = Notify me of new alerts
-notify-on = This browser will show a notification when a new solidarity alert arrives, while Commons is open in it.
+notify-on = This browser will show a notification when a new solidarity alert arrives or another organization answers one of ours, while Commons is open in it.
 notify-blocked = This browser blocks notifications from Commons. To get them, allow notifications for this address in the browser's site settings.
 
 footer-text = Commons runs on your organization's own node. Everything you see here was checked against its author's signature.

@@ -15,9 +15,10 @@ nav-logout = Cerrar sesión
 live-new-one = Llegó un registro nuevo.
 live-new-many = Llegaron registros nuevos: { $count }.
 live-new-alert = Llegó una nueva alerta de solidaridad.
+live-new-answer = Otra organización respondió a nuestra alerta.
 live-refresh = Mostrar
 notify-button = Avisarme de nuevas alertas
-notify-on = Este navegador mostrará una notificación cuando llegue una nueva alerta de solidaridad, mientras Commons esté abierto en él.
+notify-on = Este navegador mostrará una notificación cuando llegue una nueva alerta de solidaridad u otra organización responda a una de las nuestras, mientras Commons esté abierto en él.
 notify-blocked = Este navegador bloquea las notificaciones de Commons. Para recibirlas, permita las notificaciones de esta dirección en la configuración del sitio del navegador.
 
 footer-text = Commons funciona en el nodo propio de su organización. Todo lo que ve aquí se verificó con la firma de su autor.

@@ -15,9 +15,10 @@ nav-logout = Se déconnecter
 live-new-one = Un nouvel enregistrement est arrivé.
 live-new-many = De nouveaux enregistrements sont arrivés : { $count }.
 live-new-alert = Une nouvelle alerte de solidarité est arrivée.
+live-new-answer = Une autre organisation a répondu à notre alerte.
 live-refresh = Afficher
 notify-button = M’avertir des nouvelles alertes
-notify-on = Ce navigateur affichera une notification à l’arrivée d’une nouvelle alerte de solidarité, tant que Commons y est ouvert.
+notify-on = Ce navigateur affichera une notification à l’arrivée d’une nouvelle alerte de solidarité ou quand une autre organisation répond à l’une des nôtres, tant que Commons y est ouvert.
 notify-blocked = Ce navigateur bloque les notifications de Commons. Pour les recevoir, autorisez les notifications pour cette adresse dans les paramètres du site du navigateur.
 
 footer-text = Commons fonctionne sur le nœud de votre organisation. Tout ce que vous voyez ici a été vérifié avec la signature de son auteur.
