@@ -24,7 +24,7 @@
 //!
 //! An alert whose `expires_at_ms` has passed when it is handled does not notify.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -72,6 +72,8 @@ pub const DEFAULT_MAX_RETRY: Duration = Duration::from_secs(10 * 60);
 pub const DEFAULT_GIVE_UP_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 /// How far back (by record timestamp) the look through the store goes.
 pub const CATCH_UP_WINDOW: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+/// The most records taken in in one transaction of the notifications' file.
+pub const TAKE_IN_BATCH: usize = 256;
 /// How much of a failing command's standard error is kept for the log.
 const STDERR_KEPT: usize = 2048;
 
@@ -233,9 +235,9 @@ pub struct NotifyEvent {
     pub json: Value,
 }
 
-/// Whether `event` (a stored record of `org`) is something this node's org should be
+/// Whether `record` (stored, of `org`) is something this node's org (`ours`) should be
 /// woken for, at `now_ms`. Pure but for the reads: the answered alert's org from
-/// `store`, the org's name from its latest profile.
+/// `store`, orgs' names from their latest profiles.
 pub fn classify(
     store: &dyn Store,
     roster: &Roster,
@@ -244,6 +246,19 @@ pub fn classify(
     org: OrgId,
     now_ms: u64,
 ) -> Result<Option<NotifyEvent>, StoreError> {
+    classify_named(&mut Names::new(store), roster, ours, record, org, now_ms)
+}
+
+/// [`classify`], reading org names through `names` (kept for a batch).
+fn classify_named(
+    names: &mut Names<'_>,
+    roster: &Roster,
+    ours: OrgId,
+    record: &VerifiedRecord,
+    org: OrgId,
+    now_ms: u64,
+) -> Result<Option<NotifyEvent>, StoreError> {
+    let store = names.store;
     if org == ours {
         return Ok(None);
     }
@@ -261,7 +276,7 @@ pub fn classify(
                 EventKind::Alert,
                 format!(
                     "{severity} alert from {}: {} ({})",
-                    org_name(store, org)?,
+                    names.of(org)?,
                     alert.title,
                     alert.region
                 ),
@@ -287,7 +302,7 @@ pub fn classify(
                 EventKind::AlertResponse,
                 format!(
                     "{} answered your alert \"{title}\": {answer}",
-                    org_name(store, org)?
+                    names.of(org)?
                 ),
                 json!({ "alert": record_json(&answered.record, &answered.org) }),
             )
@@ -305,7 +320,7 @@ pub fn classify(
                 EventKind::VoteWaiting,
                 format!(
                     "{} applies to join the network: your org's vote is awaited",
-                    org_name(store, org)?
+                    names.of(org)?
                 ),
                 json!({ "subject": subject.to_string(), "asks": "admit" }),
             )
@@ -335,8 +350,8 @@ pub fn classify(
                 EventKind::VoteWaiting,
                 format!(
                     "{} voted to {asks} {}: your org's vote is awaited",
-                    org_name(store, org)?,
-                    org_name(store, subject)?
+                    names.of(org)?,
+                    names.of(subject)?
                 ),
                 json!({ "subject": subject.to_string(), "asks": asks }),
             )
@@ -349,7 +364,7 @@ pub fn classify(
         "event": kind.as_str(),
         "id": id,
         "for_org": ours.to_string(),
-        "org_name": org_name(store, org)?,
+        "org_name": names.of(org)?,
         "summary": summary,
         "noticed_ms": now_ms,
         "record": record_json(record, &org),
@@ -371,21 +386,41 @@ fn event_id(record: &VerifiedRecord) -> Option<String> {
     Some(format!("{}:{}", kind.as_str(), record.id()))
 }
 
-/// The org's name from its latest profile, or its id.
-fn org_name(store: &dyn Store, org: OrgId) -> Result<String, StoreError> {
-    let latest = store.query(&RecordQuery {
-        kind: Some(BodyKind::Profile),
-        org: Some(org),
-        limit: 1,
-        ..RecordQuery::default()
-    })?;
-    Ok(latest
-        .first()
-        .and_then(|stored| match &stored.record.record().body {
-            Body::Profile(profile) => Some(profile.name.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| org.to_string()))
+/// Orgs' names, each read once: the latest version of the org's newest profile, or
+/// its id.
+struct Names<'a> {
+    store: &'a dyn Store,
+    known: HashMap<OrgId, String>,
+}
+
+impl<'a> Names<'a> {
+    fn new(store: &'a dyn Store) -> Self {
+        Names {
+            store,
+            known: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, org: OrgId) -> Result<String, StoreError> {
+        if let Some(name) = self.known.get(&org) {
+            return Ok(name.clone());
+        }
+        let newest = self.store.query(&RecordQuery {
+            kind: Some(BodyKind::Profile),
+            org: Some(org),
+            limit: 1,
+            ..RecordQuery::default()
+        })?;
+        let name = match newest.first() {
+            Some(stored) => match crate::revisions::latest_body(self.store, stored)? {
+                Body::Profile(profile) => profile.name,
+                _ => org.to_string(),
+            },
+            None => org.to_string(),
+        };
+        self.known.insert(org, name.clone());
+        Ok(name)
+    }
 }
 
 /// Whether a stored record may be an event at all (cheap: the listener's filter).
@@ -494,52 +529,56 @@ impl Ledger {
         Ok(seen.get(id).map_err(|e| self.error(e))?.is_some())
     }
 
-    /// Takes `event` in with one delivery per target, unless it was taken in before.
-    /// Whether it is new.
+    /// Takes each of `events` in with one delivery per target, unless it was taken in
+    /// before, all in one transaction. Which of them were new.
     fn take_in(
         &self,
-        event: &NotifyEvent,
+        events: &[NotifyEvent],
         targets: &[NotifyTarget],
         now_ms: u64,
-    ) -> Result<bool, NotifyError> {
+    ) -> Result<Vec<bool>, NotifyError> {
+        let mut new = Vec::with_capacity(events.len());
         let txn = self.db.begin_write().map_err(|e| self.error(e))?;
         {
             let mut seen = txn.open_table(SEEN).map_err(|e| self.error(e))?;
-            if seen
-                .get(event.id.as_str())
-                .map_err(|e| self.error(e))?
-                .is_some()
-            {
-                return Ok(false);
-            }
-            seen.insert(event.id.as_str(), now_ms)
-                .map_err(|e| self.error(e))?;
             let mut meta = txn.open_table(META).map_err(|e| self.error(e))?;
+            let mut pending = txn.open_table(PENDING).map_err(|e| self.error(e))?;
             let mut order = meta
                 .get("next_order")
                 .map_err(|e| self.error(e))?
                 .map_or(0, |value| value.value());
-            let mut pending = txn.open_table(PENDING).map_err(|e| self.error(e))?;
-            let row = Pending {
-                event: event.id.clone(),
-                kind: event.kind.as_str().to_owned(),
-                body: event.json.to_string(),
-                attempts: 0,
-                first_ms: now_ms,
-                next_ms: now_ms,
-            };
-            let bytes = serde_json::to_vec(&row).map_err(|e| self.error(e))?;
-            for target in targets {
-                pending
-                    .insert((target.name.as_str(), order), bytes.as_slice())
+            for event in events {
+                let known = seen
+                    .get(event.id.as_str())
+                    .map_err(|e| self.error(e))?
+                    .is_some();
+                new.push(!known);
+                if known {
+                    continue;
+                }
+                seen.insert(event.id.as_str(), now_ms)
                     .map_err(|e| self.error(e))?;
-                order += 1;
+                let row = Pending {
+                    event: event.id.clone(),
+                    kind: event.kind.as_str().to_owned(),
+                    body: event.json.to_string(),
+                    attempts: 0,
+                    first_ms: now_ms,
+                    next_ms: now_ms,
+                };
+                let bytes = serde_json::to_vec(&row).map_err(|e| self.error(e))?;
+                for target in targets {
+                    pending
+                        .insert((target.name.as_str(), order), bytes.as_slice())
+                        .map_err(|e| self.error(e))?;
+                    order += 1;
+                }
             }
             meta.insert("next_order", order)
                 .map_err(|e| self.error(e))?;
         }
         txn.commit().map_err(|e| self.error(e))?;
-        Ok(true)
+        Ok(new)
     }
 
     /// The oldest delivery still to make to `target`.
@@ -842,58 +881,71 @@ async fn take_in(
             _ = stopped.wait_for(|stop| *stop) => break,
         };
         let Some(next) = next else { break };
-        let Heard::Record(event) = next else {
+        let Heard::Record(first) = next else {
             continue;
         };
+        // What else is queued already goes in the same transaction.
+        let mut records = vec![(first.record, first.org)];
+        while records.len() < TAKE_IN_BATCH {
+            match heard.try_recv() {
+                Ok(Heard::Record(event)) => records.push((event.record, event.org)),
+                Ok(Heard::Missed) => missed.store(true, Ordering::Relaxed),
+                Err(_) => break,
+            }
+        }
         let shared2 = shared.clone();
         let handled = tokio::task::spawn_blocking(move || {
-            shared2.take_in_one(&event.record, event.org, crate::publish::now_ms())
+            shared2.take_in_records(&records, crate::publish::now_ms())
         })
         .await;
         match handled {
-            Ok(Ok(true)) => {
+            Ok(Ok(0)) => {}
+            Ok(Ok(_)) => {
                 shared.wake_all();
                 shared.refresh_pending().await;
             }
-            Ok(Ok(false)) => {}
             Ok(Err(error)) => {
-                warn!(%error, "could not take a record in for notifications; it will be looked for again");
+                warn!(%error, "could not take records in for notifications; they will be looked for again");
                 missed.store(true, Ordering::Relaxed);
             }
-            Err(error) => warn!(%error, "taking a record in for notifications failed"),
+            Err(error) => warn!(%error, "taking records in for notifications failed"),
         }
     }
     debug!("notifier stopped");
 }
 
 impl Shared {
-    /// Takes one record in if it is a new event. Whether it was.
-    fn take_in_one(
+    /// Takes in the records that are new events, in one transaction. How many were.
+    fn take_in_records(
         &self,
-        record: &VerifiedRecord,
-        org: OrgId,
+        records: &[(VerifiedRecord, OrgId)],
         now_ms: u64,
-    ) -> Result<bool, NotifyError> {
-        let store_error =
-            |error: StoreError| self.ledger.error(format!("reading the store: {error}"));
+    ) -> Result<u64, NotifyError> {
         let roster = self.roster.borrow().clone();
-        let Some(event) = classify(self.store.as_ref(), &roster, self.org, record, org, now_ms)
-            .map_err(store_error)?
-        else {
-            return Ok(false);
-        };
+        let mut names = Names::new(self.store.as_ref());
+        let mut events = Vec::new();
+        for (record, org) in records {
+            let event = classify_named(&mut names, &roster, self.org, record, *org, now_ms)
+                .map_err(|error| self.ledger.error(format!("reading the store: {error}")))?;
+            events.extend(event);
+        }
+        if events.is_empty() {
+            return Ok(0);
+        }
         let new = self
             .ledger
-            .take_in(&event, &self.settings.targets, now_ms)?;
-        if new {
-            Metrics::add(&self.metrics.notify_events, 1);
+            .take_in(&events, &self.settings.targets, now_ms)?;
+        let mut count = 0;
+        for (event, _) in events.iter().zip(&new).filter(|(_, new)| **new) {
+            count += 1;
             info!(event = %event.id, kind = event.kind.as_str(), hooks = self.settings.targets.len(), "notifying");
         }
-        Ok(new)
+        Metrics::add(&self.metrics.notify_events, count);
+        Ok(count)
     }
 
-    /// Looks through the store for records of the catch-up window not taken in.
-    /// How many events it found.
+    /// Looks through the store for records of the catch-up window not taken in, page
+    /// by page. How many events it found.
     fn catch_up(&self) -> Result<u64, NotifyError> {
         let now = crate::publish::now_ms();
         let since = self
@@ -907,26 +959,38 @@ impl Shared {
             BodyKind::Application,
             BodyKind::Vote,
         ] {
-            let mut records = self
-                .store
-                .query(&RecordQuery {
-                    kind: Some(kind),
-                    since_ms: Some(since),
-                    limit: MAX_QUERY_LIMIT,
-                    ..RecordQuery::default()
-                })
-                .map_err(|error| self.ledger.error(format!("reading the store: {error}")))?;
-            // Oldest first, as they would have arrived.
-            records.reverse();
-            for stored in records {
-                let id = event_id(&stored.record);
-                if stored.org == self.org
-                    || id.is_none_or(|id| self.ledger.seen(&id).unwrap_or(false))
-                {
-                    continue;
+            let mut before = None;
+            loop {
+                let page = self
+                    .store
+                    .query(&RecordQuery {
+                        kind: Some(kind),
+                        since_ms: Some(since),
+                        before,
+                        limit: MAX_QUERY_LIMIT,
+                        ..RecordQuery::default()
+                    })
+                    .map_err(|error| self.ledger.error(format!("reading the store: {error}")))?;
+                let Some(last) = page.last() else { break };
+                before = Some((last.record.record().timestamp_ms, last.record.id()));
+                let full = page.len() == MAX_QUERY_LIMIT;
+                let mut unseen = Vec::new();
+                // Newest first; each page taken in oldest first.
+                for stored in page.into_iter().rev() {
+                    if stored.org == self.org {
+                        continue;
+                    }
+                    if let Some(id) = event_id(&stored.record)
+                        && !self.ledger.seen(&id)?
+                    {
+                        unseen.push((stored.record, stored.org));
+                    }
                 }
-                if self.take_in_one(&stored.record, stored.org, now)? {
-                    found += 1;
+                for chunk in unseen.chunks(TAKE_IN_BATCH) {
+                    found += self.take_in_records(chunk, now)?;
+                }
+                if !full {
+                    break;
                 }
             }
         }

@@ -633,3 +633,70 @@ async fn an_application_and_a_vote_waiting_for_our_org_notify_until_we_vote() {
     drop(handle);
     node.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_larger_than_the_queue_is_taken_in_whole_and_once() {
+    let net = net(2);
+    let dir = tempfile::tempdir().unwrap();
+    let node = net.start_node(1, Arc::new(MemoryStore::new())).await;
+    let handle = node.handle();
+    // No hook: what is measured is the taking in, which a burst must not lose.
+    let notifier = Notifier::start(dir.path(), NotifySettings::default(), handle.clone())
+        .await
+        .unwrap();
+    handle
+        .ingest
+        .submit(net.delegations[0].signed_bytes().to_vec(), Source::Gossip)
+        .await
+        .unwrap();
+    const BURST: u64 = 3 * commons_node::notify::NOTIFY_QUEUE_CAPACITY as u64;
+    let mut writer = net.writers[0].clone();
+    let start = now_ms();
+    let records: Vec<Vec<u8>> = (0..BURST)
+        .map(|i| {
+            writer
+                .append(
+                    alert(&format!("Burst {i}"), Duration::from_secs(3600)),
+                    start + i,
+                )
+                .unwrap()
+                .signed_bytes()
+                .to_vec()
+        })
+        .collect();
+    for answer in handle.ingest.submit_many(records, Source::Sync).await {
+        answer.unwrap();
+    }
+    wait_for("every alert of the burst to be taken in", || async {
+        Metrics::get(&handle.metrics.notify_events) >= BURST
+    })
+    .await;
+    // One more, waited for, bounds what else could still be on its way.
+    let last = writer
+        .append(
+            alert("After the burst", Duration::from_secs(3600)),
+            now_ms() + BURST,
+        )
+        .unwrap();
+    handle
+        .ingest
+        .submit(last.signed_bytes().to_vec(), Source::Gossip)
+        .await
+        .unwrap();
+    wait_for("the alert after the burst to be taken in", || async {
+        Metrics::get(&handle.metrics.notify_events) > BURST
+    })
+    .await;
+    assert_eq!(
+        Metrics::get(&handle.metrics.notify_events),
+        BURST + 1,
+        "each alert taken in once (dropped from the queue: {})",
+        Metrics::get(&handle.metrics.notify_dropped)
+    );
+    // Three times the queue, at once: the listener cannot but drop some, which the look
+    // through the store then finds.
+    assert!(Metrics::get(&handle.metrics.notify_dropped) > 0);
+    notifier.shutdown().await;
+    drop(handle);
+    node.shutdown().await;
+}
