@@ -466,6 +466,16 @@ pub fn load_or_create_secret(dir: &Path) -> Result<Vec<u8>, DataDirError> {
     Ok(hex(&bytes).into_bytes())
 }
 
+/// The webhooks' HTTP client: https through rustls with the system's roots, no
+/// redirects followed.
+fn webhook_client() -> Result<reqwest::Client, NotifyError> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("commons/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|error| NotifyError::Client(error.to_string()))
+}
+
 /// A delivery still to make, as kept in the pending table.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Pending {
@@ -726,13 +736,7 @@ impl Notifier {
             message: error.to_string(),
         })??;
         let client = if webhooks {
-            Some(
-                reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .user_agent(concat!("commons/", env!("CARGO_PKG_VERSION")))
-                    .build()
-                    .map_err(|error| NotifyError::Client(error.to_string()))?,
-            )
+            Some(webhook_client()?)
         } else {
             None
         };
@@ -1298,6 +1302,25 @@ mod tests {
             .collect();
         assert_eq!(waits, [2, 4, 8, 16, 32, 64, 128, 256, 512, 600, 600, 600]);
         assert_eq!(backoff(&settings, u32::MAX), DEFAULT_MAX_RETRY);
+    }
+
+    #[tokio::test]
+    async fn this_build_speaks_https_to_webhooks() {
+        // A port nobody listens on: the request gets as far as connecting, which an
+        // https address would not if TLS were missing from the build.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map(|addr| addr.port())
+            .unwrap_or(9);
+        let client = webhook_client().unwrap_or_else(|error| panic!("{error}"));
+        match client
+            .post(format!("https://127.0.0.1:{port}/hook"))
+            .send()
+            .await
+        {
+            Ok(response) => panic!("nobody listens there, yet {response:?}"),
+            Err(error) => assert!(error.is_connect() && !error.is_builder(), "{error:?}"),
+        }
     }
 
     #[test]
