@@ -1,10 +1,10 @@
 // Commons web app: small niceties on top of pages that work without any script.
 // - Live notices: listens to the node's event stream (/events) and says, in the
 //   person's language, when new records arrived, louder for an alert.
-// - Browser notifications of new alerts: asked for only when the person presses the
-//   "Notify me of new alerts" button (never on page load); once allowed, another
-//   org's open alert, or another org's answer to one of ours, arriving while a page of
-//   the app is open shows a notification that leads to the alert's page.
+// - Browser notifications: asked for only when the person presses the "Notify me of
+//   new alerts" button (never on page load); once allowed, another org's open alert,
+//   another org's answer to one of ours, or a vote that waits for our org, arriving
+//   while a page of the app is open, shows a notification that leads to its page.
 // - The language menu applies on change; its button stays for keyboards and no-JS.
 // - Buttons marked data-confirm ask first (the server still asks on its own page).
 // No outside requests, no inline script (the Content-Security-Policy forbids both).
@@ -69,7 +69,9 @@
   // record (the same tag replaces it).
   function notify(live, data) {
     if (!data.notify || !notificationsAvailable() || Notification.permission !== "granted") return;
-    var heading = live.getAttribute(data.kind === "response" ? "data-new-answer" : "data-new-alert");
+    var heading = live.getAttribute(
+      data.kind === "response" ? "data-new-answer"
+        : data.kind === "alert" ? "data-new-alert" : "data-new-vote");
     try {
       var notification = new Notification(heading || "", {
         body: data.title || "",

@@ -4,7 +4,8 @@
 //! and who has not yet, the home page says "2 of 3" under our recent alerts, and the
 //! live event stream carries another org's new alert, and another org's answer to ours,
 //! with what a browser notification needs (the alert's title, and that it should
-//! notify), and neither our own alert nor an answer to another org's as notifying.
+//! notify), and neither our own alert nor an answer to another org's as notifying; and
+//! an application and a proposal to remove a member as votes that wait for ours.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -13,7 +14,9 @@ use std::time::Duration;
 
 use common::{App, Net};
 use commons_protocol::fixtures::{SampleOrg, delegated_feeds, sample_charter};
-use commons_protocol::{Alert, AlertResponse, Body, RecordId, ResponseKind, Severity};
+use commons_protocol::{
+    Alert, AlertResponse, Application, Body, RecordId, ResponseKind, Severity, Vote, VoteChoice,
+};
 use commons_web::view::now_ms;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -30,10 +33,10 @@ fn html(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// Four founders; the app is org 0's.
+/// Four founders and org 4, which is not a member; the app is org 0's.
 async fn start() -> App {
     let (charter, _) = sample_charter(4);
-    let orgs: Vec<SampleOrg> = (0..4).map(SampleOrg::new).collect();
+    let orgs: Vec<SampleOrg> = (0..5).map(SampleOrg::new).collect();
     let (writers, delegations) = delegated_feeds(&orgs, charter.charter().network_id());
     App::start_as(
         Net {
@@ -254,6 +257,52 @@ async fn the_event_stream_says_which_alerts_should_notify() {
         events[4].get("notify"),
         None,
         "an answer to another org's alert does not"
+    );
+    // Votes that wait for ours: org 4 applies, org 1 proposes to remove org 2; org 2's
+    // vote to admit org 4 asks nothing of us.
+    app.receive(
+        4,
+        Body::Application(Application {
+            org: app.net.orgs[4].id(),
+            statement: "We document evictions in three port cities.".to_owned(),
+        }),
+        now_ms(),
+    )
+    .await;
+    let removal = Body::Vote(Vote {
+        subject: app.net.orgs[2].id(),
+        choice: VoteChoice::Remove,
+    });
+    app.receive(1, removal, now_ms()).await;
+    let admit = Body::Vote(Vote {
+        subject: app.net.orgs[4].id(),
+        choice: VoteChoice::Admit,
+    });
+    app.receive(3, admit, now_ms()).await;
+    let votes = record_events(&mut stream, 3).await;
+    assert_eq!(votes[0]["kind"], "application");
+    assert_eq!(votes[0]["notify"], true, "{}", votes[0]);
+    assert_eq!(
+        votes[0]["href"],
+        format!("/members/{}", app.net.orgs[4].id())
+    );
+    assert!(votes[0]["title"].as_str().unwrap().contains("asks to join"));
+    assert_eq!(votes[1]["kind"], "vote");
+    assert_eq!(votes[1]["notify"], true, "{}", votes[1]);
+    assert_eq!(
+        votes[1]["href"],
+        format!("/members/{}", app.net.orgs[2].id())
+    );
+    let title = votes[1]["title"].as_str().unwrap();
+    assert!(
+        title.contains("Proposed: remove") && title.contains(&app.net.orgs[2].name),
+        "{title}"
+    );
+    assert_eq!(votes[2]["kind"], "vote");
+    assert_eq!(
+        votes[2].get("notify"),
+        None,
+        "an admission vote asks nothing of us"
     );
     drop(stream);
     app.stop().await;

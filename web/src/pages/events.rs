@@ -1,11 +1,12 @@
 //! `GET /events`: live notices for open pages. Each record the node stores from now
 //! on becomes a small server-sent `record` event (its kind, and the page that shows
 //! it), which `static/app.js` turns into a notice ("2 new records: refresh"), louder
-//! for an alert. Only the kind, the id and the link travel, and for an alert, or
-//! another org's answer to one of ours, the alert's title and whether it should wake
-//! someone up (`notify`: another org's alert still open, or an answer to our alert),
-//! which app.js turns into a browser notification when the person asked for them: the
-//! page itself is read fresh. The stream ends when the node stops.
+//! for an alert. Only the kind, the id and the link travel, and for what should wake
+//! someone up (`notify`) a `title` for the notification app.js shows when the person
+//! asked for them: another org's alert still open (its title), another org's answer to
+//! one of our alerts (the alert's title), another org's application or proposal to
+//! remove a member that waits for our vote (in the person's words, leading to the org's
+//! page). The page itself is read fresh. The stream ends when the node stops.
 
 use std::convert::Infallible;
 
@@ -15,15 +16,16 @@ use axum::response::sse::{Event, Sse};
 use axum::routing::get;
 use commons_node::api::sse_until_stopped;
 use commons_node::ingest::StoredEvent;
-use commons_protocol::Body;
+use commons_protocol::{Body, OrgId, VoteChoice};
 use serde_json::json;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::{Stream, StreamExt};
 
 use crate::AppState;
+use crate::i18n::Tr;
 use crate::security::Staff;
-use crate::view::{now_ms, record_path};
+use crate::view::{OrgDirectory, now_ms, record_path};
 
 /// The event stream's route.
 pub fn routes() -> Router<AppState> {
@@ -32,13 +34,14 @@ pub fn routes() -> Router<AppState> {
 
 async fn events(
     State(state): State<AppState>,
-    _staff: Staff,
+    staff: Staff,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let stopping = state.stopping();
     let records = BroadcastStream::new(state.node().ingest.subscribe())
         .then(move |stored| {
             let state = state.clone();
-            async move { to_event(&state, stored).await }
+            let tr = staff.tr.clone();
+            async move { to_event(&state, &tr, stored).await }
         })
         .filter_map(|event| event);
     sse_until_stopped(records, stopping)
@@ -46,6 +49,7 @@ async fn events(
 
 async fn to_event(
     state: &AppState,
+    tr: &Tr,
     stored: Result<StoredEvent, BroadcastStreamRecvError>,
 ) -> Option<Event> {
     let ours = state.node().org;
@@ -84,6 +88,32 @@ async fn to_event(
                         data["notify"] = json!(true);
                     }
                 }
+                Body::Application(application) if stored.org != ours => {
+                    let roster = state.node().roster();
+                    let subject = application.org;
+                    if !roster.is_member(&subject) && !roster.tally(&subject).admit.contains(&ours)
+                    {
+                        let name = org_name(state, subject).await;
+                        vote_waits(
+                            &mut data,
+                            &subject,
+                            tr.text("home-vote-admit", "org", &name),
+                        );
+                    }
+                }
+                Body::Vote(vote) if stored.org != ours && vote.choice == VoteChoice::Remove => {
+                    let roster = state.node().roster();
+                    let subject = vote.subject;
+                    let tally = roster.tally(&subject);
+                    if subject != ours && tally.member && !tally.remove.contains(&ours) {
+                        let name = org_name(state, subject).await;
+                        vote_waits(
+                            &mut data,
+                            &subject,
+                            tr.text("home-vote-remove", "org", &name),
+                        );
+                    }
+                }
                 _ => {}
             }
             Some(Event::default().event("record").data(data.to_string()))
@@ -93,5 +123,25 @@ async fn to_event(
                 .event("record")
                 .data(json!({ "kind": "many", "missed": missed }).to_string()),
         ),
+    }
+}
+
+/// Marks `data` as a vote that waits for our org on `subject`: it notifies, says
+/// `title`, and leads to the org's page.
+fn vote_waits(data: &mut serde_json::Value, subject: &OrgId, title: String) {
+    data["href"] = json!(format!("/members/{subject}"));
+    data["title"] = json!(title);
+    data["notify"] = json!(true);
+}
+
+/// `org`'s name as the pages show it (read off the async threads), or its id.
+async fn org_name(state: &AppState, org: OrgId) -> String {
+    let charter = state.node().charter.clone();
+    match state
+        .read(move |store| OrgDirectory::read(store, &charter))
+        .await
+    {
+        Ok(names) => names.name(&org),
+        Err(_) => org.to_string(),
     }
 }
