@@ -7,6 +7,7 @@
 //! target/release/commons-bench [propagation|catchup|spread|all] [--records N] [--json]
 //! target/release/commons-bench transfer [--files 32] [--file-mib 8]   # attachments, loopback
 //! target/release/commons-bench link [--file-mib 20] [--kbit 2000]     # attachments, fault lab, as root
+//! target/release/commons-bench alerts [--nodes 30] [--records 10] [--runs 1]  # fault lab, as root
 //! ```
 //!
 //! - **propagation** (a): two founders' nodes, B dialing A. `--records` (default
@@ -34,6 +35,12 @@
 //!   kbit/s by a token bucket (`tc … tbf`); one file of `--file-mib` (20) MiB published
 //!   at A; the figure is the payload rate from the publish to B holding the file,
 //!   against the link's rate.
+//! - **alerts** (issue 12): `--nodes` founders' nodes in the fault lab on a ring (each
+//!   dialing the next two), 150 ms each way on every link, 10 % of received packets
+//!   dropped, sync every 30 s (the default); `--records` alerts raised one every 2 s at
+//!   nodes spread over the ring; each node's `[[notify]]` command hook writes when it
+//!   was told. Figure: publish call to each other node's hook, p50/p99/max, and the
+//!   slowest node per alert. Goal: every alert everywhere within 5 s, p50 ≤ 1 s.
 //!
 //! This is a measurement, not a test: it polls the nodes while they work.
 
@@ -72,6 +79,8 @@ struct Options {
     files: usize,
     file_mib: Option<usize>,
     kbit: u32,
+    nodes: usize,
+    runs: usize,
     json: bool,
 }
 
@@ -82,6 +91,8 @@ fn options() -> Result<Options> {
         files: 32,
         file_mib: None,
         kbit: 2_000,
+        nodes: 30,
+        runs: 1,
         json: false,
     };
     let mut args = std::env::args().skip(1);
@@ -104,11 +115,20 @@ fn options() -> Result<Options> {
                 options.kbit = value.parse().context("--kbit needs a number")?;
             }
             "--json" => options.json = true,
-            "propagation" | "catchup" | "spread" | "transfer" | "link" | "all" => {
+            "propagation" | "catchup" | "spread" | "transfer" | "link" | "alerts" | "all" => {
                 options.which = arg;
             }
+            "--nodes" => {
+                let value = args.next().context("--nodes needs a number")?;
+                options.nodes = value.parse().context("--nodes needs a number")?;
+            }
+            "--runs" => {
+                let value = args.next().context("--runs needs a number")?;
+                options.runs = value.parse().context("--runs needs a number")?;
+            }
             other => bail!(
-                "unknown argument {other}: use propagation|catchup|spread|transfer|link|all, \
+                "unknown argument {other}: use propagation|catchup|spread|transfer|link|alerts|all, \
+                 --nodes N, --runs N, \
                  --records N, --files N, --file-mib N, --kbit N, --json"
             ),
         }
@@ -140,6 +160,15 @@ fn run() -> Result<()> {
     }
     if options.which == "transfer" {
         figures.push(transfer(options.files, options.file_mib.unwrap_or(8))?);
+    }
+    if options.which == "alerts" {
+        for run in 1..=options.runs {
+            eprintln!("alerts: run {run} of {}", options.runs);
+            figures.push(alerts(
+                options.nodes,
+                options.records.unwrap_or(10) as usize,
+            )?);
+        }
     }
     if options.which == "link" {
         figures.push(link(options.file_mib.unwrap_or(20), options.kbit)?);
@@ -478,6 +507,177 @@ fn transfer(files: usize, file_mib: usize) -> Result<Value> {
         "peer_bytes_per_second": peer.bytes_per_second,
         "ratio_to_peer": ratio(rate, peer.bytes_per_second),
         "goal_ratio_to_peer": 0.5,
+    }))
+}
+
+/// Where every lab node's notify hook appends one line per alert it is told of:
+/// `<unix ns> <the node's pid> <event id>`. A fixed path: `LabOptions::tune` is a plain
+/// `fn`, and the lab runs one at a time.
+const ALERT_ARRIVALS: &str = "/tmp/commons-bench-alert-arrivals.log";
+
+/// Alerts across the fault lab: `nodes` founders' nodes in network namespaces, each
+/// dialing the next two on a ring (a sparse mesh), 150 ms added each way on every link,
+/// 10 % of the packets each node receives dropped, the periodic sync at its default
+/// (30 s). `alerts` alerts are raised in turn at nodes spread over the ring, one every
+/// 2 s; each node's `[[notify]]` command hook (the real one) appends the time it was
+/// told of each. The figure: for each alert and each other node, the time from the
+/// start of the `commons publish alert` call to that node's hook.
+fn alerts(nodes: usize, alerts: usize) -> Result<Value> {
+    if let Err(reason) = commons_tests::netns::preflight() {
+        bail!("the fault lab cannot run here: {reason}");
+    }
+    let relay = std::env::current_exe()?
+        .parent()
+        .context("the bench's directory")?
+        .join("commons-delay-relay");
+    ensure!(
+        relay.is_file(),
+        "no {}: build it with `cargo build --release -p commons-tests`",
+        relay.display()
+    );
+    let _ = std::fs::remove_file(ALERT_ARRIVALS);
+    let mut options = LabOptions::new(nodes);
+    options.dial = 2;
+    options.sync_interval_secs = 30;
+    options.latency = Some(Duration::from_millis(150));
+    options.relay_binary = Some(relay);
+    options.tune = |config| {
+        config.notify = vec![commons_node::config::NotifyEntry {
+            name: Some("bench".to_owned()),
+            command: Some(vec![
+                "/bin/sh".to_owned(),
+                "-c".to_owned(),
+                format!(
+                    "printf '%s %s %s\\n' \"$(date +%s%N)\" \"$PPID\" \"$COMMONS_EVENT_ID\" >> {ALERT_ARRIVALS}"
+                ),
+            ]),
+            url: None,
+            timeout_secs: Some(5),
+        }];
+    };
+    let mut lab = Lab::new(options);
+    lab.start_all();
+    eprintln!("alerts: waiting for the {nodes} nodes to hold every delegation");
+    let converged = Instant::now();
+    lab.wait_converged(
+        &commons_tests::netns::Ledger::default(),
+        Duration::from_secs(300),
+        "alerts: start",
+    );
+    let pids: Vec<u32> = (0..nodes).filter_map(|index| lab.pid(index)).collect();
+    ensure!(pids.len() == nodes, "every node runs");
+    for index in 0..nodes {
+        lab.packet_loss(index, 10);
+    }
+    eprintln!(
+        "alerts: converged in {:.1} s; 10 % loss on; raising {alerts} alerts",
+        converged.elapsed().as_secs_f64()
+    );
+    // (event id, raised at (ns), the raising node's pid)
+    let mut raised: Vec<(String, u128, u32)> = Vec::new();
+    for n in 0..alerts {
+        let index = (n * 7) % nodes;
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_nanos();
+        let answer = lab
+            .cli(
+                index,
+                &[
+                    "publish",
+                    "alert",
+                    "--title",
+                    &format!("Community radio raided, report {n}"),
+                    "--region",
+                    "Central America",
+                    "--body",
+                    "Police took the transmitter; two volunteers are held at the district station.",
+                    "--action",
+                    "Call the district prosecutor and ask where they are held",
+                    "--severity",
+                    "urgent",
+                ],
+            )
+            .map_err(|failure| anyhow::anyhow!("raising alert {n} at node {index}: {failure}"))?;
+        let id = answer["id"]
+            .as_str()
+            .with_context(|| format!("odd answer to the publish: {answer}"))?;
+        raised.push((format!("alert:{id}"), started, pids[index]));
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    let expected = alerts * (nodes - 1);
+    let arrivals = || -> Vec<(u128, u32, String)> {
+        std::fs::read_to_string(ALERT_ARRIVALS)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| {
+                let mut parts = line.split(' ');
+                let at = parts.next()?.parse().ok()?;
+                let pid = parts.next()?.parse().ok()?;
+                Some((at, pid, parts.next()?.to_owned()))
+            })
+            .collect()
+    };
+    let waited = poll_for(Duration::from_secs(120), || {
+        let seen = arrivals();
+        let told = raised
+            .iter()
+            .map(|(event, _, by)| {
+                seen.iter()
+                    .filter(|(_, pid, id)| id == event && pid != by)
+                    .map(|(_, pid, _)| *pid)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
+            })
+            .sum::<usize>();
+        (told >= expected).then_some(())
+    });
+    let seen = arrivals();
+    let mut latencies = Vec::new();
+    let mut slowest_per_alert = Vec::new();
+    let mut missing = 0usize;
+    for (event, at, by) in &raised {
+        let mut slowest = 0f64;
+        for pid in pids.iter().filter(|pid| *pid != by) {
+            match seen
+                .iter()
+                .filter(|(_, told, id)| id == event && told == pid)
+                .map(|(when, _, _)| *when)
+                .min()
+            {
+                Some(when) => {
+                    let ms = when.saturating_sub(*at) as f64 / 1e6;
+                    latencies.push(ms);
+                    slowest = slowest.max(ms);
+                }
+                None => missing += 1,
+            }
+        }
+        slowest_per_alert.push(slowest);
+    }
+    latencies.sort_by(f64::total_cmp);
+    let pick = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    let _ = std::fs::remove_file(ALERT_ARRIVALS);
+    Ok(json!({
+        "figure": "alerts across the fault lab: publish call to each other node's notify hook",
+        "nodes": nodes,
+        "alerts": alerts,
+        "topology": "ring, each node dialing the next 2",
+        "latency_each_way_ms": 150,
+        "loss_percent": 10,
+        "sync_interval_secs": 30,
+        "all_arrived": waited.is_some(),
+        "missing_after_120_s": missing,
+        "p50_ms": pick(0.5),
+        "p99_ms": pick(0.99),
+        "max_ms": latencies.last().copied().unwrap_or(f64::NAN),
+        "slowest_node_per_alert_ms": slowest_per_alert,
+        "goal": "every alert at every node within 5 s, p50 <= 1 s",
     }))
 }
 
