@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::running_node::{Node, Patience, text};
+use common::running_node::{Node, Patience, text, wait_for};
 use commons_node::data_dir::{DataDir, FounderDir, init_network};
 use serde_json::Value;
 
@@ -110,15 +110,11 @@ fn an_alert_shows_which_members_responded_and_which_have_not_yet() {
         (&c, vec![("seen", "")]),
     ] {
         // The answering node must hold the alert first (gossip or sync).
-        let start = std::time::Instant::now();
-        while node.run(&["--json", "records", "show", &alert]).code != Some(0) {
-            assert!(
-                start.elapsed() < NETWORK.deadline,
-                "the alert did not reach {}",
-                node.dir().display()
-            );
-            std::thread::sleep(NETWORK.poll);
-        }
+        wait_for(
+            &format!("the alert to reach {}", node.dir().display()),
+            NETWORK.deadline,
+            || node.run(&["--json", "records", "show", &alert]).code == Some(0),
+        );
         for (response, note) in answers {
             let mut args = vec![
                 "publish",

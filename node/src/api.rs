@@ -245,6 +245,23 @@ where
         .map_err(ApiError::from)
 }
 
+/// The record id in a request's path, or a 400 `bad_id` saying what an id looks like:
+/// `subject` names it ("A record id"), `listing` is the command that shows such ids.
+fn record_id_in_path(
+    text: &str,
+    subject: &str,
+    listing: &str,
+) -> Result<commons_protocol::RecordId, ApiError> {
+    <commons_protocol::RecordId as json::FromText>::parse_text(text).map_err(|error| {
+        ApiError::bad_request(
+            "bad_id",
+            format!(
+                "{error}. {subject} is `rec_` and 64 lowercase hex digits, as `{listing}` shows them"
+            ),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

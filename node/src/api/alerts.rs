@@ -8,12 +8,12 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use commons_protocol::{OrgId, RecordId};
+use commons_protocol::OrgId;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiPath, ApiQuery};
-use super::json::{Cursor, FromText, Text, TextEnum};
+use super::json::{Cursor, Text, TextEnum};
 use super::reads::{Introductions, introductions};
 use super::{ApiState, read_store};
 use crate::alert_status::{self, AlertWithStatus, Counts, Found};
@@ -67,15 +67,7 @@ pub(super) async fn show(
     State(state): State<Arc<ApiState>>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let id = RecordId::parse_text(&id).map_err(|error| {
-        ApiError::bad_request(
-            "bad_id",
-            format!(
-                "{error}. An alert's id is `rec_` and 64 lowercase hex digits, as \
-                 `commons alerts list` shows them"
-            ),
-        )
-    })?;
+    let id = super::record_id_in_path(&id, "An alert's id", "commons alerts list")?;
     let roster = state.node.roster();
     let found = read_store(&state, move |store| alert_status::read(store, &roster, &id)).await?;
     let found = match found {

@@ -11,7 +11,7 @@ use commons_protocol::RecordId;
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiPath};
-use super::json::{FromText, body_json, kind_label};
+use super::json::{body_json, kind_label};
 use super::{ApiState, read_store};
 use crate::revisions::{self, Versions};
 use crate::store::{Store, StoreError};
@@ -35,15 +35,7 @@ pub(super) async fn history(
     State(state): State<Arc<ApiState>>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let id = RecordId::parse_text(&id).map_err(|error| {
-        ApiError::bad_request(
-            "bad_id",
-            format!(
-                "{error}. A record id is `rec_` and 64 lowercase hex digits, as \
-                 `commons records list` shows them"
-            ),
-        )
-    })?;
+    let id = super::record_id_in_path(&id, "A record id", "commons records list")?;
     let found = read_store(&state, move |store| find(store, &id)).await?;
     let versions = match found {
         Found::Versions(versions) => versions,

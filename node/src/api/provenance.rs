@@ -13,7 +13,7 @@ use commons_protocol::{Body, BodyKind, DeviceKey, OrgId, RecordId, Roster, valid
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiPath};
-use super::json::{FromText, add_versions, record_json};
+use super::json::{add_versions, record_json};
 use super::{ApiState, read_store};
 use crate::publish::now_ms;
 use crate::revisions::{self, Versions};
@@ -36,15 +36,7 @@ pub(super) async fn show(
     State(state): State<Arc<ApiState>>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let id = RecordId::parse_text(&id).map_err(|error| {
-        ApiError::bad_request(
-            "bad_id",
-            format!(
-                "{error}. A record id is `rec_` and 64 lowercase hex digits, as \
-                 `commons records list` shows them"
-            ),
-        )
-    })?;
+    let id = super::record_id_in_path(&id, "A record id", "commons records list")?;
     let found = read_store(&state, move |store| find(store, &id)).await?;
     let roster = state.node.roster();
     let checked_at_ms = now_ms();
