@@ -16,8 +16,9 @@
 //! file ([`NOTIFY_DB_FILE`]) with the events it has taken in and, per hook, the
 //! deliveries still to make. Taking an event in and queueing its deliveries is one
 //! transaction; a delivery row is removed once the hook took it, so a restart resumes
-//! what was pending and does not repeat what was done (except a delivery that
-//! succeeded in the instant before the node stopped, which runs again). At start,
+//! what was pending and does not repeat what was done (a delivery under way at a stop is
+//! let finish for [`ATTEMPT_GRACE_AT_STOP`] and recorded; only one cut by a crash, or
+//! slower than that, runs again). At start,
 //! and after anything was missed, the store is read for alerts, answers and governance
 //! records of the last [`CATCH_UP_WINDOW`] not taken in yet (a record stored just
 //! before a crash).
@@ -666,6 +667,10 @@ enum Heard {
     Missed,
 }
 
+/// How long a delivery under way when the node stops may still take: within the
+/// node's shutdown grace, leaving time to record its outcome.
+const ATTEMPT_GRACE_AT_STOP: Duration = Duration::from_secs(5);
+
 /// The running notifications: owned by the daemon, stopped before the node (a
 /// notifier holds no handle that keeps ingest running).
 #[derive(Debug)]
@@ -1050,10 +1055,24 @@ async fn deliver(shared: Arc<Shared>, index: usize, mut stopped: watch::Receiver
                 _ = stopped.wait_for(|stop| *stop) => break,
             }
         }
-        let attempt = tokio::select! {
-            attempt = attempt(&shared, target, &row) => attempt,
-            // Dropping the attempt kills its command (kill_on_drop) and its request.
-            _ = stopped.wait_for(|stop| *stop) => break,
+        let attempt = {
+            let under_way = attempt(&shared, target, &row);
+            tokio::pin!(under_way);
+            let finished = tokio::select! {
+                attempt = &mut under_way => Some(attempt),
+                _ = stopped.wait_for(|stop| *stop) => None,
+            };
+            match finished {
+                Some(attempt) => attempt,
+                // Stopping: an attempt under way may already have reached the hook, so it
+                // is let finish for a while and its outcome recorded, not made again at
+                // the next start. Past that it is dropped, which kills its command
+                // (kill_on_drop) and its request.
+                None => match tokio::time::timeout(ATTEMPT_GRACE_AT_STOP, &mut under_way).await {
+                    Ok(attempt) => attempt,
+                    Err(_) => break,
+                },
+            }
         };
         let now = crate::publish::now_ms();
         let retry = match attempt {
