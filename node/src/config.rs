@@ -16,6 +16,7 @@ use thiserror::Error;
 
 use crate::ingest::IngestSettings;
 use crate::network::behaviour::{DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MEMORY_BYTES};
+use crate::network::event_loop::FIRST_SYNC_ROUND;
 use crate::network::{
     DEFAULT_LISTEN, DEFAULT_SYNC_INTERVAL, DEFAULT_TARGET_PEERS, NetworkSettings, SwarmOptions,
 };
@@ -813,6 +814,7 @@ impl ConfigFile {
             listen,
             bootstrap,
             sync_interval: Duration::from_secs(self.sync_interval_secs),
+            first_sync_round: FIRST_SYNC_ROUND,
             target_peers: self.target_peers,
             swarm: SwarmOptions {
                 mdns: self.mdns && !overrides.no_mdns,

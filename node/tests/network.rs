@@ -219,6 +219,10 @@ async fn a_forged_record_is_refused_and_its_sender_loses_score() {
                         more: false,
                     },
                     SyncRequest::ForkProofs => SyncResponse::ForkProofs { proofs: Vec::new() },
+                    SyncRequest::Announce { .. } => SyncResponse::Heads {
+                        feeds: Vec::new(),
+                        more: false,
+                    },
                 };
                 let _ = evil.behaviour_mut().sync.send_response(channel, response);
             }
@@ -256,4 +260,106 @@ async fn a_forged_record_is_refused_and_its_sender_loses_score() {
     liar.abort();
     let _ = liar.await;
     b.stop().await;
+}
+
+/// Gossip that cannot leave the publisher (every peer's queue full) must not leave the
+/// network waiting for the next periodic sync round (an hour here): the publisher
+/// announces its feed's head to its member peers, the peer pulls the records it lacks
+/// and announces them onwards, and a node two hops away gets them too, although no one
+/// ever gossiped them to it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_gossip_could_not_queue_reach_every_node_by_announcements() {
+    const RECORDS: usize = 60;
+    // No periodic sync round in the test's time, not even the early ones.
+    const QUIET: Duration = Duration::from_secs(3600);
+    let net = net(3);
+    // A's gossip queues hold nothing: every publish finds them full.
+    let narrow = NetworkSettings {
+        listen: vec![loopback()],
+        sync_interval: QUIET,
+        first_sync_round: QUIET,
+        swarm: SwarmOptions {
+            mdns: false,
+            gossip_queue_len: 0,
+            ..SwarmOptions::default()
+        },
+        ..NetworkSettings::loopback()
+    };
+    let quiet = || NetworkSettings {
+        listen: vec![loopback()],
+        sync_interval: QUIET,
+        first_sync_round: QUIET,
+        ..NetworkSettings::loopback()
+    };
+    let a = Peer::start_with(&net, 0, Arc::new(MemoryStore::new()), narrow).await;
+    let b = Peer::start_with(&net, 1, Arc::new(MemoryStore::new()), quiet()).await;
+    let c = Peer::start_with(&net, 2, Arc::new(MemoryStore::new()), quiet()).await;
+    // A line: A - B - C. C never connects to A.
+    b.net.dial(a.addr.clone()).await.unwrap();
+    c.net.dial(b.addr.clone()).await.unwrap();
+    let a_device = net.orgs[0].device.public();
+    wait_for("C to learn A's delegation through B", || async {
+        c.contiguous(&a_device) >= 1
+    })
+    .await;
+    wait_for("A to see B on the records topic", || async {
+        a.net
+            .gossip_peers()
+            .await
+            .unwrap()
+            .contains(&b.net.peer_id())
+    })
+    .await;
+
+    let mut published = Vec::new();
+    for _ in 0..RECORDS {
+        published.push(a.handle.publisher.publish(practice()).await.unwrap().id);
+    }
+    let last = published.len() as u64 + 1;
+    wait_for("B to hold A's whole burst", || async {
+        b.contiguous(&a_device) == last
+    })
+    .await;
+    wait_for("C to hold A's whole burst", || async {
+        c.contiguous(&a_device) == last
+    })
+    .await;
+    for id in &published {
+        assert!(c.holds(id));
+    }
+    // The scenario did what it says: gossip could not carry everything, and the
+    // announcements did, both hops.
+    let a_metrics = a.net.metrics();
+    // (Each record, and the delegations A passes on.)
+    assert!(
+        a_metrics.gossip_queue_full.load(Ordering::Relaxed) >= RECORDS as u64,
+        "a publish found room in a queue"
+    );
+    assert_eq!(b.net.metrics().gossip_accepted.load(Ordering::Relaxed), 0);
+    assert!(a_metrics.sync_announcements_sent.load(Ordering::Relaxed) >= 1);
+    assert!(
+        b.net
+            .metrics()
+            .sync_announcements_received
+            .load(Ordering::Relaxed)
+            >= 1
+    );
+    assert!(
+        b.net
+            .metrics()
+            .sync_announcements_sent
+            .load(Ordering::Relaxed)
+            >= 1
+    );
+    assert!(
+        c.net
+            .metrics()
+            .sync_announcements_received
+            .load(Ordering::Relaxed)
+            >= 1
+    );
+
+    c.stop().await;
+    b.stop().await;
+    a.stop().await;
 }

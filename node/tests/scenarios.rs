@@ -641,6 +641,10 @@ async fn malformed_and_forged_records_are_refused_and_their_sender_loses_score()
                             more: false,
                         },
                         SyncRequest::ForkProofs => SyncResponse::ForkProofs { proofs: Vec::new() },
+                        SyncRequest::Announce { .. } => SyncResponse::Heads {
+                            feeds: Vec::new(),
+                            more: false,
+                        },
                     };
                     let _ = evil.behaviour_mut().sync.send_response(channel, response);
                 }

@@ -493,6 +493,13 @@ pub fn sample_sync_messages() -> Vec<(&'static str, Vec<u8>)> {
         ),
         ("sync-fork-proofs-request", SyncRequest::ForkProofs.encode()),
         (
+            "sync-announce-request",
+            SyncRequest::Announce {
+                feeds: feeds.clone(),
+            }
+            .encode(),
+        ),
+        (
             "sync-hello-request",
             SyncRequest::Hello {
                 delegation: hello_delegation.clone(),

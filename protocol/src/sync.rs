@@ -32,6 +32,9 @@ pub const MAX_RECORDS_PER_PAGE: u32 = 1024;
 pub const MAX_PAGE_BYTES: u32 = 2 * 1024 * 1024;
 /// The most fork proofs one answer holds.
 pub const MAX_FORK_PROOFS_PER_RESPONSE: usize = 256;
+/// The most feeds one announcement names: 64 summaries of at most 53 bytes each fit
+/// in a request.
+pub const MAX_ANNOUNCED_FEEDS: usize = 64;
 /// Bytes of the length prefix of a frame on a sync stream.
 pub const FRAME_PREFIX_BYTES: usize = 4;
 
@@ -79,6 +82,16 @@ pub enum SyncRequest {
     Hello {
         /// The asking device's delegation record (seq 1 of its feed), signed bytes.
         delegation: Vec<u8>,
+    },
+    /// Where some feeds stand at the asking node, pushed because they have just moved
+    /// there (this node published, or pulled records a peer may lack): the peer pulls
+    /// what it is missing by `Range`, as after a heads answer, instead of waiting for
+    /// its next sync round. Answered like `Heads`, with the peer's own summaries of the
+    /// same feeds (those it holds), so either side can pull from the other.
+    Announce {
+        /// The feeds, in strictly ascending order of author, at most
+        /// [`MAX_ANNOUNCED_FEEDS`].
+        feeds: Vec<FeedSummary>,
     },
 }
 
@@ -280,6 +293,21 @@ fn check_hello(delegation: &[u8]) -> Result<(), SyncError> {
     Ok(())
 }
 
+/// A list of feed summaries: at most `max`, each author once, in ascending order.
+fn check_feeds(feeds: &[FeedSummary], max: usize) -> Result<(), SyncError> {
+    if feeds.len() > max {
+        return Err(SyncError::TooMany {
+            what: "feeds",
+            count: feeds.len(),
+            max,
+        });
+    }
+    if !feeds.windows(2).all(|pair| pair[0].author < pair[1].author) {
+        return Err(SyncError::HeadsNotSorted);
+    }
+    Ok(())
+}
+
 impl SyncRequest {
     /// The request's bytes.
     pub fn encode(&self) -> Vec<u8> {
@@ -300,6 +328,9 @@ impl SyncRequest {
         }
         if let SyncRequest::Hello { delegation } = &request {
             check_hello(delegation)?;
+        }
+        if let SyncRequest::Announce { feeds } = &request {
+            check_feeds(feeds, MAX_ANNOUNCED_FEEDS)?;
         }
         Ok(request)
     }
@@ -333,18 +364,7 @@ impl SyncResponse {
         check_len(bytes, MAX_SYNC_RESPONSE_BYTES)?;
         let response: SyncResponse = decode_canonical(bytes).map_err(SyncError::Decode)?;
         match &response {
-            SyncResponse::Heads { feeds, .. } => {
-                if feeds.len() > MAX_HEADS_PER_RESPONSE {
-                    return Err(SyncError::TooMany {
-                        what: "feeds",
-                        count: feeds.len(),
-                        max: MAX_HEADS_PER_RESPONSE,
-                    });
-                }
-                if !feeds.windows(2).all(|pair| pair[0].author < pair[1].author) {
-                    return Err(SyncError::HeadsNotSorted);
-                }
-            }
+            SyncResponse::Heads { feeds, .. } => check_feeds(feeds, MAX_HEADS_PER_RESPONSE)?,
             SyncResponse::Records { records, .. } => {
                 check_items(
                     "records",

@@ -7,7 +7,7 @@ mod common;
 use common::varint;
 use commons_protocol::fixtures::{SampleOrg, sample_sync_messages};
 use commons_protocol::sync::{
-    MAX_HEADS_PER_RESPONSE, MAX_HELLO_DELEGATION_BYTES, MAX_RECORDS_PER_PAGE,
+    MAX_ANNOUNCED_FEEDS, MAX_HEADS_PER_RESPONSE, MAX_HELLO_DELEGATION_BYTES, MAX_RECORDS_PER_PAGE,
     MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES,
 };
 use commons_protocol::{
@@ -231,6 +231,63 @@ fn hostile_sync_bytes_give_their_errors() {
     }
 }
 
+/// `count` summaries of distinct feeds, in ascending order of author, each with the
+/// largest varints a summary can hold.
+fn widest_summaries(count: usize) -> Vec<FeedSummary> {
+    let mut feeds: Vec<FeedSummary> = (0..count)
+        .map(|index| FeedSummary {
+            author: author(u8::try_from(index).unwrap()),
+            contiguous: u64::MAX,
+            max_seq: u64::MAX,
+            frozen: true,
+        })
+        .collect();
+    feeds.sort_by_key(|feed| feed.author);
+    feeds
+}
+
+#[test]
+fn the_largest_announcement_fits_in_a_request_and_one_more_feed_is_refused() {
+    let largest = SyncRequest::Announce {
+        feeds: widest_summaries(MAX_ANNOUNCED_FEEDS),
+    };
+    let bytes = largest.encode();
+    assert!(
+        bytes.len() <= MAX_SYNC_REQUEST_BYTES,
+        "{} bytes",
+        bytes.len()
+    );
+    assert_eq!(SyncRequest::decode(&bytes), Ok(largest));
+
+    let over = SyncRequest::Announce {
+        feeds: widest_summaries(MAX_ANNOUNCED_FEEDS + 1),
+    };
+    assert_eq!(
+        SyncRequest::decode(&over.encode()),
+        Err(SyncError::TooMany {
+            what: "feeds",
+            count: MAX_ANNOUNCED_FEEDS + 1,
+            max: MAX_ANNOUNCED_FEEDS,
+        })
+    );
+
+    let mut unsorted = widest_summaries(2);
+    unsorted.reverse();
+    let repeated = vec![unsorted[0], unsorted[0]];
+    for feeds in [unsorted, repeated] {
+        assert_eq!(
+            SyncRequest::decode(&SyncRequest::Announce { feeds }.encode()),
+            Err(SyncError::HeadsNotSorted)
+        );
+    }
+    // The count is read before the feeds: a claim of 2^32 feeds in a few bytes is
+    // refused without reading (or allocating for) any of them.
+    let mut lying_count = vec![4];
+    lying_count.extend(varint(1 << 32));
+    lying_count.extend([1, 2, 3]);
+    assert!(SyncRequest::decode(&lying_count).is_err());
+}
+
 #[test]
 fn every_sample_message_survives_any_single_change_without_panicking() {
     for (_, bytes) in sample_sync_messages() {
@@ -260,6 +317,17 @@ proptest! {
     fn pages_round_trip(records in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..200), 0..20), more: bool) {
         let response = SyncResponse::Records { records, more };
         prop_assert_eq!(SyncResponse::decode(&response.encode()).unwrap(), response);
+    }
+
+    #[test]
+    fn announcements_round_trip(seeds in prop::collection::btree_set(0u8..200, 0..MAX_ANNOUNCED_FEEDS), contiguous: u64, extra in 0u64..1000, frozen: bool) {
+        let mut feeds: Vec<FeedSummary> = seeds
+            .into_iter()
+            .map(|seed| FeedSummary { author: author(seed), contiguous, max_seq: contiguous.saturating_add(extra), frozen })
+            .collect();
+        feeds.sort_by_key(|feed| feed.author);
+        let request = SyncRequest::Announce { feeds };
+        prop_assert_eq!(SyncRequest::decode(&request.encode()).unwrap(), request);
     }
 
     #[test]

@@ -281,7 +281,7 @@ impl Responder {
     fn answer(&self, request: &[u8]) -> Option<Vec<u8>> {
         match SyncRequest::decode(request).ok()? {
             SyncRequest::Hello { .. } => self.hello.clone(),
-            SyncRequest::Heads { .. } => self.heads.clone(),
+            SyncRequest::Heads { .. } | SyncRequest::Announce { .. } => self.heads.clone(),
             SyncRequest::Range { .. } => self.range.clone(),
             SyncRequest::ForkProofs => self.fork_proofs.clone(),
         }
@@ -867,6 +867,7 @@ impl HostileLoop {
                         Ok(SyncRequest::Heads { .. }) => "heads",
                         Ok(SyncRequest::Range { .. }) => "range",
                         Ok(SyncRequest::ForkProofs) => "fork_proofs",
+                        Ok(SyncRequest::Announce { .. }) => "announce",
                         Err(_) => "malformed",
                     };
                     *self.answered.entry(kind).or_default() += 1;

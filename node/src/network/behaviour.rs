@@ -160,6 +160,9 @@ pub struct SwarmOptions {
     pub max_pending_incoming: u32,
     /// No new connection is accepted or dialed while the process uses more memory.
     pub max_memory_bytes: usize,
+    /// Gossip messages queued to one peer's connection before gossipsub refuses more
+    /// (`AllQueuesFull` when every peer's queue is full).
+    pub gossip_queue_len: usize,
 }
 
 /// Default: established connections in all.
@@ -170,6 +173,8 @@ pub const DEFAULT_MAX_CONNECTIONS_PER_PEER: u32 = 2;
 pub const DEFAULT_MAX_PENDING_INCOMING: u32 = 32;
 /// Default: the memory past which no new connection is made (1 GiB).
 pub const DEFAULT_MAX_MEMORY_BYTES: usize = 1024 * 1024 * 1024;
+/// Default: gossip messages queued per connection (gossipsub's own default).
+pub const DEFAULT_GOSSIP_QUEUE_LEN: usize = 5000;
 
 impl Default for SwarmOptions {
     fn default() -> Self {
@@ -180,6 +185,7 @@ impl Default for SwarmOptions {
             max_connections_per_peer: DEFAULT_MAX_CONNECTIONS_PER_PEER,
             max_pending_incoming: DEFAULT_MAX_PENDING_INCOMING,
             max_memory_bytes: DEFAULT_MAX_MEMORY_BYTES,
+            gossip_queue_len: DEFAULT_GOSSIP_QUEUE_LEN,
         }
     }
 }
@@ -210,9 +216,11 @@ pub fn device_of(peer: &libp2p::PeerId) -> Option<commons_protocol::DeviceKey> {
 }
 
 /// Gossipsub's configuration: anonymous messages named by the SHA-256 of their bytes,
-/// held until ingest reports on them, and frames just big enough for a signed record.
-pub fn gossipsub_config() -> Result<gossipsub::Config, NetworkError> {
+/// held until ingest reports on them, frames just big enough for a signed record, and
+/// `queue_len` messages queued per connection.
+pub fn gossipsub_config(queue_len: usize) -> Result<gossipsub::Config, NetworkError> {
     gossipsub::ConfigBuilder::default()
+        .connection_handler_queue_len(queue_len)
         .heartbeat_interval(GOSSIP_HEARTBEAT)
         .heartbeat_initial_delay(GOSSIP_FIRST_HEARTBEAT)
         .prune_backoff(GOSSIP_PRUNE_BACKOFF)
@@ -293,9 +301,11 @@ pub fn behaviour(
     options: &SwarmOptions,
 ) -> Result<(Behaviour, Topics), NetworkError> {
     let topics = Topics::new(network);
-    let mut gossipsub =
-        gossipsub::Behaviour::new(MessageAuthenticity::Anonymous, gossipsub_config()?)
-            .map_err(|error| NetworkError::Config(format!("gossipsub: {error}")))?;
+    let mut gossipsub = gossipsub::Behaviour::new(
+        MessageAuthenticity::Anonymous,
+        gossipsub_config(options.gossip_queue_len)?,
+    )
+    .map_err(|error| NetworkError::Config(format!("gossipsub: {error}")))?;
     let (params, thresholds) = peer_score(&topics)?;
     gossipsub
         .with_peer_score(params, thresholds)
@@ -392,7 +402,7 @@ mod tests {
 
     #[test]
     fn two_members_refused_a_mesh_while_unknown_retry_within_seconds() {
-        let config = gossipsub_config().unwrap();
+        let config = gossipsub_config(DEFAULT_GOSSIP_QUEUE_LEN).unwrap();
         // gossipsub's default backoff is 60 s; a member judged an outsider for the
         // moment before its hello is answered must not wait that long to mesh.
         assert_eq!(config.prune_backoff(), GOSSIP_PRUNE_BACKOFF);
@@ -403,7 +413,7 @@ mod tests {
 
     #[test]
     fn the_configurations_validate() {
-        gossipsub_config().unwrap();
+        gossipsub_config(DEFAULT_GOSSIP_QUEUE_LEN).unwrap();
         let topics = Topics::new(&NetworkId::of(b"a charter"));
         peer_score(&topics).unwrap();
         assert!(topics.records.to_string().ends_with("/records"));

@@ -7,9 +7,15 @@
 //!   the alerts topic, anything else on the records topic). If gossipsub cannot queue it
 //!   for any peer (`AllQueuesFull`), it is not published again: its id is already in the
 //!   duplicate cache, so the same bytes would only be refused as a duplicate until the
-//!   cache forgets them. Sync delivers it instead: a peer that receives this feed's next
-//!   record by gossip sees the gap and pulls it at once, and every peer pulls it at its
-//!   next periodic sync round at the latest.
+//!   cache forgets them. Sync delivers it instead (next point).
+//! - **Announcements**: a feed this node moved by a publish, a sync page or an import
+//!   is announced to every member peer a moment later ([`super::announce`] decides what
+//!   and when), and the feeds stored lately to a peer gossipsub reports as slow. A peer
+//!   takes an announcement like a heads answer and pulls what it lacks at once, then
+//!   announces onwards what it pulled; so a record gossip missed reaches every node in
+//!   a fraction of a second per hop, not at the next periodic sync round. An announced
+//!   feed already being pulled from some peer is set aside and looked at again when
+//!   that pull's page is stored.
 //! - **In by gossip**: each message is handed to ingest in a task of its own (the loop
 //!   never waits for ingest); the outcome comes back to the loop, which reports it to
 //!   gossipsub: `Accept` once stored (or when it proves a fork), `Reject` when ingest
@@ -72,6 +78,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tracing::{Instrument, debug, info, warn};
 
+use super::announce::{Announcer, Audience};
 use super::behaviour::{
     BAD_SYNC_RECORD_APP_SCORE, Behaviour, BehaviourEvent, KAD_PROTOCOL, NON_MEMBER_APP_SCORE,
     Topics, device_of,
@@ -96,6 +103,12 @@ pub const MAX_SYNC_IN_FLIGHT_PER_PEER: usize = 4;
 /// Sync requests waiting to be sent to one peer; past this, new ones are dropped (the
 /// next round of heads asks again).
 pub const MAX_SYNC_QUEUED_PER_PEER: usize = 1024;
+/// Announcements to one peer under way (beside its sync requests); past this, a round
+/// skips the peer (the next round, or the periodic sync, tells it).
+pub const MAX_ANNOUNCEMENTS_IN_FLIGHT: usize = 2;
+/// Announced feeds set aside while they are being pulled from another peer; past this,
+/// new ones are dropped (the periodic sync round covers them).
+pub const MAX_DEFERRED_ANNOUNCED_FEEDS: usize = 4096;
 /// A peer's requests being answered at once; past this, it is told `Busy`.
 pub const MAX_SERVING_PER_PEER: usize = 4;
 /// A peer's attachment requests being answered at once; past this, a request is
@@ -156,9 +169,16 @@ enum Internal {
         /// Its delegation was provably bad, or not its own.
         bad: bool,
     },
+    /// The heads of feeds to announce have been read.
+    Announce {
+        audience: Audience,
+        feeds: Vec<FeedSummary>,
+    },
     /// What to ask a peer next, after its heads or a page of records.
     Plan {
         peer: PeerId,
+        /// The feed of the page, after a page.
+        author: Option<DeviceKey>,
         requests: Vec<SyncRequest>,
         /// Provably bad records the peer served.
         bad_records: usize,
@@ -169,6 +189,17 @@ enum Internal {
         /// The plan follows the ingest of a page of records.
         page: bool,
     },
+}
+
+/// Where feed heads a peer reported come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    /// A page of the answer to this node's heads request; `more` if another follows.
+    Page { more: bool },
+    /// The peer's own announcement of feeds it has just moved.
+    Announced,
+    /// The peer's answer to this node's announcement: its heads of the same feeds.
+    AnswerToAnnouncement,
 }
 
 /// How this node sees a connected peer.
@@ -194,6 +225,8 @@ struct PeerState {
     records_pulled: u64,
     queue: VecDeque<SyncRequest>,
     in_flight: usize,
+    /// Announcements to it under way.
+    announcing: usize,
     serving: usize,
     /// Its attachment requests being answered.
     blob_serving: usize,
@@ -226,6 +259,7 @@ impl PeerState {
             records_pulled: 0,
             queue: VecDeque::new(),
             in_flight: 0,
+            announcing: 0,
             serving: 0,
             blob_serving: 0,
             bad_blobs: 0,
@@ -277,6 +311,10 @@ pub struct EventLoop {
     peers: HashMap<PeerId, PeerState>,
     pending: HashMap<OutboundRequestId, (PeerId, SyncRequest)>,
     best_known: HashMap<DeviceKey, FeedSummary>,
+    announcer: Announcer,
+    /// Announced feeds being pulled from another peer already: by feed, the peer that
+    /// announced it and what it announced.
+    deferred: HashMap<DeviceKey, (PeerId, FeedSummary)>,
     gossip_in_flight: usize,
     next_redial: tokio::time::Instant,
     /// The attachment fetcher, until the loop starts it.
@@ -348,6 +386,8 @@ impl EventLoop {
             peers: HashMap::new(),
             pending: HashMap::new(),
             best_known: HashMap::new(),
+            announcer: Announcer::default(),
+            deferred: HashMap::new(),
             gossip_in_flight: 0,
             next_redial: tokio::time::Instant::now() + REDIAL_INTERVAL,
             fetcher: None,
@@ -372,7 +412,7 @@ impl EventLoop {
     pub async fn run(mut self) {
         info!(peer = %self.swarm.local_peer_id(), "network started");
         let interval = self.settings.sync_interval;
-        let mut sync_gap = FIRST_SYNC_ROUND.min(interval);
+        let mut sync_gap = self.settings.first_sync_round.min(interval);
         let mut next_sync = tokio::time::Instant::now() + sync_gap;
         let mut maintenance = tokio::time::interval(MAINTENANCE_INTERVAL);
         maintenance.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -383,6 +423,7 @@ impl EventLoop {
             self.spawn(fetcher.run());
         }
         loop {
+            let announce_at = self.announcer.due();
             tokio::select! {
                 biased;
                 command = self.commands.recv() => match command {
@@ -416,6 +457,9 @@ impl EventLoop {
                     self.periodic_sync();
                     sync_gap = (sync_gap * 2).min(interval);
                     next_sync = tokio::time::Instant::now() + sync_gap;
+                }
+                () = tokio::time::sleep_until(announce_at.unwrap_or(next_sync)), if announce_at.is_some() => {
+                    self.announce_due();
                 }
                 _ = maintenance.tick() => self.maintain(),
             }
@@ -522,6 +566,11 @@ impl EventLoop {
     /// each device is learnt once, so this costs one message per device.
     fn on_stored(&mut self, event: &StoredEvent) {
         let record = &event.record;
+        self.announcer.stored(
+            record.record().author,
+            event.source,
+            tokio::time::Instant::now(),
+        );
         let relay = event.source == Source::Sync
             && match &record.record().body {
                 Body::Delegation(delegation) => self.roster.borrow().is_member(&delegation.org),
@@ -622,6 +671,7 @@ impl EventLoop {
                 info!(peer = %peer_id, cause = ?cause, "connection closed");
                 if num_established == 0 {
                     self.peers.remove(&peer_id);
+                    self.announcer.forget_peer(peer_id);
                     self.update_peer_gauges();
                     self.check_publishing_hold();
                 }
@@ -800,8 +850,25 @@ impl EventLoop {
             message,
         } = event
         else {
-            if let gossipsub::Event::Subscribed { peer_id, topic } = event {
-                debug!(peer = %peer_id, %topic, "peer subscribed");
+            match event {
+                gossipsub::Event::Subscribed { peer_id, topic } => {
+                    debug!(peer = %peer_id, %topic, "peer subscribed");
+                }
+                gossipsub::Event::SlowPeer {
+                    peer_id,
+                    failed_messages,
+                } => {
+                    let member = self
+                        .peers
+                        .get(&peer_id)
+                        .is_some_and(|state| state.standing == PeerStanding::Member);
+                    debug!(peer = %peer_id, member, ?failed_messages, "gossip could not send to a slow peer; the feeds stored lately are announced to it");
+                    if member {
+                        self.announcer
+                            .slow_peer(peer_id, tokio::time::Instant::now());
+                    }
+                }
+                _ => {}
             }
             return;
         };
@@ -965,8 +1032,10 @@ impl EventLoop {
                 self.ask_heads(peer);
                 self.check_publishing_hold();
             }
+            Internal::Announce { audience, feeds } => self.send_announcement(audience, feeds),
             Internal::Plan {
                 peer,
+                author,
                 requests,
                 bad_records,
                 stored,
@@ -997,6 +1066,14 @@ impl EventLoop {
                     self.set_app_score(peer);
                 }
                 self.enqueue(peer, requests);
+                // An announcement of this feed set aside while it was being pulled:
+                // the store has moved, so look at it again.
+                if page
+                    && let Some(author) = author
+                    && let Some((from, feed)) = self.deferred.remove(&author)
+                {
+                    self.take_heads(from, vec![feed], Listing::Announced);
+                }
             }
         }
     }
@@ -1237,7 +1314,11 @@ impl EventLoop {
     fn finish_request(&mut self, id: OutboundRequestId) -> Option<(PeerId, SyncRequest)> {
         let (peer, request) = self.pending.remove(&id)?;
         if let Some(state) = self.peers.get_mut(&peer) {
-            state.in_flight = state.in_flight.saturating_sub(1);
+            if matches!(request, SyncRequest::Announce { .. }) {
+                state.announcing = state.announcing.saturating_sub(1);
+            } else {
+                state.in_flight = state.in_flight.saturating_sub(1);
+            }
         }
         self.enqueue(peer, []);
         Some((peer, request))
@@ -1261,6 +1342,17 @@ impl EventLoop {
                 .is_some_and(|state| state.standing == PeerStanding::Outsider)
         {
             self.ask_heads(peer);
+        }
+        // An announcement is taken as the peer's heads of those feeds (within the same
+        // bound as its other requests), then answered with this node's heads of them.
+        if let SyncRequest::Announce { feeds } = &request
+            && self
+                .peers
+                .get(&peer)
+                .is_some_and(|state| state.serving < MAX_SERVING_PER_PEER)
+        {
+            add(&self.metrics.sync_announcements_received, 1);
+            self.take_heads(peer, feeds.clone(), Listing::Announced);
         }
         let Some(state) = self.peers.get_mut(&peer) else {
             let _ = self
@@ -1322,6 +1414,194 @@ impl EventLoop {
         });
     }
 
+    /// Takes feed heads `peer` reported (a page of its heads, an answer to this node's
+    /// announcement, or its own announcement): remembers them and pulls what this node
+    /// lacks.
+    fn take_heads(&mut self, peer: PeerId, feeds: Vec<FeedSummary>, listing: Listing) {
+        let internal = self.internal_tx.clone();
+        let node = self.node.clone();
+        let Some(state) = self.peers.get_mut(&peer) else {
+            return;
+        };
+        let own = self.node.device;
+        let holding = self.node.publishing.is_held();
+        state.last_sync_ms = Some(unix_ms());
+        let room = MAX_HEADS_PER_PEER.saturating_sub(state.heads.len());
+        let member = state.standing == PeerStanding::Member;
+        for feed in feeds.iter().take(room) {
+            state.heads.insert(feed.author, *feed);
+            if member {
+                let best = self.best_known.entry(feed.author).or_insert(*feed);
+                best.contiguous = best.contiguous.max(feed.contiguous);
+                best.max_seq = best.max_seq.max(feed.max_seq);
+                best.frozen |= feed.frozen;
+            }
+        }
+        if holding && member {
+            let reported = feeds.iter().find(|feed| feed.author == own);
+            // Heads come in ascending order of author: a page past this device's, or
+            // the last page, says whether the peer holds it. An announcement names
+            // only some feeds, so only its mention of this one counts.
+            let covered = match listing {
+                Listing::Page { more } => {
+                    !more || feeds.last().is_some_and(|last| last.author >= own)
+                }
+                Listing::Announced | Listing::AnswerToAnnouncement => false,
+            };
+            if reported.is_some() || covered {
+                let seq = reported.map_or(0, |feed| feed.max_seq);
+                state.own_feed_reported = Some(state.own_feed_reported.unwrap_or(0).max(seq));
+            }
+        }
+        let mut next = Vec::new();
+        if let Listing::Page { more: true } = listing
+            && feeds.len() <= room
+            && let Some(last) = feeds.last()
+        {
+            next.push(SyncRequest::Heads {
+                after: Some(last.author),
+            });
+        }
+        // Only a member's device is a source of any feed; any other is a source of its
+        // own feed only (its application).
+        let only = if member { None } else { state.device };
+        let pulling_from = |author: &DeviceKey, pending_anywhere: bool| {
+            state
+                .queue
+                .iter()
+                .chain(
+                    self.pending
+                        .values()
+                        .filter(|(p, _)| pending_anywhere || *p == peer)
+                        .map(|(_, r)| r),
+                )
+                .any(|r| matches!(r, SyncRequest::Range { author: a, .. } if a == author))
+        };
+        let mut wanted = Vec::new();
+        let mut set_aside = Vec::new();
+        for feed in feeds {
+            if only.is_some_and(|author| feed.author != author)
+                || state.exhausted.get(&feed.author) == Some(&feed)
+            {
+                continue;
+            }
+            match listing {
+                // A page of heads: pull each feed from this peer unless it already is.
+                Listing::Page { .. } => {
+                    if !pulling_from(&feed.author, false) {
+                        wanted.push(feed);
+                    }
+                }
+                // An announcement: a feed already being pulled from any peer waits for
+                // that pull's page, so the same records are not fetched twice.
+                Listing::Announced | Listing::AnswerToAnnouncement => {
+                    if pulling_from(&feed.author, true) {
+                        set_aside.push(feed);
+                    } else {
+                        wanted.push(feed);
+                    }
+                }
+            }
+        }
+        for feed in set_aside {
+            let room = self.deferred.len() < MAX_DEFERRED_ANNOUNCED_FEEDS
+                || self.deferred.contains_key(&feed.author);
+            if room {
+                self.deferred.insert(feed.author, (peer, feed));
+            }
+        }
+        if wanted.is_empty() && next.is_empty() {
+            self.check_publishing_hold();
+            return;
+        }
+        self.spawn(async move {
+            let store = node.store.clone();
+            let own_to_max = holding.then_some(own);
+            let planned =
+                tokio::task::spawn_blocking(move || plan(store.as_ref(), &wanted, own_to_max))
+                    .await;
+            match planned {
+                Ok(Ok(requests)) => next.extend(requests),
+                Ok(Err(error)) => warn!(%error, "cannot read the store to plan sync"),
+                Err(error) => warn!(%error, "the sync plan failed"),
+            }
+            let plan = Internal::Plan {
+                peer,
+                author: None,
+                requests: next,
+                bad_records: 0,
+                stored: 0,
+                exhausted: None,
+                page: false,
+            };
+            let _ = internal.send(plan).await;
+        });
+        self.check_publishing_hold();
+    }
+
+    /// Reads the heads of the feeds the announcer says are due, for each audience.
+    fn announce_due(&mut self) {
+        for (audience, authors) in self.announcer.take_due(tokio::time::Instant::now()) {
+            let node = self.node.clone();
+            let internal = self.internal_tx.clone();
+            self.spawn(async move {
+                let store = node.store.clone();
+                let read = tokio::task::spawn_blocking(move || {
+                    let mut feeds = Vec::with_capacity(authors.len());
+                    for author in &authors {
+                        if let Some(head) = store.head(author)? {
+                            feeds.push(summary(&head));
+                        }
+                    }
+                    Ok::<_, crate::store::StoreError>(feeds)
+                })
+                .await;
+                match read {
+                    Ok(Ok(feeds)) if !feeds.is_empty() => {
+                        let _ = internal.send(Internal::Announce { audience, feeds }).await;
+                    }
+                    Ok(Ok(_)) => {}
+                    Ok(Err(error)) => warn!(%error, "cannot read the feeds to announce"),
+                    Err(error) => warn!(%error, "reading the feeds to announce failed"),
+                }
+            });
+        }
+    }
+
+    /// Sends an announcement of `feeds` to each connected member's device in
+    /// `audience` that has fewer than [`MAX_ANNOUNCEMENTS_IN_FLIGHT`] under way.
+    fn send_announcement(&mut self, audience: Audience, feeds: Vec<FeedSummary>) {
+        let targets: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(peer, state)| {
+                state.standing == PeerStanding::Member
+                    && state.admitted_us != Some(false)
+                    && state.announcing < MAX_ANNOUNCEMENTS_IN_FLIGHT
+                    && match audience {
+                        Audience::Members => true,
+                        Audience::Peer(only) => **peer == only,
+                    }
+            })
+            .map(|(peer, _)| *peer)
+            .collect();
+        for peer in targets {
+            let request = SyncRequest::Announce {
+                feeds: feeds.clone(),
+            };
+            let id = self
+                .swarm
+                .behaviour_mut()
+                .sync
+                .send_request(&peer, request.clone());
+            if let Some(state) = self.peers.get_mut(&peer) {
+                state.announcing += 1;
+            }
+            add(&self.metrics.sync_announcements_sent, 1);
+            self.pending.insert(id, (peer, request));
+        }
+    }
+
     fn on_response(&mut self, peer: PeerId, request: SyncRequest, response: SyncResponse) {
         let internal = self.internal_tx.clone();
         let node = self.node.clone();
@@ -1345,74 +1625,12 @@ impl EventLoop {
                 });
             }
             SyncResponse::Heads { feeds, more } => {
-                let own = self.node.device;
-                let holding = self.node.publishing.is_held();
-                state.last_sync_ms = Some(unix_ms());
-                let room = MAX_HEADS_PER_PEER.saturating_sub(state.heads.len());
-                let member = state.standing == PeerStanding::Member;
-                for feed in feeds.iter().take(room) {
-                    state.heads.insert(feed.author, *feed);
-                    if member {
-                        let best = self.best_known.entry(feed.author).or_insert(*feed);
-                        best.contiguous = best.contiguous.max(feed.contiguous);
-                        best.max_seq = best.max_seq.max(feed.max_seq);
-                        best.frozen |= feed.frozen;
-                    }
-                }
-                if holding && member {
-                    let reported = feeds.iter().find(|feed| feed.author == own);
-                    // Feeds come in ascending order of author: a page past this
-                    // device's, or the last page, says whether the peer holds it.
-                    let covered = !more || feeds.last().is_some_and(|last| last.author >= own);
-                    if reported.is_some() || covered {
-                        let seq = reported.map_or(0, |feed| feed.max_seq);
-                        state.own_feed_reported =
-                            Some(state.own_feed_reported.unwrap_or(0).max(seq));
-                    }
-                }
-                let mut next = Vec::new();
-                if more
-                    && feeds.len() <= room
-                    && let Some(last) = feeds.last()
-                {
-                    next.push(SyncRequest::Heads {
-                        after: Some(last.author),
-                    });
-                }
-                // Only a member's device is a source of any feed; any other is a source
-                // of its own feed only (its application).
-                let only = if member { None } else { state.device };
-                let wanted: Vec<FeedSummary> = feeds
-                    .into_iter()
-                    .filter(|feed| only.is_none_or(|author| feed.author == author))
-                    .filter(|feed| state.exhausted.get(&feed.author) != Some(feed))
-                    .filter(|feed| {
-                        !state.queue.iter().chain(self.pending.iter().filter(|(_, (p, _))| *p == peer).map(|(_, (_, r))| r)).any(|r| matches!(r, SyncRequest::Range { author, .. } if *author == feed.author))
-                    })
-                    .collect();
-                self.spawn(async move {
-                    let store = node.store.clone();
-                    let own_to_max = holding.then_some(own);
-                    let planned = tokio::task::spawn_blocking(move || {
-                        plan(store.as_ref(), &wanted, own_to_max)
-                    })
-                    .await;
-                    match planned {
-                        Ok(Ok(requests)) => next.extend(requests),
-                        Ok(Err(error)) => warn!(%error, "cannot read the store to plan sync"),
-                        Err(error) => warn!(%error, "the sync plan failed"),
-                    }
-                    let plan = Internal::Plan {
-                        peer,
-                        requests: next,
-                        bad_records: 0,
-                        stored: 0,
-                        exhausted: None,
-                        page: false,
-                    };
-                    let _ = internal.send(plan).await;
-                });
-                self.check_publishing_hold();
+                let listing = if matches!(request, SyncRequest::Announce { .. }) {
+                    Listing::AnswerToAnnouncement
+                } else {
+                    Listing::Page { more }
+                };
+                self.take_heads(peer, feeds, listing);
             }
             SyncResponse::Records { records, more } => {
                 let SyncRequest::Range { author, to_seq, .. } = request else {
@@ -1470,6 +1688,7 @@ impl EventLoop {
                     let requests = deferred.filter(|_| bad_records == 0).into_iter().collect();
                     let plan = Internal::Plan {
                         peer,
+                        author: Some(author),
                         requests,
                         bad_records,
                         stored,
@@ -1501,6 +1720,7 @@ impl EventLoop {
                     }
                     let plan = Internal::Plan {
                         peer,
+                        author: None,
                         requests: Vec::new(),
                         bad_records,
                         stored: 0,

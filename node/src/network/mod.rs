@@ -25,6 +25,7 @@
 //! Who gets what is decided by the roster: see [`event_loop`]. Attachments' bytes travel
 //! apart from records, on `/commons/blob/1`: see [`blob_fetch`] and [`blob_serve`].
 
+pub mod announce;
 pub mod behaviour;
 pub mod blob_codec;
 pub mod blob_fetch;
@@ -72,6 +73,10 @@ pub struct NetworkSettings {
     pub bootstrap: Vec<Multiaddr>,
     /// How often to sync with a member peer picked at random.
     pub sync_interval: Duration,
+    /// The first periodic sync round after start; rounds then come at twice the
+    /// previous gap until they reach `sync_interval`
+    /// ([`event_loop::FIRST_SYNC_ROUND`] by default).
+    pub first_sync_round: Duration,
     /// Discovered peers are dialed while fewer than this many are connected.
     pub target_peers: usize,
     /// mDNS and the connection limits.
@@ -89,6 +94,7 @@ impl Default for NetworkSettings {
                 .collect(),
             bootstrap: Vec::new(),
             sync_interval: DEFAULT_SYNC_INTERVAL,
+            first_sync_round: event_loop::FIRST_SYNC_ROUND,
             target_peers: DEFAULT_TARGET_PEERS,
             swarm: SwarmOptions::default(),
             attachments: FetchLimits::default(),
@@ -228,6 +234,10 @@ pub struct NetworkMetrics {
     pub sync_requests: AtomicU64,
     /// Sync requests answered.
     pub sync_served: AtomicU64,
+    /// Announcements of feed heads sent to peers.
+    pub sync_announcements_sent: AtomicU64,
+    /// Announcements of feed heads taken from peers.
+    pub sync_announcements_received: AtomicU64,
     /// Records stored from sync pages.
     pub sync_stored: AtomicU64,
     /// Records in sync pages (and hello delegations) that were provably bad.
@@ -300,6 +310,18 @@ impl NetworkMetrics {
                 "Sync requests sent.",
                 "counter",
                 read(&self.sync_requests),
+            ),
+            (
+                "commons_sync_announcements_sent_total",
+                "Announcements of moved feed heads sent to member peers.",
+                "counter",
+                read(&self.sync_announcements_sent),
+            ),
+            (
+                "commons_sync_announcements_received_total",
+                "Announcements of moved feed heads taken from member peers.",
+                "counter",
+                read(&self.sync_announcements_received),
             ),
             (
                 "commons_sync_served_total",

@@ -10,8 +10,8 @@
 //! roster at the moment of the request): a member's device is answered in full; a
 //! reader (any other device, when the charter's open-read flag is set) sees the heads
 //! and only `Public` records, and no fork proofs; a stranger (open-read unset) is told
-//! `NotAMember`. The hello that introduces a device is answered by the event loop, not
-//! here.
+//! `NotAMember`. An announcement is answered like heads, for the feeds it names. The
+//! hello that introduces a device is answered by the event loop, not here.
 
 use commons_protocol::sync::{MAX_FORK_PROOFS_PER_RESPONSE, MAX_HEADS_PER_RESPONSE};
 use commons_protocol::{FeedSummary, Refusal, SyncRequest, SyncResponse, Visibility};
@@ -134,6 +134,20 @@ pub fn serve(
                 .map(|proof| proof.encode())
                 .collect();
             Ok(SyncResponse::ForkProofs { proofs })
+        }
+        // Each announced feed this node holds, as it stands here (the event loop takes
+        // the announcement itself; this is only the answer).
+        SyncRequest::Announce { feeds } => {
+            let mut held = Vec::with_capacity(feeds.len());
+            for feed in feeds {
+                if let Some(head) = store.head(&feed.author)? {
+                    held.push(summary(&head));
+                }
+            }
+            Ok(SyncResponse::Heads {
+                feeds: held,
+                more: false,
+            })
         }
         // Answered by the event loop, which must ingest the delegation first.
         SyncRequest::Hello { .. } => Ok(SyncResponse::Refused(Refusal::BadRequest)),
