@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::ingest::IngestSettings;
-use crate::network::behaviour::{DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MEMORY_BYTES};
+use crate::network::behaviour::{
+    DEFAULT_GOSSIP_QUEUE_LEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MEMORY_BYTES,
+};
 use crate::network::event_loop::FIRST_SYNC_ROUND;
 use crate::network::{
     DEFAULT_LISTEN, DEFAULT_SYNC_INTERVAL, DEFAULT_TARGET_PEERS, NetworkSettings, SwarmOptions,
@@ -168,6 +170,13 @@ const fn default_max_connections() -> u32 {
     DEFAULT_MAX_CONNECTIONS
 }
 
+const fn default_gossip_queue_len() -> usize {
+    DEFAULT_GOSSIP_QUEUE_LEN
+}
+
+/// The most gossip messages queued per connection a config may ask for.
+pub const MAX_GOSSIP_QUEUE_LEN: usize = 100_000;
+
 const fn default_max_memory_mb() -> u64 {
     DEFAULT_MAX_MEMORY_MB
 }
@@ -239,6 +248,10 @@ pub struct ConfigFile {
     /// No new peer connection while the process uses more memory than this, in MiB.
     #[serde(default = "default_max_memory_mb")]
     pub max_memory_mb: u64,
+    /// Gossip messages queued to one peer connection before gossip gives up on it
+    /// (records it could not send are announced and pulled by sync instead).
+    #[serde(default = "default_gossip_queue_len")]
+    pub gossip_queue_len: usize,
     /// The largest attachment uploaded, fetched or kept, in MiB.
     #[serde(default = "default_max_attachment_mb")]
     pub max_attachment_mb: u64,
@@ -458,6 +471,7 @@ impl ConfigFile {
             target_peers: DEFAULT_TARGET_PEERS,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_memory_mb: DEFAULT_MAX_MEMORY_MB,
+            gossip_queue_len: DEFAULT_GOSSIP_QUEUE_LEN,
             max_attachment_mb: DEFAULT_MAX_ATTACHMENT_MB,
             max_attachments_per_org_mb: DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB,
             auto_fetch_max_mb: DEFAULT_AUTO_FETCH_MAX_MB,
@@ -593,6 +607,12 @@ impl ConfigFile {
             self.max_memory_mb.to_string(),
             DEFAULT_MAX_MEMORY_MB.to_string(),
             "No new peer connection while the node uses more memory than this, in MiB.",
+        ));
+        out.push_str(&setting(
+            "gossip_queue_len",
+            self.gossip_queue_len.to_string(),
+            DEFAULT_GOSSIP_QUEUE_LEN.to_string(),
+            "Gossip messages queued per peer connection; what gossip cannot queue is announced and pulled by sync.",
         ));
         out.push_str("\n# Attachments (files attached to case studies).\n");
         out.push_str(&setting(
@@ -796,6 +816,14 @@ impl ConfigFile {
                 max: u64::from(MAX_MAX_CONNECTIONS),
             });
         }
+        if self.gossip_queue_len > MAX_GOSSIP_QUEUE_LEN {
+            return Err(ConfigError::OutOfRange {
+                field: "gossip_queue_len",
+                value: self.gossip_queue_len as u64,
+                min: 0,
+                max: MAX_GOSSIP_QUEUE_LEN as u64,
+            });
+        }
         let max_memory_bytes = usize::try_from(self.max_memory_mb.saturating_mul(1024 * 1024))
             .ok()
             .filter(|bytes| *bytes > 0)
@@ -821,6 +849,7 @@ impl ConfigFile {
                 kademlia: self.kademlia,
                 max_connections: self.max_connections,
                 max_memory_bytes,
+                gossip_queue_len: self.gossip_queue_len,
                 ..SwarmOptions::default()
             },
         };

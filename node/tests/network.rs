@@ -264,9 +264,8 @@ async fn a_forged_record_is_refused_and_its_sender_loses_score() {
 
 /// Gossip that cannot leave the publisher (every peer's queue full) must not leave the
 /// network waiting for the next periodic sync round (an hour here): the publisher
-/// announces its feed's head to its member peers, the peer pulls the records it lacks
-/// and announces them onwards, and a node two hops away gets them too, although no one
-/// ever gossiped them to it.
+/// announces its feed's head to its member peers, the peer pulls the records it lacks,
+/// gossips them on and announces them onwards, and a node two hops away gets them too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn records_gossip_could_not_queue_reach_every_node_by_announcements() {
     const RECORDS: usize = 60;
@@ -358,6 +357,8 @@ async fn records_gossip_could_not_queue_reach_every_node_by_announcements() {
             .load(Ordering::Relaxed)
             >= 1
     );
+    // B pulled them from their author after its announcement, so it gossiped them on.
+    assert!(b.net.metrics().gossip_regossiped.load(Ordering::Relaxed) >= 1);
 
     c.stop().await;
     b.stop().await;

@@ -174,9 +174,9 @@ pub struct LabOptions {
     /// The relay binary (`env!("CARGO_BIN_EXE_commons-delay-relay")` in this crate's
     /// tests); needed only with `latency`.
     pub relay_binary: Option<PathBuf>,
-    /// Changes every node's config.toml after the lab's own settings (limits of a
-    /// scenario, such as `auto_fetch_max_mb`).
-    pub tune: fn(&mut ConfigFile),
+    /// Changes each node's config.toml (the node's index, its config) after the lab's
+    /// own settings (limits of a scenario, such as `auto_fetch_max_mb`).
+    pub tune: fn(usize, &mut ConfigFile),
 }
 
 impl LabOptions {
@@ -188,7 +188,7 @@ impl LabOptions {
             sync_interval_secs: 2,
             latency: None,
             relay_binary: None,
-            tune: |_| {},
+            tune: |_, _| {},
         }
     }
 }
@@ -347,7 +347,7 @@ impl Lab {
                 // Below its target a node redials its bootstrap peers every 10 s, so
                 // the target is every other node: a link lost to a fault comes back.
                 config.target_peers = count - 1;
-                (self.options.tune)(&mut config);
+                (self.options.tune)(index, &mut config);
                 FounderDir {
                     dir: DataDir::new(self.temp.path().join(format!("node-{index}"))),
                     config,

@@ -8,12 +8,14 @@
 //! slow peer's queue dropped while forwarding, and a message lost on the way. The
 //! announcer covers each:
 //!
-//! - a feed this node has just moved by its own publish, a sync page or an import is
-//!   announced to every member peer, once the burst has had [`ANNOUNCE_DELAY`] to
-//!   settle: a burst of records costs one announcement per peer, and the tail of a
-//!   burst is announced at most that long after its last record. A peer that pulls the
-//!   records by sync announces them onwards in turn, so a repair crosses the whole
-//!   network, not only this node's neighbours;
+//! - a feed this node has just moved by its own publish or an import is announced to
+//!   every member peer once the burst has had [`ANNOUNCE_DELAY`] to settle (gossip has
+//!   usually delivered by then, and the peers pull nothing): a burst of records costs
+//!   one announcement per peer, and its tail is announced at most that long after its
+//!   last record. A record this node could not gossip, and one it pulled by sync, are
+//!   announced after only [`ONWARD_DELAY`]: there is no gossip to wait for. So a peer
+//!   that pulls the records announces them onwards in turn, and a repair crosses the
+//!   whole network, not only this node's neighbours;
 //! - when gossipsub reports a slow peer (messages it could not queue or had to drop),
 //!   the feeds stored in the last [`RECENT_WINDOW`] are announced to that peer alone.
 //!
@@ -36,6 +38,11 @@ use crate::ingest::Source;
 /// chance (so peers rarely pull what is already on its way); short against the
 /// seconds an alert may take.
 pub const ANNOUNCE_DELAY: Duration = Duration::from_millis(250);
+/// How long after a record gossip did not carry its feed is announced: one that came
+/// by sync (gossip missed this node, so it likely missed the next one too) or one this
+/// node could not gossip at all. Short, so a repair crosses several hops in a second,
+/// and still long enough to gather a page's records into one announcement.
+pub const ONWARD_DELAY: Duration = Duration::from_millis(50);
 /// How far back "the feeds stored lately" reaches, for a slow peer: a few gossip
 /// heartbeats, the time in which gossipsub reports the messages it could not send.
 pub const RECENT_WINDOW: Duration = Duration::from_secs(10);
@@ -70,9 +77,19 @@ impl Announcer {
     /// A record of `author`'s feed was stored at `now`, from `source`.
     pub fn stored(&mut self, author: DeviceKey, source: Source, now: Instant) {
         self.remember(author, now);
-        if source != Source::Gossip {
-            self.wait(Audience::Members, [author], now);
+        match source {
+            Source::Gossip => {}
+            Source::Sync => self.wait(Audience::Members, [author], now + ONWARD_DELAY),
+            Source::Local | Source::Import => {
+                self.wait(Audience::Members, [author], now + ANNOUNCE_DELAY);
+            }
         }
+    }
+
+    /// This node could not gossip a record of `author`'s feed at `now` (no peer's
+    /// queue could take it, or no peer is subscribed): there is no gossip to wait for.
+    pub fn not_gossiped(&mut self, author: DeviceKey, now: Instant) {
+        self.wait(Audience::Members, [author], now + ONWARD_DELAY);
     }
 
     /// Gossipsub reported at `now` that it could not send messages to `peer`: the feeds
@@ -84,7 +101,7 @@ impl Announcer {
             .filter(|(_, at)| now.saturating_duration_since(**at) <= RECENT_WINDOW)
             .map(|(author, _)| *author)
             .collect();
-        self.wait(Audience::Peer(peer), recent, now);
+        self.wait(Audience::Peer(peer), recent, now + ONWARD_DELAY);
     }
 
     /// The peer is gone: nothing more is announced to it alone.
@@ -121,7 +138,7 @@ impl Announcer {
         }
         self.waiting.retain(|_, feeds| !feeds.is_empty());
         if !self.waiting.is_empty() {
-            self.due = Some(now + ANNOUNCE_DELAY);
+            self.due = Some(now + ONWARD_DELAY);
         }
         let oldest = now.checked_sub(RECENT_WINDOW);
         self.recent
@@ -143,11 +160,12 @@ impl Announcer {
         self.recent.insert(author, now);
     }
 
+    /// Adds `authors` to what `audience` is told, at `at` at the latest.
     fn wait(
         &mut self,
         audience: Audience,
         authors: impl IntoIterator<Item = DeviceKey>,
-        now: Instant,
+        at: Instant,
     ) {
         let feeds = self.waiting.entry(audience).or_default();
         for author in authors {
@@ -161,8 +179,9 @@ impl Announcer {
             return;
         }
         // The first record of a burst sets the time; later ones do not push it back,
-        // so a long burst is still announced every `ANNOUNCE_DELAY`.
-        self.due.get_or_insert(now + ANNOUNCE_DELAY);
+        // so a long burst is still announced every `ANNOUNCE_DELAY`; one that must go
+        // sooner brings it forward.
+        self.due = Some(self.due.map_or(at, |due| due.min(at)));
     }
 }
 
@@ -187,7 +206,11 @@ mod tests {
                 start + Duration::from_millis(u64::from(step) * 10),
             );
         }
-        announcer.stored(author(2), Source::Sync, start + Duration::from_millis(120));
+        announcer.stored(
+            author(2),
+            Source::Import,
+            start + Duration::from_millis(120),
+        );
         assert_eq!(announcer.due(), Some(start + ANNOUNCE_DELAY));
         assert!(announcer.take_due(start + ANNOUNCE_DELAY / 2).is_empty());
         let mut expected = vec![author(1), author(2)];
@@ -198,6 +221,22 @@ mod tests {
         );
         assert_eq!(announcer.due(), None);
         assert!(announcer.take_due(start + ANNOUNCE_DELAY * 4).is_empty());
+    }
+
+    #[test]
+    fn what_gossip_did_not_carry_is_announced_sooner() {
+        let start = Instant::now();
+        let mut announcer = Announcer::default();
+        announcer.stored(author(1), Source::Local, start);
+        assert_eq!(announcer.due(), Some(start + ANNOUNCE_DELAY));
+        announcer.not_gossiped(author(1), start);
+        assert_eq!(announcer.due(), Some(start + ONWARD_DELAY));
+        assert_eq!(
+            announcer.take_due(start + ONWARD_DELAY),
+            vec![(Audience::Members, vec![author(1)])]
+        );
+        announcer.stored(author(2), Source::Sync, start + ONWARD_DELAY);
+        assert_eq!(announcer.due(), Some(start + ONWARD_DELAY * 2));
     }
 
     #[test]
@@ -241,7 +280,7 @@ mod tests {
                     && batch.windows(2).all(|pair| pair[0] < pair[1]))
         );
         let next = announcer.due().unwrap();
-        assert_eq!(next, start + ANNOUNCE_DELAY * 2);
+        assert_eq!(next, start + ANNOUNCE_DELAY + ONWARD_DELAY);
         let second = announcer.take_due(next);
         assert_eq!(second.len(), 1);
         assert_eq!(second[0].1.len(), 3);

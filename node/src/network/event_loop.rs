@@ -58,7 +58,7 @@
 //!
 //! Every task the loop spawns is held in a `JoinSet` and ended on shutdown.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -109,6 +109,9 @@ pub const MAX_ANNOUNCEMENTS_IN_FLIGHT: usize = 2;
 /// Announced feeds set aside while they are being pulled from another peer; past this,
 /// new ones are dropped (the periodic sync round covers them).
 pub const MAX_DEFERRED_ANNOUNCED_FEEDS: usize = 4096;
+/// Feeds being pulled from their own author's device after it announced them (what
+/// is stored is gossiped on, below); past this, such a pull is not remembered.
+pub const MAX_FRESH_PULLS: usize = 1024;
 /// A peer's requests being answered at once; past this, it is told `Busy`.
 pub const MAX_SERVING_PER_PEER: usize = 4;
 /// A peer's attachment requests being answered at once; past this, a request is
@@ -169,6 +172,9 @@ enum Internal {
         /// Its delegation was provably bad, or not its own.
         bad: bool,
     },
+    /// Records pulled from their author's device after its announcement were stored:
+    /// gossip them on (its own gossip did not carry them).
+    Regossip { records: Vec<Vec<u8>> },
     /// The heads of feeds to announce have been read.
     Announce {
         audience: Audience,
@@ -315,6 +321,8 @@ pub struct EventLoop {
     /// Announced feeds being pulled from another peer already: by feed, the peer that
     /// announced it and what it announced.
     deferred: HashMap<DeviceKey, (PeerId, FeedSummary)>,
+    /// Feeds being pulled from their author's device after it announced them.
+    fresh_pulls: HashSet<(PeerId, DeviceKey)>,
     gossip_in_flight: usize,
     next_redial: tokio::time::Instant,
     /// The attachment fetcher, until the loop starts it.
@@ -388,6 +396,7 @@ impl EventLoop {
             best_known: HashMap::new(),
             announcer: Announcer::default(),
             deferred: HashMap::new(),
+            fresh_pulls: HashSet::new(),
             gossip_in_flight: 0,
             next_redial: tokio::time::Instant::now() + REDIAL_INTERVAL,
             fetcher: None,
@@ -596,12 +605,37 @@ impl EventLoop {
             }
             Err(PublishError::NoPeersSubscribedToTopic) => {
                 debug!(record = %id, %topic, "no peer to publish to yet; peers will pull it by sync");
+                self.announcer
+                    .not_gossiped(record.record().author, tokio::time::Instant::now());
             }
             Err(PublishError::AllQueuesFull(peers)) => {
                 add(&self.metrics.gossip_queue_full, 1);
-                debug!(record = %id, peers, "every peer's gossip queue is full; peers will pull the record by sync");
+                debug!(record = %id, peers, "every peer's gossip queue is full; it is announced, and peers pull it by sync");
+                self.announcer
+                    .not_gossiped(record.record().author, tokio::time::Instant::now());
             }
             Err(error) => warn!(record = %id, %error, "cannot publish"),
+        }
+    }
+
+    /// Gossips records this node pulled from their author's device after it announced
+    /// them: the author could not gossip them (or its gossip missed this node, and
+    /// likely others), so without this they would cross the network only by
+    /// announcements, a pull per hop. A node that holds them already ignores them as a
+    /// duplicate (the message id is the record's hash, the same as the author's).
+    fn regossip(&mut self, records: Vec<Vec<u8>>) {
+        for bytes in records {
+            let Ok(decoded) = decode_record(&bytes, &self.node.network) else {
+                continue;
+            };
+            let topic = match decoded.record().body {
+                Body::Alert(_) => self.topics.alerts.clone(),
+                _ => self.topics.records.clone(),
+            };
+            match self.swarm.behaviour_mut().gossipsub.publish(topic, bytes) {
+                Ok(_) => add(&self.metrics.gossip_regossiped, 1),
+                Err(error) => debug!(%error, "cannot gossip on a record pulled from its author"),
+            }
         }
     }
 
@@ -1033,6 +1067,7 @@ impl EventLoop {
                 self.check_publishing_hold();
             }
             Internal::Announce { audience, feeds } => self.send_announcement(audience, feeds),
+            Internal::Regossip { records } => self.regossip(records),
             Internal::Plan {
                 peer,
                 author,
@@ -1479,6 +1514,7 @@ impl EventLoop {
         };
         let mut wanted = Vec::new();
         let mut set_aside = Vec::new();
+        let device = state.device;
         for feed in feeds {
             if only.is_some_and(|author| feed.author != author)
                 || state.exhausted.get(&feed.author) == Some(&feed)
@@ -1498,6 +1534,14 @@ impl EventLoop {
                     if pulling_from(&feed.author, true) {
                         set_aside.push(feed);
                     } else {
+                        // Its author announcing its own feed: what this node lacks of
+                        // it, gossip most likely did not carry anywhere.
+                        if listing == Listing::Announced
+                            && device == Some(feed.author)
+                            && self.fresh_pulls.len() < MAX_FRESH_PULLS
+                        {
+                            self.fresh_pulls.insert((peer, feed.author));
+                        }
                         wanted.push(feed);
                     }
                 }
@@ -1671,9 +1715,25 @@ impl EventLoop {
                 if prefetch {
                     self.enqueue(peer, next);
                 }
+                let fresh = self.fresh_pulls.contains(&(peer, author));
+                if fresh && done {
+                    self.fresh_pulls.remove(&(peer, author));
+                }
+                let copies = fresh.then(|| records.clone());
                 let metrics = self.metrics.clone();
                 self.spawn(async move {
                     let results = node.ingest.submit_many(records, Source::Sync).await;
+                    if let Some(copies) = copies {
+                        let records: Vec<Vec<u8>> = copies
+                            .into_iter()
+                            .zip(&results)
+                            .filter(|(_, result)| matches!(result, Ok(Ingested::Stored { .. })))
+                            .map(|(bytes, _)| bytes)
+                            .collect();
+                        if !records.is_empty() {
+                            let _ = internal.send(Internal::Regossip { records }).await;
+                        }
+                    }
                     let stored = results
                         .iter()
                         .filter(|result| matches!(result, Ok(Ingested::Stored { .. })))

@@ -224,6 +224,8 @@ pub struct NetworkMetrics {
     pub gossip_published: AtomicU64,
     /// Publications that gossipsub could not queue to any peer (sync delivers them).
     pub gossip_queue_full: AtomicU64,
+    /// Records pulled from their author's device after it announced them, gossiped on.
+    pub gossip_regossiped: AtomicU64,
     /// Gossip messages accepted (stored).
     pub gossip_accepted: AtomicU64,
     /// Gossip messages ignored (duplicate, early, unknown author, overload...).
@@ -286,6 +288,12 @@ impl NetworkMetrics {
                 "Publications no peer's gossip queue could take (sync delivers them).",
                 "counter",
                 read(&self.gossip_queue_full),
+            ),
+            (
+                "commons_gossip_regossiped_total",
+                "Records pulled from their author after its announcement, gossiped on.",
+                "counter",
+                read(&self.gossip_regossiped),
             ),
             (
                 "commons_gossip_accepted_total",

@@ -7,7 +7,7 @@
 //! target/release/commons-bench [propagation|catchup|spread|all] [--records N] [--json]
 //! target/release/commons-bench transfer [--files 32] [--file-mib 8]   # attachments, loopback
 //! target/release/commons-bench link [--file-mib 20] [--kbit 2000]     # attachments, fault lab, as root
-//! target/release/commons-bench alerts [--nodes 30] [--records 10] [--runs 1]  # fault lab, as root
+//! target/release/commons-bench alerts [--nodes 30] [--records 10] [--runs 1] [--publisher-cannot-gossip|--no-gossip]
 //! ```
 //!
 //! - **propagation** (a): two founders' nodes, B dialing A. `--records` (default
@@ -41,6 +41,9 @@
 //!   nodes spread over the ring; each node's `[[notify]]` command hook writes when it
 //!   was told. Figure: publish call to each other node's hook, p50/p99/max, and the
 //!   slowest node per alert. Goal: every alert everywhere within 5 s, p50 ≤ 1 s.
+//!   `--publisher-cannot-gossip` raises every alert at node 0 with its
+//!   `gossip_queue_len` at 0 (every publish `AllQueuesFull`); `--no-gossip` sets every
+//!   node's to 0, so every alert travels by announcements and sync pulls alone.
 //!
 //! This is a measurement, not a test: it polls the nodes while they work.
 
@@ -81,6 +84,7 @@ struct Options {
     kbit: u32,
     nodes: usize,
     runs: usize,
+    gossip: Gossip,
     json: bool,
 }
 
@@ -93,6 +97,7 @@ fn options() -> Result<Options> {
         kbit: 2_000,
         nodes: 30,
         runs: 1,
+        gossip: Gossip::On,
         json: false,
     };
     let mut args = std::env::args().skip(1);
@@ -110,6 +115,8 @@ fn options() -> Result<Options> {
                 let value = args.next().context("--file-mib needs a number")?;
                 options.file_mib = Some(value.parse().context("--file-mib needs a number")?);
             }
+            "--no-gossip" => options.gossip = Gossip::Off,
+            "--publisher-cannot-gossip" => options.gossip = Gossip::NotFromPublisher,
             "--kbit" => {
                 let value = args.next().context("--kbit needs a number")?;
                 options.kbit = value.parse().context("--kbit needs a number")?;
@@ -167,6 +174,7 @@ fn run() -> Result<()> {
             figures.push(alerts(
                 options.nodes,
                 options.records.unwrap_or(10) as usize,
+                options.gossip,
             )?);
         }
     }
@@ -510,6 +518,18 @@ fn transfer(files: usize, file_mib: usize) -> Result<Value> {
     }))
 }
 
+/// Which nodes of the alerts lab may gossip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gossip {
+    /// Every node.
+    On,
+    /// Every node but the one raising the alerts (node 0), whose queues hold nothing:
+    /// gossip can carry the alerts only once a peer has pulled them.
+    NotFromPublisher,
+    /// None: the repair path alone.
+    Off,
+}
+
 /// Where every lab node's notify hook appends one line per alert it is told of:
 /// `<unix ns> <the node's pid> <event id>`. A fixed path: `LabOptions::tune` is a plain
 /// `fn`, and the lab runs one at a time.
@@ -522,7 +542,7 @@ const ALERT_ARRIVALS: &str = "/tmp/commons-bench-alert-arrivals.log";
 /// 2 s; each node's `[[notify]]` command hook (the real one) appends the time it was
 /// told of each. The figure: for each alert and each other node, the time from the
 /// start of the `commons publish alert` call to that node's hook.
-fn alerts(nodes: usize, alerts: usize) -> Result<Value> {
+fn alerts(nodes: usize, alerts: usize, gossip: Gossip) -> Result<Value> {
     if let Err(reason) = commons_tests::netns::preflight() {
         bail!("the fault lab cannot run here: {reason}");
     }
@@ -541,7 +561,7 @@ fn alerts(nodes: usize, alerts: usize) -> Result<Value> {
     options.sync_interval_secs = 30;
     options.latency = Some(Duration::from_millis(150));
     options.relay_binary = Some(relay);
-    options.tune = |config| {
+    fn hook(config: &mut commons_node::config::ConfigFile) {
         config.notify = vec![commons_node::config::NotifyEntry {
             name: Some("bench".to_owned()),
             command: Some(vec![
@@ -554,6 +574,21 @@ fn alerts(nodes: usize, alerts: usize) -> Result<Value> {
             url: None,
             timeout_secs: Some(5),
         }];
+    }
+    options.tune = match gossip {
+        Gossip::On => |_, config| hook(config),
+        // Node 0 raises every alert and can gossip none of them.
+        Gossip::NotFromPublisher => |index, config| {
+            hook(config);
+            if index == 0 {
+                config.gossip_queue_len = 0;
+            }
+        },
+        // Every alert travels by announcements and sync pulls alone.
+        Gossip::Off => |_, config| {
+            hook(config);
+            config.gossip_queue_len = 0;
+        },
     };
     let mut lab = Lab::new(options);
     lab.start_all();
@@ -576,7 +611,10 @@ fn alerts(nodes: usize, alerts: usize) -> Result<Value> {
     // (event id, raised at (ns), the raising node's pid)
     let mut raised: Vec<(String, u128, u32)> = Vec::new();
     for n in 0..alerts {
-        let index = (n * 7) % nodes;
+        let index = match gossip {
+            Gossip::NotFromPublisher => 0,
+            Gossip::On | Gossip::Off => (n * 7) % nodes,
+        };
         let started = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)?
             .as_nanos();
@@ -671,6 +709,11 @@ fn alerts(nodes: usize, alerts: usize) -> Result<Value> {
         "latency_each_way_ms": 150,
         "loss_percent": 10,
         "sync_interval_secs": 30,
+        "gossip": match gossip {
+            Gossip::On => "on",
+            Gossip::NotFromPublisher => "the publisher's off: node 0 raises every alert, its gossip queues hold 0 messages",
+            Gossip::Off => "off: every node's gossip queues hold 0 messages",
+        },
         "all_arrived": waited.is_some(),
         "missing_after_120_s": missing,
         "p50_ms": pick(0.5),
@@ -689,7 +732,7 @@ fn link(file_mib: usize, kbit: u32) -> Result<Value> {
     let mut options = LabOptions::new(2);
     options.dial = 1;
     // The file is fetched as soon as its record arrives.
-    options.tune = |config| config.auto_fetch_max_mb = 64;
+    options.tune = |_, config| config.auto_fetch_max_mb = 64;
     let mut lab = Lab::new(options);
     lab.start_all();
     let peer_b = lab.device(1).to_owned();
