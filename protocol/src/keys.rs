@@ -1,13 +1,8 @@
 //! Keys and signatures: who may sign each step of a record's path. An org's root key
-//! delegates device keys; a device key signs its feed's records. Every check is
-//! `verify_strict`, and keys of small order or in a non-canonical encoding are refused
-//! wherever a key is accepted.
-//!
-//! There is deliberately no batch verification: ed25519-dalek's batch equation accepts,
-//! with odds up to one in two, a signature whose R carries a small torsion component
-//! that `verify_strict` refuses, so nodes batching and nodes not batching would hold
-//! different records. Ruling that out costs a torsion check per signature (31 µs here)
-//! that makes batching slower than the strict check (36 µs) it would replace.
+//! delegates device keys; a device key signs its feed's records. Keys of small order or
+//! in a non-canonical encoding are refused wherever a key is accepted; signatures are
+//! checked under the one rule of [`crate::signature`], the same for one signature and
+//! for a batch.
 //!
 //! Key bytes inside a decoded record are kept as plain bytes until a validator turns
 //! them into a verifying key with [`RootKey::verifying_key`] or
@@ -18,6 +13,7 @@ use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::signature::CheckedKey;
 use crate::text::{TextError, parse_prefixed, prefixed_text};
 
 /// Why 32 bytes are not an acceptable public key.
@@ -91,7 +87,7 @@ impl Domain {
 /// Whether the y coordinate in `bytes` (the low 255 bits, little-endian) is p = 2^255 − 19
 /// or more: the only way a point that decompresses can have a second encoding, apart
 /// from the sign of x = 0, which only small-order points have.
-fn y_at_least_p(bytes: &[u8; 32]) -> bool {
+pub(crate) fn y_at_least_p(bytes: &[u8; 32]) -> bool {
     bytes[31] & 0x7f == 0x7f && bytes[1..31].iter().all(|byte| *byte == 0xff) && bytes[0] >= 0xed
 }
 
@@ -127,21 +123,27 @@ macro_rules! public_key_type {
                 &self.0
             }
 
-            /// The key ready for `verify_strict`, or why it is unacceptable.
+            /// The key as ed25519-dalek sees it, or why it is unacceptable.
             pub fn verifying_key(&self) -> Result<VerifyingKey, KeyError> {
                 checked_verifying_key(&self.0)
             }
 
-            /// Checks `signature` over `domain || 0x00 || message` with `verify_strict`.
+            /// The key ready for signature checks, or why it is unacceptable.
+            pub fn checked(&self) -> Result<CheckedKey, KeyError> {
+                checked_verifying_key(&self.0)?;
+                CheckedKey::new(&self.0).map_err(|_| KeyError::NotAPoint)
+            }
+
+            /// Checks `signature` over `domain || 0x00 || message` (docs/protocol.md
+            /// §2.3).
             pub fn verify(
                 &self,
                 domain: Domain,
                 message: &[u8],
                 signature: &Signature,
             ) -> Result<(), SignatureError> {
-                let key = self.verifying_key().map_err(SignatureError::Key)?;
-                key.verify_strict(&domain.message(message), &signature.to_dalek())
-                    .map_err(|_| SignatureError::Invalid)
+                let key = self.checked().map_err(SignatureError::Key)?;
+                key.verify(&domain.message(message), signature)
             }
         }
 
@@ -195,7 +197,7 @@ pub enum SignatureError {
     /// The key it is checked against is unacceptable.
     #[error("the signing key is unacceptable: {0}")]
     Key(KeyError),
-    /// The signature does not verify (strictly) for this key and message.
+    /// The signature does not verify for this key and message (docs/protocol.md §2.3).
     #[error("the signature does not verify")]
     Invalid,
 }
@@ -213,10 +215,6 @@ impl Signature {
     /// The signature's 64 bytes.
     pub const fn as_bytes(&self) -> &[u8; 64] {
         &self.0
-    }
-
-    pub(crate) fn to_dalek(self) -> ed25519_dalek::Signature {
-        ed25519_dalek::Signature::from_bytes(&self.0)
     }
 }
 

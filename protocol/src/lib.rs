@@ -65,6 +65,7 @@ pub mod keys;
 mod memory;
 pub mod record;
 pub mod roster;
+pub mod signature;
 pub mod sync;
 pub mod text;
 pub mod writer;
@@ -98,7 +99,7 @@ pub use memory::MemoryFeeds;
 pub use record::{
     AuthorKeyCache, DecodedRecord, MAX_ATTACHMENTS, MAX_PAYLOAD_BYTES, MAX_SIGNED_RECORD_BYTES,
     RECORD_VERSION, Record, RecordError, VerifiedRecord, decode_record, decode_stored_record,
-    validate_record,
+    validate_record, verify_records,
 };
 pub use roster::{DeviceState, OrgState, Roster, Tally};
 pub use sync::{FeedSummary, Refusal, SyncError, SyncRequest, SyncResponse};

@@ -14,9 +14,8 @@ use crate::codec::{DecodeError, decode_canonical, encode};
 use crate::id::{NetworkId, RecordId};
 use std::collections::HashMap;
 
-use ed25519_dalek::VerifyingKey;
-
 use crate::keys::{DeviceKey, DeviceKeypair, Domain, KeyError, Signature};
+use crate::signature::{CheckedKey, SignatureBatch};
 
 /// The record format version this crate reads and writes.
 pub const RECORD_VERSION: u8 = 1;
@@ -269,7 +268,7 @@ pub struct DecodedRecord {
     signature: Signature,
     signed: Vec<u8>,
     /// The author key, already checked and prepared for verification.
-    author_key: VerifyingKey,
+    author_key: CheckedKey,
 }
 
 impl DecodedRecord {
@@ -291,17 +290,53 @@ impl DecodedRecord {
     /// Checks the device signature and any root signature in the body.
     pub fn verify(self) -> Result<VerifiedRecord, RecordError> {
         self.author_key
-            .verify_strict(
-                &Domain::Record.message(self.payload()),
-                &self.signature.to_dalek(),
-            )
+            .verify(&Domain::Record.message(self.payload()), &self.signature)
             .map_err(|_| RecordError::BadSignature)?;
+        self.verified()
+    }
+
+    /// Once the device signature holds: the root signatures in the body.
+    fn verified(self) -> Result<VerifiedRecord, RecordError> {
         check_body_signatures(&self.record)?;
         Ok(VerifiedRecord {
             record: self.record,
             id: self.id,
             signed: self.signed,
         })
+    }
+}
+
+/// Checks every record's device signature in one batch, and each record's root
+/// signatures (a delegation's, a revocation's, a rotation's) one by one; the results
+/// are in the order of `records` and are exactly those of [`DecodedRecord::verify`] on
+/// each (docs/protocol.md §6). When the batch does not hold, each record is checked on
+/// its own to find which failed.
+pub fn verify_records(records: Vec<DecodedRecord>) -> Vec<Result<VerifiedRecord, RecordError>> {
+    let mut batch = SignatureBatch::new();
+    let mut refused = vec![false; records.len()];
+    for (index, record) in records.iter().enumerate() {
+        let message = Domain::Record.message(record.payload());
+        if batch
+            .add(&record.author_key, &message, &record.signature)
+            .is_err()
+        {
+            refused[index] = true;
+        }
+    }
+    if batch.verify() {
+        records
+            .into_iter()
+            .zip(refused)
+            .map(|(record, refused)| {
+                if refused {
+                    Err(RecordError::BadSignature)
+                } else {
+                    record.verified()
+                }
+            })
+            .collect()
+    } else {
+        records.into_iter().map(DecodedRecord::verify).collect()
     }
 }
 
@@ -359,7 +394,7 @@ impl VerifiedRecord {
 /// Decodes signed bytes received from anywhere and checks every stateless rule except
 /// signatures; call [`DecodedRecord::verify`] next.
 pub fn decode_record(bytes: &[u8], network: &NetworkId) -> Result<DecodedRecord, RecordError> {
-    decode_with(bytes, network, DeviceKey::verifying_key)
+    decode_with(bytes, network, DeviceKey::checked)
 }
 
 /// The stateless check of DESIGN.md: decode, check every rule that needs no state, and
@@ -389,7 +424,7 @@ pub fn decode_stored_record(
 fn decode_with(
     bytes: &[u8],
     network: &NetworkId,
-    author_key: impl FnOnce(&DeviceKey) -> Result<VerifyingKey, KeyError>,
+    author_key: impl FnOnce(&DeviceKey) -> Result<CheckedKey, KeyError>,
 ) -> Result<DecodedRecord, RecordError> {
     let (record, id, signature) = decode_fields(bytes, network)?;
     check_sequence(&record)?;
@@ -459,7 +494,7 @@ fn decode_fields(
 /// passed every key check are kept, and at most [`AuthorKeyCache::CAPACITY`] of them.
 #[derive(Debug, Default)]
 pub struct AuthorKeyCache {
-    keys: HashMap<DeviceKey, VerifyingKey>,
+    keys: HashMap<DeviceKey, CheckedKey>,
 }
 
 impl AuthorKeyCache {
@@ -471,11 +506,11 @@ impl AuthorKeyCache {
         Self::default()
     }
 
-    fn prepared(&mut self, author: &DeviceKey) -> Result<VerifyingKey, KeyError> {
+    fn prepared(&mut self, author: &DeviceKey) -> Result<CheckedKey, KeyError> {
         if let Some(key) = self.keys.get(author) {
             return Ok(*key);
         }
-        let key = author.verifying_key()?;
+        let key = author.checked()?;
         if self.keys.len() >= Self::CAPACITY {
             self.keys.clear();
         }
@@ -499,6 +534,37 @@ impl AuthorKeyCache {
         network: &NetworkId,
     ) -> Result<VerifiedRecord, RecordError> {
         self.decode_record(bytes, network)?.verify()
+    }
+
+    /// [`validate_record`] on each of `records`, their device signatures checked in one
+    /// batch ([`verify_records`]); the results are in input order and are exactly
+    /// those of [`AuthorKeyCache::validate_record`] on each.
+    pub fn validate_records<B: AsRef<[u8]>>(
+        &mut self,
+        records: &[B],
+        network: &NetworkId,
+    ) -> Vec<Result<VerifiedRecord, RecordError>> {
+        let mut results: Vec<Option<Result<VerifiedRecord, RecordError>>> =
+            Vec::with_capacity(records.len());
+        let mut decoded = Vec::with_capacity(records.len());
+        let mut places = Vec::with_capacity(records.len());
+        for bytes in records {
+            match self.decode_record(bytes.as_ref(), network) {
+                Ok(record) => {
+                    places.push(results.len());
+                    decoded.push(record);
+                    results.push(None);
+                }
+                Err(error) => results.push(Some(Err(error))),
+            }
+        }
+        for (place, result) in places.into_iter().zip(verify_records(decoded)) {
+            results[place] = Some(result);
+        }
+        results
+            .into_iter()
+            .map(|result| result.unwrap_or(Err(RecordError::BadSignature)))
+            .collect()
     }
 }
 
