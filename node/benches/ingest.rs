@@ -1,6 +1,8 @@
 //! Ingest throughput: pre-signed 1 KiB records from 64 authors, decoded, verified,
-//! checked and durably stored in a real redb file by a real node, beside raw ed25519
-//! batch verification (one core) measured in the same run.
+//! checked and durably stored in a real redb file by a real node, beside raw batch
+//! verification measured in the same run: the protocol's rule in batches of 64 on one
+//! core and on both (the limit, docs/protocol.md §6), and ed25519-dalek's on one core
+//! for the earlier figures.
 //!
 //! Run with `cargo bench -p commons-node --bench ingest`.
 
@@ -14,7 +16,9 @@ use std::time::Duration;
 use commons_node::Node;
 use commons_node::ingest::{IngestSettings, Source};
 use commons_node::store::RedbStore;
+use commons_protocol::DeviceKey;
 use commons_protocol::fixtures::BASE_TIME_MS;
+use commons_protocol::signature::{CheckedKey, SignatureBatch};
 use commons_protocol::{
     Body, Charter, Delegation, DeviceKeypair, FeedPosition, FeedWriter, NetworkId, VerifiedRecord,
 };
@@ -174,6 +178,45 @@ fn benches(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(3));
     group.sample_size(20);
     group.throughput(Throughput::Elements(256));
+    let checked: Vec<CheckedKey> = verifying
+        .iter()
+        .map(|key| {
+            DeviceKey::from_bytes(key.to_bytes())
+                .and_then(|key| key.checked())
+                .expect("key")
+        })
+        .collect();
+    let protocol_signatures: Vec<commons_protocol::Signature> = signatures
+        .iter()
+        .map(|signature| commons_protocol::Signature::from_bytes(signature.to_bytes()))
+        .collect();
+    let zip215 = |from: usize, to: usize| {
+        for start in (from..to).step_by(64) {
+            let mut batch = SignatureBatch::new();
+            for index in start..(start + 64).min(to) {
+                batch
+                    .add(
+                        &checked[index],
+                        &messages[index],
+                        &protocol_signatures[index],
+                    )
+                    .expect("canonical");
+            }
+            assert!(batch.verify(), "valid");
+        }
+    };
+    group.bench_function("raw_zip215_batch_64_256_1_thread", |bench| {
+        bench.iter(|| zip215(0, 256));
+    });
+    group.bench_function("raw_zip215_batch_64_256_2_threads", |bench| {
+        bench.iter(|| {
+            std::thread::scope(|scope| {
+                let zip215 = &zip215;
+                scope.spawn(move || zip215(0, 128));
+                scope.spawn(move || zip215(128, 256));
+            });
+        });
+    });
     group.bench_function("raw_ed25519_verify_batch_256", |bench| {
         bench.iter(|| {
             ed25519_dalek::verify_batch(&message_refs, &signatures, &verifying).expect("valid")
