@@ -137,6 +137,10 @@ fn build(
         .route("/v1/publish/practice", post(publish::practice))
         .route("/v1/publish/campaign", post(publish::campaign))
         .route("/v1/publish/update", post(publish::update))
+        .route(
+            "/v1/publish/batch",
+            post(publish::batch).layer(DefaultBodyLimit::max(publish::MAX_BATCH_BODY_BYTES)),
+        )
         .route("/v1/publish/alert", post(publish::alert))
         .route("/v1/publish/respond", post(publish::respond))
         .route("/v1/publish/retract", post(publish::retract))

@@ -56,6 +56,34 @@ impl PublishHandle {
             .map_err(|_| IngestError::Shutdown)?;
         answer.await.map_err(|_| IngestError::Shutdown)?
     }
+
+    /// Signs each of `bodies`, in order, as this device's next records and stores them;
+    /// answers for each once durable. They go to the publisher together, so it signs
+    /// them in batches of up to [`PUBLISH_BATCH`], each stored in one group commit;
+    /// a body refused before signing takes no seq, so the feed has no hole.
+    pub async fn publish_many(&self, bodies: Vec<Body>) -> Vec<Result<Published, IngestError>> {
+        let count = bodies.len();
+        let mut answers = Vec::with_capacity(count);
+        for body in bodies {
+            let (reply, answer) = oneshot::channel();
+            if self
+                .requests
+                .send(PublishRequest { body, reply })
+                .await
+                .is_err()
+            {
+                break;
+            }
+            answers.push(answer);
+        }
+        let mut results = Vec::with_capacity(answers.len());
+        for answer in answers {
+            results.push(answer.await.unwrap_or(Err(IngestError::Shutdown)));
+        }
+        // The publisher stopped part way: the rest were never signed.
+        results.resize_with(count, || Err(IngestError::Shutdown));
+        results
+    }
 }
 
 /// Where this device's feed stands in the store.

@@ -289,6 +289,88 @@ async fn the_records_own_rules_come_back_as_422() {
     api.stop().await;
 }
 
+/// Many records in one request: each answered on its own, in order, a refused one taking
+/// no seq and stopping nothing; the records are stored and listed like single publishes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_publishes_many_records_in_one_request() {
+    let api = Api::start().await;
+    let mut records: Vec<Value> = (0..300)
+        .map(|index| {
+            let mut practice = practice_json(&format!("Survey {index}"), &["housing"]);
+            practice["kind"] = json!("practice");
+            practice
+        })
+        .collect();
+    // One refused by the record's own rules, in the middle.
+    records[150]["title"] = json!(" ");
+    records.push(
+        json!({"kind": "campaign", "title": "Stop the evictions", "goals": ["a moratorium"]}),
+    );
+    let (status, body) = api
+        .post_json("/v1/publish/batch", json!({ "records": records }))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["published"], 300, "{body}");
+    assert_eq!(body["refused"], 1, "{body}");
+    let results = body["results"].as_array().unwrap();
+    assert_eq!(results.len(), 301);
+    assert_eq!(results[150]["reason"], "invalid_fields", "{}", results[150]);
+    // Seqs follow the order given, with no hole where the refused one was (the
+    // delegation is seq 1).
+    let seqs: Vec<u64> = results
+        .iter()
+        .filter_map(|result| result["seq"].as_u64())
+        .collect();
+    assert_eq!(seqs, (2..302).collect::<Vec<u64>>());
+    let id = results[300]["id"].as_str().unwrap();
+    let (status, shown) = api.get_json(&format!("/v1/records/{id}")).await;
+    assert_eq!(status, 200, "{shown}");
+    assert_eq!(shown["body"]["title"], "Stop the evictions", "{shown}");
+
+    let (_, status_after_batch) = api.get_json("/v1/status").await;
+
+    // Refused whole, nothing published: an empty batch, an unknown kind, a revision,
+    // too many records.
+    let (status, body) = api
+        .post_json("/v1/publish/batch", json!({ "records": [] }))
+        .await;
+    assert_eq!(
+        (status, error_reason(&body)),
+        (400, "empty_batch"),
+        "{body}"
+    );
+    let (status, body) = api
+        .post_json(
+            "/v1/publish/batch",
+            json!({ "records": [{"kind": "vote", "title": "x"}] }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let mut revising = practice_json("Corrected", &[]);
+    revising["kind"] = json!("practice");
+    revising["revises"] = json!(id);
+    let (status, body) = api
+        .post_json("/v1/publish/batch", json!({ "records": [revising] }))
+        .await;
+    assert_eq!(
+        (status, error_reason(&body)),
+        (400, "revises_in_batch"),
+        "{body}"
+    );
+    let many: Vec<Value> = (0..=api::publish::MAX_BATCH_RECORDS)
+        .map(|_| json!({"kind": "update", "campaign": id, "body": "Day 3"}))
+        .collect();
+    let (status, body) = api
+        .post_json("/v1/publish/batch", json!({ "records": many }))
+        .await;
+    assert_eq!((status, error_reason(&body)), (400, "too_many"), "{body}");
+    // Nothing from the refused batches.
+    let (status, body) = api.get_json("/v1/status").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["records"], status_after_batch["records"], "{body}");
+    api.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_can_be_published_and_read_back() {
     let api = Api::start().await;

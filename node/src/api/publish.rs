@@ -316,6 +316,106 @@ impl RevocationRequest {
     }
 }
 
+/// The most records one `POST /v1/publish/batch` publishes.
+pub const MAX_BATCH_RECORDS: usize = 1024;
+/// The largest `POST /v1/publish/batch` body.
+pub const MAX_BATCH_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// One record of a `POST /v1/publish/batch`: the body of the single endpoint of that
+/// kind, with `"kind"` naming it.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum BatchItem {
+    /// As `POST /v1/publish/practice`.
+    Practice(PracticeRequest),
+    /// As `POST /v1/publish/campaign`.
+    Campaign(CampaignRequest),
+    /// As `POST /v1/publish/update`.
+    Update(UpdateRequest),
+}
+
+/// `POST /v1/publish/batch`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BatchRequest {
+    records: Vec<BatchItem>,
+}
+
+/// `POST /v1/publish/batch`: many case studies, campaigns and updates in one request,
+/// signed in order and stored in as few group commits as the publisher's batch allows.
+/// Each record is answered on its own; one refused (an empty title) takes no seq and
+/// does not stop the others.
+pub(super) async fn batch(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<BatchRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let count = request.records.len();
+    if count == 0 {
+        return Err(ApiError::bad_request(
+            "empty_batch",
+            "`records` is empty: nothing to publish",
+        ));
+    }
+    if count > MAX_BATCH_RECORDS {
+        return Err(ApiError::bad_request(
+            "too_many",
+            format!(
+                "{count} records in one batch; at most {MAX_BATCH_RECORDS}: send the rest in \
+                 another request"
+            ),
+        ));
+    }
+    let mut bodies = Vec::with_capacity(count);
+    for (index, item) in request.records.into_iter().enumerate() {
+        let (revises, body) = match item {
+            BatchItem::Practice(request) => (request.revises.is_some(), request.into_body()),
+            BatchItem::Campaign(request) => (request.revises.is_some(), request.into_body()),
+            BatchItem::Update(request) => (false, request.into_body()),
+        };
+        if revises {
+            return Err(ApiError::bad_request(
+                "revises_in_batch",
+                format!(
+                    "record {index} revises another: publish new versions one at a time \
+                     (POST /v1/publish/practice or /campaign with `revises`)"
+                ),
+            ));
+        }
+        bodies.push(body);
+    }
+    let files: Vec<_> = bodies
+        .iter()
+        .flat_map(|body| body.attachments().iter().cloned())
+        .collect();
+    super::attachments::check_files(&state, files).await?;
+    let results = state.node.publisher.publish_many(bodies).await;
+    let published = results.iter().filter(|result| result.is_ok()).count();
+    let results: Vec<Value> = results
+        .into_iter()
+        .enumerate()
+        .map(|(index, result)| match result {
+            Ok(published) => json!({
+                "index": index,
+                "id": published.id.to_string(),
+                "seq": published.seq,
+                "timestamp_ms": published.timestamp_ms,
+            }),
+            Err(error) => {
+                let error = ApiError::from(error);
+                json!({ "index": index, "error": error.message, "reason": error.reason })
+            }
+        })
+        .collect();
+    Ok((
+        StatusCode::OK,
+        Json(json!({
+            "published": published,
+            "refused": count - published,
+            "results": results,
+        })),
+    ))
+}
+
 /// `POST /v1/records`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
