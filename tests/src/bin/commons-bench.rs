@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo build --release -p commons-cli -p commons-tests
-//! target/release/commons-bench [propagation|catchup|spread|all] [--records N] [--json]
+//! target/release/commons-bench [propagation|catchup|spread|all] [--records N] [--bulk] [--json]
 //! target/release/commons-bench transfer [--files 32] [--file-mib 8]   # attachments, loopback
 //! target/release/commons-bench link [--file-mib 20] [--kbit 2000]     # attachments, fault lab, as root
 //! target/release/commons-bench alerts [--nodes 30] [--records 10] [--runs 1] [--publisher-cannot-gossip|--no-gossip]
@@ -12,10 +12,12 @@
 //!
 //! - **propagation** (a): two founders' nodes, B dialing A. `--records` (default
 //!   20,000) case studies of 1 KiB are published at A through its API by 64 clients at
-//!   once (each is signed by A's publisher and gossiped); the figure is records durably
-//!   stored at B per second, from the first publish to B holding the last. Peer: bare
-//!   rust-libp2p gossipsub between two processes, anonymous messages with SHA-256 ids,
-//!   the same count of 1 KiB messages (`gossip-baseline`).
+//!   once, one per request (with `--bulk`: by 4 clients in batches of 256 through
+//!   `POST /v1/publish/batch`); each is signed by A's publisher and gossiped; the
+//!   figure is records durably stored at B per second, from the first publish to B
+//!   holding the last. Peer: bare rust-libp2p gossipsub between two processes,
+//!   anonymous messages with SHA-256 ids, the same count of 1 KiB messages
+//!   (`gossip-baseline`).
 //! - **catchup** (b): A holds an archive of `--records` (default 100,000) 1 KiB
 //!   records of its own feed; a fresh founder's node B is started dialing A; the figure
 //!   is records verified and stored at B per second, from B's start to B holding the
@@ -68,6 +70,10 @@ use serde_json::{Value, json};
 /// Clients publishing at once in the propagation figure: enough that A's publisher
 /// signs and commits in large groups.
 const PUBLISHERS: usize = 64;
+/// Clients publishing at once with `--bulk`, each sending batches of [`BULK_RECORDS`].
+const BULK_CLIENTS: usize = 4;
+/// Records per `POST /v1/publish/batch` with `--bulk`.
+const BULK_RECORDS: u64 = 256;
 /// Clients submitting the archive of the catch-up figure.
 const ARCHIVE_WRITERS: usize = 64;
 /// How long any one figure may take.
@@ -85,6 +91,7 @@ struct Options {
     nodes: usize,
     runs: usize,
     gossip: Gossip,
+    bulk: bool,
     json: bool,
 }
 
@@ -98,6 +105,7 @@ fn options() -> Result<Options> {
         nodes: 30,
         runs: 1,
         gossip: Gossip::On,
+        bulk: false,
         json: false,
     };
     let mut args = std::env::args().skip(1);
@@ -116,6 +124,7 @@ fn options() -> Result<Options> {
                 options.file_mib = Some(value.parse().context("--file-mib needs a number")?);
             }
             "--no-gossip" => options.gossip = Gossip::Off,
+            "--bulk" => options.bulk = true,
             "--publisher-cannot-gossip" => options.gossip = Gossip::NotFromPublisher,
             "--kbit" => {
                 let value = args.next().context("--kbit needs a number")?;
@@ -157,7 +166,10 @@ fn run() -> Result<()> {
     let options = options()?;
     let mut figures = Vec::new();
     if matches!(options.which.as_str(), "propagation" | "all") {
-        figures.push(propagation(options.records.unwrap_or(20_000))?);
+        figures.push(propagation(
+            options.records.unwrap_or(20_000),
+            options.bulk,
+        )?);
     }
     if matches!(options.which.as_str(), "catchup" | "all") {
         figures.push(catchup(options.records.unwrap_or(100_000))?);
@@ -279,7 +291,7 @@ fn ratio(commons: f64, peer: f64) -> f64 {
 }
 
 /// (a) 2-node sustained propagation.
-fn propagation(records: u64) -> Result<Value> {
+fn propagation(records: u64, bulk: bool) -> Result<Value> {
     let temp = tempfile::tempdir()?;
     let mut nodes = founders(temp.path(), 2)?;
     let (a_device, _) = start_pair(&mut nodes)?;
@@ -291,20 +303,46 @@ fn propagation(records: u64) -> Result<Value> {
     let started = Instant::now();
     let next = std::sync::atomic::AtomicU64::new(0);
     let failures = std::sync::atomic::AtomicU64::new(0);
+    let (clients, per_request) = if bulk {
+        (BULK_CLIENTS, BULK_RECORDS)
+    } else {
+        (PUBLISHERS, 1)
+    };
     std::thread::scope(|scope| {
-        for _ in 0..PUBLISHERS {
+        for _ in 0..clients {
             scope.spawn(|| {
                 loop {
-                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if n >= records {
+                    let first = next.fetch_add(per_request, std::sync::atomic::Ordering::Relaxed);
+                    if first >= records {
                         break;
                     }
-                    let ok = a
-                        .api()
-                        .publish_practice(&format!("Case study {n}"), &body)
-                        .is_ok_and(|reply| reply.status == 201);
+                    let last = (first + per_request).min(records);
+                    let ok = if bulk {
+                        let batch: Vec<Value> = (first..last)
+                            .map(|n| {
+                                json!({
+                                    "kind": "practice",
+                                    "title": format!("Case study {n}"),
+                                    "summary": "written by the commons-tests harness",
+                                    "body": body,
+                                    "themes": ["testing"],
+                                    "visibility": "public",
+                                })
+                            })
+                            .collect();
+                        a.api()
+                            .post("/v1/publish/batch", &json!({ "records": batch }))
+                            .is_ok_and(|reply| {
+                                reply.status == 200
+                                    && reply.body["published"].as_u64() == Some(last - first)
+                            })
+                    } else {
+                        a.api()
+                            .publish_practice(&format!("Case study {first}"), &body)
+                            .is_ok_and(|reply| reply.status == 201)
+                    };
                     if !ok {
-                        failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        failures.fetch_add(last - first, std::sync::atomic::Ordering::Relaxed);
                     }
                 }
             });
@@ -324,7 +362,11 @@ fn propagation(records: u64) -> Result<Value> {
     eprintln!("propagation: {rate:.0} records/s; now the bare gossipsub baseline");
     let peer = gossipsub_rate(&gossip_baseline_binary()?, records)?;
     Ok(json!({
-        "figure": "(a) 2-node propagation, 1 KiB records, published at A, durably stored at B",
+        "figure": if bulk {
+            "(a) 2-node propagation, 1 KiB records published in batches of 256 (POST /v1/publish/batch) at A, durably stored at B"
+        } else {
+            "(a) 2-node propagation, 1 KiB records published one per request at A, durably stored at B"
+        },
         "records": records,
         "seconds": elapsed.as_secs_f64(),
         "records_per_second": rate,
