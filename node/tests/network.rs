@@ -110,7 +110,9 @@ async fn a_record_published_at_one_node_reaches_its_peer_by_gossip() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_late_node_catches_up_by_sync() {
-    const RECORDS: u64 = 300;
+    // Several pages (512 records each), so pages are pulled while earlier ones are
+    // still being ingested, and B's announcements of what it pulled come back answered.
+    const RECORDS: u64 = 3000;
     let mut net = net(3);
     let a = Peer::start(&net, 0).await;
     // A holds a third org's feed, imported: stored, but never gossiped (only a node's
@@ -139,6 +141,12 @@ async fn a_late_node_catches_up_by_sync() {
         b.net.metrics().sync_stored.load(Ordering::Relaxed) > RECORDS
     })
     .await;
+    // Each record was pulled once: a heads answer (to B's own announcements) that
+    // arrives while a page is in ingest must not start a second pull of the same seqs.
+    // (Delegations may arrive twice, by hello, page or gossip; a second pull of the
+    // feed brings hundreds: 3,074 before the fix.)
+    let duplicates = b.handle.metrics.duplicates.load(Ordering::Relaxed);
+    assert!(duplicates < 64, "{duplicates} records were pulled twice");
     // And A pulled B's feed (its delegation) the same way.
     let b_device = net.orgs[1].device.public();
     wait_for("A to hold B's delegation", || async {

@@ -323,6 +323,9 @@ pub struct EventLoop {
     deferred: HashMap<DeviceKey, (PeerId, FeedSummary)>,
     /// Feeds being pulled from their author's device after it announced them.
     fresh_pulls: HashSet<(PeerId, DeviceKey)>,
+    /// Pages of each feed being ingested, from any peer: while one is, the next page's
+    /// request may be waiting in its task rather than in a queue.
+    ingesting_feeds: HashMap<DeviceKey, usize>,
     gossip_in_flight: usize,
     next_redial: tokio::time::Instant,
     /// The attachment fetcher, until the loop starts it.
@@ -397,6 +400,7 @@ impl EventLoop {
             announcer: Announcer::default(),
             deferred: HashMap::new(),
             fresh_pulls: HashSet::new(),
+            ingesting_feeds: HashMap::new(),
             gossip_in_flight: 0,
             next_redial: tokio::time::Instant::now() + REDIAL_INTERVAL,
             fetcher: None,
@@ -1077,6 +1081,15 @@ impl EventLoop {
                 exhausted,
                 page,
             } => {
+                if page
+                    && let Some(author) = author
+                    && let Some(count) = self.ingesting_feeds.get_mut(&author)
+                {
+                    *count = count.saturating_sub(1);
+                    if *count == 0 {
+                        self.ingesting_feeds.remove(&author);
+                    }
+                }
                 if let Some(state) = self.peers.get_mut(&peer) {
                     if page {
                         state.ingesting = state.ingesting.saturating_sub(1);
@@ -1511,6 +1524,7 @@ impl EventLoop {
                         .map(|(_, r)| r),
                 )
                 .any(|r| matches!(r, SyncRequest::Range { author: a, .. } if a == author))
+                || (pending_anywhere && self.ingesting_feeds.contains_key(author))
         };
         let mut wanted = Vec::new();
         let mut set_aside = Vec::new();
@@ -1711,6 +1725,7 @@ impl EventLoop {
                     && state.bad_records == 0
                     && state.ingesting < MAX_PAGES_INGESTING_PER_PEER;
                 state.ingesting += 1;
+                *self.ingesting_feeds.entry(author).or_default() += 1;
                 let deferred = if prefetch { None } else { next.clone() };
                 if prefetch {
                     self.enqueue(peer, next);
