@@ -11,14 +11,14 @@
 
 mod common;
 
-use common::{feed, founded_network, seed};
+use common::{feed, founded_network, seed, verify_in_batches};
 use std::hint::black_box;
 use std::ops::ControlFlow;
 use std::time::Duration;
 
 use commons_node::archive::{ArchiveFormat, export};
 use commons_node::store::{CommitBatch, NewRecord, RedbStore, Store};
-use commons_protocol::signature::{CheckedKey, SignatureBatch};
+use commons_protocol::signature::CheckedKey;
 use commons_protocol::{
     DeviceKeypair, Domain, SignedCharter, VerifiedRecord, VerifyOptions, verify_bundle,
 };
@@ -27,8 +27,6 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 const AUTHORS: usize = 64;
 const RECORDS: usize = 100_000;
 const BATCH: usize = 256;
-/// Signatures per batch under the protocol's rule, as ingest and the verifier use.
-const ZIP215_BATCH: usize = 64;
 
 /// A network of 64 founders and their 100,000 records, feed by feed.
 fn fixture() -> (
@@ -133,19 +131,7 @@ fn benches(c: &mut Criterion) {
         .collect();
     let protocol_signatures: Vec<_> = records.iter().map(|record| record.signature()).collect();
     let zip215 = |from: usize, to: usize| {
-        for start in (from..to).step_by(ZIP215_BATCH) {
-            let mut batch = SignatureBatch::new();
-            for index in start..(start + ZIP215_BATCH).min(to) {
-                batch
-                    .add(
-                        &checked[index],
-                        &messages[index],
-                        &protocol_signatures[index],
-                    )
-                    .expect("canonical");
-            }
-            assert!(batch.verify(), "valid");
-        }
+        verify_in_batches(&checked, &messages, &protocol_signatures, from..to);
     };
     group.bench_function("raw_zip215_batch_64_1_thread", |bench| {
         bench.iter(|| zip215(0, RECORDS));

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{feed, founded_network, seed};
+use common::{feed, founded_network, seed, verify_in_batches};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +18,7 @@ use commons_node::ingest::{IngestSettings, Source};
 use commons_node::store::RedbStore;
 use commons_protocol::DeviceKey;
 use commons_protocol::fixtures::BASE_TIME_MS;
-use commons_protocol::signature::{CheckedKey, SignatureBatch};
+use commons_protocol::signature::CheckedKey;
 use commons_protocol::{
     Body, Charter, Delegation, DeviceKeypair, FeedPosition, FeedWriter, NetworkId, VerifiedRecord,
 };
@@ -191,19 +191,7 @@ fn benches(c: &mut Criterion) {
         .map(|signature| commons_protocol::Signature::from_bytes(signature.to_bytes()))
         .collect();
     let zip215 = |from: usize, to: usize| {
-        for start in (from..to).step_by(64) {
-            let mut batch = SignatureBatch::new();
-            for index in start..(start + 64).min(to) {
-                batch
-                    .add(
-                        &checked[index],
-                        &messages[index],
-                        &protocol_signatures[index],
-                    )
-                    .expect("canonical");
-            }
-            assert!(batch.verify(), "valid");
-        }
+        verify_in_batches(&checked, &messages, &protocol_signatures, from..to);
     };
     group.bench_function("raw_zip215_batch_64_256_1_thread", |bench| {
         bench.iter(|| zip215(0, 256));

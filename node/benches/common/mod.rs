@@ -2,6 +2,7 @@
 //! and feeds of about 1 KiB case studies, each opened by its device's delegation.
 
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
+use commons_protocol::signature::{CheckedKey, SignatureBatch};
 use commons_protocol::{
     Body, Charter, Delegation, DeviceKeypair, FeedPosition, FeedWriter, Founder, NetworkId,
     RootKeypair, SignedCharter, Threshold, VerifiedRecord, Visibility,
@@ -77,4 +78,27 @@ pub fn feed(
         );
     }
     feed
+}
+
+/// Signatures per batch under the protocol's rule, as ingest and the archive verifier use.
+pub const ZIP215_BATCH: usize = 64;
+
+/// Checks signatures `range` (key, signed message, signature at the same index) under
+/// the protocol's rule in batches of [`ZIP215_BATCH`], as ingest and the archive verifier
+/// do: the raw limit they are compared with. Panics if a batch does not hold.
+pub fn verify_in_batches(
+    keys: &[CheckedKey],
+    messages: &[Vec<u8>],
+    signatures: &[commons_protocol::Signature],
+    range: std::ops::Range<usize>,
+) {
+    for start in range.clone().step_by(ZIP215_BATCH) {
+        let mut batch = SignatureBatch::new();
+        for index in start..(start + ZIP215_BATCH).min(range.end) {
+            batch
+                .add(&keys[index], &messages[index], &signatures[index])
+                .expect("canonical");
+        }
+        assert!(batch.verify(), "valid");
+    }
 }
