@@ -544,26 +544,25 @@ impl AuthorKeyCache {
         records: &[B],
         network: &NetworkId,
     ) -> Vec<Result<VerifiedRecord, RecordError>> {
-        let mut results: Vec<Option<Result<VerifiedRecord, RecordError>>> =
-            Vec::with_capacity(records.len());
+        // Each record's decoding error, or `None` for one that goes into the batch.
+        let mut refused = Vec::with_capacity(records.len());
         let mut decoded = Vec::with_capacity(records.len());
-        let mut places = Vec::with_capacity(records.len());
         for bytes in records {
             match self.decode_record(bytes.as_ref(), network) {
                 Ok(record) => {
-                    places.push(results.len());
                     decoded.push(record);
-                    results.push(None);
+                    refused.push(None);
                 }
-                Err(error) => results.push(Some(Err(error))),
+                Err(error) => refused.push(Some(error)),
             }
         }
-        for (place, result) in places.into_iter().zip(verify_records(decoded)) {
-            results[place] = Some(result);
-        }
-        results
+        let mut verified = verify_records(decoded).into_iter();
+        refused
             .into_iter()
-            .map(|result| result.unwrap_or(Err(RecordError::BadSignature)))
+            .map(|refused| match refused {
+                Some(error) => Err(error),
+                None => verified.next().unwrap_or(Err(RecordError::BadSignature)),
+            })
             .collect()
     }
 }

@@ -126,16 +126,6 @@ impl SignatureBatch {
         Self::default()
     }
 
-    /// How many signatures are queued.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether none is.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Queues `signature` by `key` over `message` (the signed bytes, domain included).
     /// A signature that fails the checks on its bytes is refused here and not queued.
     pub fn add(
