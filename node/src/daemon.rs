@@ -66,9 +66,14 @@ pub async fn run_node(
 ) -> Result<(), NodeError> {
     let path = opened.dir().store_path();
     let network = opened.network();
-    let store = tokio::task::spawn_blocking(move || RedbStore::open(path, network))
-        .await
-        .map_err(|error| StoreError::Storage(format!("opening the store failed: {error}")))??;
+    let index_path = opened.dir().search_index_path();
+    let store = tokio::task::spawn_blocking(move || {
+        let store: Arc<dyn crate::store::Store> = Arc::new(RedbStore::open(path, network)?);
+        crate::store::IndexedStore::open(store, &index_path)
+            .map_err(|error| StoreError::Storage(error.to_string()))
+    })
+    .await
+    .map_err(|error| StoreError::Storage(format!("opening the store failed: {error}")))??;
     let blobs_path = opened.dir().blobs_path();
     let reserve = config.attachment_policy().disk_reserve_bytes;
     let blobs = tokio::task::spawn_blocking(move || {

@@ -61,6 +61,9 @@ pub const CONFIG_FILE: &str = "config.toml";
 pub const STORE_FILE: &str = "store.redb";
 /// Attachments' bytes, created by the node ([`crate::blobs`]).
 pub const BLOBS_DIR: &str = "blobs";
+/// The search index's folder in a data dir: words of the store's records, rebuilt from
+/// the store whenever it is missing or behind (store/text_index.rs).
+pub const SEARCH_INDEX_DIR: &str = "search-index";
 /// The public org file: the org's id and name.
 pub const ORG_FILE: &str = "org.toml";
 /// On a device data dir without `root.key`: where the org's root key is kept.
@@ -216,6 +219,11 @@ impl DataDir {
     /// `store.redb` (created by the node, not by `init`).
     pub fn store_path(&self) -> PathBuf {
         self.path.join(STORE_FILE)
+    }
+
+    /// `search-index/`: the words of the store's records (made by the node).
+    pub fn search_index_path(&self) -> PathBuf {
+        self.path.join(SEARCH_INDEX_DIR)
     }
 
     /// `blobs/`: attachments' bytes (created by the node, not by `init`).

@@ -813,6 +813,9 @@ impl Store for FillableStore {
     fn stats(&self) -> Result<StoreStats, StoreError> {
         self.inner.stats()
     }
+    fn commit_count(&self) -> Result<u64, StoreError> {
+        self.inner.commit_count()
+    }
     fn scan_archive(
         &self,
         visit: &mut dyn FnMut(commons_node::store::ArchiveItem) -> std::ops::ControlFlow<()>,

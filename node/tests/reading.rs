@@ -7,7 +7,9 @@
 mod common;
 
 use common::served::Api;
-use commons_node::store::{CommitBatch, NewRecord};
+use std::sync::Arc;
+
+use commons_node::store::{CommitBatch, IndexedStore, NewRecord, RedbStore, Store, TextIndex};
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::{Body, Visibility, decode_stored_record};
 use serde_json::{Value, json};
@@ -42,7 +44,63 @@ fn practice(title: &str, body: &str, themes: &[&str]) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_every_word_in_case_studies_campaigns_and_alerts() {
-    let api = Api::start().await;
+    every_word_is_found(Api::start().await).await;
+}
+
+/// The same searches on a node whose store has the search index beside it, as every
+/// node run from a data dir has: a real redb file and a tantivy index on disk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_search_index_finds_what_the_scan_finds() {
+    let (dir, store) = indexed_store();
+    every_word_is_found(Api::start_on(store).await).await;
+    drop(dir);
+}
+
+/// A redb store in a temporary folder with the search index beside it.
+fn indexed_store() -> (tempfile::TempDir, Arc<dyn Store>) {
+    let dir = tempfile::tempdir().unwrap();
+    let network = common::net(3).charter.charter().network_id();
+    let store: Arc<dyn Store> =
+        Arc::new(RedbStore::open(dir.path().join("store.redb"), network).unwrap());
+    let (index, _) = TextIndex::open(&dir.path().join("search-index")).unwrap();
+    let indexed: Arc<dyn Store> = Arc::new(IndexedStore::with_index(store, index));
+    (dir, indexed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_search_index_finds_other_forms_of_a_word_in_four_languages() {
+    let (dir, store) = indexed_store();
+    let api = Api::start_on(store).await;
+    let case = |title: &str, language: &str| {
+        let mut body = practice(title, "", &[]);
+        body["language"] = json!(language);
+        body
+    };
+    let english = api
+        .publish("practice", case("Tenants resisting an eviction", "en"))
+        .await;
+    let spanish = api
+        .publish("practice", case("Vecinas frente al desalojo", "es"))
+        .await;
+    let french = api
+        .publish("practice", case("Les familles expulsées du quartier", "fr"))
+        .await;
+    let portuguese = api
+        .publish("practice", case("Comunidades ameaçadas de remoção", "pt"))
+        .await;
+    assert_eq!(api.search("q=evictions").await, vec![english.clone()]);
+    assert_eq!(api.search("q=resisted").await, vec![english.clone()]);
+    assert_eq!(api.search("q=desalojos").await, vec![spanish.clone()]);
+    assert_eq!(api.search("q=expulsée").await, vec![french.clone()]);
+    assert_eq!(api.search("q=ameaçada").await, vec![portuguese.clone()]);
+    // The word rule still holds: the beginning of a word finds it.
+    assert_eq!(api.search("q=desal").await, vec![spanish]);
+    assert!(api.search("q=viction").await.is_empty());
+    api.stop().await;
+    drop(dir);
+}
+
+async fn every_word_is_found(api: Api) {
     let surveys = api
         .publish(
             "practice",

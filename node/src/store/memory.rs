@@ -28,6 +28,8 @@ struct State {
     by_ref: BTreeSet<(RecordId, u64, RecordId)>,
     /// (blob, id) of records with content.
     by_blob: BTreeSet<(BlobId, RecordId)>,
+    /// Batches committed so far.
+    commits: u64,
 }
 
 /// Records kept in memory.
@@ -109,6 +111,7 @@ impl Store for MemoryStore {
                 .entry(proof.author())
                 .or_insert_with(|| proof.clone());
         }
+        next.commits = next.commits.saturating_add(1);
         *state = next;
         Ok(())
     }
@@ -268,6 +271,10 @@ impl Store for MemoryStore {
             }
         }
         Ok(())
+    }
+
+    fn commit_count(&self) -> Result<u64, StoreError> {
+        Ok(self.state()?.commits)
     }
 
     fn stats(&self) -> Result<StoreStats, StoreError> {

@@ -7,6 +7,7 @@
 mod memory;
 mod redb_store;
 pub mod search;
+pub mod text_index;
 
 use commons_protocol::{
     BlobId, Body, BodyKind, DeviceKey, FeedEntry, ForkProof, OrgId, RecordId, VerifiedRecord,
@@ -16,6 +17,7 @@ use thiserror::Error;
 pub use memory::MemoryStore;
 pub use redb_store::RedbStore;
 pub use search::{SearchError, SearchText};
+pub use text_index::{IndexedStore, TextIndex, TextIndexError};
 
 /// The store layout version this build reads and writes. Version 2 added the index of
 /// records by the record they reference and the index of attachments by blob; a
@@ -246,6 +248,10 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     fn fork_proofs(&self) -> Result<Vec<ForkProof>, StoreError>;
     /// Counts.
     fn stats(&self) -> Result<StoreStats, StoreError>;
+    /// How many non-empty batches were ever committed: a number that grows with every
+    /// commit, kept in the same transaction, so a copy kept beside the store (the search
+    /// index) can tell whether it saw every commit.
+    fn commit_count(&self) -> Result<u64, StoreError>;
     /// Visits, from one consistent snapshot, every feed entry in (author, seq) order,
     /// then every fork proof in device order: what an archive export writes. Holds
     /// one item in memory at a time; `visit` answers `Break` to stop early.

@@ -56,6 +56,9 @@ const META_SCHEMA: &str = "schema_version";
 /// The layout upgraded in place at open: version 1 lacked [`BY_REF`] and [`BY_BLOB`].
 const UPGRADABLE_SCHEMA: u64 = 1;
 const META_NETWORK: &str = "network";
+/// How many batches were ever committed: what the search index compares its own count
+/// with to know whether it is behind (store/text_index.rs). Absent means none.
+const META_COMMITS: &str = "commits";
 
 /// The node's durable store.
 #[derive(Debug)]
@@ -434,6 +437,13 @@ impl RedbStore {
                     .map_err(storage)?;
             }
         }
+        let mut meta = txn.open_table(META).map_err(storage)?;
+        let commits = read_commit_count(&meta)?;
+        meta.insert(
+            META_COMMITS,
+            commits.saturating_add(1).to_le_bytes().as_slice(),
+        )
+        .map_err(storage)?;
         Ok(())
     }
 }
@@ -756,6 +766,12 @@ impl Store for RedbStore {
         Ok(())
     }
 
+    fn commit_count(&self) -> Result<u64, StoreError> {
+        let txn = self.read_txn()?;
+        let meta = txn.open_table(META).map_err(storage)?;
+        read_commit_count(&meta)
+    }
+
     fn stats(&self) -> Result<StoreStats, StoreError> {
         let txn = self.read_txn()?;
         let records = txn
@@ -821,6 +837,22 @@ fn decode_pending(target: RecordId, value: &[u8]) -> Result<PendingRetraction, S
 
 /// Ids from an index range, newest first, read lazily so a page stops early.
 type Candidates = Box<dyn Iterator<Item = Result<[u8; 32], redb::StorageError>>>;
+
+/// The count kept under [`META_COMMITS`], 0 when none was written yet.
+fn read_commit_count(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<u64, StoreError> {
+    match meta.get(META_COMMITS).map_err(storage)? {
+        None => Ok(0),
+        Some(value) => {
+            let bytes: [u8; 8] = value
+                .value()
+                .try_into()
+                .map_err(|_| corrupt("commit count"))?;
+            Ok(u64::from_le_bytes(bytes))
+        }
+    }
+}
 
 impl RecordQuery {
     /// Whether a stored record passes every filter of the query.

@@ -1,0 +1,1094 @@
+//! The search index: the reading end of a record's path, beside the store. Every batch
+//! the store commits is also written here, as one tantivy document per record that has
+//! text ([`super::search::searchable_fields`]), so `GET /v1/records?q=…` and the web
+//! app's search look words up instead of reading every record.
+//!
+//! **What a search finds.** Each word of the search must either begin a word of the
+//! record (the word rule of [`super::search`], unchanged) or have the same stem as one
+//! of the record's words in English, Spanish, French or Portuguese (Snowball stemmers):
+//! `evictions` finds "eviction", `desalojos` finds "desalojo", `expulsées` finds
+//! "expulsée". A case study's words are stemmed in its own language when that is one
+//! of the four, other records' in all four. The index finds everything the word rule
+//! finds (`the_index_finds_what_the_word_rule_finds`), and more.
+//!
+//! **The store stays the truth.** The index is written after the store's commit and
+//! committed to disk on its own clock ([`COMMIT_INTERVAL`]), and at once before a search
+//! if anything is waiting, so a search sees every record committed before it. Each
+//! index commit carries the store's [`Store::commit_count`] it reflects; when the node
+//! opens and the two differ (a crash between the store's commit and the index's, an
+//! index deleted or damaged, a store restored from a backup), the index is rebuilt
+//! from the store in the background, and searches meanwhile use the store's scan. A
+//! record the index still names but the store no longer holds (retracted since) is
+//! dropped when the page is read, and every other filter is checked again on the
+//! stored record. Nothing in the index is ever shown without the store's copy.
+
+use std::collections::BTreeSet;
+use std::ops::{Bound, ControlFlow};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
+
+use commons_protocol::{Body, DeviceKey, FeedEntry, ForkProof, RecordId, VerifiedRecord};
+use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{BooleanQuery, Occur, PhrasePrefixQuery, Query, RangeQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    Language, PreTokenizedString, RawTokenizer, Stemmer, TextAnalyzer, Token,
+};
+use tantivy::{DocId, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use thiserror::Error;
+
+use super::search::{SearchText, searchable_fields, words};
+use super::{
+    ArchiveItem, CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery, Store,
+    StoreError, StoreStats, StoredRecord, Tombstone, kind_index_code, tags,
+};
+
+/// How often words written since the last index commit are committed to disk.
+pub const COMMIT_INTERVAL: Duration = Duration::from_secs(1);
+/// Memory the index writer may fill before it writes a segment (tantivy's floor is
+/// 15 MB per indexing thread; one thread is enough beside ingest).
+const WRITER_MEMORY_BYTES: usize = 48_000_000;
+/// Records asked of the index beyond the page, for records it names that the store
+/// retracted since.
+const PAGE_SLACK: usize = 16;
+/// The index layout this build writes; another layout is rebuilt.
+const LAYOUT: &str = "commons-text-index-1";
+
+/// The languages words are stemmed in, with the tags a case study names them by.
+const LANGUAGES: [(Language, &str); 4] = [
+    (Language::English, "en"),
+    (Language::Spanish, "es"),
+    (Language::French, "fr"),
+    (Language::Portuguese, "pt"),
+];
+
+/// Why the index failed. The store is not affected: searches fall back to its scan.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum TextIndexError {
+    /// tantivy failed to read or write the index.
+    #[error("the search index failed ({0}); it is rebuilt from the store when the node restarts")]
+    Index(#[from] tantivy::TantivyError),
+    /// The index's folder could not be made or cleared.
+    #[error("cannot prepare the search index folder {path}: {source}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The store failed while the index was being rebuilt.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    /// The record id's 32 bytes: what a retraction deletes by.
+    id: Field,
+    /// The id as four big-endian u64: the page order's tie-break and how a hit's id
+    /// is read back without a document store.
+    id_parts: [Field; 4],
+    timestamp: Field,
+    kind: Field,
+    org: Field,
+    tag: Field,
+    word: Field,
+    stems: [Field; 4],
+}
+
+impl Fields {
+    fn schema() -> (Schema, Fields) {
+        let mut builder = Schema::builder();
+        let terms = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::Basic),
+        );
+        let fields = Fields {
+            id: builder.add_bytes_field("id", INDEXED),
+            id_parts: [
+                builder.add_u64_field("id0", FAST),
+                builder.add_u64_field("id1", FAST),
+                builder.add_u64_field("id2", FAST),
+                builder.add_u64_field("id3", FAST),
+            ],
+            timestamp: builder.add_u64_field("timestamp", FAST | INDEXED),
+            kind: builder.add_u64_field("kind", INDEXED),
+            org: builder.add_bytes_field("org", INDEXED),
+            tag: builder.add_text_field("tag", terms.clone()),
+            word: builder.add_text_field("word", terms.clone()),
+            stems: [
+                builder.add_text_field("stem_en", terms.clone()),
+                builder.add_text_field("stem_es", terms.clone()),
+                builder.add_text_field("stem_fr", terms.clone()),
+                builder.add_text_field("stem_pt", terms),
+            ],
+        };
+        (builder.build(), fields)
+    }
+}
+
+/// One Snowball stemmer per language of [`LANGUAGES`].
+struct Stemmers([TextAnalyzer; 4]);
+
+impl Stemmers {
+    fn new() -> Stemmers {
+        Stemmers(LANGUAGES.map(|(language, _)| {
+            TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(language))
+                .build()
+        }))
+    }
+
+    /// `word` (already lowercase) stemmed in language `index` of [`LANGUAGES`].
+    fn stem(&mut self, index: usize, word: &str) -> String {
+        let mut stream = self.0[index].token_stream(word);
+        if stream.advance() {
+            stream.token().text.clone()
+        } else {
+            word.to_owned()
+        }
+    }
+}
+
+fn tokens<'a>(words: impl Iterator<Item = &'a String>) -> PreTokenizedString {
+    PreTokenizedString {
+        text: String::new(),
+        tokens: words
+            .enumerate()
+            .map(|(position, word)| Token {
+                position,
+                text: word.clone(),
+                ..Token::default()
+            })
+            .collect(),
+    }
+}
+
+/// The index writer and what it has seen.
+struct Writer {
+    writer: IndexWriter,
+    /// The store's commit count the documents added so far reflect.
+    indexed_through: u64,
+    /// Whether documents were added or deleted since the last commit.
+    dirty: bool,
+}
+
+/// A tantivy index of the records' words, in a folder of its own.
+pub struct TextIndex {
+    fields: Fields,
+    reader: IndexReader,
+    writer: Mutex<Writer>,
+    /// Whether the index holds every record the store held when it was opened (false
+    /// while it is rebuilt, or after it failed).
+    ready: AtomicBool,
+}
+
+impl std::fmt::Debug for TextIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextIndex")
+            .field("ready", &self.ready.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+/// What [`TextIndex::open`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexState {
+    /// The index reflects this many store commits.
+    Commits(u64),
+    /// The index is new, of another layout, or unreadable: it holds nothing.
+    Empty,
+}
+
+impl TextIndex {
+    /// Opens the index in `folder`, making it if needed. An index of another layout
+    /// or one that cannot be opened is deleted and made anew (it is rebuilt from the
+    /// store; nothing is lost).
+    pub fn open(folder: &Path) -> Result<(TextIndex, IndexState), TextIndexError> {
+        match Self::open_existing(folder) {
+            Ok(Some(opened)) => return Ok(opened),
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(%error, folder = %folder.display(), "the search index cannot be opened; it is made anew");
+            }
+        }
+        if folder.exists() {
+            std::fs::remove_dir_all(folder).map_err(|source| TextIndexError::Folder {
+                path: folder.to_owned(),
+                source,
+            })?;
+        }
+        std::fs::create_dir_all(folder).map_err(|source| TextIndexError::Folder {
+            path: folder.to_owned(),
+            source,
+        })?;
+        let (schema, _) = Fields::schema();
+        let index = Index::create_in_dir(folder, schema)?;
+        Ok((Self::from_index(index)?, IndexState::Empty))
+    }
+
+    fn open_existing(folder: &Path) -> Result<Option<(TextIndex, IndexState)>, TextIndexError> {
+        if !folder.join("meta.json").exists() {
+            return Ok(None);
+        }
+        let directory = MmapDirectory::open(folder).map_err(tantivy::TantivyError::from)?;
+        let index = Index::open(directory)?;
+        let (schema, _) = Fields::schema();
+        if index.schema() != schema {
+            return Ok(None);
+        }
+        let state = match index
+            .load_metas()?
+            .payload
+            .as_deref()
+            .and_then(parse_payload)
+        {
+            Some(commits) => IndexState::Commits(commits),
+            None => return Ok(None),
+        };
+        Ok(Some((Self::from_index(index)?, state)))
+    }
+
+    /// An index in memory, for tests and benchmarks.
+    pub fn in_memory() -> Result<TextIndex, TextIndexError> {
+        let (schema, _) = Fields::schema();
+        Self::from_index(Index::create_in_ram(schema))
+    }
+
+    fn from_index(index: Index) -> Result<TextIndex, TextIndexError> {
+        let (_, fields) = Fields::schema();
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(TextIndex {
+            fields,
+            reader,
+            writer: Mutex::new(Writer {
+                writer,
+                indexed_through: 0,
+                dirty: false,
+            }),
+            ready: AtomicBool::new(true),
+        })
+    }
+
+    fn writer(&self) -> Result<MutexGuard<'_, Writer>, TextIndexError> {
+        self.writer.lock().map_err(|_| {
+            TextIndexError::Index(tantivy::TantivyError::InternalError(
+                "the index writer's lock was poisoned".into(),
+            ))
+        })
+    }
+
+    /// Whether searches may use the index.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
+    /// The document of a stored record, or none when it has no words.
+    fn document(&self, stored: &StoredRecord, stemmers: &mut Stemmers) -> Option<TantivyDocument> {
+        let header = stored.record.record();
+        let body = &header.body;
+        let record_words: BTreeSet<String> = searchable_fields(body)
+            .into_iter()
+            .flat_map(words)
+            .collect();
+        if record_words.is_empty() {
+            return None;
+        }
+        let fields = &self.fields;
+        let id = stored.record.id();
+        let mut document = TantivyDocument::default();
+        document.add_bytes(fields.id, id.as_bytes());
+        for (field, part) in fields.id_parts.iter().zip(id_parts(&id)) {
+            document.add_u64(*field, part);
+        }
+        document.add_u64(fields.timestamp, header.timestamp_ms);
+        document.add_u64(fields.kind, u64::from(kind_index_code(body)));
+        document.add_bytes(fields.org, stored.org.as_bytes());
+        for tag in tags(body) {
+            document.add_text(fields.tag, tag);
+        }
+        document.add_pre_tokenized_text(fields.word, tokens(record_words.iter()));
+        let own_language = match body {
+            Body::Practice(practice) => {
+                let language = practice.language.trim().to_lowercase();
+                LANGUAGES.iter().position(|(_, tag)| {
+                    language == *tag || language.starts_with(&format!("{tag}-"))
+                })
+            }
+            _ => None,
+        };
+        for (index, field) in fields.stems.iter().enumerate() {
+            if own_language.is_some_and(|own| own != index) {
+                continue;
+            }
+            let stems: BTreeSet<String> = record_words
+                .iter()
+                .map(|word| stemmers.stem(index, word))
+                .collect();
+            document.add_pre_tokenized_text(*field, tokens(stems.iter()));
+        }
+        Some(document)
+    }
+
+    /// Writes what a committed batch changed: its records' words, its retractions'
+    /// removals. `commits` is the store's commit count after the batch.
+    pub fn apply(&self, batch: &CommitBatch, commits: u64) -> Result<(), TextIndexError> {
+        let mut stemmers = Stemmers::new();
+        let documents: Vec<(RecordId, Option<TantivyDocument>)> = batch
+            .records
+            .iter()
+            .map(|new| {
+                let stored = StoredRecord {
+                    record: new.record.clone(),
+                    org: new.org,
+                };
+                (new.record.id(), self.document(&stored, &mut stemmers))
+            })
+            .collect();
+        let mut writer = self.writer()?;
+        for (id, document) in documents {
+            if let Some(document) = document {
+                writer
+                    .writer
+                    .delete_term(Term::from_field_bytes(self.fields.id, id.as_bytes()));
+                writer.writer.add_document(document)?;
+                writer.dirty = true;
+            }
+        }
+        for tombstone in &batch.tombstones {
+            writer.writer.delete_term(Term::from_field_bytes(
+                self.fields.id,
+                tombstone.target.as_bytes(),
+            ));
+            writer.dirty = true;
+        }
+        if commits > writer.indexed_through {
+            // Even a batch with no words moves the count the next commit records.
+            writer.indexed_through = commits;
+            writer.dirty = true;
+        }
+        Ok(())
+    }
+
+    /// Commits what was written since the last commit, if anything was, and makes it
+    /// visible to searches.
+    pub fn flush(&self) -> Result<(), TextIndexError> {
+        let mut writer = self.writer()?;
+        if !writer.dirty {
+            return Ok(());
+        }
+        let payload = format!("{LAYOUT} {}", writer.indexed_through);
+        let mut prepared = writer.writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        writer.dirty = false;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Empties the index and writes every record `store` holds, then commits. Commits
+    /// of the store meanwhile are written by [`TextIndex::apply`] as usual (a record
+    /// written twice replaces itself).
+    pub fn rebuild(&self, store: &dyn Store) -> Result<u64, TextIndexError> {
+        {
+            let mut writer = self.writer()?;
+            writer.writer.delete_all_documents()?;
+            writer.indexed_through = store.commit_count()?;
+            writer.dirty = true;
+        }
+        let mut stemmers = Stemmers::new();
+        let mut written = 0u64;
+        let mut failure: Option<TextIndexError> = None;
+        store.scan_archive(&mut |item| {
+            let ArchiveItem::Record(stored) = item else {
+                return ControlFlow::Continue(());
+            };
+            let Some(document) = self.document(&stored, &mut stemmers) else {
+                return ControlFlow::Continue(());
+            };
+            let added = self.writer().and_then(|writer| {
+                writer.writer.delete_term(Term::from_field_bytes(
+                    self.fields.id,
+                    stored.record.id().as_bytes(),
+                ));
+                writer.writer.add_document(document)?;
+                Ok(())
+            });
+            match added {
+                Ok(()) => {
+                    written += 1;
+                    ControlFlow::Continue(())
+                }
+                Err(error) => {
+                    failure = Some(error);
+                    ControlFlow::Break(())
+                }
+            }
+        })?;
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        self.flush()?;
+        Ok(written)
+    }
+
+    /// The ids of the records matching `query` (whose `text` is `text`), newest first
+    /// by `(timestamp, id)`, at most `limit`. The filters other than the text are in
+    /// the index too, so a page is full when the store has that many.
+    pub fn search(
+        &self,
+        query: &RecordQuery,
+        text: &SearchText,
+        limit: usize,
+    ) -> Result<Vec<RecordId>, TextIndexError> {
+        let fields = self.fields;
+        let mut stemmers = Stemmers::new();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for word in text.words() {
+            let mut either: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Should,
+                Box::new(PhrasePrefixQuery::new(vec![Term::from_field_text(
+                    fields.word,
+                    word,
+                )])),
+            )];
+            for (index, field) in fields.stems.iter().enumerate() {
+                let stem = stemmers.stem(index, word);
+                either.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(*field, &stem),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
+        }
+        if let Some(kind) = query.kind {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(fields.kind, u64::from(kind.code())),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some(org) = &query.org {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_bytes(fields.org, org.as_bytes()),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some(tag) = &query.tag {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fields.tag, &tag.trim().to_lowercase()),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let before = query
+            .before
+            .map(|(timestamp, id)| (timestamp, id_parts(&id)));
+        if query.since_ms.is_some() || before.is_some() {
+            let lower = query.since_ms.map_or(Bound::Unbounded, |since| {
+                Bound::Included(Term::from_field_u64(fields.timestamp, since))
+            });
+            let upper = before.map_or(Bound::Unbounded, |(timestamp, _)| {
+                Bound::Included(Term::from_field_u64(fields.timestamp, timestamp))
+            });
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        }
+        let query = BooleanQuery::new(clauses);
+
+        // Newest first by (timestamp, first 8 bytes of the id); a record at or after
+        // the cursor sorts last (None) and is dropped below. The id's other bytes are
+        // read only for the rare record whose first 8 equal the cursor's.
+        let order = move |segment: &tantivy::SegmentReader| {
+            let column = |field: &str| {
+                segment
+                    .fast_fields()
+                    .u64(field)
+                    .map(|column| column.first_or_default_col(0))
+            };
+            let columns = (
+                column("timestamp"),
+                column("id0"),
+                column("id1"),
+                column("id2"),
+                column("id3"),
+            );
+            move |doc: DocId| -> Option<(u64, u64)> {
+                let (Ok(timestamp), Ok(id0), Ok(id1), Ok(id2), Ok(id3)) = &columns else {
+                    return None;
+                };
+                let key = (timestamp.get_val(doc), id0.get_val(doc));
+                if let Some((before_timestamp, before_id)) = before {
+                    let cursor = (before_timestamp, before_id[0]);
+                    if key > cursor {
+                        return None;
+                    }
+                    if key == cursor {
+                        let rest = [id1.get_val(doc), id2.get_val(doc), id3.get_val(doc)];
+                        if rest >= [before_id[1], before_id[2], before_id[3]] {
+                            return None;
+                        }
+                    }
+                }
+                Some(key)
+            }
+        };
+        let searcher = self.reader.searcher();
+        let hits = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by(order))?;
+        let mut ids = Vec::with_capacity(hits.len());
+        for (key, address) in hits {
+            if key.is_none() {
+                continue;
+            }
+            let segment = searcher.segment_reader(address.segment_ord);
+            let fast = segment.fast_fields();
+            let mut bytes = [0u8; 32];
+            for (index, chunk) in bytes.chunks_exact_mut(8).enumerate() {
+                let part = fast
+                    .u64(&format!("id{index}"))?
+                    .first_or_default_col(0)
+                    .get_val(address.doc_id);
+                chunk.copy_from_slice(&part.to_be_bytes());
+            }
+            ids.push(RecordId::from_bytes(bytes));
+        }
+        Ok(ids)
+    }
+}
+
+impl Drop for TextIndex {
+    fn drop(&mut self) {
+        if let Err(error) = self.flush() {
+            tracing::warn!(%error, "the search index could not be committed at shutdown; it is rebuilt at the next start");
+        }
+    }
+}
+
+fn id_parts(id: &RecordId) -> [u64; 4] {
+    let mut parts = [0u64; 4];
+    for (part, chunk) in parts.iter_mut().zip(id.as_bytes().chunks_exact(8)) {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        *part = u64::from_be_bytes(bytes);
+    }
+    parts
+}
+
+fn parse_payload(payload: &str) -> Option<u64> {
+    let (layout, commits) = payload.split_once(' ')?;
+    (layout == LAYOUT).then_some(())?;
+    commits.parse().ok()
+}
+
+/// A store with a search index beside it: every method is the store's, but `commit`
+/// also writes the index and `query` with a search text asks the index which records
+/// to read. What the node holds is still only what the store holds.
+#[derive(Debug)]
+pub struct IndexedStore {
+    store: Arc<dyn Store>,
+    index: Arc<TextIndex>,
+    /// Keeps the store's commits and the index's writes in the same order.
+    commit_order: Mutex<()>,
+}
+
+impl IndexedStore {
+    /// The store with the index in `folder` beside it. When the index is behind the
+    /// store (or new), it is rebuilt on a thread of its own; until it is done searches
+    /// use the store's scan. The index is committed every [`COMMIT_INTERVAL`] while it
+    /// has anything new.
+    pub fn open(store: Arc<dyn Store>, folder: &Path) -> Result<IndexedStore, TextIndexError> {
+        let (index, state) = TextIndex::open(folder)?;
+        let commits = store.commit_count()?;
+        let index = Arc::new(index);
+        if state != IndexState::Commits(commits) {
+            index.ready.store(false, Ordering::Release);
+            tracing::info!(
+                ?state,
+                store_commits = commits,
+                "rebuilding the search index from the store"
+            );
+            let rebuilding = Arc::clone(&index);
+            let source = Arc::clone(&store);
+            std::thread::Builder::new()
+                .name("search-index-rebuild".into())
+                .spawn(move || {
+                    let started = std::time::Instant::now();
+                    match rebuilding.rebuild(source.as_ref()) {
+                        Ok(records) => {
+                            rebuilding.ready.store(true, Ordering::Release);
+                            tracing::info!(records, elapsed_ms = started.elapsed().as_millis() as u64, "the search index is rebuilt");
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "rebuilding the search index failed; searches read every record until the node restarts");
+                        }
+                    }
+                })
+                .map_err(|source| TextIndexError::Folder {
+                    path: folder.to_owned(),
+                    source,
+                })?;
+        } else {
+            index.writer()?.indexed_through = commits;
+        }
+        let committing: Weak<TextIndex> = Arc::downgrade(&index);
+        std::thread::Builder::new()
+            .name("search-index-commit".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(COMMIT_INTERVAL);
+                    let Some(index) = committing.upgrade() else {
+                        return;
+                    };
+                    if let Err(error) = index.flush() {
+                        tracing::warn!(%error, "committing the search index failed");
+                    }
+                }
+            })
+            .map_err(|source| TextIndexError::Folder {
+                path: folder.to_owned(),
+                source,
+            })?;
+        Ok(IndexedStore {
+            store,
+            index,
+            commit_order: Mutex::new(()),
+        })
+    }
+
+    /// The store and an index that is already complete (a new store and an empty
+    /// index, as in tests and benchmarks).
+    pub fn with_index(store: Arc<dyn Store>, index: TextIndex) -> IndexedStore {
+        IndexedStore {
+            store,
+            index: Arc::new(index),
+            commit_order: Mutex::new(()),
+        }
+    }
+
+    /// The index.
+    pub fn index(&self) -> &TextIndex {
+        &self.index
+    }
+
+    fn search(
+        &self,
+        query: &RecordQuery,
+        text: &SearchText,
+    ) -> Result<Vec<StoredRecord>, TextIndexError> {
+        self.index.flush()?;
+        let limit = query.limit.clamp(1, MAX_QUERY_LIMIT);
+        let ids = self.index.search(query, text, limit + PAGE_SLACK)?;
+        let filters = RecordQuery {
+            text: None,
+            ..query.clone()
+        };
+        let mut found = Vec::with_capacity(limit);
+        for id in ids {
+            if let Some(stored) = self.store.record(&id)?
+                && filters.matches(&stored)
+            {
+                found.push(stored);
+            }
+        }
+        found.sort_by(|a, b| {
+            let key =
+                |stored: &StoredRecord| (stored.record.record().timestamp_ms, stored.record.id());
+            key(b).cmp(&key(a))
+        });
+        found.truncate(limit);
+        Ok(found)
+    }
+}
+
+impl Store for IndexedStore {
+    fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
+        let _order = self.commit_order.lock().map_err(|_| {
+            StoreError::Storage("the search index's commit lock was poisoned".into())
+        })?;
+        self.store.commit(batch)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let applied = self
+            .store
+            .commit_count()
+            .map_err(TextIndexError::from)
+            .and_then(|commits| self.index.apply(batch, commits));
+        if let Err(error) = applied {
+            // The store has the batch; the index does not. Searches read the store
+            // from now on, and the next start rebuilds the index (its count is behind).
+            self.index.ready.store(false, Ordering::Release);
+            tracing::warn!(%error, "the search index missed a commit; searches read every record until the node restarts");
+        }
+        Ok(())
+    }
+    fn entry(&self, author: &DeviceKey, seq: u64) -> Result<Option<FeedEntry>, StoreError> {
+        self.store.entry(author, seq)
+    }
+    fn head(&self, author: &DeviceKey) -> Result<Option<FeedHead>, StoreError> {
+        self.store.head(author)
+    }
+    fn author_of(&self, id: &RecordId) -> Result<Option<DeviceKey>, StoreError> {
+        self.store.author_of(id)
+    }
+    fn record(&self, id: &RecordId) -> Result<Option<StoredRecord>, StoreError> {
+        self.store.record(id)
+    }
+    fn record_at(&self, author: &DeviceKey, seq: u64) -> Result<Option<StoredRecord>, StoreError> {
+        self.store.record_at(author, seq)
+    }
+    fn tombstone(&self, id: &RecordId) -> Result<Option<Tombstone>, StoreError> {
+        self.store.tombstone(id)
+    }
+    fn pending_retraction(
+        &self,
+        target: &RecordId,
+    ) -> Result<Option<PendingRetraction>, StoreError> {
+        self.store.pending_retraction(target)
+    }
+    fn pending_retractions(&self) -> Result<Vec<PendingRetraction>, StoreError> {
+        self.store.pending_retractions()
+    }
+    fn heads(&self) -> Result<Vec<FeedHead>, StoreError> {
+        self.store.heads()
+    }
+    fn query(&self, query: &RecordQuery) -> Result<Vec<StoredRecord>, StoreError> {
+        if let Some(text) = &query.text
+            && self.index.is_ready()
+        {
+            match self.search(query, text) {
+                Ok(found) => return Ok(found),
+                Err(TextIndexError::Store(error)) => return Err(error),
+                Err(error) => {
+                    self.index.ready.store(false, Ordering::Release);
+                    tracing::warn!(%error, "the search index failed; searches read every record until the node restarts");
+                }
+            }
+        }
+        self.store.query(query)
+    }
+    fn referring(
+        &self,
+        target: &RecordId,
+        kind: Option<commons_protocol::BodyKind>,
+        limit: usize,
+    ) -> Result<Vec<StoredRecord>, StoreError> {
+        self.store.referring(target, kind, limit)
+    }
+    fn blob_references(
+        &self,
+        blob: &commons_protocol::BlobId,
+    ) -> Result<Vec<RecordId>, StoreError> {
+        self.store.blob_references(blob)
+    }
+    fn governance(&self) -> Result<Vec<VerifiedRecord>, StoreError> {
+        self.store.governance()
+    }
+    fn fork_proofs(&self) -> Result<Vec<ForkProof>, StoreError> {
+        self.store.fork_proofs()
+    }
+    fn stats(&self) -> Result<StoreStats, StoreError> {
+        self.store.stats()
+    }
+    fn commit_count(&self) -> Result<u64, StoreError> {
+        self.store.commit_count()
+    }
+    fn scan_archive(
+        &self,
+        visit: &mut dyn FnMut(ArchiveItem) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        self.store.scan_archive(visit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::time::Instant;
+
+    use commons_protocol::fixtures::{
+        BASE_TIME_MS, delegated_feeds, sample_charter, sample_practice,
+    };
+    use commons_protocol::{FeedWriter, Practice, Visibility};
+    use proptest::prelude::*;
+
+    use super::super::{NewRecord, RedbStore};
+    use super::*;
+
+    struct Feeds {
+        network: commons_protocol::NetworkId,
+        writers: Vec<FeedWriter>,
+        orgs: Vec<commons_protocol::OrgId>,
+        delegations: Vec<VerifiedRecord>,
+        clock: u64,
+    }
+
+    impl Feeds {
+        fn new() -> Feeds {
+            let (charter, orgs) = sample_charter(2);
+            let network = charter.charter().network_id();
+            let (writers, delegations) = delegated_feeds(&orgs, network);
+            Feeds {
+                network,
+                writers,
+                orgs: orgs.iter().map(|org| org.id()).collect(),
+                delegations,
+                clock: BASE_TIME_MS,
+            }
+        }
+
+        /// A case study titled `title` by org `org`, in a batch with the delegations
+        /// the first time.
+        fn practice(&mut self, org: usize, title: &str, language: &str) -> NewRecord {
+            self.clock += 1;
+            let body = Body::Practice(Practice {
+                title: title.to_owned(),
+                summary: String::new(),
+                body: String::new(),
+                themes: Vec::new(),
+                regions: Vec::new(),
+                language: language.to_owned(),
+                ..sample_practice(Visibility::Members)
+            });
+            NewRecord {
+                record: self.writers[org].append(body, self.clock).unwrap(),
+                org: self.orgs[org],
+            }
+        }
+
+        fn delegations(&self) -> CommitBatch {
+            CommitBatch {
+                records: self
+                    .delegations
+                    .iter()
+                    .zip(&self.orgs)
+                    .map(|(record, org)| NewRecord {
+                        record: record.clone(),
+                        org: *org,
+                    })
+                    .collect(),
+                ..CommitBatch::default()
+            }
+        }
+    }
+
+    fn text(words: &str) -> SearchText {
+        SearchText::parse(words).unwrap()
+    }
+
+    fn all(text: &SearchText) -> RecordQuery {
+        RecordQuery {
+            text: Some(text.clone()),
+            limit: MAX_QUERY_LIMIT,
+            ..RecordQuery::default()
+        }
+    }
+
+    /// Waits, with a deadline, until a rebuild started by [`IndexedStore::open`] ends.
+    fn wait_until_ready(store: &IndexedStore) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !store.index().is_ready() {
+            assert!(
+                Instant::now() < deadline,
+                "the index was not rebuilt in 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn other_forms_of_a_word_are_found_in_each_language() {
+        let mut feeds = Feeds::new();
+        let index = TextIndex::in_memory().unwrap();
+        let english = feeds.practice(0, "Communities resisting evictions", "en");
+        let spanish = feeds.practice(0, "Comunidades contra los desalojos", "es");
+        let french = feeds.practice(1, "Familles expulsées", "fr");
+        let unknown = feeds.practice(1, "Evictions en zone rurale", "wo");
+        let ids = [&english, &spanish, &french, &unknown].map(|new| new.record.id());
+        index
+            .apply(
+                &CommitBatch {
+                    records: vec![english, spanish, french, unknown],
+                    ..CommitBatch::default()
+                },
+                1,
+            )
+            .unwrap();
+        index.flush().unwrap();
+        let found = |words: &str| {
+            let text = text(words);
+            let mut found = index.search(&all(&text), &text, 10).unwrap();
+            found.sort();
+            found
+        };
+        let mut evictions = vec![ids[0], ids[3]];
+        evictions.sort();
+        assert_eq!(found("eviction"), evictions, "English stems, and a prefix");
+        assert_eq!(found("resisted"), vec![ids[0]]);
+        assert_eq!(found("desalojo"), vec![ids[1]]);
+        assert_eq!(found("expulsée"), vec![ids[2]]);
+        assert_eq!(
+            found("rurales"),
+            vec![ids[3]],
+            "an unknown language: all four"
+        );
+        assert!(found("viction").is_empty(), "not inside a word");
+    }
+
+    #[test]
+    fn a_store_commit_the_index_missed_is_found_after_the_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("search-index");
+        let mut feeds = Feeds::new();
+        let redb: Arc<dyn Store> =
+            Arc::new(RedbStore::open(dir.path().join("store.redb"), feeds.network).unwrap());
+        let first = feeds.practice(0, "Paralegal training in the district", "en");
+        let first_id = first.record.id();
+        {
+            let store = IndexedStore::open(Arc::clone(&redb), &folder).unwrap();
+            wait_until_ready(&store);
+            store.commit(&feeds.delegations()).unwrap();
+            store
+                .commit(&CommitBatch {
+                    records: vec![first],
+                    ..CommitBatch::default()
+                })
+                .unwrap();
+            let found = store.query(&all(&text("paralegal"))).unwrap();
+            assert_eq!(found.len(), 1);
+        }
+        // As if the node stopped between the store's commit and the index's.
+        let missed = feeds.practice(1, "Paralegals at the land tribunal", "en");
+        let missed_id = missed.record.id();
+        redb.commit(&CommitBatch {
+            records: vec![missed],
+            ..CommitBatch::default()
+        })
+        .unwrap();
+        let (_, state) = TextIndex::open(&folder).unwrap();
+        assert_eq!(state, IndexState::Commits(2), "the index saw two commits");
+        assert_eq!(redb.commit_count().unwrap(), 3);
+
+        let store = IndexedStore::open(Arc::clone(&redb), &folder).unwrap();
+        wait_until_ready(&store);
+        let found: Vec<RecordId> = store
+            .query(&all(&text("paralegal")))
+            .unwrap()
+            .iter()
+            .map(|stored| stored.record.id())
+            .collect();
+        assert_eq!(found, vec![missed_id, first_id]);
+        drop(store);
+
+        // An index folder that was deleted is rebuilt too.
+        std::fs::remove_dir_all(&folder).unwrap();
+        let store = IndexedStore::open(redb, &folder).unwrap();
+        wait_until_ready(&store);
+        assert_eq!(store.query(&all(&text("tribunal"))).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_index_answers_every_filter_and_pages_like_the_store() {
+        let mut feeds = Feeds::new();
+        let memory: Arc<dyn Store> = Arc::new(super::super::MemoryStore::new());
+        let store = IndexedStore::with_index(Arc::clone(&memory), TextIndex::in_memory().unwrap());
+        store.commit(&feeds.delegations()).unwrap();
+        let mut batch = CommitBatch::default();
+        for n in 0..40 {
+            batch
+                .records
+                .push(feeds.practice(n % 2, &format!("Monitoring report {n}"), "en"));
+        }
+        store.commit(&batch).unwrap();
+        let org = feeds.orgs[1];
+        for query in [
+            RecordQuery {
+                org: Some(org),
+                ..all(&text("monitoring"))
+            },
+            RecordQuery {
+                since_ms: Some(BASE_TIME_MS + 10),
+                kind: Some(commons_protocol::BodyKind::Practice),
+                ..all(&text("report"))
+            },
+        ] {
+            // Page by 7 through the index and through the scan: the same records, in
+            // the same order.
+            let mut pages = [Vec::new(), Vec::new()];
+            for (pages, source) in pages
+                .iter_mut()
+                .zip([&store as &dyn Store, memory.as_ref()])
+            {
+                let mut before = None;
+                loop {
+                    let page = source
+                        .query(&RecordQuery {
+                            before,
+                            limit: 7,
+                            ..query.clone()
+                        })
+                        .unwrap();
+                    let Some(last) = page.last() else { break };
+                    before = Some((last.record.record().timestamp_ms, last.record.id()));
+                    pages.extend(page.iter().map(|stored| stored.record.id()));
+                }
+            }
+            assert!(!pages[0].is_empty());
+            assert_eq!(pages[0], pages[1]);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Whatever the word rule of `search.rs` finds among some records, the index
+        /// finds too.
+        #[test]
+        fn the_index_finds_what_the_word_rule_finds(
+            titles in prop::collection::vec("[a-zé]{1,7}( [a-zé]{1,7}){0,3}", 1..12),
+            searched in "[a-zé]{1,4}( [a-zé]{1,3})?",
+        ) {
+            let mut feeds = Feeds::new();
+            let index = TextIndex::in_memory().unwrap();
+            let records: Vec<NewRecord> = titles
+                .iter()
+                .enumerate()
+                .map(|(n, title)| feeds.practice(n % 2, title, ["en", "es", "fr", "pt", ""][n % 5]))
+                .collect();
+            let text = text(&searched);
+            let expected: Vec<RecordId> = records
+                .iter()
+                .filter(|new| text.matches(&new.record.record().body))
+                .map(|new| new.record.id())
+                .collect();
+            index.apply(&CommitBatch { records, ..CommitBatch::default() }, 1).unwrap();
+            index.flush().unwrap();
+            let found = index.search(&all(&text), &text, MAX_QUERY_LIMIT).unwrap();
+            for id in expected {
+                prop_assert!(found.contains(&id), "{searched:?} in {titles:?}");
+            }
+        }
+    }
+}
