@@ -22,7 +22,6 @@
 //! dropped when the page is read, and every other filter is checked again on the
 //! stored record. Nothing in the index is ever shown without the store's copy.
 
-use std::collections::BTreeSet;
 use std::ops::{Bound, ControlFlow};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -37,7 +36,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    Language, PreTokenizedString, RawTokenizer, Stemmer, TextAnalyzer, Token,
+    Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 use tantivy::{DocId, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use thiserror::Error;
@@ -105,11 +104,13 @@ struct Fields {
 impl Fields {
     fn schema() -> (Schema, Fields) {
         let mut builder = Schema::builder();
-        let terms = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("raw")
-                .set_index_option(IndexRecordOption::Basic),
-        );
+        let terms = |tokenizer: &str| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::Basic),
+            )
+        };
         let fields = Fields {
             id: builder.add_bytes_field("id", INDEXED),
             id_parts: [
@@ -121,16 +122,96 @@ impl Fields {
             timestamp: builder.add_u64_field("timestamp", FAST | INDEXED),
             kind: builder.add_u64_field("kind", INDEXED),
             org: builder.add_bytes_field("org", INDEXED),
-            tag: builder.add_text_field("tag", terms.clone()),
-            word: builder.add_text_field("word", terms.clone()),
-            stems: [
-                builder.add_text_field("stem_en", terms.clone()),
-                builder.add_text_field("stem_es", terms.clone()),
-                builder.add_text_field("stem_fr", terms.clone()),
-                builder.add_text_field("stem_pt", terms),
-            ],
+            tag: builder.add_text_field("tag", terms("raw")),
+            word: builder.add_text_field("word", terms(WORDS)),
+            stems: LANGUAGES.map(|(_, tag)| {
+                builder.add_text_field(&format!("stem_{tag}"), terms(&format!("{WORDS}_{tag}")))
+            }),
         };
         (builder.build(), fields)
+    }
+}
+
+/// The name the word rule's tokenizer is registered by.
+const WORDS: &str = "commons_words";
+
+/// Splits text into words exactly as [`super::search::words`] does: runs of letters and
+/// digits, in Unicode lowercase.
+#[derive(Debug, Clone, Default)]
+struct WordTokenizer {
+    token: Token,
+}
+
+struct WordStream<'a> {
+    text: &'a str,
+    chars: std::str::CharIndices<'a>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        self.token.reset();
+        WordStream {
+            text,
+            chars: text.char_indices(),
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for WordStream<'_> {
+    fn advance(&mut self) -> bool {
+        let start = loop {
+            match self.chars.next() {
+                Some((at, c)) if c.is_alphanumeric() => break at,
+                Some(_) => continue,
+                None => return false,
+            }
+        };
+        let mut end = self.text.len();
+        for (at, c) in self.chars.by_ref() {
+            if !c.is_alphanumeric() {
+                end = at;
+                break;
+            }
+        }
+        let word = &self.text[start..end];
+        self.token.text.clear();
+        if word.is_ascii() {
+            self.token.text.push_str(word);
+            self.token.text.make_ascii_lowercase();
+        } else {
+            self.token.text.push_str(&word.to_lowercase());
+        }
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.token.position.wrapping_add(1);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// Registers the word tokenizer and, for each language, the word tokenizer followed by
+/// that language's stemmer.
+fn register_tokenizers(index: &Index) {
+    let manager = index.tokenizers();
+    manager.register(WORDS, TextAnalyzer::from(WordTokenizer::default()));
+    for (language, tag) in LANGUAGES {
+        manager.register(
+            &format!("{WORDS}_{tag}"),
+            TextAnalyzer::builder(WordTokenizer::default())
+                .filter(Stemmer::new(language))
+                .build(),
+        );
     }
 }
 
@@ -154,20 +235,6 @@ impl Stemmers {
         } else {
             word.to_owned()
         }
-    }
-}
-
-fn tokens<'a>(words: impl Iterator<Item = &'a String>) -> PreTokenizedString {
-    PreTokenizedString {
-        text: String::new(),
-        tokens: words
-            .enumerate()
-            .map(|(position, word)| Token {
-                position,
-                text: word.clone(),
-                ..Token::default()
-            })
-            .collect(),
     }
 }
 
@@ -264,6 +331,7 @@ impl TextIndex {
 
     fn from_index(index: Index) -> Result<TextIndex, TextIndexError> {
         let (_, fields) = Fields::schema();
+        register_tokenizers(&index);
         let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
         let reader = index
             .reader_builder()
@@ -295,14 +363,11 @@ impl TextIndex {
     }
 
     /// The document of a stored record, or none when it has no words.
-    fn document(&self, stored: &StoredRecord, stemmers: &mut Stemmers) -> Option<TantivyDocument> {
+    fn document(&self, stored: &StoredRecord) -> Option<TantivyDocument> {
         let header = stored.record.record();
         let body = &header.body;
-        let record_words: BTreeSet<String> = searchable_fields(body)
-            .into_iter()
-            .flat_map(words)
-            .collect();
-        if record_words.is_empty() {
+        let texts = searchable_fields(body);
+        if !texts.iter().any(|text| words(text).next().is_some()) {
             return None;
         }
         let fields = &self.fields;
@@ -318,7 +383,6 @@ impl TextIndex {
         for tag in tags(body) {
             document.add_text(fields.tag, tag);
         }
-        document.add_pre_tokenized_text(fields.word, tokens(record_words.iter()));
         let own_language = match body {
             Body::Practice(practice) => {
                 let language = practice.language.trim().to_lowercase();
@@ -328,15 +392,13 @@ impl TextIndex {
             }
             _ => None,
         };
-        for (index, field) in fields.stems.iter().enumerate() {
-            if own_language.is_some_and(|own| own != index) {
-                continue;
+        for text in texts {
+            document.add_text(fields.word, text);
+            for (index, field) in fields.stems.iter().enumerate() {
+                if own_language.is_none_or(|own| own == index) {
+                    document.add_text(*field, text);
+                }
             }
-            let stems: BTreeSet<String> = record_words
-                .iter()
-                .map(|word| stemmers.stem(index, word))
-                .collect();
-            document.add_pre_tokenized_text(*field, tokens(stems.iter()));
         }
         Some(document)
     }
@@ -344,7 +406,6 @@ impl TextIndex {
     /// Writes what a committed batch changed: its records' words, its retractions'
     /// removals. `commits` is the store's commit count after the batch.
     pub fn apply(&self, batch: &CommitBatch, commits: u64) -> Result<(), TextIndexError> {
-        let mut stemmers = Stemmers::new();
         let documents: Vec<(RecordId, Option<TantivyDocument>)> = batch
             .records
             .iter()
@@ -353,7 +414,7 @@ impl TextIndex {
                     record: new.record.clone(),
                     org: new.org,
                 };
-                (new.record.id(), self.document(&stored, &mut stemmers))
+                (new.record.id(), self.document(&stored))
             })
             .collect();
         let mut writer = self.writer()?;
@@ -408,14 +469,13 @@ impl TextIndex {
             writer.indexed_through = store.commit_count()?;
             writer.dirty = true;
         }
-        let mut stemmers = Stemmers::new();
         let mut written = 0u64;
         let mut failure: Option<TextIndexError> = None;
         store.scan_archive(&mut |item| {
             let ArchiveItem::Record(stored) = item else {
                 return ControlFlow::Continue(());
             };
-            let Some(document) = self.document(&stored, &mut stemmers) else {
+            let Some(document) = self.document(&stored) else {
                 return ControlFlow::Continue(());
             };
             let added = self.writer().and_then(|writer| {
@@ -1057,6 +1117,20 @@ mod tests {
             }
             assert!(!pages[0].is_empty());
             assert_eq!(pages[0], pages[1]);
+        }
+    }
+
+    proptest! {
+        /// The index splits and lowercases text exactly as the word rule does.
+        #[test]
+        fn the_tokenizer_gives_the_word_rules_words(text in "\\PC{0,200}") {
+            let mut tokenizer = WordTokenizer::default();
+            let mut stream = tokenizer.token_stream(&text);
+            let mut tokens = Vec::new();
+            while stream.advance() {
+                tokens.push(stream.token().text.clone());
+            }
+            prop_assert_eq!(tokens, words(&text).collect::<Vec<_>>());
         }
     }
 
