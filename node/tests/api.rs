@@ -1035,6 +1035,39 @@ async fn peers_sync_status_and_metrics_show_a_connected_member() {
     assert!(metric(&text, "commons_sync_served_total") >= 1);
     assert!(text.contains("# TYPE commons_gossip_published_total counter\n"));
     assert!(text.contains("# TYPE commons_peers_connected gauge\n"));
+    // Bytes by protocol: libp2p's count of every stream's bytes, gossipsub's of its
+    // messages, and the sync frames, which each side counts: what A wrote is what B
+    // read once nothing is under way (a page with A's delegation and case study).
+    assert!(
+        text.contains("libp2p_bandwidth_bytes_total{protocols=\"/ip4/tcp\",direction=\"Inbound\"}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("libp2p_gossipsub_topic_msg_recv_bytes_unfiltered_total"),
+        "{text}"
+    );
+    let deadline = tokio::time::Instant::now() + NETWORK_DEADLINE;
+    loop {
+        let metrics = |api: &Api| {
+            let api = api.get("/metrics");
+            async move { api.send().await.unwrap().text().await.unwrap() }
+        };
+        let (of_a, of_b) = (metrics(&a).await, metrics(&b).await);
+        let a_sent = metric(&of_a, "commons_sync_bytes_sent_total");
+        let b_received = metric(&of_b, "commons_sync_bytes_received_total");
+        if a_sent >= 500 && a_sent == b_received {
+            assert_eq!(
+                metric(&of_a, "commons_sync_bytes_received_total"),
+                metric(&of_b, "commons_sync_bytes_sent_total"),
+            );
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "A sent {a_sent} sync bytes, B received {b_received}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     b.stop().await;
     a.stop().await;

@@ -157,5 +157,8 @@ pub(super) async fn metrics(
     for (name, help, kind, value) in peers::metric_samples(&state) {
         metric(name, kind, help, &one(value));
     }
+    if let Some(network) = &state.network {
+        out.push_str(&network.metrics().libp2p_text());
+    }
     Ok(([(header::CONTENT_TYPE, CONTENT_TYPE)], out))
 }

@@ -8,6 +8,7 @@
 //! setting); and limits on connections, in number and by the process's memory. Every setting is a named constant, and each configuration
 //! is validated when built.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use commons_protocol::{DeviceKeypair, MAX_SIGNED_RECORD_BYTES, NetworkId, gossip_message_id};
@@ -15,6 +16,7 @@ use libp2p::gossipsub::{
     self, IdentTopic, MessageAuthenticity, MessageId, PeerScoreParams, PeerScoreThresholds,
     TopicHash, TopicScoreParams, ValidationMode,
 };
+use libp2p::metrics::Registry;
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::{
@@ -24,7 +26,7 @@ use libp2p::{
 
 use super::NetworkError;
 use super::blob_codec::{BLOB_STREAM_PROTOCOL, BlobCodec};
-use super::sync_codec::{SYNC_STREAM_PROTOCOL, SyncCodec};
+use super::sync_codec::{FrameBytes, SYNC_STREAM_PROTOCOL, SyncCodec};
 
 /// What identify announces as the protocol family.
 pub const IDENTIFY_PROTOCOL: &str = "/commons/id/1";
@@ -299,13 +301,20 @@ pub fn behaviour(
     key: &identity::Keypair,
     network: &NetworkId,
     options: &SwarmOptions,
+    traffic: &Traffic,
+    registry: &mut Registry,
 ) -> Result<(Behaviour, Topics), NetworkError> {
     let topics = Topics::new(network);
     let mut gossipsub = gossipsub::Behaviour::new(
         MessageAuthenticity::Anonymous,
         gossipsub_config(options.gossip_queue_len)?,
     )
-    .map_err(|error| NetworkError::Config(format!("gossipsub: {error}")))?;
+    .map_err(|error| NetworkError::Config(format!("gossipsub: {error}")))?
+    .with_metrics(
+        registry.sub_registry_with_prefix("libp2p_gossipsub"),
+        gossipsub::MetricsConfig::default(),
+    );
+    gossipsub.register_topics_for_metrics(vec![topics.records.hash(), topics.alerts.hash()]);
     let (params, thresholds) = peer_score(&topics)?;
     gossipsub
         .with_peer_score(params, thresholds)
@@ -315,7 +324,8 @@ pub fn behaviour(
             .subscribe(topic)
             .map_err(|error| NetworkError::Config(format!("subscribe to {topic}: {error}")))?;
     }
-    let sync = request_response::Behaviour::new(
+    let sync = request_response::Behaviour::with_codec(
+        SyncCodec::counting(Arc::clone(&traffic.sync)),
         [(
             SYNC_STREAM_PROTOCOL,
             request_response::ProtocolSupport::Full,
@@ -324,7 +334,8 @@ pub fn behaviour(
             .with_request_timeout(SYNC_REQUEST_TIMEOUT)
             .with_max_concurrent_streams(SYNC_MAX_CONCURRENT_STREAMS),
     );
-    let blob = request_response::Behaviour::new(
+    let blob = request_response::Behaviour::with_codec(
+        BlobCodec::counting(Arc::clone(&traffic.blob)),
         [(
             BLOB_STREAM_PROTOCOL,
             request_response::ProtocolSupport::Full,
@@ -370,14 +381,43 @@ pub fn behaviour(
     ))
 }
 
-/// A swarm for `device` on `network`, not yet listening.
+/// Where a swarm counts the bytes it moves, by protocol: the sync and attachment
+/// frames here; every stream's bytes and gossipsub's messages in libp2p's registry.
+#[derive(Debug, Default)]
+pub struct Traffic {
+    /// `/commons/sync/1` frames.
+    pub sync: Arc<FrameBytes>,
+    /// `/commons/blob/1` frames.
+    pub blob: Arc<FrameBytes>,
+}
+
+/// A swarm for `device` on `network`, not yet listening, its counters unread.
 pub fn build_swarm(
     device: &DeviceKeypair,
     network: &NetworkId,
     options: &SwarmOptions,
 ) -> Result<(Swarm<Behaviour>, Topics), NetworkError> {
+    build_counted_swarm(
+        device,
+        network,
+        options,
+        &Traffic::default(),
+        &mut Registry::default(),
+    )
+}
+
+/// A swarm for `device` on `network`, not yet listening, counting the bytes it moves
+/// into `traffic` and `registry` (libp2p's bandwidth of every stream, by transport, and
+/// gossipsub's messages, by topic).
+pub fn build_counted_swarm(
+    device: &DeviceKeypair,
+    network: &NetworkId,
+    options: &SwarmOptions,
+    traffic: &Traffic,
+    registry: &mut Registry,
+) -> Result<(Swarm<Behaviour>, Topics), NetworkError> {
     let key = identity_of(device)?;
-    let (behaviour, topics) = behaviour(&key, network, options)?;
+    let (behaviour, topics) = behaviour(&key, network, options, traffic, registry)?;
     let swarm = SwarmBuilder::with_existing_identity(key)
         .with_tokio()
         .with_tcp(
@@ -387,6 +427,7 @@ pub fn build_swarm(
         )
         .map_err(|error| NetworkError::Config(format!("transport: {error}")))?
         .with_quic()
+        .with_bandwidth_metrics(registry)
         .with_behaviour(|_| behaviour)
         .map_err(|error| NetworkError::Config(format!("behaviour: {error}")))?
         .with_swarm_config(|config| config.with_idle_connection_timeout(IDLE_CONNECTION_TIMEOUT))

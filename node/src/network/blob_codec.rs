@@ -16,7 +16,9 @@ use futures::{AsyncRead, AsyncWrite};
 use libp2p::StreamProtocol;
 use libp2p::request_response;
 
-use super::sync_codec::{read_frame, write_frame};
+use std::sync::Arc;
+
+use super::sync_codec::{FrameBytes, read_frame, write_frame};
 
 /// The protocol's name, as libp2p negotiates it.
 pub const BLOB_PROTOCOL: &str = "/commons/blob/1";
@@ -24,9 +26,19 @@ pub const BLOB_PROTOCOL: &str = "/commons/blob/1";
 /// The protocol name as a libp2p stream protocol.
 pub const BLOB_STREAM_PROTOCOL: StreamProtocol = StreamProtocol::new(BLOB_PROTOCOL);
 
-/// The codec of `/commons/blob/1` for libp2p's request-response behaviour.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct BlobCodec;
+/// The codec of `/commons/blob/1` for libp2p's request-response behaviour; it counts
+/// the bytes of the frames it reads and writes.
+#[derive(Debug, Clone, Default)]
+pub struct BlobCodec {
+    bytes: Arc<FrameBytes>,
+}
+
+impl BlobCodec {
+    /// A codec counting into `bytes`.
+    pub fn counting(bytes: Arc<FrameBytes>) -> BlobCodec {
+        BlobCodec { bytes }
+    }
+}
 
 fn invalid(error: impl std::fmt::Display) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, error.to_string())
@@ -46,6 +58,7 @@ impl request_response::Codec for BlobCodec {
         T: AsyncRead + Unpin + Send,
     {
         let bytes = read_frame(io, MAX_BLOB_REQUEST_BYTES).await?;
+        self.bytes.add_received(bytes.len());
         BlobRequest::decode(&bytes).map_err(invalid)
     }
 
@@ -58,6 +71,7 @@ impl request_response::Codec for BlobCodec {
         T: AsyncRead + Unpin + Send,
     {
         let bytes = read_frame(io, MAX_BLOB_RESPONSE_BYTES).await?;
+        self.bytes.add_received(bytes.len());
         BlobResponse::decode(&bytes).map_err(invalid)
     }
 
@@ -70,7 +84,10 @@ impl request_response::Codec for BlobCodec {
     where
         T: AsyncWrite + Unpin + Send,
     {
-        write_frame(io, &request.encode(), MAX_BLOB_REQUEST_BYTES).await
+        let bytes = request.encode();
+        write_frame(io, &bytes, MAX_BLOB_REQUEST_BYTES).await?;
+        self.bytes.add_sent(bytes.len());
+        Ok(())
     }
 
     async fn write_response<T>(
@@ -82,7 +99,10 @@ impl request_response::Codec for BlobCodec {
     where
         T: AsyncWrite + Unpin + Send,
     {
-        write_frame(io, &response.encode(), MAX_BLOB_RESPONSE_BYTES).await
+        let bytes = response.encode();
+        write_frame(io, &bytes, MAX_BLOB_RESPONSE_BYTES).await?;
+        self.bytes.add_sent(bytes.len());
+        Ok(())
     }
 }
 
@@ -115,9 +135,12 @@ mod tests {
             BlobRequest::Chunk { blob, index: 1 },
         ] {
             let mut wire = Cursor::new(Vec::new());
-            block_on(BlobCodec.write_request(&BLOB_STREAM_PROTOCOL, &mut wire, request)).unwrap();
+            block_on(BlobCodec::default().write_request(&BLOB_STREAM_PROTOCOL, &mut wire, request))
+                .unwrap();
             let mut wire = Cursor::new(wire.into_inner());
-            let read = block_on(BlobCodec.read_request(&BLOB_STREAM_PROTOCOL, &mut wire)).unwrap();
+            let read =
+                block_on(BlobCodec::default().read_request(&BLOB_STREAM_PROTOCOL, &mut wire))
+                    .unwrap();
             assert_eq!(read, request);
         }
         for response in [
@@ -127,12 +150,18 @@ mod tests {
             BlobResponse::Refused,
         ] {
             let mut wire = Cursor::new(Vec::new());
-            block_on(BlobCodec.write_response(&BLOB_STREAM_PROTOCOL, &mut wire, response.clone()))
-                .unwrap();
+            block_on(BlobCodec::default().write_response(
+                &BLOB_STREAM_PROTOCOL,
+                &mut wire,
+                response.clone(),
+            ))
+            .unwrap();
             let written = wire.into_inner();
             assert!(written.len() <= MAX_BLOB_RESPONSE_BYTES + 4);
             let mut wire = Cursor::new(written);
-            let read = block_on(BlobCodec.read_response(&BLOB_STREAM_PROTOCOL, &mut wire)).unwrap();
+            let read =
+                block_on(BlobCodec::default().read_response(&BLOB_STREAM_PROTOCOL, &mut wire))
+                    .unwrap();
             assert_eq!(read, response);
         }
     }
@@ -141,13 +170,13 @@ mod tests {
     fn a_length_over_the_cap_is_refused_before_reading_the_body() {
         // Claims 4 GiB and sends nothing more: refused on the length alone.
         let mut wire = Cursor::new(u32::MAX.to_be_bytes().to_vec());
-        let error = block_on(BlobCodec.read_response(&BLOB_STREAM_PROTOCOL, &mut wire))
+        let error = block_on(BlobCodec::default().read_response(&BLOB_STREAM_PROTOCOL, &mut wire))
             .err()
             .unwrap();
         assert_eq!(error.kind(), io::ErrorKind::InvalidData);
         let over = (MAX_BLOB_REQUEST_BYTES + 1) as u32;
         let mut wire = Cursor::new(over.to_be_bytes().to_vec());
-        let error = block_on(BlobCodec.read_request(&BLOB_STREAM_PROTOCOL, &mut wire))
+        let error = block_on(BlobCodec::default().read_request(&BLOB_STREAM_PROTOCOL, &mut wire))
             .err()
             .unwrap();
         assert_eq!(error.kind(), io::ErrorKind::InvalidData);
@@ -160,11 +189,13 @@ mod tests {
         framed.extend_from_slice(&(body.len() as u32).to_be_bytes());
         framed.extend_from_slice(&body);
         let mut wire = Cursor::new(framed);
-        assert!(block_on(BlobCodec.read_response(&BLOB_STREAM_PROTOCOL, &mut wire)).is_err());
+        assert!(
+            block_on(BlobCodec::default().read_response(&BLOB_STREAM_PROTOCOL, &mut wire)).is_err()
+        );
         let mut junk = 3u32.to_be_bytes().to_vec();
         junk.extend_from_slice(&[0xff; 3]);
         let mut wire = Cursor::new(junk);
-        let error = block_on(BlobCodec.read_request(&BLOB_STREAM_PROTOCOL, &mut wire))
+        let error = block_on(BlobCodec::default().read_request(&BLOB_STREAM_PROTOCOL, &mut wire))
             .err()
             .unwrap();
         assert_eq!(error.kind(), io::ErrorKind::InvalidData);

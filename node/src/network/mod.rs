@@ -270,13 +270,73 @@ pub struct NetworkMetrics {
     pub blob_fetches_completed: AtomicU64,
     /// Fetches that stopped on an error or were given up.
     pub blob_fetches_failed: AtomicU64,
+    /// Bytes of the sync and attachment protocols' frames, each way.
+    pub traffic: behaviour::Traffic,
+    /// libp2p's own counters: bytes through every stream (by transport and direction)
+    /// and gossipsub's (messages and their bytes by topic, duplicates included or not).
+    libp2p: Libp2pRegistry,
+}
+
+/// libp2p's registry: its bandwidth counters name themselves `libp2p_bandwidth_*`;
+/// gossipsub's are registered under `libp2p_gossipsub_`.
+#[derive(Debug)]
+struct Libp2pRegistry(std::sync::Mutex<libp2p::metrics::Registry>);
+
+impl Default for Libp2pRegistry {
+    fn default() -> Self {
+        Libp2pRegistry(std::sync::Mutex::new(libp2p::metrics::Registry::default()))
+    }
 }
 
 impl NetworkMetrics {
+    fn libp2p_registry(&self) -> std::sync::MutexGuard<'_, libp2p::metrics::Registry> {
+        // The registry holds only counters' handles: one poisoned by a panic elsewhere
+        // is still whole.
+        self.libp2p
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// libp2p's counters in the Prometheus text format, each name prefixed `libp2p_`
+    /// (OpenMetrics' closing `# EOF` left out, so it can follow other metrics).
+    pub fn libp2p_text(&self) -> String {
+        let mut text = String::new();
+        let registry = self.libp2p_registry();
+        if prometheus_client::encoding::text::encode_registry(&mut text, &registry).is_err() {
+            return String::new();
+        }
+        text
+    }
+
     /// Every counter with its Prometheus name, help and type.
     pub fn samples(&self) -> Vec<(&'static str, &'static str, &'static str, u64)> {
         let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         vec![
+            (
+                "commons_sync_bytes_sent_total",
+                "Bytes of sync frames (requests and pages) written to peers.",
+                "counter",
+                read(&self.traffic.sync.sent),
+            ),
+            (
+                "commons_sync_bytes_received_total",
+                "Bytes of sync frames (requests and pages) read from peers.",
+                "counter",
+                read(&self.traffic.sync.received),
+            ),
+            (
+                "commons_blob_bytes_sent_total",
+                "Bytes of attachment frames (requests, chunk lists, chunks) written to peers.",
+                "counter",
+                read(&self.traffic.blob.sent),
+            ),
+            (
+                "commons_blob_bytes_received_total",
+                "Bytes of attachment frames (requests, chunk lists, chunks) read from peers.",
+                "counter",
+                read(&self.traffic.blob.received),
+            ),
             (
                 "commons_gossip_published_total",
                 "Records published by gossip.",
@@ -585,7 +645,17 @@ pub async fn start(
                     .to_owned(),
             )
         })?;
-    let (mut swarm, topics) = behaviour::build_swarm(device, &node.network, &settings.swarm)?;
+    let metrics = Arc::new(NetworkMetrics::default());
+    let (mut swarm, topics) = {
+        let mut registry = metrics.libp2p_registry();
+        behaviour::build_counted_swarm(
+            device,
+            &node.network,
+            &settings.swarm,
+            &metrics.traffic,
+            &mut registry,
+        )?
+    };
     let peer_id = *swarm.local_peer_id();
     let mut listeners = Vec::new();
     for addr in &settings.listen {
@@ -656,7 +726,6 @@ pub async fn start(
         }
     }
     let (commands_tx, commands) = mpsc::channel(COMMAND_QUEUE_CAPACITY);
-    let metrics = Arc::new(NetworkMetrics::default());
     let (calls_tx, calls) = mpsc::channel(BLOB_CALL_CAPACITY);
     let (fetcher, fetches) = Fetcher::new(
         node.blobs.clone(),

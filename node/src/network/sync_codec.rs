@@ -8,6 +8,8 @@
 //! takes the node's ingest path.
 
 use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use commons_protocol::sync::{
     MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES, SYNC_PROTOCOL, frame_len,
@@ -23,9 +25,41 @@ pub const SYNC_STREAM_PROTOCOL: StreamProtocol = StreamProtocol::new(SYNC_PROTOC
 /// Bytes of the length prefix of a frame.
 pub use commons_protocol::sync::FRAME_PREFIX_BYTES;
 
-/// The codec of `/commons/sync/1` for libp2p's request-response behaviour.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SyncCodec;
+/// Bytes a protocol's frames carried on this node's streams, length prefixes included:
+/// what `/metrics` reports per protocol (`commons_sync_bytes_*`, `commons_blob_bytes_*`).
+#[derive(Debug, Default)]
+pub struct FrameBytes {
+    /// Bytes written to peers.
+    pub sent: AtomicU64,
+    /// Bytes read from peers.
+    pub received: AtomicU64,
+}
+
+impl FrameBytes {
+    pub(crate) fn add_sent(&self, payload: usize) {
+        self.sent
+            .fetch_add((payload + FRAME_PREFIX_BYTES) as u64, Ordering::Relaxed);
+    }
+
+    pub(crate) fn add_received(&self, payload: usize) {
+        self.received
+            .fetch_add((payload + FRAME_PREFIX_BYTES) as u64, Ordering::Relaxed);
+    }
+}
+
+/// The codec of `/commons/sync/1` for libp2p's request-response behaviour; it counts
+/// the bytes of the frames it reads and writes.
+#[derive(Debug, Clone, Default)]
+pub struct SyncCodec {
+    bytes: Arc<FrameBytes>,
+}
+
+impl SyncCodec {
+    /// A codec counting into `bytes`.
+    pub fn counting(bytes: Arc<FrameBytes>) -> SyncCodec {
+        SyncCodec { bytes }
+    }
+}
 
 /// Reads one frame of at most `max` bytes: the length first, refused before any
 /// allocation if it is over `max`, then exactly that many bytes.
@@ -83,6 +117,7 @@ impl request_response::Codec for SyncCodec {
         T: AsyncRead + Unpin + Send,
     {
         let bytes = read_frame(io, MAX_SYNC_REQUEST_BYTES).await?;
+        self.bytes.add_received(bytes.len());
         SyncRequest::decode(&bytes).map_err(invalid)
     }
 
@@ -95,6 +130,7 @@ impl request_response::Codec for SyncCodec {
         T: AsyncRead + Unpin + Send,
     {
         let bytes = read_frame(io, MAX_SYNC_RESPONSE_BYTES).await?;
+        self.bytes.add_received(bytes.len());
         SyncResponse::decode(&bytes).map_err(invalid)
     }
 
@@ -107,7 +143,10 @@ impl request_response::Codec for SyncCodec {
     where
         T: AsyncWrite + Unpin + Send,
     {
-        write_frame(io, &request.encode(), MAX_SYNC_REQUEST_BYTES).await
+        let bytes = request.encode();
+        write_frame(io, &bytes, MAX_SYNC_REQUEST_BYTES).await?;
+        self.bytes.add_sent(bytes.len());
+        Ok(())
     }
 
     async fn write_response<T>(
@@ -119,7 +158,10 @@ impl request_response::Codec for SyncCodec {
     where
         T: AsyncWrite + Unpin + Send,
     {
-        write_frame(io, &response.encode(), MAX_SYNC_RESPONSE_BYTES).await
+        let bytes = response.encode();
+        write_frame(io, &bytes, MAX_SYNC_RESPONSE_BYTES).await?;
+        self.bytes.add_sent(bytes.len());
+        Ok(())
     }
 }
 
@@ -175,29 +217,34 @@ mod tests {
     #[test]
     fn a_request_round_trips_through_a_frame() {
         let request = SyncRequest::Heads { after: None };
+        let counted = Arc::new(FrameBytes::default());
+        let mut codec = SyncCodec::counting(Arc::clone(&counted));
         let mut wire = Cursor::new(Vec::new());
-        block_on(SyncCodec.write_request(&SYNC_STREAM_PROTOCOL, &mut wire, request.clone()))
-            .unwrap();
+        block_on(codec.write_request(&SYNC_STREAM_PROTOCOL, &mut wire, request.clone())).unwrap();
         let bytes = wire.into_inner();
         assert_eq!(
             u32::from_be_bytes(bytes[..4].try_into().unwrap()) as usize,
             bytes.len() - 4
         );
+        let on_the_wire = bytes.len() as u64;
         let mut wire = Cursor::new(bytes);
-        let read = block_on(SyncCodec.read_request(&SYNC_STREAM_PROTOCOL, &mut wire)).unwrap();
+        let read = block_on(codec.read_request(&SYNC_STREAM_PROTOCOL, &mut wire)).unwrap();
         assert_eq!(read, request);
+        // Every byte of the frame is counted, each way.
+        assert_eq!(counted.sent.load(Ordering::Relaxed), on_the_wire);
+        assert_eq!(counted.received.load(Ordering::Relaxed), on_the_wire);
     }
 
     #[test]
     fn a_length_over_the_cap_is_refused_before_reading_the_body() {
         // Claims 4 GiB and sends nothing more: refused on the length alone.
         let mut wire = Cursor::new(u32::MAX.to_be_bytes().to_vec());
-        let error = block_on(SyncCodec.read_response(&SYNC_STREAM_PROTOCOL, &mut wire))
+        let error = block_on(SyncCodec::default().read_response(&SYNC_STREAM_PROTOCOL, &mut wire))
             .err()
             .unwrap();
         assert_eq!(error.kind(), io::ErrorKind::InvalidData);
         let mut wire = Cursor::new(((MAX_SYNC_REQUEST_BYTES + 1) as u32).to_be_bytes().to_vec());
-        let error = block_on(SyncCodec.read_request(&SYNC_STREAM_PROTOCOL, &mut wire))
+        let error = block_on(SyncCodec::default().read_request(&SYNC_STREAM_PROTOCOL, &mut wire))
             .err()
             .unwrap();
         assert_eq!(error.kind(), io::ErrorKind::InvalidData);
@@ -208,11 +255,13 @@ mod tests {
         let mut short = 10u32.to_be_bytes().to_vec();
         short.extend_from_slice(&[0; 3]);
         let mut wire = Cursor::new(short);
-        assert!(block_on(SyncCodec.read_request(&SYNC_STREAM_PROTOCOL, &mut wire)).is_err());
+        assert!(
+            block_on(SyncCodec::default().read_request(&SYNC_STREAM_PROTOCOL, &mut wire)).is_err()
+        );
         let mut junk = 3u32.to_be_bytes().to_vec();
         junk.extend_from_slice(&[0xff; 3]);
         let mut wire = Cursor::new(junk);
-        let error = block_on(SyncCodec.read_request(&SYNC_STREAM_PROTOCOL, &mut wire))
+        let error = block_on(SyncCodec::default().read_request(&SYNC_STREAM_PROTOCOL, &mut wire))
             .err()
             .unwrap();
         assert_eq!(error.kind(), io::ErrorKind::InvalidData);
