@@ -40,6 +40,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use crate::GlobalArgs;
 use crate::archive::{Exported, Format, export_archive};
 use crate::client::{Client, print_json};
+use crate::traffic::TrafficReport;
 
 /// The most nodes a devnet runs: each is a process with its own store.
 pub(crate) const MAX_NODES: u32 = 100;
@@ -367,6 +368,8 @@ struct Outcome {
     /// From the first publish call until every node held every record.
     converged: Duration,
     /// The whole run, from creating the directories to the report.
+    /// Bytes each node received while the records spread.
+    traffic: TrafficReport,
     wall: Duration,
 }
 
@@ -396,7 +399,9 @@ impl Outcome {
     /// `arrival_ms` (the others' records until it held them), each `{p50, p99,
     /// records}`, and `held_by_kind`; `records_published` and `published_by_kind`;
     /// `latency_ms` (every record until the last node, `{p50, p99, max}`);
-    /// `publish_call_ms`; `converged_ms`; `wall_ms` (until this report).
+    /// `publish_call_ms`; `converged_ms`; `traffic` (bytes received per node per
+    /// record while they spread, by protocol: [`TrafficReport::json`]); `wall_ms`
+    /// (until this report).
     fn json(&self) -> Value {
         let nodes: Vec<Value> = self
             .nodes
@@ -450,6 +455,7 @@ impl Outcome {
                 "p99": round_ms(percentile(&self.calls_ms, 99.0)),
             },
             "converged_ms": round_ms(self.converged.as_secs_f64() * 1000.0),
+            "traffic": self.traffic.json(),
             "wall_ms": round_ms(self.wall.as_secs_f64() * 1000.0),
         })
     }
@@ -513,6 +519,7 @@ impl Outcome {
             self.converged.as_secs_f64(),
             self.wall.as_secs_f64(),
         ));
+        out.push_str(&self.traffic.line());
         if let Some((path, exported)) = &self.exported
             && let Some(report) = &exported.report
         {
@@ -660,6 +667,7 @@ fn devnet(
         "publishing {} records round-robin through the {} nodes",
         plan.records, plan.nodes
     ));
+    let traffic_before = crate::traffic::snapshot(&clients)?;
     let publish_start = Instant::now();
     let orgs: Vec<OrgId> = network.nodes.iter().map(|node| node.org).collect();
     let published = publish(plan, &nodes, &orgs, interrupted)?;
@@ -681,6 +689,17 @@ fn devnet(
         interrupted,
     )?;
     let converged = publish_start.elapsed();
+    let traffic_after = crate::traffic::snapshot(&clients)?;
+    let ids: HashSet<&str> = published.iter().map(|record| record.id.as_str()).collect();
+    let traffic = TrafficReport {
+        records: published.len(),
+        record_bytes: crate::traffic::record_bytes(&clients[0], &ids)?,
+        nodes: traffic_after
+            .iter()
+            .zip(&traffic_before)
+            .map(|(after, before)| after.since(before))
+            .collect(),
+    };
 
     let latencies_ms = latencies(&published, &lock(&observed));
     let mut calls_ms: Vec<f64> = published
@@ -729,6 +748,7 @@ fn devnet(
         latencies_ms,
         calls_ms,
         converged,
+        traffic,
         wall: started.elapsed(),
     };
 

@@ -19,9 +19,11 @@ mod node;
 mod open;
 mod peers;
 mod publish;
+mod publish_batch;
 mod records;
 mod status;
 mod sync;
+mod traffic;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -36,6 +36,9 @@ pub(crate) enum PublishCommand {
     Respond(RespondArgs),
     /// Retract one of your organization's records: every node drops its content
     Retract(RetractArgs),
+    /// Publish many case studies, campaigns and updates from a JSON Lines file (one
+    /// record per line, as for an import from another system)
+    Batch(crate::publish_batch::BatchArgs),
 }
 
 /// A body given inline or read from a file.
@@ -583,11 +586,18 @@ impl PublishCommand {
                 }),
                 revise: None,
             },
+            PublishCommand::Batch(args) => bail!(
+                "{} is a batch of records, sent by `commons publish batch`, not one request",
+                args.file().display()
+            ),
         })
     }
 }
 
 pub(crate) fn run(global: &GlobalArgs, command: &PublishCommand) -> anyhow::Result<()> {
+    if let PublishCommand::Batch(args) = command {
+        return crate::publish_batch::run(global, args);
+    }
     // Read the body (and refuse bad files) before looking for the node.
     let mut request = command.request()?;
     let attach = match command {

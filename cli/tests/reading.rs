@@ -318,3 +318,48 @@ fn an_unknown_or_malformed_record_id_says_how_to_find_ids() {
     let run = node.run(&["records", "show", "rec_12ab"]);
     assert!(run.stderr.contains("64 lowercase hex digits"), "{run:#?}");
 }
+
+/// `commons publish batch`: an import of 1,031 records from a JSON Lines file goes in
+/// two requests; a record the node refuses is named by its line and the others are
+/// published; a file with a bad line is refused whole before anything is sent.
+#[test]
+fn a_file_of_records_is_published_in_batches_and_a_refusal_names_its_line() {
+    let node = Node::start();
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("import.jsonl");
+    let mut lines = String::new();
+    for n in 0..1030 {
+        lines.push_str(&format!(
+            "{{\"kind\": \"practice\", \"title\": \"Water committee minutes {n}\", \
+             \"summary\": \"\", \"body\": \"Minutes of meeting {n}.\", \"themes\": [\"water\"]}}\n"
+        ));
+    }
+    lines.push_str("\n{\"kind\": \"campaign\", \"title\": \" \", \"goals\": []}\n");
+    std::fs::write(&file, &lines).unwrap();
+    let run = node.run(&["publish", "batch", file.to_str().unwrap()]);
+    run.fails_saying(&["1 of the 1031 records were refused", "publish them again"]);
+    assert!(
+        run.stdout.contains(&format!(
+            "Published 1030 of the 1031 records in {}.",
+            file.display()
+        )),
+        "{run:#?}"
+    );
+    assert!(run.stdout.contains("  line 1032: "), "{run:#?}");
+    let found = ids(&node.json(&["records", "search", "minutes", "--limit", "3"]));
+    assert_eq!(found.len(), 3);
+    let status = node.json(&["status"]);
+    let held = status["records"].as_u64().unwrap();
+    assert_eq!(held, 1 + 1030, "the delegation and the case studies: {status}");
+
+    // A line that is not JSON: nothing of the file is sent.
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"kind\": \"practice\", \"title\": \"Fine\", \"summary\": \"\", \"body\": \"\"}\nnot json\n",
+    )
+    .unwrap();
+    node.run(&["publish", "batch", bad.to_str().unwrap()])
+        .fails_with("line 2 of");
+    assert_eq!(node.json(&["status"])["records"].as_u64().unwrap(), held);
+}
