@@ -350,7 +350,11 @@ fn a_file_of_records_is_published_in_batches_and_a_refusal_names_its_line() {
     assert_eq!(found.len(), 3);
     let status = node.json(&["status"]);
     let held = status["records"].as_u64().unwrap();
-    assert_eq!(held, 1 + 1030, "the delegation and the case studies: {status}");
+    assert_eq!(
+        held,
+        1 + 1030,
+        "the delegation and the case studies: {status}"
+    );
 
     // A line that is not JSON: nothing of the file is sent.
     let bad = dir.path().join("bad.jsonl");

@@ -53,11 +53,16 @@ use super::{
     StoreError, StoreStats, StoredRecord, Tombstone, kind_index_code, tags,
 };
 
-/// How often words written since the last index commit are committed to disk.
-pub const COMMIT_INTERVAL: Duration = Duration::from_secs(1);
-/// Memory the index writer may fill before it writes a segment (tantivy's floor is
-/// 15 MB per indexing thread; one thread is enough beside ingest).
-const WRITER_MEMORY_BYTES: usize = 48_000_000;
+/// How often words written since the last index commit are committed to disk (a
+/// search commits first anyway). Each commit writes a segment of several files and
+/// sets up a new in-memory table: at once a second, 50 nodes on one machine spent more
+/// of its CPU on that than on ingest (docs/benchmarks.md, "A hundred nodes"). What a
+/// crash loses is only the index's copy, rebuilt from the store at the next start.
+pub const COMMIT_INTERVAL: Duration = Duration::from_secs(15);
+/// Memory the index writer may fill before it writes a segment: tantivy's floor (15 MB
+/// per indexing thread; one thread is enough beside ingest). More made no difference to
+/// ingest at 1,000,000 records and is allocated anew for every segment.
+const WRITER_MEMORY_BYTES: usize = 15_000_000;
 /// Records asked of the index beyond the page, for records it names that the store
 /// retracted since.
 const PAGE_SLACK: usize = 16;
