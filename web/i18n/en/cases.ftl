@@ -9,7 +9,7 @@ cases-back = Back to the case studies
 ## The library's search and filters
 cases-filters-label = Search and filter case studies
 cases-search-label = Search
-cases-search-hint = Every word must appear; the start of a word is enough (evict finds eviction).
+cases-search-hint = Every word must appear, or another form of it (evictions finds eviction); the start of a word is enough (evict finds eviction).
 cases-search-button = Search
 cases-search-no-words = Type at least one word of letters or digits.
 cases-search-too-long = This search is too long. Search for fewer words (at most 16).

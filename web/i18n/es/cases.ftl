@@ -9,7 +9,7 @@ cases-back = Volver a los estudios de caso
 ## La búsqueda y los filtros de la biblioteca
 cases-filters-label = Buscar y filtrar estudios de caso
 cases-search-label = Buscar
-cases-search-hint = Deben aparecer todas las palabras; basta con el comienzo de una palabra (desalo encuentra desalojo).
+cases-search-hint = Deben aparecer todas las palabras, o una forma de ellas (desalojos encuentra desalojo); basta con el comienzo de una palabra (desalo encuentra desalojo).
 cases-search-button = Buscar
 cases-search-no-words = Escriba al menos una palabra con letras o cifras.
 cases-search-too-long = Esta búsqueda es demasiado larga. Busque menos palabras (16 como máximo).

@@ -9,7 +9,7 @@ cases-back = Retour aux études de cas
 ## La recherche et les filtres de la bibliothèque
 cases-filters-label = Rechercher et filtrer les études de cas
 cases-search-label = Rechercher
-cases-search-hint = Tous les mots doivent figurer ; le début d’un mot suffit (expul trouve expulsion).
+cases-search-hint = Tous les mots doivent figurer, sous une forme ou une autre (expulsées trouve expulsée) ; le début d’un mot suffit (expul trouve expulsion).
 cases-search-button = Rechercher
 cases-search-no-words = Tapez au moins un mot fait de lettres ou de chiffres.
 cases-search-too-long = Cette recherche est trop longue. Cherchez moins de mots (16 au plus).
