@@ -68,6 +68,9 @@ const WRITER_MEMORY_BYTES: usize = 15_000_000;
 const PAGE_SLACK: usize = 16;
 /// The index layout this build writes; another layout is rebuilt.
 const LAYOUT: &str = "commons-text-index-1";
+/// What an index commit says in place of the store's count while the index is not
+/// whole.
+const INCOMPLETE: &str = "incomplete";
 
 /// The languages words are stemmed in, with the tags a case study names them by.
 const LANGUAGES: [(Language, &str); 4] = [
@@ -266,6 +269,8 @@ pub struct TextIndex {
     /// Whether the index holds every record the store held when it was opened (false
     /// while it is rebuilt, or after it failed).
     ready: AtomicBool,
+    /// Set when the store is closed: a rebuild under way stops at the next record.
+    stopping: AtomicBool,
 }
 
 impl std::fmt::Debug for TextIndex {
@@ -357,6 +362,7 @@ impl TextIndex {
                 dirty: false,
             }),
             ready: AtomicBool::new(true),
+            stopping: AtomicBool::new(false),
         })
     }
 
@@ -460,20 +466,30 @@ impl TextIndex {
         if !writer.dirty {
             return Ok(());
         }
-        let payload = format!("{LAYOUT} {}", writer.indexed_through);
+        // An index that is not whole (rebuilt, or missed a commit) says so, and the next
+        // start rebuilds it, whatever count it reached.
+        let payload = if self.is_ready() {
+            format!("{LAYOUT} {}", writer.indexed_through)
+        } else {
+            format!("{LAYOUT} {INCOMPLETE}")
+        };
         let mut prepared = writer.writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
-        writer.dirty = false;
-        drop(writer);
+        // Reloaded before the lock is let go: a search that finds nothing waiting must
+        // also find the reader up to date.
         self.reader.reload()?;
+        writer.dirty = false;
         Ok(())
     }
 
-    /// Empties the index and writes every record `store` holds, then commits. Commits
-    /// of the store meanwhile are written by [`TextIndex::apply`] as usual (a record
-    /// written twice replaces itself).
-    pub fn rebuild(&self, store: &dyn Store) -> Result<u64, TextIndexError> {
+    /// Empties the index and writes every record `store` holds, then commits and
+    /// marks the index ready. Commits of the store meanwhile are written by
+    /// [`TextIndex::apply`] as usual (a record written twice replaces itself). Answers
+    /// how many records were written, or `None` when the store was closed first (the
+    /// index stays incomplete, and the next start rebuilds it).
+    pub fn rebuild(&self, store: &dyn Store) -> Result<Option<u64>, TextIndexError> {
+        self.ready.store(false, Ordering::Release);
         {
             let mut writer = self.writer()?;
             writer.writer.delete_all_documents()?;
@@ -482,7 +498,12 @@ impl TextIndex {
         }
         let mut written = 0u64;
         let mut failure: Option<TextIndexError> = None;
+        let mut stopped = false;
         store.scan_archive(&mut |item| {
+            if self.stopping.load(Ordering::Relaxed) {
+                stopped = true;
+                return ControlFlow::Break(());
+            }
             let ArchiveItem::Record(stored) = item else {
                 return ControlFlow::Continue(());
             };
@@ -511,8 +532,12 @@ impl TextIndex {
         if let Some(error) = failure {
             return Err(error);
         }
+        if stopped {
+            return Ok(None);
+        }
+        self.ready.store(true, Ordering::Release);
         self.flush()?;
-        Ok(written)
+        Ok(Some(written))
     }
 
     /// The ids of the records matching `query` (whose `text` is `text`), newest first
@@ -605,8 +630,7 @@ impl TextIndex {
         }
         segments.sort_unstable_by(|a, b| b.cmp(a));
         // A min-heap of the best keys so far, with where each document is.
-        let mut best: BinaryHeap<Reverse<((u64, u64), u32, DocId)>> =
-            BinaryHeap::with_capacity(limit + 1);
+        let mut best: BinaryHeap<Reverse<Hit>> = BinaryHeap::with_capacity(limit + 1);
         for (newest, ordinal) in segments {
             if best.len() == limit
                 && best
@@ -681,6 +705,10 @@ impl Drop for TextIndex {
     }
 }
 
+/// A document found: its order key (timestamp, first 8 bytes of the id), its
+/// segment's ordinal and its number in the segment.
+type Hit = ((u64, u64), u32, DocId);
+
 fn id_parts(id: &RecordId) -> [u64; 4] {
     let mut parts = [0u64; 4];
     for (part, chunk) in parts.iter_mut().zip(id.as_bytes().chunks_exact(8)) {
@@ -731,8 +759,10 @@ impl IndexedStore {
                 .spawn(move || {
                     let started = std::time::Instant::now();
                     match rebuilding.rebuild(source.as_ref()) {
-                        Ok(records) => {
-                            rebuilding.ready.store(true, Ordering::Release);
+                        Ok(None) => {
+                            tracing::info!("the store closed before the search index was rebuilt; the next start rebuilds it");
+                        }
+                        Ok(Some(records)) => {
                             tracing::info!(records, elapsed_ms = started.elapsed().as_millis() as u64, "the search index is rebuilt");
                         }
                         Err(error) => {
@@ -814,6 +844,13 @@ impl IndexedStore {
         });
         found.truncate(limit);
         Ok(found)
+    }
+}
+
+impl Drop for IndexedStore {
+    fn drop(&mut self) {
+        // A rebuild under way holds the store open: let it go.
+        self.index.stopping.store(true, Ordering::Relaxed);
     }
 }
 
@@ -1055,6 +1092,36 @@ mod tests {
             "an unknown language: all four"
         );
         assert!(found("viction").is_empty(), "not inside a word");
+    }
+
+    #[test]
+    fn a_rebuild_stopped_by_closing_the_store_is_done_again_at_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("search-index");
+        let mut feeds = Feeds::new();
+        let redb: Arc<dyn Store> =
+            Arc::new(RedbStore::open(dir.path().join("store.redb"), feeds.network).unwrap());
+        redb.commit(&feeds.delegations()).unwrap();
+        let record = feeds.practice(0, "Radio programme on land titles", "en");
+        redb.commit(&CommitBatch {
+            records: vec![record],
+            ..CommitBatch::default()
+        })
+        .unwrap();
+        {
+            let (index, state) = TextIndex::open(&folder).unwrap();
+            assert_eq!(state, IndexState::Empty);
+            index.stopping.store(true, Ordering::Relaxed);
+            assert_eq!(index.rebuild(redb.as_ref()).unwrap(), None);
+            assert!(!index.is_ready());
+            // Dropped here: what it has is committed, marked incomplete.
+        }
+        let (index, state) = TextIndex::open(&folder).unwrap();
+        assert_eq!(state, IndexState::Empty, "an incomplete index is made anew");
+        assert_eq!(index.rebuild(redb.as_ref()).unwrap(), Some(1));
+        drop(index);
+        let (_, state) = TextIndex::open(&folder).unwrap();
+        assert_eq!(state, IndexState::Commits(2));
     }
 
     #[test]
