@@ -11,9 +11,12 @@
 //! of the four, other records' in all four. The index finds everything the word rule
 //! finds (`the_index_finds_what_the_word_rule_finds`), and more.
 //!
-//! **The store stays the truth.** The index is written after the store's commit and
-//! committed to disk on its own clock ([`COMMIT_INTERVAL`]), and at once before a search
-//! if anything is waiting, so a search sees every record committed before it. Each
+//! **The store stays the truth.** Each batch the store commits is handed to a thread
+//! that writes it into the index ([`INDEX_QUEUE_BATCHES`] may wait), so the index never
+//! holds up a commit; the index is committed to disk on its own clock
+//! ([`COMMIT_INTERVAL`]). A search first waits until that thread has written every
+//! batch committed before it, then commits the index if anything is waiting, so a
+//! search sees every record committed before it. Each
 //! index commit carries the store's [`Store::commit_count`] it reflects; when the node
 //! opens and the two differ (a crash between the store's commit and the index's, an
 //! index deleted or damaged, a store restored from a backup), the index is rebuilt
@@ -25,7 +28,8 @@
 use std::ops::{Bound, ControlFlow};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::mpsc::SyncSender;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use commons_protocol::{Body, DeviceKey, FeedEntry, ForkProof, RecordId, VerifiedRecord};
@@ -63,6 +67,9 @@ pub const COMMIT_INTERVAL: Duration = Duration::from_secs(15);
 /// per indexing thread; one thread is enough beside ingest). More made no difference to
 /// ingest at 1,000,000 records and is allocated anew for every segment.
 const WRITER_MEMORY_BYTES: usize = 15_000_000;
+/// tantivy's indexing threads: one is enough beside ingest (two made no difference to
+/// catch-up on two cores, for twice the memory).
+const INDEXING_THREADS: usize = 1;
 /// Records asked of the index beyond the page, for records it names that the store
 /// retracted since.
 const PAGE_SLACK: usize = 16;
@@ -98,6 +105,12 @@ pub enum TextIndexError {
     /// The store failed while the index was being rebuilt.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The index's thread had not written what was committed before a search in time.
+    #[error(
+        "the search index is more than {}s behind the store; this search reads every record",
+        SEARCH_WAITS_FOR_INDEX.as_secs()
+    )]
+    Behind,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -348,7 +361,8 @@ impl TextIndex {
     fn from_index(index: Index) -> Result<TextIndex, TextIndexError> {
         let (_, fields) = Fields::schema();
         register_tokenizers(&index);
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
+        let writer = index
+            .writer_with_num_threads(INDEXING_THREADS, INDEXING_THREADS * WRITER_MEMORY_BYTES)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -732,8 +746,84 @@ fn parse_payload(payload: &str) -> Option<u64> {
 pub struct IndexedStore {
     store: Arc<dyn Store>,
     index: Arc<TextIndex>,
-    /// Keeps the store's commits and the index's writes in the same order.
+    /// Keeps the store's commits and their order on the indexer's queue the same.
     commit_order: Mutex<()>,
+    /// Committed batches on their way to the indexer thread, with the store's commit
+    /// count after each. `None` once the store is closed.
+    queue: Option<SyncSender<(CommitBatch, u64)>>,
+    /// The indexer thread, joined when the store closes (so the index is committed and
+    /// its folder free before the store can be opened again).
+    indexer: Option<std::thread::JoinHandle<()>>,
+    /// How far the indexer thread has come: the commit counts sent and written.
+    progress: Arc<Progress>,
+}
+
+/// The commit counts handed to the indexer thread and written by it.
+#[derive(Debug, Default)]
+struct Progress {
+    counts: Mutex<(u64, u64)>,
+    written: Condvar,
+}
+
+impl Progress {
+    fn sent(&self, commits: u64) {
+        if let Ok(mut counts) = self.counts.lock() {
+            counts.0 = counts.0.max(commits);
+        }
+    }
+
+    fn wrote(&self, commits: u64) {
+        if let Ok(mut counts) = self.counts.lock() {
+            counts.1 = counts.1.max(commits);
+        }
+        self.written.notify_all();
+    }
+
+    /// Waits until every batch sent before this call is written, at most `patience`.
+    fn caught_up(&self, patience: Duration) -> bool {
+        let Ok(counts) = self.counts.lock() else {
+            return false;
+        };
+        let wanted = counts.0;
+        self.written
+            .wait_timeout_while(counts, patience, |counts| counts.1 < wanted)
+            .is_ok_and(|(_, waited)| !waited.timed_out())
+    }
+}
+
+/// Batches waiting for the indexer thread. Past this the store's next commit waits for
+/// it: the index may lag the store by this much, never more.
+pub const INDEX_QUEUE_BATCHES: usize = 64;
+/// How long a search waits for the indexer thread to write what was committed before
+/// it; past this, that search reads the store instead.
+pub const SEARCH_WAITS_FOR_INDEX: Duration = Duration::from_secs(10);
+
+/// Starts the thread that writes committed batches into the index, so that building
+/// documents and tantivy's work never hold up the store's commits (ingest, alerts).
+type Indexer = (SyncSender<(CommitBatch, u64)>, std::thread::JoinHandle<()>);
+
+fn start_indexer(
+    index: &Arc<TextIndex>,
+    progress: &Arc<Progress>,
+) -> Result<Indexer, std::io::Error> {
+    let (sender, batches) =
+        std::sync::mpsc::sync_channel::<(CommitBatch, u64)>(INDEX_QUEUE_BATCHES);
+    let index = Arc::clone(index);
+    let progress = Arc::clone(progress);
+    let thread = std::thread::Builder::new()
+        .name("search-index-write".into())
+        .spawn(move || {
+            for (batch, commits) in batches {
+                if let Err(error) = index.apply(&batch, commits) {
+                    // The store has the batch; the index does not. Searches read the
+                    // store from now on, and the next start rebuilds the index.
+                    index.ready.store(false, Ordering::Release);
+                    tracing::warn!(%error, "the search index missed a commit; searches read every record until the node restarts");
+                }
+                progress.wrote(commits);
+            }
+        })?;
+    Ok((sender, thread))
 }
 
 impl IndexedStore {
@@ -795,20 +885,44 @@ impl IndexedStore {
                 path: folder.to_owned(),
                 source,
             })?;
+        let progress = Arc::new(Progress::default());
+        let (queue, indexer) =
+            start_indexer(&index, &progress).map_err(|source| TextIndexError::Folder {
+                path: folder.to_owned(),
+                source,
+            })?;
         Ok(IndexedStore {
             store,
             index,
             commit_order: Mutex::new(()),
+            queue: Some(queue),
+            indexer: Some(indexer),
+            progress,
         })
     }
 
     /// The store and an index that is already complete (a new store and an empty
     /// index, as in tests and benchmarks).
     pub fn with_index(store: Arc<dyn Store>, index: TextIndex) -> IndexedStore {
+        let index = Arc::new(index);
+        let progress = Arc::new(Progress::default());
+        // Without a thread to write it, the index cannot follow the store: searches
+        // read the store.
+        let (queue, indexer) = match start_indexer(&index, &progress) {
+            Ok((queue, indexer)) => (Some(queue), Some(indexer)),
+            Err(error) => {
+                index.ready.store(false, Ordering::Release);
+                tracing::warn!(%error, "cannot start the search index's thread");
+                (None, None)
+            }
+        };
         IndexedStore {
             store,
-            index: Arc::new(index),
+            index,
             commit_order: Mutex::new(()),
+            queue,
+            indexer,
+            progress,
         }
     }
 
@@ -822,6 +936,10 @@ impl IndexedStore {
         query: &RecordQuery,
         text: &SearchText,
     ) -> Result<Vec<StoredRecord>, TextIndexError> {
+        // Everything committed before this search is in the index first.
+        if !self.progress.caught_up(SEARCH_WAITS_FOR_INDEX) {
+            return Err(TextIndexError::Behind);
+        }
         self.index.flush()?;
         let limit = query.limit.clamp(1, MAX_QUERY_LIMIT);
         let ids = self.index.search(query, text, limit + PAGE_SLACK)?;
@@ -849,8 +967,15 @@ impl IndexedStore {
 
 impl Drop for IndexedStore {
     fn drop(&mut self) {
-        // A rebuild under way holds the store open: let it go.
+        // A rebuild under way holds the store open: let it go. The indexer thread
+        // writes what it was sent, then ends with the queue.
         self.index.stopping.store(true, Ordering::Relaxed);
+        self.queue = None;
+        if let Some(indexer) = self.indexer.take()
+            && indexer.join().is_err()
+        {
+            tracing::warn!("the search index's thread panicked; the next start rebuilds the index");
+        }
     }
 }
 
@@ -863,16 +988,21 @@ impl Store for IndexedStore {
         if batch.is_empty() {
             return Ok(());
         }
-        let applied = self
-            .store
-            .commit_count()
-            .map_err(TextIndexError::from)
-            .and_then(|commits| self.index.apply(batch, commits));
-        if let Err(error) = applied {
-            // The store has the batch; the index does not. Searches read the store
-            // from now on, and the next start rebuilds the index (its count is behind).
+        let sent = match (&self.queue, self.store.commit_count()) {
+            (Some(queue), Ok(commits)) => {
+                self.progress.sent(commits);
+                queue.send((batch.clone(), commits)).is_ok()
+            }
+            _ => false,
+        };
+        if !sent {
+            // The store has the batch; the index will not. Searches read the store
+            // from now on, and the next start rebuilds the index (it is marked
+            // incomplete at its next commit).
             self.index.ready.store(false, Ordering::Release);
-            tracing::warn!(%error, "the search index missed a commit; searches read every record until the node restarts");
+            tracing::warn!(
+                "the search index missed a commit; searches read every record until the node restarts"
+            );
         }
         Ok(())
     }
@@ -913,6 +1043,9 @@ impl Store for IndexedStore {
             match self.search(query, text) {
                 Ok(found) => return Ok(found),
                 Err(TextIndexError::Store(error)) => return Err(error),
+                Err(TextIndexError::Behind) => {
+                    tracing::warn!(error = %TextIndexError::Behind, "a search reads the store");
+                }
                 Err(error) => {
                     self.index.ready.store(false, Ordering::Release);
                     tracing::warn!(%error, "the search index failed; searches read every record until the node restarts");
