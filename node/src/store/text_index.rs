@@ -931,6 +931,16 @@ impl IndexedStore {
         &self.index
     }
 
+    /// Waits, at most `patience`, until the index's thread has written every batch
+    /// committed so far, then commits the index: whether it did in time.
+    pub fn wait_for_index(&self, patience: Duration) -> Result<bool, TextIndexError> {
+        if !self.progress.caught_up(patience) {
+            return Ok(false);
+        }
+        self.index.flush()?;
+        Ok(true)
+    }
+
     fn search(
         &self,
         query: &RecordQuery,
