@@ -34,6 +34,7 @@ fn human(status: &Value, api: &str) -> String {
          \x20 records   {records} held, {tombstones} retracted, in {feeds} feeds\n\
          \x20 forks     {forks}\n\
          \x20 store     {store}\n\
+         {search}\
          \x20 api       {api}\n\
          {web}",
         version = text("version"),
@@ -51,6 +52,7 @@ fn human(status: &Value, api: &str) -> String {
             n => format!("{n} frozen feeds (see GET /v1/forks)"),
         },
         store = bytes(number("store_bytes")),
+        search = search_line(status),
         web = match status["web"].as_str() {
             Some(web) => format!(
                 "\x20 web app   {} (`commons open` lets you in)\n",
@@ -61,6 +63,22 @@ fn human(status: &Value, api: &str) -> String {
     ) + &publishing(status)
         + &notify(status)
         + &network(status)
+}
+
+/// A line on the search index (none from a node that does not say).
+fn search_line(status: &Value) -> String {
+    let state = match status["search_index"].as_str() {
+        Some("ready") => "index ready",
+        Some("rebuilding") => {
+            "index being rebuilt from the store; searches read every record until it is done"
+        }
+        Some("unavailable") => {
+            "index failed; searches read every record (restarting the node rebuilds it)"
+        }
+        Some("none") => "no index; searches read every record",
+        _ => return String::new(),
+    };
+    format!("\x20 search    {state}\n")
 }
 
 /// A line on the notification hooks: how many, what they delivered, what failed
@@ -199,6 +217,21 @@ mod tests {
         assert!(
             !text.contains("peer id"),
             "no network, no peer lines: {text}"
+        );
+    }
+
+    #[test]
+    fn human_status_says_how_the_search_index_stands() {
+        let with = |state: &str| human(&serde_json::json!({ "search_index": state }), "x");
+        assert!(with("ready").contains("  search    index ready\n"));
+        assert!(
+            with("rebuilding").contains("being rebuilt from the store; searches read every record"),
+        );
+        assert!(with("unavailable").contains("restarting the node rebuilds it"));
+        let older = human(&serde_json::json!({}), "x");
+        assert!(
+            !older.contains("search"),
+            "a node that does not say: no line"
         );
     }
 

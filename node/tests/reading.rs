@@ -44,7 +44,13 @@ fn practice(title: &str, body: &str, themes: &[&str]) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_finds_every_word_in_case_studies_campaigns_and_alerts() {
-    every_word_is_found(Api::start().await).await;
+    let api = Api::start().await;
+    let (_, status) = api.get_json("/v1/status").await;
+    assert_eq!(
+        status["search_index"], "none",
+        "a store in memory keeps no index: {status}"
+    );
+    every_word_is_found(api).await;
 }
 
 /// The same searches on a node whose store has the search index beside it, as every
@@ -88,6 +94,8 @@ async fn the_search_index_finds_other_forms_of_a_word_in_four_languages() {
     let portuguese = api
         .publish("practice", case("Comunidades ameaçadas de remoção", "pt"))
         .await;
+    let (_, status) = api.get_json("/v1/status").await;
+    assert_eq!(status["search_index"], "ready", "{status}");
     assert_eq!(api.search("q=evictions").await, vec![english.clone()]);
     assert_eq!(api.search("q=resisted").await, vec![english.clone()]);
     assert_eq!(api.search("q=desalojos").await, vec![spanish.clone()]);

@@ -26,8 +26,10 @@ pub const DEFAULT_PAGE_SIZE: usize = 50;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub(super) async fn status(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
-    let (stats, feeds) =
-        read_store(&state, |store| Ok((store.stats()?, store.heads()?.len()))).await?;
+    let (stats, feeds, search_index) = read_store(&state, |store| {
+        Ok((store.stats()?, store.heads()?.len(), store.search_index()))
+    })
+    .await?;
     let node = &state.node;
     let mut status = json!({
         "network": node.network.to_string(),
@@ -41,6 +43,7 @@ pub(super) async fn status(State(state): State<Arc<ApiState>>) -> Result<Json<Va
         "store_bytes": stats.bytes,
         "members": node.roster().member_count(),
         "feeds": feeds,
+        "search_index": search_index.name(),
         "version": VERSION,
         "web": state.web.as_ref().map(|web| web.base_url()),
         "notify": {

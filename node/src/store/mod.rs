@@ -149,6 +149,34 @@ pub enum ArchiveItem {
     ForkProof(ForkProof),
 }
 
+/// How the search index beside a store stands (`GET /v1/status`, `commons status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SearchIndexState {
+    /// No index: searches read every record (a store in memory, in tests).
+    NotKept,
+    /// Searches use the index.
+    Ready,
+    /// The index is being rebuilt from the store; searches read every record until it
+    /// is done.
+    Rebuilding,
+    /// The index failed while the node ran; searches read every record, and the next
+    /// start rebuilds it.
+    Unavailable,
+}
+
+impl SearchIndexState {
+    /// The word `GET /v1/status` uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            SearchIndexState::NotKept => "none",
+            SearchIndexState::Ready => "ready",
+            SearchIndexState::Rebuilding => "rebuilding",
+            SearchIndexState::Unavailable => "unavailable",
+        }
+    }
+}
+
 /// Counts for status and metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StoreStats {
@@ -252,6 +280,10 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// commit, kept in the same transaction, so a copy kept beside the store (the search
     /// index) can tell whether it saw every commit.
     fn commit_count(&self) -> Result<u64, StoreError>;
+    /// Whether a search index is kept beside the store, and how it stands.
+    fn search_index(&self) -> SearchIndexState {
+        SearchIndexState::NotKept
+    }
     /// Visits, from one consistent snapshot, every feed entry in (author, seq) order,
     /// then every fork proof in device order: what an archive export writes. Holds
     /// one item in memory at a time; `visit` answers `Break` to stop early.

@@ -53,8 +53,9 @@ use thiserror::Error;
 
 use super::search::{SearchText, searchable_fields, words};
 use super::{
-    ArchiveItem, CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery, Store,
-    StoreError, StoreStats, StoredRecord, Tombstone, kind_index_code, tags,
+    ArchiveItem, CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery,
+    SearchIndexState, Store, StoreError, StoreStats, StoredRecord, Tombstone, kind_index_code,
+    tags,
 };
 
 /// How often words written since the last index commit are committed to disk (a
@@ -284,6 +285,8 @@ pub struct TextIndex {
     ready: AtomicBool,
     /// Set when the store is closed: a rebuild under way stops at the next record.
     stopping: AtomicBool,
+    /// Whether a rebuild is under way.
+    rebuilding: AtomicBool,
 }
 
 impl std::fmt::Debug for TextIndex {
@@ -377,6 +380,7 @@ impl TextIndex {
             }),
             ready: AtomicBool::new(true),
             stopping: AtomicBool::new(false),
+            rebuilding: AtomicBool::new(false),
         })
     }
 
@@ -503,6 +507,13 @@ impl TextIndex {
     /// how many records were written, or `None` when the store was closed first (the
     /// index stays incomplete, and the next start rebuilds it).
     pub fn rebuild(&self, store: &dyn Store) -> Result<Option<u64>, TextIndexError> {
+        self.rebuilding.store(true, Ordering::Release);
+        let rebuilt = self.rebuild_from(store);
+        self.rebuilding.store(false, Ordering::Release);
+        rebuilt
+    }
+
+    fn rebuild_from(&self, store: &dyn Store) -> Result<Option<u64>, TextIndexError> {
         self.ready.store(false, Ordering::Release);
         {
             let mut writer = self.writer()?;
@@ -1090,6 +1101,15 @@ impl Store for IndexedStore {
     fn commit_count(&self) -> Result<u64, StoreError> {
         self.store.commit_count()
     }
+    fn search_index(&self) -> SearchIndexState {
+        if self.index.is_ready() {
+            SearchIndexState::Ready
+        } else if self.index.rebuilding.load(Ordering::Acquire) {
+            SearchIndexState::Rebuilding
+        } else {
+            SearchIndexState::Unavailable
+        }
+    }
     fn scan_archive(
         &self,
         visit: &mut dyn FnMut(ArchiveItem) -> ControlFlow<()>,
@@ -1303,6 +1323,7 @@ mod tests {
 
         let store = IndexedStore::open(Arc::clone(&redb), &folder).unwrap();
         wait_until_ready(&store);
+        assert_eq!(store.search_index(), SearchIndexState::Ready);
         let found: Vec<RecordId> = store
             .query(&all(&text("paralegal")))
             .unwrap()
@@ -1407,6 +1428,21 @@ mod tests {
     }
 
     proptest! {
+        /// What an index commit says of itself reads back as written; anything else,
+        /// whatever the bytes, reads as "not known whole" (the index is rebuilt).
+        #[test]
+        fn an_index_commit_payload_reads_back_or_means_rebuild(
+            commits in any::<u64>(),
+            other in "\\PC{0,64}",
+        ) {
+            prop_assert_eq!(parse_payload(&format!("{LAYOUT} {commits}")), Some(commits));
+            prop_assert_eq!(parse_payload(&format!("{LAYOUT} {INCOMPLETE}")), None);
+            if parse_payload(&other).is_some() {
+                let layout = format!("{LAYOUT} ");
+                prop_assert!(other.starts_with(&layout));
+            }
+        }
+
         /// The index splits and lowercases text exactly as the word rule does.
         #[test]
         fn the_tokenizer_gives_the_word_rules_words(text in "\\PC{0,200}") {
