@@ -16,8 +16,8 @@
 //! holds up a commit; the index is committed to disk on its own clock
 //! ([`COMMIT_INTERVAL`]). A search first waits until that thread has written every
 //! batch committed before it, then commits the index if anything is waiting, so a
-//! search sees every record committed before it. Each
-//! index commit carries the store's [`Store::commit_count`] it reflects; when the node
+//! search sees every record committed before it. Each index commit carries the
+//! store's [`Store::commit_count`] it reflects; when the node
 //! opens and the two differ (a crash between the store's commit and the index's, an
 //! index deleted or damaged, a store restored from a backup), the index is rebuilt
 //! from the store in the background, and searches meanwhile use the store's scan. A
@@ -25,6 +25,8 @@
 //! dropped when the page is read, and every other filter is checked again on the
 //! stored record. Nothing in the index is ever shown without the store's copy.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::ops::{Bound, ControlFlow};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,9 +35,6 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use commons_protocol::{Body, DeviceKey, FeedEntry, ForkProof, RecordId, VerifiedRecord};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
     BooleanQuery, EnableScoring, Occur, PhrasePrefixQuery, Query, RangeQuery, TermQuery,
@@ -60,13 +59,14 @@ use super::{
 
 /// How often words written since the last index commit are committed to disk (a
 /// search commits first anyway). Each commit writes a segment of several files and
-/// sets up a new in-memory table: at once a second, 50 nodes on one machine spent more
-/// of its CPU on that than on ingest (docs/benchmarks.md, "A hundred nodes"). What a
-/// crash loses is only the index's copy, rebuilt from the store at the next start.
+/// sets up a new in-memory table: committing once a second, 50 nodes on one machine
+/// spent more of its CPU on that than on ingest (docs/benchmarks.md, "A hundred
+/// nodes"). What a crash loses is only the index's copy, rebuilt from the store at the
+/// next start.
 pub const COMMIT_INTERVAL: Duration = Duration::from_secs(15);
 /// Memory the index writer may fill before it writes a segment: tantivy's floor (15 MB
-/// per indexing thread; one thread is enough beside ingest). More made no difference to
-/// ingest at 1,000,000 records and is allocated anew for every segment.
+/// per indexing thread). It is allocated anew for every segment, on every node; 48 MB
+/// made that allocation lead the profile of 50 nodes on one machine.
 const WRITER_MEMORY_BYTES: usize = 15_000_000;
 /// tantivy's indexing threads: one is enough beside ingest (two made no difference to
 /// catch-up on two cores, for twice the memory).
