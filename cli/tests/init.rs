@@ -317,3 +317,29 @@ fn node_run_logs_its_start_as_json() {
     }
     child.wait().unwrap();
 }
+
+/// A data dir whose `search-index` is not a folder the node can make: the node refuses
+/// to start and names it, rather than run with a search that cannot follow the store.
+#[test]
+fn node_run_names_a_search_index_folder_it_cannot_make() {
+    let temp = TempDir::new().unwrap();
+    assert!(init(temp.path(), "A").0.status.success());
+    let index = temp.path().join("search-index");
+    std::fs::write(&index, "not a folder").unwrap();
+    let (output, _, stderr) = run(commons().arg("--data-dir").arg(temp.path()).args([
+        "node",
+        "run",
+        "--api-listen",
+        "127.0.0.1:0",
+        "--listen",
+        "/ip4/127.0.0.1/tcp/0",
+    ]));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot prepare the search index folder {}",
+            index.display()
+        )),
+        "{stderr}"
+    );
+}

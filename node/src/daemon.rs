@@ -67,10 +67,9 @@ pub async fn run_node(
     let path = opened.dir().store_path();
     let network = opened.network();
     let index_path = opened.dir().search_index_path();
-    let store = tokio::task::spawn_blocking(move || {
+    let store = tokio::task::spawn_blocking(move || -> Result<_, NodeError> {
         let store: Arc<dyn crate::store::Store> = Arc::new(RedbStore::open(path, network)?);
-        crate::store::IndexedStore::open(store, &index_path)
-            .map_err(|error| StoreError::Storage(error.to_string()))
+        Ok(crate::store::IndexedStore::open(store, &index_path)?)
     })
     .await
     .map_err(|error| StoreError::Storage(format!("opening the store failed: {error}")))??;

@@ -40,6 +40,9 @@ pub enum NodeError {
     /// The attachments' directory could not be opened.
     #[error("cannot open the attachments' directory: {0}")]
     Blobs(#[from] BlobStoreError),
+    /// The search index beside the store could not be opened or made.
+    #[error(transparent)]
+    SearchIndex(#[from] crate::store::TextIndexError),
     /// The network could not start.
     #[error(transparent)]
     Network(#[from] crate::network::NetworkError),
