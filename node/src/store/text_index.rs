@@ -42,9 +42,7 @@ use tantivy::query::{
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{
-    Language, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
-};
+use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{
     DocId, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument, Term,
 };
@@ -100,6 +98,14 @@ pub enum TextIndexError {
     Folder {
         /// The folder.
         path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// A thread of the index (its writer, its rebuild, its commits) could not start.
+    #[error("cannot start the search index's {what} thread: {source}")]
+    Thread {
+        /// Which thread.
+        what: &'static str,
         /// What the system said.
         source: std::io::Error,
     },
@@ -240,29 +246,6 @@ fn register_tokenizers(index: &Index) {
                 .filter(Stemmer::new(language))
                 .build(),
         );
-    }
-}
-
-/// One Snowball stemmer per language of [`LANGUAGES`].
-struct Stemmers([TextAnalyzer; 4]);
-
-impl Stemmers {
-    fn new() -> Stemmers {
-        Stemmers(LANGUAGES.map(|(language, _)| {
-            TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(language))
-                .build()
-        }))
-    }
-
-    /// `word` (already lowercase) stemmed in language `index` of [`LANGUAGES`].
-    fn stem(&mut self, index: usize, word: &str) -> String {
-        let mut stream = self.0[index].token_stream(word);
-        if stream.advance() {
-            stream.token().text.clone()
-        } else {
-            word.to_owned()
-        }
     }
 }
 
@@ -575,7 +558,13 @@ impl TextIndex {
         limit: usize,
     ) -> Result<Vec<RecordId>, TextIndexError> {
         let fields = self.fields;
-        let mut stemmers = Stemmers::new();
+        let searcher = self.reader.searcher();
+        // The search's words are stemmed by the very analyzers the index's stems were
+        // written with (a single lowercase word goes through the word tokenizer whole).
+        let mut stemmers: Vec<Option<TextAnalyzer>> = LANGUAGES
+            .iter()
+            .map(|(_, tag)| searcher.index().tokenizers().get(&format!("{WORDS}_{tag}")))
+            .collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for word in text.words() {
             let mut either: Vec<(Occur, Box<dyn Query>)> = vec![(
@@ -585,8 +574,14 @@ impl TextIndex {
                     word,
                 )])),
             )];
-            for (index, field) in fields.stems.iter().enumerate() {
-                let stem = stemmers.stem(index, word);
+            for (field, stemmer) in fields.stems.iter().zip(&mut stemmers) {
+                let Some(stemmer) = stemmer else { continue };
+                let mut stream = stemmer.token_stream(word);
+                let stem = if stream.advance() {
+                    stream.token().text.clone()
+                } else {
+                    word.clone()
+                };
                 either.push((
                     Occur::Should,
                     Box::new(TermQuery::new(
@@ -645,7 +640,6 @@ impl TextIndex {
         // records mostly arrive in time order, so a common word reads a page's worth
         // of the newest segments instead of every record that has it.
         let limit = limit.max(1);
-        let searcher = self.reader.searcher();
         let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher))?;
         let readers = searcher.segment_readers();
         let mut segments = Vec::with_capacity(readers.len());
@@ -816,7 +810,7 @@ type Indexer = (SyncSender<(CommitBatch, u64)>, std::thread::JoinHandle<()>);
 fn start_indexer(
     index: &Arc<TextIndex>,
     progress: &Arc<Progress>,
-) -> Result<Indexer, std::io::Error> {
+) -> Result<Indexer, TextIndexError> {
     let (sender, batches) =
         std::sync::mpsc::sync_channel::<(CommitBatch, u64)>(INDEX_QUEUE_BATCHES);
     let index = Arc::clone(index);
@@ -833,6 +827,10 @@ fn start_indexer(
                 }
                 progress.wrote(commits);
             }
+        })
+        .map_err(|source| TextIndexError::Thread {
+            what: "writer",
+            source,
         })?;
     Ok((sender, thread))
 }
@@ -871,8 +869,8 @@ impl IndexedStore {
                         }
                     }
                 })
-                .map_err(|source| TextIndexError::Folder {
-                    path: folder.to_owned(),
+                .map_err(|source| TextIndexError::Thread {
+                    what: "rebuild",
                     source,
                 })?;
         } else {
@@ -892,16 +890,12 @@ impl IndexedStore {
                     }
                 }
             })
-            .map_err(|source| TextIndexError::Folder {
-                path: folder.to_owned(),
+            .map_err(|source| TextIndexError::Thread {
+                what: "commit",
                 source,
             })?;
         let progress = Arc::new(Progress::default());
-        let (queue, indexer) =
-            start_indexer(&index, &progress).map_err(|source| TextIndexError::Folder {
-                path: folder.to_owned(),
-                source,
-            })?;
+        let (queue, indexer) = start_indexer(&index, &progress)?;
         Ok(IndexedStore {
             store,
             index,
@@ -958,10 +952,9 @@ impl IndexedStore {
         text: &SearchText,
     ) -> Result<Vec<StoredRecord>, TextIndexError> {
         // Everything committed before this search is in the index first.
-        if !self.progress.caught_up(SEARCH_WAITS_FOR_INDEX) {
+        if !self.wait_for_index(SEARCH_WAITS_FOR_INDEX)? {
             return Err(TextIndexError::Behind);
         }
-        self.index.flush()?;
         let limit = query.limit.clamp(1, MAX_QUERY_LIMIT);
         let ids = self.index.search(query, text, limit + PAGE_SLACK)?;
         let filters = RecordQuery {
