@@ -1,7 +1,10 @@
 //! The network's event loop: the step where records cross between this node and its
 //! peers. It owns the swarm and reacts, one event at a time, to commands from the
 //! handles, to results of the tasks it spawned, to swarm events and to records that
-//! ingest has just stored.
+//! ingest has just stored. What to ask each peer for is decided by the sync planner
+//! ([`super::sync_plan`]), which does no I/O: the loop hands it what happened and
+//! carries out what it returns (send a request, read heads from the store, ingest a
+//! page, disconnect a peer). The loop itself does the rest:
 //!
 //! - **Out by gossip**: a record stored with `Source::Local` is published (an alert on
 //!   the alerts topic, anything else on the records topic). If gossipsub cannot queue it
@@ -13,20 +16,17 @@
 //!   and when), and the feeds stored lately to a peer gossipsub reports as slow. A peer
 //!   takes an announcement like a heads answer and pulls what it lacks at once, then
 //!   announces onwards what it pulled; so a record gossip missed reaches every node in
-//!   a fraction of a second per hop, not at the next periodic sync round. An announced
-//!   feed already being pulled from some peer is set aside and looked at again when
-//!   that pull's page is stored.
+//!   a fraction of a second per hop, not at the next periodic sync round.
 //! - **In by gossip**: each message is handed to ingest in a task of its own (the loop
 //!   never waits for ingest); the outcome comes back to the loop, which reports it to
 //!   gossipsub: `Accept` once stored (or when it proves a fork), `Reject` when ingest
 //!   finds it provably bad, `Ignore` otherwise (duplicate, unknown author, a gap, not a
 //!   member, overload). A record stored with a gap below it is followed by a pull of the
 //!   gap from the peer that sent it.
-//! - **Sync out**: on every new connection, and every sync interval with one connected
-//!   peer in turn, the peer's feed heads are asked for, compared with this node's, and
-//!   the missing ranges pulled page by page, each page through ingest. At most
-//!   [`MAX_SYNC_IN_FLIGHT_PER_PEER`] requests per peer are under way; the rest wait in
-//!   a bounded queue.
+//! - **Sync out**: the planner's requests are sent, its reads of heads are done on the
+//!   blocking pool and its pages handed to ingest, each in a task whose outcome comes
+//!   back to the planner through the loop. Every sync interval it is told to run a
+//!   periodic round with one connected member peer picked at random.
 //! - **Sync in**: a peer's request is answered from the store on the blocking pool
 //!   ([`super::sync_serve`]), at most [`MAX_SERVING_PER_PEER`] at a time per peer; the
 //!   answer returns through the loop, which owns the swarm.
@@ -43,31 +43,27 @@
 //!   other device has a gossip score below the publish threshold (nothing is gossiped to
 //!   it and its messages are ignored unread), is served `Public` records only when the
 //!   charter is open-read, and is a source of its own feed only (its application). Each
-//!   time the roster changes, every connected peer is judged again: a member's device
-//!   that is no longer one (its org removed, the device revoked) is disconnected; a
-//!   newly admitted one is synced with in full.
+//!   time the roster changes, the planner judges every connected peer again: a member's
+//!   device that is no longer one (its org removed, the device revoked) is disconnected;
+//!   a newly admitted one is synced with in full.
 //! - **After a restore**: while this device's publishing is held
-//!   ([`crate::restore`]), each member peer's report of this device's own feed is
-//!   noted, the feed is pulled up to the highest seq reported (not only to the peer's
-//!   contiguous head), and after each heads answer, each page and each disconnection
-//!   the hold is looked at again; it ends once every connected member peer has
-//!   reported and the store has caught up.
+//!   ([`crate::restore`]), the planner hands over the member peers' reports of this
+//!   device's own feed; the loop adds the store's head of it and gives the result to
+//!   the publishing gate, which ends the hold once caught up.
 //! - **Discovery**: bootstrap addresses, identify, Kademlia (peer routing only) and
 //!   mDNS; while fewer than the target number of peers are connected, discovered and
 //!   known peers are dialed.
 //!
 //! Every task the loop spawns is held in a `JoinSet` and ended on shutdown.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use commons_protocol::sync::MAX_PAGE_BYTES;
-use commons_protocol::sync::missing_range;
 use commons_protocol::{
     AgainstError, BlobRequest, BlobResponse, Body, DeviceKey, FeedSummary, ForkProof, Refusal,
-    Roster, SyncRequest, SyncResponse, decode_record,
+    SyncRequest, SyncResponse, decode_record,
 };
 use futures::StreamExt;
 use libp2p::gossipsub::{self, MessageAcceptance, MessageId, PublishError};
@@ -84,6 +80,10 @@ use super::behaviour::{
     Topics, device_of,
 };
 use super::blob_fetch::{BlobCall, Fetcher};
+use super::sync_plan::{
+    Action, Answer, Context, Input, PageTicket, PeerStanding, Planner, ReadTicket, RequestTicket,
+    page_request, standing,
+};
 use super::sync_serve::{Access, serve, summary};
 use super::{
     Command, NetworkError, NetworkMetrics, NetworkSettings, PeerReport, SyncReport, unix_ms,
@@ -91,53 +91,24 @@ use super::{
 use crate::ingest::{IngestError, Ingested, Source, StoredEvent};
 use crate::metrics::Metrics;
 use crate::node::NodeHandle;
-use crate::restore::Hold;
 
 /// Results of spawned tasks waiting for the loop.
 pub const INTERNAL_QUEUE_CAPACITY: usize = 256;
 /// Gossip messages being ingested at once; past this, new ones are ignored (sync will
 /// bring them).
 pub const MAX_GOSSIP_IN_FLIGHT: usize = 1024;
-/// Sync requests under way to one peer.
-pub const MAX_SYNC_IN_FLIGHT_PER_PEER: usize = 4;
-/// Sync requests waiting to be sent to one peer; past this, new ones are dropped (the
-/// next round of heads asks again).
-pub const MAX_SYNC_QUEUED_PER_PEER: usize = 1024;
-/// Announcements to one peer under way (beside its sync requests); past this, a round
-/// skips the peer (the next round, or the periodic sync, tells it).
-pub const MAX_ANNOUNCEMENTS_IN_FLIGHT: usize = 2;
-/// Announced feeds set aside while they are being pulled from another peer; past this,
-/// new ones are dropped (the periodic sync round covers them).
-pub const MAX_DEFERRED_ANNOUNCED_FEEDS: usize = 4096;
-/// Feeds being pulled from their own author's device after it announced them (what
-/// is stored is gossiped on, below); past this, such a pull is not remembered.
-pub const MAX_FRESH_PULLS: usize = 1024;
 /// A peer's requests being answered at once; past this, it is told `Busy`.
 pub const MAX_SERVING_PER_PEER: usize = 4;
 /// A peer's attachment requests being answered at once; past this, a request is
 /// dropped unanswered (an honest fetcher keeps at most 8 chunks in flight per peer,
 /// and asks for a few chunk lists).
 pub const MAX_BLOB_SERVING_PER_PEER: usize = 16;
-/// Records asked for per page.
-pub const SYNC_PAGE_RECORDS: u32 = 512;
-/// Pages from one peer being ingested at once. While fewer are, the next page of a
-/// feed is asked for as soon as a page arrives, so the transfer of one page overlaps
-/// the verification of the one before; past it, the next page waits for ingest.
-pub const MAX_PAGES_INGESTING_PER_PEER: usize = 2;
-/// Bytes of records asked for per page.
-pub const SYNC_PAGE_BYTES: u32 = MAX_PAGE_BYTES;
-/// The most feed heads remembered per peer (for planning and for `commons sync`); a
-/// peer listing more is not asked for further pages of heads.
-pub const MAX_HEADS_PER_PEER: usize = 64 * 1024;
 /// How often connections, discovery and hellos are looked after.
 pub const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(1);
 /// The first periodic sync round after start. Rounds then come at twice the previous
 /// gap until they reach the configured interval: a node that has just started is the
 /// one most likely to be missing feeds its first peers had not heard of yet.
 pub const FIRST_SYNC_ROUND: Duration = Duration::from_secs(1);
-/// How long to wait before saying hello again to a member's device that did not admit
-/// this one (it may not have heard of this node's admission yet).
-pub const HELLO_RETRY: Duration = Duration::from_secs(5);
 /// How long to wait before dialing known peers again while below the target.
 pub const REDIAL_INTERVAL: Duration = Duration::from_secs(10);
 
@@ -164,14 +135,6 @@ enum Internal {
         channel: ResponseChannel<BlobResponse>,
         response: Option<BlobResponse>,
     },
-    /// A peer's answer to this node's hello was ingested.
-    Introduced {
-        peer: PeerId,
-        /// Whether the peer admits this node as a member's device.
-        admitted_us: bool,
-        /// Its delegation was provably bad, or not its own.
-        bad: bool,
-    },
     /// Records pulled from their author's device after its announcement were stored:
     /// gossip them on (its own gossip did not carry them).
     Regossip { records: Vec<Vec<u8>> },
@@ -180,124 +143,21 @@ enum Internal {
         audience: Audience,
         feeds: Vec<FeedSummary>,
     },
-    /// What to ask a peer next, after its heads or a page of records.
-    Plan {
-        peer: PeerId,
-        /// The feed of the page, after a page.
-        author: Option<DeviceKey>,
-        requests: Vec<SyncRequest>,
-        /// Provably bad records the peer served.
-        bad_records: usize,
-        /// Records stored from the page.
-        stored: usize,
-        /// The peer has served all it will of this feed, up to the head it reported.
-        exhausted: Option<DeviceKey>,
-        /// The plan follows the ingest of a page of records.
-        page: bool,
-    },
+    /// Something the planner asked for is done: tell it.
+    Planned(Input),
 }
 
-/// Where feed heads a peer reported come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Listing {
-    /// A page of the answer to this node's heads request; `more` if another follows.
-    Page { more: bool },
-    /// The peer's own announcement of feeds it has just moved.
-    Announced,
-    /// The peer's answer to this node's announcement: its heads of the same feeds.
-    AnswerToAnnouncement,
-}
-
-/// How this node sees a connected peer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PeerStanding {
-    /// A member's device, per this node's roster.
-    Member,
-    /// Any other device (or one whose delegation has not arrived yet).
-    Outsider,
-}
-
-/// One connected peer.
+/// One connected peer, as far as the loop (not sync planning) is concerned.
 #[derive(Debug)]
 struct PeerState {
-    device: Option<DeviceKey>,
-    standing: PeerStanding,
-    /// What the peer said of this node in its hello answer.
-    admitted_us: Option<bool>,
-    hello_retry_at: Option<tokio::time::Instant>,
     address: Multiaddr,
     connected_ms: u64,
-    last_sync_ms: Option<u64>,
-    records_pulled: u64,
-    queue: VecDeque<SyncRequest>,
-    in_flight: usize,
-    /// Announcements to it under way.
-    announcing: usize,
+    /// Its sync requests being answered.
     serving: usize,
     /// Its attachment requests being answered.
     blob_serving: usize,
     /// Chunks or chunk lists it served that fail their hash.
     bad_blobs: usize,
-    /// Pages of its records being ingested.
-    ingesting: usize,
-    bad_records: usize,
-    /// The feed heads it last reported.
-    heads: HashMap<DeviceKey, FeedSummary>,
-    /// Feeds it has served all it will of, at the head it reported then: not asked
-    /// again until that head changes (retracted records and, for a reader, records kept
-    /// among members leave holes no peer can fill).
-    exhausted: HashMap<DeviceKey, FeedSummary>,
-    /// While publishing is held after a restore: the highest seq of this device's own
-    /// feed it reported (0 if it holds none), once its heads answer covered that feed.
-    own_feed_reported: Option<u64>,
-}
-
-impl PeerState {
-    fn new(device: Option<DeviceKey>, standing: PeerStanding, address: Multiaddr) -> Self {
-        PeerState {
-            device,
-            standing,
-            admitted_us: None,
-            hello_retry_at: None,
-            address,
-            connected_ms: unix_ms(),
-            last_sync_ms: None,
-            records_pulled: 0,
-            queue: VecDeque::new(),
-            in_flight: 0,
-            announcing: 0,
-            serving: 0,
-            blob_serving: 0,
-            bad_blobs: 0,
-            ingesting: 0,
-            bad_records: 0,
-            heads: HashMap::new(),
-            exhausted: HashMap::new(),
-            own_feed_reported: None,
-        }
-    }
-
-    /// The score this node gives the peer by itself.
-    fn app_score(&self) -> f64 {
-        let base = match self.standing {
-            PeerStanding::Member => 0.0,
-            PeerStanding::Outsider => NON_MEMBER_APP_SCORE,
-        };
-        base + BAD_SYNC_RECORD_APP_SCORE * (self.bad_records + self.bad_blobs) as f64
-    }
-}
-
-/// How `device` stands in `roster`: a member's device if its org is a member and the
-/// device is not revoked.
-pub fn standing(roster: &Roster, device: Option<&DeviceKey>) -> PeerStanding {
-    let member = device
-        .and_then(|device| roster.device(device))
-        .is_some_and(|state| state.revoked_from.is_none() && roster.is_member(&state.org));
-    if member {
-        PeerStanding::Member
-    } else {
-        PeerStanding::Outsider
-    }
 }
 
 /// The loop that owns the swarm.
@@ -308,24 +168,17 @@ pub struct EventLoop {
     delegation: Arc<Vec<u8>>,
     commands: mpsc::Receiver<Command>,
     stored: broadcast::Receiver<StoredEvent>,
-    roster: watch::Receiver<Arc<Roster>>,
+    roster: watch::Receiver<Arc<commons_protocol::Roster>>,
     internal_tx: mpsc::Sender<Internal>,
     internal: mpsc::Receiver<Internal>,
     tasks: JoinSet<()>,
     metrics: Arc<NetworkMetrics>,
     settings: NetworkSettings,
     peers: HashMap<PeerId, PeerState>,
-    pending: HashMap<OutboundRequestId, (PeerId, SyncRequest)>,
-    best_known: HashMap<DeviceKey, FeedSummary>,
+    planner: Planner,
+    /// Sync requests sent for the planner, by libp2p's id.
+    outbound: HashMap<OutboundRequestId, RequestTicket>,
     announcer: Announcer,
-    /// Announced feeds being pulled from another peer already: by feed, the peer that
-    /// announced it and what it announced.
-    deferred: HashMap<DeviceKey, (PeerId, FeedSummary)>,
-    /// Feeds being pulled from their author's device after it announced them.
-    fresh_pulls: HashSet<(PeerId, DeviceKey)>,
-    /// Pages of each feed being ingested, from any peer: while one is, the next page's
-    /// request may be waiting in its task rather than in a queue.
-    ingesting_feeds: HashMap<DeviceKey, usize>,
     gossip_in_flight: usize,
     next_redial: tokio::time::Instant,
     /// The attachment fetcher, until the loop starts it.
@@ -356,14 +209,14 @@ pub fn acceptance(result: &Result<Ingested, IngestError>) -> MessageAcceptance {
     }
 }
 
-/// A random index below `len` (peers to sync with are picked at random, so that no
-/// peer can predict, or starve, whom a node syncs with).
-fn random_index(len: usize) -> usize {
+/// A random number (peers to sync with are picked at random, so that no peer can
+/// predict, or starve, whom a node syncs with).
+fn random_pick() -> u64 {
     let mut bytes = [0u8; 8];
     if getrandom::fill(&mut bytes).is_err() {
         return 0;
     }
-    (u64::from_le_bytes(bytes) % len.max(1) as u64) as usize
+    u64::from_le_bytes(bytes)
 }
 
 impl EventLoop {
@@ -379,6 +232,7 @@ impl EventLoop {
         let (internal_tx, internal) = mpsc::channel(INTERNAL_QUEUE_CAPACITY);
         let stored = node.ingest.subscribe();
         let roster = node.ingest.watch_roster();
+        let planner = Planner::new(node.device, delegation.clone(), roster.borrow().clone());
         // No fetcher until one is given ([`EventLoop::with_fetcher`]): nothing calls.
         let (_, blob_calls) = mpsc::channel(1);
         EventLoop {
@@ -395,12 +249,9 @@ impl EventLoop {
             metrics,
             settings,
             peers: HashMap::new(),
-            pending: HashMap::new(),
-            best_known: HashMap::new(),
+            planner,
+            outbound: HashMap::new(),
             announcer: Announcer::default(),
-            deferred: HashMap::new(),
-            fresh_pulls: HashSet::new(),
-            ingesting_feeds: HashMap::new(),
             gossip_in_flight: 0,
             next_redial: tokio::time::Instant::now() + REDIAL_INTERVAL,
             fetcher: None,
@@ -408,7 +259,6 @@ impl EventLoop {
             blob_pending: HashMap::new(),
         }
     }
-
     /// Gives the loop the attachment fetcher, which it starts and owns, and the channel
     /// the fetcher's requests come in on.
     pub(crate) fn with_fetcher(
@@ -550,25 +400,28 @@ impl EventLoop {
             .copied()
             .collect();
         let mut peers: Vec<PeerReport> = self
-            .peers
-            .iter()
-            .map(|(peer, state)| PeerReport {
-                peer: *peer,
-                device: state.device,
-                member: state.standing == PeerStanding::Member,
-                admitted_us: state.admitted_us,
-                address: state.address.clone(),
-                connected_ms: state.connected_ms,
-                last_sync_ms: state.last_sync_ms,
-                records_pulled: state.records_pulled,
-                feeds_reported: state.heads.len(),
-                score: self.swarm.behaviour().gossipsub.peer_score(peer),
-                in_mesh: mesh.contains(peer),
-                gossip: gossip.contains(peer),
+            .planner
+            .peers()
+            .filter_map(|(peer, sync)| {
+                let state = self.peers.get(peer)?;
+                Some(PeerReport {
+                    peer: *peer,
+                    device: sync.device,
+                    member: sync.is_member(),
+                    admitted_us: sync.admitted_us,
+                    address: state.address.clone(),
+                    connected_ms: state.connected_ms,
+                    last_sync_ms: sync.last_sync_ms,
+                    records_pulled: sync.records_pulled,
+                    feeds_reported: sync.heads.len(),
+                    score: self.swarm.behaviour().gossipsub.peer_score(peer),
+                    in_mesh: mesh.contains(peer),
+                    gossip: gossip.contains(peer),
+                })
             })
             .collect();
         peers.sort_by_key(|peer| peer.peer);
-        let mut best_known: Vec<FeedSummary> = self.best_known.values().copied().collect();
+        let mut best_known: Vec<FeedSummary> = self.planner.best_known().copied().collect();
         best_known.sort_by_key(|feed| feed.author);
         SyncReport { peers, best_known }
     }
@@ -650,35 +503,226 @@ impl EventLoop {
         self.tasks.spawn(task.in_current_span());
     }
 
-    fn set_app_score(&mut self, peer: PeerId) {
-        if let Some(state) = self.peers.get(&peer) {
-            let score = state.app_score();
-            self.swarm
-                .behaviour_mut()
-                .gossipsub
-                .set_application_score(&peer, score);
+    /// Hands the planner what happened and carries out what it decides.
+    fn plan(&mut self, input: Input) {
+        let context = Context {
+            now: tokio::time::Instant::now(),
+            unix_ms: unix_ms(),
+            holding: self.node.publishing.is_held(),
+        };
+        for action in self.planner.handle(input, &context) {
+            self.act(action);
         }
     }
 
-    fn on_connected(&mut self, peer: PeerId, address: Multiaddr) {
-        let device = device_of(&peer);
-        let standing = standing(&self.roster.borrow(), device.as_ref());
-        self.peers
-            .insert(peer, PeerState::new(device, standing, address));
-        self.set_app_score(peer);
-        self.update_peer_gauges();
-        let hello = SyncRequest::Hello {
-            delegation: self.delegation.as_ref().clone(),
+    fn act(&mut self, action: Action) {
+        match action {
+            Action::Send {
+                peer,
+                ticket,
+                request,
+            } => {
+                let counter = match request {
+                    SyncRequest::Announce { .. } => &self.metrics.sync_announcements_sent,
+                    _ => &self.metrics.sync_requests,
+                };
+                add(counter, 1);
+                let id = self.swarm.behaviour_mut().sync.send_request(&peer, request);
+                self.outbound.insert(id, ticket);
+            }
+            Action::Introduce {
+                peer,
+                device,
+                delegation,
+                admitted,
+            } => {
+                let node = self.node.clone();
+                let internal = self.internal_tx.clone();
+                self.spawn(async move {
+                    let good = introduce(&node, device, delegation, peer).await;
+                    let introduced = Input::Introduced {
+                        peer,
+                        admitted_us: admitted,
+                        bad: !good,
+                    };
+                    let _ = internal.send(Internal::Planned(introduced)).await;
+                });
+            }
+            Action::ReadHeads { ticket, authors } => self.read_heads(ticket, authors),
+            Action::Ingest {
+                ticket,
+                peer,
+                author,
+                records,
+                regossip,
+            } => self.ingest_page(ticket, peer, author, records, regossip),
+            Action::IngestProofs { peer, proofs } => self.ingest_proofs(peer, proofs),
+            Action::Disconnect { peer } => {
+                info!(peer = %peer, "the roster no longer lists this peer as a member's device; disconnecting");
+                add(&self.metrics.peers_cut_off, 1);
+                let _ = self.swarm.disconnect_peer_id(peer);
+            }
+            Action::Admitted { peer } => {
+                info!(peer = %peer, "the roster admits this peer's device; syncing in full");
+            }
+            Action::BadRecords { peer, count } => {
+                add(&self.metrics.sync_rejected, count);
+                warn!(peer = %peer, count, "a peer sent provably bad records by sync (or a delegation not its own); its pull stops and its score drops");
+            }
+            Action::Rescore { peer } => self.set_app_score(peer),
+            Action::PeersChanged => self.update_peer_gauges(),
+            Action::CheckHold(mut hold) => {
+                let node = self.node.clone();
+                self.spawn(async move {
+                    let store = node.store.clone();
+                    let own = node.device;
+                    match tokio::task::spawn_blocking(move || store.head(&own)).await {
+                        Ok(Ok(head)) => {
+                            hold.own_seq = head.map_or(0, |head| head.max_seq);
+                            node.publishing.update(hold);
+                        }
+                        Ok(Err(error)) => warn!(%error, "cannot read this device's feed head"),
+                        Err(error) => warn!(%error, "reading this device's feed head failed"),
+                    }
+                });
+            }
+        }
+    }
+
+    /// Reads this node's heads of `authors` on the blocking pool, for the planner.
+    fn read_heads(&mut self, ticket: ReadTicket, authors: Vec<DeviceKey>) {
+        let node = self.node.clone();
+        let internal = self.internal_tx.clone();
+        self.spawn(async move {
+            let store = node.store.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                authors
+                    .iter()
+                    .map(|author| Ok(store.head(author)?.map(|head| summary(&head))))
+                    .collect::<Result<Vec<_>, crate::store::StoreError>>()
+            })
+            .await;
+            let local = match read {
+                Ok(Ok(local)) => Ok(local),
+                Ok(Err(error)) => {
+                    warn!(%error, "cannot read the store to plan sync");
+                    Err(())
+                }
+                Err(error) => {
+                    warn!(%error, "the sync plan failed");
+                    Err(())
+                }
+            };
+            let read = Input::HeadsRead { ticket, local };
+            let _ = internal.send(Internal::Planned(read)).await;
+        });
+    }
+
+    /// Ingests a page of `author`'s records pulled from `peer`, for the planner.
+    fn ingest_page(
+        &mut self,
+        ticket: PageTicket,
+        peer: PeerId,
+        author: DeviceKey,
+        records: Vec<Vec<u8>>,
+        regossip: bool,
+    ) {
+        let node = self.node.clone();
+        let internal = self.internal_tx.clone();
+        let metrics = self.metrics.clone();
+        let copies = regossip.then(|| records.clone());
+        self.spawn(async move {
+            let results = node.ingest.submit_many(records, Source::Sync).await;
+            if let Some(copies) = copies {
+                let records: Vec<Vec<u8>> = copies
+                    .into_iter()
+                    .zip(&results)
+                    .filter(|(_, result)| matches!(result, Ok(Ingested::Stored { .. })))
+                    .map(|(bytes, _)| bytes)
+                    .collect();
+                if !records.is_empty() {
+                    let _ = internal.send(Internal::Regossip { records }).await;
+                }
+            }
+            let stored = results
+                .iter()
+                .filter(|result| matches!(result, Ok(Ingested::Stored { .. })))
+                .count();
+            let bad_records = results
+                .iter()
+                .filter(|result| result.as_ref().is_err_and(IngestError::is_malicious))
+                .count();
+            add(&metrics.sync_stored, stored);
+            debug!(peer = %peer, %author, stored, bad_records, "sync page ingested");
+            let ingested = Input::PageIngested {
+                ticket,
+                stored,
+                bad_records,
+            };
+            let _ = internal.send(Internal::Planned(ingested)).await;
+        });
+    }
+
+    /// Ingests the two records of each fork proof `peer` served, for the planner.
+    fn ingest_proofs(&mut self, peer: PeerId, proofs: Vec<Vec<u8>>) {
+        let node = self.node.clone();
+        let internal = self.internal_tx.clone();
+        self.spawn(async move {
+            let mut records = Vec::new();
+            let mut bad_records = 0;
+            for bytes in &proofs {
+                match ForkProof::decode(bytes, &node.network) {
+                    Ok(proof) => {
+                        let (a, b) = proof.records();
+                        records.push(a.signed_bytes().to_vec());
+                        records.push(b.signed_bytes().to_vec());
+                    }
+                    Err(error) => {
+                        debug!(peer = %peer, %error, "a fork proof does not hold");
+                        bad_records += 1;
+                    }
+                }
+            }
+            if !records.is_empty() {
+                let _ = node.ingest.submit_many(records, Source::Sync).await;
+            }
+            let ingested = Input::ProofsIngested { peer, bad_records };
+            let _ = internal.send(Internal::Planned(ingested)).await;
+        });
+    }
+
+    fn set_app_score(&mut self, peer: PeerId) {
+        let (Some(state), Some(sync)) = (self.peers.get(&peer), self.planner.peer(&peer)) else {
+            return;
         };
-        self.enqueue(peer, [hello]);
+        let base = match sync.standing {
+            PeerStanding::Member => 0.0,
+            PeerStanding::Outsider => NON_MEMBER_APP_SCORE,
+        };
+        let score = base + BAD_SYNC_RECORD_APP_SCORE * (sync.bad_records + state.bad_blobs) as f64;
+        self.swarm
+            .behaviour_mut()
+            .gossipsub
+            .set_application_score(&peer, score);
+    }
+
+    fn on_connected(&mut self, peer: PeerId, address: Multiaddr) {
+        self.peers.insert(
+            peer,
+            PeerState {
+                address,
+                connected_ms: unix_ms(),
+                serving: 0,
+                blob_serving: 0,
+                bad_blobs: 0,
+            },
+        );
+        let device = device_of(&peer);
+        self.plan(Input::Connected { peer, device });
     }
 
     fn update_peer_gauges(&self) {
-        let members = self
-            .peers
-            .values()
-            .filter(|state| state.standing == PeerStanding::Member)
-            .count();
+        let members = self.planner.members().len();
         self.metrics
             .connected_peers
             .store(self.peers.len() as u64, Ordering::Relaxed);
@@ -710,8 +754,7 @@ impl EventLoop {
                 if num_established == 0 {
                     self.peers.remove(&peer_id);
                     self.announcer.forget_peer(peer_id);
-                    self.update_peer_gauges();
-                    self.check_publishing_hold();
+                    self.plan(Input::Disconnected { peer: peer_id });
                 }
             }
             SwarmEvent::NewListenAddr { address, .. } => info!(%address, "listening"),
@@ -774,21 +817,7 @@ impl EventLoop {
     /// Once a second: hellos to retry, and peers to dial while below the target.
     fn maintain(&mut self) {
         let now = tokio::time::Instant::now();
-        let retry: Vec<PeerId> = self
-            .peers
-            .iter()
-            .filter(|(_, state)| state.hello_retry_at.is_some_and(|at| at <= now))
-            .map(|(peer, _)| *peer)
-            .collect();
-        for peer in retry {
-            if let Some(state) = self.peers.get_mut(&peer) {
-                state.hello_retry_at = None;
-            }
-            let hello = SyncRequest::Hello {
-                delegation: self.delegation.as_ref().clone(),
-            };
-            self.enqueue(peer, [hello]);
-        }
+        self.plan(Input::Tick);
         if now >= self.next_redial {
             self.next_redial = now + REDIAL_INTERVAL;
             if self.swarm.connected_peers().count() < self.settings.target_peers {
@@ -832,53 +861,10 @@ impl EventLoop {
         }
     }
 
-    /// Judges every connected peer again after the roster changed.
+    /// Has the planner judge every connected peer again after the roster changed.
     fn on_roster_changed(&mut self) {
         let roster = self.roster.borrow_and_update().clone();
-        let mut admitted = Vec::new();
-        let mut cut_off = Vec::new();
-        for (peer, state) in &mut self.peers {
-            let now = standing(&roster, state.device.as_ref());
-            if now == state.standing {
-                continue;
-            }
-            state.standing = now;
-            match now {
-                PeerStanding::Member => admitted.push(*peer),
-                PeerStanding::Outsider => cut_off.push(*peer),
-            }
-        }
-        // What was out of reach may not be any more, on either side.
-        for state in self.peers.values_mut() {
-            state.exhausted.clear();
-        }
-        for peer in cut_off {
-            info!(peer = %peer, "the roster no longer lists this peer as a member's device; disconnecting");
-            add(&self.metrics.peers_cut_off, 1);
-            let _ = self.swarm.disconnect_peer_id(peer);
-        }
-        for peer in admitted {
-            info!(peer = %peer, "the roster admits this peer's device; syncing in full");
-            self.set_app_score(peer);
-            self.ask_heads(peer);
-        }
-        self.update_peer_gauges();
-    }
-
-    /// Asks `peer` for its heads, unless a heads request is already on its way.
-    fn ask_heads(&mut self, peer: PeerId) {
-        let asking = self.peers.get(&peer).is_some_and(|state| {
-            state
-                .queue
-                .iter()
-                .any(|r| matches!(r, SyncRequest::Heads { .. }))
-        }) || self
-            .pending
-            .values()
-            .any(|(p, r)| *p == peer && matches!(r, SyncRequest::Heads { .. }));
-        if !asking {
-            self.enqueue(peer, [SyncRequest::Heads { after: None }]);
-        }
+        self.plan(Input::RosterChanged(roster));
     }
 
     fn on_gossip(&mut self, event: gossipsub::Event) {
@@ -896,10 +882,7 @@ impl EventLoop {
                     peer_id,
                     failed_messages,
                 } => {
-                    let member = self
-                        .peers
-                        .get(&peer_id)
-                        .is_some_and(|state| state.standing == PeerStanding::Member);
+                    let member = self.planner.is_member(&peer_id);
                     debug!(peer = %peer_id, member, ?failed_messages, "gossip could not send to a slow peer; the feeds stored lately are announced to it");
                     if member {
                         self.announcer
@@ -910,10 +893,7 @@ impl EventLoop {
             }
             return;
         };
-        let from_member = self
-            .peers
-            .get(&propagation_source)
-            .is_some_and(|state| state.standing == PeerStanding::Member);
+        let from_member = self.planner.is_member(&propagation_source);
         if !from_member
             || !self.topics.contains(&message.topic)
             || self.gossip_in_flight >= MAX_GOSSIP_IN_FLIGHT
@@ -990,7 +970,10 @@ impl EventLoop {
                     .report_message_validation_result(&message_id, &source, acceptance);
                 if let Some(request) = pull {
                     debug!(peer = %source, request = ?request, "pulling a gap seen in gossip");
-                    self.enqueue(source, [request]);
+                    self.plan(Input::GapSeen {
+                        peer: source,
+                        request,
+                    });
                 }
             }
             Internal::Served {
@@ -1040,175 +1023,19 @@ impl EventLoop {
                     debug!(peer = %peer, "the peer left before its attachment answer was ready");
                 }
             }
-            Internal::Introduced {
-                peer,
-                admitted_us,
-                bad,
-            } => {
-                let roster = self.roster.borrow().clone();
-                let Some(state) = self.peers.get_mut(&peer) else {
-                    return;
-                };
-                if bad {
-                    state.bad_records += 1;
-                    add(&self.metrics.sync_rejected, 1);
-                    warn!(peer = %peer, "a peer introduced itself with a delegation that is not its own or does not hold");
-                }
-                state.admitted_us = Some(admitted_us);
-                state.standing = standing(&roster, state.device.as_ref());
-                let member = state.standing == PeerStanding::Member;
-                // A member's device that does not admit this one yet may not have heard
-                // of this node's admission: ask again later.
-                state.hello_retry_at =
-                    (member && !admitted_us).then(|| tokio::time::Instant::now() + HELLO_RETRY);
-                if admitted_us {
-                    state.exhausted.clear();
-                }
-                debug!(peer = %peer, member, admitted_us, "hello answered");
-                self.set_app_score(peer);
-                self.update_peer_gauges();
-                self.ask_heads(peer);
-                self.check_publishing_hold();
+            Internal::Announce { audience, feeds } => {
+                self.plan(Input::Announce { audience, feeds });
             }
-            Internal::Announce { audience, feeds } => self.send_announcement(audience, feeds),
             Internal::Regossip { records } => self.regossip(records),
-            Internal::Plan {
-                peer,
-                author,
-                requests,
-                bad_records,
-                stored,
-                exhausted,
-                page,
-            } => {
-                if page
-                    && let Some(author) = author
-                    && let Some(count) = self.ingesting_feeds.get_mut(&author)
-                {
-                    *count = count.saturating_sub(1);
-                    if *count == 0 {
-                        self.ingesting_feeds.remove(&author);
-                    }
-                }
-                if let Some(state) = self.peers.get_mut(&peer) {
-                    if page {
-                        state.ingesting = state.ingesting.saturating_sub(1);
-                    }
-                    state.records_pulled += stored as u64;
-                    if let Some(author) = exhausted
-                        && let Some(head) = state.heads.get(&author)
-                    {
-                        state.exhausted.insert(author, *head);
-                    }
-                }
-                if page {
-                    self.check_publishing_hold();
-                }
-                if bad_records > 0 {
-                    add(&self.metrics.sync_rejected, bad_records);
-                    if let Some(state) = self.peers.get_mut(&peer) {
-                        state.bad_records += bad_records;
-                    }
-                    warn!(peer = %peer, bad_records, "a peer served provably bad records by sync; its pull stops");
-                    // Its gossip score drops with it: the application score weighs in.
-                    self.set_app_score(peer);
-                }
-                self.enqueue(peer, requests);
-                // An announcement of this feed set aside while it was being pulled:
-                // the store has moved, so look at it again.
-                if page
-                    && let Some(author) = author
-                    && let Some((from, feed)) = self.deferred.remove(&author)
-                {
-                    self.take_heads(from, vec![feed], Listing::Announced);
-                }
-            }
-        }
-    }
-
-    /// While publishing is held after a restore: how catching up with this device's own
-    /// feed stands, from the member peers' reports and the store, handed to the gate
-    /// (which releases the hold once caught up).
-    fn check_publishing_hold(&mut self) {
-        if !self.node.publishing.is_held() {
-            return;
-        }
-        let mut hold = Hold::default();
-        for state in self.peers.values() {
-            // A member's device that does not admit this one will not report.
-            if state.standing != PeerStanding::Member || state.admitted_us == Some(false) {
-                continue;
-            }
-            match state.own_feed_reported {
-                Some(seq) => {
-                    hold.peers_reported += 1;
-                    hold.highest_reported = hold.highest_reported.max(seq);
-                }
-                None => hold.peers_waiting += 1,
-            }
-        }
-        let node = self.node.clone();
-        self.spawn(async move {
-            let store = node.store.clone();
-            let own = node.device;
-            match tokio::task::spawn_blocking(move || store.head(&own)).await {
-                Ok(Ok(head)) => {
-                    hold.own_seq = head.map_or(0, |head| head.max_seq);
-                    node.publishing.update(hold);
-                }
-                Ok(Err(error)) => warn!(%error, "cannot read this device's feed head"),
-                Err(error) => warn!(%error, "reading this device's feed head failed"),
-            }
-        });
-    }
-
-    /// Queues requests to `peer` and sends what its in-flight bound allows.
-    fn enqueue(&mut self, peer: PeerId, requests: impl IntoIterator<Item = SyncRequest>) {
-        let Some(state) = self.peers.get_mut(&peer) else {
-            return;
-        };
-        for request in requests {
-            if state.queue.len() >= MAX_SYNC_QUEUED_PER_PEER {
-                debug!(peer = %peer, "sync queue full; the next heads round asks again");
-                break;
-            }
-            state.queue.push_back(request);
-        }
-        while state.in_flight < MAX_SYNC_IN_FLIGHT_PER_PEER {
-            let Some(request) = state.queue.pop_front() else {
-                break;
-            };
-            state.in_flight += 1;
-            let id = self
-                .swarm
-                .behaviour_mut()
-                .sync
-                .send_request(&peer, request.clone());
-            add(&self.metrics.sync_requests, 1);
-            self.pending.insert(id, (peer, request));
+            Internal::Planned(input) => self.plan(input),
         }
     }
 
     /// Every sync interval: ask one member's device, picked at random, for its heads.
     fn periodic_sync(&mut self) {
-        let members: Vec<PeerId> = self
-            .peers
-            .iter()
-            .filter(|(_, state)| state.standing == PeerStanding::Member)
-            .map(|(peer, _)| *peer)
-            .collect();
-        if members.is_empty() {
-            return;
-        }
-        let peer = members[random_index(members.len())];
-        if self
-            .peers
-            .get(&peer)
-            .is_some_and(|state| state.queue.is_empty() && state.in_flight == 0)
-        {
-            debug!(peer = %peer, "periodic sync");
-            self.ask_heads(peer);
-        }
+        self.plan(Input::PeriodicRound {
+            pick: random_pick(),
+        });
     }
 
     fn on_sync(&mut self, event: request_response::Event<SyncRequest, SyncResponse>) {
@@ -1221,8 +1048,9 @@ impl EventLoop {
                     request_id,
                     response,
                 } => {
-                    if let Some((peer, request)) = self.finish_request(request_id) {
-                        self.on_response(peer, request, response);
+                    if let Some(ticket) = self.outbound.remove(&request_id) {
+                        let answer = self.answer(peer, response);
+                        self.plan(Input::Answered { ticket, answer });
                     }
                 }
             },
@@ -1233,12 +1061,49 @@ impl EventLoop {
                 ..
             } => {
                 debug!(peer = %peer, %error, "sync request failed");
-                self.finish_request(request_id);
+                if let Some(ticket) = self.outbound.remove(&request_id) {
+                    self.plan(Input::Failed { ticket });
+                }
             }
             request_response::Event::InboundFailure { peer, error, .. } => {
                 debug!(peer = %peer, %error, "answering a sync request failed");
             }
             request_response::Event::ResponseSent { .. } => {}
+        }
+    }
+
+    /// A peer's sync answer as the planner takes it: the last record of a page is
+    /// decoded here, so that the planner reads no record.
+    fn answer(&self, peer: PeerId, response: SyncResponse) -> Answer {
+        match response {
+            SyncResponse::Hello {
+                delegation,
+                admitted,
+            } => Answer::Hello {
+                delegation,
+                admitted,
+            },
+            SyncResponse::Heads { feeds, more } => Answer::Heads { feeds, more },
+            SyncResponse::Records { records, more } => {
+                let last = records
+                    .last()
+                    .and_then(|last| decode_record(last, &self.node.network).ok())
+                    .map(|decoded| (decoded.record().author, decoded.record().seq));
+                Answer::Records {
+                    records,
+                    last,
+                    more,
+                }
+            }
+            SyncResponse::ForkProofs { proofs } => Answer::ForkProofs { proofs },
+            SyncResponse::Refused(Refusal::NotAMember) => {
+                debug!(peer = %peer, "the peer does not admit this node (yet)");
+                Answer::NotAMember
+            }
+            SyncResponse::Refused(refusal) => {
+                debug!(peer = %peer, refusal = ?refusal, "sync request refused");
+                Answer::Refused
+            }
         }
     }
 
@@ -1258,13 +1123,7 @@ impl EventLoop {
                 self.blob_pending.insert(id, reply);
             }
             BlobCall::Sources { reply } => {
-                let members = self
-                    .peers
-                    .iter()
-                    .filter(|(_, state)| state.standing == PeerStanding::Member)
-                    .map(|(peer, _)| *peer)
-                    .collect();
-                let _ = reply.send(members);
+                let _ = reply.send(self.planner.members());
             }
             BlobCall::Penalise { peer, blob, why } => {
                 add(&self.metrics.blob_bad_answers, 1);
@@ -1319,6 +1178,7 @@ impl EventLoop {
         channel: ResponseChannel<BlobResponse>,
     ) {
         let open_read = self.node.charter.open_read;
+        let member = self.planner.is_member(&peer);
         let Some(state) = self.peers.get_mut(&peer) else {
             return;
         };
@@ -1328,7 +1188,7 @@ impl EventLoop {
             return;
         }
         state.blob_serving += 1;
-        let access = Access::of(state.standing == PeerStanding::Member, open_read);
+        let access = Access::of(member, open_read);
         let node = self.node.clone();
         let internal = self.internal_tx.clone();
         self.spawn(async move {
@@ -1358,20 +1218,6 @@ impl EventLoop {
         });
     }
 
-    /// Forgets an answered or failed request and sends the next one queued.
-    fn finish_request(&mut self, id: OutboundRequestId) -> Option<(PeerId, SyncRequest)> {
-        let (peer, request) = self.pending.remove(&id)?;
-        if let Some(state) = self.peers.get_mut(&peer) {
-            if matches!(request, SyncRequest::Announce { .. }) {
-                state.announcing = state.announcing.saturating_sub(1);
-            } else {
-                state.in_flight = state.in_flight.saturating_sub(1);
-            }
-        }
-        self.enqueue(peer, []);
-        Some((peer, request))
-    }
-
     fn on_request(
         &mut self,
         peer: PeerId,
@@ -1379,17 +1225,8 @@ impl EventLoop {
         channel: ResponseChannel<SyncResponse>,
     ) {
         let open_read = self.node.charter.open_read;
-        // An outsider greets again every few seconds while it waits to be admitted; each
-        // greeting is a chance to pull its own feed, so an application it published after
-        // connecting reaches this node without a reconnection. (Only its own feed is
-        // pulled from an outsider, and a heads request already under way is not repeated.)
-        if matches!(request, SyncRequest::Hello { .. })
-            && self
-                .peers
-                .get(&peer)
-                .is_some_and(|state| state.standing == PeerStanding::Outsider)
-        {
-            self.ask_heads(peer);
+        if matches!(request, SyncRequest::Hello { .. }) {
+            self.plan(Input::Greeted { peer });
         }
         // An announcement is taken as the peer's heads of those feeds (within the same
         // bound as its other requests), then answered with this node's heads of them.
@@ -1400,8 +1237,13 @@ impl EventLoop {
                 .is_some_and(|state| state.serving < MAX_SERVING_PER_PEER)
         {
             add(&self.metrics.sync_announcements_received, 1);
-            self.take_heads(peer, feeds.clone(), Listing::Announced);
+            self.plan(Input::Announced {
+                peer,
+                feeds: feeds.clone(),
+            });
         }
+        let member = self.planner.is_member(&peer);
+        let device = self.planner.peer(&peer).and_then(|sync| sync.device);
         let Some(state) = self.peers.get_mut(&peer) else {
             let _ = self
                 .swarm
@@ -1417,8 +1259,7 @@ impl EventLoop {
             return;
         }
         state.serving += 1;
-        let device = state.device;
-        let access = Access::of(state.standing == PeerStanding::Member, open_read);
+        let access = Access::of(member, open_read);
         let node = self.node.clone();
         let internal = self.internal_tx.clone();
         let own_delegation = self.delegation.clone();
@@ -1462,141 +1303,6 @@ impl EventLoop {
         });
     }
 
-    /// Takes feed heads `peer` reported (a page of its heads, an answer to this node's
-    /// announcement, or its own announcement): remembers them and pulls what this node
-    /// lacks.
-    fn take_heads(&mut self, peer: PeerId, feeds: Vec<FeedSummary>, listing: Listing) {
-        let internal = self.internal_tx.clone();
-        let node = self.node.clone();
-        let Some(state) = self.peers.get_mut(&peer) else {
-            return;
-        };
-        let own = self.node.device;
-        let holding = self.node.publishing.is_held();
-        state.last_sync_ms = Some(unix_ms());
-        let room = MAX_HEADS_PER_PEER.saturating_sub(state.heads.len());
-        let member = state.standing == PeerStanding::Member;
-        for feed in feeds.iter().take(room) {
-            state.heads.insert(feed.author, *feed);
-            if member {
-                let best = self.best_known.entry(feed.author).or_insert(*feed);
-                best.contiguous = best.contiguous.max(feed.contiguous);
-                best.max_seq = best.max_seq.max(feed.max_seq);
-                best.frozen |= feed.frozen;
-            }
-        }
-        if holding && member {
-            let reported = feeds.iter().find(|feed| feed.author == own);
-            // Heads come in ascending order of author: a page past this device's, or
-            // the last page, says whether the peer holds it. An announcement names
-            // only some feeds, so only its mention of this one counts.
-            let covered = match listing {
-                Listing::Page { more } => {
-                    !more || feeds.last().is_some_and(|last| last.author >= own)
-                }
-                Listing::Announced | Listing::AnswerToAnnouncement => false,
-            };
-            if reported.is_some() || covered {
-                let seq = reported.map_or(0, |feed| feed.max_seq);
-                state.own_feed_reported = Some(state.own_feed_reported.unwrap_or(0).max(seq));
-            }
-        }
-        let mut next = Vec::new();
-        if let Listing::Page { more: true } = listing
-            && feeds.len() <= room
-            && let Some(last) = feeds.last()
-        {
-            next.push(SyncRequest::Heads {
-                after: Some(last.author),
-            });
-        }
-        // Only a member's device is a source of any feed; any other is a source of its
-        // own feed only (its application).
-        let only = if member { None } else { state.device };
-        let pulling_from = |author: &DeviceKey, pending_anywhere: bool| {
-            state
-                .queue
-                .iter()
-                .chain(
-                    self.pending
-                        .values()
-                        .filter(|(p, _)| pending_anywhere || *p == peer)
-                        .map(|(_, r)| r),
-                )
-                .any(|r| matches!(r, SyncRequest::Range { author: a, .. } if a == author))
-                || (pending_anywhere && self.ingesting_feeds.contains_key(author))
-        };
-        let mut wanted = Vec::new();
-        let mut set_aside = Vec::new();
-        let device = state.device;
-        for feed in feeds {
-            if only.is_some_and(|author| feed.author != author)
-                || state.exhausted.get(&feed.author) == Some(&feed)
-            {
-                continue;
-            }
-            match listing {
-                // A page of heads: pull each feed from this peer unless it already is.
-                Listing::Page { .. } => {
-                    if !pulling_from(&feed.author, false) {
-                        wanted.push(feed);
-                    }
-                }
-                // An announcement: a feed already being pulled from any peer waits for
-                // that pull's page, so the same records are not fetched twice.
-                Listing::Announced | Listing::AnswerToAnnouncement => {
-                    if pulling_from(&feed.author, true) {
-                        set_aside.push(feed);
-                    } else {
-                        // Its author announcing its own feed: what this node lacks of
-                        // it, gossip most likely did not carry anywhere.
-                        if listing == Listing::Announced
-                            && device == Some(feed.author)
-                            && self.fresh_pulls.len() < MAX_FRESH_PULLS
-                        {
-                            self.fresh_pulls.insert((peer, feed.author));
-                        }
-                        wanted.push(feed);
-                    }
-                }
-            }
-        }
-        for feed in set_aside {
-            let room = self.deferred.len() < MAX_DEFERRED_ANNOUNCED_FEEDS
-                || self.deferred.contains_key(&feed.author);
-            if room {
-                self.deferred.insert(feed.author, (peer, feed));
-            }
-        }
-        if wanted.is_empty() && next.is_empty() {
-            self.check_publishing_hold();
-            return;
-        }
-        self.spawn(async move {
-            let store = node.store.clone();
-            let own_to_max = holding.then_some(own);
-            let planned =
-                tokio::task::spawn_blocking(move || plan(store.as_ref(), &wanted, own_to_max))
-                    .await;
-            match planned {
-                Ok(Ok(requests)) => next.extend(requests),
-                Ok(Err(error)) => warn!(%error, "cannot read the store to plan sync"),
-                Err(error) => warn!(%error, "the sync plan failed"),
-            }
-            let plan = Internal::Plan {
-                peer,
-                author: None,
-                requests: next,
-                bad_records: 0,
-                stored: 0,
-                exhausted: None,
-                page: false,
-            };
-            let _ = internal.send(plan).await;
-        });
-        self.check_publishing_hold();
-    }
-
     /// Reads the heads of the feeds the announcer says are due, for each audience.
     fn announce_due(&mut self) {
         for (audience, authors) in self.announcer.take_due(tokio::time::Instant::now()) {
@@ -1623,198 +1329,6 @@ impl EventLoop {
                     Err(error) => warn!(%error, "reading the feeds to announce failed"),
                 }
             });
-        }
-    }
-
-    /// Sends an announcement of `feeds` to each connected member's device in
-    /// `audience` that has fewer than [`MAX_ANNOUNCEMENTS_IN_FLIGHT`] under way.
-    fn send_announcement(&mut self, audience: Audience, feeds: Vec<FeedSummary>) {
-        let targets: Vec<PeerId> = self
-            .peers
-            .iter()
-            .filter(|(peer, state)| {
-                state.standing == PeerStanding::Member
-                    && state.admitted_us != Some(false)
-                    && state.announcing < MAX_ANNOUNCEMENTS_IN_FLIGHT
-                    && match audience {
-                        Audience::Members => true,
-                        Audience::Peer(only) => **peer == only,
-                    }
-            })
-            .map(|(peer, _)| *peer)
-            .collect();
-        for peer in targets {
-            let request = SyncRequest::Announce {
-                feeds: feeds.clone(),
-            };
-            let id = self
-                .swarm
-                .behaviour_mut()
-                .sync
-                .send_request(&peer, request.clone());
-            if let Some(state) = self.peers.get_mut(&peer) {
-                state.announcing += 1;
-            }
-            add(&self.metrics.sync_announcements_sent, 1);
-            self.pending.insert(id, (peer, request));
-        }
-    }
-
-    fn on_response(&mut self, peer: PeerId, request: SyncRequest, response: SyncResponse) {
-        let internal = self.internal_tx.clone();
-        let node = self.node.clone();
-        let Some(state) = self.peers.get_mut(&peer) else {
-            return;
-        };
-        match response {
-            SyncResponse::Hello {
-                delegation,
-                admitted,
-            } => {
-                let device = state.device;
-                self.spawn(async move {
-                    let good = introduce(&node, device, delegation, peer).await;
-                    let introduced = Internal::Introduced {
-                        peer,
-                        admitted_us: admitted,
-                        bad: !good,
-                    };
-                    let _ = internal.send(introduced).await;
-                });
-            }
-            SyncResponse::Heads { feeds, more } => {
-                let listing = if matches!(request, SyncRequest::Announce { .. }) {
-                    Listing::AnswerToAnnouncement
-                } else {
-                    Listing::Page { more }
-                };
-                self.take_heads(peer, feeds, listing);
-            }
-            SyncResponse::Records { records, more } => {
-                let SyncRequest::Range { author, to_seq, .. } = request else {
-                    debug!(peer = %peer, "records answered to a request for something else");
-                    return;
-                };
-                let reported = state.heads.get(&author).map(|head| head.contiguous);
-                let covers_head = reported.is_some_and(|head| to_seq >= head);
-                if records.is_empty() {
-                    if covers_head && !more {
-                        state
-                            .heads
-                            .get(&author)
-                            .copied()
-                            .map(|head| state.exhausted.insert(author, head));
-                    }
-                    return;
-                }
-                let last_seq = records
-                    .last()
-                    .and_then(|last| decode_record(last, &self.node.network).ok())
-                    .filter(|decoded| decoded.record().author == author)
-                    .map(|decoded| decoded.record().seq);
-                let next = match last_seq {
-                    Some(last_seq) if more && last_seq < to_seq => {
-                        Some(page_request(author, last_seq + 1, to_seq))
-                    }
-                    _ => None,
-                };
-                let done = next.is_none();
-                // Ask for the next page now, while this one is verified, unless the
-                // peer's pages are already piling up in ingest.
-                let prefetch = next.is_some()
-                    && state.bad_records == 0
-                    && state.ingesting < MAX_PAGES_INGESTING_PER_PEER;
-                state.ingesting += 1;
-                *self.ingesting_feeds.entry(author).or_default() += 1;
-                let deferred = if prefetch { None } else { next.clone() };
-                if prefetch {
-                    self.enqueue(peer, next);
-                }
-                let fresh = self.fresh_pulls.contains(&(peer, author));
-                if fresh && done {
-                    self.fresh_pulls.remove(&(peer, author));
-                }
-                let copies = fresh.then(|| records.clone());
-                let metrics = self.metrics.clone();
-                self.spawn(async move {
-                    let results = node.ingest.submit_many(records, Source::Sync).await;
-                    if let Some(copies) = copies {
-                        let records: Vec<Vec<u8>> = copies
-                            .into_iter()
-                            .zip(&results)
-                            .filter(|(_, result)| matches!(result, Ok(Ingested::Stored { .. })))
-                            .map(|(bytes, _)| bytes)
-                            .collect();
-                        if !records.is_empty() {
-                            let _ = internal.send(Internal::Regossip { records }).await;
-                        }
-                    }
-                    let stored = results
-                        .iter()
-                        .filter(|result| matches!(result, Ok(Ingested::Stored { .. })))
-                        .count();
-                    let bad_records = results
-                        .iter()
-                        .filter(|result| result.as_ref().is_err_and(IngestError::is_malicious))
-                        .count();
-                    add(&metrics.sync_stored, stored);
-                    debug!(peer = %peer, %author, stored, bad_records, "sync page ingested");
-                    // A peer that served a bad record is asked for nothing more of it.
-                    let requests = deferred.filter(|_| bad_records == 0).into_iter().collect();
-                    let plan = Internal::Plan {
-                        peer,
-                        author: Some(author),
-                        requests,
-                        bad_records,
-                        stored,
-                        exhausted: (done && covers_head).then_some(author),
-                        page: true,
-                    };
-                    let _ = internal.send(plan).await;
-                });
-            }
-            SyncResponse::ForkProofs { proofs } => {
-                self.spawn(async move {
-                    let mut records = Vec::new();
-                    let mut bad_records = 0;
-                    for bytes in &proofs {
-                        match ForkProof::decode(bytes, &node.network) {
-                            Ok(proof) => {
-                                let (a, b) = proof.records();
-                                records.push(a.signed_bytes().to_vec());
-                                records.push(b.signed_bytes().to_vec());
-                            }
-                            Err(error) => {
-                                debug!(peer = %peer, %error, "a fork proof does not hold");
-                                bad_records += 1;
-                            }
-                        }
-                    }
-                    if !records.is_empty() {
-                        let _ = node.ingest.submit_many(records, Source::Sync).await;
-                    }
-                    let plan = Internal::Plan {
-                        peer,
-                        author: None,
-                        requests: Vec::new(),
-                        bad_records,
-                        stored: 0,
-                        exhausted: None,
-                        page: false,
-                    };
-                    let _ = internal.send(plan).await;
-                });
-            }
-            SyncResponse::Refused(Refusal::NotAMember) => {
-                debug!(peer = %peer, "the peer does not admit this node (yet)");
-                state.admitted_us = Some(false);
-                if state.standing == PeerStanding::Member {
-                    state.hello_retry_at = Some(tokio::time::Instant::now() + HELLO_RETRY);
-                }
-            }
-            SyncResponse::Refused(refusal) => {
-                debug!(peer = %peer, refusal = ?refusal, "sync request refused");
-            }
         }
     }
 }
@@ -1849,86 +1363,11 @@ async fn introduce(
     }
 }
 
-/// A request for one page of `author`'s feed.
-pub fn page_request(author: DeviceKey, from_seq: u64, to_seq: u64) -> SyncRequest {
-    SyncRequest::Range {
-        author,
-        from_seq,
-        to_seq,
-        max_records: SYNC_PAGE_RECORDS,
-        max_bytes: SYNC_PAGE_BYTES,
-    }
-}
-
-/// What to pull after a peer's heads: each feed's missing range, and the fork proofs if
-/// the peer has frozen a feed this node has not. The feed of `own_to_max` (this device,
-/// while its publishing is held after a restore) is pulled up to the peer's highest seq,
-/// past any hole, since no seq it holds may be signed again.
-pub fn plan(
-    store: &dyn crate::store::Store,
-    remote: &[FeedSummary],
-    own_to_max: Option<DeviceKey>,
-) -> Result<Vec<SyncRequest>, crate::store::StoreError> {
-    let mut requests = Vec::new();
-    let mut proofs = false;
-    for feed in remote {
-        let local = store.head(&feed.author)?.map(|head| summary(&head));
-        let range = if own_to_max == Some(feed.author) {
-            let (contiguous, max_seq) = local.map_or((0, 0), |l| (l.contiguous, l.max_seq));
-            (feed.max_seq > max_seq && !local.is_some_and(|l| l.frozen))
-                .then_some((contiguous + 1, feed.max_seq))
-        } else {
-            missing_range(local.as_ref(), feed)
-        };
-        if let Some((from, to)) = range {
-            requests.push(page_request(feed.author, from, to));
-        }
-        proofs |= feed.frozen && !local.is_some_and(|local| local.frozen);
-    }
-    if proofs {
-        requests.push(SyncRequest::ForkProofs);
-    }
-    Ok(requests)
-}
-
 #[cfg(test)]
 mod tests {
     use commons_protocol::{DeviceKeypair, RecordError, RecordId};
 
     use super::*;
-
-    #[test]
-    fn a_held_node_pulls_its_own_feed_past_a_peers_hole() {
-        let store = crate::store::MemoryStore::new();
-        let own = DeviceKeypair::from_seed([7; 32]).public();
-        let other = DeviceKeypair::from_seed([8; 32]).public();
-        let reported = |author| FeedSummary {
-            author,
-            contiguous: 3,
-            max_seq: 7,
-            frozen: false,
-        };
-        let remote = [reported(own), reported(other)];
-        let ranges = |requests: Vec<SyncRequest>| -> Vec<(DeviceKey, u64, u64)> {
-            requests
-                .into_iter()
-                .filter_map(|request| match request {
-                    SyncRequest::Range {
-                        author,
-                        from_seq,
-                        to_seq,
-                        ..
-                    } => Some((author, from_seq, to_seq)),
-                    _ => None,
-                })
-                .collect()
-        };
-        // Held: its own feed up to the highest seq reported; others to the contiguous head.
-        let held = ranges(plan(&store, &remote, Some(own)).unwrap());
-        assert_eq!(held, vec![(own, 1, 7), (other, 1, 3)]);
-        let open = ranges(plan(&store, &remote, None).unwrap());
-        assert_eq!(open, vec![(own, 1, 3), (other, 1, 3)]);
-    }
 
     #[test]
     fn gossip_rejects_only_what_is_provably_bad() {

@@ -32,6 +32,7 @@ pub mod blob_fetch;
 pub mod blob_serve;
 pub mod event_loop;
 pub mod sync_codec;
+pub mod sync_plan;
 pub mod sync_serve;
 
 use std::sync::Arc;
