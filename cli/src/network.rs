@@ -6,10 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use commons_node::data_dir::DataDir;
+use commons_node::data_dir::{DataDir, OrgFile};
 use commons_node::founding::{
-    CharterTerms, JoinReport, OrgFile, draft_charter, parse_threshold, read_charter_file,
-    sign_charter_file, unsigned_founders, write_charter_file,
+    CharterTerms, JoinReport, draft_charter, parse_threshold, read_charter_file, sign_charter_file,
+    unsigned_founders, write_charter_file,
 };
 use commons_protocol::{RootKeypair, SignedCharter, Threshold};
 use serde_json::{Value, json};

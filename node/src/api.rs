@@ -32,7 +32,7 @@ pub mod attachments;
 pub mod error;
 mod events;
 mod history;
-pub mod json;
+pub use crate::json;
 mod peers;
 mod prometheus;
 mod provenance;

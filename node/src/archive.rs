@@ -21,8 +21,8 @@ use commons_protocol::{BlobId, TombstoneEntry, Visibility};
 use serde_json::{Value, json};
 use thiserror::Error;
 
-use crate::api::json::record_json;
 use crate::blobs::BlobStore;
+use crate::json::record_json;
 use crate::store::{ArchiveItem, Store, StoreError, StoredRecord};
 
 /// How many bytes an export gathers before handing them to the sink.

@@ -22,16 +22,47 @@ use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 use tracing::{debug, info, warn};
 
-use crate::blobs::{BlobStore, BlobStoreError, FetchProgress};
-use crate::config::AttachmentPolicy;
+use crate::blobs::{BlobStore, BlobStoreError, DEFAULT_DISK_RESERVE_BYTES, FetchProgress};
 use crate::ingest::StoredEvent;
 use crate::store::{Store, StoreError};
 
+/// Default: the largest file uploaded, fetched or kept (64 MiB).
+pub const DEFAULT_MAX_ATTACHMENT_BYTES: u64 = 64 * 1024 * 1024;
+/// Default: the most bytes of files attached by one org's live records that this node
+/// keeps (1 GiB).
+pub const DEFAULT_MAX_ATTACHMENTS_PER_ORG_BYTES: u64 = 1024 * 1024 * 1024;
+/// Default: files up to this size are fetched as soon as a record naming them arrives
+/// (8 MiB); bigger ones when asked for.
+pub const DEFAULT_AUTO_FETCH_MAX_BYTES: u64 = 8 * 1024 * 1024;
 /// How long an uploaded file that no record names yet is kept.
 pub const UPLOAD_GRACE: Duration = Duration::from_secs(24 * 60 * 60);
 /// How often the cleaner looks for unneeded files even without a retraction (a fetch
 /// that finished after its record was retracted; an upload never published).
 pub const SWEEP_INTERVAL: Duration = Duration::from_secs(10 * 60);
+
+/// What this node accepts and keeps of attachments, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttachmentPolicy {
+    /// The largest file uploaded, fetched or kept.
+    pub max_bytes: u64,
+    /// The most bytes of files attached by one org's live records that this node keeps.
+    pub per_org_bytes: u64,
+    /// Files up to this size are fetched as soon as a record naming them arrives.
+    pub auto_fetch_max_bytes: u64,
+    /// The free space an upload or a fetch must leave on the disk.
+    pub disk_reserve_bytes: u64,
+}
+
+impl Default for AttachmentPolicy {
+    fn default() -> Self {
+        AttachmentPolicy {
+            max_bytes: DEFAULT_MAX_ATTACHMENT_BYTES,
+            per_org_bytes: DEFAULT_MAX_ATTACHMENTS_PER_ORG_BYTES,
+            auto_fetch_max_bytes: DEFAULT_AUTO_FETCH_MAX_BYTES,
+            disk_reserve_bytes: DEFAULT_DISK_RESERVE_BYTES,
+        }
+    }
+}
 
 /// Why attachments could not be published or read.
 #[derive(Debug, Error)]

@@ -14,6 +14,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub use crate::attachments::AttachmentPolicy;
+use crate::attachments::{
+    DEFAULT_AUTO_FETCH_MAX_BYTES, DEFAULT_MAX_ATTACHMENT_BYTES,
+    DEFAULT_MAX_ATTACHMENTS_PER_ORG_BYTES,
+};
 use crate::ingest::IngestSettings;
 use crate::network::behaviour::{
     DEFAULT_GOSSIP_QUEUE_LEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MEMORY_BYTES,
@@ -49,13 +54,13 @@ pub const DEFAULT_MAX_MEMORY_MB: u64 = (DEFAULT_MAX_MEMORY_BYTES / (1024 * 1024)
 /// The largest config file read, in bytes.
 pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
 /// Default: the largest attachment uploaded, fetched or kept, in MiB.
-pub const DEFAULT_MAX_ATTACHMENT_MB: u64 = 64;
+pub const DEFAULT_MAX_ATTACHMENT_MB: u64 = DEFAULT_MAX_ATTACHMENT_BYTES / MIB;
 /// Default: the most bytes of files attached by one org's live records that this node
 /// keeps, in MiB.
-pub const DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB: u64 = 1024;
+pub const DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB: u64 = DEFAULT_MAX_ATTACHMENTS_PER_ORG_BYTES / MIB;
 /// Default: files up to this size are fetched as soon as a record naming them arrives;
 /// bigger ones when asked for, in MiB.
-pub const DEFAULT_AUTO_FETCH_MAX_MB: u64 = 8;
+pub const DEFAULT_AUTO_FETCH_MAX_MB: u64 = DEFAULT_AUTO_FETCH_MAX_BYTES / MIB;
 /// Default: the free space an upload or a fetch must leave on the disk, in MiB.
 pub const DEFAULT_DISK_RESERVE_MB: u64 = crate::blobs::DEFAULT_DISK_RESERVE_BYTES / MIB;
 /// The largest `max_attachment_mb`: the protocol's limit for one file.
@@ -65,30 +70,6 @@ pub const MAX_ATTACHMENTS_PER_ORG_MB: u64 = 1024 * 1024;
 /// The largest disk reserve accepted, in MiB (1 TiB).
 pub const MAX_DISK_RESERVE_MB: u64 = 1024 * 1024;
 const MIB: u64 = 1024 * 1024;
-
-/// What this node accepts and keeps of attachments, in bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AttachmentPolicy {
-    /// The largest file uploaded, fetched or kept.
-    pub max_bytes: u64,
-    /// The most bytes of files attached by one org's live records that this node keeps.
-    pub per_org_bytes: u64,
-    /// Files up to this size are fetched as soon as a record naming them arrives.
-    pub auto_fetch_max_bytes: u64,
-    /// The free space an upload or a fetch must leave on the disk.
-    pub disk_reserve_bytes: u64,
-}
-
-impl Default for AttachmentPolicy {
-    fn default() -> Self {
-        AttachmentPolicy {
-            max_bytes: DEFAULT_MAX_ATTACHMENT_MB * MIB,
-            per_org_bytes: DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB * MIB,
-            auto_fetch_max_bytes: DEFAULT_AUTO_FETCH_MAX_MB * MIB,
-            disk_reserve_bytes: DEFAULT_DISK_RESERVE_MB * MIB,
-        }
-    }
-}
 
 /// How the node writes its logs (always to standard error).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,7 +13,7 @@
 //! | `charter.bin` | the signed charter of the network | 0600 |
 //! | `delegation.record` | the device feed's seq 1, signed | 0600 |
 //! | `config.toml` | [`ConfigFile`] | 0600 |
-//! | `org.toml` | the public org file: org id and name, for founders drafting a charter ([`crate::founding::OrgFile`]) | 0600 |
+//! | `org.toml` | the public org file: org id and name, for founders drafting a charter ([`OrgFile`]) | 0600 |
 //! | `root-key-location` | on a device without `root.key`: where the root key was when the device was delegated | 0600 |
 //! | `store.redb` | the store, created by the node | |
 //! | `blobs/` | attachments' bytes ([`crate::blobs`]), created by the node | |
@@ -23,22 +23,22 @@
 //! into place, which fails rather than replacing an existing file), and the directory
 //! is fsynced after each.
 
-use std::fs::{self, DirBuilder, File, OpenOptions};
-use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::fs::{self, DirBuilder};
+use std::io;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use commons_protocol::charter::{CHARTER_VERSION, MAX_CHARTER_BYTES};
-use commons_protocol::text::{hex, parse_hex32};
+use commons_protocol::text::hex;
 use commons_protocol::{
     Body, Charter, CharterError, Delegation, DeviceKey, DeviceKeypair, FeedPosition, FeedWriter,
-    Founder, MAX_SIGNED_RECORD_BYTES, NetworkId, OrgId, RecordError, RngError, RootKeypair,
-    SignedCharter, Threshold, validate_record,
+    Founder, MAX_SIGNED_RECORD_BYTES, NetworkId, OrgId, ParseKeyError, RecordError, RngError,
+    RootKeypair, SignedCharter, Threshold, validate_record,
 };
+use serde::Deserialize;
 use thiserror::Error;
 
 use crate::config::{ConfigError, ConfigFile};
-use crate::founding::OrgFile;
 
 /// The environment variable naming the data directory when `--data-dir` is not given.
 pub const DATA_DIR_ENV: &str = "COMMONS_DATA_DIR";
@@ -99,14 +99,10 @@ const REQUIRED_FILES: [&str; 5] = [
 /// Files that must be readable by their owner only (when present).
 const SECRET_FILES: [&str; 3] = [ROOT_KEY_FILE, DEVICE_KEY_FILE, API_TOKEN_FILE];
 /// The mode of every file `init` writes.
-pub(crate) const FILE_MODE: u32 = 0o600;
+pub(crate) use crate::files::FILE_MODE;
 /// The mode of a data directory `init` creates.
 pub(crate) const DIR_MODE: u32 = 0o700;
-/// Permission bits that give anyone but the owner access.
-const OTHERS_MASK: u32 = 0o077;
-/// The largest key or token file read, in bytes (64 hex digits and a newline, with
-/// room for stray whitespace).
-const MAX_SECRET_FILE_BYTES: usize = 1024;
+use crate::files::{FileError, MAX_SECRET_FILE_BYTES};
 
 /// A data directory, named but not yet opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -484,60 +480,149 @@ impl DataDir {
     /// hard-linked to its name (which fails if the name exists, so nothing is ever
     /// replaced), then the temporary name removed and the directory fsynced.
     pub(crate) fn write_new(&self, name: &str, bytes: &[u8]) -> Result<PathBuf, DataDirError> {
-        let target = self.path.join(name);
-        let temporary = self.path.join(format!(".{name}.tmp"));
-        let io_error = |action: &'static str, path: &Path| {
-            let path = path.to_owned();
-            move |source| DataDirError::Io {
-                action,
-                path,
-                source,
-            }
-        };
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(FILE_MODE)
-            .open(&temporary)
-            .map_err(|source| {
-                if source.kind() == io::ErrorKind::AlreadyExists {
-                    DataDirError::LeftoverTemporary {
-                        path: temporary.clone(),
-                    }
-                } else {
-                    DataDirError::Io {
-                        action: "create",
-                        path: temporary.clone(),
-                        source,
-                    }
-                }
+        crate::files::write_new(&self.path, name, bytes).map_err(|error| match error {
+            FileError::Exists { path } => DataDirError::AlreadyInitialised {
+                path: self.path.clone(),
+                found: path,
+            },
+            other => other.into(),
+        })
+    }
+}
+
+/// The largest org file read, in bytes.
+pub const MAX_ORG_FILE_BYTES: usize = 4096;
+
+/// An org's public card: its id and its name. `commons init` writes it as `org.toml`
+/// in the data dir; a founder hands it to whoever drafts the charter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgFile {
+    /// The org's id (its first root key).
+    pub org: OrgId,
+    /// Its name, as the charter will list it.
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgFileText {
+    org: String,
+    name: String,
+}
+
+/// Why an org file could not be read.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum OrgFileError {
+    /// The file could not be read.
+    #[error("could not read the org file {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+    /// Larger than an org file can be.
+    #[error(
+        "{} is larger than {MAX_ORG_FILE_BYTES} bytes, so it is not an org file: ask the org \
+         for the org.toml in its data directory",
+        path.display()
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Not the org file's TOML.
+    #[error(
+        "{} is not an org file (expected `org = \"org_…\"` and `name = \"…\"`): {message}; ask \
+         the org for the org.toml in its data directory",
+        path.display()
+    )]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        message: String,
+    },
+    /// The org id is not one.
+    #[error("{} names an org id that is not valid ({error}): ask the org for its org.toml again", path.display())]
+    BadOrg {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: ParseKeyError,
+    },
+    /// The name cannot be used.
+    #[error("the name in {} {problem}: ask the org to fix it", path.display())]
+    BadName {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+impl OrgFile {
+    /// The file's text.
+    pub fn to_toml(&self) -> String {
+        let quoted = |text: &str| toml::Value::String(text.to_owned()).to_string();
+        format!(
+            "# A Commons org file: public. Hand it to the founder who drafts a network's\n\
+             # charter (`commons network create --founder org.toml …`).\n\
+             org = {}\n\
+             name = {}\n",
+            quoted(&self.org.to_string()),
+            quoted(&self.name),
+        )
+    }
+
+    /// Parses the text of the org file at `path` (named in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<Self, OrgFileError> {
+        let parsed: OrgFileText = toml::from_str(text).map_err(|error| OrgFileError::Parse {
+            path: path.to_owned(),
+            message: error.message().to_owned(),
+        })?;
+        let org = parsed
+            .org
+            .trim()
+            .parse::<OrgId>()
+            .map_err(|error| OrgFileError::BadOrg {
+                path: path.to_owned(),
+                error,
             })?;
-        let written = file
-            .write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .map_err(io_error("write", &temporary));
-        drop(file);
-        let linked = written.and_then(|()| {
-            fs::hard_link(&temporary, &target).map_err(|source| {
-                if source.kind() == io::ErrorKind::AlreadyExists {
-                    DataDirError::AlreadyInitialised {
-                        path: self.path.clone(),
-                        found: target.clone(),
-                    }
-                } else {
-                    DataDirError::Io {
-                        action: "create",
-                        path: target.clone(),
-                        source,
-                    }
-                }
-            })
-        });
-        let removed = fs::remove_file(&temporary).map_err(io_error("remove", &temporary));
-        linked?;
-        removed?;
-        sync_dir(&self.path)?;
-        Ok(target)
+        let name = check_name("org name", "", &parsed.name)
+            .map_err(|error| OrgFileError::BadName {
+                path: path.to_owned(),
+                problem: match error {
+                    DataDirError::BadName { problem, .. } => problem,
+                    other => other.to_string(),
+                },
+            })?
+            .to_owned();
+        Ok(OrgFile { org, name })
+    }
+
+    /// Reads the org file at `path` (at most [`MAX_ORG_FILE_BYTES`]).
+    pub fn load(path: &Path) -> Result<Self, OrgFileError> {
+        let bytes = read_bounded(path, MAX_ORG_FILE_BYTES).map_err(|error| match error {
+            DataDirError::TooLarge { .. } => OrgFileError::TooLarge {
+                path: path.to_owned(),
+            },
+            DataDirError::Io { source, .. } => OrgFileError::Read {
+                path: path.to_owned(),
+                source,
+            },
+            other => OrgFileError::Read {
+                path: path.to_owned(),
+                source: io::Error::other(other.to_string()),
+            },
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| OrgFileError::Parse {
+            path: path.to_owned(),
+            message: "it is not UTF-8 text".to_owned(),
+        })?;
+        Self::parse(&text, path)
     }
 }
 
@@ -1004,71 +1089,53 @@ pub(crate) fn check_name<'a>(
     }
 }
 
-/// 32 secret bytes as a file: 64 lowercase hex digits and a newline.
-pub(crate) fn secret_text(bytes: &[u8; 32]) -> Vec<u8> {
-    let mut text = hex(bytes).into_bytes();
-    text.push(b'\n');
-    text
-}
+pub(crate) use crate::files::secret_text;
 
 pub(crate) fn check_private(path: &Path) -> Result<(), DataDirError> {
-    let meta = fs::metadata(path).map_err(|source| DataDirError::Io {
-        action: "read",
-        path: path.to_owned(),
-        source,
-    })?;
-    let mode = meta.permissions().mode() & 0o777;
-    if mode & OTHERS_MASK != 0 {
-        return Err(DataDirError::InsecurePermissions {
-            path: path.to_owned(),
-            mode,
-        });
-    }
-    Ok(())
+    Ok(crate::files::check_private(path)?)
 }
 
 pub(crate) fn read_secret(path: &Path) -> Result<[u8; 32], DataDirError> {
-    let bytes = read_bounded(path, MAX_SECRET_FILE_BYTES)?;
-    std::str::from_utf8(&bytes)
-        .ok()
-        .and_then(|text| parse_hex32(text.trim()))
-        .ok_or_else(|| DataDirError::BadSecretFile {
-            path: path.to_owned(),
-        })
+    Ok(crate::files::read_secret(path)?)
 }
 
 /// Reads `path` whole, refusing it if it is longer than `max` bytes.
 pub(crate) fn read_bounded(path: &Path, max: usize) -> Result<Vec<u8>, DataDirError> {
-    let file = File::open(path).map_err(|source| DataDirError::Io {
-        action: "read",
-        path: path.to_owned(),
-        source,
-    })?;
-    let mut bytes = Vec::new();
-    file.take(max as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| DataDirError::Io {
-            action: "read",
-            path: path.to_owned(),
-            source,
-        })?;
-    if bytes.len() > max {
-        return Err(DataDirError::TooLarge {
-            path: path.to_owned(),
-            max,
-        });
-    }
-    Ok(bytes)
+    Ok(crate::files::read_bounded(path, max)?)
 }
 
 pub(crate) fn sync_dir(path: &Path) -> Result<(), DataDirError> {
-    File::open(path)
-        .and_then(|dir| dir.sync_all())
-        .map_err(|source| DataDirError::Io {
-            action: "sync the directory",
-            path: path.to_owned(),
-            source,
-        })
+    crate::files::sync_dir(path).map_err(|source| DataDirError::Io {
+        action: "sync the directory",
+        path: path.to_owned(),
+        source,
+    })
+}
+
+impl From<FileError> for DataDirError {
+    fn from(error: FileError) -> Self {
+        match error {
+            FileError::Io {
+                action,
+                path,
+                source,
+            } => DataDirError::Io {
+                action,
+                path,
+                source,
+            },
+            FileError::LeftoverTemporary { path } => DataDirError::LeftoverTemporary { path },
+            FileError::Exists { path } => DataDirError::AlreadyInitialised {
+                found: path.clone(),
+                path: path.parent().map(Path::to_owned).unwrap_or(path),
+            },
+            FileError::InsecurePermissions { path, mode } => {
+                DataDirError::InsecurePermissions { path, mode }
+            }
+            FileError::BadSecretFile { path } => DataDirError::BadSecretFile { path },
+            FileError::TooLarge { path, max } => DataDirError::TooLarge { path, max },
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1118,7 +1185,7 @@ mod tests {
         assert_eq!(text.len(), 65);
         assert_eq!(text.last(), Some(&b'\n'));
         assert_eq!(
-            parse_hex32(std::str::from_utf8(&text).unwrap().trim()),
+            commons_protocol::text::parse_hex32(std::str::from_utf8(&text).unwrap().trim()),
             Some([0xab; 32])
         );
     }

@@ -12,11 +12,11 @@ use commons_protocol::{
     Body, Delegation, DeviceKey, DeviceKeypair, FeedPosition, FeedWriter, Revocation, RngError,
 };
 
+use crate::data_dir::OrgFile;
 use crate::data_dir::{
     API_TOKEN_FILE, CHARTER_FILE, CONFIG_FILE, DELEGATION_FILE, DEVICE_KEY_FILE, DataDir,
     DataDirError, ORG_FILE, OpenedDataDir, ROOT_KEY_LOCATION_FILE, check_name, secret_text,
 };
-use crate::founding::OrgFile;
 
 /// What [`OpenedDataDir::add_device`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,155 +20,19 @@ use std::path::{Path, PathBuf};
 use commons_protocol::{
     Body, CHARTER_VERSION, Charter, CharterError, Delegation, DeviceKey, DeviceKeypair,
     FeedPosition, FeedWriter, Founder, MAX_CHARTER_BYTES, MAX_SIGNED_RECORD_BYTES, NetworkId,
-    OrgId, ParseKeyError, RecordError, RootKeypair, SignedCharter, Threshold, validate_record,
+    OrgId, RecordError, RootKeypair, SignedCharter, Threshold, validate_record,
 };
-use serde::Deserialize;
 use thiserror::Error;
 
 use crate::config::ConfigFile;
 use crate::data_dir::{
-    CHARTER_FILE, DELEGATION_FILE, DataDir, DataDirError, FILE_MODE, STORE_FILE, check_name,
-    founding_majority, read_bounded, read_secret, sync_dir,
+    CHARTER_FILE, DELEGATION_FILE, DataDir, DataDirError, FILE_MODE, OrgFile, STORE_FILE,
+    check_name, founding_majority, read_bounded, read_secret, sync_dir,
 };
 use crate::store::{RedbStore, Store, StoreError};
 
-/// The largest org file read, in bytes.
-pub const MAX_ORG_FILE_BYTES: usize = 4096;
 /// The directory of a data dir where the stores of networks it left are kept.
 pub const PREVIOUS_NETWORKS_DIR: &str = "previous-networks";
-
-/// An org's public card: its id and its name. `commons init` writes it as `org.toml`
-/// in the data dir; a founder hands it to whoever drafts the charter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrgFile {
-    /// The org's id (its first root key).
-    pub org: OrgId,
-    /// Its name, as the charter will list it.
-    pub name: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OrgFileText {
-    org: String,
-    name: String,
-}
-
-/// Why an org file could not be read.
-#[derive(Debug, Error)]
-#[non_exhaustive]
-pub enum OrgFileError {
-    /// The file could not be read.
-    #[error("could not read the org file {}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: io::Error,
-    },
-    /// Larger than an org file can be.
-    #[error(
-        "{} is larger than {MAX_ORG_FILE_BYTES} bytes, so it is not an org file: ask the org \
-         for the org.toml in its data directory",
-        path.display()
-    )]
-    TooLarge {
-        /// The file.
-        path: PathBuf,
-    },
-    /// Not the org file's TOML.
-    #[error(
-        "{} is not an org file (expected `org = \"org_…\"` and `name = \"…\"`): {message}; ask \
-         the org for the org.toml in its data directory",
-        path.display()
-    )]
-    Parse {
-        /// The file.
-        path: PathBuf,
-        /// What the parser said.
-        message: String,
-    },
-    /// The org id is not one.
-    #[error("{} names an org id that is not valid ({error}): ask the org for its org.toml again", path.display())]
-    BadOrg {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        error: ParseKeyError,
-    },
-    /// The name cannot be used.
-    #[error("the name in {} {problem}: ask the org to fix it", path.display())]
-    BadName {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        problem: String,
-    },
-}
-
-impl OrgFile {
-    /// The file's text.
-    pub fn to_toml(&self) -> String {
-        let quoted = |text: &str| toml::Value::String(text.to_owned()).to_string();
-        format!(
-            "# A Commons org file: public. Hand it to the founder who drafts a network's\n\
-             # charter (`commons network create --founder org.toml …`).\n\
-             org = {}\n\
-             name = {}\n",
-            quoted(&self.org.to_string()),
-            quoted(&self.name),
-        )
-    }
-
-    /// Parses the text of the org file at `path` (named in errors).
-    pub fn parse(text: &str, path: &Path) -> Result<Self, OrgFileError> {
-        let parsed: OrgFileText = toml::from_str(text).map_err(|error| OrgFileError::Parse {
-            path: path.to_owned(),
-            message: error.message().to_owned(),
-        })?;
-        let org = parsed
-            .org
-            .trim()
-            .parse::<OrgId>()
-            .map_err(|error| OrgFileError::BadOrg {
-                path: path.to_owned(),
-                error,
-            })?;
-        let name = check_name("org name", "", &parsed.name)
-            .map_err(|error| OrgFileError::BadName {
-                path: path.to_owned(),
-                problem: match error {
-                    DataDirError::BadName { problem, .. } => problem,
-                    other => other.to_string(),
-                },
-            })?
-            .to_owned();
-        Ok(OrgFile { org, name })
-    }
-
-    /// Reads the org file at `path` (at most [`MAX_ORG_FILE_BYTES`]).
-    pub fn load(path: &Path) -> Result<Self, OrgFileError> {
-        let bytes = read_bounded(path, MAX_ORG_FILE_BYTES).map_err(|error| match error {
-            DataDirError::TooLarge { .. } => OrgFileError::TooLarge {
-                path: path.to_owned(),
-            },
-            DataDirError::Io { source, .. } => OrgFileError::Read {
-                path: path.to_owned(),
-                source,
-            },
-            other => OrgFileError::Read {
-                path: path.to_owned(),
-                source: io::Error::other(other.to_string()),
-            },
-        })?;
-        let text = String::from_utf8(bytes).map_err(|_| OrgFileError::Parse {
-            path: path.to_owned(),
-            message: "it is not UTF-8 text".to_owned(),
-        })?;
-        Self::parse(&text, path)
-    }
-}
 
 /// Parses a threshold as an operator writes it: `N` (a count of member orgs) or `N/D`
 /// (a fraction of them, rounded up). Whether it is in range is the charter's rule.

@@ -147,7 +147,7 @@ pub enum IngestError {
     /// This device may not publish yet: it was restored from a backup and has not
     /// caught up with its own feed ([`crate::restore`]).
     #[error("{}", .0.message())]
-    PublishingHeld(crate::restore::Hold),
+    PublishingHeld(crate::publish_gate::Hold),
 }
 
 impl IngestError {
@@ -539,7 +539,7 @@ impl Ingest {
                         }
                         Ok(Ingested::Duplicate { .. }) => Metrics::add(&self.metrics.duplicates, 1),
                         Ok(Ingested::Fork { .. }) => Metrics::add(&self.metrics.forks, 1),
-                        Err(error) => self.metrics.reject(error),
+                        Err(error) => self.metrics.reject(error.reason()),
                     }
                 }
             }

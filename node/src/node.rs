@@ -4,11 +4,9 @@
 //! acknowledged record is already durable) and waits for both.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use commons_protocol::{
-    Charter, DeviceKey, DeviceKeypair, NetworkId, OrgId, Roster, SignedCharter,
-};
+use commons_protocol::{Charter, DeviceKeypair, OrgId, SignedCharter};
 use thiserror::Error;
 use tokio::task::JoinHandle;
 use tracing::{Instrument, info, info_span, warn};
@@ -16,14 +14,13 @@ use tracing::{Instrument, info, info_span, warn};
 use crate::attachments::Cleaner;
 use crate::blobs::{BlobStore, BlobStoreError};
 use crate::config::AttachmentPolicy;
-use crate::ingest::{Ingest, IngestError, IngestHandle, IngestSettings, Ingested, Source};
+use crate::ingest::{Ingest, IngestError, IngestSettings, Ingested, Source};
 use crate::metrics::Metrics;
-use crate::publish::{PublishHandle, Publisher};
-use crate::restore::PublishGate;
+use crate::publish::Publisher;
+use crate::publish_gate::PublishGate;
 use crate::store::{Store, StoreError};
 
-/// How long shutdown waits for the tasks to finish their work.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+pub use crate::node_handle::{NodeHandle, SHUTDOWN_GRACE};
 
 /// Why the node could not start.
 #[derive(Debug, Error)]
@@ -70,45 +67,6 @@ pub enum NodeError {
         /// Why.
         error: std::io::Error,
     },
-}
-
-/// What the API and the CLI need of a running node; cheap to clone.
-#[derive(Debug, Clone)]
-pub struct NodeHandle {
-    /// Ingest: submit records, subscribe to stored ones, read the roster.
-    pub ingest: IngestHandle,
-    /// This device's publisher.
-    pub publisher: PublishHandle,
-    /// Whether the publisher may sign: held after a restore until caught up.
-    pub publishing: PublishGate,
-    /// The store, for reads.
-    pub store: Arc<dyn Store>,
-    /// Attachments' bytes.
-    pub blobs: BlobStore,
-    /// What this node accepts and keeps of attachments.
-    pub attachments: AttachmentPolicy,
-    /// Counters.
-    pub metrics: Arc<Metrics>,
-    /// The network.
-    pub network: NetworkId,
-    /// The network's charter.
-    pub charter: Arc<Charter>,
-    /// The charter file with the founders' signatures, when the node was given it
-    /// ([`Node::set_signed_charter`]): an archive carries it so it verifies offline.
-    pub signed_charter: Option<Arc<SignedCharter>>,
-    /// This node's device.
-    pub device: DeviceKey,
-    /// This node's org.
-    pub org: OrgId,
-    /// When the node started.
-    pub started: Instant,
-}
-
-impl NodeHandle {
-    /// The current roster.
-    pub fn roster(&self) -> Arc<Roster> {
-        self.ingest.roster()
-    }
 }
 
 /// A running node.

@@ -43,11 +43,11 @@ use tokio::sync::{Notify, broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 use tracing::{Instrument, debug, info, info_span, warn};
 
-use crate::api::json::{body_json, record_json};
-use crate::data_dir::{DataDir, DataDirError};
+use crate::files::FileError;
 use crate::ingest::StoredEvent;
+use crate::json::{body_json, record_json};
 use crate::metrics::Metrics;
-use crate::node::NodeHandle;
+use crate::node_handle::NodeHandle;
 use crate::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError};
 
 /// Records waiting between the listener and the notifier; past it they are dropped
@@ -101,7 +101,7 @@ pub enum NotifyError {
     },
     /// The webhook secret could not be read or created.
     #[error("the webhook signing secret could not be read or created: {0}")]
-    Secret(#[from] DataDirError),
+    Secret(#[from] FileError),
     /// The HTTP client could not be built.
     #[error("the webhook client could not be built: {0}")]
     Client(String),
@@ -443,21 +443,20 @@ pub fn signature(secret: &[u8], body: &[u8]) -> Option<String> {
 
 /// The webhooks' secret: read from the data dir, or created there (0600) the first
 /// time. The key is the file's text (64 hex digits), as a receiver reads it.
-pub fn load_or_create_secret(dir: &Path) -> Result<Vec<u8>, DataDirError> {
-    let data_dir = DataDir::new(dir);
+pub fn load_or_create_secret(dir: &Path) -> Result<Vec<u8>, FileError> {
     let path = dir.join(NOTIFY_SECRET_FILE);
     if !path.exists() {
         let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|error| DataDirError::Io {
+        getrandom::fill(&mut bytes).map_err(|error| FileError::Io {
             action: "draw random bytes for",
             path: path.clone(),
             source: std::io::Error::other(error.to_string()),
         })?;
-        data_dir.write_new(NOTIFY_SECRET_FILE, &crate::data_dir::secret_text(&bytes))?;
+        crate::files::write_new(dir, NOTIFY_SECRET_FILE, &crate::files::secret_text(&bytes))?;
         info!(path = %path.display(), "created the webhooks' signing secret");
     }
-    crate::data_dir::check_private(&path)?;
-    let bytes = crate::data_dir::read_secret(&path)?;
+    crate::files::check_private(&path)?;
+    let bytes = crate::files::read_secret(&path)?;
     Ok(hex(&bytes).into_bytes())
 }
 
@@ -793,7 +792,7 @@ impl Notifier {
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         for (name, task) in self.tasks {
-            match tokio::time::timeout(crate::node::SHUTDOWN_GRACE, task).await {
+            match tokio::time::timeout(crate::node_handle::SHUTDOWN_GRACE, task).await {
                 Ok(Ok(())) => {}
                 Ok(Err(error)) => warn!(task = name, %error, "task ended abnormally"),
                 Err(_) => warn!(

@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use tracing::info;
 
 use crate::ingest::{IngestError, IngestHandle, Ingested, Source};
-use crate::restore::{PublishGate, Publishing};
+use crate::publish_gate::{PublishGate, Publishing};
 use crate::store::{Store, StoreError};
 
 /// Publish requests waiting for the publisher.

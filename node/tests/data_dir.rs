@@ -407,9 +407,9 @@ mod founding_and_devices {
     //! the root key: what `commons network …` and `commons devices …` do on disk.
 
     use super::*;
-    use commons_node::data_dir::founding_majority;
+    use commons_node::data_dir::{OrgFile, founding_majority};
     use commons_node::founding::{
-        CharterTerms, JoinError, OrgFile, PREVIOUS_NETWORKS_DIR, draft_charter, parse_threshold,
+        CharterTerms, JoinError, PREVIOUS_NETWORKS_DIR, draft_charter, parse_threshold,
         read_charter_file, sign_charter_file, write_charter_file,
     };
     use commons_node::store::{CommitBatch, NewRecord, RedbStore, Store};

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::error::{ApiError, ApiQuery};
 use super::json::{Cursor, Text, add_versions, record_json};
 use super::{ApiState, peers, read_store};
-use crate::restore::Publishing;
+use crate::publish_gate::Publishing;
 use crate::revisions;
 use crate::store::{MAX_QUERY_LIMIT, RecordQuery, SearchText};
 

@@ -47,6 +47,10 @@ use tokio::time::Instant;
 use tracing::{Instrument, debug, info, warn};
 
 use super::{NetworkError, NetworkMetrics};
+use crate::attachments::{
+    DEFAULT_AUTO_FETCH_MAX_BYTES, DEFAULT_MAX_ATTACHMENT_BYTES,
+    DEFAULT_MAX_ATTACHMENTS_PER_ORG_BYTES,
+};
 use crate::blobs::{BlobStore, BlobStoreError, PartialBlob};
 use crate::ingest::{Source, StoredEvent};
 use crate::metrics::Metrics;
@@ -76,14 +80,6 @@ pub const CHUNK_LIST_TIMEOUT: Duration = Duration::from_secs(10);
 pub const ROUNDS_BEFORE_WAITING: u32 = 5;
 /// How long a fetch that found no peer (or failed) waits before it is tried again.
 pub const WAITING_RETRY: Duration = Duration::from_secs(30);
-/// Default: the largest attachment fetched as soon as its record arrives (8 MiB).
-pub const DEFAULT_AUTO_FETCH_MAX_BYTES: u64 = 8 * 1024 * 1024;
-/// Default: the largest attachment fetched at all, on demand (64 MiB).
-pub const DEFAULT_MAX_ATTACHMENT_BYTES: u64 = 64 * 1024 * 1024;
-/// The default total of one org's files fetched automatically (`max_attachments_per_org_mb`).
-pub const DEFAULT_MAX_ATTACHMENTS_PER_ORG_BYTES: u64 =
-    crate::config::DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB * 1024 * 1024;
-
 /// Which files are fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FetchLimits {

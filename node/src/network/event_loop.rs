@@ -90,7 +90,7 @@ use super::{
 };
 use crate::ingest::{IngestError, Ingested, Source, StoredEvent};
 use crate::metrics::Metrics;
-use crate::node::NodeHandle;
+use crate::node_handle::NodeHandle;
 
 /// Results of spawned tasks waiting for the loop.
 pub const INTERNAL_QUEUE_CAPACITY: usize = 256;

@@ -48,7 +48,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tracing::{Instrument, debug, info, info_span};
 
-use crate::node::NodeHandle;
+use crate::node_handle::NodeHandle;
 pub use behaviour::SwarmOptions;
 pub use blob_fetch::FetchLimits;
 use blob_fetch::{BLOB_CALL_CAPACITY, FetchHandle, Fetcher};

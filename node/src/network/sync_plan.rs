@@ -47,7 +47,7 @@ use libp2p::PeerId;
 use tokio::time::Instant;
 
 use super::announce::Audience;
-use crate::restore::Hold;
+use crate::publish_gate::Hold;
 
 /// Sync requests under way to one peer.
 pub const MAX_SYNC_IN_FLIGHT_PER_PEER: usize = 4;

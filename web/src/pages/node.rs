@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use commons_node::network::{PeerReport, SyncReport};
-use commons_node::restore::Publishing;
+use commons_node::publish_gate::Publishing;
 use commons_node::store::{FeedHead, StoreStats};
 use commons_protocol::{DeviceKey, FeedSummary, Roster};
 

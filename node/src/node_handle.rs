@@ -1,0 +1,60 @@
+//! The running node's shared parts: the handle through which every step after ingest
+//! (the network, notifications, the API, the web app) reads the store, submits records
+//! to ingest and asks the publisher to sign. [`crate::node::Node`] makes it; defining it
+//! here, below the network and notifications, keeps those modules from depending on
+//! the node that starts them.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use commons_protocol::{Charter, DeviceKey, NetworkId, OrgId, Roster, SignedCharter};
+
+use crate::attachments::AttachmentPolicy;
+use crate::blobs::BlobStore;
+use crate::ingest::IngestHandle;
+use crate::metrics::Metrics;
+use crate::publish::PublishHandle;
+use crate::publish_gate::PublishGate;
+use crate::store::Store;
+
+/// How long shutdown waits for the tasks to finish their work.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// What the API and the CLI need of a running node; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct NodeHandle {
+    /// Ingest: submit records, subscribe to stored ones, read the roster.
+    pub ingest: IngestHandle,
+    /// This device's publisher.
+    pub publisher: PublishHandle,
+    /// Whether the publisher may sign: held after a restore until caught up.
+    pub publishing: PublishGate,
+    /// The store, for reads.
+    pub store: Arc<dyn Store>,
+    /// Attachments' bytes.
+    pub blobs: BlobStore,
+    /// What this node accepts and keeps of attachments.
+    pub attachments: AttachmentPolicy,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+    /// The network.
+    pub network: NetworkId,
+    /// The network's charter.
+    pub charter: Arc<Charter>,
+    /// The charter file with the founders' signatures, when the node was given it
+    /// ([`crate::node::Node::set_signed_charter`]): an archive carries it so it verifies offline.
+    pub signed_charter: Option<Arc<SignedCharter>>,
+    /// This node's device.
+    pub device: DeviceKey,
+    /// This node's org.
+    pub org: OrgId,
+    /// When the node started.
+    pub started: Instant,
+}
+
+impl NodeHandle {
+    /// The current roster.
+    pub fn roster(&self) -> Arc<Roster> {
+        self.ingest.roster()
+    }
+}
