@@ -606,7 +606,7 @@ impl OrgFile {
     /// Reads the org file at `path` (at most [`MAX_ORG_FILE_BYTES`]).
     pub fn load(path: &Path) -> Result<Self, OrgFileError> {
         let bytes = read_bounded(path, MAX_ORG_FILE_BYTES).map_err(|error| match error {
-            DataDirError::TooLarge { .. } => OrgFileError::TooLarge {
+            DataDirError::File(FileError::TooLarge { .. }) => OrgFileError::TooLarge {
                 path: path.to_owned(),
             },
             DataDirError::Io { source, .. } => OrgFileError::Read {
@@ -921,46 +921,11 @@ pub enum DataDirError {
         /// The path.
         path: PathBuf,
     },
-    /// A temporary file from an interrupted `init` is in the way.
-    #[error(
-        "{} was left behind by an interrupted `commons init`: remove it and try again",
-        path.display()
-    )]
-    LeftoverTemporary {
-        /// The temporary file.
-        path: PathBuf,
-    },
-    /// A secret file that others can read or write.
-    #[error(
-        "{} can be read or changed by other users (mode {mode:03o}): run `chmod 600 {}` and \
-         try again, and consider the key exposed if others could log in here",
-        path.display(),
-        path.display()
-    )]
-    InsecurePermissions {
-        /// The file.
-        path: PathBuf,
-        /// Its permission bits.
-        mode: u32,
-    },
-    /// A key or token file that is not 64 hex digits.
-    #[error(
-        "{} is not a valid key file (expected 64 lowercase hex digits and a newline): \
-         restore it from a backup",
-        path.display()
-    )]
-    BadSecretFile {
-        /// The file.
-        path: PathBuf,
-    },
-    /// A file larger than it can be.
-    #[error("{} is larger than {max} bytes, so it cannot be what it should: restore it from a backup", path.display())]
-    TooLarge {
-        /// The file.
-        path: PathBuf,
-        /// The limit.
-        max: usize,
-    },
+    /// A file of the data dir could not be written or read safely (an interrupted
+    /// write in the way, a secret others can read, a key file that is not one, a file
+    /// too large to be what it should).
+    #[error(transparent)]
+    File(FileError),
     /// The charter file is not a completely signed charter.
     #[error("{} is not a valid, completely signed charter", path.display())]
     Charter {
@@ -1124,16 +1089,11 @@ impl From<FileError> for DataDirError {
                 path,
                 source,
             },
-            FileError::LeftoverTemporary { path } => DataDirError::LeftoverTemporary { path },
             FileError::Exists { path } => DataDirError::AlreadyInitialised {
                 found: path.clone(),
                 path: path.parent().map(Path::to_owned).unwrap_or(path),
             },
-            FileError::InsecurePermissions { path, mode } => {
-                DataDirError::InsecurePermissions { path, mode }
-            }
-            FileError::BadSecretFile { path } => DataDirError::BadSecretFile { path },
-            FileError::TooLarge { path, max } => DataDirError::TooLarge { path, max },
+            other => DataDirError::File(other),
         }
     }
 }

@@ -29,6 +29,7 @@ use crate::data_dir::{
     CHARTER_FILE, DELEGATION_FILE, DataDir, DataDirError, FILE_MODE, OrgFile, STORE_FILE,
     check_name, founding_majority, read_bounded, read_secret, sync_dir,
 };
+use crate::files::FileError;
 use crate::store::{RedbStore, Store, StoreError};
 
 /// The directory of a data dir where the stores of networks it left are kept.
@@ -171,7 +172,7 @@ pub enum CharterFileError {
 /// Reads a (possibly partly) signed charter file, checking every signature it holds.
 pub fn read_charter_file(path: &Path) -> Result<SignedCharter, CharterFileError> {
     let bytes = read_bounded(path, MAX_CHARTER_BYTES).map_err(|error| match error {
-        DataDirError::TooLarge { max, .. } => CharterFileError::Charter {
+        DataDirError::File(FileError::TooLarge { max, .. }) => CharterFileError::Charter {
             path: path.to_owned(),
             source: CharterError::TooLarge { len: max + 1, max },
         },

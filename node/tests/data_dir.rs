@@ -7,6 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 
 use commons_node::config::{ConfigFile, LogFormat, Overrides};
 use commons_node::data_dir::{DataDir, DataDirError, FounderDir, init_network};
+use commons_node::files::FileError;
 use commons_protocol::{Body, Threshold, validate_record};
 use tempfile::TempDir;
 
@@ -164,7 +165,10 @@ fn a_key_readable_by_others_is_refused_with_the_chmod_hint() {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         let error = dir.open().unwrap_err();
         assert!(
-            matches!(error, DataDirError::InsecurePermissions { mode: 0o644, .. }),
+            matches!(
+                error,
+                DataDirError::File(FileError::InsecurePermissions { mode: 0o644, .. })
+            ),
             "{error}"
         );
         let message = error.to_string();
@@ -197,7 +201,7 @@ fn a_missing_or_damaged_file_is_named() {
     fs::write(dir.device_key_path(), "not hex\n").unwrap();
     let error = dir.open().unwrap_err();
     assert!(
-        matches!(error, DataDirError::BadSecretFile { .. }),
+        matches!(error, DataDirError::File(FileError::BadSecretFile { .. })),
         "{error}"
     );
     assert!(error.to_string().contains("device.key"), "{error}");
