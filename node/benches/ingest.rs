@@ -103,7 +103,7 @@ fn benches(c: &mut Criterion) {
     let average = f.records.iter().map(Vec::len).sum::<usize>() / len;
     eprintln!("{len} records of about {average} bytes from {AUTHORS} authors per iteration");
     group.throughput(Throughput::Elements(len as u64));
-    for max_batch in [256, 1024] {
+    for max_batch in [256, 1024, 4096] {
         group.bench_function(format!("ingest_redb_batch_{max_batch}"), |bench| {
             bench.iter_batched(
                 || {
