@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, anyhow, bail};
 use clap::{Subcommand, ValueEnum};
 use commons_protocol::archive::{EntryRef, gaps_text};
+use commons_protocol::heads_file::MAX_HEADS_FILE_BYTES;
 use commons_protocol::text::hex;
 use commons_protocol::{
     ArchiveReport, ForkProof, RecordId, VerifyOptions, decode_record, parse_bundle, verify_bundle,
@@ -79,6 +80,50 @@ pub(crate) struct ExportArgs {
     /// this node does not hold are left out and counted)
     #[arg(long)]
     with_attachments: bool,
+    /// Only what a disconnected site lacks: a heads file it wrote with `commons sync
+    /// heads` (the records above its heads), or a time (records signed since then,
+    /// such as 2026-11-01). Governance records always go, so the bundle verifies.
+    #[arg(long, value_name = "HEADS_FILE|TIME")]
+    since: Option<String>,
+}
+
+/// What `--since` names: a site's heads file, or a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Since {
+    /// The bytes of a heads file (the node checks them).
+    Heads(Vec<u8>),
+    /// Milliseconds since the Unix epoch.
+    Time(u64),
+}
+
+impl Since {
+    /// A file that exists is a heads file; anything else must be a time.
+    fn parse(text: &str) -> anyhow::Result<Self> {
+        let path = Path::new(text);
+        if path.is_file() {
+            let len = std::fs::metadata(path)
+                .with_context(|| format!("cannot read {}", path.display()))?
+                .len();
+            if len > MAX_HEADS_FILE_BYTES as u64 {
+                bail!(
+                    "{} is {len} bytes, larger than a heads file can be: give the file \
+                     `commons sync heads --out FILE` wrote at the disconnected site",
+                    path.display()
+                );
+            }
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            return Ok(Since::Heads(bytes));
+        }
+        crate::records::parse_time(text)
+            .map(Since::Time)
+            .map_err(|problem| {
+                anyhow!(
+                    "--since {text}: no such heads file, and {problem}. Give the file `commons \
+                 sync heads --out FILE` wrote at the disconnected site, or a time"
+                )
+            })
+    }
 }
 
 /// Arguments of `commons archive verify`.
@@ -106,6 +151,7 @@ pub(crate) fn run(global: &GlobalArgs, command: &ArchiveCommand) -> anyhow::Resu
                      media type, size, id) without its bytes"
                 );
             }
+            let since = args.since.as_deref().map(Since::parse).transpose()?;
             let client = Client::connect(global)?;
             let exported = export_archive(
                 &client,
@@ -113,6 +159,7 @@ pub(crate) fn run(global: &GlobalArgs, command: &ArchiveCommand) -> anyhow::Resu
                 args.format,
                 args.public_only,
                 args.with_attachments,
+                since.as_ref(),
             )?;
             print_export(global, &args.out, &exported)
         }
@@ -153,13 +200,15 @@ pub(crate) struct Exported {
 
 /// Asks the node behind `client` for an archive and writes it to `out` atomically (a
 /// temporary file beside it, fsynced, then renamed); a bundle is verified before it is
-/// kept, so a cut-short or damaged export never replaces `out`.
+/// kept, so a cut-short or damaged export never replaces `out`. With `since`, only
+/// what a disconnected site lacks.
 pub(crate) fn export_archive(
     client: &Client,
     out: &Path,
     format: Format,
     public_only: bool,
     with_attachments: bool,
+    since: Option<&Since>,
 ) -> anyhow::Result<Exported> {
     let dir = match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
@@ -187,7 +236,16 @@ pub(crate) fn export_archive(
     }
     {
         let mut writer = BufWriter::new(temp.as_file_mut());
-        client.download("/v1/archive", &query, &mut writer)?;
+        match since {
+            None => client.download("/v1/archive", &query, &mut writer)?,
+            Some(Since::Time(ms)) => {
+                query.push(("since_ms", ms.to_string()));
+                client.download("/v1/archive", &query, &mut writer)?
+            }
+            Some(Since::Heads(bytes)) => {
+                client.download_posting("/v1/archive", &query, bytes.clone(), &mut writer)?
+            }
+        };
         writer
             .flush()
             .with_context(|| format!("could not write to {}", dir.display()))?;
@@ -461,6 +519,8 @@ pub(crate) struct Imported {
     stored: u64,
     duplicates: u64,
     forks: u64,
+    /// Files the bundle carried, handed to the node.
+    attachments: u64,
     /// Records refused in the last pass, with the node's reason.
     refused: Vec<(RecordId, String)>,
 }
@@ -538,6 +598,28 @@ fn import_archive(
             break;
         }
     }
+    // The files the records name, carried in the bundle (verify_bundle checked each
+    // against its id): stored by the node as uploads, which the records now name.
+    for (blob, bytes) in &parts.attachments {
+        let uploaded = client
+            .upload_bytes(
+                "/v1/attachments",
+                &[
+                    ("name", blob.to_string()),
+                    ("type", "application/octet-stream".to_owned()),
+                ],
+                bytes.to_vec(),
+            )
+            .with_context(|| format!("the file {blob} of the archive was not stored"))?;
+        if uploaded["blob"].as_str() != Some(blob.to_string().as_str()) {
+            bail!(
+                "the node stored the file {blob} of the archive under another id ({}): \
+                 report this, with the archive",
+                uploaded["blob"]
+            );
+        }
+        imported.attachments += 1;
+    }
     Ok(imported)
 }
 
@@ -573,6 +655,7 @@ fn print_import(
             "stored": imported.stored,
             "duplicates": imported.duplicates,
             "forks": imported.forks,
+            "attachments": imported.attachments,
             "refused": imported.refused.iter().map(|(id, reason)| json!({
                 "id": id.to_string(),
                 "error": reason,
@@ -581,13 +664,14 @@ fn print_import(
     }
     println!(
         "{} verified (root hash {}), then imported: {} stored, {} already held, {} forks \
-         found, {} refused.",
+         found, {} refused; {} files stored.",
         file.display(),
         hex(&report.root),
         imported.stored,
         imported.duplicates,
         imported.forks,
-        imported.refused.len()
+        imported.refused.len(),
+        imported.attachments
     );
     for (id, reason) in imported.refused.iter().take(10) {
         println!("  refused {id}: {reason}");

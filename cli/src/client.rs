@@ -115,6 +115,29 @@ impl Client {
         query: &[(&str, String)],
         out: &mut dyn std::io::Write,
     ) -> anyhow::Result<u64> {
+        self.fetch(Method::GET, path, query, None, out)
+    }
+
+    /// [`Client::download`] with a `POST` of `body` (a heads file, for an export of
+    /// what a site lacks).
+    pub(crate) fn download_posting(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        body: Vec<u8>,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<u64> {
+        self.fetch(Method::POST, path, query, Some(body), out)
+    }
+
+    fn fetch(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<Vec<u8>>,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<u64> {
         let mut url = self.url(path)?;
         if !query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -122,11 +145,16 @@ impl Client {
                 pairs.append_pair(name, value);
             }
         }
-        let request = self
+        let mut request = self
             .http
-            .get(url)
+            .request(method, url)
             .bearer_auth(&self.token)
             .timeout(DOWNLOAD_TIMEOUT);
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(body);
+        }
         self.runtime.block_on(async {
             let mut response = request
                 .send()
@@ -140,7 +168,8 @@ impl Client {
             let mut written = 0u64;
             while let Some(chunk) = response.chunk().await.map_err(|error| {
                 anyhow!(
-                    "the node at {} stopped sending before the end ({}); nothing was kept:                      look at the node's log and try again",
+                    "the node at {} stopped sending before the end ({}); nothing was kept: \
+                     look at the node's log and try again",
                     self.address,
                     error_chain(&error)
                 )
@@ -161,6 +190,34 @@ impl Client {
         query: &[(&str, String)],
         file: &Path,
     ) -> anyhow::Result<Value> {
+        let opened = self.runtime.block_on(tokio::fs::File::open(file));
+        let opened = opened.with_context(|| format!("could not open {}", file.display()))?;
+        let length = self
+            .runtime
+            .block_on(opened.metadata())
+            .with_context(|| format!("could not read {}", file.display()))?
+            .len();
+        self.post_body(path, query, length, reqwest::Body::from(opened))
+    }
+
+    /// `POST path?query` with `bytes` as the body, answering the API's JSON.
+    pub(crate) fn upload_bytes(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        bytes: Vec<u8>,
+    ) -> anyhow::Result<Value> {
+        let length = bytes.len() as u64;
+        self.post_body(path, query, length, reqwest::Body::from(bytes))
+    }
+
+    fn post_body(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        length: u64,
+        body: reqwest::Body,
+    ) -> anyhow::Result<Value> {
         let mut url = self.url(path)?;
         {
             let mut pairs = url.query_pairs_mut();
@@ -169,14 +226,6 @@ impl Client {
             }
         }
         self.runtime.block_on(async {
-            let opened = tokio::fs::File::open(file)
-                .await
-                .with_context(|| format!("could not open {}", file.display()))?;
-            let length = opened
-                .metadata()
-                .await
-                .with_context(|| format!("could not read {}", file.display()))?
-                .len();
             let response = self
                 .http
                 .post(url)
@@ -184,7 +233,7 @@ impl Client {
                 .header(reqwest::header::ACCEPT, "application/json")
                 .header(reqwest::header::CONTENT_LENGTH, length)
                 .timeout(DOWNLOAD_TIMEOUT)
-                .body(reqwest::Body::from(opened))
+                .body(body)
                 .send()
                 .await
                 .map_err(|error| self.transport_error(&error))?;

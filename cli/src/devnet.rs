@@ -733,7 +733,7 @@ fn devnet(
                 "exporting the network's archive to {}",
                 path.display()
             ));
-            let exported = export_archive(&clients[0], path, Format::Bundle, false, false)
+            let exported = export_archive(&clients[0], path, Format::Bundle, false, false, None)
                 .context("the devnet converged, but its archive could not be exported")?;
             Some((path.to_owned(), exported))
         }

@@ -87,8 +87,9 @@ enum Command {
     Devnet(devnet::DevnetArgs),
     /// Show the peers the running node is connected to and how each stands
     Peers,
-    /// Show how far the running node has caught up with its peers, feed by feed
-    Sync,
+    /// Show how far the running node has caught up with its peers, feed by feed; or
+    /// write its heads to a file, to carry to a site that can export what it lacks
+    Sync(sync::SyncArgs),
     /// Found or join a network: draw up, sign, show and adopt its charter (offline)
     #[command(subcommand)]
     Network(network::NetworkCommand),
@@ -143,7 +144,7 @@ fn run(global: &GlobalArgs, command: Command) -> anyhow::Result<()> {
         Command::Alerts(command) => alerts::run(global, &command),
         Command::Devnet(args) => devnet::run(global, &args),
         Command::Peers => peers::run(global),
-        Command::Sync => sync::run(global),
+        Command::Sync(args) => sync::run(global, &args),
         Command::Network(command) => network::run(global, &command),
         Command::Members(command) => members::run(global, &command),
         Command::Devices(command) => devices::run(global, &command),

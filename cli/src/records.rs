@@ -690,7 +690,7 @@ pub(crate) fn truncate(text: &str, max: usize, ellipsis: bool) -> String {
 /// Parses a `--since` time: milliseconds since the epoch, a UTC date (`2026-01-01`,
 /// midnight), or a date and time with a zone (`2026-01-01T10:00Z`,
 /// `2026-01-01T10:00:00.250+02:00`).
-fn parse_time(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_time(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let hint = "give milliseconds since the epoch, or a UTC date or time such as 2026-01-01 or \
                 2026-01-01T10:00:00Z";

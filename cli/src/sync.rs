@@ -3,8 +3,19 @@
 //! holds against the best head any member peer reported and how many records it is
 //! behind, then each peer with when sync last heard from it and how many records were
 //! pulled from it.
+//!
+//! `commons sync heads --out FILE` is sync by hand, for a site the network does not
+//! reach: it writes what this node holds as a heads file (docs/protocol.md §17), which
+//! a person carries to a connected site, whose `commons archive export --since FILE`
+//! writes only what this one lacks; `commons archive import` brings that in.
 
-use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Subcommand;
+use commons_protocol::{HeadsFile, NetworkId};
+use serde_json::{Value, json};
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
@@ -12,7 +23,101 @@ use crate::peers::{
     NO_PEERS, ago, columns, count, now_ms, peer_name, short, short_or_dash, yes_no,
 };
 
-pub(crate) fn run(global: &GlobalArgs) -> anyhow::Result<()> {
+/// Arguments of `commons sync`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SyncArgs {
+    #[command(subcommand)]
+    command: Option<SyncCommand>,
+}
+
+/// `commons sync …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum SyncCommand {
+    /// Write what this node holds to a heads file, to carry to a site that can export
+    /// what this one lacks (`commons archive export --since FILE`)
+    Heads {
+        /// Where to write the heads file (replaced atomically if it exists)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+pub(crate) fn run(global: &GlobalArgs, args: &SyncArgs) -> anyhow::Result<()> {
+    match &args.command {
+        None => report(global),
+        Some(SyncCommand::Heads { out }) => heads(global, out),
+    }
+}
+
+/// Writes the node's heads file to `out`: a temporary file beside it, fsynced, then
+/// renamed, so a failure never leaves half a file under the name.
+fn heads(global: &GlobalArgs, out: &Path) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let mut bytes = Vec::new();
+    client.download("/v1/sync/heads", &[], &mut bytes)?;
+    // Read back as the importing site will, against this node's network: what the
+    // person carries is checked before it is written.
+    let status = client.get("/v1/status", &[])?;
+    let network: NetworkId = status["network"]
+        .as_str()
+        .and_then(|text| text.parse().ok())
+        .context("the node's status does not name its network")?;
+    let feeds = HeadsFile::decode(&bytes, &network)
+        .with_context(|| {
+            format!(
+                "the node's heads file does not read back as one of its network; nothing \
+                 was written to {}",
+                out.display()
+            )
+        })?
+        .feeds
+        .len();
+    let dir = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".commons-heads-")
+        .tempfile_in(&dir)
+        .with_context(|| {
+            format!(
+                "cannot create a file in {}: check that the directory exists and is writable",
+                dir.display()
+            )
+        })?;
+    temp.write_all(&bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("could not write the heads file in {}", dir.display()))?;
+    temp.persist(out).with_context(|| {
+        format!(
+            "could not move the heads file into place at {}",
+            out.display()
+        )
+    })?;
+    if let Ok(directory) = std::fs::File::open(&dir) {
+        let _ = directory.sync_all();
+    }
+    if global.json {
+        print_json(&json!({
+            "out": out.display().to_string(),
+            "bytes": bytes.len(),
+            "feeds": feeds,
+        }))
+    } else {
+        println!(
+            "Wrote the heads of {feeds} feeds to {} ({} bytes).\n\
+             Carry it to a site that reaches the network; there run\n  \
+             commons archive export --since {} --out FILE\n\
+             and bring FILE back here for `commons archive import FILE`.",
+            out.display(),
+            bytes.len(),
+            out.display(),
+        );
+        Ok(())
+    }
+}
+
+fn report(global: &GlobalArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
     let sync = client.get("/v1/sync", &[])?;
     if global.json {

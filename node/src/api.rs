@@ -169,8 +169,16 @@ fn build(
         .route("/v1/forks", get(reads::forks))
         .route("/v1/peers", get(peers::peers))
         .route("/v1/sync", get(peers::sync))
+        .route("/v1/sync/heads", get(peers::heads_file))
         .route("/v1/events", get(events::events))
-        .route("/v1/archive", get(archive::export_archive))
+        .route(
+            "/v1/archive",
+            get(archive::export_archive)
+                .post(archive::export_archive_since_heads)
+                .layer(DefaultBodyLimit::max(
+                    commons_protocol::heads_file::MAX_HEADS_FILE_BYTES,
+                )),
+        )
         .route(
             "/v1/archive/import",
             post(archive::import_archive)

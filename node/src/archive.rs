@@ -5,7 +5,9 @@
 //! ([`EXPORT_CHUNK_BYTES`]) and one record, plus the manifest (a few dozen bytes per
 //! feed). The same record set always gives the same bytes: no time, no exporter.
 //! With attachments ([`export_with`]), the files the exported records name follow the
-//! fork proofs, each streamed from the blob store in pieces.
+//! fork proofs, each streamed from the blob store in pieces. An export can be limited
+//! to what a disconnected site lacks ([`Since`]): the records above the heads it
+//! wrote to a heads file, or those signed since a date.
 //!
 //! Import is not here: an archive's records go back in through the one ingest path
 //! (`POST /v1/archive/import`, `ingest.submit_many`), like any record.
@@ -16,7 +18,9 @@ use std::ops::ControlFlow;
 
 use base64::Engine as _;
 use commons_protocol::text::hex;
-use commons_protocol::{ArchiveWriteError, BundleWriter, DeviceKey, OrgId, SignedCharter};
+use commons_protocol::{
+    ArchiveWriteError, BundleWriter, DeviceKey, HeadsFile, OrgId, SignedCharter,
+};
 use commons_protocol::{BlobId, TombstoneEntry, Visibility};
 use serde_json::{Value, json};
 use thiserror::Error;
@@ -53,6 +57,36 @@ impl ArchiveFormat {
             "jsonl" => Some(ArchiveFormat::Jsonl),
             _ => None,
         }
+    }
+}
+
+/// Which records an export carries.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Since {
+    /// Every record.
+    #[default]
+    Everything,
+    /// What the site that wrote this heads file lacks: every record and tombstone
+    /// above the contiguous head it holds of its feed (all of a feed it does not hold).
+    Heads(HeadsFile),
+    /// Records and tombstones signed at or after this time, in ms since the Unix epoch
+    /// (by their authors' clocks).
+    Time(u64),
+}
+
+impl Since {
+    /// Whether an entry of `author`'s feed at `seq`, signed at `timestamp_ms`, is
+    /// exported. Governance records always are: a bundle's roster is folded from its
+    /// own records (docs/archive.md §4.6), and a feed's delegation opens it, so a
+    /// partial bundle without them would not verify. They are few, and a site that
+    /// holds them already takes them as duplicates.
+    fn keeps(&self, author: &DeviceKey, seq: u64, timestamp_ms: u64, governance: bool) -> bool {
+        governance
+            || match self {
+                Since::Everything => true,
+                Since::Heads(heads) => heads.head(author).is_none_or(|head| seq > head.contiguous),
+                Since::Time(since_ms) => timestamp_ms >= *since_ms,
+            }
     }
 }
 
@@ -111,18 +145,29 @@ pub fn export(
     public_only: bool,
     sink: &mut dyn FnMut(Vec<u8>) -> ControlFlow<()>,
 ) -> Result<ExportSummary, ExportError> {
-    export_with(store, charter, format, public_only, None, sink)
+    export_with(
+        store,
+        charter,
+        format,
+        public_only,
+        None,
+        &Since::Everything,
+        sink,
+    )
 }
 
 /// [`export`]; a bundle also carries, from `attachments`, the bytes of every file the
 /// records it carries whole name (format version 2), in ascending order of id, read
-/// from disk in pieces. A file not held whole is left out and counted.
+/// from disk in pieces. A file not held whole is left out and counted. Only what
+/// `since` keeps is carried (and only the files it names); the feeds' manifests declare
+/// the gaps that leaves.
 pub fn export_with(
     store: &dyn Store,
     charter: &SignedCharter,
     format: ArchiveFormat,
     public_only: bool,
     attachments: Option<&BlobStore>,
+    since: &Since,
     sink: &mut dyn FnMut(Vec<u8>) -> ControlFlow<()>,
 ) -> Result<ExportSummary, ExportError> {
     let mut out = Vec::with_capacity(EXPORT_CHUNK_BYTES + 1024);
@@ -141,6 +186,24 @@ pub fn export_with(
     let mut failure: Option<ExportError> = None;
     let mut cancelled = false;
     store.scan_archive(&mut |item| {
+        let kept = match &item {
+            ArchiveItem::Record(stored) => {
+                let record = stored.record.record();
+                since.keeps(
+                    &record.author,
+                    record.seq,
+                    record.timestamp_ms,
+                    record.body.is_governance(),
+                )
+            }
+            ArchiveItem::Tombstone {
+                author, seq, entry, ..
+            } => since.keeps(author, *seq, entry.timestamp_ms, false),
+            ArchiveItem::ForkProof(_) => true,
+        };
+        if !kept {
+            return ControlFlow::Continue(());
+        }
         if let ArchiveItem::Record(stored) = &item
             && !(public_only && stored.record.record().body.visibility() == Visibility::Members)
         {
@@ -348,7 +411,7 @@ mod tests {
     use super::*;
     use crate::store::{CommitBatch, MemoryStore, NewRecord, Tombstone};
     use commons_protocol::fixtures::{sample_archive, sample_archive_records};
-    use commons_protocol::{Body, VerifyOptions, verify_bundle};
+    use commons_protocol::{Body, FeedSummary, VerifyOptions, verify_bundle};
 
     /// The sample archive's records in a store, as the exporting node held them.
     fn sample_store() -> (MemoryStore, SignedCharter) {
@@ -415,6 +478,92 @@ mod tests {
             assert_eq!(bytes, sample_archive(public_only));
             verify_bundle(&bytes, VerifyOptions::default()).unwrap();
         }
+    }
+
+    #[test]
+    fn a_partial_export_carries_what_the_heads_lack_and_verifies() {
+        let (store, charter) = sample_store();
+        let network = charter.charter().network_id();
+        let heads: Vec<_> = store
+            .heads()
+            .unwrap()
+            .iter()
+            .map(crate::network::sync_serve::summary)
+            .collect();
+        let export_since = |since: &Since| {
+            let mut bytes = Vec::new();
+            let summary = export_with(
+                &store,
+                &charter,
+                ArchiveFormat::Bundle,
+                false,
+                None,
+                since,
+                &mut |chunk| {
+                    bytes.extend_from_slice(&chunk);
+                    ControlFlow::Continue(())
+                },
+            )
+            .unwrap();
+            let report = verify_bundle(&bytes, VerifyOptions::default()).unwrap();
+            (summary, report)
+        };
+        let (everything, _) = export_since(&Since::Everything);
+        let governance = sample_archive_records()
+            .feeds
+            .iter()
+            .flatten()
+            .filter(|record| record.record().body.is_governance())
+            .count() as u64;
+        assert!(
+            governance >= 3,
+            "a delegation opens each of the three feeds"
+        );
+        // Records above a hole: a site's heads say only how far it holds a feed whole,
+        // so these go even to a site that holds everything.
+        let above_holes = sample_archive_records()
+            .feeds
+            .iter()
+            .flatten()
+            .filter(|record| {
+                let header = record.record();
+                !header.body.is_governance()
+                    && heads
+                        .iter()
+                        .any(|head| head.author == header.author && header.seq > head.contiguous)
+            })
+            .count() as u64;
+        // A site that holds everything: the governance records, what lies above a hole,
+        // and the fork proof, nothing else; the rest of each feed is a declared gap.
+        let (nothing_new, report) =
+            export_since(&Since::Heads(HeadsFile::new(network, 0, heads.clone())));
+        assert_eq!(
+            nothing_new.records,
+            governance + above_holes,
+            "{nothing_new:?}"
+        );
+        assert!(nothing_new.records < everything.records);
+        assert_eq!(nothing_new.tombstones, 0);
+        assert_eq!(nothing_new.fork_proofs, everything.fork_proofs);
+        assert!(report.feeds.iter().any(|feed| !feed.gaps.is_empty()));
+        // A site that holds each feed's first record only: all but those.
+        let first_only: Vec<_> = heads
+            .iter()
+            .map(|head| FeedSummary {
+                contiguous: 1,
+                max_seq: 1,
+                ..*head
+            })
+            .collect();
+        let (after_first, _) = export_since(&Since::Heads(HeadsFile::new(network, 0, first_only)));
+        assert_eq!(after_first.records, everything.records);
+        assert_eq!(after_first.tombstones, everything.tombstones);
+        // A site that holds nothing of this network: everything.
+        let (all, _) = export_since(&Since::Heads(HeadsFile::new(network, 0, Vec::new())));
+        assert_eq!(all, everything);
+        // By time: before every record, everything; after, the governance records.
+        assert_eq!(export_since(&Since::Time(0)).0, everything);
+        assert_eq!(export_since(&Since::Time(u64::MAX)).0.records, governance);
     }
 
     #[test]

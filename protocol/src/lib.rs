@@ -60,6 +60,7 @@ pub mod feed;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
 pub mod fork;
+pub mod heads_file;
 pub mod id;
 pub mod keys;
 mod memory;
@@ -90,6 +91,7 @@ pub use charter::{
 pub use codec::DecodeError;
 pub use feed::{AgainstError, FeedEntry, FeedOutcome, KnownRecords, SeqRange, validate_against};
 pub use fork::{ForkProof, ForkProofError};
+pub use heads_file::{HeadsFile, HeadsFileError};
 pub use id::{BlobId, NetworkId, RecordId, gossip_message_id};
 pub use keys::{
     DeviceKey, DeviceKeypair, Domain, KeyError, OrgId, ParseKeyError, RngError, RootKey,

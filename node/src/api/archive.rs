@@ -1,5 +1,7 @@
 //! The archive endpoints: `GET /v1/archive` streams an export of the store (a bundle
-//! or JSON lines, [`crate::archive`]) and `POST /v1/archive/import` hands an archive's
+//! or JSON lines, [`crate::archive`]), all of it or what was signed since a time;
+//! `POST /v1/archive` streams the same export limited to what a disconnected site
+//! lacks, by the heads file in its body; `POST /v1/archive/import` hands an archive's
 //! records, a bounded batch at a time, to the one ingest path.
 
 use std::ops::ControlFlow;
@@ -10,7 +12,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use commons_protocol::NetworkId;
+use commons_protocol::{HeadsFile, NetworkId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -20,7 +22,7 @@ use tracing::{info, warn};
 use super::ApiState;
 use super::error::{ApiError, ApiJson, ApiQuery};
 use super::json::from_hex;
-use crate::archive::{ArchiveFormat, export_with};
+use crate::archive::{ArchiveFormat, Since, export_with};
 use crate::ingest::{Ingested, MAX_RECORDS_PER_REQUEST, Source};
 
 /// The largest import request body: a batch of up to [`MAX_RECORDS_PER_REQUEST`]
@@ -38,12 +40,38 @@ pub(super) struct ExportParams {
     public_only: Option<bool>,
     /// Carry the bytes of the files the exported records name (bundles only).
     with_attachments: Option<bool>,
+    /// Only what was signed at or after this time, in ms since the Unix epoch (and
+    /// every governance record); `GET` only.
+    since_ms: Option<u64>,
 }
 
+/// `GET /v1/archive`: every record, or those signed since `since_ms`.
 pub(super) async fn export_archive(
     State(state): State<Arc<ApiState>>,
     ApiQuery(params): ApiQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
+    let since = params.since_ms.map_or(Since::Everything, Since::Time);
+    export(&state, &params, since)
+}
+
+/// `POST /v1/archive`: what the site whose heads file is the body lacks.
+pub(super) async fn export_archive_since_heads(
+    State(state): State<Arc<ApiState>>,
+    ApiQuery(params): ApiQuery<ExportParams>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    if params.since_ms.is_some() {
+        return Err(ApiError::bad_request(
+            "bad_query",
+            "give either a heads file or since_ms, not both",
+        ));
+    }
+    let heads = HeadsFile::decode(&body, &state.node.network)
+        .map_err(|error| ApiError::bad_request("bad_heads_file", error.to_string()))?;
+    export(&state, &params, Since::Heads(heads))
+}
+
+fn export(state: &ApiState, params: &ExportParams, since: Since) -> Result<Response, ApiError> {
     let format = match params.format.as_deref() {
         None => ArchiveFormat::Bundle,
         Some(name) => ArchiveFormat::from_name(name).ok_or_else(|| {
@@ -81,6 +109,7 @@ pub(super) async fn export_archive(
             format,
             public_only,
             blobs.as_ref(),
+            &since,
             &mut |chunk| match sent.blocking_send(Ok(Bytes::from(chunk))) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(_) => ControlFlow::Break(()),

@@ -3,19 +3,22 @@
 //! member peer reported, and what each peer delivered), and the network's part of
 //! `GET /v1/status` and `/metrics`. Everything comes from one
 //! [`NetworkHandle::report`], the store's heads and the roster; a node that runs
-//! without a network answers 503.
+//! without a network answers 503. `GET /v1/sync/heads` is the store's heads alone, as
+//! a heads file to carry by hand, and needs no network.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use commons_protocol::{DeviceKey, FeedSummary, Roster};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use commons_protocol::{DeviceKey, FeedSummary, HeadsFile, Roster};
 use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::{ApiState, read_store};
+use crate::network::sync_serve::summary;
 use crate::network::{NetworkError, NetworkHandle, NetworkMetrics, PeerReport};
 use crate::store::FeedHead;
 
@@ -140,6 +143,20 @@ pub(super) async fn sync(State(state): State<Arc<ApiState>>) -> Result<Json<Valu
         })
         .collect();
     Ok(Json(json!({ "feeds": feeds, "peers": peers })))
+}
+
+/// `GET /v1/sync/heads`: this node's heads as a heads file (docs/protocol.md §17),
+/// for a disconnected site to carry to one that can export what it lacks.
+pub(super) async fn heads_file(State(state): State<Arc<ApiState>>) -> Result<Response, ApiError> {
+    let heads = read_store(&state, |store| store.heads()).await?;
+    let feeds = heads.iter().map(summary).collect();
+    let file = HeadsFile::new(state.node.network, crate::publish::now_ms(), feeds);
+    let mut response = file.encode().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    Ok(response)
 }
 
 /// The network's fields of `GET /v1/status`: this node's peer id, the addresses peers
