@@ -141,6 +141,49 @@ fn network(status: &Value) -> String {
             "\x20 peers     {peers} connected, {members} of them members' devices (see `commons peers`)\n"
         ));
     }
+    out.push_str(&reach(&status["reach"]));
+    out
+}
+
+/// The lines on how peers reach this node (none from a node that does not say).
+fn reach(reach: &Value) -> String {
+    let confirmed: Vec<&str> = reach["confirmed"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let relays: Vec<String> = reach["relays"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .map(
+            |relay| match (relay["org_name"].as_str(), relay["org"].as_str()) {
+                (Some(name), _) => format!("{}'s relay", one_line(name)),
+                (None, Some(org)) => format!("the relay of {}", one_line(org)),
+                (None, None) => format!(
+                    "the relay at {}",
+                    one_line(relay["peer_id"].as_str().unwrap_or("?"))
+                ),
+            },
+        )
+        .collect();
+    let line = match reach["reachability"].as_str() {
+        Some("public") => format!(
+            "reachable from the internet at {}",
+            confirmed.first().map_or("?", |addr| *addr)
+        ),
+        Some("relayed") => format!("behind NAT, reachable through {}", relays.join(" and ")),
+        Some("behind_nat") => "behind NAT, and no member's relay holds a slot for it yet: \
+                               peers reach it only when it dials them"
+            .to_owned(),
+        Some("unknown") => "not known yet (peers have not tested this node's addresses)".to_owned(),
+        _ => return String::new(),
+    };
+    let mut out = format!("\x20 reach     {line}\n");
+    if reach["offers_relay"] == true && reach["reachability"] == "public" {
+        out.push_str("\x20           offers a relay to members' devices behind NAT\n");
+    }
     out
 }
 
@@ -268,6 +311,31 @@ mod tests {
             "peers": 3, "member_peers": 2,
         });
         let text = human(&status, "127.0.0.1:7390");
+        let relayed = |reach: serde_json::Value| {
+            let mut with = status.clone();
+            with["reach"] = reach;
+            human(&with, "127.0.0.1:7390")
+        };
+        assert!(
+            relayed(serde_json::json!({
+                "reachability": "relayed", "confirmed": [], "offers_relay": true,
+                "relays": [{"peer_id": "12D3KooWRelay", "org": "org_9",
+                            "org_name": "Tenants' Voice Alliance"}],
+            }))
+            .ends_with(
+                "  reach     behind NAT, reachable through Tenants' Voice Alliance's relay\n"
+            )
+        );
+        assert!(
+            relayed(serde_json::json!({
+                "reachability": "public", "offers_relay": true, "relays": [],
+                "confirmed": ["/ip4/198.51.100.7/tcp/7411"],
+            }))
+            .ends_with(
+                "  reach     reachable from the internet at /ip4/198.51.100.7/tcp/7411\n\
+                 \x20           offers a relay to members' devices behind NAT\n"
+            )
+        );
         assert!(
             text.ends_with(
                 "  peer id   12D3KooWPeer\n\

@@ -22,6 +22,8 @@ use crate::attachments::{
 use crate::ingest::IngestSettings;
 use crate::network::behaviour::{
     DEFAULT_GOSSIP_QUEUE_LEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MEMORY_BYTES,
+    DEFAULT_RELAY_MAX_CIRCUIT_BYTES, DEFAULT_RELAY_MAX_CIRCUIT_DURATION,
+    DEFAULT_RELAY_MAX_CIRCUITS, DEFAULT_RELAY_MAX_RESERVATIONS, RelayLimits,
 };
 use crate::network::event_loop::FIRST_SYNC_ROUND;
 use crate::network::{
@@ -151,6 +153,29 @@ const fn default_max_connections() -> u32 {
     DEFAULT_MAX_CONNECTIONS
 }
 
+const fn default_relay_max_reservations() -> usize {
+    DEFAULT_RELAY_MAX_RESERVATIONS
+}
+
+const fn default_relay_max_circuits() -> usize {
+    DEFAULT_RELAY_MAX_CIRCUITS
+}
+
+const fn default_relay_max_circuit_minutes() -> u64 {
+    DEFAULT_RELAY_MAX_CIRCUIT_DURATION.as_secs() / 60
+}
+
+const fn default_relay_max_circuit_mb() -> u64 {
+    DEFAULT_RELAY_MAX_CIRCUIT_BYTES / MIB
+}
+
+/// The most relay slots or circuits that may be configured.
+pub const MAX_RELAY_SLOTS: usize = 4096;
+/// The longest relayed connection that may be configured, in minutes (a day).
+pub const MAX_RELAY_CIRCUIT_MINUTES: u64 = 24 * 60;
+/// The most bytes per relayed connection that may be configured, in MiB (64 GiB).
+pub const MAX_RELAY_CIRCUIT_MB: u64 = 64 * 1024;
+
 const fn default_gossip_queue_len() -> usize {
     DEFAULT_GOSSIP_QUEUE_LEN
 }
@@ -233,6 +258,22 @@ pub struct ConfigFile {
     /// (records it could not send are announced and pulled by sync instead).
     #[serde(default = "default_gossip_queue_len")]
     pub gossip_queue_len: usize,
+    /// Offer a circuit relay to members' devices behind NAT (it is used only when
+    /// peers can reach this node).
+    #[serde(default = "default_true")]
+    pub offer_relay: bool,
+    /// The most relay slots held by members' devices at once.
+    #[serde(default = "default_relay_max_reservations")]
+    pub relay_max_reservations: usize,
+    /// The most relayed connections at once.
+    #[serde(default = "default_relay_max_circuits")]
+    pub relay_max_circuits: usize,
+    /// How long one relayed connection may last, in minutes.
+    #[serde(default = "default_relay_max_circuit_minutes")]
+    pub relay_max_circuit_minutes: u64,
+    /// How many bytes one relayed connection may carry, in MiB.
+    #[serde(default = "default_relay_max_circuit_mb")]
+    pub relay_max_circuit_mb: u64,
     /// The largest attachment uploaded, fetched or kept, in MiB.
     #[serde(default = "default_max_attachment_mb")]
     pub max_attachment_mb: u64,
@@ -453,6 +494,11 @@ impl ConfigFile {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_memory_mb: DEFAULT_MAX_MEMORY_MB,
             gossip_queue_len: DEFAULT_GOSSIP_QUEUE_LEN,
+            offer_relay: true,
+            relay_max_reservations: DEFAULT_RELAY_MAX_RESERVATIONS,
+            relay_max_circuits: DEFAULT_RELAY_MAX_CIRCUITS,
+            relay_max_circuit_minutes: default_relay_max_circuit_minutes(),
+            relay_max_circuit_mb: default_relay_max_circuit_mb(),
             max_attachment_mb: DEFAULT_MAX_ATTACHMENT_MB,
             max_attachments_per_org_mb: DEFAULT_MAX_ATTACHMENTS_PER_ORG_MB,
             auto_fetch_max_mb: DEFAULT_AUTO_FETCH_MAX_MB,
@@ -594,6 +640,39 @@ impl ConfigFile {
             self.gossip_queue_len.to_string(),
             DEFAULT_GOSSIP_QUEUE_LEN.to_string(),
             "Gossip messages queued per peer connection; what gossip cannot queue is announced and pulled by sync.",
+        ));
+        out.push_str(
+            "\n# Reach: a relay for members' devices behind NAT (docs/operations.md, \"Behind a router\").\n",
+        );
+        out.push_str(&setting(
+            "offer_relay",
+            self.offer_relay.to_string(),
+            "true".to_owned(),
+            "Offer a circuit relay to members' devices behind NAT (used only when peers can reach this node).",
+        ));
+        out.push_str(&setting(
+            "relay_max_reservations",
+            self.relay_max_reservations.to_string(),
+            DEFAULT_RELAY_MAX_RESERVATIONS.to_string(),
+            "The most relay slots held by members' devices at once.",
+        ));
+        out.push_str(&setting(
+            "relay_max_circuits",
+            self.relay_max_circuits.to_string(),
+            DEFAULT_RELAY_MAX_CIRCUITS.to_string(),
+            "The most relayed connections at once.",
+        ));
+        out.push_str(&setting(
+            "relay_max_circuit_minutes",
+            self.relay_max_circuit_minutes.to_string(),
+            default_relay_max_circuit_minutes().to_string(),
+            "How long one relayed connection may last, in minutes.",
+        ));
+        out.push_str(&setting(
+            "relay_max_circuit_mb",
+            self.relay_max_circuit_mb.to_string(),
+            default_relay_max_circuit_mb().to_string(),
+            "How many bytes one relayed connection may carry, in MiB.",
         ));
         out.push_str("\n# Attachments (files attached to case studies).\n");
         out.push_str(&setting(
@@ -797,6 +876,40 @@ impl ConfigFile {
                 max: u64::from(MAX_MAX_CONNECTIONS),
             });
         }
+        for (field, value) in [
+            ("relay_max_reservations", self.relay_max_reservations),
+            ("relay_max_circuits", self.relay_max_circuits),
+        ] {
+            if value == 0 || value > MAX_RELAY_SLOTS {
+                return Err(ConfigError::OutOfRange {
+                    field,
+                    value: value as u64,
+                    min: 1,
+                    max: MAX_RELAY_SLOTS as u64,
+                });
+            }
+        }
+        for (field, value, max) in [
+            (
+                "relay_max_circuit_minutes",
+                self.relay_max_circuit_minutes,
+                MAX_RELAY_CIRCUIT_MINUTES,
+            ),
+            (
+                "relay_max_circuit_mb",
+                self.relay_max_circuit_mb,
+                MAX_RELAY_CIRCUIT_MB,
+            ),
+        ] {
+            if value == 0 || value > max {
+                return Err(ConfigError::OutOfRange {
+                    field,
+                    value,
+                    min: 1,
+                    max,
+                });
+            }
+        }
         if self.gossip_queue_len > MAX_GOSSIP_QUEUE_LEN {
             return Err(ConfigError::OutOfRange {
                 field: "gossip_queue_len",
@@ -831,6 +944,14 @@ impl ConfigFile {
                 max_connections: self.max_connections,
                 max_memory_bytes,
                 gossip_queue_len: self.gossip_queue_len,
+                relay: RelayLimits {
+                    offer: self.offer_relay,
+                    max_reservations: self.relay_max_reservations,
+                    max_circuits: self.relay_max_circuits,
+                    max_circuit_duration: Duration::from_secs(self.relay_max_circuit_minutes * 60),
+                    max_circuit_bytes: self.relay_max_circuit_mb * MIB,
+                    ..RelayLimits::default()
+                },
                 ..SwarmOptions::default()
             },
         };

@@ -61,6 +61,7 @@ fn peer_json(peer: &PeerReport, roster: &Roster) -> Value {
         "device": peer.device.map(|device| device.to_string()),
         "org": org_of(roster, peer.device.as_ref()),
         "member": peer.member,
+        "relayed": peer.relayed,
         "admitted_us": peer.admitted_us,
         "address": peer.address.to_string(),
         "connected_ms": peer.connected_ms,
@@ -163,13 +164,14 @@ pub(super) async fn heads_file(State(state): State<Arc<ApiState>>) -> Result<Res
 /// dial it at (each ending in `/p2p/<peer id>`), and how many peers are connected and
 /// how many of them are members' devices. All `null` without a network; the counts and
 /// addresses `null` if the network stopped answering.
-pub(super) async fn status_fields(state: &ApiState) -> [(&'static str, Value); 4] {
+pub(super) async fn status_fields(state: &Arc<ApiState>) -> [(&'static str, Value); 5] {
     let Some(network) = &state.network else {
         return [
             ("peer_id", Value::Null),
             ("listen", Value::Null),
             ("peers", Value::Null),
             ("member_peers", Value::Null),
+            ("reach", Value::Null),
         ];
     };
     let peer_id = network.peer_id();
@@ -179,19 +181,53 @@ pub(super) async fn status_fields(state: &ApiState) -> [(&'static str, Value); 4
             .map(|addr| format!("{addr}/p2p/{peer_id}"))
             .collect::<Vec<_>>()
     });
-    let (peers, members) = match network.report().await {
+    let (peers, members, reach) = match network.report().await {
         Ok(report) => (
             Value::from(report.peers.len()),
             Value::from(report.peers.iter().filter(|peer| peer.member).count()),
+            reach_json(state, &report).await,
         ),
-        Err(_) => (Value::Null, Value::Null),
+        Err(_) => (Value::Null, Value::Null, Value::Null),
     };
     [
         ("peer_id", Value::from(peer_id.to_string())),
         ("listen", listen.map_or(Value::Null, Value::from)),
         ("peers", peers),
         ("member_peers", members),
+        ("reach", reach),
     ]
+}
+
+/// How peers reach this node: `reachability` (`unknown`, `public`, `behind_nat`,
+/// `relayed`), the addresses peers dialed back, the member relays it holds a slot on
+/// (each with its org, when the roster knows the device), whether it offers a relay,
+/// and how many connected peers it reaches only through a relay.
+async fn reach_json(state: &Arc<ApiState>, report: &crate::network::SyncReport) -> Value {
+    let reach = &report.reach;
+    let roster = state.node.roster();
+    let mut relays = Vec::new();
+    for relay in &reach.relays {
+        let device = crate::network::behaviour::device_of(relay);
+        let org = device
+            .and_then(|device| roster.device(&device))
+            .map(|known| known.org);
+        let name = match &org {
+            Some(org) => super::provenance::org_name(state, org).await.ok().flatten(),
+            None => None,
+        };
+        relays.push(json!({
+            "peer_id": relay.to_string(),
+            "org": org.map(|org| org.to_string()),
+            "org_name": name,
+        }));
+    }
+    json!({
+        "reachability": reach.reachability.as_str(),
+        "confirmed": reach.confirmed.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "relays": relays,
+        "offers_relay": reach.offers_relay,
+        "relayed_peers": report.peers.iter().filter(|peer| peer.relayed).count(),
+    })
 }
 
 /// The network's counters for `/metrics`, empty without a network.

@@ -169,7 +169,10 @@ fn verify(state: &ApiState, signed: &[u8], id: &RecordId) -> Result<(), String> 
 
 /// The org's name: its founder name in the charter, else the name in the latest version
 /// of its newest profile held, else none.
-async fn org_name(state: &Arc<ApiState>, org: &OrgId) -> Result<Option<String>, ApiError> {
+pub(super) async fn org_name(
+    state: &Arc<ApiState>,
+    org: &OrgId,
+) -> Result<Option<String>, ApiError> {
     if let Some(founder) = state
         .node
         .charter

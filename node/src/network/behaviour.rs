@@ -5,10 +5,15 @@
 //! nothing forwarded before ingest has judged it, peer scoring on); request-response
 //! for `/commons/sync/1` and for attachments' bytes on `/commons/blob/1`; Kademlia for
 //! finding peers only (it never stores or serves a record); mDNS for the LAN (off by
-//! setting); and limits on connections, in number and by the process's memory. Every setting is a named constant, and each configuration
-//! is validated when built.
+//! setting); limits on connections, in number and by the process's memory; and reach
+//! from behind a router: AutoNAT v2 (is this node reachable, asked of its peers, and
+//! answered for them), a circuit relay v2 offered to members' devices only, its client
+//! (a relayed address through a member's node), and DCUtR (hole punching to turn a
+//! relayed connection into a direct one). Every setting is a named constant, and each
+//! configuration is validated when built.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use commons_protocol::{DeviceKeypair, MAX_SIGNED_RECORD_BYTES, NetworkId, gossip_message_id};
@@ -20,8 +25,9 @@ use libp2p::metrics::Registry;
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::{
-    StreamProtocol, Swarm, SwarmBuilder, connection_limits, identify, identity, kad, mdns,
-    memory_connection_limits, noise, ping, request_response, tcp, yamux,
+    Multiaddr, PeerId, StreamProtocol, Swarm, SwarmBuilder, autonat, connection_limits, dcutr,
+    identify, identity, kad, mdns, memory_connection_limits, noise, ping, relay, request_response,
+    tcp, yamux,
 };
 
 use super::NetworkError;
@@ -149,6 +155,139 @@ pub struct Behaviour {
     pub kad: Toggle<kad::Behaviour<kad::store::MemoryStore>>,
     /// Finding peers on the LAN, when enabled.
     pub mdns: Toggle<mdns::tokio::Behaviour>,
+    /// Whether this node is reachable: its candidate addresses tested by peers.
+    pub autonat: autonat::v2::client::Behaviour,
+    /// Testing peers' addresses for them, by dialing back.
+    pub autonat_server: autonat::v2::server::Behaviour,
+    /// A circuit relay for members' devices behind NAT ([`RelayAccess`]).
+    pub relay: relay::Behaviour,
+    /// Reserving a slot on a member's relay, and connections through it.
+    pub relay_client: relay::client::Behaviour,
+    /// Hole punching: a relayed connection upgraded to a direct one.
+    pub dcutr: dcutr::Behaviour,
+}
+
+/// Who may reserve a slot on this node's relay or open a circuit through it: the
+/// devices of members that are connected now, as the event loop last set them, and
+/// only while this node offers a relay. Anyone else is denied before the relay counts
+/// them. Cheap to clone; the relay's limiters hold one copy.
+#[derive(Debug, Clone, Default)]
+pub struct RelayAccess {
+    state: Arc<RwLock<RelayAccessState>>,
+}
+
+#[derive(Debug, Default)]
+struct RelayAccessState {
+    offering: bool,
+    members: HashSet<PeerId>,
+}
+
+impl RelayAccess {
+    /// Access for `members` while `offering`.
+    pub fn new(offering: bool) -> Self {
+        let access = RelayAccess::default();
+        if let Ok(mut state) = access.state.write() {
+            state.offering = offering;
+        }
+        access
+    }
+
+    /// Whether `peer` may use the relay now.
+    pub fn allows(&self, peer: &PeerId) -> bool {
+        self.state
+            .read()
+            .is_ok_and(|state| state.offering && state.members.contains(peer))
+    }
+
+    /// The connected members' devices, replacing the previous set.
+    pub fn set_members(&self, members: impl IntoIterator<Item = PeerId>) {
+        if let Ok(mut state) = self.state.write() {
+            state.members = members.into_iter().collect();
+        }
+    }
+
+    /// Whether this node offers its relay at all.
+    pub fn offering(&self) -> bool {
+        self.state.read().is_ok_and(|state| state.offering)
+    }
+}
+
+/// What this node's relay allows, when it offers one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelayLimits {
+    /// Offer the relay to members' devices at all.
+    pub offer: bool,
+    /// Slots reserved at once, in all.
+    pub max_reservations: usize,
+    /// How long a reservation lasts before its device renews it.
+    pub reservation_duration: Duration,
+    /// Circuits through the relay at once, in all.
+    pub max_circuits: usize,
+    /// Circuits at once with one device at either end.
+    pub max_circuits_per_peer: usize,
+    /// How long one circuit may last; its peers connect again after (directly, if hole
+    /// punching worked).
+    pub max_circuit_duration: Duration,
+    /// Bytes one circuit may carry, each way.
+    pub max_circuit_bytes: u64,
+}
+
+/// Default: offer a relay to members' devices.
+pub const DEFAULT_RELAY_OFFER: bool = true;
+/// Default: slots reserved at once (a member's device holds one or two).
+pub const DEFAULT_RELAY_MAX_RESERVATIONS: usize = 64;
+/// Default: how long a reservation lasts (libp2p's default; renewed before it ends).
+pub const DEFAULT_RELAY_RESERVATION_DURATION: Duration = Duration::from_secs(60 * 60);
+/// Default: circuits at once, in all.
+pub const DEFAULT_RELAY_MAX_CIRCUITS: usize = 32;
+/// Default: circuits at once per device.
+pub const DEFAULT_RELAY_MAX_CIRCUITS_PER_PEER: usize = 8;
+/// Default: how long one circuit may last (30 min: a catch-up of a year of records).
+pub const DEFAULT_RELAY_MAX_CIRCUIT_DURATION: Duration = Duration::from_secs(30 * 60);
+/// Default: bytes one circuit may carry (256 MiB: libp2p's 128 KiB is meant for hole
+/// punching alone, and a sync page is up to 2 MiB; members that cannot hole-punch keep
+/// syncing through the relay).
+pub const DEFAULT_RELAY_MAX_CIRCUIT_BYTES: u64 = 256 * 1024 * 1024;
+
+impl Default for RelayLimits {
+    fn default() -> Self {
+        RelayLimits {
+            offer: DEFAULT_RELAY_OFFER,
+            max_reservations: DEFAULT_RELAY_MAX_RESERVATIONS,
+            reservation_duration: DEFAULT_RELAY_RESERVATION_DURATION,
+            max_circuits: DEFAULT_RELAY_MAX_CIRCUITS,
+            max_circuits_per_peer: DEFAULT_RELAY_MAX_CIRCUITS_PER_PEER,
+            max_circuit_duration: DEFAULT_RELAY_MAX_CIRCUIT_DURATION,
+            max_circuit_bytes: DEFAULT_RELAY_MAX_CIRCUIT_BYTES,
+        }
+    }
+}
+
+/// The relay's configuration: `limits`, libp2p's own rate limits per peer and per
+/// address, and before them [`RelayAccess`], so a device that is not a connected
+/// member's is denied a slot and a circuit.
+pub fn relay_config(limits: &RelayLimits, access: &RelayAccess) -> relay::Config {
+    let mut config = relay::Config {
+        max_reservations: limits.max_reservations,
+        max_reservations_per_peer: 2,
+        reservation_duration: limits.reservation_duration,
+        max_circuits: limits.max_circuits,
+        max_circuits_per_peer: limits.max_circuits_per_peer,
+        max_circuit_duration: limits.max_circuit_duration,
+        max_circuit_bytes: limits.max_circuit_bytes,
+        ..relay::Config::default()
+    };
+    let reservations = access.clone();
+    config.reservation_rate_limiters.insert(
+        0,
+        Box::new(move |peer: PeerId, _: &Multiaddr, _| reservations.allows(&peer)),
+    );
+    let circuits = access.clone();
+    config.circuit_src_rate_limiters.insert(
+        0,
+        Box::new(move |peer: PeerId, _: &Multiaddr, _| circuits.allows(&peer)),
+    );
+    config
 }
 
 /// The connection limits and switches the swarm is built with.
@@ -171,6 +310,8 @@ pub struct SwarmOptions {
     /// Gossip messages queued to one peer's connection before gossipsub refuses more
     /// (`AllQueuesFull` when every peer's queue is full).
     pub gossip_queue_len: usize,
+    /// The relay this node offers members' devices.
+    pub relay: RelayLimits,
 }
 
 /// Default: established connections in all.
@@ -194,6 +335,7 @@ impl Default for SwarmOptions {
             max_pending_incoming: DEFAULT_MAX_PENDING_INCOMING,
             max_memory_bytes: DEFAULT_MAX_MEMORY_BYTES,
             gossip_queue_len: DEFAULT_GOSSIP_QUEUE_LEN,
+            relay: RelayLimits::default(),
         }
     }
 }
@@ -304,13 +446,16 @@ pub fn kademlia(peer: libp2p::PeerId) -> kad::Behaviour<kad::store::MemoryStore>
     kad
 }
 
-/// Every protocol, configured, and subscribed to `network`'s topics.
+/// Every protocol, configured, and subscribed to `network`'s topics; `relay_client`
+/// from the transport's builder, the relay's access from `access`.
 pub fn behaviour(
     key: &identity::Keypair,
     network: &NetworkId,
     options: &SwarmOptions,
     traffic: &Traffic,
     registry: &mut Registry,
+    relay_client: relay::client::Behaviour,
+    access: &RelayAccess,
 ) -> Result<(Behaviour, Topics), NetworkError> {
     let topics = Topics::new(network);
     let mut gossipsub = gossipsub::Behaviour::new(
@@ -384,6 +529,11 @@ pub fn behaviour(
             ping,
             kad: options.kademlia.then(|| kademlia(peer)).into(),
             mdns: mdns.into(),
+            autonat: autonat::v2::client::Behaviour::default(),
+            autonat_server: autonat::v2::server::Behaviour::default(),
+            relay: relay::Behaviour::new(peer, relay_config(&options.relay, access)),
+            relay_client,
+            dcutr: dcutr::Behaviour::new(peer),
         },
         topics,
     ))
@@ -399,7 +549,8 @@ pub struct Traffic {
     pub blob: Arc<FrameBytes>,
 }
 
-/// A swarm for `device` on `network`, not yet listening, its counters unread.
+/// A swarm for `device` on `network`, not yet listening, its counters unread, its
+/// relay open to no one.
 pub fn build_swarm(
     device: &DeviceKeypair,
     network: &NetworkId,
@@ -411,6 +562,7 @@ pub fn build_swarm(
         options,
         &Traffic::default(),
         &mut Registry::default(),
+        &RelayAccess::default(),
     )
 }
 
@@ -423,10 +575,10 @@ pub fn build_counted_swarm(
     options: &SwarmOptions,
     traffic: &Traffic,
     registry: &mut Registry,
+    access: &RelayAccess,
 ) -> Result<(Swarm<Behaviour>, Topics), NetworkError> {
     let key = identity_of(device)?;
-    let (behaviour, topics) = behaviour(&key, network, options, traffic, registry)?;
-    let swarm = SwarmBuilder::with_existing_identity(key)
+    let builder = SwarmBuilder::with_existing_identity(key.clone())
         .with_tokio()
         .with_tcp(
             tcp::Config::default().nodelay(true),
@@ -435,11 +587,29 @@ pub fn build_counted_swarm(
         )
         .map_err(|error| NetworkError::Config(format!("transport: {error}")))?
         .with_quic()
-        .with_bandwidth_metrics(registry)
-        .with_behaviour(|_| behaviour)
+        .with_relay_client(noise::Config::new, yamux::Config::default)
+        .map_err(|error| NetworkError::Config(format!("relay transport: {error}")))?
+        .with_bandwidth_metrics(registry);
+    // The behaviour needs the relay client the transport made, so it is built here.
+    let mut topics = None;
+    let swarm = builder
+        .with_behaviour(|_, relay_client| {
+            let (behaviour, made) = behaviour(
+                &key,
+                network,
+                options,
+                traffic,
+                registry,
+                relay_client,
+                access,
+            )?;
+            topics = Some(made);
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(behaviour)
+        })
         .map_err(|error| NetworkError::Config(format!("behaviour: {error}")))?
         .with_swarm_config(|config| config.with_idle_connection_timeout(IDLE_CONNECTION_TIMEOUT))
         .build();
+    let topics = topics.ok_or_else(|| NetworkError::Config("behaviour: not built".to_owned()))?;
     Ok((swarm, topics))
 }
 
@@ -467,6 +637,45 @@ mod tests {
         // are a few hundred bytes: each copy saved is worth the 40-byte IDONTWANT.
         assert!(config.idontwant_message_size_threshold() < 300);
         assert!(config.idontwant_on_publish());
+    }
+
+    #[test]
+    fn the_relay_serves_connected_members_devices_only() {
+        let member = identity::Keypair::ed25519_from_bytes([1; 32])
+            .unwrap()
+            .public()
+            .to_peer_id();
+        let stranger = identity::Keypair::ed25519_from_bytes([2; 32])
+            .unwrap()
+            .public()
+            .to_peer_id();
+        let at: Multiaddr = "/ip4/198.51.100.7/tcp/7411".parse().unwrap();
+        let access = RelayAccess::new(true);
+        let mut config = relay_config(&RelayLimits::default(), &access);
+        let (max_circuit_bytes, max_circuits) = (config.max_circuit_bytes, config.max_circuits);
+        let mut asks = |peer: PeerId| {
+            let now = std::time::Instant::now();
+            (
+                config.reservation_rate_limiters[0].try_next(peer, &at, now),
+                config.circuit_src_rate_limiters[0].try_next(peer, &at, now),
+            )
+        };
+        assert_eq!(asks(member), (false, false), "not connected yet");
+        access.set_members([member]);
+        assert_eq!(asks(member), (true, true));
+        assert_eq!(asks(stranger), (false, false));
+        access.set_members([]);
+        assert_eq!(asks(member), (false, false), "no longer a member's");
+        // A node that does not offer a relay serves nobody.
+        let closed = RelayAccess::new(false);
+        closed.set_members([member]);
+        assert!(!closed.allows(&member));
+        // The limits given are the limits configured.
+        let limits = RelayLimits::default();
+        assert_eq!(max_circuit_bytes, limits.max_circuit_bytes);
+        assert_eq!(max_circuits, limits.max_circuits);
+        // A circuit carries many sync pages, not only a hole-punching handshake.
+        assert!(max_circuit_bytes >= 64 * u64::from(commons_protocol::sync::MAX_PAGE_BYTES));
     }
 
     #[test]

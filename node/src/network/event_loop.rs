@@ -68,8 +68,8 @@ use commons_protocol::{
 use futures::StreamExt;
 use libp2p::gossipsub::{self, MessageAcceptance, MessageId, PublishError};
 use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
-use libp2p::swarm::SwarmEvent;
-use libp2p::{Multiaddr, PeerId, Swarm, identify, kad, mdns};
+use libp2p::swarm::{ConnectionId, SwarmEvent};
+use libp2p::{Multiaddr, PeerId, Swarm, autonat, dcutr, identify, kad, mdns, relay};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tracing::{Instrument, debug, info, warn};
@@ -77,16 +77,18 @@ use tracing::{Instrument, debug, info, warn};
 use super::announce::{Announcer, Audience};
 use super::behaviour::{
     BAD_SYNC_RECORD_APP_SCORE, Behaviour, BehaviourEvent, KAD_PROTOCOL, NON_MEMBER_APP_SCORE,
-    Topics, device_of,
+    RelayAccess, Topics, device_of,
 };
 use super::blob_fetch::{BlobCall, Fetcher};
+use super::reach::{Reach, is_relayed};
 use super::sync_plan::{
     Action, Answer, Context, Input, PageTicket, PeerStanding, Planner, ReadTicket, RequestTicket,
     page_request, standing,
 };
 use super::sync_serve::{Access, serve, summary};
 use super::{
-    Command, NetworkError, NetworkMetrics, NetworkSettings, PeerReport, SyncReport, unix_ms,
+    Command, NetworkError, NetworkMetrics, NetworkSettings, PeerReport, ReachReport, SyncReport,
+    unix_ms,
 };
 use crate::ingest::{IngestError, Ingested, Source, StoredEvent};
 use crate::metrics::Metrics;
@@ -151,6 +153,13 @@ enum Internal {
 #[derive(Debug)]
 struct PeerState {
     address: Multiaddr,
+    /// Its connections now, and whether each goes through a relay.
+    connections: HashMap<ConnectionId, bool>,
+    /// The address this node dialed it at directly, if it did: a peer it could dial is
+    /// a relay others can reach.
+    dialed: Option<Multiaddr>,
+    /// Whether it offers a circuit relay (identify listed the hop protocol).
+    offers_relay: bool,
     connected_ms: u64,
     /// Its sync requests being answered.
     serving: usize,
@@ -179,6 +188,10 @@ pub struct EventLoop {
     /// Sync requests sent for the planner, by libp2p's id.
     outbound: HashMap<OutboundRequestId, RequestTicket>,
     announcer: Announcer,
+    /// Whether peers can dial this node, and the member relays it holds a slot on.
+    reach: Reach,
+    /// Who may use this node's relay: kept equal to the connected members' devices.
+    relay_access: RelayAccess,
     gossip_in_flight: usize,
     next_redial: tokio::time::Instant,
     /// The attachment fetcher, until the loop starts it.
@@ -252,6 +265,9 @@ impl EventLoop {
             planner,
             outbound: HashMap::new(),
             announcer: Announcer::default(),
+            reach: Reach::default(),
+            // Nobody until one is given ([`EventLoop::with_relay_access`]).
+            relay_access: RelayAccess::default(),
             gossip_in_flight: 0,
             next_redial: tokio::time::Instant::now() + REDIAL_INTERVAL,
             fetcher: None,
@@ -268,6 +284,13 @@ impl EventLoop {
     ) -> Self {
         self.fetcher = Some(fetcher);
         self.blob_calls = calls;
+        self
+    }
+
+    /// Gives the loop the relay's access list (the one its limiters read), which it
+    /// keeps equal to the connected members' devices.
+    pub(crate) fn with_relay_access(mut self, access: RelayAccess) -> Self {
+        self.relay_access = access;
         self
     }
 
@@ -417,13 +440,25 @@ impl EventLoop {
                     score: self.swarm.behaviour().gossipsub.peer_score(peer),
                     in_mesh: mesh.contains(peer),
                     gossip: gossip.contains(peer),
+                    relayed: !state.connections.is_empty()
+                        && state.connections.values().all(|relayed| *relayed),
                 })
             })
             .collect();
         peers.sort_by_key(|peer| peer.peer);
         let mut best_known: Vec<FeedSummary> = self.planner.best_known().copied().collect();
         best_known.sort_by_key(|feed| feed.author);
-        SyncReport { peers, best_known }
+        let reach = ReachReport {
+            reachability: self.reach.reachability(),
+            confirmed: self.reach.confirmed_addresses().cloned().collect(),
+            relays: self.reach.relays().copied().collect(),
+            offers_relay: self.relay_access.offering(),
+        };
+        SyncReport {
+            peers,
+            best_known,
+            reach,
+        }
     }
 
     /// Publishes a record this node made, and passes on by gossip a member device's
@@ -570,7 +605,23 @@ impl EventLoop {
                 warn!(peer = %peer, count, "a peer sent provably bad records by sync (or a delegation not its own); its pull stops and its score drops");
             }
             Action::Rescore { peer } => self.set_app_score(peer),
-            Action::PeersChanged => self.update_peer_gauges(),
+            Action::PeersChanged => {
+                self.update_peer_gauges();
+                let members = self.planner.members();
+                self.relay_access.set_members(members.iter().copied());
+                // A relay whose device is no longer a member's is given up.
+                let gone: Vec<PeerId> = self
+                    .peers
+                    .keys()
+                    .filter(|peer| !members.contains(peer))
+                    .copied()
+                    .collect();
+                for peer in gone {
+                    if let Some(listener) = self.reach.peer_gone(&peer) {
+                        self.swarm.remove_listener(listener);
+                    }
+                }
+            }
             Action::CheckHold(mut hold) => {
                 let node = self.node.clone();
                 self.spawn(async move {
@@ -711,6 +762,9 @@ impl EventLoop {
             peer,
             PeerState {
                 address,
+                connections: HashMap::new(),
+                dialed: None,
+                offers_relay: false,
                 connected_ms: unix_ms(),
                 serving: 0,
                 blob_serving: 0,
@@ -735,29 +789,67 @@ impl EventLoop {
         match event {
             SwarmEvent::ConnectionEstablished {
                 peer_id,
+                connection_id,
                 num_established,
                 endpoint,
                 ..
             } => {
-                info!(peer = %peer_id, addr = %endpoint.get_remote_address(), "connected");
+                let address = endpoint.get_remote_address().clone();
+                let relayed = is_relayed(&address);
+                info!(peer = %peer_id, addr = %address, relayed, "connected");
                 if num_established.get() == 1 {
-                    self.on_connected(peer_id, endpoint.get_remote_address().clone());
+                    self.on_connected(peer_id, address.clone());
+                }
+                if let Some(state) = self.peers.get_mut(&peer_id) {
+                    state.connections.insert(connection_id, relayed);
+                    if endpoint.is_dialer() && !relayed {
+                        state.dialed = Some(address);
+                    }
                 }
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
+                connection_id,
                 num_established,
                 cause,
                 ..
             } => {
                 info!(peer = %peer_id, cause = ?cause, "connection closed");
+                if let Some(state) = self.peers.get_mut(&peer_id) {
+                    state.connections.remove(&connection_id);
+                }
                 if num_established == 0 {
                     self.peers.remove(&peer_id);
                     self.announcer.forget_peer(peer_id);
+                    if let Some(listener) = self.reach.peer_gone(&peer_id) {
+                        self.swarm.remove_listener(listener);
+                    }
                     self.plan(Input::Disconnected { peer: peer_id });
                 }
             }
             SwarmEvent::NewListenAddr { address, .. } => info!(%address, "listening"),
+            SwarmEvent::ListenerClosed {
+                listener_id,
+                addresses,
+                reason,
+            } => {
+                if let Some(relay) = self.reach.listener_closed(listener_id) {
+                    info!(%relay, ?addresses, ?reason, "a relay slot closed; another member's relay is looked for");
+                }
+            }
+            SwarmEvent::ExternalAddrConfirmed { address } => {
+                info!(%address, "peers can dial this node here (AutoNAT)");
+                self.reach.confirmed(address);
+            }
+            SwarmEvent::ExternalAddrExpired { address } => {
+                self.reach.expired(&address);
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Autonat(event)) => self.on_autonat(event),
+            SwarmEvent::Behaviour(BehaviourEvent::Relay(event)) => self.on_relay(event),
+            SwarmEvent::Behaviour(BehaviourEvent::RelayClient(event)) => {
+                self.on_relay_client(event);
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Dcutr(event)) => self.on_dcutr(event),
             SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
                 debug!(peer = ?peer_id, %error, "cannot connect");
             }
@@ -775,6 +867,9 @@ impl EventLoop {
                 ..
             })) => {
                 debug!(peer = %peer_id, agent = %info.agent_version, "identified");
+                if let Some(state) = self.peers.get_mut(&peer_id) {
+                    state.offers_relay = info.protocols.contains(&relay::HOP_PROTOCOL_NAME);
+                }
                 let kad = info.protocols.contains(&KAD_PROTOCOL);
                 for addr in info.listen_addrs {
                     self.swarm.add_peer_address(peer_id, addr.clone());
@@ -818,6 +913,7 @@ impl EventLoop {
     fn maintain(&mut self) {
         let now = tokio::time::Instant::now();
         self.plan(Input::Tick);
+        self.look_for_relay();
         if now >= self.next_redial {
             self.next_redial = now + REDIAL_INTERVAL;
             if self.swarm.connected_peers().count() < self.settings.target_peers {
@@ -865,6 +961,120 @@ impl EventLoop {
     fn on_roster_changed(&mut self) {
         let roster = self.roster.borrow_and_update().clone();
         self.plan(Input::RosterChanged(roster));
+    }
+
+    /// Behind NAT: offers of member relays this node dialed directly, and a slot asked
+    /// of the next one while it holds fewer than it wants.
+    fn look_for_relay(&mut self) {
+        for (peer, state) in &self.peers {
+            if state.offers_relay
+                && self.planner.is_member(peer)
+                && let Some(address) = &state.dialed
+            {
+                self.reach.offers_relay(*peer, address.clone());
+            }
+        }
+        if let Some((relay, through)) = self.reach.next_relay() {
+            match self.swarm.listen_on(through.clone()) {
+                Ok(listener) => {
+                    info!(%relay, addr = %through, "peers cannot dial this node: asking a member's relay for a slot");
+                    self.reach.asked(relay, listener);
+                }
+                Err(error) => debug!(%relay, %error, "cannot listen through a relay"),
+            }
+        }
+    }
+
+    fn on_autonat(&mut self, event: autonat::v2::client::Event) {
+        match event.result {
+            Ok(()) => {
+                debug!(addr = %event.tested_addr, server = %event.server, "a peer dialed this node back");
+                self.reach.confirmed(event.tested_addr);
+            }
+            Err(error) => {
+                info!(addr = %event.tested_addr, server = %event.server, %error, "a peer could not dial this node back");
+                self.reach.not_reachable(event.tested_addr);
+            }
+        }
+    }
+
+    fn on_relay(&mut self, event: relay::Event) {
+        match event {
+            relay::Event::ReservationReqAccepted {
+                src_peer_id,
+                renewed,
+            } => {
+                add(&self.metrics.relay_reservations_accepted, 1);
+                info!(peer = %src_peer_id, renewed, "a member's device holds a slot on this node's relay");
+            }
+            relay::Event::ReservationReqDenied { src_peer_id, .. } => {
+                add(&self.metrics.relay_denied, 1);
+                info!(peer = %src_peer_id, "a relay slot was denied (not a connected member's device, or over a limit)");
+            }
+            relay::Event::CircuitReqAccepted {
+                src_peer_id,
+                dst_peer_id,
+            } => {
+                add(&self.metrics.relay_circuits, 1);
+                debug!(src = %src_peer_id, dst = %dst_peer_id, "relaying between two members' devices");
+            }
+            relay::Event::CircuitReqDenied {
+                src_peer_id,
+                dst_peer_id,
+                ..
+            } => {
+                add(&self.metrics.relay_denied, 1);
+                info!(src = %src_peer_id, dst = %dst_peer_id, "a relay circuit was denied");
+            }
+            other => debug!(event = ?other, "relay"),
+        }
+    }
+
+    fn on_relay_client(&mut self, event: relay::client::Event) {
+        match event {
+            relay::client::Event::ReservationReqAccepted {
+                relay_peer_id,
+                renewal,
+                ..
+            } => {
+                if !renewal {
+                    info!(relay = %relay_peer_id, "holding a slot on a member's relay: peers can reach this node through it");
+                }
+                self.reach.reserved(&relay_peer_id);
+            }
+            other => debug!(event = ?other, "relay client"),
+        }
+    }
+
+    /// Hole punching: once a direct connection to a peer exists, its relayed ones are
+    /// closed, so gossip and sync take the direct one.
+    fn on_dcutr(&mut self, event: dcutr::Event) {
+        let peer = event.remote_peer_id;
+        match event.result {
+            Ok(direct) => {
+                add(&self.metrics.holepunch_succeeded, 1);
+                info!(%peer, "hole punched: a direct connection replaces the relayed one");
+                let relayed: Vec<ConnectionId> = self
+                    .peers
+                    .get(&peer)
+                    .map(|state| {
+                        state
+                            .connections
+                            .iter()
+                            .filter(|(id, relayed)| **relayed && **id != direct)
+                            .map(|(id, _)| *id)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for connection in relayed {
+                    self.swarm.close_connection(connection);
+                }
+            }
+            Err(error) => {
+                add(&self.metrics.holepunch_failed, 1);
+                info!(%peer, %error, "hole punching failed; the connection stays relayed");
+            }
+        }
     }
 
     fn on_gossip(&mut self, event: gossipsub::Event) {

@@ -31,6 +31,7 @@ pub mod blob_codec;
 pub mod blob_fetch;
 pub mod blob_serve;
 pub mod event_loop;
+pub mod reach;
 pub mod sync_codec;
 pub mod sync_plan;
 pub mod sync_serve;
@@ -153,6 +154,9 @@ pub struct PeerReport {
     /// Whether it is in this node's gossip mesh for the records topic: records this node
     /// receives are forwarded to it.
     pub in_mesh: bool,
+    /// Whether every connection to it goes through a relay (no direct one, not even by
+    /// hole punching).
+    pub relayed: bool,
 }
 
 /// Where sync stands: the peers, and the best head of each feed any member peer has
@@ -163,6 +167,33 @@ pub struct SyncReport {
     pub peers: Vec<PeerReport>,
     /// The best head reported of each feed, in order of author.
     pub best_known: Vec<FeedSummary>,
+    /// How peers can reach this node.
+    pub reach: ReachReport,
+}
+
+/// How peers can reach this node: whether AutoNAT found it reachable, at which
+/// addresses, and which member relays it holds a slot on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReachReport {
+    /// In a word.
+    pub reachability: reach::Reachability,
+    /// Addresses peers dialed back (AutoNAT v2).
+    pub confirmed: Vec<Multiaddr>,
+    /// Member relays this node holds a slot on.
+    pub relays: Vec<PeerId>,
+    /// Whether this node offers a relay to members' devices.
+    pub offers_relay: bool,
+}
+
+impl Default for ReachReport {
+    fn default() -> Self {
+        ReachReport {
+            reachability: reach::Reachability::Unknown,
+            confirmed: Vec::new(),
+            relays: Vec::new(),
+            offers_relay: false,
+        }
+    }
 }
 
 /// Why the network failed.
@@ -271,6 +302,17 @@ pub struct NetworkMetrics {
     pub blob_fetches_completed: AtomicU64,
     /// Fetches that stopped on an error or were given up.
     pub blob_fetches_failed: AtomicU64,
+    /// Relay slots this node granted members' devices.
+    pub relay_reservations_accepted: AtomicU64,
+    /// Relay slots or circuits this node denied (not a connected member's device, or
+    /// over a limit).
+    pub relay_denied: AtomicU64,
+    /// Circuits this node's relay opened between two members' devices.
+    pub relay_circuits: AtomicU64,
+    /// Relayed connections upgraded to direct ones by hole punching.
+    pub holepunch_succeeded: AtomicU64,
+    /// Hole punching attempts that failed (the relayed connection stays).
+    pub holepunch_failed: AtomicU64,
     /// Bytes of the sync and attachment protocols' frames, each way.
     pub traffic: behaviour::Traffic,
     /// libp2p's own counters: bytes through every stream (by transport and direction)
@@ -427,6 +469,36 @@ impl NetworkMetrics {
                 "Peers disconnected because the roster no longer lists them.",
                 "counter",
                 read(&self.peers_cut_off),
+            ),
+            (
+                "commons_relay_reservations_accepted_total",
+                "Relay slots this node granted members' devices.",
+                "counter",
+                read(&self.relay_reservations_accepted),
+            ),
+            (
+                "commons_relay_denied_total",
+                "Relay slots or circuits denied (not a connected member's device, or over a limit).",
+                "counter",
+                read(&self.relay_denied),
+            ),
+            (
+                "commons_relay_circuits_total",
+                "Circuits this node's relay opened between members' devices.",
+                "counter",
+                read(&self.relay_circuits),
+            ),
+            (
+                "commons_holepunch_succeeded_total",
+                "Relayed connections upgraded to direct ones by hole punching.",
+                "counter",
+                read(&self.holepunch_succeeded),
+            ),
+            (
+                "commons_holepunch_failed_total",
+                "Hole punching attempts that failed.",
+                "counter",
+                read(&self.holepunch_failed),
             ),
             (
                 "commons_blob_requests_total",
@@ -647,6 +719,7 @@ pub async fn start(
             )
         })?;
     let metrics = Arc::new(NetworkMetrics::default());
+    let relay_access = behaviour::RelayAccess::new(settings.swarm.relay.offer);
     let (mut swarm, topics) = {
         let mut registry = metrics.libp2p_registry();
         behaviour::build_counted_swarm(
@@ -655,6 +728,7 @@ pub async fn start(
             &settings.swarm,
             &metrics.traffic,
             &mut registry,
+            &relay_access,
         )?
     };
     let peer_id = *swarm.local_peer_id();
@@ -745,7 +819,8 @@ pub async fn start(
         metrics.clone(),
         settings,
     )
-    .with_fetcher(fetcher, calls);
+    .with_fetcher(fetcher, calls)
+    .with_relay_access(relay_access);
     let task = tokio::spawn(event_loop.run().instrument(span));
     Ok((
         NetworkHandle {

@@ -73,6 +73,11 @@ node-peer-count = { $count ->
     }
    *[other] { $count } peers connected, { $members } of them members' nodes.
 }
+node-reach-public = Other members' nodes can reach this node directly.
+node-reach-relayed = This node is behind a router: other members reach it through the relay of { $relays }.
+node-reach-relay-unknown = a member
+node-reach-behind-nat = This node is behind a router, and no member's relay holds a place for it yet: other members reach it only when it connects to them. Your operator can forward port 7411 to it (see "Behind a router" in the operations guide).
+node-reach-unknown = Whether other members can reach this node directly is not known yet: its peers have not tested it.
 node-peers-none = The node keeps trying to reach the peers it knows and finds others on the local network.
 node-no-network = This node runs without a network, so it has no peers and syncs with no one. Ask your operator to start it with commons node run to connect it to the other members.
 node-network-failed = The network did not answer: { $detail }

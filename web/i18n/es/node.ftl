@@ -73,6 +73,11 @@ node-peer-count = { $count ->
     }
    *[other] { $count } pares conectados, { $members } de ellos nodos de miembros.
 }
+node-reach-public = Los nodos de otros miembros pueden llegar a este nodo directamente.
+node-reach-relayed = Este nodo está detrás de un router: otros miembros llegan a él a través del relé de { $relays }.
+node-reach-relay-unknown = un miembro
+node-reach-behind-nat = Este nodo está detrás de un router y ningún relé de un miembro le reserva un lugar todavía: otros miembros solo llegan a él cuando se conecta con ellos. Quien opera el nodo puede redirigir el puerto 7411 hacia él (véase «Behind a router» en la guía de operación).
+node-reach-unknown = Todavía no se sabe si otros miembros pueden llegar a este nodo directamente: sus pares aún no lo han comprobado.
 node-peers-none = El nodo sigue intentando alcanzar a los pares que conoce y busca otros en la red local.
 node-no-network = Este nodo funciona sin red, así que no tiene pares y no se sincroniza con nadie. Pida a su operador que lo inicie con commons node run para conectarlo con los demás miembros.
 node-network-failed = La red no respondió: { $detail }

@@ -73,6 +73,11 @@ node-peer-count = { $count ->
     }
    *[other] { $count } pairs connectés, dont { $members } nœuds de membres.
 }
+node-reach-public = Les nœuds des autres membres peuvent joindre ce nœud directement.
+node-reach-relayed = Ce nœud est derrière un routeur : les autres membres le joignent par le relais de { $relays }.
+node-reach-relay-unknown = un membre
+node-reach-behind-nat = Ce nœud est derrière un routeur, et aucun relais d'un membre ne lui réserve encore de place : les autres membres ne le joignent que lorsqu'il se connecte à eux. La personne qui l'administre peut rediriger le port 7411 vers lui (voir « Behind a router » dans le guide d'exploitation).
+node-reach-unknown = On ne sait pas encore si les autres membres peuvent joindre ce nœud directement : ses pairs ne l'ont pas encore vérifié.
 node-peers-none = Le nœud continue d'essayer de joindre les pairs qu'il connaît et en cherche d'autres sur le réseau local.
 node-no-network = Ce nœud fonctionne sans réseau : il n'a donc aucun pair et ne se synchronise avec personne. Demandez à votre opérateur de le lancer avec commons node run pour le relier aux autres membres.
 node-network-failed = Le réseau n'a pas répondu : { $detail }

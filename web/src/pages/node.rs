@@ -12,6 +12,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
+use commons_node::network::reach::Reachability;
 use commons_node::network::{PeerReport, SyncReport};
 use commons_node::publish_gate::Publishing;
 use commons_node::store::{FeedHead, StoreStats};
@@ -97,12 +98,45 @@ struct NodePage {
     has_network: bool,
     network_error: Option<String>,
     peer_count: String,
+    /// How other members reach this node (none without a network report).
+    reach: Option<String>,
     peers: Vec<PeerRow>,
     feed_summary: String,
     feeds: Vec<FeedRow>,
     feeds_not_shown: Option<String>,
     storage: Vec<Fact>,
     advice: Vec<Advice>,
+}
+
+/// How other members' nodes reach this one, in a sentence: directly, through which
+/// members' relays, or only when it dials them.
+fn reach_sentence(
+    t: &Tr,
+    report: &SyncReport,
+    roster: &commons_protocol::Roster,
+    names: &OrgDirectory,
+) -> String {
+    match report.reach.reachability {
+        Reachability::Public => t.msg("node-reach-public"),
+        Reachability::Relayed => {
+            let relays: Vec<String> = report
+                .reach
+                .relays
+                .iter()
+                .map(|relay| {
+                    commons_node::network::behaviour::device_of(relay)
+                        .and_then(|device| roster.device(&device))
+                        .map_or_else(
+                            || t.msg("node-reach-relay-unknown"),
+                            |known| names.name(&known.org),
+                        )
+                })
+                .collect();
+            t.text("node-reach-relayed", "relays", &relays.join(", "))
+        }
+        Reachability::BehindNat => t.msg("node-reach-behind-nat"),
+        Reachability::Unknown => t.msg("node-reach-unknown"),
+    }
 }
 
 /// The network's answer: a report, no network at all, or a network that stopped.
@@ -198,6 +232,10 @@ async fn node_page(State(state): State<AppState>, staff: Staff) -> PageResult {
             report.peers.len(),
         ),
         _ => (Vec::new(), 0, 0),
+    };
+    let reach = match &network {
+        Network::Report(report) => Some(reach_sentence(t, report, &roster, &names)),
+        _ => None,
     };
     let peer_count = t.with(
         "node-peer-count",
@@ -315,6 +353,7 @@ async fn node_page(State(state): State<AppState>, staff: Staff) -> PageResult {
             _ => None,
         },
         peer_count,
+        reach,
         peers,
         feed_summary,
         feeds,

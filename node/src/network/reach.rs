@@ -1,0 +1,300 @@
+//! Reach: the step before any record can cross to a node behind a router, where this
+//! node learns whether peers can dial it and, if they cannot, holds a slot on a member's
+//! relay so that they reach it through there. It decides only; it holds no swarm and
+//! reads no clock. The event loop tells it what AutoNAT found and which member peers
+//! offer a relay, and carries out what it asks: listen on a relayed address through a
+//! given member's node.
+//!
+//! - **Reachable**: an address AutoNAT v2 confirmed (a peer dialed it back on a new
+//!   connection). Such a node needs no relay.
+//! - **Behind NAT**: every address tested failed and none is confirmed. The node then
+//!   reserves a slot on up to [`WANTED_RELAYS`] member nodes that offer a relay, picking
+//!   those it dialed itself (it reached them, so others can), and listens on
+//!   `<relay address>/p2p/<relay>/p2p-circuit`; peers dial that, and DCUtR then tries to
+//!   turn the relayed connection into a direct one.
+//! - **A relay that goes away** (disconnected, its listener closed, the reservation
+//!   refused) is forgotten, and another member's is asked at the next look.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use libp2p::core::transport::ListenerId;
+use libp2p::multiaddr::Protocol;
+use libp2p::{Multiaddr, PeerId};
+
+/// Relays a node behind NAT holds a slot on at once: two, so that one going away
+/// leaves the node reachable while the next is found.
+pub const WANTED_RELAYS: usize = 2;
+/// Addresses remembered as tested and failed (the oldest forgotten past it).
+pub const MAX_FAILED_ADDRESSES: usize = 64;
+
+/// How this node can be reached, in words for the operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reachability {
+    /// Nothing tested yet.
+    Unknown,
+    /// Peers can dial it directly.
+    Public,
+    /// Peers cannot dial it, and it holds no relay slot yet.
+    BehindNat,
+    /// Peers cannot dial it directly, and reach it through one or more member relays.
+    Relayed,
+}
+
+impl Reachability {
+    /// The word the API and `commons status` use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reachability::Unknown => "unknown",
+            Reachability::Public => "public",
+            Reachability::BehindNat => "behind_nat",
+            Reachability::Relayed => "relayed",
+        }
+    }
+}
+
+/// A relay slot asked for or held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Slot {
+    /// Listening through it, the reservation not confirmed yet.
+    Asked(ListenerId),
+    /// Reserved: peers can dial this node through it.
+    Held(ListenerId),
+}
+
+impl Slot {
+    fn listener(&self) -> ListenerId {
+        match self {
+            Slot::Asked(listener) | Slot::Held(listener) => *listener,
+        }
+    }
+}
+
+/// What this node knows of its own reach.
+#[derive(Debug, Default)]
+pub struct Reach {
+    confirmed: BTreeSet<Multiaddr>,
+    failed: BTreeSet<Multiaddr>,
+    /// Member peers that offer a relay, with the address this node dialed them at.
+    offers: BTreeMap<PeerId, Multiaddr>,
+    slots: BTreeMap<PeerId, Slot>,
+    /// Relays whose reservation was refused or failed: not asked again until they
+    /// reconnect.
+    refused: BTreeSet<PeerId>,
+}
+
+impl Reach {
+    /// AutoNAT confirmed `addr`: peers can dial it.
+    pub fn confirmed(&mut self, addr: Multiaddr) {
+        self.failed.remove(&addr);
+        self.confirmed.insert(addr);
+    }
+
+    /// An address confirmed earlier no longer is.
+    pub fn expired(&mut self, addr: &Multiaddr) {
+        self.confirmed.remove(addr);
+    }
+
+    /// AutoNAT tested `addr` and no peer could dial it.
+    pub fn not_reachable(&mut self, addr: Multiaddr) {
+        if self.confirmed.contains(&addr) || is_relayed(&addr) {
+            return;
+        }
+        if self.failed.len() >= MAX_FAILED_ADDRESSES
+            && let Some(oldest) = self.failed.iter().next().cloned()
+        {
+            self.failed.remove(&oldest);
+        }
+        self.failed.insert(addr);
+    }
+
+    /// `peer`, a member's device this node dialed at `addr`, offers a relay.
+    pub fn offers_relay(&mut self, peer: PeerId, addr: Multiaddr) {
+        if !is_relayed(&addr) {
+            self.offers.insert(peer, addr);
+        }
+    }
+
+    /// `peer` disconnected, or is no longer a member's: its offer and slot go. Answers
+    /// the listener of its slot, for the loop to close.
+    pub fn peer_gone(&mut self, peer: &PeerId) -> Option<ListenerId> {
+        self.offers.remove(peer);
+        self.refused.remove(peer);
+        self.slots.remove(peer).map(|slot| slot.listener())
+    }
+
+    /// The loop listens through `relay` as `listener`.
+    pub fn asked(&mut self, relay: PeerId, listener: ListenerId) {
+        self.slots.insert(relay, Slot::Asked(listener));
+    }
+
+    /// `relay` accepted the reservation.
+    pub fn reserved(&mut self, relay: &PeerId) {
+        if let Some(slot) = self.slots.get_mut(relay) {
+            *slot = Slot::Held(slot.listener());
+        }
+    }
+
+    /// A listener closed (the relay went away, or refused): its slot goes, and that
+    /// relay is not asked again while it stays connected. Answers the relay.
+    pub fn listener_closed(&mut self, listener: ListenerId) -> Option<PeerId> {
+        let relay = self
+            .slots
+            .iter()
+            .find(|(_, slot)| slot.listener() == listener)
+            .map(|(peer, _)| *peer)?;
+        self.slots.remove(&relay);
+        self.refused.insert(relay);
+        Some(relay)
+    }
+
+    /// How this node can be reached now.
+    pub fn reachability(&self) -> Reachability {
+        if !self.confirmed.is_empty() {
+            Reachability::Public
+        } else if self
+            .slots
+            .values()
+            .any(|slot| matches!(slot, Slot::Held(_)))
+        {
+            Reachability::Relayed
+        } else if self.failed.is_empty() {
+            Reachability::Unknown
+        } else {
+            Reachability::BehindNat
+        }
+    }
+
+    /// The addresses AutoNAT confirmed.
+    pub fn confirmed_addresses(&self) -> impl Iterator<Item = &Multiaddr> {
+        self.confirmed.iter()
+    }
+
+    /// The relays this node holds a slot on.
+    pub fn relays(&self) -> impl Iterator<Item = &PeerId> {
+        self.slots
+            .iter()
+            .filter(|(_, slot)| matches!(slot, Slot::Held(_)))
+            .map(|(peer, _)| peer)
+    }
+
+    /// The next relay to ask for a slot, and the address to listen through it at: only
+    /// while peers cannot dial this node and it holds fewer than [`WANTED_RELAYS`].
+    pub fn next_relay(&self) -> Option<(PeerId, Multiaddr)> {
+        if !self.confirmed.is_empty() || self.failed.is_empty() || self.slots.len() >= WANTED_RELAYS
+        {
+            return None;
+        }
+        self.offers
+            .iter()
+            .find(|(peer, _)| !self.slots.contains_key(peer) && !self.refused.contains(peer))
+            .map(|(peer, addr)| (*peer, circuit_through(addr, *peer)))
+    }
+}
+
+/// Whether `addr` goes through a relay.
+pub fn is_relayed(addr: &Multiaddr) -> bool {
+    addr.iter().any(|part| matches!(part, Protocol::P2pCircuit))
+}
+
+/// `<addr>/p2p/<relay>/p2p-circuit`: listening there asks `relay` for a slot.
+pub fn circuit_through(addr: &Multiaddr, relay: PeerId) -> Multiaddr {
+    let mut through: Multiaddr = addr
+        .iter()
+        .filter(|part| !matches!(part, Protocol::P2p(_)))
+        .collect();
+    through.push(Protocol::P2p(relay));
+    through.push(Protocol::P2pCircuit);
+    through
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn peer(seed: u8) -> PeerId {
+        libp2p::identity::Keypair::ed25519_from_bytes([seed; 32])
+            .unwrap()
+            .public()
+            .to_peer_id()
+    }
+
+    fn addr(text: &str) -> Multiaddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_node_peers_can_dial_wants_no_relay() {
+        let mut reach = Reach::default();
+        assert_eq!(reach.reachability(), Reachability::Unknown);
+        reach.offers_relay(peer(1), addr("/ip4/203.0.113.5/tcp/7411"));
+        assert_eq!(reach.next_relay(), None, "nothing tested yet");
+        reach.confirmed(addr("/ip4/198.51.100.7/tcp/7411"));
+        assert_eq!(reach.reachability(), Reachability::Public);
+        assert_eq!(reach.next_relay(), None);
+    }
+
+    #[test]
+    fn a_node_behind_nat_reserves_two_relays_and_replaces_one_that_goes() {
+        let mut reach = Reach::default();
+        reach.not_reachable(addr("/ip4/198.51.100.7/tcp/40211"));
+        assert_eq!(reach.reachability(), Reachability::BehindNat);
+        assert_eq!(reach.next_relay(), None, "no member offers a relay yet");
+        for seed in [1, 2, 3] {
+            reach.offers_relay(peer(seed), addr(&format!("/ip4/203.0.113.{seed}/tcp/7411")));
+        }
+        // A relayed address is never a relay's address.
+        reach.offers_relay(
+            peer(4),
+            circuit_through(&addr("/ip4/203.0.113.9/tcp/1"), peer(1)),
+        );
+        let (first, through) = reach.next_relay().unwrap();
+        let seed = [1u8, 2, 3]
+            .into_iter()
+            .find(|seed| peer(*seed) == first)
+            .unwrap();
+        assert_eq!(
+            through,
+            addr(&format!(
+                "/ip4/203.0.113.{seed}/tcp/7411/p2p/{first}/p2p-circuit"
+            ))
+        );
+        reach.asked(first, ListenerId::next());
+        let (second, _) = reach.next_relay().unwrap();
+        assert_ne!(first, second);
+        let second_listener = ListenerId::next();
+        reach.asked(second, second_listener);
+        assert_eq!(reach.next_relay(), None, "two is enough");
+        assert_eq!(
+            reach.reachability(),
+            Reachability::BehindNat,
+            "none reserved yet"
+        );
+        reach.reserved(&first);
+        assert_eq!(reach.reachability(), Reachability::Relayed);
+        assert_eq!(reach.relays().collect::<Vec<_>>(), vec![&first]);
+        // The second refuses: its listener closes, it is not asked again, the third is.
+        assert_eq!(reach.listener_closed(second_listener), Some(second));
+        let (third, _) = reach.next_relay().unwrap();
+        assert!(third != first && third != second);
+        // The first goes away: its slot goes with it.
+        assert!(reach.peer_gone(&first).is_some());
+        assert_eq!(reach.reachability(), Reachability::BehindNat);
+    }
+
+    #[test]
+    fn a_confirmed_address_is_not_marked_failed_and_failures_are_bounded() {
+        let mut reach = Reach::default();
+        let public = addr("/ip4/198.51.100.7/tcp/7411");
+        reach.confirmed(public.clone());
+        reach.not_reachable(public.clone());
+        assert_eq!(reach.reachability(), Reachability::Public);
+        reach.expired(&public);
+        for port in 0..(MAX_FAILED_ADDRESSES as u16 + 10) {
+            reach.not_reachable(addr(&format!("/ip4/198.51.100.7/tcp/{port}")));
+        }
+        assert_eq!(reach.failed.len(), MAX_FAILED_ADDRESSES);
+        assert_eq!(reach.reachability(), Reachability::BehindNat);
+    }
+}
