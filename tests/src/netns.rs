@@ -22,6 +22,12 @@
 //! - **Driving them**: a node's control API listens on loopback *inside* its namespace,
 //!   as in production; the lab drives it with the real CLI run in that namespace
 //!   (`ip netns exec NS commons --data-dir D --json ...`), never by opening the API.
+//! - **Behind NAT** ([`LabOptions::behind_nat`]): such a node's namespace is cabled not
+//!   to the bridge but to a router namespace of its own (`…-nat<N>`), whose outside
+//!   address on the bridge is the one the node would have had (`10.77.0.N+1`) and
+//!   whose inside network is `192.168.N+1.0/24` (the node at `.2`), with nftables
+//!   masquerade on the way out and nothing forwarded in: a home router, as the node's
+//!   peers see it. Nodes on the bridge cannot dial it; it dials them.
 //! - **Faults**: [`Lab::partition`] / [`Lab::heal`] (nftables drop rules between
 //!   groups), [`Lab::kill`] (SIGKILL) and [`Lab::start`], [`Lab::freeze`] / [`Lab::thaw`]
 //!   (SIGSTOP / SIGCONT), [`Lab::packet_loss`] (nftables `numgen random`),
@@ -177,6 +183,8 @@ pub struct LabOptions {
     /// Changes each node's config.toml (the node's index, its config) after the lab's
     /// own settings (limits of a scenario, such as `auto_fetch_max_mb`).
     pub tune: fn(usize, &mut ConfigFile),
+    /// The nodes each behind a NAT router of their own (masquerade out, nothing in).
+    pub behind_nat: Vec<usize>,
 }
 
 impl LabOptions {
@@ -189,6 +197,7 @@ impl LabOptions {
             latency: None,
             relay_binary: None,
             tune: |_, _| {},
+            behind_nat: Vec::new(),
         }
     }
 }
@@ -315,6 +324,10 @@ impl Lab {
             let namespace = format!("{}-{index}", self.name);
             self.add_namespace(&namespace);
             let port = format!("v{index}");
+            if self.options.behind_nat.contains(&index) {
+                self.cable_behind_nat(index, &namespace, &port);
+                continue;
+            }
             ip(&[
                 "-n", &bridge, "link", "add", &port, "type", "veth", "peer", "name", "eth0",
                 "netns", &namespace,
@@ -325,6 +338,79 @@ impl Lab {
             ip(&["-n", &namespace, "link", "set", "eth0", "up"]);
             ip(&["-n", &namespace, "link", "set", "lo", "up"]);
         }
+    }
+
+    /// Node `index` behind a router namespace of its own: the router's `wan0` on the
+    /// bridge at the node's usual address, its `lan0` at `192.168.N.1`, the node at
+    /// `192.168.N.2` with the router as its default route; masquerade out of `wan0`,
+    /// no port forwarded in, and what comes in unasked dropped without an answer (as
+    /// home routers do: a reset would end a hole punch's first attempt).
+    fn cable_behind_nat(&mut self, index: usize, namespace: &str, port: &str) {
+        let bridge = self.bridge.clone();
+        let router = format!("{}-nat{index}", self.name);
+        self.add_namespace(&router);
+        ip(&[
+            "-n", &bridge, "link", "add", port, "type", "veth", "peer", "name", "wan0", "netns",
+            &router,
+        ]);
+        ip(&["-n", &bridge, "link", "set", port, "master", "br0", "up"]);
+        let wan_cidr = format!("{}/24", node_address(index));
+        ip(&["-n", &router, "addr", "add", &wan_cidr, "dev", "wan0"]);
+        ip(&["-n", &router, "link", "set", "wan0", "up"]);
+        ip(&["-n", &router, "link", "set", "lo", "up"]);
+        ip(&[
+            "-n", &router, "link", "add", "lan0", "type", "veth", "peer", "name", "eth0", "netns",
+            namespace,
+        ]);
+        let (gateway, inside) = nat_inside(index);
+        ip(&[
+            "-n",
+            &router,
+            "addr",
+            "add",
+            &format!("{gateway}/24"),
+            "dev",
+            "lan0",
+        ]);
+        ip(&["-n", &router, "link", "set", "lan0", "up"]);
+        ip(&[
+            "-n",
+            namespace,
+            "addr",
+            "add",
+            &format!("{inside}/24"),
+            "dev",
+            "eth0",
+        ]);
+        ip(&["-n", namespace, "link", "set", "eth0", "up"]);
+        ip(&["-n", namespace, "link", "set", "lo", "up"]);
+        ip(&[
+            "-n",
+            namespace,
+            "route",
+            "add",
+            "default",
+            "via",
+            &gateway.to_string(),
+        ]);
+        run_in(&router, &["sysctl", "-q", "-w", "net.ipv4.ip_forward=1"]);
+        let rules = "table ip commons_nat {\n\
+                     \x20 chain postrouting {\n\
+                     \x20   type nat hook postrouting priority srcnat; policy accept;\n\
+                     \x20   oifname \"wan0\" masquerade\n\
+                     \x20 }\n\
+                     \x20 chain forward {\n\
+                     \x20   type filter hook forward priority filter; policy drop;\n\
+                     \x20   iifname \"lan0\" oifname \"wan0\" accept\n\
+                     \x20   ct state established,related accept\n\
+                     \x20 }\n\
+                     \x20 chain input {\n\
+                     \x20   type filter hook input priority filter; policy drop;\n\
+                     \x20   iifname \"lo\" accept\n\
+                     \x20   ct state established,related accept\n\
+                     \x20 }\n\
+                     }\n";
+        nft_in(&router, rules);
     }
 
     fn add_namespace(&mut self, namespace: &str) {
@@ -340,7 +426,10 @@ impl Lab {
                 let mut config = ConfigFile::new(&org_name, "fault lab node");
                 config.api_listen = "127.0.0.1:0".to_owned();
                 config.web_listen = "127.0.0.1:0".to_owned();
-                config.listen = vec![format!("/ip4/{}/tcp/{NODE_PORT}", node_address(index))];
+                config.listen = vec![format!(
+                    "/ip4/{}/tcp/{NODE_PORT}",
+                    self.listen_address(index)
+                )];
                 config.mdns = false;
                 config.kademlia = false;
                 config.sync_interval_secs = self.options.sync_interval_secs;
@@ -381,6 +470,15 @@ impl Lab {
                 child: None,
                 frozen: false,
             });
+        }
+    }
+
+    /// The address node `index` listens on: its own on the bridge, or inside its NAT.
+    fn listen_address(&self, index: usize) -> Ipv4Addr {
+        if self.options.behind_nat.contains(&index) {
+            nat_inside(index).1
+        } else {
+            node_address(index)
         }
     }
 
@@ -1020,6 +1118,11 @@ impl Lab {
         held.unwrap_or(0)
     }
 
+    /// Node `index`'s whole log (JSON lines).
+    pub fn log(&self, index: usize) -> String {
+        fs::read_to_string(&self.nodes[index].log_path).unwrap_or_default()
+    }
+
     /// The last lines of node `index`'s log.
     pub fn log_tail(&self, index: usize) -> String {
         let text = fs::read_to_string(&self.nodes[index].log_path).unwrap_or_default();
@@ -1111,6 +1214,54 @@ fn address(last: u8) -> Ipv4Addr {
 /// Node `index`'s address: `10.77.0.<index + 1>`.
 pub fn node_address(index: usize) -> Ipv4Addr {
     address(u8::try_from(index + 1).expect("at most MAX_NODES nodes"))
+}
+
+/// Behind its NAT, node `index`'s router (`192.168.N.1`) and the node (`192.168.N.2`),
+/// with N = index + 1.
+pub fn nat_inside(index: usize) -> (Ipv4Addr, Ipv4Addr) {
+    let network = u8::try_from(index + 1).expect("at most MAX_NODES nodes");
+    (
+        Ipv4Addr::new(192, 168, network, 1),
+        Ipv4Addr::new(192, 168, network, 2),
+    )
+}
+
+/// Runs `args` in `namespace`, failing the test if it fails.
+fn run_in(namespace: &str, args: &[&str]) {
+    let output = Command::new("ip")
+        .args(["netns", "exec", namespace])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("ip netns exec runs");
+    assert!(
+        output.status.success(),
+        "{} in {namespace} failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Loads the nftables `script` in `namespace`.
+fn nft_in(namespace: &str, script: &str) {
+    let mut child = Command::new("ip")
+        .args(["netns", "exec", namespace, "nft", "-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("nft runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(script.as_bytes())
+            .expect("nft takes its script");
+    }
+    let output = child.wait_with_output().expect("nft finishes");
+    assert!(
+        output.status.success(),
+        "nft in {namespace} failed: {}\n{script}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// The delay relay's port for node `index`.

@@ -316,8 +316,11 @@ pub struct SwarmOptions {
 
 /// Default: established connections in all.
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 128;
-/// Default: established connections with one peer.
-pub const DEFAULT_MAX_CONNECTIONS_PER_PEER: u32 = 2;
+/// Default: established connections with one peer: one dialed each way, plus one for
+/// an AutoNAT dial-back (a new connection, which a limit of two refused whenever the
+/// two peers had dialed each other, so a public node never learnt it was reachable)
+/// and one for a hole punch beside the relayed connection it replaces.
+pub const DEFAULT_MAX_CONNECTIONS_PER_PEER: u32 = 4;
 /// Default: incoming connections still in their handshake.
 pub const DEFAULT_MAX_PENDING_INCOMING: u32 = 32;
 /// Default: the memory past which no new connection is made (1 GiB).
@@ -499,7 +502,10 @@ pub fn behaviour(
     );
     let identify = identify::Behaviour::new(
         identify::Config::new(IDENTIFY_PROTOCOL.to_owned(), key.public())
-            .with_agent_version(format!("commons/{}", env!("CARGO_PKG_VERSION"))),
+            .with_agent_version(format!("commons/{}", env!("CARGO_PKG_VERSION")))
+            // A relayed address a node behind NAT gains later reaches its peers (and
+            // through Kademlia, their peers) at once, not at the next identify round.
+            .with_push_listen_addr_updates(true),
     );
     let ping = ping::Behaviour::new(ping::Config::new());
     let peer = key.public().to_peer_id();

@@ -449,7 +449,7 @@ impl EventLoop {
         let mut best_known: Vec<FeedSummary> = self.planner.best_known().copied().collect();
         best_known.sort_by_key(|feed| feed.author);
         let reach = ReachReport {
-            reachability: self.reach.reachability(),
+            reachability: self.reach.reachability(tokio::time::Instant::now()),
             confirmed: self.reach.confirmed_addresses().cloned().collect(),
             relays: self.reach.relays().copied().collect(),
             offers_relay: self.relay_access.offering(),
@@ -795,11 +795,14 @@ impl EventLoop {
                 ..
             } => {
                 let address = endpoint.get_remote_address().clone();
-                let relayed = is_relayed(&address);
+                // An inbound circuit's remote address is only `/p2p/<peer>`: the
+                // endpoint, not the address, says whether it is relayed.
+                let relayed = endpoint.is_relayed() || is_relayed(&address);
                 info!(peer = %peer_id, addr = %address, relayed, "connected");
                 if num_established.get() == 1 {
                     self.on_connected(peer_id, address.clone());
                 }
+                self.reach.peer_connected(tokio::time::Instant::now());
                 if let Some(state) = self.peers.get_mut(&peer_id) {
                     state.connections.insert(connection_id, relayed);
                     if endpoint.is_dialer() && !relayed {
@@ -974,7 +977,7 @@ impl EventLoop {
                 self.reach.offers_relay(*peer, address.clone());
             }
         }
-        if let Some((relay, through)) = self.reach.next_relay() {
+        if let Some((relay, through)) = self.reach.next_relay(tokio::time::Instant::now()) {
             match self.swarm.listen_on(through.clone()) {
                 Ok(listener) => {
                     info!(%relay, addr = %through, "peers cannot dial this node: asking a member's relay for a slot");

@@ -7,7 +7,10 @@
 //!
 //! - **Reachable**: an address AutoNAT v2 confirmed (a peer dialed it back on a new
 //!   connection). Such a node needs no relay.
-//! - **Behind NAT**: every address tested failed and none is confirmed. The node then
+//! - **Behind NAT**: every address tested failed and none is confirmed, or no address
+//!   was confirmed within [`NO_DIAL_BACK_AFTER`] of the first peer connecting (a router
+//!   that drops what comes in unasked, as most do, makes a peer's dial-back time out,
+//!   and AutoNAT then reports nothing at all). The node then
 //!   reserves a slot on up to [`WANTED_RELAYS`] member nodes that offer a relay, picking
 //!   those it dialed itself (it reached them, so others can), and listens on
 //!   `<relay address>/p2p/<relay>/p2p-circuit`; peers dial that, and DCUtR then tries to
@@ -17,15 +20,22 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::time::Duration;
+
 use libp2p::core::transport::ListenerId;
 use libp2p::multiaddr::Protocol;
 use libp2p::{Multiaddr, PeerId};
+use tokio::time::Instant;
 
 /// Relays a node behind NAT holds a slot on at once: two, so that one going away
 /// leaves the node reachable while the next is found.
 pub const WANTED_RELAYS: usize = 2;
 /// Addresses remembered as tested and failed (the oldest forgotten past it).
 pub const MAX_FAILED_ADDRESSES: usize = 64;
+/// How long after its first peer connected a node with no address confirmed counts
+/// as behind NAT: AutoNAT tests an address every 5 s, and a dial-back that works takes
+/// well under a second, so six rounds with none are enough to go and find a relay.
+pub const NO_DIAL_BACK_AFTER: Duration = Duration::from_secs(30);
 
 /// How this node can be reached, in words for the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,11 +90,22 @@ pub struct Reach {
     /// Relays whose reservation was refused or failed: not asked again until they
     /// reconnect.
     refused: BTreeSet<PeerId>,
+    /// When the first peer connected: AutoNAT can test nothing before.
+    first_peer_at: Option<Instant>,
 }
 
 impl Reach {
-    /// AutoNAT confirmed `addr`: peers can dial it.
+    /// A peer connected at `now`.
+    pub fn peer_connected(&mut self, now: Instant) {
+        self.first_peer_at.get_or_insert(now);
+    }
+
+    /// AutoNAT confirmed `addr`: peers can dial it. A relayed address is not counted:
+    /// peers reaching a node through a relay does not make it reachable itself.
     pub fn confirmed(&mut self, addr: Multiaddr) {
+        if is_relayed(&addr) {
+            return;
+        }
         self.failed.remove(&addr);
         self.confirmed.insert(addr);
     }
@@ -147,8 +168,8 @@ impl Reach {
         Some(relay)
     }
 
-    /// How this node can be reached now.
-    pub fn reachability(&self) -> Reachability {
+    /// How this node can be reached at `now`.
+    pub fn reachability(&self, now: Instant) -> Reachability {
         if !self.confirmed.is_empty() {
             Reachability::Public
         } else if self
@@ -157,11 +178,20 @@ impl Reach {
             .any(|slot| matches!(slot, Slot::Held(_)))
         {
             Reachability::Relayed
-        } else if self.failed.is_empty() {
-            Reachability::Unknown
-        } else {
+        } else if self.unreachable(now) {
             Reachability::BehindNat
+        } else {
+            Reachability::Unknown
         }
+    }
+
+    /// No address confirmed, and one failed or none came in time.
+    fn unreachable(&self, now: Instant) -> bool {
+        self.confirmed.is_empty()
+            && (!self.failed.is_empty()
+                || self
+                    .first_peer_at
+                    .is_some_and(|first| now.duration_since(first) >= NO_DIAL_BACK_AFTER))
     }
 
     /// The addresses AutoNAT confirmed.
@@ -179,9 +209,8 @@ impl Reach {
 
     /// The next relay to ask for a slot, and the address to listen through it at: only
     /// while peers cannot dial this node and it holds fewer than [`WANTED_RELAYS`].
-    pub fn next_relay(&self) -> Option<(PeerId, Multiaddr)> {
-        if !self.confirmed.is_empty() || self.failed.is_empty() || self.slots.len() >= WANTED_RELAYS
-        {
+    pub fn next_relay(&self, now: Instant) -> Option<(PeerId, Multiaddr)> {
+        if !self.unreachable(now) || self.slots.len() >= WANTED_RELAYS {
             return None;
         }
         self.offers
@@ -227,20 +256,22 @@ mod tests {
     #[test]
     fn a_node_peers_can_dial_wants_no_relay() {
         let mut reach = Reach::default();
-        assert_eq!(reach.reachability(), Reachability::Unknown);
+        let now = Instant::now();
+        assert_eq!(reach.reachability(now), Reachability::Unknown);
         reach.offers_relay(peer(1), addr("/ip4/203.0.113.5/tcp/7411"));
-        assert_eq!(reach.next_relay(), None, "nothing tested yet");
+        assert_eq!(reach.next_relay(now), None, "nothing tested yet");
         reach.confirmed(addr("/ip4/198.51.100.7/tcp/7411"));
-        assert_eq!(reach.reachability(), Reachability::Public);
-        assert_eq!(reach.next_relay(), None);
+        assert_eq!(reach.reachability(now), Reachability::Public);
+        assert_eq!(reach.next_relay(now), None);
     }
 
     #[test]
     fn a_node_behind_nat_reserves_two_relays_and_replaces_one_that_goes() {
         let mut reach = Reach::default();
+        let now = Instant::now();
         reach.not_reachable(addr("/ip4/198.51.100.7/tcp/40211"));
-        assert_eq!(reach.reachability(), Reachability::BehindNat);
-        assert_eq!(reach.next_relay(), None, "no member offers a relay yet");
+        assert_eq!(reach.reachability(now), Reachability::BehindNat);
+        assert_eq!(reach.next_relay(now), None, "no member offers a relay yet");
         for seed in [1, 2, 3] {
             reach.offers_relay(peer(seed), addr(&format!("/ip4/203.0.113.{seed}/tcp/7411")));
         }
@@ -249,7 +280,7 @@ mod tests {
             peer(4),
             circuit_through(&addr("/ip4/203.0.113.9/tcp/1"), peer(1)),
         );
-        let (first, through) = reach.next_relay().unwrap();
+        let (first, through) = reach.next_relay(now).unwrap();
         let seed = [1u8, 2, 3]
             .into_iter()
             .find(|seed| peer(*seed) == first)
@@ -261,40 +292,69 @@ mod tests {
             ))
         );
         reach.asked(first, ListenerId::next());
-        let (second, _) = reach.next_relay().unwrap();
+        let (second, _) = reach.next_relay(now).unwrap();
         assert_ne!(first, second);
         let second_listener = ListenerId::next();
         reach.asked(second, second_listener);
-        assert_eq!(reach.next_relay(), None, "two is enough");
+        assert_eq!(reach.next_relay(now), None, "two is enough");
         assert_eq!(
-            reach.reachability(),
+            reach.reachability(now),
             Reachability::BehindNat,
             "none reserved yet"
         );
         reach.reserved(&first);
-        assert_eq!(reach.reachability(), Reachability::Relayed);
+        assert_eq!(reach.reachability(now), Reachability::Relayed);
+        // AutoNAT confirms the relayed address too: that does not make the node public.
+        reach.confirmed(circuit_through(&addr("/ip4/203.0.113.1/tcp/7411"), first));
+        assert_eq!(reach.reachability(now), Reachability::Relayed);
         assert_eq!(reach.relays().collect::<Vec<_>>(), vec![&first]);
         // The second refuses: its listener closes, it is not asked again, the third is.
         assert_eq!(reach.listener_closed(second_listener), Some(second));
-        let (third, _) = reach.next_relay().unwrap();
+        let (third, _) = reach.next_relay(now).unwrap();
         assert!(third != first && third != second);
         // The first goes away: its slot goes with it.
         assert!(reach.peer_gone(&first).is_some());
-        assert_eq!(reach.reachability(), Reachability::BehindNat);
+        assert_eq!(reach.reachability(now), Reachability::BehindNat);
+    }
+
+    #[test]
+    fn no_dial_back_in_time_counts_as_behind_nat() {
+        // A router that drops unasked packets: AutoNAT's tests time out and say nothing.
+        let mut reach = Reach::default();
+        let start = Instant::now();
+        assert_eq!(
+            reach.reachability(start + NO_DIAL_BACK_AFTER),
+            Reachability::Unknown
+        );
+        reach.peer_connected(start);
+        reach.offers_relay(peer(1), addr("/ip4/203.0.113.1/tcp/7411"));
+        let early = start + NO_DIAL_BACK_AFTER / 2;
+        assert_eq!(reach.reachability(early), Reachability::Unknown);
+        assert_eq!(reach.next_relay(early), None);
+        let late = start + NO_DIAL_BACK_AFTER;
+        assert_eq!(reach.reachability(late), Reachability::BehindNat);
+        assert!(reach.next_relay(late).is_some());
+        // A later peer does not restart the wait; a confirmation ends it.
+        reach.peer_connected(late);
+        assert_eq!(reach.reachability(late), Reachability::BehindNat);
+        reach.confirmed(addr("/ip4/198.51.100.7/tcp/7411"));
+        assert_eq!(reach.reachability(late), Reachability::Public);
+        assert_eq!(reach.next_relay(late), None);
     }
 
     #[test]
     fn a_confirmed_address_is_not_marked_failed_and_failures_are_bounded() {
         let mut reach = Reach::default();
+        let now = Instant::now();
         let public = addr("/ip4/198.51.100.7/tcp/7411");
         reach.confirmed(public.clone());
         reach.not_reachable(public.clone());
-        assert_eq!(reach.reachability(), Reachability::Public);
+        assert_eq!(reach.reachability(now), Reachability::Public);
         reach.expired(&public);
         for port in 0..(MAX_FAILED_ADDRESSES as u16 + 10) {
             reach.not_reachable(addr(&format!("/ip4/198.51.100.7/tcp/{port}")));
         }
         assert_eq!(reach.failed.len(), MAX_FAILED_ADDRESSES);
-        assert_eq!(reach.reachability(), Reachability::BehindNat);
+        assert_eq!(reach.reachability(now), Reachability::BehindNat);
     }
 }
