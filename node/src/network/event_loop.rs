@@ -864,23 +864,12 @@ impl EventLoop {
             SwarmEvent::Behaviour(BehaviourEvent::Gossipsub(event)) => self.on_gossip(event),
             SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync(event),
             SwarmEvent::Behaviour(BehaviourEvent::Blob(event)) => self.on_blob(event),
+            // A peer's info, asked for or pushed by it (`Pushed` is this node's own).
             SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received {
                 peer_id,
                 info,
                 ..
-            })) => {
-                debug!(peer = %peer_id, agent = %info.agent_version, "identified");
-                if let Some(state) = self.peers.get_mut(&peer_id) {
-                    state.offers_relay = info.protocols.contains(&relay::HOP_PROTOCOL_NAME);
-                }
-                let kad = info.protocols.contains(&KAD_PROTOCOL);
-                for addr in info.listen_addrs {
-                    self.swarm.add_peer_address(peer_id, addr.clone());
-                    if kad && let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
-                        kad.add_address(&peer_id, addr);
-                    }
-                }
-            }
+            })) => self.identified(peer_id, info),
             SwarmEvent::Behaviour(BehaviourEvent::Kad(kad::Event::RoutingUpdated {
                 peer, ..
             })) => self.discovered(peer),
@@ -896,6 +885,23 @@ impl EventLoop {
             }
             SwarmEvent::Behaviour(_) => {}
             other => debug!(event = ?other, "swarm event"),
+        }
+    }
+
+    /// What a peer says of itself, when it connects and whenever its addresses change
+    /// (a relayed address gained behind NAT is pushed): whether it offers a relay, and
+    /// where it listens, for dialing and for Kademlia to pass on.
+    fn identified(&mut self, peer_id: PeerId, info: identify::Info) {
+        debug!(peer = %peer_id, agent = %info.agent_version, "identified");
+        if let Some(state) = self.peers.get_mut(&peer_id) {
+            state.offers_relay = info.protocols.contains(&relay::HOP_PROTOCOL_NAME);
+        }
+        let kad = info.protocols.contains(&KAD_PROTOCOL);
+        for addr in info.listen_addrs {
+            self.swarm.add_peer_address(peer_id, addr.clone());
+            if kad && let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
+                kad.add_address(&peer_id, addr);
+            }
         }
     }
 
