@@ -454,11 +454,14 @@ impl Lab {
             .collect();
         let dial = self.options.dial.min(count - 1);
         for (index, init) in report.nodes.iter().enumerate() {
+            // Nobody lists a node behind NAT as a peer to dial: it cannot be dialed, and
+            // a dial timed with its own dial out meets it as a TCP simultaneous open
+            // through the router's mapping, which both sides then fail to negotiate
+            // (seen here: a node behind NAT that never connected).
             let bootstrap = (1..=dial)
-                .map(|step| {
-                    let target = (index + step) % count;
-                    self.dial_address(target, &peer_ids[target])
-                })
+                .map(|step| (index + step) % count)
+                .filter(|target| !self.options.behind_nat.contains(target))
+                .map(|target| self.dial_address(target, &peer_ids[target]))
                 .collect();
             self.nodes.push(LabNode {
                 namespace: format!("{}-{index}", self.name),

@@ -12,8 +12,7 @@
 //! `ip` and `nft`: under CI (`CI=true`) a missing one fails the test; elsewhere the test
 //! says why and skips.
 //!
-//! Run: `cargo test -p commons-tests --test nat -- --ignored --nocapture`. It is kept out
-//! of CI until it passes ten runs in a row: see docs/faults.md, "The NAT lab".
+//! Run: `cargo test -p commons-tests --test nat -- --nocapture`.
 
 use std::time::{Duration, Instant};
 
@@ -78,9 +77,6 @@ fn logged(lab: &Lab, index: usize, what: &str) -> usize {
 }
 
 #[test]
-#[ignore = "not yet reliable: 5 of 16 runs failed (the two nodes behind NAT lost their \
-            relayed connection and did not find each other again in 90 s, or did not \
-            converge in 120 s); run it with --ignored (docs/faults.md, \"The NAT lab\")"]
 fn members_behind_nat_reach_each_other_through_a_members_relay() {
     if !lab_available("nat") {
         return;

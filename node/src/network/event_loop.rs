@@ -155,9 +155,9 @@ struct PeerState {
     address: Multiaddr,
     /// Its connections now, and whether each goes through a relay.
     connections: HashMap<ConnectionId, bool>,
-    /// The address this node dialed it at directly, if it did: a peer it could dial is
-    /// a relay others can reach.
-    dialed: Option<Multiaddr>,
+    /// The connection and address this node dialed it at directly, if it did (and not
+    /// by hole punching): a peer it could dial is a relay others can reach.
+    dialed: Option<(ConnectionId, Multiaddr)>,
     /// Whether it offers a circuit relay (identify listed the hop protocol).
     offers_relay: bool,
     connected_ms: u64,
@@ -806,7 +806,7 @@ impl EventLoop {
                 if let Some(state) = self.peers.get_mut(&peer_id) {
                     state.connections.insert(connection_id, relayed);
                     if endpoint.is_dialer() && !relayed {
-                        state.dialed = Some(address);
+                        state.dialed = Some((connection_id, address));
                     }
                 }
             }
@@ -978,7 +978,7 @@ impl EventLoop {
         for (peer, state) in &self.peers {
             if state.offers_relay
                 && self.planner.is_member(peer)
-                && let Some(address) = &state.dialed
+                && let Some((_, address)) = &state.dialed
             {
                 self.reach.offers_relay(*peer, address.clone());
             }
@@ -1063,6 +1063,16 @@ impl EventLoop {
             Ok(direct) => {
                 add(&self.metrics.holepunch_succeeded, 1);
                 info!(%peer, "hole punched: a direct connection replaces the relayed one");
+                // A peer reached only through a punched hole is itself behind NAT: others
+                // cannot reach a relay there.
+                if let Some(state) = self.peers.get_mut(&peer)
+                    && state.dialed.as_ref().is_some_and(|(id, _)| *id == direct)
+                {
+                    state.dialed = None;
+                }
+                if let Some(listener) = self.reach.withdraw_offer(&peer) {
+                    self.swarm.remove_listener(listener);
+                }
                 let relayed: Vec<ConnectionId> = self
                     .peers
                     .get(&peer)

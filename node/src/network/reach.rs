@@ -135,6 +135,14 @@ impl Reach {
         }
     }
 
+    /// `peer` turned out to be behind NAT itself (reached through a punched hole): its
+    /// offer goes, and any slot on it, whose listener is answered for the loop to close.
+    /// It may offer again only after it reconnects and is dialed directly.
+    pub fn withdraw_offer(&mut self, peer: &PeerId) -> Option<ListenerId> {
+        self.offers.remove(peer);
+        self.slots.remove(peer).map(|slot| slot.listener())
+    }
+
     /// `peer` disconnected, or is no longer a member's: its offer and slot go. Answers
     /// the listener of its slot, for the loop to close.
     pub fn peer_gone(&mut self, peer: &PeerId) -> Option<ListenerId> {
@@ -312,6 +320,16 @@ mod tests {
         assert_eq!(reach.listener_closed(second_listener), Some(second));
         let (third, _) = reach.next_relay(now).unwrap();
         assert!(third != first && third != second);
+        // A relay reached only through a punched hole is withdrawn, slot and all.
+        let punched = peer(9);
+        reach.offers_relay(punched, addr("/ip4/198.51.100.9/tcp/7411"));
+        reach.asked(punched, ListenerId::next());
+        assert!(reach.withdraw_offer(&punched).is_some());
+        assert!(
+            reach
+                .next_relay(now)
+                .is_none_or(|(next, _)| next != punched)
+        );
         // The first goes away: its slot goes with it.
         assert!(reach.peer_gone(&first).is_some());
         assert_eq!(reach.reachability(now), Reachability::BehindNat);
