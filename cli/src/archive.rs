@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::GlobalArgs;
+use crate::atomic_file::PendingFile;
 use crate::client::{Client, print_json};
 
 /// The largest archive file read, in bytes: verify and import hold the whole bundle in
@@ -210,19 +211,7 @@ pub(crate) fn export_archive(
     with_attachments: bool,
     since: Option<&Since>,
 ) -> anyhow::Result<Exported> {
-    let dir = match out.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".commons-archive-")
-        .tempfile_in(&dir)
-        .with_context(|| {
-            format!(
-                "cannot create a file in {}: check that the directory exists and is writable",
-                dir.display()
-            )
-        })?;
+    let mut file = PendingFile::beside(out, ".commons-archive-", "the export")?;
     let format_name = match format {
         Format::Bundle => "bundle",
         Format::Jsonl => "jsonl",
@@ -235,7 +224,8 @@ pub(crate) fn export_archive(
         query.push(("with_attachments", "true".to_owned()));
     }
     {
-        let mut writer = BufWriter::new(temp.as_file_mut());
+        let dir = file.dir().to_owned();
+        let mut writer = BufWriter::new(file.file_mut());
         match since {
             None => client.download("/v1/archive", &query, &mut writer)?,
             Some(Since::Time(ms)) => {
@@ -250,10 +240,8 @@ pub(crate) fn export_archive(
             .flush()
             .with_context(|| format!("could not write to {}", dir.display()))?;
     }
-    temp.as_file()
-        .sync_all()
-        .with_context(|| format!("could not flush the export to disk in {}", dir.display()))?;
-    let bytes = std::fs::read(temp.path()).context("could not read back the export")?;
+    file.sync()?;
+    let bytes = std::fs::read(file.path()).context("could not read back the export")?;
     let sha256: [u8; 32] = Sha256::digest(&bytes).into();
     let mut exported = Exported {
         format,
@@ -275,12 +263,7 @@ pub(crate) fn export_archive(
         }
         Format::Jsonl => exported.lines = count_lines(&bytes)?,
     }
-    temp.persist(out)
-        .with_context(|| format!("could not move the export into place at {}", out.display()))?;
-    // The rename is durable once the directory is.
-    if let Ok(directory) = File::open(&dir) {
-        let _ = directory.sync_all();
-    }
+    file.commit(out)?;
     Ok(exported)
 }
 
@@ -323,7 +306,7 @@ fn print_export(global: &GlobalArgs, out: &Path, exported: &Exported) -> anyhow:
     }
     match &exported.report {
         Some(report) => println!(
-            "Exported {} records ({} retracted, {} withheld, {} fork proofs) from {} feeds of \
+            "Exported {} records, {} tombstones, {} withheld and {} fork proofs from {} feeds of \
              network {} to {file} ({} bytes), verified.\n\
              root hash  {}\n\
              Cite the root hash to name exactly this archive; anyone can check it with \
@@ -338,7 +321,7 @@ fn print_export(global: &GlobalArgs, out: &Path, exported: &Exported) -> anyhow:
             hex(&report.root),
         ),
         None => println!(
-            "Exported {} records ({} retracted, {} withheld) as JSON lines to {file} ({} bytes).\n\
+            "Exported {} records, {} tombstones and {} withheld as JSON lines to {file} ({} bytes).\n\
              sha256  {}\n\
              Each line carries its record's payload (base64) and signature (hex): see \
              docs/archive.md to check them with sha256sum and any Ed25519 library.",
@@ -448,7 +431,7 @@ fn human_report(path: &Path, report: &ArchiveReport) -> String {
          manifest and the root hash.\n\
          \x20 network    {} ({})\n\
          \x20 root hash  {}  (cite this)\n\
-         \x20 {} records, {} retracted, {} withheld{}, {} fork proofs, {} feeds, {} member orgs\n\
+         \x20 {} records, {} tombstones, {} withheld{}, {} fork proofs, {} feeds, {} member orgs\n\
          {}\
          \n\
          Feeds (seqs the exporting node did not hold are gaps):\n",
@@ -473,7 +456,7 @@ fn human_report(path: &Path, report: &ArchiveReport) -> String {
         text.insert_str(
             text.find("\n\nFeeds").unwrap_or(text.len()),
             &format!(
-                "\n  {} of the retracted went with another version of the same record, \
+                "\n  {} of the tombstones went with another version of the same record, \
                  retracted by its org (which record a dropped version revised is not shown)",
                 report.tombstones_by_another_version
             ),
@@ -491,7 +474,7 @@ fn human_report(path: &Path, report: &ArchiveReport) -> String {
             notes.push(format!("forked at seq {seq}"));
         }
         text.push_str(&format!(
-            "  {}  {}\n    seqs 1-{}: {} records, {} retracted, {} withheld; {}{}\n",
+            "  {}  {}\n    seqs 1-{}: {} records, {} tombstones, {} withheld; {}{}\n",
             feed.author,
             feed.org,
             feed.max_seq,

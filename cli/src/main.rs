@@ -6,6 +6,7 @@
 
 mod alerts;
 mod archive;
+mod atomic_file;
 mod attachments;
 mod backup;
 mod client;

@@ -18,6 +18,7 @@ use commons_protocol::{HeadsFile, NetworkId};
 use serde_json::{Value, json};
 
 use crate::GlobalArgs;
+use crate::atomic_file::PendingFile;
 use crate::client::{Client, print_json};
 use crate::peers::{
     NO_PEERS, ago, columns, count, now_ms, peer_name, short, short_or_dash, yes_no,
@@ -72,31 +73,12 @@ fn heads(global: &GlobalArgs, out: &Path) -> anyhow::Result<()> {
         })?
         .feeds
         .len();
-    let dir = match out.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".commons-heads-")
-        .tempfile_in(&dir)
-        .with_context(|| {
-            format!(
-                "cannot create a file in {}: check that the directory exists and is writable",
-                dir.display()
-            )
-        })?;
-    temp.write_all(&bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .with_context(|| format!("could not write the heads file in {}", dir.display()))?;
-    temp.persist(out).with_context(|| {
-        format!(
-            "could not move the heads file into place at {}",
-            out.display()
-        )
-    })?;
-    if let Ok(directory) = std::fs::File::open(&dir) {
-        let _ = directory.sync_all();
-    }
+    let mut file = PendingFile::beside(out, ".commons-heads-", "the heads file")?;
+    file.file_mut()
+        .write_all(&bytes)
+        .with_context(|| format!("could not write the heads file in {}", file.dir().display()))?;
+    file.sync()?;
+    file.commit(out)?;
     if global.json {
         print_json(&json!({
             "out": out.display().to_string(),

@@ -12,7 +12,6 @@ mod common;
 
 use common::commons;
 use common::running_node::{Node, Run, two_founders};
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use commons_protocol::archive::EntryRef;
@@ -21,16 +20,6 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 /// The ids of every record `node` lists (up to 1000).
-fn record_ids(node: &Node) -> BTreeSet<String> {
-    let page = node.json(&["records", "list", "--limit", "1000"]);
-    page["records"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{page}"))
-        .iter()
-        .map(|record| record["id"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 fn publish(node: &Node, args: &[&str]) -> String {
     let mut full = vec!["publish"];
     full.extend_from_slice(args);
@@ -148,8 +137,8 @@ fn archive_round_trip_public_only_and_tampering() {
         "{imported}"
     );
     assert_eq!(imported["stored"], 6, "{imported}");
-    let a_ids = record_ids(&a);
-    let b_ids = record_ids(&b);
+    let a_ids = a.record_ids();
+    let b_ids = b.record_ids();
     assert!(a_ids.is_subset(&b_ids), "A: {a_ids:?}\nB: {b_ids:?}");
     // B also holds its own delegation.
     assert_eq!(b_ids.len(), a_ids.len() + 1);

@@ -10,7 +10,6 @@
 
 mod common;
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -19,16 +18,6 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 /// The ids of every record `node` lists.
-fn record_ids(node: &Node) -> BTreeSet<String> {
-    let page = node.json(&["records", "list", "--limit", "1000"]);
-    page["records"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{page}"))
-        .iter()
-        .map(|record| record["id"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 fn publish_case(node: &Node, title: &str, attach: Option<&Path>) -> String {
     let mut args = vec![
         "publish",
@@ -119,7 +108,7 @@ fn two_sites_that_never_connect_converge_by_files_carried_each_way() {
         "{imported:#}"
     );
 
-    let (at_a, at_b) = (record_ids(&a), record_ids(&b));
+    let (at_a, at_b) = (a.record_ids(), b.record_ids());
     assert_eq!(at_a, at_b, "both sites hold the same records");
     assert!(at_b.contains(&with_file));
     // The file came too: B serves it from its own disk.
@@ -167,7 +156,7 @@ fn two_sites_that_never_connect_converge_by_files_carried_each_way() {
     let imported = import(&b, &second);
     assert_eq!(imported["stored"], 2, "{imported:#}");
     assert_eq!(imported["duplicates"], 2, "{imported:#}");
-    assert_eq!(record_ids(&a), record_ids(&b));
+    assert_eq!(a.record_ids(), b.record_ids());
     let (full, _) = export_since(&a, "1970-01-01", &stick, "everything.bundle");
     assert!(
         fs::metadata(&second).unwrap().len() * 2 < fs::metadata(&full).unwrap().len(),

@@ -667,9 +667,10 @@ pub enum ArchiveError {
         /// The last.
         last: u64,
     },
-    /// A tombstone whose retraction record is not in the archive.
+    /// A tombstone whose retraction is not a Retraction record carried whole in the
+    /// archive (absent, withheld, itself a tombstone, or a record of another kind).
     #[error(
-        "record {seq} of feed {feed} is a tombstone, but its retraction {retraction} is not in the archive"
+        "record {seq} of feed {feed} is a tombstone, but the archive carries no retraction {retraction} whole (absent, withheld, itself retracted, or not a retraction)"
     )]
     TombstoneWithoutRetraction {
         /// The feed.
@@ -689,7 +690,8 @@ pub enum ArchiveError {
         /// The retraction named.
         retraction: RecordId,
     },
-    /// A tombstone justified by a retraction from another org.
+    /// A tombstone justified by a retraction from another org (or by a device the
+    /// archive's roster does not know, which vouches for no org).
     #[error(
         "record {seq} of feed {feed} is a tombstone, but {retraction} is by another org, which cannot retract it"
     )]
@@ -1388,6 +1390,28 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
             .filter(|entry| matches!(entry, EntryRef::Record(_)))
             .filter_map(|_| next_record.next())
             .collect();
+        // Seq order over the whole feed first, so that a record moved out of place is
+        // named as such, not as the gap its old place leaves.
+        let mut order_records = records_here.iter();
+        let mut previous_seq = 0;
+        for entry in &feed.entries {
+            let seq = match entry {
+                EntryRef::Record(_) => match order_records.next() {
+                    Some(record) => record.seq,
+                    None => break,
+                },
+                EntryRef::Tombstone(tombstone) => tombstone.seq,
+                EntryRef::Withheld { seq, .. } => *seq,
+            };
+            if seq <= previous_seq {
+                return Err(ArchiveError::SeqOutOfOrder {
+                    feed: author,
+                    seq,
+                    previous: previous_seq,
+                });
+            }
+            previous_seq = seq;
+        }
         let mut records_iter = records_here.iter().peekable();
         for (position, entry) in feed.entries.iter().enumerate() {
             let (seq, id, prev, timestamp) = match entry {
@@ -1477,14 +1501,8 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
                     (*seq, *id, None, None)
                 }
             };
+            // Ascending from 1, as checked above.
             let previous_seq = previous.map_or(0, |(seq, _, _)| seq);
-            if seq <= previous_seq || seq == 0 {
-                return Err(ArchiveError::SeqOutOfOrder {
-                    feed: author,
-                    seq,
-                    previous: previous_seq,
-                });
-            }
             if seq > previous_seq + 1 {
                 let gap = Gap {
                     first: previous_seq + 1,
@@ -1607,8 +1625,20 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
     // The roster the archive's own governance records give.
     let roster = Roster::fold(&charter, governance.iter().copied(), proofs.iter());
     let org_of = |device: &DeviceKey| roster.device(device).map(|state| state.org);
+    // Two devices are of the same org only when the roster knows both: a device it
+    // does not know vouches for no org.
+    let same_org = |a: &DeviceKey, b: &DeviceKey| matches!((org_of(a), org_of(b)), (Some(x), Some(y)) if x == y);
+    // A device forked at seq 1 signed two different first records: the fold counts
+    // nothing of it (P§10.2), so its delegation never takes effect. Its feed is still
+    // carried and checked as a chain, and the report shows it frozen at seq 1; refusing
+    // it would let one device stop every export of the network.
+    let forked_at_first: HashSet<DeviceKey> = proofs
+        .iter()
+        .filter(|proof| proof.seq() == 1)
+        .map(ForkProof::author)
+        .collect();
     for feed in &content_feeds {
-        if org_of(&feed.author) != Some(feed.org) {
+        if !forked_at_first.contains(&feed.author) && org_of(&feed.author) != Some(feed.org) {
             return Err(ArchiveError::DelegationNotApplied {
                 feed: feed.author,
                 org: feed.org,
@@ -1637,7 +1667,7 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
         if *target != tombstone.id {
             let another_version_of_ours = tombstoned
                 .get(target)
-                .is_some_and(|target_feed| org_of(target_feed) == org_of(feed));
+                .is_some_and(|target_feed| same_org(target_feed, feed));
             if !another_version_of_ours {
                 return Err(ArchiveError::TombstoneRetractionMismatch {
                     feed: *feed,
@@ -1647,7 +1677,7 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
             }
             tombstones_by_another_version += 1;
         }
-        if org_of(retracting_device) != org_of(feed) {
+        if !same_org(retracting_device, feed) {
             return Err(ArchiveError::TombstoneByOtherOrg {
                 feed: *feed,
                 seq: tombstone.seq,
@@ -1655,20 +1685,29 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
             });
         }
     }
-    // No record its own org retracted may still carry its content.
-    let targets: HashMap<RecordId, (RecordId, DeviceKey)> = retractions
-        .iter()
-        .map(|(retraction, (device, target))| (*target, (*retraction, *device)))
-        .collect();
+    // No record its own org retracted may still carry its content. A record can be
+    // named by several retractions (its org's, and another org's that nodes refused):
+    // every one is kept, and the first by id that is the same org's is the answer.
+    let mut targets: BTreeMap<RecordId, Vec<(RecordId, DeviceKey)>> = BTreeMap::new();
+    for (retraction, (device, target)) in &retractions {
+        targets
+            .entry(*target)
+            .or_default()
+            .push((*retraction, *device));
+    }
+    for named_by in targets.values_mut() {
+        named_by.sort_by_key(|(retraction, _)| *retraction);
+    }
     if !targets.is_empty() {
         // A revision goes with its original: a retraction of the original retracts it.
         for (id, feed, seq, revises) in &whole {
-            let retracted = targets
-                .get(id)
-                .or_else(|| revises.as_ref().and_then(|original| targets.get(original)));
-            if let Some((retraction, device)) = retracted
-                && org_of(device) == org_of(feed)
-            {
+            let by_own_org = [Some(id), revises.as_ref()]
+                .into_iter()
+                .flatten()
+                .filter_map(|target| targets.get(target))
+                .flatten()
+                .find(|(_, device)| same_org(device, feed));
+            if let Some((retraction, _)) = by_own_org {
                 return Err(ArchiveError::RetractedContentPresent {
                     feed: *feed,
                     seq: *seq,

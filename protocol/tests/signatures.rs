@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used)] // Tests unwrap what they build to be valid.
 
+mod common;
+
 use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT as B, EIGHT_TORSION};
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
@@ -348,4 +350,45 @@ fn a_batch_of_records_gets_the_verdicts_each_gets_alone() {
         .map(|bytes| keys.validate_record(bytes, &network))
         .collect();
     assert_eq!(keys.validate_records(&all, &network), singles);
+}
+
+/// The crafted cases and a few honest ones as a portable vector,
+/// `tests/vectors/signatures.txt`: one line per case, `valid` or `invalid`, then the
+/// key, the message and the signature in hex, then the case's name. Another
+/// implementation of docs/protocol.md §2.3 must give every line its verdict
+/// (`protocol/tests/independent/verify_signatures.py` does, from the text alone).
+#[test]
+fn golden_vector_of_the_signature_rule() {
+    let path =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/signatures.txt");
+    let mut cases: Vec<Case> = (0..3)
+        .map(|index| honest(index, b"an honest payload"))
+        .collect();
+    cases.extend(crafted());
+    let lines: String = cases
+        .iter()
+        .map(|case| {
+            format!(
+                "{} {} {} {} {}\n",
+                if single(case) { "valid" } else { "invalid" },
+                common::hex(&case.key),
+                common::hex(&case.message),
+                common::hex(&case.signature),
+                case.name
+            )
+        })
+        .collect();
+    if std::env::var_os("COMMONS_BLESS_VECTORS").is_some() {
+        std::fs::write(&path, &lines).unwrap();
+    }
+    let stored = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(stored, lines, "the signature rule's verdicts changed");
+    assert_eq!(
+        lines
+            .lines()
+            .filter(|line| line.starts_with("valid "))
+            .count(),
+        3 + 21,
+        "the honest cases and the 21 torsion-component cases are valid"
+    );
 }

@@ -213,6 +213,17 @@ impl Node {
         json_at(&self.dir, args)
     }
 
+    /// The ids of every record the node lists (up to 1,000).
+    pub fn record_ids(&self) -> std::collections::BTreeSet<String> {
+        let page = self.json(&["records", "list", "--limit", "1000"]);
+        page["records"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{page}"))
+            .iter()
+            .filter_map(|record| record["id"].as_str().map(str::to_owned))
+            .collect()
+    }
+
     /// The first line of its `network-addresses` file (written before the API listens,
     /// so present once the node answers).
     pub fn network_address(&self) -> String {
