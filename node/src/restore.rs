@@ -1,6 +1,6 @@
 //! Backup, restore, and the hold on publishing after a restore: the step before this
 //! device signs again, once its data dir has come back from an older copy. A feed's
-//! seqs are never reused (DESIGN.md §5): a node restored from a backup may have
+//! seqs are never reused (docs/protocol.md §7.1): a node restored from a backup may have
 //! published records after the backup was made, which its peers hold and it does not.
 //! Publishing from the backup's head would sign a second record at a seq already taken,
 //! and every peer would freeze this device's feed with a fork proof.

@@ -397,7 +397,7 @@ pub fn decode_record(bytes: &[u8], network: &NetworkId) -> Result<DecodedRecord,
     decode_with(bytes, network, DeviceKey::checked)
 }
 
-/// The stateless check of DESIGN.md: decode, check every rule that needs no state, and
+/// The stateless check (docs/protocol.md §5): decode, check every rule that needs no state, and
 /// verify every signature. The result can go on to [`crate::validate_against`].
 pub fn validate_record(bytes: &[u8], network: &NetworkId) -> Result<VerifiedRecord, RecordError> {
     decode_record(bytes, network)?.verify()
