@@ -27,7 +27,10 @@
 //!   address on the bridge is the one the node would have had (`10.77.0.N+1`) and
 //!   whose inside network is `192.168.N+1.0/24` (the node at `.2`), with nftables
 //!   masquerade on the way out and nothing forwarded in: a home router, as the node's
-//!   peers see it. Nodes on the bridge cannot dial it; it dials them.
+//!   peers see it. Nodes on the bridge cannot dial it; it dials them. With
+//!   [`LabOptions::nat_random_ports`] the routers map every connection to a port of
+//!   its own (`masquerade fully-random`), as carrier-grade NATs do, so no peer can
+//!   predict the port and hole punching cannot work.
 //! - **Faults**: [`Lab::partition`] / [`Lab::heal`] (nftables drop rules between
 //!   groups), [`Lab::kill`] (SIGKILL) and [`Lab::start`], [`Lab::freeze`] / [`Lab::thaw`]
 //!   (SIGSTOP / SIGCONT), [`Lab::packet_loss`] (nftables `numgen random`),
@@ -185,6 +188,10 @@ pub struct LabOptions {
     pub tune: fn(usize, &mut ConfigFile),
     /// The nodes each behind a NAT router of their own (masquerade out, nothing in).
     pub behind_nat: Vec<usize>,
+    /// The routers of [`LabOptions::behind_nat`] give every connection a random
+    /// outside port (endpoint-dependent mapping, "symmetric NAT"); otherwise they keep
+    /// the node's port where they can, as Linux and most home routers do.
+    pub nat_random_ports: bool,
 }
 
 impl LabOptions {
@@ -198,6 +205,7 @@ impl LabOptions {
             relay_binary: None,
             tune: |_, _| {},
             behind_nat: Vec::new(),
+            nat_random_ports: false,
         }
     }
 }
@@ -394,23 +402,30 @@ impl Lab {
             &gateway.to_string(),
         ]);
         run_in(&router, &["sysctl", "-q", "-w", "net.ipv4.ip_forward=1"]);
-        let rules = "table ip commons_nat {\n\
-                     \x20 chain postrouting {\n\
+        let masquerade = if self.options.nat_random_ports {
+            "masquerade fully-random"
+        } else {
+            "masquerade"
+        };
+        let rules = format!(
+            "table ip commons_nat {{\n\
+                     \x20 chain postrouting {{\n\
                      \x20   type nat hook postrouting priority srcnat; policy accept;\n\
-                     \x20   oifname \"wan0\" masquerade\n\
-                     \x20 }\n\
-                     \x20 chain forward {\n\
+                     \x20   oifname \"wan0\" {masquerade}\n\
+                     \x20 }}\n\
+                     \x20 chain forward {{\n\
                      \x20   type filter hook forward priority filter; policy drop;\n\
                      \x20   iifname \"lan0\" oifname \"wan0\" accept\n\
                      \x20   ct state established,related accept\n\
-                     \x20 }\n\
-                     \x20 chain input {\n\
+                     \x20 }}\n\
+                     \x20 chain input {{\n\
                      \x20   type filter hook input priority filter; policy drop;\n\
                      \x20   iifname \"lo\" accept\n\
                      \x20   ct state established,related accept\n\
-                     \x20 }\n\
-                     }\n";
-        nft_in(&router, rules);
+                     \x20 }}\n\
+                     }}\n",
+        );
+        nft_in(&router, &rules);
     }
 
     fn add_namespace(&mut self, namespace: &str) {
@@ -856,26 +871,7 @@ impl Lab {
     }
 
     fn nft(&self, index: usize, script: &str) {
-        let namespace = &self.nodes[index].namespace;
-        let mut child = Command::new("ip")
-            .args(["netns", "exec", namespace, "nft", "-f", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("nft runs");
-        child
-            .stdin
-            .take()
-            .expect("nft's stdin")
-            .write_all(script.as_bytes())
-            .expect("the rules are written to nft");
-        let output = child.wait_with_output().expect("nft finishes");
-        assert!(
-            output.status.success(),
-            "nft in {namespace} refused:\n{script}\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        nft_in(&self.nodes[index].namespace, script);
     }
 
     fn delete_table(&self, index: usize, table: &str) {
@@ -893,50 +889,26 @@ impl Lab {
             return Err(CliFailure::NotRunning);
         }
         let node = &self.nodes[index];
-        let mut child = Command::new("ip")
+        let mut command = Command::new("ip");
+        command
             .args(["netns", "exec", &node.namespace])
             .arg(CommonsBinary::path())
             .arg("--data-dir")
             .arg(&node.data_dir)
             .arg("--json")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("ip netns exec … commons runs");
-        let mut stdout = child.stdout.take().expect("the CLI's stdout");
-        let mut stderr = child.stderr.take().expect("the CLI's stderr");
-        // Read both pipes on threads so a chatty command cannot block on a full pipe.
-        let out = std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = stdout.read_to_end(&mut bytes);
-            bytes
-        });
-        let err = std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = stderr.read_to_end(&mut bytes);
-            bytes
-        });
-        let status = poll_for(CLI_DEADLINE, || child.try_wait().ok().flatten());
-        let Some(status) = status else {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(CliFailure::TimedOut);
-        };
-        let stdout = out.join().unwrap_or_default();
-        let stderr = err.join().unwrap_or_default();
-        if !status.success() {
-            return Err(CliFailure::Failed(
-                String::from_utf8_lossy(&stderr).trim().to_owned(),
-            ));
-        }
-        serde_json::from_slice(&stdout).map_err(|error| {
-            CliFailure::Failed(format!(
-                "its output is not JSON ({error}): {}",
-                String::from_utf8_lossy(&stdout)
-            ))
-        })
+            .args(args);
+        run_for_json(command)
+    }
+
+    /// Runs `program ARGS` on the lab's "internet" (the bridge's namespace, where any
+    /// machine could be) and parses the JSON it prints: a stranger's view of the nodes.
+    pub fn run_on_internet(&self, program: &Path, args: &[&str]) -> Result<Value, CliFailure> {
+        let mut command = Command::new("ip");
+        command
+            .args(["netns", "exec", &self.bridge])
+            .arg(program)
+            .args(args);
+        run_for_json(command)
     }
 
     /// Publishes a public case study from node `index` (`commons publish practice`).
@@ -1128,7 +1100,7 @@ impl Lab {
 
     /// The last lines of node `index`'s log.
     pub fn log_tail(&self, index: usize) -> String {
-        let text = fs::read_to_string(&self.nodes[index].log_path).unwrap_or_default();
+        let text = self.log(index);
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(LOG_TAIL_LINES)..].join("\n")
     }
@@ -1229,20 +1201,53 @@ pub fn nat_inside(index: usize) -> (Ipv4Addr, Ipv4Addr) {
     )
 }
 
+/// Runs `command` (at most [`CLI_DEADLINE`]) and parses what it prints as JSON.
+fn run_for_json(mut command: Command) -> Result<Value, CliFailure> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ip netns exec … runs");
+    let mut stdout = child.stdout.take().expect("the command's stdout");
+    let mut stderr = child.stderr.take().expect("the command's stderr");
+    // Read both pipes on threads so a chatty command cannot block on a full pipe.
+    let out = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.read_to_end(&mut bytes);
+        bytes
+    });
+    let err = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr.read_to_end(&mut bytes);
+        bytes
+    });
+    let status = poll_for(CLI_DEADLINE, || child.try_wait().ok().flatten());
+    let Some(status) = status else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(CliFailure::TimedOut);
+    };
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    if !status.success() {
+        return Err(CliFailure::Failed(
+            String::from_utf8_lossy(&stderr).trim().to_owned(),
+        ));
+    }
+    serde_json::from_slice(&stdout).map_err(|error| {
+        CliFailure::Failed(format!(
+            "its output is not JSON ({error}): {}",
+            String::from_utf8_lossy(&stdout)
+        ))
+    })
+}
+
 /// Runs `args` in `namespace`, failing the test if it fails.
 fn run_in(namespace: &str, args: &[&str]) {
-    let output = Command::new("ip")
-        .args(["netns", "exec", namespace])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("ip netns exec runs");
-    assert!(
-        output.status.success(),
-        "{} in {namespace} failed: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let mut command = vec!["netns", "exec", namespace];
+    command.extend_from_slice(args);
+    ip(&command);
 }
 
 /// Loads the nftables `script` in `namespace`.

@@ -1,37 +1,214 @@
-//! The NAT lab: two member nodes each behind a router of its own (a namespace with
-//! nftables masquerade out and nothing forwarded in), and two public member nodes on
-//! the "internet" bridge. Nothing on the bridge can dial the nodes behind NAT; they
-//! dial out. The test waits for each of them to find out (AutoNAT v2) and to hold a
-//! slot on a public member's relay, for the two to connect to each other (through a
-//! relay, then directly where hole punching works: the test says which it saw), for a
-//! record published behind one NAT to reach the other, and, once the relay one of them
-//! holds stops, for it to move to the other public member's relay.
+//! The NAT lab: member nodes each behind a router of its own (a namespace with
+//! nftables masquerade out and nothing forwarded in), and public member nodes on the
+//! "internet" bridge. Nothing on the bridge can dial the nodes behind NAT; they dial
+//! out. Two tests, one lab at a time:
 //!
-//! Prints one `NAT ...` line with the figures: the time to each step, whether the two
-//! connected directly, and the share of their connection still relayed. Needs root,
+//! - **Routers that keep the node's port** (Linux masquerade, most home routers): three
+//!   public members and two behind NAT. The test waits for each of the two to find out
+//!   (AutoNAT v2) and to hold slots on two public members' relays, for the two to
+//!   connect to each other (through a relay, then directly where hole punching works:
+//!   the test says which it saw), for a record published behind one NAT to reach the
+//!   other, and, once one of the relays it holds stops, for it to take a slot on the
+//!   third public member's instead. Last, a stranger on the internet
+//!   (`commons-relay-probe`, a bare libp2p relay client with a key no member delegated)
+//!   asks a member's relay for a slot and for a circuit to a member behind NAT: both
+//!   are denied, and the same probe with a member's device key gets both, so the denial
+//!   is the stranger's and not the probe's.
+//! - **Routers that give each connection a random port** (carrier-grade NAT): two
+//!   public members and two behind NAT. Hole punching cannot work there; the two stay
+//!   connected through a relay, and a record still crosses.
+//!
+//! Each prints one `NAT ...` line with its figures: the time to each step, whether the
+//! two connected directly, and whether their connection is still relayed. Needs root,
 //! `ip` and `nft`: under CI (`CI=true`) a missing one fails the test; elsewhere the test
 //! says why and skips.
 //!
 //! Run: `cargo test -p commons-tests --test nat -- --nocapture`.
 
+use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use commons_tests::netns::{Lab, LabOptions, Ledger, lab_available};
+use commons_node::data_dir::DataDir;
+use commons_tests::netns::{Lab, LabOptions, Ledger, NODE_PORT, lab_available, node_address};
 use commons_tests::poll_for;
 use serde_json::Value;
 
-/// How long a node behind NAT may take to hold a relay slot after the lab starts.
+/// How long a lab may take to start and exchange its first records.
+const CONVERGE_DEADLINE: Duration = Duration::from_secs(120);
+/// How long a node behind NAT may take to hold its relay slots after the lab starts.
 const RELAY_DEADLINE: Duration = Duration::from_secs(90);
+/// How long, once those behind NAT hold their slots, every public member may take to
+/// say it is reachable.
+const PUBLIC_DEADLINE: Duration = Duration::from_secs(60);
 /// How long the two nodes behind NAT may take to connect to each other.
 const CONNECT_DEADLINE: Duration = Duration::from_secs(90);
+/// How long hole punching gets before the test looks at which connection stands.
+const PUNCH_DEADLINE: Duration = Duration::from_secs(20);
 /// How long a record may take from one node behind NAT to the other.
 const RECORD_DEADLINE: Duration = Duration::from_secs(60);
 /// How long a node may take to move to another relay after its relay stops.
 const REPLACE_DEADLINE: Duration = Duration::from_secs(90);
+/// Relay slots a node behind NAT holds when it can (the node's `WANTED_RELAYS`).
+const WANTED_RELAYS: usize = 2;
 
-/// The public members: 0 and 1. Behind NAT: 2 and 3.
-const PUBLIC: [usize; 2] = [0, 1];
-const BEHIND: [usize; 2] = [2, 3];
+/// Two labs at once on two cores make each other's deadlines: one at a time.
+static ONE_LAB_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// A lab of `public` members on the bridge (nodes `0..public`) and two behind NAT
+/// (the next two), started, converged, and with both behind NAT holding their relay
+/// slots on public members' relays.
+struct NatLab {
+    lab: Lab,
+    public: Vec<usize>,
+    behind: [usize; 2],
+    /// The public members' peer ids, by index.
+    public_ids: Vec<String>,
+    /// From the lab's start until both behind NAT held their slots.
+    relay_slots_after: Duration,
+    /// From then until every public member said it is reachable.
+    public_after: Duration,
+}
+
+impl NatLab {
+    fn start(public: usize, random_ports: bool) -> NatLab {
+        let behind = [public, public + 1];
+        let mut options = LabOptions::new(public + 2);
+        options.behind_nat = behind.to_vec();
+        options.nat_random_ports = random_ports;
+        // Each dials the next three, leaving out those behind NAT (nobody can dial
+        // them); Kademlia spreads the other public members and the relayed addresses,
+        // so the two behind NAT find each other.
+        options.dial = 3;
+        options.tune = |_, config| config.kademlia = true;
+        let mut lab = Lab::new(options);
+        let started = Instant::now();
+        lab.start_all();
+        if poll_for(CONVERGE_DEADLINE, || {
+            lab.converged(&Ledger::default()).then_some(())
+        })
+        .is_none()
+        {
+            for index in 0..lab.len() {
+                eprintln!("node {index}'s log:\n{}", lab.log_tail(index));
+            }
+            panic!("the NAT lab did not converge within {CONVERGE_DEADLINE:?}");
+        }
+        let public: Vec<usize> = (0..public).collect();
+        let public_ids: Vec<String> = public
+            .iter()
+            .map(|index| peer_id_of(&lab, *index))
+            .collect();
+        let wanted = WANTED_RELAYS.min(public.len());
+        for index in behind {
+            let held = poll_for(RELAY_DEADLINE, || {
+                relays(&lab, index).filter(|relays| relays.len() == wanted)
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "node {index} behind NAT holds no {wanted} relay slots after {RELAY_DEADLINE:?}: {:?}\n{}",
+                    status(&lab, index).map(|status| status["reach"].clone()),
+                    lab.log_tail(index)
+                )
+            });
+            assert!(
+                held.iter().all(|relay| public_ids.contains(relay)),
+                "node {index}'s relays are public members': {held:?}"
+            );
+        }
+        let relay_slots_after = started.elapsed();
+        // A public node may say "behind NAT" for a while: an address of it tested
+        // first can fail (a port nobody listens on), and a dial-back can wait for its
+        // turn; it says "public" once a peer dials it back.
+        let public_after = Instant::now();
+        for index in &public {
+            poll_for(PUBLIC_DEADLINE, || {
+                status(&lab, *index)
+                    .filter(|status| status["reach"]["reachability"] == "public")
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "node {index} on the bridge is not found reachable within {PUBLIC_DEADLINE:?}: {:?}\n{}",
+                    status(&lab, *index).map(|status| status["reach"].clone()),
+                    lab.log_tail(*index)
+                )
+            });
+        }
+        let public_after = public_after.elapsed();
+        NatLab {
+            lab,
+            public,
+            behind,
+            public_ids,
+            relay_slots_after,
+            public_after,
+        }
+    }
+
+    /// Waits for the two behind NAT to connect, then gives hole punching its time.
+    fn connect_behind(&self) -> Crossing {
+        let [a, b] = self.behind;
+        let lab = &self.lab;
+        let b_device = lab.device(b).to_owned();
+        let connecting = Instant::now();
+        poll_for(CONNECT_DEADLINE, || peer_entry(lab, a, &b_device)).unwrap_or_else(|| {
+            panic!(
+                "the two nodes behind NAT did not connect within {CONNECT_DEADLINE:?}\n{}\n{}",
+                lab.log_tail(a),
+                lab.log_tail(b)
+            )
+        });
+        let connect_time = connecting.elapsed();
+        // The relayed connection is closed once a direct one stands, so what the two
+        // exchange after that goes direct.
+        let direct = poll_for(PUNCH_DEADLINE, || {
+            peer_entry(lab, a, &b_device).and_then(|peer| (peer["relayed"] == false).then_some(()))
+        })
+        .is_some();
+        Crossing {
+            connect_time,
+            direct,
+            punched: logged(lab, a, "hole punched") + logged(lab, b, "hole punched"),
+            punch_failed: logged(lab, a, "hole punching failed")
+                + logged(lab, b, "hole punching failed"),
+        }
+    }
+
+    /// Publishes a record behind one NAT and waits for it behind the other.
+    fn record_across(&self) -> Duration {
+        let [a, b] = self.behind;
+        let published = self
+            .lab
+            .publish(
+                a,
+                "Evictions in the river district: what the tenants' committee saw",
+            )
+            .unwrap_or_else(|error| panic!("node {a} publishes: {error}"));
+        let sent = Instant::now();
+        poll_for(RECORD_DEADLINE, || {
+            self.lab
+                .records(b)
+                .ok()
+                .filter(|records| records.contains_key(&published.id))
+        })
+        .unwrap_or_else(|| panic!("the record did not reach node {b}"));
+        sent.elapsed()
+    }
+
+    /// Node `a`'s entry for node `b`, the other behind NAT.
+    fn entry_between_behind(&self) -> Option<Value> {
+        let [a, b] = self.behind;
+        peer_entry(&self.lab, a, self.lab.device(b))
+    }
+}
+
+/// How the two behind NAT met.
+struct Crossing {
+    connect_time: Duration,
+    direct: bool,
+    punched: usize,
+    punch_failed: usize,
+}
 
 fn status(lab: &Lab, index: usize) -> Option<Value> {
     lab.cli(index, &["status"]).ok()
@@ -81,135 +258,139 @@ fn members_behind_nat_reach_each_other_through_a_members_relay() {
     if !lab_available("nat") {
         return;
     }
-    let mut options = LabOptions::new(4);
-    options.behind_nat = BEHIND.to_vec();
-    // Each dials the next two: 2 dials 3 (fails: behind NAT) and 0, 3 dials 0 and 1;
-    // Kademlia spreads the relayed addresses, so the two behind NAT find each other.
-    options.dial = 2;
-    options.tune = |_, config| config.kademlia = true;
-    let mut lab = Lab::new(options);
-    let started = Instant::now();
-    lab.start_all();
-    if poll_for(Duration::from_secs(120), || {
-        lab.converged(&Ledger::default()).then_some(())
-    })
-    .is_none()
-    {
-        for index in 0..lab.len() {
-            eprintln!("node {index}'s log:\n{}", lab.log_tail(index));
-        }
-        panic!("the NAT lab did not converge within 120 s");
-    }
+    let _alone = ONE_LAB_AT_A_TIME
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let nat = NatLab::start(3, false);
+    let crossing = nat.connect_behind();
+    let record_time = nat.record_across();
+    let entry = nat.entry_between_behind();
+    let (lab, public_ids, a) = (&nat.lab, &nat.public_ids, nat.behind[0]);
 
-    // Each node behind NAT learns it and holds a slot on a public member's relay.
-    let public_ids: Vec<String> = PUBLIC
+    // One of the relays node `a` holds stops: it takes a slot on the third public
+    // member's.
+    let first = relays(lab, a).unwrap_or_default();
+    let stopped = nat
+        .public
         .iter()
-        .map(|index| peer_id_of(&lab, *index))
-        .collect();
-    for index in BEHIND {
-        let held = poll_for(RELAY_DEADLINE, || {
-            relays(&lab, index).filter(|r| !r.is_empty())
-        })
-        .unwrap_or_else(|| {
-            panic!(
-                "node {index} behind NAT holds no relay slot after {RELAY_DEADLINE:?}: {:?}\n{}",
-                status(&lab, index).map(|status| status["reach"].clone()),
-                lab.log_tail(index)
-            )
-        });
-        assert!(
-            held.iter().all(|relay| public_ids.contains(relay)),
-            "node {index}'s relays are public members': {held:?}"
-        );
-    }
-    for index in PUBLIC {
-        let reach = status(&lab, index).map(|status| status["reach"].clone());
-        assert_eq!(
-            reach.as_ref().map(|reach| reach["reachability"].clone()),
-            Some(Value::from("public")),
-            "node {index} on the bridge is reachable: {reach:?}\n{}",
-            lab.log(index)
-                .lines()
-                .filter(|line| line.contains("dial this node") || line.contains("relay"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
-    }
-    let relayed_after = started.elapsed();
-
-    // The two behind NAT connect to each other: through a relay, and directly if the
-    // hole punch works.
-    let (a, b) = (BEHIND[0], BEHIND[1]);
-    let b_device = lab.device(b).to_owned();
-    let connected = Instant::now();
-    let entry =
-        poll_for(CONNECT_DEADLINE, || peer_entry(&lab, a, &b_device)).unwrap_or_else(|| {
-            panic!(
-                "the two nodes behind NAT did not connect within {CONNECT_DEADLINE:?}\n{}\n{}",
-                lab.log_tail(a),
-                lab.log_tail(b)
-            )
-        });
-    let connect_time = connected.elapsed();
-    // Give hole punching its few seconds, then see which connection stands.
-    // (The relayed connection is closed once a direct one stands, so what the two
-    // exchange after it goes direct.)
-    let direct = poll_for(Duration::from_secs(20), || {
-        peer_entry(&lab, a, &b_device).and_then(|peer| (peer["relayed"] == false).then_some(()))
-    })
-    .is_some();
-    let punched = logged(&lab, a, "hole punched") + logged(&lab, b, "hole punched");
-    let punch_failed =
-        logged(&lab, a, "hole punching failed") + logged(&lab, b, "hole punching failed");
-
-    // A record published behind one NAT reaches the other.
-    let published = lab
-        .publish(
-            a,
-            "Evictions in the river district: what the tenants' committee saw",
-        )
-        .unwrap_or_else(|error| panic!("node {a} publishes: {error}"));
-    let sent = Instant::now();
-    poll_for(RECORD_DEADLINE, || {
-        lab.records(b)
-            .ok()
-            .filter(|records| records.contains_key(&published.id))
-    })
-    .unwrap_or_else(|| panic!("the record did not reach node {b}"));
-    let record_time = sent.elapsed();
-
-    // The relay one of them holds stops: it keeps or takes a slot on the other public
-    // member's (it holds two when it can, so the second may be there already).
-    let first = relays(&lab, a).unwrap_or_default();
-    let stopped = PUBLIC
-        .into_iter()
+        .copied()
         .find(|index| first.contains(&public_ids[*index]))
         .unwrap_or_else(|| panic!("node {a} holds a public member's relay: {first:?}"));
-    let other = public_ids[PUBLIC
-        .into_iter()
-        .find(|index| *index != stopped)
-        .unwrap_or(0)]
-    .clone();
-    lab.kill(stopped);
-    let replaced = Instant::now();
-    poll_for(REPLACE_DEADLINE, || {
-        relays(&lab, a).filter(|relays| relays.contains(&other) && !relays.contains(&public_ids[stopped]))
+    let third = nat
+        .public
+        .iter()
+        .copied()
+        .find(|index| !first.contains(&public_ids[*index]))
+        .unwrap_or_else(|| panic!("node {a} holds {WANTED_RELAYS} relays, not three: {first:?}"));
+    let mut nat = nat;
+    nat.lab.kill(stopped);
+    let (lab, public_ids) = (&nat.lab, &nat.public_ids);
+    let replacing = Instant::now();
+    let now_held = poll_for(REPLACE_DEADLINE, || {
+        relays(lab, a).filter(|relays| {
+            relays.len() == WANTED_RELAYS && !relays.contains(&public_ids[stopped])
+        })
     })
     .unwrap_or_else(|| {
         panic!(
-            "node {a} did not move to the other public member's relay within {REPLACE_DEADLINE:?}: {:?}",
-            status(&lab, a).map(|status| status["reach"].clone())
+            "node {a} did not replace the relay of node {stopped} within {REPLACE_DEADLINE:?}: {:?}\n{}",
+            status(lab, a).map(|status| status["reach"].clone()),
+            lab.log_tail(a)
         )
     });
-    let replace_time = replaced.elapsed();
+    assert!(
+        now_held.contains(&public_ids[third]),
+        "node {a} took a slot on node {third}'s relay: {now_held:?}"
+    );
+    let replace_time = replacing.elapsed();
+
+    // A stranger on the internet asks that relay for a slot, and for a circuit to node
+    // `a`: denied both. The same probe with the device key of the member whose node
+    // was stopped (delegated, and no longer running under it) gets both.
+    let relay = third;
+    let relay_address = format!(
+        "/ip4/{}/tcp/{NODE_PORT}/p2p/{}",
+        node_address(relay),
+        public_ids[relay]
+    );
+    let a_id = peer_id_of(lab, a);
+    let probe = |key_file: Option<&Path>| {
+        let key_file = key_file.map(|path| path.display().to_string());
+        let mut args = vec!["--relay", relay_address.as_str(), "--target", a_id.as_str()];
+        if let Some(path) = &key_file {
+            args.extend(["--key-file", path.as_str()]);
+        }
+        lab.run_on_internet(Path::new(env!("CARGO_BIN_EXE_commons-relay-probe")), &args)
+            .unwrap_or_else(|error| panic!("the relay probe ran: {error}"))
+    };
+    let stranger = probe(None);
+    for request in ["reservation", "circuit"] {
+        let answer = stranger[request].as_str().unwrap_or_default();
+        assert!(
+            answer.starts_with("denied:") && answer.contains("resource limit exceeded"),
+            "node {relay}'s relay denies a stranger's {request}: {stranger}"
+        );
+    }
+    assert!(
+        logged(lab, relay, "a relay slot was denied") >= 1
+            && logged(lab, relay, "a relay circuit was denied") >= 1,
+        "node {relay} logged both denials"
+    );
+    let member_key = DataDir::new(lab.data_dir(stopped).to_owned()).device_key_path();
+    let insider = probe(Some(&member_key));
+    assert_eq!(
+        (&insider["reservation"], &insider["circuit"]),
+        (&Value::from("accepted"), &Value::from("connected")),
+        "node {stopped}'s device gets a slot and a circuit through node {relay}'s relay"
+    );
 
     println!(
-        "NAT relay_slots_after_s={:.1} connect_s={:.1} direct={direct} holepunch_ok={punched} \
-         holepunch_failed={punch_failed} first_record_s={:.2} relay_replaced_s={:.1} \
-         peer_entry={entry}",
-        relayed_after.as_secs_f64(),
-        connect_time.as_secs_f64(),
+        "NAT port-keeping relay_slots_after_s={:.1} public_after_s={:.1} connect_s={:.1} direct={} holepunch_ok={} \
+         holepunch_failed={} first_record_s={:.2} relay_replaced_s={:.1} stranger={stranger} \
+         peer_entry={}",
+        nat.relay_slots_after.as_secs_f64(),
+        nat.public_after.as_secs_f64(),
+        crossing.connect_time.as_secs_f64(),
+        crossing.direct,
+        crossing.punched,
+        crossing.punch_failed,
         record_time.as_secs_f64(),
         replace_time.as_secs_f64(),
+        entry.unwrap_or_default(),
+    );
+}
+
+#[test]
+fn members_behind_port_randomizing_nat_stay_connected_through_a_relay() {
+    if !lab_available("nat") {
+        return;
+    }
+    let _alone = ONE_LAB_AT_A_TIME
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let nat = NatLab::start(2, true);
+    let crossing = nat.connect_behind();
+    assert!(
+        !crossing.direct,
+        "no hole can be punched through routers that pick a new port per connection"
+    );
+    let record_time = nat.record_across();
+    let entry = nat.entry_between_behind();
+    assert_eq!(
+        entry.as_ref().map(|entry| entry["relayed"].clone()),
+        Some(Value::Bool(true)),
+        "the two behind NAT are still connected, through a relay: {entry:?}"
+    );
+    println!(
+        "NAT port-randomizing relay_slots_after_s={:.1} public_after_s={:.1} connect_s={:.1} direct={} \
+         holepunch_ok={} holepunch_failed={} first_record_s={:.2} peer_entry={}",
+        nat.relay_slots_after.as_secs_f64(),
+        nat.public_after.as_secs_f64(),
+        crossing.connect_time.as_secs_f64(),
+        crossing.direct,
+        crossing.punched,
+        crossing.punch_failed,
+        record_time.as_secs_f64(),
+        entry.unwrap_or_default(),
     );
 }

@@ -805,7 +805,9 @@ impl EventLoop {
                 self.reach.peer_connected(tokio::time::Instant::now());
                 if let Some(state) = self.peers.get_mut(&peer_id) {
                     state.connections.insert(connection_id, relayed);
-                    if endpoint.is_dialer() && !relayed {
+                    // The first direct dial stands: a later outbound connection may be a
+                    // punched hole, which proves nothing about reaching the peer.
+                    if endpoint.is_dialer() && !relayed && state.dialed.is_none() {
                         state.dialed = Some((connection_id, address));
                     }
                 }
@@ -820,6 +822,13 @@ impl EventLoop {
                 info!(peer = %peer_id, cause = ?cause, "connection closed");
                 if let Some(state) = self.peers.get_mut(&peer_id) {
                     state.connections.remove(&connection_id);
+                    if state
+                        .dialed
+                        .as_ref()
+                        .is_some_and(|(id, _)| *id == connection_id)
+                    {
+                        state.dialed = None;
+                    }
                 }
                 if num_established == 0 {
                     self.peers.remove(&peer_id);
@@ -1064,7 +1073,9 @@ impl EventLoop {
                 add(&self.metrics.holepunch_succeeded, 1);
                 info!(%peer, "hole punched: a direct connection replaces the relayed one");
                 // A peer reached only through a punched hole is itself behind NAT: others
-                // cannot reach a relay there.
+                // cannot reach a relay there. A relay this node dialed directly before
+                // keeps its slot (a public member that came in through a circuit and
+                // punched back is still a relay), or every circuit through it would drop.
                 if let Some(state) = self.peers.get_mut(&peer)
                     && state.dialed.as_ref().is_some_and(|(id, _)| *id == direct)
                 {

@@ -146,9 +146,8 @@ impl Reach {
     /// `peer` disconnected, or is no longer a member's: its offer and slot go. Answers
     /// the listener of its slot, for the loop to close.
     pub fn peer_gone(&mut self, peer: &PeerId) -> Option<ListenerId> {
-        self.offers.remove(peer);
         self.refused.remove(peer);
-        self.slots.remove(peer).map(|slot| slot.listener())
+        self.withdraw_offer(peer)
     }
 
     /// The loop listens through `relay` as `listener`.
