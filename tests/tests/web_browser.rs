@@ -895,6 +895,10 @@ fn every_page_is_accessible_and_photographed() {
     photograph(&browser, &dir, "cases-arabic");
     open(&browser, "/");
     photograph(&browser, &dir, "home-arabic");
+    // The node page: numbers, peer ids and the reach sentence inside right-to-left text.
+    open(&browser, "/node");
+    axe.check(&browser, "node (Arabic)");
+    photograph(&browser, &dir, "node-arabic");
 
     // The page for people not let in.
     let stranger = Browser::start("stranger", &tools, &BrowserOptions::default());

@@ -612,4 +612,65 @@ mod tests {
         let (rows, _, _) = feed_rows(&t, &[head(c, 2)], &[], false, &roster, &names);
         assert_eq!(rows[0].state, "waiting for peers");
     }
+
+    #[test]
+    fn reach_is_said_in_words_naming_the_relays_org() {
+        use commons_node::network::behaviour::identity_of;
+        use commons_node::network::{ReachReport, SyncReport};
+        use commons_protocol::fixtures::{delegated_feeds, sample_charter};
+        let (charter, orgs) = sample_charter(2);
+        let network = charter.charter().network_id();
+        let (_, delegations) = delegated_feeds(&orgs, network);
+        let roster = Roster::fold(charter.charter(), &delegations, []);
+        let names = OrgDirectory::default();
+        let peer_of = |device: &commons_protocol::DeviceKeypair| {
+            identity_of(device)
+                .expect("a device key is a libp2p key")
+                .public()
+                .to_peer_id()
+        };
+        let stranger = commons_protocol::DeviceKeypair::from_seed([0x77; 32]);
+        let report = |reachability, relays| SyncReport {
+            reach: ReachReport {
+                reachability,
+                relays,
+                ..ReachReport::default()
+            },
+            ..SyncReport::default()
+        };
+        let sentence = |t: &Tr, reachability, relays| {
+            reach_sentence(t, &report(reachability, relays), &roster, &names)
+        };
+        let t = english();
+        let relayed = sentence(
+            &t,
+            Reachability::Relayed,
+            vec![peer_of(&orgs[1].device), peer_of(&stranger)],
+        );
+        assert_eq!(
+            relayed,
+            format!(
+                "This node is behind a router: other members reach it through the relay of {}, a member.",
+                names.name(&orgs[1].id())
+            ),
+            "the relay's org is named, an unknown device is 'a member'"
+        );
+        for reachability in [
+            Reachability::Public,
+            Reachability::BehindNat,
+            Reachability::Unknown,
+        ] {
+            assert_ne!(sentence(&t, reachability, Vec::new()), relayed);
+        }
+        let arabic = Catalogs::load().expect("catalogs load").tr(Lang::Ar);
+        let in_arabic = sentence(
+            &arabic,
+            Reachability::Relayed,
+            vec![peer_of(&orgs[1].device)],
+        );
+        assert!(
+            in_arabic.contains(&names.name(&orgs[1].id())) && !in_arabic.contains("router"),
+            "Arabic names the relay's org in an Arabic sentence: {in_arabic}"
+        );
+    }
 }
