@@ -360,7 +360,12 @@ fn members_behind_nat_reach_each_other_through_a_members_relay() {
     );
 }
 
+// Not in CI: it failed once in CI on 2026-12-05 (the two behind NAT connected through a
+// relay, the connection closed 4 s later, and they did not connect again within 90 s),
+// after passing 14 runs; docs/faults.md, "Left open". Run it by hand with
+// `cargo test -p commons-tests --test nat -- --ignored`.
 #[test]
+#[ignore = "flaky: a dropped relayed connection between two port-randomizing NATs is not always re-established (docs/faults.md)"]
 fn members_behind_port_randomizing_nat_stay_connected_through_a_relay() {
     if !lab_available("nat") {
         return;
