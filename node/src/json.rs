@@ -9,8 +9,8 @@ use std::str::FromStr;
 
 use commons_protocol::text::hex;
 use commons_protocol::{
-    Body, BodyKind, CampaignStatus, DeviceKey, OrgId, RecordId, ResponseKind, RootKey, Severity,
-    VerifiedRecord, Visibility, VoteChoice,
+    Body, BodyKind, CampaignStatus, DeviceKey, GroupChoice, OrgId, RecordId, ResponseKind, RootKey,
+    Severity, VerifiedRecord, Visibility, VoteChoice,
 };
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
@@ -159,6 +159,38 @@ pub fn body_json(body: &Body) -> Value {
             "original": revision.original.to_string(),
             "content_kind": revision.content.kind().name(),
             "content": body_json(&revision.content.to_body()),
+        }),
+        Body::SealingKey(announcement) => json!({ "key": hex(&announcement.key.0) }),
+        Body::GroupFounding(founding) => json!({
+            "name": founding.name,
+            "purpose": founding.purpose,
+            "admission": founding.admission.to_string(),
+            "removal": founding.removal.to_string(),
+        }),
+        Body::GroupVote(vote) => match vote.choice {
+            GroupChoice::Admit { history } => json!({
+                "group": vote.group.to_string(),
+                "subject": vote.subject.to_string(),
+                "choice": "admit",
+                "history": history,
+            }),
+            GroupChoice::Remove => json!({
+                "group": vote.group.to_string(),
+                "subject": vote.subject.to_string(),
+                "choice": "remove",
+            }),
+        },
+        // A group's key and records: who the key is sealed to, and how large the
+        // content is; never the content, which only the group's devices can open.
+        Body::GroupKeys(keys) => json!({
+            "group": keys.group.to_string(),
+            "follows": keys.follows.map(|epoch| epoch.to_string()),
+            "sealed_to": keys.sealed.iter().map(|sealed| sealed.device.to_string()).collect::<Vec<_>>(),
+        }),
+        Body::GroupRecord(record) => json!({
+            "group": record.group.to_string(),
+            "epoch": record.epoch.to_string(),
+            "ciphertext_bytes": record.ciphertext.len(),
         }),
         // `Body::Unknown`, and any kind a later protocol version adds before this
         // mapping learns it.
@@ -400,6 +432,25 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    #[test]
+    fn every_known_kind_has_its_fields_and_a_group_record_never_its_content() {
+        let (_, records) = commons_protocol::fixtures::sample_records();
+        for (kind, record) in &records {
+            let shown = body_json(&record.record().body);
+            assert!(
+                shown.get("bytes").is_none(),
+                "{kind} is shown as bytes: {shown}"
+            );
+        }
+        let (_, group_record) = records
+            .iter()
+            .find(|(kind, _)| *kind == BodyKind::GroupRecord)
+            .unwrap();
+        let shown = body_json(&group_record.record().body).to_string();
+        assert!(shown.contains("ciphertext_bytes"), "{shown}");
+        assert!(!shown.contains("witness"), "{shown}");
+    }
 
     #[test]
     fn hex_round_trips_and_refuses_odd_or_foreign_digits() {

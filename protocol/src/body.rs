@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::charter::Threshold;
 use crate::codec::{DecodeError, decode_canonical, encode};
 use crate::id::{BlobId, NetworkId, RecordId};
 use crate::keys::{DeviceKey, Domain, OrgId, RootKey, RootKeypair, Signature};
@@ -513,6 +514,97 @@ pub struct Vote {
     pub choice: VoteChoice,
 }
 
+/// A member org founds a working group: a named set of member orgs that decide among
+/// themselves who else belongs (docs/groups.md). The group's id is this record's id; the
+/// founder's org is its first member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupFounding {
+    /// The group's name, such as "Strategic litigation" (not blank).
+    pub name: String,
+    /// What the group is for (may be empty).
+    pub purpose: String,
+    /// Votes of the group's members needed to admit an org.
+    pub admission: Threshold,
+    /// Votes of the group's other members needed to remove one.
+    pub removal: Threshold,
+}
+
+/// A group member org's choice on another org.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupChoice {
+    /// Admit the subject to the group; `history` asks that it may also read what the
+    /// group published before its admission.
+    Admit {
+        /// Whether the subject gets the group's earlier records too.
+        history: bool,
+    },
+    /// Remove the subject from the group. On the voter's own org: leave the group.
+    Remove,
+}
+
+/// A group member org's vote on an org's place in a working group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupVote {
+    /// The group: its founding record.
+    pub group: RecordId,
+    /// The org voted on.
+    pub subject: OrgId,
+    /// The choice.
+    pub choice: GroupChoice,
+}
+
+/// A device's public key for receiving sealed group keys (X25519).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SealingKey(pub [u8; 32]);
+
+/// An epoch key sealed to one device: HPKE's encapsulated key, then the sealed 32
+/// bytes and the AEAD tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedKey {
+    /// The recipient device.
+    pub device: DeviceKey,
+    /// HPKE's encapsulated (ephemeral) public key.
+    pub enc: [u8; 32],
+    /// The epoch key, sealed.
+    pub sealed: [u8; 32],
+    /// The AEAD tag.
+    pub tag: [u8; 16],
+}
+
+/// A device publishes the key that group keys are sealed to (docs/groups.md §4): the
+/// latest by `(timestamp_ms, id)` in its feed is its current one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealingKeyAnnouncement {
+    /// The X25519 public key.
+    pub key: SealingKey,
+}
+
+/// A new epoch of a working group: one fresh key, sealed to each device of the group's
+/// members (docs/groups.md §4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupKeys {
+    /// The group: its founding record.
+    pub group: RecordId,
+    /// The epoch this one replaces, if any (for the reader's history; not a rule).
+    pub follows: Option<RecordId>,
+    /// The key sealed to each device, in strictly ascending order of device.
+    pub sealed: Vec<SealedKey>,
+}
+
+/// A record only a working group's members can read: its content (kind and body)
+/// encrypted under an epoch's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRecord {
+    /// The group: its founding record.
+    pub group: RecordId,
+    /// The `group-keys` record whose key encrypts the content.
+    pub epoch: RecordId,
+    /// XChaCha20-Poly1305's nonce.
+    pub nonce: [u8; 24],
+    /// The content, encrypted, with its tag.
+    pub ciphertext: Vec<u8>,
+}
+
 /// The kinds of body this version knows, with their wire numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
@@ -543,11 +635,21 @@ pub enum BodyKind {
     Vote,
     /// [`Revision`], kind 13.
     Revision,
+    /// [`SealingKeyAnnouncement`], kind 15.
+    SealingKey,
+    /// [`GroupFounding`], kind 16.
+    GroupFounding,
+    /// [`GroupVote`], kind 17.
+    GroupVote,
+    /// [`GroupKeys`], kind 18.
+    GroupKeys,
+    /// [`GroupRecord`], kind 19.
+    GroupRecord,
 }
 
 impl BodyKind {
     /// Every known kind, in wire-number order.
-    pub const ALL: [BodyKind; 13] = [
+    pub const ALL: [BodyKind; 18] = [
         BodyKind::Delegation,
         BodyKind::Revocation,
         BodyKind::RootRotation,
@@ -561,6 +663,11 @@ impl BodyKind {
         BodyKind::Application,
         BodyKind::Vote,
         BodyKind::Revision,
+        BodyKind::SealingKey,
+        BodyKind::GroupFounding,
+        BodyKind::GroupVote,
+        BodyKind::GroupKeys,
+        BodyKind::GroupRecord,
     ];
 
     /// The wire number of a case study that carries attachments (see [`Practice`]).
@@ -582,6 +689,11 @@ impl BodyKind {
             BodyKind::Application => 11,
             BodyKind::Vote => 12,
             BodyKind::Revision => 13,
+            BodyKind::SealingKey => 15,
+            BodyKind::GroupFounding => 16,
+            BodyKind::GroupVote => 17,
+            BodyKind::GroupKeys => 18,
+            BodyKind::GroupRecord => 19,
         }
     }
 
@@ -609,6 +721,11 @@ impl BodyKind {
             BodyKind::Application => "application",
             BodyKind::Vote => "vote",
             BodyKind::Revision => "revision",
+            BodyKind::SealingKey => "sealing-key",
+            BodyKind::GroupFounding => "group-founding",
+            BodyKind::GroupVote => "group-vote",
+            BodyKind::GroupKeys => "group-keys",
+            BodyKind::GroupRecord => "group-record",
         }
     }
 
@@ -662,6 +779,16 @@ pub enum Body {
     Vote(Vote),
     /// A new version of a profile, case study or campaign.
     Revision(Revision),
+    /// A device's key for receiving sealed group keys.
+    SealingKey(SealingKeyAnnouncement),
+    /// A working group founded.
+    GroupFounding(GroupFounding),
+    /// A vote on an org's place in a working group.
+    GroupVote(GroupVote),
+    /// A working group's new epoch key, sealed to its members' devices.
+    GroupKeys(GroupKeys),
+    /// A record only a working group can read.
+    GroupRecord(GroupRecord),
     /// A kind a newer version defines: kept and relayed as bytes, never interpreted.
     Unknown {
         /// Its wire number.
@@ -688,6 +815,11 @@ impl Body {
             Body::Application(_) => BodyKind::Application,
             Body::Vote(_) => BodyKind::Vote,
             Body::Revision(_) => BodyKind::Revision,
+            Body::SealingKey(_) => BodyKind::SealingKey,
+            Body::GroupFounding(_) => BodyKind::GroupFounding,
+            Body::GroupVote(_) => BodyKind::GroupVote,
+            Body::GroupKeys(_) => BodyKind::GroupKeys,
+            Body::GroupRecord(_) => BodyKind::GroupRecord,
             Body::Unknown { .. } => return None,
         })
     }
@@ -706,7 +838,8 @@ impl Body {
     /// Who may read a record with this body. Governance (delegations, revocations,
     /// rotations, applications, votes), profiles and retractions are public, so anyone
     /// allowed to read can check the roster and drop retracted content; a case study
-    /// says for itself; campaigns, alerts and answers stay among members.
+    /// says for itself; campaigns, alerts and answers stay among members, and so do
+    /// working groups' foundings and votes (who works on what is itself sensitive).
     pub fn visibility(&self) -> Visibility {
         match self {
             Body::Practice(practice) => practice.visibility,
@@ -717,11 +850,16 @@ impl Body {
             | Body::Profile(_)
             | Body::Retraction(_)
             | Body::Application(_)
-            | Body::Vote(_) => Visibility::Public,
+            | Body::Vote(_)
+            | Body::SealingKey(_) => Visibility::Public,
             Body::Campaign(_)
             | Body::CampaignUpdate(_)
             | Body::Alert(_)
             | Body::AlertResponse(_)
+            | Body::GroupFounding(_)
+            | Body::GroupVote(_)
+            | Body::GroupKeys(_)
+            | Body::GroupRecord(_)
             | Body::Unknown { .. } => Visibility::Members,
         }
     }
@@ -742,6 +880,11 @@ impl Body {
             Body::Application(body) => encode(body),
             Body::Vote(body) => encode(body),
             Body::Revision(body) => encode(body),
+            Body::SealingKey(body) => encode(body),
+            Body::GroupFounding(body) => encode(body),
+            Body::GroupVote(body) => encode(body),
+            Body::GroupKeys(body) => encode(body),
+            Body::GroupRecord(body) => encode(body),
             Body::Unknown { bytes, .. } => bytes.clone(),
         }
     }
@@ -772,6 +915,11 @@ impl Body {
             BodyKind::Application => Body::Application(decode_canonical(bytes)?),
             BodyKind::Vote => Body::Vote(decode_canonical(bytes)?),
             BodyKind::Revision => Body::Revision(decode_canonical(bytes)?),
+            BodyKind::SealingKey => Body::SealingKey(decode_canonical(bytes)?),
+            BodyKind::GroupFounding => Body::GroupFounding(decode_canonical(bytes)?),
+            BodyKind::GroupVote => Body::GroupVote(decode_canonical(bytes)?),
+            BodyKind::GroupKeys => Body::GroupKeys(decode_canonical(bytes)?),
+            BodyKind::GroupRecord => Body::GroupRecord(decode_canonical(bytes)?),
         })
     }
 

@@ -47,15 +47,20 @@ impl Threshold {
         needed.max(1)
     }
 
-    fn check(self, field: &'static str) -> Result<(), CharterError> {
-        let valid = match self {
+    /// Whether the threshold is one a charter or a working group may set: a count of at
+    /// least 1, or a fraction from 1/d up to d/d.
+    pub fn is_valid(self) -> bool {
+        match self {
             Threshold::Count(count) => count >= 1,
             Threshold::Fraction {
                 numerator,
                 denominator,
             } => numerator >= 1 && numerator <= denominator,
-        };
-        if valid {
+        }
+    }
+
+    fn check(self, field: &'static str) -> Result<(), CharterError> {
+        if self.is_valid() {
             Ok(())
         } else {
             Err(CharterError::BadThreshold { field })

@@ -199,7 +199,8 @@ pub enum AgainstError {
 }
 
 /// Kinds an org that is not (or no longer) a member may still publish: what it needs
-/// to introduce itself, apply, and manage its own keys and records.
+/// to introduce itself, apply, and manage its own keys and records (a sealing key too,
+/// so that groups can seal to its devices from its admission on).
 fn allowed_for_non_members(body: &Body) -> bool {
     matches!(
         body,
@@ -209,6 +210,7 @@ fn allowed_for_non_members(body: &Body) -> bool {
             | Body::Revocation(_)
             | Body::RootRotation(_)
             | Body::Retraction(_)
+            | Body::SealingKey(_)
             | Body::Revision(crate::body::Revision {
                 content: crate::body::Revised::Profile(_),
                 ..

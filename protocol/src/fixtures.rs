@@ -7,7 +7,8 @@
 
 use crate::body::{
     Alert, AlertResponse, Application, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate,
-    Delegation, Practice, Profile, ResponseKind, Retraction, Revocation, RootRotation, Severity,
+    Delegation, GroupChoice, GroupFounding, GroupKeys, GroupRecord, GroupVote, Practice, Profile,
+    ResponseKind, Retraction, Revocation, RootRotation, SealingKeyAnnouncement, Severity,
     Visibility, Vote, VoteChoice,
 };
 use crate::charter::{Charter, Founder, SignedCharter, Threshold};
@@ -15,6 +16,7 @@ use crate::fork::ForkProof;
 use crate::id::NetworkId;
 use crate::keys::{DeviceKeypair, OrgId, RootKeypair};
 use crate::record::VerifiedRecord;
+use crate::seal::{ContentContext, EpochKey, SealingKeypair, encrypt_content, seal_epoch_key};
 use crate::writer::{FeedPosition, FeedWriter};
 
 /// 2026-01-01T00:00:00Z, the fixtures' clock start.
@@ -349,7 +351,122 @@ pub fn sample_records() -> (SignedCharter, Vec<(BodyKind, VerifiedRecord)>) {
             16,
         ),
     ));
+    let group = signed(&mut first, Body::GroupFounding(sample_group_founding()), 17);
+    out.push((BodyKind::GroupFounding, group.clone()));
+    out.push((
+        BodyKind::GroupVote,
+        signed(
+            &mut first,
+            Body::GroupVote(GroupVote {
+                group: group.id(),
+                subject: orgs[1].id(),
+                choice: GroupChoice::Admit { history: true },
+            }),
+            18,
+        ),
+    ));
+    let (sealing, keys, content) = sample_group_epoch(network, group.id(), &orgs[0]);
+    out.push((
+        BodyKind::SealingKey,
+        signed(
+            &mut first,
+            Body::SealingKey(SealingKeyAnnouncement {
+                key: sealing.public(),
+            }),
+            19,
+        ),
+    ));
+    let epoch = signed(&mut first, Body::GroupKeys(keys), 20);
+    out.push((BodyKind::GroupKeys, epoch.clone()));
+    let context = ContentContext {
+        network,
+        group: group.id(),
+        epoch: epoch.id(),
+        author: orgs[0].device.public(),
+    };
+    let nonce = [0x71; 24];
+    let ciphertext = match encrypt_content(&sample_epoch_key(), nonce, &context, &content) {
+        Ok(ciphertext) => ciphertext,
+        Err(error) => unreachable_fixture(&error),
+    };
+    out.push((
+        BodyKind::GroupRecord,
+        signed(
+            &mut first,
+            Body::GroupRecord(GroupRecord {
+                group: group.id(),
+                epoch: epoch.id(),
+                nonce,
+                ciphertext,
+            }),
+            21,
+        ),
+    ));
     (charter, out)
+}
+
+/// A working group's founding: admission by half of its members, removal by two thirds
+/// of the others.
+pub fn sample_group_founding() -> GroupFounding {
+    GroupFounding {
+        name: "Strategic litigation".to_owned(),
+        purpose: "Case files and hearing strategy for cases brought by member organizations."
+            .to_owned(),
+        admission: Threshold::Fraction {
+            numerator: 1,
+            denominator: 2,
+        },
+        removal: Threshold::Fraction {
+            numerator: 2,
+            denominator: 3,
+        },
+    }
+}
+
+/// The sample group's epoch key (fixed bytes: a real one is [`EpochKey::generate`]d).
+pub fn sample_epoch_key() -> EpochKey {
+    EpochKey::from_bytes([0x60; 32])
+}
+
+/// For the sample group: `org`'s device's sealing key pair (seed `[0x50; 32]`), an
+/// epoch sealed to that one device (ephemeral seed `[0x70; 32]`), and the campaign
+/// update the sample group record carries.
+pub fn sample_group_epoch(
+    network: NetworkId,
+    group: crate::id::RecordId,
+    org: &SampleOrg,
+) -> (SealingKeypair, GroupKeys, Body) {
+    let sealing = SealingKeypair::from_seed([0x50; 32]);
+    let sealed = match seal_epoch_key(
+        &sample_epoch_key(),
+        org.device.public(),
+        &sealing.public(),
+        &network,
+        &group,
+        [0x70; 32],
+    ) {
+        Ok(sealed) => sealed,
+        Err(error) => unreachable_fixture(&error),
+    };
+    let keys = GroupKeys {
+        group,
+        follows: None,
+        sealed: vec![sealed],
+    };
+    let content = Body::Practice(Practice {
+        title: "Preparing a community witness for a land hearing".to_owned(),
+        summary: "How the group prepared witnesses without exposing them before the hearing."
+            .to_owned(),
+        body: "Names and contacts are kept in the group's own records only.".to_owned(),
+        themes: vec!["Strategic litigation".to_owned()],
+        regions: vec!["Southeast Asia".to_owned()],
+        language: "en".to_owned(),
+        licence: "CC BY-SA 4.0".to_owned(),
+        links: Vec::new(),
+        visibility: Visibility::Members,
+        attachments: Vec::new(),
+    });
+    (sealing, keys, content)
 }
 
 /// A profile of the first sample org.

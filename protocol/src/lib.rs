@@ -13,6 +13,8 @@
 //! | two records with one seq become a fork proof | [`fork`] |
 //! | a device appends to its own feed | [`writer`] |
 //! | governance records fold into the roster, from the charter | [`roster`], [`charter`] |
+//! | a working group's votes fold into its members, against the roster | [`group`] |
+//! | a group's key is sealed to its members' devices; its records' content encrypted | [`seal`] |
 //! | peers exchange feed heads and pull missing records | [`sync`] |
 //! | a node's records leave as one self-verifying file, checked offline | [`archive`] |
 //! | attachments' bytes are chunked, named by their hash and checked as they arrive | [`blob`] |
@@ -60,12 +62,14 @@ pub mod feed;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
 pub mod fork;
+pub mod group;
 pub mod heads_file;
 pub mod id;
 pub mod keys;
 mod memory;
 pub mod record;
 pub mod roster;
+pub mod seal;
 pub mod signature;
 pub mod sync;
 pub mod text;
@@ -81,8 +85,9 @@ pub use blob::{
 };
 pub use body::{
     Alert, AlertResponse, Application, Attachment, Body, BodyKind, Campaign, CampaignStatus,
-    CampaignUpdate, Delegation, Practice, Profile, ResponseKind, Retraction, Revised, Revision,
-    Revocation, RootRotation, Severity, Visibility, Vote, VoteChoice,
+    CampaignUpdate, Delegation, GroupChoice, GroupFounding, GroupKeys, GroupRecord, GroupVote,
+    Practice, Profile, ResponseKind, Retraction, Revised, Revision, Revocation, RootRotation,
+    SealedKey, SealingKey, SealingKeyAnnouncement, Severity, Visibility, Vote, VoteChoice,
 };
 pub use charter::{
     CHARTER_VERSION, Charter, CharterError, Founder, FounderSignature, MAX_CHARTER_BYTES,
@@ -91,6 +96,7 @@ pub use charter::{
 pub use codec::DecodeError;
 pub use feed::{AgainstError, FeedEntry, FeedOutcome, KnownRecords, SeqRange, validate_against};
 pub use fork::{ForkProof, ForkProofError};
+pub use group::{Admission, Departure, GroupError, GroupTally, WorkingGroup};
 pub use heads_file::{HeadsFile, HeadsFileError};
 pub use id::{BlobId, NetworkId, RecordId, gossip_message_id};
 pub use keys::{
@@ -104,6 +110,11 @@ pub use record::{
     validate_record, verify_records,
 };
 pub use roster::{DeviceState, OrgState, Roster, Tally};
+pub use seal::{
+    ContentContext, EpochKey, SealError, SealingKeypair, decode_sealed_content, decrypt_content,
+    encrypt_content, fresh_bytes, is_sealable, open_epoch_key, seal_epoch_key,
+    sealed_content_bytes,
+};
 pub use sync::{FeedSummary, Refusal, SyncError, SyncRequest, SyncResponse};
 pub use text::TextError;
 pub use writer::{FeedPosition, FeedWriter};

@@ -186,6 +186,26 @@ pub enum RecordError {
         /// Issue time.
         timestamp_ms: u64,
     },
+    /// A working group's vote threshold that no vote could meet, or that any could.
+    #[error(
+        "the group's {field} threshold is invalid: a count must be at least 1, a fraction between 1/d and d/d"
+    )]
+    BadGroupThreshold {
+        /// `admission` or `removal`.
+        field: &'static str,
+    },
+    /// A group's epoch key sealed to no device.
+    #[error("a group-keys record must seal the key to at least one device")]
+    GroupKeysEmpty,
+    /// A group's sealed keys out of order, or two for one device.
+    #[error("a group-keys record must list its devices in strictly ascending order, each once")]
+    GroupKeysNotSorted,
+    /// A group record's ciphertext shorter than its tag.
+    #[error("a group record's ciphertext is {len} bytes, shorter than its 16-byte tag")]
+    SealedContentTooShort {
+        /// Its length.
+        len: usize,
+    },
     /// A revocation from seq 0.
     #[error("a revocation must take effect from seq 1 or later")]
     RevocationFromSeqZero,
@@ -654,9 +674,44 @@ fn check_body_rules(record: &Record) -> Result<(), RecordError> {
             }
         }
         Body::Profile(profile) => not_empty(BodyKind::Profile, "name", &profile.name)?,
+        Body::GroupFounding(founding) => {
+            not_empty(BodyKind::GroupFounding, "name", &founding.name)?;
+            for (field, threshold) in [
+                ("admission", founding.admission),
+                ("removal", founding.removal),
+            ] {
+                if !threshold.is_valid() {
+                    return Err(RecordError::BadGroupThreshold { field });
+                }
+            }
+        }
+        Body::GroupVote(vote) => key("subject", vote.subject.as_bytes())?,
+        Body::GroupKeys(keys) => {
+            if keys.sealed.is_empty() {
+                return Err(RecordError::GroupKeysEmpty);
+            }
+            if !keys
+                .sealed
+                .windows(2)
+                .all(|pair| pair[0].device < pair[1].device)
+            {
+                return Err(RecordError::GroupKeysNotSorted);
+            }
+            for sealed in &keys.sealed {
+                key("device", sealed.device.as_bytes())?;
+            }
+        }
+        Body::GroupRecord(record) => {
+            if record.ciphertext.len() < 16 {
+                return Err(RecordError::SealedContentTooShort {
+                    len: record.ciphertext.len(),
+                });
+            }
+        }
         Body::CampaignUpdate(_)
         | Body::AlertResponse(_)
         | Body::Retraction(_)
+        | Body::SealingKey(_)
         | Body::Unknown { .. } => {}
     }
     Ok(())

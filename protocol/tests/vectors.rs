@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use common::{hex, unhex};
 use commons_protocol::fixtures::{sample_fork, sample_records, sample_sync_messages};
 use commons_protocol::{
-    BodyKind, ForkProof, SignedCharter, SyncRequest, SyncResponse, validate_record,
+    Body, BodyKind, ForkProof, SignedCharter, SyncRequest, SyncResponse, validate_record,
 };
 
 fn vector_path(name: &str) -> PathBuf {
@@ -162,4 +162,44 @@ fn blob_messages_match_their_vectors() {
     let chunk = BlobResponse::Chunk(file[262_144..].to_vec()).encode();
     assert_eq!(&chunk[..4], &[1, 0xe0, 0xa7, 0x02]);
     list.verify_chunk(1, &file[262_144..]).unwrap();
+}
+
+#[test]
+fn the_sample_group_records_content_matches_its_vector() {
+    // The plaintext inside `group-record.hex` (docs/protocol.md §4.8): what a group
+    // member's node reads once it has opened the epoch key.
+    let (charter, records) = sample_records();
+    let network = charter.charter().network_id();
+    let find = |kind: BodyKind| {
+        records
+            .iter()
+            .find(|(found, _)| *found == kind)
+            .map(|(_, record)| record.clone())
+            .unwrap()
+    };
+    let group = find(BodyKind::GroupFounding).id();
+    let epoch = find(BodyKind::GroupKeys);
+    let record = find(BodyKind::GroupRecord);
+    let (Body::GroupKeys(keys), Body::GroupRecord(sealed)) =
+        (&epoch.record().body, &record.record().body)
+    else {
+        panic!("the sample group records are of their kinds");
+    };
+    let sealing = commons_protocol::SealingKeypair::from_seed([0x50; 32]);
+    let key =
+        commons_protocol::open_epoch_key(&keys.sealed[0], &sealing, &network, &group).unwrap();
+    let context = commons_protocol::ContentContext {
+        network,
+        group,
+        epoch: epoch.id(),
+        author: record.record().author,
+    };
+    let body = commons_protocol::decrypt_content(&key, sealed.nonce, &context, &sealed.ciphertext)
+        .unwrap();
+    let plaintext = commons_protocol::sealed_content_bytes(&body);
+    let stored = check_vector("group-content", &plaintext);
+    assert_eq!(
+        commons_protocol::decode_sealed_content(&stored).unwrap(),
+        body
+    );
 }

@@ -3,17 +3,22 @@
 with Python's hashlib and the `cryptography` package's Ed25519, sharing no code with
 the Rust crate. It checks the charter's founder signatures and network id, every
 record's id, signature, network and feed chaining, and the root signatures inside
-delegations, revocations and rotations.
+delegations, revocations and rotations; and it opens the sample working group's epoch
+key (HPKE, RFC 9180) and its record's content (XChaCha20-Poly1305) from §4.8 alone.
 
 Run: python3 protocol/tests/independent/verify_vectors.py
 """
 
 import hashlib
+import hmac
 import pathlib
 import sys
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 VECTORS = pathlib.Path(__file__).resolve().parent.parent / "vectors"
 
@@ -109,7 +114,8 @@ for org, signature in signatures:
 
 KINDS = {1: "delegation", 2: "revocation", 3: "root-rotation", 4: "profile", 5: "practice", 6: "campaign",
          7: "campaign-update", 8: "alert", 9: "alert-response", 10: "retraction", 11: "application", 12: "vote",
-         13: "revision", 14: "practice-with-attachments"}
+         13: "revision", 14: "practice-with-attachments", 15: "sealing-key", 16: "group-founding",
+         17: "group-vote", 18: "group-keys", 19: "group-record"}
 records = {}
 for kind_number, name in KINDS.items():
     signed = Reader(read_hex(name))
@@ -177,6 +183,19 @@ check("the response names the alert", records["alert-response"]["body"][:32] == 
 check("the revision names the campaign", records["revision"]["body"][:32] == records["campaign"]["id"])
 check("the revision is by the campaign's device", records["revision"]["author"] == records["campaign"]["author"])
 check("the revision's content is a campaign (Revised index 2)", records["revision"]["body"][32] == 2)
+# Working groups (§4.3, kinds 16 and 17): the vote names the founding, admits the second
+# founder (GroupChoice 0 = Admit) with the history (01). Kind 15 is kept for sealing keys.
+founding = Reader(records["group-founding"]["body"])
+check("group founding: name", founding.text() == "Strategic litigation")
+founding.text()                           # purpose
+check("group founding: admission 1/2 (Threshold 1 = Fraction)", [founding.varint() for _ in range(3)] == [1, 1, 2])
+check("group founding: removal 2/3", [founding.varint() for _ in range(3)] == [1, 2, 3])
+founding.done()
+group_vote = Reader(records["group-vote"]["body"])
+check("group vote names the founding", group_vote.take(32) == records["group-founding"]["id"])
+check("group vote: subject is a founder", group_vote.take(32) in founders)
+check("group vote: admit with history", group_vote.varint() == 0 and group_vote.take(1) == b"\x01")
+group_vote.done()
 
 # Attachments (§16): rebuild the sample file, cut it into 262 144-byte chunks, hash.
 sample_file = bytes((i * 7) % 251 for i in range(300_000))
@@ -204,6 +223,113 @@ name, media_type, size, named_blob = practice.text(), practice.text(), practice.
 practice.done()
 check("the attachment names the sample file",
       (name, media_type, size, named_blob) == ("survey-form.pdf", "application/pdf", len(sample_file), blob_id))
+
+# Working groups' sealing (§4.8), from RFC 9180 and RFC 8439 with the `cryptography`
+# package's X25519, HMAC-SHA256 and ChaCha20-Poly1305; HChaCha20 (for XChaCha20) is
+# written out here from draft-irtf-cfrg-xchacha.
+def hkdf_extract(salt, ikm):
+    return hmac.new(salt, ikm, hashlib.sha256).digest()
+
+
+def hkdf_expand(prk, info, length):
+    out, block, counter = b"", b"", 1
+    while len(out) < length:
+        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
+        out, counter = out + block, counter + 1
+    return out[:length]
+
+
+def labeled_extract(suite, salt, label, ikm):
+    return hkdf_extract(salt, b"HPKE-v1" + suite + label + ikm)
+
+
+def labeled_expand(suite, prk, label, info, length):
+    return hkdf_expand(prk, length.to_bytes(2, "big") + b"HPKE-v1" + suite + label + info, length)
+
+
+KEM_SUITE = b"KEM" + (0x0020).to_bytes(2, "big")
+HPKE_SUITE = b"HPKE" + (0x0020).to_bytes(2, "big") + (0x0001).to_bytes(2, "big") + (0x0003).to_bytes(2, "big")
+
+
+def x25519_derive_secret(ikm):
+    prk = labeled_extract(KEM_SUITE, b"", b"dkp_prk", ikm)
+    return labeled_expand(KEM_SUITE, prk, b"sk", b"", 32)
+
+
+def hpke_open_base(secret_bytes, enc, info, aad, ciphertext):
+    secret = X25519PrivateKey.from_private_bytes(secret_bytes)
+    public = secret.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    dh = secret.exchange(X25519PublicKey.from_public_bytes(enc))
+    eae_prk = labeled_extract(KEM_SUITE, b"", b"eae_prk", dh)
+    shared = labeled_expand(KEM_SUITE, eae_prk, b"shared_secret", enc + public, 32)
+    context = (b"\x00" + labeled_extract(HPKE_SUITE, b"", b"psk_id_hash", b"")
+               + labeled_extract(HPKE_SUITE, b"", b"info_hash", info))
+    key_secret = labeled_extract(HPKE_SUITE, shared, b"secret", b"")
+    key = labeled_expand(HPKE_SUITE, key_secret, b"key", context, 32)
+    nonce = labeled_expand(HPKE_SUITE, key_secret, b"base_nonce", context, 12)
+    return ChaCha20Poly1305(key).decrypt(nonce, ciphertext, aad)
+
+
+def hchacha20(key, nonce16):
+    def rotl(v, n):
+        return ((v << n) & 0xFFFFFFFF) | (v >> (32 - n))
+
+    def quarter(s, a, b, c, d):
+        s[a] = (s[a] + s[b]) & 0xFFFFFFFF; s[d] = rotl(s[d] ^ s[a], 16)
+        s[c] = (s[c] + s[d]) & 0xFFFFFFFF; s[b] = rotl(s[b] ^ s[c], 12)
+        s[a] = (s[a] + s[b]) & 0xFFFFFFFF; s[d] = rotl(s[d] ^ s[a], 8)
+        s[c] = (s[c] + s[d]) & 0xFFFFFFFF; s[b] = rotl(s[b] ^ s[c], 7)
+
+    words = lambda data: [int.from_bytes(data[i:i + 4], "little") for i in range(0, len(data), 4)]
+    state = words(b"expand 32-byte k") + words(key) + words(nonce16)
+    for _ in range(10):
+        quarter(state, 0, 4, 8, 12); quarter(state, 1, 5, 9, 13)
+        quarter(state, 2, 6, 10, 14); quarter(state, 3, 7, 11, 15)
+        quarter(state, 0, 5, 10, 15); quarter(state, 1, 6, 11, 12)
+        quarter(state, 2, 7, 8, 13); quarter(state, 3, 4, 9, 14)
+    return b"".join(w.to_bytes(4, "little") for w in state[0:4] + state[12:16])
+
+
+def xchacha20poly1305_decrypt(key, nonce24, ciphertext, aad):
+    subkey = hchacha20(key, nonce24[:16])
+    return ChaCha20Poly1305(subkey).decrypt(b"\x00" * 4 + nonce24[16:], ciphertext, aad)
+
+
+# HChaCha20's own test vector (draft-irtf-cfrg-xchacha-03 §2.2.1).
+check("HChaCha20 test vector", hchacha20(bytes(range(32)), bytes.fromhex("000000090000004a0000000031415927"))
+      == bytes.fromhex("82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc"))
+
+founding_id = records["group-founding"]["id"]
+sealing_key = Reader(records["sealing-key"]["body"]).take(32)
+sealing_secret = x25519_derive_secret(bytes([0x50]) * 32)
+check("sealing key: DeriveKeyPair([50; 32])",
+      X25519PrivateKey.from_private_bytes(sealing_secret).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+      == sealing_key)
+keys = Reader(records["group-keys"]["body"])
+check("group keys: names the group", keys.take(32) == founding_id)
+check("group keys: first epoch (follows None)", keys.option(lambda: keys.take(32)) is None)
+check("group keys: sealed to one device", keys.varint() == 1)
+device, enc, sealed, tag = keys.take(32), keys.take(32), keys.take(32), keys.take(16)
+keys.done()
+check("group keys: sealed to the author's device", device == records["group-keys"]["author"])
+epoch_key = hpke_open_base(sealing_secret, enc, b"commons/group-key/v1\x00" + network + founding_id + device, b"",
+                           sealed + tag)
+check("group keys: the epoch key opens, [60; 32]", epoch_key == bytes([0x60]) * 32)
+sealed_record = Reader(records["group-record"]["body"])
+check("group record: names the group", sealed_record.take(32) == founding_id)
+check("group record: names the epoch", sealed_record.take(32) == records["group-keys"]["id"])
+nonce, ciphertext = sealed_record.take(24), sealed_record.byte_string()
+sealed_record.done()
+aad = (b"commons/group-record/v1\x00" + network + founding_id + records["group-keys"]["id"]
+       + records["group-record"]["author"])
+content = Reader(xchacha20poly1305_decrypt(epoch_key, nonce, ciphertext, aad))
+check("group record: the content is a case study (kind 5)", content.varint() == 5)
+inner = Reader(content.byte_string())
+content.done()
+check("group record: the case study's title",
+      inner.text() == "Preparing a community witness for a land hearing")
+check("group record: the plaintext is group-content.hex",
+      varint_bytes(5) in read_hex("group-content") and read_hex("group-content").endswith(inner.data))
 
 # The fork proof: { first: bytes, second: bytes }, two records of one feed and seq.
 proof = Reader(read_hex("fork-proof"))
