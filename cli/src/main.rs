@@ -12,6 +12,7 @@ mod backup;
 mod client;
 mod devices;
 mod devnet;
+mod groups;
 mod init;
 mod logging;
 mod members;
@@ -97,6 +98,10 @@ enum Command {
     /// The network's members: list them and the decisions under way, apply, vote
     #[command(subcommand)]
     Members(members::MembersCommand),
+    /// Working groups: member organizations that decide among themselves who belongs
+    /// (list, show, create, invite, vote, leave)
+    #[command(subcommand)]
+    Groups(groups::GroupsCommand),
     /// Your organization's devices: list, add one (offline), revoke one
     #[command(subcommand)]
     Devices(devices::DevicesCommand),
@@ -148,6 +153,7 @@ fn run(global: &GlobalArgs, command: Command) -> anyhow::Result<()> {
         Command::Sync(args) => sync::run(global, &args),
         Command::Network(command) => network::run(global, &command),
         Command::Members(command) => members::run(global, &command),
+        Command::Groups(command) => groups::run(global, &command),
         Command::Devices(command) => devices::run(global, &command),
         Command::Archive(command) => archive::run(global, &command),
         Command::Backup(args) => backup::run_backup(global, &args),

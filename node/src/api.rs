@@ -31,6 +31,7 @@ mod archive;
 pub mod attachments;
 pub mod error;
 mod events;
+mod groups;
 mod history;
 pub use crate::json;
 mod peers;
@@ -148,6 +149,10 @@ fn build(
         .route("/v1/publish/application", post(publish::application))
         .route("/v1/publish/vote", post(publish::vote))
         .route("/v1/publish/revocation", post(publish::revocation))
+        .route("/v1/publish/group", post(groups::found))
+        .route("/v1/publish/group-vote", post(groups::vote))
+        .route("/v1/groups", get(groups::list))
+        .route("/v1/groups/{group}", get(groups::show))
         .route("/v1/records", get(reads::list).post(publish::submit))
         .route("/v1/records/{id}", get(provenance::show))
         .route("/v1/records/{id}/history", get(history::history))

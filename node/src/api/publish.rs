@@ -423,9 +423,9 @@ pub struct SubmitRequest {
     signed: String,
 }
 
-type Created = (StatusCode, Json<Value>);
+pub(super) type Created = (StatusCode, Json<Value>);
 
-async fn publish(state: &ApiState, body: Body) -> Result<Created, ApiError> {
+pub(super) async fn publish(state: &ApiState, body: Body) -> Result<Created, ApiError> {
     let published = state.node.publisher.publish(body).await?;
     Ok((
         StatusCode::CREATED,

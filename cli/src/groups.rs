@@ -1,0 +1,351 @@
+//! `commons groups …`: working groups from the operator's side. `list` and `show` read
+//! the groups the node folds (`GET /v1/groups`); `create`, `invite`, `vote` and `leave`
+//! publish a group's founding and votes through the node's publish endpoints. What a
+//! group protects, and what it does not yet, is in docs/groups.md.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context;
+use commons_protocol::OrgId;
+use serde_json::{Value, json};
+
+use crate::GlobalArgs;
+use crate::client::{Client, print_json};
+
+/// `commons groups …`.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum GroupsCommand {
+    /// List the working groups this node knows, with their members
+    List,
+    /// Show one working group: purpose, members, former members, votes under way
+    Show(GroupArg),
+    /// Found a working group; your organization is its first member
+    Create(CreateArgs),
+    /// Vote to admit a member organization of the network to a group
+    Invite(InviteArgs),
+    /// Vote on an organization in a group: admit it or remove it
+    #[command(subcommand)]
+    Vote(GroupVoteCommand),
+    /// Take your organization out of a group (at once: no vote of the others)
+    Leave(GroupArg),
+}
+
+/// The group: its id (rec_…) or its name.
+#[derive(Debug, clap::Args)]
+pub(crate) struct GroupArg {
+    /// The group's id (rec_…, as `commons groups list` shows) or its name
+    #[arg(value_name = "GROUP")]
+    group: String,
+}
+
+/// Arguments of `commons groups create`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CreateArgs {
+    /// The group's name, such as "Strategic litigation"
+    #[arg(value_name = "NAME")]
+    name: String,
+    /// What the group is for, for the organizations invited to it
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    purpose: String,
+    /// Votes of the group's members needed to admit an organization: a count ("2") or
+    /// a fraction ("1/2", the default)
+    #[arg(long, value_name = "T")]
+    admission: Option<String>,
+    /// Votes of the other members needed to remove one: a count or a fraction ("2/3",
+    /// the default)
+    #[arg(long, value_name = "T")]
+    removal: Option<String>,
+}
+
+/// Arguments of `commons groups invite`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct InviteArgs {
+    /// The group's id or name
+    #[arg(value_name = "GROUP")]
+    group: String,
+    /// The organization's id, org_… (`commons members list` shows it)
+    #[arg(value_name = "ORG")]
+    org: OrgId,
+    /// Also let it read what the group published before it was admitted (the history
+    /// is given when as many members as admission needs ask for it)
+    #[arg(long)]
+    history: bool,
+}
+
+/// `commons groups vote …`.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum GroupVoteCommand {
+    /// Vote to admit an organization to the group
+    Admit(InviteArgs),
+    /// Vote to remove an organization from the group
+    Remove(RemoveArgs),
+}
+
+/// Arguments of `commons groups vote remove`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RemoveArgs {
+    /// The group's id or name
+    #[arg(value_name = "GROUP")]
+    group: String,
+    /// The organization's id, org_…
+    #[arg(value_name = "ORG")]
+    org: OrgId,
+}
+
+pub(crate) fn run(global: &GlobalArgs, command: &GroupsCommand) -> anyhow::Result<()> {
+    match command {
+        GroupsCommand::List => list(global),
+        GroupsCommand::Show(args) => show(global, &args.group),
+        GroupsCommand::Create(args) => create(global, args),
+        GroupsCommand::Invite(args) | GroupsCommand::Vote(GroupVoteCommand::Admit(args)) => {
+            let choice = json!({
+                "group": args.group,
+                "subject": args.org.to_string(),
+                "choice": "admit",
+                "history": args.history,
+            });
+            cast(global, &args.group, &args.org.to_string(), &choice, "admit")
+        }
+        GroupsCommand::Vote(GroupVoteCommand::Remove(args)) => {
+            let choice = json!({
+                "group": args.group,
+                "subject": args.org.to_string(),
+                "choice": "remove",
+            });
+            cast(
+                global,
+                &args.group,
+                &args.org.to_string(),
+                &choice,
+                "remove",
+            )
+        }
+        GroupsCommand::Leave(args) => leave(global, &args.group),
+    }
+}
+
+/// The path of one group, its id or name escaped for a URL path segment.
+fn group_path(group: &str) -> String {
+    let mut path = String::from("/v1/groups/");
+    for byte in group.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            path.push(char::from(byte));
+        } else {
+            path.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    path
+}
+
+fn list(global: &GlobalArgs) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let answer = client.get("/v1/groups", &[])?;
+    if global.json {
+        return print_json(&answer);
+    }
+    let groups = answer["groups"].as_array().cloned().unwrap_or_default();
+    if groups.is_empty() {
+        println!(
+            "This node knows no working group. Found one with: commons groups create \"NAME\" --purpose \"…\""
+        );
+        return Ok(());
+    }
+    for group in &groups {
+        println!(
+            "{}  {}  {} member(s){}",
+            group["id"].as_str().unwrap_or("?"),
+            group["name"].as_str().unwrap_or("?"),
+            group["members"].as_array().map_or(0, Vec::len),
+            if group["you_are_member"] == true {
+                ", yours among them"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
+fn names(group: &Value) -> BTreeMap<String, String> {
+    ["members", "former", "decisions"]
+        .iter()
+        .filter_map(|key| group[*key].as_array())
+        .flatten()
+        .filter_map(|entry| {
+            let org = entry["org"].as_str().or(entry["subject"].as_str())?;
+            Some((org.to_owned(), entry["name"].as_str()?.to_owned()))
+        })
+        .collect()
+}
+
+fn named(names: &BTreeMap<String, String>, org: &str) -> String {
+    match names.get(org) {
+        Some(name) => format!("{name} ({org})"),
+        None => format!("{org} (no name known)"),
+    }
+}
+
+fn show_human(group: &Value) -> String {
+    let names = names(group);
+    let mut out = format!(
+        "{} ({})\n",
+        group["name"].as_str().unwrap_or("?"),
+        group["id"].as_str().unwrap_or("?")
+    );
+    if let Some(purpose) = group["purpose"].as_str().filter(|text| !text.is_empty()) {
+        out.push_str(&format!("  {purpose}\n"));
+    }
+    let empty = Vec::new();
+    let members = group["members"].as_array().unwrap_or(&empty);
+    out.push_str(&format!("Members ({})\n", members.len()));
+    for member in members {
+        let org = member["org"].as_str().unwrap_or("?");
+        out.push_str(&format!(
+            "  {}{}\n",
+            named(&names, org),
+            if member["history"] == true {
+                ""
+            } else {
+                ", from its admission on"
+            }
+        ));
+    }
+    for former in group["former"].as_array().unwrap_or(&empty) {
+        let org = former["org"].as_str().unwrap_or("?");
+        out.push_str(&format!(
+            "  former: {} ({})\n",
+            named(&names, org),
+            if former["left"] == true {
+                "left"
+            } else {
+                "removed by vote"
+            }
+        ));
+    }
+    let decisions = group["decisions"].as_array().unwrap_or(&empty);
+    if decisions.is_empty() {
+        out.push_str("No vote under way.\n");
+    } else {
+        out.push_str("Votes under way\n");
+        for decision in decisions {
+            let subject = decision["subject"].as_str().unwrap_or("?");
+            let (word, votes) = if decision["member"] == true {
+                ("removal", &decision["remove"])
+            } else {
+                ("admission", &decision["admit"])
+            };
+            out.push_str(&format!(
+                "  {}: {} {} of {} needed\n",
+                named(&names, subject),
+                word,
+                votes["count"],
+                votes["needed"]
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "Thresholds: admission {}, removal {}\n",
+        group["thresholds"]["admission"].as_str().unwrap_or("?"),
+        group["thresholds"]["removal"].as_str().unwrap_or("?"),
+    ));
+    out.push_str(
+        "Publishing records to a group is not built yet: so far a group is its membership (docs/groups.md).\n",
+    );
+    out
+}
+
+fn show(global: &GlobalArgs, group: &str) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let answer = client.get(&group_path(group), &[])?;
+    if global.json {
+        return print_json(&answer);
+    }
+    print!("{}", show_human(&answer));
+    Ok(())
+}
+
+fn create(global: &GlobalArgs, args: &CreateArgs) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let mut body = json!({ "name": args.name, "purpose": args.purpose });
+    if let Some(admission) = &args.admission {
+        body["admission"] = json!(admission);
+    }
+    if let Some(removal) = &args.removal {
+        body["removal"] = json!(removal);
+    }
+    let published = client
+        .post("/v1/publish/group", &body)
+        .context("the working group was not founded")?;
+    if global.json {
+        return print_json(&published);
+    }
+    let id = published["id"].as_str().unwrap_or("?");
+    println!(
+        "Founded the working group \"{}\" ({id}); your organization is its first member.\n\
+         Invite a member organization: commons groups invite {id} org_…",
+        args.name.trim()
+    );
+    Ok(())
+}
+
+fn cast(
+    global: &GlobalArgs,
+    group: &str,
+    subject: &str,
+    body: &Value,
+    word: &str,
+) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let published = client
+        .post("/v1/publish/group-vote", body)
+        .context("the vote was not published")?;
+    let after = client.get(&group_path(group), &[])?;
+    let member = after["members"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|entry| entry["org"] == subject);
+    if global.json {
+        return print_json(&json!({ "vote": published, "group": after, "member": member }));
+    }
+    let names = names(&after);
+    println!(
+        "Voted to {word} {} in \"{}\" (record {}, seq {})",
+        named(&names, subject),
+        after["name"].as_str().unwrap_or("?"),
+        published["id"].as_str().unwrap_or("?"),
+        published["seq"]
+    );
+    println!(
+        "  {}",
+        if member {
+            "It is a member of the group now."
+        } else {
+            "It is not a member of the group (now, or yet: `commons groups show` gives the votes)."
+        }
+    );
+    Ok(())
+}
+
+fn leave(global: &GlobalArgs, group: &str) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let status = client.get("/v1/status", &[])?;
+    let own = status["org"]
+        .as_str()
+        .context("the node's status does not say its org")?
+        .to_owned();
+    let published = client
+        .post(
+            "/v1/publish/group-vote",
+            &json!({ "group": group, "subject": own, "choice": "remove" }),
+        )
+        .context("your organization did not leave the group")?;
+    if global.json {
+        return print_json(&published);
+    }
+    println!(
+        "Your organization left the group (record {}). Records the group publishes from now on are not for it.",
+        published["id"].as_str().unwrap_or("?")
+    );
+    Ok(())
+}

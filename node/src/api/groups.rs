@@ -1,0 +1,338 @@
+//! `/v1/groups` and `/v1/publish/group…`: working groups as the node folds them from
+//! the records it holds (`commons_protocol::WorkingGroup`), and the founding and votes
+//! that change them, published through the one publish path. The API reads the store
+//! and asks the node to publish; it never writes to the store.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use commons_protocol::{
+    Body, BodyKind, GroupChoice, GroupFounding, GroupVote, OrgId, RecordId, Roster, Threshold,
+    VerifiedRecord, WorkingGroup,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::error::{ApiError, ApiJson, ApiPath};
+use super::json::{FromText, Text};
+use super::publish::{Created, publish};
+use super::reads::introductions;
+use super::{ApiState, read_store};
+use crate::founding::parse_threshold;
+use crate::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError};
+
+/// A group's thresholds when its founder names none: as the sample charter's, half of
+/// the members to admit and two thirds of the others to remove.
+const DEFAULT_ADMISSION: Threshold = Threshold::Fraction {
+    numerator: 1,
+    denominator: 2,
+};
+const DEFAULT_REMOVAL: Threshold = Threshold::Fraction {
+    numerator: 2,
+    denominator: 3,
+};
+
+/// Every record of `kind` the store holds, page by page (newest first).
+fn all_of_kind(store: &dyn Store, kind: BodyKind) -> Result<Vec<VerifiedRecord>, StoreError> {
+    let mut records = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store.query(&RecordQuery {
+            kind: Some(kind),
+            before,
+            limit: MAX_QUERY_LIMIT,
+            ..RecordQuery::default()
+        })?;
+        let full = page.len() == MAX_QUERY_LIMIT;
+        before = page
+            .last()
+            .map(|stored| (stored.record.record().timestamp_ms, stored.record.id()));
+        records.extend(page.into_iter().map(|stored| stored.record));
+        if !full {
+            return Ok(records);
+        }
+    }
+}
+
+/// Every group the node holds a founding of, folded against `roster`. A founding that
+/// founds nothing (its device did not act for an org) is left out.
+fn held_groups(store: &dyn Store, roster: &Roster) -> Result<Vec<WorkingGroup>, StoreError> {
+    let foundings = all_of_kind(store, BodyKind::GroupFounding)?;
+    let votes = all_of_kind(store, BodyKind::GroupVote)?;
+    let forks = store.fork_proofs()?;
+    let mut groups: Vec<WorkingGroup> = foundings
+        .iter()
+        .filter_map(|founding| WorkingGroup::fold(founding, &votes, roster, &forks).ok())
+        .collect();
+    groups.sort_by(|a, b| (a.name(), a.id()).cmp(&(b.name(), b.id())));
+    Ok(groups)
+}
+
+async fn groups_and_names(
+    state: &ApiState,
+) -> Result<(Vec<WorkingGroup>, Arc<Roster>, BTreeMap<OrgId, String>), ApiError> {
+    let roster = state.node.roster();
+    let folding = roster.clone();
+    let groups = read_store(state, move |store| held_groups(store, &folding)).await?;
+    let names = introductions(state)
+        .await?
+        .names
+        .into_iter()
+        .map(|(org, (name, _))| (org, name))
+        .collect();
+    Ok((groups, roster, names))
+}
+
+fn group_json(
+    group: &WorkingGroup,
+    roster: &Roster,
+    names: &BTreeMap<OrgId, String>,
+    own: &OrgId,
+) -> Value {
+    let name_of = |org: &OrgId| names.get(org).cloned();
+    let members: Vec<Value> = group
+        .members(roster)
+        .map(|(org, admission)| {
+            json!({
+                "org": org.to_string(),
+                "name": name_of(&org),
+                "admitted_by": admission.by.to_string(),
+                "admitted_ms": admission.at_ms,
+                "history": admission.history,
+            })
+        })
+        .collect();
+    let former: Vec<Value> = group
+        .former()
+        .map(|(org, departure)| {
+            json!({
+                "org": org.to_string(),
+                "name": name_of(&org),
+                "by": departure.by.to_string(),
+                "at_ms": departure.at_ms,
+                "left": departure.left,
+            })
+        })
+        .collect();
+    let decisions: Vec<Value> = group
+        .voted_subjects()
+        .map(|subject| {
+            let tally = group.tally(&subject, roster);
+            let votes = |voters: &std::collections::BTreeSet<OrgId>, needed: usize| {
+                json!({
+                    "votes": voters.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "count": voters.len(),
+                    "needed": needed,
+                    "missing": needed.saturating_sub(voters.len()),
+                })
+            };
+            json!({
+                "subject": subject.to_string(),
+                "name": name_of(&subject),
+                "member": tally.member,
+                "admit": votes(&tally.admit, tally.admit_needed),
+                "with_history": tally.admit_with_history.len(),
+                "remove": votes(&tally.remove, tally.remove_needed),
+            })
+        })
+        .collect();
+    json!({
+        "id": group.id().to_string(),
+        "name": group.name(),
+        "purpose": group.purpose(),
+        "founder": group.founder().to_string(),
+        "founder_name": name_of(&group.founder()),
+        "founded_ms": group.founded_ms(),
+        "you_are_member": group.is_member(own, roster),
+        "members": members,
+        "former": former,
+        "decisions": decisions,
+        "thresholds": {
+            "admission": group.admission().to_string(),
+            "removal": group.removal().to_string(),
+        },
+    })
+}
+
+/// `GET /v1/groups`: every group the node knows of, by name.
+pub(super) async fn list(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+    let (groups, roster, names) = groups_and_names(&state).await?;
+    let own = state.node.org;
+    let groups: Vec<Value> = groups
+        .iter()
+        .map(|group| group_json(group, &roster, &names, &own))
+        .collect();
+    Ok(Json(json!({ "org": own.to_string(), "groups": groups })))
+}
+
+/// The group named by `text`: its id (`rec_…`), or its name when exactly one group
+/// has it.
+fn find<'a>(groups: &'a [WorkingGroup], text: &str) -> Result<&'a WorkingGroup, ApiError> {
+    if let Ok(id) = <RecordId as FromText>::parse_text(text) {
+        return groups.iter().find(|group| group.id() == id).ok_or_else(|| {
+            ApiError::not_found(format!(
+                "this node holds no working group {id}: `commons groups list` shows the groups it knows"
+            ))
+        });
+    }
+    let named: Vec<&WorkingGroup> = groups
+        .iter()
+        .filter(|group| group.name().eq_ignore_ascii_case(text.trim()))
+        .collect();
+    match named.as_slice() {
+        [one] => Ok(one),
+        [] => Err(ApiError::not_found(format!(
+            "this node knows no working group named \"{text}\": `commons groups list` shows the groups it knows"
+        ))),
+        _ => Err(ApiError::bad_request(
+            "ambiguous_group",
+            format!(
+                "{} working groups are named \"{text}\": name one by its id (rec_…), as `commons groups list` shows",
+                named.len()
+            ),
+        )),
+    }
+}
+
+/// `GET /v1/groups/{group}`: one group, by id or name.
+pub(super) async fn show(
+    State(state): State<Arc<ApiState>>,
+    ApiPath(group): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (groups, roster, names) = groups_and_names(&state).await?;
+    let found = find(&groups, &group)?;
+    Ok(Json(group_json(found, &roster, &names, &state.node.org)))
+}
+
+/// `POST /v1/publish/group`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FoundGroupRequest {
+    name: String,
+    #[serde(default)]
+    purpose: String,
+    admission: Option<String>,
+    removal: Option<String>,
+}
+
+/// Founds a working group; this org is its first member.
+pub(super) async fn found(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<FoundGroupRequest>,
+) -> Result<Created, ApiError> {
+    if request.name.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "bad_field",
+            "a working group needs a name, such as \"Strategic litigation\"",
+        ));
+    }
+    let threshold = |field: &'static str, text: Option<String>, default: Threshold| {
+        text.map_or(Ok(default), |text| {
+            parse_threshold(&text)
+                .and_then(|threshold| {
+                    if threshold.is_valid() {
+                        Ok(threshold)
+                    } else {
+                        Err(format!(
+                            "`{text}` can never be met, or is met by no vote: write a count of at least 1, or a fraction from 1/d to d/d"
+                        ))
+                    }
+                })
+                .map_err(|error| ApiError::bad_request("bad_field", format!("{field}: {error}")))
+        })
+    };
+    let body = Body::GroupFounding(GroupFounding {
+        name: request.name.trim().to_owned(),
+        purpose: request.purpose,
+        admission: threshold("admission", request.admission, DEFAULT_ADMISSION)?,
+        removal: threshold("removal", request.removal, DEFAULT_REMOVAL)?,
+    });
+    publish(&state, body).await
+}
+
+/// `POST /v1/publish/group-vote`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupVoteRequest {
+    group: String,
+    subject: Text<OrgId>,
+    choice: String,
+    #[serde(default)]
+    history: bool,
+}
+
+/// A vote on an org's place in a group, by a member of the group: admit (with or
+/// without the history), remove, or, on this org itself, leave.
+pub(super) async fn vote(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<GroupVoteRequest>,
+) -> Result<Created, ApiError> {
+    let choice = match (request.choice.as_str(), request.history) {
+        ("admit", history) => GroupChoice::Admit { history },
+        ("remove", false) => GroupChoice::Remove,
+        ("remove", true) => {
+            return Err(ApiError::bad_request(
+                "bad_field",
+                "history goes only with the choice `admit`",
+            ));
+        }
+        (other, _) => {
+            return Err(ApiError::bad_request(
+                "bad_field",
+                format!("`{other}` is not a group vote: use admit or remove"),
+            ));
+        }
+    };
+    let (groups, roster, _) = groups_and_names(&state).await?;
+    let group = find(&groups, &request.group)?;
+    let own = state.node.org;
+    let subject = request.subject.0;
+    if !group.is_member(&own, &roster) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "not_group_member",
+            format!(
+                "your organization is not a member of the working group \"{}\": only its members vote; ask one of them to invite yours",
+                group.name()
+            ),
+        ));
+    }
+    if matches!(choice, GroupChoice::Admit { .. }) {
+        if !roster.is_member(&subject) {
+            return Err(ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "not_network_member",
+                format!(
+                    "{subject} is not a member of the network: a working group admits member organizations only"
+                ),
+            ));
+        }
+        if group.is_member(&subject, &roster) {
+            return Err(ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "already_group_member",
+                format!(
+                    "{subject} is already a member of \"{}\": there is nothing to vote on",
+                    group.name()
+                ),
+            ));
+        }
+    } else if !group.is_member(&subject, &roster) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "not_group_member",
+            format!(
+                "{subject} is not a member of \"{}\": there is no one to remove",
+                group.name()
+            ),
+        ));
+    }
+    let body = Body::GroupVote(GroupVote {
+        group: group.id(),
+        subject,
+        choice,
+    });
+    publish(&state, body).await
+}
