@@ -7,9 +7,13 @@
 
 mod common;
 
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::running_node::{Node, Patience, two_founders};
+use commons_node::data_dir::{DataDir, FounderDir, init_network};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -114,4 +118,169 @@ fn a_group_is_founded_joined_left_and_seen_the_same_on_both_nodes() {
     );
     b.run(&["groups", "invite", &group, &a_org])
         .fails_saying(&["not a member of the working group"]);
+}
+
+/// Three founders' data dirs of one new network (periodic sync every 2 s, Kademlia
+/// off: the test dials the peers itself).
+fn three_founders(temp: &Path) -> Vec<PathBuf> {
+    let dirs: Vec<PathBuf> = ["a", "b", "c"].iter().map(|name| temp.join(name)).collect();
+    let names = [
+        "Women and Land Collective",
+        "Community Paralegals Circle",
+        "Coastal Fishers' Union",
+    ];
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let founders: Vec<FounderDir> = dirs
+        .iter()
+        .zip(names)
+        .map(|(dir, name)| FounderDir::new(DataDir::new(dir), name))
+        .collect();
+    init_network(
+        &founders,
+        "Land Rights Network",
+        u64::try_from(now_ms).unwrap(),
+    )
+    .unwrap();
+    for dir in &dirs {
+        let mut config = OpenOptions::new()
+            .append(true)
+            .open(dir.join("config.toml"))
+            .unwrap();
+        writeln!(config, "\nsync_interval_secs = 2\nkademlia = false").unwrap();
+    }
+    dirs
+}
+
+/// Whether any file under `dir` contains `needle`.
+fn written_anywhere(dir: &Path, needle: &[u8]) -> Option<PathBuf> {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if let Some(found) = written_anywhere(&path, needle) {
+                return Some(found);
+            }
+        } else if std::fs::read(&path)
+            .unwrap()
+            .windows(needle.len())
+            .any(|window| window == needle)
+        {
+            return Some(path);
+        }
+    }
+    None
+}
+
+fn group_records(
+    node: &mut Node,
+    group: &str,
+    what: &str,
+    condition: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    let answer = node.wait_for_json(what, NETWORK, &["groups", "records", group], |answer| {
+        answer["records"]
+            .as_array()
+            .is_some_and(|records| condition(records))
+    });
+    answer["records"].as_array().unwrap().clone()
+}
+
+#[test]
+fn only_the_groups_members_read_its_records_and_a_removed_member_not_what_follows() {
+    let temp = TempDir::new().unwrap();
+    let dirs = three_founders(temp.path());
+    let mut a = Node::run_on(&dirs[0], &[]);
+    let mut b = Node::run_on(&dirs[1], &[a.network_address()]);
+    let mut c = Node::run_on(&dirs[2], &[a.network_address()]);
+    let b_org = b.json(&["status"])["org"].as_str().unwrap().to_owned();
+
+    let founded = a.json(&["groups", "create", "Strategic litigation"]);
+    let group = founded["id"].as_str().unwrap().to_owned();
+    a.json(&["groups", "invite", &group, &b_org]);
+    // b's node publishes its sealing key by itself once its org is in the group; a
+    // seals to b's device once a holds it.
+    a.wait_for_json(
+        "a to hold both members' sealing keys",
+        NETWORK,
+        &["records", "list", "--kind", "sealing-key"],
+        |page| {
+            page["records"]
+                .as_array()
+                .is_some_and(|records| records.iter().any(|record| record["org"] == b_org.as_str()))
+        },
+    );
+
+    const SECRET: &str = "The witness list for the eviction hearing is kept here only";
+    let first = a.json(&[
+        "groups",
+        "publish",
+        &group,
+        "--title",
+        "Hearing strategy for the riverside eviction case",
+        "--body",
+        SECRET,
+    ]);
+    assert_eq!(first["sealed_to"], 2, "{first}");
+    let first_id = first["id"].as_str().unwrap().to_owned();
+
+    // b reads it; c, a member of the network outside the group, holds it and cannot.
+    let at_b = group_records(&mut b, &group, "b to read the record", |records| {
+        records.iter().any(|record| record["readable"] == true)
+    });
+    assert_eq!(at_b[0]["body"]["body"], SECRET);
+    let at_c = group_records(&mut c, &group, "the record to reach c", |records| {
+        !records.is_empty()
+    });
+    assert_eq!(at_c[0]["id"], first_id.as_str());
+    assert_eq!(at_c[0]["readable"], false);
+    assert!(at_c[0]["body"].is_null());
+    let held = c.json(&["records", "show", &first_id]);
+    assert_eq!(held["kind"], "group-record", "{held}");
+    // Plaintext is written nowhere: not at the outsider, and not at the members either
+    // (they decrypt in memory when asked).
+    for (name, dir) in [("a", &dirs[0]), ("b", &dirs[1]), ("c", &dirs[2])] {
+        assert_eq!(
+            written_anywhere(dir, SECRET.as_bytes()),
+            None,
+            "{name}'s data dir"
+        );
+    }
+
+    // a removes b (two thirds of the one other member is one vote); the next record is
+    // sealed under a new epoch, to a's device only: b holds it and cannot read it, and
+    // still reads the first.
+    a.json(&["groups", "vote", "remove", &group, &b_org]);
+    let second = a.json(&[
+        "groups",
+        "publish",
+        &group,
+        "--title",
+        "After the hearing: next steps",
+        "--body",
+        "Appeal filed; the new witness is not named anywhere else.",
+    ]);
+    assert_eq!(second["sealed_to"], 1, "{second}");
+    assert_ne!(second["epoch"], first["epoch"]);
+    let second_id = second["id"].as_str().unwrap().to_owned();
+    let at_b = group_records(&mut b, &group, "the second record to reach b", |records| {
+        records
+            .iter()
+            .any(|record| record["id"] == second_id.as_str())
+    });
+    let by_id = |id: &str| {
+        at_b.iter()
+            .find(|record| record["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_id(&second_id)["readable"], false);
+    assert!(
+        by_id(&second_id)["why_not"]
+            .as_str()
+            .unwrap()
+            .contains("not sealed to this device")
+    );
+    assert_eq!(by_id(&first_id)["readable"], true);
 }

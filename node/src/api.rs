@@ -153,6 +153,8 @@ fn build(
         .route("/v1/publish/group-vote", post(groups::vote))
         .route("/v1/groups", get(groups::list))
         .route("/v1/groups/{group}", get(groups::show))
+        .route("/v1/groups/{group}/records", get(groups::records))
+        .route("/v1/publish/group-record", post(groups::publish_sealed))
         .route("/v1/records", get(reads::list).post(publish::submit))
         .route("/v1/records/{id}", get(provenance::show))
         .route("/v1/records/{id}/history", get(history::history))

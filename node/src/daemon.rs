@@ -92,6 +92,7 @@ pub async fn run_node(
     .await?;
     node.set_signed_charter(opened.charter().clone());
     node.set_attachment_policy(config.attachment_policy());
+    node.set_sealing_key(opened.dir().sealing_key().map_err(NodeError::SealingKey)?);
     if crate::restore::is_marked(opened.dir()) {
         // Before the network and the API start: nothing may be published from the
         // backup's head (see `restore`).

@@ -33,7 +33,7 @@ use commons_protocol::text::hex;
 use commons_protocol::{
     Body, Charter, CharterError, Delegation, DeviceKey, DeviceKeypair, FeedPosition, FeedWriter,
     Founder, MAX_SIGNED_RECORD_BYTES, NetworkId, OrgId, ParseKeyError, RecordError, RngError,
-    RootKeypair, SignedCharter, Threshold, validate_record,
+    RootKeypair, SealingKeypair, SignedCharter, Threshold, fresh_bytes, validate_record,
 };
 use serde::Deserialize;
 use thiserror::Error;
@@ -49,6 +49,9 @@ pub const DEFAULT_DIR_NAME: &str = "commons";
 pub const ROOT_KEY_FILE: &str = "root.key";
 /// This device's key seed.
 pub const DEVICE_KEY_FILE: &str = "device.key";
+/// The device's sealing key for working groups (docs/groups.md §4), beside the device
+/// key and as private: made at the node's first start after it was added.
+pub const SEALING_KEY_FILE: &str = "sealing.key";
 /// The signed charter.
 pub const CHARTER_FILE: &str = "charter.bin";
 /// The device feed's first record: the root key's delegation of the device.
@@ -474,6 +477,20 @@ impl DataDir {
                 source,
             }),
         }
+    }
+
+    /// The device's sealing key pair (`sealing.key`, mode 0600): read, or made from the
+    /// operating system's randomness and written the first time, so a data dir made
+    /// before working groups existed gets one at its next start.
+    pub fn sealing_key(&self) -> Result<SealingKeypair, DataDirError> {
+        let path = self.path.join(SEALING_KEY_FILE);
+        if fs::symlink_metadata(&path).is_ok() {
+            check_private(&path)?;
+            return Ok(SealingKeypair::from_seed(read_secret(&path)?));
+        }
+        let seed = fresh_bytes()?;
+        self.write_new(SEALING_KEY_FILE, &secret_text(&seed))?;
+        Ok(SealingKeypair::from_seed(seed))
     }
 
     /// Writes `bytes` to the new file `name`: a temporary file (mode 0600), fsynced,

@@ -14,6 +14,7 @@
 //! | stored durably, in group commits | [`store`] |
 //! | read as its latest version (revisions) | [`revisions`] |
 //! | read as who has answered an alert and who has not yet | [`alert_status`] |
+//! | sealed to a working group before signing, opened for this device after storing | [`groups`] |
 //! | shown as JSON (API, events, exports, hooks) | [`json`] |
 //! | attachments' bytes, kept whole or not at all | [`blobs`] |
 //! | what may be attached, each file's state, bytes deleted after a retraction | [`attachments`] |
@@ -30,7 +31,7 @@
 //! The modules depend one way. From the bottom: [`store`], [`blobs`], [`files`],
 //! [`revisions`], [`json`], [`metrics`], [`publish_gate`], [`alert_status`] and
 //! [`login`]; then [`ingest`], [`publish`], [`attachments`], [`node_handle`],
-//! [`network`], [`notify`], [`config`], [`data_dir`], [`founding`], [`devices`],
+//! [`groups`], [`network`], [`notify`], [`config`], [`data_dir`], [`founding`], [`devices`],
 //! [`restore`], [`node`], [`archive`], [`api`] and [`daemon`], each using only modules
 //! before it. `tests/layers.rs` fails on any import that closes a cycle.
 
@@ -48,6 +49,7 @@ pub mod data_dir;
 pub mod devices;
 pub mod files;
 pub mod founding;
+pub mod groups;
 pub mod ingest;
 pub mod json;
 pub mod login;

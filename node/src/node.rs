@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use commons_protocol::{Charter, DeviceKeypair, OrgId, SignedCharter};
+use commons_protocol::{Charter, DeviceKeypair, OrgId, SealingKeypair, SignedCharter};
 use thiserror::Error;
 use tokio::task::JoinHandle;
 use tracing::{Instrument, info, info_span, warn};
@@ -40,6 +40,9 @@ pub enum NodeError {
     /// The search index beside the store could not be opened or made.
     #[error(transparent)]
     SearchIndex(#[from] crate::store::TextIndexError),
+    /// The device's sealing key for working groups could not be read or made.
+    #[error("this device's sealing key (sealing.key) could not be read or made: {0}")]
+    SealingKey(#[source] crate::data_dir::DataDirError),
     /// The network could not start.
     #[error(transparent)]
     Network(#[from] crate::network::NetworkError),
@@ -77,6 +80,9 @@ pub struct Node {
     publisher_task: JoinHandle<()>,
     /// Deletes attachments' bytes no live record needs ([`crate::attachments`]).
     cleaner_task: JoinHandle<()>,
+    /// Publishes this device's sealing key once its org is in a working group
+    /// ([`crate::groups::announce_sealing_key`]), when the node has a sealing key.
+    sealing_task: Option<JoinHandle<()>>,
 }
 
 impl Node {
@@ -159,12 +165,14 @@ impl Node {
             device: device.public(),
             org,
             started: Instant::now(),
+            sealing: None,
         };
         Ok(Node {
             handle,
             ingest_task,
             publisher_task,
             cleaner_task,
+            sealing_task: None,
         })
     }
 
@@ -172,6 +180,22 @@ impl Node {
     /// after this call carry it.
     pub fn set_signed_charter(&mut self, charter: SignedCharter) {
         self.handle.signed_charter = Some(Arc::new(charter));
+    }
+
+    /// Gives the node this device's sealing key for working groups; handles taken after
+    /// this call carry it.
+    pub fn set_sealing_key(&mut self, sealing: SealingKeypair) {
+        let public = sealing.public();
+        self.handle.sealing = Some(Arc::new(sealing));
+        if let Some(task) = self.sealing_task.take() {
+            task.abort();
+        }
+        let events = self.handle.ingest.subscribe();
+        self.sealing_task = Some(tokio::spawn(crate::groups::announce_sealing_key(
+            self.handle.clone(),
+            public,
+            events,
+        )));
     }
 
     /// Sets what this node accepts and keeps of attachments; handles taken after this
@@ -193,7 +217,14 @@ impl Node {
             ingest_task,
             publisher_task,
             cleaner_task,
+            sealing_task,
         } = self;
+        // It holds a handle, so it goes first: the publisher ends when every handle is
+        // gone.
+        if let Some(task) = sealing_task {
+            task.abort();
+            let _ = task.await;
+        }
         drop(handle);
         // The cleaner ends when ingest's event stream does, so after ingest.
         for (name, task) in [

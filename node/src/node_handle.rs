@@ -7,7 +7,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use commons_protocol::{Charter, DeviceKey, NetworkId, OrgId, Roster, SignedCharter};
+use commons_protocol::{
+    Charter, DeviceKey, NetworkId, OrgId, Roster, SealingKeypair, SignedCharter,
+};
 
 use crate::attachments::AttachmentPolicy;
 use crate::blobs::BlobStore;
@@ -50,6 +52,10 @@ pub struct NodeHandle {
     pub org: OrgId,
     /// When the node started.
     pub started: Instant,
+    /// This device's sealing key for working groups, when the node was given one
+    /// ([`crate::node::Node::set_sealing_key`]): without it the node can neither seal to
+    /// a group nor open what a group sealed to it.
+    pub sealing: Option<Arc<SealingKeypair>>,
 }
 
 impl NodeHandle {

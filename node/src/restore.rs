@@ -29,7 +29,8 @@ use tracing::info;
 
 use crate::data_dir::{
     API_TOKEN_FILE, BLOBS_DIR, CHARTER_FILE, CONFIG_FILE, DELEGATION_FILE, DEVICE_KEY_FILE,
-    DataDir, DataDirError, ORG_FILE, ROOT_KEY_FILE, ROOT_KEY_LOCATION_FILE, STORE_FILE, sync_dir,
+    DataDir, DataDirError, ORG_FILE, ROOT_KEY_FILE, ROOT_KEY_LOCATION_FILE, SEALING_KEY_FILE,
+    STORE_FILE, sync_dir,
 };
 use crate::store::{RedbStore, Store, StoreError};
 
@@ -41,9 +42,12 @@ pub const PREVIOUS_NETWORKS_DIR: &str = "previous-networks";
 /// Every file of a data dir a backup copies, when present (`store.redb` apart).
 /// The notifications' file and secret go too: a restored node does not notify again
 /// what it had notified, and its webhooks' receivers keep the secret they check with.
-const BACKED_UP_FILES: [&str; 11] = [
+/// The sealing key goes too: without it the restored device could not open what working
+/// groups sealed to it before.
+const BACKED_UP_FILES: [&str; 12] = [
     ROOT_KEY_FILE,
     DEVICE_KEY_FILE,
+    SEALING_KEY_FILE,
     CHARTER_FILE,
     DELEGATION_FILE,
     API_TOKEN_FILE,

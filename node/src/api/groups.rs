@@ -3,14 +3,14 @@
 //! that change them, published through the one publish path. The API reads the store
 //! and asks the node to publish; it never writes to the store.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
 use commons_protocol::{
-    Body, BodyKind, GroupChoice, GroupFounding, GroupVote, OrgId, RecordId, Roster, Threshold,
-    VerifiedRecord, WorkingGroup,
+    Body, BodyKind, DeviceKey, GroupChoice, GroupFounding, GroupVote, OrgId, Practice, RecordId,
+    Roster, SealingKeyAnnouncement, Threshold, Visibility, WorkingGroup,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -21,7 +21,11 @@ use super::publish::{Created, publish};
 use super::reads::introductions;
 use super::{ApiState, read_store};
 use crate::founding::parse_threshold;
-use crate::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError};
+use crate::groups::{
+    Opened, all_of_kind, current_epoch, held_groups, new_epoch, open_epoch, open_record,
+    recipients, seal_record, sealing_keys,
+};
+use crate::json::body_json;
 
 /// A group's thresholds when its founder names none: as the sample charter's, half of
 /// the members to admit and two thirds of the others to remove.
@@ -33,42 +37,6 @@ const DEFAULT_REMOVAL: Threshold = Threshold::Fraction {
     numerator: 2,
     denominator: 3,
 };
-
-/// Every record of `kind` the store holds, page by page (newest first).
-fn all_of_kind(store: &dyn Store, kind: BodyKind) -> Result<Vec<VerifiedRecord>, StoreError> {
-    let mut records = Vec::new();
-    let mut before = None;
-    loop {
-        let page = store.query(&RecordQuery {
-            kind: Some(kind),
-            before,
-            limit: MAX_QUERY_LIMIT,
-            ..RecordQuery::default()
-        })?;
-        let full = page.len() == MAX_QUERY_LIMIT;
-        before = page
-            .last()
-            .map(|stored| (stored.record.record().timestamp_ms, stored.record.id()));
-        records.extend(page.into_iter().map(|stored| stored.record));
-        if !full {
-            return Ok(records);
-        }
-    }
-}
-
-/// Every group the node holds a founding of, folded against `roster`. A founding that
-/// founds nothing (its device did not act for an org) is left out.
-fn held_groups(store: &dyn Store, roster: &Roster) -> Result<Vec<WorkingGroup>, StoreError> {
-    let foundings = all_of_kind(store, BodyKind::GroupFounding)?;
-    let votes = all_of_kind(store, BodyKind::GroupVote)?;
-    let forks = store.fork_proofs()?;
-    let mut groups: Vec<WorkingGroup> = foundings
-        .iter()
-        .filter_map(|founding| WorkingGroup::fold(founding, &votes, roster, &forks).ok())
-        .collect();
-    groups.sort_by(|a, b| (a.name(), a.id()).cmp(&(b.name(), b.id())));
-    Ok(groups)
-}
 
 async fn groups_and_names(
     state: &ApiState,
@@ -335,4 +303,194 @@ pub(super) async fn vote(
         choice,
     });
     publish(&state, body).await
+}
+
+/// `POST /v1/publish/group-record`: a case study sealed to a working group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupRecordRequest {
+    group: String,
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    themes: Vec<String>,
+    #[serde(default)]
+    regions: Vec<String>,
+    #[serde(default)]
+    language: String,
+}
+
+/// Seals a case study to a group and publishes it: this device's sealing key first if
+/// the network does not hold it yet, then a new epoch if the group's members or their
+/// devices changed since the last one, then the sealed record. Each goes through the
+/// one publish path; the plaintext stays in memory.
+pub(super) async fn publish_sealed(
+    State(state): State<Arc<ApiState>>,
+    ApiJson(request): ApiJson<GroupRecordRequest>,
+) -> Result<Created, ApiError> {
+    let Some(sealing) = state.node.sealing.clone() else {
+        return Err(ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "no_sealing_key",
+            "this node runs without a sealing key, so it cannot seal to a group: run it with `commons node run` over its data dir",
+        ));
+    };
+    if request.title.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "bad_field",
+            "a case study needs a title",
+        ));
+    }
+    let (groups, roster, _) = groups_and_names(&state).await?;
+    let group = find(&groups, &request.group)?.clone();
+    let (own, device, network) = (state.node.org, state.node.device, state.node.network);
+    if !group.is_member(&own, &roster) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "not_group_member",
+            format!(
+                "your organization is not a member of the working group \"{}\": only its members publish to it",
+                group.name()
+            ),
+        ));
+    }
+    let mut keys = read_store(&state, sealing_keys).await?;
+    if keys.get(&device) != Some(&sealing.public()) {
+        let (_, Json(_published)) = publish(
+            &state,
+            Body::SealingKey(SealingKeyAnnouncement {
+                key: sealing.public(),
+            }),
+        )
+        .await?;
+        keys.insert(device, sealing.public());
+    }
+    let recipients = recipients(&group, &roster, &keys);
+    let devices: BTreeSet<DeviceKey> = recipients.sealed_to.keys().copied().collect();
+    let (folding, reading) = (group.clone(), roster.clone());
+    let current = read_store(&state, move |store| {
+        current_epoch(store, &folding, &reading, &devices)
+    })
+    .await?;
+    let opened = match &current {
+        Some((_, keys)) => open_epoch(keys, &network, &device, &sealing)
+            .map_err(|error| ApiError::internal(format!("this device's epoch key: {error}")))?,
+        None => None,
+    };
+    let (epoch, key) = match (current, opened) {
+        (Some((epoch, _)), Some(key)) => (epoch, key),
+        _ => {
+            let (key, body) = new_epoch(&network, &group.id(), None, &recipients.sealed_to)
+                .map_err(|error| ApiError::internal(format!("a new epoch: {error}")))?;
+            let (_, Json(published)) = publish(&state, Body::GroupKeys(body)).await?;
+            let epoch = published["id"]
+                .as_str()
+                .and_then(|id| <RecordId as FromText>::parse_text(id).ok())
+                .ok_or_else(|| ApiError::internal("the published epoch has an id"))?;
+            (epoch, key)
+        }
+    };
+    let mut practice = Practice {
+        title: request.title.trim().to_owned(),
+        summary: request.summary,
+        body: request.body,
+        themes: request.themes,
+        regions: request.regions,
+        language: request.language,
+        licence: String::new(),
+        links: Vec::new(),
+        visibility: Visibility::Members,
+        attachments: Vec::new(),
+    };
+    practice.themes.retain(|theme| !theme.trim().is_empty());
+    let sealed = seal_record(
+        &key,
+        network,
+        group.id(),
+        epoch,
+        device,
+        &Body::Practice(practice),
+    )
+    .map_err(|error| ApiError::internal(format!("sealing the record: {error}")))?;
+    let (status, Json(mut answer)) = publish(&state, sealed).await?;
+    if let Some(fields) = answer.as_object_mut() {
+        fields.insert("group".to_owned(), json!(group.id().to_string()));
+        fields.insert("epoch".to_owned(), json!(epoch.to_string()));
+        fields.insert("sealed_to".to_owned(), json!(recipients.sealed_to.len()));
+        fields.insert(
+            "devices_without_key".to_owned(),
+            json!(
+                recipients
+                    .without_key
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+            ),
+        );
+    }
+    Ok((status, Json(answer)))
+}
+
+/// `GET /v1/groups/{group}/records`: the group's records, newest first, each opened for
+/// this device when its epoch was sealed to it.
+pub(super) async fn records(
+    State(state): State<Arc<ApiState>>,
+    ApiPath(group): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (groups, roster, names) = groups_and_names(&state).await?;
+    let group = find(&groups, &group)?.clone();
+    let device = state.node.device;
+    let sealing = state.node.sealing.clone();
+    let id = group.id();
+    let opened = read_store(&state, move |store| {
+        let mut out = Vec::new();
+        for record in all_of_kind(store, BodyKind::GroupRecord)? {
+            let Body::GroupRecord(sealed) = &record.record().body else {
+                continue;
+            };
+            if sealed.group != id {
+                continue;
+            }
+            let opened = match &sealing {
+                Some(sealing) => open_record(store, &record, &device, sealing)?,
+                None => Opened::NotForThisDevice,
+            };
+            out.push((record, opened));
+        }
+        Ok(out)
+    })
+    .await?;
+    let entries: Vec<Value> = opened
+        .iter()
+        .map(|(record, opened)| {
+            let header = record.record();
+            let org = roster.device(&header.author).map(|state| state.org);
+            let (readable, body, why) = match opened {
+                Opened::Content(body) => (true, Some(body_json(body)), None),
+                Opened::NotForThisDevice => (false, None, Some("not sealed to this device: written before your organization joined the group, after it left, or before this device's sealing key")),
+                Opened::EpochNotHeld => (false, None, Some("its epoch key record has not reached this node yet")),
+                Opened::Unreadable(_) => (false, None, Some("it does not open: altered, or sealed wrongly")),
+            };
+            json!({
+                "id": record.id().to_string(),
+                "author": header.author.to_string(),
+                "org": org.map(|org| org.to_string()),
+                "org_name": org.and_then(|org| names.get(&org).cloned()),
+                "author_in_group": org.is_some_and(|org| group.is_member(&org, &roster)),
+                "timestamp_ms": header.timestamp_ms,
+                "readable": readable,
+                "kind": match opened { Opened::Content(body) => body.kind().map(|kind| kind.name()), _ => None },
+                "body": body,
+                "why_not": why,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "group": group.id().to_string(),
+        "name": group.name(),
+        "records": entries,
+    })))
 }
