@@ -355,3 +355,114 @@ pub async fn announce_sealing_key(
         };
     }
 }
+
+/// Why a body could not be published to a group.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum GroupPublishError {
+    /// The node was started without a sealing key (only a node over a data dir has one).
+    #[error(
+        "this node runs without a sealing key, so it cannot seal to a group: run it with `commons node run` over its data dir"
+    )]
+    NoSealingKey,
+    /// This org is not a member of the group.
+    #[error(
+        "your organization is not a member of the working group \"{group}\": only its members publish to it"
+    )]
+    NotMember {
+        /// The group's name.
+        group: String,
+    },
+    /// Preparing the sealed record failed.
+    #[error(transparent)]
+    Sealing(#[from] SealingError),
+    /// Publishing one of the records failed.
+    #[error(transparent)]
+    Publish(#[from] crate::ingest::IngestError),
+}
+
+/// What [`publish_to_group`] published.
+#[derive(Debug, Clone)]
+pub struct PublishedToGroup {
+    /// The sealed record.
+    pub record: crate::publish::Published,
+    /// The epoch (`group-keys` record) it was sealed under.
+    pub epoch: RecordId,
+    /// Whether that epoch was made for this record (the members or their devices
+    /// changed since the last one).
+    pub new_epoch: bool,
+    /// How many devices can open it.
+    pub sealed_to: usize,
+    /// Member orgs' devices that cannot, for want of a sealing key.
+    pub without_key: Vec<DeviceKey>,
+}
+
+/// Seals `body` to `group` and publishes it through the one publish path: this
+/// device's sealing key first if the network does not hold it yet, then a new epoch if
+/// the group's members or their devices changed since the last one, then the sealed
+/// record. The plaintext stays in memory.
+pub async fn publish_to_group(
+    node: &crate::node_handle::NodeHandle,
+    group: &WorkingGroup,
+    roster: &Roster,
+    body: &Body,
+) -> Result<PublishedToGroup, GroupPublishError> {
+    let sealing = node
+        .sealing
+        .clone()
+        .ok_or(GroupPublishError::NoSealingKey)?;
+    let (device, network) = (node.device, node.network);
+    if !group.is_member(&node.org, roster) {
+        return Err(GroupPublishError::NotMember {
+            group: group.name().to_owned(),
+        });
+    }
+    let store = node.store.clone();
+    let mut keys = blocking(move || sealing_keys(store.as_ref())).await?;
+    if keys.get(&device) != Some(&sealing.public()) {
+        node.publisher
+            .publish(Body::SealingKey(commons_protocol::SealingKeyAnnouncement {
+                key: sealing.public(),
+            }))
+            .await?;
+        keys.insert(device, sealing.public());
+    }
+    let recipients = recipients(group, roster, &keys);
+    let devices: BTreeSet<DeviceKey> = recipients.sealed_to.keys().copied().collect();
+    let (store, folding, reading) = (node.store.clone(), group.clone(), roster.clone());
+    let current =
+        blocking(move || current_epoch(store.as_ref(), &folding, &reading, &devices)).await?;
+    let opened = match &current {
+        Some((_, keys)) => {
+            open_epoch(keys, &network, &device, &sealing).map_err(SealingError::from)?
+        }
+        None => None,
+    };
+    let (epoch, key, new) = match (current, opened) {
+        (Some((epoch, _)), Some(key)) => (epoch, key, false),
+        _ => {
+            let (key, keys_body) = new_epoch(&network, &group.id(), None, &recipients.sealed_to)?;
+            let published = node.publisher.publish(Body::GroupKeys(keys_body)).await?;
+            (published.id, key, true)
+        }
+    };
+    let sealed = seal_record(&key, network, group.id(), epoch, device, body)?;
+    let record = node.publisher.publish(sealed).await?;
+    Ok(PublishedToGroup {
+        record,
+        epoch,
+        new_epoch: new,
+        sealed_to: recipients.sealed_to.len(),
+        without_key: recipients.without_key,
+    })
+}
+
+/// Runs a store read off the async threads.
+async fn blocking<T: Send + 'static>(
+    read: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, SealingError> {
+    tokio::task::spawn_blocking(read)
+        .await
+        .map_err(|error| StoreError::Storage(format!("a store read failed: {error}")))?
+        .map_err(SealingError::from)
+}

@@ -3,14 +3,14 @@
 //! that change them, published through the one publish path. The API reads the store
 //! and asks the node to publish; it never writes to the store.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
 use commons_protocol::{
-    Body, BodyKind, DeviceKey, GroupChoice, GroupFounding, GroupVote, OrgId, Practice, RecordId,
-    Roster, SealingKeyAnnouncement, Threshold, Visibility, WorkingGroup,
+    Body, BodyKind, GroupChoice, GroupFounding, GroupVote, OrgId, Practice, RecordId, Roster,
+    Threshold, Visibility, WorkingGroup,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -22,8 +22,7 @@ use super::reads::introductions;
 use super::{ApiState, read_store};
 use crate::founding::parse_threshold;
 use crate::groups::{
-    Opened, all_of_kind, current_epoch, held_groups, new_epoch, open_epoch, open_record,
-    recipients, seal_record, sealing_keys,
+    GroupPublishError, Opened, all_of_kind, held_groups, open_record, publish_to_group,
 };
 use crate::json::body_json;
 
@@ -323,21 +322,11 @@ pub struct GroupRecordRequest {
     language: String,
 }
 
-/// Seals a case study to a group and publishes it: this device's sealing key first if
-/// the network does not hold it yet, then a new epoch if the group's members or their
-/// devices changed since the last one, then the sealed record. Each goes through the
-/// one publish path; the plaintext stays in memory.
+/// Seals a case study to a group and publishes it ([`publish_to_group`]).
 pub(super) async fn publish_sealed(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<GroupRecordRequest>,
 ) -> Result<Created, ApiError> {
-    let Some(sealing) = state.node.sealing.clone() else {
-        return Err(ApiError::new(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            "no_sealing_key",
-            "this node runs without a sealing key, so it cannot seal to a group: run it with `commons node run` over its data dir",
-        ));
-    };
     if request.title.trim().is_empty() {
         return Err(ApiError::bad_request(
             "bad_field",
@@ -346,53 +335,6 @@ pub(super) async fn publish_sealed(
     }
     let (groups, roster, _) = groups_and_names(&state).await?;
     let group = find(&groups, &request.group)?.clone();
-    let (own, device, network) = (state.node.org, state.node.device, state.node.network);
-    if !group.is_member(&own, &roster) {
-        return Err(ApiError::new(
-            axum::http::StatusCode::CONFLICT,
-            "not_group_member",
-            format!(
-                "your organization is not a member of the working group \"{}\": only its members publish to it",
-                group.name()
-            ),
-        ));
-    }
-    let mut keys = read_store(&state, sealing_keys).await?;
-    if keys.get(&device) != Some(&sealing.public()) {
-        let (_, Json(_published)) = publish(
-            &state,
-            Body::SealingKey(SealingKeyAnnouncement {
-                key: sealing.public(),
-            }),
-        )
-        .await?;
-        keys.insert(device, sealing.public());
-    }
-    let recipients = recipients(&group, &roster, &keys);
-    let devices: BTreeSet<DeviceKey> = recipients.sealed_to.keys().copied().collect();
-    let (folding, reading) = (group.clone(), roster.clone());
-    let current = read_store(&state, move |store| {
-        current_epoch(store, &folding, &reading, &devices)
-    })
-    .await?;
-    let opened = match &current {
-        Some((_, keys)) => open_epoch(keys, &network, &device, &sealing)
-            .map_err(|error| ApiError::internal(format!("this device's epoch key: {error}")))?,
-        None => None,
-    };
-    let (epoch, key) = match (current, opened) {
-        (Some((epoch, _)), Some(key)) => (epoch, key),
-        _ => {
-            let (key, body) = new_epoch(&network, &group.id(), None, &recipients.sealed_to)
-                .map_err(|error| ApiError::internal(format!("a new epoch: {error}")))?;
-            let (_, Json(published)) = publish(&state, Body::GroupKeys(body)).await?;
-            let epoch = published["id"]
-                .as_str()
-                .and_then(|id| <RecordId as FromText>::parse_text(id).ok())
-                .ok_or_else(|| ApiError::internal("the published epoch has an id"))?;
-            (epoch, key)
-        }
-    };
     let mut practice = Practice {
         title: request.title.trim().to_owned(),
         summary: request.summary,
@@ -406,32 +348,39 @@ pub(super) async fn publish_sealed(
         attachments: Vec::new(),
     };
     practice.themes.retain(|theme| !theme.trim().is_empty());
-    let sealed = seal_record(
-        &key,
-        network,
-        group.id(),
-        epoch,
-        device,
-        &Body::Practice(practice),
-    )
-    .map_err(|error| ApiError::internal(format!("sealing the record: {error}")))?;
-    let (status, Json(mut answer)) = publish(&state, sealed).await?;
-    if let Some(fields) = answer.as_object_mut() {
-        fields.insert("group".to_owned(), json!(group.id().to_string()));
-        fields.insert("epoch".to_owned(), json!(epoch.to_string()));
-        fields.insert("sealed_to".to_owned(), json!(recipients.sealed_to.len()));
-        fields.insert(
-            "devices_without_key".to_owned(),
-            json!(
-                recipients
-                    .without_key
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
+    let published = publish_to_group(&state.node, &group, &roster, &Body::Practice(practice))
+        .await
+        .map_err(|error| match error {
+            GroupPublishError::NoSealingKey => ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "no_sealing_key",
+                error.to_string(),
             ),
-        );
-    }
-    Ok((status, Json(answer)))
+            GroupPublishError::NotMember { .. } => ApiError::new(
+                axum::http::StatusCode::CONFLICT,
+                "not_group_member",
+                error.to_string(),
+            ),
+            GroupPublishError::Publish(ingest) => ApiError::from(ingest),
+            other => ApiError::internal(other.to_string()),
+        })?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({
+            "id": published.record.id.to_string(),
+            "seq": published.record.seq,
+            "timestamp_ms": published.record.timestamp_ms,
+            "group": group.id().to_string(),
+            "epoch": published.epoch.to_string(),
+            "new_epoch": published.new_epoch,
+            "sealed_to": published.sealed_to,
+            "devices_without_key": published
+                .without_key
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+        })),
+    ))
 }
 
 /// `GET /v1/groups/{group}/records`: the group's records, newest first, each opened for
