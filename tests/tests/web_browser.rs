@@ -27,7 +27,7 @@ use std::time::Duration;
 use commons_tests::TestNode;
 use commons_tests::browser::{
     Applicant, AxeViolation, Browser, BrowserOptions, BrowserTools, DESKTOP_WIDTH, Devnet,
-    DevnetNode, PHONE_WIDTH, login_url, screenshot_dir,
+    DevnetNode, PHONE_WIDTH, commons, login_url, screenshot_dir,
 };
 use serde_json::Value;
 
@@ -875,6 +875,47 @@ fn every_page_is_accessible_and_photographed() {
         axe.check(&browser, name);
         photograph(&browser, &dir, name);
     }
+    // A working group of a and b, with one case study sealed to it, written by the CLI
+    // (the list and a group's page, read and with its form).
+    commons(
+        &a.data_dir,
+        &[
+            "groups",
+            "create",
+            "Strategic litigation",
+            "--purpose",
+            "Case files and hearing strategy for cases brought by member organizations.",
+        ],
+    );
+    commons(
+        &a.data_dir,
+        &["groups", "invite", "Strategic litigation", &b.org_id()],
+    );
+    commons(
+        &a.data_dir,
+        &[
+            "groups",
+            "publish",
+            "Strategic litigation",
+            "--title",
+            "Preparing witnesses for the eviction hearing",
+            "--summary",
+            "Who meets the witnesses, and where, before the hearing.",
+            "--body",
+            "The community's lawyer meets the three witnesses on **Thursday** at the parish hall. \
+             Their names stay in this group's records only.",
+        ],
+    );
+    open(&browser, "/groups");
+    axe.check(&browser, "groups");
+    photograph(&browser, &dir, "groups");
+    let group = first_link(&browser, "/groups/")
+        .unwrap_or_else(|| panic!("/groups links the group the CLI founded"));
+    open(&browser, &group);
+    browser.wait_for_text("Preparing witnesses for the eviction hearing");
+    axe.check(&browser, "group");
+    photograph(&browser, &dir, "group");
+
     let other = format!("/members/{}", b.org_id());
     open(&browser, &other);
     axe.check(&browser, "org");
@@ -899,6 +940,9 @@ fn every_page_is_accessible_and_photographed() {
     open(&browser, "/node");
     axe.check(&browser, "node (Arabic)");
     photograph(&browser, &dir, "node-arabic");
+    open(&browser, &group);
+    axe.check(&browser, "group (Arabic)");
+    photograph(&browser, &dir, "group-arabic");
 
     // The page for people not let in.
     let stranger = Browser::start("stranger", &tools, &BrowserOptions::default());

@@ -164,6 +164,10 @@ macro_rules! catalog_files {
                 "node.ftl",
                 include_str!(concat!("../i18n/", $lang, "/node.ftl")),
             ),
+            (
+                "groups.ftl",
+                include_str!(concat!("../i18n/", $lang, "/groups.ftl")),
+            ),
         ]
     };
 }

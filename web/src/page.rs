@@ -24,6 +24,8 @@ pub enum Section {
     Alerts,
     /// The roster and votes.
     Members,
+    /// Working groups.
+    Groups,
     /// This node's health.
     Node,
 }
@@ -86,6 +88,7 @@ impl Layout {
             ("/campaigns", "nav-campaigns", Section::Campaigns),
             ("/alerts", "nav-alerts", Section::Alerts),
             ("/members", "nav-members", Section::Members),
+            ("/groups", "nav-groups", Section::Groups),
             ("/node", "nav-node", Section::Node),
         ]
         .into_iter()

@@ -6,6 +6,7 @@ nav-cases = دراسات الحالة
 nav-campaigns = الحملات
 nav-alerts = التنبيهات
 nav-members = الأعضاء
+nav-groups = مجموعات العمل
 nav-node = هذه العقدة
 nav-language = اللغة
 nav-language-apply = تغيير

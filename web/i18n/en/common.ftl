@@ -6,6 +6,7 @@ nav-cases = Case studies
 nav-campaigns = Campaigns
 nav-alerts = Alerts
 nav-members = Members
+nav-groups = Working groups
 nav-node = This node
 nav-language = Language
 nav-language-apply = Change

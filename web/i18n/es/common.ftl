@@ -6,6 +6,7 @@ nav-cases = Estudios de caso
 nav-campaigns = Campañas
 nav-alerts = Alertas
 nav-members = Miembros
+nav-groups = Grupos de trabajo
 nav-node = Este nodo
 nav-language = Idioma
 nav-language-apply = Cambiar

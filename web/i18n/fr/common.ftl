@@ -6,6 +6,7 @@ nav-cases = Études de cas
 nav-campaigns = Campagnes
 nav-alerts = Alertes
 nav-members = Membres
+nav-groups = Groupes de travail
 nav-node = Ce nœud
 nav-language = Langue
 nav-language-apply = Changer

@@ -12,6 +12,7 @@ pub mod campaigns;
 pub mod cases;
 pub mod events;
 pub mod files;
+pub mod groups;
 pub mod history;
 pub mod home;
 pub mod login;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(campaigns::routes())
         .merge(alerts::routes())
         .merge(members::routes())
+        .merge(groups::routes())
         .merge(node::routes())
         .fallback(not_found)
 }

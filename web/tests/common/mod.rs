@@ -94,7 +94,7 @@ impl App {
         let dir = tempfile::tempdir().unwrap();
         let network = net.charter.charter().network_id();
         let store = RedbStore::open(dir.path().join("store.redb"), network).unwrap();
-        let node = Node::start(
+        let mut node = Node::start(
             Arc::new(store),
             net.charter.charter().clone(),
             net.orgs[index].device.clone(),
@@ -104,6 +104,9 @@ impl App {
         )
         .await
         .unwrap();
+        // As `commons node run` gives it from `sealing.key` (here from a fixed seed), so
+        // the working-group pages can seal and open.
+        node.set_sealing_key(sealing_keypair(index));
         let handle = node.handle();
         // Every delegation, so the other orgs' records are accepted.
         for delegation in &net.delegations {
@@ -226,6 +229,11 @@ impl App {
         drop(self.handle);
         self.node.shutdown().await;
     }
+}
+
+/// Sample org `index`'s sealing key pair (seed `[0x50 + index; 32]`).
+pub fn sealing_keypair(index: usize) -> commons_protocol::SealingKeypair {
+    commons_protocol::SealingKeypair::from_seed([0x50 + u8::try_from(index).unwrap(); 32])
 }
 
 /// `fields` as an urlencoded form body.

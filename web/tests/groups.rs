@@ -1,0 +1,171 @@
+//! The working-group pages against a real node: the list, a group's page with its
+//! members and its records opened for this device, and writing to the group: the
+//! record stored is sealed (no plaintext in it) and opens for the other member's
+//! device.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{App, sealing_keypair};
+use commons_node::groups::{Opened, all_of_kind, open_record};
+use commons_protocol::fixtures::sample_group_founding;
+use commons_protocol::{Body, BodyKind, GroupChoice, GroupVote, SealingKeyAnnouncement};
+use commons_web::view::now_ms;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn members_write_to_a_group_and_what_is_stored_is_sealed() {
+    let mut app = App::start().await;
+    let cookie = app.login().await;
+
+    let empty = app.get("/groups", Some(&cookie)).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
+    assert!(
+        empty.body.contains("knows no working group yet"),
+        "{}",
+        empty.body
+    );
+
+    // Founder 0 (this node) founds a group and admits founder 1, whose device has
+    // published its sealing key.
+    let founding = app
+        .handle
+        .publisher
+        .publish(Body::GroupFounding(sample_group_founding()))
+        .await
+        .unwrap();
+    let other = app.net.orgs[1].id();
+    app.receive(
+        1,
+        Body::SealingKey(SealingKeyAnnouncement {
+            key: sealing_keypair(1).public(),
+        }),
+        now_ms(),
+    )
+    .await;
+    app.handle
+        .publisher
+        .publish(Body::GroupVote(GroupVote {
+            group: founding.id,
+            subject: other,
+            choice: GroupChoice::Admit { history: false },
+        }))
+        .await
+        .unwrap();
+
+    let list = app.get("/groups", Some(&cookie)).await;
+    assert!(list.body.contains("Strategic litigation"), "{}", list.body);
+    assert!(
+        list.body.contains("2 member organizations"),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body.contains("Your organization is a member"),
+        "{}",
+        list.body
+    );
+
+    let path = format!("/groups/{}", founding.id);
+    let page = app.get(&path, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains("Nothing has been published to this group yet")
+    );
+    assert!(page.body.contains("Publish to the group"));
+
+    // A record without a text is refused on the form, and nothing is published.
+    let csrf = app.csrf(&cookie).await;
+    let refused = app
+        .post(
+            &path,
+            &cookie,
+            &[("csrf", &csrf), ("title", "Hearing notes"), ("body", " ")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
+    assert!(refused.body.contains("Give the record a title and a text"));
+    let sealed = |app: &App| {
+        all_of_kind(app.handle.store.as_ref(), BodyKind::GroupRecord)
+            .unwrap()
+            .len()
+    };
+    assert_eq!(sealed(&app), 0);
+
+    const TEXT: &str = "The community's lawyer meets the witnesses on **Thursday**.";
+    let published = app
+        .post(
+            &path,
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("title", "Preparing the witnesses"),
+                ("summary", "Who meets whom before the hearing"),
+                ("body", TEXT),
+            ],
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    assert_eq!(
+        published.location(),
+        Some(format!("{path}?done=1").as_str())
+    );
+    let shown = app.get(&format!("{path}?done=1"), Some(&cookie)).await;
+    assert!(
+        shown.body.contains("Published to the group."),
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown.body.contains("Preparing the witnesses"),
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown.body.contains("<strong>Thursday</strong>"),
+        "the Markdown, rendered: {}",
+        shown.body
+    );
+
+    // What the store holds is the ciphertext only, and it opens for founder 1's device.
+    let records = all_of_kind(app.handle.store.as_ref(), BodyKind::GroupRecord).unwrap();
+    assert_eq!(records.len(), 1);
+    let stored = records[0].signed_bytes();
+    assert!(
+        !stored.windows(9).any(|window| window == b"witnesses"),
+        "no plaintext in the stored record"
+    );
+    let opened = open_record(
+        app.handle.store.as_ref(),
+        &records[0],
+        &app.net.orgs[1].device.public(),
+        &sealing_keypair(1),
+    )
+    .unwrap();
+    let Opened::Content(body) = opened else {
+        panic!("the record opens for the other member: {opened:?}");
+    };
+    let Body::Practice(practice) = *body else {
+        panic!("a case study");
+    };
+    assert_eq!(practice.body, TEXT);
+    // And not for founder 2, a member of the network outside the group.
+    let outside = open_record(
+        app.handle.store.as_ref(),
+        &records[0],
+        &app.net.orgs[2].device.public(),
+        &sealing_keypair(2),
+    )
+    .unwrap();
+    assert_eq!(outside, Opened::NotForThisDevice);
+    for untranslated in [">groups-", " groups-"] {
+        assert!(!shown.body.contains(untranslated), "{}", shown.body);
+    }
+    app.stop().await;
+}
