@@ -388,3 +388,48 @@ proptest! {
         prop_assert_eq!(expected.is_member(&story.id(0), &roster), !founder_left);
     }
 }
+
+#[test]
+fn concurrent_changes_from_two_orgs_converge_in_any_order() {
+    let mut story = Story::new();
+    let founding = story.found(0);
+    story.admit(&founding, 0, 1);
+    story.admit(&founding, 0, 2);
+    assert_eq!(story.members(&founding), [0, 1, 2]);
+    // At the same millisecond, on nodes that have not seen each other's votes: org 1
+    // and org 2 vote to admit org 3 while org 0 votes to remove org 2.
+    let at = BASE_TIME_MS + 1_000 * 60_000;
+    let vote = |story: &mut Story, voter: usize, subject: usize, choice| {
+        let subject = story.id(subject);
+        let record = story.writers[voter]
+            .append(
+                Body::GroupVote(GroupVote {
+                    group: founding.id(),
+                    subject,
+                    choice,
+                }),
+                at,
+            )
+            .unwrap();
+        story.records.push(record.clone());
+        record
+    };
+    vote(&mut story, 1, 3, GroupChoice::Admit { history: false });
+    vote(&mut story, 2, 3, GroupChoice::Admit { history: false });
+    vote(&mut story, 0, 2, GroupChoice::Remove);
+    let roster = story.roster();
+    let expected = WorkingGroup::fold(&founding, &story.records, &roster, []).unwrap();
+    let count = story.records.len();
+    for rotation in 0..count {
+        let mut turned = story.records.clone();
+        turned.rotate_left(rotation);
+        turned.reverse();
+        let again = WorkingGroup::fold(&founding, &turned, &roster, []).unwrap();
+        assert_eq!(again, expected, "rotation {rotation}");
+    }
+    // Ties are broken by record id, so the outcome is one of the two, the same on
+    // every node: org 3 is admitted (two of three), and org 2's removal needs two
+    // thirds of the others, which org 0 alone is not.
+    assert!(expected.is_member(&story.id(3), &roster));
+    assert!(expected.is_member(&story.id(2), &roster));
+}
