@@ -7,9 +7,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use commons_protocol::{
-    Body, BodyKind, ContentContext, DeviceKey, EpochKey, GroupKeys, GroupRecord, NetworkId, OrgId,
-    RecordId, RngError, Roster, SealError, SealedKey, SealingKey, SealingKeypair, VerifiedRecord,
-    WorkingGroup, decrypt_content, encrypt_content, fresh_bytes, open_epoch_key, seal_epoch_key,
+    Body, BodyKind, ContentContext, DeviceKey, EpochKey, GroupHistory, GroupKeys, GroupRecord,
+    HistoricKey, NetworkId, OrgId, RecordId, RngError, Roster, SealError, SealedKey, SealingKey,
+    SealingKeypair, VerifiedRecord, WorkingGroup, decrypt_content, encrypt_content, fresh_bytes,
+    open_epoch_key, seal_epoch_key,
 };
 use thiserror::Error;
 
@@ -207,6 +208,77 @@ pub fn open_epoch(
         .transpose()
 }
 
+/// The earlier epochs of `group` granted to `device` by `group-history` records: epoch
+/// to its key sealed to the device.
+pub fn history_grants(
+    store: &dyn Store,
+    group: &RecordId,
+    device: &DeviceKey,
+) -> Result<BTreeMap<RecordId, SealedKey>, StoreError> {
+    let mut grants = BTreeMap::new();
+    for record in all_of_kind(store, BodyKind::GroupHistory)? {
+        if let Body::GroupHistory(history) = &record.record().body
+            && history.group == *group
+        {
+            for entry in &history.keys {
+                if entry.sealed.device == *device {
+                    grants
+                        .entry(entry.epoch)
+                        .or_insert_with(|| entry.sealed.clone());
+                }
+            }
+        }
+    }
+    Ok(grants)
+}
+
+/// The history the group owes: for each device among `recipients` of an org the group
+/// admitted with its history, every earlier epoch this device (`own`) can open that was
+/// neither sealed nor yet granted to it, sealed to it now. Empty when nothing is owed.
+pub fn owed_history(
+    store: &dyn Store,
+    group: &WorkingGroup,
+    roster: &Roster,
+    recipients: &BTreeMap<DeviceKey, SealingKey>,
+    own: &DeviceKey,
+    sealing: &SealingKeypair,
+) -> Result<Vec<(RecordId, DeviceKey, EpochKey, SealingKey)>, StoreError> {
+    let with_history: BTreeSet<OrgId> = group
+        .members(roster)
+        .filter(|(_, admission)| admission.history)
+        .map(|(org, _)| org)
+        .collect();
+    let mut epochs = Vec::new();
+    for record in all_of_kind(store, BodyKind::GroupKeys)? {
+        if let Body::GroupKeys(keys) = &record.record().body
+            && keys.group == group.id()
+        {
+            epochs.push((record.id(), keys.clone()));
+        }
+    }
+    let network = roster.network();
+    let mut owed = Vec::new();
+    for (device, sealing_key) in recipients {
+        let in_history_org = roster
+            .device(device)
+            .is_some_and(|state| with_history.contains(&state.org));
+        if !in_history_org || device == own {
+            continue;
+        }
+        let granted = history_grants(store, &group.id(), device)?;
+        for (epoch, keys) in &epochs {
+            let sealed_to_it = keys.sealed.iter().any(|entry| entry.device == *device);
+            if sealed_to_it || granted.contains_key(epoch) {
+                continue;
+            }
+            if let Ok(Some(key)) = open_epoch(keys, &network, own, sealing) {
+                owed.push((*epoch, *device, key, *sealing_key));
+            }
+        }
+    }
+    Ok(owed)
+}
+
 /// `body` sealed as a group record of `group` under `epoch` by `author`.
 pub fn seal_record(
     key: &EpochKey,
@@ -267,10 +339,21 @@ pub fn open_record(
     if keys.group != sealed.group {
         return Ok(Opened::NotForThisDevice);
     }
-    let key = match open_epoch(keys, &header.network, device, sealing) {
-        Ok(Some(key)) => key,
-        Ok(None) => return Ok(Opened::NotForThisDevice),
+    let granted = match open_epoch(keys, &header.network, device, sealing) {
+        Ok(Some(key)) => Some(key),
+        Ok(None) => match history_grants(store, &sealed.group, device)?.get(&sealed.epoch) {
+            Some(historic) => Some(
+                match open_epoch_key(historic, sealing, &header.network, &sealed.group) {
+                    Ok(key) => key,
+                    Err(error) => return Ok(Opened::Unreadable(error)),
+                },
+            ),
+            None => None,
+        },
         Err(error) => return Ok(Opened::Unreadable(error)),
+    };
+    let Some(key) = granted else {
+        return Ok(Opened::NotForThisDevice);
     };
     let context = ContentContext {
         network: header.network,
@@ -448,6 +531,42 @@ pub async fn publish_to_group(
     };
     let sealed = seal_record(&key, network, group.id(), epoch, device, body)?;
     let record = node.publisher.publish(sealed).await?;
+    // The history the group gave an admitted org, sealed to its devices by whichever
+    // member publishes next: nobody has to be online with the new member.
+    let (store, folding, reading, to) = (
+        node.store.clone(),
+        group.clone(),
+        roster.clone(),
+        recipients.sealed_to.clone(),
+    );
+    let opener = sealing.clone();
+    let owed =
+        blocking(move || owed_history(store.as_ref(), &folding, &reading, &to, &device, &opener))
+            .await?;
+    if !owed.is_empty() {
+        let mut keys = Vec::with_capacity(owed.len());
+        for (epoch, to_device, epoch_key, sealing_key) in owed {
+            keys.push(HistoricKey {
+                epoch,
+                sealed: seal_epoch_key(
+                    &epoch_key,
+                    to_device,
+                    &sealing_key,
+                    &network,
+                    &group.id(),
+                    fresh_bytes().map_err(SealingError::from)?,
+                )
+                .map_err(SealingError::from)?,
+            });
+        }
+        keys.sort_by_key(|entry| (entry.epoch, entry.sealed.device));
+        node.publisher
+            .publish(Body::GroupHistory(GroupHistory {
+                group: group.id(),
+                keys,
+            }))
+            .await?;
+    }
     Ok(PublishedToGroup {
         record,
         epoch,

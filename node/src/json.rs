@@ -187,6 +187,13 @@ pub fn body_json(body: &Body) -> Value {
             "follows": keys.follows.map(|epoch| epoch.to_string()),
             "sealed_to": keys.sealed.iter().map(|sealed| sealed.device.to_string()).collect::<Vec<_>>(),
         }),
+        Body::GroupHistory(history) => json!({
+            "group": history.group.to_string(),
+            "granted": history.keys.iter().map(|entry| json!({
+                "epoch": entry.epoch.to_string(),
+                "device": entry.sealed.device.to_string(),
+            })).collect::<Vec<_>>(),
+        }),
         Body::GroupRecord(record) => json!({
             "group": record.group.to_string(),
             "epoch": record.epoch.to_string(),

@@ -167,3 +167,119 @@ async fn a_revoked_device_is_left_out_of_the_next_epoch() {
     drop(handle);
     node.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_org_admitted_with_the_history_reads_what_came_before_and_one_without_does_not() {
+    let mut net = net(3);
+    let network = net.charter.charter().network_id();
+    let dir = tempfile::tempdir().unwrap();
+    let store = RedbStore::open(dir.path().join("store.redb"), network).unwrap();
+    let mut node = net.start_node(0, Arc::new(store)).await;
+    node.set_sealing_key(SealingKeypair::from_seed([0x50; 32]));
+    let handle = node.handle();
+    for delegation in &net.delegations[1..3] {
+        stored(&handle, delegation).await;
+    }
+    let founding = handle
+        .publisher
+        .publish(Body::GroupFounding(sample_group_founding()))
+        .await
+        .unwrap();
+    let group = || async {
+        let roster = handle.roster();
+        let store = handle.store.clone();
+        tokio::task::spawn_blocking(move || {
+            commons_node::groups::held_groups(store.as_ref(), &roster)
+        })
+        .await
+        .unwrap()
+        .unwrap()
+        .into_iter()
+        .find(|group| group.id() == founding.id)
+        .unwrap()
+    };
+    let case = |title: &str| {
+        let mut practice = sample_practice(Visibility::Members);
+        practice.title = title.to_owned();
+        Body::Practice(practice)
+    };
+    let early = publish_to_group(&handle, &group().await, &handle.roster(), &case("Early"))
+        .await
+        .unwrap();
+    assert_eq!(early.sealed_to, 1);
+
+    // Org 1 comes in with the history, org 2 without; both publish their sealing keys.
+    for (org, history) in [(1, true), (2, false)] {
+        handle
+            .publisher
+            .publish(Body::GroupVote(GroupVote {
+                group: founding.id,
+                subject: net.orgs[org].id(),
+                choice: GroupChoice::Admit { history },
+            }))
+            .await
+            .unwrap();
+    }
+    let keys = [
+        SealingKeypair::from_seed([0x51; 32]),
+        SealingKeypair::from_seed([0x52; 32]),
+    ];
+    for (index, key) in [(1, &keys[0]), (2, &keys[1])] {
+        let announcement = net.writers[index]
+            .append(
+                Body::SealingKey(SealingKeyAnnouncement { key: key.public() }),
+                BASE_TIME_MS + 120_000,
+            )
+            .unwrap();
+        stored(&handle, &announcement).await;
+    }
+    let late = publish_to_group(&handle, &group().await, &handle.roster(), &case("Late"))
+        .await
+        .unwrap();
+    assert_eq!(late.sealed_to, 3);
+    assert_eq!(
+        all_of_kind(handle.store.as_ref(), BodyKind::GroupHistory)
+            .unwrap()
+            .len(),
+        1,
+        "one grant, for org 1's device"
+    );
+
+    let records = all_of_kind(handle.store.as_ref(), BodyKind::GroupRecord).unwrap();
+    let open = |id, org: usize, key: &SealingKeypair| {
+        let record = records.iter().find(|record| record.id() == id).unwrap();
+        open_record(
+            handle.store.as_ref(),
+            record,
+            &net.orgs[org].device.public(),
+            key,
+        )
+        .unwrap()
+    };
+    assert!(matches!(
+        open(early.record.id, 1, &keys[0]),
+        Opened::Content(_)
+    ));
+    assert_eq!(open(early.record.id, 2, &keys[1]), Opened::NotForThisDevice);
+    assert!(matches!(
+        open(late.record.id, 1, &keys[0]),
+        Opened::Content(_)
+    ));
+    assert!(matches!(
+        open(late.record.id, 2, &keys[1]),
+        Opened::Content(_)
+    ));
+
+    // The next record owes nothing more: no second grant.
+    publish_to_group(&handle, &group().await, &handle.roster(), &case("Later"))
+        .await
+        .unwrap();
+    assert_eq!(
+        all_of_kind(handle.store.as_ref(), BodyKind::GroupHistory)
+            .unwrap()
+            .len(),
+        1
+    );
+    drop(handle);
+    node.shutdown().await;
+}

@@ -591,6 +591,26 @@ pub struct GroupKeys {
     pub sealed: Vec<SealedKey>,
 }
 
+/// Earlier epoch keys of a working group, sealed to the devices of an org the group
+/// admitted with its history (docs/groups.md §4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupHistory {
+    /// The group: its founding record.
+    pub group: RecordId,
+    /// Each earlier epoch's key sealed to one device, in strictly ascending order of
+    /// `(epoch, device)`.
+    pub keys: Vec<HistoricKey>,
+}
+
+/// One earlier epoch's key, sealed to one device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoricKey {
+    /// The epoch: its `group-keys` record.
+    pub epoch: RecordId,
+    /// Its key sealed to a device, as in a `group-keys` record.
+    pub sealed: SealedKey,
+}
+
 /// A record only a working group's members can read: its content (kind and body)
 /// encrypted under an epoch's key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -645,11 +665,13 @@ pub enum BodyKind {
     GroupKeys,
     /// [`GroupRecord`], kind 19.
     GroupRecord,
+    /// [`GroupHistory`], kind 20.
+    GroupHistory,
 }
 
 impl BodyKind {
     /// Every known kind, in wire-number order.
-    pub const ALL: [BodyKind; 18] = [
+    pub const ALL: [BodyKind; 19] = [
         BodyKind::Delegation,
         BodyKind::Revocation,
         BodyKind::RootRotation,
@@ -668,6 +690,7 @@ impl BodyKind {
         BodyKind::GroupVote,
         BodyKind::GroupKeys,
         BodyKind::GroupRecord,
+        BodyKind::GroupHistory,
     ];
 
     /// The wire number of a case study that carries attachments (see [`Practice`]).
@@ -694,6 +717,7 @@ impl BodyKind {
             BodyKind::GroupVote => 17,
             BodyKind::GroupKeys => 18,
             BodyKind::GroupRecord => 19,
+            BodyKind::GroupHistory => 20,
         }
     }
 
@@ -726,6 +750,7 @@ impl BodyKind {
             BodyKind::GroupVote => "group-vote",
             BodyKind::GroupKeys => "group-keys",
             BodyKind::GroupRecord => "group-record",
+            BodyKind::GroupHistory => "group-history",
         }
     }
 
@@ -789,6 +814,8 @@ pub enum Body {
     GroupKeys(GroupKeys),
     /// A record only a working group can read.
     GroupRecord(GroupRecord),
+    /// A working group's earlier keys for an org admitted with the history.
+    GroupHistory(GroupHistory),
     /// A kind a newer version defines: kept and relayed as bytes, never interpreted.
     Unknown {
         /// Its wire number.
@@ -820,6 +847,7 @@ impl Body {
             Body::GroupVote(_) => BodyKind::GroupVote,
             Body::GroupKeys(_) => BodyKind::GroupKeys,
             Body::GroupRecord(_) => BodyKind::GroupRecord,
+            Body::GroupHistory(_) => BodyKind::GroupHistory,
             Body::Unknown { .. } => return None,
         })
     }
@@ -860,6 +888,7 @@ impl Body {
             | Body::GroupVote(_)
             | Body::GroupKeys(_)
             | Body::GroupRecord(_)
+            | Body::GroupHistory(_)
             | Body::Unknown { .. } => Visibility::Members,
         }
     }
@@ -885,6 +914,7 @@ impl Body {
             Body::GroupVote(body) => encode(body),
             Body::GroupKeys(body) => encode(body),
             Body::GroupRecord(body) => encode(body),
+            Body::GroupHistory(body) => encode(body),
             Body::Unknown { bytes, .. } => bytes.clone(),
         }
     }
@@ -920,6 +950,7 @@ impl Body {
             BodyKind::GroupVote => Body::GroupVote(decode_canonical(bytes)?),
             BodyKind::GroupKeys => Body::GroupKeys(decode_canonical(bytes)?),
             BodyKind::GroupRecord => Body::GroupRecord(decode_canonical(bytes)?),
+            BodyKind::GroupHistory => Body::GroupHistory(decode_canonical(bytes)?),
         })
     }
 

@@ -7,9 +7,9 @@
 
 use crate::body::{
     Alert, AlertResponse, Application, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate,
-    Delegation, GroupChoice, GroupFounding, GroupKeys, GroupRecord, GroupVote, Practice, Profile,
-    ResponseKind, Retraction, Revocation, RootRotation, SealingKeyAnnouncement, Severity,
-    Visibility, Vote, VoteChoice,
+    Delegation, GroupChoice, GroupFounding, GroupHistory, GroupKeys, GroupRecord, GroupVote,
+    HistoricKey, Practice, Profile, ResponseKind, Retraction, Revocation, RootRotation,
+    SealingKeyAnnouncement, Severity, Visibility, Vote, VoteChoice,
 };
 use crate::charter::{Charter, Founder, SignedCharter, Threshold};
 use crate::fork::ForkProof;
@@ -400,6 +400,33 @@ pub fn sample_records() -> (SignedCharter, Vec<(BodyKind, VerifiedRecord)>) {
                 ciphertext,
             }),
             21,
+        ),
+    ));
+    // Org 1 was admitted with the history (the sample vote): the first epoch's key,
+    // sealed to its device's sealing key (seed `[0x51; 32]`).
+    let historic = match seal_epoch_key(
+        &sample_epoch_key(),
+        orgs[1].device.public(),
+        &SealingKeypair::from_seed([0x51; 32]).public(),
+        &network,
+        &group.id(),
+        [0x72; 32],
+    ) {
+        Ok(sealed) => sealed,
+        Err(error) => unreachable_fixture(&error),
+    };
+    out.push((
+        BodyKind::GroupHistory,
+        signed(
+            &mut first,
+            Body::GroupHistory(GroupHistory {
+                group: group.id(),
+                keys: vec![HistoricKey {
+                    epoch: epoch.id(),
+                    sealed: historic,
+                }],
+            }),
+            22,
         ),
     ));
     (charter, out)

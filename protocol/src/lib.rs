@@ -85,9 +85,10 @@ pub use blob::{
 };
 pub use body::{
     Alert, AlertResponse, Application, Attachment, Body, BodyKind, Campaign, CampaignStatus,
-    CampaignUpdate, Delegation, GroupChoice, GroupFounding, GroupKeys, GroupRecord, GroupVote,
-    Practice, Profile, ResponseKind, Retraction, Revised, Revision, Revocation, RootRotation,
-    SealedKey, SealingKey, SealingKeyAnnouncement, Severity, Visibility, Vote, VoteChoice,
+    CampaignUpdate, Delegation, GroupChoice, GroupFounding, GroupHistory, GroupKeys, GroupRecord,
+    GroupVote, HistoricKey, Practice, Profile, ResponseKind, Retraction, Revised, Revision,
+    Revocation, RootRotation, SealedKey, SealingKey, SealingKeyAnnouncement, Severity, Visibility,
+    Vote, VoteChoice,
 };
 pub use charter::{
     CHARTER_VERSION, Charter, CharterError, Founder, FounderSignature, MAX_CHARTER_BYTES,

@@ -194,11 +194,13 @@ pub enum RecordError {
         /// `admission` or `removal`.
         field: &'static str,
     },
-    /// A group's epoch key sealed to no device.
-    #[error("a group-keys record must seal the key to at least one device")]
+    /// A group's keys sealed to no device.
+    #[error("a group-keys or group-history record must seal at least one key")]
     GroupKeysEmpty,
-    /// A group's sealed keys out of order, or two for one device.
-    #[error("a group-keys record must list its devices in strictly ascending order, each once")]
+    /// A group's sealed keys out of order, or two for one device (and epoch).
+    #[error(
+        "a group-keys record must list its devices, and a group-history record its (epoch, device) pairs, in strictly ascending order, each once"
+    )]
     GroupKeysNotSorted,
     /// A group record's ciphertext shorter than its tag.
     #[error("a group record's ciphertext is {len} bytes, shorter than its 16-byte tag")]
@@ -699,6 +701,19 @@ fn check_body_rules(record: &Record) -> Result<(), RecordError> {
             }
             for sealed in &keys.sealed {
                 key("device", sealed.device.as_bytes())?;
+            }
+        }
+        Body::GroupHistory(history) => {
+            if history.keys.is_empty() {
+                return Err(RecordError::GroupKeysEmpty);
+            }
+            if !history.keys.windows(2).all(|pair| {
+                (pair[0].epoch, pair[0].sealed.device) < (pair[1].epoch, pair[1].sealed.device)
+            }) {
+                return Err(RecordError::GroupKeysNotSorted);
+            }
+            for entry in &history.keys {
+                key("device", entry.sealed.device.as_bytes())?;
             }
         }
         Body::GroupRecord(record) => {

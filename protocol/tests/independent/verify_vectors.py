@@ -115,7 +115,7 @@ for org, signature in signatures:
 KINDS = {1: "delegation", 2: "revocation", 3: "root-rotation", 4: "profile", 5: "practice", 6: "campaign",
          7: "campaign-update", 8: "alert", 9: "alert-response", 10: "retraction", 11: "application", 12: "vote",
          13: "revision", 14: "practice-with-attachments", 15: "sealing-key", 16: "group-founding",
-         17: "group-vote", 18: "group-keys", 19: "group-record"}
+         17: "group-vote", 18: "group-keys", 19: "group-record", 20: "group-history"}
 records = {}
 for kind_number, name in KINDS.items():
     signed = Reader(read_hex(name))
@@ -328,6 +328,16 @@ inner = Reader(content.byte_string())
 content.done()
 check("group record: the case study's title",
       inner.text() == "Preparing a community witness for a land hearing")
+history = Reader(records["group-history"]["body"])
+check("group history: names the group", history.take(32) == founding_id)
+check("group history: one key", history.varint() == 1)
+check("group history: for the first epoch", history.take(32) == records["group-keys"]["id"])
+h_device, h_enc, h_sealed, h_tag = history.take(32), history.take(32), history.take(32), history.take(16)
+history.done()
+check("group history: the first epoch's key opens for org 1's sealing key [51; 32]",
+      hpke_open_base(x25519_derive_secret(bytes([0x51]) * 32), h_enc,
+                     b"commons/group-key/v1\x00" + network + founding_id + h_device, b"", h_sealed + h_tag)
+      == bytes([0x60]) * 32)
 check("group record: the plaintext is group-content.hex",
       varint_bytes(5) in read_hex("group-content") and read_hex("group-content").endswith(inner.data))
 
