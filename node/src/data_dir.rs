@@ -67,6 +67,9 @@ pub const BLOBS_DIR: &str = "blobs";
 /// The search index's folder in a data dir: words of the store's records, rebuilt from
 /// the store whenever it is missing or behind (store/text_index.rs).
 pub const SEARCH_INDEX_DIR: &str = "search-index";
+/// The directory of a data dir where the stores of networks it left are kept (copied
+/// whole by a backup).
+pub const PREVIOUS_NETWORKS_DIR: &str = "previous-networks";
 /// The public org file: the org's id and name.
 pub const ORG_FILE: &str = "org.toml";
 /// On a device data dir without `root.key`: where the org's root key is kept.

@@ -32,8 +32,7 @@ use crate::data_dir::{
 use crate::files::FileError;
 use crate::store::{RedbStore, Store, StoreError};
 
-/// The directory of a data dir where the stores of networks it left are kept.
-pub const PREVIOUS_NETWORKS_DIR: &str = "previous-networks";
+pub use crate::data_dir::PREVIOUS_NETWORKS_DIR;
 
 /// Parses a threshold as an operator writes it: `N` (a count of member orgs) or `N/D`
 /// (a fraction of them, rounded up). Whether it is in range is the charter's rule.

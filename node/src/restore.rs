@@ -29,16 +29,14 @@ use tracing::info;
 
 use crate::data_dir::{
     API_TOKEN_FILE, BLOBS_DIR, CHARTER_FILE, CONFIG_FILE, DELEGATION_FILE, DEVICE_KEY_FILE,
-    DataDir, DataDirError, ORG_FILE, ROOT_KEY_FILE, ROOT_KEY_LOCATION_FILE, SEALING_KEY_FILE,
-    STORE_FILE, sync_dir,
+    DataDir, DataDirError, ORG_FILE, PREVIOUS_NETWORKS_DIR, ROOT_KEY_FILE, ROOT_KEY_LOCATION_FILE,
+    SEALING_KEY_FILE, STORE_FILE, sync_dir,
 };
 use crate::store::{RedbStore, Store, StoreError};
 
 /// The file that marks a data dir as restored from a backup: while it is there, the
 /// node holds publishing until it has caught up with its own feed.
 pub const RESTORE_MARK_FILE: &str = "restored-from-backup";
-/// The directory of the stores of networks this node left (copied whole).
-pub const PREVIOUS_NETWORKS_DIR: &str = "previous-networks";
 /// Every file of a data dir a backup copies, when present (`store.redb` apart).
 /// The notifications' file and secret go too: a restored node does not notify again
 /// what it had notified, and its webhooks' receivers keep the secret they check with.
