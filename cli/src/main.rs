@@ -23,6 +23,7 @@ mod peers;
 mod publish;
 mod publish_batch;
 mod records;
+mod redactions;
 mod status;
 mod sync;
 mod traffic;
@@ -102,6 +103,10 @@ enum Command {
     /// (list, show, create, invite, vote, leave)
     #[command(subcommand)]
     Groups(groups::GroupsCommand),
+    /// Redaction by the members' vote: records that endanger someone, taken down by
+    /// the network even when their author cannot or will not retract them
+    #[command(subcommand)]
+    Redactions(redactions::RedactionsCommand),
     /// Your organization's devices: list, add one (offline), revoke one
     #[command(subcommand)]
     Devices(devices::DevicesCommand),
@@ -154,6 +159,7 @@ fn run(global: &GlobalArgs, command: Command) -> anyhow::Result<()> {
         Command::Network(command) => network::run(global, &command),
         Command::Members(command) => members::run(global, &command),
         Command::Groups(command) => groups::run(global, &command),
+        Command::Redactions(command) => redactions::run(global, &command),
         Command::Devices(command) => devices::run(global, &command),
         Command::Archive(command) => archive::run(global, &command),
         Command::Backup(args) => backup::run_backup(global, &args),

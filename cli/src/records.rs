@@ -478,9 +478,13 @@ fn human_record(record: &Value) -> String {
                     .to_owned(),
             ));
         }
+        let how = if record["redacted"].as_bool() == Some(true) {
+            "was redacted by the members' vote (the retraction row names the deciding vote)"
+        } else {
+            "was retracted by its org"
+        };
         return format!(
-            "{} was retracted by its org\n{}Its content is gone from this node; only this \
-             tombstone remains.\n",
+            "{} {how}\n{}Its content is gone from this node; only this tombstone remains.\n",
             text("id"),
             aligned(&rows)
         );

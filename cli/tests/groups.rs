@@ -7,13 +7,9 @@
 
 mod common;
 
-use std::fs::OpenOptions;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::running_node::{Node, Patience, two_founders};
-use commons_node::data_dir::{DataDir, FounderDir, init_network};
+use common::running_node::{Node, Patience, three_founders, two_founders, written_anywhere};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -118,59 +114,6 @@ fn a_group_is_founded_joined_left_and_seen_the_same_on_both_nodes() {
     );
     b.run(&["groups", "invite", &group, &a_org])
         .fails_saying(&["not a member of the working group"]);
-}
-
-/// Three founders' data dirs of one new network (periodic sync every 2 s, Kademlia
-/// off: the test dials the peers itself).
-fn three_founders(temp: &Path) -> Vec<PathBuf> {
-    let dirs: Vec<PathBuf> = ["a", "b", "c"].iter().map(|name| temp.join(name)).collect();
-    let names = [
-        "Women and Land Collective",
-        "Community Paralegals Circle",
-        "Coastal Fishers' Union",
-    ];
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis();
-    let founders: Vec<FounderDir> = dirs
-        .iter()
-        .zip(names)
-        .map(|(dir, name)| FounderDir::new(DataDir::new(dir), name))
-        .collect();
-    init_network(
-        &founders,
-        "Land Rights Network",
-        u64::try_from(now_ms).unwrap(),
-    )
-    .unwrap();
-    for dir in &dirs {
-        let mut config = OpenOptions::new()
-            .append(true)
-            .open(dir.join("config.toml"))
-            .unwrap();
-        writeln!(config, "\nsync_interval_secs = 2\nkademlia = false").unwrap();
-    }
-    dirs
-}
-
-/// Whether any file under `dir` contains `needle`.
-fn written_anywhere(dir: &Path, needle: &[u8]) -> Option<PathBuf> {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            if let Some(found) = written_anywhere(&path, needle) {
-                return Some(found);
-            }
-        } else if std::fs::read(&path)
-            .unwrap()
-            .windows(needle.len())
-            .any(|window| window == needle)
-        {
-            return Some(path);
-        }
-    }
-    None
 }
 
 fn group_records(

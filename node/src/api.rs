@@ -39,6 +39,7 @@ mod prometheus;
 mod provenance;
 pub mod publish;
 mod reads;
+mod redactions;
 mod web;
 
 use std::future::Future;
@@ -149,6 +150,8 @@ fn build(
         .route("/v1/publish/application", post(publish::application))
         .route("/v1/publish/vote", post(publish::vote))
         .route("/v1/publish/revocation", post(publish::revocation))
+        .route("/v1/publish/redaction", post(redactions::publish))
+        .route("/v1/redactions", get(redactions::list))
         .route("/v1/publish/group", post(groups::found))
         .route("/v1/publish/group-vote", post(groups::vote))
         .route("/v1/groups", get(groups::list))

@@ -309,13 +309,14 @@ impl Cleaner {
     }
 
     /// Takes in one stored record: the files it names are no longer uploads waiting
-    /// for a record. Whether a sweep is due (it retracts something).
+    /// for a record. Whether a sweep is due (it retracts something, or may be the vote
+    /// that redacts something).
     fn heard(&self, event: &StoredEvent) -> bool {
         let body = &event.record.record().body;
         for file in body.attachments() {
             self.blobs.unpin(&file.blob);
         }
-        matches!(body, Body::Retraction(_))
+        matches!(body, Body::Retraction(_) | Body::RedactionVote(_))
     }
 
     async fn blocking<T: Send + 'static>(

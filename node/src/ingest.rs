@@ -627,6 +627,7 @@ impl Ingest {
                     self.governance.push(record.clone());
                     pending.add(record, org);
                     self.refold();
+                    self.apply_redactions(&roster, pending)?;
                 } else {
                     pending.add(record, org);
                 }
@@ -694,8 +695,15 @@ impl Ingest {
             .find(|p| p.target == record.id())
             .or_else(|| self.waiting.get(&record.id()))
             .copied();
+        // A redaction never drops a governance record or a retraction (§10.7).
+        let kept_from_redaction = |waiting: &PendingRetraction| {
+            !can_be_redacted(&header.body)
+                && self.roster.borrow().redaction(&record.id(), &header.author)
+                    == Some(waiting.retraction)
+        };
         if let Some(waiting) = waiting
             && waiting.org == org
+            && !kept_from_redaction(&waiting)
         {
             pending.dropped_on_arrival.insert(record.id());
             pending.batch.tombstones.push(Tombstone {
@@ -712,6 +720,72 @@ impl Ingest {
             };
             if let Some(original) = original {
                 self.retract_versions(original, org, waiting.retraction, pending)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Drops the content of each record whose redaction the members decided since
+    /// `before` (docs/protocol.md §10.7), as a retraction does: now if it is held,
+    /// signed by the device the votes name, or on arrival. Governance records and
+    /// retractions are never redacted: the roster and the tombstones need them.
+    fn apply_redactions(
+        &self,
+        before: &Roster,
+        pending: &mut PendingBatch,
+    ) -> Result<(), IngestError> {
+        let storage = |error| IngestError::Storage(Arc::new(error));
+        let roster = self.roster.borrow().clone();
+        for (target, redaction) in roster.redactions() {
+            if before.redaction(&target, &redaction.author).is_some()
+                || self.is_tombstoned(&target, pending)?
+            {
+                continue;
+            }
+            let Some(org) = roster.device(&redaction.author).map(|device| device.org) else {
+                continue;
+            };
+            let held_author = match pending.ids.get(&target) {
+                Some((author, _)) => Some(*author),
+                None => self.store.author_of(&target).map_err(storage)?,
+            };
+            match held_author {
+                Some(author) if author != redaction.author => continue,
+                Some(author) => {
+                    let Some(body) = self.held_body(&target, pending)? else {
+                        continue;
+                    };
+                    if !can_be_redacted(&body) {
+                        warn!(record = %target, "the members voted to redact a governance record or a retraction: it is kept, as the roster needs it");
+                        continue;
+                    }
+                    let Some(seq) = self
+                        .find_seq(&author, &target)?
+                        .or_else(|| pending.ids.get(&target).map(|(_, seq)| *seq))
+                    else {
+                        continue;
+                    };
+                    info!(record = %target, vote = %redaction.decided_by, "redacted by the members' vote: its content is dropped");
+                    pending.batch.tombstones.push(Tombstone {
+                        target,
+                        author,
+                        seq,
+                        retraction: redaction.decided_by,
+                    });
+                    let original = match &body {
+                        Body::Revision(revision) => Some(revision.original),
+                        body if revisions::can_be_revised(body) => Some(target),
+                        _ => None,
+                    };
+                    if let Some(original) = original {
+                        self.retract_versions(original, org, redaction.decided_by, pending)?;
+                    }
+                }
+                None => pending.batch.pending.push(PendingRetraction {
+                    target,
+                    retraction: redaction.decided_by,
+                    org,
+                }),
             }
         }
         Ok(())
@@ -1090,4 +1164,10 @@ impl KnownRecords for Known<'_> {
             None => self.keep(self.store.author_of(id)),
         }
     }
+}
+
+/// Whether the members' vote may drop a record of this kind: not a governance record or
+/// a retraction, which the roster and the tombstones need.
+fn can_be_redacted(body: &Body) -> bool {
+    !body.is_governance() && !matches!(body, Body::Retraction(_))
 }

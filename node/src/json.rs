@@ -140,6 +140,11 @@ pub fn body_json(body: &Body) -> Value {
             "target": retraction.target.to_string(),
             "reason": retraction.reason,
         }),
+        Body::RedactionVote(vote) => json!({
+            "target": vote.target.to_string(),
+            "target_author": vote.target_author.to_string(),
+            "reason": vote.reason,
+        }),
         Body::Application(application) => json!({
             "org": application.org.to_string(),
             "statement": application.statement,

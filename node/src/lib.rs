@@ -60,6 +60,7 @@ pub mod node_handle;
 pub mod notify;
 pub mod publish;
 pub mod publish_gate;
+pub mod redactions;
 pub mod restore;
 pub mod revisions;
 pub mod store;

@@ -668,9 +668,10 @@ pub enum ArchiveError {
         last: u64,
     },
     /// A tombstone whose retraction is not a Retraction record carried whole in the
-    /// archive (absent, withheld, itself a tombstone, or a record of another kind).
+    /// archive (absent, withheld, itself a tombstone, or a record of another kind), nor
+    /// the redaction vote that decided the record's redaction in the archive's fold.
     #[error(
-        "record {seq} of feed {feed} is a tombstone, but the archive carries no retraction {retraction} whole (absent, withheld, itself retracted, or not a retraction)"
+        "record {seq} of feed {feed} is a tombstone, but the archive carries no retraction {retraction} whole (absent, withheld, itself retracted, or not a retraction), and no redaction of it was decided by that vote"
     )]
     TombstoneWithoutRetraction {
         /// The feed.
@@ -1358,8 +1359,9 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
     let mut tombstones: Vec<(DeviceKey, TombstoneEntry)> = Vec::new();
     let mut governance: Vec<&VerifiedRecord> = Vec::new();
     let mut retractions: HashMap<RecordId, (DeviceKey, RecordId)> = HashMap::new();
-    // Records carried whole: id, feed, seq and, for a revision, the record it revises.
-    let mut whole: Vec<(RecordId, DeviceKey, u64, Option<RecordId>)> = Vec::new();
+    // Records carried whole: id, feed, seq, for a revision the record it revises, and
+    // whether it is kept for the roster or the tombstones (which no redaction drops).
+    let mut whole: Vec<(RecordId, DeviceKey, u64, Option<RecordId>, bool)> = Vec::new();
     // Files named by records carried whole: id → (a record naming it, its size there).
     let mut named: BTreeMap<BlobId, Vec<(RecordId, u64)>> = BTreeMap::new();
     let declared: HashMap<DeviceKey, &FeedManifest> = parts
@@ -1456,7 +1458,13 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
                             _ => {}
                         }
                     }
-                    whole.push((record.id, author, record.seq, record.revises));
+                    whole.push((
+                        record.id,
+                        author,
+                        record.seq,
+                        record.revises,
+                        record.kept.is_some(),
+                    ));
                     for (blob, size) in &record.files {
                         named.entry(*blob).or_default().push((record.id, *size));
                     }
@@ -1656,7 +1664,25 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
         .map(|(feed, tombstone)| (tombstone.id, *feed))
         .collect();
     let mut tombstones_by_another_version = 0u64;
+    // A record the members voted to redact (P§10.7): its tombstone names the vote
+    // that reached the threshold in the archive's own fold. Another version by the
+    // same org goes with it, as for a retraction.
+    let redacted: HashMap<RecordId, (DeviceKey, RecordId)> = roster
+        .redactions()
+        .map(|(target, redaction)| (target, (redaction.author, redaction.decided_by)))
+        .collect();
     for (feed, tombstone) in &tombstones {
+        let by_vote = redacted.iter().find(|(target, (author, decided_by))| {
+            *decided_by == tombstone.retraction
+                && ((**target == tombstone.id && author == feed)
+                    || (tombstoned.get(*target) == Some(author) && same_org(author, feed)))
+        });
+        if let Some((target, _)) = by_vote {
+            if *target != tombstone.id {
+                tombstones_by_another_version += 1;
+            }
+            continue;
+        }
         let Some((retracting_device, target)) = retractions.get(&tombstone.retraction) else {
             return Err(ArchiveError::TombstoneWithoutRetraction {
                 feed: *feed,
@@ -1698,16 +1724,26 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
     for named_by in targets.values_mut() {
         named_by.sort_by_key(|(retraction, _)| *retraction);
     }
-    if !targets.is_empty() {
-        // A revision goes with its original: a retraction of the original retracts it.
-        for (id, feed, seq, revises) in &whole {
-            let by_own_org = [Some(id), revises.as_ref()]
+    if !targets.is_empty() || !redacted.is_empty() {
+        // A revision goes with its original: a retraction of the original retracts it,
+        // and so does a redaction.
+        for (id, feed, seq, revises, kept) in &whole {
+            let versions = [Some(id), revises.as_ref()];
+            let by_own_org = versions
                 .into_iter()
                 .flatten()
                 .filter_map(|target| targets.get(target))
                 .flatten()
-                .find(|(_, device)| same_org(device, feed));
-            if let Some((retraction, _)) = by_own_org {
+                .find(|(_, device)| same_org(device, feed))
+                .map(|(retraction, _)| retraction);
+            let by_vote = versions
+                .into_iter()
+                .flatten()
+                .filter_map(|target| redacted.get(target))
+                .filter(|_| !kept)
+                .find(|(author, _)| author == feed || same_org(author, feed))
+                .map(|(_, decided_by)| decided_by);
+            if let Some(retraction) = by_own_org.or(by_vote) {
                 return Err(ArchiveError::RetractedContentPresent {
                     feed: *feed,
                     seq: *seq,

@@ -496,6 +496,22 @@ pub struct Retraction {
     pub reason: String,
 }
 
+/// A member org's vote that another org's record be redacted for safety: its content
+/// dropped on every node, as for a retraction, once the charter's removal threshold of
+/// the other members votes for it (docs/protocol.md §10.7). The first vote on a record
+/// is the proposal; each carries its org's reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactionVote {
+    /// The record to redact.
+    pub target: RecordId,
+    /// The device that signed it: the vote counts only for that record of that feed,
+    /// and tells the tally whose org is the author's even when the record is gone.
+    pub target_author: DeviceKey,
+    /// Why, for the other members (public, like a retraction's reason: say what the
+    /// danger is without repeating what endangers).
+    pub reason: String,
+}
+
 /// An org's request to join the network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Application {
@@ -667,11 +683,13 @@ pub enum BodyKind {
     GroupRecord,
     /// [`GroupHistory`], kind 20.
     GroupHistory,
+    /// [`RedactionVote`], kind 21.
+    RedactionVote,
 }
 
 impl BodyKind {
     /// Every known kind, in wire-number order.
-    pub const ALL: [BodyKind; 19] = [
+    pub const ALL: [BodyKind; 20] = [
         BodyKind::Delegation,
         BodyKind::Revocation,
         BodyKind::RootRotation,
@@ -691,6 +709,7 @@ impl BodyKind {
         BodyKind::GroupKeys,
         BodyKind::GroupRecord,
         BodyKind::GroupHistory,
+        BodyKind::RedactionVote,
     ];
 
     /// The wire number of a case study that carries attachments (see [`Practice`]).
@@ -718,6 +737,7 @@ impl BodyKind {
             BodyKind::GroupKeys => 18,
             BodyKind::GroupRecord => 19,
             BodyKind::GroupHistory => 20,
+            BodyKind::RedactionVote => 21,
         }
     }
 
@@ -751,6 +771,7 @@ impl BodyKind {
             BodyKind::GroupKeys => "group-keys",
             BodyKind::GroupRecord => "group-record",
             BodyKind::GroupHistory => "group-history",
+            BodyKind::RedactionVote => "redaction-vote",
         }
     }
 
@@ -816,6 +837,8 @@ pub enum Body {
     GroupRecord(GroupRecord),
     /// A working group's earlier keys for an org admitted with the history.
     GroupHistory(GroupHistory),
+    /// A member's vote to redact another org's record.
+    RedactionVote(RedactionVote),
     /// A kind a newer version defines: kept and relayed as bytes, never interpreted.
     Unknown {
         /// Its wire number.
@@ -848,6 +871,7 @@ impl Body {
             Body::GroupKeys(_) => BodyKind::GroupKeys,
             Body::GroupRecord(_) => BodyKind::GroupRecord,
             Body::GroupHistory(_) => BodyKind::GroupHistory,
+            Body::RedactionVote(_) => BodyKind::RedactionVote,
             Body::Unknown { .. } => return None,
         })
     }
@@ -864,7 +888,7 @@ impl Body {
     }
 
     /// Who may read a record with this body. Governance (delegations, revocations,
-    /// rotations, applications, votes), profiles and retractions are public, so anyone
+    /// rotations, applications, votes, redaction votes), profiles and retractions are public, so anyone
     /// allowed to read can check the roster and drop retracted content; a case study
     /// says for itself; campaigns, alerts and answers stay among members, and so do
     /// working groups' foundings and votes (who works on what is itself sensitive).
@@ -879,6 +903,7 @@ impl Body {
             | Body::Retraction(_)
             | Body::Application(_)
             | Body::Vote(_)
+            | Body::RedactionVote(_)
             | Body::SealingKey(_) => Visibility::Public,
             Body::Campaign(_)
             | Body::CampaignUpdate(_)
@@ -915,6 +940,7 @@ impl Body {
             Body::GroupKeys(body) => encode(body),
             Body::GroupRecord(body) => encode(body),
             Body::GroupHistory(body) => encode(body),
+            Body::RedactionVote(body) => encode(body),
             Body::Unknown { bytes, .. } => bytes.clone(),
         }
     }
@@ -951,6 +977,7 @@ impl Body {
             BodyKind::GroupKeys => Body::GroupKeys(decode_canonical(bytes)?),
             BodyKind::GroupRecord => Body::GroupRecord(decode_canonical(bytes)?),
             BodyKind::GroupHistory => Body::GroupHistory(decode_canonical(bytes)?),
+            BodyKind::RedactionVote => Body::RedactionVote(decode_canonical(bytes)?),
         })
     }
 
@@ -960,6 +987,7 @@ impl Body {
         match self {
             Body::Revision(body) => Some(body.original),
             Body::Retraction(body) => Some(body.target),
+            Body::RedactionVote(body) => Some(body.target),
             Body::CampaignUpdate(body) => Some(body.campaign),
             Body::AlertResponse(body) => Some(body.alert),
             _ => None,
@@ -982,7 +1010,11 @@ impl Body {
     pub fn is_governance(&self) -> bool {
         matches!(
             self,
-            Body::Delegation(_) | Body::Revocation(_) | Body::RootRotation(_) | Body::Vote(_)
+            Body::Delegation(_)
+                | Body::Revocation(_)
+                | Body::RootRotation(_)
+                | Body::Vote(_)
+                | Body::RedactionVote(_)
         )
     }
 }

@@ -8,8 +8,8 @@
 use crate::body::{
     Alert, AlertResponse, Application, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate,
     Delegation, GroupChoice, GroupFounding, GroupHistory, GroupKeys, GroupRecord, GroupVote,
-    HistoricKey, Practice, Profile, ResponseKind, Retraction, Revocation, RootRotation,
-    SealingKeyAnnouncement, Severity, Visibility, Vote, VoteChoice,
+    HistoricKey, Practice, Profile, RedactionVote, ResponseKind, Retraction, Revocation,
+    RootRotation, SealingKeyAnnouncement, Severity, Visibility, Vote, VoteChoice,
 };
 use crate::charter::{Charter, Founder, SignedCharter, Threshold};
 use crate::fork::ForkProof;
@@ -427,6 +427,21 @@ pub fn sample_records() -> (SignedCharter, Vec<(BodyKind, VerifiedRecord)>) {
                 }],
             }),
             22,
+        ),
+    ));
+    // Org 1 votes to redact org 0's case study (the first vote is the proposal).
+    out.push((
+        BodyKind::RedactionVote,
+        signed(
+            &mut second,
+            Body::RedactionVote(RedactionVote {
+                target: practice.id(),
+                target_author: practice.record().author,
+                reason: "The photographs show the faces of two witnesses who have since been \
+                         threatened."
+                    .to_owned(),
+            }),
+            23,
         ),
     ));
     (charter, out)

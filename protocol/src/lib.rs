@@ -86,9 +86,9 @@ pub use blob::{
 pub use body::{
     Alert, AlertResponse, Application, Attachment, Body, BodyKind, Campaign, CampaignStatus,
     CampaignUpdate, Delegation, GroupChoice, GroupFounding, GroupHistory, GroupKeys, GroupRecord,
-    GroupVote, HistoricKey, Practice, Profile, ResponseKind, Retraction, Revised, Revision,
-    Revocation, RootRotation, SealedKey, SealingKey, SealingKeyAnnouncement, Severity, Visibility,
-    Vote, VoteChoice,
+    GroupVote, HistoricKey, Practice, Profile, RedactionVote, ResponseKind, Retraction, Revised,
+    Revision, Revocation, RootRotation, SealedKey, SealingKey, SealingKeyAnnouncement, Severity,
+    Visibility, Vote, VoteChoice,
 };
 pub use charter::{
     CHARTER_VERSION, Charter, CharterError, Founder, FounderSignature, MAX_CHARTER_BYTES,
@@ -110,7 +110,7 @@ pub use record::{
     RECORD_VERSION, Record, RecordError, VerifiedRecord, decode_record, decode_stored_record,
     validate_record, verify_records,
 };
-pub use roster::{DeviceState, OrgState, Roster, Tally};
+pub use roster::{DeviceState, OrgState, Redaction, RedactionTally, Roster, Tally};
 pub use seal::{
     ContentContext, EpochKey, SealError, SealingKeypair, decode_sealed_content, decrypt_content,
     encrypt_content, fresh_bytes, is_sealable, open_epoch_key, seal_epoch_key,

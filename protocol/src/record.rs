@@ -688,6 +688,10 @@ fn check_body_rules(record: &Record) -> Result<(), RecordError> {
             }
         }
         Body::GroupVote(vote) => key("subject", vote.subject.as_bytes())?,
+        Body::RedactionVote(vote) => {
+            key("target author", vote.target_author.as_bytes())?;
+            not_empty(BodyKind::RedactionVote, "reason", &vote.reason)?;
+        }
         Body::GroupKeys(keys) => {
             if keys.sealed.is_empty() {
                 return Err(RecordError::GroupKeysEmpty);

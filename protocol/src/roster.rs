@@ -59,6 +59,35 @@ pub struct Tally {
     pub recover_needed: usize,
 }
 
+/// A record the members voted to redact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Redaction {
+    /// The device that signed the record.
+    pub author: DeviceKey,
+    /// The vote that reached the threshold: tombstones name it as a retraction's are
+    /// named by the retraction.
+    pub decided_by: RecordId,
+}
+
+/// The votes to redact one record and what redacting it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedactionTally {
+    /// The record.
+    pub target: RecordId,
+    /// The device that signed it.
+    pub author: DeviceKey,
+    /// Its org, if the roster knows the device.
+    pub author_org: Option<OrgId>,
+    /// Member orgs other than the author's that voted to redact it, each with its
+    /// vote, in ascending order of org.
+    pub votes: Vec<(OrgId, RecordId)>,
+    /// Votes needed: the charter's removal threshold, out of the members other than
+    /// the author's org.
+    pub needed: usize,
+    /// Whether it is redacted, and by which vote.
+    pub decided: Option<RecordId>,
+}
+
 /// The membership of a network, derived from its charter and governance records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Roster {
@@ -72,6 +101,13 @@ pub struct Roster {
     revocations: BTreeMap<(OrgId, DeviceKey), u64>,
     /// subject → voter org → latest choice.
     votes: BTreeMap<OrgId, BTreeMap<OrgId, VoteChoice>>,
+    /// (record, its author) → voter org → the org's first redaction vote on it.
+    redaction_votes: BTreeMap<(RecordId, DeviceKey), BTreeMap<OrgId, RecordId>>,
+    /// Records redacted, once and for good: a later change of members does not bring
+    /// their content back (it is gone from every node).
+    /// Keyed by record and author: a vote naming the wrong author is a vote on no
+    /// record, and must not stand in the way of the right one.
+    redacted: BTreeMap<(RecordId, DeviceKey), RecordId>,
 }
 
 impl Roster {
@@ -99,6 +135,8 @@ impl Roster {
             devices: BTreeMap::new(),
             revocations: BTreeMap::new(),
             votes: BTreeMap::new(),
+            redaction_votes: BTreeMap::new(),
+            redacted: BTreeMap::new(),
         }
     }
 
@@ -196,6 +234,27 @@ impl Roster {
                     .insert(voter, vote.choice);
                 self.decide(vote.subject);
             }
+            Body::RedactionVote(vote) => {
+                let Some(voter) = self.active_member_device(&header.author, header.seq) else {
+                    return;
+                };
+                let Some(author_org) = self.device(&vote.target_author).map(|d| d.org) else {
+                    return;
+                };
+                let key = (vote.target, vote.target_author);
+                if voter == author_org || self.redacted.contains_key(&key) {
+                    return;
+                }
+                self.redaction_votes
+                    .entry(key)
+                    .or_default()
+                    .entry(voter)
+                    .or_insert(record.id());
+                let tally = self.redaction_tally(&vote.target, &vote.target_author);
+                if tally.votes.len() >= tally.needed {
+                    self.redacted.insert(key, record.id());
+                }
+            }
             _ => {}
         }
     }
@@ -271,6 +330,56 @@ impl Roster {
             }
         }
         tally
+    }
+
+    /// The votes to redact `target`, signed by `author`, counted as the fold stands:
+    /// votes of orgs that are members now, other than the author's org, out of the
+    /// members other than the author's org (at least one vote is always needed).
+    pub fn redaction_tally(&self, target: &RecordId, author: &DeviceKey) -> RedactionTally {
+        let author_org = self.device(author).map(|device| device.org);
+        let electorate = self
+            .members()
+            .filter(|member| Some(*member) != author_org)
+            .count();
+        let votes = self
+            .redaction_votes
+            .get(&(*target, *author))
+            .into_iter()
+            .flatten()
+            .filter(|(voter, _)| self.is_member(voter) && Some(**voter) != author_org)
+            .map(|(voter, vote)| (*voter, *vote))
+            .collect();
+        RedactionTally {
+            target: *target,
+            author: *author,
+            author_org,
+            votes,
+            needed: self.removal.needed(electorate),
+            decided: self.redacted.get(&(*target, *author)).copied(),
+        }
+    }
+
+    /// Every record with a redaction vote, decided or not, in ascending order of id.
+    pub fn redaction_proposals(&self) -> impl Iterator<Item = (RecordId, DeviceKey)> + '_ {
+        self.redaction_votes.keys().copied()
+    }
+
+    /// The vote that redacted `target` signed by `author`, if the members decided it.
+    pub fn redaction(&self, target: &RecordId, author: &DeviceKey) -> Option<RecordId> {
+        self.redacted.get(&(*target, *author)).copied()
+    }
+
+    /// Every redacted record, in ascending order of id.
+    pub fn redactions(&self) -> impl Iterator<Item = (RecordId, Redaction)> + '_ {
+        self.redacted.iter().map(|((id, author), decided_by)| {
+            (
+                *id,
+                Redaction {
+                    author: *author,
+                    decided_by: *decided_by,
+                },
+            )
+        })
     }
 
     /// The orgs with at least one vote recorded on them (a decision under way), in

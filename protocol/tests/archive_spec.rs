@@ -13,8 +13,8 @@ use commons_protocol::fixtures::{
 };
 use commons_protocol::{
     ArchiveError, ArchiveReport, Body, BundleParts, DecodeError, ForkProof, Gap, Practice,
-    RecordError, Retraction, SignedCharter, VerifiedRecord, VerifyOptions, Visibility,
-    parse_bundle, verify_bundle,
+    RecordError, RedactionVote, Retraction, SignedCharter, VerifiedRecord, VerifyOptions,
+    Visibility, parse_bundle, verify_bundle,
 };
 
 fn verify(bytes: &[u8]) -> Result<ArchiveReport, ArchiveError> {
@@ -461,4 +461,68 @@ fn a_record_item_that_does_not_decode_is_refused_first() {
             other => panic!("{what}: expected InvalidRecord (Envelope), got {other:?}"),
         }
     }
+}
+
+/// A redaction by vote (protocol §10.7): the tombstone names the vote that reached the
+/// threshold in the archive's own fold; an earlier vote, or a vote short of the
+/// threshold, justifies nothing; and the content of a redacted record is refused.
+#[test]
+fn a_tombstone_may_name_the_vote_that_decided_a_redaction() {
+    let (charter, orgs) = sample_charter(3);
+    let network = charter.charter().network_id();
+    let (mut writers, delegations) = delegated_feeds(&orgs, network);
+    let record = signed(
+        &mut writers[0],
+        practice("Names in the hearing transcript"),
+        1,
+    );
+    let vote = |writer: &mut commons_protocol::FeedWriter, minute| {
+        signed(
+            writer,
+            Body::RedactionVote(RedactionVote {
+                target: record.id(),
+                target_author: record.record().author,
+                reason: "It names a witness who is now in hiding.".to_owned(),
+            }),
+            minute,
+        )
+    };
+    let first = vote(&mut writers[1], 2);
+    let second = vote(&mut writers[2], 3);
+    let archive = |entry: Entry<'_>, with_second: bool| {
+        let mut third = vec![Entry::Whole(&delegations[2])];
+        if with_second {
+            third.push(Entry::Whole(&second));
+        }
+        bundle(
+            &charter,
+            vec![
+                vec![Entry::Whole(&delegations[0]), entry],
+                vec![Entry::Whole(&delegations[1]), Entry::Whole(&first)],
+                third,
+            ],
+            &[],
+        )
+    };
+    // Two thirds of the two other members: both votes. The second decided it.
+    let report = verify(&archive(Entry::Tombstone(&record, &second), true)).unwrap();
+    assert_eq!(report.tombstones, 1);
+    assert!(matches!(
+        verify(&archive(Entry::Tombstone(&record, &first), true)),
+        Err(ArchiveError::TombstoneWithoutRetraction { seq: 2, .. })
+    ));
+    // One vote of the two needed: no redaction, so no tombstone.
+    assert!(matches!(
+        verify(&archive(Entry::Tombstone(&record, &first), false)),
+        Err(ArchiveError::TombstoneWithoutRetraction { seq: 2, .. })
+    ));
+    // The votes are there, and so is the content.
+    match verify(&archive(Entry::Whole(&record), true)) {
+        Err(ArchiveError::RetractedContentPresent {
+            seq: 2, retraction, ..
+        }) => assert_eq!(retraction, second.id()),
+        other => panic!("expected RetractedContentPresent, got {other:?}"),
+    }
+    // Short of the threshold, the content stays.
+    verify(&archive(Entry::Whole(&record), false)).unwrap();
 }

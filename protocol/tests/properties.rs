@@ -10,8 +10,8 @@ use commons_protocol::fixtures::{
 };
 use commons_protocol::{
     Alert, AlertResponse, Application, Body, Campaign, CampaignStatus, CampaignUpdate, NetworkId,
-    Practice, Profile, RecordId, ResponseKind, Retraction, RootKeypair, Roster, Severity,
-    Threshold, VerifiedRecord, Visibility, Vote, VoteChoice, validate_record,
+    Practice, Profile, RecordId, RedactionVote, ResponseKind, Retraction, RootKeypair, Roster,
+    Severity, Threshold, VerifiedRecord, Visibility, Vote, VoteChoice, validate_record,
 };
 use commons_protocol::{Attachment, BlobId, Revised, Revision};
 use proptest::prelude::*;
@@ -175,6 +175,13 @@ fn body() -> impl Strategy<Value = Body> {
             })
         }),
         (id(), text()).prop_map(|(target, reason)| Body::Retraction(Retraction { target, reason })),
+        (id(), 0u8..6, title()).prop_map(|(target, author, reason)| {
+            Body::RedactionVote(RedactionVote {
+                target,
+                target_author: SampleOrg::new(author).device.public(),
+                reason,
+            })
+        }),
         (org.clone(), text())
             .prop_map(|(org, statement)| Body::Application(Application { org, statement })),
         (org, any::<bool>()).prop_map(|(subject, admit)| {

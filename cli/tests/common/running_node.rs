@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 use std::fs::File;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -352,4 +353,59 @@ pub fn two_founders(temp: &Path, name: &str) -> (PathBuf, PathBuf) {
     )
     .unwrap();
     (a, b)
+}
+
+/// Three founders' data dirs of one new network (periodic sync every 2 s, Kademlia
+/// off: the test dials the peers itself).
+pub fn three_founders(temp: &Path) -> Vec<PathBuf> {
+    let dirs: Vec<PathBuf> = ["a", "b", "c"].iter().map(|name| temp.join(name)).collect();
+    let names = [
+        "Women and Land Collective",
+        "Community Paralegals Circle",
+        "Coastal Fishers' Union",
+    ];
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let founders: Vec<commons_node::data_dir::FounderDir> = dirs
+        .iter()
+        .zip(names)
+        .map(|(dir, name)| {
+            commons_node::data_dir::FounderDir::new(commons_node::data_dir::DataDir::new(dir), name)
+        })
+        .collect();
+    commons_node::data_dir::init_network(
+        &founders,
+        "Land Rights Network",
+        u64::try_from(now_ms).unwrap(),
+    )
+    .unwrap();
+    for dir in &dirs {
+        let mut config = std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.join("config.toml"))
+            .unwrap();
+        writeln!(config, "\nsync_interval_secs = 2\nkademlia = false").unwrap();
+    }
+    dirs
+}
+
+/// Whether any file under `dir` contains `needle`.
+pub fn written_anywhere(dir: &Path, needle: &[u8]) -> Option<PathBuf> {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if let Some(found) = written_anywhere(&path, needle) {
+                return Some(found);
+            }
+        } else if std::fs::read(&path)
+            .unwrap()
+            .windows(needle.len())
+            .any(|window| window == needle)
+        {
+            return Some(path);
+        }
+    }
+    None
 }

@@ -77,11 +77,16 @@ pub(super) async fn show(
                 Some(org) => org_name(&state, org).await?,
                 None => None,
             };
+            // A tombstone names the retraction, or the vote that decided a redaction.
+            let redacted = retraction.as_ref().is_some_and(|stored| {
+                matches!(stored.record.record().body, Body::RedactionVote(_))
+            });
             let retraction_json = retraction.map(|stored| {
                 let verified = verify(&state, stored.record.signed_bytes(), &stored.record.id());
                 let header = stored.record.record();
                 let reason = match &header.body {
                     Body::Retraction(retraction) => retraction.reason.clone(),
+                    Body::RedactionVote(vote) => vote.reason.clone(),
                     _ => String::new(),
                 };
                 json!({
@@ -101,6 +106,7 @@ pub(super) async fn show(
             Ok(Json(json!({
                 "id": tombstone.target.to_string(),
                 "retracted": true,
+                "redacted": redacted,
                 "author": tombstone.author.to_string(),
                 "org": org.map(|org| org.to_string()),
                 "seq": tombstone.seq,

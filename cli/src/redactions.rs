@@ -1,0 +1,134 @@
+//! `commons redactions …`: records the members voted to redact for safety, from the
+//! operator's side. `list` reads the tallies the node folds (`GET /v1/redactions`);
+//! `request` publishes this org's vote (`POST /v1/publish/redaction`): the first vote
+//! on a record is the proposal, and every node drops its content once the charter's
+//! removal threshold of the other members has voted (docs/protocol.md §10.7).
+
+use anyhow::Context;
+use commons_protocol::RecordId;
+use serde_json::{Value, json};
+
+use crate::GlobalArgs;
+use crate::client::{Client, print_json};
+
+/// `commons redactions …`.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum RedactionsCommand {
+    /// List the records members voted to redact, with each tally and the reasons given
+    List,
+    /// Vote to redact another organization's record because it endangers someone; the
+    /// first vote is the proposal. A vote cannot be withdrawn.
+    Request(RequestArgs),
+}
+
+/// Arguments of `commons redactions request`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RequestArgs {
+    /// The record's id, rec_… (`commons records list` shows it)
+    #[arg(value_name = "RECORD")]
+    record: RecordId,
+    /// Why it endangers someone, for the other members. The reason is public, like a
+    /// retraction's: say what the danger is without repeating what endangers
+    #[arg(long, value_name = "TEXT")]
+    reason: String,
+}
+
+pub(crate) fn run(global: &GlobalArgs, command: &RedactionsCommand) -> anyhow::Result<()> {
+    match command {
+        RedactionsCommand::List => list(global),
+        RedactionsCommand::Request(args) => request(global, args),
+    }
+}
+
+fn list(global: &GlobalArgs) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let answer = client.get("/v1/redactions", &[])?;
+    if global.json {
+        return print_json(&answer);
+    }
+    let empty = Vec::new();
+    let redactions = answer["redactions"].as_array().unwrap_or(&empty);
+    if redactions.is_empty() {
+        println!(
+            "No member has voted to redact a record. To propose one: commons redactions request RECORD --reason \"…\""
+        );
+        return Ok(());
+    }
+    for redaction in redactions {
+        print!("{}", describe(redaction));
+    }
+    Ok(())
+}
+
+fn describe(redaction: &Value) -> String {
+    let author = match redaction["author"]["name"].as_str() {
+        Some(name) => format!(
+            "{name} ({})",
+            redaction["author"]["org"].as_str().unwrap_or("?")
+        ),
+        None => redaction["author"]["org"]
+            .as_str()
+            .unwrap_or("an org this node does not know")
+            .to_owned(),
+    };
+    let state = if redaction["decided_by"].is_string() {
+        "redacted".to_owned()
+    } else {
+        format!(
+            "{} of {} votes needed{}",
+            redaction["votes"],
+            redaction["needed"],
+            if redaction["voted"] == true {
+                ", yours among them"
+            } else {
+                ""
+            }
+        )
+    };
+    let mut out = format!(
+        "{}  {} by {}: {}\n",
+        redaction["target"].as_str().unwrap_or("?"),
+        redaction["kind"].as_str().unwrap_or("record"),
+        author,
+        state
+    );
+    for cast in redaction["cast"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "  {}: {}\n",
+            cast["name"]
+                .as_str()
+                .or(cast["org"].as_str())
+                .unwrap_or("?"),
+            cast["reason"].as_str().unwrap_or("")
+        ));
+    }
+    out
+}
+
+fn request(global: &GlobalArgs, args: &RequestArgs) -> anyhow::Result<()> {
+    let client = Client::connect(global)?;
+    let answer = client
+        .post(
+            "/v1/publish/redaction",
+            &json!({ "target": args.record.to_string(), "reason": args.reason }),
+        )
+        .with_context(|| format!("could not vote to redact {}", args.record))?;
+    if global.json {
+        return print_json(&answer);
+    }
+    let tally = &answer["tally"];
+    if tally["decided_by"].is_string() {
+        println!(
+            "Voted ({}). That was the last vote needed: every node drops the record's content as the vote reaches it.",
+            answer["id"].as_str().unwrap_or("?")
+        );
+    } else {
+        println!(
+            "Voted ({}): {} of {} votes needed. The other members see the request in `commons redactions list` and in the web app.",
+            answer["id"].as_str().unwrap_or("?"),
+            tally["votes"],
+            tally["needed"]
+        );
+    }
+    Ok(())
+}
