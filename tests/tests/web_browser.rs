@@ -12,7 +12,7 @@
 //! | an applicant applies through its app; two founders admit it through theirs | [`applicant_is_admitted_by_two_founders`] |
 //! | a hostile member's case study renders inert in another member's app | [`hostile_case_study_renders_inert`] |
 //! | a case study edited at A with a photo and a report attached: the new version, the photo inline, the history | [`case_study_edited_with_files_attached`] |
-//! | axe-core on every page; screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
+//! | axe-core on every page (a redaction request among them); screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
 //!
 //! Without a browser these tests skip, saying so; under `CI=true` they fail instead.
 //! Screenshots go to `target/web-screenshots/<flow>/` (each test prints its folder).
@@ -916,6 +916,58 @@ fn every_page_is_accessible_and_photographed() {
     axe.check(&browser, "group");
     photograph(&browser, &dir, "group");
 
+    // A redaction asked for: C votes to redact a case study B wrote (one vote of the two
+    // needed), and A's staff see the request on the case study's page, on the page
+    // that takes their vote, and in the list of requests.
+    let written = commons(
+        &b.data_dir,
+        &[
+            "--json",
+            "publish",
+            "practice",
+            "--title",
+            "Night of the riverside eviction",
+            "--summary",
+            "What the residents saw, hour by hour.",
+            "--body",
+            "Three neighbours saw the eviction from the footbridge.",
+        ],
+    );
+    let written: Value = serde_json::from_str(&written).expect("publish answers JSON");
+    let case = written["id"].as_str().expect("an id").to_owned();
+    let c = &devnet.nodes[2];
+    commons_tests::poll_for(SYNC_DEADLINE, || {
+        std::process::Command::new(commons_tests::CommonsBinary::path())
+            .arg("--data-dir")
+            .arg(&c.data_dir)
+            .args(["records", "show", &case])
+            .output()
+            .ok()
+            .filter(|output| output.status.success())
+    })
+    .unwrap_or_else(|| panic!("the case study to reach C within {SYNC_DEADLINE:?}"));
+    commons(
+        &c.data_dir,
+        &[
+            "redactions",
+            "request",
+            &case,
+            "--reason",
+            "The second paragraph names a neighbour who has since been threatened.",
+        ],
+    );
+    open(&browser, &format!("/cases/{case}"));
+    browser.reload_until_text("1 of 2 votes needed to redact it", SYNC_DEADLINE);
+    axe.check(&browser, "case with a redaction request");
+    photograph(&browser, &dir, "case-redaction-requested");
+    open(&browser, &format!("/cases/{case}/redact"));
+    browser.wait_for_text("cannot block the redaction");
+    axe.check(&browser, "redaction vote");
+    photograph(&browser, &dir, "redaction-vote");
+    open(&browser, "/redactions");
+    axe.check(&browser, "redaction requests");
+    photograph(&browser, &dir, "redactions");
+
     let other = format!("/members/{}", b.org_id());
     open(&browser, &other);
     axe.check(&browser, "org");
@@ -943,6 +995,9 @@ fn every_page_is_accessible_and_photographed() {
     open(&browser, &group);
     axe.check(&browser, "group (Arabic)");
     photograph(&browser, &dir, "group-arabic");
+    open(&browser, &format!("/cases/{case}/redact"));
+    axe.check(&browser, "redaction vote (Arabic)");
+    photograph(&browser, &dir, "redaction-vote-arabic");
 
     // The page for people not let in.
     let stranger = Browser::start("stranger", &tools, &BrowserOptions::default());

@@ -168,6 +168,10 @@ macro_rules! catalog_files {
                 "groups.ftl",
                 include_str!(concat!("../i18n/", $lang, "/groups.ftl")),
             ),
+            (
+                "redactions.ftl",
+                include_str!(concat!("../i18n/", $lang, "/redactions.ftl")),
+            ),
         ]
     };
 }

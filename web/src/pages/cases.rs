@@ -797,12 +797,16 @@ struct CasePage {
     device_revoked: bool,
     signature_ok: bool,
     checked_at: String,
+    /// Whether a member asked to redact it, and our staff's way to ask or vote.
+    redaction: super::redactions::RedactionPanel,
 }
 
 #[derive(Debug, Template)]
 #[template(path = "cases_retracted.html")]
 struct RetractedPage {
     page: Layout,
+    /// Redacted by the members' vote, not retracted by its org.
+    redacted: bool,
     org: Option<String>,
     org_href: Option<String>,
     when: Option<String>,
@@ -828,16 +832,25 @@ async fn show(
         return Err(layout.not_found());
     };
     let charter = state.node().charter.clone();
+    let folded = state.node().roster();
     let read = state
-        .read(move |store| Ok((find_one(store, &id)?, OrgDirectory::read(store, &charter)?)))
+        .read(move |store| {
+            Ok((
+                find_one(store, &id)?,
+                OrgDirectory::read(store, &charter)?,
+                super::redactions::proposal_on(store, &folded, id)?,
+            ))
+        })
         .await;
-    let (held, names) = match read {
+    let (held, names, proposal) = match read {
         Ok(found) => found,
         Err(error) => return Err(layout.store_failure(&error)),
     };
     let notice = match params.done.as_str() {
         "published" => Some(t.msg("cases-done-published")),
         "retracted" => Some(t.msg("cases-done-retracted")),
+        "redaction-voted" => Some(t.msg("redaction-done-voted")),
+        "redacted" => Some(t.msg("redaction-done-redacted")),
         "edited" => Some(t.msg("cases-done-edited")),
         "fetching" => Some(t.msg("cases-done-fetching")),
         _ => None,
@@ -861,11 +874,20 @@ async fn show(
                         Body::Retraction(retraction) if !retraction.reason.trim().is_empty() => {
                             Some(retraction.reason.clone())
                         }
+                        Body::RedactionVote(vote) => Some(vote.reason.clone()),
                         _ => None,
                     });
+            let redacted = retraction.as_ref().is_some_and(|stored| {
+                matches!(stored.record.record().body, Body::RedactionVote(_))
+            });
             let mut layout = layout;
-            layout.title = t.msg("cases-retracted-title");
+            layout.title = t.msg(if redacted {
+                "redaction-redacted-title"
+            } else {
+                "cases-retracted-title"
+            });
             let page = RetractedPage {
+                redacted,
                 org: org.map(|org| names.name(&org)),
                 org_href: org.map(|org| format!("/members/{org}")),
                 when: timestamp_ms.map(|ms| t.date(ms)),
@@ -930,6 +952,14 @@ async fn show(
                     .is_some_and(|from| header.seq >= from),
                 signature_ok,
                 checked_at: t.datetime(now_ms()),
+                redaction: super::redactions::panel(
+                    t,
+                    proposal.as_ref(),
+                    &roster,
+                    state.node().org,
+                    original.org,
+                    &names,
+                ),
                 page: layout,
             };
             Ok(render(&page))

@@ -298,6 +298,8 @@ struct RosterPage {
     applicants: Vec<ApplicantCard>,
     removals: Vec<RemovalCard>,
     own_application: Option<OwnApplication>,
+    /// "2 requests under way", for the link to the redaction requests.
+    redactions_open: String,
 }
 
 async fn roster_page(
@@ -423,6 +425,11 @@ async fn roster_page(
             ("remove", ArgValue::Number(sample.remove_needed as u64)),
         ],
     );
+    let redactions_open = roster
+        .redaction_proposals()
+        .map(|(id, author)| roster.redaction_tally(&id, &author))
+        .filter(|tally| tally.decided.is_none() && !tally.votes.is_empty())
+        .count();
     let link = |index: usize| format!("/members?page={index}#roster");
     let page = RosterPage {
         is_member,
@@ -435,6 +442,7 @@ async fn roster_page(
         applicants,
         removals,
         own_application,
+        redactions_open: t.count("members-redactions-open", redactions_open),
         page: layout,
     };
     Ok(render(&page))

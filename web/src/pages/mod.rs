@@ -18,6 +18,7 @@ pub mod home;
 pub mod login;
 pub mod members;
 pub mod node;
+pub mod redactions;
 
 /// Every page's route.
 pub fn routes() -> Router<AppState> {
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(alerts::routes())
         .merge(members::routes())
         .merge(groups::routes())
+        .merge(redactions::routes())
         .merge(node::routes())
         .fallback(not_found)
 }

@@ -1,0 +1,57 @@
+# الحذف بتصويت الأعضاء: لوحة دراسة الحالة، وصفحة التصويت، والقائمة.
+redaction-panel-title = السلامة
+redaction-tally = { $votes } من { $needed } { $needed ->
+    [one] صوت لازم
+   *[other] أصوات لازمة
+} لحذفها
+redaction-request-action = طلب الحذف…
+redaction-vote-action = التصويت على الحذف…
+redaction-hint = إذا كانت دراسة الحالة هذه تعرّض أحدًا للخطر ولم تستطع منظمتها سحبها أو لم ترد ذلك، فبإمكان أي عضو أن يطلب من الشبكة حذفها.
+redaction-hint-asked = طلب عضو من الشبكة حذف دراسة الحالة هذه. اقرأ الأسباب؛ وإن كنت توافق، أضف صوت منظمتك.
+redaction-hint-voted = صوّتت منظمتك على حذفها. يُحذف محتواها من كل العقد حين يصوّت عدد كافٍ من الأعضاء.
+redaction-hint-ours = يستطيع الأعضاء أن يطلبوا من الشبكة حذف دراسة حالة تعرّض أحدًا للخطر. إن كنت توافق على طلب، فاسحبها بنفسك: هذا أسرع.
+redaction-page-title = حذف دراسة الحالة هذه
+redaction-what = حذفها بالتصويت يعني:
+redaction-needed = { $count ->
+    [one] حين تصوّت منظمة عضو واحدة غير الناشرة، تحذف كل العقد محتواها كما لو أن منظمتها سحبتها. وتُحذف ملفاتها أيضًا.
+   *[other] حين تصوّت { $count } منظمات أعضاء غير الناشرة، تحذف كل العقد محتواها كما لو أن منظمتها سحبتها. وتُحذف ملفاتها أيضًا.
+}
+redaction-author-cannot-block = لا تستطيع المنظمة التي نشرتها منع الحذف.
+redaction-vote-signed = صوتك موقّع باسم منظمتك، ويراه كل الأعضاء مع سببك، ولا يمكن سحبه.
+redaction-reason = لماذا تعرّض أحدًا للخطر، ظاهر لكل الأعضاء
+redaction-reason-hint = قل ما هو الخطر دون تكرار ما يعرّضهم له، مثلًا: تذكر اسم شاهد تعرّض للتهديد منذ ذلك الحين.
+redaction-reason-empty = اذكر سببًا في كلمات قليلة: يقرّر فيه الأعضاء الآخرون.
+redaction-confirm = التصويت على الحذف
+redaction-cancel = الرجوع دون تصويت
+redaction-refused-own = دراسة الحالة هذه لمنظمتك: اسحبها من صفحتها بدلًا من ذلك.
+redaction-refused-not-member = لا يصوّت على حذف سجل إلا المنظمات الأعضاء، ومنظمتك ليست عضوًا الآن.
+redaction-refused-voted = صوّتت منظمتك من قبل على حذف دراسة الحالة هذه.
+redaction-done-voted = نُشر صوتك. يرى الأعضاء الآخرون الطلب في هذه الصفحة وفي صفحة الأعضاء حين تتزامن عُقدهم.
+redaction-done-redacted = كان صوتك آخر صوت لازم: تحذف كل العقد المحتوى حين يصلها التصويت.
+redaction-redacted-title = حُذفت دراسة الحالة هذه
+redaction-redacted-by = حُذفت بتصويت الأعضاء
+redaction-redacted-author = نشرتها
+redaction-redacted-reason = السبب المذكور
+redaction-redacted-explain = صوّت عدد كافٍ من المنظمات الأعضاء بأنها تعرّض أحدًا للخطر. لم يعد محتواها ولا ملفاتها محفوظة في هذه العقدة ولا في غيرها؛ ولم يبقَ إلا الإثبات الموقّع على وجودها، والأصوات.
+redactions-title = طلبات الحذف
+redactions-breadcrumb-label = أين أنت
+redactions-intro = سجلات طلبت منظمة عضو من الشبكة حذفها لأنها تعرّض أحدًا للخطر. يحتاج كل منها إلى أصوات عدد كافٍ من الأعضاء الآخرين؛ ولا تستطيع المنظمة التي نشرته منع ذلك.
+redactions-open = بانتظار الأصوات
+redactions-none = لا يوجد طلب حذف الآن.
+redactions-decided = محذوفة
+redactions-badge-voted = صوّتَّ
+redactions-badge-redacted = محذوف
+redactions-kind-practice = دراسة حالة
+redactions-kind-campaign = حملة
+redactions-kind-alert = تنبيه
+redactions-kind-other = سجل
+redactions-kind-gone = حُذف المحتوى
+redactions-org-unknown = منظمة لا تعرفها هذه العقدة
+members-redactions-open = { $count ->
+    [0] لا يوجد طلب حذف الآن.
+    [one] طلب واحد بانتظار الأصوات.
+    [two] طلبان بانتظار الأصوات.
+    [few] { $count } طلبات بانتظار الأصوات.
+   *[other] { $count } طلبًا بانتظار الأصوات.
+}
+members-redactions-see = عرض الطلبات

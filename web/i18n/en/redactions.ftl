@@ -1,0 +1,55 @@
+# Redaction by the members' vote: a case study's panel, the vote page, the list.
+redaction-panel-title = Safety
+redaction-tally = { $votes } of { $needed } { $needed ->
+    [one] vote
+   *[other] votes
+} needed to redact it
+redaction-request-action = Request redaction…
+redaction-vote-action = Vote to redact…
+redaction-hint = If this case study puts someone in danger and its organization cannot or will not retract it, any member can ask the network to redact it.
+redaction-hint-asked = A member asked the network to redact this case study. Read the reasons; if you agree, add your organization's vote.
+redaction-hint-voted = Your organization has voted to redact it. Its content is dropped on every node once enough members vote.
+redaction-hint-ours = Members can ask the network to redact a case study that puts someone in danger. If you agree with a request, retract it yourself: that is faster.
+redaction-page-title = Redact this case study
+redaction-what = Redacting it by vote means:
+redaction-needed = { $count ->
+    [one] Once 1 member organization other than its author has voted, every node drops its content, as if its organization had retracted it. Its files are deleted too.
+   *[other] Once { $count } member organizations other than its author have voted, every node drops its content, as if its organization had retracted it. Its files are deleted too.
+}
+redaction-author-cannot-block = The organization that published it cannot block the redaction.
+redaction-vote-signed = Your vote is signed in your organization's name, every member sees it with your reason, and it cannot be withdrawn.
+redaction-reason = Why it puts someone in danger, shown to every member
+redaction-reason-hint = Say what the danger is without repeating what endangers them, for example: it names a witness who has since been threatened.
+redaction-reason-empty = Give a reason, in a few words: the other members decide on it.
+redaction-confirm = Vote to redact
+redaction-cancel = Go back without voting
+redaction-refused-own = This case study is your organization's own: retract it instead, from its page.
+redaction-refused-not-member = Only member organizations can vote to redact a record, and yours is not a member now.
+redaction-refused-voted = Your organization has already voted to redact this case study.
+redaction-done-voted = Your vote was published. Other members see the request on this page and in Members, as their nodes sync.
+redaction-done-redacted = Your vote was the last one needed: every node drops the content as the vote reaches it.
+redaction-redacted-title = This case study was redacted
+redaction-redacted-by = Redacted by the members' vote
+redaction-redacted-author = published by
+redaction-redacted-reason = The reason given
+redaction-redacted-explain = Enough member organizations voted that it put someone in danger. Its content and files are no longer kept on this node or on any other; only the signed fact that it existed, and the votes, remain.
+redactions-title = Redaction requests
+redactions-breadcrumb-label = Where you are
+redactions-intro = Records that a member organization asked the network to redact because they put someone in danger. Each needs the votes of enough other members; the organization that published it cannot block it.
+redactions-open = Waiting for votes
+redactions-none = No redaction is being asked for.
+redactions-decided = Redacted
+redactions-badge-voted = You voted
+redactions-badge-redacted = Redacted
+redactions-kind-practice = Case study
+redactions-kind-campaign = Campaign
+redactions-kind-alert = Alert
+redactions-kind-other = Record
+redactions-kind-gone = Content gone
+redactions-org-unknown = An organization this node does not know
+members-redactions-open = { $count ->
+    [0] No redaction is being asked for.
+    [one] 1 request is waiting for votes.
+   *[other] { $count } requests are waiting for votes.
+}
+members-redactions-see = See the requests

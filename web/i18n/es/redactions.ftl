@@ -1,0 +1,55 @@
+# Supresión por voto de los miembros: el panel de un estudio de caso, la página del voto, la lista.
+redaction-panel-title = Seguridad
+redaction-tally = { $votes } de { $needed } { $needed ->
+    [one] voto necesario
+   *[other] votos necesarios
+} para suprimirlo
+redaction-request-action = Pedir su supresión…
+redaction-vote-action = Votar por suprimirlo…
+redaction-hint = Si este estudio de caso pone a alguien en peligro y su organización no puede o no quiere retirarlo, cualquier miembro puede pedir a la red que lo suprima.
+redaction-hint-asked = Un miembro pidió a la red suprimir este estudio de caso. Lea las razones; si está de acuerdo, añada el voto de su organización.
+redaction-hint-voted = Su organización votó por suprimirlo. Su contenido se borra en todos los nodos cuando voten suficientes miembros.
+redaction-hint-ours = Los miembros pueden pedir a la red que suprima un estudio de caso que pone a alguien en peligro. Si está de acuerdo con una petición, retírelo usted: es más rápido.
+redaction-page-title = Suprimir este estudio de caso
+redaction-what = Suprimirlo por voto significa:
+redaction-needed = { $count ->
+    [one] Cuando haya votado 1 organización miembro distinta de la autora, todos los nodos borran su contenido, como si su organización lo hubiera retirado. También se borran sus archivos.
+   *[other] Cuando hayan votado { $count } organizaciones miembro distintas de la autora, todos los nodos borran su contenido, como si su organización lo hubiera retirado. También se borran sus archivos.
+}
+redaction-author-cannot-block = La organización que lo publicó no puede bloquear la supresión.
+redaction-vote-signed = Su voto se firma en nombre de su organización, todos los miembros lo ven con su razón, y no se puede retirar.
+redaction-reason = Por qué pone a alguien en peligro, visible para todos los miembros
+redaction-reason-hint = Diga cuál es el peligro sin repetir lo que pone en peligro, por ejemplo: nombra a un testigo que ha sido amenazado.
+redaction-reason-empty = Dé una razón, en pocas palabras: los demás miembros deciden sobre ella.
+redaction-confirm = Votar por suprimirlo
+redaction-cancel = Volver sin votar
+redaction-refused-own = Este estudio de caso es de su organización: retírelo desde su página.
+redaction-refused-not-member = Solo las organizaciones miembro pueden votar por suprimir un registro, y la suya no es miembro ahora.
+redaction-refused-voted = Su organización ya votó por suprimir este estudio de caso.
+redaction-done-voted = Su voto fue publicado. Los demás miembros ven la petición en esta página y en Miembros, a medida que sus nodos se sincronizan.
+redaction-done-redacted = Su voto era el último necesario: todos los nodos borran el contenido a medida que el voto les llega.
+redaction-redacted-title = Este estudio de caso fue suprimido
+redaction-redacted-by = Suprimido por voto de los miembros
+redaction-redacted-author = publicado por
+redaction-redacted-reason = La razón dada
+redaction-redacted-explain = Suficientes organizaciones miembro votaron que ponía a alguien en peligro. Su contenido y sus archivos ya no se guardan en este nodo ni en ningún otro; solo queda el hecho firmado de que existió, y los votos.
+redactions-title = Peticiones de supresión
+redactions-breadcrumb-label = Dónde está
+redactions-intro = Registros que una organización miembro pidió suprimir porque ponen a alguien en peligro. Cada uno necesita los votos de suficientes miembros más; la organización que lo publicó no puede bloquearlo.
+redactions-open = Esperando votos
+redactions-none = No se está pidiendo ninguna supresión.
+redactions-decided = Suprimidos
+redactions-badge-voted = Usted votó
+redactions-badge-redacted = Suprimido
+redactions-kind-practice = Estudio de caso
+redactions-kind-campaign = Campaña
+redactions-kind-alert = Alerta
+redactions-kind-other = Registro
+redactions-kind-gone = Contenido borrado
+redactions-org-unknown = Una organización que este nodo no conoce
+members-redactions-open = { $count ->
+    [0] No se está pidiendo ninguna supresión.
+    [one] 1 petición espera votos.
+   *[other] { $count } peticiones esperan votos.
+}
+members-redactions-see = Ver las peticiones

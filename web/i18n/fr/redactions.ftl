@@ -1,0 +1,55 @@
+# Suppression par vote des membres : le panneau d'une étude de cas, la page du vote, la liste.
+redaction-panel-title = Sécurité
+redaction-tally = { $votes } sur { $needed } { $needed ->
+    [one] vote nécessaire
+   *[other] votes nécessaires
+} pour la supprimer
+redaction-request-action = Demander sa suppression…
+redaction-vote-action = Voter pour la supprimer…
+redaction-hint = Si cette étude de cas met quelqu'un en danger et que son organisation ne peut pas ou ne veut pas la retirer, tout membre peut demander au réseau de la supprimer.
+redaction-hint-asked = Un membre a demandé au réseau de supprimer cette étude de cas. Lisez les raisons ; si vous êtes d'accord, ajoutez le vote de votre organisation.
+redaction-hint-voted = Votre organisation a voté pour la supprimer. Son contenu est effacé sur tous les nœuds dès que suffisamment de membres ont voté.
+redaction-hint-ours = Les membres peuvent demander au réseau de supprimer une étude de cas qui met quelqu'un en danger. Si vous êtes d'accord avec une demande, retirez-la vous-même : c'est plus rapide.
+redaction-page-title = Supprimer cette étude de cas
+redaction-what = La supprimer par vote signifie :
+redaction-needed = { $count ->
+    [one] Dès qu'1 organisation membre autre que l'autrice a voté, tous les nœuds effacent son contenu, comme si son organisation l'avait retirée. Ses fichiers sont effacés aussi.
+   *[other] Dès que { $count } organisations membres autres que l'autrice ont voté, tous les nœuds effacent son contenu, comme si son organisation l'avait retirée. Ses fichiers sont effacés aussi.
+}
+redaction-author-cannot-block = L'organisation qui l'a publiée ne peut pas bloquer la suppression.
+redaction-vote-signed = Votre vote est signé au nom de votre organisation, tous les membres le voient avec votre raison, et il ne peut pas être retiré.
+redaction-reason = Pourquoi elle met quelqu'un en danger, visible par tous les membres
+redaction-reason-hint = Dites quel est le danger sans répéter ce qui met en danger, par exemple : elle nomme un témoin qui a depuis été menacé.
+redaction-reason-empty = Donnez une raison, en quelques mots : les autres membres décident sur elle.
+redaction-confirm = Voter pour la supprimer
+redaction-cancel = Revenir sans voter
+redaction-refused-own = Cette étude de cas est celle de votre organisation : retirez-la depuis sa page.
+redaction-refused-not-member = Seules les organisations membres peuvent voter pour supprimer un enregistrement, et la vôtre n'est pas membre actuellement.
+redaction-refused-voted = Votre organisation a déjà voté pour supprimer cette étude de cas.
+redaction-done-voted = Votre vote a été publié. Les autres membres voient la demande sur cette page et dans Membres, au fil de la synchronisation de leurs nœuds.
+redaction-done-redacted = Votre vote était le dernier nécessaire : tous les nœuds effacent le contenu à mesure que le vote leur parvient.
+redaction-redacted-title = Cette étude de cas a été supprimée
+redaction-redacted-by = Supprimée par vote des membres
+redaction-redacted-author = publiée par
+redaction-redacted-reason = La raison donnée
+redaction-redacted-explain = Suffisamment d'organisations membres ont voté qu'elle mettait quelqu'un en danger. Son contenu et ses fichiers ne sont plus conservés sur ce nœud ni sur aucun autre ; seuls restent le fait signé qu'elle a existé, et les votes.
+redactions-title = Demandes de suppression
+redactions-breadcrumb-label = Où vous êtes
+redactions-intro = Des enregistrements qu'une organisation membre a demandé au réseau de supprimer parce qu'ils mettent quelqu'un en danger. Chacun demande les votes de suffisamment d'autres membres ; l'organisation qui l'a publié ne peut pas le bloquer.
+redactions-open = En attente de votes
+redactions-none = Aucune suppression n'est demandée.
+redactions-decided = Supprimés
+redactions-badge-voted = Vous avez voté
+redactions-badge-redacted = Supprimé
+redactions-kind-practice = Étude de cas
+redactions-kind-campaign = Campagne
+redactions-kind-alert = Alerte
+redactions-kind-other = Enregistrement
+redactions-kind-gone = Contenu effacé
+redactions-org-unknown = Une organisation que ce nœud ne connaît pas
+members-redactions-open = { $count ->
+    [0] Aucune suppression n'est demandée.
+    [one] 1 demande attend des votes.
+   *[other] { $count } demandes attendent des votes.
+}
+members-redactions-see = Voir les demandes
