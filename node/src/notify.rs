@@ -357,6 +357,37 @@ fn classify_named(
                 json!({ "subject": subject.to_string(), "asks": asks }),
             )
         }
+        Body::RedactionVote(vote) => {
+            if !roster.is_member(&ours) {
+                return Ok(None);
+            }
+            let tally = roster.redaction_tally(&vote.target, &vote.target_author);
+            let voted = tally.votes.iter().any(|(voter, _)| *voter == ours);
+            if tally.decided.is_some() || voted {
+                return Ok(None);
+            }
+            let summary = match tally.author_org {
+                // Our own record: the org may agree, and retract it.
+                Some(author) if author == ours => format!(
+                    "{} asks the network to redact one of your org's records ({}): retract it if you agree",
+                    names.of(org)?,
+                    vote.target
+                ),
+                Some(author) => format!(
+                    "{} asks the network to redact a record of {} ({} of {} votes): your org's vote is awaited",
+                    names.of(org)?,
+                    names.of(author)?,
+                    tally.votes.len(),
+                    tally.needed
+                ),
+                None => return Ok(None),
+            };
+            (
+                EventKind::VoteWaiting,
+                summary,
+                json!({ "target": vote.target.to_string(), "asks": "redact", "reason": vote.reason }),
+            )
+        }
         _ => return Ok(None),
     };
     let id = format!("{}:{}", kind.as_str(), record.id());
@@ -381,7 +412,7 @@ fn event_id(record: &VerifiedRecord) -> Option<String> {
     let kind = match record.record().body {
         Body::Alert(_) => EventKind::Alert,
         Body::AlertResponse(_) => EventKind::AlertResponse,
-        Body::Application(_) | Body::Vote(_) => EventKind::VoteWaiting,
+        Body::Application(_) | Body::Vote(_) | Body::RedactionVote(_) => EventKind::VoteWaiting,
         _ => return None,
     };
     Some(format!("{}:{}", kind.as_str(), record.id()))
@@ -429,7 +460,11 @@ fn may_matter(event: &StoredEvent, ours: OrgId) -> bool {
     event.org != ours
         && matches!(
             event.record.record().body,
-            Body::Alert(_) | Body::AlertResponse(_) | Body::Application(_) | Body::Vote(_)
+            Body::Alert(_)
+                | Body::AlertResponse(_)
+                | Body::Application(_)
+                | Body::Vote(_)
+                | Body::RedactionVote(_)
         )
 }
 
@@ -960,6 +995,7 @@ impl Shared {
             BodyKind::AlertResponse,
             BodyKind::Application,
             BodyKind::Vote,
+            BodyKind::RedactionVote,
         ] {
             let mut before = None;
             loop {

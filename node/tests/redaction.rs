@@ -160,3 +160,56 @@ async fn a_delegation_is_never_redacted() {
     drop(handle);
     node.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_notifies_the_other_members_until_they_vote_and_the_author_to_retract() {
+    use commons_node::notify::classify;
+    let mut net = net(3);
+    let dir = tempfile::tempdir().unwrap();
+    let study = net.writers[0]
+        .append(
+            Body::Practice(sample_practice(Visibility::Members)),
+            BASE_TIME_MS + 60_000,
+        )
+        .unwrap();
+    let request = vote(&mut net, 1, &study, 2);
+    let node = net.start_node(2, store(&dir, &net)).await;
+    let handle = node.handle();
+    for record in [&net.delegations[0], &net.delegations[1], &study, &request] {
+        submit(&handle, record).await;
+    }
+    let (ours, asking, author) = (net.orgs[2].id(), net.orgs[1].id(), net.orgs[0].id());
+    let store = handle.store.as_ref();
+    let roster = handle.ingest.roster();
+    let event = classify(store, &roster, ours, &request, asking, 0)
+        .unwrap()
+        .expect("a vote is awaited from org 2");
+    assert_eq!(event.json["event"], "vote_waiting");
+    assert_eq!(event.json["asks"], "redact");
+    let summary = event.json["summary"].as_str().unwrap();
+    assert!(summary.contains("(1 of 2 votes)"), "{summary}");
+    let to_author = classify(store, &roster, author, &request, asking, 0)
+        .unwrap()
+        .expect("the author's org is told");
+    let summary = to_author.json["summary"].as_str().unwrap();
+    assert!(summary.contains("retract it if you agree"), "{summary}");
+
+    // Once org 2 has voted (the deciding vote), nothing is awaited any more.
+    handle
+        .publisher
+        .publish(Body::RedactionVote(RedactionVote {
+            target: study.id(),
+            target_author: study.record().author,
+            reason: "Agreed.".to_owned(),
+        }))
+        .await
+        .unwrap();
+    let roster = handle.ingest.roster();
+    assert!(
+        classify(handle.store.as_ref(), &roster, ours, &request, asking, 0)
+            .unwrap()
+            .is_none()
+    );
+    drop(handle);
+    node.shutdown().await;
+}
