@@ -906,6 +906,11 @@ fn every_page_is_accessible_and_photographed() {
              Their names stay in this group's records only.",
         ],
     );
+    // The case-study form, now offering the group as an audience.
+    open(&browser, "/cases/new");
+    browser.wait_for_text("Working group: Strategic litigation");
+    axe.check(&browser, "cases-new with a group");
+    photograph(&browser, &dir, "cases-new-group");
     open(&browser, "/groups");
     axe.check(&browser, "groups");
     photograph(&browser, &dir, "groups");

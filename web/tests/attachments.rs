@@ -632,3 +632,57 @@ async fn a_file_not_here_yet_offers_a_fetch_or_says_how_far_it_got() {
     assert_eq!(headers[header::LOCATION], format!("/cases/{theirs}#files"));
     app.stop().await;
 }
+
+/// A case study written to a working group cannot carry files yet (their bytes would
+/// travel and be stored in clear): the form says so and nothing is published.
+#[tokio::test]
+async fn a_file_is_refused_for_a_working_group() {
+    let app = App::start().await;
+    let session = app.login().await;
+    let csrf = app.csrf(&session).await;
+    let group = app
+        .handle
+        .publisher
+        .publish(Body::GroupFounding(
+            commons_protocol::fixtures::sample_group_founding(),
+        ))
+        .await
+        .unwrap();
+    let audience = format!("group:{}", group.id);
+    let report = report_bytes(10 * 1024, 3);
+    let mut parts = case_fields(&csrf, "Hearing files", &audience);
+    parts.push(Part::File {
+        field: "upload",
+        file_name: "witness list.pdf",
+        media_type: "application/pdf",
+        bytes: &report,
+    });
+    parts.push(Part::Text("action", "publish"));
+    let refused = post_multipart(&app, "/cases/new", &session, &parts).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("Files cannot go to a working group yet"),
+        "{}",
+        refused.body
+    );
+    let stored = app.handle.store.stats().unwrap();
+    for kind in [
+        commons_protocol::BodyKind::Practice,
+        commons_protocol::BodyKind::GroupRecord,
+    ] {
+        assert!(
+            commons_node::groups::all_of_kind(app.handle.store.as_ref(), kind)
+                .unwrap()
+                .is_empty(),
+            "nothing published: {stored:?}"
+        );
+    }
+    app.stop().await;
+}

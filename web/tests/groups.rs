@@ -169,3 +169,100 @@ async fn members_write_to_a_group_and_what_is_stored_is_sealed() {
     }
     app.stop().await;
 }
+
+/// "Who can read it" on the case-study form offers the working groups our org is in;
+/// choosing one seals the case study to the group (nothing in clear is stored, and it
+/// is not in the library). A file is refused (web/tests/attachments.rs).
+#[tokio::test]
+async fn the_case_study_form_writes_to_a_group_of_ours() {
+    let app = App::start().await;
+    let cookie = app.login().await;
+    let form = app.get("/cases/new", Some(&cookie)).await;
+    assert!(!form.body.contains("Working group:"), "no group yet");
+
+    let founding = app
+        .handle
+        .publisher
+        .publish(Body::GroupFounding(sample_group_founding()))
+        .await
+        .unwrap();
+    let form = app.get("/cases/new", Some(&cookie)).await;
+    assert!(
+        form.body.contains("Working group: Strategic litigation"),
+        "{}",
+        form.body
+    );
+    let audience = format!("group:{}", founding.id);
+    assert!(form.body.contains(&audience));
+    let csrf = app.csrf(&cookie).await;
+
+    const TEXT: &str = "The witnesses meet the lawyer at the parish hall.";
+    let fields = |action: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("title", "Before the hearing".to_owned()),
+            ("summary", "Who meets whom".to_owned()),
+            ("body", TEXT.to_owned()),
+            ("language", "en".to_owned()),
+            ("visibility", audience.clone()),
+            ("action", action.to_owned()),
+        ]
+    };
+    // The preview keeps the choice.
+    let preview_fields = fields("preview");
+    let preview: Vec<(&str, &str)> = preview_fields
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    let previewed = app.post("/cases/new", &cookie, &preview).await;
+    assert_eq!(previewed.status, StatusCode::OK, "{}", previewed.body);
+    assert!(
+        previewed
+            .body
+            .contains(&format!(r#"value="{audience}" checked"#)),
+        "{}",
+        previewed.body
+    );
+
+    let publish_fields = fields("publish");
+    let publish: Vec<(&str, &str)> = publish_fields
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    let published = app.post("/cases/new", &cookie, &publish).await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    assert_eq!(
+        published.location(),
+        Some(format!("/groups/{}?done=1", founding.id).as_str())
+    );
+    let sealed = all_of_kind(app.handle.store.as_ref(), BodyKind::GroupRecord).unwrap();
+    assert_eq!(sealed.len(), 1);
+    assert!(
+        !sealed[0]
+            .signed_bytes()
+            .windows(TEXT.len())
+            .any(|window| window == TEXT.as_bytes())
+    );
+    assert!(
+        all_of_kind(app.handle.store.as_ref(), BodyKind::Practice)
+            .unwrap()
+            .is_empty(),
+        "nothing published in clear"
+    );
+    let group_page = app
+        .get(&format!("/groups/{}", founding.id), Some(&cookie))
+        .await;
+    assert!(
+        group_page.body.contains("Before the hearing"),
+        "{}",
+        group_page.body
+    );
+    let library = app.get("/cases", Some(&cookie)).await;
+    assert!(!library.body.contains("Before the hearing"));
+    app.stop().await;
+}

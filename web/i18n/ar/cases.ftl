@@ -287,3 +287,6 @@ cases-files-no-network = This node is not connected to the network, so the file 
 cases-files-fetch-failed = The file could not be asked for ({ $detail }). Try again in a moment.
 cases-done-fetching = The file is being fetched from the members that have it. Reload this page to see how far it has got.
 cases-edit-link = Edit this case study
+cases-visibility-group-choice = مجموعة العمل: { $group }
+cases-visibility-group-explain = لا تقرؤها إلا أجهزة المنظمات الأعضاء في المجموعة: تُشفَّر لها، وتحتفظ بها العقد الأخرى وتمرّرها دون أن تقرأها. تظهر في صفحة المجموعة، لا في المكتبة.
+cases-group-no-files = لا يمكن بعدُ إرسال ملفات إلى مجموعة عمل: ستنتقل بياناتها دون تشفير. احذفها أو اختر جمهورًا آخر.

@@ -263,3 +263,6 @@ cases-files-no-network = This node is not connected to the network, so the file 
 cases-files-fetch-failed = The file could not be asked for ({ $detail }). Try again in a moment.
 cases-done-fetching = The file is being fetched from the members that have it. Reload this page to see how far it has got.
 cases-edit-link = Edit this case study
+cases-visibility-group-choice = Working group: { $group }
+cases-visibility-group-explain = Only the devices of the group's member organizations can read it: it is encrypted to them, and other nodes keep and pass it on without reading it. It appears on the group's page, not in the library.
+cases-group-no-files = Files cannot go to a working group yet: their bytes would travel unencrypted. Remove them, or choose another audience.

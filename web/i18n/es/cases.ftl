@@ -263,3 +263,6 @@ cases-files-no-network = Este nodo no está conectado a la red, así que ahora n
 cases-files-fetch-failed = No se pudo pedir el archivo ({ $detail }). Inténtelo de nuevo en un momento.
 cases-done-fetching = El archivo se está obteniendo de los miembros que lo tienen. Recargue esta página para ver cuánto lleva.
 cases-edit-link = Editar este caso
+cases-visibility-group-choice = Grupo de trabajo: { $group }
+cases-visibility-group-explain = Solo los dispositivos de las organizaciones miembro del grupo pueden leerlo: se cifra para ellos, y los demás nodos lo guardan y lo transmiten sin leerlo. Aparece en la página del grupo, no en la biblioteca.
+cases-group-no-files = Todavía no se pueden enviar archivos a un grupo de trabajo: sus bytes viajarían sin cifrar. Quítelos o elija otro público.

@@ -263,3 +263,6 @@ cases-files-no-network = Ce nœud n'est pas connecté au réseau : le fichier ne
 cases-files-fetch-failed = Le fichier n'a pas pu être demandé ({ $detail }). Réessayez dans un instant.
 cases-done-fetching = Le fichier est en cours de récupération auprès des membres qui l'ont. Rechargez cette page pour voir où il en est.
 cases-edit-link = Modifier cette étude de cas
+cases-visibility-group-choice = Groupe de travail : { $group }
+cases-visibility-group-explain = Seuls les appareils des organisations membres du groupe peuvent la lire : elle est chiffrée pour eux, et les autres nœuds la gardent et la transmettent sans la lire. Elle apparaît sur la page du groupe, pas dans la bibliothèque.
+cases-group-no-files = Les fichiers ne peuvent pas encore aller à un groupe de travail : leurs octets voyageraient en clair. Retirez-les, ou choisissez un autre public.

@@ -14,12 +14,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use commons_node::groups::GroupPublishError;
 use commons_node::store::{
     MAX_TAG_BYTES, RecordQuery, SearchError, SearchText, Store, StoreError, StoredRecord, Tombstone,
 };
 use commons_protocol::{
     Attachment, Body, BodyKind, Charter, MAX_ATTACHMENTS, MAX_PAYLOAD_BYTES, OrgId, Practice,
-    RecordId, Revised, Revision, Visibility, validate_record,
+    RecordId, Revised, Revision, Visibility, WorkingGroup, validate_record,
 };
 use serde::Deserialize;
 
@@ -1005,6 +1006,9 @@ struct Draft {
     licence: String,
     links: String,
     public: bool,
+    /// The working group it is written to: only its member orgs' devices can read it
+    /// (a new case study only; `public` is then false).
+    group: Option<RecordId>,
     /// The files the case study carries.
     attachments: Vec<Attachment>,
     /// Whether the form said which files it carries (a form of this app always does;
@@ -1041,7 +1045,12 @@ impl Draft {
                 "language" => draft.language = value,
                 "licence" => draft.licence = value,
                 "links" => draft.links = value.replace("\r\n", "\n"),
-                "visibility" => draft.public = value == "public",
+                "visibility" => {
+                    draft.group = value
+                        .strip_prefix("group:")
+                        .and_then(|group| group.parse().ok());
+                    draft.public = value == "public";
+                }
                 "action" if value == "publish" => intent = Intent::Publish,
                 "action" if value == "attach" => intent = Intent::Attach,
                 "file" => {
@@ -1076,6 +1085,7 @@ impl Draft {
             licence: practice.licence.clone(),
             links: practice.links.join("\n"),
             public: practice.visibility == Visibility::Public,
+            group: None,
             attachments: practice.attachments.clone(),
             files_listed: true,
         }
@@ -1235,6 +1245,29 @@ struct NewPage {
     files: Vec<FormFile>,
     /// What the file input says about sizes.
     files_hint: String,
+    /// The working groups our org is in, a new case study's other audiences.
+    groups: Vec<GroupAudience>,
+}
+
+/// A working group a new case study can be written to.
+#[derive(Debug, Clone)]
+struct GroupAudience {
+    /// The radio button's value: `group:<id>`.
+    value: String,
+    name: String,
+    checked: bool,
+}
+
+/// The working groups our org is a member of, by name.
+async fn our_groups(state: &AppState) -> Result<Vec<WorkingGroup>, StoreError> {
+    let roster = state.node().roster();
+    let ours = state.node().org;
+    let mut groups = state
+        .read(move |store| commons_node::groups::held_groups(store, &roster))
+        .await?;
+    let roster = state.node().roster();
+    groups.retain(|group| group.is_member(&ours, &roster));
+    Ok(groups)
 }
 
 /// A file the form lists, to keep or remove.
@@ -1330,6 +1363,21 @@ async fn new_page(
         Ok(vocabulary) => vocabulary,
         Err(error) => return Err(layout.store_failure(&error)),
     };
+    let groups = if target.editing.is_none() {
+        match our_groups(state).await {
+            Ok(groups) => groups
+                .iter()
+                .map(|group| GroupAudience {
+                    value: format!("group:{}", group.id()),
+                    name: group.name().to_owned(),
+                    checked: draft.group == Some(group.id()),
+                })
+                .collect(),
+            Err(error) => return Err(layout.store_failure(&error)),
+        }
+    } else {
+        Vec::new()
+    };
     let (theme_choices, themes_other) = tag_choices(&vocabulary.themes, &draft.themes);
     let (region_choices, regions_other) = tag_choices(&vocabulary.regions, &draft.regions);
     let preview = (preview && !draft.body.trim().is_empty()).then(|| Preview {
@@ -1376,6 +1424,7 @@ async fn new_page(
         preview,
         draft,
         problems,
+        groups,
         page: layout,
     };
     let mut response = render(&page);
@@ -1414,10 +1463,16 @@ async fn new_posted(State(state): State<AppState>, post: CasePost) -> PageResult
         )
         .await;
     }
-    match view::publish(&state, t, Body::Practice(draft.practice())).await {
-        Ok(published) => {
-            Ok(Redirect::to(&format!("/cases/{}?done=published", published.id)).into_response())
-        }
+    let published = match draft.group {
+        Some(group) => publish_to_group(&state, t, group, &draft)
+            .await
+            .map(|()| format!("/groups/{group}?done=1")),
+        None => view::publish(&state, t, Body::Practice(draft.practice()))
+            .await
+            .map(|published| format!("/cases/{}?done=published", published.id)),
+    };
+    match published {
+        Ok(path) => Ok(Redirect::to(&path).into_response()),
         Err(refusal) => {
             let problems = Problems {
                 publish: Some(refusal),
@@ -1434,6 +1489,39 @@ async fn new_posted(State(state): State<AppState>, post: CasePost) -> PageResult
             .await
         }
     }
+}
+
+/// Seals the draft to `group`'s member orgs' devices and publishes it
+/// ([`commons_node::groups::publish_to_group`]), or says why not. Files are refused: the
+/// bytes of an attachment travel and are stored in clear (docs/groups.md).
+async fn publish_to_group(
+    state: &AppState,
+    t: &Tr,
+    group: RecordId,
+    draft: &Draft,
+) -> Result<(), String> {
+    if !draft.attachments.is_empty() {
+        return Err(t.msg("cases-group-no-files"));
+    }
+    let groups = our_groups(state)
+        .await
+        .map_err(|error| t.text("publish-failed", "detail", &error.to_string()))?;
+    let Some(found) = groups.into_iter().find(|known| known.id() == group) else {
+        return Err(t.msg("groups-form-not-member"));
+    };
+    let practice = Practice {
+        visibility: Visibility::Members,
+        ..draft.practice()
+    };
+    let roster = state.node().roster();
+    commons_node::groups::publish_to_group(state.node(), &found, &roster, &Body::Practice(practice))
+        .await
+        .map(|_| ())
+        .map_err(|error| match error {
+            GroupPublishError::NotMember { .. } => t.msg("groups-form-not-member"),
+            GroupPublishError::Publish(error) => view::refusal(t, &error),
+            other => t.text("groups-publish-failed", "detail", &other.to_string()),
+        })
 }
 
 // ---- what the form posts ----
