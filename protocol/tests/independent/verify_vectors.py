@@ -115,7 +115,8 @@ for org, signature in signatures:
 KINDS = {1: "delegation", 2: "revocation", 3: "root-rotation", 4: "profile", 5: "practice", 6: "campaign",
          7: "campaign-update", 8: "alert", 9: "alert-response", 10: "retraction", 11: "application", 12: "vote",
          13: "revision", 14: "practice-with-attachments", 15: "sealing-key", 16: "group-founding",
-         17: "group-vote", 18: "group-keys", 19: "group-record", 20: "group-history"}
+         17: "group-vote", 18: "group-keys", 19: "group-record", 20: "group-history",
+         21: "redaction-vote"}
 records = {}
 for kind_number, name in KINDS.items():
     signed = Reader(read_hex(name))
@@ -196,6 +197,16 @@ check("group vote names the founding", group_vote.take(32) == records["group-fou
 check("group vote: subject is a founder", group_vote.take(32) in founders)
 check("group vote: admit with history", group_vote.varint() == 0 and group_vote.take(1) == b"\x01")
 group_vote.done()
+
+# Redaction by vote (§4.3 kind 21, §10.7): the vote names the case study and the device
+# that signed it, with a reason that is not blank; it is by another founder.
+redaction = Reader(records["redaction-vote"]["body"])
+check("redaction vote names the case study", redaction.take(32) == records["practice"]["id"])
+check("redaction vote names its author device", redaction.take(32) == records["practice"]["author"])
+check("redaction vote has a reason", redaction.text().strip() != "")
+redaction.done()
+check("redaction vote is by another org's device",
+      records["redaction-vote"]["author"] != records["practice"]["author"])
 
 # Attachments (§16): rebuild the sample file, cut it into 262 144-byte chunks, hash.
 sample_file = bytes((i * 7) % 251 for i in range(300_000))
