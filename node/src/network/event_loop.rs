@@ -69,7 +69,7 @@ use futures::StreamExt;
 use libp2p::gossipsub::{self, MessageAcceptance, MessageId, PublishError};
 use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
 use libp2p::swarm::{ConnectionId, SwarmEvent};
-use libp2p::{Multiaddr, PeerId, Swarm, autonat, dcutr, identify, kad, mdns, relay};
+use libp2p::{Multiaddr, PeerId, Swarm, autonat, dcutr, identify, kad, mdns, ping, relay};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tracing::{Instrument, debug, info, warn};
@@ -892,6 +892,7 @@ impl EventLoop {
                     self.discovered(peer);
                 }
             }
+            SwarmEvent::Behaviour(BehaviourEvent::Ping(event)) => self.on_ping(event),
             SwarmEvent::Behaviour(_) => {}
             other => debug!(event = ?other, "swarm event"),
         }
@@ -910,6 +911,25 @@ impl EventLoop {
             self.swarm.add_peer_address(peer_id, addr.clone());
             if kad && let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
                 kad.add_address(&peer_id, addr);
+            }
+        }
+    }
+
+    /// A connection that stops answering pings is closed: libp2p leaves that to the
+    /// application, and a relayed connection whose circuit the relay dropped can
+    /// otherwise stand, dead, on one side, which then never dials the peer again.
+    fn on_ping(&mut self, event: ping::Event) {
+        match event.result {
+            Ok(_) | Err(ping::Failure::Unsupported) => {}
+            Err(failure) => {
+                let relayed = self
+                    .peers
+                    .get(&event.peer)
+                    .and_then(|state| state.connections.get(&event.connection))
+                    .copied()
+                    .unwrap_or(false);
+                info!(peer = %event.peer, relayed, %failure, "a connection stopped answering pings; closing it so the peer can be dialed again");
+                self.swarm.close_connection(event.connection);
             }
         }
     }
