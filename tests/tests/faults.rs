@@ -256,6 +256,21 @@ fn a_frozen_peer_wakes_and_catches_up() {
         &[0, 1, 2],
         Duration::from_secs(60),
     );
+    // Its connections stood, answering nothing: the others closed them when their pings
+    // went unanswered (a dead connection must not stand in the way of a new dial).
+    let closed: usize = [0, 1, 2]
+        .iter()
+        .map(|node| {
+            lab.log(*node)
+                .lines()
+                .filter(|line| line.contains("stopped answering pings"))
+                .count()
+        })
+        .sum();
+    assert!(
+        closed >= 1,
+        "the nodes closed their connections to the frozen one when pings went unanswered"
+    );
     lab.thaw(frozen);
     let thawed = Instant::now();
     ledger.note(frozen, lab.publish(frozen, "Just woke up"));
