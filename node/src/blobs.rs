@@ -272,9 +272,7 @@ fn create_dir(path: &Path) -> Result<(), BlobStoreError> {
 }
 
 fn sync_dir(path: &Path) -> Result<(), BlobStoreError> {
-    File::open(path)
-        .and_then(|dir| dir.sync_all())
-        .map_err(io_error("sync the directory", path))
+    crate::files::sync_dir(path).map_err(io_error("sync the directory", path))
 }
 
 fn random_name() -> String {

@@ -104,8 +104,6 @@ const REQUIRED_FILES: [&str; 5] = [
 ];
 /// Files that must be readable by their owner only (when present).
 const SECRET_FILES: [&str; 3] = [ROOT_KEY_FILE, DEVICE_KEY_FILE, API_TOKEN_FILE];
-/// The mode of every file `init` writes.
-pub(crate) use crate::files::FILE_MODE;
 /// The mode of a data directory `init` creates.
 pub(crate) const DIR_MODE: u32 = 0o700;
 use crate::files::{FileError, MAX_SECRET_FILE_BYTES};

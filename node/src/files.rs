@@ -1,7 +1,8 @@
-//! Files on disk, below every step of a record's path: what makes a write durable and
-//! a secret file safe to read. The data dir, founding, restore, notifications and the
-//! publishing gate share these rather than each opening, writing and syncing in its
-//! own way.
+//! Files on disk, below every step of a record's path: what makes a write durable (a
+//! new private file, a whole-or-nothing replacement, a directory's entries fsynced) and
+//! a secret file safe to read. The data dir, founding, restore, the blob store,
+//! notifications and the publishing gate share these rather than each opening, writing
+//! and syncing in its own way.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -180,6 +181,62 @@ pub fn read_bounded(path: &Path, max: usize) -> Result<Vec<u8>, FileError> {
     Ok(bytes)
 }
 
+/// Why [`write_atomically`] did not write.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The file exists, and was not to be replaced.
+    Exists,
+    /// The operating system refused.
+    Io(io::Error),
+}
+
+/// Temporary file, fsync, then rename (replace) or hard link (create only), then fsync
+/// of the directory: `path` holds either its old bytes or `bytes`, never a mix.
+pub fn write_atomically(path: &Path, bytes: &[u8], replace: bool) -> Result<(), WriteError> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if !replace && fs::symlink_metadata(path).is_ok() {
+        return Err(WriteError::Exists);
+    }
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = fs::remove_file(&temporary);
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(FILE_MODE)
+        .open(&temporary)
+        .map_err(WriteError::Io)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    drop(file);
+    let placed = written.and_then(|()| {
+        if replace {
+            fs::rename(&temporary, path)
+        } else {
+            fs::hard_link(&temporary, path)
+        }
+    });
+    if let Err(error) = placed {
+        let _ = fs::remove_file(&temporary);
+        return Err(if error.kind() == io::ErrorKind::AlreadyExists {
+            WriteError::Exists
+        } else {
+            WriteError::Io(error)
+        });
+    }
+    if !replace {
+        fs::remove_file(&temporary).map_err(WriteError::Io)?;
+    }
+    File::open(&dir)
+        .and_then(|dir| dir.sync_all())
+        .map_err(WriteError::Io)
+}
+
 /// Makes the entries of directory `path` durable (a file created, renamed or removed
 /// in it), as `fsync` on the file does for its bytes.
 pub fn sync_dir(path: &Path) -> io::Result<()> {
@@ -191,6 +248,23 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    #[test]
+    fn an_atomic_write_creates_only_when_asked_and_replaces_whole() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("charter.bin");
+        write_atomically(&path, b"first", false).unwrap();
+        assert!(matches!(
+            write_atomically(&path, b"second", false),
+            Err(WriteError::Exists)
+        ));
+        assert_eq!(fs::read(&path).unwrap(), b"first");
+        write_atomically(&path, b"second", true).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"second");
+        check_private(&path).unwrap();
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
+    }
 
     #[test]
     fn a_new_file_is_private_and_never_replaces_one() {

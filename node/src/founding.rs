@@ -12,9 +12,8 @@
 //! devices' records belongs to a network this node takes part in, and joining is
 //! refused. Nothing is ever deleted.
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use commons_protocol::{
@@ -26,10 +25,10 @@ use thiserror::Error;
 
 use crate::config::ConfigFile;
 use crate::data_dir::{
-    CHARTER_FILE, DELEGATION_FILE, DataDir, DataDirError, FILE_MODE, OrgFile, STORE_FILE,
-    check_name, founding_majority, read_bounded, read_secret, sync_dir,
+    CHARTER_FILE, DELEGATION_FILE, DataDir, DataDirError, OrgFile, STORE_FILE, check_name,
+    founding_majority, read_bounded, read_secret, sync_dir,
 };
-use crate::files::FileError;
+use crate::files::{FileError, WriteError, write_atomically};
 use crate::store::{RedbStore, Store, StoreError};
 
 pub use crate::data_dir::PREVIOUS_NETWORKS_DIR;
@@ -227,58 +226,6 @@ pub fn sign_charter_file(
         })?;
     write_charter_file(path, &charter, true)?;
     Ok(charter)
-}
-
-pub(crate) enum WriteError {
-    Exists,
-    Io(io::Error),
-}
-
-/// Temporary file, fsync, then rename (replace) or hard link (create only), then fsync
-/// of the directory: `path` holds either its old bytes or `bytes`, never a mix.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8], replace: bool) -> Result<(), WriteError> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if !replace && fs::symlink_metadata(path).is_ok() {
-        return Err(WriteError::Exists);
-    }
-    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let _ = fs::remove_file(&temporary);
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(FILE_MODE)
-        .open(&temporary)
-        .map_err(WriteError::Io)?;
-    let written = file.write_all(bytes).and_then(|()| file.sync_all());
-    drop(file);
-    let placed = written.and_then(|()| {
-        if replace {
-            fs::rename(&temporary, path)
-        } else {
-            fs::hard_link(&temporary, path)
-        }
-    });
-    if let Err(error) = placed {
-        let _ = fs::remove_file(&temporary);
-        return Err(if error.kind() == io::ErrorKind::AlreadyExists {
-            WriteError::Exists
-        } else {
-            WriteError::Io(error)
-        });
-    }
-    if !replace {
-        fs::remove_file(&temporary).map_err(WriteError::Io)?;
-    }
-    fs::File::open(&dir)
-        .and_then(|dir| dir.sync_all())
-        .map_err(WriteError::Io)
 }
 
 /// The founders of `charter` who have not signed it yet, with their names.

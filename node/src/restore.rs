@@ -30,7 +30,7 @@ use tracing::info;
 use crate::data_dir::{
     API_TOKEN_FILE, BLOBS_DIR, CHARTER_FILE, CONFIG_FILE, DELEGATION_FILE, DEVICE_KEY_FILE,
     DataDir, DataDirError, ORG_FILE, PREVIOUS_NETWORKS_DIR, ROOT_KEY_FILE, ROOT_KEY_LOCATION_FILE,
-    SEALING_KEY_FILE, STORE_FILE, sync_dir,
+    SEALING_KEY_FILE, STORE_FILE,
 };
 use crate::store::{RedbStore, Store, StoreError};
 
@@ -500,20 +500,9 @@ fn write_mark(
 }
 
 fn sync_dir_io(path: &Path) -> Result<(), BackupError> {
-    sync_dir(path).map_err(|error| match error {
-        DataDirError::Io {
-            action,
-            path,
-            source,
-        } => BackupError::Io {
-            action,
-            path,
-            source,
-        },
-        other => BackupError::Io {
-            action: "sync the directory",
-            path: path.to_owned(),
-            source: io::Error::other(other.to_string()),
-        },
+    crate::files::sync_dir(path).map_err(|source| BackupError::Io {
+        action: "sync the directory",
+        path: path.to_owned(),
+        source,
     })
 }
