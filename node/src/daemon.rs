@@ -72,14 +72,20 @@ pub async fn run_node(
         Ok(crate::store::IndexedStore::open(store, &index_path)?)
     })
     .await
-    .map_err(|error| StoreError::Storage(format!("opening the store failed: {error}")))??;
+    .map_err(|source| StoreError::TaskFailed {
+        what: "opening the store",
+        source,
+    })??;
     let blobs_path = opened.dir().blobs_path();
     let reserve = config.attachment_policy().disk_reserve_bytes;
     let blobs = tokio::task::spawn_blocking(move || {
         crate::blobs::BlobStore::open_with_reserve(blobs_path, reserve)
     })
     .await
-    .map_err(|error| StoreError::Storage(format!("opening the blob store failed: {error}")))??;
+    .map_err(|source| StoreError::TaskFailed {
+        what: "opening the blob store",
+        source,
+    })??;
     let mut node = Node::start_with_blobs(
         Arc::new(store),
         blobs,
@@ -127,11 +133,11 @@ pub async fn run_node(
         .map(|addr| format!("{addr}/p2p/{peer}"))
         .collect();
     let addresses_file = opened.dir().path().join(NETWORK_ADDRESSES_FILE);
-    std::fs::write(&addresses_file, listening.join("\n") + "\n").map_err(|error| {
-        crate::network::NetworkError::Config(format!(
-            "cannot write {}: {error}",
-            addresses_file.display()
-        ))
+    std::fs::write(&addresses_file, listening.join("\n") + "\n").map_err(|source| {
+        crate::network::NetworkError::WriteFile {
+            path: addresses_file.clone(),
+            source: Arc::new(source),
+        }
     })?;
     info!(peer = %peer, addresses = ?listening, "network listening");
 

@@ -582,6 +582,9 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, SealingError> {
     tokio::task::spawn_blocking(read)
         .await
-        .map_err(|error| StoreError::Storage(format!("a store read failed: {error}")))?
+        .map_err(|source| StoreError::TaskFailed {
+            what: "a store read",
+            source,
+        })?
         .map_err(SealingError::from)
 }

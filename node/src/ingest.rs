@@ -506,7 +506,10 @@ impl Ingest {
             ..
         } = commit;
         let written = written.unwrap_or_else(|error| {
-            Err(StoreError::Storage(format!("commit task failed: {error}")))
+            Err(StoreError::TaskFailed {
+                what: "the commit task",
+                source: error,
+            })
         });
         match written {
             Ok(()) => {

@@ -100,8 +100,9 @@ impl Node {
     ) -> Result<Node, NodeError> {
         let blobs = tokio::task::spawn_blocking(BlobStore::temporary)
             .await
-            .map_err(|error| {
-                StoreError::Storage(format!("opening the blob store failed: {error}"))
+            .map_err(|source| StoreError::TaskFailed {
+                what: "opening the blob store",
+                source,
             })??;
         Self::start_with_blobs(store, blobs, charter, device, org, delegation, settings).await
     }

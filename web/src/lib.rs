@@ -146,7 +146,10 @@ impl AppState {
         let store = self.inner.node.store.clone();
         tokio::task::spawn_blocking(move || read(store.as_ref()))
             .await
-            .map_err(|error| StoreError::Storage(format!("a store read failed: {error}")))?
+            .map_err(|source| StoreError::TaskFailed {
+                what: "a store read",
+                source,
+            })?
     }
 }
 

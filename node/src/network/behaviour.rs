@@ -352,7 +352,7 @@ impl std::fmt::Debug for Behaviour {
 /// The libp2p identity of a device: the same ed25519 key.
 pub fn identity_of(device: &DeviceKeypair) -> Result<identity::Keypair, NetworkError> {
     identity::Keypair::ed25519_from_bytes(device.seed())
-        .map_err(|error| NetworkError::Identity(error.to_string()))
+        .map_err(|error| NetworkError::Identity(Arc::new(error)))
 }
 
 /// The device behind a peer id: a Commons node's peer id is its device key, inlined.
@@ -388,7 +388,7 @@ pub fn gossipsub_config(queue_len: usize) -> Result<gossipsub::Config, NetworkEr
         .idontwant_message_size_threshold(GOSSIP_IDONTWANT_ABOVE_BYTES)
         .idontwant_on_publish(true)
         .build()
-        .map_err(|error| NetworkError::Config(format!("gossipsub: {error}")))
+        .map_err(|error| config("gossipsub", error))
 }
 
 /// The score of one topic. Mesh delivery rates (P3, P3b) are off: records are few and
@@ -425,10 +425,10 @@ pub fn peer_score(topics: &Topics) -> Result<(PeerScoreParams, PeerScoreThreshol
     let thresholds = PeerScoreThresholds::default();
     params
         .validate()
-        .map_err(|error| NetworkError::Config(format!("peer score: {error}")))?;
+        .map_err(|error| config("peer score", error))?;
     thresholds
         .validate()
-        .map_err(|error| NetworkError::Config(format!("peer score thresholds: {error}")))?;
+        .map_err(|error| config("peer score thresholds", error))?;
     Ok((params, thresholds))
 }
 
@@ -465,7 +465,7 @@ pub fn behaviour(
         MessageAuthenticity::Anonymous,
         gossipsub_config(options.gossip_queue_len)?,
     )
-    .map_err(|error| NetworkError::Config(format!("gossipsub: {error}")))?
+    .map_err(|error| config("gossipsub", error))?
     .with_metrics(
         registry.sub_registry_with_prefix("libp2p_gossipsub"),
         gossipsub::MetricsConfig::default(),
@@ -474,11 +474,11 @@ pub fn behaviour(
     let (params, thresholds) = peer_score(&topics)?;
     gossipsub
         .with_peer_score(params, thresholds)
-        .map_err(|error| NetworkError::Config(format!("peer score: {error}")))?;
+        .map_err(|error| config("peer score", error))?;
     for topic in [&topics.records, &topics.alerts] {
         gossipsub
             .subscribe(topic)
-            .map_err(|error| NetworkError::Config(format!("subscribe to {topic}: {error}")))?;
+            .map_err(|error| config("subscribe to a topic", error))?;
     }
     let sync = request_response::Behaviour::with_codec(
         SyncCodec::counting(Arc::clone(&traffic.sync)),
@@ -512,7 +512,7 @@ pub fn behaviour(
     let mdns = if options.mdns {
         Some(
             mdns::tokio::Behaviour::new(mdns::Config::default(), peer)
-                .map_err(|error| NetworkError::Config(format!("mDNS: {error}")))?,
+                .map_err(|error| config("mDNS", error))?,
         )
     } else {
         None
@@ -591,10 +591,10 @@ pub fn build_counted_swarm(
             noise::Config::new,
             yamux::Config::default,
         )
-        .map_err(|error| NetworkError::Config(format!("transport: {error}")))?
+        .map_err(|error| config("transport", error))?
         .with_quic()
         .with_relay_client(noise::Config::new, yamux::Config::default)
-        .map_err(|error| NetworkError::Config(format!("relay transport: {error}")))?
+        .map_err(|error| config("relay transport", error))?
         .with_bandwidth_metrics(registry);
     // The behaviour needs the relay client the transport made, so it is built here.
     let mut topics = None;
@@ -612,11 +612,22 @@ pub fn build_counted_swarm(
             topics = Some(made);
             Ok::<_, Box<dyn std::error::Error + Send + Sync>>(behaviour)
         })
-        .map_err(|error| NetworkError::Config(format!("behaviour: {error}")))?
+        .map_err(|error| config("behaviour", error))?
         .with_swarm_config(|config| config.with_idle_connection_timeout(IDLE_CONNECTION_TIMEOUT))
         .build();
-    let topics = topics.ok_or_else(|| NetworkError::Config("behaviour: not built".to_owned()))?;
+    let topics = topics.ok_or_else(|| config("behaviour", std::io::Error::other("not built")))?;
     Ok((swarm, topics))
+}
+
+/// A configuration error from libp2p, keeping what it said.
+fn config(
+    what: &'static str,
+    source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+) -> NetworkError {
+    NetworkError::Config {
+        what,
+        source: Arc::from(source.into()),
+    }
 }
 
 #[cfg(test)]

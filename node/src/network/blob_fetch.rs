@@ -305,8 +305,9 @@ impl FetchHandle {
         })
         .await
         .map_err(|_| NetworkError::Shutdown)?
-        .map_err(|error: crate::store::StoreError| {
-            NetworkError::Config(format!("reading which records name {blob}: {error}"))
+        .map_err(|error: crate::store::StoreError| NetworkError::Store {
+            what: "which records name a file",
+            source: Arc::new(error),
         })?;
         let declared = match known {
             Known::Held => return Ok(()),

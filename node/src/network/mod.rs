@@ -202,17 +202,54 @@ impl Default for ReachReport {
 pub enum NetworkError {
     /// The device key cannot be a libp2p identity.
     #[error("the device key cannot be used as the node's network identity: {0}")]
-    Identity(String),
+    Identity(#[source] Arc<libp2p::identity::DecodingError>),
     /// A protocol's configuration is invalid.
-    #[error("invalid network configuration: {0}")]
-    Config(String),
+    #[error("invalid network configuration ({what}): {source}")]
+    Config {
+        /// Which part.
+        what: &'static str,
+        /// What libp2p said.
+        #[source]
+        source: Arc<dyn std::error::Error + Send + Sync>,
+    },
+    /// The store could not be read.
+    #[error("could not read the store ({what}): {source}")]
+    Store {
+        /// What was being read.
+        what: &'static str,
+        /// Why.
+        #[source]
+        source: Arc<crate::store::StoreError>,
+    },
+    /// A blocking read did not finish (its task panicked or was cancelled).
+    #[error("could not read the store ({what}): {source}")]
+    Task {
+        /// What was being read.
+        what: &'static str,
+        /// Why.
+        #[source]
+        source: Arc<tokio::task::JoinError>,
+    },
+    /// The network was started before the device's delegation was stored.
+    #[error("this device's feed has no delegation yet: start the node before its network")]
+    NoDelegation,
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    WriteFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: Arc<std::io::Error>,
+    },
     /// An address could not be listened on.
-    #[error("cannot listen on {addr}: {error}. Is another node using this port?")]
+    #[error("cannot listen on {addr}: {source}. Is another node using this port?")]
     Listen {
         /// The address.
         addr: Multiaddr,
         /// Why.
-        error: String,
+        #[source]
+        source: Arc<dyn std::error::Error + Send + Sync>,
     },
     /// An address could not be dialed.
     #[error("cannot dial {addr}: {error}")]
@@ -705,19 +742,16 @@ pub async fn start(
     let own = device.public();
     let delegation = tokio::task::spawn_blocking(move || store.record_at(&own, 1))
         .await
-        .map_err(|error| {
-            NetworkError::Config(format!("reading this device's delegation: {error}"))
+        .map_err(|error| NetworkError::Task {
+            what: "this device's delegation",
+            source: Arc::new(error),
         })?
-        .map_err(|error| {
-            NetworkError::Config(format!("reading this device's delegation: {error}"))
+        .map_err(|error| NetworkError::Store {
+            what: "this device's delegation",
+            source: Arc::new(error),
         })?
         .map(|held| held.record.signed_bytes().to_vec())
-        .ok_or_else(|| {
-            NetworkError::Config(
-                "this device's feed has no delegation yet: start the node before its network"
-                    .to_owned(),
-            )
-        })?;
+        .ok_or(NetworkError::NoDelegation)?;
     let metrics = Arc::new(NetworkMetrics::default());
     let relay_access = behaviour::RelayAccess::new(settings.swarm.relay.offer);
     let (mut swarm, topics) = {
@@ -738,7 +772,7 @@ pub async fn start(
             .listen_on(addr.clone())
             .map_err(|error| NetworkError::Listen {
                 addr: addr.clone(),
-                error: error.to_string(),
+                source: Arc::new(error),
             })?;
         listeners.push((id, addr.clone()));
     }
@@ -762,16 +796,19 @@ pub async fn start(
                         .iter()
                         .find(|(id, _)| *id == listener_id)
                         .map_or_else(Multiaddr::empty, |(_, addr)| addr.clone());
-                    let error = match reason {
-                        Ok(()) => "closed".to_owned(),
-                        Err(error) => error.to_string(),
+                    let source = match reason {
+                        Ok(()) => std::io::Error::other("the listener closed"),
+                        Err(error) => error,
                     };
-                    return Err(NetworkError::Listen { addr, error });
+                    return Err(NetworkError::Listen {
+                        addr,
+                        source: Arc::new(source),
+                    });
                 }
                 SwarmEvent::ListenerError { error, .. } => {
                     return Err(NetworkError::Listen {
                         addr: Multiaddr::empty(),
-                        error: error.to_string(),
+                        source: Arc::new(error),
                     });
                 }
                 other => debug!(event = ?other, "swarm event before listening"),
@@ -791,7 +828,10 @@ pub async fn start(
                     .first()
                     .cloned()
                     .unwrap_or_else(Multiaddr::empty),
-                error: format!("no address after {LISTEN_TIMEOUT:?}"),
+                source: Arc::new(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("no address after {LISTEN_TIMEOUT:?}"),
+                )),
             });
         }
     }

@@ -226,6 +226,16 @@ pub enum StoreError {
     /// Any other storage failure.
     #[error("the store failed: {0}")]
     Storage(String),
+    /// A blocking store task did not finish: it panicked, or the runtime is shutting
+    /// down.
+    #[error("{what} did not finish: {source}")]
+    TaskFailed {
+        /// What the task was doing.
+        what: &'static str,
+        /// Why it did not finish.
+        #[source]
+        source: tokio::task::JoinError,
+    },
 }
 
 /// The narrow interface ingest, publishing and the API need from storage. Reads see
