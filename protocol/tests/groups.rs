@@ -4,52 +4,21 @@
 
 #![allow(clippy::unwrap_used)] // Tests unwrap what the fixtures build to be valid.
 
-use commons_protocol::fixtures::{
-    BASE_TIME_MS, SampleOrg, delegated_feeds, sample_charter, sample_group_founding,
-};
+mod common;
+
+use commons_protocol::fixtures::{BASE_TIME_MS, sample_group_founding};
 use commons_protocol::{
-    Body, Charter, FeedWriter, GroupChoice, GroupError, GroupFounding, GroupVote, NetworkId, OrgId,
-    Revocation, Roster, Threshold, VerifiedRecord, Vote, VoteChoice, WorkingGroup,
+    Body, GroupChoice, GroupError, GroupFounding, GroupVote, OrgId, Revocation, Roster, Threshold,
+    VerifiedRecord, Vote, VoteChoice, WorkingGroup,
 };
 use proptest::prelude::*;
 
-/// Five founders of the network and one org that is not a member, each with one device.
-struct Story {
-    charter: Charter,
-    network: NetworkId,
-    orgs: Vec<SampleOrg>,
-    writers: Vec<FeedWriter>,
-    records: Vec<VerifiedRecord>,
-    minute: u64,
-}
-
 const OUTSIDER: usize = 5;
 
+use common::story::Story;
+
+// Five founders of the network and one org that is not a member, each with one device.
 impl Story {
-    fn new() -> Self {
-        let (signed, _) = sample_charter(5);
-        let network = signed.charter().network_id();
-        let orgs: Vec<SampleOrg> = (0..6).map(SampleOrg::new).collect();
-        let (writers, records) = delegated_feeds(&orgs, network);
-        Story {
-            charter: signed.charter().clone(),
-            network,
-            orgs,
-            writers,
-            records,
-            minute: 1,
-        }
-    }
-
-    fn publish(&mut self, org: usize, body: Body) -> VerifiedRecord {
-        self.minute += 1;
-        let record = self.writers[org]
-            .append(body, BASE_TIME_MS + self.minute * 60_000)
-            .unwrap();
-        self.records.push(record.clone());
-        record
-    }
-
     /// Org `founder` founds a group with the sample thresholds (admission 1/2,
     /// removal 2/3).
     fn found(&mut self, founder: usize) -> VerifiedRecord {
@@ -82,10 +51,6 @@ impl Story {
         self.orgs[org].id()
     }
 
-    fn roster(&self) -> Roster {
-        Roster::fold(&self.charter, &self.records, [])
-    }
-
     fn group(&self, founding: &VerifiedRecord) -> WorkingGroup {
         WorkingGroup::fold(founding, &self.records, &self.roster(), []).unwrap()
     }
@@ -101,7 +66,7 @@ impl Story {
 
 #[test]
 fn the_founder_is_the_first_member_and_admits_alone() {
-    let mut story = Story::new();
+    let mut story = Story::new(5, 6);
     let founding = story.found(0);
     let group = story.group(&founding);
     assert_eq!(group.name(), "Strategic litigation");
@@ -133,7 +98,7 @@ fn the_founder_is_the_first_member_and_admits_alone() {
 
 #[test]
 fn admission_needs_half_of_the_members_and_history_needs_as_many() {
-    let mut story = Story::new();
+    let mut story = Story::new(5, 6);
     let founding = story.found(0);
     story.admit(&founding, 0, 1);
     story.admit(&founding, 0, 2);
@@ -164,7 +129,7 @@ fn admission_needs_half_of_the_members_and_history_needs_as_many() {
 
 #[test]
 fn only_the_groups_members_vote_and_only_network_members_come_in() {
-    let mut story = Story::new();
+    let mut story = Story::new(5, 6);
     let founding = story.found(0);
     // Org 1 is a network member but not in the group: its vote does not count.
     story.admit(&founding, 1, 2);
@@ -181,7 +146,7 @@ fn only_the_groups_members_vote_and_only_network_members_come_in() {
 
 #[test]
 fn a_member_leaves_by_its_own_vote_and_is_removed_by_two_thirds_of_the_others() {
-    let mut story = Story::new();
+    let mut story = Story::new(5, 6);
     let founding = story.found(0);
     for subject in 1..=3 {
         story.admit(&founding, 0, subject);
@@ -217,7 +182,7 @@ fn a_member_leaves_by_its_own_vote_and_is_removed_by_two_thirds_of_the_others() 
 
 #[test]
 fn a_revoked_devices_votes_do_not_count_from_the_revoked_seq() {
-    let mut story = Story::new();
+    let mut story = Story::new(5, 6);
     let founding = story.found(0);
     // Org 0's device founds at seq 2 and votes at seq 3; then its org revokes it from
     // seq 3 (the laptop was seized before the vote). The fold learns every revocation
@@ -237,7 +202,7 @@ fn a_revoked_devices_votes_do_not_count_from_the_revoked_seq() {
 
 #[test]
 fn an_org_the_network_removes_is_out_of_every_group() {
-    let mut story = Story::new();
+    let mut story = Story::new(5, 6);
     let founding = story.found(0);
     story.admit(&founding, 0, 4);
     assert_eq!(story.members(&founding), [0, 4]);
@@ -257,7 +222,7 @@ fn an_org_the_network_removes_is_out_of_every_group() {
 
 #[test]
 fn a_founding_that_is_not_one_or_whose_device_does_not_act_founds_nothing() {
-    let mut story = Story::new();
+    let mut story = Story::new(5, 6);
     let vote = story.publish(
         0,
         Body::Vote(Vote {
@@ -291,7 +256,7 @@ fn a_founding_that_is_not_one_or_whose_device_does_not_act_founds_nothing() {
 
 #[test]
 fn a_founding_with_a_threshold_no_vote_could_meet_is_refused_as_a_record() {
-    let story = Story::new();
+    let story = Story::new(5, 6);
     let mut founding = sample_group_founding();
     founding.admission = Threshold::Fraction {
         numerator: 3,
@@ -354,7 +319,7 @@ proptest! {
         order in any::<proptest::sample::Index>(),
         seed in any::<u64>(),
     ) {
-        let mut story = Story::new();
+        let mut story = Story::new(5, 6);
         let founding = story.found(0);
         let other = story.found(1);
         for (index, step) in steps.iter().enumerate() {
@@ -391,7 +356,7 @@ proptest! {
 
 #[test]
 fn concurrent_changes_from_two_orgs_converge_in_any_order() {
-    let mut story = Story::new();
+    let mut story = Story::new(5, 6);
     let founding = story.found(0);
     story.admit(&founding, 0, 1);
     story.admit(&founding, 0, 2);

@@ -5,46 +5,18 @@
 
 #![allow(clippy::unwrap_used)] // Tests unwrap what the fixtures build to be valid.
 
-use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, delegated_feeds, sample_charter};
+mod common;
+
+use commons_protocol::fixtures::BASE_TIME_MS;
 use commons_protocol::{
-    Body, Charter, FeedWriter, Practice, RedactionVote, Roster, VerifiedRecord, Visibility, Vote,
-    VoteChoice,
+    Body, Practice, RedactionVote, Roster, VerifiedRecord, Visibility, Vote, VoteChoice,
 };
 use proptest::prelude::*;
 
-/// Three founders (removal: two thirds of the others) and a fourth org, not a member.
-struct Story {
-    charter: Charter,
-    orgs: Vec<SampleOrg>,
-    writers: Vec<FeedWriter>,
-    records: Vec<VerifiedRecord>,
-    minute: u64,
-}
+use common::story::Story;
 
+// Three founders (removal: two thirds of the others) and a fourth org, not a member.
 impl Story {
-    fn new() -> Self {
-        let (signed, _) = sample_charter(3);
-        let network = signed.charter().network_id();
-        let orgs: Vec<SampleOrg> = (0..4).map(SampleOrg::new).collect();
-        let (writers, records) = delegated_feeds(&orgs, network);
-        Story {
-            charter: signed.charter().clone(),
-            orgs,
-            writers,
-            records,
-            minute: 1,
-        }
-    }
-
-    fn publish(&mut self, org: usize, body: Body) -> VerifiedRecord {
-        self.minute += 1;
-        let record = self.writers[org]
-            .append(body, BASE_TIME_MS + self.minute * 60_000)
-            .unwrap();
-        self.records.push(record.clone());
-        record
-    }
-
     fn case_study(&mut self, org: usize) -> VerifiedRecord {
         self.publish(
             org,
@@ -65,15 +37,11 @@ impl Story {
             }),
         )
     }
-
-    fn roster(&self) -> Roster {
-        Roster::fold(&self.charter, &self.records, [])
-    }
 }
 
 #[test]
 fn the_removal_threshold_of_the_other_members_redacts_and_the_author_cannot_block() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 4);
     let target = story.case_study(0);
     let author = target.record().author;
     let tally = story.roster().redaction_tally(&target.id(), &author);
@@ -121,7 +89,7 @@ fn the_removal_threshold_of_the_other_members_redacts_and_the_author_cannot_bloc
 
 #[test]
 fn a_vote_naming_the_wrong_author_redacts_nothing_and_blocks_nothing() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 4);
     let target = story.case_study(0);
     let wrong = story.case_study(1);
     let lie = |story: &mut Story, voter| {
@@ -155,7 +123,7 @@ fn a_vote_naming_the_wrong_author_redacts_nothing_and_blocks_nothing() {
 
 #[test]
 fn a_vote_without_a_reason_is_refused() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 4);
     let target = story.case_study(0);
     let error = story.writers[1]
         .append(
@@ -180,7 +148,7 @@ proptest! {
     /// the same redactions, decided by the same votes.
     #[test]
     fn every_order_gives_the_same_redactions(seed in any::<u64>(), repeat in 0usize..4) {
-        let mut story = Story::new();
+        let mut story = Story::new(3, 4);
         let first = story.case_study(0);
         let second = story.case_study(1);
         story.vote_to_redact(1, &first);

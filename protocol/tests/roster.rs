@@ -3,61 +3,28 @@
 
 #![allow(clippy::unwrap_used)] // Tests unwrap what the fixtures build to be valid.
 
-use commons_protocol::fixtures::{BASE_TIME_MS, SampleOrg, delegated_feeds, sample_charter};
+mod common;
+
+use commons_protocol::fixtures::{BASE_TIME_MS, sample_charter};
 use commons_protocol::{
-    AgainstError, Body, Charter, Delegation, DeviceKeypair, FeedOutcome, FeedWriter, MemoryFeeds,
-    NetworkId, Record, Revocation, RootKeypair, RootRotation, Roster, Threshold, VerifiedRecord,
-    Vote, VoteChoice, validate_against,
+    AgainstError, Body, Delegation, DeviceKeypair, FeedOutcome, FeedWriter, MemoryFeeds, Record,
+    Revocation, RootKeypair, RootRotation, Roster, Threshold, VerifiedRecord, Vote, VoteChoice,
+    validate_against,
 };
 
-/// Three founders and three more orgs, each with one device delegated.
-struct Story {
-    charter: Charter,
-    network: NetworkId,
-    orgs: Vec<SampleOrg>,
-    writers: Vec<FeedWriter>,
-    records: Vec<VerifiedRecord>,
-    minute: u64,
-}
+use common::story::Story;
 
+// Three founders and three more orgs, each with one device delegated.
 impl Story {
-    fn new() -> Self {
-        let (signed, _) = sample_charter(3);
-        let network = signed.charter().network_id();
-        let orgs: Vec<SampleOrg> = (0..6).map(SampleOrg::new).collect();
-        let (writers, records) = delegated_feeds(&orgs, network);
-        Story {
-            charter: signed.charter().clone(),
-            network,
-            orgs,
-            writers,
-            records,
-            minute: 1,
-        }
-    }
-
-    fn publish(&mut self, org: usize, body: Body) -> VerifiedRecord {
-        self.minute += 1;
-        let record = self.writers[org]
-            .append(body, BASE_TIME_MS + self.minute * 60_000)
-            .unwrap();
-        self.records.push(record.clone());
-        record
-    }
-
     fn vote(&mut self, voter: usize, subject: usize, choice: VoteChoice) {
         let subject = self.orgs[subject].id();
         self.publish(voter, Body::Vote(Vote { subject, choice }));
-    }
-
-    fn roster(&self) -> Roster {
-        Roster::fold(&self.charter, &self.records, [])
     }
 }
 
 #[test]
 fn the_sample_thresholds_are_what_the_charter_says() {
-    let story = Story::new();
+    let story = Story::new(3, 6);
     assert_eq!(
         story.charter.admission,
         Threshold::Fraction {
@@ -75,7 +42,7 @@ fn the_sample_thresholds_are_what_the_charter_says() {
 
 #[test]
 fn an_applicant_is_admitted_once_enough_members_vote() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 6);
     let applicant = story.orgs[3].id();
     assert!(!story.roster().is_member(&applicant));
     story.vote(0, 3, VoteChoice::Admit);
@@ -101,7 +68,7 @@ fn an_applicant_is_admitted_once_enough_members_vote() {
 
 #[test]
 fn a_changed_vote_replaces_the_earlier_one() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 6);
     story.vote(0, 4, VoteChoice::Admit);
     story.vote(0, 4, VoteChoice::Remove);
     story.vote(1, 4, VoteChoice::Admit);
@@ -113,7 +80,7 @@ fn a_changed_vote_replaces_the_earlier_one() {
 
 #[test]
 fn a_removed_member_is_cut_off_and_its_votes_stop_counting() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 6);
     let removed = story.orgs[2].id();
     story.vote(0, 2, VoteChoice::Remove);
     story.vote(2, 4, VoteChoice::Admit);
@@ -147,7 +114,7 @@ fn a_removed_member_is_cut_off_and_its_votes_stop_counting() {
 
 #[test]
 fn members_recover_an_org_whose_root_key_was_lost() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 6);
     let lost = story.orgs[1].id();
     let new_root = RootKeypair::from_seed([0x51; 32]);
     story.vote(
@@ -207,7 +174,7 @@ fn members_recover_an_org_whose_root_key_was_lost() {
 
 #[test]
 fn a_rotation_moves_the_org_to_its_new_root() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 6);
     let next_root = RootKeypair::from_seed([0x61; 32]);
     let rotation = RootRotation::sign(
         &story.orgs[0].root,
@@ -241,7 +208,7 @@ fn a_rotation_moves_the_org_to_its_new_root() {
 
 #[test]
 fn a_revoked_device_cannot_vote_from_its_revocation_on() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 6);
     let device = story.orgs[0].device.public();
     // The org revokes its device from seq 3: the device's seq 2 revocation record
     // itself is fine, its seq 3 vote is not counted.
@@ -291,7 +258,7 @@ fn the_last_member_cannot_be_voted_out() {
 
 #[test]
 fn a_revocation_counts_by_seq_even_when_its_timestamp_is_later() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 6);
     let seized = story.orgs[0].device.public();
     // The seized laptop votes at seq 2 before the org notices.
     story.vote(0, 5, VoteChoice::Admit);
@@ -342,7 +309,7 @@ fn a_revocation_counts_by_seq_even_when_its_timestamp_is_later() {
 
 #[test]
 fn nodes_holding_different_sides_of_a_forked_vote_agree_once_they_hold_the_proof() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 6);
     story.vote(1, 4, VoteChoice::Admit);
     let before_fork = story.writers[0].clone();
     let admit = story.publish(
@@ -385,7 +352,7 @@ fn nodes_holding_different_sides_of_a_forked_vote_agree_once_they_hold_the_proof
 
 #[test]
 fn a_device_revoked_from_its_first_seq_cannot_even_join() {
-    let mut story = Story::new();
+    let mut story = Story::new(3, 6);
     let stolen = DeviceKeypair::from_seed([0x72; 32]);
     let org = story.orgs[1].id();
     let revocation = Revocation::sign(&story.orgs[1].root, story.network, org, stolen.public(), 1);

@@ -1,7 +1,10 @@
-//! Helpers shared by the protocol's integration tests: hex, and an independent writer
-//! of the payload layout from docs/protocol.md, used to make hostile inputs that the
-//! crate itself would refuse to produce.
+//! Helpers shared by the protocol's integration tests: hex, an independent writer of
+//! the payload layout from docs/protocol.md, used to make hostile inputs that the
+//! crate itself would refuse to produce, and the story the fold tests tell
+//! ([`story::Story`]).
 #![allow(dead_code)]
+
+pub mod story;
 
 use commons_protocol::{DeviceKeypair, Domain, NetworkId, RecordId};
 
