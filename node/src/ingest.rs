@@ -700,7 +700,7 @@ impl Ingest {
             .copied();
         // A redaction never drops a governance record or a retraction (§10.7).
         let kept_from_redaction = |waiting: &PendingRetraction| {
-            !can_be_redacted(&header.body)
+            !header.body.is_redactable()
                 && self.roster.borrow().redaction(&record.id(), &header.author)
                     == Some(waiting.retraction)
         };
@@ -737,7 +737,6 @@ impl Ingest {
         before: &Roster,
         pending: &mut PendingBatch,
     ) -> Result<(), IngestError> {
-        let storage = |error| IngestError::Storage(Arc::new(error));
         let roster = self.roster.borrow().clone();
         for (target, redaction) in roster.redactions() {
             if before.redaction(&target, &redaction.author).is_some()
@@ -748,47 +747,37 @@ impl Ingest {
             let Some(org) = roster.device(&redaction.author).map(|device| device.org) else {
                 continue;
             };
-            let held_author = match pending.ids.get(&target) {
-                Some((author, _)) => Some(*author),
-                None => self.store.author_of(&target).map_err(storage)?,
-            };
-            match held_author {
-                Some(author) if author != redaction.author => continue,
-                Some(author) => {
-                    let Some(body) = self.held_body(&target, pending)? else {
-                        continue;
-                    };
-                    if !can_be_redacted(&body) {
-                        warn!(record = %target, "the members voted to redact a governance record or a retraction: it is kept, as the roster needs it");
-                        continue;
-                    }
-                    let Some(seq) = self
-                        .find_seq(&author, &target)?
-                        .or_else(|| pending.ids.get(&target).map(|(_, seq)| *seq))
-                    else {
-                        continue;
-                    };
-                    info!(record = %target, vote = %redaction.decided_by, "redacted by the members' vote: its content is dropped");
-                    pending.batch.tombstones.push(Tombstone {
-                        target,
-                        author,
-                        seq,
-                        retraction: redaction.decided_by,
-                    });
-                    let original = match &body {
-                        Body::Revision(revision) => Some(revision.original),
-                        body if revisions::can_be_revised(body) => Some(target),
-                        _ => None,
-                    };
-                    if let Some(original) = original {
-                        self.retract_versions(original, org, redaction.decided_by, pending)?;
-                    }
-                }
-                None => pending.batch.pending.push(PendingRetraction {
+            // One read: the record with its author, seq and body (it is not tombstoned).
+            let Some((_, held)) = self.held(&target, pending)? else {
+                pending.batch.pending.push(PendingRetraction {
                     target,
                     retraction: redaction.decided_by,
                     org,
-                }),
+                });
+                continue;
+            };
+            let header = held.record();
+            if header.author != redaction.author {
+                continue;
+            }
+            if !header.body.is_redactable() {
+                warn!(record = %target, "the members voted to redact a governance record or a retraction: it is kept, as the roster needs it");
+                continue;
+            }
+            info!(record = %target, vote = %redaction.decided_by, "redacted by the members' vote: its content is dropped");
+            pending.batch.tombstones.push(Tombstone {
+                target,
+                author: header.author,
+                seq: header.seq,
+                retraction: redaction.decided_by,
+            });
+            let original = match &header.body {
+                Body::Revision(revision) => Some(revision.original),
+                body if revisions::can_be_revised(body) => Some(target),
+                _ => None,
+            };
+            if let Some(original) = original {
+                self.retract_versions(original, org, redaction.decided_by, pending)?;
             }
         }
         Ok(())
@@ -1167,10 +1156,4 @@ impl KnownRecords for Known<'_> {
             None => self.keep(self.store.author_of(id)),
         }
     }
-}
-
-/// Whether the members' vote may drop a record of this kind: not a governance record or
-/// a retraction, which the roster and the tombstones need.
-fn can_be_redacted(body: &Body) -> bool {
-    !body.is_governance() && !matches!(body, Body::Retraction(_))
 }

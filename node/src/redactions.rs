@@ -94,7 +94,7 @@ pub fn vote_body(
         return Err(RedactionError::OwnRecord(target));
     }
     let body = &held.record.record().body;
-    if body.is_governance() || matches!(body, Body::Retraction(_)) {
+    if !body.is_redactable() {
         return Err(RedactionError::NotRedactable {
             id: target,
             kind: body.kind().map_or("record", BodyKind::name),

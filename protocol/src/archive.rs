@@ -1667,15 +1667,22 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
     // A record the members voted to redact (P§10.7): its tombstone names the vote
     // that reached the threshold in the archive's own fold. Another version by the
     // same org goes with it, as for a retraction.
-    let redacted: HashMap<RecordId, (DeviceKey, RecordId)> = roster
-        .redactions()
-        .map(|(target, redaction)| (target, (redaction.author, redaction.decided_by)))
-        .collect();
+    // By record: (author, deciding vote). A record id may carry a second, bogus entry
+    // from votes naming the wrong author; every entry is kept.
+    let mut redacted: HashMap<RecordId, Vec<(DeviceKey, RecordId)>> = HashMap::new();
+    for (target, redaction) in roster.redactions() {
+        redacted
+            .entry(target)
+            .or_default()
+            .push((redaction.author, redaction.decided_by));
+    }
     for (feed, tombstone) in &tombstones {
-        let by_vote = redacted.iter().find(|(target, (author, decided_by))| {
-            *decided_by == tombstone.retraction
-                && ((**target == tombstone.id && author == feed)
-                    || (tombstoned.get(*target) == Some(author) && same_org(author, feed)))
+        let by_vote = redacted.iter().find(|(target, entries)| {
+            entries.iter().any(|(author, decided_by)| {
+                *decided_by == tombstone.retraction
+                    && ((**target == tombstone.id && author == feed)
+                        || (tombstoned.get(*target) == Some(author) && same_org(author, feed)))
+            })
         });
         if let Some((target, _)) = by_vote {
             if *target != tombstone.id {
@@ -1739,8 +1746,9 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
             let by_vote = versions
                 .into_iter()
                 .flatten()
-                .filter_map(|target| redacted.get(target))
                 .filter(|_| !kept)
+                .filter_map(|target| redacted.get(target))
+                .flatten()
                 .find(|(author, _)| author == feed || same_org(author, feed))
                 .map(|(_, decided_by)| decided_by);
             if let Some(retraction) = by_own_org.or(by_vote) {
@@ -2060,8 +2068,7 @@ fn check_records(
                 let feed = parts.feeds[feed_index].author;
                 match keys.decode_record(bytes, network) {
                     Ok(record) => {
-                        let keep = record.record().body.is_governance()
-                            || matches!(record.record().body, Body::Retraction(_));
+                        let keep = !record.record().body.is_redactable();
                         pending.push((feed, entry, unsigned_checked(&record), keep));
                         decoded.push(record);
                     }

@@ -1006,6 +1006,13 @@ impl Body {
         }
     }
 
+    /// Whether the members' vote may drop a record with this body (§10.7): anything but
+    /// governance records and retractions, which the roster and the tombstones need
+    /// (and which archives therefore keep whole).
+    pub fn is_redactable(&self) -> bool {
+        !self.is_governance() && !matches!(self, Body::Retraction(_))
+    }
+
     /// Whether this body feeds the roster fold.
     pub fn is_governance(&self) -> bool {
         matches!(

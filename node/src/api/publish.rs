@@ -427,14 +427,16 @@ pub(super) type Created = (StatusCode, Json<Value>);
 
 pub(super) async fn publish(state: &ApiState, body: Body) -> Result<Created, ApiError> {
     let published = state.node.publisher.publish(body).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "id": published.id.to_string(),
-            "seq": published.seq,
-            "timestamp_ms": published.timestamp_ms,
-        })),
-    ))
+    Ok((StatusCode::CREATED, Json(published_json(&published))))
+}
+
+/// What every publish answers: the new record's id, seq and timestamp.
+pub(super) fn published_json(published: &crate::publish::Published) -> Value {
+    json!({
+        "id": published.id.to_string(),
+        "seq": published.seq,
+        "timestamp_ms": published.timestamp_ms,
+    })
 }
 
 /// Publishes `body`, or a new version of the record `revises` names with `body` as its

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiJson, ApiQuery};
 use super::json::Text;
-use super::publish::Created;
+use super::publish::{Created, published_json};
 use super::reads::introductions;
 use super::{ApiState, read_store};
 use crate::redactions::{Proposal, RedactionError, VoteError, proposals, vote};
@@ -121,15 +121,11 @@ pub(super) async fn publish(
             VoteError::Publish(ingest) => ApiError::from(ingest),
             other => ApiError::internal(other.to_string()),
         })?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "id": published.id.to_string(),
-            "seq": published.seq,
-            "timestamp_ms": published.timestamp_ms,
-            "tally": tally_json(&tally, &state.node.org),
-        })),
-    ))
+    let mut answer = published_json(&published);
+    if let Some(fields) = answer.as_object_mut() {
+        fields.insert("tally".to_owned(), tally_json(&tally, &state.node.org));
+    }
+    Ok((StatusCode::CREATED, Json(answer)))
 }
 
 fn refusal(error: RedactionError) -> ApiError {

@@ -272,11 +272,13 @@ async fn target(state: &AppState, staff: &Staff, id_text: &str) -> Result<Target
         return Err(layout.not_found().into_response());
     };
     let charter = state.node().charter.clone();
+    // One snapshot of the roster for the tally read and the checks below.
     let roster = state.node().roster();
+    let folded = roster.clone();
     let read = state
         .read(move |store| {
             let held = store.record(&id)?;
-            let proposal = proposal_on(store, &roster, id)?;
+            let proposal = proposal_on(store, &folded, id)?;
             Ok((held, proposal, OrgDirectory::read(store, &charter)?))
         })
         .await;
@@ -293,7 +295,6 @@ async fn target(state: &AppState, staff: &Staff, id_text: &str) -> Result<Target
         return Err(layout.not_found().into_response());
     };
     let ours = state.node().org;
-    let roster = state.node().roster();
     if held.org == ours {
         return Err(layout
             .failure(StatusCode::FORBIDDEN, t.msg("redaction-refused-own"))
