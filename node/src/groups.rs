@@ -461,7 +461,7 @@ pub enum GroupPublishError {
     Sealing(#[from] SealingError),
     /// Publishing one of the records failed.
     #[error(transparent)]
-    Publish(#[from] crate::ingest::IngestError),
+    Publish(#[from] crate::publish::PublishError),
 }
 
 /// What [`publish_to_group`] published.

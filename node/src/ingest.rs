@@ -144,10 +144,6 @@ pub enum IngestError {
     /// The node is shutting down.
     #[error("the node is shutting down; the record was not stored")]
     Shutdown,
-    /// This device may not publish yet: it was restored from a backup and has not
-    /// caught up with its own feed ([`crate::restore`]).
-    #[error("{}", .0.message())]
-    PublishingHeld(crate::publish_gate::Hold),
 }
 
 impl IngestError {
@@ -164,7 +160,6 @@ impl IngestError {
             IngestError::TooMany => "too_many",
             IngestError::Storage(_) => "storage",
             IngestError::Shutdown => "shutdown",
-            IngestError::PublishingHeld(_) => "publishing_held",
         }
     }
 

@@ -34,6 +34,15 @@ pub enum NodeError {
         "this device's delegation was refused ({0}): the data dir's keys, charter and delegation do not match"
     )]
     Delegation(IngestError),
+    /// The device's feed was empty, yet ingest did not store its delegation as the
+    /// feed's first record.
+    #[error(
+        "this device's delegation was not stored as the first record of its feed (ingest answered {outcome:?}): the store and this data dir's device key disagree"
+    )]
+    DelegationNotStored {
+        /// What ingest answered.
+        outcome: Ingested,
+    },
     /// The attachments' directory could not be opened.
     #[error("cannot open the attachments' directory: {0}")]
     Blobs(#[from] BlobStoreError),
@@ -132,11 +141,7 @@ impl Node {
                 Ok(Ingested::Stored { .. } | Ingested::Duplicate { .. }) => {
                     info!(device = %device.public(), "this device's feed is opened with its delegation");
                 }
-                Ok(other) => {
-                    return Err(NodeError::Delegation(IngestError::Storage(Arc::new(
-                        StoreError::Storage(format!("unexpected outcome {other:?}")),
-                    ))));
-                }
+                Ok(outcome) => return Err(NodeError::DelegationNotStored { outcome }),
                 Err(error) => return Err(NodeError::Delegation(error)),
             }
         }

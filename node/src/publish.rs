@@ -11,12 +11,15 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use commons_protocol::{Body, DeviceKeypair, FeedPosition, FeedWriter, NetworkId, RecordId};
+use commons_protocol::{
+    Body, DeviceKeypair, FeedPosition, FeedWriter, NetworkId, RecordError, RecordId,
+};
+use thiserror::Error;
 use tokio::sync::{mpsc, oneshot};
 use tracing::info;
 
 use crate::ingest::{IngestError, IngestHandle, Ingested, Source};
-use crate::publish_gate::{PublishGate, Publishing};
+use crate::publish_gate::{Hold, PublishGate, Publishing};
 use crate::store::{Store, StoreError};
 
 /// Publish requests waiting for the publisher.
@@ -35,9 +38,52 @@ pub struct Published {
     pub timestamp_ms: u64,
 }
 
+/// Why a body was not published.
+#[derive(Debug, Clone, Error)]
+#[non_exhaustive]
+pub enum PublishError {
+    /// This device may not publish yet: it was restored from a backup and has not
+    /// caught up with its own feed ([`crate::restore`]).
+    #[error("{}", .0.message())]
+    Held(Hold),
+    /// The body cannot be signed as a record (too long, a bad field): nothing was
+    /// signed, and the feed took no seq for it.
+    #[error("invalid record: {0}")]
+    Invalid(RecordError),
+    /// Ingest refused the signed record or could not store it; nothing was stored.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// The store already held more of this device's feed than the publisher knew (a
+    /// record of it arrived by sync): the record was not stored, and the publisher
+    /// starts again from the store.
+    #[error(
+        "this device's feed moved under the publisher (the store answered {outcome:?}); nothing was stored: publish it again"
+    )]
+    FeedMoved {
+        /// What ingest answered for the signed record.
+        outcome: Ingested,
+    },
+    /// The node is shutting down.
+    #[error("the node is shutting down; the record was not published")]
+    Shutdown,
+}
+
+impl PublishError {
+    /// A short, stable label for the API and metrics.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            PublishError::Held(_) => "publishing_held",
+            PublishError::Invalid(error) => crate::metrics::record_reason(error),
+            PublishError::Ingest(error) => error.reason(),
+            PublishError::FeedMoved { .. } => "feed_moved",
+            PublishError::Shutdown => "shutdown",
+        }
+    }
+}
+
 struct PublishRequest {
     body: Body,
-    reply: oneshot::Sender<Result<Published, IngestError>>,
+    reply: oneshot::Sender<Result<Published, PublishError>>,
 }
 
 /// The cloneable handle to the publisher.
@@ -48,20 +94,20 @@ pub struct PublishHandle {
 
 impl PublishHandle {
     /// Signs `body` as this device's next record and stores it; answers once durable.
-    pub async fn publish(&self, body: Body) -> Result<Published, IngestError> {
+    pub async fn publish(&self, body: Body) -> Result<Published, PublishError> {
         let (reply, answer) = oneshot::channel();
         self.requests
             .send(PublishRequest { body, reply })
             .await
-            .map_err(|_| IngestError::Shutdown)?;
-        answer.await.map_err(|_| IngestError::Shutdown)?
+            .map_err(|_| PublishError::Shutdown)?;
+        answer.await.map_err(|_| PublishError::Shutdown)?
     }
 
     /// Signs each of `bodies`, in order, as this device's next records and stores them;
     /// answers for each once durable. They go to the publisher together, so it signs
     /// them in batches of up to [`PUBLISH_BATCH`], each stored in one group commit;
     /// a body refused before signing takes no seq, so the feed has no hole.
-    pub async fn publish_many(&self, bodies: Vec<Body>) -> Vec<Result<Published, IngestError>> {
+    pub async fn publish_many(&self, bodies: Vec<Body>) -> Vec<Result<Published, PublishError>> {
         let count = bodies.len();
         let mut answers = Vec::with_capacity(count);
         for body in bodies {
@@ -78,10 +124,10 @@ impl PublishHandle {
         }
         let mut results = Vec::with_capacity(answers.len());
         for answer in answers {
-            results.push(answer.await.unwrap_or(Err(IngestError::Shutdown)));
+            results.push(answer.await.unwrap_or(Err(PublishError::Shutdown)));
         }
         // The publisher stopped part way: the rest were never signed.
-        results.resize_with(count, || Err(IngestError::Shutdown));
+        results.resize_with(count, || Err(PublishError::Shutdown));
         results
     }
 }
@@ -183,7 +229,7 @@ impl Publisher {
         }
         if let Publishing::Held(hold) = &*self.gate.borrow() {
             for request in waiting {
-                let _ = request.reply.send(Err(IngestError::PublishingHeld(*hold)));
+                let _ = request.reply.send(Err(PublishError::Held(*hold)));
             }
             return;
         }
@@ -203,7 +249,7 @@ impl Publisher {
                     replies.push((request.reply, published));
                 }
                 Err(error) => {
-                    let _ = request.reply.send(Err(IngestError::Invalid(error)));
+                    let _ = request.reply.send(Err(PublishError::Invalid(error)));
                 }
             }
         }
@@ -215,17 +261,15 @@ impl Publisher {
         for ((reply, published), answer) in replies.into_iter().zip(answers) {
             let answer = match answer {
                 Ok(Ingested::Stored { .. }) => Ok(published),
-                Ok(other) => {
+                Ok(outcome) => {
                     all_stored = false;
                     // A record of our own feed already held or forking it means the
                     // store knows more of this feed than the writer did.
-                    Err(IngestError::Storage(Arc::new(StoreError::Storage(
-                        format!("this device's feed moved under the publisher ({other:?}); retry"),
-                    ))))
+                    Err(PublishError::FeedMoved { outcome })
                 }
                 Err(error) => {
                     all_stored = false;
-                    Err(error)
+                    Err(PublishError::Ingest(error))
                 }
             };
             let _ = reply.send(answer);

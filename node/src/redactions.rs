@@ -9,9 +9,8 @@ use commons_protocol::{
 };
 use thiserror::Error;
 
-use crate::ingest::IngestError;
 use crate::node_handle::NodeHandle;
-use crate::publish::Published;
+use crate::publish::{PublishError, Published};
 use crate::store::{Store, StoreError};
 
 /// Why this org cannot vote to redact a record.
@@ -72,13 +71,13 @@ impl RedactionError {
 /// The vote `org` would publish to redact `target`, after the checks that make it
 /// count: held with its content, another org's, of a kind that can be redacted, `org`
 /// a member that has not voted on it yet, a reason given.
-pub fn vote_body(
+pub fn checked_vote(
     store: &dyn Store,
     roster: &Roster,
     org: OrgId,
     target: RecordId,
     reason: &str,
-) -> Result<Body, RedactionError> {
+) -> Result<RedactionVote, RedactionError> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(RedactionError::NoReason);
@@ -108,11 +107,11 @@ pub fn vote_body(
     if tally.votes.iter().any(|(voter, _)| *voter == org) {
         return Err(RedactionError::AlreadyVoted(target));
     }
-    Ok(Body::RedactionVote(RedactionVote {
+    Ok(RedactionVote {
         target,
         target_author: author,
         reason: reason.to_owned(),
-    }))
+    })
 }
 
 /// One org's vote, with its reason.
@@ -211,10 +210,11 @@ pub enum VoteError {
     Refused(#[from] RedactionError),
     /// The publisher refused or failed it.
     #[error(transparent)]
-    Publish(#[from] IngestError),
-    /// The store read did not finish.
-    #[error("reading the store failed: {0}")]
-    Read(String),
+    Publish(#[from] PublishError),
+    /// The checks' store read did not finish (the blocking task panicked or was
+    /// cancelled).
+    #[error("the checks before the vote did not finish: {0}")]
+    Task(#[source] tokio::task::JoinError),
 }
 
 /// Checks and publishes this org's vote to redact `target`, through the one publish
@@ -225,16 +225,13 @@ pub async fn vote(
     reason: String,
 ) -> Result<(Published, RedactionTally), VoteError> {
     let (store, roster, org) = (node.store.clone(), node.roster(), node.org);
-    let body = tokio::task::spawn_blocking(move || {
-        vote_body(store.as_ref(), &roster, org, target, &reason)
+    let vote = tokio::task::spawn_blocking(move || {
+        checked_vote(store.as_ref(), &roster, org, target, &reason)
     })
     .await
-    .map_err(|error| VoteError::Read(error.to_string()))??;
-    let Body::RedactionVote(RedactionVote { target_author, .. }) = &body else {
-        return Err(VoteError::Read("a redaction vote was expected".to_owned()));
-    };
-    let author = *target_author;
-    let published = node.publisher.publish(body).await?;
+    .map_err(VoteError::Task)??;
+    let author = vote.target_author;
+    let published = node.publisher.publish(Body::RedactionVote(vote)).await?;
     let tally = node.roster().redaction_tally(&target, &author);
     Ok((published, tally))
 }

@@ -9,6 +9,7 @@ use common::{Net, net};
 use std::sync::Arc;
 
 use commons_node::ingest::{IngestError, Ingested, Source};
+use commons_node::publish::PublishError;
 use commons_node::store::{MemoryStore, RecordQuery, RedbStore, Store};
 use commons_node::{Node, NodeHandle};
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
@@ -344,7 +345,7 @@ async fn concurrent_publishers_share_commits_and_get_distinct_seqs() {
     });
     assert!(matches!(
         handle.publisher.publish(empty).await,
-        Err(IngestError::Invalid(_))
+        Err(PublishError::Invalid(_))
     ));
     assert_eq!(handle.publisher.publish(practice()).await.unwrap().seq, 66);
     drop(handle);

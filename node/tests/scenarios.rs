@@ -28,6 +28,7 @@ use std::time::Duration;
 use commons_node::ingest::{IngestError, Ingested, Source};
 use commons_node::network::behaviour::{BehaviourEvent, build_swarm};
 use commons_node::network::{self, NetworkSettings, SwarmOptions};
+use commons_node::publish::PublishError;
 use commons_node::publish::{now_ms, own_position};
 use commons_node::store::{CommitBatch, FeedHead, MemoryStore, NewRecord, RedbStore, Store};
 use commons_protocol::fixtures::{
@@ -766,7 +767,9 @@ async fn an_equivocating_device_is_frozen_on_every_node() {
     assert!(
         matches!(
             refused,
-            Err(IngestError::Refused(AgainstError::FeedFrozen { .. }))
+            Err(PublishError::Ingest(IngestError::Refused(
+                AgainstError::FeedFrozen { .. }
+            )))
         ),
         "{refused:?}"
     );
@@ -862,7 +865,9 @@ async fn a_removed_member_is_cut_off_and_its_new_records_refused() {
     assert!(
         matches!(
             refused,
-            Err(IngestError::Refused(AgainstError::NotAMember { .. }))
+            Err(PublishError::Ingest(IngestError::Refused(
+                AgainstError::NotAMember { .. }
+            )))
         ),
         "{refused:?}"
     );

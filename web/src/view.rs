@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use commons_node::ingest::IngestError;
+use commons_node::publish::PublishError;
 use commons_node::publish::Published;
 use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError, StoredRecord};
 use commons_protocol::{Body, BodyKind, Charter, OrgId, RecordId};
@@ -335,11 +335,17 @@ pub async fn publish(state: &AppState, tr: &Tr, body: Body) -> Result<Published,
 }
 
 /// Why the node did not publish, in words for the person who asked.
-pub fn refusal(tr: &Tr, error: &IngestError) -> String {
+pub fn refusal(tr: &Tr, error: &PublishError) -> String {
     match error {
-        IngestError::Invalid(detail) => tr.text("publish-invalid", "detail", &detail.to_string()),
-        IngestError::PublishingHeld(hold) => tr.text("publish-held", "detail", &hold.message()),
-        IngestError::Shutdown => tr.msg("publish-shutdown"),
+        PublishError::Invalid(detail)
+        | PublishError::Ingest(commons_node::ingest::IngestError::Invalid(detail)) => {
+            tr.text("publish-invalid", "detail", &detail.to_string())
+        }
+        PublishError::Held(hold) => tr.text("publish-held", "detail", &hold.message()),
+        PublishError::Shutdown
+        | PublishError::Ingest(commons_node::ingest::IngestError::Shutdown) => {
+            tr.msg("publish-shutdown")
+        }
         other => tr.text("publish-failed", "detail", &other.to_string()),
     }
 }

@@ -13,6 +13,7 @@ use tracing::warn;
 
 use crate::data_dir::API_TOKEN_FILE;
 use crate::ingest::IngestError;
+use crate::publish::PublishError;
 use crate::store::StoreError;
 
 /// An answer other than success: a status, a short stable label and a message that
@@ -97,7 +98,24 @@ impl From<IngestError> for ApiError {
             }
             IngestError::TooMany => Self::new(StatusCode::BAD_REQUEST, reason, error.to_string()),
             IngestError::Storage(store) => Self::store(store),
-            IngestError::Shutdown | IngestError::PublishingHeld(_) => {
+            IngestError::Shutdown => {
+                Self::new(StatusCode::SERVICE_UNAVAILABLE, reason, error.to_string())
+            }
+        }
+    }
+}
+
+impl From<PublishError> for ApiError {
+    fn from(error: PublishError) -> Self {
+        let reason = error.reason();
+        match error {
+            PublishError::Ingest(error) => error.into(),
+            PublishError::Invalid(_) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, reason, error.to_string())
+            }
+            // Both answer "try again": once caught up, or once the publisher has
+            // started again from the store.
+            PublishError::Held(_) | PublishError::FeedMoved { .. } | PublishError::Shutdown => {
                 Self::new(StatusCode::SERVICE_UNAVAILABLE, reason, error.to_string())
             }
         }
