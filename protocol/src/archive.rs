@@ -21,7 +21,7 @@ use thiserror::Error;
 
 use crate::blob::{BlobHasher, MAX_BLOB_BYTES};
 use crate::body::{Body, Visibility};
-use crate::charter::{CharterError, SignedCharter};
+use crate::charter::{Charter, CharterError, SignedCharter};
 use crate::codec::{DecodeError, decode_canonical, encode};
 use crate::fork::{ForkProof, ForkProofError};
 use crate::id::{BlobId, NetworkId, RecordId};
@@ -1324,16 +1324,67 @@ struct Checked {
 
 /// Verifies a bundle completely, with no node and no network; see `docs/archive.md`
 /// for every check, in order. The first failure is the answer.
+///
+/// Each step below cites the section of `docs/archive.md` it follows (`§4 step 3`);
+/// `P§` cites `docs/protocol.md`.
 pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveReport, ArchiveError> {
     let parts = parse_bundle(bytes)?;
-    let signed_charter = SignedCharter::decode(parts.charter).map_err(ArchiveError::Charter)?;
-    let charter = signed_charter
-        .complete()
-        .map_err(ArchiveError::Charter)?
-        .clone();
+    let charter = founding_charter(parts.charter)?;
     let network = charter.network_id();
+    let checked = check_every_record(&parts, &network, options.threads)?;
 
-    // Every record, decoded and its signatures checked, spread over the threads.
+    let mut walk = ContentWalk::new(&parts, &bytes[..parts.header_len], &checked);
+    for feed in &parts.feeds {
+        walk.walk_feed(feed)?;
+    }
+    let proofs = walk.check_fork_proofs(&parts.fork_proofs, &network)?;
+    let attachments = walk.check_attachments(&parts.attachments)?;
+
+    let roster = Roster::fold(&charter, walk.governance.iter().copied(), proofs.iter());
+    check_delegations_applied(&roster, &walk.feeds, &proofs)?;
+    let taken_back = TakenBack::new(&roster, &walk.retractions);
+    let tombstones_by_another_version = taken_back.check_tombstones(&walk.tombstones)?;
+    taken_back.check_no_retracted_content(&walk.whole)?;
+
+    check_manifest(&parts, network, &walk.feeds, proofs.len())?;
+    let root = check_root_hash(walk.digest, &parts)?;
+
+    let feeds = feed_reports(&roster, &proofs, walk.feeds);
+    Ok(ArchiveReport {
+        network,
+        network_name: charter.name.clone(),
+        public_only: parts.public_only,
+        root,
+        records: parts.manifest.records,
+        tombstones: parts.manifest.tombstones,
+        withheld: parts.manifest.withheld,
+        fork_proofs: parts.manifest.fork_proofs,
+        members: roster.members().collect(),
+        feeds,
+        attachments: parts.attachments.len() as u64,
+        attachment_bytes: attachments.bytes,
+        attachments_absent: attachments.absent,
+        tombstones_by_another_version,
+    })
+}
+
+/// The charter the bundle carries, only once every founder has signed it (§4 step 2):
+/// its network id is what every record must belong to, and its founders seed the roster.
+fn founding_charter(signed: &[u8]) -> Result<Charter, ArchiveError> {
+    let signed_charter = SignedCharter::decode(signed).map_err(ArchiveError::Charter)?;
+    let charter = signed_charter.complete().map_err(ArchiveError::Charter)?;
+    Ok(charter.clone())
+}
+
+/// Every record carried whole, decoded and its signatures checked on its own, before
+/// any feed is walked (§4 step 3): the checks are spread over the threads, and the first
+/// failure in file order is the answer. A failing device signature is only noted here;
+/// the feed walk names it once the feed's order is known.
+fn check_every_record(
+    parts: &BundleParts<'_>,
+    network: &NetworkId,
+    threads: usize,
+) -> Result<Vec<Checked>, ArchiveError> {
     let slices: Vec<(usize, usize, &[u8])> = parts
         .feeds
         .iter()
@@ -1348,294 +1399,493 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
                 })
         })
         .collect();
-    let checked = check_records(&parts, &slices, &network, options.threads.max(1))?;
+    check_records(parts, &slices, network, threads.max(1))
+}
 
-    let mut digest = Sha256::new();
-    digest.update(&bytes[..parts.header_len]);
+/// A record carried whole, as the check that no retracted content remains needs it.
+struct WholeRecord {
+    id: RecordId,
+    feed: DeviceKey,
+    seq: u64,
+    /// For a revision, the record it revises: a retraction of the original takes it too.
+    revises: Option<RecordId>,
+    /// Whether it is kept for the roster or the tombstones: no redaction drops those.
+    kept: bool,
+}
 
-    // Feeds in order: placement, chain, timestamps, visibility, gaps.
-    let mut next_record = checked.iter();
-    let mut content_feeds: Vec<FeedManifest> = Vec::with_capacity(parts.feeds.len());
-    let mut tombstones: Vec<(DeviceKey, TombstoneEntry)> = Vec::new();
-    let mut governance: Vec<&VerifiedRecord> = Vec::new();
-    let mut retractions: HashMap<RecordId, (DeviceKey, RecordId)> = HashMap::new();
-    // Records carried whole: id, feed, seq, for a revision the record it revises, and
-    // whether it is kept for the roster or the tombstones (which no redaction drops).
-    let mut whole: Vec<(RecordId, DeviceKey, u64, Option<RecordId>, bool)> = Vec::new();
-    // Files named by records carried whole: id → (a record naming it, its size there).
-    let mut named: BTreeMap<BlobId, Vec<(RecordId, u64)>> = BTreeMap::new();
-    let declared: HashMap<DeviceKey, &FeedManifest> = parts
-        .manifest
-        .feeds
-        .iter()
-        .map(|feed| (feed.author, feed))
-        .collect();
-    for feed in &parts.feeds {
-        let author = feed.author;
-        digest.update([TAG_FEED]);
-        digest.update(author.as_bytes());
-        let mut summary = FeedManifest {
-            author,
-            org: OrgId(author.0),
-            max_seq: 0,
-            records: 0,
-            tombstones: 0,
-            withheld: 0,
-            gaps: Vec::new(),
-        };
-        let mut has_delegation = false;
-        // (seq, id, timestamp if known) of the previous entry.
-        let mut previous: Option<(u64, RecordId, Option<u64>)> = None;
-        let records_here: Vec<&Checked> = feed
-            .entries
-            .iter()
-            .filter(|entry| matches!(entry, EntryRef::Record(_)))
-            .filter_map(|_| next_record.next())
-            .collect();
-        // Seq order over the whole feed first, so that a record moved out of place is
-        // named as such, not as the gap its old place leaves.
-        let mut order_records = records_here.iter();
-        let mut previous_seq = 0;
-        for entry in &feed.entries {
-            let seq = match entry {
-                EntryRef::Record(_) => match order_records.next() {
-                    Some(record) => record.seq,
-                    None => break,
-                },
-                EntryRef::Tombstone(tombstone) => tombstone.seq,
-                EntryRef::Withheld { seq, .. } => *seq,
-            };
-            if seq <= previous_seq {
-                return Err(ArchiveError::SeqOutOfOrder {
-                    feed: author,
-                    seq,
-                    previous: previous_seq,
-                });
-            }
-            previous_seq = seq;
+/// An entry's place in its feed's chain: what the next entry's link and date are
+/// checked against.
+#[derive(Clone, Copy)]
+struct ChainLink {
+    seq: u64,
+    id: RecordId,
+    prev: Option<RecordId>,
+    /// Unknown for a withheld entry, whose content is not in the bundle.
+    timestamp_ms: Option<u64>,
+}
+
+/// One feed's walk so far.
+struct FeedProgress {
+    summary: FeedManifest,
+    /// Whether its seq 1 is a record carrying the feed's delegation.
+    has_delegation: bool,
+    previous: Option<ChainLink>,
+}
+
+/// What attachments the bundle carries, for the report.
+struct AttachmentTally {
+    /// The bytes of every file carried.
+    bytes: u64,
+    /// Files named by records carried whole whose bytes the bundle leaves out.
+    absent: u64,
+}
+
+/// One pass over the bundle's content in file order. It feeds the root hash as it goes,
+/// so that every byte is hashed once, and gathers what the checks over the whole archive
+/// (roster, tombstones, retracted content) need: those can only run once every feed has
+/// been read.
+struct ContentWalk<'a> {
+    public_only: bool,
+    /// The manifest's summary of each feed, for the gaps it declares.
+    declared: HashMap<DeviceKey, &'a FeedManifest>,
+    /// The checked records not walked yet, in file order.
+    unwalked: std::slice::Iter<'a, Checked>,
+    digest: Sha256,
+    /// Each feed's summary as the content gives it, in file order.
+    feeds: Vec<FeedManifest>,
+    tombstones: Vec<(DeviceKey, TombstoneEntry)>,
+    /// Governance records carried whole, for the roster fold.
+    governance: Vec<&'a VerifiedRecord>,
+    /// Retractions carried whole: id → (the device that signed it, the record it retracts).
+    retractions: HashMap<RecordId, (DeviceKey, RecordId)>,
+    whole: Vec<WholeRecord>,
+    /// Files named by records carried whole: id → (a record naming it, its size there).
+    named: BTreeMap<BlobId, Vec<(RecordId, u64)>>,
+}
+
+impl<'a> ContentWalk<'a> {
+    fn new(parts: &'a BundleParts<'_>, header: &[u8], checked: &'a [Checked]) -> Self {
+        let mut digest = Sha256::new();
+        digest.update(header);
+        ContentWalk {
+            public_only: parts.public_only,
+            declared: parts
+                .manifest
+                .feeds
+                .iter()
+                .map(|feed| (feed.author, feed))
+                .collect(),
+            unwalked: checked.iter(),
+            digest,
+            feeds: Vec::with_capacity(parts.feeds.len()),
+            tombstones: Vec::new(),
+            governance: Vec::new(),
+            retractions: HashMap::new(),
+            whole: Vec::new(),
+            named: BTreeMap::new(),
         }
-        let mut records_iter = records_here.iter().peekable();
+    }
+
+    /// One feed, entry by entry (§4 step 4): seq order over the whole feed first, then
+    /// each entry's own checks and its link to the entry before. A feed must carry its
+    /// delegation, or none of its records can be attributed to an org.
+    fn walk_feed(&mut self, feed: &FeedRef<'_>) -> Result<(), ArchiveError> {
+        let author = feed.author;
+        self.digest.update([TAG_FEED]);
+        self.digest.update(author.as_bytes());
+        let records_here = self.take_records_of(feed);
+        check_seq_order(feed, &records_here)?;
+        let mut progress = FeedProgress {
+            summary: FeedManifest {
+                author,
+                org: OrgId(author.0),
+                max_seq: 0,
+                records: 0,
+                tombstones: 0,
+                withheld: 0,
+                gaps: Vec::new(),
+            },
+            has_delegation: false,
+            previous: None,
+        };
+        let mut records = records_here.iter();
         for (position, entry) in feed.entries.iter().enumerate() {
-            let (seq, id, prev, timestamp) = match entry {
+            let link = match entry {
                 EntryRef::Record(signed) => {
-                    let Some(record) = records_iter.next() else {
+                    let Some(record) = records.next() else {
                         break;
                     };
-                    digest.update(record_digest_of(record.id, signed));
-                    if record.author != author {
-                        return Err(ArchiveError::RecordInWrongFeed {
-                            feed: author,
-                            seq: record.seq,
-                            author: record.author,
-                        });
-                    }
-                    if !record.signature_ok {
-                        return Err(signature_failure(
-                            feed,
-                            position,
-                            record,
-                            &checked_next(feed, position, &records_here),
-                        ));
-                    }
-                    if parts.public_only && record.visibility == Visibility::Members {
-                        return Err(ArchiveError::MembersRecordInPublicArchive {
-                            feed: author,
-                            seq: record.seq,
-                        });
-                    }
-                    if record.seq == 1
-                        && let Some(org) = record.delegation_org
-                    {
-                        summary.org = org;
-                        has_delegation = true;
-                    }
-                    if let Some(kept) = &record.kept {
-                        match &kept.record().body {
-                            Body::Retraction(retraction) => {
-                                retractions.insert(record.id, (author, retraction.target));
-                            }
-                            body if body.is_governance() => governance.push(kept),
-                            _ => {}
-                        }
-                    }
-                    whole.push((
-                        record.id,
-                        author,
-                        record.seq,
-                        record.revises,
-                        record.kept.is_some(),
-                    ));
-                    for (blob, size) in &record.files {
-                        named.entry(*blob).or_default().push((record.id, *size));
-                    }
-                    summary.records += 1;
-                    (
-                        record.seq,
-                        record.id,
-                        record.prev,
-                        Some(record.timestamp_ms),
-                    )
+                    self.record_entry(feed, position, signed, record, &records_here, &mut progress)?
                 }
                 EntryRef::Tombstone(tombstone) => {
-                    let mut form = Vec::new();
-                    put_tombstone(&mut form, tombstone);
-                    digest.update(&form);
-                    if (tombstone.seq == 1) != tombstone.prev.is_none() {
-                        return Err(ArchiveError::BadTombstone {
-                            feed: author,
-                            seq: tombstone.seq,
-                        });
-                    }
-                    tombstones.push((author, *tombstone));
-                    summary.tombstones += 1;
-                    (
-                        tombstone.seq,
-                        tombstone.id,
-                        tombstone.prev,
-                        Some(tombstone.timestamp_ms),
-                    )
+                    self.tombstone_entry(author, tombstone, &mut progress.summary)?
                 }
                 EntryRef::Withheld { seq, id } => {
-                    let mut form = Vec::new();
-                    put_withheld(&mut form, *seq, id);
-                    digest.update(&form);
-                    if !parts.public_only {
-                        return Err(ArchiveError::WithheldInFullArchive {
-                            feed: author,
-                            seq: *seq,
-                        });
-                    }
-                    summary.withheld += 1;
-                    (*seq, *id, None, None)
+                    self.withheld_entry(author, *seq, id, &mut progress.summary)?
                 }
             };
-            // Ascending from 1, as checked above.
-            let previous_seq = previous.map_or(0, |(seq, _, _)| seq);
-            if seq > previous_seq + 1 {
-                let gap = Gap {
-                    first: previous_seq + 1,
-                    last: seq - 1,
-                };
-                let declared_gap = declared
-                    .get(&author)
-                    .is_some_and(|feed| feed.gaps.contains(&gap));
-                if !declared_gap {
-                    return Err(ArchiveError::UndeclaredGap {
-                        feed: author,
-                        first: gap.first,
-                        last: gap.last,
-                    });
-                }
-                summary.gaps.push(gap);
-            }
-            if let Some((previous_seq, previous_id, previous_ms)) = previous
-                && previous_seq + 1 == seq
-            {
-                if let Some(prev) = prev
-                    && prev != previous_id
-                {
-                    return Err(ArchiveError::BrokenChain {
-                        feed: author,
-                        seq,
-                        expected: previous_id,
-                        found: prev,
-                    });
-                }
-                if let (Some(previous_ms), Some(timestamp_ms)) = (previous_ms, timestamp)
-                    && timestamp_ms <= previous_ms
-                {
-                    return Err(ArchiveError::TimestampNotIncreasing {
-                        feed: author,
-                        seq,
-                        timestamp_ms,
-                        previous_ms,
-                    });
-                }
-            }
-            previous = Some((seq, id, timestamp));
-            summary.max_seq = seq;
+            self.check_gap(author, &mut progress, link)?;
+            check_chain_link(author, progress.previous, link)?;
+            progress.previous = Some(link);
+            progress.summary.max_seq = link.seq;
         }
-        if !has_delegation {
+        if !progress.has_delegation {
             return Err(ArchiveError::FeedWithoutDelegation { feed: author });
         }
-        content_feeds.push(summary);
+        self.feeds.push(progress.summary);
+        Ok(())
     }
 
-    // Fork proofs: each valid on its own, one per device, ascending.
-    let mut proofs = Vec::with_capacity(parts.fork_proofs.len());
-    for (index, bytes) in parts.fork_proofs.iter().enumerate() {
-        let mut form = vec![TAG_FORK_PROOF];
-        put_bytes(&mut form, bytes);
-        digest.update(&form);
-        let proof =
-            ForkProof::decode(bytes, &network).map_err(|error| ArchiveError::ForkProof {
-                index: index + 1,
-                error,
-            })?;
-        if let Some(last) = proofs.last().map(ForkProof::author)
-            && proof.author() <= last
+    /// The checked records of `feed`, one per record entry, in order: the records of
+    /// every feed were checked together, in file order.
+    fn take_records_of(&mut self, feed: &FeedRef<'_>) -> Vec<&'a Checked> {
+        feed.entries
+            .iter()
+            .filter(|entry| matches!(entry, EntryRef::Record(_)))
+            .filter_map(|_| self.unwalked.next())
+            .collect()
+    }
+
+    /// A record entry: in its own device's feed, its device signature held (if not, the
+    /// next entry's link tells whether it was altered or only re-signed), and not for
+    /// members only in a public-only archive, which promised to leave those out. A seq-1
+    /// delegation names the feed's org.
+    fn record_entry(
+        &mut self,
+        feed: &FeedRef<'_>,
+        position: usize,
+        signed: &[u8],
+        record: &'a Checked,
+        records_here: &[&Checked],
+        progress: &mut FeedProgress,
+    ) -> Result<ChainLink, ArchiveError> {
+        let author = feed.author;
+        self.digest.update(record_digest_of(record.id, signed));
+        if record.author != author {
+            return Err(ArchiveError::RecordInWrongFeed {
+                feed: author,
+                seq: record.seq,
+                author: record.author,
+            });
+        }
+        if !record.signature_ok {
+            let next = checked_next(feed, position, records_here);
+            return Err(signature_failure(feed, position, record, &next));
+        }
+        if self.public_only && record.visibility == Visibility::Members {
+            return Err(ArchiveError::MembersRecordInPublicArchive {
+                feed: author,
+                seq: record.seq,
+            });
+        }
+        if record.seq == 1
+            && let Some(org) = record.delegation_org
         {
-            return Err(ArchiveError::ForkProofsOutOfOrder {
-                author: proof.author(),
-            });
+            progress.summary.org = org;
+            progress.has_delegation = true;
         }
-        proofs.push(proof);
-    }
-
-    // Attachments: each file's bytes hash to its id, and a record carried whole names
-    // it with that size.
-    let mut attachment_bytes = 0u64;
-    for (blob, bytes) in &parts.attachments {
-        digest.update([TAG_ATTACHMENT]);
-        digest.update(blob.as_bytes());
-        let size = bytes.len() as u64;
-        if size > MAX_BLOB_BYTES {
-            return Err(ArchiveError::AttachmentMismatch {
-                blob: *blob,
-                found: format!("a file of {size} bytes, over the protocol's limit"),
-            });
-        }
-        let mut hasher = BlobHasher::new();
-        hasher.update(bytes);
-        let root = hasher
-            .finish()
-            .map(|list| list.root().to_string())
-            .unwrap_or_else(|error| error.to_string());
-        if root != blob.to_string() {
-            return Err(ArchiveError::AttachmentMismatch {
-                blob: *blob,
-                found: root,
-            });
-        }
-        let Some(naming) = named.get(blob) else {
-            return Err(ArchiveError::UnreferencedAttachment { blob: *blob });
-        };
-        if let Some((record, declared)) = naming.iter().find(|(_, declared)| *declared != size) {
-            return Err(ArchiveError::AttachmentSize {
-                blob: *blob,
-                record: *record,
-                declared: *declared,
-                found: size,
-            });
-        }
-        attachment_bytes += size;
-    }
-    let attachments_absent = named
-        .keys()
-        .filter(|blob| {
-            parts
-                .attachments
-                .binary_search_by(|(held, _)| held.cmp(blob))
-                .is_err()
+        self.note_whole_record(author, record);
+        progress.summary.records += 1;
+        Ok(ChainLink {
+            seq: record.seq,
+            id: record.id,
+            prev: record.prev,
+            timestamp_ms: Some(record.timestamp_ms),
         })
-        .count() as u64;
+    }
 
-    // The roster the archive's own governance records give.
-    let roster = Roster::fold(&charter, governance.iter().copied(), proofs.iter());
-    let org_of = |device: &DeviceKey| roster.device(device).map(|state| state.org);
-    // Two devices are of the same org only when the roster knows both: a device it
-    // does not know vouches for no org.
-    let same_org = |a: &DeviceKey, b: &DeviceKey| matches!((org_of(a), org_of(b)), (Some(x), Some(y)) if x == y);
+    /// Keeps what the checks over the whole archive need of a record carried whole: a
+    /// governance record for the roster fold, a retraction for the tombstones, the
+    /// record itself for the retracted-content check, and the files it names for the
+    /// attachments.
+    fn note_whole_record(&mut self, feed: DeviceKey, record: &'a Checked) {
+        if let Some(kept) = &record.kept {
+            match &kept.record().body {
+                Body::Retraction(retraction) => {
+                    self.retractions
+                        .insert(record.id, (feed, retraction.target));
+                }
+                body if body.is_governance() => self.governance.push(kept),
+                _ => {}
+            }
+        }
+        self.whole.push(WholeRecord {
+            id: record.id,
+            feed,
+            seq: record.seq,
+            revises: record.revises,
+            kept: record.kept.is_some(),
+        });
+        for (blob, size) in &record.files {
+            self.named
+                .entry(*blob)
+                .or_default()
+                .push((record.id, *size));
+        }
+    }
+
+    /// A tombstone entry: its `prev` must fit its seq (absent exactly at seq 1), since
+    /// the chain check trusts it. What justifies it waits for the roster (§4 step 7).
+    fn tombstone_entry(
+        &mut self,
+        feed: DeviceKey,
+        tombstone: &TombstoneEntry,
+        summary: &mut FeedManifest,
+    ) -> Result<ChainLink, ArchiveError> {
+        let mut form = Vec::new();
+        put_tombstone(&mut form, tombstone);
+        self.digest.update(&form);
+        if (tombstone.seq == 1) != tombstone.prev.is_none() {
+            return Err(ArchiveError::BadTombstone {
+                feed,
+                seq: tombstone.seq,
+            });
+        }
+        self.tombstones.push((feed, *tombstone));
+        summary.tombstones += 1;
+        Ok(ChainLink {
+            seq: tombstone.seq,
+            id: tombstone.id,
+            prev: tombstone.prev,
+            timestamp_ms: Some(tombstone.timestamp_ms),
+        })
+    }
+
+    /// A withheld entry: only a public-only archive may leave a record out this way; a
+    /// full one that does is hiding it.
+    fn withheld_entry(
+        &mut self,
+        feed: DeviceKey,
+        seq: u64,
+        id: &RecordId,
+        summary: &mut FeedManifest,
+    ) -> Result<ChainLink, ArchiveError> {
+        let mut form = Vec::new();
+        put_withheld(&mut form, seq, id);
+        self.digest.update(&form);
+        if !self.public_only {
+            return Err(ArchiveError::WithheldInFullArchive { feed, seq });
+        }
+        summary.withheld += 1;
+        Ok(ChainLink {
+            seq,
+            id: *id,
+            prev: None,
+            timestamp_ms: None,
+        })
+    }
+
+    /// Seqs skipped before this entry must be a gap the manifest declares, exactly: an
+    /// undeclared one means records were removed from the archive.
+    fn check_gap(
+        &self,
+        feed: DeviceKey,
+        progress: &mut FeedProgress,
+        link: ChainLink,
+    ) -> Result<(), ArchiveError> {
+        // Ascending from 1, as `check_seq_order` made sure.
+        let previous_seq = progress.previous.map_or(0, |previous| previous.seq);
+        if link.seq > previous_seq + 1 {
+            let gap = Gap {
+                first: previous_seq + 1,
+                last: link.seq - 1,
+            };
+            let declared_gap = self
+                .declared
+                .get(&feed)
+                .is_some_and(|declared| declared.gaps.contains(&gap));
+            if !declared_gap {
+                return Err(ArchiveError::UndeclaredGap {
+                    feed,
+                    first: gap.first,
+                    last: gap.last,
+                });
+            }
+            progress.summary.gaps.push(gap);
+        }
+        Ok(())
+    }
+
+    /// Fork proofs (§4 step 5): each valid on its own, and one per device in ascending
+    /// order, so that the roster fold freezes each forked device once.
+    fn check_fork_proofs(
+        &mut self,
+        fork_proofs: &[&[u8]],
+        network: &NetworkId,
+    ) -> Result<Vec<ForkProof>, ArchiveError> {
+        let mut proofs: Vec<ForkProof> = Vec::with_capacity(fork_proofs.len());
+        for (index, bytes) in fork_proofs.iter().enumerate() {
+            let mut form = vec![TAG_FORK_PROOF];
+            put_bytes(&mut form, bytes);
+            self.digest.update(&form);
+            let proof =
+                ForkProof::decode(bytes, network).map_err(|error| ArchiveError::ForkProof {
+                    index: index + 1,
+                    error,
+                })?;
+            if let Some(last) = proofs.last().map(ForkProof::author)
+                && proof.author() <= last
+            {
+                return Err(ArchiveError::ForkProofsOutOfOrder {
+                    author: proof.author(),
+                });
+            }
+            proofs.push(proof);
+        }
+        Ok(proofs)
+    }
+
+    /// Attachments (§8): each file's bytes hash to its id, and a record carried whole
+    /// names it with that size, so that a bundle carries no file its records do not
+    /// vouch for (in a public-only archive, no members' file).
+    fn check_attachments(
+        &mut self,
+        attachments: &[(BlobId, &[u8])],
+    ) -> Result<AttachmentTally, ArchiveError> {
+        let mut attachment_bytes = 0u64;
+        for (blob, bytes) in attachments {
+            self.digest.update([TAG_ATTACHMENT]);
+            self.digest.update(blob.as_bytes());
+            check_attachment_matches_id(blob, bytes)?;
+            let size = bytes.len() as u64;
+            let Some(naming) = self.named.get(blob) else {
+                return Err(ArchiveError::UnreferencedAttachment { blob: *blob });
+            };
+            if let Some((record, declared)) = naming.iter().find(|(_, declared)| *declared != size)
+            {
+                return Err(ArchiveError::AttachmentSize {
+                    blob: *blob,
+                    record: *record,
+                    declared: *declared,
+                    found: size,
+                });
+            }
+            attachment_bytes += size;
+        }
+        let absent = self
+            .named
+            .keys()
+            .filter(|blob| {
+                attachments
+                    .binary_search_by(|(held, _)| held.cmp(blob))
+                    .is_err()
+            })
+            .count() as u64;
+        Ok(AttachmentTally {
+            bytes: attachment_bytes,
+            absent,
+        })
+    }
+}
+
+/// Entry seqs strictly ascending over the whole feed, before any entry's own checks, so
+/// that a record moved out of place is named as such, not as the gap its old place leaves.
+fn check_seq_order(feed: &FeedRef<'_>, records_here: &[&Checked]) -> Result<(), ArchiveError> {
+    let mut order_records = records_here.iter();
+    let mut previous_seq = 0;
+    for entry in &feed.entries {
+        let seq = match entry {
+            EntryRef::Record(_) => match order_records.next() {
+                Some(record) => record.seq,
+                None => break,
+            },
+            EntryRef::Tombstone(tombstone) => tombstone.seq,
+            EntryRef::Withheld { seq, .. } => *seq,
+        };
+        if seq <= previous_seq {
+            return Err(ArchiveError::SeqOutOfOrder {
+                feed: feed.author,
+                seq,
+                previous: previous_seq,
+            });
+        }
+        previous_seq = seq;
+    }
+    Ok(())
+}
+
+/// Where an entry follows the previous seq, it must link to the previous entry's id and
+/// be dated after it, where both are known: a feed is one chain, and its dates only
+/// move forward.
+fn check_chain_link(
+    feed: DeviceKey,
+    previous: Option<ChainLink>,
+    link: ChainLink,
+) -> Result<(), ArchiveError> {
+    let Some(previous) = previous else {
+        return Ok(());
+    };
+    if previous.seq + 1 != link.seq {
+        return Ok(());
+    }
+    if let Some(prev) = link.prev
+        && prev != previous.id
+    {
+        return Err(ArchiveError::BrokenChain {
+            feed,
+            seq: link.seq,
+            expected: previous.id,
+            found: prev,
+        });
+    }
+    if let (Some(previous_ms), Some(timestamp_ms)) = (previous.timestamp_ms, link.timestamp_ms)
+        && timestamp_ms <= previous_ms
+    {
+        return Err(ArchiveError::TimestampNotIncreasing {
+            feed,
+            seq: link.seq,
+            timestamp_ms,
+            previous_ms,
+        });
+    }
+    Ok(())
+}
+
+/// An attachment's bytes must be a file the protocol allows and hash to the id the item
+/// gives: the root hash covers only the id, so this is what commits it to the bytes.
+fn check_attachment_matches_id(blob: &BlobId, bytes: &[u8]) -> Result<(), ArchiveError> {
+    let size = bytes.len() as u64;
+    if size > MAX_BLOB_BYTES {
+        return Err(ArchiveError::AttachmentMismatch {
+            blob: *blob,
+            found: format!("a file of {size} bytes, over the protocol's limit"),
+        });
+    }
+    let mut hasher = BlobHasher::new();
+    hasher.update(bytes);
+    let root = hasher
+        .finish()
+        .map(|list| list.root().to_string())
+        .unwrap_or_else(|error| error.to_string());
+    if root != blob.to_string() {
+        return Err(ArchiveError::AttachmentMismatch {
+            blob: *blob,
+            found: root,
+        });
+    }
+    Ok(())
+}
+
+/// The org the archive's own roster puts a device in: a bundle is checked with no node
+/// to ask, so its governance records are the only word on who is in which org.
+fn org_of(roster: &Roster, device: &DeviceKey) -> Option<OrgId> {
+    roster.device(device).map(|state| state.org)
+}
+
+/// Two devices are of the same org only when the roster knows both: a device it does
+/// not know vouches for no org.
+fn same_org(roster: &Roster, a: &DeviceKey, b: &DeviceKey) -> bool {
+    matches!((org_of(roster, a), org_of(roster, b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Every feed's delegation must take effect in the archive's own roster (§4 step 6):
+/// a delegation signed by a root that was not the org's root at that point of the fold
+/// attributes nothing.
+fn check_delegations_applied(
+    roster: &Roster,
+    feeds: &[FeedManifest],
+    proofs: &[ForkProof],
+) -> Result<(), ArchiveError> {
     // A device forked at seq 1 signed two different first records: the fold counts
     // nothing of it (P§10.2), so its delegation never takes effect. Its feed is still
     // carried and checked as a chain, and the report shows it frozen at seq 1; refusing
@@ -1645,62 +1895,125 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
         .filter(|proof| proof.seq() == 1)
         .map(ForkProof::author)
         .collect();
-    for feed in &content_feeds {
-        if !forked_at_first.contains(&feed.author) && org_of(&feed.author) != Some(feed.org) {
+    for feed in feeds {
+        if !forked_at_first.contains(&feed.author) && org_of(roster, &feed.author) != Some(feed.org)
+        {
             return Err(ArchiveError::DelegationNotApplied {
                 feed: feed.author,
                 org: feed.org,
             });
         }
     }
+    Ok(())
+}
 
-    // Tombstones: each justified by a retraction, in the archive, by the same org: of
-    // this record, or of another version of it (a retraction of any version retracts
-    // them all, P§8). A version's content is gone, so which record it revised cannot be
-    // shown: such a tombstone is accepted when the record retracted is itself a
-    // tombstone of the same org, and counted apart in the report.
-    let tombstoned: HashMap<RecordId, DeviceKey> = tombstones
-        .iter()
-        .map(|(feed, tombstone)| (tombstone.id, *feed))
-        .collect();
-    let mut tombstones_by_another_version = 0u64;
-    // A record the members voted to redact (P§10.7): its tombstone names the vote
-    // that reached the threshold in the archive's own fold. Another version by the
-    // same org goes with it, as for a retraction.
-    // By record: (author, deciding vote). A record id may carry a second, bogus entry
-    // from votes naming the wrong author; every entry is kept.
-    let mut redacted: HashMap<RecordId, Vec<(DeviceKey, RecordId)>> = HashMap::new();
-    for (target, redaction) in roster.redactions() {
-        redacted
-            .entry(target)
-            .or_default()
-            .push((redaction.author, redaction.decided_by));
+/// What justifies a tombstone: a retraction or redaction of its own id, or of another
+/// version of the same record (which the report counts apart).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TombstoneBasis {
+    ThisVersion,
+    AnotherVersion,
+}
+
+/// What the archive shows was taken back, and by whom: the retractions its orgs signed
+/// and the redactions its members voted in its own roster fold (§4 step 7).
+struct TakenBack<'a> {
+    roster: &'a Roster,
+    /// Retractions carried whole: id → (the device that signed it, the record it retracts).
+    retractions: &'a HashMap<RecordId, (DeviceKey, RecordId)>,
+    /// A record the members voted to redact (P§10.7), by record: (author, deciding
+    /// vote). A record id may carry a second, bogus entry from votes naming the wrong
+    /// author; every entry is kept.
+    redacted: HashMap<RecordId, Vec<(DeviceKey, RecordId)>>,
+}
+
+impl<'a> TakenBack<'a> {
+    fn new(roster: &'a Roster, retractions: &'a HashMap<RecordId, (DeviceKey, RecordId)>) -> Self {
+        let mut redacted: HashMap<RecordId, Vec<(DeviceKey, RecordId)>> = HashMap::new();
+        for (target, redaction) in roster.redactions() {
+            redacted
+                .entry(target)
+                .or_default()
+                .push((redaction.author, redaction.decided_by));
+        }
+        TakenBack {
+            roster,
+            retractions,
+            redacted,
+        }
     }
-    for (feed, tombstone) in &tombstones {
-        let by_vote = redacted.iter().find(|(target, entries)| {
+
+    /// Tombstones, in file order: each justified, in the archive, by its own org taking
+    /// the record back, of this version or of another (a retraction of any version
+    /// retracts them all, P§8). A version's content is gone, so which record it revised
+    /// cannot be shown: another version counts only when the record taken back is itself
+    /// a tombstone of the same org. Returns how many tombstones rest on another version.
+    fn check_tombstones(
+        &self,
+        tombstones: &[(DeviceKey, TombstoneEntry)],
+    ) -> Result<u64, ArchiveError> {
+        let tombstoned: HashMap<RecordId, DeviceKey> = tombstones
+            .iter()
+            .map(|(feed, tombstone)| (tombstone.id, *feed))
+            .collect();
+        let mut by_another_version = 0u64;
+        for (feed, tombstone) in tombstones {
+            let basis = match self.redaction_basis(feed, tombstone, &tombstoned) {
+                Some(basis) => basis,
+                None => self.retraction_basis(feed, tombstone, &tombstoned)?,
+            };
+            if basis == TombstoneBasis::AnotherVersion {
+                by_another_version += 1;
+            }
+        }
+        Ok(by_another_version)
+    }
+
+    /// A tombstone may name, instead of a retraction, the vote that decided the
+    /// redaction (P§10.7) of this record by this feed's device, or of another version
+    /// tombstoned by the same org: the members, not the org, took it back.
+    fn redaction_basis(
+        &self,
+        feed: &DeviceKey,
+        tombstone: &TombstoneEntry,
+        tombstoned: &HashMap<RecordId, DeviceKey>,
+    ) -> Option<TombstoneBasis> {
+        let (target, _) = self.redacted.iter().find(|(target, entries)| {
             entries.iter().any(|(author, decided_by)| {
                 *decided_by == tombstone.retraction
                     && ((**target == tombstone.id && author == feed)
-                        || (tombstoned.get(*target) == Some(author) && same_org(author, feed)))
+                        || (tombstoned.get(*target) == Some(author)
+                            && same_org(self.roster, author, feed)))
             })
-        });
-        if let Some((target, _)) = by_vote {
-            if *target != tombstone.id {
-                tombstones_by_another_version += 1;
-            }
-            continue;
-        }
-        let Some((retracting_device, target)) = retractions.get(&tombstone.retraction) else {
+        })?;
+        Some(if *target == tombstone.id {
+            TombstoneBasis::ThisVersion
+        } else {
+            TombstoneBasis::AnotherVersion
+        })
+    }
+
+    /// Otherwise the tombstone's retraction must be carried whole, retract this record or
+    /// a version of it the same org tombstoned, and be signed by the same org: no org
+    /// may take back another's record.
+    fn retraction_basis(
+        &self,
+        feed: &DeviceKey,
+        tombstone: &TombstoneEntry,
+        tombstoned: &HashMap<RecordId, DeviceKey>,
+    ) -> Result<TombstoneBasis, ArchiveError> {
+        let Some((retracting_device, target)) = self.retractions.get(&tombstone.retraction) else {
             return Err(ArchiveError::TombstoneWithoutRetraction {
                 feed: *feed,
                 seq: tombstone.seq,
                 retraction: tombstone.retraction,
             });
         };
+        let mut basis = TombstoneBasis::ThisVersion;
         if *target != tombstone.id {
             let another_version_of_ours = tombstoned
                 .get(target)
-                .is_some_and(|target_feed| same_org(target_feed, feed));
+                .is_some_and(|target_feed| same_org(self.roster, target_feed, feed));
             if !another_version_of_ours {
                 return Err(ArchiveError::TombstoneRetractionMismatch {
                     feed: *feed,
@@ -1708,60 +2021,83 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
                     retraction: tombstone.retraction,
                 });
             }
-            tombstones_by_another_version += 1;
+            basis = TombstoneBasis::AnotherVersion;
         }
-        if !same_org(retracting_device, feed) {
+        if !same_org(self.roster, retracting_device, feed) {
             return Err(ArchiveError::TombstoneByOtherOrg {
                 feed: *feed,
                 seq: tombstone.seq,
                 retraction: tombstone.retraction,
             });
         }
+        Ok(basis)
     }
-    // No record its own org retracted may still carry its content. A record can be
-    // named by several retractions (its org's, and another org's that nodes refused):
-    // every one is kept, and the first by id that is the same org's is the answer.
-    let mut targets: BTreeMap<RecordId, Vec<(RecordId, DeviceKey)>> = BTreeMap::new();
-    for (retraction, (device, target)) in &retractions {
-        targets
-            .entry(*target)
-            .or_default()
-            .push((*retraction, *device));
-    }
-    for named_by in targets.values_mut() {
-        named_by.sort_by_key(|(retraction, _)| *retraction);
-    }
-    if !targets.is_empty() || !redacted.is_empty() {
-        // A revision goes with its original: a retraction of the original retracts it,
-        // and so does a redaction.
-        for (id, feed, seq, revises, kept) in &whole {
-            let versions = [Some(id), revises.as_ref()];
+
+    /// No record its own org retracted, or its members redacted, may still carry its
+    /// content, and neither may a revision of such an original: the archive would publish
+    /// what was taken back.
+    fn check_no_retracted_content(&self, whole: &[WholeRecord]) -> Result<(), ArchiveError> {
+        let targets = self.retractions_by_target();
+        if targets.is_empty() && self.redacted.is_empty() {
+            return Ok(());
+        }
+        for record in whole {
+            let versions = [Some(&record.id), record.revises.as_ref()];
             let by_own_org = versions
                 .into_iter()
                 .flatten()
                 .filter_map(|target| targets.get(target))
                 .flatten()
-                .find(|(_, device)| same_org(device, feed))
+                .find(|(_, device)| same_org(self.roster, device, &record.feed))
                 .map(|(retraction, _)| retraction);
+            // Governance records and retractions are never redacted.
             let by_vote = versions
                 .into_iter()
                 .flatten()
-                .filter(|_| !kept)
-                .filter_map(|target| redacted.get(target))
+                .filter(|_| !record.kept)
+                .filter_map(|target| self.redacted.get(target))
                 .flatten()
-                .find(|(author, _)| author == feed || same_org(author, feed))
+                .find(|(author, _)| {
+                    *author == record.feed || same_org(self.roster, author, &record.feed)
+                })
                 .map(|(_, decided_by)| decided_by);
             if let Some(retraction) = by_own_org.or(by_vote) {
                 return Err(ArchiveError::RetractedContentPresent {
-                    feed: *feed,
-                    seq: *seq,
+                    feed: record.feed,
+                    seq: record.seq,
                     retraction: *retraction,
                 });
             }
         }
+        Ok(())
     }
 
-    // The manifest against the content.
+    /// The retractions naming each record, lowest id first. A record can be named by
+    /// several (its org's, and another org's that nodes refused): every one is kept, so
+    /// that the first of its own org's is the answer, whatever the map's order.
+    fn retractions_by_target(&self) -> BTreeMap<RecordId, Vec<(RecordId, DeviceKey)>> {
+        let mut targets: BTreeMap<RecordId, Vec<(RecordId, DeviceKey)>> = BTreeMap::new();
+        for (retraction, (device, target)) in self.retractions {
+            targets
+                .entry(*target)
+                .or_default()
+                .push((*retraction, *device));
+        }
+        for named_by in targets.values_mut() {
+            named_by.sort_by_key(|(retraction, _)| *retraction);
+        }
+        targets
+    }
+}
+
+/// The manifest against the content (§4 step 8): a reader trusts the manifest's table
+/// of contents, so every figure in it must be what the content holds.
+fn check_manifest(
+    parts: &BundleParts<'_>,
+    network: NetworkId,
+    content_feeds: &[FeedManifest],
+    fork_proofs: usize,
+) -> Result<(), ArchiveError> {
     let manifest = &parts.manifest;
     if manifest.network != network {
         return Err(ArchiveError::ManifestNetwork {
@@ -1775,6 +2111,27 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
             found: parts.public_only,
         });
     }
+    check_manifest_totals(manifest, content_feeds, fork_proofs)?;
+    if manifest.feeds.len() != content_feeds.len() {
+        let detail = first_feed_difference(&manifest.feeds, content_feeds);
+        return Err(ArchiveError::ManifestFeeds {
+            declared: manifest.feeds.len(),
+            found: content_feeds.len(),
+            detail,
+        });
+    }
+    for (declared, found) in manifest.feeds.iter().zip(content_feeds) {
+        compare_feed(declared, found)?;
+    }
+    Ok(())
+}
+
+/// The manifest's four totals against the content's, in the order the format lists them.
+fn check_manifest_totals(
+    manifest: &Manifest,
+    content_feeds: &[FeedManifest],
+    fork_proofs: usize,
+) -> Result<(), ArchiveError> {
     let total = |field, declared: u64, found: u64| {
         if declared == found {
             Ok(())
@@ -1798,22 +2155,14 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
         manifest.withheld,
         sum(|feed| feed.withheld),
     )?;
-    total("fork proofs", manifest.fork_proofs, proofs.len() as u64)?;
-    if manifest.feeds.len() != content_feeds.len() {
-        let detail = first_feed_difference(&manifest.feeds, &content_feeds);
-        return Err(ArchiveError::ManifestFeeds {
-            declared: manifest.feeds.len(),
-            found: content_feeds.len(),
-            detail,
-        });
-    }
-    for (declared, found) in manifest.feeds.iter().zip(&content_feeds) {
-        compare_feed(declared, found)?;
-    }
+    total("fork proofs", manifest.fork_proofs, fork_proofs as u64)
+}
 
-    // The root hash, last: every other check names what is wrong more precisely.
+/// The root hash (§4 step 9), last: every other check names what is wrong more
+/// precisely than "the hash differs". Returns the hash, to cite.
+fn check_root_hash(mut digest: Sha256, parts: &BundleParts<'_>) -> Result<[u8; 32], ArchiveError> {
     let mut end = vec![TAG_END];
-    put_bytes(&mut end, &encode(manifest));
+    put_bytes(&mut end, &encode(&parts.manifest));
     digest.update(&end);
     let computed: [u8; 32] = digest.finalize().into();
     if computed != parts.root {
@@ -1822,12 +2171,21 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
             computed: crate::text::hex(&computed),
         });
     }
+    Ok(computed)
+}
 
+/// Each feed's completeness for the report, with what the roster and the fork proofs
+/// say of its device: whether its org is a member, and where it was revoked or frozen.
+fn feed_reports(
+    roster: &Roster,
+    proofs: &[ForkProof],
+    feeds: Vec<FeedManifest>,
+) -> Vec<FeedReport> {
     let forked_at: BTreeMap<DeviceKey, u64> = proofs
         .iter()
         .map(|proof| (proof.author(), proof.seq()))
         .collect();
-    let feeds = content_feeds
+    feeds
         .into_iter()
         .map(|feed| FeedReport {
             org_member: roster.is_member(&feed.org),
@@ -1841,23 +2199,7 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
             withheld: feed.withheld,
             gaps: feed.gaps,
         })
-        .collect();
-    Ok(ArchiveReport {
-        network,
-        network_name: charter.name.clone(),
-        public_only: parts.public_only,
-        root: computed,
-        records: manifest.records,
-        tombstones: manifest.tombstones,
-        withheld: manifest.withheld,
-        fork_proofs: manifest.fork_proofs,
-        members: roster.members().collect(),
-        feeds,
-        attachments: parts.attachments.len() as u64,
-        attachment_bytes,
-        attachments_absent,
-        tombstones_by_another_version,
-    })
+        .collect()
 }
 
 fn record_digest_of(id: RecordId, signed: &[u8]) -> Vec<u8> {
