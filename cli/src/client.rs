@@ -87,6 +87,13 @@ impl Client {
         self.address
     }
 
+    /// The node's API token, read from its data directory, for a request this client
+    /// cannot make itself: a devnet's event streams, which outlive any request's
+    /// timeout and run on another runtime.
+    pub(crate) fn token(&self) -> &str {
+        &self.token
+    }
+
     /// `GET path?query`, answering the API's JSON.
     pub(crate) fn get(&self, path: &str, query: &[(&str, String)]) -> anyhow::Result<Value> {
         let mut url = self.url(path)?;
