@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::running_node::{Node, Patience, text, wait_for};
-use commons_node::data_dir::{DataDir, FounderDir, init_network};
+use commons_node::data_dir::DataDir;
+use commons_node::founding::{FounderDir, init_network};
 use serde_json::Value;
 
 const NETWORK: Patience = Patience {

@@ -12,7 +12,8 @@ use common::commons;
 use common::running_node::{Node, Patience, Run};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use commons_node::data_dir::{DataDir, FounderDir, init_network};
+use commons_node::data_dir::DataDir;
+use commons_node::founding::{FounderDir, init_network};
 use serde_json::Value;
 use tempfile::TempDir;
 

@@ -1,9 +1,10 @@
 //! The node's data directory, before anything runs: `commons init` creates it (keys,
 //! charter, the device's delegation record, the API token and the config) and
 //! `commons node run` opens and checks it before the daemon starts. The delegation
-//! record written here is the first record the node ingests. [`init_network`] creates
-//! the data directories of several founding orgs of one network at once (for
-//! `commons devnet`, benchmarks, and founding a real network).
+//! record written here is the first record the node ingests. What `init` writes, and
+//! [`crate::founding::init_network`] for several founding orgs at once, is decided in
+//! [`crate::founding`]; this module names the files, writes each one whole and reads
+//! them back.
 //!
 //! | file | what it holds | mode |
 //! |---|---|---|
@@ -28,12 +29,12 @@ use std::io;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
-use commons_protocol::charter::{CHARTER_VERSION, MAX_CHARTER_BYTES};
+use commons_protocol::charter::MAX_CHARTER_BYTES;
 use commons_protocol::text::hex;
 use commons_protocol::{
-    Body, Charter, CharterError, Delegation, DeviceKey, DeviceKeypair, FeedPosition, FeedWriter,
-    Founder, MAX_SIGNED_RECORD_BYTES, NetworkId, OrgId, ParseKeyError, RecordError, RngError,
-    RootKeypair, SealingKeypair, SignedCharter, Threshold, fresh_bytes, validate_record,
+    Body, CharterError, DeviceKey, DeviceKeypair, MAX_SIGNED_RECORD_BYTES, NetworkId, OrgId,
+    ParseKeyError, RecordError, RngError, RootKeypair, SealingKeypair, SignedCharter,
+    fresh_bytes, validate_record,
 };
 use serde::Deserialize;
 use thiserror::Error;
@@ -231,38 +232,6 @@ impl DataDir {
         self.path.join(BLOBS_DIR)
     }
 
-    /// Creates a new node here: a new org (root key) with one device, a one-member
-    /// network founded by that org, the device's delegation, an API token and a
-    /// config. Refuses if the directory already holds any of a node's files; creates
-    /// the directory (mode 0700) if needed. `now_ms` dates the charter and the
-    /// delegation.
-    ///
-    /// [`init_network`] does the same for several founding orgs at once.
-    pub fn init(
-        &self,
-        org_name: &str,
-        device_label: &str,
-        now_ms: u64,
-    ) -> Result<InitReport, DataDirError> {
-        let founder = FounderDir {
-            config: ConfigFile::new(org_name, device_label),
-            dir: self.clone(),
-            org_name: org_name.to_owned(),
-            device_label: device_label.to_owned(),
-        };
-        let network_name = format!("{} (single-member network)", org_name.trim());
-        // One founder decides alone: every threshold is that one vote.
-        let governance = Governance {
-            admission: Threshold::Count(1),
-            removal: Threshold::Count(1),
-            recovery: Threshold::Count(1),
-        };
-        let mut reports = found_network(&[founder], &network_name, governance, now_ms)?;
-        reports
-            .pop()
-            .ok_or(DataDirError::NewCharter(CharterError::NoFounders))
-    }
-
     /// Refuses if the directory already holds any of a node's files.
     pub(crate) fn check_free(&self) -> Result<(), DataDirError> {
         for name in NODE_FILES {
@@ -275,55 +244,6 @@ impl DataDir {
             }
         }
         Ok(())
-    }
-
-    /// Writes one founder's node: its keys, the network's (completely signed)
-    /// charter, its device's delegation dated `now_ms`, a new API token and its
-    /// config, creating the directory (mode 0700) if needed.
-    fn write_node(
-        &self,
-        keys: &FounderKeys,
-        charter: &SignedCharter,
-        device_label: &str,
-        config: &ConfigFile,
-        now_ms: u64,
-    ) -> Result<Vec<PathBuf>, DataDirError> {
-        self.create_dir()?;
-        let network = charter.charter().network_id();
-        let org = keys.root.org_id();
-        let delegation = FeedWriter::new(keys.device.clone(), network, FeedPosition::EMPTY)
-            .append(
-                Body::Delegation(Delegation::sign(
-                    &keys.root,
-                    network,
-                    org,
-                    keys.device.public(),
-                    device_label,
-                )),
-                now_ms,
-            )
-            .map_err(DataDirError::NewDelegation)?;
-        let mut token = [0u8; 32];
-        getrandom::fill(&mut token).map_err(|_| RngError)?;
-
-        let org_file = OrgFile {
-            org,
-            name: config.org_name.clone(),
-        };
-        let contents: [(&str, Vec<u8>); 7] = [
-            (ROOT_KEY_FILE, secret_text(&keys.root.seed())),
-            (DEVICE_KEY_FILE, secret_text(&keys.device.seed())),
-            (CHARTER_FILE, charter.encode()),
-            (DELEGATION_FILE, delegation.into_signed_bytes()),
-            (API_TOKEN_FILE, secret_text(&token)),
-            (CONFIG_FILE, config.to_toml().into_bytes()),
-            (ORG_FILE, org_file.to_toml().into_bytes()),
-        ];
-        let mut files = Vec::with_capacity(contents.len());
-        for (name, bytes) in contents {
-            files.push(self.write_new(name, &bytes)?);
-        }
-        Ok(files)
     }
 
     /// Reads and checks every file: the key files parse and are readable by their
@@ -644,190 +564,6 @@ impl OrgFile {
     }
 }
 
-/// One founding org of a network that [`init_network`] creates: where its node's data
-/// directory goes, who it is, and the config written there.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FounderDir {
-    /// The data directory of the org's first node; created (mode 0700) if needed, and
-    /// refused if it already holds any of a node's files.
-    pub dir: DataDir,
-    /// The org's name, as the charter lists it.
-    pub org_name: String,
-    /// The label of the org's first device.
-    pub device_label: String,
-    /// The `config.toml` written there. Its `org_name` and `device_label` are replaced
-    /// by the checked names above; every other setting is written as it is, so a
-    /// devnet or a benchmark can set `target_peers`, `listen` or `bootstrap` here.
-    pub config: ConfigFile,
-}
-
-impl FounderDir {
-    /// A founder whose node is at `dir`, with the default device label
-    /// ([`DEFAULT_DEVICE_LABEL`]) and every config setting at its default.
-    pub fn new(dir: DataDir, org_name: &str) -> Self {
-        FounderDir {
-            dir,
-            org_name: org_name.to_owned(),
-            device_label: DEFAULT_DEVICE_LABEL.to_owned(),
-            config: ConfigFile::new(org_name, DEFAULT_DEVICE_LABEL),
-        }
-    }
-}
-
-/// What [`init_network`] created.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NetworkReport {
-    /// The new network.
-    pub network: NetworkId,
-    /// The network's name, as written in the charter.
-    pub network_name: String,
-    /// Each founder's node, in the order the founders were given.
-    pub nodes: Vec<InitReport>,
-}
-
-/// The thresholds a new charter is written with.
-#[derive(Debug, Clone, Copy)]
-struct Governance {
-    admission: Threshold,
-    removal: Threshold,
-    recovery: Threshold,
-}
-
-/// A founder's keys, made before anything is written.
-struct FounderKeys {
-    root: RootKeypair,
-    device: DeviceKeypair,
-}
-
-/// The threshold of a network founded by `founders` orgs: a strict majority of them
-/// (`founders / 2 + 1` out of `founders`), written as a fraction so that it stays a
-/// majority-sized share as members join.
-pub fn founding_majority(founders: usize) -> Threshold {
-    let denominator = u32::try_from(founders.max(1)).unwrap_or(u32::MAX);
-    Threshold::Fraction {
-        numerator: denominator / 2 + 1,
-        denominator,
-    }
-}
-
-/// Creates one network founded by several orgs, and the data directory of each
-/// founder's first node: for every founder a new root key and device key, then one
-/// charter named `network_name` listing every founder, with [`founding_majority`] as
-/// the admission, removal and recovery thresholds, signed by every founder's root key;
-/// then in each directory that founder's keys, the shared charter, its device's
-/// delegation (dated `now_ms`, like the charter), its own API token and its config,
-/// written as [`DataDir::init`] writes them (files 0600, directory 0700).
-///
-/// Every name and directory is checked before anything is written: no founders, a
-/// bad name, a directory given twice or one already holding a node is refused with
-/// nothing created. A failure while writing (a full disk) can leave the directories
-/// written so far; they hold a network that was never finished and should be removed.
-pub fn init_network(
-    founders: &[FounderDir],
-    network_name: &str,
-    now_ms: u64,
-) -> Result<NetworkReport, DataDirError> {
-    let network_name = check_name("network name", "another network name", network_name)?;
-    let majority = founding_majority(founders.len());
-    let governance = Governance {
-        admission: majority,
-        removal: majority,
-        recovery: majority,
-    };
-    let nodes = found_network(founders, network_name, governance, now_ms)?;
-    let network = nodes
-        .first()
-        .map(|node| node.network)
-        .ok_or(DataDirError::NewCharter(CharterError::NoFounders))?;
-    Ok(NetworkReport {
-        network,
-        network_name: network_name.to_owned(),
-        nodes,
-    })
-}
-
-/// What [`DataDir::init`] and [`init_network`] share: checks every founder, makes
-/// their keys, the charter they all sign, and writes each founder's node.
-fn found_network(
-    founders: &[FounderDir],
-    network_name: &str,
-    governance: Governance,
-    now_ms: u64,
-) -> Result<Vec<InitReport>, DataDirError> {
-    if founders.is_empty() {
-        return Err(DataDirError::NewCharter(CharterError::NoFounders));
-    }
-    // Check everything before writing anything, so a refusal leaves no half network.
-    let mut checked = Vec::with_capacity(founders.len());
-    for (index, founder) in founders.iter().enumerate() {
-        let org_name = check_name("org name", "--org-name NAME", &founder.org_name)?;
-        let device_label = check_name(
-            "device label",
-            "--device-label LABEL",
-            &founder.device_label,
-        )?;
-        if founders[..index]
-            .iter()
-            .any(|earlier| earlier.dir.path() == founder.dir.path())
-        {
-            return Err(DataDirError::SameDirTwice {
-                path: founder.dir.path.clone(),
-            });
-        }
-        founder.dir.check_free()?;
-        let keys = FounderKeys {
-            root: RootKeypair::generate()?,
-            device: DeviceKeypair::generate()?,
-        };
-        checked.push((founder, org_name, device_label, keys));
-    }
-
-    let mut listed: Vec<Founder> = checked
-        .iter()
-        .map(|(_, org_name, _, keys)| Founder {
-            org: keys.root.org_id(),
-            name: (*org_name).to_owned(),
-        })
-        .collect();
-    // The charter lists its founders in ascending order of org id.
-    listed.sort_by_key(|founder| founder.org);
-    let mut charter = SignedCharter::new(Charter {
-        version: CHARTER_VERSION,
-        name: network_name.to_owned(),
-        founders: listed,
-        admission: governance.admission,
-        removal: governance.removal,
-        recovery: governance.recovery,
-        open_read: false,
-        created_ms: now_ms,
-    })
-    .map_err(DataDirError::NewCharter)?;
-    for (_, _, _, keys) in &checked {
-        charter.sign(&keys.root).map_err(DataDirError::NewCharter)?;
-    }
-    charter.complete().map_err(DataDirError::NewCharter)?;
-    let network = charter.charter().network_id();
-
-    let mut reports = Vec::with_capacity(checked.len());
-    for (founder, org_name, device_label, keys) in &checked {
-        let mut config = founder.config.clone();
-        config.org_name = (*org_name).to_owned();
-        config.device_label = (*device_label).to_owned();
-        let files = founder
-            .dir
-            .write_node(keys, &charter, device_label, &config, now_ms)?;
-        reports.push(InitReport {
-            org: keys.root.org_id(),
-            device: keys.device.public(),
-            network,
-            network_name: network_name.to_owned(),
-            data_dir: founder.dir.path.clone(),
-            files,
-        });
-    }
-    Ok(reports)
-}
-
 impl OpenedDataDir {
     /// The data directory and its file names.
     pub fn dir(&self) -> &DataDir {
@@ -924,7 +660,7 @@ pub enum DataDirError {
         /// The missing file.
         missing: PathBuf,
     },
-    /// [`init_network`] was given one directory for two founders.
+    /// [`crate::founding::init_network`] was given one directory for two founders.
     #[error(
         "{} is named for two founders: give each founder its own data directory",
         path.display()

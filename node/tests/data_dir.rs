@@ -6,7 +6,8 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
 use commons_node::config::{ConfigFile, LogFormat, Overrides};
-use commons_node::data_dir::{DataDir, DataDirError, FounderDir, init_network};
+use commons_node::data_dir::{DataDir, DataDirError};
+use commons_node::founding::{FounderDir, init_network};
 use commons_node::files::FileError;
 use commons_protocol::{Body, Threshold, validate_record};
 use tempfile::TempDir;
@@ -339,7 +340,7 @@ fn init_network_writes_one_node_per_founder_of_one_network() {
 
 #[test]
 fn founding_majorities_are_strict() {
-    use commons_node::data_dir::founding_majority;
+    use commons_node::founding::founding_majority;
     for (founders, needed) in [(1, 1), (2, 2), (3, 2), (4, 3), (5, 3), (20, 11)] {
         assert_eq!(
             founding_majority(founders).needed(founders),
@@ -411,7 +412,8 @@ mod founding_and_devices {
     //! the root key: what `commons network …` and `commons devices …` do on disk.
 
     use super::*;
-    use commons_node::data_dir::{OrgFile, founding_majority};
+    use commons_node::data_dir::OrgFile;
+    use commons_node::founding::founding_majority;
     use commons_node::founding::{
         CharterTerms, JoinError, PREVIOUS_NETWORKS_DIR, draft_charter, parse_threshold,
         read_charter_file, sign_charter_file, write_charter_file,

@@ -471,7 +471,7 @@ impl TestNode {
     }
 
     /// A node whose data directory already exists (from `commons init`, or
-    /// `commons_node::data_dir::init_network` for several founders of one network);
+    /// `commons_node::founding::init_network` for several founders of one network);
     /// it will log to `log_path`. The node is not started: call [`TestNode::run`].
     pub fn existing(data_dir: PathBuf, log_path: PathBuf) -> TestNode {
         let token = fs::read_to_string(data_dir.join(API_TOKEN_FILE))

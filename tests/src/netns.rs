@@ -55,7 +55,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use commons_node::config::ConfigFile;
 use commons_node::daemon::API_ADDRESS_FILE;
-use commons_node::data_dir::{DataDir, FounderDir, init_network};
+use commons_node::data_dir::DataDir;
+use commons_node::founding::{FounderDir, init_network};
 use serde_json::Value;
 use tempfile::TempDir;
 

@@ -23,7 +23,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use commons_node::config::ConfigFile;
-use commons_node::data_dir::{DataDir, FounderDir, init_network};
+use commons_node::data_dir::DataDir;
+use commons_node::founding::{FounderDir, init_network};
 use commons_node::publish::now_ms;
 use commons_protocol::{
     BlobId, BlobRequest, BlobResponse, CHUNK_BYTES, DeviceKeypair, FeedSummary, validate_record,

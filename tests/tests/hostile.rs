@@ -24,7 +24,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use commons_node::config::ConfigFile;
-use commons_node::data_dir::{DataDir, FounderDir, init_network};
+use commons_node::data_dir::DataDir;
+use commons_node::founding::{FounderDir, init_network};
 use commons_node::network::behaviour::DEFAULT_MAX_CONNECTIONS;
 use commons_node::publish::now_ms;
 use commons_protocol::sync::{MAX_PAGE_BYTES, MAX_RECORDS_PER_PAGE, MAX_SYNC_REQUEST_BYTES};

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::{Context, anyhow};
 use commons_node::daemon::{API_ADDRESS_FILE, NETWORK_ADDRESSES_FILE};
-use commons_node::data_dir::FounderDir;
+use commons_node::founding::FounderDir;
 
 use super::children::Children;
 use super::plan::{Plan, dial_targets};

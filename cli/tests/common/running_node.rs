@@ -337,13 +337,13 @@ pub fn two_founders(temp: &Path, name: &str) -> (PathBuf, PathBuf) {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis();
-    commons_node::data_dir::init_network(
+    commons_node::founding::init_network(
         &[
-            commons_node::data_dir::FounderDir::new(
+            commons_node::founding::FounderDir::new(
                 commons_node::data_dir::DataDir::new(&a),
                 "Tenants' Voice Alliance",
             ),
-            commons_node::data_dir::FounderDir::new(
+            commons_node::founding::FounderDir::new(
                 commons_node::data_dir::DataDir::new(&b),
                 "Land Defenders Network",
             ),
@@ -368,14 +368,14 @@ pub fn three_founders(temp: &Path) -> Vec<PathBuf> {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis();
-    let founders: Vec<commons_node::data_dir::FounderDir> = dirs
+    let founders: Vec<commons_node::founding::FounderDir> = dirs
         .iter()
         .zip(names)
         .map(|(dir, name)| {
-            commons_node::data_dir::FounderDir::new(commons_node::data_dir::DataDir::new(dir), name)
+            commons_node::founding::FounderDir::new(commons_node::data_dir::DataDir::new(dir), name)
         })
         .collect();
-    commons_node::data_dir::init_network(
+    commons_node::founding::init_network(
         &founders,
         "Land Rights Network",
         u64::try_from(now_ms).unwrap(),

@@ -55,7 +55,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use commons_node::config::ConfigFile;
-use commons_node::data_dir::{DataDir, FounderDir, init_network};
+use commons_node::data_dir::DataDir;
+use commons_node::founding::{FounderDir, init_network};
 use commons_node::publish::now_ms;
 use commons_tests::attachments::{blob_of, held_path, publish_with, upload};
 use commons_tests::baseline::{
