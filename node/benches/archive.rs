@@ -17,7 +17,7 @@ use std::ops::ControlFlow;
 use std::time::Duration;
 
 use commons_node::archive::{ArchiveFormat, export};
-use commons_node::store::{CommitBatch, NewRecord, RedbStore, Store};
+use commons_node::store::{CommitBatch, CommitStore, NewRecord, RedbStore};
 use commons_protocol::signature::CheckedKey;
 use commons_protocol::{
     DeviceKeypair, Domain, SignedCharter, VerifiedRecord, VerifyOptions, verify_bundle,

@@ -22,7 +22,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use commons_node::store::{
-    CommitBatch, IndexedStore, NewRecord, RecordQuery, RedbStore, SearchText, Store, TextIndex,
+    CommitBatch, CommitStore, IndexedStore, NewRecord, RecordQuery, RedbStore, SearchText, Store,
+    TextIndex,
 };
 use commons_protocol::fixtures::{BASE_TIME_MS, delegated_feeds, sample_charter, sample_practice};
 use commons_protocol::{Body, OrgId, Practice, Visibility};
@@ -118,7 +119,7 @@ fn build(dir: &Path, records: usize) -> Built {
     let network = charter.charter().network_id();
     let (mut writers, delegations) = delegated_feeds(&orgs, network);
     let plain = RedbStore::open(dir.join("plain.redb"), network).expect("store opens");
-    let indexed_redb: Arc<dyn Store> =
+    let indexed_redb: Arc<dyn CommitStore> =
         Arc::new(RedbStore::open(dir.join("indexed.redb"), network).expect("store opens"));
     let (index, _) = TextIndex::open(&dir.join("search-index")).expect("index opens");
     let indexed = IndexedStore::with_index(indexed_redb, index);

@@ -409,7 +409,7 @@ pub fn tombstone_line(author: DeviceKey, org: Option<OrgId>, tombstone: &Tombsto
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{CommitBatch, MemoryStore, NewRecord, Tombstone};
+    use crate::store::{CommitBatch, CommitStore, MemoryStore, NewRecord, Tombstone};
     use commons_protocol::fixtures::{sample_archive, sample_archive_records};
     use commons_protocol::{Body, FeedSummary, VerifyOptions, verify_bundle};
 
@@ -421,7 +421,7 @@ mod tests {
     }
 
     /// Commits the sample archive's records, tombstone and fork proof to `store`.
-    fn fill(store: &dyn Store) -> SignedCharter {
+    fn fill(store: &dyn CommitStore) -> SignedCharter {
         let sample = sample_archive_records();
         let org_of = |record: &commons_protocol::VerifiedRecord| match &record.record().body {
             Body::Delegation(delegation) => Some(delegation.org),

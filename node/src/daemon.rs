@@ -68,7 +68,7 @@ pub async fn run_node(
     let network = opened.network();
     let index_path = opened.dir().search_index_path();
     let store = tokio::task::spawn_blocking(move || -> Result<_, NodeError> {
-        let store: Arc<dyn crate::store::Store> = Arc::new(RedbStore::open(path, network)?);
+        let store: Arc<dyn crate::store::CommitStore> = Arc::new(RedbStore::open(path, network)?);
         Ok(crate::store::IndexedStore::open(store, &index_path)?)
     })
     .await
@@ -121,7 +121,7 @@ pub async fn run_node(
 
     let (network_handle, network_task) = crate::network::start(
         config.network_settings().clone(),
-        node.handle(),
+        node.handle().network_link(),
         opened.device(),
     )
     .await?;

@@ -33,8 +33,8 @@ use commons_protocol::charter::MAX_CHARTER_BYTES;
 use commons_protocol::text::hex;
 use commons_protocol::{
     Body, CharterError, DeviceKey, DeviceKeypair, MAX_SIGNED_RECORD_BYTES, NetworkId, OrgId,
-    ParseKeyError, RecordError, RngError, RootKeypair, SealingKeypair, SignedCharter,
-    fresh_bytes, validate_record,
+    ParseKeyError, RecordError, RngError, RootKeypair, SealingKeypair, SignedCharter, fresh_bytes,
+    validate_record,
 };
 use serde::Deserialize;
 use thiserror::Error;

@@ -687,7 +687,8 @@ fn found_network(
         let mut config = founder.config.clone();
         config.org_name = (*org_name).to_owned();
         config.device_label = (*device_label).to_owned();
-        let files = write_founder_node(&founder.dir, keys, &charter, device_label, &config, now_ms)?;
+        let files =
+            write_founder_node(&founder.dir, keys, &charter, device_label, &config, now_ms)?;
         reports.push(InitReport {
             org: keys.root.org_id(),
             device: keys.device.public(),
@@ -699,7 +700,6 @@ fn found_network(
     }
     Ok(reports)
 }
-
 
 /// Writes one founder's node: its keys, the network's (completely signed)
 /// charter, its device's delegation dated `now_ms`, a new API token and its
@@ -750,7 +750,6 @@ fn write_founder_node(
     Ok(files)
 }
 
-
 impl DataDir {
     /// Creates a new node here: a new org (root key) with one device, a one-member
     /// network founded by that org, the device's delegation, an API token and a
@@ -783,7 +782,6 @@ impl DataDir {
             .pop()
             .ok_or(DataDirError::NewCharter(CharterError::NoFounders))
     }
-
 }
 
 #[cfg(test)]

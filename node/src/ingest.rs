@@ -23,9 +23,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use commons_protocol::{
-    AgainstError, AuthorKeyCache, Body, BodyKind, Charter, DeviceKey, FeedEntry, FeedOutcome,
-    ForkProof, KnownRecords, NetworkId, OrgId, RecordError, RecordId, Roster, SeqRange,
-    VerifiedRecord, validate_against,
+    AgainstError, AuthorKeyCache, Body, BodyKind, Charter, CheckError, DeviceKey, FeedEntry,
+    FeedOutcome, ForkProof, KnownRecords, NetworkId, OrgId, RecordError, RecordId, Roster,
+    SeqRange, VerifiedRecord, check_against,
 };
 use thiserror::Error;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -35,7 +35,7 @@ use tracing::{debug, info, warn};
 use crate::metrics::{Metrics, against_reason, record_reason};
 use crate::revisions;
 use crate::store::{
-    CommitBatch, FeedHead, NewRecord, PendingRetraction, Store, StoreError, Tombstone,
+    CommitBatch, CommitStore, FeedHead, NewRecord, PendingRetraction, Store, StoreError, Tombstone,
 };
 
 /// Requests waiting for the ingest task.
@@ -284,7 +284,7 @@ impl IngestHandle {
 
 /// The ingest task, owning the roster and the group commit.
 pub struct Ingest {
-    store: Arc<dyn Store>,
+    store: Arc<dyn CommitStore>,
     charter: Charter,
     network: NetworkId,
     settings: IngestSettings,
@@ -317,7 +317,7 @@ impl Ingest {
     /// The ingest task for `store`, with its handle. The roster is folded from what the
     /// store holds.
     pub fn new(
-        store: Arc<dyn Store>,
+        store: Arc<dyn CommitStore>,
         charter: Charter,
         settings: IngestSettings,
         metrics: Arc<Metrics>,
@@ -575,15 +575,15 @@ impl Ingest {
         let known = Known {
             store: self.store.as_ref(),
             pending,
-            failure: RefCell::new(None),
         };
-        let outcome = validate_against(&record, &known, &roster);
-        if let Some(error) = known.failure.into_inner() {
-            return Err(IngestError::Storage(Arc::new(error)));
-        }
+        let outcome = match check_against(&record, &known, &roster) {
+            Ok(outcome) => outcome,
+            Err(CheckError::Refused(refused)) => return Err(IngestError::Refused(refused)),
+            Err(CheckError::Lookup(error)) => return Err(IngestError::Storage(Arc::new(error))),
+        };
         let header = record.record();
         let id = record.id();
-        match outcome? {
+        match outcome {
             FeedOutcome::Duplicate => Ok(Ingested::Duplicate { id }),
             FeedOutcome::Fork { existing } => {
                 let held = match pending.record(&existing) {
@@ -782,7 +782,7 @@ impl Ingest {
     /// revision's org waiting for it), or whose held original is a revision or of
     /// another kind. An original not held yet is not checked: reads count only the
     /// versions by the original's org and of its kind ([`revisions::versions`]).
-    /// (That the original is the same org's, when held, validate_against has checked.)
+    /// (That the original is the same org's, when held, check_against has checked.)
     fn check_revision(
         &self,
         revision: &commons_protocol::Revision,
@@ -1081,74 +1081,62 @@ impl PendingBatch {
     }
 }
 
-/// The store as it will be after the batch so far: what `validate_against` reads.
+/// The store as it will be after the batch so far: what `check_against` reads.
 struct Known<'a> {
     store: &'a dyn Store,
     pending: &'a PendingBatch,
-    /// The first storage error met; validation answers as if nothing were held, and
-    /// the caller refuses the record with this error.
-    failure: RefCell<Option<StoreError>>,
 }
 
 impl Known<'_> {
-    fn keep<T: Default>(&self, read: Result<T, StoreError>) -> T {
-        read.unwrap_or_else(|error| {
-            self.failure.borrow_mut().get_or_insert(error);
-            T::default()
-        })
-    }
-}
-
-impl Known<'_> {
-    fn stored_head(&self, author: &DeviceKey) -> Option<FeedHead> {
+    fn stored_head(&self, author: &DeviceKey) -> Result<Option<FeedHead>, StoreError> {
         if let Some(head) = self.pending.stored_heads.borrow().get(author) {
-            return *head;
+            return Ok(*head);
         }
-        let head = self.keep(self.store.head(author));
-        if self.failure.borrow().is_none() {
-            self.pending.stored_heads.borrow_mut().insert(*author, head);
-        }
-        head
+        let head = self.store.head(author)?;
+        self.pending.stored_heads.borrow_mut().insert(*author, head);
+        Ok(head)
     }
 }
 
 impl KnownRecords for Known<'_> {
-    fn entry(&self, author: &DeviceKey, seq: u64) -> Option<FeedEntry> {
+    type Error = StoreError;
+
+    fn entry(&self, author: &DeviceKey, seq: u64) -> Result<Option<FeedEntry>, StoreError> {
         if let Some(entry) = self.pending.feed.get(&(*author, seq)) {
-            return Some(*entry);
+            return Ok(Some(*entry));
         }
         // Past the highest stored seq nothing is stored: no need to ask.
-        match self.stored_head(author) {
-            Some(head) if seq <= head.max_seq => self.keep(self.store.entry(author, seq)),
-            _ => None,
+        match self.stored_head(author)? {
+            Some(head) if seq <= head.max_seq => self.store.entry(author, seq),
+            _ => Ok(None),
         }
     }
 
-    fn contiguous_head(&self, author: &DeviceKey) -> u64 {
-        let stored = self.stored_head(author).map_or(0, |head| head.contiguous);
+    fn contiguous_head(&self, author: &DeviceKey) -> Result<u64, StoreError> {
+        let stored = self.stored_head(author)?.map_or(0, |head| head.contiguous);
         let mut head = stored;
         // Past the stored head, the batch may fill a gap below records already stored.
         loop {
             let next = (*author, head + 1);
             if self.pending.feed.contains_key(&next)
-                || (head > stored && self.keep(self.store.entry(author, head + 1)).is_some())
+                || (head > stored && self.store.entry(author, head + 1)?.is_some())
             {
                 head += 1;
             } else {
-                return head;
+                return Ok(head);
             }
         }
     }
 
-    fn is_frozen(&self, author: &DeviceKey) -> bool {
-        self.pending.frozen.contains(author)
-            || self.stored_head(author).is_some_and(|head| head.frozen)
+    fn is_frozen(&self, author: &DeviceKey) -> Result<bool, StoreError> {
+        Ok(self.pending.frozen.contains(author)
+            || self.stored_head(author)?.is_some_and(|head| head.frozen))
     }
 
-    fn author_of(&self, id: &RecordId) -> Option<DeviceKey> {
+    fn author_of(&self, id: &RecordId) -> Result<Option<DeviceKey>, StoreError> {
         match self.pending.ids.get(id) {
-            Some((author, _)) => Some(*author),
-            None => self.keep(self.store.author_of(id)),
+            Some((author, _)) => Ok(Some(*author)),
+            None => self.store.author_of(id),
         }
     }
 }

@@ -30,10 +30,11 @@
 //!
 //! The modules depend one way. From the bottom: [`store`], [`blobs`], [`files`],
 //! [`revisions`], [`json`], [`metrics`], [`publish_gate`], [`alert_status`] and
-//! [`login`]; then [`ingest`], [`publish`], [`attachments`], [`node_handle`],
-//! [`groups`], [`network`], [`notify`], [`config`], [`data_dir`], [`founding`], [`devices`],
-//! [`restore`], [`node`], [`archive`], [`api`] and [`daemon`], each using only modules
-//! before it. `tests/layers.rs` fails on any import that closes a cycle.
+//! [`login`]; then [`ingest`], [`publish`], [`attachments`], [`network`] (given only
+//! what it needs of the node, [`network::NodeLink`]), [`node_handle`], [`groups`],
+//! [`notify`], [`config`], [`data_dir`], [`founding`], [`devices`], [`restore`], [`node`],
+//! [`archive`], [`api`] and [`daemon`], each using only modules before it.
+//! `tests/layers.rs` fails on any import that closes a cycle.
 
 pub use daemon::{WebApp, WebContext, run_node};
 pub use node::{Node, NodeError, NodeHandle};

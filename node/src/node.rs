@@ -18,7 +18,7 @@ use crate::ingest::{Ingest, IngestError, IngestSettings, Ingested, Source};
 use crate::metrics::Metrics;
 use crate::publish::Publisher;
 use crate::publish_gate::PublishGate;
-use crate::store::{Store, StoreError};
+use crate::store::{CommitStore, StoreError};
 
 pub use crate::node_handle::{NodeHandle, SHUTDOWN_GRACE};
 
@@ -100,7 +100,7 @@ impl Node {
     /// directory removed when the node is dropped (as a memory store's records are);
     /// a node over a data dir uses [`Node::start_with_blobs`].
     pub async fn start(
-        store: Arc<dyn Store>,
+        store: Arc<dyn CommitStore>,
         charter: Charter,
         device: DeviceKeypair,
         org: OrgId,
@@ -118,7 +118,7 @@ impl Node {
 
     /// [`Node::start`], keeping attachments' bytes in `blobs`.
     pub async fn start_with_blobs(
-        store: Arc<dyn Store>,
+        store: Arc<dyn CommitStore>,
         blobs: BlobStore,
         charter: Charter,
         device: DeviceKeypair,

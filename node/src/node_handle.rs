@@ -1,8 +1,9 @@
 //! The running node's shared parts: the handle through which every step after ingest
-//! (the network, notifications, the API, the web app) reads the store, submits records
-//! to ingest and asks the publisher to sign. [`crate::node::Node`] makes it; defining it
-//! here, below the network and notifications, keeps those modules from depending on
-//! the node that starts them.
+//! (notifications, the API, the web app) reads the store, submits records to ingest and
+//! asks the publisher to sign. [`crate::node::Node`] makes it; defining it here, below
+//! notifications, keeps them from depending on the node that starts them. The network
+//! is given less ([`NodeHandle::network_link`]): it sits below this module and never
+//! sees the publisher.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,6 +16,7 @@ use crate::attachments::AttachmentPolicy;
 use crate::blobs::BlobStore;
 use crate::ingest::IngestHandle;
 use crate::metrics::Metrics;
+use crate::network::NodeLink;
 use crate::publish::PublishHandle;
 use crate::publish_gate::PublishGate;
 use crate::store::Store;
@@ -62,5 +64,19 @@ impl NodeHandle {
     /// The current roster.
     pub fn roster(&self) -> Arc<Roster> {
         self.ingest.roster()
+    }
+
+    /// What the network is given of this node: ingest, the reads it serves and plans
+    /// from, the restore hold, and no publisher ([`NodeLink`] says why).
+    pub fn network_link(&self) -> NodeLink {
+        NodeLink {
+            ingest: self.ingest.clone(),
+            store: self.store.clone(),
+            blobs: self.blobs.clone(),
+            publishing: self.publishing.clone(),
+            charter: self.charter.clone(),
+            network: self.network,
+            device: self.device,
+        }
     }
 }

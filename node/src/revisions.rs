@@ -313,7 +313,7 @@ mod tests {
     use commons_protocol::{FeedWriter, Revised, Revision, Visibility};
 
     use super::*;
-    use crate::store::{CommitBatch, MemoryStore, NewRecord};
+    use crate::store::{CommitBatch, CommitStore, MemoryStore, NewRecord};
 
     fn practice(title: &str) -> Body {
         let mut practice = sample_practice(Visibility::Public);

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use commons_node::api;
 use commons_node::store::{
-    CommitBatch, FeedHead, MemoryStore, PendingRetraction, RecordQuery, Store, StoreError,
-    StoreStats, StoredRecord, Tombstone,
+    CommitBatch, CommitStore, FeedHead, MemoryStore, PendingRetraction, RecordQuery, Store,
+    StoreError, StoreStats, StoredRecord, Tombstone,
 };
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::text::hex;
@@ -749,13 +749,16 @@ struct FillableStore {
     full: AtomicBool,
 }
 
-impl Store for FillableStore {
+impl CommitStore for FillableStore {
     fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
         if self.full.load(Ordering::SeqCst) {
             return Err(StoreError::DiskFull);
         }
         self.inner.commit(batch)
     }
+}
+
+impl Store for FillableStore {
     fn entry(&self, author: &DeviceKey, seq: u64) -> Result<Option<FeedEntry>, StoreError> {
         self.inner.entry(author, seq)
     }

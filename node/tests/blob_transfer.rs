@@ -150,6 +150,11 @@ async fn a_file_published_at_one_node_is_fetched_chunk_by_chunk_by_its_peers() {
     .await;
     assert_eq!(held_bytes(&b, &blob).unwrap(), bytes);
     let metrics = b.net.metrics();
+    // The fetch is counted when its task reports back, just after the file is in place.
+    wait_for("B to count the fetch as completed", || async {
+        metrics.blob_fetches_completed.load(Ordering::Relaxed) >= 1
+    })
+    .await;
     assert_eq!(metrics.blob_chunks_fetched.load(Ordering::Relaxed), 4);
     assert_eq!(
         metrics.blob_bytes_fetched.load(Ordering::Relaxed),

@@ -7,8 +7,8 @@ use std::os::unix::fs::PermissionsExt;
 
 use commons_node::config::{ConfigFile, LogFormat, Overrides};
 use commons_node::data_dir::{DataDir, DataDirError};
-use commons_node::founding::{FounderDir, init_network};
 use commons_node::files::FileError;
+use commons_node::founding::{FounderDir, init_network};
 use commons_protocol::{Body, Threshold, validate_record};
 use tempfile::TempDir;
 
@@ -418,7 +418,7 @@ mod founding_and_devices {
         CharterTerms, JoinError, PREVIOUS_NETWORKS_DIR, draft_charter, parse_threshold,
         read_charter_file, sign_charter_file, write_charter_file,
     };
-    use commons_node::store::{CommitBatch, NewRecord, RedbStore, Store};
+    use commons_node::store::{CommitBatch, CommitStore, NewRecord, RedbStore, Store};
     use commons_protocol::{FeedPosition, FeedWriter, Practice, Visibility};
     use std::path::{Path, PathBuf};
 

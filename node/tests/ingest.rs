@@ -10,14 +10,14 @@ use std::sync::Arc;
 
 use commons_node::ingest::{IngestError, Ingested, Source};
 use commons_node::publish::PublishError;
-use commons_node::store::{MemoryStore, RecordQuery, RedbStore, Store};
+use commons_node::store::{CommitStore, MemoryStore, RecordQuery, RedbStore, Store};
 use commons_node::{Node, NodeHandle};
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::{
     AgainstError, Body, Retraction, VerifiedRecord, Visibility, Vote, VoteChoice,
 };
 
-async fn start(net: &Net, store: Arc<dyn Store>) -> Node {
+async fn start(net: &Net, store: Arc<dyn CommitStore>) -> Node {
     net.start_node(0, store).await
 }
 

@@ -9,7 +9,9 @@ mod common;
 use common::served::Api;
 use std::sync::Arc;
 
-use commons_node::store::{CommitBatch, IndexedStore, NewRecord, RedbStore, Store, TextIndex};
+use commons_node::store::{
+    CommitBatch, CommitStore, IndexedStore, MemoryStore, NewRecord, RedbStore, TextIndex,
+};
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::{Body, Visibility, decode_stored_record};
 use serde_json::{Value, json};
@@ -63,13 +65,13 @@ async fn the_search_index_finds_what_the_scan_finds() {
 }
 
 /// A redb store in a temporary folder with the search index beside it.
-fn indexed_store() -> (tempfile::TempDir, Arc<dyn Store>) {
+fn indexed_store() -> (tempfile::TempDir, Arc<dyn CommitStore>) {
     let dir = tempfile::tempdir().unwrap();
     let network = common::net(3).charter.charter().network_id();
-    let store: Arc<dyn Store> =
+    let store: Arc<dyn CommitStore> =
         Arc::new(RedbStore::open(dir.path().join("store.redb"), network).unwrap());
     let (index, _) = TextIndex::open(&dir.path().join("search-index")).unwrap();
-    let indexed: Arc<dyn Store> = Arc::new(IndexedStore::with_index(store, index));
+    let indexed: Arc<dyn CommitStore> = Arc::new(IndexedStore::with_index(store, index));
     (dir, indexed)
 }
 
@@ -315,7 +317,9 @@ async fn a_record_is_shown_with_its_provenance_and_its_signature_checked_again()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stored_record_whose_signature_no_longer_verifies_is_reported() {
-    let api = Api::start().await;
+    // The test keeps the store's write side, which the node hands to ingest alone.
+    let store = Arc::new(MemoryStore::new());
+    let api = Api::start_on(store.clone()).await;
     // A record as a damaged or altered store would hand it back: its payload intact, one
     // bit of its signature flipped, read with the store's decoder, which trusts the
     // store and skips signatures.
@@ -332,8 +336,7 @@ async fn a_stored_record_whose_signature_no_longer_verifies_is_reported() {
     let network = api.net.charter.charter().network_id();
     let altered = decode_stored_record(&bytes, &network).unwrap();
     assert_eq!(altered.id(), record.id());
-    api.handle
-        .store
+    store
         .commit(&CommitBatch {
             records: vec![NewRecord {
                 record: altered,

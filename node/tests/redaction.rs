@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use commons_node::NodeHandle;
 use commons_node::ingest::{Ingested, Source};
-use commons_node::store::{RedbStore, Store};
+use commons_node::store::{CommitStore, RedbStore};
 use commons_protocol::fixtures::{BASE_TIME_MS, sample_practice};
 use commons_protocol::{Body, RedactionVote, VerifiedRecord, Visibility};
 
@@ -37,7 +37,7 @@ fn vote(net: &mut Net, voter: usize, target: &VerifiedRecord, minute: u64) -> Ve
         .unwrap()
 }
 
-fn store(dir: &tempfile::TempDir, net: &Net) -> Arc<dyn Store> {
+fn store(dir: &tempfile::TempDir, net: &Net) -> Arc<dyn CommitStore> {
     let network = net.charter.charter().network_id();
     Arc::new(RedbStore::open(dir.path().join("store.redb"), network).unwrap())
 }

@@ -606,8 +606,9 @@ async fn start_device(
     delegation: &VerifiedRecord,
     dir: &tempfile::TempDir,
 ) -> Peer {
+    let store = redb(net, dir);
     let node = Node::start(
-        redb(net, dir),
+        store.clone(),
         net.charter.charter().clone(),
         device.clone(),
         net.orgs[org].id(),
@@ -617,7 +618,7 @@ async fn start_device(
     .await
     .unwrap();
     let handle = node.handle();
-    let (net_handle, task) = network::start(settings(), handle.clone(), &device)
+    let (net_handle, task) = network::start(settings(), handle.network_link(), &device)
         .await
         .unwrap();
     let addr = net_handle.listen_addrs().await.unwrap().remove(0);
@@ -629,6 +630,7 @@ async fn start_device(
         addr,
         org: net.orgs[org].id(),
         device: device.public(),
+        store,
     }
 }
 

@@ -30,7 +30,9 @@ use commons_node::network::behaviour::{BehaviourEvent, build_swarm};
 use commons_node::network::{self, NetworkSettings, SwarmOptions};
 use commons_node::publish::PublishError;
 use commons_node::publish::{now_ms, own_position};
-use commons_node::store::{CommitBatch, FeedHead, MemoryStore, NewRecord, RedbStore, Store};
+use commons_node::store::{
+    CommitBatch, CommitStore, FeedHead, MemoryStore, NewRecord, RedbStore, Store,
+};
 use commons_protocol::fixtures::{
     BASE_TIME_MS, sample_charter, sample_charter_with, sample_practice, sample_vote,
 };
@@ -98,7 +100,7 @@ impl Peer {
 
     /// Sample org `index` of `net` on `store`, listening on a port the OS picks, dialing
     /// nothing by itself (no bootstrap peers, no discovered peers dialed, no mDNS).
-    async fn start_on(net: &Net, index: usize, store: Arc<dyn Store>, setup: Setup) -> Peer {
+    async fn start_on(net: &Net, index: usize, store: Arc<dyn CommitStore>, setup: Setup) -> Peer {
         let settings = NetworkSettings {
             listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
             sync_interval: setup.sync_interval,
@@ -403,7 +405,7 @@ async fn a_late_node_on_redb_catches_up_ten_thousand_records() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("late.redb");
     let network = net.charter.charter().network_id();
-    let store: Arc<dyn Store> = Arc::new(RedbStore::open(&path, network).unwrap());
+    let store: Arc<dyn CommitStore> = Arc::new(RedbStore::open(&path, network).unwrap());
     let b = Peer::start_on(&net, 1, store, setup).await;
     b.net.dial(a.addr.clone()).await.unwrap();
     wait_for("B to hold the third org's whole feed", || async {
@@ -478,7 +480,7 @@ async fn two_halves_split_then_rejoined_converge() {
 
     // M goes offline.
     let m = peers.remove(2);
-    let (m_peer, m_store) = (m.peer_id(), m.handle.store.clone());
+    let (m_peer, m_store) = (m.peer_id(), m.store.clone());
     m.stop().await;
     let (b, c) = (&peers[1], &peers[2]);
     wait_for("the halves to be apart", || async {
@@ -888,7 +890,7 @@ async fn a_removed_member_is_cut_off_and_its_new_records_refused() {
         }],
         ..CommitBatch::default()
     };
-    e.handle.store.commit(&batch).unwrap();
+    e.store.commit(&batch).unwrap();
     let a = &peers[0];
     let refused_before = a.rejected("not_a_member");
     // A node syncs with a non-member's device on connection only: start from a fresh

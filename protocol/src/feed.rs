@@ -34,16 +34,32 @@ impl FeedEntry {
     }
 }
 
-/// What validation needs to know of the records already held.
+/// What validation needs to know of the records already held. A lookup can fail (a
+/// store that cannot be read); validation then stops with [`CheckError::Lookup`]
+/// rather than judging the record against a store it could not read.
 pub trait KnownRecords {
+    /// Why a lookup could not be answered; [`std::convert::Infallible`] for records
+    /// held in memory.
+    type Error;
     /// The record at `seq` of `author`'s feed, if held.
-    fn entry(&self, author: &DeviceKey, seq: u64) -> Option<FeedEntry>;
+    fn entry(&self, author: &DeviceKey, seq: u64) -> Result<Option<FeedEntry>, Self::Error>;
     /// The highest seq such that every record from 1 to it is held (0 if none).
-    fn contiguous_head(&self, author: &DeviceKey) -> u64;
+    fn contiguous_head(&self, author: &DeviceKey) -> Result<u64, Self::Error>;
     /// Whether a fork proof has frozen `author`'s feed.
-    fn is_frozen(&self, author: &DeviceKey) -> bool;
+    fn is_frozen(&self, author: &DeviceKey) -> Result<bool, Self::Error>;
     /// The author of a held record.
-    fn author_of(&self, id: &RecordId) -> Option<DeviceKey>;
+    fn author_of(&self, id: &RecordId) -> Result<Option<DeviceKey>, Self::Error>;
+}
+
+/// Why [`check_against`] did not place a record.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CheckError<E> {
+    /// The record breaks a rule of its feed or of the roster.
+    #[error(transparent)]
+    Refused(#[from] AgainstError),
+    /// The records it is checked against could not be read: nothing was decided.
+    #[error("the records held could not be read: {0}")]
+    Lookup(E),
 }
 
 /// An inclusive range of seqs of one feed.
@@ -232,17 +248,20 @@ fn allowed_for_non_members(body: &Body) -> bool {
 ///    current root; a retraction's target, if held, is the same org's;
 /// 7. `prev` names the held record at `seq - 1`, and the held record at `seq + 1`
 ///    names this one; timestamps strictly increase along the feed.
-pub fn validate_against(
+pub fn check_against<K: KnownRecords>(
     record: &VerifiedRecord,
-    known: &impl KnownRecords,
+    known: &K,
     roster: &Roster,
-) -> Result<FeedOutcome, AgainstError> {
+) -> Result<FeedOutcome, CheckError<K::Error>> {
     let header = record.record();
     let author = header.author;
-    if known.is_frozen(&author) {
-        return Err(AgainstError::FeedFrozen { author });
+    if known.is_frozen(&author).map_err(CheckError::Lookup)? {
+        return Err(AgainstError::FeedFrozen { author }.into());
     }
-    if let Some(held) = known.entry(&author, header.seq) {
+    if let Some(held) = known
+        .entry(&author, header.seq)
+        .map_err(CheckError::Lookup)?
+    {
         return Ok(if held.id == record.id() {
             FeedOutcome::Duplicate
         } else {
@@ -255,18 +274,35 @@ pub fn validate_against(
         return Err(AgainstError::NotAMember {
             org,
             kind: header.body.kind(),
-        });
+        }
+        .into());
     }
     check_body_against(record, org, known, roster)?;
     check_neighbours(record, known)?;
 
-    let head = known.contiguous_head(&author);
-    let missing = (header.seq > head + 1 && known.entry(&author, header.seq - 1).is_none())
-        .then_some(SeqRange {
-            first: head + 1,
-            last: header.seq - 1,
-        });
+    let head = known.contiguous_head(&author).map_err(CheckError::Lookup)?;
+    let below_missing = header.seq > head + 1
+        && known
+            .entry(&author, header.seq - 1)
+            .map_err(CheckError::Lookup)?
+            .is_none();
+    let missing = below_missing.then_some(SeqRange {
+        first: head + 1,
+        last: header.seq - 1,
+    });
     Ok(FeedOutcome::Appended { missing })
+}
+
+/// [`check_against`] for records held in memory, whose lookups cannot fail.
+pub fn validate_against<K: KnownRecords<Error = std::convert::Infallible>>(
+    record: &VerifiedRecord,
+    known: &K,
+    roster: &Roster,
+) -> Result<FeedOutcome, AgainstError> {
+    check_against(record, known, roster).map_err(|error| match error {
+        CheckError::Refused(refused) => refused,
+        CheckError::Lookup(never) => match never {},
+    })
 }
 
 fn author_org(record: &VerifiedRecord, roster: &Roster) -> Result<OrgId, AgainstError> {
@@ -316,12 +352,12 @@ fn author_org(record: &VerifiedRecord, roster: &Roster) -> Result<OrgId, Against
     Ok(device.org)
 }
 
-fn check_body_against(
+fn check_body_against<K: KnownRecords>(
     record: &VerifiedRecord,
     org: OrgId,
-    known: &impl KnownRecords,
+    known: &K,
     roster: &Roster,
-) -> Result<(), AgainstError> {
+) -> Result<(), CheckError<K::Error>> {
     let same_org = |kind: BodyKind, named_org: OrgId| {
         if named_org == org {
             Ok(())
@@ -363,12 +399,13 @@ fn check_body_against(
         Body::Application(application) => {
             same_org(BodyKind::Application, application.org)?;
             if roster.is_member(&org) {
-                return Err(AgainstError::AlreadyMember { org });
+                return Err(AgainstError::AlreadyMember { org }.into());
             }
         }
         Body::Retraction(retraction) => {
             let target_org = known
                 .author_of(&retraction.target)
+                .map_err(CheckError::Lookup)?
                 .map(|target_author| roster.device(&target_author).map(|device| device.org));
             // A target not held yet is checked when it arrives (see docs/protocol.md).
             if let Some(target_org) = target_org
@@ -376,12 +413,14 @@ fn check_body_against(
             {
                 return Err(AgainstError::RetractionOfOtherOrg {
                     target: retraction.target,
-                });
+                }
+                .into());
             }
         }
         Body::Revision(revision) => {
             let original_org = known
                 .author_of(&revision.original)
+                .map_err(CheckError::Lookup)?
                 .map(|original_author| roster.device(&original_author).map(|device| device.org));
             // As for retractions, an original not held yet is checked when it arrives:
             // a node shows only versions by the original's org.
@@ -390,7 +429,8 @@ fn check_body_against(
             {
                 return Err(AgainstError::RevisionOfOtherOrg {
                     original: revision.original,
-                });
+                }
+                .into());
             }
         }
         _ => {}
@@ -398,40 +438,51 @@ fn check_body_against(
     Ok(())
 }
 
-fn check_neighbours(
+fn check_neighbours<K: KnownRecords>(
     record: &VerifiedRecord,
-    known: &impl KnownRecords,
-) -> Result<(), AgainstError> {
+    known: &K,
+) -> Result<(), CheckError<K::Error>> {
     let header = record.record();
     let (seq, timestamp_ms) = (header.seq, header.timestamp_ms);
-    if seq > 1
-        && let Some(previous) = known.entry(&header.author, seq - 1)
-    {
+    let previous = if seq > 1 {
+        known
+            .entry(&header.author, seq - 1)
+            .map_err(CheckError::Lookup)?
+    } else {
+        None
+    };
+    if let Some(previous) = previous {
         if header.prev != Some(previous.id) {
             return Err(AgainstError::PrevMismatch {
                 seq,
                 expected: previous.id,
                 found: header.prev,
-            });
+            }
+            .into());
         }
         if timestamp_ms <= previous.timestamp_ms {
             return Err(AgainstError::TimestampNotIncreasing {
                 seq,
                 timestamp_ms,
                 neighbour_ms: previous.timestamp_ms,
-            });
+            }
+            .into());
         }
     }
-    if let Some(next) = known.entry(&header.author, seq + 1) {
+    if let Some(next) = known
+        .entry(&header.author, seq + 1)
+        .map_err(CheckError::Lookup)?
+    {
         if next.prev != Some(record.id()) {
-            return Err(AgainstError::ConflictsWithNext { seq });
+            return Err(AgainstError::ConflictsWithNext { seq }.into());
         }
         if next.timestamp_ms <= timestamp_ms {
             return Err(AgainstError::TimestampNotIncreasing {
                 seq,
                 timestamp_ms,
                 neighbour_ms: next.timestamp_ms,
-            });
+            }
+            .into());
         }
     }
     Ok(())

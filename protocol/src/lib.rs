@@ -95,7 +95,10 @@ pub use charter::{
     SignedCharter, Threshold,
 };
 pub use codec::DecodeError;
-pub use feed::{AgainstError, FeedEntry, FeedOutcome, KnownRecords, SeqRange, validate_against};
+pub use feed::{
+    AgainstError, CheckError, FeedEntry, FeedOutcome, KnownRecords, SeqRange, check_against,
+    validate_against,
+};
 pub use fork::{ForkProof, ForkProofError};
 pub use group::{Admission, Departure, GroupError, GroupTally, WorkingGroup};
 pub use heads_file::{HeadsFile, HeadsFileError};

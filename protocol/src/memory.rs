@@ -90,22 +90,35 @@ impl MemoryFeeds {
     pub fn is_empty(&self) -> bool {
         self.feeds.is_empty()
     }
-}
 
-impl KnownRecords for MemoryFeeds {
-    fn entry(&self, author: &DeviceKey, seq: u64) -> Option<FeedEntry> {
-        self.feeds.get(&(*author, seq)).map(FeedEntry::of)
-    }
-
-    fn contiguous_head(&self, author: &DeviceKey) -> u64 {
+    /// The highest seq of `author`'s feed such that every record from 1 to it is held
+    /// (0 if none).
+    pub fn contiguous_head(&self, author: &DeviceKey) -> u64 {
         self.heads.get(author).copied().unwrap_or(0)
     }
 
-    fn is_frozen(&self, author: &DeviceKey) -> bool {
+    /// Whether a fork proof has frozen `author`'s feed.
+    pub fn is_frozen(&self, author: &DeviceKey) -> bool {
         self.forks.contains_key(author)
     }
+}
 
-    fn author_of(&self, id: &RecordId) -> Option<DeviceKey> {
-        self.by_id.get(id).map(|(author, _)| *author)
+impl KnownRecords for MemoryFeeds {
+    type Error = std::convert::Infallible;
+
+    fn entry(&self, author: &DeviceKey, seq: u64) -> Result<Option<FeedEntry>, Self::Error> {
+        Ok(self.feeds.get(&(*author, seq)).map(FeedEntry::of))
+    }
+
+    fn contiguous_head(&self, author: &DeviceKey) -> Result<u64, Self::Error> {
+        Ok(MemoryFeeds::contiguous_head(self, author))
+    }
+
+    fn is_frozen(&self, author: &DeviceKey) -> Result<bool, Self::Error> {
+        Ok(MemoryFeeds::is_frozen(self, author))
+    }
+
+    fn author_of(&self, id: &RecordId) -> Result<Option<DeviceKey>, Self::Error> {
+        Ok(self.by_id.get(id).map(|(author, _)| *author))
     }
 }

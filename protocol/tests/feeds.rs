@@ -7,8 +7,8 @@ use commons_protocol::fixtures::{
     BASE_TIME_MS, SampleOrg, delegated_feeds, sample_charter, sample_practice,
 };
 use commons_protocol::{
-    AgainstError, Body, FeedOutcome, FeedWriter, ForkProof, ForkProofError, KnownRecords,
-    MemoryFeeds, Retraction, Roster, SeqRange, VerifiedRecord, Visibility,
+    AgainstError, Body, FeedOutcome, FeedWriter, ForkProof, ForkProofError, MemoryFeeds,
+    Retraction, Roster, SeqRange, VerifiedRecord, Visibility,
 };
 
 struct Net {

@@ -370,7 +370,7 @@ mod tests {
     #[test]
     #[allow(clippy::unwrap_used)]
     fn the_directory_follows_new_profiles_and_retractions() {
-        use commons_node::store::{CommitBatch, MemoryStore, NewRecord, Tombstone};
+        use commons_node::store::{CommitBatch, CommitStore, MemoryStore, NewRecord, Tombstone};
         use commons_protocol::fixtures::{
             BASE_TIME_MS, delegated_feeds, sample_charter, sample_profile,
         };

@@ -81,7 +81,7 @@ mod tests {
 
     use super::*;
     use crate::blobs::ImportLimits;
-    use crate::store::{CommitBatch, MemoryStore, NewRecord};
+    use crate::store::{CommitBatch, CommitStore, MemoryStore, NewRecord};
 
     const LIMITS: ImportLimits = ImportLimits {
         max_bytes: 8 * 1024 * 1024,

@@ -57,18 +57,21 @@
 //! Every task the loop spawns is held in a `JoinSet` and ended on shutdown.
 
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use commons_protocol::{
-    AgainstError, BlobRequest, BlobResponse, Body, DeviceKey, FeedSummary, ForkProof, Refusal,
-    SyncRequest, SyncResponse, decode_record,
+    AgainstError, BlobRequest, BlobResponse, Body, DeviceKey, FeedSummary, ForkProof, NetworkId,
+    Refusal, SyncRequest, SyncResponse, decode_record,
 };
 use futures::StreamExt;
+use libp2p::core::ConnectedPoint;
+use libp2p::core::transport::ListenerId;
 use libp2p::gossipsub::{self, MessageAcceptance, MessageId, PublishError};
 use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
-use libp2p::swarm::{ConnectionId, SwarmEvent};
+use libp2p::swarm::{ConnectionError, ConnectionId, SwarmEvent};
 use libp2p::{Multiaddr, PeerId, Swarm, autonat, dcutr, identify, kad, mdns, ping, relay};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::task::JoinSet;
@@ -87,12 +90,12 @@ use super::sync_plan::{
 };
 use super::sync_serve::{Access, serve, summary};
 use super::{
-    Command, NetworkError, NetworkMetrics, NetworkSettings, PeerReport, ReachReport, SyncReport,
-    unix_ms,
+    Command, NetworkError, NetworkMetrics, NetworkSettings, NodeLink, PeerReport, ReachReport,
+    SyncReport, unix_ms,
 };
 use crate::ingest::{IngestError, Ingested, Source, StoredEvent};
 use crate::metrics::Metrics;
-use crate::node_handle::NodeHandle;
+use crate::publish_gate::Hold;
 
 /// Results of spawned tasks waiting for the loop.
 pub const INTERNAL_QUEUE_CAPACITY: usize = 256;
@@ -173,7 +176,8 @@ struct PeerState {
 pub struct EventLoop {
     swarm: Swarm<Behaviour>,
     topics: Topics,
-    node: NodeHandle,
+    /// What the loop may use of the node: ingest and reads, no publisher.
+    node: NodeLink,
     delegation: Arc<Vec<u8>>,
     commands: mpsc::Receiver<Command>,
     stored: broadcast::Receiver<StoredEvent>,
@@ -222,6 +226,30 @@ pub fn acceptance(result: &Result<Ingested, IngestError>) -> MessageAcceptance {
     }
 }
 
+/// What to pull from the peer that gossiped `data`, given what ingest made of it: a gap
+/// below the record, or a feed this node has never seen (its delegation not held yet).
+fn gap_to_pull(
+    result: &Result<Ingested, IngestError>,
+    data: &[u8],
+    network: &NetworkId,
+) -> Option<SyncRequest> {
+    match result {
+        Ok(Ingested::Stored {
+            missing: Some(range),
+            ..
+        }) => decode_record(data, network)
+            .ok()
+            .map(|decoded| page_request(decoded.record().author, range.first, range.last)),
+        Err(IngestError::Refused(AgainstError::UnknownAuthor { author })) => {
+            decode_record(data, network)
+                .ok()
+                .filter(|decoded| decoded.record().author == *author)
+                .map(|decoded| page_request(*author, 1, decoded.record().seq))
+        }
+        _ => None,
+    }
+}
+
 /// A random number (peers to sync with are picked at random, so that no peer can
 /// predict, or starve, whom a node syncs with).
 fn random_pick() -> u64 {
@@ -236,7 +264,7 @@ impl EventLoop {
     pub(crate) fn new(
         swarm: Swarm<Behaviour>,
         topics: Topics,
-        node: NodeHandle,
+        node: NodeLink,
         delegation: Vec<u8>,
         commands: mpsc::Receiver<Command>,
         metrics: Arc<NetworkMetrics>,
@@ -550,39 +578,20 @@ impl EventLoop {
         }
     }
 
+    /// Carries out one of the planner's decisions.
     fn act(&mut self, action: Action) {
         match action {
             Action::Send {
                 peer,
                 ticket,
                 request,
-            } => {
-                let counter = match request {
-                    SyncRequest::Announce { .. } => &self.metrics.sync_announcements_sent,
-                    _ => &self.metrics.sync_requests,
-                };
-                add(counter, 1);
-                let id = self.swarm.behaviour_mut().sync.send_request(&peer, request);
-                self.outbound.insert(id, ticket);
-            }
+            } => self.send_request(peer, ticket, request),
             Action::Introduce {
                 peer,
                 device,
                 delegation,
                 admitted,
-            } => {
-                let node = self.node.clone();
-                let internal = self.internal_tx.clone();
-                self.spawn(async move {
-                    let good = introduce(&node, device, delegation, peer).await;
-                    let introduced = Input::Introduced {
-                        peer,
-                        admitted_us: admitted,
-                        bad: !good,
-                    };
-                    let _ = internal.send(Internal::Planned(introduced)).await;
-                });
-            }
+            } => self.take_introduction(peer, device, delegation, admitted),
             Action::ReadHeads { ticket, authors } => self.read_heads(ticket, authors),
             Action::Ingest {
                 ticket,
@@ -592,11 +601,7 @@ impl EventLoop {
                 regossip,
             } => self.ingest_page(ticket, peer, author, records, regossip),
             Action::IngestProofs { peer, proofs } => self.ingest_proofs(peer, proofs),
-            Action::Disconnect { peer } => {
-                info!(peer = %peer, "the roster no longer lists this peer as a member's device; disconnecting");
-                add(&self.metrics.peers_cut_off, 1);
-                let _ = self.swarm.disconnect_peer_id(peer);
-            }
+            Action::Disconnect { peer } => self.cut_off(peer),
             Action::Admitted { peer } => {
                 info!(peer = %peer, "the roster admits this peer's device; syncing in full");
             }
@@ -605,39 +610,87 @@ impl EventLoop {
                 warn!(peer = %peer, count, "a peer sent provably bad records by sync (or a delegation not its own); its pull stops and its score drops");
             }
             Action::Rescore { peer } => self.set_app_score(peer),
-            Action::PeersChanged => {
-                self.update_peer_gauges();
-                let members = self.planner.members();
-                self.relay_access.set_members(members.iter().copied());
-                // A relay whose device is no longer a member's is given up.
-                let gone: Vec<PeerId> = self
-                    .peers
-                    .keys()
-                    .filter(|peer| !members.contains(peer))
-                    .copied()
-                    .collect();
-                for peer in gone {
-                    if let Some(listener) = self.reach.peer_gone(&peer) {
-                        self.swarm.remove_listener(listener);
-                    }
-                }
-            }
-            Action::CheckHold(mut hold) => {
-                let node = self.node.clone();
-                self.spawn(async move {
-                    let store = node.store.clone();
-                    let own = node.device;
-                    match tokio::task::spawn_blocking(move || store.head(&own)).await {
-                        Ok(Ok(head)) => {
-                            hold.own_seq = head.map_or(0, |head| head.max_seq);
-                            node.publishing.update(hold);
-                        }
-                        Ok(Err(error)) => warn!(%error, "cannot read this device's feed head"),
-                        Err(error) => warn!(%error, "reading this device's feed head failed"),
-                    }
-                });
+            Action::PeersChanged => self.peers_changed(),
+            Action::CheckHold(hold) => self.check_hold(hold),
+        }
+    }
+
+    /// Sends the planner's sync request, keeping its ticket for the answer.
+    fn send_request(&mut self, peer: PeerId, ticket: RequestTicket, request: SyncRequest) {
+        let counter = match request {
+            SyncRequest::Announce { .. } => &self.metrics.sync_announcements_sent,
+            _ => &self.metrics.sync_requests,
+        };
+        add(counter, 1);
+        let id = self.swarm.behaviour_mut().sync.send_request(&peer, request);
+        self.outbound.insert(id, ticket);
+    }
+
+    /// Ingests the delegation a peer's hello answer carried, for the planner.
+    fn take_introduction(
+        &mut self,
+        peer: PeerId,
+        device: Option<DeviceKey>,
+        delegation: Vec<u8>,
+        admitted: bool,
+    ) {
+        let node = self.node.clone();
+        let internal = self.internal_tx.clone();
+        self.spawn(async move {
+            let good = introduce(&node, device, delegation, peer).await;
+            let introduced = Input::Introduced {
+                peer,
+                admitted_us: admitted,
+                bad: !good,
+            };
+            let _ = internal.send(Internal::Planned(introduced)).await;
+        });
+    }
+
+    /// Disconnects a peer whose device the roster no longer lists as a member's.
+    fn cut_off(&mut self, peer: PeerId) {
+        info!(peer = %peer, "the roster no longer lists this peer as a member's device; disconnecting");
+        add(&self.metrics.peers_cut_off, 1);
+        let _ = self.swarm.disconnect_peer_id(peer);
+    }
+
+    /// Which connected peers are members' devices may have changed: the gauges, the
+    /// relay's access list and the relay slots this node holds follow.
+    fn peers_changed(&mut self) {
+        self.update_peer_gauges();
+        let members = self.planner.members();
+        self.relay_access.set_members(members.iter().copied());
+        // A relay whose device is no longer a member's is given up.
+        let gone: Vec<PeerId> = self
+            .peers
+            .keys()
+            .filter(|peer| !members.contains(peer))
+            .copied()
+            .collect();
+        for peer in gone {
+            if let Some(listener) = self.reach.peer_gone(&peer) {
+                self.swarm.remove_listener(listener);
             }
         }
+    }
+
+    /// While publishing is held after a restore: adds the store's head of this device's
+    /// feed to the member peers' reports of it, and hands both to the publishing gate,
+    /// which ends the hold once the store has caught up.
+    fn check_hold(&mut self, mut hold: Hold) {
+        let node = self.node.clone();
+        self.spawn(async move {
+            let store = node.store.clone();
+            let own = node.device;
+            match tokio::task::spawn_blocking(move || store.head(&own)).await {
+                Ok(Ok(head)) => {
+                    hold.own_seq = head.map_or(0, |head| head.max_seq);
+                    node.publishing.update(hold);
+                }
+                Ok(Err(error)) => warn!(%error, "cannot read this device's feed head"),
+                Err(error) => warn!(%error, "reading this device's feed head failed"),
+            }
+        });
     }
 
     /// Reads this node's heads of `authors` on the blocking pool, for the planner.
@@ -785,6 +838,7 @@ impl EventLoop {
             .store(members as u64, Ordering::Relaxed);
     }
 
+    /// One swarm event, handed to the step it concerns.
     fn on_swarm(&mut self, event: SwarmEvent<BehaviourEvent>) {
         match event {
             SwarmEvent::ConnectionEstablished {
@@ -793,62 +847,20 @@ impl EventLoop {
                 num_established,
                 endpoint,
                 ..
-            } => {
-                let address = endpoint.get_remote_address().clone();
-                // An inbound circuit's remote address is only `/p2p/<peer>`: the
-                // endpoint, not the address, says whether it is relayed.
-                let relayed = endpoint.is_relayed() || is_relayed(&address);
-                info!(peer = %peer_id, addr = %address, relayed, "connected");
-                if num_established.get() == 1 {
-                    self.on_connected(peer_id, address.clone());
-                }
-                self.reach.peer_connected(tokio::time::Instant::now());
-                if let Some(state) = self.peers.get_mut(&peer_id) {
-                    state.connections.insert(connection_id, relayed);
-                    // The first direct dial stands: a later outbound connection may be a
-                    // punched hole, which proves nothing about reaching the peer.
-                    if endpoint.is_dialer() && !relayed && state.dialed.is_none() {
-                        state.dialed = Some((connection_id, address));
-                    }
-                }
-            }
+            } => self.connection_established(peer_id, connection_id, num_established, &endpoint),
             SwarmEvent::ConnectionClosed {
                 peer_id,
                 connection_id,
                 num_established,
                 cause,
                 ..
-            } => {
-                info!(peer = %peer_id, cause = ?cause, "connection closed");
-                if let Some(state) = self.peers.get_mut(&peer_id) {
-                    state.connections.remove(&connection_id);
-                    if state
-                        .dialed
-                        .as_ref()
-                        .is_some_and(|(id, _)| *id == connection_id)
-                    {
-                        state.dialed = None;
-                    }
-                }
-                if num_established == 0 {
-                    self.peers.remove(&peer_id);
-                    self.announcer.forget_peer(peer_id);
-                    if let Some(listener) = self.reach.peer_gone(&peer_id) {
-                        self.swarm.remove_listener(listener);
-                    }
-                    self.plan(Input::Disconnected { peer: peer_id });
-                }
-            }
+            } => self.connection_closed(peer_id, connection_id, num_established, cause),
             SwarmEvent::NewListenAddr { address, .. } => info!(%address, "listening"),
             SwarmEvent::ListenerClosed {
                 listener_id,
                 addresses,
                 reason,
-            } => {
-                if let Some(relay) = self.reach.listener_closed(listener_id) {
-                    info!(%relay, ?addresses, ?reason, "a relay slot closed; another member's relay is looked for");
-                }
-            }
+            } => self.listener_closed(listener_id, addresses, reason),
             SwarmEvent::ExternalAddrConfirmed { address } => {
                 info!(%address, "peers can dial this node here (AutoNAT)");
                 self.reach.confirmed(address);
@@ -856,12 +868,6 @@ impl EventLoop {
             SwarmEvent::ExternalAddrExpired { address } => {
                 self.reach.expired(&address);
             }
-            SwarmEvent::Behaviour(BehaviourEvent::Autonat(event)) => self.on_autonat(event),
-            SwarmEvent::Behaviour(BehaviourEvent::Relay(event)) => self.on_relay(event),
-            SwarmEvent::Behaviour(BehaviourEvent::RelayClient(event)) => {
-                self.on_relay_client(event);
-            }
-            SwarmEvent::Behaviour(BehaviourEvent::Dcutr(event)) => self.on_dcutr(event),
             SwarmEvent::OutgoingConnectionError { peer_id, error, .. } => {
                 debug!(peer = ?peer_id, %error, "cannot connect");
             }
@@ -870,31 +876,120 @@ impl EventLoop {
                 error,
                 ..
             } => debug!(addr = %send_back_addr, %error, "incoming connection failed"),
-            SwarmEvent::Behaviour(BehaviourEvent::Gossipsub(event)) => self.on_gossip(event),
-            SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync(event),
-            SwarmEvent::Behaviour(BehaviourEvent::Blob(event)) => self.on_blob(event),
-            // A peer's info, asked for or pushed by it (`Pushed` is this node's own).
-            SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received {
-                peer_id,
-                info,
-                ..
-            })) => self.identified(peer_id, info),
-            SwarmEvent::Behaviour(BehaviourEvent::Kad(kad::Event::RoutingUpdated {
-                peer, ..
-            })) => self.discovered(peer),
-            SwarmEvent::Behaviour(BehaviourEvent::Mdns(mdns::Event::Discovered(found))) => {
-                for (peer, addr) in found {
-                    debug!(peer = %peer, %addr, "found on the LAN");
-                    self.swarm.add_peer_address(peer, addr.clone());
-                    if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
-                        kad.add_address(&peer, addr);
-                    }
-                    self.discovered(peer);
-                }
-            }
-            SwarmEvent::Behaviour(BehaviourEvent::Ping(event)) => self.on_ping(event),
-            SwarmEvent::Behaviour(_) => {}
+            SwarmEvent::Behaviour(event) => self.on_behaviour(event),
             other => debug!(event = ?other, "swarm event"),
+        }
+    }
+
+    /// A connection to `peer` is up; the first one makes it a connected peer, which the
+    /// planner is told of.
+    fn connection_established(
+        &mut self,
+        peer: PeerId,
+        connection: ConnectionId,
+        num_established: NonZeroU32,
+        endpoint: &ConnectedPoint,
+    ) {
+        let address = endpoint.get_remote_address().clone();
+        // An inbound circuit's remote address is only `/p2p/<peer>`: the endpoint, not
+        // the address, says whether it is relayed.
+        let relayed = endpoint.is_relayed() || is_relayed(&address);
+        info!(peer = %peer, addr = %address, relayed, "connected");
+        if num_established.get() == 1 {
+            self.on_connected(peer, address.clone());
+        }
+        self.reach.peer_connected(tokio::time::Instant::now());
+        if let Some(state) = self.peers.get_mut(&peer) {
+            state.connections.insert(connection, relayed);
+            // The first direct dial stands: a later outbound connection may be a punched
+            // hole, which proves nothing about reaching the peer.
+            if endpoint.is_dialer() && !relayed && state.dialed.is_none() {
+                state.dialed = Some((connection, address));
+            }
+        }
+    }
+
+    /// A connection to `peer` is down; once its last one is, the peer is gone.
+    fn connection_closed(
+        &mut self,
+        peer: PeerId,
+        connection: ConnectionId,
+        num_established: u32,
+        cause: Option<ConnectionError>,
+    ) {
+        info!(peer = %peer, cause = ?cause, "connection closed");
+        if let Some(state) = self.peers.get_mut(&peer) {
+            state.connections.remove(&connection);
+            if state
+                .dialed
+                .as_ref()
+                .is_some_and(|(id, _)| *id == connection)
+            {
+                state.dialed = None;
+            }
+        }
+        if num_established == 0 {
+            self.on_disconnected(peer);
+        }
+    }
+
+    /// The last connection to `peer` closed: what the loop kept of it is dropped, a
+    /// relay slot held on it is given up, and the planner is told.
+    fn on_disconnected(&mut self, peer: PeerId) {
+        self.peers.remove(&peer);
+        self.announcer.forget_peer(peer);
+        if let Some(listener) = self.reach.peer_gone(&peer) {
+            self.swarm.remove_listener(listener);
+        }
+        self.plan(Input::Disconnected { peer });
+    }
+
+    /// A listener closed: when it was a slot on a member's relay, another relay is
+    /// looked for at the next maintenance tick.
+    fn listener_closed(
+        &mut self,
+        listener: ListenerId,
+        addresses: Vec<Multiaddr>,
+        reason: Result<(), std::io::Error>,
+    ) {
+        if let Some(relay) = self.reach.listener_closed(listener) {
+            info!(%relay, ?addresses, ?reason, "a relay slot closed; another member's relay is looked for");
+        }
+    }
+
+    /// One behaviour's event, handed to the step for that protocol.
+    fn on_behaviour(&mut self, event: BehaviourEvent) {
+        match event {
+            BehaviourEvent::Gossipsub(event) => self.on_gossip(event),
+            BehaviourEvent::Sync(event) => self.on_sync(event),
+            BehaviourEvent::Blob(event) => self.on_blob(event),
+            // A peer's info, asked for or pushed by it (`Pushed` is this node's own).
+            BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }) => {
+                self.identified(peer_id, info);
+            }
+            BehaviourEvent::Kad(kad::Event::RoutingUpdated { peer, .. }) => self.discovered(peer),
+            BehaviourEvent::Mdns(mdns::Event::Discovered(found)) => self.found_on_lan(found),
+            BehaviourEvent::Ping(event) => self.on_ping(event),
+            BehaviourEvent::Autonat(event) => self.on_autonat(event),
+            BehaviourEvent::Relay(event) => self.on_relay(event),
+            BehaviourEvent::RelayClient(event) => self.on_relay_client(event),
+            BehaviourEvent::Dcutr(event) => self.on_dcutr(event),
+            // Identify's, Kademlia's and mDNS's other events, the AutoNAT server's and the
+            // limits' ask nothing of the loop.
+            _ => {}
+        }
+    }
+
+    /// Peers mDNS found on the LAN: remembered (and told to Kademlia) so they can be
+    /// dialed, and dialed while this node is below its target.
+    fn found_on_lan(&mut self, found: Vec<(PeerId, Multiaddr)>) {
+        for (peer, addr) in found {
+            debug!(peer = %peer, %addr, "found on the LAN");
+            self.swarm.add_peer_address(peer, addr.clone());
+            if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
+                kad.add_address(&peer, addr);
+            }
+            self.discovered(peer);
         }
     }
 
@@ -1127,33 +1222,44 @@ impl EventLoop {
         }
     }
 
+    /// Gossipsub's events: a message to judge, and a peer too slow to take what is
+    /// gossiped to it.
     fn on_gossip(&mut self, event: gossipsub::Event) {
-        let gossipsub::Event::Message {
-            propagation_source,
-            message_id,
-            message,
-        } = event
-        else {
-            match event {
-                gossipsub::Event::Subscribed { peer_id, topic } => {
-                    debug!(peer = %peer_id, %topic, "peer subscribed");
-                }
-                gossipsub::Event::SlowPeer {
-                    peer_id,
-                    failed_messages,
-                } => {
-                    let member = self.planner.is_member(&peer_id);
-                    debug!(peer = %peer_id, member, ?failed_messages, "gossip could not send to a slow peer; the feeds stored lately are announced to it");
-                    if member {
-                        self.announcer
-                            .slow_peer(peer_id, tokio::time::Instant::now());
-                    }
-                }
-                _ => {}
+        match event {
+            gossipsub::Event::Message {
+                propagation_source,
+                message_id,
+                message,
+            } => self.on_gossip_message(propagation_source, message_id, message),
+            gossipsub::Event::Subscribed { peer_id, topic } => {
+                debug!(peer = %peer_id, %topic, "peer subscribed");
             }
-            return;
-        };
-        let from_member = self.planner.is_member(&propagation_source);
+            gossipsub::Event::SlowPeer {
+                peer_id,
+                failed_messages,
+            } => {
+                let member = self.planner.is_member(&peer_id);
+                debug!(peer = %peer_id, member, ?failed_messages, "gossip could not send to a slow peer; the feeds stored lately are announced to it");
+                if member {
+                    self.announcer
+                        .slow_peer(peer_id, tokio::time::Instant::now());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A gossip message, held by gossipsub until judged: one from an outsider, on a
+    /// topic not this network's, or past the bound of messages being judged is ignored
+    /// unread; any other is handed to ingest in a task of its own, whose verdict comes
+    /// back to the loop ([`EventLoop::gossip_judged`]).
+    fn on_gossip_message(
+        &mut self,
+        source: PeerId,
+        message_id: MessageId,
+        message: gossipsub::Message,
+    ) {
+        let from_member = self.planner.is_member(&source);
         if !from_member
             || !self.topics.contains(&message.topic)
             || self.gossip_in_flight >= MAX_GOSSIP_IN_FLIGHT
@@ -1162,11 +1268,7 @@ impl EventLoop {
             self.swarm
                 .behaviour_mut()
                 .gossipsub
-                .report_message_validation_result(
-                    &message_id,
-                    &propagation_source,
-                    MessageAcceptance::Ignore,
-                );
+                .report_message_validation_result(&message_id, &source, MessageAcceptance::Ignore);
             return;
         }
         self.gossip_in_flight += 1;
@@ -1176,29 +1278,13 @@ impl EventLoop {
         self.spawn(async move {
             let data = message.data;
             let result = ingest.submit(data.clone(), Source::Gossip).await;
-            // A gap below the record, or a feed this node has never seen (its
-            // delegation not held yet): pull what is missing from the sender.
-            let pull = match &result {
-                Ok(Ingested::Stored {
-                    missing: Some(range),
-                    ..
-                }) => decode_record(&data, &network)
-                    .ok()
-                    .map(|decoded| page_request(decoded.record().author, range.first, range.last)),
-                Err(IngestError::Refused(AgainstError::UnknownAuthor { author })) => {
-                    decode_record(&data, &network)
-                        .ok()
-                        .filter(|decoded| decoded.record().author == *author)
-                        .map(|decoded| page_request(*author, 1, decoded.record().seq))
-                }
-                _ => None,
-            };
+            let pull = gap_to_pull(&result, &data, &network);
             if let Err(error) = &result {
-                debug!(peer = %propagation_source, %error, "gossip record not stored");
+                debug!(peer = %source, %error, "gossip record not stored");
             }
             let judged = Internal::GossipJudged {
                 message_id,
-                source: propagation_source,
+                source,
                 acceptance: acceptance(&result),
                 pull,
             };
@@ -1206,6 +1292,8 @@ impl EventLoop {
         });
     }
 
+    /// What a task the loop spawned reports, carried out where the swarm or the planner
+    /// is needed.
     fn on_internal(&mut self, internal: Internal) {
         match internal {
             Internal::GossipJudged {
@@ -1213,81 +1301,108 @@ impl EventLoop {
                 source,
                 acceptance,
                 pull,
-            } => {
-                self.gossip_in_flight = self.gossip_in_flight.saturating_sub(1);
-                let counter = match acceptance {
-                    MessageAcceptance::Accept => &self.metrics.gossip_accepted,
-                    MessageAcceptance::Reject => {
-                        warn!(peer = %source, message = %message_id, "a peer gossiped a provably bad record");
-                        &self.metrics.gossip_rejected
-                    }
-                    MessageAcceptance::Ignore => &self.metrics.gossip_ignored,
-                };
-                add(counter, 1);
-                self.swarm
-                    .behaviour_mut()
-                    .gossipsub
-                    .report_message_validation_result(&message_id, &source, acceptance);
-                if let Some(request) = pull {
-                    debug!(peer = %source, request = ?request, "pulling a gap seen in gossip");
-                    self.plan(Input::GapSeen {
-                        peer: source,
-                        request,
-                    });
-                }
-            }
+            } => self.gossip_judged(message_id, source, acceptance, pull),
             Internal::Served {
                 peer,
                 channel,
                 response,
-            } => {
-                if let Some(state) = self.peers.get_mut(&peer) {
-                    state.serving = state.serving.saturating_sub(1);
-                }
-                add(&self.metrics.sync_served, 1);
-                if self
-                    .swarm
-                    .behaviour_mut()
-                    .sync
-                    .send_response(channel, response)
-                    .is_err()
-                {
-                    debug!(peer = %peer, "the peer left before its sync answer was ready");
-                }
-            }
+            } => self.send_sync_answer(peer, channel, response),
             Internal::BlobServed {
                 peer,
                 channel,
                 response,
-            } => {
-                if let Some(state) = self.peers.get_mut(&peer) {
-                    state.blob_serving = state.blob_serving.saturating_sub(1);
-                }
-                let Some(response) = response else {
-                    return;
-                };
-                match response {
-                    BlobResponse::Refused => add(&self.metrics.blob_refused, 1),
-                    BlobResponse::ChunkList(_) | BlobResponse::Chunk(_) => {
-                        add(&self.metrics.blob_served, 1);
-                    }
-                    BlobResponse::NotHeld => {}
-                }
-                if self
-                    .swarm
-                    .behaviour_mut()
-                    .blob
-                    .send_response(channel, response)
-                    .is_err()
-                {
-                    debug!(peer = %peer, "the peer left before its attachment answer was ready");
-                }
-            }
+            } => self.send_blob_answer(peer, channel, response),
             Internal::Announce { audience, feeds } => {
                 self.plan(Input::Announce { audience, feeds });
             }
             Internal::Regossip { records } => self.regossip(records),
             Internal::Planned(input) => self.plan(input),
+        }
+    }
+
+    /// Reports ingest's verdict on a gossip message to gossipsub, which forwards it only
+    /// if accepted, and pulls a gap the message revealed from its sender.
+    fn gossip_judged(
+        &mut self,
+        message_id: MessageId,
+        source: PeerId,
+        acceptance: MessageAcceptance,
+        pull: Option<SyncRequest>,
+    ) {
+        self.gossip_in_flight = self.gossip_in_flight.saturating_sub(1);
+        let counter = match acceptance {
+            MessageAcceptance::Accept => &self.metrics.gossip_accepted,
+            MessageAcceptance::Reject => {
+                warn!(peer = %source, message = %message_id, "a peer gossiped a provably bad record");
+                &self.metrics.gossip_rejected
+            }
+            MessageAcceptance::Ignore => &self.metrics.gossip_ignored,
+        };
+        add(counter, 1);
+        self.swarm
+            .behaviour_mut()
+            .gossipsub
+            .report_message_validation_result(&message_id, &source, acceptance);
+        if let Some(request) = pull {
+            debug!(peer = %source, request = ?request, "pulling a gap seen in gossip");
+            self.plan(Input::GapSeen {
+                peer: source,
+                request,
+            });
+        }
+    }
+
+    /// Sends the answer a task made to a peer's sync request.
+    fn send_sync_answer(
+        &mut self,
+        peer: PeerId,
+        channel: ResponseChannel<SyncResponse>,
+        response: SyncResponse,
+    ) {
+        if let Some(state) = self.peers.get_mut(&peer) {
+            state.serving = state.serving.saturating_sub(1);
+        }
+        add(&self.metrics.sync_served, 1);
+        if self
+            .swarm
+            .behaviour_mut()
+            .sync
+            .send_response(channel, response)
+            .is_err()
+        {
+            debug!(peer = %peer, "the peer left before its sync answer was ready");
+        }
+    }
+
+    /// Sends the answer to a peer's attachment request, read from disk on the blocking
+    /// pool; a request whose read failed (`None`) is dropped unanswered.
+    fn send_blob_answer(
+        &mut self,
+        peer: PeerId,
+        channel: ResponseChannel<BlobResponse>,
+        response: Option<BlobResponse>,
+    ) {
+        if let Some(state) = self.peers.get_mut(&peer) {
+            state.blob_serving = state.blob_serving.saturating_sub(1);
+        }
+        let Some(response) = response else {
+            return;
+        };
+        match response {
+            BlobResponse::Refused => add(&self.metrics.blob_refused, 1),
+            BlobResponse::ChunkList(_) | BlobResponse::Chunk(_) => {
+                add(&self.metrics.blob_served, 1);
+            }
+            BlobResponse::NotHeld => {}
+        }
+        if self
+            .swarm
+            .behaviour_mut()
+            .blob
+            .send_response(channel, response)
+            .is_err()
+        {
+            debug!(peer = %peer, "the peer left before its attachment answer was ready");
         }
     }
 
@@ -1478,6 +1593,9 @@ impl EventLoop {
         });
     }
 
+    /// A peer's sync request: a hello or an announcement is told to the planner first;
+    /// then the request is answered in a task of its own, or refused `Busy` past the
+    /// peer's bound.
     fn on_request(
         &mut self,
         peer: PeerId,
@@ -1488,19 +1606,8 @@ impl EventLoop {
         if matches!(request, SyncRequest::Hello { .. }) {
             self.plan(Input::Greeted { peer });
         }
-        // An announcement is taken as the peer's heads of those feeds (within the same
-        // bound as its other requests), then answered with this node's heads of them.
-        if let SyncRequest::Announce { feeds } = &request
-            && self
-                .peers
-                .get(&peer)
-                .is_some_and(|state| state.serving < MAX_SERVING_PER_PEER)
-        {
-            add(&self.metrics.sync_announcements_received, 1);
-            self.plan(Input::Announced {
-                peer,
-                feeds: feeds.clone(),
-            });
+        if let SyncRequest::Announce { feeds } = &request {
+            self.take_announcement(peer, feeds);
         }
         let member = self.planner.is_member(&peer);
         let device = self.planner.peer(&peer).and_then(|sync| sync.device);
@@ -1524,35 +1631,8 @@ impl EventLoop {
         let internal = self.internal_tx.clone();
         let own_delegation = self.delegation.clone();
         self.spawn(async move {
-            let response = match request {
-                SyncRequest::Hello { delegation } => {
-                    let bad = !introduce(&node, device, delegation, peer).await;
-                    let admitted =
-                        !bad && standing(&node.roster(), device.as_ref()) == PeerStanding::Member;
-                    SyncResponse::Hello {
-                        delegation: own_delegation.as_ref().clone(),
-                        admitted,
-                    }
-                }
-                request => {
-                    let store = node.store.clone();
-                    let read = tokio::task::spawn_blocking(move || {
-                        serve(store.as_ref(), &request, access)
-                    })
-                    .await;
-                    match read {
-                        Ok(Ok(response)) => response,
-                        Ok(Err(error)) => {
-                            warn!(%error, "cannot read the store to answer a sync request");
-                            SyncResponse::Refused(Refusal::Busy)
-                        }
-                        Err(error) => {
-                            warn!(%error, "the sync read failed");
-                            SyncResponse::Refused(Refusal::Busy)
-                        }
-                    }
-                }
-            };
+            let response =
+                answer_sync_request(&node, &own_delegation, peer, device, request, access).await;
             let _ = internal
                 .send(Internal::Served {
                     peer,
@@ -1561,6 +1641,22 @@ impl EventLoop {
                 })
                 .await;
         });
+    }
+
+    /// An announcement is taken as the peer's heads of those feeds (within the same
+    /// bound as its other requests), then answered with this node's heads of them.
+    fn take_announcement(&mut self, peer: PeerId, feeds: &[FeedSummary]) {
+        if self
+            .peers
+            .get(&peer)
+            .is_some_and(|state| state.serving < MAX_SERVING_PER_PEER)
+        {
+            add(&self.metrics.sync_announcements_received, 1);
+            self.plan(Input::Announced {
+                peer,
+                feeds: feeds.to_vec(),
+            });
+        }
     }
 
     /// Reads the heads of the feeds the announcer says are due, for each audience.
@@ -1593,12 +1689,52 @@ impl EventLoop {
     }
 }
 
+/// The answer to a peer's sync request. A hello is answered once the peer's delegation
+/// has been through ingest, with whether the roster admits the peer; any other request
+/// is read from the store on the blocking pool (`Busy` if the read fails).
+async fn answer_sync_request(
+    node: &NodeLink,
+    own_delegation: &[u8],
+    peer: PeerId,
+    device: Option<DeviceKey>,
+    request: SyncRequest,
+    access: Access,
+) -> SyncResponse {
+    match request {
+        SyncRequest::Hello { delegation } => {
+            let bad = !introduce(node, device, delegation, peer).await;
+            let admitted =
+                !bad && standing(&node.roster(), device.as_ref()) == PeerStanding::Member;
+            SyncResponse::Hello {
+                delegation: own_delegation.to_vec(),
+                admitted,
+            }
+        }
+        request => {
+            let store = node.store.clone();
+            let read =
+                tokio::task::spawn_blocking(move || serve(store.as_ref(), &request, access)).await;
+            match read {
+                Ok(Ok(response)) => response,
+                Ok(Err(error)) => {
+                    warn!(%error, "cannot read the store to answer a sync request");
+                    SyncResponse::Refused(Refusal::Busy)
+                }
+                Err(error) => {
+                    warn!(%error, "the sync read failed");
+                    SyncResponse::Refused(Refusal::Busy)
+                }
+            }
+        }
+    }
+}
+
 /// Ingests the delegation a peer introduced itself with: true if it is the peer's own
 /// (its author is the peer's device, it opens the feed) and ingest did not find it
 /// provably bad. A delegation ingest refuses for other reasons (an org it does not know,
 /// a revoked device) is not the peer's fault: the peer simply stays an outsider.
 async fn introduce(
-    node: &NodeHandle,
+    node: &NodeLink,
     device: Option<DeviceKey>,
     delegation: Vec<u8>,
     peer: PeerId,

@@ -6,6 +6,7 @@
 //!
 //! | step | module |
 //! |---|---|
+//! | what the network is given of the node: ingest and reads, no publisher | [`link`] |
 //! | the transport and protocols are put together | [`behaviour`] |
 //! | a sync message is framed on a stream | [`sync_codec`] |
 //! | a peer's sync request is answered from the store | [`sync_serve`] |
@@ -31,6 +32,7 @@ pub mod blob_codec;
 pub mod blob_fetch;
 pub mod blob_serve;
 pub mod event_loop;
+pub mod link;
 pub mod reach;
 pub mod sync_codec;
 pub mod sync_plan;
@@ -49,11 +51,11 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tracing::{Instrument, debug, info, info_span};
 
-use crate::node_handle::NodeHandle;
 pub use behaviour::SwarmOptions;
 pub use blob_fetch::FetchLimits;
 use blob_fetch::{BLOB_CALL_CAPACITY, FetchHandle, Fetcher};
 use event_loop::EventLoop;
+pub use link::NodeLink;
 
 /// Commands waiting for the event loop.
 pub const COMMAND_QUEUE_CAPACITY: usize = 64;
@@ -731,10 +733,11 @@ impl NetworkHandle {
 
 /// Builds the swarm with `device`'s key, listens on `settings.listen`, dials the
 /// bootstrap peers and spawns the event loop under a span naming the node. Answers once
-/// every listener has an address.
+/// every listener has an address. The network is given only the parts of the node it
+/// needs ([`NodeLink`]).
 pub async fn start(
     settings: NetworkSettings,
-    node: NodeHandle,
+    node: NodeLink,
     device: &DeviceKeypair,
 ) -> Result<(NetworkHandle, JoinHandle<()>), NetworkError> {
     let span = info_span!("network", node = %device.public());

@@ -162,7 +162,7 @@ mod tests {
     use commons_protocol::{DeviceKey, DeviceKeypair, Visibility};
 
     use super::*;
-    use crate::store::{CommitBatch, MemoryStore, NewRecord};
+    use crate::store::{CommitBatch, CommitStore, MemoryStore, NewRecord};
 
     const MAX_PAGE: u32 = commons_protocol::sync::MAX_PAGE_BYTES;
 

@@ -9,8 +9,8 @@ use commons_protocol::{
 };
 
 use super::{
-    ArchiveItem, CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery, Store,
-    StoreError, StoreStats, StoredRecord, Tombstone, blobs,
+    ArchiveItem, CommitBatch, CommitStore, FeedHead, MAX_QUERY_LIMIT, PendingRetraction,
+    RecordQuery, Store, StoreError, StoreStats, StoredRecord, Tombstone, blobs,
 };
 
 #[derive(Debug, Default)]
@@ -51,7 +51,7 @@ impl MemoryStore {
     }
 }
 
-impl Store for MemoryStore {
+impl CommitStore for MemoryStore {
     fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
         let mut state = self.state()?;
         // Build the new state aside and swap it in, so a batch is all or nothing.
@@ -115,7 +115,9 @@ impl Store for MemoryStore {
         *state = next;
         Ok(())
     }
+}
 
+impl Store for MemoryStore {
     fn entry(&self, author: &DeviceKey, seq: u64) -> Result<Option<FeedEntry>, StoreError> {
         Ok(self.state()?.feed.get(&(*author, seq)).copied())
     }

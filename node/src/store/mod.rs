@@ -1,6 +1,6 @@
 //! The store: the step after validation, where a record becomes durable. Ingest hands
 //! it one [`CommitBatch`] per group commit; the batch is written in one transaction
-//! and is durable when [`Store::commit`] returns, which is the only moment a record may
+//! and is durable when [`CommitStore::commit`] returns, which is the only moment a record may
 //! be acknowledged. Two implementations: [`RedbStore`] (the node's) and
 //! [`MemoryStore`] (for fast tests), held to the same behaviour by shared tests.
 
@@ -238,11 +238,11 @@ pub enum StoreError {
     },
 }
 
-/// The narrow interface ingest, publishing and the API need from storage. Reads see
-/// every committed batch; `commit` is durable when it returns.
+/// The store as everything after ingest sees it: reads only. Reads see every
+/// committed batch. The publisher, the network, the API and the web app hold this
+/// trait, so the one way a record reaches the store is through ingest, the only
+/// holder of a [`CommitStore`].
 pub trait Store: Send + Sync + std::fmt::Debug + 'static {
-    /// Writes a batch in one durable transaction. On error nothing of it is written.
-    fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError>;
     /// The feed entry at (author, seq), content dropped or not.
     fn entry(&self, author: &DeviceKey, seq: u64) -> Result<Option<FeedEntry>, StoreError>;
     /// Where `author`'s feed stands.
@@ -301,6 +301,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         &self,
         visit: &mut dyn FnMut(ArchiveItem) -> std::ops::ControlFlow<()>,
     ) -> Result<(), StoreError>;
+}
+
+/// The store as ingest holds it: the reads, and the one write. [`crate::node::Node`]
+/// hands it to ingest alone and gives every other part the read-only [`Store`].
+pub trait CommitStore: Store {
+    /// Writes a batch in one durable transaction, durable when it returns. On error
+    /// nothing of it is written.
+    fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError>;
 }
 
 /// The tags a record is found by: a case study's themes and regions, an alert's

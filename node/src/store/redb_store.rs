@@ -18,9 +18,9 @@ use redb::{
 };
 
 use super::{
-    ArchiveItem, CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery,
-    SCHEMA_VERSION, Store, StoreError, StoreStats, StoredRecord, Tombstone, blobs, kind_index_code,
-    tags,
+    ArchiveItem, CommitBatch, CommitStore, FeedHead, MAX_QUERY_LIMIT, PendingRetraction,
+    RecordQuery, SCHEMA_VERSION, Store, StoreError, StoreStats, StoredRecord, Tombstone, blobs,
+    kind_index_code, tags,
 };
 
 type Id<'a> = &'a [u8; 32];
@@ -448,7 +448,7 @@ impl RedbStore {
     }
 }
 
-impl Store for RedbStore {
+impl CommitStore for RedbStore {
     fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
         if batch.is_empty() {
             return Ok(());
@@ -463,7 +463,9 @@ impl Store for RedbStore {
         }
         written
     }
+}
 
+impl Store for RedbStore {
     fn entry(&self, author: &DeviceKey, seq: u64) -> Result<Option<FeedEntry>, StoreError> {
         let txn = self.read_txn()?;
         let feed = txn.open_table(FEED).map_err(storage)?;

@@ -37,7 +37,7 @@ fn new(record: &VerifiedRecord, org: OrgId) -> NewRecord {
     }
 }
 
-fn stores(network: NetworkId) -> Vec<(Box<dyn Store>, Option<tempfile::TempDir>)> {
+fn stores(network: NetworkId) -> Vec<(Box<dyn CommitStore>, Option<tempfile::TempDir>)> {
     let dir = tempfile::tempdir().unwrap();
     let redb = RedbStore::open(dir.path().join("store.redb"), network).unwrap();
     vec![

@@ -50,9 +50,9 @@ use thiserror::Error;
 
 use super::search::{SearchText, searchable_fields, words};
 use super::{
-    ArchiveItem, CommitBatch, FeedHead, MAX_QUERY_LIMIT, PendingRetraction, RecordQuery,
-    SearchIndexState, Store, StoreError, StoreStats, StoredRecord, Tombstone, kind_index_code,
-    tags,
+    ArchiveItem, CommitBatch, CommitStore, FeedHead, MAX_QUERY_LIMIT, PendingRetraction,
+    RecordQuery, SearchIndexState, Store, StoreError, StoreStats, StoredRecord, Tombstone,
+    kind_index_code, tags,
 };
 
 /// How often words written since the last index commit are committed to disk (a
@@ -749,7 +749,7 @@ fn parse_payload(payload: &str) -> Option<u64> {
 /// to read. What the node holds is still only what the store holds.
 #[derive(Debug)]
 pub struct IndexedStore {
-    store: Arc<dyn Store>,
+    store: Arc<dyn CommitStore>,
     index: Arc<TextIndex>,
     /// Keeps the store's commits and their order on the indexer's queue the same.
     commit_order: Mutex<()>,
@@ -840,7 +840,10 @@ impl IndexedStore {
     /// store (or new), it is rebuilt on a thread of its own; until it is done searches
     /// use the store's scan. The index is committed every [`COMMIT_INTERVAL`] while it
     /// has anything new.
-    pub fn open(store: Arc<dyn Store>, folder: &Path) -> Result<IndexedStore, TextIndexError> {
+    pub fn open(
+        store: Arc<dyn CommitStore>,
+        folder: &Path,
+    ) -> Result<IndexedStore, TextIndexError> {
         let (index, state) = TextIndex::open(folder)?;
         let commits = store.commit_count()?;
         let index = Arc::new(index);
@@ -908,7 +911,7 @@ impl IndexedStore {
 
     /// The store and an index that is already complete (a new store and an empty
     /// index, as in tests and benchmarks).
-    pub fn with_index(store: Arc<dyn Store>, index: TextIndex) -> IndexedStore {
+    pub fn with_index(store: Arc<dyn CommitStore>, index: TextIndex) -> IndexedStore {
         let index = Arc::new(index);
         let progress = Arc::new(Progress::default());
         // Without a thread to write it, the index cannot follow the store: searches
@@ -993,7 +996,7 @@ impl Drop for IndexedStore {
     }
 }
 
-impl Store for IndexedStore {
+impl CommitStore for IndexedStore {
     fn commit(&self, batch: &CommitBatch) -> Result<(), StoreError> {
         let _order = self.commit_order.lock().map_err(|_| {
             StoreError::Storage("the search index's commit lock was poisoned".into())
@@ -1020,6 +1023,9 @@ impl Store for IndexedStore {
         }
         Ok(())
     }
+}
+
+impl Store for IndexedStore {
     fn entry(&self, author: &DeviceKey, seq: u64) -> Result<Option<FeedEntry>, StoreError> {
         self.store.entry(author, seq)
     }
@@ -1255,7 +1261,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("search-index");
         let mut feeds = Feeds::new();
-        let redb: Arc<dyn Store> =
+        let redb: Arc<dyn CommitStore> =
             Arc::new(RedbStore::open(dir.path().join("store.redb"), feeds.network).unwrap());
         redb.commit(&feeds.delegations()).unwrap();
         let record = feeds.practice(0, "Radio programme on land titles", "en");
@@ -1285,7 +1291,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("search-index");
         let mut feeds = Feeds::new();
-        let redb: Arc<dyn Store> =
+        let redb: Arc<dyn CommitStore> =
             Arc::new(RedbStore::open(dir.path().join("store.redb"), feeds.network).unwrap());
         let first = feeds.practice(0, "Paralegal training in the district", "en");
         let first_id = first.record.id();
@@ -1336,7 +1342,7 @@ mod tests {
     #[test]
     fn the_index_answers_every_filter_and_pages_like_the_store() {
         let mut feeds = Feeds::new();
-        let memory: Arc<dyn Store> = Arc::new(super::super::MemoryStore::new());
+        let memory: Arc<dyn CommitStore> = Arc::new(super::super::MemoryStore::new());
         let store = IndexedStore::with_index(Arc::clone(&memory), TextIndex::in_memory().unwrap());
         store.commit(&feeds.delegations()).unwrap();
         // Four segments (the index commits between batches), the later ones holding

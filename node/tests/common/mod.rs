@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use commons_node::ingest::IngestSettings;
 use commons_node::network::{self, NetworkHandle, NetworkSettings};
-use commons_node::store::Store;
+use commons_node::store::CommitStore;
 use commons_node::{Node, NodeHandle};
 use commons_protocol::fixtures::{SampleOrg, delegated_feeds, sample_charter};
 use commons_protocol::{DeviceKey, FeedWriter, OrgId, RecordId, SignedCharter, VerifiedRecord};
@@ -51,7 +51,7 @@ pub fn net_with(charter: SignedCharter, orgs: impl IntoIterator<Item = u8>) -> N
 
 impl Net {
     /// Sample org `index`'s node over `store`, its feed opened with its delegation.
-    pub async fn start_node(&self, index: usize, store: Arc<dyn Store>) -> Node {
+    pub async fn start_node(&self, index: usize, store: Arc<dyn CommitStore>) -> Node {
         Node::start(
             store,
             self.charter.charter().clone(),
@@ -95,6 +95,9 @@ pub struct Peer {
     pub addr: Multiaddr,
     pub org: OrgId,
     pub device: DeviceKey,
+    /// The store's write side, which the node hands to ingest alone: for tests that
+    /// play a rogue or damaged store.
+    pub store: Arc<dyn CommitStore>,
 }
 
 impl Peer {
@@ -103,14 +106,15 @@ impl Peer {
     pub async fn start_with(
         net: &Net,
         index: usize,
-        store: Arc<dyn Store>,
+        store: Arc<dyn CommitStore>,
         settings: NetworkSettings,
     ) -> Peer {
-        let node = net.start_node(index, store).await;
+        let node = net.start_node(index, store.clone()).await;
         let handle = node.handle();
-        let (net_handle, task) = network::start(settings, handle.clone(), &net.orgs[index].device)
-            .await
-            .unwrap();
+        let (net_handle, task) =
+            network::start(settings, handle.network_link(), &net.orgs[index].device)
+                .await
+                .unwrap();
         let addr = net_handle.listen_addrs().await.unwrap().remove(0);
         Peer {
             node,
@@ -120,6 +124,7 @@ impl Peer {
             addr,
             org: net.orgs[index].id(),
             device: net.orgs[index].device.public(),
+            store,
         }
     }
 

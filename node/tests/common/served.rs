@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use commons_node::api;
 use commons_node::network::{self, NetworkHandle, NetworkSettings};
-use commons_node::store::{MemoryStore, Store};
+use commons_node::store::{CommitStore, MemoryStore};
 use commons_node::{Node, NodeHandle};
 use commons_protocol::text::hex;
 use reqwest::{Client, RequestBuilder, Response};
@@ -40,7 +40,7 @@ impl Api {
         Self::start_on(Arc::new(MemoryStore::new())).await
     }
 
-    pub async fn start_on(store: Arc<dyn Store>) -> Api {
+    pub async fn start_on(store: Arc<dyn CommitStore>) -> Api {
         Self::start_as(0, store, false).await
     }
 
@@ -50,12 +50,17 @@ impl Api {
         Self::start_as(index, Arc::new(MemoryStore::new()), true).await
     }
 
-    pub async fn start_as(index: usize, store: Arc<dyn Store>, networked: bool) -> Api {
+    pub async fn start_as(index: usize, store: Arc<dyn CommitStore>, networked: bool) -> Api {
         Self::start_in(net(3), index, store, networked).await
     }
 
     /// Org `index` of `net` (founders of its charter, or not), as [`Api::start_as`].
-    pub async fn start_in(net: Net, index: usize, store: Arc<dyn Store>, networked: bool) -> Api {
+    pub async fn start_in(
+        net: Net,
+        index: usize,
+        store: Arc<dyn CommitStore>,
+        networked: bool,
+    ) -> Api {
         let node = net.start_node(index, store).await;
         let handle = node.handle();
         let network = if networked {
@@ -65,7 +70,7 @@ impl Api {
                 ..NetworkSettings::loopback()
             };
             Some(
-                network::start(settings, handle.clone(), &net.orgs[index].device)
+                network::start(settings, handle.network_link(), &net.orgs[index].device)
                     .await
                     .unwrap(),
             )
