@@ -248,3 +248,87 @@ fn a_kind_from_a_newer_version_is_stored_and_chains() {
         Ok(FeedOutcome::Appended { missing: None })
     );
 }
+
+/// Known records behind a store that can be read only so far: past `readable` lookups,
+/// every lookup fails.
+struct FailingAfter {
+    held: MemoryFeeds,
+    readable: std::cell::Cell<usize>,
+}
+
+impl commons_protocol::KnownRecords for FailingAfter {
+    type Error = &'static str;
+
+    fn entry(
+        &self,
+        author: &commons_protocol::DeviceKey,
+        seq: u64,
+    ) -> Result<Option<commons_protocol::FeedEntry>, Self::Error> {
+        self.spend()?;
+        Ok(commons_protocol::KnownRecords::entry(&self.held, author, seq).unwrap())
+    }
+
+    fn contiguous_head(&self, author: &commons_protocol::DeviceKey) -> Result<u64, Self::Error> {
+        self.spend()?;
+        Ok(self.held.contiguous_head(author))
+    }
+
+    fn is_frozen(&self, author: &commons_protocol::DeviceKey) -> Result<bool, Self::Error> {
+        self.spend()?;
+        Ok(self.held.is_frozen(author))
+    }
+
+    fn author_of(
+        &self,
+        id: &commons_protocol::RecordId,
+    ) -> Result<Option<commons_protocol::DeviceKey>, Self::Error> {
+        self.spend()?;
+        Ok(commons_protocol::KnownRecords::author_of(&self.held, id).unwrap())
+    }
+}
+
+impl FailingAfter {
+    fn spend(&self) -> Result<(), &'static str> {
+        let left = self.readable.get();
+        if left == 0 {
+            return Err("the disk could not be read");
+        }
+        self.readable.set(left - 1);
+        Ok(())
+    }
+}
+
+#[test]
+fn a_lookup_that_fails_stops_the_check_without_a_verdict() {
+    use commons_protocol::{CheckError, check_against};
+    let (mut net, delegations) = net();
+    let mut held = MemoryFeeds::new();
+    let appended = Ok(FeedOutcome::Appended { missing: None });
+    assert_eq!(held.ingest(delegations[0].clone(), &net.roster), appended);
+    let first = practice(&mut net, 0, 1);
+    let second = practice(&mut net, 0, 2);
+    assert_eq!(held.ingest(first, &net.roster), appended);
+    // Whichever lookup fails, the answer is the failure, never a verdict made as if
+    // nothing were held (which could call a fork a new record).
+    let mut lookups_that_answer = 0;
+    loop {
+        let known = FailingAfter {
+            held: held.clone(),
+            readable: std::cell::Cell::new(lookups_that_answer),
+        };
+        match check_against(&second, &known, &net.roster) {
+            Err(CheckError::Lookup(reason)) => assert_eq!(reason, "the disk could not be read"),
+            answer => {
+                // Every lookup answered: the same verdict as in memory.
+                assert_eq!(
+                    answer.map_err(|error| error.to_string()),
+                    Ok(FeedOutcome::Appended { missing: None })
+                );
+                assert!(lookups_that_answer > 0);
+                break;
+            }
+        }
+        lookups_that_answer += 1;
+        assert!(lookups_that_answer < 100, "the check keeps asking");
+    }
+}
