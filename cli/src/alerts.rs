@@ -13,7 +13,9 @@ use serde_json::Value;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
-use crate::records::{clean, format_time, one_line, parse_record_id, truncate};
+use crate::calendar::format_time;
+use crate::records::parse_record_id;
+use crate::terminal_text::{clean, one_line, truncate};
 
 /// The largest page `alerts list` asks for (the API's own limit).
 const MAX_LIMIT: u64 = commons_node::store::MAX_QUERY_LIMIT as u64;

@@ -116,7 +116,7 @@ impl Since {
                 std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             return Ok(Since::Heads(bytes));
         }
-        crate::records::parse_time(text)
+        crate::calendar::parse_time(text)
             .map(Since::Time)
             .map_err(|problem| {
                 anyhow!(

@@ -7,6 +7,7 @@
 mod alerts;
 mod archive;
 mod atomic_file;
+mod calendar;
 mod attachments;
 mod backup;
 mod client;
@@ -26,6 +27,7 @@ mod records;
 mod redactions;
 mod status;
 mod sync;
+mod terminal_text;
 mod traffic;
 
 use std::path::PathBuf;

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
-use crate::records::one_line;
+use crate::terminal_text::one_line;
 
 /// Characters of a key or id shown in a table: the prefix and 8 hex digits
 /// (`dev_4ed32f63`, `org_5c9c6df2`).

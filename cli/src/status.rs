@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
-use crate::records::one_line;
+use crate::terminal_text::one_line;
 
 pub(crate) fn run(global: &GlobalArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
