@@ -12,8 +12,8 @@ use commons_protocol::RecordId;
 use serde_json::Value;
 
 use crate::GlobalArgs;
-use crate::client::{Client, print_json};
 use crate::calendar::format_time;
+use crate::client::{Client, print_json};
 use crate::records::parse_record_id;
 use crate::terminal_text::{clean, one_line, truncate};
 

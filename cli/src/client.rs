@@ -11,9 +11,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
+use commons_node::api::contract::ErrorAnswer;
 use commons_node::daemon::API_ADDRESS_FILE;
 use commons_node::data_dir::{API_TOKEN_FILE, CHARTER_FILE, CONFIG_FILE, DATA_DIR_ENV, DataDir};
 use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::GlobalArgs;
@@ -110,6 +112,45 @@ impl Client {
     pub(crate) fn post(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
         let url = self.url(path)?;
         self.send(Method::POST, url, Some(body))
+    }
+
+    /// `GET path?query`, answering the API's JSON read as `T`, a type of the API's
+    /// contract (`commons_node::api::contract`).
+    pub(crate) fn get_as<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> anyhow::Result<T> {
+        let answer = self.get(path, query)?;
+        self.read_as(path, &answer)
+    }
+
+    /// `POST path` with a JSON body, answering the API's JSON read as `T`, a type of
+    /// the API's contract.
+    pub(crate) fn post_as<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Value,
+    ) -> anyhow::Result<T> {
+        let answer = self.post(path, body)?;
+        self.read_as(path, &answer)
+    }
+
+    /// `answer`, the node's answer to `path`, read as `T`, a type of the API's
+    /// contract: for a command that prints the answer as it came with `--json` and
+    /// reads it otherwise.
+    pub(crate) fn read_as<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        answer: &Value,
+    ) -> anyhow::Result<T> {
+        T::deserialize(answer).with_context(|| {
+            format!(
+                "the node at {} answered {path} with JSON this command does not read (is the \
+                 node running another version of Commons than this command?)",
+                self.address
+            )
+        })
     }
 
     /// `GET path?query`, writing the answer's body to `out` as it arrives (an archive
@@ -329,11 +370,11 @@ impl Client {
     }
 
     fn api_error(&self, status: StatusCode, text: &str) -> anyhow::Error {
-        let failure = match serde_json::from_str::<Value>(text) {
-            Ok(value) => ApiFailure {
+        let failure = match serde_json::from_str::<ErrorAnswer>(text) {
+            Ok(answer) => ApiFailure {
                 status,
-                reason: value["reason"].as_str().unwrap_or_default().to_owned(),
-                message: value["error"].as_str().unwrap_or_default().to_owned(),
+                reason: answer.reason,
+                message: answer.error,
             },
             Err(_) => ApiFailure {
                 status,

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
+use commons_node::api::contract::PublishAnswer;
 use commons_node::data_dir::DataDir;
 use commons_protocol::DeviceKey;
 use commons_protocol::text::hex;
@@ -191,8 +192,8 @@ fn revoke(global: &GlobalArgs, args: &RevokeArgs) -> anyhow::Result<()> {
              `commons devices add`), so that a node remains to publish the revocation"
         );
     }
-    let published = client
-        .post(
+    let published: PublishAnswer = client
+        .post_as(
             "/v1/publish/revocation",
             &json!({
                 "device": key,
@@ -214,8 +215,8 @@ fn revoke(global: &GlobalArgs, args: &RevokeArgs) -> anyhow::Result<()> {
         "Revoked {key} ({}) from seq {} (record {}, seq {})",
         device["label"].as_str().unwrap_or(""),
         args.from_seq,
-        published["id"].as_str().unwrap_or("?"),
-        published["seq"]
+        published.record.id,
+        published.record.seq
     );
     match held {
         Some(max) if max >= args.from_seq => println!(

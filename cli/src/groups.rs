@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
+use commons_node::api::contract::{GroupRecordPublished, PublishAnswer, StatusAnswer};
 use commons_protocol::OrgId;
 use serde_json::{Value, json};
 
@@ -306,13 +307,14 @@ fn create(global: &GlobalArgs, args: &CreateArgs) -> anyhow::Result<()> {
     if let Some(removal) = &args.removal {
         body["removal"] = json!(removal);
     }
-    let published = client
+    let answer = client
         .post("/v1/publish/group", &body)
         .context("the working group was not founded")?;
     if global.json {
-        return print_json(&published);
+        return print_json(&answer);
     }
-    let id = published["id"].as_str().unwrap_or("?");
+    let published: PublishAnswer = client.read_as("/v1/publish/group", &answer)?;
+    let id = &published.record.id;
     println!(
         "Founded the working group \"{}\" ({id}); your organization is its first member.\n\
          Invite a member organization: commons groups invite {id} org_…",
@@ -329,9 +331,10 @@ fn cast(
     word: &str,
 ) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let published = client
+    let answer = client
         .post("/v1/publish/group-vote", body)
         .context("the vote was not published")?;
+    let published: PublishAnswer = client.read_as("/v1/publish/group-vote", &answer)?;
     let after = client.get(&group_path(group), &[])?;
     let member = after["members"]
         .as_array()
@@ -339,15 +342,15 @@ fn cast(
         .flatten()
         .any(|entry| entry["org"] == subject);
     if global.json {
-        return print_json(&json!({ "vote": published, "group": after, "member": member }));
+        return print_json(&json!({ "vote": answer, "group": after, "member": member }));
     }
     let names = names(&after);
     println!(
         "Voted to {word} {} in \"{}\" (record {}, seq {})",
         named(&names, subject),
         after["name"].as_str().unwrap_or("?"),
-        published["id"].as_str().unwrap_or("?"),
-        published["seq"]
+        published.record.id,
+        published.record.seq
     );
     println!(
         "  {}",
@@ -362,30 +365,28 @@ fn cast(
 
 fn leave(global: &GlobalArgs, group: &str) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let status = client.get("/v1/status", &[])?;
-    let own = status["org"]
-        .as_str()
-        .context("the node's status does not say its org")?
-        .to_owned();
-    let published = client
+    let status: StatusAnswer = client.get_as("/v1/status", &[])?;
+    let own = status.org;
+    let answer = client
         .post(
             "/v1/publish/group-vote",
             &json!({ "group": group, "subject": own, "choice": "remove" }),
         )
         .context("your organization did not leave the group")?;
     if global.json {
-        return print_json(&published);
+        return print_json(&answer);
     }
+    let published: PublishAnswer = client.read_as("/v1/publish/group-vote", &answer)?;
     println!(
         "Your organization left the group (record {}). Records the group publishes from now on are not for it.",
-        published["id"].as_str().unwrap_or("?")
+        published.record.id
     );
     Ok(())
 }
 
 fn publish(global: &GlobalArgs, args: &PublishArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let published = client
+    let answer = client
         .post(
             "/v1/publish/group-record",
             &json!({
@@ -400,17 +401,14 @@ fn publish(global: &GlobalArgs, args: &PublishArgs) -> anyhow::Result<()> {
         )
         .context("the case study was not published to the group")?;
     if global.json {
-        return print_json(&published);
+        return print_json(&answer);
     }
+    let published: GroupRecordPublished = client.read_as("/v1/publish/group-record", &answer)?;
     println!(
         "Published to the group, sealed to {} device(s) of its member organizations (record {}, seq {}).",
-        published["sealed_to"],
-        published["id"].as_str().unwrap_or("?"),
-        published["seq"]
+        published.sealed_to, published.record.id, published.record.seq
     );
-    let waiting = published["devices_without_key"]
-        .as_array()
-        .map_or(0, Vec::len);
+    let waiting = published.devices_without_key.len();
     if waiting > 0 {
         println!(
             "  {waiting} device(s) of member organizations have no sealing key yet: they cannot read this record; the first record after their key arrives is sealed to them too."

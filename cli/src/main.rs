@@ -7,9 +7,9 @@
 mod alerts;
 mod archive;
 mod atomic_file;
-mod calendar;
 mod attachments;
 mod backup;
+mod calendar;
 mod client;
 mod devices;
 mod devnet;

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Context, bail};
+use commons_node::api::contract::PublishAnswer;
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::DataDir;
 use commons_protocol::{OrgId, RootKey};
@@ -288,12 +289,12 @@ fn apply(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
         });
         Some(
             client
-                .post("/v1/publish/profile", &body)
+                .post_as::<PublishAnswer>("/v1/publish/profile", &body)
                 .context("the profile was not published")?,
         )
     };
-    let application = client
-        .post(
+    let application: PublishAnswer = client
+        .post_as(
             "/v1/publish/application",
             &json!({ "statement": args.statement }),
         )
@@ -308,14 +309,12 @@ fn apply(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
     if let Some(profile) = &profile {
         println!(
             "Published your profile {} (seq {})",
-            profile["id"].as_str().unwrap_or("?"),
-            profile["seq"]
+            profile.record.id, profile.record.seq
         );
     }
     println!(
         "Published your application {} (seq {})",
-        application["id"].as_str().unwrap_or("?"),
-        application["seq"]
+        application.record.id, application.record.seq
     );
     println!(
         "Members' nodes fetch it from yours when they connect. Ask the members to vote:\n  \
@@ -348,8 +347,8 @@ fn cast(global: &GlobalArgs, vote: &VoteCommand) -> anyhow::Result<()> {
         ),
     };
     let client = Client::connect(global)?;
-    let published = client
-        .post("/v1/publish/vote", &body)
+    let published: PublishAnswer = client
+        .post_as("/v1/publish/vote", &body)
         .context("the vote was not published")?;
     let roster = client.get("/v1/roster", &[])?;
     let subject_text = subject.to_string();
@@ -376,8 +375,8 @@ fn cast(global: &GlobalArgs, vote: &VoteCommand) -> anyhow::Result<()> {
     println!(
         "Voted to {word} {} (record {}, seq {})",
         named(&names, &subject_text),
-        published["id"].as_str().unwrap_or("?"),
-        published["seq"]
+        published.record.id,
+        published.record.seq
     );
     match decision {
         Some(decision) => {

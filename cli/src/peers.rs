@@ -7,7 +7,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde_json::Value;
+use commons_node::api::contract::Peer;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
@@ -24,15 +24,15 @@ const ADDRESS_CHARS: usize = 40;
 
 pub(crate) fn run(global: &GlobalArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let peers = client.get("/v1/peers", &[])?;
+    let answer = client.get("/v1/peers", &[])?;
     if global.json {
-        return print_json(&peers);
+        return print_json(&answer);
     }
-    let peers = peers.as_array().map_or(&[][..], Vec::as_slice);
+    let peers: Vec<Peer> = client.read_as("/v1/peers", &answer)?;
     if peers.is_empty() {
         println!("{NO_PEERS}");
     } else {
-        print!("{}", table(peers, now_ms()));
+        print!("{}", table(&peers, now_ms()));
     }
     Ok(())
 }
@@ -43,22 +43,19 @@ pub(crate) const NO_PEERS: &str = "No peers connected. The node dials the `boots
      local network with mDNS.";
 
 /// The peers as a table.
-fn table(peers: &[Value], now_ms: u64) -> String {
+fn table(peers: &[Peer], now_ms: u64) -> String {
     let rows: Vec<Vec<String>> = peers
         .iter()
         .map(|peer| {
             vec![
-                peer_name(peer),
-                short_or_dash(&peer["org"]),
-                yes_no(&peer["member"]),
-                yes_no(&peer["admitted_us"]),
-                truncate(
-                    &one_line(peer["address"].as_str().unwrap_or("-")),
-                    ADDRESS_CHARS,
-                ),
-                ago(now_ms, peer["last_sync_ms"].as_u64()),
-                count(&peer["records_pulled"]),
-                score(&peer["score"]),
+                peer_name(peer.device.as_deref(), &peer.peer_id),
+                short_or_dash(peer.org.as_deref()),
+                yes_no(Some(peer.member)),
+                yes_no(peer.admitted_us),
+                truncate(&one_line(&peer.address), ADDRESS_CHARS),
+                ago(now_ms, peer.last_sync_ms),
+                peer.records_pulled.to_string(),
+                score(peer.score),
             ]
         })
         .collect();
@@ -78,11 +75,11 @@ fn table(peers: &[Value], now_ms: u64) -> String {
 }
 
 /// A peer as a table shows it: its device's short form, else the end of its peer id.
-pub(crate) fn peer_name(peer: &Value) -> String {
-    if let Some(device) = peer["device"].as_str() {
+pub(crate) fn peer_name(device: Option<&str>, peer_id: &str) -> String {
+    if let Some(device) = device {
         return short(device);
     }
-    let id = one_line(peer["peer_id"].as_str().unwrap_or("?"));
+    let id = one_line(peer_id);
     let chars: Vec<char> = id.chars().collect();
     if chars.len() <= PEER_ID_TAIL_CHARS {
         return id;
@@ -96,14 +93,14 @@ pub(crate) fn short(text: &str) -> String {
     one_line(text).chars().take(SHORT_ID_CHARS).collect()
 }
 
-/// The short form of a text value, or `-` for `null`.
-pub(crate) fn short_or_dash(value: &Value) -> String {
-    value.as_str().map_or_else(|| "-".to_owned(), short)
+/// The short form of a key or id, or `-` for none.
+pub(crate) fn short_or_dash(text: Option<&str>) -> String {
+    text.map_or_else(|| "-".to_owned(), short)
 }
 
 /// `yes`, `no`, or `?` when not known yet.
-pub(crate) fn yes_no(value: &Value) -> String {
-    match value.as_bool() {
+pub(crate) fn yes_no(value: Option<bool>) -> String {
+    match value {
         Some(true) => "yes",
         Some(false) => "no",
         None => "?",
@@ -111,16 +108,9 @@ pub(crate) fn yes_no(value: &Value) -> String {
     .to_owned()
 }
 
-/// A count, or `-`.
-pub(crate) fn count(value: &Value) -> String {
-    value
-        .as_u64()
-        .map_or_else(|| "-".to_owned(), |count| count.to_string())
-}
-
 /// A gossip score with one decimal, or `-` when gossipsub has none.
-fn score(value: &Value) -> String {
-    match value.as_f64() {
+fn score(value: Option<f64>) -> String {
+    match value {
         // No `-0.0`.
         Some(score) if score.abs() < 0.05 => "0.0".to_owned(),
         Some(score) => format!("{score:.1}"),
@@ -254,6 +244,10 @@ mod tests {
                 "score": -0.0, "gossip": false,
             }),
         ];
+        let peers: Vec<Peer> = peers
+            .into_iter()
+            .map(|peer| serde_json::from_value(peer).expect("a peer"))
+            .collect();
         let text = table(&peers, NOW);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::ValueEnum;
+use commons_node::api::contract::PublishAnswer;
 use commons_protocol::{MAX_SIGNED_RECORD_BYTES, OrgId, RecordId};
 use serde_json::{Value, json};
 
@@ -612,20 +613,18 @@ pub(crate) fn run(global: &GlobalArgs, command: &PublishCommand) -> anyhow::Resu
         Some(revise) => revise.complete(&client, &request.body)?,
         None => request.body.clone(),
     };
-    let published = client
+    let answer = client
         .post(request.endpoint, &body)
         .with_context(|| format!("the {} was not published", request.what))?;
     if global.json {
-        return print_json(&published);
+        return print_json(&answer);
     }
-    let id = published["id"].as_str().unwrap_or("?");
-    let seq = published["seq"]
-        .as_u64()
-        .map_or_else(|| "?".to_owned(), |seq| seq.to_string());
-    match published["original"].as_str() {
+    let published: PublishAnswer = client.read_as(request.endpoint, &answer)?;
+    let (id, seq) = (&published.record.id, published.record.seq);
+    match &published.original {
         Some(original) => {
-            let count = published["versions"]
-                .as_u64()
+            let count = published
+                .versions
                 .map_or_else(|| "?".to_owned(), |count| count.to_string());
             println!(
                 "Published version {count} of the {} {original}: {id} (seq {seq})",
@@ -642,10 +641,7 @@ pub(crate) fn run(global: &GlobalArgs, command: &PublishCommand) -> anyhow::Resu
             "Every node that receives the retraction drops the content of {}.",
             args.target
         );
-        let also: Vec<&str> = published["also_retracted"]
-            .as_array()
-            .map(|ids| ids.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let also = &published.also_retracted;
         if !also.is_empty() {
             println!(
                 "Its other versions were retracted with it: {}.",

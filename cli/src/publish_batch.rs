@@ -10,6 +10,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
+use commons_node::api::contract::{BatchAnswer, BatchOutcome};
 use serde_json::{Value, json};
 
 use crate::GlobalArgs;
@@ -135,8 +136,8 @@ pub(crate) fn run(global: &GlobalArgs, args: &BatchArgs) -> anyhow::Result<()> {
     let mut refused: Vec<(usize, String)> = Vec::new();
     for chunk in requests(&lines) {
         let records: Vec<&Value> = chunk.iter().map(|line| &line.record).collect();
-        let answer = client
-            .post("/v1/publish/batch", &json!({ "records": records }))
+        let answer: BatchAnswer = client
+            .post_as("/v1/publish/batch", &json!({ "records": records }))
             .with_context(|| {
                 format!(
                     "the records from line {} of {name} on were not published ({published} \
@@ -144,30 +145,22 @@ pub(crate) fn run(global: &GlobalArgs, args: &BatchArgs) -> anyhow::Result<()> {
                     chunk[0].number
                 )
             })?;
-        let answered = answer["results"]
-            .as_array()
-            .ok_or_else(|| anyhow!("the node's answer to a batch has no results"))?;
-        for result in answered {
-            let index = result["index"]
-                .as_u64()
-                .and_then(|index| usize::try_from(index).ok())
+        for result in answer.results {
+            let index = usize::try_from(result.index)
+                .ok()
                 .filter(|index| *index < chunk.len())
                 .ok_or_else(|| {
                     anyhow!("the node's answer names a record the batch did not have")
                 })?;
             let number = chunk[index].number;
-            match result["id"].as_str() {
-                Some(_) => published += 1,
-                None => refused.push((
-                    number,
-                    result["error"].as_str().unwrap_or("refused").to_owned(),
-                )),
+            match &result.outcome {
+                BatchOutcome::Published(_) => published += 1,
+                BatchOutcome::Refused(refusal) => refused.push((number, refusal.error.clone())),
             }
-            let mut result = result.clone();
+            // The node's result, naming the line instead of the place in the request.
+            let mut result = serde_json::to_value(&result.outcome)
+                .context("could not write the node's answer as JSON")?;
             result["line"] = json!(number);
-            if let Some(fields) = result.as_object_mut() {
-                fields.remove("index");
-            }
             results.push(result);
         }
     }

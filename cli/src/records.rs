@@ -661,8 +661,6 @@ fn aligned(rows: &[(String, String)]) -> String {
     out
 }
 
-
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -714,12 +712,6 @@ mod tests {
              \x20 changed  nothing (the same content again)\n"
         );
     }
-
-
-
-
-
-
 
     fn practice() -> Value {
         json!({

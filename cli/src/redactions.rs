@@ -5,8 +5,9 @@
 //! removal threshold of the other members has voted (docs/protocol.md §10.7).
 
 use anyhow::Context;
+use commons_node::api::contract::{OrgNamed, Redaction, RedactionPublished, RedactionsAnswer};
 use commons_protocol::RecordId;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
@@ -46,39 +47,37 @@ fn list(global: &GlobalArgs) -> anyhow::Result<()> {
     if global.json {
         return print_json(&answer);
     }
-    let empty = Vec::new();
-    let redactions = answer["redactions"].as_array().unwrap_or(&empty);
-    if redactions.is_empty() {
+    let listed: RedactionsAnswer = client.read_as("/v1/redactions", &answer)?;
+    if listed.redactions.is_empty() {
         println!(
             "No member has voted to redact a record. To propose one: commons redactions request RECORD --reason \"…\""
         );
         return Ok(());
     }
-    for redaction in redactions {
+    for redaction in &listed.redactions {
         print!("{}", describe(redaction));
     }
     Ok(())
 }
 
-fn describe(redaction: &Value) -> String {
-    let author = match redaction["author"]["name"].as_str() {
-        Some(name) => format!(
-            "{name} ({})",
-            redaction["author"]["org"].as_str().unwrap_or("?")
-        ),
-        None => redaction["author"]["org"]
-            .as_str()
-            .unwrap_or("an org this node does not know")
-            .to_owned(),
+fn describe(redaction: &Redaction) -> String {
+    let author = match &redaction.author {
+        Some(OrgNamed {
+            org,
+            name: Some(name),
+        }) => format!("{name} ({org})"),
+        Some(OrgNamed { org, name: None }) => org.clone(),
+        None => "an org this node does not know".to_owned(),
     };
-    let state = if redaction["decided_by"].is_string() {
+    let tally = &redaction.tally;
+    let state = if tally.decided_by.is_some() {
         "redacted".to_owned()
     } else {
         format!(
             "{} of {} votes needed{}",
-            redaction["votes"],
-            redaction["needed"],
-            if redaction["voted"] == true {
+            tally.votes,
+            tally.needed,
+            if tally.voted {
                 ", yours among them"
             } else {
                 ""
@@ -87,19 +86,16 @@ fn describe(redaction: &Value) -> String {
     };
     let mut out = format!(
         "{}  {} by {}: {}\n",
-        redaction["target"].as_str().unwrap_or("?"),
-        redaction["kind"].as_str().unwrap_or("record"),
+        tally.target,
+        redaction.kind.as_deref().unwrap_or("record"),
         author,
         state
     );
-    for cast in redaction["cast"].as_array().into_iter().flatten() {
+    for cast in &redaction.cast {
         out.push_str(&format!(
             "  {}: {}\n",
-            cast["name"]
-                .as_str()
-                .or(cast["org"].as_str())
-                .unwrap_or("?"),
-            cast["reason"].as_str().unwrap_or("")
+            cast.name.as_deref().unwrap_or(&cast.org),
+            cast.reason
         ));
     }
     out
@@ -116,18 +112,17 @@ fn request(global: &GlobalArgs, args: &RequestArgs) -> anyhow::Result<()> {
     if global.json {
         return print_json(&answer);
     }
-    let tally = &answer["tally"];
-    if tally["decided_by"].is_string() {
+    let voted: RedactionPublished = client.read_as("/v1/publish/redaction", &answer)?;
+    let tally = &voted.tally;
+    if tally.decided_by.is_some() {
         println!(
             "Voted ({}). That was the last vote needed: every node drops the record's content as the vote reaches it.",
-            answer["id"].as_str().unwrap_or("?")
+            voted.record.id
         );
     } else {
         println!(
             "Voted ({}): {} of {} votes needed. The other members see the request in `commons redactions list` and in the web app.",
-            answer["id"].as_str().unwrap_or("?"),
-            tally["votes"],
-            tally["needed"]
+            voted.record.id, tally.votes, tally.needed
         );
     }
     Ok(())

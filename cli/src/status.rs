@@ -4,7 +4,7 @@
 //! id, the addresses peers dial it at and how many peers are connected; how its
 //! notification hooks fare) and prints it.
 
-use serde_json::Value;
+use commons_node::api::contract::{Reach, StatusAnswer};
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
@@ -12,19 +12,18 @@ use crate::terminal_text::one_line;
 
 pub(crate) fn run(global: &GlobalArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let status = client.get("/v1/status", &[])?;
+    let answer = client.get("/v1/status", &[])?;
     if global.json {
-        print_json(&status)
+        print_json(&answer)
     } else {
+        let status: StatusAnswer = client.read_as("/v1/status", &answer)?;
         print!("{}", human(&status, &client.address().to_string()));
         Ok(())
     }
 }
 
 /// The status as the operator reads it.
-fn human(status: &Value, api: &str) -> String {
-    let text = |key: &str| status[key].as_str().unwrap_or("?").to_owned();
-    let number = |key: &str| status[key].as_u64().unwrap_or(0);
+fn human(status: &StatusAnswer, api: &str) -> String {
     format!(
         "Commons node running (version {version}, up {uptime})\n\
          \x20 network   {network} ({network_name})\n\
@@ -37,23 +36,23 @@ fn human(status: &Value, api: &str) -> String {
          {search}\
          \x20 api       {api}\n\
          {web}",
-        version = text("version"),
-        uptime = duration(number("uptime_s")),
-        network = text("network"),
-        network_name = one_line(&text("network_name")),
-        org = text("org"),
-        device = text("device"),
-        members = number("members"),
-        records = number("records"),
-        tombstones = number("tombstones"),
-        feeds = number("feeds"),
-        forks = match number("fork_proofs") {
+        version = status.version,
+        uptime = duration(status.uptime_s),
+        network = status.network,
+        network_name = one_line(&status.network_name),
+        org = status.org,
+        device = status.device,
+        members = status.members,
+        records = status.records,
+        tombstones = status.tombstones,
+        feeds = status.feeds,
+        forks = match status.fork_proofs {
             0 => "none".to_owned(),
             n => format!("{n} frozen feeds (see GET /v1/forks)"),
         },
-        store = bytes(number("store_bytes")),
+        store = bytes(status.store_bytes),
         search = search_line(status),
-        web = match status["web"].as_str() {
+        web = match &status.web {
             Some(web) => format!(
                 "\x20 web app   {} (`commons open` lets you in)\n",
                 one_line(web)
@@ -66,16 +65,16 @@ fn human(status: &Value, api: &str) -> String {
 }
 
 /// A line on the search index (none from a node that does not say).
-fn search_line(status: &Value) -> String {
-    let state = match status["search_index"].as_str() {
-        Some("ready") => "index ready",
-        Some("rebuilding") => {
+fn search_line(status: &StatusAnswer) -> String {
+    let state = match status.search_index.as_str() {
+        "ready" => "index ready",
+        "rebuilding" => {
             "index being rebuilt from the store; searches read every record until it is done"
         }
-        Some("unavailable") => {
+        "unavailable" => {
             "index failed; searches read every record (restarting the node rebuilds it)"
         }
-        Some("none") => "no index; searches read every record",
+        "none" => "no index; searches read every record",
         _ => return String::new(),
     };
     format!("\x20 search    {state}\n")
@@ -83,24 +82,21 @@ fn search_line(status: &Value) -> String {
 
 /// A line on the notification hooks: how many, what they delivered, what failed
 /// (none when no hook is configured and nothing failed).
-fn notify(status: &Value) -> String {
-    let notify = &status["notify"];
-    let count = |key: &str| notify[key].as_u64().unwrap_or(0);
-    let hooks = count("hooks");
-    let failures = count("failures");
+fn notify(status: &StatusAnswer) -> String {
+    let notify = &status.notify;
+    let (hooks, failures) = (notify.hooks, notify.failures);
     if hooks == 0 && failures == 0 {
         return String::new();
     }
     let mut line = format!(
         "\x20 notify    {hooks} hooks: {} notified, {} waiting, {failures} failed attempts",
-        count("delivered"),
-        count("pending"),
+        notify.delivered, notify.pending,
     );
-    let given_up = count("given_up");
+    let given_up = notify.given_up;
     if given_up > 0 {
         line.push_str(&format!(", {given_up} given up"));
     }
-    let dropped = count("dropped");
+    let dropped = notify.dropped;
     if dropped > 0 {
         line.push_str(&format!(", {dropped} dropped from a full queue"));
     }
@@ -112,76 +108,66 @@ fn notify(status: &Value) -> String {
 }
 
 /// A line saying publishing is held after a restore, and why (none while it is open).
-fn publishing(status: &Value) -> String {
-    if status["publishing"]["held"] != true {
+fn publishing(status: &StatusAnswer) -> String {
+    if !status.publishing.held {
         return String::new();
     }
     format!(
         "  publish   HELD: {}
 ",
-        one_line(status["publishing"]["message"].as_str().unwrap_or("?"))
+        one_line(status.publishing.message.as_deref().unwrap_or("?"))
     )
 }
 
 /// The network's lines of the status: peer id, listen addresses and peers, for a node
 /// that runs its network (none otherwise).
-fn network(status: &Value) -> String {
-    let Some(peer_id) = status["peer_id"].as_str() else {
+fn network(status: &StatusAnswer) -> String {
+    let Some(peer_id) = &status.peer_id else {
         return String::new();
     };
     let mut out = format!("\x20 peer id   {}\n", one_line(peer_id));
-    let listen = status["listen"].as_array().map_or(&[][..], Vec::as_slice);
-    for (index, addr) in listen.iter().filter_map(Value::as_str).enumerate() {
+    let listen = status.listen.as_deref().unwrap_or_default();
+    for (index, addr) in listen.iter().enumerate() {
         let label = if index == 0 { "listen" } else { "" };
         out.push_str(&format!("\x20 {label:<8}  {}\n", one_line(addr)));
     }
-    if let Some(peers) = status["peers"].as_u64() {
-        let members = status["member_peers"].as_u64().unwrap_or(0);
+    if let Some(peers) = status.peers {
+        let members = status.member_peers.unwrap_or(0);
         out.push_str(&format!(
             "\x20 peers     {peers} connected, {members} of them members' devices (see `commons peers`)\n"
         ));
     }
-    out.push_str(&reach(&status["reach"]));
+    if let Some(reach_answer) = &status.reach {
+        out.push_str(&reach(reach_answer));
+    }
     out
 }
 
 /// The lines on how peers reach this node (none from a node that does not say).
-fn reach(reach: &Value) -> String {
-    let confirmed: Vec<&str> = reach["confirmed"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice)
+fn reach(reach: &Reach) -> String {
+    let relays: Vec<String> = reach
+        .relays
         .iter()
-        .filter_map(Value::as_str)
+        .map(|relay| match (&relay.org_name, &relay.org) {
+            (Some(name), _) => format!("{}'s relay", one_line(name)),
+            (None, Some(org)) => format!("the relay of {}", one_line(org)),
+            (None, None) => format!("the relay at {}", one_line(&relay.peer_id)),
+        })
         .collect();
-    let relays: Vec<String> = reach["relays"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
-        .map(
-            |relay| match (relay["org_name"].as_str(), relay["org"].as_str()) {
-                (Some(name), _) => format!("{}'s relay", one_line(name)),
-                (None, Some(org)) => format!("the relay of {}", one_line(org)),
-                (None, None) => format!(
-                    "the relay at {}",
-                    one_line(relay["peer_id"].as_str().unwrap_or("?"))
-                ),
-            },
-        )
-        .collect();
-    let line = match reach["reachability"].as_str() {
-        Some("public") => format!(
+    let line = match reach.reachability.as_str() {
+        "public" => format!(
             "reachable from the internet at {}",
-            confirmed.first().map_or("?", |addr| *addr)
+            reach.confirmed.first().map_or("?", String::as_str)
         ),
-        Some("relayed") => format!("behind NAT, reachable through {}", relays.join(" and ")),
-        Some("behind_nat") => "behind NAT, and no member's relay holds a slot for it yet: \
-                               peers reach it only when it dials them"
+        "relayed" => format!("behind NAT, reachable through {}", relays.join(" and ")),
+        "behind_nat" => "behind NAT, and no member's relay holds a slot for it yet: \
+                         peers reach it only when it dials them"
             .to_owned(),
-        Some("unknown") => "not known yet (peers have not tested this node's addresses)".to_owned(),
+        "unknown" => "not known yet (peers have not tested this node's addresses)".to_owned(),
         _ => return String::new(),
     };
     let mut out = format!("\x20 reach     {line}\n");
-    if reach["offers_relay"] == true && reach["reachability"] == "public" {
+    if reach.offers_relay && reach.reachability == "public" {
         out.push_str("\x20           offers a relay to members' devices behind NAT\n");
     }
     out
@@ -227,6 +213,11 @@ fn bytes(count: u64) -> String {
 mod tests {
     use super::*;
 
+    /// A status as a node answers it, from its JSON.
+    fn typed(status: serde_json::Value) -> StatusAnswer {
+        serde_json::from_value(status).expect("a status")
+    }
+
     #[test]
     fn durations_show_the_two_largest_units() {
         assert_eq!(duration(42), "42s");
@@ -251,7 +242,7 @@ mod tests {
             "fork_proofs": 0, "store_bytes": 2048, "members": 1, "feeds": 1,
             "version": "0.1.0",
         });
-        let text = human(&status, "127.0.0.1:7390");
+        let text = human(&typed(status.clone()), "127.0.0.1:7390");
         assert!(text.starts_with("Commons node running (version 0.1.0, up 1m 1s)\n"));
         assert!(text.contains("net_1 (Sample[31m)"), "{text}");
         assert!(text.contains("5 held, 1 retracted, in 1 feeds"), "{text}");
@@ -265,13 +256,13 @@ mod tests {
 
     #[test]
     fn human_status_says_how_the_search_index_stands() {
-        let with = |state: &str| human(&serde_json::json!({ "search_index": state }), "x");
+        let with = |state: &str| human(&typed(serde_json::json!({ "search_index": state })), "x");
         assert!(with("ready").contains("  search    index ready\n"));
         assert!(
             with("rebuilding").contains("being rebuilt from the store; searches read every record"),
         );
         assert!(with("unavailable").contains("restarting the node rebuilds it"));
-        let older = human(&serde_json::json!({}), "x");
+        let older = human(&typed(serde_json::json!({})), "x");
         assert!(
             !older.contains("search"),
             "a node that does not say: no line"
@@ -288,7 +279,7 @@ mod tests {
             "notify": { "hooks": 2, "events": 4, "delivered": 7, "failures": 3,
                         "given_up": 1, "dropped": 0, "pending": 1 },
         });
-        let text = human(&status, "127.0.0.1:7390");
+        let text = human(&typed(status.clone()), "127.0.0.1:7390");
         assert!(
             text.contains(
                 "  notify    2 hooks: 7 notified, 1 waiting, 3 failed attempts, 1 given up (the node's log says why)\n"
@@ -296,7 +287,7 @@ mod tests {
             "{text}"
         );
         let quiet = serde_json::json!({ "notify": { "hooks": 0, "failures": 0 } });
-        assert!(!human(&quiet, "x").contains("notify"));
+        assert!(!human(&typed(quiet), "x").contains("notify"));
     }
 
     #[test]
@@ -310,11 +301,11 @@ mod tests {
                        "/ip4/127.0.0.1/udp/7411/quic-v1/p2p/12D3KooWPeer"],
             "peers": 3, "member_peers": 2,
         });
-        let text = human(&status, "127.0.0.1:7390");
+        let text = human(&typed(status.clone()), "127.0.0.1:7390");
         let relayed = |reach: serde_json::Value| {
             let mut with = status.clone();
             with["reach"] = reach;
-            human(&with, "127.0.0.1:7390")
+            human(&typed(with), "127.0.0.1:7390")
         };
         assert!(
             relayed(serde_json::json!({

@@ -14,15 +14,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Subcommand;
+use commons_node::api::contract::{FeedHead, StatusAnswer, SyncAnswer, SyncFeed};
 use commons_protocol::{HeadsFile, NetworkId};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::GlobalArgs;
 use crate::atomic_file::PendingFile;
 use crate::client::{Client, print_json};
-use crate::peers::{
-    NO_PEERS, ago, columns, count, now_ms, peer_name, short, short_or_dash, yes_no,
-};
+use crate::peers::{NO_PEERS, ago, columns, now_ms, peer_name, short, short_or_dash, yes_no};
 
 /// Arguments of `commons sync`.
 #[derive(Debug, clap::Args)]
@@ -58,10 +57,11 @@ fn heads(global: &GlobalArgs, out: &Path) -> anyhow::Result<()> {
     client.download("/v1/sync/heads", &[], &mut bytes)?;
     // Read back as the importing site will, against this node's network: what the
     // person carries is checked before it is written.
-    let status = client.get("/v1/status", &[])?;
-    let network: NetworkId = status["network"]
-        .as_str()
-        .and_then(|text| text.parse().ok())
+    let status: StatusAnswer = client.get_as("/v1/status", &[])?;
+    let network: NetworkId = status
+        .network
+        .parse()
+        .ok()
         .context("the node's status does not name its network")?;
     let feeds = HeadsFile::decode(&bytes, &network)
         .with_context(|| {
@@ -101,19 +101,19 @@ fn heads(global: &GlobalArgs, out: &Path) -> anyhow::Result<()> {
 
 fn report(global: &GlobalArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let sync = client.get("/v1/sync", &[])?;
+    let answer = client.get("/v1/sync", &[])?;
     if global.json {
-        print_json(&sync)
+        print_json(&answer)
     } else {
+        let sync: SyncAnswer = client.read_as("/v1/sync", &answer)?;
         print!("{}", human(&sync, now_ms()));
         Ok(())
     }
 }
 
 /// The feeds, a summary line, then the peers.
-fn human(sync: &Value, now_ms: u64) -> String {
-    let feeds = sync["feeds"].as_array().map_or(&[][..], Vec::as_slice);
-    let peers = sync["peers"].as_array().map_or(&[][..], Vec::as_slice);
+fn human(sync: &SyncAnswer, now_ms: u64) -> String {
+    let (feeds, peers) = (&sync.feeds, &sync.peers);
     let mut out = String::new();
     if feeds.is_empty() {
         out.push_str("No feeds held or reported yet.\n");
@@ -122,11 +122,11 @@ fn human(sync: &Value, now_ms: u64) -> String {
             .iter()
             .map(|feed| {
                 vec![
-                    short(feed["author"].as_str().unwrap_or("?")),
-                    short_or_dash(&feed["org"]),
-                    head(&feed["local"]),
-                    head(&feed["best_known"]),
-                    count(&feed["behind"]),
+                    short(&feed.author),
+                    short_or_dash(feed.org.as_deref()),
+                    head(feed.local.as_ref()),
+                    head(feed.best_known.as_ref()),
+                    feed.behind.to_string(),
                 ]
             })
             .collect();
@@ -145,12 +145,12 @@ fn human(sync: &Value, now_ms: u64) -> String {
             .iter()
             .map(|peer| {
                 vec![
-                    peer_name(peer),
-                    short_or_dash(&peer["org"]),
-                    yes_no(&peer["member"]),
-                    ago(now_ms, peer["last_sync_ms"].as_u64()),
-                    count(&peer["records_pulled"]),
-                    count(&peer["feeds_reported"]),
+                    peer_name(peer.device.as_deref(), &peer.peer_id),
+                    short_or_dash(peer.org.as_deref()),
+                    yes_no(Some(peer.member)),
+                    ago(now_ms, peer.last_sync_ms),
+                    peer.records_pulled.to_string(),
+                    peer.feeds_reported.to_string(),
                 ]
             })
             .collect();
@@ -164,27 +164,25 @@ fn human(sync: &Value, now_ms: u64) -> String {
 
 /// A head as `12`, `12 (max 14)` when seqs above a gap are held, `frozen` appended
 /// when a fork proof froze the feed, and `-` for none.
-fn head(value: &Value) -> String {
-    let Some(contiguous) = value["contiguous"].as_u64() else {
+fn head(value: Option<&FeedHead>) -> String {
+    let Some(head) = value else {
         return "-".to_owned();
     };
-    let mut text = contiguous.to_string();
-    if let Some(max_seq) = value["max_seq"].as_u64()
-        && max_seq > contiguous
-    {
-        text.push_str(&format!(" (max {max_seq})"));
+    let mut text = head.contiguous.to_string();
+    if head.max_seq > head.contiguous {
+        text.push_str(&format!(" (max {})", head.max_seq));
     }
-    if value["frozen"].as_bool() == Some(true) {
+    if head.frozen {
         text.push_str(" frozen");
     }
     text
 }
 
 /// `All N feeds caught up.`, or how many records of how many feeds are missing.
-fn summary(feeds: &[Value]) -> String {
+fn summary(feeds: &[SyncFeed]) -> String {
     let behind: Vec<u64> = feeds
         .iter()
-        .filter_map(|feed| feed["behind"].as_u64())
+        .map(|feed| feed.behind)
         .filter(|&behind| behind > 0)
         .collect();
     if behind.is_empty() {
@@ -203,21 +201,31 @@ fn summary(feeds: &[Value]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde::de::DeserializeOwned;
     use serde_json::json;
 
     use super::*;
 
     const NOW: u64 = 1_767_261_630_000;
 
+    /// A value of the API's contract, from its JSON.
+    fn typed<T: DeserializeOwned>(value: serde_json::Value) -> T {
+        serde_json::from_value(value).expect("an answer of the API")
+    }
+
     #[test]
     fn heads_show_gaps_and_frozen_feeds() {
-        assert_eq!(head(&Value::Null), "-");
+        assert_eq!(head(None), "-");
         assert_eq!(
-            head(&json!({"contiguous": 5, "max_seq": 5, "frozen": false})),
+            head(Some(&typed(
+                json!({"contiguous": 5, "max_seq": 5, "frozen": false})
+            ))),
             "5"
         );
         assert_eq!(
-            head(&json!({"contiguous": 5, "max_seq": 9, "frozen": true})),
+            head(Some(&typed(
+                json!({"contiguous": 5, "max_seq": 9, "frozen": true})
+            ))),
             "5 (max 9) frozen"
         );
     }
@@ -238,7 +246,7 @@ mod tests {
                  "records_pulled": 42, "feeds_reported": 2},
             ],
         });
-        let text = human(&sync, NOW);
+        let text = human(&typed(sync), NOW);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("AUTHOR "), "{text}");
         assert!(
@@ -263,7 +271,7 @@ mod tests {
 
     #[test]
     fn sync_without_peers_says_how_peers_are_found() {
-        let text = human(&json!({"feeds": [], "peers": []}), NOW);
+        let text = human(&typed(json!({"feeds": [], "peers": []})), NOW);
         assert!(text.starts_with("No feeds held or reported yet.\n\nNo peers connected."));
     }
 }

@@ -10,6 +10,7 @@
 //! | part | file |
 //! |---|---|
 //! | routes, token check, serving and shutdown | this file |
+//! | the contract: the serde types of requests and answers, shared with the clients | [`contract`] |
 //! | the error shape and the extractors that produce it | [`error`] |
 //! | records as JSON, request fields from text | [`json`] |
 //! | the publish endpoints and raw submit | [`publish`] |
@@ -29,6 +30,7 @@
 mod alerts;
 mod archive;
 pub mod attachments;
+pub mod contract;
 pub mod error;
 mod events;
 mod groups;

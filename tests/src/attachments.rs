@@ -5,8 +5,10 @@
 //! and gossiped. Peers' own fetchers then get the file over `/commons/blob/1`.
 
 use anyhow::{Context, Result, ensure};
+use commons_node::api::contract::PublishAnswer;
 use commons_node::data_dir::DataDir;
 use commons_protocol::BlobId;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::Api;
@@ -62,10 +64,9 @@ pub fn publish_with(
         reply.status,
         reply.body
     );
-    Ok(reply.body["id"]
-        .as_str()
-        .context("the publish answers an id")?
-        .to_owned())
+    let published = PublishAnswer::deserialize(&reply.body)
+        .with_context(|| format!("the publish answers an id: {}", reply.body))?;
+    Ok(published.record.id)
 }
 
 /// Where the node with `data_dir` keeps `blob` once it holds it whole (nothing is

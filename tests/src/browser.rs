@@ -962,12 +962,7 @@ impl DevnetNode {
 
     /// Its org id (`org_…`), from `GET /v1/status`.
     pub fn org_id(&self) -> String {
-        let status = self.api.status();
-        status
-            .get("org")
-            .and_then(Value::as_str)
-            .unwrap_or_else(|| panic!("GET /v1/status has no org: {status}"))
-            .to_owned()
+        self.api.status().org
     }
 }
 
@@ -1141,12 +1136,7 @@ impl Applicant {
 
     /// Its org id (`org_…`), from `GET /v1/status`.
     pub fn org_id(&self) -> String {
-        let status = self.node.api().status();
-        status
-            .get("org")
-            .and_then(Value::as_str)
-            .unwrap_or_else(|| panic!("GET /v1/status has no org: {status}"))
-            .to_owned()
+        self.node.api().status().org
     }
 }
 

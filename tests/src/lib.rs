@@ -39,9 +39,11 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
+use commons_node::api::contract::{self, StatusAnswer};
 use commons_node::daemon::API_ADDRESS_FILE;
 use commons_node::data_dir::{API_TOKEN_FILE, STORE_FILE};
 use reqwest::blocking::Client;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -269,10 +271,11 @@ impl Published {
         if reply.status != 201 {
             return None;
         }
+        let answer = contract::Published::deserialize(&reply.body).ok()?;
         Some(Published {
-            id: reply.body.get("id")?.as_str()?.to_owned(),
-            seq: reply.body.get("seq")?.as_u64()?,
-            timestamp_ms: reply.body.get("timestamp_ms")?.as_u64()?,
+            id: answer.id,
+            seq: answer.seq,
+            timestamp_ms: answer.timestamp_ms,
         })
     }
 }
@@ -393,11 +396,14 @@ impl Api {
         )
     }
 
-    /// `GET /v1/status`, which must answer 200.
-    pub fn status(&self) -> Value {
-        self.get("/v1/status")
+    /// `GET /v1/status`, which must answer 200 with the API's status.
+    pub fn status(&self) -> StatusAnswer {
+        let body = self
+            .get("/v1/status")
             .expect("GET /v1/status is answered")
-            .expect_status(200, "GET /v1/status")
+            .expect_status(200, "GET /v1/status");
+        StatusAnswer::deserialize(&body)
+            .unwrap_or_else(|error| panic!("GET /v1/status answered {body}: {error}"))
     }
 
     /// `GET /v1/feeds`, which must answer 200 with a list.

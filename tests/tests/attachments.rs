@@ -96,7 +96,7 @@ fn tcp_address(node: &TestNode) -> String {
 }
 
 fn peer_id(node: &TestNode) -> String {
-    node.api().status()["peer_id"].as_str().unwrap().to_owned()
+    node.api().status().peer_id.unwrap()
 }
 
 fn peers(api: &Api) -> Vec<Value> {
@@ -488,7 +488,7 @@ fn a_non_member_of_an_open_network_gets_public_files_and_never_members_only_ones
     assert!(!holds_file(&d, &kept_blob));
     assert!(metric(a.api(), "commons_blob_refused_total") >= 2);
     let roster = commons_json(&d_dir, &["members", "list"]);
-    let d_org = d.api().status()["org"].clone();
+    let d_org = d.api().status().org;
     assert!(
         !roster["members"]
             .as_array()

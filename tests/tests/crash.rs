@@ -108,7 +108,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_record_and_forks_no_feed() {
 
     let mut node = TestNode::start();
     let status = node.api().status();
-    let device = status["device"].as_str().unwrap().to_owned();
+    let device = status.device;
     let unexpected = Mutex::new(Vec::new());
     let mut acked: Vec<Acked> = Vec::new();
     let mut highest_acked = 0;
@@ -208,16 +208,16 @@ fn sigkill_at_random_moments_loses_no_acknowledged_record_and_forks_no_feed() {
     // The feed is whole, holds every record the node has, and nothing forked.
     let head = assert_feed_whole(&node, &device, highest_acked);
     let status = api.status();
-    assert_eq!(status["records"].as_u64(), Some(head), "{status}");
-    assert_eq!(status["fork_proofs"].as_u64(), Some(0), "{status}");
-    assert_eq!(status["feeds"].as_u64(), Some(1), "{status}");
-    assert_eq!(status["members"].as_u64(), Some(1), "{status}");
+    assert_eq!(Some(status.records), Some(head), "{status:?}");
+    assert_eq!(Some(status.fork_proofs), Some(0), "{status:?}");
+    assert_eq!(Some(status.feeds), Some(1), "{status:?}");
+    assert_eq!(Some(status.members), Some(1), "{status:?}");
     let forks = api.get("/v1/forks").unwrap().expect_status(200, "forks");
     assert_eq!(forks, Value::Array(Vec::new()));
     let roster = api.get("/v1/roster").unwrap().expect_status(200, "roster");
     let members = roster["members"].as_array().unwrap();
     assert_eq!(members.len(), 1, "{roster}");
-    assert_eq!(members[0]["org"], status["org"]);
+    assert_eq!(members[0]["org"], status.org.as_str());
     assert!(
         members[0]["devices"]
             .as_array()

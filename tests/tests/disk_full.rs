@@ -169,7 +169,7 @@ fn a_full_disk_refuses_with_507_keeps_serving_and_recovers_once_space_is_freed()
     let mut node = TestNode::init_in(data_dir, logs.path().join("node.log"));
     node.run();
     let api = node.api().clone();
-    let device = api.status()["device"].as_str().unwrap().to_owned();
+    let device = api.status().device;
 
     let mut acked: Vec<(Published, String)> = Vec::new();
     for n in 0..BEFORE_FILLING {
@@ -237,7 +237,7 @@ fn a_full_disk_refuses_with_507_keeps_serving_and_recovers_once_space_is_freed()
         (last_acked, last_acked, false),
         "the refused record moved the feed's head"
     );
-    assert_eq!(status["records"].as_u64(), Some(last_acked), "{status}");
+    assert_eq!(Some(status.records), Some(last_acked), "{status:?}");
     let titles = practice_titles(&api);
     assert!(
         !titles.contains(&refused_title),
@@ -278,7 +278,7 @@ fn a_full_disk_refuses_with_507_keeps_serving_and_recovers_once_space_is_freed()
     assert_acknowledged_intact(&api, &acked, &device);
     let head = acked.last().unwrap().0.seq;
     assert_eq!(feed_head(&api, &device), (head, head, false));
-    assert_eq!(api.status()["records"].as_u64(), Some(head));
+    assert_eq!(Some(api.status().records), Some(head));
     assert_eq!(
         api.get("/v1/forks").unwrap().expect_status(200, "forks"),
         Value::Array(Vec::new())

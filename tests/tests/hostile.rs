@@ -191,8 +191,8 @@ fn honest_network(root: &Path) -> (Vec<Honest>, DataDir) {
             .expect("the node listens on TCP");
         honest.push(Honest {
             name,
-            device: status["device"].as_str().unwrap().to_owned(),
-            peer_id: status["peer_id"].as_str().unwrap().to_owned(),
+            device: status.device,
+            peer_id: status.peer_id.unwrap(),
             node,
             address,
         });
@@ -1064,7 +1064,7 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
             node.name
         );
         let status = node.api().status();
-        assert_eq!(status["records"].as_u64().unwrap() as usize, held.len());
+        assert_eq!(status.records as usize, held.len());
 
         // And every one of them verifies, offline.
         let archive = temp.path().join(format!("archive-{}.bundle", node.name));

@@ -209,11 +209,8 @@ fn a_js_libp2p_peer_pings_receives_and_publishes_and_its_garbage_is_rejected() {
     let a_api = a.api().clone();
     let b_api = b.api().clone();
     let status = a_api.status();
-    let topic = format!(
-        "commons/{}/records",
-        status["network"].as_str().expect("a network id")
-    );
-    let a_peer_id = status["peer_id"].as_str().expect("a peer id").to_owned();
+    let topic = format!("commons/{}/records", status.network);
+    let a_peer_id = status.peer_id.expect("a peer id");
     let a_address = a
         .network_addresses()
         .into_iter()
@@ -235,10 +232,7 @@ fn a_js_libp2p_peer_pings_receives_and_publishes_and_its_garbage_is_rejected() {
     // Records A has never seen, made by `commons` on B.
     let b_delegation =
         std::fs::read(root.join("b").join("delegation.record")).expect("B's delegation reads");
-    let b_device = b_api.status()["device"]
-        .as_str()
-        .expect("B's device")
-        .to_owned();
+    let b_device = b_api.status().device;
     let b_delegation_id = b_api
         .get("/v1/records?kind=delegation&limit=1000")
         .expect("GET /v1/records")
@@ -365,7 +359,7 @@ fn a_js_libp2p_peer_pings_receives_and_publishes_and_its_garbage_is_rejected() {
             "A has never seen B's records"
         );
     }
-    let records_before = a_api.status()["records"].as_u64().expect("a record count");
+    let records_before = a_api.status().records;
     let mut uplink_ms = Vec::new();
     for (what, id, bytes) in [
         ("B's delegation", &b_delegation_id, &b_delegation),
@@ -402,7 +396,7 @@ fn a_js_libp2p_peer_pings_receives_and_publishes_and_its_garbage_is_rejected() {
     );
 
     // 4. Garbage from the member.
-    let held = a_api.status()["records"].as_u64().expect("a record count");
+    let held = a_api.status().records;
     assert_eq!(
         held,
         records_before + 2,
@@ -454,7 +448,7 @@ fn a_js_libp2p_peer_pings_receives_and_publishes_and_its_garbage_is_rejected() {
         )
     });
     assert_eq!(
-        a_api.status()["records"].as_u64(),
+        Some(a_api.status().records),
         Some(held),
         "no garbage stored"
     );
@@ -497,7 +491,7 @@ fn a_js_libp2p_peer_pings_receives_and_publishes_and_its_garbage_is_rejected() {
             .unwrap_or_else(|error| panic!("{error:#}"));
     }
     assert_eq!(
-        a_api.status()["records"].as_u64(),
+        Some(a_api.status().records),
         Some(held + 1),
         "A holds its own new record and nothing else new"
     );

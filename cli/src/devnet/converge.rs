@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail};
-use serde_json::Value;
+use commons_node::api::contract::StatusAnswer;
 
 use super::children::Children;
 use super::events::{Observed, lock};
@@ -28,7 +28,7 @@ const PAGE_LIMIT: usize = 1000;
 #[derive(Debug)]
 pub(super) struct Converged {
     /// Each node's `GET /v1/status` once it held every record.
-    pub(super) statuses: Vec<Value>,
+    pub(super) statuses: Vec<StatusAnswer>,
     /// From the first publish call until every node held every record.
     pub(super) after: Duration,
     /// Bytes each node received while the records spread.
@@ -91,10 +91,10 @@ fn wait_for_convergence(
     publish_start: Instant,
     children: &mut Children,
     interrupted: &AtomicBool,
-) -> anyhow::Result<Vec<Value>> {
+) -> anyhow::Result<Vec<StatusAnswer>> {
     let deadline = plan.converge_deadline();
     let mut last_status = publish_start;
-    let mut statuses: Vec<Value> = vec![Value::Null; nodes.len()];
+    let mut statuses: Vec<Option<StatusAnswer>> = vec![None; nodes.len()];
     loop {
         if interrupted.load(Ordering::SeqCst) {
             bail!("interrupted while waiting for the records to reach every node");
@@ -121,14 +121,14 @@ fn wait_for_convergence(
         let timed_out = publish_start.elapsed() > deadline;
         if all_seen || timed_out || last_status.elapsed() >= STATUS_INTERVAL {
             for (status, client) in statuses.iter_mut().zip(clients) {
-                *status = client.get("/v1/status", &[])?;
+                *status = Some(client.get_as("/v1/status", &[])?);
             }
             last_status = Instant::now();
             let counts_match = statuses
                 .iter()
-                .all(|status| status["records"].as_u64() == Some(expected));
+                .all(|status| status.as_ref().map(|status| status.records) == Some(expected));
             if all_seen && counts_match {
-                return Ok(statuses);
+                return Ok(statuses.into_iter().flatten().collect());
             }
         }
         if timed_out {
@@ -188,12 +188,12 @@ fn not_converged(
     nodes: &[Node],
     published: &[Published],
     observed: &Observed,
-    statuses: &[Value],
+    statuses: &[Option<StatusAnswer>],
     expected: u64,
 ) -> anyhow::Error {
     let mut lines = Vec::new();
     for (index, node) in nodes.iter().enumerate() {
-        let held = statuses[index]["records"].as_u64();
+        let held = statuses[index].as_ref().map(|status| status.records);
         let mut missing_from = vec![0usize; nodes.len()];
         for record in published {
             if !observed.seen[index].contains_key(&record.id) {

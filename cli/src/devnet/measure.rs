@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use commons_node::api::contract::{Peer, StatusAnswer};
 
 use super::converge::Converged;
 use super::events::{Observed, lock};
@@ -115,7 +115,7 @@ pub(super) fn node_outcomes(
         .map(|(index, ((node, client), status))| NodeOutcome {
             name: node.name.clone(),
             peer_id: node.peer_id.clone(),
-            records: status["records"].as_u64().unwrap_or(0),
+            records: status.records,
             peers: peer_count(client, status),
             api: node.api,
             data_dir: (plan.keep || plan.keep_running).then(|| node.dir.clone()),
@@ -201,11 +201,10 @@ fn count_kinds<'a>(records: impl Iterator<Item = &'a Published>) -> BTreeMap<&'s
 }
 
 /// Connected peers: `peers` in `GET /v1/status`, else the length of `GET /v1/peers`.
-fn peer_count(client: &Client, status: &Value) -> Option<u64> {
-    if let Some(peers) = status["peers"].as_u64() {
+fn peer_count(client: &Client, status: &StatusAnswer) -> Option<u64> {
+    if let Some(peers) = status.peers {
         return Some(peers);
     }
-    let peers = client.get("/v1/peers", &[]).ok()?;
-    let list = peers.as_array().or_else(|| peers["peers"].as_array())?;
-    u64::try_from(list.len()).ok()
+    let peers: Vec<Peer> = client.get_as("/v1/peers", &[]).ok()?;
+    u64::try_from(peers.len()).ok()
 }

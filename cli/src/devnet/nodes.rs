@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, anyhow};
+use commons_node::api::contract::{Peer, StatusAnswer};
 use commons_node::daemon::{API_ADDRESS_FILE, NETWORK_ADDRESSES_FILE};
 use commons_node::founding::FounderDir;
 
@@ -179,18 +180,18 @@ pub(super) fn wait_until_ready(
         children.check_all()?;
         lacking.clear();
         for (index, (node, client)) in nodes.iter().zip(clients).enumerate() {
-            let status = client.get("/v1/status", &[])?;
-            let records = status["records"].as_u64().unwrap_or(0);
+            let status: StatusAnswer = client.get_as("/v1/status", &[])?;
+            let records = status.records;
             // A node whose status has no peer count yet is judged by its records alone.
-            let peers = status["peers"].as_u64();
+            let peers = status.peers;
             // Records published before a node has a gossip mesh reach the others only
             // by sync rounds, which would time sync, not gossip.
             let meshed = records >= expected
                 && peers != Some(0)
                 && client
-                    .get("/v1/peers", &[])?
-                    .as_array()
-                    .is_some_and(|peers| peers.iter().any(|peer| peer["in_mesh"] == true));
+                    .get_as::<Vec<Peer>>("/v1/peers", &[])?
+                    .iter()
+                    .any(|peer| peer.in_mesh);
             if !meshed {
                 lacking.push(format!(
                     "node {index} ({}) has {} peers (its topology gives it {}), none in its \

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
+use commons_node::api::contract::PublishAnswer;
 use commons_protocol::OrgId;
 
 use super::nodes::Node;
@@ -146,20 +147,16 @@ fn publish_one(
     request: &Request,
 ) -> anyhow::Result<Published> {
     let started = Instant::now();
-    let answer = client
-        .post(request.endpoint, &request.body)
+    let answer: PublishAnswer = client
+        .post_as(request.endpoint, &request.body)
         .with_context(|| {
             format!(
                 "node {index} ({}) did not publish the {}",
                 node.name, request.what
             )
         })?;
-    let id = answer["id"]
-        .as_str()
-        .ok_or_else(|| anyhow!("node {index} answered a publish without a record id"))?
-        .to_owned();
     Ok(Published {
-        id,
+        id: answer.record.id,
         kind: request.kind,
         node: index,
         started,

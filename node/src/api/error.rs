@@ -1,6 +1,7 @@
 //! The API's one error shape, `{"error": message, "reason": label}`, and the extractors
 //! that turn axum's own rejections (bad JSON, bad query strings, bad paths) into it.
 
+use super::contract::ErrorAnswer;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
@@ -8,7 +9,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use serde_json::json;
 use tracing::warn;
 
 use crate::data_dir::API_TOKEN_FILE;
@@ -165,7 +165,10 @@ impl IntoResponse for ApiError {
         let unauthorized = self.status == StatusCode::UNAUTHORIZED;
         let mut response = (
             self.status,
-            Json(json!({ "error": self.message, "reason": self.reason })),
+            Json(ErrorAnswer {
+                error: self.message,
+                reason: self.reason.to_owned(),
+            }),
         )
             .into_response();
         if unauthorized {

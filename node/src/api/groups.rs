@@ -15,9 +15,10 @@ use commons_protocol::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::contract::GroupRecordPublished;
 use super::error::{ApiError, ApiJson, ApiPath};
 use super::json::{FromText, Text};
-use super::publish::{Created, publish};
+use super::publish::{Created, publish, published_answer};
 use super::reads::introductions;
 use super::{ApiState, read_store};
 use crate::founding::parse_threshold;
@@ -326,7 +327,7 @@ pub struct GroupRecordRequest {
 pub(super) async fn publish_sealed(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<GroupRecordRequest>,
-) -> Result<Created, ApiError> {
+) -> Result<(axum::http::StatusCode, Json<GroupRecordPublished>), ApiError> {
     if request.title.trim().is_empty() {
         return Err(ApiError::bad_request(
             "bad_field",
@@ -366,20 +367,18 @@ pub(super) async fn publish_sealed(
         })?;
     Ok((
         axum::http::StatusCode::CREATED,
-        Json(json!({
-            "id": published.record.id.to_string(),
-            "seq": published.record.seq,
-            "timestamp_ms": published.record.timestamp_ms,
-            "group": group.id().to_string(),
-            "epoch": published.epoch.to_string(),
-            "new_epoch": published.new_epoch,
-            "sealed_to": published.sealed_to,
-            "devices_without_key": published
+        Json(GroupRecordPublished {
+            record: published_answer(&published.record),
+            group: group.id().to_string(),
+            epoch: published.epoch.to_string(),
+            new_epoch: published.new_epoch,
+            sealed_to: published.sealed_to as u64,
+            devices_without_key: published
                 .without_key
                 .iter()
                 .map(ToString::to_string)
-                .collect::<Vec<_>>(),
-        })),
+                .collect(),
+        }),
     ))
 }
 

@@ -14,13 +14,13 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use commons_protocol::{DeviceKey, FeedSummary, HeadsFile, Roster};
-use serde_json::{Value, json};
 
+use super::contract::{FeedHead, Peer, Reach, Relay, SyncAnswer, SyncFeed, SyncPeer};
 use super::error::ApiError;
 use super::{ApiState, read_store};
 use crate::network::sync_serve::summary;
 use crate::network::{NetworkError, NetworkHandle, NetworkMetrics, PeerReport};
-use crate::store::FeedHead;
+use crate::store::FeedHead as LocalHead;
 
 /// The network, or the 503 of a node that runs without one.
 fn network(state: &ApiState) -> Result<&NetworkHandle, ApiError> {
@@ -48,56 +48,61 @@ fn network_error(error: &NetworkError) -> ApiError {
 }
 
 /// The org of `device` on `roster`, as text.
-fn org_of(roster: &Roster, device: Option<&DeviceKey>) -> Value {
+fn org_of(roster: &Roster, device: Option<&DeviceKey>) -> Option<String> {
     device
         .and_then(|device| roster.device(device))
-        .map_or(Value::Null, |known| Value::from(known.org.to_string()))
+        .map(|known| known.org.to_string())
 }
 
 /// One connected peer, every field of its report.
-fn peer_json(peer: &PeerReport, roster: &Roster) -> Value {
-    json!({
-        "peer_id": peer.peer.to_string(),
-        "device": peer.device.map(|device| device.to_string()),
-        "org": org_of(roster, peer.device.as_ref()),
-        "member": peer.member,
-        "relayed": peer.relayed,
-        "admitted_us": peer.admitted_us,
-        "address": peer.address.to_string(),
-        "connected_ms": peer.connected_ms,
-        "last_sync_ms": peer.last_sync_ms,
-        "records_pulled": peer.records_pulled,
-        "feeds_reported": peer.feeds_reported,
-        "score": peer.score.filter(|score| score.is_finite()),
-        "gossip": peer.gossip,
-        "in_mesh": peer.in_mesh,
-    })
+fn peer_answer(peer: &PeerReport, roster: &Roster) -> Peer {
+    Peer {
+        peer_id: peer.peer.to_string(),
+        device: peer.device.map(|device| device.to_string()),
+        org: org_of(roster, peer.device.as_ref()),
+        member: peer.member,
+        relayed: peer.relayed,
+        admitted_us: peer.admitted_us,
+        address: peer.address.to_string(),
+        connected_ms: peer.connected_ms,
+        last_sync_ms: peer.last_sync_ms,
+        records_pulled: peer.records_pulled,
+        feeds_reported: peer.feeds_reported as u64,
+        score: peer.score.filter(|score| score.is_finite()),
+        gossip: peer.gossip,
+        in_mesh: peer.in_mesh,
+    }
 }
 
-pub(super) async fn peers(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn peers(State(state): State<Arc<ApiState>>) -> Result<Json<Vec<Peer>>, ApiError> {
     let report = network(&state)?
         .report()
         .await
         .map_err(|error| network_error(&error))?;
     let roster = state.node.roster();
-    let peers: Vec<Value> = report
+    let peers = report
         .peers
         .iter()
-        .map(|peer| peer_json(peer, &roster))
+        .map(|peer| peer_answer(peer, &roster))
         .collect();
-    Ok(Json(Value::from(peers)))
+    Ok(Json(peers))
 }
 
 /// A head as `{contiguous, max_seq, frozen}`.
-fn head_json(contiguous: u64, max_seq: u64, frozen: bool) -> Value {
-    json!({ "contiguous": contiguous, "max_seq": max_seq, "frozen": frozen })
+fn head(contiguous: u64, max_seq: u64, frozen: bool) -> FeedHead {
+    FeedHead {
+        contiguous,
+        max_seq,
+        frozen,
+    }
 }
 
 /// Every feed held here or reported by a member peer, in order of author: the local
 /// head, the best known one and how many records this node lacks of the best
 /// contiguous run.
-fn feeds_json(local: &[FeedHead], best_known: &[FeedSummary], roster: &Roster) -> Vec<Value> {
-    let mut feeds: BTreeMap<DeviceKey, (Option<&FeedHead>, Option<&FeedSummary>)> = BTreeMap::new();
+fn sync_feeds(local: &[LocalHead], best_known: &[FeedSummary], roster: &Roster) -> Vec<SyncFeed> {
+    let mut feeds: BTreeMap<DeviceKey, (Option<&LocalHead>, Option<&FeedSummary>)> =
+        BTreeMap::new();
     for head in local {
         feeds.entry(head.author).or_default().0 = Some(head);
     }
@@ -107,43 +112,41 @@ fn feeds_json(local: &[FeedHead], best_known: &[FeedSummary], roster: &Roster) -
     feeds
         .iter()
         .map(|(author, (local, best))| {
-            let have = local.map_or(0, |head| head.contiguous);
+            let have = local.map_or(0, |local| local.contiguous);
             let behind = best.map_or(0, |best| best.contiguous.saturating_sub(have));
-            json!({
-                "author": author.to_string(),
-                "org": org_of(roster, Some(author)),
-                "local": local.map(|head| head_json(head.contiguous, head.max_seq, head.frozen)),
-                "best_known": best.map(|best| head_json(best.contiguous, best.max_seq, best.frozen)),
-                "behind": behind,
-            })
+            SyncFeed {
+                author: author.to_string(),
+                org: org_of(roster, Some(author)),
+                local: local.map(|local| head(local.contiguous, local.max_seq, local.frozen)),
+                best_known: best.map(|best| head(best.contiguous, best.max_seq, best.frozen)),
+                behind,
+            }
         })
         .collect()
 }
 
-pub(super) async fn sync(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn sync(State(state): State<Arc<ApiState>>) -> Result<Json<SyncAnswer>, ApiError> {
     let report = network(&state)?
         .report()
         .await
         .map_err(|error| network_error(&error))?;
     let local = read_store(&state, |store| store.heads()).await?;
     let roster = state.node.roster();
-    let feeds = feeds_json(&local, &report.best_known, &roster);
-    let peers: Vec<Value> = report
+    let feeds = sync_feeds(&local, &report.best_known, &roster);
+    let peers = report
         .peers
         .iter()
-        .map(|peer| {
-            json!({
-                "peer_id": peer.peer.to_string(),
-                "device": peer.device.map(|device| device.to_string()),
-                "org": org_of(&roster, peer.device.as_ref()),
-                "member": peer.member,
-                "last_sync_ms": peer.last_sync_ms,
-                "records_pulled": peer.records_pulled,
-                "feeds_reported": peer.feeds_reported,
-            })
+        .map(|peer| SyncPeer {
+            peer_id: peer.peer.to_string(),
+            device: peer.device.map(|device| device.to_string()),
+            org: org_of(&roster, peer.device.as_ref()),
+            member: peer.member,
+            last_sync_ms: peer.last_sync_ms,
+            records_pulled: peer.records_pulled,
+            feeds_reported: peer.feeds_reported as u64,
         })
         .collect();
-    Ok(Json(json!({ "feeds": feeds, "peers": peers })))
+    Ok(Json(SyncAnswer { feeds, peers }))
 }
 
 /// `GET /v1/sync/heads`: this node's heads as a heads file (docs/protocol.md §17),
@@ -160,19 +163,28 @@ pub(super) async fn heads_file(State(state): State<Arc<ApiState>>) -> Result<Res
     Ok(response)
 }
 
+/// The network's fields of `GET /v1/status`, all `None` without a network.
+#[derive(Debug, Default)]
+pub(super) struct NetworkStatus {
+    /// This node's peer id.
+    pub(super) peer_id: Option<String>,
+    /// The addresses peers dial it at, each ending in `/p2p/<peer id>`.
+    pub(super) listen: Option<Vec<String>>,
+    /// How many peers are connected.
+    pub(super) peers: Option<u64>,
+    /// How many of them are members' devices.
+    pub(super) member_peers: Option<u64>,
+    /// How peers reach this node.
+    pub(super) reach: Option<Reach>,
+}
+
 /// The network's fields of `GET /v1/status`: this node's peer id, the addresses peers
 /// dial it at (each ending in `/p2p/<peer id>`), and how many peers are connected and
 /// how many of them are members' devices. All `null` without a network; the counts and
 /// addresses `null` if the network stopped answering.
-pub(super) async fn status_fields(state: &Arc<ApiState>) -> [(&'static str, Value); 5] {
+pub(super) async fn status_fields(state: &Arc<ApiState>) -> NetworkStatus {
     let Some(network) = &state.network else {
-        return [
-            ("peer_id", Value::Null),
-            ("listen", Value::Null),
-            ("peers", Value::Null),
-            ("member_peers", Value::Null),
-            ("reach", Value::Null),
-        ];
+        return NetworkStatus::default();
     };
     let peer_id = network.peer_id();
     let listen = network.listen_addrs().await.ok().map(|addrs| {
@@ -181,28 +193,28 @@ pub(super) async fn status_fields(state: &Arc<ApiState>) -> [(&'static str, Valu
             .map(|addr| format!("{addr}/p2p/{peer_id}"))
             .collect::<Vec<_>>()
     });
-    let (peers, members, reach) = match network.report().await {
+    let (peers, member_peers, reach) = match network.report().await {
         Ok(report) => (
-            Value::from(report.peers.len()),
-            Value::from(report.peers.iter().filter(|peer| peer.member).count()),
-            reach_json(state, &report).await,
+            Some(report.peers.len() as u64),
+            Some(report.peers.iter().filter(|peer| peer.member).count() as u64),
+            Some(reach_answer(state, &report).await),
         ),
-        Err(_) => (Value::Null, Value::Null, Value::Null),
+        Err(_) => (None, None, None),
     };
-    [
-        ("peer_id", Value::from(peer_id.to_string())),
-        ("listen", listen.map_or(Value::Null, Value::from)),
-        ("peers", peers),
-        ("member_peers", members),
-        ("reach", reach),
-    ]
+    NetworkStatus {
+        peer_id: Some(peer_id.to_string()),
+        listen,
+        peers,
+        member_peers,
+        reach,
+    }
 }
 
 /// How peers reach this node: `reachability` (`unknown`, `public`, `behind_nat`,
 /// `relayed`), the addresses peers dialed back, the member relays it holds a slot on
 /// (each with its org, when the roster knows the device), whether it offers a relay,
 /// and how many connected peers it reaches only through a relay.
-async fn reach_json(state: &Arc<ApiState>, report: &crate::network::SyncReport) -> Value {
+async fn reach_answer(state: &Arc<ApiState>, report: &crate::network::SyncReport) -> Reach {
     let reach = &report.reach;
     let roster = state.node.roster();
     let mut relays = Vec::new();
@@ -215,19 +227,19 @@ async fn reach_json(state: &Arc<ApiState>, report: &crate::network::SyncReport) 
             Some(org) => super::provenance::org_name(state, org).await.ok().flatten(),
             None => None,
         };
-        relays.push(json!({
-            "peer_id": relay.to_string(),
-            "org": org.map(|org| org.to_string()),
-            "org_name": name,
-        }));
+        relays.push(Relay {
+            peer_id: relay.to_string(),
+            org: org.map(|org| org.to_string()),
+            org_name: name,
+        });
     }
-    json!({
-        "reachability": reach.reachability.as_str(),
-        "confirmed": reach.confirmed.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "relays": relays,
-        "offers_relay": reach.offers_relay,
-        "relayed_peers": report.peers.iter().filter(|peer| peer.relayed).count(),
-    })
+    Reach {
+        reachability: reach.reachability.as_str().to_owned(),
+        confirmed: reach.confirmed.iter().map(ToString::to_string).collect(),
+        relays,
+        offers_relay: reach.offers_relay,
+        relayed_peers: report.peers.iter().filter(|peer| peer.relayed).count() as u64,
+    }
 }
 
 /// The network's counters for `/metrics`, empty without a network.
@@ -256,13 +268,13 @@ mod tests {
     fn feeds_join_local_and_best_known_heads() {
         let (a, b, c) = (device(1), device(2), device(3));
         let local = [
-            FeedHead {
+            LocalHead {
                 author: a,
                 contiguous: 3,
                 max_seq: 5,
                 frozen: false,
             },
-            FeedHead {
+            LocalHead {
                 author: b,
                 contiguous: 9,
                 max_seq: 9,
@@ -291,7 +303,10 @@ mod tests {
             },
         ];
         let (charter, _) = sample_charter(1);
-        let feeds = feeds_json(&local, &best, &Roster::new(charter.charter()));
+        let feeds =
+            serde_json::to_value(sync_feeds(&local, &best, &Roster::new(charter.charter())))
+                .expect("feeds as JSON");
+        let feeds = feeds.as_array().expect("a list");
         assert_eq!(feeds.len(), 3);
         let of = |key: DeviceKey| {
             feeds
@@ -304,7 +319,7 @@ mod tests {
         assert_eq!(of(b)["behind"], 0);
         assert_eq!(of(b)["best_known"]["frozen"], true);
         assert_eq!(of(c)["behind"], 2);
-        assert_eq!(of(c)["local"], Value::Null);
-        assert_eq!(of(c)["org"], Value::Null);
+        assert_eq!(of(c)["local"], serde_json::Value::Null);
+        assert_eq!(of(c)["org"], serde_json::Value::Null);
     }
 }

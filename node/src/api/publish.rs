@@ -22,6 +22,9 @@ use commons_protocol::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::contract::{
+    BatchAnswer, BatchOutcome, BatchResult, ErrorAnswer, PublishAnswer, Published,
+};
 use super::error::{ApiError, ApiJson};
 use super::json::{Text, from_hex};
 use super::{ApiState, read_store};
@@ -348,7 +351,7 @@ pub struct BatchRequest {
 pub(super) async fn batch(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<BatchRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<BatchAnswer>), ApiError> {
     let count = request.records.len();
     if count == 0 {
         return Err(ApiError::bad_request(
@@ -390,29 +393,30 @@ pub(super) async fn batch(
     super::attachments::check_files(&state, files).await?;
     let results = state.node.publisher.publish_many(bodies).await;
     let published = results.iter().filter(|result| result.is_ok()).count();
-    let results: Vec<Value> = results
+    let results: Vec<BatchResult> = results
         .into_iter()
         .enumerate()
-        .map(|(index, result)| match result {
-            Ok(published) => json!({
-                "index": index,
-                "id": published.id.to_string(),
-                "seq": published.seq,
-                "timestamp_ms": published.timestamp_ms,
-            }),
-            Err(error) => {
-                let error = ApiError::from(error);
-                json!({ "index": index, "error": error.message, "reason": error.reason })
-            }
+        .map(|(index, result)| BatchResult {
+            index: index as u64,
+            outcome: match result {
+                Ok(published) => BatchOutcome::Published(published_answer(&published)),
+                Err(error) => {
+                    let error = ApiError::from(error);
+                    BatchOutcome::Refused(ErrorAnswer {
+                        error: error.message,
+                        reason: error.reason.to_owned(),
+                    })
+                }
+            },
         })
         .collect();
     Ok((
         StatusCode::OK,
-        Json(json!({
-            "published": published,
-            "refused": count - published,
-            "results": results,
-        })),
+        Json(BatchAnswer {
+            published: published as u64,
+            refused: (count - published) as u64,
+            results,
+        }),
     ))
 }
 
@@ -423,20 +427,24 @@ pub struct SubmitRequest {
     signed: String,
 }
 
-pub(super) type Created = (StatusCode, Json<Value>);
+/// A publish's `201` and its answer.
+pub(super) type Created = (StatusCode, Json<PublishAnswer>);
 
 pub(super) async fn publish(state: &ApiState, body: Body) -> Result<Created, ApiError> {
     let published = state.node.publisher.publish(body).await?;
-    Ok((StatusCode::CREATED, Json(published_json(&published))))
+    Ok((
+        StatusCode::CREATED,
+        Json(PublishAnswer::from(published_answer(&published))),
+    ))
 }
 
 /// What every publish answers: the new record's id, seq and timestamp.
-pub(super) fn published_json(published: &crate::publish::Published) -> Value {
-    json!({
-        "id": published.id.to_string(),
-        "seq": published.seq,
-        "timestamp_ms": published.timestamp_ms,
-    })
+pub(super) fn published_answer(published: &crate::publish::Published) -> Published {
+    Published {
+        id: published.id.to_string(),
+        seq: published.seq,
+        timestamp_ms: published.timestamp_ms,
+    }
 }
 
 /// Publishes `body`, or a new version of the record `revises` names with `body` as its
@@ -466,10 +474,8 @@ async fn publish_or_revise(
         )
     })?;
     let (status, Json(mut answer)) = publish(state, revision).await?;
-    if let Some(fields) = answer.as_object_mut() {
-        fields.insert("original".to_owned(), json!(original.to_string()));
-        fields.insert("versions".to_owned(), json!(versions.count() + 1));
-    }
+    answer.original = Some(original.to_string());
+    answer.versions = Some(versions.count() as u64 + 1);
     Ok((status, Json(answer)))
 }
 
@@ -565,11 +571,7 @@ pub(super) async fn retract(
     }
     let (status, Json(mut answer)) =
         last.ok_or_else(|| ApiError::internal("a retraction names its target"))?;
-    if !also.is_empty()
-        && let Some(fields) = answer.as_object_mut()
-    {
-        fields.insert("also_retracted".to_owned(), json!(also));
-    }
+    answer.also_retracted = also;
     Ok((status, Json(answer)))
 }
 
@@ -610,7 +612,7 @@ pub(super) async fn revocation(
 pub(super) async fn submit(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<SubmitRequest>,
-) -> Result<Created, ApiError> {
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let bytes = from_hex(request.signed.trim()).ok_or_else(|| {
         ApiError::bad_request(
             "bad_hex",

@@ -12,6 +12,7 @@ use commons_protocol::{Body, BodyKind, OrgId, Roster};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::contract::{NotifyCounts, PublishingState, StatusAnswer};
 use super::error::{ApiError, ApiQuery};
 use super::json::{Cursor, Text, add_versions, record_json};
 use super::{ApiState, peers, read_store};
@@ -25,54 +26,57 @@ pub const DEFAULT_PAGE_SIZE: usize = 50;
 /// The node's version, as `GET /v1/status` shows it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-pub(super) async fn status(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn status(
+    State(state): State<Arc<ApiState>>,
+) -> Result<Json<StatusAnswer>, ApiError> {
     let (stats, feeds, search_index) = read_store(&state, |store| {
         Ok((store.stats()?, store.heads()?.len(), store.search_index()))
     })
     .await?;
     let node = &state.node;
-    let mut status = json!({
-        "network": node.network.to_string(),
-        "network_name": node.charter.name,
-        "org": node.org.to_string(),
-        "device": node.device.to_string(),
-        "uptime_s": node.started.elapsed().as_secs(),
-        "records": stats.records,
-        "tombstones": stats.tombstones,
-        "fork_proofs": stats.fork_proofs,
-        "store_bytes": stats.bytes,
-        "members": node.roster().member_count(),
-        "feeds": feeds,
-        "search_index": search_index.name(),
-        "version": VERSION,
-        "web": state.web.as_ref().map(|web| web.base_url()),
-        "notify": {
-            "hooks": crate::metrics::Metrics::get(&node.metrics.notify_hooks),
-            "events": crate::metrics::Metrics::get(&node.metrics.notify_events),
-            "delivered": crate::metrics::Metrics::get(&node.metrics.notify_delivered),
-            "failures": crate::metrics::Metrics::get(&node.metrics.notify_failures),
-            "given_up": crate::metrics::Metrics::get(&node.metrics.notify_given_up),
-            "dropped": crate::metrics::Metrics::get(&node.metrics.notify_dropped),
-            "pending": crate::metrics::Metrics::get(&node.metrics.notify_pending),
+    let counter = crate::metrics::Metrics::get;
+    let network = peers::status_fields(&state).await;
+    Ok(Json(StatusAnswer {
+        network: node.network.to_string(),
+        network_name: node.charter.name.clone(),
+        org: node.org.to_string(),
+        device: node.device.to_string(),
+        uptime_s: node.started.elapsed().as_secs(),
+        records: stats.records,
+        tombstones: stats.tombstones,
+        fork_proofs: stats.fork_proofs,
+        store_bytes: stats.bytes,
+        members: node.roster().member_count() as u64,
+        feeds: feeds as u64,
+        search_index: search_index.name().to_owned(),
+        version: VERSION.to_owned(),
+        web: state.web.as_ref().map(|web| web.base_url()),
+        notify: NotifyCounts {
+            hooks: counter(&node.metrics.notify_hooks),
+            events: counter(&node.metrics.notify_events),
+            delivered: counter(&node.metrics.notify_delivered),
+            failures: counter(&node.metrics.notify_failures),
+            given_up: counter(&node.metrics.notify_given_up),
+            dropped: counter(&node.metrics.notify_dropped),
+            pending: counter(&node.metrics.notify_pending),
         },
-        "publishing": match node.publishing.current() {
-            Publishing::Open => json!({ "held": false }),
-            Publishing::Held(hold) => json!({
-                "held": true,
-                "own_seq": hold.own_seq,
-                "peers_reported": hold.peers_reported,
-                "peers_waiting": hold.peers_waiting,
-                "highest_reported": hold.highest_reported,
-                "message": hold.message(),
-            }),
+        publishing: match node.publishing.current() {
+            Publishing::Open => PublishingState::default(),
+            Publishing::Held(hold) => PublishingState {
+                held: true,
+                own_seq: Some(hold.own_seq),
+                peers_reported: Some(hold.peers_reported as u64),
+                peers_waiting: Some(hold.peers_waiting as u64),
+                highest_reported: Some(hold.highest_reported),
+                message: Some(hold.message()),
+            },
         },
-    });
-    if let Some(fields) = status.as_object_mut() {
-        for (key, value) in peers::status_fields(&state).await {
-            fields.insert(key.to_owned(), value);
-        }
-    }
-    Ok(Json(status))
+        peer_id: network.peer_id,
+        listen: network.listen,
+        peers: network.peers,
+        member_peers: network.member_peers,
+        reach: network.reach,
+    }))
 }
 
 /// `GET /v1/records` parameters.

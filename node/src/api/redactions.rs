@@ -11,11 +11,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use commons_protocol::{OrgId, RecordId, RedactionTally};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
+use super::contract::{
+    self, OrgNamed, Redaction, RedactionPublished, RedactionVote, RedactionsAnswer,
+};
 use super::error::{ApiError, ApiJson, ApiQuery};
 use super::json::Text;
-use super::publish::{Created, published_json};
+use super::publish::published_answer;
 use super::reads::introductions;
 use super::{ApiState, read_store};
 use crate::redactions::{Proposal, RedactionError, VoteError, proposals, vote};
@@ -35,63 +37,54 @@ pub(super) struct RedactionsParams {
     target: Option<Text<RecordId>>,
 }
 
-fn org_json(org: Option<OrgId>, names: &BTreeMap<OrgId, String>) -> Value {
-    match org {
-        Some(org) => json!({
-            "org": org.to_string(),
-            "name": names.get(&org),
-        }),
-        None => Value::Null,
-    }
-}
-
-fn tally_json(tally: &RedactionTally, own: &OrgId) -> Value {
-    json!({
-        "target": tally.target.to_string(),
-        "author_device": tally.author.to_string(),
-        "votes": tally.votes.len(),
-        "needed": tally.needed,
-        "decided_by": tally.decided.map(|vote| vote.to_string()),
-        "voted": tally.votes.iter().any(|(voter, _)| voter == own),
+fn org_named(org: Option<OrgId>, names: &BTreeMap<OrgId, String>) -> Option<OrgNamed> {
+    org.map(|org| OrgNamed {
+        org: org.to_string(),
+        name: names.get(&org).cloned(),
     })
 }
 
-fn proposal_json(proposal: &Proposal, names: &BTreeMap<OrgId, String>, own: &OrgId) -> Value {
-    let mut shown = tally_json(&proposal.tally, own);
-    if let Some(fields) = shown.as_object_mut() {
-        fields.insert(
-            "author".to_owned(),
-            org_json(proposal.tally.author_org, names),
-        );
-        fields.insert(
-            "kind".to_owned(),
-            json!(proposal.kind.map(commons_protocol::BodyKind::name)),
-        );
-        fields.insert("content_gone".to_owned(), json!(proposal.gone));
-        fields.insert(
-            "cast".to_owned(),
-            proposal
-                .votes
-                .iter()
-                .map(|cast| {
-                    json!({
-                        "org": cast.org.to_string(),
-                        "name": names.get(&cast.org),
-                        "vote": cast.vote.to_string(),
-                        "reason": cast.reason,
-                        "timestamp_ms": cast.timestamp_ms,
-                    })
-                })
-                .collect(),
-        );
+fn tally_answer(tally: &RedactionTally, own: &OrgId) -> contract::RedactionTally {
+    contract::RedactionTally {
+        target: tally.target.to_string(),
+        author_device: tally.author.to_string(),
+        votes: tally.votes.len() as u64,
+        needed: tally.needed as u64,
+        decided_by: tally.decided.map(|vote| vote.to_string()),
+        voted: tally.votes.iter().any(|(voter, _)| voter == own),
     }
-    shown
+}
+
+fn redaction_answer(
+    proposal: &Proposal,
+    names: &BTreeMap<OrgId, String>,
+    own: &OrgId,
+) -> Redaction {
+    Redaction {
+        tally: tally_answer(&proposal.tally, own),
+        author: org_named(proposal.tally.author_org, names),
+        kind: proposal
+            .kind
+            .map(|kind| commons_protocol::BodyKind::name(kind).to_owned()),
+        content_gone: proposal.gone,
+        cast: proposal
+            .votes
+            .iter()
+            .map(|cast| RedactionVote {
+                org: cast.org.to_string(),
+                name: names.get(&cast.org).cloned(),
+                vote: cast.vote.to_string(),
+                reason: cast.reason.clone(),
+                timestamp_ms: cast.timestamp_ms,
+            })
+            .collect(),
+    }
 }
 
 pub(super) async fn list(
     State(state): State<Arc<ApiState>>,
     ApiQuery(params): ApiQuery<RedactionsParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RedactionsAnswer>, ApiError> {
     let roster = state.node.roster();
     let target = params.target.map(|Text(id)| id);
     let held = read_store(&state, move |store| proposals(store, &roster, target)).await?;
@@ -102,18 +95,18 @@ pub(super) async fn list(
         .map(|(org, (name, _))| (org, name))
         .collect();
     let own = state.node.org;
-    Ok(Json(json!({
-        "redactions": held
+    Ok(Json(RedactionsAnswer {
+        redactions: held
             .iter()
-            .map(|proposal| proposal_json(proposal, &names, &own))
-            .collect::<Vec<_>>(),
-    })))
+            .map(|proposal| redaction_answer(proposal, &names, &own))
+            .collect(),
+    }))
 }
 
 pub(super) async fn publish(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<RedactionRequest>,
-) -> Result<Created, ApiError> {
+) -> Result<(StatusCode, Json<RedactionPublished>), ApiError> {
     let (published, tally) = vote(&state.node, request.target.0, request.reason)
         .await
         .map_err(|error| match error {
@@ -121,11 +114,13 @@ pub(super) async fn publish(
             VoteError::Publish(ingest) => ApiError::from(ingest),
             other => ApiError::internal(other.to_string()),
         })?;
-    let mut answer = published_json(&published);
-    if let Some(fields) = answer.as_object_mut() {
-        fields.insert("tally".to_owned(), tally_json(&tally, &state.node.org));
-    }
-    Ok((StatusCode::CREATED, Json(answer)))
+    Ok((
+        StatusCode::CREATED,
+        Json(RedactionPublished {
+            record: published_answer(&published),
+            tally: tally_answer(&tally, &state.node.org),
+        }),
+    ))
 }
 
 fn refusal(error: RedactionError) -> ApiError {

@@ -259,10 +259,9 @@ fn metric(node: &TestNode, name: &str) -> Option<f64> {
 }
 
 fn device_of(node: &TestNode) -> Result<String> {
-    node.api().status()["device"]
-        .as_str()
-        .map(str::to_owned)
-        .context("the status names the device")
+    let device = node.api().status().device;
+    ensure!(!device.is_empty(), "the status names the device");
+    Ok(device)
 }
 
 /// Starts A, then B dialing A, and waits until each holds the other's delegation (the

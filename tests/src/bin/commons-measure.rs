@@ -134,9 +134,9 @@ fn machine() -> String {
 fn check_whole(api: &Api, device: &str, expected_records: u64) -> Result<()> {
     let status = api.status();
     ensure!(
-        status["records"].as_u64() == Some(expected_records),
+        status.records == expected_records,
         "the node holds {} records, not {expected_records}",
-        status["records"]
+        status.records
     );
     let feed = api.feed_of(device).context("own feed listed")?;
     ensure!(
@@ -223,7 +223,7 @@ fn run() -> Result<()> {
     let held = position.seq + records.len() as u64;
     check_whole(&api, &device, held)?;
     let loaded = settle(&node, options.idle)?;
-    let store_bytes = api.status()["store_bytes"].as_u64().unwrap_or(0);
+    let store_bytes = api.status().store_bytes;
     println!(
         "loaded: VmRSS {:.1} MB, peak during the load {:.1} MB, store {:.1} MB on disk",
         mb(loaded.rss),
@@ -253,7 +253,7 @@ fn run() -> Result<()> {
         });
         let started = node.spawn();
         let ready = node.wait_ready_every(started, PROBE_INTERVAL);
-        let records = node.api().status()["records"].as_u64().unwrap_or(0);
+        let records = node.api().status().records;
         ensure!(records >= held, "records were lost: {records} < {held}");
         println!(
             "reopen after SIGKILL during writes: {:.1} ms ({records} records held)",
