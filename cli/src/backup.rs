@@ -10,7 +10,9 @@ use commons_node::restore::{BackupReport, RestoreReport, backup, restore};
 use serde_json::json;
 
 use crate::GlobalArgs;
-use crate::init::{now_ms, shell_word};
+use commons_node::clock::checked_now_ms;
+
+use crate::init::shell_word;
 
 /// Arguments of `commons backup`.
 #[derive(Debug, clap::Args)]
@@ -35,7 +37,7 @@ pub(crate) struct RestoreArgs {
 pub(crate) fn run_backup(global: &GlobalArgs, args: &BackupArgs) -> anyhow::Result<()> {
     let dir = DataDir::resolve(global.data_dir.clone())?;
     let out = std::path::absolute(&args.out)?;
-    let report = backup(&dir, &out, now_ms()?)?;
+    let report = backup(&dir, &out, checked_now_ms()?)?;
     if global.json {
         println!(
             "{}",
@@ -83,7 +85,7 @@ fn human_backup(report: &BackupReport) -> String {
 pub(crate) fn run_restore(global: &GlobalArgs, args: &RestoreArgs) -> anyhow::Result<()> {
     let dir = DataDir::resolve(global.data_dir.clone())?;
     let from = DataDir::new(std::path::absolute(&args.from)?);
-    let report = restore(&from, &dir, args.replace, now_ms()?)?;
+    let report = restore(&from, &dir, args.replace, checked_now_ms()?)?;
     if global.json {
         println!(
             "{}",

@@ -14,7 +14,9 @@ use serde_json::{Value, json};
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
-use crate::init::{now_ms, shell_word};
+use commons_node::clock::checked_now_ms;
+
+use crate::init::shell_word;
 
 /// `commons devices …`.
 #[derive(Debug, clap::Subcommand)]
@@ -128,7 +130,7 @@ fn add(global: &GlobalArgs, args: &AddArgs) -> anyhow::Result<()> {
         std::path::absolute(&args.out)
             .with_context(|| format!("could not resolve {}", args.out.display()))?,
     );
-    let added = opened.add_device(&out, &args.label, now_ms()?)?;
+    let added = opened.add_device(&out, &args.label, checked_now_ms()?)?;
     if global.json {
         return print_json(&json!({
             "device": added.device.to_string(),

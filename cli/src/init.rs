@@ -2,9 +2,7 @@
 //! new org's root key, this device's key, a one-member network, the device's
 //! delegation record, the API token and the config, then says what to do next.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use anyhow::Context;
+use commons_node::clock::checked_now_ms;
 use commons_node::data_dir::{DEFAULT_DEVICE_LABEL, DataDir, InitReport, ORG_FILE};
 
 use crate::GlobalArgs;
@@ -22,7 +20,7 @@ pub(crate) struct InitArgs {
 
 pub(crate) fn run(global: &GlobalArgs, args: &InitArgs) -> anyhow::Result<()> {
     let data_dir = DataDir::resolve(global.data_dir.clone())?;
-    let now_ms = now_ms()?;
+    let now_ms = checked_now_ms()?;
     let report = data_dir.init(&args.org_name, &args.device_label, now_ms)?;
     if global.json {
         let output = serde_json::json!({
@@ -78,13 +76,6 @@ pub(crate) fn shell_word(text: &str) -> String {
     } else {
         format!("'{}'", text.replace('\'', r"'\''"))
     }
-}
-
-pub(crate) fn now_ms() -> anyhow::Result<u64> {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .context("the system clock is set before 1970: set the clock, then try again")?;
-    u64::try_from(since_epoch.as_millis()).context("the system clock is set too far ahead")
 }
 
 #[cfg(test)]

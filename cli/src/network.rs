@@ -16,7 +16,9 @@ use serde_json::{Value, json};
 
 use crate::GlobalArgs;
 use crate::client::print_json;
-use crate::init::{now_ms, shell_word};
+use commons_node::clock::checked_now_ms;
+
+use crate::init::shell_word;
 
 /// Where `network create` writes the charter unless told otherwise.
 const DEFAULT_CHARTER_OUT: &str = "charter.bin";
@@ -131,7 +133,7 @@ fn create(global: &GlobalArgs, args: &CreateArgs) -> anyhow::Result<()> {
         recovery: args.recovery,
         open_read: args.open_read,
     };
-    let mut charter = draft_charter(&terms, &founders, now_ms()?)?;
+    let mut charter = draft_charter(&terms, &founders, checked_now_ms()?)?;
     let signer = own_root(global)?.filter(|root| charter.charter().is_founder(&root.org_id()));
     if let Some(root) = &signer {
         charter.sign(root).context("could not sign the charter")?;
@@ -205,7 +207,7 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> anyhow::Result<()> {
 
 fn join(global: &GlobalArgs, args: &JoinArgs) -> anyhow::Result<()> {
     let dir = DataDir::resolve(global.data_dir.clone())?;
-    let report = dir.join(&args.charter, now_ms()?)?;
+    let report = dir.join(&args.charter, checked_now_ms()?)?;
     if global.json {
         return print_json(&json!({
             "network": report.network.to_string(),

@@ -5,8 +5,6 @@
 //! pulled from it and its gossip score. Also the table and time helpers that
 //! `commons sync` shares.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use commons_node::api::contract::Peer;
 
 use crate::GlobalArgs;
@@ -32,7 +30,7 @@ pub(crate) fn run(global: &GlobalArgs) -> anyhow::Result<()> {
     if peers.is_empty() {
         println!("{NO_PEERS}");
     } else {
-        print!("{}", table(&peers, now_ms()));
+        print!("{}", table(&peers, commons_node::clock::now_ms()));
     }
     Ok(())
 }
@@ -126,16 +124,6 @@ fn truncate(text: &str, max: usize) -> String {
     let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
     cut.push('…');
     cut
-}
-
-/// Milliseconds since the Unix epoch on this machine's clock (the node's, as the API
-/// is on loopback).
-pub(crate) fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| {
-            u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
-        })
 }
 
 /// How long before `now_ms` a time was: `12 s ago`, `5 min ago`, `3 h ago`, `2 d ago`;

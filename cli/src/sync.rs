@@ -21,7 +21,7 @@ use serde_json::json;
 use crate::GlobalArgs;
 use crate::atomic_file::PendingFile;
 use crate::client::{Client, print_json};
-use crate::peers::{NO_PEERS, ago, columns, now_ms, peer_name, short, short_or_dash, yes_no};
+use crate::peers::{NO_PEERS, ago, columns, peer_name, short, short_or_dash, yes_no};
 
 /// Arguments of `commons sync`.
 #[derive(Debug, clap::Args)]
@@ -106,7 +106,7 @@ fn report(global: &GlobalArgs) -> anyhow::Result<()> {
         print_json(&answer)
     } else {
         let sync: SyncAnswer = client.read_as("/v1/sync", &answer)?;
-        print!("{}", human(&sync, now_ms()));
+        print!("{}", human(&sync, commons_node::clock::now_ms()));
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 //! | step of a record's path | module |
 //! |---|---|
 //! | files written whole, fsynced, secret files checked (below every step) | [`files`] |
+//! | the wall clock, read in one place (below every step) | [`clock`] |
 //! | the node's keys, charter, org file and settings on disk | [`data_dir`], [`config`] |
 //! | founding or joining a network; an org's devices | [`founding`], [`devices`] |
 //! | allowed to be signed (held after a restore until caught up) | [`publish_gate`] |
@@ -28,7 +29,7 @@
 //! | all of it started and stopped together | [`node`], [`daemon`] |
 //! | backed up, restored | [`restore`] |
 //!
-//! The modules depend one way. From the bottom: [`store`], [`blobs`], [`files`],
+//! The modules depend one way. From the bottom: [`clock`], [`store`], [`blobs`], [`files`],
 //! [`revisions`], [`json`], [`metrics`], [`publish_gate`], [`alert_status`] and
 //! [`login`]; then [`ingest`], [`publish`], [`attachments`], [`network`] (given only
 //! what it needs of the node, [`network::NodeLink`]), [`node_handle`], [`groups`],
@@ -44,6 +45,7 @@ pub mod api;
 pub mod archive;
 pub mod attachments;
 pub mod blobs;
+pub mod clock;
 pub mod config;
 pub mod daemon;
 pub mod data_dir;

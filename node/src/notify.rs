@@ -739,7 +739,7 @@ impl Notifier {
         node: NodeHandle,
     ) -> Result<Notifier, NotifyError> {
         let events = node.ingest.subscribe();
-        let now = crate::publish::now_ms();
+        let now = crate::clock::now_ms();
         let path = dir.join(NOTIFY_DB_FILE);
         let webhooks = settings
             .targets
@@ -932,7 +932,7 @@ async fn take_in(
         }
         let shared2 = shared.clone();
         let handled = tokio::task::spawn_blocking(move || {
-            shared2.take_in_records(&records, crate::publish::now_ms())
+            shared2.take_in_records(&records, crate::clock::now_ms())
         })
         .await;
         match handled {
@@ -984,7 +984,7 @@ impl Shared {
     /// Looks through the store for records of the catch-up window not taken in, page
     /// by page. How many events it found.
     fn catch_up(&self) -> Result<u64, NotifyError> {
-        let now = crate::publish::now_ms();
+        let now = crate::clock::now_ms();
         let since = self
             .ledger
             .created_ms()?
@@ -1083,7 +1083,7 @@ async fn deliver(shared: Arc<Shared>, index: usize, mut stopped: watch::Receiver
             }
             Err(_) => break,
         };
-        let now = crate::publish::now_ms();
+        let now = crate::clock::now_ms();
         if row.next_ms > now {
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_millis(row.next_ms - now)) => {}
@@ -1109,7 +1109,7 @@ async fn deliver(shared: Arc<Shared>, index: usize, mut stopped: watch::Receiver
                 },
             }
         };
-        let now = crate::publish::now_ms();
+        let now = crate::clock::now_ms();
         let retry = match attempt {
             Ok(()) => {
                 Metrics::add(&shared.metrics.notify_delivered, 1);

@@ -9,7 +9,6 @@
 //! ([`crate::restore`]), and resumes from the store, after the records it pulled.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use commons_protocol::{
     Body, DeviceKeypair, FeedPosition, FeedWriter, NetworkId, RecordError, RecordId,
@@ -18,6 +17,7 @@ use thiserror::Error;
 use tokio::sync::{mpsc, oneshot};
 use tracing::info;
 
+use crate::clock::now_ms;
 use crate::ingest::{IngestError, IngestHandle, Ingested, Source};
 use crate::publish_gate::{Hold, PublishGate, Publishing};
 use crate::store::{Store, StoreError};
@@ -144,13 +144,6 @@ pub fn own_position(store: &dyn Store, device: &DeviceKeypair) -> Result<FeedPos
         id: Some(entry.id),
         timestamp_ms: entry.timestamp_ms,
     }))
-}
-
-/// The wall clock in ms since the Unix epoch (0 if the clock is before 1970).
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as u64)
 }
 
 /// The publisher task.

@@ -10,7 +10,7 @@ use common::served::Api;
 
 use std::sync::Arc;
 
-use commons_node::publish::now_ms;
+use commons_node::clock::now_ms;
 use commons_node::store::RedbStore;
 use commons_protocol::fixtures::{sample_charter, sample_practice};
 use commons_protocol::{AlertResponse, Body, RecordId, ResponseKind, Visibility};

@@ -17,6 +17,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
+use commons_node::clock::now_ms;
 use commons_node::ingest::Source;
 use commons_node::metrics::Metrics;
 use commons_node::network::NetworkSettings;
@@ -24,7 +25,6 @@ use commons_node::notify::{
     DELIVERY_HEADER, EVENT_HEADER, Hook, NOTIFY_SECRET_FILE, Notifier, NotifySettings,
     NotifyTarget, SIGNATURE_HEADER, classify,
 };
-use commons_node::publish::now_ms;
 use commons_node::store::{MemoryStore, RedbStore, Store};
 use commons_protocol::body::{Alert, AlertResponse, Application};
 use commons_protocol::fixtures::sample_vote;

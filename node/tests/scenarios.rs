@@ -25,11 +25,12 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use commons_node::clock::now_ms;
 use commons_node::ingest::{IngestError, Ingested, Source};
 use commons_node::network::behaviour::{BehaviourEvent, build_swarm};
-use commons_node::network::{self, NetworkSettings, SwarmOptions};
+use commons_node::network::{NetworkSettings, SwarmOptions};
 use commons_node::publish::PublishError;
-use commons_node::publish::{now_ms, own_position};
+use commons_node::publish::own_position;
 use commons_node::store::{
     CommitBatch, CommitStore, FeedHead, MemoryStore, NewRecord, RedbStore, Store,
 };
@@ -807,7 +808,7 @@ async fn a_removed_member_is_cut_off_and_its_new_records_refused() {
     // Removal takes two thirds of the four others: three votes.
     let removal = peers[0].handle.roster().tally(&e.org);
     assert_eq!(removal.remove_needed, 3);
-    let voted_ms = network::unix_ms();
+    let voted_ms = now_ms();
     let mut votes = Vec::new();
     for voter in &peers[..3] {
         let vote = voter.publish(sample_vote(e.org, VoteChoice::Remove)).await;

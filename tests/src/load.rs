@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use anyhow::{Context, Result, ensure};
+use commons_node::clock::now_ms;
 use commons_node::data_dir::OpenedDataDir;
-use commons_node::publish::now_ms;
 use commons_protocol::{Body, FeedPosition, FeedWriter, Practice, RecordId, Visibility};
 
 use crate::Api;

@@ -51,7 +51,7 @@ use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use commons_node::config::ConfigFile;
 use commons_node::daemon::API_ADDRESS_FILE;
@@ -461,8 +461,12 @@ impl Lab {
                 }
             })
             .collect();
-        let report = init_network(&founders, "Fault lab network", now_ms())
-            .expect("the lab's network is founded");
+        let report = init_network(
+            &founders,
+            "Fault lab network",
+            commons_node::clock::now_ms(),
+        )
+        .expect("the lab's network is founded");
         let peer_ids: Vec<String> = report
             .nodes
             .iter()
@@ -1285,12 +1289,6 @@ fn peer_id_of(device: &[u8; 32]) -> String {
     libp2p::identity::PublicKey::from(key)
         .to_peer_id()
         .to_string()
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as u64)
 }
 
 /// Runs `ip ARGS`, panicking with its error output if it fails.

@@ -22,10 +22,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use commons_node::clock::now_ms;
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::DataDir;
 use commons_node::founding::{FounderDir, init_network};
-use commons_node::publish::now_ms;
 use commons_protocol::{
     BlobId, BlobRequest, BlobResponse, CHUNK_BYTES, DeviceKeypair, FeedSummary, validate_record,
 };

@@ -12,8 +12,9 @@
 //!
 //! Run: `cargo test -p commons-tests --test faults -- --nocapture`.
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
+use commons_node::clock::now_ms;
 use commons_tests::netns::{Lab, LabOptions, Ledger, lab_available};
 use commons_tests::{XorShift, poll_for};
 
@@ -379,10 +380,4 @@ fn added_latency_and_a_bandwidth_limit_converge() {
             one_way.as_millis()
         ),
     );
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as u64)
 }

@@ -23,11 +23,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use commons_node::clock::now_ms;
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::DataDir;
 use commons_node::founding::{FounderDir, init_network};
 use commons_node::network::behaviour::DEFAULT_MAX_CONNECTIONS;
-use commons_node::publish::now_ms;
 use commons_protocol::sync::{MAX_PAGE_BYTES, MAX_RECORDS_PER_PAGE, MAX_SYNC_REQUEST_BYTES};
 use commons_protocol::{
     Body, Delegation, DeviceKey, DeviceKeypair, FeedPosition, FeedSummary, FeedWriter, RecordId,

@@ -626,7 +626,7 @@ fn org_text(org: &OrgId) -> String {
 }
 
 async fn run(filter: Option<String>, samples: usize) {
-    let now = commons_node::publish::now_ms();
+    let now = commons_node::clock::now_ms();
     let built = Instant::now();
     let (charter, fixture) = build_fixture(now);
     let signed_in = built.elapsed();

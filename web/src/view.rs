@@ -13,7 +13,7 @@ use commons_protocol::{Body, BodyKind, Charter, OrgId, RecordId};
 use crate::AppState;
 use crate::i18n::Tr;
 
-pub use commons_node::publish::now_ms;
+pub use commons_node::clock::now_ms;
 
 /// The display names of orgs: the latest profile each org published, else the name
 /// the charter gives a founder.

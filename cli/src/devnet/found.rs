@@ -2,8 +2,6 @@
 //! ([`found_network`]): the orgs' names ([`org_name`]) and their nodes' configs
 //! ([`devnet_config`]).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use anyhow::Context;
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::DataDir;
@@ -81,7 +79,7 @@ pub(super) fn found_network(plan: &Plan) -> anyhow::Result<Founded> {
     let network = init_network(
         &founders,
         &format!("Commons devnet ({} orgs)", plan.nodes),
-        now_ms()?,
+        commons_node::clock::checked_now_ms()?,
     )
     .context("could not create the devnet's data directories")?;
     Ok(Founded {
@@ -116,13 +114,6 @@ fn devnet_config(org_name: &str, dial: usize) -> ConfigFile {
     config.kademlia = false;
     config.target_peers = dial;
     config
-}
-
-fn now_ms() -> anyhow::Result<u64> {
-    let elapsed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .context("the system clock is set before 1970")?;
-    u64::try_from(elapsed.as_millis()).context("the system clock is too far in the future")
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use super::json::{Cursor, Text, TextEnum};
 use super::reads::{Introductions, introductions};
 use super::{ApiState, read_store};
 use crate::alert_status::{self, AlertWithStatus, Counts, Found};
-use crate::publish::now_ms;
+use crate::clock::now_ms;
 use crate::store::MAX_QUERY_LIMIT;
 
 /// Alerts per page of `GET /v1/alerts` when the request names no limit.

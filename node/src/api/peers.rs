@@ -154,7 +154,7 @@ pub(super) async fn sync(State(state): State<Arc<ApiState>>) -> Result<Json<Sync
 pub(super) async fn heads_file(State(state): State<Arc<ApiState>>) -> Result<Response, ApiError> {
     let heads = read_store(&state, |store| store.heads()).await?;
     let feeds = heads.iter().map(summary).collect();
-    let file = HeadsFile::new(state.node.network, crate::publish::now_ms(), feeds);
+    let file = HeadsFile::new(state.node.network, crate::clock::now_ms(), feeds);
     let mut response = file.encode().into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

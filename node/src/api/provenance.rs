@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::error::{ApiError, ApiPath};
 use super::json::{add_versions, record_json};
 use super::{ApiState, read_store};
-use crate::publish::now_ms;
+use crate::clock::now_ms;
 use crate::revisions::{self, Versions};
 use crate::store::{RecordQuery, Store, StoreError, StoredRecord, Tombstone};
 

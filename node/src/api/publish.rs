@@ -28,8 +28,8 @@ use super::contract::{
 use super::error::{ApiError, ApiJson};
 use super::json::{Text, from_hex};
 use super::{ApiState, read_store};
+use crate::clock::now_ms;
 use crate::ingest::{Ingested, Source};
-use crate::publish::now_ms;
 use crate::revisions::{self, ReviseError};
 
 /// The language of a case study when the request names none.

@@ -91,7 +91,7 @@ use super::sync_plan::{
 use super::sync_serve::{Access, serve, summary};
 use super::{
     Command, NetworkError, NetworkMetrics, NetworkSettings, NodeLink, PeerReport, ReachReport,
-    SyncReport, unix_ms,
+    SyncReport,
 };
 use crate::ingest::{IngestError, Ingested, Source, StoredEvent};
 use crate::metrics::Metrics;
@@ -570,7 +570,7 @@ impl EventLoop {
     fn plan(&mut self, input: Input) {
         let context = Context {
             now: tokio::time::Instant::now(),
-            unix_ms: unix_ms(),
+            unix_ms: crate::clock::now_ms(),
             holding: self.node.publishing.is_held(),
         };
         for action in self.planner.handle(input, &context) {
@@ -818,7 +818,7 @@ impl EventLoop {
                 connections: HashMap::new(),
                 dialed: None,
                 offers_relay: false,
-                connected_ms: unix_ms(),
+                connected_ms: crate::clock::now_ms(),
                 serving: 0,
                 blob_serving: 0,
                 bad_blobs: 0,

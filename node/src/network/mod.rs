@@ -40,7 +40,7 @@ pub mod sync_serve;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use commons_protocol::{BlobId, DeviceKey, DeviceKeypair, FeedSummary};
 use futures::StreamExt;
@@ -119,13 +119,6 @@ impl NetworkSettings {
             ..NetworkSettings::default()
         }
     }
-}
-
-/// Milliseconds since the Unix epoch, for reports (0 if the clock is before 1970).
-pub fn unix_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as u64)
 }
 
 /// One connected peer, as `commons peers` and `commons sync` show it.

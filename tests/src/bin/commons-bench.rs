@@ -54,10 +54,10 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
+use commons_node::clock::now_ms;
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::DataDir;
 use commons_node::founding::{FounderDir, init_network};
-use commons_node::publish::now_ms;
 use commons_tests::attachments::{blob_of, held_path, publish_with, upload};
 use commons_tests::baseline::{
     BaselineRate, gossip_baseline_binary, gossipsub_rate, http_download, hypercore_dir,
