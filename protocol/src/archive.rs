@@ -75,6 +75,22 @@ pub struct FeedManifest {
     pub gaps: Vec<Gap>,
 }
 
+impl FeedManifest {
+    /// The summary of `author`'s feed before any entry is counted: its org is the one
+    /// the device key names until the delegation at seq 1 says which it is.
+    fn before_entries(author: DeviceKey) -> Self {
+        FeedManifest {
+            author,
+            org: OrgId(author.0),
+            max_seq: 0,
+            records: 0,
+            tombstones: 0,
+            withheld: 0,
+            gaps: Vec::new(),
+        }
+    }
+}
+
 /// The bundle's table of contents, written after the content and checked against it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -261,16 +277,7 @@ impl BundleWriter {
         out.extend_from_slice(author.as_bytes());
         self.emit(out, start);
         self.open = Some(OpenFeedState {
-            manifest: FeedManifest {
-                author,
-                // Replaced by the delegation's org at seq 1.
-                org: OrgId(author.0),
-                max_seq: 0,
-                records: 0,
-                tombstones: 0,
-                withheld: 0,
-                gaps: Vec::new(),
-            },
+            manifest: FeedManifest::before_entries(author),
             last_seq: 0,
             has_org: false,
         });
@@ -1496,15 +1503,7 @@ impl<'a> ContentWalk<'a> {
         let records_here = self.take_records_of(feed);
         check_seq_order(feed, &records_here)?;
         let mut progress = FeedProgress {
-            summary: FeedManifest {
-                author,
-                org: OrgId(author.0),
-                max_seq: 0,
-                records: 0,
-                tombstones: 0,
-                withheld: 0,
-                gaps: Vec::new(),
-            },
+            summary: FeedManifest::before_entries(author),
             has_delegation: false,
             previous: None,
         };
