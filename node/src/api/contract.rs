@@ -16,6 +16,17 @@
 
 use serde::{Deserialize, Serialize};
 
+// One module per group of endpoints that moved here after the first ones below.
+pub mod alerts;
+pub mod archive;
+pub mod attachments;
+pub mod events;
+pub mod feeds;
+pub mod groups;
+pub mod records;
+pub mod requests;
+pub mod web;
+
 /// Every error, whatever the status (docs/api.md §2): `error` for people, `reason` a
 /// short stable label for scripts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,1 @@
+//! Urgent solidarity alerts: the list, one alert and its responses.

@@ -1,0 +1,1 @@
+//! Archive import through the API.

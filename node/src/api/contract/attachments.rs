@@ -1,0 +1,1 @@
+//! Attachments: a record's files and their transfer state.

@@ -1,0 +1,1 @@
+//! Feeds, roster and forks (docs/api.md §9).

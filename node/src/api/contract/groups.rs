@@ -1,0 +1,1 @@
+//! Groups: the list, one group, a group's sealed records.

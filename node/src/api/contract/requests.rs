@@ -1,0 +1,1 @@
+//! The request bodies of `POST /v1/publish/*` and the other writes.
