@@ -670,20 +670,16 @@ impl Ingest {
                     org,
                 }),
             }
-            match target_body {
-                Some(Body::Revision(revision)) => {
-                    self.retract_versions(revision.original, org, record.id(), pending)?;
-                }
-                // A target held with its content that is not a revision: its own
-                // versions. A target not held may be an original whose revisions came
-                // first. (A target already retracted had its versions retracted then.)
-                Some(body) if revisions::can_be_revised(&body) => {
-                    self.retract_versions(retraction.target, org, record.id(), pending)?;
-                }
-                None if target_entry.is_none() => {
-                    self.retract_versions(retraction.target, org, record.id(), pending)?;
-                }
-                _ => {}
+            // A target held with its content: the versions of its family. A target not
+            // held may be an original whose revisions came first. (A target already
+            // retracted had its versions retracted then.)
+            let family = match target_body {
+                Some(body) => body.version_family(retraction.target),
+                None if target_entry.is_none() => Some(retraction.target),
+                None => None,
+            };
+            if let Some(family) = family {
+                self.retract_versions(family, org, record.id(), pending)?;
             }
         }
         let waiting = pending
@@ -711,12 +707,7 @@ impl Ingest {
                 retraction: waiting.retraction,
             });
             // A version retracted before it arrived: the other versions go with it.
-            let original = match &header.body {
-                Body::Revision(revision) => Some(revision.original),
-                body if revisions::can_be_revised(body) => Some(record.id()),
-                _ => None,
-            };
-            if let Some(original) = original {
+            if let Some(original) = header.body.version_family(record.id()) {
                 self.retract_versions(original, org, waiting.retraction, pending)?;
             }
         }
@@ -766,12 +757,7 @@ impl Ingest {
                 seq: header.seq,
                 retraction: redaction.decided_by,
             });
-            let original = match &header.body {
-                Body::Revision(revision) => Some(revision.original),
-                body if revisions::can_be_revised(body) => Some(target),
-                _ => None,
-            };
-            if let Some(original) = original {
+            if let Some(original) = header.body.version_family(target) {
                 self.retract_versions(original, org, redaction.decided_by, pending)?;
             }
         }
@@ -839,7 +825,7 @@ impl Ingest {
         match self.held(&original, pending)? {
             Some((stored_org, held)) => {
                 let header = held.record();
-                if stored_org == org && revisions::can_be_revised(&header.body) {
+                if stored_org == org && header.body.can_be_revised() {
                     versions.push((original, header.author, header.seq));
                 }
             }

@@ -65,15 +65,6 @@ pub fn content(stored: &StoredRecord) -> Body {
     }
 }
 
-/// Whether records with this body can have versions (a profile, case study or
-/// campaign).
-pub fn can_be_revised(body: &Body) -> bool {
-    matches!(
-        body,
-        Body::Profile(_) | Body::Practice(_) | Body::Campaign(_)
-    )
-}
-
 /// The versions of the record `id`, which may be the original or any of its revisions.
 /// `None` when `id` is not held with its content (never arrived, or retracted), when
 /// it names a record that cannot be revised, or when it is a revision whose original
@@ -98,7 +89,7 @@ pub fn versions_of(
     original: StoredRecord,
 ) -> Result<Option<Versions>, StoreError> {
     let body = &original.record.record().body;
-    if !can_be_revised(body) {
+    if !body.can_be_revised() {
         return Ok(None);
     }
     let kind = body.kind();
@@ -248,7 +239,7 @@ pub fn versions_to_revise(
         return Err(ReviseError::Retracted(original_id));
     }
     let found = original.record.record().body.kind();
-    if found != Some(kind) || !can_be_revised(&original.record.record().body) {
+    if found != Some(kind) || !original.record.record().body.can_be_revised() {
         return Err(ReviseError::WrongKind {
             id: original_id,
             found: found.map_or("unknown", BodyKind::name),

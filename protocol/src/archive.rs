@@ -1325,8 +1325,8 @@ struct Checked {
     kept: Option<VerifiedRecord>,
     /// The files its body names: id and size.
     files: Vec<(BlobId, u64)>,
-    /// For a revision, the record it revises.
-    revises: Option<RecordId>,
+    /// The record whose versions it belongs to ([`Body::version_family`]).
+    family: Option<RecordId>,
 }
 
 /// Verifies a bundle completely, with no node and no network; see `docs/archive.md`
@@ -1351,7 +1351,7 @@ pub fn verify_bundle(bytes: &[u8], options: VerifyOptions) -> Result<ArchiveRepo
     check_delegations_applied(&roster, &walk.feeds, &proofs)?;
     let taken_back = TakenBack::new(&roster, &walk.retractions);
     let tombstones_by_another_version = taken_back.check_tombstones(&walk.tombstones)?;
-    taken_back.check_no_retracted_content(&walk.whole)?;
+    taken_back.check_no_retracted_content(&walk.whole, &walk.tombstones)?;
 
     check_manifest(&parts, network, &walk.feeds, proofs.len())?;
     let root = check_root_hash(walk.digest, &parts)?;
@@ -1414,8 +1414,9 @@ struct WholeRecord {
     id: RecordId,
     feed: DeviceKey,
     seq: u64,
-    /// For a revision, the record it revises: a retraction of the original takes it too.
-    revises: Option<RecordId>,
+    /// The record whose versions it belongs to ([`Body::version_family`]): a retraction
+    /// of any version of that family by its org takes this one too.
+    family: Option<RecordId>,
     /// Whether it is kept for the roster or the tombstones: no redaction drops those.
     kept: bool,
 }
@@ -1612,7 +1613,7 @@ impl<'a> ContentWalk<'a> {
             id: record.id,
             feed,
             seq: record.seq,
-            revises: record.revises,
+            family: record.family,
             kept: record.kept.is_some(),
         });
         for (blob, size) in &record.files {
@@ -2033,15 +2034,25 @@ impl<'a> TakenBack<'a> {
     }
 
     /// No record its own org retracted, or its members redacted, may still carry its
-    /// content, and neither may a revision of such an original: the archive would publish
-    /// what was taken back.
-    fn check_no_retracted_content(&self, whole: &[WholeRecord]) -> Result<(), ArchiveError> {
+    /// content, and neither may another version of such a record: the archive would
+    /// publish what was taken back. A version's family is known from its own body
+    /// ([`Body::version_family`]); a family whose original is a tombstone of the same
+    /// org was taken back whole, whichever version the retraction named.
+    fn check_no_retracted_content(
+        &self,
+        whole: &[WholeRecord],
+        tombstones: &[(DeviceKey, TombstoneEntry)],
+    ) -> Result<(), ArchiveError> {
         let targets = self.retractions_by_target();
         if targets.is_empty() && self.redacted.is_empty() {
             return Ok(());
         }
+        let tombstoned: HashMap<RecordId, (DeviceKey, RecordId)> = tombstones
+            .iter()
+            .map(|(feed, tombstone)| (tombstone.id, (*feed, tombstone.retraction)))
+            .collect();
         for record in whole {
-            let versions = [Some(&record.id), record.revises.as_ref()];
+            let versions = [Some(&record.id), record.family.as_ref()];
             let by_own_org = versions
                 .into_iter()
                 .flatten()
@@ -2060,7 +2071,13 @@ impl<'a> TakenBack<'a> {
                     *author == record.feed || same_org(self.roster, author, &record.feed)
                 })
                 .map(|(_, decided_by)| decided_by);
-            if let Some(retraction) = by_own_org.or(by_vote) {
+            let with_its_family = record
+                .family
+                .as_ref()
+                .and_then(|family| tombstoned.get(family))
+                .filter(|(feed, _)| same_org(self.roster, feed, &record.feed))
+                .map(|(_, retraction)| retraction);
+            if let Some(retraction) = by_own_org.or(by_vote).or(with_its_family) {
                 return Err(ArchiveError::RetractedContentPresent {
                     feed: record.feed,
                     seq: record.seq,
@@ -2379,10 +2396,7 @@ fn unsigned_checked(decoded: &DecodedRecord) -> Checked {
             .iter()
             .map(|file| (file.blob, file.size))
             .collect(),
-        revises: match &header.body {
-            Body::Revision(revision) => Some(revision.original),
-            _ => None,
-        },
+        family: header.body.version_family(decoded.id()),
     }
 }
 

@@ -1013,6 +1013,31 @@ impl Body {
         !self.is_governance() && !matches!(self, Body::Retraction(_))
     }
 
+    /// Whether records with this body can have versions (§8): a profile, a case study
+    /// or a campaign. Every other kind is published once, as it is.
+    pub fn can_be_revised(&self) -> bool {
+        matches!(
+            self,
+            Body::Profile(_) | Body::Practice(_) | Body::Campaign(_)
+        )
+    }
+
+    /// The record whose versions this one belongs to, when the record `id` with this
+    /// body is a version at all (§8): the original a revision names, or the record
+    /// itself when it can be revised; `None` for a kind that has no versions.
+    ///
+    /// This is the one statement of the retraction rule's reach: a retraction (or a
+    /// redaction by vote) of any version takes back every version of the same family
+    /// by the same org. Ingest (which drops them) and the archive verifier (which
+    /// refuses a bundle still carrying one) both ask this function.
+    pub fn version_family(&self, id: RecordId) -> Option<RecordId> {
+        match self {
+            Body::Revision(revision) => Some(revision.original),
+            body if body.can_be_revised() => Some(id),
+            _ => None,
+        }
+    }
+
     /// Whether this body feeds the roster fold.
     pub fn is_governance(&self) -> bool {
         matches!(

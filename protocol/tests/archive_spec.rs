@@ -13,8 +13,8 @@ use commons_protocol::fixtures::{
 };
 use commons_protocol::{
     ArchiveError, ArchiveReport, Body, BundleParts, DecodeError, ForkProof, Gap, Practice,
-    RecordError, RedactionVote, Retraction, SignedCharter, VerifiedRecord, VerifyOptions,
-    Visibility, parse_bundle, verify_bundle,
+    RecordError, RedactionVote, Retraction, Revised, Revision, SignedCharter, VerifiedRecord,
+    VerifyOptions, Visibility, parse_bundle, verify_bundle,
 };
 
 fn verify(bytes: &[u8]) -> Result<ArchiveReport, ArchiveError> {
@@ -398,6 +398,61 @@ fn restored_content_is_refused_whichever_retraction_comes_first() {
             other => panic!("expected RetractedContentPresent by its own org, got {other:?}"),
         }
     }
+}
+
+/// Point 5: a retraction of any version takes every version of the record back
+/// (P§8). When a *sibling* revision was retracted, the sibling's tombstone no longer
+/// says which record it revised, but the original is then a tombstone of the same
+/// org too: a revision of it still carried whole is restored content.
+#[test]
+fn a_revision_of_an_original_taken_back_through_a_sibling_is_refused() {
+    let (charter, orgs) = sample_charter(1);
+    let network = charter.charter().network_id();
+    let (mut writers, delegations) = delegated_feeds(&orgs, network);
+    let revision = |original: &VerifiedRecord, title: &str| {
+        let Body::Practice(study) = practice(title) else {
+            unreachable!("practice() builds a case study")
+        };
+        Body::Revision(Revision {
+            original: original.id(),
+            content: Revised::Practice(study),
+        })
+    };
+    let original = signed(&mut writers[0], practice("Naming the officials"), 1);
+    let sibling = signed(&mut writers[0], revision(&original, "Naming the office"), 2);
+    let kept_back = signed(&mut writers[0], revision(&original, "Naming the unit"), 3);
+    let retraction = signed(
+        &mut writers[0],
+        Body::Retraction(Retraction {
+            target: sibling.id(),
+            reason: "It still named a resident.".to_owned(),
+        }),
+        4,
+    );
+    let with_third = |third| {
+        bundle(
+            &charter,
+            vec![vec![
+                Entry::Whole(&delegations[0]),
+                Entry::Tombstone(&original, &retraction),
+                Entry::Tombstone(&sibling, &retraction),
+                third,
+                Entry::Whole(&retraction),
+            ]],
+            &[],
+        )
+    };
+    match verify(&with_third(Entry::Whole(&kept_back))) {
+        Err(ArchiveError::RetractedContentPresent {
+            seq: 4,
+            retraction: named,
+            ..
+        }) => assert_eq!(named, retraction.id()),
+        other => panic!("expected RetractedContentPresent at seq 4, got {other:?}"),
+    }
+    // What a node writes: every version dropped, two of them on another's retraction.
+    let report = verify(&with_third(Entry::Tombstone(&kept_back, &retraction))).unwrap();
+    assert_eq!(report.tombstones_by_another_version, 2);
 }
 
 /// Point 6: gaps are declared exactly: a wider or split declaration does not cover a
