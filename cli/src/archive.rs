@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 use clap::{Subcommand, ValueEnum};
+use commons_node::api::contract::archive::ImportAnswer;
+use commons_node::api::contract::attachments::UploadAnswer;
 use commons_protocol::archive::{EntryRef, gaps_text};
 use commons_protocol::heads_file::MAX_HEADS_FILE_BYTES;
 use commons_protocol::text::hex;
@@ -554,17 +556,14 @@ fn import_archive(
                 "network": report.network.to_string(),
                 "records": batch.iter().map(|(_, signed)| hex(signed)).collect::<Vec<_>>(),
             });
-            let answer = client.post("/v1/archive/import", &body)?;
-            imported.stored += answer["stored"].as_u64().unwrap_or(0);
-            imported.duplicates += answer["duplicates"].as_u64().unwrap_or(0);
-            imported.forks += answer["forks"].as_u64().unwrap_or(0);
-            for refusal in answer["refused"].as_array().into_iter().flatten() {
-                let index = refusal["index"]
-                    .as_u64()
-                    .and_then(|i| usize::try_from(i).ok());
+            let answer: ImportAnswer = client.post_as("/v1/archive/import", &body)?;
+            imported.stored += answer.stored;
+            imported.duplicates += answer.duplicates;
+            imported.forks += answer.forks;
+            for refusal in answer.refused {
+                let index = usize::try_from(refusal.index).ok();
                 if let Some((id, signed)) = index.and_then(|index| batch.get(index)) {
-                    let reason = refusal["error"].as_str().unwrap_or_default().to_owned();
-                    refused.push((*id, signed.clone(), reason));
+                    refused.push((*id, signed.clone(), refusal.refusal.error));
                 }
             }
         }
@@ -594,11 +593,12 @@ fn import_archive(
                 bytes.to_vec(),
             )
             .with_context(|| format!("the file {blob} of the archive was not stored"))?;
-        if uploaded["blob"].as_str() != Some(blob.to_string().as_str()) {
+        let uploaded: UploadAnswer = client.read_as("/v1/attachments", &uploaded)?;
+        if uploaded.blob != blob.to_string() {
             bail!(
                 "the node stored the file {blob} of the archive under another id ({}): \
                  report this, with the archive",
-                uploaded["blob"]
+                uploaded.blob
             );
         }
         imported.attachments += 1;

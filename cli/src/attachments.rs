@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use commons_node::api::contract::attachments::{FileState, RecordFilesAnswer, UploadAnswer};
 use commons_protocol::RecordId;
 use commons_protocol::blob::BlobHasher;
 use serde_json::Value;
@@ -37,24 +38,17 @@ pub(crate) struct FetchArgs {
     timeout: u64,
 }
 
-fn files(answer: &Value) -> Vec<Value> {
-    answer["files"].as_array().cloned().unwrap_or_default()
-}
-
-fn text<'a>(file: &'a Value, field: &str) -> &'a str {
-    file[field].as_str().unwrap_or("?")
-}
-
 /// A file's state as words: `held`, `fetching 43%`, `not fetched (on demand)`.
-fn state_words(file: &Value) -> String {
-    match file["state"].as_str() {
-        Some("held") => "held".to_owned(),
-        Some("fetching") => format!("fetching {}%", file["percent"].as_u64().unwrap_or(0)),
-        Some("not_fetched") if file["auto"] == Value::Bool(true) => {
+fn state_words(state: &FileState) -> String {
+    match state {
+        FileState::Held => "held".to_owned(),
+        FileState::Fetching { percent, .. } => format!("fetching {percent}%"),
+        FileState::NotFetched { auto: true } => {
             "not fetched (fetched when a peer has it)".to_owned()
         }
-        Some("not_fetched") => "not fetched (on demand: commons records fetch)".to_owned(),
-        other => other.unwrap_or("?").to_owned(),
+        FileState::NotFetched { auto: false } => {
+            "not fetched (on demand: commons records fetch)".to_owned()
+        }
     }
 }
 
@@ -66,23 +60,24 @@ fn clean(text: &str) -> String {
 /// `commons records attachments ID`.
 pub(crate) fn list(global: &GlobalArgs, id: &RecordId) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let answer = client.get(&format!("/v1/records/{id}/attachments"), &[])?;
+    let path = format!("/v1/records/{id}/attachments");
+    let answer = client.get(&path, &[])?;
     if global.json {
         return print_json(&answer);
     }
-    let files = files(&answer);
-    if files.is_empty() {
+    let answer: RecordFilesAnswer = client.read_as(&path, &answer)?;
+    if answer.files.is_empty() {
         println!("{id} has no attached files.");
         return Ok(());
     }
-    for file in &files {
+    for file in &answer.files {
         println!(
             "{}  {} bytes  {}  {}  {}",
-            clean(text(file, "name")),
-            file["size"],
-            clean(text(file, "media_type")),
-            state_words(file),
-            text(file, "blob"),
+            clean(&file.file.name),
+            file.file.size,
+            clean(&file.file.media_type),
+            state_words(&file.state),
+            file.file.blob,
         );
     }
     Ok(())
@@ -97,14 +92,16 @@ pub(crate) fn fetch(global: &GlobalArgs, args: &FetchArgs) -> anyhow::Result<()>
     }
     let client = Client::connect(global)?;
     let path = format!("/v1/records/{}/attachments", args.id);
-    let mut answer = client.get(&path, &[])?;
-    let listed = files(&answer);
-    if listed.is_empty() {
+    let fetch_path = format!("{path}/fetch");
+    // The answer as it came, for --json, and as read.
+    let mut raw = client.get(&path, &[])?;
+    let mut answer: RecordFilesAnswer = client.read_as(&path, &raw)?;
+    if answer.files.is_empty() {
         bail!("{} has no attached files", args.id);
     }
     // Refuse before anything is fetched or written.
-    for file in &listed {
-        let target = args.out.join(text(file, "name"));
+    for file in &answer.files {
+        let target = args.out.join(&file.file.name);
         if fs::symlink_metadata(&target).is_ok() {
             bail!(
                 "{} already exists: nothing is overwritten; move it away or choose another --out",
@@ -112,15 +109,17 @@ pub(crate) fn fetch(global: &GlobalArgs, args: &FetchArgs) -> anyhow::Result<()>
             );
         }
     }
-    let all_held = |answer: &Value| {
-        files(answer)
+    let all_held = |answer: &RecordFilesAnswer| {
+        answer
+            .files
             .iter()
-            .all(|file| file["state"].as_str() == Some("held"))
+            .all(|file| file.state == FileState::Held)
     };
     if !all_held(&answer) {
-        answer = client
-            .post(&format!("{path}/fetch"), &Value::Null)
+        raw = client
+            .post(&fetch_path, &Value::Null)
             .context("the node cannot fetch the files")?;
+        answer = client.read_as(&fetch_path, &raw)?;
         let started = Instant::now();
         let deadline = Duration::from_secs(args.timeout);
         let mut last = String::new();
@@ -139,27 +138,29 @@ pub(crate) fn fetch(global: &GlobalArgs, args: &FetchArgs) -> anyhow::Result<()>
                 last = line;
             }
             std::thread::sleep(POLL_INTERVAL);
-            answer = client.get(&path, &[])?;
+            raw = client.get(&path, &[])?;
+            answer = client.read_as(&path, &raw)?;
         }
     }
     let mut written = Vec::new();
-    for file in files(&answer) {
-        let target = write_file(&client, &args.out, &file)?;
+    for file in &answer.files {
+        let target = write_file(&client, &args.out, &file.file)?;
         if !global.json {
-            println!("Wrote {} ({} bytes)", target.display(), file["size"]);
+            println!("Wrote {} ({} bytes)", target.display(), file.file.size);
         }
         written.push(target);
     }
     if global.json {
-        return print_json(&answer);
+        return print_json(&raw);
     }
     Ok(())
 }
 
-fn progress_line(answer: &Value) -> String {
-    files(answer)
+fn progress_line(answer: &RecordFilesAnswer) -> String {
+    answer
+        .files
         .iter()
-        .map(|file| format!("{}: {}", clean(text(file, "name")), state_words(file)))
+        .map(|file| format!("{}: {}", clean(&file.file.name), state_words(&file.state)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -167,12 +168,12 @@ fn progress_line(answer: &Value) -> String {
 /// Downloads one held file into `dir` under its record's name: a temporary file,
 /// checked against the file's id and fsynced, then linked to its name (which fails
 /// rather than replace a file) and the directory fsynced.
-fn write_file(client: &Client, dir: &Path, file: &Value) -> anyhow::Result<PathBuf> {
-    let name = text(file, "name");
+fn write_file(client: &Client, dir: &Path, file: &UploadAnswer) -> anyhow::Result<PathBuf> {
+    let name = file.name.as_str();
     if !commons_protocol::record::is_safe_file_name(name) {
         bail!("the node named a file {name:?}, which is not a file name; nothing was written");
     }
-    let blob = text(file, "blob");
+    let blob = file.blob.as_str();
     let target = dir.join(name);
     let temporary = dir.join(format!(".{name}.commons-part"));
     let result = (|| {
@@ -184,10 +185,7 @@ fn write_file(client: &Client, dir: &Path, file: &Value) -> anyhow::Result<PathB
         let mut out = BufWriter::new(handle);
         client.download(
             &format!("/v1/attachments/{blob}"),
-            &[
-                ("name", name.to_owned()),
-                ("type", text(file, "media_type").to_owned()),
-            ],
+            &[("name", name.to_owned()), ("type", file.media_type.clone())],
             &mut out,
         )?;
         let handle = out

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
+use commons_node::api::contract::groups::{Group, GroupRecordsAnswer, GroupsAnswer};
 use commons_node::api::contract::{GroupRecordPublished, PublishAnswer, StatusAnswer};
 use commons_protocol::OrgId;
 use serde_json::{Value, json};
@@ -177,20 +178,20 @@ fn list(global: &GlobalArgs) -> anyhow::Result<()> {
     if global.json {
         return print_json(&answer);
     }
-    let groups = answer["groups"].as_array().cloned().unwrap_or_default();
-    if groups.is_empty() {
+    let groups: GroupsAnswer = client.read_as("/v1/groups", &answer)?;
+    if groups.groups.is_empty() {
         println!(
             "This node knows no working group. Found one with: commons groups create \"NAME\" --purpose \"…\""
         );
         return Ok(());
     }
-    for group in &groups {
+    for group in &groups.groups {
         println!(
             "{}  {}  {} member(s){}",
-            group["id"].as_str().unwrap_or("?"),
-            group["name"].as_str().unwrap_or("?"),
-            group["members"].as_array().map_or(0, Vec::len),
-            if group["you_are_member"] == true {
+            group.id,
+            group.name,
+            group.members.len(),
+            if group.you_are_member {
                 ", yours among them"
             } else {
                 ""
@@ -200,15 +201,24 @@ fn list(global: &GlobalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn names(group: &Value) -> BTreeMap<String, String> {
-    ["members", "former", "decisions"]
+/// The names the group's answer gives the orgs it mentions.
+fn names(group: &Group) -> BTreeMap<String, String> {
+    let members = group
+        .members
         .iter()
-        .filter_map(|key| group[*key].as_array())
-        .flatten()
-        .filter_map(|entry| {
-            let org = entry["org"].as_str().or(entry["subject"].as_str())?;
-            Some((org.to_owned(), entry["name"].as_str()?.to_owned()))
-        })
+        .map(|member| (&member.org, &member.name));
+    let former = group
+        .former
+        .iter()
+        .map(|former| (&former.org, &former.name));
+    let subjects = group
+        .decisions
+        .iter()
+        .map(|decision| (&decision.subject, &decision.name));
+    members
+        .chain(former)
+        .chain(subjects)
+        .filter_map(|(org, name)| Some((org.clone(), name.clone()?)))
         .collect()
 }
 
@@ -219,68 +229,57 @@ fn named(names: &BTreeMap<String, String>, org: &str) -> String {
     }
 }
 
-fn show_human(group: &Value) -> String {
+fn show_human(group: &Group) -> String {
     let names = names(group);
-    let mut out = format!(
-        "{} ({})\n",
-        group["name"].as_str().unwrap_or("?"),
-        group["id"].as_str().unwrap_or("?")
-    );
-    if let Some(purpose) = group["purpose"].as_str().filter(|text| !text.is_empty()) {
-        out.push_str(&format!("  {purpose}\n"));
+    let mut out = format!("{} ({})\n", group.name, group.id);
+    if !group.purpose.is_empty() {
+        out.push_str(&format!("  {}\n", group.purpose));
     }
-    let empty = Vec::new();
-    let members = group["members"].as_array().unwrap_or(&empty);
-    out.push_str(&format!("Members ({})\n", members.len()));
-    for member in members {
-        let org = member["org"].as_str().unwrap_or("?");
+    out.push_str(&format!("Members ({})\n", group.members.len()));
+    for member in &group.members {
         out.push_str(&format!(
             "  {}{}\n",
-            named(&names, org),
-            if member["history"] == true {
+            named(&names, &member.org),
+            if member.history {
                 ""
             } else {
                 ", from its admission on"
             }
         ));
     }
-    for former in group["former"].as_array().unwrap_or(&empty) {
-        let org = former["org"].as_str().unwrap_or("?");
+    for former in &group.former {
         out.push_str(&format!(
             "  former: {} ({})\n",
-            named(&names, org),
-            if former["left"] == true {
+            named(&names, &former.org),
+            if former.left {
                 "left"
             } else {
                 "removed by vote"
             }
         ));
     }
-    let decisions = group["decisions"].as_array().unwrap_or(&empty);
-    if decisions.is_empty() {
+    if group.decisions.is_empty() {
         out.push_str("No vote under way.\n");
     } else {
         out.push_str("Votes under way\n");
-        for decision in decisions {
-            let subject = decision["subject"].as_str().unwrap_or("?");
-            let (word, votes) = if decision["member"] == true {
-                ("removal", &decision["remove"])
+        for decision in &group.decisions {
+            let (word, votes) = if decision.member {
+                ("removal", &decision.remove)
             } else {
-                ("admission", &decision["admit"])
+                ("admission", &decision.admit)
             };
             out.push_str(&format!(
                 "  {}: {} {} of {} needed\n",
-                named(&names, subject),
+                named(&names, &decision.subject),
                 word,
-                votes["count"],
-                votes["needed"]
+                votes.count,
+                votes.needed
             ));
         }
     }
     out.push_str(&format!(
         "Thresholds: admission {}, removal {}\n",
-        group["thresholds"]["admission"].as_str().unwrap_or("?"),
-        group["thresholds"]["removal"].as_str().unwrap_or("?"),
+        group.thresholds.admission, group.thresholds.removal,
     ));
     out.push_str(
         "Records published to the group are sealed to its member organizations' devices: `commons groups publish`, `commons groups records` (docs/groups.md says what that protects).\n",
@@ -290,11 +289,13 @@ fn show_human(group: &Value) -> String {
 
 fn show(global: &GlobalArgs, group: &str) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let answer = client.get(&group_path(group), &[])?;
+    let path = group_path(group);
+    let answer = client.get(&path, &[])?;
     if global.json {
         return print_json(&answer);
     }
-    print!("{}", show_human(&answer));
+    let group: Group = client.read_as(&path, &answer)?;
+    print!("{}", show_human(&group));
     Ok(())
 }
 
@@ -335,20 +336,18 @@ fn cast(
         .post("/v1/publish/group-vote", body)
         .context("the vote was not published")?;
     let published: PublishAnswer = client.read_as("/v1/publish/group-vote", &answer)?;
-    let after = client.get(&group_path(group), &[])?;
-    let member = after["members"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|entry| entry["org"] == subject);
+    let path = group_path(group);
+    let after = client.get(&path, &[])?;
+    let group: Group = client.read_as(&path, &after)?;
+    let member = group.members.iter().any(|entry| entry.org == subject);
     if global.json {
         return print_json(&json!({ "vote": answer, "group": after, "member": member }));
     }
-    let names = names(&after);
+    let names = names(&group);
     println!(
         "Voted to {word} {} in \"{}\" (record {}, seq {})",
         named(&names, subject),
-        after["name"].as_str().unwrap_or("?"),
+        group.name,
         published.record.id,
         published.record.seq
     );
@@ -419,37 +418,33 @@ fn publish(global: &GlobalArgs, args: &PublishArgs) -> anyhow::Result<()> {
 
 fn records(global: &GlobalArgs, group: &str) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let answer = client.get(&format!("{}/records", group_path(group)), &[])?;
+    let path = format!("{}/records", group_path(group));
+    let answer = client.get(&path, &[])?;
     if global.json {
         return print_json(&answer);
     }
-    let empty = Vec::new();
-    let records = answer["records"].as_array().unwrap_or(&empty);
-    println!(
-        "{}: {} record(s)",
-        answer["name"].as_str().unwrap_or("?"),
-        records.len()
-    );
-    for record in records {
-        let by = record["org_name"]
-            .as_str()
-            .or(record["org"].as_str())
+    let answer: GroupRecordsAnswer = client.read_as(&path, &answer)?;
+    println!("{}: {} record(s)", answer.name, answer.records.len());
+    for record in &answer.records {
+        let by = record
+            .org_name
+            .as_deref()
+            .or(record.org.as_deref())
             .unwrap_or("?");
-        if record["readable"] == true {
-            println!(
-                "  {}  {}  by {}",
-                record["id"].as_str().unwrap_or("?"),
-                record["body"]["title"].as_str().unwrap_or("(no title)"),
-                by
-            );
+        if record.readable {
+            // The body is the record JSON (docs/api.md §8), read apart from this answer.
+            let title = record
+                .body
+                .as_ref()
+                .and_then(|body| body["title"].as_str())
+                .unwrap_or("(no title)");
+            println!("  {}  {}  by {}", record.id, title, by);
         } else {
             println!(
                 "  {}  sealed, by {}: {}",
-                record["id"].as_str().unwrap_or("?"),
+                record.id,
                 by,
-                record["why_not"]
-                    .as_str()
-                    .unwrap_or("it does not open here")
+                record.why_not.as_deref().unwrap_or("it does not open here")
             );
         }
     }

@@ -6,6 +6,7 @@
 use std::process::{Command, Stdio};
 
 use anyhow::Context;
+use commons_node::api::contract::web::LoginAnswer;
 use serde_json::json;
 
 use crate::GlobalArgs;
@@ -27,10 +28,8 @@ pub(crate) fn run(global: &GlobalArgs, args: &OpenArgs) -> anyhow::Result<()> {
     let answer = client
         .post("/v1/web/login", &json!({}))
         .context("the node did not give a login link")?;
-    let mut url = answer["url"]
-        .as_str()
-        .context("the node's answer has no login link")?
-        .to_owned();
+    let login: LoginAnswer = client.read_as("/v1/web/login", &answer)?;
+    let mut url = login.url;
     if let Some(page) = &args.page {
         anyhow::ensure!(
             page.starts_with('/') && !page.starts_with("//"),
@@ -44,7 +43,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &OpenArgs) -> anyhow::Result<()> {
         answer["url"] = serde_json::Value::String(url);
         return print_json(&answer);
     }
-    let minutes = answer["expires_in_s"].as_u64().unwrap_or(300) / 60;
+    let minutes = login.expires_in_s / 60;
     println!(
         "Open this link in a browser on this computer (it works once, for {minutes} minutes):"
     );

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::ValueEnum;
 use commons_node::api::contract::PublishAnswer;
+use commons_node::api::contract::attachments::UploadAnswer;
 use commons_protocol::{MAX_SIGNED_RECORD_BYTES, OrgId, RecordId};
 use serde_json::{Value, json};
 
@@ -235,15 +236,14 @@ fn upload_all(client: &Client, files: &[ToAttach], quiet: bool) -> anyhow::Resul
                     file.path.display()
                 )
             })?;
+        let answer: UploadAnswer = client.read_as("/v1/attachments", &uploaded)?;
         if !quiet {
             println!(
                 "Uploaded {} ({} bytes, {}): {}",
-                file.name,
-                uploaded["size"],
-                file.media_type,
-                uploaded["blob"].as_str().unwrap_or("?")
+                file.name, answer.size, file.media_type, answer.blob
             );
         }
+        // The answer is the entry the case study names the file by, as it came.
         entries.push(uploaded);
     }
     Ok(entries)

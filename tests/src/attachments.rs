@@ -6,16 +6,17 @@
 
 use anyhow::{Context, Result, ensure};
 use commons_node::api::contract::PublishAnswer;
+use commons_node::api::contract::attachments::UploadAnswer;
 use commons_node::data_dir::DataDir;
 use commons_protocol::BlobId;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::Api;
 
 /// Uploads `bytes` as a file named `name` of type `application/pdf`: the attachment
 /// entry to publish with (`{name, media_type, size, blob}`).
-pub fn upload(api: &Api, bytes: &[u8], name: &str) -> Result<Value> {
+pub fn upload(api: &Api, bytes: &[u8], name: &str) -> Result<UploadAnswer> {
     let reply = api.post_bytes(
         &format!("/v1/attachments?name={name}&type=application/pdf"),
         bytes.to_vec(),
@@ -26,16 +27,16 @@ pub fn upload(api: &Api, bytes: &[u8], name: &str) -> Result<Value> {
         reply.status,
         reply.body
     );
-    Ok(reply.body)
+    UploadAnswer::deserialize(&reply.body)
+        .with_context(|| format!("the upload answers its entry: {}", reply.body))
 }
 
 /// The file id an upload answered.
-pub fn blob_of(attachment: &Value) -> Result<BlobId> {
-    attachment["blob"]
-        .as_str()
-        .context("the upload names its blob")?
+pub fn blob_of(attachment: &UploadAnswer) -> Result<BlobId> {
+    attachment
+        .blob
         .parse()
-        .map_err(|error| anyhow::anyhow!("a bad blob id in {attachment}: {error:?}"))
+        .map_err(|error| anyhow::anyhow!("a bad blob id in {attachment:?}: {error:?}"))
 }
 
 /// Publishes a case study (`visibility` `public` or `members`) carrying `attachments`
@@ -44,7 +45,7 @@ pub fn publish_with(
     api: &Api,
     title: &str,
     visibility: &str,
-    attachments: &[Value],
+    attachments: &[UploadAnswer],
 ) -> Result<String> {
     let reply = api.post(
         "/v1/publish/practice",

@@ -27,6 +27,7 @@ use std::thread;
 use std::time::Duration;
 
 use base64::Engine;
+use commons_node::api::contract::web::LoginAnswer;
 use fantoccini::elements::Element;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -924,13 +925,9 @@ pub fn login_url(data_dir: &Path, page: Option<&str>) -> String {
         args.extend(["--page", page]);
     }
     let out = commons(data_dir, &args);
-    let answer: Value = serde_json::from_str(&out)
+    let answer: LoginAnswer = serde_json::from_str(&out)
         .unwrap_or_else(|error| panic!("commons open --json printed {out:?}: {error}"));
-    answer
-        .get("url")
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| panic!("commons open --json printed no url: {answer}"))
-        .to_owned()
+    answer.url
 }
 
 /// One node of a [`Devnet`].

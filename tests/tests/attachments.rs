@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use commons_node::api::contract::attachments::UploadAnswer;
 use commons_node::clock::now_ms;
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::DataDir;
@@ -131,15 +132,15 @@ fn metric(api: &Api, name: &str) -> u64 {
         .map_or(0, |value| value as u64)
 }
 
-fn upload(node: &TestNode, bytes: &[u8], name: &str) -> Value {
+fn upload(node: &TestNode, bytes: &[u8], name: &str) -> UploadAnswer {
     attachments::upload(node.api(), bytes, name).unwrap()
 }
 
-fn publish_with(node: &TestNode, title: &str, visibility: &str, files: &[Value]) -> String {
+fn publish_with(node: &TestNode, title: &str, visibility: &str, files: &[UploadAnswer]) -> String {
     attachments::publish_with(node.api(), title, visibility, files).unwrap()
 }
 
-fn blob_of(attachment: &Value) -> BlobId {
+fn blob_of(attachment: &UploadAnswer) -> BlobId {
     attachments::blob_of(attachment).unwrap()
 }
 

@@ -14,12 +14,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use commons_protocol::{HeadsFile, NetworkId};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tracing::{info, warn};
 
 use super::ApiState;
+use super::contract::ErrorAnswer;
+use super::contract::archive::{ImportAnswer, ImportRefusal};
 use super::error::{ApiError, ApiJson, ApiQuery};
 use super::json::from_hex;
 use crate::archive::{ArchiveFormat, Since, export_with};
@@ -157,7 +158,7 @@ pub(super) struct ImportRequest {
 pub(super) async fn import_archive(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<ImportRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<ImportAnswer>), ApiError> {
     let network: NetworkId = request.network.trim().parse().map_err(|_| {
         ApiError::bad_request(
             "bad_network",
@@ -194,27 +195,20 @@ pub(super) async fn import_archive(
         })?);
     }
     let answers = state.node.ingest.submit_many(records, Source::Import).await;
-    let (mut stored, mut duplicates, mut forks) = (0u64, 0u64, 0u64);
-    let mut refused = Vec::new();
+    let mut imported = ImportAnswer::default();
     for (index, answer) in answers.into_iter().enumerate() {
         match answer {
-            Ok(Ingested::Stored { .. }) => stored += 1,
-            Ok(Ingested::Duplicate { .. }) => duplicates += 1,
-            Ok(Ingested::Fork { .. }) => forks += 1,
-            Err(error) => refused.push(json!({
-                "index": index,
-                "reason": error.reason(),
-                "error": error.to_string(),
-            })),
+            Ok(Ingested::Stored { .. }) => imported.stored += 1,
+            Ok(Ingested::Duplicate { .. }) => imported.duplicates += 1,
+            Ok(Ingested::Fork { .. }) => imported.forks += 1,
+            Err(error) => imported.refused.push(ImportRefusal {
+                index: index as u64,
+                refusal: ErrorAnswer {
+                    error: error.to_string(),
+                    reason: error.reason().to_owned(),
+                },
+            }),
         }
     }
-    Ok((
-        StatusCode::OK,
-        Json(json!({
-            "stored": stored,
-            "duplicates": duplicates,
-            "forks": forks,
-            "refused": refused,
-        })),
-    ))
+    Ok((StatusCode::OK, Json(imported)))
 }

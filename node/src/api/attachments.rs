@@ -18,9 +18,11 @@ use commons_protocol::record::{is_media_type, is_safe_file_name};
 use commons_protocol::{BlobId, RecordId};
 use futures::StreamExt;
 use serde::Deserialize;
-use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
+use super::contract::attachments::{
+    FileState as FileStateAnswer, RecordFile, RecordFilesAnswer, UploadAnswer,
+};
 use super::error::{ApiError, ApiPath, ApiQuery};
 use super::json::{FromText, Text};
 use super::{ApiState, read_store};
@@ -145,7 +147,7 @@ pub(super) async fn upload(
     ApiQuery(query): ApiQuery<UploadQuery>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<UploadAnswer>), ApiError> {
     if !is_safe_file_name(&query.name) {
         return Err(ApiError::bad_request(
             "bad_field",
@@ -199,12 +201,12 @@ pub(super) async fn upload(
     };
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "name": query.name,
-            "media_type": query.media_type,
-            "size": imported.size,
-            "blob": imported.blob.to_string(),
-        })),
+        Json(UploadAnswer {
+            name: query.name,
+            media_type: query.media_type,
+            size: imported.size,
+            blob: imported.blob.to_string(),
+        }),
     ))
 }
 
@@ -378,37 +380,33 @@ pub(super) async fn download(
     Ok(response)
 }
 
-/// One file of a record as JSON, with its state on this node.
-fn file_json(file: &Attachment, state: &FileState) -> Value {
-    let mut value = json!({
-        "name": file.name,
-        "media_type": file.media_type,
-        "size": file.size,
-        "blob": file.blob.to_string(),
-    });
-    let Some(fields) = value.as_object_mut() else {
-        return value;
+/// One file of a record, with its state on this node.
+fn file_answer(file: &Attachment, state: &FileState) -> RecordFile {
+    let state = match state {
+        FileState::Held => FileStateAnswer::Held,
+        FileState::Fetching(progress) => FileStateAnswer::Fetching {
+            held_bytes: progress.held_bytes,
+            percent: u64::from(progress.percent()),
+            active: progress.active,
+        },
+        FileState::NotFetched { auto } => FileStateAnswer::NotFetched { auto: *auto },
     };
-    match state {
-        FileState::Held => {
-            fields.insert("state".into(), json!("held"));
-        }
-        FileState::Fetching(progress) => {
-            fields.insert("state".into(), json!("fetching"));
-            fields.insert("held_bytes".into(), json!(progress.held_bytes));
-            fields.insert("percent".into(), json!(progress.percent()));
-            fields.insert("active".into(), json!(progress.active));
-        }
-        FileState::NotFetched { auto } => {
-            fields.insert("state".into(), json!("not_fetched"));
-            fields.insert("auto".into(), json!(auto));
-        }
+    RecordFile {
+        file: UploadAnswer {
+            name: file.name.clone(),
+            media_type: file.media_type.clone(),
+            size: file.size,
+            blob: file.blob.to_string(),
+        },
+        state,
     }
-    value
 }
 
 /// The files a record names, with their states; 404 if the record is not held.
-async fn record_files(state: &ApiState, id: RecordId) -> Result<Vec<Value>, ApiError> {
+async fn record_files(
+    state: &ApiState,
+    id: RecordId,
+) -> Result<Vec<(Attachment, FileState)>, ApiError> {
     let record = read_store(state, move |store| store.record(&id)).await?;
     let Some(record) = record else {
         let retracted = read_store(state, move |store| store.tombstone(&id)).await?;
@@ -429,7 +427,7 @@ async fn record_files(state: &ApiState, id: RecordId) -> Result<Vec<Value>, ApiE
     })
     .await?;
     let mut answer = Vec::with_capacity(files.len());
-    for (file, mut file_state) in files.iter().zip(states) {
+    for (file, mut file_state) in files.into_iter().zip(states) {
         // A fetch queued by the network but not yet writing (its chunk list not yet
         // found) is fetching too, at 0 %.
         if matches!(file_state, FileState::NotFetched { .. })
@@ -442,7 +440,7 @@ async fn record_files(state: &ApiState, id: RecordId) -> Result<Vec<Value>, ApiE
                 active: true,
             });
         }
-        answer.push(file_json(file, &file_state));
+        answer.push((file, file_state));
     }
     Ok(answer)
 }
@@ -454,10 +452,22 @@ async fn record_files(state: &ApiState, id: RecordId) -> Result<Vec<Value>, ApiE
 pub(super) async fn list(
     State(state): State<Arc<ApiState>>,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RecordFilesAnswer>, ApiError> {
     let id = parse_record(&id)?;
     let files = record_files(&state, id).await?;
-    Ok(Json(json!({ "record": id.to_string(), "files": files })))
+    Ok(Json(files_answer(id, &files)))
+}
+
+/// The answer of [`list`] and [`fetch`]: the record's files as [`record_files`] found
+/// them.
+fn files_answer(id: RecordId, files: &[(Attachment, FileState)]) -> RecordFilesAnswer {
+    RecordFilesAnswer {
+        record: id.to_string(),
+        files: files
+            .iter()
+            .map(|(file, state)| file_answer(file, state))
+            .collect(),
+    }
 }
 
 /// `POST /v1/records/{id}/attachments/fetch`: asks the network to fetch every file of
@@ -466,7 +476,7 @@ pub(super) async fn list(
 pub(super) async fn fetch(
     State(state): State<Arc<ApiState>>,
     ApiPath(id): ApiPath<String>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<RecordFilesAnswer>), ApiError> {
     let id = parse_record(&id)?;
     let Some(network) = state.network.clone() else {
         return Err(ApiError::new(
@@ -476,18 +486,11 @@ pub(super) async fn fetch(
         ));
     };
     let files = record_files(&state, id).await?;
-    for file in &files {
-        if file.get("state").and_then(Value::as_str) == Some("held") {
+    for (file, file_state) in &files {
+        if matches!(file_state, FileState::Held) {
             continue;
         }
-        let Some(blob) = file
-            .get("blob")
-            .and_then(Value::as_str)
-            .and_then(|text| text.parse::<BlobId>().ok())
-        else {
-            continue;
-        };
-        network.fetch_attachment(blob).await.map_err(|error| {
+        network.fetch_attachment(file.blob).await.map_err(|error| {
             let message = error.to_string();
             match error {
                 NetworkError::TooLarge { .. } => {
@@ -504,10 +507,7 @@ pub(super) async fn fetch(
         })?;
     }
     let files = record_files(&state, id).await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({ "record": id.to_string(), "files": files })),
-    ))
+    Ok((StatusCode::ACCEPTED, Json(files_answer(id, &files))))
 }
 
 /// Files a publish request names: `[{name, media_type, size, blob}]`.

@@ -3,7 +3,7 @@
 //! that change them, published through the one publish path. The API reads the store
 //! and asks the node to publish; it never writes to the store.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use axum::Json;
@@ -13,9 +13,12 @@ use commons_protocol::{
     Threshold, Visibility, WorkingGroup,
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::contract::GroupRecordPublished;
+use super::contract::groups::{
+    FormerMember, Group, GroupDecision, GroupMember, GroupRecordEntry, GroupRecordsAnswer,
+    GroupThresholds, GroupVotes, GroupsAnswer,
+};
 use super::error::{ApiError, ApiJson, ApiPath};
 use super::json::{FromText, Text};
 use super::publish::{Created, publish, published_answer};
@@ -53,86 +56,85 @@ async fn groups_and_names(
     Ok((groups, roster, names))
 }
 
-fn group_json(
+fn group_answer(
     group: &WorkingGroup,
     roster: &Roster,
     names: &BTreeMap<OrgId, String>,
     own: &OrgId,
-) -> Value {
+) -> Group {
     let name_of = |org: &OrgId| names.get(org).cloned();
-    let members: Vec<Value> = group
+    let members = group
         .members(roster)
-        .map(|(org, admission)| {
-            json!({
-                "org": org.to_string(),
-                "name": name_of(&org),
-                "admitted_by": admission.by.to_string(),
-                "admitted_ms": admission.at_ms,
-                "history": admission.history,
-            })
+        .map(|(org, admission)| GroupMember {
+            org: org.to_string(),
+            name: name_of(&org),
+            admitted_by: admission.by.to_string(),
+            admitted_ms: admission.at_ms,
+            history: admission.history,
         })
         .collect();
-    let former: Vec<Value> = group
+    let former = group
         .former()
-        .map(|(org, departure)| {
-            json!({
-                "org": org.to_string(),
-                "name": name_of(&org),
-                "by": departure.by.to_string(),
-                "at_ms": departure.at_ms,
-                "left": departure.left,
-            })
+        .map(|(org, departure)| FormerMember {
+            org: org.to_string(),
+            name: name_of(&org),
+            by: departure.by.to_string(),
+            at_ms: departure.at_ms,
+            left: departure.left,
         })
         .collect();
-    let decisions: Vec<Value> = group
+    let decisions = group
         .voted_subjects()
         .map(|subject| {
             let tally = group.tally(&subject, roster);
-            let votes = |voters: &std::collections::BTreeSet<OrgId>, needed: usize| {
-                json!({
-                    "votes": voters.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                    "count": voters.len(),
-                    "needed": needed,
-                    "missing": needed.saturating_sub(voters.len()),
-                })
+            let votes = |voters: &BTreeSet<OrgId>, needed: usize| GroupVotes {
+                votes: voters.iter().map(ToString::to_string).collect(),
+                count: voters.len() as u64,
+                needed: needed as u64,
+                missing: needed.saturating_sub(voters.len()) as u64,
             };
-            json!({
-                "subject": subject.to_string(),
-                "name": name_of(&subject),
-                "member": tally.member,
-                "admit": votes(&tally.admit, tally.admit_needed),
-                "with_history": tally.admit_with_history.len(),
-                "remove": votes(&tally.remove, tally.remove_needed),
-            })
+            GroupDecision {
+                subject: subject.to_string(),
+                name: name_of(&subject),
+                member: tally.member,
+                admit: votes(&tally.admit, tally.admit_needed),
+                with_history: tally.admit_with_history.len() as u64,
+                remove: votes(&tally.remove, tally.remove_needed),
+            }
         })
         .collect();
-    json!({
-        "id": group.id().to_string(),
-        "name": group.name(),
-        "purpose": group.purpose(),
-        "founder": group.founder().to_string(),
-        "founder_name": name_of(&group.founder()),
-        "founded_ms": group.founded_ms(),
-        "you_are_member": group.is_member(own, roster),
-        "members": members,
-        "former": former,
-        "decisions": decisions,
-        "thresholds": {
-            "admission": group.admission().to_string(),
-            "removal": group.removal().to_string(),
+    Group {
+        id: group.id().to_string(),
+        name: group.name().to_owned(),
+        purpose: group.purpose().to_owned(),
+        founder: group.founder().to_string(),
+        founder_name: name_of(&group.founder()),
+        founded_ms: group.founded_ms(),
+        you_are_member: group.is_member(own, roster),
+        members,
+        former,
+        decisions,
+        thresholds: GroupThresholds {
+            admission: group.admission().to_string(),
+            removal: group.removal().to_string(),
         },
-    })
+    }
 }
 
 /// `GET /v1/groups`: every group the node knows of, by name.
-pub(super) async fn list(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn list(
+    State(state): State<Arc<ApiState>>,
+) -> Result<Json<GroupsAnswer>, ApiError> {
     let (groups, roster, names) = groups_and_names(&state).await?;
     let own = state.node.org;
-    let groups: Vec<Value> = groups
+    let groups = groups
         .iter()
-        .map(|group| group_json(group, &roster, &names, &own))
+        .map(|group| group_answer(group, &roster, &names, &own))
         .collect();
-    Ok(Json(json!({ "org": own.to_string(), "groups": groups })))
+    Ok(Json(GroupsAnswer {
+        org: own.to_string(),
+        groups,
+    }))
 }
 
 /// The group named by `text`: its id (`rec_…`), or its name when exactly one group
@@ -168,10 +170,10 @@ fn find<'a>(groups: &'a [WorkingGroup], text: &str) -> Result<&'a WorkingGroup, 
 pub(super) async fn show(
     State(state): State<Arc<ApiState>>,
     ApiPath(group): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Group>, ApiError> {
     let (groups, roster, names) = groups_and_names(&state).await?;
     let found = find(&groups, &group)?;
-    Ok(Json(group_json(found, &roster, &names, &state.node.org)))
+    Ok(Json(group_answer(found, &roster, &names, &state.node.org)))
 }
 
 /// `POST /v1/publish/group`.
@@ -387,7 +389,7 @@ pub(super) async fn publish_sealed(
 pub(super) async fn records(
     State(state): State<Arc<ApiState>>,
     ApiPath(group): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<GroupRecordsAnswer>, ApiError> {
     let (groups, roster, names) = groups_and_names(&state).await?;
     let group = find(&groups, &group)?.clone();
     let device = state.node.device;
@@ -411,34 +413,37 @@ pub(super) async fn records(
         Ok(out)
     })
     .await?;
-    let entries: Vec<Value> = opened
+    let records = opened
         .iter()
         .map(|(record, opened)| {
             let header = record.record();
             let org = roster.device(&header.author).map(|state| state.org);
-            let (readable, body, why) = match opened {
-                Opened::Content(body) => (true, Some(body_json(body)), None),
-                Opened::NotForThisDevice => (false, None, Some("not sealed to this device: written before your organization joined the group, after it left, or before this device's sealing key")),
-                Opened::EpochNotHeld => (false, None, Some("its epoch key record has not reached this node yet")),
-                Opened::Unreadable(_) => (false, None, Some("it does not open: altered, or sealed wrongly")),
+            let (body, why_not) = match opened {
+                Opened::Content(body) => (Some(body_json(body)), None),
+                Opened::NotForThisDevice => (None, Some("not sealed to this device: written before your organization joined the group, after it left, or before this device's sealing key")),
+                Opened::EpochNotHeld => (None, Some("its epoch key record has not reached this node yet")),
+                Opened::Unreadable(_) => (None, Some("it does not open: altered, or sealed wrongly")),
             };
-            json!({
-                "id": record.id().to_string(),
-                "author": header.author.to_string(),
-                "org": org.map(|org| org.to_string()),
-                "org_name": org.and_then(|org| names.get(&org).cloned()),
-                "author_in_group": org.is_some_and(|org| group.is_member(&org, &roster)),
-                "timestamp_ms": header.timestamp_ms,
-                "readable": readable,
-                "kind": match opened { Opened::Content(body) => body.kind().map(|kind| kind.name()), _ => None },
-                "body": body,
-                "why_not": why,
-            })
+            GroupRecordEntry {
+                id: record.id().to_string(),
+                author: header.author.to_string(),
+                org: org.map(|org| org.to_string()),
+                org_name: org.and_then(|org| names.get(&org).cloned()),
+                author_in_group: org.is_some_and(|org| group.is_member(&org, &roster)),
+                timestamp_ms: header.timestamp_ms,
+                readable: body.is_some(),
+                kind: match opened {
+                    Opened::Content(body) => body.kind().map(|kind| kind.name().to_owned()),
+                    _ => None,
+                },
+                body,
+                why_not: why_not.map(str::to_owned),
+            }
         })
         .collect();
-    Ok(Json(json!({
-        "group": group.id().to_string(),
-        "name": group.name(),
-        "records": entries,
-    })))
+    Ok(Json(GroupRecordsAnswer {
+        group: group.id().to_string(),
+        name: group.name().to_owned(),
+        records,
+    }))
 }

@@ -9,9 +9,9 @@ use std::time::Instant;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde_json::{Value, json};
 
 use super::ApiState;
+use super::contract::web::LoginAnswer;
 use super::error::ApiError;
 use crate::login::{LOGIN_TICKET_LIFETIME, LoginTickets};
 
@@ -36,7 +36,7 @@ impl WebLogin {
 
 pub(super) async fn login_link(
     State(state): State<Arc<ApiState>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<LoginAnswer>, ApiError> {
     let Some(web) = &state.web else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -49,9 +49,9 @@ pub(super) async fn login_link(
         .tickets
         .mint(Instant::now())
         .map_err(|error| ApiError::internal(error.to_string()))?;
-    Ok(Json(json!({
-        "url": format!("{}{LOGIN_PATH}?ticket={ticket}", web.base_url()),
-        "web": web.base_url(),
-        "expires_in_s": LOGIN_TICKET_LIFETIME.as_secs(),
-    })))
+    Ok(Json(LoginAnswer {
+        url: format!("{}{LOGIN_PATH}?ticket={ticket}", web.base_url()),
+        web: web.base_url(),
+        expires_in_s: LOGIN_TICKET_LIFETIME.as_secs(),
+    }))
 }
