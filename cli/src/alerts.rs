@@ -8,8 +8,8 @@
 //! Names and notes come from other organizations, so they are cleaned of terminal
 //! controls before they are printed.
 
+use commons_node::api::contract::alerts::{AlertAnswer, AlertSummary, AlertsPage};
 use commons_protocol::RecordId;
-use serde_json::Value;
 
 use crate::GlobalArgs;
 use crate::calendar::format_time;
@@ -69,17 +69,17 @@ fn list(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
         query.push(("before", before.clone()));
     }
     let client = Client::connect(global)?;
-    let page = client.get("/v1/alerts", &query)?;
+    let answer = client.get("/v1/alerts", &query)?;
     if global.json {
-        return print_json(&page);
+        return print_json(&answer);
     }
-    let alerts = page["alerts"].as_array().map_or(&[][..], Vec::as_slice);
-    if alerts.is_empty() {
+    let page: AlertsPage = client.read_as("/v1/alerts", &answer)?;
+    if page.alerts.is_empty() {
         println!("This node holds no alerts.");
     } else {
-        print!("{}", table(alerts));
+        print!("{}", table(&page.alerts));
     }
-    if let Some(next) = page["next"].as_str() {
+    if let Some(next) = &page.next {
         println!("More alerts: add --before {next}");
     }
     Ok(())
@@ -87,10 +87,12 @@ fn list(global: &GlobalArgs, args: &ListArgs) -> anyhow::Result<()> {
 
 fn show(global: &GlobalArgs, args: &ShowArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let alert = client.get(&format!("/v1/alerts/{}", args.id), &[])?;
+    let path = format!("/v1/alerts/{}", args.id);
+    let answer = client.get(&path, &[])?;
     if global.json {
-        return print_json(&alert);
+        return print_json(&answer);
     }
+    let alert: AlertAnswer = client.read_as(&path, &answer)?;
     print!("{}", human_status(&alert));
     Ok(())
 }
@@ -106,21 +108,16 @@ fn state_words(state: &str) -> &'static str {
     }
 }
 
-fn count(value: &Value, key: &str) -> u64 {
-    value["counts"][key].as_u64().unwrap_or(0)
-}
-
 /// "2 of 3 member orgs have responded".
-fn responded_words(alert: &Value) -> String {
+fn responded_words(alert: &AlertSummary) -> String {
     format!(
         "{} of {} member orgs have responded",
-        count(alert, "responded"),
-        count(alert, "asked")
+        alert.counts.responded, alert.counts.asked
     )
 }
 
 /// Alerts as a table: when raised, severity, responded, our answer, title, id.
-fn table(alerts: &[Value]) -> String {
+fn table(alerts: &[AlertSummary]) -> String {
     let mut out = format!(
         "{:<16}  {:<8}  {:<9}  {:<7}  {:<title$}  ID\n",
         "RAISED (UTC)",
@@ -131,26 +128,25 @@ fn table(alerts: &[Value]) -> String {
         title = TITLE_CHARS
     );
     for alert in alerts {
-        let time = alert["timestamp_ms"]
-            .as_u64()
-            .map_or_else(|| "?".to_owned(), |ms| format_time(ms, false));
-        let ours = if alert["ours"] == Value::Bool(true) {
+        let time = format_time(alert.timestamp_ms, false);
+        let ours = if alert.ours {
             "raised"
         } else {
-            alert["our_state"].as_str().map_or("-", state_words)
+            alert.our_state.as_deref().map_or("-", state_words)
         };
-        let mut title = one_line(alert["title"].as_str().unwrap_or("?"));
-        if alert["expired"] == Value::Bool(true) {
+        let text = alert.text.as_ref();
+        let mut title = one_line(text.map_or("?", |text| text.title.as_str()));
+        if text.is_some_and(|text| text.expired) {
             title = format!("(expired) {title}");
         }
         out.push_str(&format!(
             "{:<16}  {:<8}  {:<9}  {:<7}  {:<title$}  {}\n",
             time,
-            one_line(alert["severity"].as_str().unwrap_or("?")),
-            format!("{}/{}", count(alert, "responded"), count(alert, "asked")),
+            one_line(text.map_or("?", |text| text.severity.as_str())),
+            format!("{}/{}", alert.counts.responded, alert.counts.asked),
             ours,
             truncate(&title, TITLE_CHARS, true),
-            one_line(alert["id"].as_str().unwrap_or("?")),
+            one_line(&alert.id),
             title = TITLE_CHARS
         ));
     }
@@ -158,68 +154,67 @@ fn table(alerts: &[Value]) -> String {
 }
 
 /// An org as people read it: its name and id, or its id alone.
-fn org_words(name: &Value, org: &Value) -> String {
-    let org = one_line(org.as_str().unwrap_or("?"));
-    match name.as_str() {
+fn org_words(name: Option<&str>, org: &str) -> String {
+    let org = one_line(org);
+    match name {
         Some(name) => format!("{} ({org})", one_line(name)),
         None => org,
     }
 }
 
 /// One alert, then who has responded and who has not yet.
-fn human_status(alert: &Value) -> String {
+fn human_status(answer: &AlertAnswer) -> String {
+    let alert = &answer.alert;
+    let text = alert.text.as_ref();
     let mut out = String::new();
-    let title = one_line(alert["title"].as_str().unwrap_or("?"));
-    let severity = one_line(alert["severity"].as_str().unwrap_or("?"));
+    let title = one_line(text.map_or("?", |text| text.title.as_str()));
+    let severity = one_line(text.map_or("?", |text| text.severity.as_str()));
     out.push_str(&format!("{title} [{severity}]\n"));
     out.push_str(&format!(
         "Region:     {}\n",
-        one_line(alert["region"].as_str().unwrap_or(""))
+        one_line(text.map_or("", |text| text.region.as_str()))
     ));
-    let raiser = org_words(&alert["org_name"], &alert["org"]);
-    let ours = if alert["ours"] == Value::Bool(true) {
+    let raiser = org_words(alert.org_name.as_deref(), &alert.org);
+    let ours = if alert.ours {
         " (your organization)"
     } else {
         ""
     };
     out.push_str(&format!("Raised by:  {raiser}{ours}\n"));
-    if let Some(ms) = alert["timestamp_ms"].as_u64() {
-        out.push_str(&format!("Raised:     {} UTC\n", format_time(ms, false)));
-    }
-    if let Some(ms) = alert["expires_at_ms"].as_u64() {
-        let word = if alert["expired"] == Value::Bool(true) {
-            "Expired:"
-        } else {
-            "Expires:"
-        };
-        out.push_str(&format!("{word:<11} {} UTC\n", format_time(ms, false)));
-    }
     out.push_str(&format!(
-        "Id:         {}\n",
-        one_line(alert["id"].as_str().unwrap_or("?"))
+        "Raised:     {} UTC\n",
+        format_time(alert.timestamp_ms, false)
     ));
-    let asked = alert["action_requested"].as_str().unwrap_or("").trim();
+    if let Some(text) = text {
+        let word = if text.expired { "Expired:" } else { "Expires:" };
+        out.push_str(&format!(
+            "{word:<11} {} UTC\n",
+            format_time(text.expires_at_ms, false)
+        ));
+    }
+    out.push_str(&format!("Id:         {}\n", one_line(&alert.id)));
+    let asked = text.map_or("", |text| text.action_requested.trim());
     if !asked.is_empty() {
         out.push_str(&format!("Asked:      {}\n", one_line(asked)));
     }
     out.push('\n');
+    let counts = &alert.counts;
     out.push_str(&format!(
         "{}: {} seen, {} acting, {} shared; {} not yet.\n",
         responded_words(alert),
-        count(alert, "acknowledged"),
-        count(alert, "acting"),
-        count(alert, "shared"),
-        count(alert, "not_yet"),
+        counts.acknowledged,
+        counts.acting,
+        counts.shared,
+        counts.not_yet,
     ));
-    if alert["responses_cut"] == Value::Bool(true) {
+    if answer.responses_cut {
         out.push_str(
             "Only the newest 1,000 responses were read: an org shown \"not yet\" may have \
              answered earlier.\n",
         );
     }
-    let orgs = alert["orgs"].as_array().map_or(&[][..], Vec::as_slice);
-    let (answered, waiting): (Vec<&Value>, Vec<&Value>) =
-        orgs.iter().partition(|each| each["state"] != "not_yet");
+    let (answered, waiting): (Vec<_>, Vec<_>) =
+        answer.orgs.iter().partition(|each| each.state != "not_yet");
     if !answered.is_empty() {
         out.push_str(&format!(
             "\n{:<name$}  {:<7}  {:<16}  NOTE\n",
@@ -229,14 +224,18 @@ fn human_status(alert: &Value) -> String {
             name = NAME_CHARS
         ));
         for each in answered {
-            let when = each["timestamp_ms"]
-                .as_u64()
+            let when = each
+                .timestamp_ms
                 .map_or_else(|| "?".to_owned(), |ms| format_time(ms, false));
-            let note = clean(each["note"].as_str().unwrap_or(""));
+            let note = clean(each.note.as_deref().unwrap_or(""));
             out.push_str(&format!(
                 "{:<name$}  {:<7}  {:<16}  {}\n",
-                truncate(&org_words(&each["name"], &each["org"]), NAME_CHARS, true),
-                state_words(each["state"].as_str().unwrap_or("?")),
+                truncate(
+                    &org_words(each.name.as_deref(), &each.org),
+                    NAME_CHARS,
+                    true
+                ),
+                state_words(&each.state),
                 when,
                 one_line(&note),
                 name = NAME_CHARS
@@ -246,24 +245,25 @@ fn human_status(alert: &Value) -> String {
     if !waiting.is_empty() {
         out.push_str("\nNot yet:\n");
         for each in waiting {
-            let yours = if each["ours"] == Value::Bool(true) {
+            let yours = if each.ours {
                 " (your organization)"
             } else {
                 ""
             };
             out.push_str(&format!(
                 "  {}{yours}\n",
-                org_words(&each["name"], &each["org"])
+                org_words(each.name.as_deref(), &each.org)
             ));
         }
     }
-    let we_wait = orgs
+    let we_wait = answer
+        .orgs
         .iter()
-        .any(|each| each["ours"] == Value::Bool(true) && each["state"] == "not_yet");
+        .any(|each| each.ours && each.state == "not_yet");
     if we_wait {
         out.push_str(&format!(
             "\nRespond with: commons publish respond --alert {} --response seen|acting|shared [--note TEXT]\n",
-            one_line(alert["id"].as_str().unwrap_or("ID"))
+            one_line(&alert.id)
         ));
     }
     out
@@ -272,13 +272,18 @@ fn human_status(alert: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
+
+    fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+        serde_json::from_value(value).expect("an answer of the API")
+    }
 
     fn status() -> Value {
         json!({
             "id": "rec_aa", "org": "org_01", "org_name": "Tenants' Voice Alliance",
             "ours": false, "our_state": null, "timestamp_ms": 1_795_000_000_000u64,
             "severity": "urgent", "region": "Highlands", "title": "Defenders detained",
+            "body": "Three defenders were detained.",
             "action_requested": "Call the prosecutor.", "expires_at_ms": 1_795_100_000_000u64,
             "expired": false, "responses_cut": false,
             "counts": {"acknowledged": 1, "acting": 1, "shared": 0, "not_yet": 2,
@@ -299,7 +304,7 @@ mod tests {
 
     #[test]
     fn show_lists_who_responded_and_who_has_not_yet() {
-        let text = human_status(&status());
+        let text = human_status(&typed(status()));
         assert!(
             text.contains(
                 "2 of 4 member orgs have responded: 1 seen, 1 acting, 0 shared; 2 not yet."
@@ -338,7 +343,7 @@ mod tests {
         let mut answered = status();
         answered["our_state"] = json!("acknowledged");
         answered["expired"] = json!(true);
-        let text = table(&[ours, answered]);
+        let text = table(&[typed(ours), typed(answered)]);
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("RAISED (UTC)"), "{text}");
         assert!(

@@ -7,10 +7,12 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use commons_node::api::contract::PublishAnswer;
+use commons_node::api::contract::feeds::{Feed, RosterAnswer, RosterDevice};
 use commons_node::data_dir::DataDir;
 use commons_protocol::DeviceKey;
 use commons_protocol::text::hex;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
@@ -65,59 +67,59 @@ pub(crate) fn run(global: &GlobalArgs, command: &DevicesCommand) -> anyhow::Resu
     }
 }
 
+/// One of this org's devices as `devices list --json` prints it: the roster's entry,
+/// with its feed's highest seq held here and whether it is this node's.
+#[derive(Debug, Serialize)]
+struct OwnDevice {
+    /// The roster's entry.
+    #[serde(flatten)]
+    device: RosterDevice,
+    /// The highest seq of its feed held here, `None` if none.
+    max_seq: Option<u64>,
+    /// Whether it is this node's device.
+    this_node: bool,
+}
+
 /// This org's devices from a `/v1/roster` answer, each with its feed head from
 /// `/v1/feeds`.
-fn own_devices(roster: &Value, feeds: &Value) -> Vec<Value> {
-    let own = roster["org"].as_str().unwrap_or_default();
-    let this_device = roster["device"].as_str().unwrap_or_default();
-    ["members", "others"]
-        .iter()
-        .filter_map(|key| roster[*key].as_array())
-        .flatten()
-        .filter(|entry| entry["org"] == own)
-        .flat_map(|entry| entry["devices"].as_array().cloned().unwrap_or_default())
-        .map(|mut device| {
-            let key = device["device"].as_str().unwrap_or_default().to_owned();
-            let head = feeds
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|feed| feed["author"] == key.as_str())
-                .map(|feed| feed["max_seq"].clone());
-            device["max_seq"] = head.unwrap_or(Value::Null);
-            device["this_node"] = json!(key == this_device);
-            device
+fn own_devices(roster: &RosterAnswer, feeds: &[Feed]) -> Vec<OwnDevice> {
+    roster
+        .orgs()
+        .filter(|entry| entry.org == roster.org)
+        .flat_map(|entry| entry.devices.iter().cloned())
+        .map(|device| OwnDevice {
+            max_seq: feeds
+                .iter()
+                .find(|feed| feed.author == device.device)
+                .map(|feed| feed.max_seq),
+            this_node: device.device == roster.device,
+            device,
         })
         .collect()
 }
 
 fn list(global: &GlobalArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let roster = client.get("/v1/roster", &[])?;
-    let feeds = client.get("/v1/feeds", &[])?;
+    let roster: RosterAnswer = client.get_as("/v1/roster", &[])?;
+    let feeds: Vec<Feed> = client.get_as("/v1/feeds", &[])?;
     let devices = own_devices(&roster, &feeds);
     if global.json {
-        return print_json(&json!({ "org": roster["org"], "devices": devices }));
+        return print_json(&json!({ "org": roster.org, "devices": devices }));
     }
     println!("{:<70} {:<20} {:>7}  STATE", "DEVICE", "LABEL", "MAX SEQ");
-    for device in &devices {
-        let state = match device["revoked_from"].as_u64() {
+    for own in &devices {
+        let state = match own.device.revoked_from {
             Some(from) => format!("revoked from seq {from}"),
             None => "active".to_owned(),
         };
         println!(
             "{:<70} {:<20} {:>7}  {}{}",
-            device["device"].as_str().unwrap_or("?"),
-            device["label"].as_str().unwrap_or(""),
-            device["max_seq"]
-                .as_u64()
+            own.device.device,
+            own.device.label,
+            own.max_seq
                 .map_or_else(|| "-".to_owned(), |seq| seq.to_string()),
             state,
-            if device["this_node"] == true {
-                " (this node)"
-            } else {
-                ""
-            },
+            if own.this_node { " (this node)" } else { "" },
         );
     }
     Ok(())
@@ -162,23 +164,14 @@ fn revoke(global: &GlobalArgs, args: &RevokeArgs) -> anyhow::Result<()> {
     // Sign first: without the root key there is nothing to ask the node.
     let revocation = opened.revocation(args.device, args.from_seq)?;
     let client = Client::connect(global)?;
-    let roster = client.get("/v1/roster", &[])?;
-    let feeds = client.get("/v1/feeds", &[])?;
+    let roster: RosterAnswer = client.get_as("/v1/roster", &[])?;
+    let feeds: Vec<Feed> = client.get_as("/v1/feeds", &[])?;
     let devices = own_devices(&roster, &feeds);
     let key = args.device.to_string();
-    let Some(device) = devices
-        .iter()
-        .find(|device| device["device"] == key.as_str())
-    else {
+    let Some(own) = devices.iter().find(|own| own.device.device == key) else {
         let known: Vec<String> = devices
             .iter()
-            .map(|device| {
-                format!(
-                    "{} ({})",
-                    device["device"].as_str().unwrap_or("?"),
-                    device["label"].as_str().unwrap_or("")
-                )
-            })
+            .map(|own| format!("{} ({})", own.device.device, own.device.label))
             .collect();
         bail!(
             "this node knows no device {key} of your organization: your devices are {}. (A \
@@ -187,7 +180,7 @@ fn revoke(global: &GlobalArgs, args: &RevokeArgs) -> anyhow::Result<()> {
             known.join(", ")
         );
     };
-    if device["this_node"] == true {
+    if own.this_node {
         bail!(
             "{key} is this node's own device: revoke it from another device of your \
              organization (a node whose data dir holds root.key, or one you make with \
@@ -212,13 +205,10 @@ fn revoke(global: &GlobalArgs, args: &RevokeArgs) -> anyhow::Result<()> {
             "from_seq": args.from_seq,
         }));
     }
-    let held = device["max_seq"].as_u64();
+    let held = own.max_seq;
     println!(
         "Revoked {key} ({}) from seq {} (record {}, seq {})",
-        device["label"].as_str().unwrap_or(""),
-        args.from_seq,
-        published.record.id,
-        published.record.seq
+        own.device.label, args.from_seq, published.record.id, published.record.seq
     );
     match held {
         Some(max) if max >= args.from_seq => println!(

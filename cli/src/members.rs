@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, bail};
 use commons_node::api::contract::PublishAnswer;
+use commons_node::api::contract::feeds::{Decision, RosterAnswer, VoteCount};
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::DataDir;
 use commons_protocol::{OrgId, RootKey};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
@@ -99,17 +100,10 @@ pub(crate) fn run(global: &GlobalArgs, command: &MembersCommand) -> anyhow::Resu
 }
 
 /// Org ids to names, from a `/v1/roster` answer.
-fn names(roster: &Value) -> BTreeMap<String, String> {
-    ["members", "others"]
-        .iter()
-        .filter_map(|key| roster[*key].as_array())
-        .flatten()
-        .filter_map(|entry| {
-            Some((
-                entry["org"].as_str()?.to_owned(),
-                entry["name"].as_str()?.to_owned(),
-            ))
-        })
+fn names(roster: &RosterAnswer) -> BTreeMap<String, String> {
+    roster
+        .orgs()
+        .filter_map(|entry| Some((entry.org.clone(), entry.name.clone()?)))
         .collect()
 }
 
@@ -122,16 +116,17 @@ fn named(names: &BTreeMap<String, String>, org: &str) -> String {
 }
 
 /// "2 of 3 endorsements (A, B); 1 more needed" for one vote count.
-fn count_line(names: &BTreeMap<String, String>, votes: &Value, word: &str) -> String {
-    let count = votes["count"].as_u64().unwrap_or(0);
-    let needed = votes["needed"].as_u64().unwrap_or(0);
-    let missing = votes["missing"].as_u64().unwrap_or(0);
-    let voters: Vec<String> = votes["votes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(|org| names.get(org).cloned().unwrap_or_else(|| org.to_owned()))
+fn count_line(names: &BTreeMap<String, String>, votes: &VoteCount, word: &str) -> String {
+    let VoteCount {
+        count,
+        needed,
+        missing,
+        ..
+    } = *votes;
+    let voters: Vec<String> = votes
+        .votes
+        .iter()
+        .map(|org| names.get(org).cloned().unwrap_or_else(|| org.clone()))
         .collect();
     let mut line = format!("{count} of {needed} {word}");
     if !voters.is_empty() {
@@ -146,27 +141,26 @@ fn count_line(names: &BTreeMap<String, String>, votes: &Value, word: &str) -> St
 }
 
 /// The lines of one decision under way.
-fn decision_lines(names: &BTreeMap<String, String>, decision: &Value) -> Vec<String> {
+fn decision_lines(names: &BTreeMap<String, String>, decision: &Decision) -> Vec<String> {
     let mut lines = Vec::new();
-    let member = decision["member"] == true;
-    if member {
-        if decision["remove"]["count"].as_u64().unwrap_or(0) > 0 {
+    if decision.member {
+        if decision.remove.count > 0 {
             lines.push(format!(
                 "removal: {}",
-                count_line(names, &decision["remove"], "votes to remove")
+                count_line(names, &decision.remove, "votes to remove")
             ));
         }
-        for recover in decision["recover"].as_array().into_iter().flatten() {
+        for recover in &decision.recover {
             lines.push(format!(
                 "recovery to {}: {}",
-                recover["new_root"].as_str().unwrap_or("?"),
-                count_line(names, recover, "votes")
+                recover.new_root,
+                count_line(names, &recover.votes, "votes")
             ));
         }
     } else {
         lines.push(format!(
             "admission: {}",
-            count_line(names, &decision["admit"], "endorsements")
+            count_line(names, &decision.admit, "endorsements")
         ));
     }
     lines
@@ -174,83 +168,72 @@ fn decision_lines(names: &BTreeMap<String, String>, decision: &Value) -> Vec<Str
 
 fn list(global: &GlobalArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let roster = client.get("/v1/roster", &[])?;
+    let answer = client.get("/v1/roster", &[])?;
     if global.json {
-        return print_json(&roster);
+        return print_json(&answer);
     }
+    let roster: RosterAnswer = client.read_as("/v1/roster", &answer)?;
     print!("{}", list_human(&roster));
     Ok(())
 }
 
-fn list_human(roster: &Value) -> String {
+fn list_human(roster: &RosterAnswer) -> String {
     let names = names(roster);
-    let empty = Vec::new();
-    let members = roster["members"].as_array().unwrap_or(&empty);
-    let others = roster["others"].as_array().unwrap_or(&empty);
-    let decisions = roster["decisions"].as_array().unwrap_or(&empty);
-    let own = roster["org"].as_str().unwrap_or_default();
+    let own = roster.org.as_str();
     let mut out = format!(
         "{} — {} member(s)\n",
-        roster["network_name"].as_str().unwrap_or("this network"),
-        members.len()
+        roster.network_name,
+        roster.members.len()
     );
-    let device_count = |entry: &Value| {
-        entry["devices"].as_array().map_or(0, |devices| {
-            devices
-                .iter()
-                .filter(|d| d["revoked_from"].is_null())
-                .count()
-        })
-    };
-    for entry in members {
-        let org = entry["org"].as_str().unwrap_or("?");
+    for entry in &roster.members {
+        let org = entry.org.as_str();
+        let devices = entry
+            .devices
+            .iter()
+            .filter(|device| device.revoked_from.is_none())
+            .count();
         out.push_str(&format!(
             "  {}  {}  {} device(s){}{}\n",
             org,
-            entry["name"].as_str().unwrap_or("(no name known)"),
-            device_count(entry),
-            if entry["founder"] == true {
-                ", founder"
-            } else {
-                ""
-            },
+            entry.name.as_deref().unwrap_or("(no name known)"),
+            devices,
+            if entry.founder { ", founder" } else { "" },
             if org == own { "  (you)" } else { "" },
         ));
     }
-    let applicants: Vec<&Value> = others
+    let applicants: Vec<_> = roster
+        .others
         .iter()
-        .filter(|entry| !entry["application"].is_null())
+        .filter_map(|entry| Some((entry, entry.application.as_ref()?)))
         .collect();
     if !applicants.is_empty() {
         out.push_str("Applicants\n");
-        for entry in &applicants {
-            let org = entry["org"].as_str().unwrap_or("?");
+        for (entry, application) in applicants {
+            let org = entry.org.as_str();
             out.push_str(&format!(
                 "  {}  {}{}\n    \"{}\"\n",
                 org,
-                entry["name"].as_str().unwrap_or("(no name known)"),
+                entry.name.as_deref().unwrap_or("(no name known)"),
                 if org == own { "  (you)" } else { "" },
-                entry["application"]["statement"].as_str().unwrap_or(""),
+                application.statement,
             ));
         }
     }
-    if decisions.is_empty() {
+    if roster.decisions.is_empty() {
         out.push_str("No decision under way.\n");
     } else {
         out.push_str("Decisions under way\n");
-        for decision in decisions {
-            let subject = decision["subject"].as_str().unwrap_or("?");
-            out.push_str(&format!("  {}\n", named(&names, subject)));
+        for decision in &roster.decisions {
+            out.push_str(&format!("  {}\n", named(&names, &decision.subject)));
             for line in decision_lines(&names, decision) {
                 out.push_str(&format!("    {line}\n"));
             }
         }
     }
+    let thresholds = &roster.thresholds;
     out.push_str(&format!(
         "Thresholds: admission {}, removal {}, recovery {}\n",
-        roster["thresholds"]["admission"].as_str().unwrap_or("?"),
-        roster["thresholds"]["removal"].as_str().unwrap_or("?"),
-        roster["thresholds"]["recovery"].as_str().unwrap_or("?"),
+        thresholds.admission, thresholds.removal, thresholds.recovery,
     ));
     out
 }
@@ -261,17 +244,12 @@ fn apply(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
     }
     let dir = DataDir::resolve(global.data_dir.clone())?;
     let client = Client::connect(global)?;
-    let roster = client.get("/v1/roster", &[])?;
-    let own = roster["org"].as_str().unwrap_or_default().to_owned();
-    let already = roster["members"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|entry| entry["org"] == own.as_str());
-    if already {
+    let roster: RosterAnswer = client.get_as("/v1/roster", &[])?;
+    let own = roster.org.clone();
+    if roster.members.iter().any(|entry| entry.org == own) {
         bail!(
             "your organization ({own}) is already a member of \"{}\": there is nothing to apply for",
-            roster["network_name"].as_str().unwrap_or("this network")
+            roster.network_name
         );
     }
     let profile = if args.no_profile {
@@ -350,19 +328,14 @@ fn cast(global: &GlobalArgs, vote: &VoteCommand) -> anyhow::Result<()> {
     let published: PublishAnswer = client
         .post_as("/v1/publish/vote", &body)
         .context("the vote was not published")?;
-    let roster = client.get("/v1/roster", &[])?;
+    let roster: RosterAnswer = client.get_as("/v1/roster", &[])?;
     let subject_text = subject.to_string();
-    let decision = roster["decisions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|decision| decision["subject"] == subject_text.as_str())
+    let decision = roster
+        .decisions
+        .iter()
+        .find(|decision| decision.subject == subject_text)
         .cloned();
-    let member = roster["members"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|entry| entry["org"] == subject_text.as_str());
+    let member = roster.members.iter().any(|entry| entry.org == subject_text);
     if global.json {
         return print_json(&json!({
             "vote": published,

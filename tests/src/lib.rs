@@ -39,6 +39,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
+use commons_node::api::contract::feeds::{Feed, Fork, RosterAnswer};
 use commons_node::api::contract::{self, StatusAnswer};
 use commons_node::daemon::API_ADDRESS_FILE;
 use commons_node::data_dir::{API_TOKEN_FILE, STORE_FILE};
@@ -406,23 +407,33 @@ impl Api {
             .unwrap_or_else(|error| panic!("GET /v1/status answered {body}: {error}"))
     }
 
-    /// `GET /v1/feeds`, which must answer 200 with a list.
-    pub fn feeds(&self) -> Vec<Value> {
+    /// `GET path`, which must answer 200 with `T`, a type of the API's contract.
+    fn get_as<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
         let body = self
-            .get("/v1/feeds")
-            .expect("GET /v1/feeds is answered")
-            .expect_status(200, "GET /v1/feeds");
-        match body {
-            Value::Array(feeds) => feeds,
-            other => panic!("GET /v1/feeds answered {other}, not a list"),
-        }
+            .get(path)
+            .unwrap_or_else(|error| panic!("GET {path} is not answered: {error}"))
+            .expect_status(200, &format!("GET {path}"));
+        T::deserialize(&body).unwrap_or_else(|error| panic!("GET {path} answered {body}: {error}"))
+    }
+
+    /// `GET /v1/feeds`, which must answer 200 with a list of feeds.
+    pub fn feeds(&self) -> Vec<Feed> {
+        self.get_as("/v1/feeds")
     }
 
     /// The feed of `device` (`dev_…`) in `GET /v1/feeds`, if the node holds any of it.
-    pub fn feed_of(&self, device: &str) -> Option<Value> {
-        self.feeds()
-            .into_iter()
-            .find(|feed| feed.get("author").and_then(Value::as_str) == Some(device))
+    pub fn feed_of(&self, device: &str) -> Option<Feed> {
+        self.feeds().into_iter().find(|feed| feed.author == device)
+    }
+
+    /// `GET /v1/roster`, which must answer 200 with the roster.
+    pub fn roster(&self) -> RosterAnswer {
+        self.get_as("/v1/roster")
+    }
+
+    /// `GET /v1/forks`, which must answer 200 with a list of fork proofs.
+    pub fn forks(&self) -> Vec<Fork> {
+        self.get_as("/v1/forks")
     }
 }
 

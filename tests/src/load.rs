@@ -42,7 +42,7 @@ pub fn head_position(api: &Api, opened: &OpenedDataDir) -> Result<FeedPosition> 
     let feed = api
         .feed_of(&device)
         .context("the node's own feed is not listed")?;
-    let max_seq = feed["max_seq"].as_u64().context("max_seq")?;
+    let max_seq = feed.max_seq;
     let newest = api
         .get(&format!("/v1/records?author={}&limit=1", opened.org()))?
         .expect_status(200, "GET /v1/records");

@@ -15,7 +15,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use commons_tests::{Api, Published, TestNode, XorShift};
-use serde_json::Value;
 
 /// Kills while the publishers are busy.
 const KILLS_WHILE_PUBLISHING: usize = 32;
@@ -84,19 +83,17 @@ fn assert_feed_whole(node: &TestNode, device: &str, at_least: u64) -> u64 {
         .api()
         .feed_of(device)
         .unwrap_or_else(|| panic!("GET /v1/feeds lists the node's own feed {device}"));
-    let contiguous = feed["contiguous"].as_u64().unwrap();
-    let max_seq = feed["max_seq"].as_u64().unwrap();
-    assert_eq!(contiguous, max_seq, "the node's own feed has a gap: {feed}");
     assert_eq!(
-        feed["frozen"],
-        Value::Bool(false),
-        "the node's own feed is frozen: {feed}"
+        feed.contiguous, feed.max_seq,
+        "the node's own feed has a gap: {feed:?}"
     );
+    assert!(!feed.frozen, "the node's own feed is frozen: {feed:?}");
     assert!(
-        max_seq >= at_least,
-        "the feed's head {max_seq} is below an acknowledged seq {at_least}: {feed}"
+        feed.max_seq >= at_least,
+        "the feed's head {} is below an acknowledged seq {at_least}: {feed:?}",
+        feed.max_seq
     );
-    max_seq
+    feed.max_seq
 }
 
 #[test]
@@ -212,19 +209,14 @@ fn sigkill_at_random_moments_loses_no_acknowledged_record_and_forks_no_feed() {
     assert_eq!(Some(status.fork_proofs), Some(0), "{status:?}");
     assert_eq!(Some(status.feeds), Some(1), "{status:?}");
     assert_eq!(Some(status.members), Some(1), "{status:?}");
-    let forks = api.get("/v1/forks").unwrap().expect_status(200, "forks");
-    assert_eq!(forks, Value::Array(Vec::new()));
-    let roster = api.get("/v1/roster").unwrap().expect_status(200, "roster");
-    let members = roster["members"].as_array().unwrap();
-    assert_eq!(members.len(), 1, "{roster}");
-    assert_eq!(members[0]["org"], status.org.as_str());
+    assert_eq!(api.forks(), Vec::new());
+    let roster = api.roster();
+    let members = &roster.members;
+    assert_eq!(members.len(), 1, "{roster:?}");
+    assert_eq!(members[0].org, status.org);
     assert!(
-        members[0]["devices"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d["device"].as_str() == Some(device.as_str())),
-        "{roster}"
+        members[0].devices.iter().any(|d| d.device == device),
+        "{roster:?}"
     );
 
     // The node goes on from its head, and stops cleanly.

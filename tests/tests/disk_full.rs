@@ -14,7 +14,6 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use commons_tests::{Api, Published, Reply, TestNode, wait_for};
-use serde_json::Value;
 use tempfile::TempDir;
 
 /// The size of the tmpfs holding the data dir.
@@ -146,11 +145,7 @@ fn assert_acknowledged_intact(api: &Api, acked: &[(Published, String)], device: 
 
 fn feed_head(api: &Api, device: &str) -> (u64, u64, bool) {
     let feed = api.feed_of(device).unwrap();
-    (
-        feed["contiguous"].as_u64().unwrap(),
-        feed["max_seq"].as_u64().unwrap(),
-        feed["frozen"].as_bool().unwrap(),
-    )
+    (feed.contiguous, feed.max_seq, feed.frozen)
 }
 
 #[test]
@@ -279,10 +274,7 @@ fn a_full_disk_refuses_with_507_keeps_serving_and_recovers_once_space_is_freed()
     let head = acked.last().unwrap().0.seq;
     assert_eq!(feed_head(&api, &device), (head, head, false));
     assert_eq!(Some(api.status().records), Some(head));
-    assert_eq!(
-        api.get("/v1/forks").unwrap().expect_status(200, "forks"),
-        Value::Array(Vec::new())
-    );
+    assert_eq!(api.forks(), Vec::new());
 
     // And it still stops cleanly, with the store whole for the next start.
     let exit = node.terminate();

@@ -23,6 +23,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use commons_node::api::contract::feeds::Feed;
 use commons_node::clock::now_ms;
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::DataDir;
@@ -312,7 +313,7 @@ fn scores(honest: &[Honest], peer: &PeerId) -> BTreeMap<&'static str, f64> {
         .collect()
 }
 
-fn feed_entry(node: &Honest, device: &str) -> Value {
+fn feed_entry(node: &Honest, device: &str) -> Feed {
     node.api()
         .feed_of(device)
         .unwrap_or_else(|| panic!("{} holds no record of {device}", node.name))
@@ -385,7 +386,7 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
             || {
                 node.api()
                     .feed_of(&honest[0].device)
-                    .is_some_and(|feed| feed["contiguous"] == a_head)
+                    .is_some_and(|feed| feed.contiguous == a_head)
             },
         );
     }
@@ -485,7 +486,7 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
             || {
                 node.api()
                     .feed_of(&insider_device)
-                    .is_some_and(|feed| feed["contiguous"] == 4)
+                    .is_some_and(|feed| feed.contiguous == 4)
             },
         );
     }
@@ -565,7 +566,7 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
                 || {
                     node.api()
                         .feed_of(&laptop_id)
-                        .is_some_and(|feed| feed["contiguous"] == head)
+                        .is_some_and(|feed| feed.contiguous == head)
                 },
             );
         }
@@ -615,9 +616,9 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
         }
         let feed = feed_entry(node, &laptop_id);
         assert_eq!(
-            (&feed["contiguous"], &feed["max_seq"]),
-            (&Value::from(3), &Value::from(3)),
-            "{}: neither revision is stored: {feed}",
+            (feed.contiguous, feed.max_seq),
+            (3, 3),
+            "{}: neither revision is stored: {feed:?}",
             node.name
         );
     }
@@ -674,7 +675,7 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
         wait_for(STEP_DEADLINE, "seq 7 stored with a gap below it", || {
             node.api()
                 .feed_of(&insider_device)
-                .is_some_and(|feed| feed["contiguous"] == 4 && feed["max_seq"] == 7)
+                .is_some_and(|feed| feed.contiguous == 4 && feed.max_seq == 7)
         });
     }
     wait_for(
@@ -700,17 +701,16 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
     drop(six);
     for node in &honest {
         wait_for(STEP_DEADLINE, "the fork found and the feed frozen", || {
-            let forks = node.api().get("/v1/forks").unwrap().body;
-            let proven = forks.as_array().is_some_and(|forks| {
-                forks
-                    .iter()
-                    .any(|fork| fork["author"] == insider_device.as_str() && fork["seq"] == 5)
-            });
+            let proven = node
+                .api()
+                .forks()
+                .iter()
+                .any(|fork| fork.author == insider_device && fork.seq == 5);
             proven
                 && node
                     .api()
                     .feed_of(&insider_device)
-                    .is_some_and(|feed| feed["frozen"] == true)
+                    .is_some_and(|feed| feed.frozen)
         });
     }
 
@@ -1011,11 +1011,10 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
     // Nothing invalid is stored: exactly the honest records and the insider's valid ones.
     honest_ids.extend(delivery.published.iter().cloned());
     for node in &honest {
-        let roster = node.api().get("/v1/roster").unwrap().body;
-        for member in roster["members"].as_array().unwrap() {
-            for device in member["devices"].as_array().unwrap() {
-                if device["device"] != insider_device.as_str() {
-                    honest_ids.insert(device["delegation"].as_str().unwrap().to_owned());
+        for member in node.api().roster().members {
+            for device in member.devices {
+                if device.device != insider_device {
+                    honest_ids.insert(device.delegation);
                 }
             }
         }
@@ -1051,9 +1050,9 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
         assert_eq!(insider_held, 8, "{}: the insider's records held", node.name);
         let feed = feed_entry(node, &insider_device);
         assert_eq!(
-            (&feed["contiguous"], &feed["max_seq"], &feed["frozen"]),
-            (&Value::from(5), &Value::from(7), &Value::from(true)),
-            "{}: {feed}",
+            (feed.contiguous, feed.max_seq, feed.frozen),
+            (5, 7, true),
+            "{}: {feed:?}",
             node.name
         );
         let feeds = node.api().feeds();

@@ -10,8 +10,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use commons_protocol::OrgId;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
+use super::contract::alerts::{
+    AlertAnswer, AlertCounts, AlertOrg, AlertSummary, AlertText, AlertsPage,
+};
 use super::error::{ApiError, ApiPath, ApiQuery};
 use super::json::{Cursor, Text, TextEnum};
 use super::reads::{Introductions, introductions};
@@ -34,7 +36,7 @@ pub(super) struct ListParams {
 pub(super) async fn list(
     State(state): State<Arc<ApiState>>,
     ApiQuery(params): ApiQuery<ListParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AlertsPage>, ApiError> {
     let limit = params.limit.unwrap_or(DEFAULT_ALERT_PAGE);
     if !(1..=MAX_QUERY_LIMIT).contains(&limit) {
         return Err(ApiError::bad_request(
@@ -56,17 +58,17 @@ pub(super) async fn list(
         .last()
         .filter(|_| more)
         .map(|last| Cursor::after(&last.stored.record).to_string());
-    let list: Vec<Value> = alerts
+    let alerts = alerts
         .iter()
-        .map(|found| alert_json(&state, found, &known, now))
+        .map(|found| summary(&state, found, &known, now))
         .collect();
-    Ok(Json(json!({ "alerts": list, "next": next })))
+    Ok(Json(AlertsPage { alerts, next }))
 }
 
 pub(super) async fn show(
     State(state): State<Arc<ApiState>>,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AlertAnswer>, ApiError> {
     let id = super::record_id_in_path(&id, "An alert's id", "commons alerts list")?;
     let roster = state.node.roster();
     let found = read_store(&state, move |store| alert_status::read(store, &roster, &id)).await?;
@@ -100,39 +102,30 @@ pub(super) async fn show(
         }
     };
     let known = introductions(&state).await?;
-    let mut answer = alert_json(&state, &found, &known, now_ms());
-    let orgs: Vec<Value> = found
+    let orgs = found
         .status
         .orgs
         .iter()
         .map(|each| {
-            let mut entry = json!({
-                "org": each.org.to_string(),
-                "name": name(&known, &each.org),
-                "ours": each.org == state.node.org,
-            });
-            match &each.answer {
-                Some(latest) => {
-                    entry["state"] = json!(latest.response.text());
-                    entry["timestamp_ms"] = json!(latest.timestamp_ms);
-                    entry["note"] = json!(latest.note);
-                    entry["response"] = json!(latest.record.to_string());
-                }
-                None => {
-                    entry["state"] = json!("not_yet");
-                    entry["timestamp_ms"] = Value::Null;
-                    entry["note"] = Value::Null;
-                    entry["response"] = Value::Null;
-                }
+            let latest = each.answer.as_ref();
+            AlertOrg {
+                org: each.org.to_string(),
+                name: name(&known, &each.org),
+                ours: each.org == state.node.org,
+                state: latest
+                    .map_or("not_yet", |latest| latest.response.text())
+                    .to_owned(),
+                timestamp_ms: latest.map(|latest| latest.timestamp_ms),
+                note: latest.map(|latest| latest.note.clone()),
+                response: latest.map(|latest| latest.record.to_string()),
             }
-            entry
         })
         .collect();
-    if let Some(fields) = answer.as_object_mut() {
-        fields.insert("orgs".to_owned(), Value::from(orgs));
-        fields.insert("responses_cut".to_owned(), json!(found.status.cut));
-    }
-    Ok(Json(answer))
+    Ok(Json(AlertAnswer {
+        alert: summary(&state, &found, &known, now_ms()),
+        responses_cut: found.status.cut,
+        orgs,
+    }))
 }
 
 fn name(known: &Introductions, org: &OrgId) -> Option<String> {
@@ -140,40 +133,44 @@ fn name(known: &Introductions, org: &OrgId) -> Option<String> {
 }
 
 /// An alert's summary and its counts, as both endpoints show it.
-fn alert_json(state: &ApiState, found: &AlertWithStatus, known: &Introductions, now: u64) -> Value {
+fn summary(
+    state: &ApiState,
+    found: &AlertWithStatus,
+    known: &Introductions,
+    now: u64,
+) -> AlertSummary {
     let header = found.stored.record.record();
     let raiser = found.stored.org;
-    let mut answer = json!({
-        "id": found.stored.record.id().to_string(),
-        "org": raiser.to_string(),
-        "org_name": name(known, &raiser),
-        "ours": raiser == state.node.org,
-        "timestamp_ms": header.timestamp_ms,
-        "counts": counts_json(&found.status.counts),
-        "our_state": found
+    AlertSummary {
+        id: found.stored.record.id().to_string(),
+        org: raiser.to_string(),
+        org_name: name(known, &raiser),
+        ours: raiser == state.node.org,
+        timestamp_ms: header.timestamp_ms,
+        counts: counts(&found.status.counts),
+        our_state: found
             .status
             .answer_of(&state.node.org)
-            .map(|latest| latest.response.text()),
-    });
-    if let (Some(alert), Some(fields)) = (found.alert(), answer.as_object_mut()) {
-        fields.insert("severity".to_owned(), json!(alert.severity.text()));
-        fields.insert("region".to_owned(), json!(alert.region));
-        fields.insert("title".to_owned(), json!(alert.title));
-        fields.insert("body".to_owned(), json!(alert.body));
-        fields.insert("action_requested".to_owned(), json!(alert.action_requested));
-        fields.insert("expires_at_ms".to_owned(), json!(alert.expires_at_ms));
-        fields.insert("expired".to_owned(), json!(alert.expires_at_ms <= now));
+            .map(|latest| latest.response.text().to_owned()),
+        text: found.alert().map(|alert| AlertText {
+            severity: alert.severity.text().to_owned(),
+            region: alert.region.clone(),
+            title: alert.title.clone(),
+            body: alert.body.clone(),
+            action_requested: alert.action_requested.clone(),
+            expires_at_ms: alert.expires_at_ms,
+            expired: alert.expires_at_ms <= now,
+        }),
     }
-    answer
 }
 
-fn counts_json(counts: &Counts) -> Value {
-    json!({
-        "acknowledged": counts.acknowledged,
-        "acting": counts.acting,
-        "shared": counts.shared,
-        "not_yet": counts.not_yet,
-        "responded": counts.responded(),
-        "asked": counts.asked(),
-    })
+fn counts(counts: &Counts) -> AlertCounts {
+    AlertCounts {
+        acknowledged: counts.acknowledged as u64,
+        acting: counts.acting as u64,
+        shared: counts.shared as u64,
+        not_yet: counts.not_yet as u64,
+        responded: counts.responded() as u64,
+        asked: counts.asked() as u64,
+    }
 }

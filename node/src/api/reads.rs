@@ -12,6 +12,10 @@ use commons_protocol::{Body, BodyKind, OrgId, Roster};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::contract::feeds::{
+    Application, Decision, Feed, Fork, RecoveryCount, RosterAnswer, RosterDevice, RosterOrg,
+    Thresholds, VoteCount,
+};
 use super::contract::{NotifyCounts, PublishingState, StatusAnswer};
 use super::error::{ApiError, ApiQuery};
 use super::json::{Cursor, Text, add_versions, record_json};
@@ -163,29 +167,27 @@ fn org_of(roster: &Roster, device: &commons_protocol::DeviceKey) -> Option<Strin
     roster.device(device).map(|state| state.org.to_string())
 }
 
-pub(super) async fn feeds(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn feeds(State(state): State<Arc<ApiState>>) -> Result<Json<Vec<Feed>>, ApiError> {
     let heads = read_store(&state, |store| store.heads()).await?;
     let roster = state.node.roster();
-    let feeds: Vec<Value> = heads
+    let feeds = heads
         .iter()
-        .map(|head| {
-            json!({
-                "author": head.author.to_string(),
-                "contiguous": head.contiguous,
-                "max_seq": head.max_seq,
-                "frozen": head.frozen,
-                "org": org_of(&roster, &head.author),
-            })
+        .map(|head| Feed {
+            author: head.author.to_string(),
+            contiguous: head.contiguous,
+            max_seq: head.max_seq,
+            frozen: head.frozen,
+            org: org_of(&roster, &head.author),
         })
         .collect();
-    Ok(Json(Value::from(feeds)))
+    Ok(Json(feeds))
 }
 
 /// The names and applications the node holds, newest first per org: names from the
 /// charter, else from the latest version of the org's newest profile.
 pub(super) struct Introductions {
     pub(super) names: BTreeMap<OrgId, (String, &'static str)>,
-    applications: BTreeMap<OrgId, Value>,
+    applications: BTreeMap<OrgId, Application>,
 }
 
 pub(super) async fn introductions(state: &ApiState) -> Result<Introductions, ApiError> {
@@ -224,12 +226,10 @@ pub(super) async fn introductions(state: &ApiState) -> Result<Introductions, Api
     let mut latest = BTreeMap::new();
     for stored in &applications {
         if let Body::Application(application) = &stored.record.record().body {
-            latest.entry(stored.org).or_insert_with(|| {
-                json!({
-                    "id": stored.record.id().to_string(),
-                    "statement": application.statement,
-                    "timestamp_ms": stored.record.record().timestamp_ms,
-                })
+            latest.entry(stored.org).or_insert_with(|| Application {
+                id: stored.record.id().to_string(),
+                statement: application.statement.clone(),
+                timestamp_ms: stored.record.record().timestamp_ms,
             });
         }
     }
@@ -240,70 +240,67 @@ pub(super) async fn introductions(state: &ApiState) -> Result<Introductions, Api
 }
 
 /// The votes on one org and what each decision still needs (`Roster::tally`).
-fn decision_json(roster: &Roster, subject: &OrgId, known: &Introductions) -> Value {
+fn decision(roster: &Roster, subject: &OrgId, known: &Introductions) -> Decision {
     let tally = roster.tally(subject);
-    let votes = |voters: &[OrgId], needed: usize| {
-        json!({
-            "votes": voters.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            "count": voters.len(),
-            "needed": needed,
-            "missing": needed.saturating_sub(voters.len()),
-        })
+    let votes = |voters: &[OrgId], needed: usize| VoteCount {
+        votes: voters.iter().map(ToString::to_string).collect(),
+        count: voters.len() as u64,
+        needed: needed as u64,
+        missing: needed.saturating_sub(voters.len()) as u64,
     };
-    let recover: Vec<Value> = tally
+    let recover = tally
         .recover
         .iter()
-        .map(|(new_root, voters)| {
-            let mut entry = votes(voters, tally.recover_needed);
-            entry["new_root"] = json!(new_root.to_string());
-            entry
+        .map(|(new_root, voters)| RecoveryCount {
+            new_root: new_root.to_string(),
+            votes: votes(voters, tally.recover_needed),
         })
         .collect();
-    json!({
-        "subject": subject.to_string(),
-        "name": known.names.get(subject).map(|(name, _)| name.clone()),
-        "member": tally.member,
-        "admit": votes(&tally.admit, tally.admit_needed),
-        "remove": votes(&tally.remove, tally.remove_needed),
-        "recover": recover,
-        "recover_needed": tally.recover_needed,
-        "application": known.applications.get(subject),
-    })
+    Decision {
+        subject: subject.to_string(),
+        name: known.names.get(subject).map(|(name, _)| name.clone()),
+        member: tally.member,
+        admit: votes(&tally.admit, tally.admit_needed),
+        remove: votes(&tally.remove, tally.remove_needed),
+        recover,
+        recover_needed: tally.recover_needed as u64,
+        application: known.applications.get(subject).cloned(),
+    }
 }
 
-pub(super) async fn roster(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn roster(
+    State(state): State<Arc<ApiState>>,
+) -> Result<Json<RosterAnswer>, ApiError> {
     let known = introductions(&state).await?;
     let roster = state.node.roster();
     let charter = &state.node.charter;
     let mut members = Vec::new();
     let mut others = Vec::new();
     for (org, org_state) in roster.orgs() {
-        let devices: Vec<Value> = roster
+        let devices = roster
             .devices_of(org)
             .iter()
             .filter_map(|device| {
-                roster.device(device).map(|known| {
-                    json!({
-                        "device": device.to_string(),
-                        "label": known.label,
-                        "delegation": known.delegation.to_string(),
-                        "revoked_from": known.revoked_from,
-                    })
+                roster.device(device).map(|known| RosterDevice {
+                    device: device.to_string(),
+                    label: known.label.clone(),
+                    delegation: known.delegation.to_string(),
+                    revoked_from: known.revoked_from,
                 })
             })
             .collect();
         let (name, name_from) = known.names.get(org).map_or((None, None), |(name, from)| {
-            (Some(name.clone()), Some(*from))
+            (Some(name.clone()), Some((*from).to_owned()))
         });
-        let entry = json!({
-            "org": org.to_string(),
-            "name": name,
-            "name_from": name_from,
-            "founder": charter.is_founder(org),
-            "root": org_state.root.to_string(),
-            "devices": devices,
-            "application": known.applications.get(org),
-        });
+        let entry = RosterOrg {
+            org: org.to_string(),
+            name,
+            name_from,
+            founder: charter.is_founder(org),
+            root: org_state.root.to_string(),
+            devices,
+            application: known.applications.get(org).cloned(),
+        };
         if org_state.member {
             members.push(entry);
         } else {
@@ -320,40 +317,40 @@ pub(super) async fn roster(State(state): State<Arc<ApiState>>) -> Result<Json<Va
             .filter(|org| !roster.is_member(org))
             .copied(),
     );
-    let decisions: Vec<Value> = subjects
+    let decisions = subjects
         .iter()
-        .map(|subject| decision_json(&roster, subject, &known))
+        .map(|subject| decision(&roster, subject, &known))
         .collect();
-    Ok(Json(json!({
-        "network": state.node.network.to_string(),
-        "network_name": charter.name,
-        "org": state.node.org.to_string(),
-        "device": state.node.device.to_string(),
-        "members": members,
-        "others": others,
-        "decisions": decisions,
-        "thresholds": {
-            "admission": charter.admission.to_string(),
-            "removal": charter.removal.to_string(),
-            "recovery": charter.recovery.to_string(),
+    Ok(Json(RosterAnswer {
+        network: state.node.network.to_string(),
+        network_name: charter.name.clone(),
+        org: state.node.org.to_string(),
+        device: state.node.device.to_string(),
+        members,
+        others,
+        decisions,
+        thresholds: Thresholds {
+            admission: charter.admission.to_string(),
+            removal: charter.removal.to_string(),
+            recovery: charter.recovery.to_string(),
         },
-    })))
+    }))
 }
 
-pub(super) async fn forks(State(state): State<Arc<ApiState>>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn forks(State(state): State<Arc<ApiState>>) -> Result<Json<Vec<Fork>>, ApiError> {
     let proofs = read_store(&state, |store| store.fork_proofs()).await?;
-    let forks: Vec<Value> = proofs
+    let forks = proofs
         .iter()
         .map(|proof| {
             let (first, second) = proof.records();
-            json!({
-                "author": proof.author().to_string(),
-                "seq": proof.seq(),
-                "first": first.id().to_string(),
-                "second": second.id().to_string(),
-                "proof": hex(&proof.encode()),
-            })
+            Fork {
+                author: proof.author().to_string(),
+                seq: proof.seq(),
+                first: first.id().to_string(),
+                second: second.id().to_string(),
+                proof: hex(&proof.encode()),
+            }
         })
         .collect();
-    Ok(Json(Value::from(forks)))
+    Ok(Json(forks))
 }

@@ -54,6 +54,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
+use commons_node::api::contract::feeds::Feed;
 use commons_node::clock::now_ms;
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::DataDir;
@@ -237,12 +238,9 @@ fn founders(root: &Path, count: usize) -> Result<Vec<TestNode>> {
 fn contiguous(api: &Api, device: &str) -> u64 {
     api.get("/v1/feeds")
         .ok()
-        .and_then(|reply| match reply.body {
-            Value::Array(feeds) => feeds.into_iter().find(|feed| feed["author"] == device),
-            _ => None,
-        })
-        .and_then(|feed| feed["contiguous"].as_u64())
-        .unwrap_or(0)
+        .and_then(|reply| serde_json::from_value::<Vec<Feed>>(reply.body).ok())
+        .and_then(|feeds| feeds.into_iter().find(|feed| feed.author == device))
+        .map_or(0, |feed| feed.contiguous)
 }
 
 /// A Prometheus sample from the node's `/metrics`, if it has one by that name.

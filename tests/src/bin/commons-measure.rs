@@ -32,7 +32,6 @@ use commons_node::data_dir::DataDir;
 use commons_protocol::validate_record;
 use commons_tests::load::{head_position, sign_records, submit_all};
 use commons_tests::{Api, CommonsBinary, TestNode, resident_memory};
-use serde_json::Value;
 
 /// How often resident memory is sampled while the node settles.
 const SAMPLE_INTERVAL: Duration = Duration::from_millis(250);
@@ -140,10 +139,8 @@ fn check_whole(api: &Api, device: &str, expected_records: u64) -> Result<()> {
     );
     let feed = api.feed_of(device).context("own feed listed")?;
     ensure!(
-        feed["contiguous"] == feed["max_seq"]
-            && feed["max_seq"].as_u64() == Some(expected_records)
-            && feed["frozen"] == Value::Bool(false),
-        "the node's feed is not whole: {feed}"
+        feed.contiguous == feed.max_seq && feed.max_seq == expected_records && !feed.frozen,
+        "the node's feed is not whole: {feed:?}"
     );
     Ok(())
 }
