@@ -13,6 +13,7 @@ use anyhow::{Context, anyhow, bail};
 use clap::{Subcommand, ValueEnum};
 use commons_node::api::contract::archive::ImportAnswer;
 use commons_node::api::contract::attachments::UploadAnswer;
+use commons_node::api::contract::requests::ImportRequest;
 use commons_protocol::archive::{EntryRef, gaps_text};
 use commons_protocol::heads_file::MAX_HEADS_FILE_BYTES;
 use commons_protocol::text::hex;
@@ -552,10 +553,10 @@ fn import_archive(
         let stored_before = imported.stored + imported.forks;
         let mut refused = Vec::new();
         for batch in batches(&pending) {
-            let body = json!({
-                "network": report.network.to_string(),
-                "records": batch.iter().map(|(_, signed)| hex(signed)).collect::<Vec<_>>(),
-            });
+            let body = ImportRequest {
+                network: report.network.to_string(),
+                records: batch.iter().map(|(_, signed)| hex(signed)).collect(),
+            };
             let answer: ImportAnswer = client.post_as("/v1/archive/import", &body)?;
             imported.stored += answer.stored;
             imported.duplicates += answer.duplicates;

@@ -15,6 +15,7 @@ use commons_node::api::contract::ErrorAnswer;
 use commons_node::daemon::API_ADDRESS_FILE;
 use commons_node::data_dir::{API_TOKEN_FILE, CHARTER_FILE, CONFIG_FILE, DATA_DIR_ENV, DataDir};
 use reqwest::{Method, StatusCode, Url};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -105,11 +106,16 @@ impl Client {
                 pairs.append_pair(name, value);
             }
         }
-        self.send(Method::GET, url, None)
+        self.send(Method::GET, url, None::<&Value>)
     }
 
-    /// `POST path` with a JSON body, answering the API's JSON.
-    pub(crate) fn post(&self, path: &str, body: &Value) -> anyhow::Result<Value> {
+    /// `POST path` with a JSON body (a request type of the API's contract, or raw JSON),
+    /// answering the API's JSON.
+    pub(crate) fn post(
+        &self,
+        path: &str,
+        body: &(impl Serialize + ?Sized),
+    ) -> anyhow::Result<Value> {
         let url = self.url(path)?;
         self.send(Method::POST, url, Some(body))
     }
@@ -130,7 +136,7 @@ impl Client {
     pub(crate) fn post_as<T: DeserializeOwned>(
         &self,
         path: &str,
-        body: &Value,
+        body: &(impl Serialize + ?Sized),
     ) -> anyhow::Result<T> {
         let answer = self.post(path, body)?;
         self.read_as(path, &answer)
@@ -310,7 +316,12 @@ impl Client {
             .with_context(|| format!("`{path}` is not a usable API path"))
     }
 
-    fn send(&self, method: Method, url: Url, body: Option<&Value>) -> anyhow::Result<Value> {
+    fn send<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&B>,
+    ) -> anyhow::Result<Value> {
         let mut request = self
             .http
             .request(method, url)

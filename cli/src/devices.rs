@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use commons_node::api::contract::PublishAnswer;
 use commons_node::api::contract::feeds::{Feed, RosterAnswer, RosterDevice};
+use commons_node::api::contract::requests::RevocationRequest;
 use commons_node::data_dir::DataDir;
 use commons_protocol::DeviceKey;
 use commons_protocol::text::hex;
@@ -190,12 +191,12 @@ fn revoke(global: &GlobalArgs, args: &RevokeArgs) -> anyhow::Result<()> {
     let published: PublishAnswer = client
         .post_as(
             "/v1/publish/revocation",
-            &json!({
-                "device": key,
-                "from_seq": revocation.from_seq,
-                "root": revocation.root.to_string(),
-                "root_signature": hex(revocation.root_signature.as_bytes()),
-            }),
+            &RevocationRequest {
+                device: key.to_string(),
+                from_seq: revocation.from_seq,
+                root: revocation.root.to_string(),
+                root_signature: hex(revocation.root_signature.as_bytes()),
+            },
         )
         .context("the revocation was not published")?;
     if global.json {

@@ -7,9 +7,12 @@ use std::collections::BTreeMap;
 
 use anyhow::Context;
 use commons_node::api::contract::groups::{Group, GroupRecordsAnswer, GroupsAnswer};
+use commons_node::api::contract::requests::{
+    FoundGroupRequest, GroupRecordRequest, GroupVoteRequest,
+};
 use commons_node::api::contract::{GroupRecordPublished, PublishAnswer, StatusAnswer};
 use commons_protocol::OrgId;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
@@ -131,20 +134,21 @@ pub(crate) fn run(global: &GlobalArgs, command: &GroupsCommand) -> anyhow::Resul
         GroupsCommand::Show(args) => show(global, &args.group),
         GroupsCommand::Create(args) => create(global, args),
         GroupsCommand::Invite(args) | GroupsCommand::Vote(GroupVoteCommand::Admit(args)) => {
-            let choice = json!({
-                "group": args.group,
-                "subject": args.org.to_string(),
-                "choice": "admit",
-                "history": args.history,
-            });
+            let choice = GroupVoteRequest {
+                group: args.group.clone(),
+                subject: args.org.to_string(),
+                choice: "admit".to_owned(),
+                history: args.history,
+            };
             cast(global, &args.group, &args.org.to_string(), &choice, "admit")
         }
         GroupsCommand::Vote(GroupVoteCommand::Remove(args)) => {
-            let choice = json!({
-                "group": args.group,
-                "subject": args.org.to_string(),
-                "choice": "remove",
-            });
+            let choice = GroupVoteRequest {
+                group: args.group.clone(),
+                subject: args.org.to_string(),
+                choice: "remove".to_owned(),
+                history: false,
+            };
             cast(
                 global,
                 &args.group,
@@ -301,13 +305,12 @@ fn show(global: &GlobalArgs, group: &str) -> anyhow::Result<()> {
 
 fn create(global: &GlobalArgs, args: &CreateArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let mut body = json!({ "name": args.name, "purpose": args.purpose });
-    if let Some(admission) = &args.admission {
-        body["admission"] = json!(admission);
-    }
-    if let Some(removal) = &args.removal {
-        body["removal"] = json!(removal);
-    }
+    let body = FoundGroupRequest {
+        name: args.name.clone(),
+        purpose: args.purpose.clone(),
+        admission: args.admission.clone(),
+        removal: args.removal.clone(),
+    };
     let answer = client
         .post("/v1/publish/group", &body)
         .context("the working group was not founded")?;
@@ -328,7 +331,7 @@ fn cast(
     global: &GlobalArgs,
     group: &str,
     subject: &str,
-    body: &Value,
+    body: &GroupVoteRequest,
     word: &str,
 ) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
@@ -369,7 +372,12 @@ fn leave(global: &GlobalArgs, group: &str) -> anyhow::Result<()> {
     let answer = client
         .post(
             "/v1/publish/group-vote",
-            &json!({ "group": group, "subject": own, "choice": "remove" }),
+            &GroupVoteRequest {
+                group: group.to_owned(),
+                subject: own,
+                choice: "remove".to_owned(),
+                history: false,
+            },
         )
         .context("your organization did not leave the group")?;
     if global.json {
@@ -388,15 +396,15 @@ fn publish(global: &GlobalArgs, args: &PublishArgs) -> anyhow::Result<()> {
     let answer = client
         .post(
             "/v1/publish/group-record",
-            &json!({
-                "group": args.group,
-                "title": args.title,
-                "summary": args.summary,
-                "body": args.body,
-                "themes": args.themes,
-                "regions": args.regions,
-                "language": args.language,
-            }),
+            &GroupRecordRequest {
+                group: args.group.clone(),
+                title: args.title.clone(),
+                summary: args.summary.clone(),
+                body: args.body.clone(),
+                themes: args.themes.clone(),
+                regions: args.regions.clone(),
+                language: args.language.clone(),
+            },
         )
         .context("the case study was not published to the group")?;
     if global.json {

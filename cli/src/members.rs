@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use anyhow::{Context, bail};
 use commons_node::api::contract::PublishAnswer;
 use commons_node::api::contract::feeds::{Decision, RosterAnswer, VoteCount};
+use commons_node::api::contract::requests::{ApplicationRequest, ProfileRequest, VoteRequest};
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::DataDir;
 use commons_protocol::{OrgId, RootKey};
@@ -257,14 +258,15 @@ fn apply(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
     } else {
         let config = ConfigFile::load(&dir.config_path())
             .context("could not read the org's name from config.toml for its profile")?;
-        let body = json!({
-            "name": config.org_name,
-            "country": args.country.clone().unwrap_or_default(),
-            "region": args.region.clone().unwrap_or_default(),
-            "website": args.website.clone().unwrap_or_default(),
-            "working_groups": args.working_groups,
-            "description": args.description.clone().unwrap_or_default(),
-        });
+        let body = ProfileRequest {
+            name: config.org_name,
+            country: args.country.clone().unwrap_or_default(),
+            region: args.region.clone().unwrap_or_default(),
+            website: args.website.clone().unwrap_or_default(),
+            working_groups: args.working_groups.clone(),
+            description: args.description.clone().unwrap_or_default(),
+            ..ProfileRequest::default()
+        };
         Some(
             client
                 .post_as::<PublishAnswer>("/v1/publish/profile", &body)
@@ -274,7 +276,9 @@ fn apply(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
     let application: PublishAnswer = client
         .post_as(
             "/v1/publish/application",
-            &json!({ "statement": args.statement }),
+            &ApplicationRequest {
+                statement: args.statement.clone(),
+            },
         )
         .context("the application was not published")?;
     if global.json {
@@ -303,26 +307,15 @@ fn apply(global: &GlobalArgs, args: &ApplyArgs) -> anyhow::Result<()> {
 }
 
 fn cast(global: &GlobalArgs, vote: &VoteCommand) -> anyhow::Result<()> {
-    let (subject, body, word) = match vote {
-        VoteCommand::Admit(args) => (
-            args.org,
-            json!({ "subject": args.org.to_string(), "choice": "admit" }),
-            "admit",
-        ),
-        VoteCommand::Remove(args) => (
-            args.org,
-            json!({ "subject": args.org.to_string(), "choice": "remove" }),
-            "remove",
-        ),
-        VoteCommand::Recover(args) => (
-            args.org,
-            json!({
-                "subject": args.org.to_string(),
-                "choice": "recover",
-                "new_root": args.new_root.to_string(),
-            }),
-            "recover",
-        ),
+    let (subject, new_root, word) = match vote {
+        VoteCommand::Admit(args) => (args.org, None, "admit"),
+        VoteCommand::Remove(args) => (args.org, None, "remove"),
+        VoteCommand::Recover(args) => (args.org, Some(args.new_root.to_string()), "recover"),
+    };
+    let body = VoteRequest {
+        subject: subject.to_string(),
+        choice: word.to_owned(),
+        new_root,
     };
     let client = Client::connect(global)?;
     let published: PublishAnswer = client

@@ -16,8 +16,13 @@ use anyhow::{Context, bail};
 use clap::ValueEnum;
 use commons_node::api::contract::PublishAnswer;
 use commons_node::api::contract::attachments::UploadAnswer;
+use commons_node::api::contract::requests::{
+    AlertRequest, AttachmentRequest, CampaignRequest, PracticeRequest, RespondRequest,
+    RetractRequest, UpdateRequest,
+};
 use commons_protocol::{MAX_SIGNED_RECORD_BYTES, OrgId, RecordId};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
@@ -218,7 +223,11 @@ fn files_to_attach(paths: &[PathBuf]) -> anyhow::Result<Vec<ToAttach>> {
 }
 
 /// Uploads each file to the node; the entries the case study names them by.
-fn upload_all(client: &Client, files: &[ToAttach], quiet: bool) -> anyhow::Result<Vec<Value>> {
+fn upload_all(
+    client: &Client,
+    files: &[ToAttach],
+    quiet: bool,
+) -> anyhow::Result<Vec<AttachmentRequest>> {
     let mut entries = Vec::new();
     for file in files {
         let uploaded = client
@@ -243,8 +252,8 @@ fn upload_all(client: &Client, files: &[ToAttach], quiet: bool) -> anyhow::Resul
                 file.name, answer.size, file.media_type, answer.blob
             );
         }
-        // The answer is the entry the case study names the file by, as it came.
-        entries.push(uploaded);
+        // The upload answers the very entry a publish names the file by.
+        entries.push(AttachmentRequest::from(answer));
     }
     Ok(entries)
 }
@@ -379,213 +388,212 @@ fn name(value: &impl ValueEnum) -> Option<String> {
 struct Request {
     endpoint: &'static str,
     what: &'static str,
-    body: Value,
-    /// With `--revise`: the record revised; fields not in `body` are taken from its
-    /// latest version.
-    revise: Option<Revise>,
+    body: RequestBody,
 }
 
-/// A new version to publish: of which record, and what it carries over.
-struct Revise {
-    id: RecordId,
-    /// The kind the record must be (`practice`, `campaign`).
-    kind: &'static str,
-    /// The request fields a version carries over from the latest one.
-    fields: &'static [&'static str],
+/// The body of one `POST /v1/publish/*` of a single record, as the API's contract
+/// types it (also what a devnet publishes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub(crate) enum RequestBody {
+    Practice(PracticeRequest),
+    Campaign(CampaignRequest),
+    Update(UpdateRequest),
+    Alert(AlertRequest),
+    Respond(RespondRequest),
+    Retract(RetractRequest),
 }
 
-/// What a new case study version keeps from the latest when not given.
-const PRACTICE_FIELDS: &[&str] = &[
-    "title",
-    "summary",
-    "body",
-    "themes",
-    "regions",
-    "language",
-    "licence",
-    "links",
-    "visibility",
-    "attachments",
-];
-/// What a new campaign version keeps from the latest when not given.
-const CAMPAIGN_FIELDS: &[&str] = &["title", "goals", "partners", "status"];
+/// The latest version of the record `id` as the body of its kind's request, for
+/// `--revise`: what the new version keeps of what is not given. `kind` is the kind the
+/// record must be (`practice`, `campaign`).
+fn latest_version<T: serde::de::DeserializeOwned>(
+    client: &Client,
+    id: &RecordId,
+    kind: &str,
+) -> anyhow::Result<T> {
+    let record = client
+        .get(&format!("/v1/records/{id}"), &[])
+        .with_context(|| format!("could not read {id} to revise it"))?;
+    if record["retracted"] == Value::Bool(true) {
+        bail!(
+            "{id} was retracted by its org, so it cannot get a new version; publish a new record instead"
+        );
+    }
+    let latest = &record["latest_body"];
+    let found = record["body"]["content_kind"]
+        .as_str()
+        .or_else(|| record["kind"].as_str())
+        .unwrap_or("?");
+    if !latest.is_object() || found != kind {
+        bail!(
+            "{id} is of kind {found}, not {kind}: only case studies, campaigns and profiles have                  versions, and a new version keeps its record's kind"
+        );
+    }
+    // A version's content has the fields of its kind's request, so it reads as one.
+    client.read_as(&format!("/v1/records/{id}"), latest)
+}
 
-impl Revise {
-    /// `given` completed from the latest version of the record (read from the node),
-    /// with `revises` set.
-    fn complete(&self, client: &Client, given: &Value) -> anyhow::Result<Value> {
-        let record = client
-            .get(&format!("/v1/records/{}", self.id), &[])
-            .with_context(|| format!("could not read {} to revise it", self.id))?;
-        if record["retracted"] == Value::Bool(true) {
-            bail!(
-                "{} was retracted by its org, so it cannot get a new version; publish a new record instead",
-                self.id
-            );
+impl PracticeArgs {
+    /// `base` (an empty case study, or the latest version with `--revise`) with what
+    /// was given: `text` (the body) and the files uploaded.
+    fn request(
+        &self,
+        mut base: PracticeRequest,
+        text: Option<String>,
+        attachments: Vec<AttachmentRequest>,
+    ) -> PracticeRequest {
+        if let Some(title) = &self.title {
+            base.title.clone_from(title);
         }
-        let latest = &record["latest_body"];
-        let kind = record["body"]["content_kind"]
-            .as_str()
-            .or_else(|| record["kind"].as_str())
-            .unwrap_or("?");
-        if !latest.is_object() || kind != self.kind {
-            bail!(
-                "{} is of kind {kind}, not {}: only case studies, campaigns and profiles have                  versions, and a new version keeps its record's kind",
-                self.id,
-                self.kind
-            );
+        if let Some(summary) = &self.summary {
+            base.summary.clone_from(summary);
         }
-        let mut body = given.clone();
-        for field in self.fields {
-            if body.get(*field).is_none()
-                && let Some(value) = latest.get(*field)
-            {
-                body[*field] = value.clone();
+        if let Some(text) = text {
+            base.body = text;
+        }
+        for (field, given) in [
+            (&mut base.themes, &self.themes),
+            (&mut base.regions, &self.regions),
+            (&mut base.links, &self.links),
+        ] {
+            if !given.is_empty() {
+                field.clone_from(given);
             }
         }
-        body["revises"] = json!(self.id.to_string());
-        Ok(body)
+        if self.public {
+            base.visibility = Some("public".to_owned());
+        } else if self.members || self.revise.is_none() {
+            base.visibility = Some("members".to_owned());
+        }
+        if let Some(language) = &self.language {
+            base.language = Some(language.clone());
+        }
+        if let Some(licence) = &self.licence {
+            base.licence = Some(licence.clone());
+        }
+        if !attachments.is_empty() {
+            base.attachments = attachments;
+        }
+        base.revises = self.revise.map(|id| id.to_string());
+        base
+    }
+}
+
+impl CampaignArgs {
+    /// `base` (an empty campaign, or the latest version with `--revise`) with what was
+    /// given.
+    fn request(&self, mut base: CampaignRequest) -> CampaignRequest {
+        if let Some(title) = &self.title {
+            base.title.clone_from(title);
+        }
+        if !self.goals.is_empty() {
+            base.goals.clone_from(&self.goals);
+        }
+        if !self.partners.is_empty() {
+            base.partners = self.partners.iter().map(ToString::to_string).collect();
+        }
+        if let Some(status) = self.status {
+            base.status = name(&status);
+        }
+        base.revises = self.revise.map(|id| id.to_string());
+        base
     }
 }
 
 impl PublishCommand {
-    fn request(&self) -> anyhow::Result<Request> {
-        Ok(match self {
+    /// The text of the record's body, read before the node is looked for so that a bad
+    /// file is refused first; `None` when none is given (or none is needed).
+    fn text(&self) -> anyhow::Result<Option<String>> {
+        match self {
             PublishCommand::Practice(args) => {
-                // Only what was given: with --revise the rest comes from the latest
-                // version ([`Request::revise`]).
-                let mut body = json!({});
-                let mut set = |key: &str, value: Value| {
-                    body[key] = value;
-                };
-                if let Some(title) = &args.title {
-                    set("title", json!(title));
-                }
-                if let Some(summary) = &args.summary {
-                    set("summary", json!(summary));
-                }
                 let text = BodyArgs {
                     body: args.body.clone(),
                     body_file: args.body_file.clone(),
-                };
-                if let Some(text) = text.given()? {
-                    set("body", json!(text));
-                } else if args.revise.is_none() {
+                }
+                .given()?;
+                if text.is_none() && args.revise.is_none() {
                     bail!("give the text with --body TEXT or --body-file FILE");
                 }
-                for (key, items) in [
-                    ("themes", &args.themes),
-                    ("regions", &args.regions),
-                    ("links", &args.links),
-                ] {
-                    if !items.is_empty() || args.revise.is_none() {
-                        set(key, json!(items));
-                    }
-                }
-                if args.public || args.members || args.revise.is_none() {
-                    set(
-                        "visibility",
-                        json!(if args.public { "public" } else { "members" }),
-                    );
-                }
-                if let Some(language) = &args.language {
-                    set("language", json!(language));
-                }
-                if let Some(licence) = &args.licence {
-                    set("licence", json!(licence));
-                }
+                Ok(text)
+            }
+            PublishCommand::Update(args) => args.body.text().map(Some),
+            PublishCommand::Alert(args) => args.body.text().map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The request, with `text` from [`Self::text`], the files uploaded, and with
+    /// `--revise` the fields not given taken from the latest version (read from the
+    /// node through `client`).
+    fn request(
+        &self,
+        client: &Client,
+        text: Option<String>,
+        attachments: Vec<AttachmentRequest>,
+    ) -> anyhow::Result<Request> {
+        let body_text = || text.clone().unwrap_or_default();
+        Ok(match self {
+            PublishCommand::Practice(args) => {
+                let base = match &args.revise {
+                    Some(id) => latest_version(client, id, "practice")?,
+                    None => PracticeRequest::default(),
+                };
                 Request {
                     endpoint: "/v1/publish/practice",
                     what: "case study",
-                    body,
-                    revise: args.revise.map(|id| Revise {
-                        id,
-                        kind: "practice",
-                        fields: PRACTICE_FIELDS,
-                    }),
+                    body: RequestBody::Practice(args.request(base, text.clone(), attachments)),
                 }
             }
             PublishCommand::Campaign(args) => {
-                let mut body = json!({});
-                if let Some(title) = &args.title {
-                    body["title"] = json!(title);
-                }
-                if !args.goals.is_empty() || args.revise.is_none() {
-                    body["goals"] = json!(args.goals);
-                }
-                if !args.partners.is_empty() || args.revise.is_none() {
-                    body["partners"] = json!(
-                        args.partners
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                    );
-                }
-                if let Some(status) = args.status {
-                    body["status"] = json!(name(&status));
-                }
+                let base = match &args.revise {
+                    Some(id) => latest_version(client, id, "campaign")?,
+                    None => CampaignRequest::default(),
+                };
                 Request {
                     endpoint: "/v1/publish/campaign",
                     what: "campaign",
-                    body,
-                    revise: args.revise.map(|id| Revise {
-                        id,
-                        kind: "campaign",
-                        fields: CAMPAIGN_FIELDS,
-                    }),
+                    body: RequestBody::Campaign(args.request(base)),
                 }
             }
-            PublishCommand::Update(args) => {
-                let mut body = json!({
-                    "campaign": args.campaign.to_string(),
-                    "body": args.body.text()?,
-                });
-                if let Some(status) = args.status {
-                    body["status"] = json!(name(&status));
-                }
-                Request {
-                    endpoint: "/v1/publish/update",
-                    what: "campaign update",
-                    body,
-                    revise: None,
-                }
-            }
-            PublishCommand::Alert(args) => {
-                let mut body = json!({
-                    "severity": name(&args.severity),
-                    "region": args.region,
-                    "title": args.title,
-                    "body": args.body.text()?,
-                    "action_requested": args.action,
-                });
-                if let Some(hours) = args.expires_in_hours {
-                    body["expires_in_hours"] = json!(hours);
-                }
-                Request {
-                    endpoint: "/v1/publish/alert",
-                    what: "alert",
-                    body,
-                    revise: None,
-                }
-            }
+            PublishCommand::Update(args) => Request {
+                endpoint: "/v1/publish/update",
+                what: "campaign update",
+                body: RequestBody::Update(UpdateRequest {
+                    campaign: args.campaign.to_string(),
+                    status: args.status.as_ref().and_then(name),
+                    body: body_text(),
+                }),
+            },
+            PublishCommand::Alert(args) => Request {
+                endpoint: "/v1/publish/alert",
+                what: "alert",
+                body: RequestBody::Alert(AlertRequest {
+                    severity: name(&args.severity).unwrap_or_default(),
+                    region: args.region.clone(),
+                    title: args.title.clone(),
+                    body: body_text(),
+                    action_requested: args.action.clone(),
+                    expires_in_hours: args.expires_in_hours,
+                    expires_at_ms: None,
+                }),
+            },
             PublishCommand::Respond(args) => Request {
                 endpoint: "/v1/publish/respond",
                 what: "response",
-                body: json!({
-                    "alert": args.alert.to_string(),
-                    "response": name(&args.response),
-                    "note": args.note.clone().unwrap_or_default(),
+                body: RequestBody::Respond(RespondRequest {
+                    alert: args.alert.to_string(),
+                    response: name(&args.response).unwrap_or_default(),
+                    note: args.note.clone().unwrap_or_default(),
                 }),
-                revise: None,
             },
             PublishCommand::Retract(args) => Request {
                 endpoint: "/v1/publish/retract",
                 what: "retraction",
-                body: json!({
-                    "target": args.target.to_string(),
-                    "reason": args.reason.clone().unwrap_or_default(),
+                body: RequestBody::Retract(RetractRequest {
+                    target: args.target.to_string(),
+                    reason: args.reason.clone().unwrap_or_default(),
                 }),
-                revise: None,
             },
             PublishCommand::Batch(args) => bail!(
                 "{} is a batch of records, sent by `commons publish batch`, not one request",
@@ -600,21 +608,16 @@ pub(crate) fn run(global: &GlobalArgs, command: &PublishCommand) -> anyhow::Resu
         return crate::publish_batch::run(global, args);
     }
     // Read the body (and refuse bad files) before looking for the node.
-    let mut request = command.request()?;
+    let text = command.text()?;
     let attach = match command {
         PublishCommand::Practice(args) => files_to_attach(&args.attach)?,
         _ => Vec::new(),
     };
     let client = Client::connect(global)?;
-    if !attach.is_empty() {
-        request.body["attachments"] = Value::Array(upload_all(&client, &attach, global.json)?);
-    }
-    let body = match &request.revise {
-        Some(revise) => revise.complete(&client, &request.body)?,
-        None => request.body.clone(),
-    };
+    let attachments = upload_all(&client, &attach, global.json)?;
+    let request = command.request(&client, text, attachments)?;
     let answer = client
-        .post(request.endpoint, &body)
+        .post(request.endpoint, &request.body)
         .with_context(|| format!("the {} was not published", request.what))?;
     if global.json {
         return print_json(&answer);

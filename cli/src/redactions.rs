@@ -5,9 +5,9 @@
 //! removal threshold of the other members has voted (docs/protocol.md §10.7).
 
 use anyhow::Context;
+use commons_node::api::contract::requests::RedactionRequest;
 use commons_node::api::contract::{OrgNamed, Redaction, RedactionPublished, RedactionsAnswer};
 use commons_protocol::RecordId;
-use serde_json::json;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
@@ -106,7 +106,10 @@ fn request(global: &GlobalArgs, args: &RequestArgs) -> anyhow::Result<()> {
     let answer = client
         .post(
             "/v1/publish/redaction",
-            &json!({ "target": args.record.to_string(), "reason": args.reason }),
+            &RedactionRequest {
+                target: args.record.to_string(),
+                reason: args.reason.clone(),
+            },
         )
         .with_context(|| format!("could not vote to redact {}", args.record))?;
     if global.json {

@@ -7,10 +7,10 @@
 use anyhow::{Context, Result, ensure};
 use commons_node::api::contract::PublishAnswer;
 use commons_node::api::contract::attachments::UploadAnswer;
+use commons_node::api::contract::requests::{AttachmentRequest, PracticeRequest};
 use commons_node::data_dir::DataDir;
 use commons_protocol::BlobId;
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::Api;
 
@@ -47,17 +47,24 @@ pub fn publish_with(
     visibility: &str,
     attachments: &[UploadAnswer],
 ) -> Result<String> {
+    let attachments = attachments
+        .iter()
+        .cloned()
+        .map(AttachmentRequest::from)
+        .collect();
     let reply = api.post(
         "/v1/publish/practice",
-        &json!({
-            "title": title,
-            "summary": "Tenants documented the eviction notices and the hearing that followed.",
-            "body": "The report and the scanned notices are attached.",
-            "themes": ["housing"],
-            "regions": ["Southeast Asia"],
-            "visibility": visibility,
-            "attachments": attachments,
-        }),
+        &PracticeRequest {
+            title: title.to_owned(),
+            summary: "Tenants documented the eviction notices and the hearing that followed."
+                .to_owned(),
+            body: "The report and the scanned notices are attached.".to_owned(),
+            themes: vec!["housing".to_owned()],
+            regions: vec!["Southeast Asia".to_owned()],
+            visibility: Some(visibility.to_owned()),
+            attachments,
+            ..PracticeRequest::default()
+        },
     )?;
     ensure!(
         reply.status == 201,

@@ -40,12 +40,13 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
 use commons_node::api::contract::feeds::{Feed, Fork, RosterAnswer};
+use commons_node::api::contract::requests::{PracticeRequest, SubmitRequest};
 use commons_node::api::contract::{self, StatusAnswer};
 use commons_node::daemon::API_ADDRESS_FILE;
 use commons_node::data_dir::{API_TOKEN_FILE, STORE_FILE};
 use reqwest::blocking::Client;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tempfile::TempDir;
 
 /// The environment variable naming the `commons` binary to test, instead of the one
@@ -345,8 +346,13 @@ impl Api {
         Ok((status, response.text()?))
     }
 
-    /// `POST path` with a JSON body.
-    pub fn post(&self, path: &str, body: &Value) -> Result<Reply, reqwest::Error> {
+    /// `POST path` with a JSON body: a request type of the API's contract, or raw JSON
+    /// (a hostile body, say).
+    pub fn post(
+        &self,
+        path: &str,
+        body: &(impl Serialize + ?Sized),
+    ) -> Result<Reply, reqwest::Error> {
         let request = self
             .client
             .post(format!("{}{path}", self.base))
@@ -378,14 +384,15 @@ impl Api {
     pub fn publish_practice(&self, title: &str, body: &str) -> Result<Reply, reqwest::Error> {
         self.post(
             "/v1/publish/practice",
-            &json!({
-                "title": title,
-                "summary": "written by the commons-tests harness",
-                "body": body,
-                "themes": ["testing"],
-                "regions": ["loopback"],
-                "visibility": "public",
-            }),
+            &PracticeRequest {
+                title: title.to_owned(),
+                summary: "written by the commons-tests harness".to_owned(),
+                body: body.to_owned(),
+                themes: vec!["testing".to_owned()],
+                regions: vec!["loopback".to_owned()],
+                visibility: Some("public".to_owned()),
+                ..PracticeRequest::default()
+            },
         )
     }
 
@@ -393,7 +400,9 @@ impl Api {
     pub fn submit(&self, signed: &[u8]) -> Result<Reply, reqwest::Error> {
         self.post(
             "/v1/records",
-            &json!({ "signed": commons_protocol::text::hex(signed) }),
+            &SubmitRequest {
+                signed: commons_protocol::text::hex(signed),
+            },
         )
     }
 

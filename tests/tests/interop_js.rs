@@ -27,6 +27,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use commons_node::api::contract::requests::{CampaignRequest, PracticeRequest};
 use commons_node::api::json::from_hex;
 use commons_protocol::DeviceKeypair;
 use commons_protocol::text::parse_hex32;
@@ -123,14 +124,15 @@ fn publish_practice(api: &Api, title: &str, visibility: &str) -> Published {
     let reply = api
         .post(
             "/v1/publish/practice",
-            &json!({
-                "title": title,
-                "summary": "Written for the js-libp2p interoperability test.",
-                "body": "## What we did\n\nA community radio read the weekly housing bulletin aloud in three languages.",
-                "themes": ["housing"],
-                "regions": ["West Africa"],
-                "visibility": visibility,
-            }),
+            &PracticeRequest {
+                title: title.to_owned(),
+                summary: "Written for the js-libp2p interoperability test.".to_owned(),
+                body: "## What we did\n\nA community radio read the weekly housing bulletin aloud in three languages.".to_owned(),
+                themes: vec!["housing".to_owned()],
+                regions: vec!["West Africa".to_owned()],
+                visibility: Some(visibility.to_owned()),
+                ..PracticeRequest::default()
+            },
         )
         .expect("POST /v1/publish/practice");
     Published::from_reply(&reply).unwrap_or_else(|| panic!("publish refused: {}", reply.body))
@@ -141,7 +143,12 @@ fn publish_campaign(api: &Api, title: &str) -> Published {
     let reply = api
         .post(
             "/v1/publish/campaign",
-            &json!({"title": title, "goals": ["No evictions in the rainy season"], "status": "active"}),
+            &CampaignRequest {
+                title: title.to_owned(),
+                goals: vec!["No evictions in the rainy season".to_owned()],
+                status: Some("active".to_owned()),
+                ..CampaignRequest::default()
+            },
         )
         .expect("POST /v1/publish/campaign");
     Published::from_reply(&reply).unwrap_or_else(|| panic!("publish refused: {}", reply.body))

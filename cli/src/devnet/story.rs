@@ -3,8 +3,12 @@
 //! other orgs' answers), and the sample records around it ([`sample`]: case studies,
 //! more campaigns and their updates), each as a publish [`Request`].
 
+use commons_node::api::contract::requests::{
+    AlertRequest, CampaignRequest, PracticeRequest, RespondRequest, UpdateRequest,
+};
 use commons_protocol::OrgId;
-use serde_json::{Value, json};
+
+use crate::publish::RequestBody;
 
 /// One publish request.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,7 +17,27 @@ pub(super) struct Request {
     /// The record's kind, as the API names it.
     pub(super) kind: &'static str,
     pub(super) what: &'static str,
-    pub(super) body: Value,
+    pub(super) body: RequestBody,
+}
+
+/// The update of `campaign` with `text`, and its new status if it changed.
+fn update(campaign: &str, text: &str, status: Option<&str>) -> RequestBody {
+    RequestBody::Update(UpdateRequest {
+        campaign: campaign.to_owned(),
+        status: status.map(str::to_owned),
+        body: text.to_owned(),
+    })
+}
+
+/// A campaign of this node's own org, under way.
+fn campaign_under_way(title: &str, goals: &[&str], partners: Vec<String>) -> RequestBody {
+    RequestBody::Campaign(CampaignRequest {
+        title: title.to_owned(),
+        goals: goals.iter().map(|goal| (*goal).to_owned()).collect(),
+        partners,
+        status: Some("active".to_owned()),
+        revises: None,
+    })
 }
 
 const PRACTICE_ENDPOINT: &str = "/v1/publish/practice";
@@ -56,32 +80,34 @@ impl Story {
                 endpoint: CAMPAIGN_ENDPOINT,
                 kind: "campaign",
                 what: "coalition campaign",
-                body: json!({
-                    "title": "No evictions in the rainy season",
-                    "goals": [
+                body: campaign_under_way(
+                    "No evictions in the rainy season",
+                    &[
                         "A moratorium on evictions from June to October",
                         "Alternative housing agreed with residents before any demolition",
                     ],
-                    "partners": partners,
-                    "status": "active",
-                }),
+                    partners,
+                ),
             }
         } else {
             Request {
                 endpoint: ALERT_ENDPOINT,
                 kind: "alert",
                 what: "solidarity alert",
-                body: json!({
-                    "severity": "urgent",
-                    "region": "Central America",
-                    "title": "Housing defender detained after an eviction protest",
-                    "body": "A member of our housing committee was detained after a community \
-                             assembly against the eviction of 40 families. She has had no access \
-                             to a lawyer since yesterday evening.",
-                    "action_requested": "Write to the regional prosecutor asking for access to \
-                                         counsel and her release; share this alert with your \
-                                         networks.",
-                    "expires_in_hours": 72,
+                body: RequestBody::Alert(AlertRequest {
+                    severity: "urgent".to_owned(),
+                    region: "Central America".to_owned(),
+                    title: "Housing defender detained after an eviction protest".to_owned(),
+                    body: "A member of our housing committee was detained after a community \
+                           assembly against the eviction of 40 families. She has had no access \
+                           to a lawyer since yesterday evening."
+                        .to_owned(),
+                    action_requested: "Write to the regional prosecutor asking for access to \
+                                       counsel and her release; share this alert with your \
+                                       networks."
+                        .to_owned(),
+                    expires_in_hours: Some(72),
+                    expires_at_ms: None,
                 }),
             }
         }
@@ -108,21 +134,21 @@ impl Story {
                     endpoint: RESPOND_ENDPOINT,
                     kind: "alert-response",
                     what: "response to the alert",
-                    body: json!({ "alert": alert, "response": response, "note": note }),
+                    body: RequestBody::Respond(RespondRequest {
+                        alert: alert.clone(),
+                        response: response.to_owned(),
+                        note: note.to_owned(),
+                    }),
                 })
             }
             1 if index <= self.partners.len() => {
                 let campaign = self.campaign.as_ref()?;
                 let (text, status) = COALITION_UPDATES[index];
-                let mut body = json!({ "campaign": campaign, "body": text });
-                if let Some(status) = status {
-                    body["status"] = json!(status);
-                }
                 Some(Request {
                     endpoint: UPDATE_ENDPOINT,
                     kind: "campaign-update",
                     what: "campaign update",
-                    body,
+                    body: update(campaign, text, status),
                 })
             }
             _ => None,
@@ -294,20 +320,16 @@ pub(super) fn sample(global: usize, local: usize, campaign: Option<&str>) -> Req
                 endpoint: CAMPAIGN_ENDPOINT,
                 kind: "campaign",
                 what: "campaign",
-                body: json!({ "title": title, "goals": goals, "status": "active" }),
+                body: campaign_under_way(title, &goals, Vec::new()),
             }
         }
         (5 | 7, Some(campaign)) => {
             let (text, status) = UPDATES[global % UPDATES.len()];
-            let mut body = json!({ "campaign": campaign, "body": text });
-            if let Some(status) = status {
-                body["status"] = json!(status);
-            }
             Request {
                 endpoint: UPDATE_ENDPOINT,
                 kind: "campaign-update",
                 what: "campaign update",
-                body,
+                body: update(campaign, text, status),
             }
         }
         _ => {
@@ -317,16 +339,21 @@ pub(super) fn sample(global: usize, local: usize, campaign: Option<&str>) -> Req
                 endpoint: PRACTICE_ENDPOINT,
                 kind: "practice",
                 what: "case study",
-                body: json!({
-                    "title": case.title,
-                    "summary": case.summary,
-                    "body": format!(
+                body: RequestBody::Practice(PracticeRequest {
+                    title: case.title.to_owned(),
+                    summary: case.summary.to_owned(),
+                    body: format!(
                         "## Context\n\n{} ({region}).\n\n## What we did\n\n{}\n\n\
                          ## What others can reuse\n\n{}",
                         case.context, case.what_we_did, case.reusable
                     ),
-                    "themes": case.themes,
-                    "regions": [region],
+                    themes: case
+                        .themes
+                        .iter()
+                        .map(|theme| (*theme).to_owned())
+                        .collect(),
+                    regions: vec![region.to_owned()],
+                    ..PracticeRequest::default()
                 }),
             }
         }
@@ -336,6 +363,12 @@ pub(super) fn sample(global: usize, local: usize, campaign: Option<&str>) -> Req
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
+
+    /// A request's body as the node receives it.
+    fn sent(request: &Request) -> Value {
+        serde_json::to_value(&request.body).unwrap()
+    }
 
     #[test]
     fn the_samples_hold_campaigns_updates_and_case_studies() {
@@ -347,7 +380,7 @@ mod tests {
                 campaign = Some("rec_campaign".to_owned());
             }
             if request.endpoint == UPDATE_ENDPOINT {
-                assert_eq!(request.body["campaign"], "rec_campaign");
+                assert_eq!(sent(&request)["campaign"], "rec_campaign");
             }
             endpoints.push(request.endpoint);
         }
@@ -358,8 +391,8 @@ mod tests {
         assert_eq!(sample(5, 5, None).endpoint, PRACTICE_ENDPOINT);
         let practice = sample(0, 0, None);
         assert_eq!(practice.kind, "practice");
-        assert!(!practice.body["themes"].as_array().unwrap().is_empty());
-        assert!(!practice.body["regions"].as_array().unwrap().is_empty());
+        assert!(!sent(&practice)["themes"].as_array().unwrap().is_empty());
+        assert!(!sent(&practice)["regions"].as_array().unwrap().is_empty());
     }
 
     fn orgs(count: u8) -> Vec<OrgId> {
@@ -375,12 +408,12 @@ mod tests {
         let campaign = story.opening(0);
         assert_eq!(campaign.endpoint, CAMPAIGN_ENDPOINT);
         assert_eq!(
-            campaign.body["partners"],
+            sent(&campaign)["partners"],
             json!([orgs[1].to_string(), orgs[2].to_string()])
         );
         let alert = story.opening(1);
         assert_eq!(alert.endpoint, ALERT_ENDPOINT);
-        assert_eq!(alert.body["severity"], "urgent");
+        assert_eq!(sent(&alert)["severity"], "urgent");
         // Nothing follows before the opening records have ids.
         assert_eq!(story.follow_up(0, 0), None);
         story.opened(0, "rec_campaign");
@@ -393,7 +426,7 @@ mod tests {
             } else {
                 let answer = answer.unwrap();
                 assert_eq!(answer.endpoint, RESPOND_ENDPOINT);
-                assert_eq!(answer.body["alert"], "rec_alert");
+                assert_eq!(sent(&answer)["alert"], "rec_alert");
             }
             let update = story.follow_up(index, 1);
             if index <= 2 {
@@ -402,7 +435,7 @@ mod tests {
                     update.endpoint, UPDATE_ENDPOINT,
                     "the lead and its partners"
                 );
-                assert_eq!(update.body["campaign"], "rec_campaign");
+                assert_eq!(sent(&update)["campaign"], "rec_campaign");
             } else {
                 assert_eq!(update, None);
             }
@@ -413,7 +446,7 @@ mod tests {
         let two = orgs[..2].to_vec();
         let story = Story::new(&two);
         assert_eq!(
-            story.opening(0).body["partners"],
+            sent(&story.opening(0))["partners"],
             json!([two[1].to_string()])
         );
     }

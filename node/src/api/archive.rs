@@ -21,6 +21,7 @@ use tracing::{info, warn};
 use super::ApiState;
 use super::contract::ErrorAnswer;
 use super::contract::archive::{ImportAnswer, ImportRefusal};
+use super::contract::requests::ImportRequest;
 use super::error::{ApiError, ApiJson, ApiQuery};
 use super::json::from_hex;
 use crate::archive::{ArchiveFormat, Since, export_with};
@@ -143,16 +144,6 @@ fn export(state: &ApiState, params: &ExportParams, since: Since) -> Result<Respo
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     Ok(response)
-}
-
-/// `POST /v1/archive/import` body: the archive's network and a batch of its records.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ImportRequest {
-    /// The network the archive belongs to (`net_…`).
-    network: String,
-    /// Signed records, hex.
-    records: Vec<String>,
 }
 
 pub(super) async fn import_archive(

@@ -23,8 +23,9 @@ use tokio::sync::mpsc;
 use super::contract::attachments::{
     FileState as FileStateAnswer, RecordFile, RecordFilesAnswer, UploadAnswer,
 };
+use super::contract::requests::AttachmentRequest;
 use super::error::{ApiError, ApiPath, ApiQuery};
-use super::json::{FromText, Text};
+use super::json::FromText;
 use super::{ApiState, read_store};
 use crate::attachments::{self, AttachmentError, FileState};
 use crate::blobs::{BlobStore, BlobStoreError, FetchProgress, ImportLimits};
@@ -510,26 +511,14 @@ pub(super) async fn fetch(
     Ok((StatusCode::ACCEPTED, Json(files_answer(id, &files))))
 }
 
-/// Files a publish request names: `[{name, media_type, size, blob}]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AttachmentRequest {
-    name: String,
-    media_type: String,
-    size: u64,
-    blob: Text<BlobId>,
-}
-
-impl AttachmentRequest {
-    /// The protocol's entry for this file.
-    pub fn into_attachment(self) -> Attachment {
-        Attachment {
-            name: self.name,
-            media_type: self.media_type,
-            size: self.size,
-            blob: self.blob.0,
-        }
-    }
+/// The protocol's entry for a file a publish request names.
+pub(super) fn into_attachment(file: AttachmentRequest) -> Result<Attachment, ApiError> {
+    Ok(Attachment {
+        blob: super::publish::parsed(&file.blob)?,
+        name: file.name,
+        media_type: file.media_type,
+        size: file.size,
+    })
 }
 
 #[cfg(test)]

@@ -6,21 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use axum::Json;
-use axum::extract::State;
-use commons_protocol::{
-    Body, BodyKind, GroupChoice, GroupFounding, GroupVote, OrgId, Practice, RecordId, Roster,
-    Threshold, Visibility, WorkingGroup,
-};
-use serde::Deserialize;
-
 use super::contract::GroupRecordPublished;
 use super::contract::groups::{
     FormerMember, Group, GroupDecision, GroupMember, GroupRecordEntry, GroupRecordsAnswer,
     GroupThresholds, GroupVotes, GroupsAnswer,
 };
+use super::contract::requests::{FoundGroupRequest, GroupRecordRequest, GroupVoteRequest};
 use super::error::{ApiError, ApiJson, ApiPath};
-use super::json::{FromText, Text};
+use super::json::FromText;
 use super::publish::{Created, publish, published_answer};
 use super::reads::introductions;
 use super::{ApiState, read_store};
@@ -29,6 +22,12 @@ use crate::groups::{
     GroupPublishError, Opened, all_of_kind, held_groups, open_record, publish_to_group,
 };
 use crate::json::body_json;
+use axum::Json;
+use axum::extract::State;
+use commons_protocol::{
+    Body, BodyKind, GroupChoice, GroupFounding, GroupVote, OrgId, Practice, RecordId, Roster,
+    Threshold, Visibility, WorkingGroup,
+};
 
 /// A group's thresholds when its founder names none: as the sample charter's, half of
 /// the members to admit and two thirds of the others to remove.
@@ -176,17 +175,6 @@ pub(super) async fn show(
     Ok(Json(group_answer(found, &roster, &names, &state.node.org)))
 }
 
-/// `POST /v1/publish/group`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FoundGroupRequest {
-    name: String,
-    #[serde(default)]
-    purpose: String,
-    admission: Option<String>,
-    removal: Option<String>,
-}
-
 /// Founds a working group; this org is its first member.
 pub(super) async fn found(
     State(state): State<Arc<ApiState>>,
@@ -222,17 +210,6 @@ pub(super) async fn found(
     publish(&state, body).await
 }
 
-/// `POST /v1/publish/group-vote`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GroupVoteRequest {
-    group: String,
-    subject: Text<OrgId>,
-    choice: String,
-    #[serde(default)]
-    history: bool,
-}
-
 /// A vote on an org's place in a group, by a member of the group: admit (with or
 /// without the history), remove, or, on this org itself, leave.
 pub(super) async fn vote(
@@ -258,7 +235,7 @@ pub(super) async fn vote(
     let (groups, roster, _) = groups_and_names(&state).await?;
     let group = find(&groups, &request.group)?;
     let own = state.node.org;
-    let subject = request.subject.0;
+    let subject: OrgId = super::publish::parsed(&request.subject)?;
     if !group.is_member(&own, &roster) {
         return Err(ApiError::new(
             axum::http::StatusCode::CONFLICT,
@@ -305,24 +282,6 @@ pub(super) async fn vote(
         choice,
     });
     publish(&state, body).await
-}
-
-/// `POST /v1/publish/group-record`: a case study sealed to a working group.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GroupRecordRequest {
-    group: String,
-    title: String,
-    #[serde(default)]
-    summary: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    themes: Vec<String>,
-    #[serde(default)]
-    regions: Vec<String>,
-    #[serde(default)]
-    language: String,
 }
 
 /// Seals a case study to a group and publishes it ([`publish_to_group`]).

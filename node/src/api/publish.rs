@@ -4,7 +4,8 @@
 //! any version of it: [`crate::revisions::versions_to_revise`]). The governance
 //! endpoints (profile, application, vote, revocation) publish as this node's device too; a revocation's
 //! root signature is made by the CLI from the data dir's `root.key`, so the root key
-//! never enters the daemon. Requests are parsed into a [`Body`] here;
+//! never enters the daemon. Each request, parsed with its type of the contract
+//! ([`super::contract::requests`]), becomes a [`Body`] here;
 //! the record's own rules (an empty title…) are the protocol's, checked when the
 //! publisher signs, and come back as 422. Nothing is written here: every record goes
 //! through [`crate::publish::PublishHandle::publish`] or the one ingest path.
@@ -15,18 +16,21 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use commons_protocol::{
-    Alert, AlertResponse, Application, Body, Campaign, CampaignStatus, CampaignUpdate, DeviceKey,
-    OrgId, Practice, Profile, RecordId, ResponseKind, Revocation, RootKey, Severity, Signature,
-    Visibility, Vote, VoteChoice,
+    Alert, AlertResponse, Application, Body, Campaign, CampaignStatus, CampaignUpdate, OrgId,
+    Practice, Profile, RecordId, Revocation, RootKey, Signature, Visibility, Vote, VoteChoice,
 };
-use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::contract::requests::{
+    AlertRequest, ApplicationRequest, BatchItem, BatchRequest, CampaignRequest, PracticeRequest,
+    ProfileRequest, RespondRequest, RetractRequest, RevocationRequest, SubmitRequest,
+    UpdateRequest, VoteRequest,
+};
 use super::contract::{
     BatchAnswer, BatchOutcome, BatchResult, ErrorAnswer, PublishAnswer, Published,
 };
 use super::error::{ApiError, ApiJson};
-use super::json::{Text, from_hex};
+use super::json::{FromText, from_hex};
 use super::{ApiState, read_store};
 use crate::clock::now_ms;
 use crate::ingest::{Ingested, Source};
@@ -41,33 +45,20 @@ pub const DEFAULT_ALERT_HOURS: u64 = 168;
 
 const HOUR_MS: u64 = 3_600_000;
 
-/// `POST /v1/publish/practice`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PracticeRequest {
-    /// The record this is a new version of (the original or any version of it).
-    revises: Option<Text<RecordId>>,
-    title: String,
-    #[serde(default)]
-    summary: String,
-    body: String,
-    #[serde(default)]
-    themes: Vec<String>,
-    #[serde(default)]
-    regions: Vec<String>,
-    language: Option<String>,
-    licence: Option<String>,
-    #[serde(default)]
-    links: Vec<String>,
-    visibility: Option<Text<Visibility>>,
-    /// Files uploaded first with `POST /v1/attachments`.
-    #[serde(default)]
-    attachments: Vec<super::attachments::AttachmentRequest>,
+/// The value of a text field of a request body, which its type already checked while
+/// the body was parsed ([`super::contract::requests::checked`]): this cannot fail then.
+pub(super) fn parsed<T: FromText>(text: &str) -> Result<T, ApiError> {
+    T::parse_text(text).map_err(|error| ApiError::bad_request("bad_json", error))
+}
+
+/// [`parsed`] for a field that may be left out.
+fn parsed_option<T: FromText>(text: Option<&str>) -> Result<Option<T>, ApiError> {
+    text.map(parsed).transpose()
 }
 
 impl PracticeRequest {
-    fn into_body(self) -> Body {
-        Body::Practice(Practice {
+    fn into_body(self) -> Result<Body, ApiError> {
+        Ok(Body::Practice(Practice {
             title: self.title,
             summary: self.summary,
             body: self.body,
@@ -76,72 +67,39 @@ impl PracticeRequest {
             language: self.language.unwrap_or_else(|| DEFAULT_LANGUAGE.to_owned()),
             licence: self.licence.unwrap_or_else(|| DEFAULT_LICENCE.to_owned()),
             links: self.links,
-            visibility: self.visibility.map_or(Visibility::Members, |v| v.0),
+            visibility: parsed_option(self.visibility.as_deref())?.unwrap_or(Visibility::Members),
             attachments: self
                 .attachments
                 .into_iter()
-                .map(super::attachments::AttachmentRequest::into_attachment)
-                .collect(),
-        })
+                .map(super::attachments::into_attachment)
+                .collect::<Result<_, _>>()?,
+        }))
     }
-}
-
-/// `POST /v1/publish/campaign`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CampaignRequest {
-    /// The record this is a new version of (the original or any version of it).
-    revises: Option<Text<RecordId>>,
-    title: String,
-    #[serde(default)]
-    goals: Vec<String>,
-    #[serde(default)]
-    partners: Vec<Text<OrgId>>,
-    status: Option<Text<CampaignStatus>>,
 }
 
 impl CampaignRequest {
-    fn into_body(self) -> Body {
-        Body::Campaign(Campaign {
+    fn into_body(self) -> Result<Body, ApiError> {
+        Ok(Body::Campaign(Campaign {
             title: self.title,
             goals: self.goals,
-            partners: self.partners.into_iter().map(|p| p.0).collect(),
-            status: self.status.map_or(CampaignStatus::Active, |s| s.0),
-        })
+            partners: self
+                .partners
+                .iter()
+                .map(|partner| parsed(partner))
+                .collect::<Result<_, _>>()?,
+            status: parsed_option(self.status.as_deref())?.unwrap_or(CampaignStatus::Active),
+        }))
     }
-}
-
-/// `POST /v1/publish/update`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateRequest {
-    campaign: Text<RecordId>,
-    status: Option<Text<CampaignStatus>>,
-    body: String,
 }
 
 impl UpdateRequest {
-    fn into_body(self) -> Body {
-        Body::CampaignUpdate(CampaignUpdate {
-            campaign: self.campaign.0,
-            status: self.status.map(|s| s.0),
+    fn into_body(self) -> Result<Body, ApiError> {
+        Ok(Body::CampaignUpdate(CampaignUpdate {
+            campaign: parsed(&self.campaign)?,
+            status: parsed_option(self.status.as_deref())?,
             body: self.body,
-        })
+        }))
     }
-}
-
-/// `POST /v1/publish/alert`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AlertRequest {
-    severity: Text<Severity>,
-    region: String,
-    title: String,
-    body: String,
-    #[serde(default)]
-    action_requested: String,
-    expires_in_hours: Option<u64>,
-    expires_at_ms: Option<u64>,
 }
 
 impl AlertRequest {
@@ -165,7 +123,7 @@ impl AlertRequest {
             }
         };
         Ok(Body::Alert(Alert {
-            severity: self.severity.0,
+            severity: parsed(&self.severity)?,
             region: self.region,
             title: self.title,
             body: self.body,
@@ -175,54 +133,14 @@ impl AlertRequest {
     }
 }
 
-/// `POST /v1/publish/respond`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RespondRequest {
-    alert: Text<RecordId>,
-    response: Text<ResponseKind>,
-    #[serde(default)]
-    note: String,
-}
-
 impl RespondRequest {
-    fn into_body(self) -> Body {
-        Body::AlertResponse(AlertResponse {
-            alert: self.alert.0,
-            response: self.response.0,
+    fn into_body(self) -> Result<Body, ApiError> {
+        Ok(Body::AlertResponse(AlertResponse {
+            alert: parsed(&self.alert)?,
+            response: parsed(&self.response)?,
             note: self.note,
-        })
+        }))
     }
-}
-
-/// `POST /v1/publish/retract`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RetractRequest {
-    target: Text<RecordId>,
-    #[serde(default)]
-    reason: String,
-}
-
-/// `POST /v1/publish/profile`: who this node's org is.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProfileRequest {
-    /// The record this is a new version of (the original or any version of it).
-    revises: Option<Text<RecordId>>,
-    name: String,
-    #[serde(default)]
-    country: String,
-    #[serde(default)]
-    region: String,
-    #[serde(default)]
-    website: String,
-    #[serde(default)]
-    working_groups: Vec<String>,
-    #[serde(default)]
-    languages: Vec<String>,
-    #[serde(default)]
-    description: String,
 }
 
 impl ProfileRequest {
@@ -239,30 +157,13 @@ impl ProfileRequest {
     }
 }
 
-/// `POST /v1/publish/application`: this node's org asks to join.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ApplicationRequest {
-    statement: String,
-}
-
-/// `POST /v1/publish/vote`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VoteRequest {
-    subject: Text<OrgId>,
-    choice: String,
-    new_root: Option<Text<RootKey>>,
-}
-
 impl VoteRequest {
     fn into_body(self) -> Result<Body, ApiError> {
-        let choice = match (self.choice.as_str(), self.new_root) {
+        let new_root: Option<RootKey> = parsed_option(self.new_root.as_deref())?;
+        let choice = match (self.choice.as_str(), new_root) {
             ("admit", None) => VoteChoice::Admit,
             ("remove", None) => VoteChoice::Remove,
-            ("recover", Some(new_root)) => VoteChoice::Recover {
-                new_root: new_root.0,
-            },
+            ("recover", Some(new_root)) => VoteChoice::Recover { new_root },
             ("recover", None) => {
                 return Err(ApiError::bad_request(
                     "bad_field",
@@ -283,20 +184,10 @@ impl VoteRequest {
             }
         };
         Ok(Body::Vote(Vote {
-            subject: self.subject.0,
+            subject: parsed(&self.subject)?,
             choice,
         }))
     }
-}
-
-/// `POST /v1/publish/revocation`: a revocation the org's root key signed.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RevocationRequest {
-    device: Text<DeviceKey>,
-    from_seq: u64,
-    root: Text<RootKey>,
-    root_signature: String,
 }
 
 impl RevocationRequest {
@@ -311,9 +202,9 @@ impl RevocationRequest {
             })?;
         Ok(Body::Revocation(Revocation {
             org,
-            device: self.device.0,
+            device: parsed(&self.device)?,
             from_seq: self.from_seq,
-            root: self.root.0,
+            root: parsed(&self.root)?,
             root_signature: Signature::from_bytes(signature),
         }))
     }
@@ -323,26 +214,6 @@ impl RevocationRequest {
 pub const MAX_BATCH_RECORDS: usize = 1024;
 /// The largest `POST /v1/publish/batch` body.
 pub const MAX_BATCH_BODY_BYTES: usize = 8 * 1024 * 1024;
-
-/// One record of a `POST /v1/publish/batch`: the body of the single endpoint of that
-/// kind, with `"kind"` naming it.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum BatchItem {
-    /// As `POST /v1/publish/practice`.
-    Practice(PracticeRequest),
-    /// As `POST /v1/publish/campaign`.
-    Campaign(CampaignRequest),
-    /// As `POST /v1/publish/update`.
-    Update(UpdateRequest),
-}
-
-/// `POST /v1/publish/batch`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BatchRequest {
-    records: Vec<BatchItem>,
-}
 
 /// `POST /v1/publish/batch`: many case studies, campaigns and updates in one request,
 /// signed in order and stored in as few group commits as the publisher's batch allows.
@@ -371,9 +242,9 @@ pub(super) async fn batch(
     let mut bodies = Vec::with_capacity(count);
     for (index, item) in request.records.into_iter().enumerate() {
         let (revises, body) = match item {
-            BatchItem::Practice(request) => (request.revises.is_some(), request.into_body()),
-            BatchItem::Campaign(request) => (request.revises.is_some(), request.into_body()),
-            BatchItem::Update(request) => (false, request.into_body()),
+            BatchItem::Practice(request) => (request.revises.is_some(), request.into_body()?),
+            BatchItem::Campaign(request) => (request.revises.is_some(), request.into_body()?),
+            BatchItem::Update(request) => (false, request.into_body()?),
         };
         if revises {
             return Err(ApiError::bad_request(
@@ -420,13 +291,6 @@ pub(super) async fn batch(
     ))
 }
 
-/// `POST /v1/records`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SubmitRequest {
-    signed: String,
-}
-
 /// A publish's `201` and its answer.
 pub(super) type Created = (StatusCode, Json<PublishAnswer>);
 
@@ -452,10 +316,10 @@ pub(super) fn published_answer(published: &crate::publish::Published) -> Publish
 /// (404, 422, 409).
 async fn publish_or_revise(
     state: &ApiState,
-    revises: Option<Text<RecordId>>,
+    revises: Option<String>,
     body: Body,
 ) -> Result<Created, ApiError> {
-    let Some(Text(named)) = revises else {
+    let Some(named) = parsed_option::<RecordId>(revises.as_deref())? else {
         return publish(state, body).await;
     };
     let Some(kind) = body.kind() else {
@@ -513,8 +377,8 @@ pub(super) async fn practice(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<PracticeRequest>,
 ) -> Result<Created, ApiError> {
-    let revises = request.revises;
-    let body = request.into_body();
+    let revises = request.revises.clone();
+    let body = request.into_body()?;
     super::attachments::check_files(&state, body.attachments().to_vec()).await?;
     publish_or_revise(&state, revises, body).await
 }
@@ -523,15 +387,15 @@ pub(super) async fn campaign(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<CampaignRequest>,
 ) -> Result<Created, ApiError> {
-    let revises = request.revises;
-    publish_or_revise(&state, revises, request.into_body()).await
+    let revises = request.revises.clone();
+    publish_or_revise(&state, revises, request.into_body()?).await
 }
 
 pub(super) async fn update(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<UpdateRequest>,
 ) -> Result<Created, ApiError> {
-    publish(&state, request.into_body()).await
+    publish(&state, request.into_body()?).await
 }
 
 pub(super) async fn alert(
@@ -545,7 +409,7 @@ pub(super) async fn respond(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<RespondRequest>,
 ) -> Result<Created, ApiError> {
-    publish(&state, request.into_body()).await
+    publish(&state, request.into_body()?).await
 }
 
 /// A retraction of a version retracts every version: one retraction per version is
@@ -554,7 +418,8 @@ pub(super) async fn retract(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<RetractRequest>,
 ) -> Result<Created, ApiError> {
-    let (target, reason, org) = (request.target.0, request.reason, state.node.org);
+    let target: RecordId = parsed(&request.target)?;
+    let (reason, org) = (request.reason, state.node.org);
     let bodies = read_store(&state, move |store| {
         revisions::retractions(store, target, org, &reason)
     })
@@ -579,7 +444,7 @@ pub(super) async fn profile(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<ProfileRequest>,
 ) -> Result<Created, ApiError> {
-    let revises = request.revises;
+    let revises = request.revises.clone();
     publish_or_revise(&state, revises, request.into_body()).await
 }
 

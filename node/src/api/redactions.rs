@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use commons_protocol::{OrgId, RecordId, RedactionTally};
 use serde::Deserialize;
 
+use super::contract::requests::RedactionRequest;
 use super::contract::{
     self, OrgNamed, Redaction, RedactionPublished, RedactionVote, RedactionsAnswer,
 };
@@ -21,14 +22,6 @@ use super::publish::published_answer;
 use super::reads::introductions;
 use super::{ApiState, read_store};
 use crate::redactions::{Proposal, RedactionError, VoteError, proposals, vote};
-
-/// `POST /v1/publish/redaction`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RedactionRequest {
-    target: Text<RecordId>,
-    reason: String,
-}
 
 /// `GET /v1/redactions`.
 #[derive(Debug, Deserialize)]
@@ -107,7 +100,8 @@ pub(super) async fn publish(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<RedactionRequest>,
 ) -> Result<(StatusCode, Json<RedactionPublished>), ApiError> {
-    let (published, tally) = vote(&state.node, request.target.0, request.reason)
+    let target: RecordId = super::publish::parsed(&request.target)?;
+    let (published, tally) = vote(&state.node, target, request.reason)
         .await
         .map_err(|error| match error {
             VoteError::Refused(refused) => refusal(refused),

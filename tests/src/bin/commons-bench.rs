@@ -55,6 +55,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail, ensure};
 use commons_node::api::contract::feeds::Feed;
+use commons_node::api::contract::requests::{BatchItem, BatchRequest, PracticeRequest};
 use commons_node::clock::now_ms;
 use commons_node::config::ConfigFile;
 use commons_node::data_dir::DataDir;
@@ -316,20 +317,20 @@ fn propagation(records: u64, bulk: bool) -> Result<Value> {
                     }
                     let last = (first + per_request).min(records);
                     let ok = if bulk {
-                        let batch: Vec<Value> = (first..last)
+                        let records = (first..last)
                             .map(|n| {
-                                json!({
-                                    "kind": "practice",
-                                    "title": format!("Case study {n}"),
-                                    "summary": "written by the commons-tests harness",
-                                    "body": body,
-                                    "themes": ["testing"],
-                                    "visibility": "public",
+                                BatchItem::Practice(PracticeRequest {
+                                    title: format!("Case study {n}"),
+                                    summary: "written by the commons-tests harness".to_owned(),
+                                    body: body.clone(),
+                                    themes: vec!["testing".to_owned()],
+                                    visibility: Some("public".to_owned()),
+                                    ..PracticeRequest::default()
                                 })
                             })
                             .collect();
                         a.api()
-                            .post("/v1/publish/batch", &json!({ "records": batch }))
+                            .post("/v1/publish/batch", &BatchRequest { records })
                             .is_ok_and(|reply| {
                                 reply.status == 200
                                     && reply.body["published"].as_u64() == Some(last - first)

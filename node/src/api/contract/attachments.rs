@@ -17,6 +17,18 @@ pub struct UploadAnswer {
     pub blob: String,
 }
 
+/// The upload's answer is the very entry a publish names the file by.
+impl From<UploadAnswer> for super::requests::AttachmentRequest {
+    fn from(uploaded: UploadAnswer) -> Self {
+        super::requests::AttachmentRequest {
+            name: uploaded.name,
+            media_type: uploaded.media_type,
+            size: uploaded.size,
+            blob: uploaded.blob,
+        }
+    }
+}
+
 /// `GET /v1/records/{id}/attachments`, and the `202` of `POST
 /// /v1/records/{id}/attachments/fetch` (docs/api.md §15, "`GET
 /// /v1/records/{id}/attachments`"): the files a record names, each with where it stands
