@@ -13,6 +13,7 @@ use anyhow::{Context, anyhow, bail};
 use clap::{Subcommand, ValueEnum};
 use commons_node::api::contract::archive::ImportAnswer;
 use commons_node::api::contract::attachments::UploadAnswer;
+use commons_node::api::contract::records::ArchiveLine;
 use commons_node::api::contract::requests::ImportRequest;
 use commons_protocol::archive::{EntryRef, gaps_text};
 use commons_protocol::heads_file::MAX_HEADS_FILE_BYTES;
@@ -278,11 +279,14 @@ fn count_lines(bytes: &[u8]) -> anyhow::Result<(u64, u64, u64)> {
     {
         let value: Value = serde_json::from_slice(line)
             .context("the node's JSONL export holds a line that is not JSON")?;
-        match value["entry"].as_str() {
-            Some("record") => counts.0 += 1,
-            Some("tombstone") => counts.1 += 1,
-            Some("withheld") => counts.2 += 1,
-            _ => bail!("the node's JSONL export holds a line of no known entry kind"),
+        let line: ArchiveLine = serde_json::from_value(value).context(
+            "the node's JSONL export holds a line of no known entry kind (is the node running \
+             another version of Commons than this command?)",
+        )?;
+        match line {
+            ArchiveLine::Record(_) => counts.0 += 1,
+            ArchiveLine::Tombstone(_) => counts.1 += 1,
+            ArchiveLine::Withheld(_) => counts.2 += 1,
         }
     }
     Ok(counts)

@@ -16,13 +16,13 @@ use anyhow::{Context, bail};
 use clap::ValueEnum;
 use commons_node::api::contract::PublishAnswer;
 use commons_node::api::contract::attachments::UploadAnswer;
+use commons_node::api::contract::records::{RecordAnswer, RecordBody};
 use commons_node::api::contract::requests::{
     AlertRequest, AttachmentRequest, CampaignRequest, PracticeRequest, RespondRequest,
     RetractRequest, UpdateRequest,
 };
 use commons_protocol::{MAX_SIGNED_RECORD_BYTES, OrgId, RecordId};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::GlobalArgs;
 use crate::client::{Client, print_json};
@@ -412,26 +412,28 @@ fn latest_version<T: serde::de::DeserializeOwned>(
     id: &RecordId,
     kind: &str,
 ) -> anyhow::Result<T> {
-    let record = client
-        .get(&format!("/v1/records/{id}"), &[])
+    let record: RecordAnswer = client
+        .get_as(&format!("/v1/records/{id}"), &[])
         .with_context(|| format!("could not read {id} to revise it"))?;
-    if record["retracted"] == Value::Bool(true) {
+    let RecordAnswer::Held(held) = record else {
         bail!(
             "{id} was retracted by its org, so it cannot get a new version; publish a new record instead"
         );
-    }
-    let latest = &record["latest_body"];
-    let found = record["body"]["content_kind"]
-        .as_str()
-        .or_else(|| record["kind"].as_str())
-        .unwrap_or("?");
-    if !latest.is_object() || found != kind {
+    };
+    let found = match &held.record.body {
+        RecordBody::Revision(revision) => revision.content_kind.as_str(),
+        other => other.kind(),
+    };
+    let Some(shown) = held.record.shown.as_ref().filter(|_| found == kind) else {
         bail!(
-            "{id} is of kind {found}, not {kind}: only case studies, campaigns and profiles have                  versions, and a new version keeps its record's kind"
+            "{id} is of kind {found}, not {kind}: only case studies, campaigns and profiles have \
+             versions, and a new version keeps its record's kind"
         );
-    }
+    };
     // A version's content has the fields of its kind's request, so it reads as one.
-    client.read_as(&format!("/v1/records/{id}"), latest)
+    let latest = serde_json::to_value(&shown.latest_body)
+        .context("could not read the latest version's fields")?;
+    client.read_as(&format!("/v1/records/{id}"), &latest)
 }
 
 impl PracticeArgs {

@@ -15,6 +15,10 @@
 
 use anyhow::bail;
 use clap::builder::PossibleValuesParser;
+use commons_node::api::contract::records::{
+    HeldRecord, HistoryAnswer, HistoryVersion, Provenance, RecordAnswer, RecordBody, RecordJson,
+    RecordsPage, RetractedRecord, SignatureCheck, VersionBody,
+};
 use commons_node::store::SearchText;
 use commons_protocol::{BodyKind, OrgId, RecordId};
 use serde_json::{Map, Value};
@@ -152,11 +156,12 @@ fn list(global: &GlobalArgs, args: &ListArgs, search: Option<&str>) -> anyhow::R
         query.push(("before", before.clone()));
     }
     let client = Client::connect(global)?;
-    let page = client.get("/v1/records", &query)?;
+    let answer = client.get("/v1/records", &query)?;
     if global.json {
-        return print_json(&page);
+        return print_json(&answer);
     }
-    let records = page["records"].as_array().map_or(&[][..], Vec::as_slice);
+    let page: RecordsPage = client.read_as("/v1/records", &answer)?;
+    let records = &page.records;
     if records.is_empty() {
         match search {
             Some(text) => println!(
@@ -169,31 +174,39 @@ fn list(global: &GlobalArgs, args: &ListArgs, search: Option<&str>) -> anyhow::R
     } else {
         print!("{}", table(records));
     }
-    if let Some(next) = page["next"].as_str() {
-        println!("More records: add --before {next}");
+    if let Some(next) = &page.next {
+        println!("More records: add --before {}", one_line(next));
     }
     Ok(())
 }
 
 fn show(global: &GlobalArgs, args: &ShowArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let record = client.get(&format!("/v1/records/{}", args.id), &[])?;
+    let path = format!("/v1/records/{}", args.id);
+    let answer = client.get(&path, &[])?;
+    let record: RecordAnswer = client.read_as(&path, &answer)?;
     if global.json {
-        print_json(&record)?;
+        print_json(&answer)?;
     } else {
         print!("{}", human_record(&record));
     }
     // The record is shown either way; a signature that no longer verifies still fails
     // the command, so that scripts notice.
-    for signature in [
-        &record["provenance"]["signature"],
-        &record["retraction_record"]["signature"],
-    ] {
-        if signature["valid"] == Value::Bool(false) {
+    let signatures = match &record {
+        RecordAnswer::Held(held) => vec![&held.provenance.signature],
+        RecordAnswer::Retracted(tombstone) => tombstone
+            .retraction_record
+            .iter()
+            .map(|retraction| &retraction.signature)
+            .chain([&tombstone.provenance.signature])
+            .collect(),
+    };
+    for signature in signatures {
+        if signature.valid == Some(false) {
             bail!(
                 "the signature of {} does not verify: {}",
                 args.id,
-                one_line(signature["error"].as_str().unwrap_or("no reason given"))
+                one_line(signature.error.as_deref().unwrap_or("no reason given"))
             );
         }
     }
@@ -202,63 +215,49 @@ fn show(global: &GlobalArgs, args: &ShowArgs) -> anyhow::Result<()> {
 
 fn history(global: &GlobalArgs, args: &ShowArgs) -> anyhow::Result<()> {
     let client = Client::connect(global)?;
-    let history = client.get(&format!("/v1/records/{}/history", args.id), &[])?;
+    let path = format!("/v1/records/{}/history", args.id);
+    let answer = client.get(&path, &[])?;
     if global.json {
-        return print_json(&history);
+        return print_json(&answer);
     }
+    let history: HistoryAnswer = client.read_as(&path, &answer)?;
     print!("{}", human_history(&history));
     Ok(())
 }
 
 /// The versions of a record, oldest first, each with what it changed.
-fn human_history(history: &Value) -> String {
-    let versions = history["versions"]
-        .as_array()
-        .map_or(&[][..], Vec::as_slice);
-    let kind = history["kind"].as_str().unwrap_or("?");
+fn human_history(history: &HistoryAnswer) -> String {
+    let versions = &history.versions;
+    let kind = history.kind.as_str();
     let mut out = format!(
         "{} {} of {}: {} version{}, the latest shown\n",
         one_line(kind),
-        one_line(history["original"].as_str().unwrap_or("?")),
-        one_line(history["org"].as_str().unwrap_or("?")),
+        one_line(&history.original),
+        one_line(&history.org),
         versions.len(),
         if versions.len() == 1 { "" } else { "s" },
     );
-    let mut previous: Option<&Value> = None;
+    let mut previous: Option<&HistoryVersion> = None;
     for version in versions {
-        let number = version["version"].as_u64().unwrap_or(0);
-        let time = version["timestamp_ms"]
-            .as_u64()
-            .map_or_else(|| "?".to_owned(), |ms| format_time(ms, true));
-        let shown = if version["latest"] == Value::Bool(true) {
-            "  (shown)"
-        } else {
-            ""
-        };
+        let time = format_time(version.timestamp_ms, true);
+        let shown = if version.latest { "  (shown)" } else { "" };
         out.push_str(&format!(
-            "\n{number}. {time} UTC  {}{shown}\n",
-            one_line(version["id"].as_str().unwrap_or("?"))
+            "\n{}. {time} UTC  {}{shown}\n",
+            version.version,
+            one_line(&version.id)
         ));
-        let mut rows = vec![(
-            "device".to_owned(),
-            one_line(version["author"].as_str().unwrap_or("?")),
-        )];
-        let body = &version["body"];
+        let mut rows = vec![("device".to_owned(), one_line(&version.author))];
+        let title = version.body.title();
         rows.push((
             "title".to_owned(),
-            one_line(
-                body["title"]
-                    .as_str()
-                    .or_else(|| body["name"].as_str())
-                    .unwrap_or("-"),
-            ),
+            one_line(if title.is_empty() { "-" } else { title }),
         ));
         rows.push((
             "changed".to_owned(),
             match previous {
                 None => "(the first version)".to_owned(),
                 Some(before) => {
-                    let changed = changed_fields(kind, &before["body"], body);
+                    let changed = changed_fields(kind, &before.body, &version.body);
                     if changed.is_empty() {
                         "nothing (the same content again)".to_owned()
                     } else {
@@ -273,14 +272,19 @@ fn human_history(history: &Value) -> String {
     out
 }
 
+/// A body's fields by name, as the API sends them, for showing every field whatever
+/// the kind.
+fn fields_of(body: &impl serde::Serialize) -> Map<String, Value> {
+    match serde_json::to_value(body) {
+        Ok(Value::Object(fields)) => fields,
+        _ => Map::new(),
+    }
+}
+
 /// The fields whose value differs between two versions' bodies, in the order `records
 /// show` prints them (then the rest alphabetically, `body` last).
-fn changed_fields(kind: &str, before: &Value, after: &Value) -> Vec<String> {
-    let empty = Map::new();
-    let (before, after) = (
-        before.as_object().unwrap_or(&empty),
-        after.as_object().unwrap_or(&empty),
-    );
+fn changed_fields(kind: &str, before: &VersionBody, after: &VersionBody) -> Vec<String> {
+    let (before, after) = (fields_of(before), fields_of(after));
     let order = FIELD_ORDER
         .iter()
         .find(|(name, _)| *name == kind)
@@ -302,7 +306,7 @@ fn changed_fields(kind: &str, before: &Value, after: &Value) -> Vec<String> {
 }
 
 /// Records as a table: time, kind, org, title, id.
-fn table(records: &[Value]) -> String {
+fn table(records: &[RecordJson]) -> String {
     let mut out = format!(
         "{:<16}  {:<15}  {:<12}  {:<title$}  ID\n",
         "TIME (UTC)",
@@ -312,67 +316,74 @@ fn table(records: &[Value]) -> String {
         title = TITLE_CHARS
     );
     for record in records {
-        let time = record["timestamp_ms"]
-            .as_u64()
-            .map_or_else(|| "?".to_owned(), |ms| format_time(ms, false));
-        let org = record["org"].as_str().unwrap_or("-");
+        let time = format_time(record.timestamp_ms, false);
         out.push_str(&format!(
             "{:<16}  {:<15}  {:<12}  {:<title$}  {}\n",
             time,
-            one_line(record["kind"].as_str().unwrap_or("?")),
-            one_line(&truncate(org, SHORT_ORG_CHARS, false)),
+            one_line(record.kind()),
+            one_line(&truncate(&record.org, SHORT_ORG_CHARS, false)),
             title_cell(record),
-            one_line(record["id"].as_str().unwrap_or("?")),
+            one_line(&record.id),
             title = TITLE_CHARS
         ));
     }
     out
 }
 
+/// Whether a record has several versions, so the listing shows the latest's content.
+fn revised(record: &RecordJson) -> Option<&VersionBody> {
+    record
+        .shown
+        .as_ref()
+        .filter(|shown| shown.versions > 1)
+        .map(|shown| &shown.latest_body)
+}
+
 /// What a record is about, in a few words: its title, or what stands in for one. A
 /// record with versions shows its latest version's.
-fn headline(record: &Value) -> String {
-    let revised = record["versions"].as_u64().is_some_and(|count| count > 1);
-    let body = if revised {
-        &record["latest_body"]
-    } else {
-        &record["body"]
-    };
-    let text = |key: &str| body[key].as_str().unwrap_or_default().to_owned();
-    match record["kind"].as_str().unwrap_or_default() {
-        "practice" | "campaign" => text("title"),
-        "alert" => format!("[{}] {}", text("severity"), text("title")),
-        "campaign-update" => match body["status"].as_str() {
-            Some(status) => format!("({status}) {}", text("body")),
-            None => text("body"),
+fn headline(record: &RecordJson) -> String {
+    let latest = revised(record).map(VersionBody::title);
+    match &record.body {
+        RecordBody::Practice(practice) => latest.unwrap_or(&practice.title).to_owned(),
+        RecordBody::Campaign(campaign) => latest.unwrap_or(&campaign.title).to_owned(),
+        RecordBody::Profile(profile) => latest.unwrap_or(&profile.name).to_owned(),
+        RecordBody::Alert(alert) => format!("[{}] {}", alert.severity, alert.title),
+        RecordBody::CampaignUpdate(update) => match &update.status {
+            Some(status) => format!("({status}) {}", update.body),
+            None => update.body.clone(),
         },
-        "alert-response" if text("note").is_empty() => text("response"),
-        "alert-response" => format!("{}: {}", text("response"), text("note")),
-        "retraction" => format!("retracts {}", text("target")),
-        "delegation" => format!("device {}", text("label")),
-        "revocation" => format!("revokes {} from seq {}", text("device"), body["from_seq"]),
-        "root-rotation" => "new root key".to_owned(),
-        "profile" => text("name"),
-        "application" => format!("applies: {}", text("statement")),
-        "vote" => format!("{} {}", text("choice"), text("subject")),
-        "revision" => {
-            let content = &body["content"];
-            let title = content["title"]
-                .as_str()
-                .or_else(|| content["name"].as_str())
-                .unwrap_or_default();
-            format!("new version of {}: {title}", text("original"))
+        RecordBody::AlertResponse(response) if response.note.is_empty() => {
+            response.response.clone()
         }
+        RecordBody::AlertResponse(response) => {
+            format!("{}: {}", response.response, response.note)
+        }
+        RecordBody::Retraction(retraction) => format!("retracts {}", retraction.target),
+        RecordBody::Delegation(delegation) => format!("device {}", delegation.label),
+        RecordBody::Revocation(revocation) => format!(
+            "revokes {} from seq {}",
+            revocation.device, revocation.from_seq
+        ),
+        RecordBody::RootRotation(_) => "new root key".to_owned(),
+        RecordBody::Application(application) => {
+            format!("applies: {}", application.statement)
+        }
+        RecordBody::Vote(vote) => format!("{} {}", vote.choice.word(), vote.subject),
+        RecordBody::Revision(revision) => format!(
+            "new version of {}: {}",
+            revision.original,
+            revision.content.title()
+        ),
         _ => String::new(),
     }
 }
 
 /// A record's headline cut to the title column, `(edited)` kept at the end of one with
 /// several versions.
-fn title_cell(record: &Value) -> String {
+fn title_cell(record: &RecordJson) -> String {
     const EDITED: &str = " (edited)";
     let line = one_line(&headline(record));
-    if record["versions"].as_u64().is_some_and(|count| count > 1) {
+    if revised(record).is_some() {
         let room = TITLE_CHARS - EDITED.chars().count();
         format!("{}{EDITED}", truncate(&line, room, true))
     } else {
@@ -425,97 +436,122 @@ const FIELD_ORDER: [(&str, &[&str]); 10] = [
 
 /// A record (or its tombstone) field by field: first where it comes from (org, device,
 /// place in its feed, signature), then its content.
-fn human_record(record: &Value) -> String {
-    let text = |key: &str| one_line(record[key].as_str().unwrap_or("-"));
-    let provenance = &record["provenance"];
+fn human_record(answer: &RecordAnswer) -> String {
+    match answer {
+        RecordAnswer::Held(held) => human_held(held),
+        RecordAnswer::Retracted(tombstone) => human_tombstone(tombstone),
+    }
+}
+
+/// The rows every record and tombstone has: org, device, place in its feed, time.
+fn origin_rows(
+    org: Option<&str>,
+    author: &str,
+    seq: u64,
+    prev: Option<&str>,
+    timestamp_ms: Option<u64>,
+    provenance: &Provenance,
+) -> Vec<(String, String)> {
     let mut rows: Vec<(String, String)> = vec![
-        ("org".to_owned(), org_text(record)),
-        ("device".to_owned(), device_text(record)),
+        ("org".to_owned(), org_text(org, provenance)),
+        ("device".to_owned(), device_text(author, provenance)),
     ];
-    let seq = value_text("seq", &record["seq"]);
     rows.push((
         "seq".to_owned(),
-        match record["prev"].as_str() {
+        match prev {
             Some(prev) => format!("{seq} (after {})", one_line(prev)),
-            None if record["timestamp_ms"].is_null() => seq,
+            None if timestamp_ms.is_none() => seq.to_string(),
             None => format!("{seq} (the feed's first record)"),
         },
     ));
-    if !record["timestamp_ms"].is_null() {
+    if let Some(ms) = timestamp_ms {
+        rows.push(("time".to_owned(), time_text(ms)));
+    }
+    rows
+}
+
+fn human_tombstone(tombstone: &RetractedRecord) -> String {
+    let mut rows = origin_rows(
+        tombstone.org.as_deref(),
+        &tombstone.author,
+        tombstone.seq,
+        tombstone.prev.as_deref(),
+        tombstone.timestamp_ms,
+        &tombstone.provenance,
+    );
+    rows.push(("retracted".to_owned(), "yes".to_owned()));
+    rows.push(("retraction".to_owned(), one_line(&tombstone.retraction)));
+    if let Some(retraction) = &tombstone.retraction_record {
         rows.push((
-            "time".to_owned(),
-            value_text("timestamp_ms", &record["timestamp_ms"]),
+            "retracted at".to_owned(),
+            time_text(retraction.timestamp_ms),
+        ));
+        let reason = one_line(&retraction.reason);
+        rows.push((
+            "reason".to_owned(),
+            if reason.is_empty() {
+                "(none given)".to_owned()
+            } else {
+                reason
+            },
+        ));
+        rows.push((
+            "its signature".to_owned(),
+            signature_text(&retraction.signature),
         ));
     }
+    rows.push((
+        "signature".to_owned(),
+        "cannot be checked: the content and its signature were dropped with the retraction"
+            .to_owned(),
+    ));
+    let how = if tombstone.redacted {
+        "was redacted by the members' vote (the retraction row names the deciding vote)"
+    } else {
+        "was retracted by its org"
+    };
+    format!(
+        "{} {how}\n{}Its content is gone from this node; only this tombstone remains.\n",
+        one_line(&tombstone.id),
+        aligned(&rows)
+    )
+}
 
-    if record["retracted"].as_bool() == Some(true) {
-        rows.push(("retracted".to_owned(), "yes".to_owned()));
-        rows.push(("retraction".to_owned(), text("retraction")));
-        let retraction = &record["retraction_record"];
-        if retraction.is_object() {
-            rows.push((
-                "retracted at".to_owned(),
-                value_text("timestamp_ms", &retraction["timestamp_ms"]),
-            ));
-            let reason = one_line(retraction["reason"].as_str().unwrap_or_default());
-            rows.push((
-                "reason".to_owned(),
-                if reason.is_empty() {
-                    "(none given)".to_owned()
-                } else {
-                    reason
-                },
-            ));
-            rows.push((
-                "its signature".to_owned(),
-                signature_text(&retraction["signature"]),
-            ));
-        }
-        if provenance.is_object() {
-            rows.push((
-                "signature".to_owned(),
-                "cannot be checked: the content and its signature were dropped with the \
-                 retraction"
-                    .to_owned(),
-            ));
-        }
-        let how = if record["redacted"].as_bool() == Some(true) {
-            "was redacted by the members' vote (the retraction row names the deciding vote)"
-        } else {
-            "was retracted by its org"
-        };
-        return format!(
-            "{} {how}\n{}Its content is gone from this node; only this tombstone remains.\n",
-            text("id"),
-            aligned(&rows)
-        );
-    }
-
-    let kind = record["kind"].as_str().unwrap_or("?");
-    if provenance.is_object() {
-        rows.push((
-            "signature".to_owned(),
-            signature_text(&provenance["signature"]),
-        ));
-        rows.push(("retracted".to_owned(), "no".to_owned()));
-    }
-    rows.push(("visibility".to_owned(), text("visibility")));
-    if let Some(count) = record["versions"].as_u64() {
-        let latest = text("latest");
-        let original = text("original");
-        let shown = if latest == text("id") {
+fn human_held(held: &HeldRecord) -> String {
+    let record = &held.record;
+    let mut rows = origin_rows(
+        Some(&record.org),
+        &record.author,
+        record.seq,
+        record.prev.as_deref(),
+        Some(record.timestamp_ms),
+        &held.provenance,
+    );
+    let kind = record.kind();
+    rows.push((
+        "signature".to_owned(),
+        signature_text(&held.provenance.signature),
+    ));
+    rows.push(("retracted".to_owned(), "no".to_owned()));
+    rows.push(("visibility".to_owned(), one_line(&record.visibility)));
+    if let Some(shown) = &record.shown {
+        let shown_text = if shown.latest == record.id {
             "this one is shown".to_owned()
         } else {
-            format!("{latest} is shown")
+            format!("{} is shown", one_line(&shown.latest))
         };
         rows.push((
             "versions".to_owned(),
-            format!("{count}; {shown} (`commons records history {original}` lists them)"),
+            format!(
+                "{}; {shown_text} (`commons records history {}` lists them)",
+                shown.versions,
+                one_line(&shown.original)
+            ),
         ));
     }
 
-    let empty = Map::new();
-    let body = record["body"].as_object().unwrap_or(&empty);
+    // Every field of the body, whatever its kind: the kinds a table orders first.
+    let body = fields_of(&record.body.clone().into_fields());
     let order = FIELD_ORDER
         .iter()
         .find(|(name, _)| *name == kind)
@@ -536,14 +572,17 @@ fn human_record(record: &Value) -> String {
     for key in keys {
         rows.push((label(key), value_text(key, &body[key])));
     }
-    if let Some(signed) = record["signed"].as_str() {
-        rows.push((
-            "signed".to_owned(),
-            format!("{} bytes (the hex is in --json)", signed.len() / 2),
-        ));
-    }
+    rows.push((
+        "signed".to_owned(),
+        format!("{} bytes (the hex is in --json)", record.signed.len() / 2),
+    ));
 
-    let mut out = format!("{} {}\n{}", one_line(kind), text("id"), aligned(&rows));
+    let mut out = format!(
+        "{} {}\n{}",
+        one_line(kind),
+        one_line(&record.id),
+        aligned(&rows)
+    );
     match body.get("body") {
         Some(Value::String(text)) => {
             out.push('\n');
@@ -556,43 +595,43 @@ fn human_record(record: &Value) -> String {
     out
 }
 
+/// A time as `records show` prints it: in UTC, and the milliseconds.
+fn time_text(ms: u64) -> String {
+    format!("{} UTC ({ms})", format_time(ms, true))
+}
+
 /// The org line of `records show`: its id, name, and whether it is a member now.
-fn org_text(record: &Value) -> String {
-    let org = &record["provenance"]["org"];
-    let id = one_line(record["org"].as_str().unwrap_or("-"));
-    if !org.is_object() {
+fn org_text(org: Option<&str>, provenance: &Provenance) -> String {
+    let id = one_line(org.unwrap_or("-"));
+    let Some(org) = &provenance.org else {
         return id;
-    }
-    let name = org["name"].as_str().map(one_line);
-    let standing = if org["member"] == Value::Bool(true) {
+    };
+    let standing = if org.member {
         "a member"
     } else {
         "not a member now"
     };
-    match name {
-        Some(name) => format!("{id} ({name}, {standing})"),
+    match &org.name {
+        Some(name) => format!("{id} ({}, {standing})", one_line(name)),
         None => format!("{id} ({standing})"),
     }
 }
 
 /// The device line of `records show`: its key, label, delegation, and whether its org
 /// revoked it before this record.
-fn device_text(record: &Value) -> String {
-    let device = &record["provenance"]["device"];
-    let key = one_line(record["author"].as_str().unwrap_or("-"));
-    if !device.is_object() {
-        return key;
-    }
-    let mut out = match device["label"].as_str() {
+fn device_text(author: &str, provenance: &Provenance) -> String {
+    let device = &provenance.device;
+    let key = one_line(author);
+    let mut out = match &device.label {
         Some(label) => format!("{key} (\"{}\")", one_line(label)),
         None => format!("{key} (not on this node's roster)"),
     };
-    if let Some(delegation) = device["delegation"].as_str() {
+    if let Some(delegation) = &device.delegation {
         out.push_str(&format!("\ndelegated by {}", one_line(delegation)));
     }
-    if let Some(from) = device["revoked_from"].as_u64() {
+    if let Some(from) = device.revoked_from {
         out.push_str(&format!("\nrevoked by its org from seq {from}"));
-        if device["revoked_at_seq"] == Value::Bool(true) {
+        if device.revoked_at_seq {
             out.push_str(" (this record's seq is not accepted from it)");
         }
     }
@@ -600,18 +639,18 @@ fn device_text(record: &Value) -> String {
 }
 
 /// What the node's fresh check of a signature found.
-fn signature_text(signature: &Value) -> String {
-    match signature["valid"].as_bool() {
+fn signature_text(signature: &SignatureCheck) -> String {
+    match signature.valid {
         Some(true) => {
-            let when = signature["checked_at_ms"]
-                .as_u64()
+            let when = signature
+                .checked_at_ms
                 .map(|ms| format!(" at {} UTC", format_time(ms, true)))
                 .unwrap_or_default();
             format!("valid: verified again from the stored bytes{when}")
         }
         Some(false) => format!(
             "DOES NOT VERIFY: {}",
-            one_line(signature["error"].as_str().unwrap_or("no reason given"))
+            one_line(signature.error.as_deref().unwrap_or("no reason given"))
         ),
         None => "not checked".to_owned(),
     }
@@ -673,16 +712,21 @@ mod tests {
             json!({
                 "version": n,
                 "id": format!("rec_{n}"),
+                "kind": if n == 1 { "practice" } else { "revision" },
                 "timestamp_ms": 1_700_000_000_000u64 + n * 60_000,
                 "author": "dev_a",
+                "seq": n + 1,
                 "latest": latest,
-                "body": { "title": title, "themes": themes, "body": body, "summary": "s" },
+                "body": { "title": title, "themes": themes, "body": body, "summary": "s",
+                          "regions": [], "language": "en", "licence": "CC-BY-4.0",
+                          "links": [], "visibility": "public", "attachments": [] },
             })
         };
         let history = json!({
             "original": "rec_1",
             "kind": "practice",
             "org": "org_a",
+            "latest": "rec_3",
             "versions": [
                 version(1, "Surveys", &["housing"], "text", false),
                 version(2, "Surveys", &["housing", "land"], "more text", false),
@@ -690,7 +734,7 @@ mod tests {
                 version(4, "Surveys of\u{202e} risk", &["housing", "land"], "more text", false),
             ],
         });
-        let shown = human_history(&history);
+        let shown = human_history(&serde_json::from_value(history).unwrap());
         assert_eq!(
             shown,
             "practice rec_1 of org_a: 4 versions, the latest shown\n\
@@ -713,6 +757,10 @@ mod tests {
         );
     }
 
+    fn read(answer: Value) -> RecordAnswer {
+        serde_json::from_value(answer).unwrap()
+    }
+
     fn practice() -> Value {
         json!({
             "id": "rec_aa", "kind": "practice", "org": "org_0123456789abcdef", "author": "dev_1",
@@ -722,7 +770,7 @@ mod tests {
                 "title": "Tenant surveys\u{1b}[31m", "summary": "Residents mapped it.",
                 "body": "## What we did\n\nA survey.", "themes": ["housing", "land"],
                 "regions": [], "language": "en", "licence": "CC-BY-4.0", "links": [],
-                "visibility": "members",
+                "visibility": "members", "attachments": [],
             },
             "signed": "abcd",
             "retracted": false,
@@ -738,7 +786,7 @@ mod tests {
 
     #[test]
     fn the_table_shows_time_kind_short_org_title_and_id() {
-        let text = table(&[practice()]);
+        let text = table(&[serde_json::from_value(practice()).unwrap()]);
         let mut lines = text.lines();
         assert!(lines.next().unwrap_or_default().starts_with("TIME (UTC)"));
         let row = lines.next().unwrap_or_default();
@@ -749,20 +797,20 @@ mod tests {
 
     #[test]
     fn show_prints_every_field_and_the_body_last() {
-        let text = human_record(&practice());
+        let text = human_record(&read(practice()));
         assert!(text.starts_with("practice rec_aa\n"), "{text}");
         for expected in [
             "org_0123456789abcdef",
             "2 (after rec_bb)",
             "2026-01-01 10:00:30 UTC (1767261630000)",
-            "title       Tenant surveys[31m",
-            "themes      housing, land",
-            "regions     -",
-            "licence     CC-BY-4.0",
-            "signed      2 bytes",
-            "signature   valid: verified again from the stored bytes at 2026-01-01 10:00:31 UTC",
-            "retracted   no",
-            "device      dev_1 (\"office server\")\n              delegated by rec_dd",
+            "title        Tenant surveys[31m",
+            "themes       housing, land",
+            "regions      -",
+            "licence      CC-BY-4.0",
+            "signed       2 bytes",
+            "signature    valid: verified again from the stored bytes at 2026-01-01 10:00:31 UTC",
+            "retracted    no",
+            "device       dev_1 (\"office server\")\n               delegated by rec_dd",
             "org_0123456789abcdef (Tenants' Voice Alliance, a member)",
         ] {
             assert!(text.contains(expected), "{expected}: {text}");
@@ -776,10 +824,16 @@ mod tests {
 
     #[test]
     fn show_says_a_record_was_retracted() {
-        let text = human_record(&json!({
+        let text = human_record(&read(json!({
             "id": "rec_aa", "retracted": true, "author": "dev_1", "org": null, "seq": 2,
             "retraction": "rec_cc",
-        }));
+            "provenance": {
+                "org": null,
+                "device": {"key": "dev_1", "label": null, "delegation": null,
+                           "revoked_from": null, "revoked_at_seq": false},
+                "signature": {"checked": false, "valid": null, "error": null, "checked_at_ms": null},
+            },
+        })));
         assert!(
             text.starts_with("rec_aa was retracted by its org\n"),
             "{text}"
@@ -788,7 +842,7 @@ mod tests {
         assert!(text.contains("org         -"), "{text}");
 
         // With its provenance and the retraction record.
-        let text = human_record(&json!({
+        let text = human_record(&read(json!({
             "id": "rec_aa", "retracted": true, "author": "dev_1", "org": "org_1", "seq": 2,
             "retraction": "rec_cc", "timestamp_ms": 1_767_261_630_000_u64, "prev": "rec_bb",
             "retraction_record": {
@@ -802,7 +856,7 @@ mod tests {
                            "revoked_from": null, "revoked_at_seq": false},
                 "signature": {"checked": false, "valid": null, "error": null, "checked_at_ms": null},
             },
-        }));
+        })));
         for expected in [
             "org_1 (Rural Defenders Collective, a member)",
             "2 (after rec_bb)",
@@ -821,7 +875,7 @@ mod tests {
         let mut record = practice();
         record["provenance"]["signature"] =
             json!({"checked": true, "valid": false, "error": "bad signature", "checked_at_ms": 1});
-        let text = human_record(&record);
+        let text = human_record(&read(record));
         assert!(text.contains("DOES NOT VERIFY: bad signature"), "{text}");
     }
 }

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 
 use anyhow::Context as _;
+use commons_node::api::contract::records::RecordsPage;
 
 use crate::client::Client;
 
@@ -84,16 +85,14 @@ pub(crate) fn record_bytes(client: &Client, ids: &HashSet<&str>) -> anyhow::Resu
         if let Some(cursor) = &before {
             query.push(("before", cursor.clone()));
         }
-        let page = client.get("/v1/records", &query)?;
-        for record in page["records"].as_array().into_iter().flatten() {
-            if record["id"].as_str().is_some_and(|id| ids.contains(id)) {
-                total += record["signed"]
-                    .as_str()
-                    .map_or(0, |hex| hex.len() as u64 / 2);
+        let page: RecordsPage = client.get_as("/v1/records", &query)?;
+        for record in &page.records {
+            if ids.contains(record.id.as_str()) {
+                total += record.signed.len() as u64 / 2;
             }
         }
-        match page["next"].as_str() {
-            Some(next) => before = Some(next.to_owned()),
+        match page.next {
+            Some(next) => before = Some(next),
             None => return Ok(total),
         }
     }

@@ -25,6 +25,9 @@ use commons_protocol::{BlobId, TombstoneEntry, Visibility};
 use serde_json::{Value, json};
 use thiserror::Error;
 
+use crate::api::contract::records::{
+    ArchiveLine, ArchiveRecord, ArchiveTombstone, ArchiveWithheld,
+};
 use crate::blobs::BlobStore;
 use crate::json::record_json;
 use crate::store::{ArchiveItem, Store, StoreError, StoredRecord};
@@ -367,43 +370,37 @@ fn write_line(out: &mut Vec<u8>, value: &Value) {
 pub fn record_line(stored: &StoredRecord, withheld: bool) -> Value {
     let record = &stored.record;
     let header = record.record();
-    if withheld {
-        return json!({
-            "entry": "withheld",
-            "id": record.id().to_string(),
-            "org": stored.org.to_string(),
-            "author": header.author.to_string(),
-            "seq": header.seq,
-        });
-    }
-    let mut line = record_json(record, &stored.org);
-    if let Some(fields) = line.as_object_mut() {
-        fields.insert("entry".to_owned(), json!("record"));
-        fields.insert(
-            "payload_base64".to_owned(),
-            json!(base64::engine::general_purpose::STANDARD.encode(record.payload_bytes())),
-        );
-        fields.insert(
-            "signature".to_owned(),
-            json!(hex(record.signature().as_bytes())),
-        );
-    }
-    line
+    let line = if withheld {
+        ArchiveLine::Withheld(ArchiveWithheld {
+            id: record.id().to_string(),
+            org: stored.org.to_string(),
+            author: header.author.to_string(),
+            seq: header.seq,
+        })
+    } else {
+        ArchiveLine::Record(Box::new(ArchiveRecord {
+            record: record_json(record, &stored.org),
+            payload_base64: base64::engine::general_purpose::STANDARD
+                .encode(record.payload_bytes()),
+            signature: hex(record.signature().as_bytes()),
+        }))
+    };
+    // A `Value`, whose keys serialize sorted, so the line's bytes stay what they were.
+    json!(line)
 }
 
 /// One JSONL line for a retracted record: where it stood in its feed and what
 /// retracted it; its content is gone.
 pub fn tombstone_line(author: DeviceKey, org: Option<OrgId>, tombstone: &TombstoneEntry) -> Value {
-    json!({
-        "entry": "tombstone",
-        "id": tombstone.id.to_string(),
-        "org": org.map(|org| org.to_string()),
-        "author": author.to_string(),
-        "seq": tombstone.seq,
-        "prev": tombstone.prev.map(|prev| prev.to_string()),
-        "timestamp_ms": tombstone.timestamp_ms,
-        "retracted_by": tombstone.retraction.to_string(),
-    })
+    json!(ArchiveLine::Tombstone(ArchiveTombstone {
+        id: tombstone.id.to_string(),
+        org: org.map(|org| org.to_string()),
+        author: author.to_string(),
+        seq: tombstone.seq,
+        prev: tombstone.prev.map(|prev| prev.to_string()),
+        timestamp_ms: tombstone.timestamp_ms,
+        retracted_by: tombstone.retraction.to_string(),
+    }))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 use std::fmt::Display;
 use std::str::FromStr;
 
+use commons_protocol::body::{Campaign, Practice, Profile, Revised};
 use commons_protocol::text::hex;
 use commons_protocol::{
     Body, BodyKind, CampaignStatus, DeviceKey, GroupChoice, OrgId, RecordId, ResponseKind, RootKey,
@@ -14,26 +15,33 @@ use commons_protocol::{
 };
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
-use serde_json::{Value, json};
 
+use crate::api::contract::records::{
+    AlertBody, AlertResponseBody, ApplicationBody, AttachmentJson, CampaignBody,
+    CampaignUpdateBody, DelegationBody, GrantedKey, GroupChoiceJson, GroupFoundingBody,
+    GroupHistoryBody, GroupKeysBody, GroupRecordBody, GroupVoteBody, PracticeBody, ProfileBody,
+    RecordBody, RecordJson, RedactionVoteBody, RetractionBody, RevisionBody, RevocationBody,
+    RootRotationBody, SealingKeyBody, ShownVersion, UnknownBody, VersionBody, VoteBody,
+    VoteChoiceJson,
+};
 use crate::revisions::Versions;
 
 /// A record as the API shows it: header, org, body, and the signed bytes in hex (so
 /// anyone can check the signature again).
-pub fn record_json(record: &VerifiedRecord, org: &OrgId) -> Value {
+pub fn record_json(record: &VerifiedRecord, org: &OrgId) -> RecordJson {
     let header = record.record();
-    json!({
-        "id": record.id().to_string(),
-        "kind": kind_label(&header.body),
-        "org": org.to_string(),
-        "author": header.author.to_string(),
-        "seq": header.seq,
-        "prev": header.prev.map(|prev| prev.to_string()),
-        "timestamp_ms": header.timestamp_ms,
-        "visibility": header.body.visibility().text(),
-        "body": body_json(&header.body),
-        "signed": hex(record.signed_bytes()),
-    })
+    RecordJson {
+        id: record.id().to_string(),
+        body: record_body(&header.body),
+        org: org.to_string(),
+        author: header.author.to_string(),
+        seq: header.seq,
+        prev: header.prev.map(|prev| prev.to_string()),
+        timestamp_ms: header.timestamp_ms,
+        visibility: header.body.visibility().text().to_owned(),
+        signed: hex(record.signed_bytes()),
+        shown: None,
+    }
 }
 
 /// Adds to a record's JSON what its versions are ([`crate::revisions`]): `original`
@@ -41,22 +49,20 @@ pub fn record_json(record: &VerifiedRecord, org: &OrgId) -> Value {
 /// many, the original included), `latest_timestamp_ms`, and `latest_body`, the version
 /// shown's content as a body of the original's kind. `body` and `signed` stay the
 /// record's own.
-pub fn add_versions(answer: &mut Value, versions: &Versions) {
-    let Some(fields) = answer.as_object_mut() else {
+pub fn add_versions(answer: &mut RecordJson, versions: &Versions) {
+    let latest = versions.latest();
+    // `Versions` holds only profiles, case studies and campaigns, so the content always
+    // is one of them.
+    let Some(latest_body) = version_body(&versions.latest_body()) else {
         return;
     };
-    let latest = versions.latest();
-    fields.insert(
-        "original".to_owned(),
-        json!(versions.original.record.id().to_string()),
-    );
-    fields.insert("latest".to_owned(), json!(latest.record.id().to_string()));
-    fields.insert("versions".to_owned(), json!(versions.count()));
-    fields.insert(
-        "latest_timestamp_ms".to_owned(),
-        json!(latest.record.record().timestamp_ms),
-    );
-    fields.insert("latest_body".to_owned(), body_json(&versions.latest_body()));
+    answer.shown = Some(ShownVersion {
+        original: versions.original.record.id().to_string(),
+        latest: latest.record.id().to_string(),
+        versions: versions.count() as u64,
+        latest_timestamp_ms: latest.record.record().timestamp_ms,
+        latest_body,
+    });
 }
 
 /// The kind's name ([`BodyKind::name`]), or `unknown` for a kind this version does not
@@ -65,148 +71,180 @@ pub fn kind_label(body: &Body) -> &'static str {
     body.kind().map_or("unknown", BodyKind::name)
 }
 
-/// A body's fields as JSON, for every kind; a kind this version does not know shows its
-/// wire number and its bytes in hex.
-pub fn body_json(body: &Body) -> Value {
-    let texts = |items: &[String]| Value::from(items.to_vec());
+/// A profile's, case study's or campaign's fields: the content of one of its versions;
+/// `None` for a body of another kind.
+pub fn version_body(body: &Body) -> Option<VersionBody> {
+    Revised::from_body(body).map(|content| revised_json(&content))
+}
+
+fn revised_json(content: &Revised) -> VersionBody {
+    match content {
+        Revised::Practice(practice) => VersionBody::Practice(practice_json(practice)),
+        Revised::Campaign(campaign) => VersionBody::Campaign(campaign_json(campaign)),
+        Revised::Profile(profile) => VersionBody::Profile(profile_json(profile)),
+    }
+}
+
+fn practice_json(practice: &Practice) -> PracticeBody {
+    PracticeBody {
+        title: practice.title.clone(),
+        summary: practice.summary.clone(),
+        body: practice.body.clone(),
+        themes: practice.themes.clone(),
+        regions: practice.regions.clone(),
+        language: practice.language.clone(),
+        licence: practice.licence.clone(),
+        links: practice.links.clone(),
+        visibility: practice.visibility.text().to_owned(),
+        attachments: attachments_json(&practice.attachments),
+    }
+}
+
+fn campaign_json(campaign: &Campaign) -> CampaignBody {
+    CampaignBody {
+        title: campaign.title.clone(),
+        goals: campaign.goals.clone(),
+        partners: campaign.partners.iter().map(ToString::to_string).collect(),
+        status: campaign.status.text().to_owned(),
+    }
+}
+
+fn profile_json(profile: &Profile) -> ProfileBody {
+    ProfileBody {
+        name: profile.name.clone(),
+        country: profile.country.clone(),
+        region: profile.region.clone(),
+        website: profile.website.clone(),
+        working_groups: profile.working_groups.clone(),
+        languages: profile.languages.clone(),
+        description: profile.description.clone(),
+    }
+}
+
+/// A body's kind and fields, for every kind; a kind this version does not know shows
+/// its wire number and its bytes in hex.
+pub fn record_body(body: &Body) -> RecordBody {
     match body {
-        Body::Delegation(delegation) => json!({
-            "org": delegation.org.to_string(),
-            "device": delegation.device.to_string(),
-            "label": delegation.label,
-            "root": delegation.root.to_string(),
-            "root_signature": hex(delegation.root_signature.as_bytes()),
+        Body::Delegation(delegation) => RecordBody::Delegation(DelegationBody {
+            org: delegation.org.to_string(),
+            device: delegation.device.to_string(),
+            label: delegation.label.clone(),
+            root: delegation.root.to_string(),
+            root_signature: hex(delegation.root_signature.as_bytes()),
         }),
-        Body::Revocation(revocation) => json!({
-            "org": revocation.org.to_string(),
-            "device": revocation.device.to_string(),
-            "from_seq": revocation.from_seq,
-            "root": revocation.root.to_string(),
-            "root_signature": hex(revocation.root_signature.as_bytes()),
+        Body::Revocation(revocation) => RecordBody::Revocation(RevocationBody {
+            org: revocation.org.to_string(),
+            device: revocation.device.to_string(),
+            from_seq: revocation.from_seq,
+            root: revocation.root.to_string(),
+            root_signature: hex(revocation.root_signature.as_bytes()),
         }),
-        Body::RootRotation(rotation) => json!({
-            "org": rotation.org.to_string(),
-            "old_root": rotation.old_root.to_string(),
-            "new_root": rotation.new_root.to_string(),
-            "old_signature": hex(rotation.old_signature.as_bytes()),
-            "new_signature": hex(rotation.new_signature.as_bytes()),
+        Body::RootRotation(rotation) => RecordBody::RootRotation(RootRotationBody {
+            org: rotation.org.to_string(),
+            old_root: rotation.old_root.to_string(),
+            new_root: rotation.new_root.to_string(),
+            old_signature: hex(rotation.old_signature.as_bytes()),
+            new_signature: hex(rotation.new_signature.as_bytes()),
         }),
-        Body::Profile(profile) => json!({
-            "name": profile.name,
-            "country": profile.country,
-            "region": profile.region,
-            "website": profile.website,
-            "working_groups": texts(&profile.working_groups),
-            "languages": texts(&profile.languages),
-            "description": profile.description,
+        Body::Profile(profile) => RecordBody::Profile(profile_json(profile)),
+        Body::Practice(practice) => RecordBody::Practice(practice_json(practice)),
+        Body::Campaign(campaign) => RecordBody::Campaign(campaign_json(campaign)),
+        Body::CampaignUpdate(update) => RecordBody::CampaignUpdate(CampaignUpdateBody {
+            campaign: update.campaign.to_string(),
+            status: update.status.map(|status| status.text().to_owned()),
+            body: update.body.clone(),
         }),
-        Body::Practice(practice) => json!({
-            "title": practice.title,
-            "summary": practice.summary,
-            "body": practice.body,
-            "themes": texts(&practice.themes),
-            "regions": texts(&practice.regions),
-            "language": practice.language,
-            "licence": practice.licence,
-            "links": texts(&practice.links),
-            "visibility": practice.visibility.text(),
-            "attachments": attachments_json(&practice.attachments),
+        Body::Alert(alert) => RecordBody::Alert(AlertBody {
+            severity: alert.severity.text().to_owned(),
+            region: alert.region.clone(),
+            title: alert.title.clone(),
+            body: alert.body.clone(),
+            action_requested: alert.action_requested.clone(),
+            expires_at_ms: alert.expires_at_ms,
         }),
-        Body::Campaign(campaign) => json!({
-            "title": campaign.title,
-            "goals": texts(&campaign.goals),
-            "partners": campaign.partners.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            "status": campaign.status.text(),
+        Body::AlertResponse(response) => RecordBody::AlertResponse(AlertResponseBody {
+            alert: response.alert.to_string(),
+            response: response.response.text().to_owned(),
+            note: response.note.clone(),
         }),
-        Body::CampaignUpdate(update) => json!({
-            "campaign": update.campaign.to_string(),
-            "status": update.status.map(TextEnum::text),
-            "body": update.body,
+        Body::Retraction(retraction) => RecordBody::Retraction(RetractionBody {
+            target: retraction.target.to_string(),
+            reason: retraction.reason.clone(),
         }),
-        Body::Alert(alert) => json!({
-            "severity": alert.severity.text(),
-            "region": alert.region,
-            "title": alert.title,
-            "body": alert.body,
-            "action_requested": alert.action_requested,
-            "expires_at_ms": alert.expires_at_ms,
+        Body::RedactionVote(vote) => RecordBody::RedactionVote(RedactionVoteBody {
+            target: vote.target.to_string(),
+            target_author: vote.target_author.to_string(),
+            reason: vote.reason.clone(),
         }),
-        Body::AlertResponse(response) => json!({
-            "alert": response.alert.to_string(),
-            "response": response.response.text(),
-            "note": response.note,
+        Body::Application(application) => RecordBody::Application(ApplicationBody {
+            org: application.org.to_string(),
+            statement: application.statement.clone(),
         }),
-        Body::Retraction(retraction) => json!({
-            "target": retraction.target.to_string(),
-            "reason": retraction.reason,
+        Body::Vote(vote) => RecordBody::Vote(VoteBody {
+            subject: vote.subject.to_string(),
+            choice: match vote.choice {
+                VoteChoice::Admit => VoteChoiceJson::Admit,
+                VoteChoice::Remove => VoteChoiceJson::Remove,
+                VoteChoice::Recover { new_root } => VoteChoiceJson::Recover {
+                    new_root: new_root.to_string(),
+                },
+            },
         }),
-        Body::RedactionVote(vote) => json!({
-            "target": vote.target.to_string(),
-            "target_author": vote.target_author.to_string(),
-            "reason": vote.reason,
+        Body::Revision(revision) => RecordBody::Revision(RevisionBody {
+            original: revision.original.to_string(),
+            content_kind: revision.content.kind().name().to_owned(),
+            content: revised_json(&revision.content),
         }),
-        Body::Application(application) => json!({
-            "org": application.org.to_string(),
-            "statement": application.statement,
+        Body::SealingKey(announcement) => RecordBody::SealingKey(SealingKeyBody {
+            key: hex(&announcement.key.0),
         }),
-        Body::Vote(vote) => match vote.choice {
-            VoteChoice::Admit => json!({ "subject": vote.subject.to_string(), "choice": "admit" }),
-            VoteChoice::Remove => {
-                json!({ "subject": vote.subject.to_string(), "choice": "remove" })
-            }
-            VoteChoice::Recover { new_root } => json!({
-                "subject": vote.subject.to_string(),
-                "choice": "recover",
-                "new_root": new_root.to_string(),
-            }),
-        },
-        Body::Revision(revision) => json!({
-            "original": revision.original.to_string(),
-            "content_kind": revision.content.kind().name(),
-            "content": body_json(&revision.content.to_body()),
+        Body::GroupFounding(founding) => RecordBody::GroupFounding(GroupFoundingBody {
+            name: founding.name.clone(),
+            purpose: founding.purpose.clone(),
+            admission: founding.admission.to_string(),
+            removal: founding.removal.to_string(),
         }),
-        Body::SealingKey(announcement) => json!({ "key": hex(&announcement.key.0) }),
-        Body::GroupFounding(founding) => json!({
-            "name": founding.name,
-            "purpose": founding.purpose,
-            "admission": founding.admission.to_string(),
-            "removal": founding.removal.to_string(),
+        Body::GroupVote(vote) => RecordBody::GroupVote(GroupVoteBody {
+            group: vote.group.to_string(),
+            subject: vote.subject.to_string(),
+            choice: match vote.choice {
+                GroupChoice::Admit { history } => GroupChoiceJson::Admit { history },
+                GroupChoice::Remove => GroupChoiceJson::Remove,
+            },
         }),
-        Body::GroupVote(vote) => match vote.choice {
-            GroupChoice::Admit { history } => json!({
-                "group": vote.group.to_string(),
-                "subject": vote.subject.to_string(),
-                "choice": "admit",
-                "history": history,
-            }),
-            GroupChoice::Remove => json!({
-                "group": vote.group.to_string(),
-                "subject": vote.subject.to_string(),
-                "choice": "remove",
-            }),
-        },
         // A group's key and records: who the key is sealed to, and how large the
         // content is; never the content, which only the group's devices can open.
-        Body::GroupKeys(keys) => json!({
-            "group": keys.group.to_string(),
-            "follows": keys.follows.map(|epoch| epoch.to_string()),
-            "sealed_to": keys.sealed.iter().map(|sealed| sealed.device.to_string()).collect::<Vec<_>>(),
+        Body::GroupKeys(keys) => RecordBody::GroupKeys(GroupKeysBody {
+            group: keys.group.to_string(),
+            follows: keys.follows.map(|epoch| epoch.to_string()),
+            sealed_to: keys
+                .sealed
+                .iter()
+                .map(|sealed| sealed.device.to_string())
+                .collect(),
         }),
-        Body::GroupHistory(history) => json!({
-            "group": history.group.to_string(),
-            "granted": history.keys.iter().map(|entry| json!({
-                "epoch": entry.epoch.to_string(),
-                "device": entry.sealed.device.to_string(),
-            })).collect::<Vec<_>>(),
+        Body::GroupHistory(history) => RecordBody::GroupHistory(GroupHistoryBody {
+            group: history.group.to_string(),
+            granted: history
+                .keys
+                .iter()
+                .map(|entry| GrantedKey {
+                    epoch: entry.epoch.to_string(),
+                    device: entry.sealed.device.to_string(),
+                })
+                .collect(),
         }),
-        Body::GroupRecord(record) => json!({
-            "group": record.group.to_string(),
-            "epoch": record.epoch.to_string(),
-            "ciphertext_bytes": record.ciphertext.len(),
+        Body::GroupRecord(record) => RecordBody::GroupRecord(GroupRecordBody {
+            group: record.group.to_string(),
+            epoch: record.epoch.to_string(),
+            ciphertext_bytes: record.ciphertext.len() as u64,
         }),
         // `Body::Unknown`, and any kind a later protocol version adds before this
         // mapping learns it.
-        other => json!({ "kind": other.kind_code(), "bytes": hex(&other.encode()) }),
+        other => RecordBody::Unknown(UnknownBody {
+            kind: u64::from(other.kind_code()),
+            bytes: hex(&other.encode()),
+        }),
     }
 }
 
@@ -399,20 +437,16 @@ impl FromText for Cursor {
 }
 
 /// A case study's files: `[{name, media_type, size, blob}]`.
-pub fn attachments_json(files: &[commons_protocol::body::Attachment]) -> Value {
-    Value::Array(
-        files
-            .iter()
-            .map(|file| {
-                json!({
-                    "name": file.name,
-                    "media_type": file.media_type,
-                    "size": file.size,
-                    "blob": file.blob.to_string(),
-                })
-            })
-            .collect(),
-    )
+pub fn attachments_json(files: &[commons_protocol::body::Attachment]) -> Vec<AttachmentJson> {
+    files
+        .iter()
+        .map(|file| AttachmentJson {
+            name: file.name.clone(),
+            media_type: file.media_type.clone(),
+            size: file.size,
+            blob: file.blob.to_string(),
+        })
+        .collect()
 }
 
 /// A request field given as text and parsed with [`FromText`].
@@ -449,19 +483,36 @@ mod tests {
     fn every_known_kind_has_its_fields_and_a_group_record_never_its_content() {
         let (_, records) = commons_protocol::fixtures::sample_records();
         for (kind, record) in &records {
-            let shown = body_json(&record.record().body);
+            let shown = record_body(&record.record().body);
             assert!(
-                shown.get("bytes").is_none(),
-                "{kind} is shown as bytes: {shown}"
+                !matches!(shown, RecordBody::Unknown(_)),
+                "{kind} is shown as bytes: {shown:?}"
             );
+            assert_eq!(shown.kind(), kind.name());
         }
         let (_, group_record) = records
             .iter()
             .find(|(kind, _)| *kind == BodyKind::GroupRecord)
             .unwrap();
-        let shown = body_json(&group_record.record().body).to_string();
+        let shown = serde_json::to_string(&record_body(&group_record.record().body)).unwrap();
         assert!(shown.contains("ciphertext_bytes"), "{shown}");
         assert!(!shown.contains("witness"), "{shown}");
+    }
+
+    #[test]
+    fn every_kind_reads_back_as_it_was_shown() {
+        let (charter, records) = commons_protocol::fixtures::sample_records();
+        let org = charter.charter().founders[0].org;
+        for (kind, record) in &records {
+            let shown = record_json(record, &org);
+            let value = serde_json::to_value(&shown).unwrap();
+            assert_eq!(value["kind"], kind.name(), "{value}");
+            assert!(value["body"].is_object(), "{value}");
+            let read: RecordJson = serde_json::from_value(value.clone()).unwrap();
+            assert_eq!(read, shown, "{kind}");
+            let fields = serde_json::to_value(shown.body.clone().into_fields()).unwrap();
+            assert_eq!(fields, value["body"], "{kind}");
+        }
     }
 
     #[test]
@@ -507,6 +558,9 @@ mod tests {
             bytes: vec![1, 2, 255],
         };
         assert_eq!(kind_label(&body), "unknown");
-        assert_eq!(body_json(&body), json!({ "kind": 99, "bytes": "0102ff" }));
+        assert_eq!(
+            serde_json::to_value(record_body(&body).into_fields()).unwrap(),
+            serde_json::json!({ "kind": 99, "bytes": "0102ff" })
+        );
     }
 }

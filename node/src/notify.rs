@@ -45,7 +45,7 @@ use tracing::{Instrument, debug, info, info_span, warn};
 
 use crate::files::FileError;
 use crate::ingest::StoredEvent;
-use crate::json::{body_json, record_json};
+use crate::json::{TextEnum, record_json};
 use crate::metrics::Metrics;
 use crate::node_handle::NodeHandle;
 use crate::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError};
@@ -269,10 +269,7 @@ fn classify_named(
             if alert.expires_at_ms <= now_ms {
                 return Ok(None);
             }
-            let severity = body_json(body)["severity"]
-                .as_str()
-                .unwrap_or("alert")
-                .to_owned();
+            let severity = alert.severity.text();
             (
                 EventKind::Alert,
                 format!(
@@ -295,10 +292,7 @@ fn classify_named(
                 Body::Alert(alert) => alert.title.clone(),
                 _ => return Ok(None),
             };
-            let answer = body_json(body)["response"]
-                .as_str()
-                .unwrap_or("answered")
-                .to_owned();
+            let answer = response.response.text();
             (
                 EventKind::AlertResponse,
                 format!(

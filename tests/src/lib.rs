@@ -40,6 +40,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
 use commons_node::api::contract::feeds::{Feed, Fork, RosterAnswer};
+use commons_node::api::contract::records::RecordsPage;
 use commons_node::api::contract::requests::{PracticeRequest, SubmitRequest};
 use commons_node::api::contract::{self, StatusAnswer};
 use commons_node::daemon::API_ADDRESS_FILE;
@@ -404,6 +405,35 @@ impl Api {
                 signed: commons_protocol::text::hex(signed),
             },
         )
+    }
+
+    /// `GET path`, a listing of `GET /v1/records`, which must answer 200 with a page of
+    /// records.
+    pub fn records_page(&self, path: &str) -> RecordsPage {
+        let body = self
+            .get(path)
+            .unwrap_or_else(|error| panic!("GET {path} is not answered: {error}"))
+            .expect_status(200, path);
+        RecordsPage::deserialize(&body)
+            .unwrap_or_else(|error| panic!("GET {path} answered {body}: {error}"))
+    }
+
+    /// Every record id held with its content, through the listing's pages.
+    pub fn record_ids(&self) -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut before: Option<String> = None;
+        loop {
+            let path = match &before {
+                Some(cursor) => format!("/v1/records?limit=1000&before={cursor}"),
+                None => "/v1/records?limit=1000".to_owned(),
+            };
+            let page = self.records_page(&path);
+            ids.extend(page.records.into_iter().map(|record| record.id));
+            match page.next {
+                Some(next) => before = Some(next),
+                None => return ids,
+            }
+        }
     }
 
     /// `GET /v1/status`, which must answer 200 with the API's status.

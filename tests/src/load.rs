@@ -7,9 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use anyhow::{Context, Result, ensure};
+use commons_node::api::contract::records::{RecordsPage, SubmitAnswer};
 use commons_node::clock::now_ms;
 use commons_node::data_dir::OpenedDataDir;
 use commons_protocol::{Body, FeedPosition, FeedWriter, Practice, RecordId, Visibility};
+
+use serde::Deserialize;
 
 use crate::Api;
 
@@ -46,22 +49,24 @@ pub fn head_position(api: &Api, opened: &OpenedDataDir) -> Result<FeedPosition> 
     let newest = api
         .get(&format!("/v1/records?author={}&limit=1", opened.org()))?
         .expect_status(200, "GET /v1/records");
-    let record = newest["records"]
-        .get(0)
+    let page = RecordsPage::deserialize(&newest)
+        .with_context(|| format!("GET /v1/records answered {newest}"))?;
+    let record = page
+        .records
+        .first()
         .context("the node holds none of its own records")?;
     ensure!(
-        record["seq"].as_u64() == Some(max_seq) && record["author"].as_str() == Some(&device),
-        "the newest record of the org is not the head of its feed: {record}"
+        record.seq == max_seq && record.author == device,
+        "the newest record of the org is not the head of its feed: {record:?}"
     );
-    let id: RecordId = record["id"]
-        .as_str()
-        .context("id")?
+    let id: RecordId = record
+        .id
         .parse()
         .map_err(|error| anyhow::anyhow!("bad record id: {error:?}"))?;
     Ok(FeedPosition {
         seq: max_seq,
         id: Some(id),
-        timestamp_ms: record["timestamp_ms"].as_u64().context("timestamp_ms")?,
+        timestamp_ms: record.timestamp_ms,
     })
 }
 
@@ -121,7 +126,10 @@ pub fn submit_all(api: &Api, records: &[Vec<u8>], concurrency: usize) -> Vec<Str
                     let failure = match api.submit(record) {
                         Ok(reply)
                             if reply.status == 201
-                                && reply.body["outcome"].as_str() == Some("stored") =>
+                                && matches!(
+                                    SubmitAnswer::deserialize(&reply.body),
+                                    Ok(SubmitAnswer::Stored { .. })
+                                ) =>
                         {
                             None
                         }

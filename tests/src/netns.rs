@@ -53,10 +53,12 @@ use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use commons_node::api::contract::records::RecordsPage;
 use commons_node::config::ConfigFile;
 use commons_node::daemon::API_ADDRESS_FILE;
 use commons_node::data_dir::DataDir;
 use commons_node::founding::{FounderDir, init_network};
+use serde::Deserialize;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -984,16 +986,15 @@ impl Lab {
             if let Some(cursor) = &before {
                 args.extend(["--before", cursor.as_str()]);
             }
-            let page = self.cli(index, &args)?;
-            for record in page["records"].as_array().map_or(&[][..], Vec::as_slice) {
-                if let (Some(id), Some(timestamp)) =
-                    (record["id"].as_str(), record["timestamp_ms"].as_u64())
-                {
-                    records.insert(id.to_owned(), timestamp);
-                }
+            let answer = self.cli(index, &args)?;
+            let page = RecordsPage::deserialize(&answer).map_err(|error| {
+                CliFailure::Failed(format!("`records list` printed {answer}: {error}"))
+            })?;
+            for record in page.records {
+                records.insert(record.id, record.timestamp_ms);
             }
-            match page["next"].as_str() {
-                Some(next) => before = Some(next.to_owned()),
+            match page.next {
+                Some(next) => before = Some(next),
                 None => return Ok(records),
             }
         }

@@ -130,22 +130,7 @@ impl Honest {
 
     /// Every record id held with its content, through the listing's pages.
     fn record_ids(&self) -> Vec<String> {
-        let mut ids = Vec::new();
-        let mut before: Option<String> = None;
-        loop {
-            let path = match &before {
-                Some(cursor) => format!("/v1/records?limit=1000&before={cursor}"),
-                None => "/v1/records?limit=1000".to_owned(),
-            };
-            let page = self.api().get(&path).unwrap().expect_status(200, &path);
-            for record in page["records"].as_array().unwrap() {
-                ids.push(record["id"].as_str().unwrap().to_owned());
-            }
-            match page["next"].as_str() {
-                Some(next) => before = Some(next.to_owned()),
-                None => return ids,
-            }
-        }
+        self.api().record_ids()
     }
 }
 

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail};
 use commons_node::api::contract::StatusAnswer;
+use commons_node::api::contract::records::RecordsPage;
 
 use super::children::Children;
 use super::events::{Observed, lock};
@@ -168,14 +169,10 @@ fn held_ids(client: &Client) -> anyhow::Result<HashSet<String>> {
         if let Some(cursor) = &before {
             query.push(("before", cursor.clone()));
         }
-        let page = client.get("/v1/records", &query)?;
-        for record in page["records"].as_array().into_iter().flatten() {
-            if let Some(id) = record["id"].as_str() {
-                ids.insert(id.to_owned());
-            }
-        }
-        match page["next"].as_str() {
-            Some(next) => before = Some(next.to_owned()),
+        let page: RecordsPage = client.get_as("/v1/records", &query)?;
+        ids.extend(page.records.into_iter().map(|record| record.id));
+        match page.next {
+            Some(next) => before = Some(next),
             None => return Ok(ids),
         }
     }

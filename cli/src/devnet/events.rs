@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use commons_node::api::contract::events::{LAGGED_EVENT, RECORD_EVENT};
 
 use super::nodes::Node;
 use super::wait_for;
@@ -120,11 +121,13 @@ impl EventParser {
             let line = String::from_utf8_lossy(&line);
             let line = line.trim_end_matches(['\n', '\r']);
             if line.is_empty() {
+                // Only the event's name and id: the record's JSON is not needed to note
+                // when it arrived.
                 match self.event.as_str() {
-                    "record" if !self.id.is_empty() => {
+                    RECORD_EVENT if !self.id.is_empty() => {
                         items.push(StreamItem::Record(std::mem::take(&mut self.id)));
                     }
-                    "lagged" => items.push(StreamItem::Lagged),
+                    LAGGED_EVENT => items.push(StreamItem::Lagged),
                     _ => {}
                 }
                 self.event.clear();

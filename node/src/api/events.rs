@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use serde_json::json;
 use tokio::sync::watch;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 use tokio_stream::{Stream, StreamExt};
 
 use super::ApiState;
+use super::contract::events::{LAGGED_EVENT, Lagged, RECORD_EVENT};
 use super::json::record_json;
 use crate::ingest::StoredEvent;
 
@@ -55,13 +55,21 @@ pub fn sse_until_stopped(
 }
 
 fn to_event(stored: Result<StoredEvent, BroadcastStreamRecvError>) -> Event {
-    match stored {
-        Ok(stored) => Event::default()
-            .event("record")
-            .id(stored.record.id().to_string())
-            .data(record_json(&stored.record, &stored.org).to_string()),
-        Err(BroadcastStreamRecvError::Lagged(missed)) => Event::default()
-            .event("lagged")
-            .data(json!({ "missed": missed }).to_string()),
+    let (event, id, data) = match stored {
+        Ok(stored) => (
+            RECORD_EVENT,
+            Some(stored.record.id().to_string()),
+            serde_json::to_value(record_json(&stored.record, &stored.org)),
+        ),
+        Err(BroadcastStreamRecvError::Lagged(missed)) => {
+            (LAGGED_EVENT, None, serde_json::to_value(Lagged { missed }))
+        }
+    };
+    let mut out = Event::default().event(event);
+    if let Some(id) = id {
+        out = out.id(id);
     }
+    // Through a `Value`, whose keys are sorted, so the line is what it always was. A
+    // record's JSON is strings, numbers and lists, which always serialize.
+    out.data(data.unwrap_or_default().to_string())
 }

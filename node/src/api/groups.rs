@@ -21,7 +21,7 @@ use crate::founding::parse_threshold;
 use crate::groups::{
     GroupPublishError, Opened, all_of_kind, held_groups, open_record, publish_to_group,
 };
-use crate::json::body_json;
+use crate::json::record_body;
 use axum::Json;
 use axum::extract::State;
 use commons_protocol::{
@@ -378,12 +378,19 @@ pub(super) async fn records(
             let header = record.record();
             let org = roster.device(&header.author).map(|state| state.org);
             let (body, why_not) = match opened {
-                Opened::Content(body) => (Some(body_json(body)), None),
+                Opened::Content(body) => (
+                    Some(
+                        serde_json::to_value(record_body(body).into_fields()).map_err(|error| {
+                            ApiError::internal(format!("could not write a group record's body: {error}"))
+                        })?,
+                    ),
+                    None,
+                ),
                 Opened::NotForThisDevice => (None, Some("not sealed to this device: written before your organization joined the group, after it left, or before this device's sealing key")),
                 Opened::EpochNotHeld => (None, Some("its epoch key record has not reached this node yet")),
                 Opened::Unreadable(_) => (None, Some("it does not open: altered, or sealed wrongly")),
             };
-            GroupRecordEntry {
+            Ok(GroupRecordEntry {
                 id: record.id().to_string(),
                 author: header.author.to_string(),
                 org: org.map(|org| org.to_string()),
@@ -397,9 +404,9 @@ pub(super) async fn records(
                 },
                 body,
                 why_not: why_not.map(str::to_owned),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, ApiError>>()?;
     Ok(Json(GroupRecordsAnswer {
         group: group.id().to_string(),
         name: group.name().to_owned(),

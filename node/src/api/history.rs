@@ -4,17 +4,16 @@
 
 use std::sync::Arc;
 
+use super::contract::records::{HistoryAnswer, HistoryVersion};
+use super::error::{ApiError, ApiPath};
+use super::json::{kind_label, version_body};
+use super::{ApiState, read_store};
+use crate::revisions::{self, Versions};
+use crate::store::{Store, StoreError};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use commons_protocol::RecordId;
-use serde_json::{Value, json};
-
-use super::error::{ApiError, ApiPath};
-use super::json::{body_json, kind_label};
-use super::{ApiState, read_store};
-use crate::revisions::{self, Versions};
-use crate::store::{Store, StoreError};
 
 /// What the store holds of the id asked for.
 enum Found {
@@ -34,7 +33,7 @@ enum Found {
 pub(super) async fn history(
     State(state): State<Arc<ApiState>>,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<HistoryAnswer>, ApiError> {
     let id = super::record_id_in_path(&id, "A record id", "commons records list")?;
     let found = read_store(&state, move |store| find(store, &id)).await?;
     let versions = match found {
@@ -73,31 +72,33 @@ pub(super) async fn history(
         }
     };
     let latest = versions.latest().record.id();
-    let list: Vec<Value> = versions
+    let list = versions
         .all()
         .enumerate()
-        .map(|(index, version)| {
+        .filter_map(|(index, version)| {
             let header = version.record.record();
-            json!({
-                "version": index + 1,
-                "id": version.record.id().to_string(),
-                "kind": kind_label(&header.body),
-                "timestamp_ms": header.timestamp_ms,
-                "author": header.author.to_string(),
-                "seq": header.seq,
-                "latest": version.record.id() == latest,
-                "body": body_json(&revisions::content(version)),
+            // Every version's content is of the original's kind, one with versions.
+            let body = version_body(&revisions::content(version))?;
+            Some(HistoryVersion {
+                version: index as u64 + 1,
+                id: version.record.id().to_string(),
+                kind: kind_label(&header.body).to_owned(),
+                timestamp_ms: header.timestamp_ms,
+                author: header.author.to_string(),
+                seq: header.seq,
+                latest: version.record.id() == latest,
+                body,
             })
         })
         .collect();
     let original = &versions.original;
-    Ok(Json(json!({
-        "original": original.record.id().to_string(),
-        "kind": kind_label(&original.record.record().body),
-        "org": original.org.to_string(),
-        "latest": latest.to_string(),
-        "versions": list,
-    })))
+    Ok(Json(HistoryAnswer {
+        original: original.record.id().to_string(),
+        kind: kind_label(&original.record.record().body).to_owned(),
+        org: original.org.to_string(),
+        latest: latest.to_string(),
+        versions: list,
+    }))
 }
 
 fn find(store: &dyn Store, id: &RecordId) -> Result<Found, StoreError> {

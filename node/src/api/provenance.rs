@@ -7,17 +7,19 @@
 
 use std::sync::Arc;
 
-use axum::Json;
-use axum::extract::State;
-use commons_protocol::{Body, BodyKind, DeviceKey, OrgId, RecordId, Roster, validate_record};
-use serde_json::{Value, json};
-
+use super::contract::records::{
+    HeldRecord, Provenance, ProvenanceDevice, ProvenanceOrg, RecordAnswer, RetractedRecord,
+    RetractionRecord, SignatureCheck,
+};
 use super::error::{ApiError, ApiPath};
 use super::json::{add_versions, record_json};
 use super::{ApiState, read_store};
 use crate::clock::now_ms;
 use crate::revisions::{self, Versions};
 use crate::store::{RecordQuery, Store, StoreError, StoredRecord, Tombstone};
+use axum::Json;
+use axum::extract::State;
+use commons_protocol::{Body, BodyKind, DeviceKey, OrgId, RecordId, Roster, validate_record};
 
 /// What the store holds of one id.
 enum Found {
@@ -35,7 +37,7 @@ enum Found {
 pub(super) async fn show(
     State(state): State<Arc<ApiState>>,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RecordAnswer>, ApiError> {
     let id = super::record_id_in_path(&id, "A record id", "commons records list")?;
     let found = read_store(&state, move |store| find(store, &id)).await?;
     let roster = state.node.roster();
@@ -45,27 +47,19 @@ pub(super) async fn show(
             let header = stored.record.record();
             let org_name = org_name(&state, &stored.org).await?;
             let verified = verify(&state, stored.record.signed_bytes(), &id);
-            let mut answer = record_json(&stored.record, &stored.org);
+            let mut record = record_json(&stored.record, &stored.org);
             if let Some(versions) = versions {
-                add_versions(&mut answer, &versions);
+                add_versions(&mut record, &versions);
             }
-            if let Some(fields) = answer.as_object_mut() {
-                fields.insert("retracted".to_owned(), Value::Bool(false));
-                fields.insert(
-                    "provenance".to_owned(),
-                    json!({
-                        "org": org_json(&roster, &stored.org, org_name),
-                        "device": device_json(&roster, &header.author, header.seq),
-                        "signature": {
-                            "checked": true,
-                            "valid": verified.is_ok(),
-                            "error": verified.err(),
-                            "checked_at_ms": checked_at_ms,
-                        },
-                    }),
-                );
-            }
-            Ok(Json(answer))
+            Ok(Json(RecordAnswer::Held(Box::new(HeldRecord {
+                record,
+                retracted: false,
+                provenance: Provenance {
+                    org: Some(org_json(&roster, &stored.org, org_name)),
+                    device: device_json(&roster, &header.author, header.seq),
+                    signature: checked(verified, checked_at_ms),
+                },
+            }))))
         }
         Found::Retracted {
             tombstone,
@@ -81,7 +75,7 @@ pub(super) async fn show(
             let redacted = retraction.as_ref().is_some_and(|stored| {
                 matches!(stored.record.record().body, Body::RedactionVote(_))
             });
-            let retraction_json = retraction.map(|stored| {
+            let retraction_record = retraction.map(|stored| {
                 let verified = verify(&state, stored.record.signed_bytes(), &stored.record.id());
                 let header = stored.record.record();
                 let reason = match &header.body {
@@ -89,42 +83,40 @@ pub(super) async fn show(
                     Body::RedactionVote(vote) => vote.reason.clone(),
                     _ => String::new(),
                 };
-                json!({
-                    "id": stored.record.id().to_string(),
-                    "author": header.author.to_string(),
-                    "seq": header.seq,
-                    "timestamp_ms": header.timestamp_ms,
-                    "reason": reason,
-                    "signature": {
-                        "checked": true,
-                        "valid": verified.is_ok(),
-                        "error": verified.err(),
-                        "checked_at_ms": checked_at_ms,
-                    },
-                })
+                RetractionRecord {
+                    id: stored.record.id().to_string(),
+                    author: header.author.to_string(),
+                    seq: header.seq,
+                    timestamp_ms: header.timestamp_ms,
+                    reason,
+                    signature: checked(verified, checked_at_ms),
+                }
             });
-            Ok(Json(json!({
-                "id": tombstone.target.to_string(),
-                "retracted": true,
-                "redacted": redacted,
-                "author": tombstone.author.to_string(),
-                "org": org.map(|org| org.to_string()),
-                "seq": tombstone.seq,
-                "retraction": tombstone.retraction.to_string(),
-                "timestamp_ms": entry.map(|(timestamp, _)| timestamp),
-                "prev": entry.and_then(|(_, prev)| prev).map(|prev| prev.to_string()),
-                "retraction_record": retraction_json,
-                "provenance": {
-                    "org": org.map(|org| org_json(&roster, &org, org_name)),
-                    "device": device_json(&roster, &tombstone.author, tombstone.seq),
-                    "signature": {
-                        "checked": false,
-                        "valid": null,
-                        "error": null,
-                        "checked_at_ms": null,
+            Ok(Json(RecordAnswer::Retracted(Box::new(RetractedRecord {
+                id: tombstone.target.to_string(),
+                retracted: true,
+                redacted,
+                author: tombstone.author.to_string(),
+                org: org.map(|org| org.to_string()),
+                seq: tombstone.seq,
+                retraction: tombstone.retraction.to_string(),
+                timestamp_ms: entry.map(|(timestamp, _)| timestamp),
+                prev: entry
+                    .and_then(|(_, prev)| prev)
+                    .map(|prev| prev.to_string()),
+                retraction_record,
+                provenance: Provenance {
+                    org: org.map(|org| org_json(&roster, &org, org_name)),
+                    device: device_json(&roster, &tombstone.author, tombstone.seq),
+                    // The content and its signature went with the retraction.
+                    signature: SignatureCheck {
+                        checked: false,
+                        valid: None,
+                        error: None,
+                        checked_at_ms: None,
                     },
                 },
-            })))
+            }))))
         }
         Found::Nothing => Err(ApiError::not_found(format!(
             "this node holds no record {id}: it may not have reached this node yet (see \
@@ -208,26 +200,36 @@ pub(super) async fn org_name(
     })
 }
 
-fn org_json(roster: &Roster, org: &OrgId, name: Option<String>) -> Value {
-    json!({
-        "id": org.to_string(),
-        "name": name,
-        "member": roster.is_member(org),
-    })
+/// A signature checked now: whether it verifies, and why not.
+fn checked(verified: Result<(), String>, checked_at_ms: u64) -> SignatureCheck {
+    SignatureCheck {
+        checked: true,
+        valid: Some(verified.is_ok()),
+        error: verified.err(),
+        checked_at_ms: Some(checked_at_ms),
+    }
+}
+
+fn org_json(roster: &Roster, org: &OrgId, name: Option<String>) -> ProvenanceOrg {
+    ProvenanceOrg {
+        id: org.to_string(),
+        name,
+        member: roster.is_member(org),
+    }
 }
 
 /// The signing device as the roster knows it, and whether its org had revoked it by
 /// `seq`.
-fn device_json(roster: &Roster, device: &DeviceKey, seq: u64) -> Value {
+fn device_json(roster: &Roster, device: &DeviceKey, seq: u64) -> ProvenanceDevice {
     let known = roster.device(device);
-    json!({
-        "key": device.to_string(),
-        "label": known.as_ref().map(|known| known.label.clone()),
-        "delegation": known.as_ref().map(|known| known.delegation.to_string()),
-        "revoked_from": known.as_ref().and_then(|known| known.revoked_from),
-        "revoked_at_seq": known
+    ProvenanceDevice {
+        key: device.to_string(),
+        label: known.as_ref().map(|known| known.label.clone()),
+        delegation: known.as_ref().map(|known| known.delegation.to_string()),
+        revoked_from: known.as_ref().and_then(|known| known.revoked_from),
+        revoked_at_seq: known
             .as_ref()
             .and_then(|known| known.revoked_from)
             .is_some_and(|from| seq >= from),
-    })
+    }
 }

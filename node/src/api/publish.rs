@@ -19,13 +19,14 @@ use commons_protocol::{
     Alert, AlertResponse, Application, Body, Campaign, CampaignStatus, CampaignUpdate, OrgId,
     Practice, Profile, RecordId, Revocation, RootKey, Signature, Visibility, Vote, VoteChoice,
 };
-use serde_json::{Value, json};
 
 use super::contract::requests::{
     AlertRequest, ApplicationRequest, BatchItem, BatchRequest, CampaignRequest, PracticeRequest,
     ProfileRequest, RespondRequest, RetractRequest, RevocationRequest, SubmitRequest,
     UpdateRequest, VoteRequest,
 };
+
+use super::contract::records::{SeqRange, SubmitAnswer};
 use super::contract::{
     BatchAnswer, BatchOutcome, BatchResult, ErrorAnswer, PublishAnswer, Published,
 };
@@ -477,7 +478,7 @@ pub(super) async fn revocation(
 pub(super) async fn submit(
     State(state): State<Arc<ApiState>>,
     ApiJson(request): ApiJson<SubmitRequest>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<SubmitAnswer>), ApiError> {
     let bytes = from_hex(request.signed.trim()).ok_or_else(|| {
         ApiError::bad_request(
             "bad_hex",
@@ -492,15 +493,17 @@ pub(super) async fn submit(
     Ok(match outcome {
         Ingested::Stored { id, missing } => (
             StatusCode::CREATED,
-            Json(json!({
-                "outcome": "stored",
-                "id": id.to_string(),
-                "missing": missing.map(|range| json!({ "first": range.first, "last": range.last })),
-            })),
+            Json(SubmitAnswer::Stored {
+                id: id.to_string(),
+                missing: missing.map(|range| SeqRange {
+                    first: range.first,
+                    last: range.last,
+                }),
+            }),
         ),
         Ingested::Duplicate { id } => (
             StatusCode::OK,
-            Json(json!({ "outcome": "duplicate", "id": id.to_string() })),
+            Json(SubmitAnswer::Duplicate { id: id.to_string() }),
         ),
         Ingested::Fork { proof } => {
             let (first, second) = proof.records();
@@ -511,13 +514,12 @@ pub(super) async fn submit(
             };
             (
                 StatusCode::OK,
-                Json(json!({
-                    "outcome": "fork",
-                    "id": mine.id().to_string(),
-                    "conflicts_with": other.id().to_string(),
-                    "author": proof.author().to_string(),
-                    "seq": proof.seq(),
-                })),
+                Json(SubmitAnswer::Fork {
+                    id: mine.id().to_string(),
+                    conflicts_with: other.id().to_string(),
+                    author: proof.author().to_string(),
+                    seq: proof.seq(),
+                }),
             )
         }
     })

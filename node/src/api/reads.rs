@@ -10,12 +10,12 @@ use axum::extract::State;
 use commons_protocol::text::hex;
 use commons_protocol::{Body, BodyKind, OrgId, Roster};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::contract::feeds::{
     Application, Decision, Feed, Fork, RecoveryCount, RosterAnswer, RosterDevice, RosterOrg,
     Thresholds, VoteCount,
 };
+use super::contract::records::RecordsPage;
 use super::contract::{NotifyCounts, PublishingState, StatusAnswer};
 use super::error::{ApiError, ApiQuery};
 use super::json::{Cursor, Text, add_versions, record_json};
@@ -101,7 +101,7 @@ pub(super) struct ListParams {
 pub(super) async fn list(
     State(state): State<Arc<ApiState>>,
     ApiQuery(params): ApiQuery<ListParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<RecordsPage>, ApiError> {
     let limit = params.limit.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(1..=MAX_QUERY_LIMIT).contains(&limit) {
         return Err(ApiError::bad_request(
@@ -150,7 +150,7 @@ pub(super) async fn list(
         .last()
         .filter(|_| more)
         .map(|(last, _)| Cursor::after(&last.record).to_string());
-    let records: Vec<Value> = found
+    let records = found
         .iter()
         .map(|(stored, versions)| {
             let mut answer = record_json(&stored.record, &stored.org);
@@ -160,7 +160,7 @@ pub(super) async fn list(
             answer
         })
         .collect();
-    Ok(Json(json!({ "records": records, "next": next })))
+    Ok(Json(RecordsPage { records, next }))
 }
 
 fn org_of(roster: &Roster, device: &commons_protocol::DeviceKey) -> Option<String> {
