@@ -135,14 +135,14 @@ fn table(alerts: &[AlertSummary]) -> String {
             alert.our_state.as_deref().map_or("-", state_words)
         };
         let text = alert.text.as_ref();
-        let mut title = one_line(text.map_or("?", |text| text.title.as_str()));
+        let mut title = one_line(text.map_or("?", |text| text.alert.title.as_str()));
         if text.is_some_and(|text| text.expired) {
             title = format!("(expired) {title}");
         }
         out.push_str(&format!(
             "{:<16}  {:<8}  {:<9}  {:<7}  {:<title$}  {}\n",
             time,
-            one_line(text.map_or("?", |text| text.severity.as_str())),
+            one_line(text.map_or("?", |text| text.alert.severity.as_str())),
             format!("{}/{}", alert.counts.responded, alert.counts.asked),
             ours,
             truncate(&title, TITLE_CHARS, true),
@@ -167,12 +167,12 @@ fn human_status(answer: &AlertAnswer) -> String {
     let alert = &answer.alert;
     let text = alert.text.as_ref();
     let mut out = String::new();
-    let title = one_line(text.map_or("?", |text| text.title.as_str()));
-    let severity = one_line(text.map_or("?", |text| text.severity.as_str()));
+    let title = one_line(text.map_or("?", |text| text.alert.title.as_str()));
+    let severity = one_line(text.map_or("?", |text| text.alert.severity.as_str()));
     out.push_str(&format!("{title} [{severity}]\n"));
     out.push_str(&format!(
         "Region:     {}\n",
-        one_line(text.map_or("", |text| text.region.as_str()))
+        one_line(text.map_or("", |text| text.alert.region.as_str()))
     ));
     let raiser = org_words(alert.org_name.as_deref(), &alert.org);
     let ours = if alert.ours {
@@ -189,11 +189,11 @@ fn human_status(answer: &AlertAnswer) -> String {
         let word = if text.expired { "Expired:" } else { "Expires:" };
         out.push_str(&format!(
             "{word:<11} {} UTC\n",
-            format_time(text.expires_at_ms, false)
+            format_time(text.alert.expires_at_ms, false)
         ));
     }
     out.push_str(&format!("Id:         {}\n", one_line(&alert.id)));
-    let asked = text.map_or("", |text| text.action_requested.trim());
+    let asked = text.map_or("", |text| text.alert.action_requested.trim());
     if !asked.is_empty() {
         out.push_str(&format!("Asked:      {}\n", one_line(asked)));
     }

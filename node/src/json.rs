@@ -121,6 +121,18 @@ fn profile_json(profile: &Profile) -> ProfileBody {
     }
 }
 
+/// An alert's body as the record JSON (and the alert endpoints) show it.
+pub fn alert_body(alert: &commons_protocol::Alert) -> AlertBody {
+    AlertBody {
+        severity: alert.severity.text().to_owned(),
+        region: alert.region.clone(),
+        title: alert.title.clone(),
+        body: alert.body.clone(),
+        action_requested: alert.action_requested.clone(),
+        expires_at_ms: alert.expires_at_ms,
+    }
+}
+
 /// A body's kind and fields, for every kind; a kind this version does not know shows
 /// its wire number and its bytes in hex.
 pub fn record_body(body: &Body) -> RecordBody {
@@ -154,14 +166,7 @@ pub fn record_body(body: &Body) -> RecordBody {
             status: update.status.map(|status| status.text().to_owned()),
             body: update.body.clone(),
         }),
-        Body::Alert(alert) => RecordBody::Alert(AlertBody {
-            severity: alert.severity.text().to_owned(),
-            region: alert.region.clone(),
-            title: alert.title.clone(),
-            body: alert.body.clone(),
-            action_requested: alert.action_requested.clone(),
-            expires_at_ms: alert.expires_at_ms,
-        }),
+        Body::Alert(alert) => RecordBody::Alert(alert_body(alert)),
         Body::AlertResponse(response) => RecordBody::AlertResponse(AlertResponseBody {
             alert: response.alert.to_string(),
             response: response.response.text().to_owned(),

@@ -15,7 +15,7 @@ use super::contract::alerts::{
     AlertAnswer, AlertCounts, AlertOrg, AlertSummary, AlertText, AlertsPage,
 };
 use super::error::{ApiError, ApiPath, ApiQuery};
-use super::json::{Cursor, Text, TextEnum};
+use super::json::{Cursor, Text, TextEnum, alert_body};
 use super::reads::{Introductions, introductions};
 use super::{ApiState, read_store};
 use crate::alert_status::{self, AlertWithStatus, Counts, Found};
@@ -153,12 +153,7 @@ fn summary(
             .answer_of(&state.node.org)
             .map(|latest| latest.response.text().to_owned()),
         text: found.alert().map(|alert| AlertText {
-            severity: alert.severity.text().to_owned(),
-            region: alert.region.clone(),
-            title: alert.title.clone(),
-            body: alert.body.clone(),
-            action_requested: alert.action_requested.clone(),
-            expires_at_ms: alert.expires_at_ms,
+            alert: alert_body(alert),
             expired: alert.expires_at_ms <= now,
         }),
     }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::records::AlertBody;
+
 /// `GET /v1/alerts` (docs/api.md §16, "`GET /v1/alerts?limit=N&before=CURSOR`"): the
 /// newest alerts first, paged like `GET /v1/records`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,22 +38,14 @@ pub struct AlertSummary {
     pub text: Option<AlertText>,
 }
 
-/// The fields of the alert record itself in an [`AlertSummary`].
+/// The fields of the alert record itself in an [`AlertSummary`]: its body as the
+/// record JSON shows it, and whether it has expired.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertText {
-    /// How urgent: `watch`, `urgent` or `critical`.
-    pub severity: String,
-    /// Where.
-    pub region: String,
-    /// Its title.
-    pub title: String,
-    /// What happened.
-    pub body: String,
-    /// What members are asked to do.
-    pub action_requested: String,
-    /// When it stops being current, ms since the Unix epoch.
-    pub expires_at_ms: u64,
-    /// Whether that time has passed.
+    /// The alert's body (severity, region, title, text, what is asked, expiry).
+    #[serde(flatten)]
+    pub alert: AlertBody,
+    /// Whether its expiry has passed.
     pub expired: bool,
 }
 
@@ -144,12 +138,14 @@ mod tests {
     fn one_alert_reads_back_with_its_text_and_orgs() {
         let answer = AlertAnswer {
             alert: summary(Some(AlertText {
-                severity: "urgent".to_owned(),
-                region: "Highlands".to_owned(),
-                title: "Detained".to_owned(),
-                body: "…".to_owned(),
-                action_requested: "Call".to_owned(),
-                expires_at_ms: 9,
+                alert: AlertBody {
+                    severity: "urgent".to_owned(),
+                    region: "Highlands".to_owned(),
+                    title: "Detained".to_owned(),
+                    body: "…".to_owned(),
+                    action_requested: "Call".to_owned(),
+                    expires_at_ms: 9,
+                },
                 expired: false,
             })),
             responses_cut: false,
