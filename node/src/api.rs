@@ -30,7 +30,7 @@
 mod alerts;
 mod archive;
 pub mod attachments;
-pub mod contract;
+pub use crate::contract;
 pub mod error;
 mod events;
 mod groups;

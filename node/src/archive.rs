@@ -25,10 +25,8 @@ use commons_protocol::{BlobId, TombstoneEntry, Visibility};
 use serde_json::{Value, json};
 use thiserror::Error;
 
-use crate::api::contract::records::{
-    ArchiveLine, ArchiveRecord, ArchiveTombstone, ArchiveWithheld,
-};
 use crate::blobs::BlobStore;
+use crate::contract::records::{ArchiveLine, ArchiveRecord, ArchiveTombstone, ArchiveWithheld};
 use crate::json::record_json;
 use crate::store::{ArchiveItem, Store, StoreError, StoredRecord};
 

@@ -16,7 +16,7 @@
 //! | read as its latest version (revisions) | [`revisions`] |
 //! | read as who has answered an alert and who has not yet | [`alert_status`] |
 //! | sealed to a working group before signing, opened for this device after storing | [`groups`] |
-//! | shown as JSON (API, events, exports, hooks) | [`json`] |
+//! | shown as JSON (API, events, exports, hooks), in the contract's types | [`json`], [`contract`] |
 //! | attachments' bytes, kept whole or not at all | [`blobs`] |
 //! | what may be attached, each file's state, bytes deleted after a retraction | [`attachments`] |
 //! | an alert, an answer or a vote waiting: someone woken up (hooks, webhooks) | [`notify`] |
@@ -30,7 +30,7 @@
 //! | backed up, restored | [`restore`] |
 //!
 //! The modules depend one way. From the bottom: [`clock`], [`store`], [`blobs`], [`files`],
-//! [`revisions`], [`json`], [`metrics`], [`publish_gate`], [`alert_status`] and
+//! [`revisions`], [`text_forms`], [`contract`], [`json`], [`metrics`], [`publish_gate`], [`alert_status`] and
 //! [`login`]; then [`ingest`], [`publish`], [`attachments`], [`network`] (given only
 //! what it needs of the node, [`network::NodeLink`]), [`node_handle`], [`groups`],
 //! [`notify`], [`config`], [`data_dir`], [`founding`], [`devices`], [`restore`], [`node`],
@@ -47,6 +47,7 @@ pub mod attachments;
 pub mod blobs;
 pub mod clock;
 pub mod config;
+pub mod contract;
 pub mod daemon;
 pub mod data_dir;
 pub mod devices;
@@ -67,3 +68,4 @@ pub mod redactions;
 pub mod restore;
 pub mod revisions;
 pub mod store;
+pub mod text_forms;

@@ -359,7 +359,7 @@ pub struct RedactionRequest {
 
 /// The node's checks of the text fields it parses, run while the body is parsed so that
 /// a refusal names the field and its place in the body. Each keeps the text: the
-/// handler reads the value with [`crate::json::FromText`], which cannot fail then.
+/// handler reads the value with [`crate::text_forms::FromText`], which cannot fail then.
 pub mod checked {
     use std::marker::PhantomData;
 
@@ -370,7 +370,7 @@ pub mod checked {
     use serde::de::Error as _;
     use serde::{Deserialize, Deserializer};
 
-    use crate::json::FromText;
+    use crate::text_forms::FromText;
 
     /// A text that parses as a `T`, kept as the text.
     struct Valid<T>(String, PhantomData<fn() -> T>);
