@@ -1,15 +1,17 @@
 //! The working-group pages against a real node: the list, a group's page with its
 //! members and its records opened for this device, and writing to the group: the
 //! record stored is sealed (no plaintext in it) and opens for the other member's
-//! device.
+//! device; a record by an org that left the group says so in its byline.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
 use common::{App, sealing_keypair};
-use commons_node::groups::{Opened, all_of_kind, open_record};
-use commons_protocol::fixtures::sample_group_founding;
-use commons_protocol::{Body, BodyKind, GroupChoice, GroupVote, SealingKeyAnnouncement};
+use commons_node::groups::{Opened, all_of_kind, open_epoch, open_record, seal_record};
+use commons_protocol::fixtures::{sample_group_founding, sample_practice};
+use commons_protocol::{
+    Body, BodyKind, GroupChoice, GroupVote, SealingKeyAnnouncement, Visibility,
+};
 use commons_web::view::now_ms;
 use reqwest::StatusCode;
 
@@ -264,5 +266,121 @@ async fn the_case_study_form_writes_to_a_group_of_ours() {
     );
     let library = app.get("/cases", Some(&cookie)).await;
     assert!(!library.body.contains("Before the hearing"));
+    app.stop().await;
+}
+
+/// A member that left still holds the key of the epoch it was in, so a record it seals
+/// with that key after leaving opens for the others: its byline says the author is not
+/// in the group now, and a current member's byline does not.
+#[tokio::test]
+async fn a_record_by_an_org_that_left_the_group_says_so() {
+    let mut app = App::start().await;
+    let cookie = app.login().await;
+    let founding = app
+        .handle
+        .publisher
+        .publish(Body::GroupFounding(sample_group_founding()))
+        .await
+        .unwrap();
+    let other = app.net.orgs[1].id();
+    app.receive(
+        1,
+        Body::SealingKey(SealingKeyAnnouncement {
+            key: sealing_keypair(1).public(),
+        }),
+        now_ms(),
+    )
+    .await;
+    app.handle
+        .publisher
+        .publish(Body::GroupVote(GroupVote {
+            group: founding.id,
+            subject: other,
+            choice: GroupChoice::Admit { history: false },
+        }))
+        .await
+        .unwrap();
+
+    // Founder 0 writes through the form, which makes the epoch sealed to both devices.
+    let path = format!("/groups/{}", founding.id);
+    let csrf = app.csrf(&cookie).await;
+    let published = app
+        .post(
+            &path,
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("title", "Preparing the witnesses"),
+                ("body", "The lawyer meets the witnesses on Thursday."),
+            ],
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+
+    // Founder 1 leaves, then seals a record with the epoch key it kept.
+    app.receive(
+        1,
+        Body::GroupVote(GroupVote {
+            group: founding.id,
+            subject: other,
+            choice: GroupChoice::Remove,
+        }),
+        now_ms(),
+    )
+    .await;
+    let epochs = all_of_kind(app.handle.store.as_ref(), BodyKind::GroupKeys).unwrap();
+    assert_eq!(epochs.len(), 1);
+    let Body::GroupKeys(keys) = &epochs[0].record().body else {
+        panic!("an epoch");
+    };
+    let departed_device = app.net.orgs[1].device.public();
+    let kept = open_epoch(
+        keys,
+        &app.handle.network,
+        &departed_device,
+        &sealing_keypair(1),
+    )
+    .unwrap()
+    .expect("the epoch was sealed to founder 1's device");
+    let mut after_leaving = sample_practice(Visibility::Members);
+    after_leaving.title = "Change of venue for Thursday".to_owned();
+    let sealed = seal_record(
+        &kept,
+        app.handle.network,
+        founding.id,
+        epochs[0].id(),
+        departed_device,
+        &Body::Practice(after_leaving),
+    )
+    .unwrap();
+    app.receive(1, sealed, now_ms()).await;
+
+    let page = app.get(&path, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let entry_of = |title: &str| {
+        let at = page
+            .body
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} on the page: {}", page.body));
+        let end = page.body[at..]
+            .find("</li>")
+            .map_or(page.body.len(), |end| at + end);
+        page.body[at..end].to_owned()
+    };
+    let departed = entry_of("Change of venue for Thursday");
+    assert!(
+        departed.contains("(not a member of the group now)"),
+        "{departed}"
+    );
+    let ours = entry_of("Preparing the witnesses");
+    assert!(!ours.contains("not a member of the group"), "{ours}");
+    for untranslated in [">groups-", " groups-"] {
+        assert!(!page.body.contains(untranslated), "{}", page.body);
+    }
     app.stop().await;
 }

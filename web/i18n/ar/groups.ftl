@@ -15,6 +15,7 @@ groups-member-since = منذ { $date }
 groups-records = سجلات المجموعة
 groups-records-none = لم يُنشر شيء في هذه المجموعة بعد.
 groups-byline = { $org }، { $date }
+groups-byline-outside = { $org } (ليست عضوًا في المجموعة الآن)، { $date }
 groups-unknown-org = منظمة لا تعرفها هذه العقدة
 groups-sealed = مختوم
 groups-sealed-not-ours = لا يمكن قراءته هنا: خُتم قبل انضمام منظمتك إلى المجموعة، أو بعد مغادرتها، أو قبل أن يتمكن هذا الجهاز من تلقي مفتاح المجموعة.

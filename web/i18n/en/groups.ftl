@@ -13,6 +13,7 @@ groups-member-since = since { $date }
 groups-records = Records of the group
 groups-records-none = Nothing has been published to this group yet.
 groups-byline = { $org }, { $date }
+groups-byline-outside = { $org } (not a member of the group now), { $date }
 groups-unknown-org = an organization this node does not know
 groups-sealed = Sealed
 groups-sealed-not-ours = Not readable here: it was sealed before your organization joined the group, after it left, or before this device could receive the group's key.

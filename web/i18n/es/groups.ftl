@@ -12,6 +12,7 @@ groups-member-since = desde el { $date }
 groups-records = Registros del grupo
 groups-records-none = Todavía no se ha publicado nada en este grupo.
 groups-byline = { $org }, { $date }
+groups-byline-outside = { $org } (no es miembro del grupo ahora), { $date }
 groups-unknown-org = una organización que este nodo no conoce
 groups-sealed = Sellado
 groups-sealed-not-ours = No se puede leer aquí: se selló antes de que su organización entrara en el grupo, después de que saliera, o antes de que este dispositivo pudiera recibir la clave del grupo.

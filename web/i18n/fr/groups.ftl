@@ -12,6 +12,7 @@ groups-member-since = depuis le { $date }
 groups-records = Documents du groupe
 groups-records-none = Rien n'a encore été publié dans ce groupe.
 groups-byline = { $org }, { $date }
+groups-byline-outside = { $org } (ne fait pas partie du groupe à présent), { $date }
 groups-unknown-org = une organisation que ce nœud ne connaît pas
 groups-sealed = Scellé
 groups-sealed-not-ours = Illisible ici : il a été scellé avant que votre organisation rejoigne le groupe, après qu'elle l'a quitté, ou avant que cet appareil puisse recevoir la clé du groupe.

@@ -208,12 +208,22 @@ async fn show(
         .iter()
         .map(|(record, what)| {
             let header = record.record();
-            let author = roster.device(&header.author).map_or_else(
+            let known = roster.device(&header.author);
+            // A removed member still holds the keys of the epochs it was in, so a record
+            // it wrote after leaving can open: the reader is told the author is outside.
+            let in_group = known
+                .as_ref()
+                .is_some_and(|known| found.is_member(&known.org, &roster));
+            let author = known.map_or_else(
                 || t.msg("groups-unknown-org"),
                 |known| names.name(&known.org),
             );
             let byline = t.with(
-                "groups-byline",
+                if in_group {
+                    "groups-byline"
+                } else {
+                    "groups-byline-outside"
+                },
                 &[
                     ("org", crate::i18n::ArgValue::Text(&author)),
                     (
