@@ -889,6 +889,22 @@ pub fn screenshot_dir(flow: &str) -> PathBuf {
     dir
 }
 
+/// Waits until the node of `data_dir` holds the record `id` (`commons records show`
+/// succeeds), within `deadline`; panics naming `what` if it does not.
+pub fn wait_until_held(data_dir: &Path, id: &str, what: &str, deadline: Duration) {
+    poll_for(deadline, || {
+        Command::new(CommonsBinary::path())
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(["records", "show", id])
+            .stdin(Stdio::null())
+            .output()
+            .ok()
+            .filter(|output| output.status.success())
+    })
+    .unwrap_or_else(|| panic!("{what} to reach {} within {deadline:?}", data_dir.display()));
+}
+
 /// Runs `commons --data-dir DIR ARGS…` and returns its standard output; panics with
 /// its standard error if it fails or takes longer than [`CLI_DEADLINE`].
 pub fn commons(data_dir: &Path, args: &[&str]) -> String {

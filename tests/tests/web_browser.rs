@@ -12,7 +12,7 @@
 //! | an applicant applies through its app; two founders admit it through theirs | [`applicant_is_admitted_by_two_founders`] |
 //! | a hostile member's case study renders inert in another member's app | [`hostile_case_study_renders_inert`] |
 //! | a case study edited at A with a photo and a report attached: the new version, the photo inline, the history | [`case_study_edited_with_files_attached`] |
-//! | axe-core on every page (a redaction request among them); screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
+//! | axe-core on every page (redaction requests on a case study and a campaign update among them); screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
 //!
 //! Without a browser these tests skip, saying so; under `CI=true` they fail instead.
 //! Screenshots go to `target/web-screenshots/<flow>/` (each test prints its folder).
@@ -27,7 +27,7 @@ use std::time::Duration;
 use commons_tests::TestNode;
 use commons_tests::browser::{
     Applicant, AxeViolation, Browser, BrowserOptions, BrowserTools, DESKTOP_WIDTH, Devnet,
-    DevnetNode, PHONE_WIDTH, commons, login_url, screenshot_dir,
+    DevnetNode, PHONE_WIDTH, commons, login_url, screenshot_dir, wait_until_held,
 };
 use serde_json::Value;
 
@@ -941,16 +941,7 @@ fn every_page_is_accessible_and_photographed() {
     let written: Value = serde_json::from_str(&written).expect("publish answers JSON");
     let case = written["id"].as_str().expect("an id").to_owned();
     let c = &devnet.nodes[2];
-    commons_tests::poll_for(SYNC_DEADLINE, || {
-        std::process::Command::new(commons_tests::CommonsBinary::path())
-            .arg("--data-dir")
-            .arg(&c.data_dir)
-            .args(["records", "show", &case])
-            .output()
-            .ok()
-            .filter(|output| output.status.success())
-    })
-    .unwrap_or_else(|| panic!("the case study to reach C within {SYNC_DEADLINE:?}"));
+    wait_until_held(&c.data_dir, &case, "the case study", SYNC_DEADLINE);
     commons(
         &c.data_dir,
         &[
@@ -969,6 +960,57 @@ fn every_page_is_accessible_and_photographed() {
     browser.wait_for_text("cannot block the redaction");
     axe.check(&browser, "redaction vote");
     photograph(&browser, &dir, "redaction-vote");
+    // The same for an update on B's campaign that says where families are staying.
+    let started = commons(
+        &b.data_dir,
+        &[
+            "--json",
+            "publish",
+            "campaign",
+            "--title",
+            "Free the river defenders",
+            "--goal",
+            "Release of the four detained defenders",
+        ],
+    );
+    let started: Value = serde_json::from_str(&started).expect("publish answers JSON");
+    let campaign = started["id"].as_str().expect("an id").to_owned();
+    let posted = commons(
+        &b.data_dir,
+        &[
+            "--json",
+            "publish",
+            "update",
+            "--campaign",
+            &campaign,
+            "--body",
+            "The defenders' families are staying at the parish house until the hearing.",
+        ],
+    );
+    let posted: Value = serde_json::from_str(&posted).expect("publish answers JSON");
+    let update = posted["id"].as_str().expect("an id").to_owned();
+    wait_until_held(&c.data_dir, &update, "the campaign update", SYNC_DEADLINE);
+    commons(
+        &c.data_dir,
+        &[
+            "redactions",
+            "request",
+            &update,
+            "--reason",
+            "It says where the families are staying.",
+        ],
+    );
+    open(&browser, &format!("/campaigns/{campaign}"));
+    browser.reload_until_text("1 of 2 votes needed to redact this update", SYNC_DEADLINE);
+    axe.check(&browser, "campaign with a redaction request");
+    photograph(&browser, &dir, "campaign-redaction-requested");
+    open(
+        &browser,
+        &format!("/campaigns/{campaign}/updates/{update}/redact"),
+    );
+    browser.wait_for_text("cannot block the redaction");
+    axe.check(&browser, "redaction vote on an update");
+    photograph(&browser, &dir, "redaction-vote-update");
     open(&browser, "/redactions");
     axe.check(&browser, "redaction requests");
     photograph(&browser, &dir, "redactions");

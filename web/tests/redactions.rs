@@ -3,7 +3,8 @@
 //! confirm their vote with a reason on a page that says what it does (a GET publishes
 //! nothing, a form without its token or reason is refused); the deciding vote drops
 //! the content, and the page then says it was redacted, by whom and why. Our own case
-//! study offers no vote, and the list of requests shows where each stands.
+//! study offers no vote, and the list of requests shows where each stands. The same
+//! holds for an update on a campaign's timeline.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -11,7 +12,9 @@ mod common;
 use common::App;
 use commons_node::store::RecordQuery;
 use commons_protocol::fixtures::sample_practice;
-use commons_protocol::{Body, BodyKind, Practice, RedactionVote, Visibility};
+use commons_protocol::{
+    Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, Practice, RedactionVote, Visibility,
+};
 use commons_web::view::now_ms;
 use reqwest::StatusCode;
 
@@ -175,5 +178,187 @@ async fn our_own_case_study_offers_retraction_not_a_vote() {
         "{}",
         refused.body
     );
+    app.stop().await;
+}
+
+/// An update on another org's campaign that gives away where a detained defender's
+/// family stays: a member asks, our staff see the request on the timeline, confirm
+/// with a reason, and the deciding vote takes the update off every page. Our own
+/// update offers no vote.
+#[tokio::test]
+async fn a_campaign_update_is_redacted_from_the_timeline_by_vote() {
+    let mut app = App::start().await;
+    let now = now_ms();
+    let campaign = app
+        .receive(
+            1,
+            Body::Campaign(Campaign {
+                title: "Free the river defenders".to_owned(),
+                goals: vec!["Release of the four detained defenders".to_owned()],
+                partners: vec![app.net.orgs[0].id()],
+                status: CampaignStatus::Active,
+            }),
+            now - 10_000,
+        )
+        .await
+        .id();
+    const DANGER: &str = "Their families are staying at the parish house on Calle Sol 14.";
+    let theirs = app
+        .receive(
+            1,
+            Body::CampaignUpdate(CampaignUpdate {
+                campaign,
+                status: None,
+                body: DANGER.to_owned(),
+            }),
+            now - 5_000,
+        )
+        .await;
+    let update = theirs.id();
+    let ours = app
+        .handle
+        .publisher
+        .publish(Body::CampaignUpdate(CampaignUpdate {
+            campaign,
+            status: None,
+            body: "We delivered the petition to the prosecutor.".to_owned(),
+        }))
+        .await
+        .unwrap()
+        .id;
+    let cookie = app.login().await;
+    let page_path = format!("/campaigns/{campaign}");
+    let vote_path = format!("/campaigns/{campaign}/updates/{update}/redact");
+
+    // Nobody asked yet: their update offers the request, ours does not.
+    let page = app.get(&page_path, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(&format!(r#"href="{vote_path}""#)),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Request redaction of this update…"));
+    assert!(
+        !page.body.contains(&format!("/updates/{ours}/redact")),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("any member can ask the network to redact it")
+    );
+    let refused = app
+        .get(
+            &format!("/campaigns/{campaign}/updates/{ours}/redact"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(
+        refused.body.contains("commons publish retract"),
+        "{}",
+        refused.body
+    );
+    // The update under another campaign's address is no page.
+    let elsewhere = app
+        .get(
+            &format!("/campaigns/{update}/updates/{update}/redact"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::NOT_FOUND,
+        "{}",
+        elsewhere.body
+    );
+
+    // Org 2 asks.
+    app.receive(
+        2,
+        Body::RedactionVote(RedactionVote {
+            target: update,
+            target_author: theirs.record().author,
+            reason: "It gives away where the families are hiding.".to_owned(),
+        }),
+        now - 2_000,
+    )
+    .await;
+    let page = app.get(&page_path, Some(&cookie)).await;
+    assert!(
+        page.body
+            .contains("1 of 2 votes needed to redact this update"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("where the families are hiding"));
+    assert!(page.body.contains("Vote to redact this update…"));
+    let listed = app.get("/redactions", Some(&cookie)).await;
+    assert!(
+        listed.body.contains("Free the river defenders"),
+        "{}",
+        listed.body
+    );
+    assert!(listed.body.contains("Campaign update"), "{}", listed.body);
+    assert!(
+        listed
+            .body
+            .contains(&format!("/campaigns/{campaign}#update-{update}")),
+        "{}",
+        listed.body
+    );
+
+    // The confirmation quotes the update and says what a vote does; a GET publishes
+    // nothing, and a blank reason is refused.
+    let confirm = app.get(&vote_path, Some(&cookie)).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(
+        confirm.body.contains("Redact this campaign update"),
+        "{}",
+        confirm.body
+    );
+    assert!(confirm.body.contains("Update to Free the river defenders"));
+    assert!(confirm.body.contains("Calle Sol 14"));
+    assert!(confirm.body.contains("cannot block the redaction"));
+    assert!(confirm.body.contains(&format!(r#"action="{vote_path}""#)));
+    assert_eq!(our_votes(&app), 0);
+    let csrf = confirm.csrf().expect("the confirmation's form");
+    let blank = app
+        .post(&vote_path, &cookie, &[("csrf", &csrf), ("reason", " ")])
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(our_votes(&app), 0);
+
+    // Ours is the deciding vote: the text is gone from the store and the timeline.
+    let voted = app
+        .post(
+            &vote_path,
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("reason", "Agreed: the families asked us."),
+            ],
+        )
+        .await;
+    assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.body);
+    let back = voted.location().expect("a redirect").to_owned();
+    assert_eq!(back, format!("{page_path}?done=redacted#updates"));
+    assert_eq!(our_votes(&app), 1);
+    assert_eq!(app.handle.store.record(&update).unwrap(), None);
+    assert!(app.handle.store.tombstone(&update).unwrap().is_some());
+    let after = app.get(&back, Some(&cookie)).await;
+    assert_eq!(after.status, StatusCode::OK, "{}", after.body);
+    assert!(
+        after.body.contains("every node drops the content"),
+        "{}",
+        after.body
+    );
+    assert!(!after.body.contains("Calle Sol"), "{}", after.body);
+    assert!(after.body.contains("We delivered the petition"));
+    for untranslated in [">redaction-", " redaction-"] {
+        assert!(!after.body.contains(untranslated), "{}", after.body);
+        assert!(!confirm.body.contains(untranslated), "{}", confirm.body);
+    }
     app.stop().await;
 }

@@ -33,6 +33,28 @@ redaction-redacted-by = حُذفت بتصويت الأعضاء
 redaction-redacted-author = نشرتها
 redaction-redacted-reason = السبب المذكور
 redaction-redacted-explain = صوّت عدد كافٍ من المنظمات الأعضاء بأنها تعرّض أحدًا للخطر. لم يعد محتواها ولا ملفاتها محفوظة في هذه العقدة ولا في غيرها؛ ولم يبقَ إلا الإثبات الموقّع على وجودها، والأصوات.
+# حذف مستجد الحملة: تختلف الكلمات عن كلمات دراسة الحالة في لغات أخرى.
+redaction-update-tally = { $votes } من { $needed } { $needed ->
+    [one] صوت لازم
+   *[other] أصوات لازمة
+} لحذف هذا المستجد
+redaction-update-request-action = طلب حذف هذا المستجد…
+redaction-update-vote-action = التصويت على حذف هذا المستجد…
+redaction-update-voted = صوّتت منظمتك على حذف هذا المستجد.
+redaction-update-hint = إذا كان مستجد يعرّض أحدًا للخطر ولم تستطع منظمته سحبه أو لم ترد ذلك، فبإمكان أي عضو أن يطلب من الشبكة حذفه.
+redaction-update-page-title = حذف مستجد الحملة هذا
+redaction-update-of = مستجد في { $campaign }
+redaction-update-what = حذفه بالتصويت يعني:
+redaction-update-needed = { $count ->
+    [one] حين تصوّت منظمة عضو واحدة غير الناشرة، تحذف كل العقد نصه كما لو أن منظمته سحبته.
+   *[other] حين تصوّت { $count } منظمات أعضاء غير الناشرة، تحذف كل العقد نصه كما لو أن منظمته سحبته.
+}
+redaction-update-author-cannot-block = لا تستطيع المنظمة التي نشرته منع الحذف.
+redaction-update-reason = لماذا يعرّض أحدًا للخطر، ظاهر لكل الأعضاء
+redaction-update-reason-hint = قل ما هو الخطر دون تكرار ما يعرّضهم له، مثلًا: يذكر العنوان الذي تقيم فيه عائلة مدافع معتقل.
+redaction-update-confirm = التصويت على حذف هذا المستجد
+redaction-update-refused-own = هذا المستجد لمنظمتك: يستطيع المشغّل سحبه بالأمر commons publish retract.
+redaction-update-refused-voted = صوّتت منظمتك من قبل على حذف هذا المستجد.
 redactions-title = طلبات الحذف
 redactions-breadcrumb-label = أين أنت
 redactions-intro = سجلات طلبت منظمة عضو من الشبكة حذفها لأنها تعرّض أحدًا للخطر. يحتاج كل منها إلى أصوات عدد كافٍ من الأعضاء الآخرين؛ ولا تستطيع المنظمة التي نشرته منع ذلك.
@@ -43,6 +65,7 @@ redactions-badge-voted = صوّتَّ
 redactions-badge-redacted = محذوف
 redactions-kind-practice = دراسة حالة
 redactions-kind-campaign = حملة
+redactions-kind-update = مستجد حملة
 redactions-kind-alert = تنبيه
 redactions-kind-other = سجل
 redactions-kind-gone = حُذف المحتوى

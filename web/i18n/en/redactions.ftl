@@ -33,6 +33,28 @@ redaction-redacted-by = Redacted by the members' vote
 redaction-redacted-author = published by
 redaction-redacted-reason = The reason given
 redaction-redacted-explain = Enough member organizations voted that it put someone in danger. Its content and files are no longer kept on this node or on any other; only the signed fact that it existed, and the votes, remain.
+# A campaign update's redaction: the words differ from a case study's in other languages.
+redaction-update-tally = { $votes } of { $needed } { $needed ->
+    [one] vote
+   *[other] votes
+} needed to redact this update
+redaction-update-request-action = Request redaction of this update…
+redaction-update-vote-action = Vote to redact this update…
+redaction-update-voted = Your organization has voted to redact this update.
+redaction-update-hint = If an update puts someone in danger and its organization cannot or will not retract it, any member can ask the network to redact it.
+redaction-update-page-title = Redact this campaign update
+redaction-update-of = Update to { $campaign }
+redaction-update-what = Redacting it by vote means:
+redaction-update-needed = { $count ->
+    [one] Once 1 member organization other than its author has voted, every node drops its text, as if its organization had retracted it.
+   *[other] Once { $count } member organizations other than its author have voted, every node drops its text, as if its organization had retracted it.
+}
+redaction-update-author-cannot-block = The organization that posted it cannot block the redaction.
+redaction-update-reason = Why it puts someone in danger, shown to every member
+redaction-update-reason-hint = Say what the danger is without repeating what endangers them, for example: it gives the address where a detained defender's family is staying.
+redaction-update-confirm = Vote to redact this update
+redaction-update-refused-own = This update is your organization's own: your operator can retract it with commons publish retract.
+redaction-update-refused-voted = Your organization has already voted to redact this update.
 redactions-title = Redaction requests
 redactions-breadcrumb-label = Where you are
 redactions-intro = Records that a member organization asked the network to redact because they put someone in danger. Each needs the votes of enough other members; the organization that published it cannot block it.
@@ -43,6 +65,7 @@ redactions-badge-voted = You voted
 redactions-badge-redacted = Redacted
 redactions-kind-practice = Case study
 redactions-kind-campaign = Campaign
+redactions-kind-update = Campaign update
 redactions-kind-alert = Alert
 redactions-kind-other = Record
 redactions-kind-gone = Content gone

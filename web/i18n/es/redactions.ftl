@@ -33,6 +33,28 @@ redaction-redacted-by = Suprimido por voto de los miembros
 redaction-redacted-author = publicado por
 redaction-redacted-reason = La razón dada
 redaction-redacted-explain = Suficientes organizaciones miembro votaron que ponía a alguien en peligro. Su contenido y sus archivos ya no se guardan en este nodo ni en ningún otro; solo queda el hecho firmado de que existió, y los votos.
+# La supresión de una novedad de campaña: las palabras difieren de las de un estudio de caso en otros idiomas.
+redaction-update-tally = { $votes } de { $needed } { $needed ->
+    [one] voto necesario
+   *[other] votos necesarios
+} para suprimir esta novedad
+redaction-update-request-action = Pedir la supresión de esta novedad…
+redaction-update-vote-action = Votar por suprimir esta novedad…
+redaction-update-voted = Su organización votó por suprimir esta novedad.
+redaction-update-hint = Si una novedad pone a alguien en peligro y su organización no puede o no quiere retirarla, cualquier miembro puede pedir a la red que la suprima.
+redaction-update-page-title = Suprimir esta novedad de campaña
+redaction-update-of = Novedad de { $campaign }
+redaction-update-what = Suprimirla por voto significa:
+redaction-update-needed = { $count ->
+    [one] Cuando haya votado 1 organización miembro distinta de la autora, todos los nodos borran su texto, como si su organización la hubiera retirado.
+   *[other] Cuando hayan votado { $count } organizaciones miembro distintas de la autora, todos los nodos borran su texto, como si su organización la hubiera retirado.
+}
+redaction-update-author-cannot-block = La organización que la publicó no puede bloquear la supresión.
+redaction-update-reason = Por qué pone a alguien en peligro, visible para todos los miembros
+redaction-update-reason-hint = Diga cuál es el peligro sin repetir lo que pone en peligro, por ejemplo: da la dirección donde se aloja la familia de un defensor detenido.
+redaction-update-confirm = Votar por suprimir esta novedad
+redaction-update-refused-own = Esta novedad es de su organización: su operador puede retirarla con commons publish retract.
+redaction-update-refused-voted = Su organización ya votó por suprimir esta novedad.
 redactions-title = Peticiones de supresión
 redactions-breadcrumb-label = Dónde está
 redactions-intro = Registros que una organización miembro pidió suprimir porque ponen a alguien en peligro. Cada uno necesita los votos de suficientes miembros más; la organización que lo publicó no puede bloquearlo.
@@ -43,6 +65,7 @@ redactions-badge-voted = Usted votó
 redactions-badge-redacted = Suprimido
 redactions-kind-practice = Estudio de caso
 redactions-kind-campaign = Campaña
+redactions-kind-update = Novedad de campaña
 redactions-kind-alert = Alerta
 redactions-kind-other = Registro
 redactions-kind-gone = Contenido borrado

@@ -33,6 +33,28 @@ redaction-redacted-by = Supprimée par vote des membres
 redaction-redacted-author = publiée par
 redaction-redacted-reason = La raison donnée
 redaction-redacted-explain = Suffisamment d'organisations membres ont voté qu'elle mettait quelqu'un en danger. Son contenu et ses fichiers ne sont plus conservés sur ce nœud ni sur aucun autre ; seuls restent le fait signé qu'elle a existé, et les votes.
+# La suppression d'une nouvelle de campagne : les mots diffèrent de ceux d'une étude de cas dans d'autres langues.
+redaction-update-tally = { $votes } sur { $needed } { $needed ->
+    [one] vote nécessaire
+   *[other] votes nécessaires
+} pour supprimer cette nouvelle
+redaction-update-request-action = Demander la suppression de cette nouvelle…
+redaction-update-vote-action = Voter pour supprimer cette nouvelle…
+redaction-update-voted = Votre organisation a voté pour supprimer cette nouvelle.
+redaction-update-hint = Si une nouvelle met quelqu'un en danger et que son organisation ne peut pas ou ne veut pas la retirer, tout membre peut demander au réseau de la supprimer.
+redaction-update-page-title = Supprimer cette nouvelle de campagne
+redaction-update-of = Nouvelle de { $campaign }
+redaction-update-what = La supprimer par vote signifie :
+redaction-update-needed = { $count ->
+    [one] Dès qu'1 organisation membre autre que l'autrice a voté, tous les nœuds effacent son texte, comme si son organisation l'avait retirée.
+   *[other] Dès que { $count } organisations membres autres que l'autrice ont voté, tous les nœuds effacent son texte, comme si son organisation l'avait retirée.
+}
+redaction-update-author-cannot-block = L'organisation qui l'a publiée ne peut pas bloquer la suppression.
+redaction-update-reason = Pourquoi elle met quelqu'un en danger, visible par tous les membres
+redaction-update-reason-hint = Dites quel est le danger sans répéter ce qui met en danger, par exemple : elle donne l'adresse où loge la famille d'un défenseur détenu.
+redaction-update-confirm = Voter pour supprimer cette nouvelle
+redaction-update-refused-own = Cette nouvelle est celle de votre organisation : votre opérateur peut la retirer avec commons publish retract.
+redaction-update-refused-voted = Votre organisation a déjà voté pour supprimer cette nouvelle.
 redactions-title = Demandes de suppression
 redactions-breadcrumb-label = Où vous êtes
 redactions-intro = Des enregistrements qu'une organisation membre a demandé au réseau de supprimer parce qu'ils mettent quelqu'un en danger. Chacun demande les votes de suffisamment d'autres membres ; l'organisation qui l'a publié ne peut pas le bloquer.
@@ -43,6 +65,7 @@ redactions-badge-voted = Vous avez voté
 redactions-badge-redacted = Supprimé
 redactions-kind-practice = Étude de cas
 redactions-kind-campaign = Campagne
+redactions-kind-update = Nouvelle de campagne
 redactions-kind-alert = Alerte
 redactions-kind-other = Enregistrement
 redactions-kind-gone = Contenu effacé

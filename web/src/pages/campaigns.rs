@@ -9,7 +9,8 @@
 //! campaign's page an update from anyone else is marked as such and its status change
 //! is not taken as the campaign's.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
@@ -17,9 +18,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use commons_node::redactions::{Proposal, proposals};
 use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError, StoredRecord};
 use commons_protocol::{
     Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, OrgId, RecordId, Revised, Revision,
+    Roster,
 };
 use serde::Deserialize;
 
@@ -27,6 +30,7 @@ use crate::AppState;
 use crate::i18n::Tr;
 use crate::markdown;
 use crate::page::{Layout, PageResult, Section, render};
+use crate::pages::redactions::{self, Redactable, RedactionPanel};
 use crate::security::{Posted, Staff};
 use crate::view::{OrgDirectory, Thread, Versions, publish, read_thread, read_versions, scan_kind};
 
@@ -675,7 +679,7 @@ async fn ours_to_edit(
     let Ok(id) = id_text.trim().parse::<RecordId>() else {
         return Err(layout.not_found().into_response());
     };
-    let (thread, found) = match read_campaign(state, id).await {
+    let (thread, found, _) = match read_campaign(state, id, None).await {
         Ok(found) => found,
         Err(error) => return Err(layout.store_failure(&error).into_response()),
     };
@@ -826,11 +830,12 @@ enum Found {
 }
 
 /// A campaign with its updates, and its versions (or the campaign a revision's id
-/// names).
+/// names); with the `roster`, also the redactions asked for on its updates.
 async fn read_campaign(
     state: &AppState,
     id: RecordId,
-) -> Result<(Thread, Option<Found>), StoreError> {
+    roster: Option<Arc<Roster>>,
+) -> Result<(Thread, Option<Found>, HashMap<RecordId, Proposal>), StoreError> {
     let charter = state.node().charter.clone();
     state
         .read(move |store| {
@@ -860,7 +865,18 @@ async fn read_campaign(
                 }
                 Thread::Retracted => None,
             };
-            Ok((thread, found))
+            // The redactions asked for on its updates.
+            let mut asked = HashMap::new();
+            if let (Thread::Here { replies, .. }, Some(roster)) = (&thread, &roster) {
+                let updates: HashSet<RecordId> =
+                    replies.iter().map(|reply| reply.record.id()).collect();
+                for proposal in proposals(store, roster, None)? {
+                    if updates.contains(&proposal.tally.target) {
+                        asked.insert(proposal.tally.target, proposal);
+                    }
+                }
+            }
+            Ok((thread, found, asked))
         })
         .await
 }
@@ -868,6 +884,10 @@ async fn read_campaign(
 /// One update in the timeline.
 #[derive(Debug, Clone)]
 pub struct UpdateEntry {
+    /// Its record id, the anchor of its place on the page.
+    pub id: String,
+    /// Whether a member asked to redact it, and our staff's way to ask or vote.
+    pub redaction: RedactionPanel,
     /// Who posted it.
     pub org: OrgLink,
     /// When.
@@ -899,6 +919,8 @@ struct ShowPage {
     partners: Vec<OrgLink>,
     goals: Vec<String>,
     updates: Vec<UpdateEntry>,
+    /// Under the timeline, when our staff may ask to redact an update: what it is for.
+    redaction_hint: Option<String>,
     updates_cut: bool,
     role: Option<String>,
     can_post: bool,
@@ -926,11 +948,12 @@ async fn campaign_page(
     let Ok(id) = id.parse::<RecordId>() else {
         return Err(layout.not_found());
     };
-    let found = match read_campaign(state, id).await {
+    let roster = state.node().roster();
+    let found = match read_campaign(state, id, Some(roster.clone())).await {
         Ok(found) => found,
         Err(error) => return Err(layout.store_failure(&error)),
     };
-    let (found, versions) = found;
+    let (found, versions, asked) = found;
     let (stored, updates, cut, names) = match found {
         Thread::Missing => {
             return match versions {
@@ -963,7 +986,7 @@ async fn campaign_page(
     let lead = stored.org;
     let ours = state.node().org;
     let mut status = None;
-    let entries = updates
+    let entries: Vec<UpdateEntry> = updates
         .iter()
         .filter_map(|update_record| {
             let Body::CampaignUpdate(update) = &update_record.record.record().body else {
@@ -976,7 +999,18 @@ async fn campaign_page(
             if !outsider && !before_edit && status.is_none() {
                 status = update.status;
             }
+            let update_id = update_record.record.id();
             Some(UpdateEntry {
+                id: update_id.to_string(),
+                redaction: redactions::panel(
+                    t,
+                    Redactable::CampaignUpdate,
+                    asked.get(&update_id),
+                    &roster,
+                    ours,
+                    update_record.org,
+                    &names,
+                ),
                 org: org_link(&names, &update_record.org),
                 when: t.datetime(update_record.record.record().timestamp_ms),
                 status: update.status.map(|status| badge(t, status)),
@@ -1010,6 +1044,10 @@ async fn campaign_page(
             .map(|org| org_link(&names, org))
             .collect(),
         goals: campaign.goals.clone(),
+        redaction_hint: entries
+            .iter()
+            .any(|entry| entry.redaction.action.is_some())
+            .then(|| t.msg("redaction-update-hint")),
         updates: entries,
         updates_cut: cut,
         can_post: role.is_some(),
@@ -1032,6 +1070,8 @@ async fn show(
         Some("started") => Some(staff.tr.msg("campaigns-done-started")),
         Some("edited") => Some(staff.tr.msg("campaigns-done-edited")),
         Some("update") => Some(staff.tr.msg("campaigns-done-update")),
+        Some("redaction-voted") => Some(staff.tr.msg("redaction-done-voted")),
+        Some("redacted") => Some(staff.tr.msg("redaction-done-redacted")),
         _ => None,
     };
     campaign_page(&state, &staff, &id, notice, (String::new(), None), None).await

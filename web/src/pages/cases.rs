@@ -955,6 +955,7 @@ async fn show(
                 checked_at: t.datetime(now_ms()),
                 redaction: super::redactions::panel(
                     t,
+                    super::redactions::Redactable::CaseStudy,
                     proposal.as_ref(),
                     &roster,
                     state.node().org,

@@ -1,6 +1,7 @@
-//! Redaction by the members' vote in the web app: on a case study's page, its members'
-//! staff see whether a redaction was requested, the tally and the reasons, and request
-//! one or add their vote; `/redactions` lists every request. The checks and the tally
+//! Redaction by the members' vote in the web app: on a case study's page, and on each
+//! update of a campaign's timeline, members' staff see whether a redaction was
+//! requested, the tally and the reasons, and request one or add their vote;
+//! `/redactions` lists every request. The checks and the tally
 //! are the node's ([`commons_node::redactions`], the roster's fold); the page never
 //! writes to the store: its vote goes through the one publish path, and dropping the
 //! content is ingest's.
@@ -27,7 +28,88 @@ use crate::view::{self, OrgDirectory};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/redactions", get(list_page))
-        .route("/cases/{id}/redact", get(redact_form).post(redact_posted))
+        .route("/cases/{id}/redact", get(case_form).post(case_posted))
+        .route(
+            "/campaigns/{id}/updates/{update}/redact",
+            get(update_form).post(update_posted),
+        )
+}
+
+/// What a redaction is about: the app offers the vote on case studies and on campaign
+/// updates, where a defender's name is most often written down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redactable {
+    /// A case study, on its own page.
+    CaseStudy,
+    /// An update on a campaign's timeline.
+    CampaignUpdate,
+}
+
+/// The message ids a redaction's panel and page use, by what is redacted: the words
+/// differ in grammar (gender, pronoun) from one language to another.
+#[derive(Debug)]
+pub struct Wording {
+    pub tally: &'static str,
+    pub request_action: &'static str,
+    pub vote_action: &'static str,
+    pub page_title: &'static str,
+    pub what: &'static str,
+    pub needed: &'static str,
+    pub author_cannot_block: &'static str,
+    pub reason: &'static str,
+    pub reason_hint: &'static str,
+    pub confirm: &'static str,
+    pub refused_own: &'static str,
+    pub refused_voted: &'static str,
+}
+
+const CASE_STUDY_WORDING: Wording = Wording {
+    tally: "redaction-tally",
+    request_action: "redaction-request-action",
+    vote_action: "redaction-vote-action",
+    page_title: "redaction-page-title",
+    what: "redaction-what",
+    needed: "redaction-needed",
+    author_cannot_block: "redaction-author-cannot-block",
+    reason: "redaction-reason",
+    reason_hint: "redaction-reason-hint",
+    confirm: "redaction-confirm",
+    refused_own: "redaction-refused-own",
+    refused_voted: "redaction-refused-voted",
+};
+
+const CAMPAIGN_UPDATE_WORDING: Wording = Wording {
+    tally: "redaction-update-tally",
+    request_action: "redaction-update-request-action",
+    vote_action: "redaction-update-vote-action",
+    page_title: "redaction-update-page-title",
+    what: "redaction-update-what",
+    needed: "redaction-update-needed",
+    author_cannot_block: "redaction-update-author-cannot-block",
+    reason: "redaction-update-reason",
+    reason_hint: "redaction-update-reason-hint",
+    confirm: "redaction-update-confirm",
+    refused_own: "redaction-update-refused-own",
+    refused_voted: "redaction-update-refused-voted",
+};
+
+impl Redactable {
+    /// The words for a record of `kind` in the list of requests: a campaign update's,
+    /// or the case study's, which read right for any other kind.
+    fn of(kind: Option<BodyKind>) -> Redactable {
+        match kind {
+            Some(BodyKind::CampaignUpdate) => Redactable::CampaignUpdate,
+            _ => Redactable::CaseStudy,
+        }
+    }
+
+    /// The words for this kind of record.
+    pub fn wording(self) -> &'static Wording {
+        match self {
+            Redactable::CaseStudy => &CASE_STUDY_WORDING,
+            Redactable::CampaignUpdate => &CAMPAIGN_UPDATE_WORDING,
+        }
+    }
 }
 
 /// One org's vote, as a page shows it.
@@ -56,9 +138,9 @@ pub struct RedactionPanel {
     pub hint: String,
 }
 
-fn tally_text(t: &Tr, proposal: &Proposal) -> String {
+fn tally_text(t: &Tr, kind: Redactable, proposal: &Proposal) -> String {
     t.with(
-        "redaction-tally",
+        kind.wording().tally,
         &[
             ("votes", ArgValue::Number(proposal.tally.votes.len() as u64)),
             ("needed", ArgValue::Number(proposal.tally.needed as u64)),
@@ -82,6 +164,7 @@ fn cast_lines(t: &Tr, proposal: &Proposal, names: &OrgDirectory) -> Vec<CastLine
 /// if someone asked, and the way to ask or vote if our org may.
 pub fn panel(
     t: &Tr,
+    kind: Redactable,
     proposal: Option<&Proposal>,
     roster: &Roster,
     ours: OrgId,
@@ -92,14 +175,15 @@ pub fn panel(
     let may_vote = author_org != ours && roster.is_member(&ours) && !voted;
     let asked = proposal.is_some_and(|p| !p.votes.is_empty());
     RedactionPanel {
-        tally: proposal.filter(|_| asked).map(|p| tally_text(t, p)),
+        tally: proposal.filter(|_| asked).map(|p| tally_text(t, kind, p)),
         cast: proposal.map_or_else(Vec::new, |p| cast_lines(t, p, names)),
         voted,
         action: may_vote.then(|| {
+            let wording = kind.wording();
             t.msg(if asked {
-                "redaction-vote-action"
+                wording.vote_action
             } else {
-                "redaction-request-action"
+                wording.request_action
             })
         }),
         hint: t.msg(if author_org == ours {
@@ -130,7 +214,8 @@ fn kind_message(kind: Option<BodyKind>, gone: bool) -> &'static str {
     match kind {
         _ if gone => "redactions-kind-gone",
         Some(BodyKind::Practice) | Some(BodyKind::Revision) => "redactions-kind-practice",
-        Some(BodyKind::Campaign) | Some(BodyKind::CampaignUpdate) => "redactions-kind-campaign",
+        Some(BodyKind::Campaign) => "redactions-kind-campaign",
+        Some(BodyKind::CampaignUpdate) => "redactions-kind-update",
         Some(BodyKind::Alert) | Some(BodyKind::AlertResponse) => "redactions-kind-alert",
         _ => "redactions-kind-other",
     }
@@ -157,22 +242,44 @@ struct ListPage {
     decided: Vec<RequestLine>,
 }
 
-/// The title and page of a record still held with its content.
+/// The title and page of a record still held with its content; a campaign update
+/// goes by its campaign's title, and leads to its place on the campaign's page.
 fn title_of(
     store: &dyn Store,
     id: &RecordId,
 ) -> Result<Option<(String, Option<String>)>, StoreError> {
-    Ok(store.record(id)?.map(|stored| {
-        let body = &stored.record.record().body;
-        let title = match body {
-            Body::Practice(practice) => practice.title.clone(),
-            Body::Campaign(campaign) => campaign.title.clone(),
-            Body::Alert(alert) => alert.title.clone(),
-            Body::Profile(profile) => profile.name.clone(),
+    let Some(stored) = store.record(id)? else {
+        return Ok(None);
+    };
+    let body = &stored.record.record().body;
+    let title = match body {
+        Body::Practice(practice) => practice.title.clone(),
+        Body::Campaign(campaign) => campaign.title.clone(),
+        Body::Alert(alert) => alert.title.clone(),
+        Body::Profile(profile) => profile.name.clone(),
+        Body::CampaignUpdate(update) => {
+            let campaign = campaign_title(store, &update.campaign)?;
+            return Ok(Some((campaign, Some(update_link(&update.campaign, id)))));
+        }
+        _ => String::new(),
+    };
+    Ok(Some((title, view::record_link(body, id))))
+}
+
+/// The title of the campaign `id` as its page shows it (its latest version), or empty
+/// when it is not held.
+fn campaign_title(store: &dyn Store, id: &RecordId) -> Result<String, StoreError> {
+    Ok(
+        match view::read_versions(store, id)?.map(|versions| versions.latest_body()) {
+            Some(Body::Campaign(campaign)) => campaign.title,
             _ => String::new(),
-        };
-        (title, view::record_link(body, id))
-    }))
+        },
+    )
+}
+
+/// Where the update `update` of `campaign` is on the campaign's page.
+pub fn update_link(campaign: &RecordId, update: &RecordId) -> String {
+    format!("/campaigns/{campaign}#update-{update}")
 }
 
 async fn list_page(State(state): State<AppState>, staff: Staff) -> PageResult {
@@ -211,7 +318,7 @@ async fn list_page(State(state): State<AppState>, staff: Staff) -> PageResult {
                 .tally
                 .author_org
                 .map_or_else(|| t.msg("redactions-org-unknown"), |org| names.name(&org)),
-            tally: tally_text(t, &proposal),
+            tally: tally_text(t, Redactable::of(proposal.kind), &proposal),
             decided: proposal.tally.decided.is_some(),
             voted: proposal.tally.votes.iter().any(|(org, _)| *org == ours),
             cast: cast_lines(t, &proposal, &names),
@@ -235,8 +342,17 @@ async fn list_page(State(state): State<AppState>, staff: Staff) -> PageResult {
 #[template(path = "cases_redact.html")]
 struct RedactPage {
     page: Layout,
-    id: String,
+    w: &'static Wording,
+    /// Where the form posts.
+    action: String,
+    /// The page the person came from, and goes back to without voting.
+    back: String,
+    /// The breadcrumb's section: its address and name.
+    section_href: &'static str,
+    section: String,
     title: String,
+    /// The update's text, for a campaign update: which one is meant.
+    excerpt: Option<String>,
     org: String,
     published: String,
     needed: String,
@@ -253,11 +369,15 @@ struct RedactForm {
     reason: String,
 }
 
-/// A case study of another org, with its redaction so far, or the response that says
-/// why our staff cannot vote on it.
+/// The longest excerpt of a campaign update the vote's page quotes, in characters.
+const MAX_EXCERPT_CHARS: usize = 400;
+
+/// Another org's case study or campaign update, with its redaction so far, or the
+/// response that says why our staff cannot vote on it.
 struct Target {
-    id: RecordId,
+    asked: Asked,
     title: String,
+    excerpt: Option<String>,
     org: String,
     published: String,
     tally: Option<String>,
@@ -265,12 +385,76 @@ struct Target {
     needed: usize,
 }
 
-async fn target(state: &AppState, staff: &Staff, id_text: &str) -> Result<Target, Response> {
+/// What the address names: a case study, or an update of the campaign `campaign`.
+#[derive(Debug, Clone, Copy)]
+enum Asked {
+    CaseStudy(RecordId),
+    CampaignUpdate {
+        campaign: RecordId,
+        update: RecordId,
+    },
+}
+
+impl Asked {
+    fn kind(self) -> Redactable {
+        match self {
+            Asked::CaseStudy(_) => Redactable::CaseStudy,
+            Asked::CampaignUpdate { .. } => Redactable::CampaignUpdate,
+        }
+    }
+
+    fn id(self) -> RecordId {
+        match self {
+            Asked::CaseStudy(id) | Asked::CampaignUpdate { update: id, .. } => id,
+        }
+    }
+
+    /// The page the record is on.
+    fn back(self) -> String {
+        match self {
+            Asked::CaseStudy(id) => format!("/cases/{id}"),
+            Asked::CampaignUpdate { campaign, update } => update_link(&campaign, &update),
+        }
+    }
+
+    /// Where the vote's form posts.
+    fn action(self) -> String {
+        match self {
+            Asked::CaseStudy(id) => format!("/cases/{id}/redact"),
+            Asked::CampaignUpdate { campaign, update } => {
+                format!("/campaigns/{campaign}/updates/{update}/redact")
+            }
+        }
+    }
+
+    /// Where the person lands after voting, with the notice `done`: a redacted update
+    /// is gone from the timeline, so the page opens at the timeline.
+    fn done(self, done: &str, redacted: bool) -> String {
+        match self {
+            Asked::CaseStudy(id) => format!("/cases/{id}?done={done}"),
+            Asked::CampaignUpdate { campaign, .. } if redacted => {
+                format!("/campaigns/{campaign}?done={done}#updates")
+            }
+            Asked::CampaignUpdate { campaign, update } => {
+                format!("/campaigns/{campaign}?done={done}#update-{update}")
+            }
+        }
+    }
+
+    fn section(self) -> Section {
+        match self {
+            Asked::CaseStudy(_) => Section::Cases,
+            Asked::CampaignUpdate { .. } => Section::Campaigns,
+        }
+    }
+}
+
+async fn target(state: &AppState, staff: &Staff, asked: Asked) -> Result<Target, Response> {
     let t = &staff.tr;
-    let layout = Layout::new(state, staff, Section::Cases, t.msg("redaction-page-title"));
-    let Some(id) = id_text.trim().parse::<RecordId>().ok() else {
-        return Err(layout.not_found().into_response());
-    };
+    let kind = asked.kind();
+    let wording = kind.wording();
+    let layout = Layout::new(state, staff, asked.section(), t.msg(wording.page_title));
+    let id = asked.id();
     let charter = state.node().charter.clone();
     // One snapshot of the roster for the tally read and the checks below.
     let roster = state.node().roster();
@@ -278,26 +462,46 @@ async fn target(state: &AppState, staff: &Staff, id_text: &str) -> Result<Target
     let read = state
         .read(move |store| {
             let held = store.record(&id)?;
+            let campaign = match (&asked, held.as_ref().map(|held| &held.record.record().body)) {
+                (Asked::CampaignUpdate { campaign, .. }, Some(Body::CampaignUpdate(update)))
+                    if update.campaign == *campaign =>
+                {
+                    Some(campaign_title(store, campaign)?)
+                }
+                _ => None,
+            };
             let proposal = proposal_on(store, &folded, id)?;
-            Ok((held, proposal, OrgDirectory::read(store, &charter)?))
+            Ok((
+                held,
+                campaign,
+                proposal,
+                OrgDirectory::read(store, &charter)?,
+            ))
         })
         .await;
-    let (held, proposal, names) = match read {
+    let (held, campaign, proposal, names) = match read {
         Ok(read) => read,
         Err(error) => return Err(layout.store_failure(&error).into_response()),
     };
     let Some(held) = held else {
         // Gone already (the page says how), or never held.
-        return Err(Redirect::to(&format!("/cases/{id}")).into_response());
+        return Err(Redirect::to(&asked.back()).into_response());
     };
     let header = held.record.record();
-    let Body::Practice(practice) = &header.body else {
-        return Err(layout.not_found().into_response());
+    let (title, excerpt) = match (&header.body, campaign) {
+        (Body::Practice(practice), None) if kind == Redactable::CaseStudy => {
+            (practice.title.clone(), None)
+        }
+        (Body::CampaignUpdate(update), Some(campaign)) => (
+            t.text("redaction-update-of", "campaign", &campaign),
+            Some(excerpt_of(&update.body)),
+        ),
+        _ => return Err(layout.not_found().into_response()),
     };
     let ours = state.node().org;
     if held.org == ours {
         return Err(layout
-            .failure(StatusCode::FORBIDDEN, t.msg("redaction-refused-own"))
+            .failure(StatusCode::FORBIDDEN, t.msg(wording.refused_own))
             .into_response());
     }
     if !roster.is_member(&ours) {
@@ -306,16 +510,26 @@ async fn target(state: &AppState, staff: &Staff, id_text: &str) -> Result<Target
             .into_response());
     }
     let needed = roster.redaction_tally(&id, &header.author).needed;
-    let asked = proposal.as_ref().filter(|p| !p.votes.is_empty());
+    let asked_for = proposal.as_ref().filter(|p| !p.votes.is_empty());
     Ok(Target {
-        id,
-        title: practice.title.clone(),
+        asked,
+        title,
+        excerpt,
         org: names.name(&held.org),
         published: t.date(header.timestamp_ms),
-        tally: asked.map(|p| tally_text(t, p)),
-        cast: asked.map_or_else(Vec::new, |p| cast_lines(t, p, &names)),
+        tally: asked_for.map(|p| tally_text(t, kind, p)),
+        cast: asked_for.map_or_else(Vec::new, |p| cast_lines(t, p, &names)),
         needed,
     })
+}
+
+/// The start of a campaign update's text, cut at a character boundary.
+fn excerpt_of(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(MAX_EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
 }
 
 fn redact_page(
@@ -327,14 +541,24 @@ fn redact_page(
     publish_error: Option<String>,
 ) -> Response {
     let t = &staff.tr;
-    let layout = Layout::new(state, staff, Section::Cases, t.msg("redaction-page-title"));
+    let wording = target.asked.kind().wording();
+    let (section, section_href, section_name) = match target.asked.kind() {
+        Redactable::CaseStudy => (Section::Cases, "/cases", t.msg("cases-title")),
+        Redactable::CampaignUpdate => (Section::Campaigns, "/campaigns", t.msg("campaigns-title")),
+    };
+    let layout = Layout::new(state, staff, section, t.msg(wording.page_title));
     let failed = reason_error.is_some() || publish_error.is_some();
     let page = RedactPage {
-        id: target.id.to_string(),
+        w: wording,
+        action: target.asked.action(),
+        back: target.asked.back(),
+        section_href,
+        section: section_name,
         title: target.title.clone(),
+        excerpt: target.excerpt.clone(),
         org: target.org.clone(),
         published: target.published.clone(),
-        needed: t.count("redaction-needed", target.needed as u64),
+        needed: t.count(wording.needed, target.needed as u64),
         tally: target.tally.clone(),
         cast: target.cast.clone(),
         reason,
@@ -349,24 +573,84 @@ fn redact_page(
     response
 }
 
-async fn redact_form(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id_text): Path<String>,
-) -> Response {
-    match target(&state, &staff, &id_text).await {
-        Ok(target) => redact_page(&state, &staff, &target, String::new(), None, None),
+/// The case study the address names, if its id reads.
+fn case_asked(id: &str) -> Option<Asked> {
+    id.trim().parse().ok().map(Asked::CaseStudy)
+}
+
+/// The campaign update the address names, if both ids read.
+fn update_asked(campaign: &str, update: &str) -> Option<Asked> {
+    Some(Asked::CampaignUpdate {
+        campaign: campaign.trim().parse().ok()?,
+        update: update.trim().parse().ok()?,
+    })
+}
+
+/// The page for an address whose ids do not read.
+fn no_such_record(state: &AppState, staff: &Staff, section: Section) -> Response {
+    Layout::new(state, staff, section, staff.tr.msg("redaction-page-title"))
+        .not_found()
+        .into_response()
+}
+
+async fn show_form(state: &AppState, staff: &Staff, asked: Asked) -> Response {
+    match target(state, staff, asked).await {
+        Ok(target) => redact_page(state, staff, &target, String::new(), None, None),
         Err(response) => response,
     }
 }
 
-async fn redact_posted(
+async fn case_form(
     State(state): State<AppState>,
-    Path(id_text): Path<String>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Response {
+    match case_asked(&id) {
+        Some(asked) => show_form(&state, &staff, asked).await,
+        None => no_such_record(&state, &staff, Section::Cases),
+    }
+}
+
+async fn update_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((campaign, update)): Path<(String, String)>,
+) -> Response {
+    match update_asked(&campaign, &update) {
+        Some(asked) => show_form(&state, &staff, asked).await,
+        None => no_such_record(&state, &staff, Section::Campaigns),
+    }
+}
+
+async fn case_posted(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted<RedactForm>,
+) -> Response {
+    match case_asked(&id) {
+        Some(asked) => cast_vote(&state, posted, asked).await,
+        None => no_such_record(&state, &posted.staff, Section::Cases),
+    }
+}
+
+async fn update_posted(
+    State(state): State<AppState>,
+    Path((campaign, update)): Path<(String, String)>,
+    posted: Posted<RedactForm>,
+) -> Response {
+    match update_asked(&campaign, &update) {
+        Some(asked) => cast_vote(&state, posted, asked).await,
+        None => no_such_record(&state, &posted.staff, Section::Campaigns),
+    }
+}
+
+async fn cast_vote(
+    state: &AppState,
     Posted { staff, form }: Posted<RedactForm>,
+    asked: Asked,
 ) -> Response {
     let t = &staff.tr;
-    let target = match target(&state, &staff, &id_text).await {
+    let target = match target(state, &staff, asked).await {
         Ok(target) => target,
         Err(response) => return response,
     };
@@ -379,33 +663,36 @@ async fn redact_posted(
         None
     };
     if reason_error.is_some() {
-        return redact_page(&state, &staff, &target, form.reason, reason_error, None);
+        return redact_page(state, &staff, &target, form.reason, reason_error, None);
     }
-    match vote(state.node(), target.id, reason).await {
+    match vote(state.node(), target.asked.id(), reason).await {
         Ok((_, tally)) => {
-            let done = if tally.decided.is_some() {
+            let redacted = tally.decided.is_some();
+            let done = if redacted {
                 "redacted"
             } else {
                 "redaction-voted"
             };
-            Redirect::to(&format!("/cases/{}?done={done}", target.id)).into_response()
+            Redirect::to(&target.asked.done(done, redacted)).into_response()
         }
         Err(error) => {
             let message = match &error {
                 VoteError::Refused(RedactionError::AlreadyVoted(_)) => {
-                    t.msg("redaction-refused-voted")
+                    t.msg(target.asked.kind().wording().refused_voted)
                 }
                 VoteError::Refused(RedactionError::AlreadyGone(_)) => {
-                    return Redirect::to(&format!("/cases/{}", target.id)).into_response();
+                    return Redirect::to(&target.asked.back()).into_response();
                 }
                 VoteError::Refused(RedactionError::NotMember) => {
                     t.msg("redaction-refused-not-member")
                 }
-                VoteError::Refused(RedactionError::OwnRecord(_)) => t.msg("redaction-refused-own"),
+                VoteError::Refused(RedactionError::OwnRecord(_)) => {
+                    t.msg(target.asked.kind().wording().refused_own)
+                }
                 VoteError::Publish(ingest) => view::refusal(t, ingest),
                 other => t.text("publish-failed", "detail", &other.to_string()),
             };
-            redact_page(&state, &staff, &target, form.reason, None, Some(message))
+            redact_page(state, &staff, &target, form.reason, None, Some(message))
         }
     }
 }
