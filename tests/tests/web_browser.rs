@@ -12,7 +12,7 @@
 //! | an applicant applies through its app; two founders admit it through theirs | [`applicant_is_admitted_by_two_founders`] |
 //! | a hostile member's case study renders inert in another member's app | [`hostile_case_study_renders_inert`] |
 //! | a case study edited at A with a photo and a report attached: the new version, the photo inline, the history | [`case_study_edited_with_files_attached`] |
-//! | axe-core on every page (redaction requests on a case study and a campaign update among them); screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
+//! | axe-core on every page (redaction requests on a case study, a campaign update and an alert among them); screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
 //!
 //! Without a browser these tests skip, saying so; under `CI=true` they fail instead.
 //! Screenshots go to `target/web-screenshots/<flow>/` (each test prints its folder).
@@ -1011,6 +1011,44 @@ fn every_page_is_accessible_and_photographed() {
     browser.wait_for_text("cannot block the redaction");
     axe.check(&browser, "redaction vote on an update");
     photograph(&browser, &dir, "redaction-vote-update");
+    // And for an alert of B's that says where a defender is hiding.
+    let raised = commons(
+        &b.data_dir,
+        &[
+            "--json",
+            "publish",
+            "alert",
+            "--title",
+            "Defender in hiding after a raid",
+            "--region",
+            "Northern highlands",
+            "--body",
+            "She is staying with relatives near the market until the hearing.",
+            "--action",
+            "Call the regional prosecutor's office.",
+        ],
+    );
+    let raised: Value = serde_json::from_str(&raised).expect("publish answers JSON");
+    let alert = raised["id"].as_str().expect("an id").to_owned();
+    wait_until_held(&c.data_dir, &alert, "the alert", SYNC_DEADLINE);
+    commons(
+        &c.data_dir,
+        &[
+            "redactions",
+            "request",
+            &alert,
+            "--reason",
+            "It says where she is staying.",
+        ],
+    );
+    open(&browser, &format!("/alerts/{alert}"));
+    browser.reload_until_text("1 of 2 votes needed to redact this alert", SYNC_DEADLINE);
+    axe.check(&browser, "alert with a redaction request");
+    photograph(&browser, &dir, "alert-redaction-requested");
+    open(&browser, &format!("/alerts/{alert}/redact"));
+    browser.wait_for_text("cannot block the redaction");
+    axe.check(&browser, "redaction vote on an alert");
+    photograph(&browser, &dir, "redaction-vote-alert");
     open(&browser, "/redactions");
     axe.check(&browser, "redaction requests");
     photograph(&browser, &dir, "redactions");

@@ -275,8 +275,12 @@ pub fn scan_kind(
 pub enum Thread {
     /// No record of that kind with that id is held.
     Missing,
-    /// Its org retracted it.
-    Retracted,
+    /// Its content is gone: its org retracted it, or (`redacted`) the members voted it
+    /// down for safety.
+    Retracted {
+        /// Whether the members' vote took it down, rather than its org.
+        redacted: bool,
+    },
     /// It is held.
     Here {
         /// The record.
@@ -303,10 +307,15 @@ pub fn read_thread(
     max_scanned: usize,
 ) -> Result<Thread, StoreError> {
     let Some(stored) = store.record(&id)? else {
-        return Ok(if store.tombstone(&id)?.is_some() {
-            Thread::Retracted
-        } else {
-            Thread::Missing
+        return Ok(match store.tombstone(&id)? {
+            Some(tombstone) => Thread::Retracted {
+                redacted: store
+                    .record(&tombstone.retraction)?
+                    .is_some_and(|taken_by| {
+                        matches!(taken_by.record.record().body, Body::RedactionVote(_))
+                    }),
+            },
+            None => Thread::Missing,
         });
     };
     if stored.record.record().body.kind() != Some(kind) {

@@ -4,7 +4,7 @@
 //! nothing, a form without its token or reason is refused); the deciding vote drops
 //! the content, and the page then says it was redacted, by whom and why. Our own case
 //! study offers no vote, and the list of requests shows where each stands. The same
-//! holds for an update on a campaign's timeline.
+//! holds for an update on a campaign's timeline and for an alert.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -13,7 +13,8 @@ use common::App;
 use commons_node::store::RecordQuery;
 use commons_protocol::fixtures::sample_practice;
 use commons_protocol::{
-    Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, Practice, RedactionVote, Visibility,
+    Alert, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, Practice, RedactionVote,
+    Severity, Visibility,
 };
 use commons_web::view::now_ms;
 use reqwest::StatusCode;
@@ -360,5 +361,188 @@ async fn a_campaign_update_is_redacted_from_the_timeline_by_vote() {
         assert!(!after.body.contains(untranslated), "{}", after.body);
         assert!(!confirm.body.contains(untranslated), "{}", confirm.body);
     }
+    app.stop().await;
+}
+
+/// An alert of another org that says where a defender who fled is hiding: the alert's
+/// page shows the request and its reason, the vote's page takes ours, and once the
+/// alert is redacted its page says the members took it down, not its org.
+#[tokio::test]
+async fn an_alert_is_redacted_by_vote_and_its_page_says_by_whom() {
+    let mut app = App::start().await;
+    let now = now_ms();
+    let theirs = app
+        .receive(
+            1,
+            Body::Alert(Alert {
+                severity: Severity::Urgent,
+                region: "Northern highlands".to_owned(),
+                title: "Defender in hiding after a raid".to_owned(),
+                body: "She is staying with her cousin above the bakery in San Isidro.".to_owned(),
+                action_requested: "Call the regional prosecutor's office.".to_owned(),
+                expires_at_ms: now + 86_400_000,
+            }),
+            now - 5_000,
+        )
+        .await;
+    let id = theirs.id();
+    let cookie = app.login().await;
+    let page_path = format!("/alerts/{id}");
+    let vote_path = format!("/alerts/{id}/redact");
+
+    let page = app.get(&page_path, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(&format!(r#"href="{vote_path}""#)),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("If this alert puts someone in danger"));
+
+    app.receive(
+        2,
+        Body::RedactionVote(RedactionVote {
+            target: id,
+            target_author: theirs.record().author,
+            reason: "It says where she is hiding.".to_owned(),
+        }),
+        now - 2_000,
+    )
+    .await;
+    let page = app.get(&page_path, Some(&cookie)).await;
+    assert!(
+        page.body
+            .contains("1 of 2 votes needed to redact this alert"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("It says where she is hiding."));
+    assert!(page.body.contains("Vote to redact…"));
+    let listed = app.get("/redactions", Some(&cookie)).await;
+    assert!(
+        listed.body.contains("Defender in hiding after a raid"),
+        "{}",
+        listed.body
+    );
+
+    let confirm = app.get(&vote_path, Some(&cookie)).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(
+        confirm.body.contains("Redact this alert"),
+        "{}",
+        confirm.body
+    );
+    assert!(confirm.body.contains("cannot block the redaction"));
+    assert!(confirm.body.contains(&format!(r#"action="{vote_path}""#)));
+    let csrf = confirm.csrf().expect("the confirmation's form");
+    let voted = app
+        .post(
+            &vote_path,
+            &cookie,
+            &[("csrf", &csrf), ("reason", "Agreed: her lawyer asked us.")],
+        )
+        .await;
+    assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.body);
+    let back = voted.location().expect("a redirect").to_owned();
+    assert_eq!(back, format!("{page_path}?done=redacted"));
+    assert_eq!(our_votes(&app), 1);
+    assert_eq!(app.handle.store.record(&id).unwrap(), None);
+    let after = app.get(&back, Some(&cookie)).await;
+    assert_eq!(after.status, StatusCode::GONE, "{}", after.body);
+    assert!(
+        after
+            .body
+            .contains("Enough member organizations voted that this alert put someone in danger"),
+        "{}",
+        after.body
+    );
+    assert!(!after.body.contains("San Isidro"));
+    assert!(!after.body.contains("retracted it"), "{}", after.body);
+    app.stop().await;
+}
+
+/// Our own alert offers retraction by the operator, not a vote.
+#[tokio::test]
+async fn our_own_alert_offers_no_vote() {
+    let app = App::start().await;
+    let ours = app
+        .handle
+        .publisher
+        .publish(Body::Alert(Alert {
+            severity: Severity::Urgent,
+            region: "Northern highlands".to_owned(),
+            title: "Our office was raided".to_owned(),
+            body: "Computers were taken.".to_owned(),
+            action_requested: String::new(),
+            expires_at_ms: now_ms() + 86_400_000,
+        }))
+        .await
+        .unwrap()
+        .id;
+    let cookie = app.login().await;
+    let page = app.get(&format!("/alerts/{ours}"), Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        !page.body.contains(&format!("/alerts/{ours}/redact")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("retract it yourself"), "{}", page.body);
+    let refused = app
+        .get(&format!("/alerts/{ours}/redact"), Some(&cookie))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(
+        refused.body.contains("commons publish retract"),
+        "{}",
+        refused.body
+    );
+    app.stop().await;
+}
+
+/// A campaign the members redacted (through the CLI or the API) says so on its page,
+/// rather than that its org retracted it.
+#[tokio::test]
+async fn a_redacted_campaign_says_the_members_took_it_down() {
+    let mut app = App::start().await;
+    let now = now_ms();
+    let campaign = app
+        .receive(
+            1,
+            Body::Campaign(Campaign {
+                title: "Free the river defenders".to_owned(),
+                goals: vec!["Release of Ana and Tomás, held since March".to_owned()],
+                partners: Vec::new(),
+                status: CampaignStatus::Active,
+            }),
+            now - 5_000,
+        )
+        .await;
+    let id = campaign.id();
+    let vote = |reason: &str| {
+        Body::RedactionVote(RedactionVote {
+            target: id,
+            target_author: campaign.record().author,
+            reason: reason.to_owned(),
+        })
+    };
+    app.receive(
+        2,
+        vote("It names them against their families' wish."),
+        now - 2_000,
+    )
+    .await;
+    app.handle.publisher.publish(vote("Agreed.")).await.unwrap();
+    assert_eq!(app.handle.store.record(&id).unwrap(), None);
+    let cookie = app.login().await;
+    let page = app.get(&format!("/campaigns/{id}"), Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::GONE, "{}", page.body);
+    assert!(
+        page.body
+            .contains("Enough member organizations voted that this campaign put someone in danger"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Tomás"));
     app.stop().await;
 }

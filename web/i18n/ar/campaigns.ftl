@@ -79,6 +79,7 @@ campaigns-error-update-body = اكتب المستجد قبل نشره.
 campaigns-error-not-coalition = لا يستطيع نشر المستجدات في هذه الحملة إلا المنظمة القائدة وشركاؤها.
 campaigns-done-update = نُشر المستجد.
 campaigns-retracted = سحبت منظمتها هذه الحملة، لذلك لم يعد محتواها محفوظًا على هذه العقدة.
+campaigns-redacted = صوّت عدد كافٍ من المنظمات الأعضاء بأن هذه الحملة تعرّض أحدًا للخطر، لذلك لم يعد محتواها محفوظًا على هذه العقدة ولا على غيرها.
 
 # Editing one of ours, and its history.
 campaigns-edit-action = Edit this campaign

@@ -55,6 +55,27 @@ redaction-update-reason-hint = قل ما هو الخطر دون تكرار ما 
 redaction-update-confirm = التصويت على حذف هذا المستجد
 redaction-update-refused-own = هذا المستجد لمنظمتك: يستطيع المشغّل سحبه بالأمر commons publish retract.
 redaction-update-refused-voted = صوّتت منظمتك من قبل على حذف هذا المستجد.
+# حذف تنبيه.
+redaction-alert-tally = { $votes } من { $needed } { $needed ->
+    [one] صوت لازم
+   *[other] أصوات لازمة
+} لحذف هذا التنبيه
+redaction-alert-hint = إذا كان هذا التنبيه يعرّض أحدًا للخطر ولم تستطع منظمته سحبه أو لم ترد ذلك، فبإمكان أي عضو أن يطلب من الشبكة حذفه.
+redaction-alert-hint-asked = طلب عضو من الشبكة حذف هذا التنبيه. اقرأ الأسباب؛ وإن كنت توافق، أضف صوت منظمتك.
+redaction-alert-hint-voted = صوّتت منظمتك على حذفه. يُحذف محتواه من كل العقد حين يصوّت عدد كافٍ من الأعضاء.
+redaction-alert-hint-ours = يستطيع الأعضاء أن يطلبوا من الشبكة حذف تنبيه يعرّض أحدًا للخطر. إن كنت توافق على طلب، فاسحبه بنفسك: يستطيع المشغّل ذلك بالأمر commons publish retract.
+redaction-alert-page-title = حذف هذا التنبيه
+redaction-alert-what = حذفه بالتصويت يعني:
+redaction-alert-needed = { $count ->
+    [one] حين تصوّت منظمة عضو واحدة غير الناشرة، تحذف كل العقد محتواه كما لو أن منظمته سحبته.
+   *[other] حين تصوّت { $count } منظمات أعضاء غير الناشرة، تحذف كل العقد محتواه كما لو أن منظمته سحبته.
+}
+redaction-alert-author-cannot-block = لا تستطيع المنظمة التي أطلقته منع الحذف.
+redaction-alert-reason = لماذا يعرّض أحدًا للخطر، ظاهر لكل الأعضاء
+redaction-alert-reason-hint = قل ما هو الخطر دون تكرار ما يعرّضهم له، مثلًا: يذكر مكان اختباء مدافع فرّ.
+redaction-alert-confirm = التصويت على حذف هذا التنبيه
+redaction-alert-refused-own = هذا التنبيه لمنظمتك: يستطيع المشغّل سحبه بالأمر commons publish retract.
+redaction-alert-refused-voted = صوّتت منظمتك من قبل على حذف هذا التنبيه.
 redactions-title = طلبات الحذف
 redactions-breadcrumb-label = أين أنت
 redactions-intro = سجلات طلبت منظمة عضو من الشبكة حذفها لأنها تعرّض أحدًا للخطر. يحتاج كل منها إلى أصوات عدد كافٍ من الأعضاء الآخرين؛ ولا تستطيع المنظمة التي نشرته منع ذلك.

@@ -109,3 +109,4 @@ alerts-fact-raised = Raised
 alerts-fact-expires = Expires
 alerts-fact-expired = Expired
 alerts-retracted = The organization that raised this alert retracted it, so its content is no longer kept on this node.
+alerts-redacted = Enough member organizations voted that this alert put someone in danger, so its content is no longer kept on this node or on any other.

@@ -76,6 +76,7 @@ campaigns-error-update-body = Write the update before posting it.
 campaigns-error-not-coalition = Only the lead organization and its partners can post updates to this campaign.
 campaigns-done-update = Your update was posted.
 campaigns-retracted = Its organization retracted this campaign, so its content is no longer kept on this node.
+campaigns-redacted = Enough member organizations voted that this campaign put someone in danger, so its content is no longer kept on this node or on any other.
 
 # Editing one of ours, and its history.
 campaigns-edit-action = Edit this campaign

@@ -55,6 +55,27 @@ redaction-update-reason-hint = Say what the danger is without repeating what end
 redaction-update-confirm = Vote to redact this update
 redaction-update-refused-own = This update is your organization's own: your operator can retract it with commons publish retract.
 redaction-update-refused-voted = Your organization has already voted to redact this update.
+# An alert's redaction.
+redaction-alert-tally = { $votes } of { $needed } { $needed ->
+    [one] vote
+   *[other] votes
+} needed to redact this alert
+redaction-alert-hint = If this alert puts someone in danger and its organization cannot or will not retract it, any member can ask the network to redact it.
+redaction-alert-hint-asked = A member asked the network to redact this alert. Read the reasons; if you agree, add your organization's vote.
+redaction-alert-hint-voted = Your organization has voted to redact it. Its content is dropped on every node once enough members vote.
+redaction-alert-hint-ours = Members can ask the network to redact an alert that puts someone in danger. If you agree with a request, retract it yourself: your operator can, with commons publish retract.
+redaction-alert-page-title = Redact this alert
+redaction-alert-what = Redacting it by vote means:
+redaction-alert-needed = { $count ->
+    [one] Once 1 member organization other than its author has voted, every node drops its content, as if its organization had retracted it.
+   *[other] Once { $count } member organizations other than its author have voted, every node drops its content, as if its organization had retracted it.
+}
+redaction-alert-author-cannot-block = The organization that raised it cannot block the redaction.
+redaction-alert-reason = Why it puts someone in danger, shown to every member
+redaction-alert-reason-hint = Say what the danger is without repeating what endangers them, for example: it says where a defender who fled is hiding.
+redaction-alert-confirm = Vote to redact this alert
+redaction-alert-refused-own = This alert is your organization's own: your operator can retract it with commons publish retract.
+redaction-alert-refused-voted = Your organization has already voted to redact this alert.
 redactions-title = Redaction requests
 redactions-breadcrumb-label = Where you are
 redactions-intro = Records that a member organization asked the network to redact because they put someone in danger. Each needs the votes of enough other members; the organization that published it cannot block it.

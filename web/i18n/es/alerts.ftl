@@ -109,3 +109,4 @@ alerts-fact-raised = Lanzada el
 alerts-fact-expires = Vence el
 alerts-fact-expired = Venció el
 alerts-retracted = La organización que lanzó esta alerta la retiró, así que su contenido ya no se guarda en este nodo.
+alerts-redacted = Suficientes organizaciones miembro votaron que esta alerta ponía a alguien en peligro, así que su contenido ya no se guarda en este nodo ni en ningún otro.

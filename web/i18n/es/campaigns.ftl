@@ -76,6 +76,7 @@ campaigns-error-update-body = Escriba la novedad antes de publicarla.
 campaigns-error-not-coalition = Solo la organización líder y sus socias pueden publicar novedades de esta campaña.
 campaigns-done-update = Su novedad se publicó.
 campaigns-retracted = Su organización retiró esta campaña, así que su contenido ya no se guarda en este nodo.
+campaigns-redacted = Suficientes organizaciones miembro votaron que esta campaña ponía a alguien en peligro, así que su contenido ya no se guarda en este nodo ni en ningún otro.
 
 # Editar una de las nuestras, y su historial.
 campaigns-edit-action = Editar esta campaña

@@ -55,6 +55,27 @@ redaction-update-reason-hint = Diga cuál es el peligro sin repetir lo que pone 
 redaction-update-confirm = Votar por suprimir esta novedad
 redaction-update-refused-own = Esta novedad es de su organización: su operador puede retirarla con commons publish retract.
 redaction-update-refused-voted = Su organización ya votó por suprimir esta novedad.
+# La supresión de una alerta.
+redaction-alert-tally = { $votes } de { $needed } { $needed ->
+    [one] voto necesario
+   *[other] votos necesarios
+} para suprimir esta alerta
+redaction-alert-hint = Si esta alerta pone a alguien en peligro y su organización no puede o no quiere retirarla, cualquier miembro puede pedir a la red que la suprima.
+redaction-alert-hint-asked = Un miembro pidió a la red suprimir esta alerta. Lea las razones; si está de acuerdo, añada el voto de su organización.
+redaction-alert-hint-voted = Su organización votó por suprimirla. Su contenido se borra en todos los nodos cuando voten suficientes miembros.
+redaction-alert-hint-ours = Los miembros pueden pedir a la red que suprima una alerta que pone a alguien en peligro. Si está de acuerdo con una petición, retírela usted: su operador puede hacerlo con commons publish retract.
+redaction-alert-page-title = Suprimir esta alerta
+redaction-alert-what = Suprimirla por voto significa:
+redaction-alert-needed = { $count ->
+    [one] Cuando haya votado 1 organización miembro distinta de la autora, todos los nodos borran su contenido, como si su organización la hubiera retirado.
+   *[other] Cuando hayan votado { $count } organizaciones miembro distintas de la autora, todos los nodos borran su contenido, como si su organización la hubiera retirado.
+}
+redaction-alert-author-cannot-block = La organización que la lanzó no puede bloquear la supresión.
+redaction-alert-reason = Por qué pone a alguien en peligro, visible para todos los miembros
+redaction-alert-reason-hint = Diga cuál es el peligro sin repetir lo que pone en peligro, por ejemplo: dice dónde se esconde un defensor que huyó.
+redaction-alert-confirm = Votar por suprimir esta alerta
+redaction-alert-refused-own = Esta alerta es de su organización: su operador puede retirarla con commons publish retract.
+redaction-alert-refused-voted = Su organización ya votó por suprimir esta alerta.
 redactions-title = Peticiones de supresión
 redactions-breadcrumb-label = Dónde está
 redactions-intro = Registros que una organización miembro pidió suprimir porque ponen a alguien en peligro. Cada uno necesita los votos de suficientes miembros más; la organización que lo publicó no puede bloquearlo.

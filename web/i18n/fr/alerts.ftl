@@ -109,3 +109,4 @@ alerts-fact-raised = Lancée le
 alerts-fact-expires = Expire le
 alerts-fact-expired = Expirée le
 alerts-retracted = L’organisation qui a lancé cette alerte l’a retirée ; son contenu n’est donc plus conservé sur ce nœud.
+alerts-redacted = Suffisamment d’organisations membres ont voté que cette alerte mettait quelqu’un en danger ; son contenu n’est donc plus conservé sur ce nœud ni sur aucun autre.

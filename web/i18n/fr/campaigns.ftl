@@ -76,6 +76,7 @@ campaigns-error-update-body = Écrivez la nouvelle avant de la publier.
 campaigns-error-not-coalition = Seules l’organisation cheffe de file et ses partenaires peuvent publier des nouvelles de cette campagne.
 campaigns-done-update = Votre nouvelle a été publiée.
 campaigns-retracted = Son organisation a retiré cette campagne ; son contenu n’est donc plus conservé sur ce nœud.
+campaigns-redacted = Suffisamment d’organisations membres ont voté que cette campagne mettait quelqu’un en danger ; son contenu n’est donc plus conservé sur ce nœud ni sur aucun autre.
 
 # Modifier l'une des nôtres, et son historique.
 campaigns-edit-action = Modifier cette campagne

@@ -55,6 +55,27 @@ redaction-update-reason-hint = Dites quel est le danger sans répéter ce qui me
 redaction-update-confirm = Voter pour supprimer cette nouvelle
 redaction-update-refused-own = Cette nouvelle est celle de votre organisation : votre opérateur peut la retirer avec commons publish retract.
 redaction-update-refused-voted = Votre organisation a déjà voté pour supprimer cette nouvelle.
+# La suppression d'une alerte.
+redaction-alert-tally = { $votes } sur { $needed } { $needed ->
+    [one] vote nécessaire
+   *[other] votes nécessaires
+} pour supprimer cette alerte
+redaction-alert-hint = Si cette alerte met quelqu'un en danger et que son organisation ne peut pas ou ne veut pas la retirer, tout membre peut demander au réseau de la supprimer.
+redaction-alert-hint-asked = Un membre a demandé au réseau de supprimer cette alerte. Lisez les raisons ; si vous êtes d'accord, ajoutez le vote de votre organisation.
+redaction-alert-hint-voted = Votre organisation a voté pour la supprimer. Son contenu est effacé sur tous les nœuds dès que suffisamment de membres ont voté.
+redaction-alert-hint-ours = Les membres peuvent demander au réseau de supprimer une alerte qui met quelqu'un en danger. Si vous êtes d'accord avec une demande, retirez-la vous-même : votre opérateur le peut, avec commons publish retract.
+redaction-alert-page-title = Supprimer cette alerte
+redaction-alert-what = La supprimer par vote signifie :
+redaction-alert-needed = { $count ->
+    [one] Dès qu'1 organisation membre autre que l'autrice a voté, tous les nœuds effacent son contenu, comme si son organisation l'avait retirée.
+   *[other] Dès que { $count } organisations membres autres que l'autrice ont voté, tous les nœuds effacent son contenu, comme si son organisation l'avait retirée.
+}
+redaction-alert-author-cannot-block = L'organisation qui l'a lancée ne peut pas bloquer la suppression.
+redaction-alert-reason = Pourquoi elle met quelqu'un en danger, visible par tous les membres
+redaction-alert-reason-hint = Dites quel est le danger sans répéter ce qui met en danger, par exemple : elle dit où se cache un défenseur qui a fui.
+redaction-alert-confirm = Voter pour supprimer cette alerte
+redaction-alert-refused-own = Cette alerte est celle de votre organisation : votre opérateur peut la retirer avec commons publish retract.
+redaction-alert-refused-voted = Votre organisation a déjà voté pour supprimer cette alerte.
 redactions-title = Demandes de suppression
 redactions-breadcrumb-label = Où vous êtes
 redactions-intro = Des enregistrements qu'une organisation membre a demandé au réseau de supprimer parce qu'ils mettent quelqu'un en danger. Chacun demande les votes de suffisamment d'autres membres ; l'organisation qui l'a publié ne peut pas le bloquer.

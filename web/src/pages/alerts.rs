@@ -30,6 +30,7 @@ use crate::AppState;
 use crate::i18n::{ArgValue, Tr};
 use crate::markdown;
 use crate::page::{Layout, PageResult, Section, render};
+use crate::pages::redactions::{self, Redacted, RedactionPanel};
 use crate::security::{Posted, Staff};
 use crate::view::{
     CLOCK_SKEW_ALLOWANCE_MS, OrgDirectory, Thread, excerpt, markdown_text, now_ms, publish,
@@ -520,6 +521,8 @@ struct ShowPage {
     choices: Vec<RadioChoice>,
     note: String,
     error: Option<String>,
+    /// Whether a member asked to redact it, and our staff's way to ask or vote.
+    redaction: RedactionPanel,
 }
 
 #[derive(Debug, Deserialize)]
@@ -542,26 +545,34 @@ async fn alert_page(
         return Err(layout.not_found());
     };
     let charter = state.node().charter.clone();
+    let roster = state.node().roster();
+    let folded = roster.clone();
     let found = match state
         .read(move |store| {
-            read_thread(
+            let thread = read_thread(
                 store,
                 &charter,
                 id,
                 BodyKind::Alert,
                 BodyKind::AlertResponse,
                 ALERT_RESPONSE_SCAN,
-            )
+            )?;
+            Ok((thread, redactions::proposal_on(store, &folded, id)?))
         })
         .await
     {
         Ok(found) => found,
         Err(error) => return Err(layout.store_failure(&error)),
     };
+    let (found, proposal) = found;
     let (stored, replies, cut, names) = match found {
         Thread::Missing => return Err(layout.not_found()),
-        Thread::Retracted => {
-            let message = t.msg("alerts-retracted");
+        Thread::Retracted { redacted } => {
+            let message = t.msg(if redacted {
+                "alerts-redacted"
+            } else {
+                "alerts-retracted"
+            });
             return Err(layout.failure(StatusCode::GONE, message));
         }
         Thread::Here {
@@ -576,7 +587,6 @@ async fn alert_page(
     };
     let now = now_ms();
     let ours = state.node().org;
-    let roster = state.node().roster();
     let raiser = stored.org;
     let status = alert_status::fold(&stored.record.id(), &raiser, &roster, &replies, cut);
     // The newest answers first.
@@ -628,9 +638,19 @@ async fn alert_page(
             chosen: Some(response) == chosen,
         })
         .collect();
+    let redaction = redactions::panel(
+        t,
+        Redacted::Alert(id),
+        proposal.as_ref(),
+        &roster,
+        ours,
+        raiser,
+        &names,
+    );
     let mut layout = layout.with_notice(notice);
     layout.title = alert.title.clone();
     let page = ShowPage {
+        redaction,
         id: stored.record.id().to_string(),
         severity: severity_badge(t, alert.severity),
         region: alert.region.clone(),
@@ -666,6 +686,7 @@ async fn show(
     let notice = match query.done.as_deref() {
         Some("raised") => Some(staff.tr.msg("alerts-done-raised")),
         Some("responded") => Some(staff.tr.msg("alerts-done-responded")),
+        Some("redaction-voted") => Some(staff.tr.msg("redaction-done-voted")),
         _ => None,
     };
     alert_page(&state, &staff, &id, notice, (String::new(), None), None).await

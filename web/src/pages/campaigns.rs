@@ -30,7 +30,7 @@ use crate::AppState;
 use crate::i18n::Tr;
 use crate::markdown;
 use crate::page::{Layout, PageResult, Section, render};
-use crate::pages::redactions::{self, Redactable, RedactionPanel};
+use crate::pages::redactions::{self, Redacted, RedactionPanel};
 use crate::security::{Posted, Staff};
 use crate::view::{OrgDirectory, Thread, Versions, publish, read_thread, read_versions, scan_kind};
 
@@ -688,7 +688,7 @@ async fn ours_to_edit(
         (Thread::Missing, Some(Found::RevisionOf(original))) => {
             return Err(Redirect::to(&format!("/campaigns/{original}/edit")).into_response());
         }
-        (Thread::Retracted, _) => {
+        (Thread::Retracted { .. }, _) => {
             return Err(Redirect::to(&format!("/campaigns/{id}")).into_response());
         }
         _ => return Err(layout.not_found().into_response()),
@@ -863,7 +863,7 @@ async fn read_campaign(
                             _ => None,
                         })
                 }
-                Thread::Retracted => None,
+                Thread::Retracted { .. } => None,
             };
             // The redactions asked for on its updates.
             let mut asked = HashMap::new();
@@ -964,8 +964,12 @@ async fn campaign_page(
                 _ => Err(layout.not_found()),
             };
         }
-        Thread::Retracted => {
-            let message = t.msg("campaigns-retracted");
+        Thread::Retracted { redacted } => {
+            let message = t.msg(if redacted {
+                "campaigns-redacted"
+            } else {
+                "campaigns-retracted"
+            });
             return Err(layout.failure(StatusCode::GONE, message));
         }
         Thread::Here {
@@ -1004,7 +1008,10 @@ async fn campaign_page(
                 id: update_id.to_string(),
                 redaction: redactions::panel(
                     t,
-                    Redactable::CampaignUpdate,
+                    Redacted::CampaignUpdate {
+                        campaign: id,
+                        update: update_id,
+                    },
                     asked.get(&update_id),
                     &roster,
                     ours,

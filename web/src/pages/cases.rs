@@ -955,7 +955,7 @@ async fn show(
                 checked_at: t.datetime(now_ms()),
                 redaction: super::redactions::panel(
                     t,
-                    super::redactions::Redactable::CaseStudy,
+                    super::redactions::Redacted::CaseStudy(id),
                     proposal.as_ref(),
                     &roster,
                     state.node().org,

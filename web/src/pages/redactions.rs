@@ -33,16 +33,19 @@ pub fn routes() -> Router<AppState> {
             "/campaigns/{id}/updates/{update}/redact",
             get(update_form).post(update_posted),
         )
+        .route("/alerts/{id}/redact", get(alert_form).post(alert_posted))
 }
 
-/// What a redaction is about: the app offers the vote on case studies and on campaign
-/// updates, where a defender's name is most often written down.
+/// What a redaction is about: the app offers the vote on case studies, campaign updates
+/// and alerts, where a defender's name or whereabouts are most often written down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Redactable {
     /// A case study, on its own page.
     CaseStudy,
     /// An update on a campaign's timeline.
     CampaignUpdate,
+    /// A solidarity alert, on its own page.
+    Alert,
 }
 
 /// The message ids a redaction's panel and page use, by what is redacted: the words
@@ -61,6 +64,10 @@ pub struct Wording {
     pub confirm: &'static str,
     pub refused_own: &'static str,
     pub refused_voted: &'static str,
+    pub hint: &'static str,
+    pub hint_asked: &'static str,
+    pub hint_voted: &'static str,
+    pub hint_ours: &'static str,
 }
 
 const CASE_STUDY_WORDING: Wording = Wording {
@@ -76,6 +83,10 @@ const CASE_STUDY_WORDING: Wording = Wording {
     confirm: "redaction-confirm",
     refused_own: "redaction-refused-own",
     refused_voted: "redaction-refused-voted",
+    hint: "redaction-hint",
+    hint_asked: "redaction-hint-asked",
+    hint_voted: "redaction-hint-voted",
+    hint_ours: "redaction-hint-ours",
 };
 
 const CAMPAIGN_UPDATE_WORDING: Wording = Wording {
@@ -91,6 +102,30 @@ const CAMPAIGN_UPDATE_WORDING: Wording = Wording {
     confirm: "redaction-update-confirm",
     refused_own: "redaction-update-refused-own",
     refused_voted: "redaction-update-refused-voted",
+    // The timeline says these once, under its updates, not for each.
+    hint: "redaction-update-hint",
+    hint_asked: "redaction-update-hint",
+    hint_voted: "redaction-update-voted",
+    hint_ours: "redaction-update-hint",
+};
+
+const ALERT_WORDING: Wording = Wording {
+    tally: "redaction-alert-tally",
+    request_action: "redaction-request-action",
+    vote_action: "redaction-vote-action",
+    page_title: "redaction-alert-page-title",
+    what: "redaction-alert-what",
+    needed: "redaction-alert-needed",
+    author_cannot_block: "redaction-alert-author-cannot-block",
+    reason: "redaction-alert-reason",
+    reason_hint: "redaction-alert-reason-hint",
+    confirm: "redaction-alert-confirm",
+    refused_own: "redaction-alert-refused-own",
+    refused_voted: "redaction-alert-refused-voted",
+    hint: "redaction-alert-hint",
+    hint_asked: "redaction-alert-hint-asked",
+    hint_voted: "redaction-alert-hint-voted",
+    hint_ours: "redaction-alert-hint-ours",
 };
 
 impl Redactable {
@@ -99,6 +134,7 @@ impl Redactable {
     fn of(kind: Option<BodyKind>) -> Redactable {
         match kind {
             Some(BodyKind::CampaignUpdate) => Redactable::CampaignUpdate,
+            Some(BodyKind::Alert) => Redactable::Alert,
             _ => Redactable::CaseStudy,
         }
     }
@@ -108,6 +144,7 @@ impl Redactable {
         match self {
             Redactable::CaseStudy => &CASE_STUDY_WORDING,
             Redactable::CampaignUpdate => &CAMPAIGN_UPDATE_WORDING,
+            Redactable::Alert => &ALERT_WORDING,
         }
     }
 }
@@ -134,6 +171,8 @@ pub struct RedactionPanel {
     pub voted: bool,
     /// The button that leads to the vote, if our staff may vote.
     pub action: Option<String>,
+    /// Where that button leads.
+    pub href: String,
     /// What the panel says under it.
     pub hint: String,
 }
@@ -164,13 +203,14 @@ fn cast_lines(t: &Tr, proposal: &Proposal, names: &OrgDirectory) -> Vec<CastLine
 /// if someone asked, and the way to ask or vote if our org may.
 pub fn panel(
     t: &Tr,
-    kind: Redactable,
+    record: Redacted,
     proposal: Option<&Proposal>,
     roster: &Roster,
     ours: OrgId,
     author_org: OrgId,
     names: &OrgDirectory,
 ) -> RedactionPanel {
+    let kind = record.kind();
     let voted = proposal.is_some_and(|p| p.tally.votes.iter().any(|(org, _)| *org == ours));
     let may_vote = author_org != ours && roster.is_member(&ours) && !voted;
     let asked = proposal.is_some_and(|p| !p.votes.is_empty());
@@ -178,6 +218,7 @@ pub fn panel(
         tally: proposal.filter(|_| asked).map(|p| tally_text(t, kind, p)),
         cast: proposal.map_or_else(Vec::new, |p| cast_lines(t, p, names)),
         voted,
+        href: record.action(),
         action: may_vote.then(|| {
             let wording = kind.wording();
             t.msg(if asked {
@@ -186,15 +227,18 @@ pub fn panel(
                 wording.request_action
             })
         }),
-        hint: t.msg(if author_org == ours {
-            "redaction-hint-ours"
-        } else if voted {
-            "redaction-hint-voted"
-        } else if asked {
-            "redaction-hint-asked"
-        } else {
-            "redaction-hint"
-        }),
+        hint: {
+            let wording = kind.wording();
+            t.msg(if author_org == ours {
+                wording.hint_ours
+            } else if voted {
+                wording.hint_voted
+            } else if asked {
+                wording.hint_asked
+            } else {
+                wording.hint
+            })
+        },
     }
 }
 
@@ -375,7 +419,7 @@ const MAX_EXCERPT_CHARS: usize = 400;
 /// Another org's case study or campaign update, with its redaction so far, or the
 /// response that says why our staff cannot vote on it.
 struct Target {
-    asked: Asked,
+    asked: Redacted,
     title: String,
     excerpt: Option<String>,
     org: String,
@@ -385,45 +429,53 @@ struct Target {
     needed: usize,
 }
 
-/// What the address names: a case study, or an update of the campaign `campaign`.
+/// The record a redaction vote would be about, as an address names it: a case study,
+/// an update of the campaign `campaign`, or an alert.
 #[derive(Debug, Clone, Copy)]
-enum Asked {
+pub enum Redacted {
     CaseStudy(RecordId),
     CampaignUpdate {
         campaign: RecordId,
         update: RecordId,
     },
+    Alert(RecordId),
 }
 
-impl Asked {
-    fn kind(self) -> Redactable {
+impl Redacted {
+    /// What kind of record it is, for the words.
+    pub fn kind(self) -> Redactable {
         match self {
-            Asked::CaseStudy(_) => Redactable::CaseStudy,
-            Asked::CampaignUpdate { .. } => Redactable::CampaignUpdate,
+            Redacted::CaseStudy(_) => Redactable::CaseStudy,
+            Redacted::CampaignUpdate { .. } => Redactable::CampaignUpdate,
+            Redacted::Alert(_) => Redactable::Alert,
         }
     }
 
     fn id(self) -> RecordId {
         match self {
-            Asked::CaseStudy(id) | Asked::CampaignUpdate { update: id, .. } => id,
+            Redacted::CaseStudy(id)
+            | Redacted::CampaignUpdate { update: id, .. }
+            | Redacted::Alert(id) => id,
         }
     }
 
     /// The page the record is on.
     fn back(self) -> String {
         match self {
-            Asked::CaseStudy(id) => format!("/cases/{id}"),
-            Asked::CampaignUpdate { campaign, update } => update_link(&campaign, &update),
+            Redacted::CaseStudy(id) => format!("/cases/{id}"),
+            Redacted::CampaignUpdate { campaign, update } => update_link(&campaign, &update),
+            Redacted::Alert(id) => format!("/alerts/{id}"),
         }
     }
 
     /// Where the vote's form posts.
-    fn action(self) -> String {
+    pub fn action(self) -> String {
         match self {
-            Asked::CaseStudy(id) => format!("/cases/{id}/redact"),
-            Asked::CampaignUpdate { campaign, update } => {
+            Redacted::CaseStudy(id) => format!("/cases/{id}/redact"),
+            Redacted::CampaignUpdate { campaign, update } => {
                 format!("/campaigns/{campaign}/updates/{update}/redact")
             }
+            Redacted::Alert(id) => format!("/alerts/{id}/redact"),
         }
     }
 
@@ -431,11 +483,12 @@ impl Asked {
     /// is gone from the timeline, so the page opens at the timeline.
     fn done(self, done: &str, redacted: bool) -> String {
         match self {
-            Asked::CaseStudy(id) => format!("/cases/{id}?done={done}"),
-            Asked::CampaignUpdate { campaign, .. } if redacted => {
+            Redacted::CaseStudy(id) => format!("/cases/{id}?done={done}"),
+            Redacted::Alert(id) => format!("/alerts/{id}?done={done}"),
+            Redacted::CampaignUpdate { campaign, .. } if redacted => {
                 format!("/campaigns/{campaign}?done={done}#updates")
             }
-            Asked::CampaignUpdate { campaign, update } => {
+            Redacted::CampaignUpdate { campaign, update } => {
                 format!("/campaigns/{campaign}?done={done}#update-{update}")
             }
         }
@@ -443,13 +496,14 @@ impl Asked {
 
     fn section(self) -> Section {
         match self {
-            Asked::CaseStudy(_) => Section::Cases,
-            Asked::CampaignUpdate { .. } => Section::Campaigns,
+            Redacted::CaseStudy(_) => Section::Cases,
+            Redacted::CampaignUpdate { .. } => Section::Campaigns,
+            Redacted::Alert(_) => Section::Alerts,
         }
     }
 }
 
-async fn target(state: &AppState, staff: &Staff, asked: Asked) -> Result<Target, Response> {
+async fn target(state: &AppState, staff: &Staff, asked: Redacted) -> Result<Target, Response> {
     let t = &staff.tr;
     let kind = asked.kind();
     let wording = kind.wording();
@@ -463,7 +517,7 @@ async fn target(state: &AppState, staff: &Staff, asked: Asked) -> Result<Target,
         .read(move |store| {
             let held = store.record(&id)?;
             let campaign = match (&asked, held.as_ref().map(|held| &held.record.record().body)) {
-                (Asked::CampaignUpdate { campaign, .. }, Some(Body::CampaignUpdate(update)))
+                (Redacted::CampaignUpdate { campaign, .. }, Some(Body::CampaignUpdate(update)))
                     if update.campaign == *campaign =>
                 {
                     Some(campaign_title(store, campaign)?)
@@ -496,6 +550,7 @@ async fn target(state: &AppState, staff: &Staff, asked: Asked) -> Result<Target,
             t.text("redaction-update-of", "campaign", &campaign),
             Some(excerpt_of(&update.body)),
         ),
+        (Body::Alert(alert), None) if kind == Redactable::Alert => (alert.title.clone(), None),
         _ => return Err(layout.not_found().into_response()),
     };
     let ours = state.node().org;
@@ -545,6 +600,7 @@ fn redact_page(
     let (section, section_href, section_name) = match target.asked.kind() {
         Redactable::CaseStudy => (Section::Cases, "/cases", t.msg("cases-title")),
         Redactable::CampaignUpdate => (Section::Campaigns, "/campaigns", t.msg("campaigns-title")),
+        Redactable::Alert => (Section::Alerts, "/alerts", t.msg("alerts-title")),
     };
     let layout = Layout::new(state, staff, section, t.msg(wording.page_title));
     let failed = reason_error.is_some() || publish_error.is_some();
@@ -574,13 +630,18 @@ fn redact_page(
 }
 
 /// The case study the address names, if its id reads.
-fn case_asked(id: &str) -> Option<Asked> {
-    id.trim().parse().ok().map(Asked::CaseStudy)
+fn case_asked(id: &str) -> Option<Redacted> {
+    id.trim().parse().ok().map(Redacted::CaseStudy)
+}
+
+/// The alert the address names, if its id reads.
+fn alert_asked(id: &str) -> Option<Redacted> {
+    id.trim().parse().ok().map(Redacted::Alert)
 }
 
 /// The campaign update the address names, if both ids read.
-fn update_asked(campaign: &str, update: &str) -> Option<Asked> {
-    Some(Asked::CampaignUpdate {
+fn update_asked(campaign: &str, update: &str) -> Option<Redacted> {
+    Some(Redacted::CampaignUpdate {
         campaign: campaign.trim().parse().ok()?,
         update: update.trim().parse().ok()?,
     })
@@ -593,7 +654,7 @@ fn no_such_record(state: &AppState, staff: &Staff, section: Section) -> Response
         .into_response()
 }
 
-async fn show_form(state: &AppState, staff: &Staff, asked: Asked) -> Response {
+async fn show_form(state: &AppState, staff: &Staff, asked: Redacted) -> Response {
     match target(state, staff, asked).await {
         Ok(target) => redact_page(state, staff, &target, String::new(), None, None),
         Err(response) => response,
@@ -622,6 +683,28 @@ async fn update_form(
     }
 }
 
+async fn alert_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Response {
+    match alert_asked(&id) {
+        Some(asked) => show_form(&state, &staff, asked).await,
+        None => no_such_record(&state, &staff, Section::Alerts),
+    }
+}
+
+async fn alert_posted(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted<RedactForm>,
+) -> Response {
+    match alert_asked(&id) {
+        Some(asked) => cast_vote(&state, posted, asked).await,
+        None => no_such_record(&state, &posted.staff, Section::Alerts),
+    }
+}
+
 async fn case_posted(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -647,7 +730,7 @@ async fn update_posted(
 async fn cast_vote(
     state: &AppState,
     Posted { staff, form }: Posted<RedactForm>,
-    asked: Asked,
+    asked: Redacted,
 ) -> Response {
     let t = &staff.tr;
     let target = match target(state, &staff, asked).await {
