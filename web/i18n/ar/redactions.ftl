@@ -76,6 +76,27 @@ redaction-alert-reason-hint = قل ما هو الخطر دون تكرار ما �
 redaction-alert-confirm = التصويت على حذف هذا التنبيه
 redaction-alert-refused-own = هذا التنبيه لمنظمتك: يستطيع المشغّل سحبه بالأمر commons publish retract.
 redaction-alert-refused-voted = صوّتت منظمتك من قبل على حذف هذا التنبيه.
+# حذف حملة.
+redaction-campaign-tally = { $votes } من { $needed } { $needed ->
+    [one] صوت لازم
+   *[other] أصوات لازمة
+} لحذف هذه الحملة
+redaction-campaign-hint = إذا كانت هذه الحملة تعرّض أحدًا للخطر ولم تستطع منظمتها سحبها أو لم ترد ذلك، فبإمكان أي عضو أن يطلب من الشبكة حذفها مع كل نسخها.
+redaction-campaign-hint-asked = طلب عضو من الشبكة حذف هذه الحملة. اقرأ الأسباب؛ وإن كنت توافق، أضف صوت منظمتك.
+redaction-campaign-hint-voted = صوّتت منظمتك على حذفها. يُحذف محتواها من كل العقد حين يصوّت عدد كافٍ من الأعضاء.
+redaction-campaign-hint-ours = يستطيع الأعضاء أن يطلبوا من الشبكة حذف حملة تعرّض أحدًا للخطر. إن كنت توافق على طلب، فاسحبها بنفسك: يستطيع المشغّل ذلك بالأمر commons publish retract.
+redaction-campaign-page-title = حذف هذه الحملة
+redaction-campaign-what = حذفها بالتصويت يعني:
+redaction-campaign-needed = { $count ->
+    [one] حين تصوّت منظمة عضو واحدة غير الناشرة، تحذف كل العقد محتواها ومحتوى كل نسخها كما لو أن منظمتها سحبتها. وتبقى مستجداتها.
+   *[other] حين تصوّت { $count } منظمات أعضاء غير الناشرة، تحذف كل العقد محتواها ومحتوى كل نسخها كما لو أن منظمتها سحبتها. وتبقى مستجداتها.
+}
+redaction-campaign-author-cannot-block = لا تستطيع المنظمة التي تقودها منع الحذف.
+redaction-campaign-reason = لماذا تعرّض أحدًا للخطر، ظاهر لكل الأعضاء
+redaction-campaign-reason-hint = قل ما هو الخطر دون تكرار ما يعرّضهم له، مثلًا: تذكر أهدافها أسماء مدافعين معتقلين طلبت عائلاتهم الصمت.
+redaction-campaign-confirm = التصويت على حذف هذه الحملة
+redaction-campaign-refused-own = هذه الحملة لمنظمتك: يستطيع المشغّل سحبها بالأمر commons publish retract.
+redaction-campaign-refused-voted = صوّتت منظمتك من قبل على حذف هذه الحملة.
 redactions-title = طلبات الحذف
 redactions-breadcrumb-label = أين أنت
 redactions-intro = سجلات طلبت منظمة عضو من الشبكة حذفها لأنها تعرّض أحدًا للخطر. يحتاج كل منها إلى أصوات عدد كافٍ من الأعضاء الآخرين؛ ولا تستطيع المنظمة التي نشرته منع ذلك.

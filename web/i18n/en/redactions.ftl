@@ -76,6 +76,27 @@ redaction-alert-reason-hint = Say what the danger is without repeating what enda
 redaction-alert-confirm = Vote to redact this alert
 redaction-alert-refused-own = This alert is your organization's own: your operator can retract it with commons publish retract.
 redaction-alert-refused-voted = Your organization has already voted to redact this alert.
+# A campaign's redaction.
+redaction-campaign-tally = { $votes } of { $needed } { $needed ->
+    [one] vote
+   *[other] votes
+} needed to redact this campaign
+redaction-campaign-hint = If this campaign puts someone in danger and its organization cannot or will not retract it, any member can ask the network to redact it, with all its versions.
+redaction-campaign-hint-asked = A member asked the network to redact this campaign. Read the reasons; if you agree, add your organization's vote.
+redaction-campaign-hint-voted = Your organization has voted to redact it. Its content is dropped on every node once enough members vote.
+redaction-campaign-hint-ours = Members can ask the network to redact a campaign that puts someone in danger. If you agree with a request, retract it yourself: your operator can, with commons publish retract.
+redaction-campaign-page-title = Redact this campaign
+redaction-campaign-what = Redacting it by vote means:
+redaction-campaign-needed = { $count ->
+    [one] Once 1 member organization other than its author has voted, every node drops its content and that of all its versions, as if its organization had retracted it. Its updates stay.
+   *[other] Once { $count } member organizations other than its author have voted, every node drops its content and that of all its versions, as if its organization had retracted it. Its updates stay.
+}
+redaction-campaign-author-cannot-block = The organization that leads it cannot block the redaction.
+redaction-campaign-reason = Why it puts someone in danger, shown to every member
+redaction-campaign-reason-hint = Say what the danger is without repeating what endangers them, for example: its goals name detained defenders whose families asked for silence.
+redaction-campaign-confirm = Vote to redact this campaign
+redaction-campaign-refused-own = This campaign is your organization's own: your operator can retract it with commons publish retract.
+redaction-campaign-refused-voted = Your organization has already voted to redact this campaign.
 redactions-title = Redaction requests
 redactions-breadcrumb-label = Where you are
 redactions-intro = Records that a member organization asked the network to redact because they put someone in danger. Each needs the votes of enough other members; the organization that published it cannot block it.

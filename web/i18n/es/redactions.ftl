@@ -76,6 +76,27 @@ redaction-alert-reason-hint = Diga cuál es el peligro sin repetir lo que pone e
 redaction-alert-confirm = Votar por suprimir esta alerta
 redaction-alert-refused-own = Esta alerta es de su organización: su operador puede retirarla con commons publish retract.
 redaction-alert-refused-voted = Su organización ya votó por suprimir esta alerta.
+# La supresión de una campaña.
+redaction-campaign-tally = { $votes } de { $needed } { $needed ->
+    [one] voto necesario
+   *[other] votos necesarios
+} para suprimir esta campaña
+redaction-campaign-hint = Si esta campaña pone a alguien en peligro y su organización no puede o no quiere retirarla, cualquier miembro puede pedir a la red que la suprima, con todas sus versiones.
+redaction-campaign-hint-asked = Un miembro pidió a la red suprimir esta campaña. Lea las razones; si está de acuerdo, añada el voto de su organización.
+redaction-campaign-hint-voted = Su organización votó por suprimirla. Su contenido se borra en todos los nodos cuando voten suficientes miembros.
+redaction-campaign-hint-ours = Los miembros pueden pedir a la red que suprima una campaña que pone a alguien en peligro. Si está de acuerdo con una petición, retírela usted: su operador puede hacerlo con commons publish retract.
+redaction-campaign-page-title = Suprimir esta campaña
+redaction-campaign-what = Suprimirla por voto significa:
+redaction-campaign-needed = { $count ->
+    [one] Cuando haya votado 1 organización miembro distinta de la autora, todos los nodos borran su contenido y el de todas sus versiones, como si su organización la hubiera retirado. Sus novedades se quedan.
+   *[other] Cuando hayan votado { $count } organizaciones miembro distintas de la autora, todos los nodos borran su contenido y el de todas sus versiones, como si su organización la hubiera retirado. Sus novedades se quedan.
+}
+redaction-campaign-author-cannot-block = La organización que la lidera no puede bloquear la supresión.
+redaction-campaign-reason = Por qué pone a alguien en peligro, visible para todos los miembros
+redaction-campaign-reason-hint = Diga cuál es el peligro sin repetir lo que pone en peligro, por ejemplo: sus objetivos nombran a defensores detenidos cuyas familias pidieron silencio.
+redaction-campaign-confirm = Votar por suprimir esta campaña
+redaction-campaign-refused-own = Esta campaña es de su organización: su operador puede retirarla con commons publish retract.
+redaction-campaign-refused-voted = Su organización ya votó por suprimir esta campaña.
 redactions-title = Peticiones de supresión
 redactions-breadcrumb-label = Dónde está
 redactions-intro = Registros que una organización miembro pidió suprimir porque ponen a alguien en peligro. Cada uno necesita los votos de suficientes miembros más; la organización que lo publicó no puede bloquearlo.

@@ -76,6 +76,27 @@ redaction-alert-reason-hint = Dites quel est le danger sans répéter ce qui met
 redaction-alert-confirm = Voter pour supprimer cette alerte
 redaction-alert-refused-own = Cette alerte est celle de votre organisation : votre opérateur peut la retirer avec commons publish retract.
 redaction-alert-refused-voted = Votre organisation a déjà voté pour supprimer cette alerte.
+# La suppression d'une campagne.
+redaction-campaign-tally = { $votes } sur { $needed } { $needed ->
+    [one] vote nécessaire
+   *[other] votes nécessaires
+} pour supprimer cette campagne
+redaction-campaign-hint = Si cette campagne met quelqu'un en danger et que son organisation ne peut pas ou ne veut pas la retirer, tout membre peut demander au réseau de la supprimer, avec toutes ses versions.
+redaction-campaign-hint-asked = Un membre a demandé au réseau de supprimer cette campagne. Lisez les raisons ; si vous êtes d'accord, ajoutez le vote de votre organisation.
+redaction-campaign-hint-voted = Votre organisation a voté pour la supprimer. Son contenu est effacé sur tous les nœuds dès que suffisamment de membres ont voté.
+redaction-campaign-hint-ours = Les membres peuvent demander au réseau de supprimer une campagne qui met quelqu'un en danger. Si vous êtes d'accord avec une demande, retirez-la vous-même : votre opérateur le peut, avec commons publish retract.
+redaction-campaign-page-title = Supprimer cette campagne
+redaction-campaign-what = La supprimer par vote signifie :
+redaction-campaign-needed = { $count ->
+    [one] Dès qu'1 organisation membre autre que l'autrice a voté, tous les nœuds effacent son contenu et celui de toutes ses versions, comme si son organisation l'avait retirée. Ses nouvelles restent.
+   *[other] Dès que { $count } organisations membres autres que l'autrice ont voté, tous les nœuds effacent son contenu et celui de toutes ses versions, comme si son organisation l'avait retirée. Ses nouvelles restent.
+}
+redaction-campaign-author-cannot-block = L'organisation qui la mène ne peut pas bloquer la suppression.
+redaction-campaign-reason = Pourquoi elle met quelqu'un en danger, visible par tous les membres
+redaction-campaign-reason-hint = Dites quel est le danger sans répéter ce qui met en danger, par exemple : ses objectifs nomment des défenseurs détenus dont les familles ont demandé le silence.
+redaction-campaign-confirm = Voter pour supprimer cette campagne
+redaction-campaign-refused-own = Cette campagne est celle de votre organisation : votre opérateur peut la retirer avec commons publish retract.
+redaction-campaign-refused-voted = Votre organisation a déjà voté pour supprimer cette campagne.
 redactions-title = Demandes de suppression
 redactions-breadcrumb-label = Où vous êtes
 redactions-intro = Des enregistrements qu'une organisation membre a demandé au réseau de supprimer parce qu'ils mettent quelqu'un en danger. Chacun demande les votes de suffisamment d'autres membres ; l'organisation qui l'a publié ne peut pas le bloquer.

@@ -865,11 +865,14 @@ async fn read_campaign(
                 }
                 Thread::Retracted { .. } => None,
             };
-            // The redactions asked for on its updates.
+            // The redactions asked for on it and on its updates.
             let mut asked = HashMap::new();
             if let (Thread::Here { replies, .. }, Some(roster)) = (&thread, &roster) {
-                let updates: HashSet<RecordId> =
-                    replies.iter().map(|reply| reply.record.id()).collect();
+                let updates: HashSet<RecordId> = replies
+                    .iter()
+                    .map(|reply| reply.record.id())
+                    .chain([id])
+                    .collect();
                 for proposal in proposals(store, roster, None)? {
                     if updates.contains(&proposal.tally.target) {
                         asked.insert(proposal.tally.target, proposal);
@@ -919,6 +922,8 @@ struct ShowPage {
     partners: Vec<OrgLink>,
     goals: Vec<String>,
     updates: Vec<UpdateEntry>,
+    /// Whether a member asked to redact the campaign, and our staff's way to ask or vote.
+    redaction: RedactionPanel,
     /// Under the timeline, when our staff may ask to redact an update: what it is for.
     redaction_hint: Option<String>,
     updates_cut: bool,
@@ -1051,6 +1056,15 @@ async fn campaign_page(
             .map(|org| org_link(&names, org))
             .collect(),
         goals: campaign.goals.clone(),
+        redaction: redactions::panel(
+            t,
+            Redacted::Campaign(stored.record.id()),
+            asked.get(&stored.record.id()),
+            &roster,
+            ours,
+            lead,
+            &names,
+        ),
         redaction_hint: entries
             .iter()
             .any(|entry| entry.redaction.action.is_some())

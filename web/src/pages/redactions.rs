@@ -34,10 +34,14 @@ pub fn routes() -> Router<AppState> {
             get(update_form).post(update_posted),
         )
         .route("/alerts/{id}/redact", get(alert_form).post(alert_posted))
+        .route(
+            "/campaigns/{id}/redact",
+            get(campaign_form).post(campaign_posted),
+        )
 }
 
-/// What a redaction is about: the app offers the vote on case studies, campaign updates
-/// and alerts, where a defender's name or whereabouts are most often written down.
+/// What a redaction is about: the app offers the vote on case studies, campaigns, their
+/// updates and alerts, where a defender's name or whereabouts are written down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Redactable {
     /// A case study, on its own page.
@@ -46,6 +50,8 @@ pub enum Redactable {
     CampaignUpdate,
     /// A solidarity alert, on its own page.
     Alert,
+    /// A campaign (all its versions), on its own page.
+    Campaign,
 }
 
 /// The message ids a redaction's panel and page use, by what is redacted: the words
@@ -109,6 +115,25 @@ const CAMPAIGN_UPDATE_WORDING: Wording = Wording {
     hint_ours: "redaction-update-hint",
 };
 
+const CAMPAIGN_WORDING: Wording = Wording {
+    tally: "redaction-campaign-tally",
+    request_action: "redaction-request-action",
+    vote_action: "redaction-vote-action",
+    page_title: "redaction-campaign-page-title",
+    what: "redaction-campaign-what",
+    needed: "redaction-campaign-needed",
+    author_cannot_block: "redaction-campaign-author-cannot-block",
+    reason: "redaction-campaign-reason",
+    reason_hint: "redaction-campaign-reason-hint",
+    confirm: "redaction-campaign-confirm",
+    refused_own: "redaction-campaign-refused-own",
+    refused_voted: "redaction-campaign-refused-voted",
+    hint: "redaction-campaign-hint",
+    hint_asked: "redaction-campaign-hint-asked",
+    hint_voted: "redaction-campaign-hint-voted",
+    hint_ours: "redaction-campaign-hint-ours",
+};
+
 const ALERT_WORDING: Wording = Wording {
     tally: "redaction-alert-tally",
     request_action: "redaction-request-action",
@@ -135,6 +160,7 @@ impl Redactable {
         match kind {
             Some(BodyKind::CampaignUpdate) => Redactable::CampaignUpdate,
             Some(BodyKind::Alert) => Redactable::Alert,
+            Some(BodyKind::Campaign) => Redactable::Campaign,
             _ => Redactable::CaseStudy,
         }
     }
@@ -145,6 +171,7 @@ impl Redactable {
             Redactable::CaseStudy => &CASE_STUDY_WORDING,
             Redactable::CampaignUpdate => &CAMPAIGN_UPDATE_WORDING,
             Redactable::Alert => &ALERT_WORDING,
+            Redactable::Campaign => &CAMPAIGN_WORDING,
         }
     }
 }
@@ -439,6 +466,7 @@ pub enum Redacted {
         update: RecordId,
     },
     Alert(RecordId),
+    Campaign(RecordId),
 }
 
 impl Redacted {
@@ -448,6 +476,7 @@ impl Redacted {
             Redacted::CaseStudy(_) => Redactable::CaseStudy,
             Redacted::CampaignUpdate { .. } => Redactable::CampaignUpdate,
             Redacted::Alert(_) => Redactable::Alert,
+            Redacted::Campaign(_) => Redactable::Campaign,
         }
     }
 
@@ -455,7 +484,8 @@ impl Redacted {
         match self {
             Redacted::CaseStudy(id)
             | Redacted::CampaignUpdate { update: id, .. }
-            | Redacted::Alert(id) => id,
+            | Redacted::Alert(id)
+            | Redacted::Campaign(id) => id,
         }
     }
 
@@ -465,6 +495,7 @@ impl Redacted {
             Redacted::CaseStudy(id) => format!("/cases/{id}"),
             Redacted::CampaignUpdate { campaign, update } => update_link(&campaign, &update),
             Redacted::Alert(id) => format!("/alerts/{id}"),
+            Redacted::Campaign(id) => format!("/campaigns/{id}"),
         }
     }
 
@@ -476,6 +507,7 @@ impl Redacted {
                 format!("/campaigns/{campaign}/updates/{update}/redact")
             }
             Redacted::Alert(id) => format!("/alerts/{id}/redact"),
+            Redacted::Campaign(id) => format!("/campaigns/{id}/redact"),
         }
     }
 
@@ -485,6 +517,7 @@ impl Redacted {
         match self {
             Redacted::CaseStudy(id) => format!("/cases/{id}?done={done}"),
             Redacted::Alert(id) => format!("/alerts/{id}?done={done}"),
+            Redacted::Campaign(id) => format!("/campaigns/{id}?done={done}"),
             Redacted::CampaignUpdate { campaign, .. } if redacted => {
                 format!("/campaigns/{campaign}?done={done}#updates")
             }
@@ -499,6 +532,7 @@ impl Redacted {
             Redacted::CaseStudy(_) => Section::Cases,
             Redacted::CampaignUpdate { .. } => Section::Campaigns,
             Redacted::Alert(_) => Section::Alerts,
+            Redacted::Campaign(_) => Section::Campaigns,
         }
     }
 }
@@ -520,6 +554,10 @@ async fn target(state: &AppState, staff: &Staff, asked: Redacted) -> Result<Targ
                 (Redacted::CampaignUpdate { campaign, .. }, Some(Body::CampaignUpdate(update)))
                     if update.campaign == *campaign =>
                 {
+                    Some(campaign_title(store, campaign)?)
+                }
+                // A campaign goes by its latest version's title.
+                (Redacted::Campaign(campaign), Some(Body::Campaign(_))) => {
                     Some(campaign_title(store, campaign)?)
                 }
                 _ => None,
@@ -546,6 +584,7 @@ async fn target(state: &AppState, staff: &Staff, asked: Redacted) -> Result<Targ
         (Body::Practice(practice), None) if kind == Redactable::CaseStudy => {
             (practice.title.clone(), None)
         }
+        (Body::Campaign(_), Some(campaign)) if kind == Redactable::Campaign => (campaign, None),
         (Body::CampaignUpdate(update), Some(campaign)) => (
             t.text("redaction-update-of", "campaign", &campaign),
             Some(excerpt_of(&update.body)),
@@ -601,6 +640,7 @@ fn redact_page(
         Redactable::CaseStudy => (Section::Cases, "/cases", t.msg("cases-title")),
         Redactable::CampaignUpdate => (Section::Campaigns, "/campaigns", t.msg("campaigns-title")),
         Redactable::Alert => (Section::Alerts, "/alerts", t.msg("alerts-title")),
+        Redactable::Campaign => (Section::Campaigns, "/campaigns", t.msg("campaigns-title")),
     };
     let layout = Layout::new(state, staff, section, t.msg(wording.page_title));
     let failed = reason_error.is_some() || publish_error.is_some();
@@ -632,6 +672,11 @@ fn redact_page(
 /// The case study the address names, if its id reads.
 fn case_asked(id: &str) -> Option<Redacted> {
     id.trim().parse().ok().map(Redacted::CaseStudy)
+}
+
+/// The campaign the address names, if its id reads.
+fn campaign_asked(id: &str) -> Option<Redacted> {
+    id.trim().parse().ok().map(Redacted::Campaign)
 }
 
 /// The alert the address names, if its id reads.
@@ -691,6 +736,28 @@ async fn alert_form(
     match alert_asked(&id) {
         Some(asked) => show_form(&state, &staff, asked).await,
         None => no_such_record(&state, &staff, Section::Alerts),
+    }
+}
+
+async fn campaign_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Response {
+    match campaign_asked(&id) {
+        Some(asked) => show_form(&state, &staff, asked).await,
+        None => no_such_record(&state, &staff, Section::Campaigns),
+    }
+}
+
+async fn campaign_posted(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted<RedactForm>,
+) -> Response {
+    match campaign_asked(&id) {
+        Some(asked) => cast_vote(&state, posted, asked).await,
+        None => no_such_record(&state, &posted.staff, Section::Campaigns),
     }
 }
 
