@@ -826,6 +826,23 @@ fn assert_inert(browser: &Browser, page: &str) {
     );
 }
 
+/// Publishes with `commons --json publish ARGS…` at the node of `data_dir`; the new
+/// record's id.
+fn published(data_dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["--json", "publish"];
+    all.extend_from_slice(args);
+    let answer: Value =
+        serde_json::from_str(&commons(data_dir, &all)).expect("publish answers JSON");
+    answer["id"].as_str().expect("an id").to_owned()
+}
+
+/// Once the node of `data_dir` holds `id` (`what`, for the failure), asks there to
+/// redact it with `reason`.
+fn redaction_requested_at(data_dir: &Path, id: &str, what: &str, reason: &str) {
+    wait_until_held(data_dir, id, what, SYNC_DEADLINE);
+    commons(data_dir, &["redactions", "request", id, "--reason", reason]);
+}
+
 /// axe-core finds no serious or critical violation on any page of a founder's app, in
 /// English (the membership pages of an applicant are checked by
 /// [`applicant_is_admitted_by_two_founders`]); every page is photographed at desktop
@@ -924,11 +941,9 @@ fn every_page_is_accessible_and_photographed() {
     // A redaction asked for: C votes to redact a case study B wrote (one vote of the two
     // needed), and A's staff see the request on the case study's page, on the page
     // that takes their vote, and in the list of requests.
-    let written = commons(
+    let case = published(
         &b.data_dir,
         &[
-            "--json",
-            "publish",
             "practice",
             "--title",
             "Night of the riverside eviction",
@@ -938,19 +953,12 @@ fn every_page_is_accessible_and_photographed() {
             "Three neighbours saw the eviction from the footbridge.",
         ],
     );
-    let written: Value = serde_json::from_str(&written).expect("publish answers JSON");
-    let case = written["id"].as_str().expect("an id").to_owned();
     let c = &devnet.nodes[2];
-    wait_until_held(&c.data_dir, &case, "the case study", SYNC_DEADLINE);
-    commons(
+    redaction_requested_at(
         &c.data_dir,
-        &[
-            "redactions",
-            "request",
-            &case,
-            "--reason",
-            "The second paragraph names a neighbour who has since been threatened.",
-        ],
+        &case,
+        "the case study",
+        "The second paragraph names a neighbour who has since been threatened.",
     );
     open(&browser, &format!("/cases/{case}"));
     browser.reload_until_text("1 of 2 votes needed to redact it", SYNC_DEADLINE);
@@ -961,11 +969,9 @@ fn every_page_is_accessible_and_photographed() {
     axe.check(&browser, "redaction vote");
     photograph(&browser, &dir, "redaction-vote");
     // The same for an update on B's campaign that says where families are staying.
-    let started = commons(
+    let campaign = published(
         &b.data_dir,
         &[
-            "--json",
-            "publish",
             "campaign",
             "--title",
             "Free the river defenders",
@@ -973,13 +979,9 @@ fn every_page_is_accessible_and_photographed() {
             "Release of the four detained defenders",
         ],
     );
-    let started: Value = serde_json::from_str(&started).expect("publish answers JSON");
-    let campaign = started["id"].as_str().expect("an id").to_owned();
-    let posted = commons(
+    let update = published(
         &b.data_dir,
         &[
-            "--json",
-            "publish",
             "update",
             "--campaign",
             &campaign,
@@ -987,18 +989,11 @@ fn every_page_is_accessible_and_photographed() {
             "The defenders' families are staying at the parish house until the hearing.",
         ],
     );
-    let posted: Value = serde_json::from_str(&posted).expect("publish answers JSON");
-    let update = posted["id"].as_str().expect("an id").to_owned();
-    wait_until_held(&c.data_dir, &update, "the campaign update", SYNC_DEADLINE);
-    commons(
+    redaction_requested_at(
         &c.data_dir,
-        &[
-            "redactions",
-            "request",
-            &update,
-            "--reason",
-            "It says where the families are staying.",
-        ],
+        &update,
+        "the campaign update",
+        "It says where the families are staying.",
     );
     open(&browser, &format!("/campaigns/{campaign}"));
     browser.reload_until_text("1 of 2 votes needed to redact this update", SYNC_DEADLINE);
@@ -1012,11 +1007,9 @@ fn every_page_is_accessible_and_photographed() {
     axe.check(&browser, "redaction vote on an update");
     photograph(&browser, &dir, "redaction-vote-update");
     // And for an alert of B's that says where a defender is hiding.
-    let raised = commons(
+    let alert = published(
         &b.data_dir,
         &[
-            "--json",
-            "publish",
             "alert",
             "--title",
             "Defender in hiding after a raid",
@@ -1028,18 +1021,11 @@ fn every_page_is_accessible_and_photographed() {
             "Call the regional prosecutor's office.",
         ],
     );
-    let raised: Value = serde_json::from_str(&raised).expect("publish answers JSON");
-    let alert = raised["id"].as_str().expect("an id").to_owned();
-    wait_until_held(&c.data_dir, &alert, "the alert", SYNC_DEADLINE);
-    commons(
+    redaction_requested_at(
         &c.data_dir,
-        &[
-            "redactions",
-            "request",
-            &alert,
-            "--reason",
-            "It says where she is staying.",
-        ],
+        &alert,
+        "the alert",
+        "It says where she is staying.",
     );
     open(&browser, &format!("/alerts/{alert}"));
     browser.reload_until_text("1 of 2 votes needed to redact this alert", SYNC_DEADLINE);

@@ -14,7 +14,7 @@ use commons_node::store::RecordQuery;
 use commons_protocol::fixtures::sample_practice;
 use commons_protocol::{
     Alert, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, Practice, RedactionVote,
-    Severity, Visibility,
+    Severity, VerifiedRecord, Visibility,
 };
 use commons_web::view::now_ms;
 use reqwest::StatusCode;
@@ -40,6 +40,30 @@ fn our_votes(app: &App) -> usize {
         .len()
 }
 
+/// Org 2 asks to redact `record`, with `reason`.
+async fn requested_by_org_2(app: &mut App, record: &VerifiedRecord, reason: &str, at: u64) {
+    app.receive(
+        2,
+        Body::RedactionVote(RedactionVote {
+            target: record.id(),
+            target_author: record.record().author,
+            reason: reason.to_owned(),
+        }),
+        at,
+    )
+    .await;
+}
+
+/// Our staff's vote through the form at `path`, with the form's token `csrf`: where
+/// the app sends them next.
+async fn voted_on_page(app: &App, cookie: &str, path: &str, csrf: &str, reason: &str) -> String {
+    let voted = app
+        .post(path, cookie, &[("csrf", csrf), ("reason", reason)])
+        .await;
+    assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.body);
+    voted.location().expect("a redirect").to_owned()
+}
+
 #[tokio::test]
 async fn a_request_is_seen_voted_on_and_decides_the_redaction() {
     let mut app = App::start().await;
@@ -60,13 +84,10 @@ async fn a_request_is_seen_voted_on_and_decides_the_redaction() {
     assert!(page.body.contains("Request redaction…"), "{}", page.body);
 
     // Org 2 asks, with its reason.
-    app.receive(
-        2,
-        Body::RedactionVote(RedactionVote {
-            target: id,
-            target_author: theirs.record().author,
-            reason: "It names witnesses who have since been threatened.".to_owned(),
-        }),
+    requested_by_org_2(
+        &mut app,
+        &theirs,
+        "It names witnesses who have since been threatened.",
         now - 2_000,
     )
     .await;
@@ -116,18 +137,14 @@ async fn a_request_is_seen_voted_on_and_decides_the_redaction() {
     assert_eq!(our_votes(&app), 0);
 
     // Our vote is the second of two: the content goes.
-    let voted = app
-        .post(
-            &path,
-            &cookie,
-            &[
-                ("csrf", &csrf),
-                ("reason", "Agreed: the witnesses asked us."),
-            ],
-        )
-        .await;
-    assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.body);
-    let back = voted.location().expect("a redirect").to_owned();
+    let back = voted_on_page(
+        &app,
+        &cookie,
+        &path,
+        &csrf,
+        "Agreed: the witnesses asked us.",
+    )
+    .await;
     assert_eq!(back, format!("/cases/{id}?done=redacted"));
     assert_eq!(our_votes(&app), 1);
     assert_eq!(app.handle.store.record(&id).unwrap(), None);
@@ -276,13 +293,10 @@ async fn a_campaign_update_is_redacted_from_the_timeline_by_vote() {
     );
 
     // Org 2 asks.
-    app.receive(
-        2,
-        Body::RedactionVote(RedactionVote {
-            target: update,
-            target_author: theirs.record().author,
-            reason: "It gives away where the families are hiding.".to_owned(),
-        }),
+    requested_by_org_2(
+        &mut app,
+        &theirs,
+        "It gives away where the families are hiding.",
         now - 2_000,
     )
     .await;
@@ -332,18 +346,14 @@ async fn a_campaign_update_is_redacted_from_the_timeline_by_vote() {
     assert_eq!(our_votes(&app), 0);
 
     // Ours is the deciding vote: the text is gone from the store and the timeline.
-    let voted = app
-        .post(
-            &vote_path,
-            &cookie,
-            &[
-                ("csrf", &csrf),
-                ("reason", "Agreed: the families asked us."),
-            ],
-        )
-        .await;
-    assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.body);
-    let back = voted.location().expect("a redirect").to_owned();
+    let back = voted_on_page(
+        &app,
+        &cookie,
+        &vote_path,
+        &csrf,
+        "Agreed: the families asked us.",
+    )
+    .await;
     assert_eq!(back, format!("{page_path}?done=redacted#updates"));
     assert_eq!(our_votes(&app), 1);
     assert_eq!(app.handle.store.record(&update).unwrap(), None);
@@ -399,13 +409,10 @@ async fn an_alert_is_redacted_by_vote_and_its_page_says_by_whom() {
     );
     assert!(page.body.contains("If this alert puts someone in danger"));
 
-    app.receive(
-        2,
-        Body::RedactionVote(RedactionVote {
-            target: id,
-            target_author: theirs.record().author,
-            reason: "It says where she is hiding.".to_owned(),
-        }),
+    requested_by_org_2(
+        &mut app,
+        &theirs,
+        "It says where she is hiding.",
         now - 2_000,
     )
     .await;
@@ -435,15 +442,14 @@ async fn an_alert_is_redacted_by_vote_and_its_page_says_by_whom() {
     assert!(confirm.body.contains("cannot block the redaction"));
     assert!(confirm.body.contains(&format!(r#"action="{vote_path}""#)));
     let csrf = confirm.csrf().expect("the confirmation's form");
-    let voted = app
-        .post(
-            &vote_path,
-            &cookie,
-            &[("csrf", &csrf), ("reason", "Agreed: her lawyer asked us.")],
-        )
-        .await;
-    assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.body);
-    let back = voted.location().expect("a redirect").to_owned();
+    let back = voted_on_page(
+        &app,
+        &cookie,
+        &vote_path,
+        &csrf,
+        "Agreed: her lawyer asked us.",
+    )
+    .await;
     assert_eq!(back, format!("{page_path}?done=redacted"));
     assert_eq!(our_votes(&app), 1);
     assert_eq!(app.handle.store.record(&id).unwrap(), None);
@@ -531,13 +537,10 @@ async fn a_campaign_is_redacted_by_vote_and_its_page_says_by_whom() {
         page.body
     );
 
-    app.receive(
-        2,
-        Body::RedactionVote(RedactionVote {
-            target: id,
-            target_author: campaign.record().author,
-            reason: "It names them against their families' wish.".to_owned(),
-        }),
+    requested_by_org_2(
+        &mut app,
+        &campaign,
+        "It names them against their families' wish.",
         now - 2_000,
     )
     .await;
@@ -557,15 +560,7 @@ async fn a_campaign_is_redacted_by_vote_and_its_page_says_by_whom() {
     );
     assert!(confirm.body.contains("Its updates stay."));
     let csrf = confirm.csrf().expect("the confirmation's form");
-    let voted = app
-        .post(
-            &vote_path,
-            &cookie,
-            &[("csrf", &csrf), ("reason", "Agreed.")],
-        )
-        .await;
-    assert_eq!(voted.status, StatusCode::SEE_OTHER, "{}", voted.body);
-    let back = voted.location().expect("a redirect").to_owned();
+    let back = voted_on_page(&app, &cookie, &vote_path, &csrf, "Agreed.").await;
     assert_eq!(back, format!("{page_path}?done=redacted"));
     assert_eq!(app.handle.store.record(&id).unwrap(), None);
     let page = app.get(&back, Some(&cookie)).await;
