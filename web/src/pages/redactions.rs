@@ -1,7 +1,7 @@
-//! Redaction by the members' vote in the web app: on a case study's page, and on each
-//! update of a campaign's timeline, members' staff see whether a redaction was
-//! requested, the tally and the reasons, and request one or add their vote;
-//! `/redactions` lists every request. The checks and the tally
+//! Redaction by the members' vote in the web app: on the page of a case study, a
+//! campaign or an alert, and under each update of a campaign's timeline, members' staff
+//! see whether a redaction was requested, the tally and the reasons, and request one or
+//! add their vote; `/redactions` lists every request. The checks and the tally
 //! are the node's ([`commons_node::redactions`], the roster's fold); the page never
 //! writes to the store: its vote goes through the one publish path, and dropping the
 //! content is ingest's.
@@ -74,6 +74,30 @@ pub struct Wording {
     pub hint_asked: &'static str,
     pub hint_voted: &'static str,
     pub hint_ours: &'static str,
+}
+
+impl Wording {
+    /// Every message id it names.
+    pub fn ids(&self) -> [&'static str; 16] {
+        [
+            self.tally,
+            self.request_action,
+            self.vote_action,
+            self.page_title,
+            self.what,
+            self.needed,
+            self.author_cannot_block,
+            self.reason,
+            self.reason_hint,
+            self.confirm,
+            self.refused_own,
+            self.refused_voted,
+            self.hint,
+            self.hint_asked,
+            self.hint_voted,
+            self.hint_ours,
+        ]
+    }
 }
 
 const CASE_STUDY_WORDING: Wording = Wording {
@@ -154,8 +178,8 @@ const ALERT_WORDING: Wording = Wording {
 };
 
 impl Redactable {
-    /// The words for a record of `kind` in the list of requests: a campaign update's,
-    /// or the case study's, which read right for any other kind.
+    /// The words for a record of `kind` in the list of requests: its own where the app
+    /// offers the vote on that kind, else the case study's, which read right for any.
     fn of(kind: Option<BodyKind>) -> Redactable {
         match kind {
             Some(BodyKind::CampaignUpdate) => Redactable::CampaignUpdate,
@@ -164,6 +188,14 @@ impl Redactable {
             _ => Redactable::CaseStudy,
         }
     }
+
+    /// Every kind the app offers the vote on.
+    pub const ALL: [Redactable; 4] = [
+        Redactable::CaseStudy,
+        Redactable::CampaignUpdate,
+        Redactable::Alert,
+        Redactable::Campaign,
+    ];
 
     /// The words for this kind of record.
     pub fn wording(self) -> &'static Wording {
@@ -843,6 +875,24 @@ async fn cast_vote(
                 other => t.text("publish-failed", "detail", &other.to_string()),
             };
             redact_page(state, &staff, &target, form.reason, None, Some(message))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Redactable;
+    use crate::i18n::{Catalogs, Lang};
+
+    /// A misspelt id would show on the page as the id itself; the catalogs' own test
+    /// checks that every language has the English ids.
+    #[test]
+    fn every_wording_names_an_english_message() {
+        let english = Catalogs::message_ids(Lang::En);
+        for kind in Redactable::ALL {
+            for id in kind.wording().ids() {
+                assert!(english.iter().any(|known| known == id), "{kind:?}: {id}");
+            }
         }
     }
 }
