@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use commons_node::api::contract::groups::{Group, GroupRecordsAnswer, GroupsAnswer};
+use commons_node::api::contract::groups::{
+    Group, GroupRecordEntry, GroupRecordsAnswer, GroupsAnswer,
+};
 use commons_node::api::contract::requests::{
     FoundGroupRequest, GroupRecordRequest, GroupVoteRequest,
 };
@@ -434,27 +436,74 @@ fn records(global: &GlobalArgs, group: &str) -> anyhow::Result<()> {
     let answer: GroupRecordsAnswer = client.read_as(&path, &answer)?;
     println!("{}: {} record(s)", answer.name, answer.records.len());
     for record in &answer.records {
-        let by = record
-            .org_name
-            .as_deref()
-            .or(record.org.as_deref())
-            .unwrap_or("?");
-        if record.readable {
-            // The body is the record JSON (docs/api.md §8), read apart from this answer.
-            let title = record
-                .body
-                .as_ref()
-                .and_then(|body| body["title"].as_str())
-                .unwrap_or("(no title)");
-            println!("  {}  {}  by {}", record.id, title, by);
-        } else {
-            println!(
-                "  {}  sealed, by {}: {}",
-                record.id,
-                by,
-                record.why_not.as_deref().unwrap_or("it does not open here")
-            );
-        }
+        println!("  {}", record_line(record));
     }
     Ok(())
+}
+
+/// One line of `commons groups records`: the record, its title or why it does not open,
+/// and its author's org, said to be outside the group when it is no member now (a
+/// removed member still holds the keys of the epochs it was in).
+fn record_line(record: &GroupRecordEntry) -> String {
+    let mut by = record
+        .org_name
+        .as_deref()
+        .or(record.org.as_deref())
+        .unwrap_or("?")
+        .to_owned();
+    if !record.author_in_group {
+        by.push_str(" (not a member of the group now)");
+    }
+    if record.readable {
+        // The body is the record JSON (docs/api.md §8), read apart from this answer.
+        let title = record
+            .body
+            .as_ref()
+            .and_then(|body| body["title"].as_str())
+            .unwrap_or("(no title)");
+        format!("{}  {}  by {}", record.id, title, by)
+    } else {
+        format!(
+            "{}  sealed, by {}: {}",
+            record.id,
+            by,
+            record.why_not.as_deref().unwrap_or("it does not open here")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(author_in_group: bool, readable: bool) -> GroupRecordEntry {
+        GroupRecordEntry {
+            id: "rec_1".to_owned(),
+            author: "dev_1".to_owned(),
+            org: Some("org_1".to_owned()),
+            org_name: Some("Riverside Tenants".to_owned()),
+            author_in_group,
+            timestamp_ms: 0,
+            readable,
+            kind: readable.then(|| "practice".to_owned()),
+            body: readable.then(|| serde_json::json!({"title": "Hearing notes"})),
+            why_not: (!readable).then(|| "not sealed to this device".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_record_by_an_org_outside_the_group_says_so() {
+        assert_eq!(
+            record_line(&entry(true, true)),
+            "rec_1  Hearing notes  by Riverside Tenants"
+        );
+        assert_eq!(
+            record_line(&entry(false, true)),
+            "rec_1  Hearing notes  by Riverside Tenants (not a member of the group now)"
+        );
+        assert_eq!(
+            record_line(&entry(false, false)),
+            "rec_1  sealed, by Riverside Tenants (not a member of the group now): not sealed to this device"
+        );
+    }
 }
