@@ -830,7 +830,7 @@ enum Found {
 }
 
 /// A campaign with its updates, and its versions (or the campaign a revision's id
-/// names); with the `roster`, also the redactions asked for on its updates.
+/// names); with the `roster`, also the redactions asked for on it and its updates.
 async fn read_campaign(
     state: &AppState,
     id: RecordId,
