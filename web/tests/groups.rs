@@ -10,10 +10,39 @@ use common::{App, sealing_keypair};
 use commons_node::groups::{Opened, all_of_kind, open_epoch, open_record, seal_record};
 use commons_protocol::fixtures::{sample_group_founding, sample_practice};
 use commons_protocol::{
-    Body, BodyKind, GroupChoice, GroupVote, SealingKeyAnnouncement, Visibility,
+    Body, BodyKind, GroupChoice, GroupVote, RecordId, SealingKeyAnnouncement, Visibility,
 };
 use commons_web::view::now_ms;
 use reqwest::StatusCode;
+
+/// Founder 0 (this node) founds a group and admits founder 1, whose device has
+/// published its sealing key: the group's id.
+async fn founded_with_founder_1(app: &mut App) -> RecordId {
+    let founding = app
+        .handle
+        .publisher
+        .publish(Body::GroupFounding(sample_group_founding()))
+        .await
+        .unwrap();
+    app.receive(
+        1,
+        Body::SealingKey(SealingKeyAnnouncement {
+            key: sealing_keypair(1).public(),
+        }),
+        now_ms(),
+    )
+    .await;
+    app.handle
+        .publisher
+        .publish(Body::GroupVote(GroupVote {
+            group: founding.id,
+            subject: app.net.orgs[1].id(),
+            choice: GroupChoice::Admit { history: false },
+        }))
+        .await
+        .unwrap();
+    founding.id
+}
 
 #[tokio::test]
 async fn members_write_to_a_group_and_what_is_stored_is_sealed() {
@@ -30,30 +59,7 @@ async fn members_write_to_a_group_and_what_is_stored_is_sealed() {
 
     // Founder 0 (this node) founds a group and admits founder 1, whose device has
     // published its sealing key.
-    let founding = app
-        .handle
-        .publisher
-        .publish(Body::GroupFounding(sample_group_founding()))
-        .await
-        .unwrap();
-    let other = app.net.orgs[1].id();
-    app.receive(
-        1,
-        Body::SealingKey(SealingKeyAnnouncement {
-            key: sealing_keypair(1).public(),
-        }),
-        now_ms(),
-    )
-    .await;
-    app.handle
-        .publisher
-        .publish(Body::GroupVote(GroupVote {
-            group: founding.id,
-            subject: other,
-            choice: GroupChoice::Admit { history: false },
-        }))
-        .await
-        .unwrap();
+    let group = founded_with_founder_1(&mut app).await;
 
     let list = app.get("/groups", Some(&cookie)).await;
     assert!(list.body.contains("Strategic litigation"), "{}", list.body);
@@ -68,7 +74,7 @@ async fn members_write_to_a_group_and_what_is_stored_is_sealed() {
         list.body
     );
 
-    let path = format!("/groups/{}", founding.id);
+    let path = format!("/groups/{}", group);
     let page = app.get(&path, Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(
@@ -276,33 +282,11 @@ async fn the_case_study_form_writes_to_a_group_of_ours() {
 async fn a_record_by_an_org_that_left_the_group_says_so() {
     let mut app = App::start().await;
     let cookie = app.login().await;
-    let founding = app
-        .handle
-        .publisher
-        .publish(Body::GroupFounding(sample_group_founding()))
-        .await
-        .unwrap();
+    let group = founded_with_founder_1(&mut app).await;
     let other = app.net.orgs[1].id();
-    app.receive(
-        1,
-        Body::SealingKey(SealingKeyAnnouncement {
-            key: sealing_keypair(1).public(),
-        }),
-        now_ms(),
-    )
-    .await;
-    app.handle
-        .publisher
-        .publish(Body::GroupVote(GroupVote {
-            group: founding.id,
-            subject: other,
-            choice: GroupChoice::Admit { history: false },
-        }))
-        .await
-        .unwrap();
 
     // Founder 0 writes through the form, which makes the epoch sealed to both devices.
-    let path = format!("/groups/{}", founding.id);
+    let path = format!("/groups/{}", group);
     let csrf = app.csrf(&cookie).await;
     let published = app
         .post(
@@ -326,7 +310,7 @@ async fn a_record_by_an_org_that_left_the_group_says_so() {
     app.receive(
         1,
         Body::GroupVote(GroupVote {
-            group: founding.id,
+            group,
             subject: other,
             choice: GroupChoice::Remove,
         }),
@@ -352,7 +336,7 @@ async fn a_record_by_an_org_that_left_the_group_says_so() {
     let sealed = seal_record(
         &kept,
         app.handle.network,
-        founding.id,
+        group,
         epochs[0].id(),
         departed_device,
         &Body::Practice(after_leaving),
