@@ -4,7 +4,7 @@
 //! nothing, a form without its token or reason is refused); the deciding vote drops
 //! the content, and the page then says it was redacted, by whom and why. Our own case
 //! study offers no vote, and the list of requests shows where each stands. The same
-//! holds for a campaign, an update on its timeline, and an alert.
+//! holds for a campaign, an update on its timeline, an alert and a response to it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -13,8 +13,8 @@ use common::App;
 use commons_node::store::RecordQuery;
 use commons_protocol::fixtures::sample_practice;
 use commons_protocol::{
-    Alert, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, Practice, RedactionVote,
-    Severity, VerifiedRecord, Visibility,
+    Alert, AlertResponse, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, Practice,
+    RedactionVote, ResponseKind, Severity, VerifiedRecord, Visibility,
 };
 use commons_web::view::now_ms;
 use reqwest::StatusCode;
@@ -572,5 +572,115 @@ async fn a_campaign_is_redacted_by_vote_and_its_page_says_by_whom() {
         page.body
     );
     assert!(!page.body.contains("Tomás"));
+    app.stop().await;
+}
+
+/// A response to another org's alert whose note says where a family is sheltering:
+/// the alert's page shows the request under that response, and the deciding vote,
+/// cast on the response's own vote page, takes the note off the page.
+#[tokio::test]
+async fn a_response_to_an_alert_is_redacted_by_vote() {
+    let mut app = App::start().await;
+    let now = now_ms();
+    let alert = app
+        .receive(
+            1,
+            Body::Alert(Alert {
+                severity: Severity::Urgent,
+                region: "Northern highlands".to_owned(),
+                title: "Families displaced after a raid".to_owned(),
+                body: "Six families left their homes overnight.".to_owned(),
+                action_requested: "Offer shelter if you can.".to_owned(),
+                expires_at_ms: now + 86_400_000,
+            }),
+            now - 10_000,
+        )
+        .await
+        .id();
+    const DANGER: &str = "We are sheltering two of the families at our office on Calle Luna.";
+    let theirs = app
+        .receive(
+            2,
+            Body::AlertResponse(AlertResponse {
+                alert,
+                response: ResponseKind::Acting,
+                note: DANGER.to_owned(),
+            }),
+            now - 5_000,
+        )
+        .await;
+    let response = theirs.id();
+    let cookie = app.login().await;
+    let page_path = format!("/alerts/{alert}");
+    let vote_path = format!("/alerts/{alert}/responses/{response}/redact");
+    let page = app.get(&page_path, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(&format!(r#"href="{vote_path}""#)),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Request redaction of this response…"));
+
+    // Founder 1 (the alert's raiser) asks this time.
+    app.receive(
+        1,
+        Body::RedactionVote(RedactionVote {
+            target: response,
+            target_author: theirs.record().author,
+            reason: "It says where the families are.".to_owned(),
+        }),
+        now - 2_000,
+    )
+    .await;
+    let page = app.get(&page_path, Some(&cookie)).await;
+    assert!(
+        page.body
+            .contains("1 of 2 votes needed to redact this response"),
+        "{}",
+        page.body
+    );
+    let listed = app.get("/redactions", Some(&cookie)).await;
+    assert!(listed.body.contains("Alert response"), "{}", listed.body);
+    assert!(
+        listed
+            .body
+            .contains(&format!("/alerts/{alert}#response-{response}")),
+        "{}",
+        listed.body
+    );
+    // Under another alert's address, the response is no page.
+    let elsewhere = app
+        .get(
+            &format!("/alerts/{response}/responses/{response}/redact"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::NOT_FOUND,
+        "{}",
+        elsewhere.body
+    );
+    let confirm = app.get(&vote_path, Some(&cookie)).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(
+        confirm
+            .body
+            .contains("Response to Families displaced after a raid")
+    );
+    assert!(confirm.body.contains("Calle Luna"), "the note is quoted");
+    let csrf = confirm.csrf().expect("the confirmation's form");
+    let back = voted_on_page(&app, &cookie, &vote_path, &csrf, "Agreed.").await;
+    assert_eq!(back, format!("{page_path}?done=redacted#responses"));
+    assert_eq!(app.handle.store.record(&response).unwrap(), None);
+    let after = app.get(&back, Some(&cookie)).await;
+    assert_eq!(after.status, StatusCode::OK, "{}", after.body);
+    assert!(
+        after.body.contains("every node drops the content"),
+        "{}",
+        after.body
+    );
+    assert!(!after.body.contains("Calle Luna"), "{}", after.body);
     app.stop().await;
 }

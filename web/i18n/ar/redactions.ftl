@@ -97,6 +97,28 @@ redaction-campaign-reason-hint = قل ما هو الخطر دون تكرار م�
 redaction-campaign-confirm = التصويت على حذف هذه الحملة
 redaction-campaign-refused-own = هذه الحملة لمنظمتك: يستطيع المشغّل سحبها بالأمر commons publish retract.
 redaction-campaign-refused-voted = صوّتت منظمتك من قبل على حذف هذه الحملة.
+# حذف ردّ على تنبيه.
+redaction-response-tally = { $votes } من { $needed } { $needed ->
+    [one] صوت لازم
+   *[other] أصوات لازمة
+} لحذف هذا الرد
+redaction-response-request-action = طلب حذف هذا الرد…
+redaction-response-vote-action = التصويت على حذف هذا الرد…
+redaction-response-voted = صوّتت منظمتك على حذف هذا الرد.
+redaction-response-hint = إذا كان رد يعرّض أحدًا للخطر ولم تستطع منظمته سحبه أو لم ترد ذلك، فبإمكان أي عضو أن يطلب من الشبكة حذفه.
+redaction-response-page-title = حذف هذا الرد على تنبيه
+redaction-response-of = رد على { $alert }
+redaction-response-what = حذفه بالتصويت يعني:
+redaction-response-needed = { $count ->
+    [one] حين تصوّت منظمة عضو واحدة غير الناشرة، تحذف كل العقد ملاحظته كما لو أن منظمته سحبته.
+   *[other] حين تصوّت { $count } منظمات أعضاء غير الناشرة، تحذف كل العقد ملاحظته كما لو أن منظمته سحبته.
+}
+redaction-response-author-cannot-block = لا تستطيع المنظمة التي ردّت منع الحذف.
+redaction-response-reason = لماذا يعرّض أحدًا للخطر، ظاهر لكل الأعضاء
+redaction-response-reason-hint = قل ما هو الخطر دون تكرار ما يعرّضهم له، مثلًا: تذكر ملاحظته مكان احتماء العائلة.
+redaction-response-confirm = التصويت على حذف هذا الرد
+redaction-response-refused-own = هذا الرد لمنظمتك: يستطيع المشغّل سحبه بالأمر commons publish retract.
+redaction-response-refused-voted = صوّتت منظمتك من قبل على حذف هذا الرد.
 redactions-title = طلبات الحذف
 redactions-breadcrumb-label = أين أنت
 redactions-intro = سجلات طلبت منظمة عضو من الشبكة حذفها لأنها تعرّض أحدًا للخطر. يحتاج كل منها إلى أصوات عدد كافٍ من الأعضاء الآخرين؛ ولا تستطيع المنظمة التي نشرته منع ذلك.
@@ -109,6 +131,7 @@ redactions-kind-practice = دراسة حالة
 redactions-kind-campaign = حملة
 redactions-kind-update = مستجد حملة
 redactions-kind-alert = تنبيه
+redactions-kind-response = رد على تنبيه
 redactions-kind-other = سجل
 redactions-kind-gone = حُذف المحتوى
 redactions-org-unknown = منظمة لا تعرفها هذه العقدة

@@ -97,6 +97,28 @@ redaction-campaign-reason-hint = Say what the danger is without repeating what e
 redaction-campaign-confirm = Vote to redact this campaign
 redaction-campaign-refused-own = This campaign is your organization's own: your operator can retract it with commons publish retract.
 redaction-campaign-refused-voted = Your organization has already voted to redact this campaign.
+# A response to an alert's redaction.
+redaction-response-tally = { $votes } of { $needed } { $needed ->
+    [one] vote
+   *[other] votes
+} needed to redact this response
+redaction-response-request-action = Request redaction of this response…
+redaction-response-vote-action = Vote to redact this response…
+redaction-response-voted = Your organization has voted to redact this response.
+redaction-response-hint = If a response puts someone in danger and its organization cannot or will not retract it, any member can ask the network to redact it.
+redaction-response-page-title = Redact this response to an alert
+redaction-response-of = Response to { $alert }
+redaction-response-what = Redacting it by vote means:
+redaction-response-needed = { $count ->
+    [one] Once 1 member organization other than its author has voted, every node drops its note, as if its organization had retracted it.
+   *[other] Once { $count } member organizations other than its author have voted, every node drops its note, as if its organization had retracted it.
+}
+redaction-response-author-cannot-block = The organization that responded cannot block the redaction.
+redaction-response-reason = Why it puts someone in danger, shown to every member
+redaction-response-reason-hint = Say what the danger is without repeating what endangers them, for example: its note says where the family is sheltering.
+redaction-response-confirm = Vote to redact this response
+redaction-response-refused-own = This response is your organization's own: your operator can retract it with commons publish retract.
+redaction-response-refused-voted = Your organization has already voted to redact this response.
 redactions-title = Redaction requests
 redactions-breadcrumb-label = Where you are
 redactions-intro = Records that a member organization asked the network to redact because they put someone in danger. Each needs the votes of enough other members; the organization that published it cannot block it.
@@ -109,6 +131,7 @@ redactions-kind-practice = Case study
 redactions-kind-campaign = Campaign
 redactions-kind-update = Campaign update
 redactions-kind-alert = Alert
+redactions-kind-response = Alert response
 redactions-kind-other = Record
 redactions-kind-gone = Content gone
 redactions-org-unknown = An organization this node does not know

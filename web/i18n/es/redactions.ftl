@@ -97,6 +97,28 @@ redaction-campaign-reason-hint = Diga cuál es el peligro sin repetir lo que pon
 redaction-campaign-confirm = Votar por suprimir esta campaña
 redaction-campaign-refused-own = Esta campaña es de su organización: su operador puede retirarla con commons publish retract.
 redaction-campaign-refused-voted = Su organización ya votó por suprimir esta campaña.
+# La supresión de una respuesta a una alerta.
+redaction-response-tally = { $votes } de { $needed } { $needed ->
+    [one] voto necesario
+   *[other] votos necesarios
+} para suprimir esta respuesta
+redaction-response-request-action = Pedir la supresión de esta respuesta…
+redaction-response-vote-action = Votar por suprimir esta respuesta…
+redaction-response-voted = Su organización votó por suprimir esta respuesta.
+redaction-response-hint = Si una respuesta pone a alguien en peligro y su organización no puede o no quiere retirarla, cualquier miembro puede pedir a la red que la suprima.
+redaction-response-page-title = Suprimir esta respuesta a una alerta
+redaction-response-of = Respuesta a { $alert }
+redaction-response-what = Suprimirla por voto significa:
+redaction-response-needed = { $count ->
+    [one] Cuando haya votado 1 organización miembro distinta de la autora, todos los nodos borran su nota, como si su organización la hubiera retirado.
+   *[other] Cuando hayan votado { $count } organizaciones miembro distintas de la autora, todos los nodos borran su nota, como si su organización la hubiera retirado.
+}
+redaction-response-author-cannot-block = La organización que respondió no puede bloquear la supresión.
+redaction-response-reason = Por qué pone a alguien en peligro, visible para todos los miembros
+redaction-response-reason-hint = Diga cuál es el peligro sin repetir lo que pone en peligro, por ejemplo: su nota dice dónde se refugia la familia.
+redaction-response-confirm = Votar por suprimir esta respuesta
+redaction-response-refused-own = Esta respuesta es de su organización: su operador puede retirarla con commons publish retract.
+redaction-response-refused-voted = Su organización ya votó por suprimir esta respuesta.
 redactions-title = Peticiones de supresión
 redactions-breadcrumb-label = Dónde está
 redactions-intro = Registros que una organización miembro pidió suprimir porque ponen a alguien en peligro. Cada uno necesita los votos de suficientes miembros más; la organización que lo publicó no puede bloquearlo.
@@ -109,6 +131,7 @@ redactions-kind-practice = Estudio de caso
 redactions-kind-campaign = Campaña
 redactions-kind-update = Novedad de campaña
 redactions-kind-alert = Alerta
+redactions-kind-response = Respuesta a una alerta
 redactions-kind-other = Registro
 redactions-kind-gone = Contenido borrado
 redactions-org-unknown = Una organización que este nodo no conoce

@@ -97,6 +97,28 @@ redaction-campaign-reason-hint = Dites quel est le danger sans répéter ce qui 
 redaction-campaign-confirm = Voter pour supprimer cette campagne
 redaction-campaign-refused-own = Cette campagne est celle de votre organisation : votre opérateur peut la retirer avec commons publish retract.
 redaction-campaign-refused-voted = Votre organisation a déjà voté pour supprimer cette campagne.
+# La suppression d'une réponse à une alerte.
+redaction-response-tally = { $votes } sur { $needed } { $needed ->
+    [one] vote nécessaire
+   *[other] votes nécessaires
+} pour supprimer cette réponse
+redaction-response-request-action = Demander la suppression de cette réponse…
+redaction-response-vote-action = Voter pour supprimer cette réponse…
+redaction-response-voted = Votre organisation a voté pour supprimer cette réponse.
+redaction-response-hint = Si une réponse met quelqu'un en danger et que son organisation ne peut pas ou ne veut pas la retirer, tout membre peut demander au réseau de la supprimer.
+redaction-response-page-title = Supprimer cette réponse à une alerte
+redaction-response-of = Réponse à { $alert }
+redaction-response-what = La supprimer par vote signifie :
+redaction-response-needed = { $count ->
+    [one] Dès qu'1 organisation membre autre que l'autrice a voté, tous les nœuds effacent sa note, comme si son organisation l'avait retirée.
+   *[other] Dès que { $count } organisations membres autres que l'autrice ont voté, tous les nœuds effacent sa note, comme si son organisation l'avait retirée.
+}
+redaction-response-author-cannot-block = L'organisation qui a répondu ne peut pas bloquer la suppression.
+redaction-response-reason = Pourquoi elle met quelqu'un en danger, visible par tous les membres
+redaction-response-reason-hint = Dites quel est le danger sans répéter ce qui met en danger, par exemple : sa note dit où la famille s'est mise à l'abri.
+redaction-response-confirm = Voter pour supprimer cette réponse
+redaction-response-refused-own = Cette réponse est celle de votre organisation : votre opérateur peut la retirer avec commons publish retract.
+redaction-response-refused-voted = Votre organisation a déjà voté pour supprimer cette réponse.
 redactions-title = Demandes de suppression
 redactions-breadcrumb-label = Où vous êtes
 redactions-intro = Des enregistrements qu'une organisation membre a demandé au réseau de supprimer parce qu'ils mettent quelqu'un en danger. Chacun demande les votes de suffisamment d'autres membres ; l'organisation qui l'a publié ne peut pas le bloquer.
@@ -109,6 +131,7 @@ redactions-kind-practice = Étude de cas
 redactions-kind-campaign = Campagne
 redactions-kind-update = Nouvelle de campagne
 redactions-kind-alert = Alerte
+redactions-kind-response = Réponse à une alerte
 redactions-kind-other = Enregistrement
 redactions-kind-gone = Contenu effacé
 redactions-org-unknown = Une organisation que ce nœud ne connaît pas

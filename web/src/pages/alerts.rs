@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use commons_node::alert_status::{self, Answer, Counts};
 use commons_node::api::publish::DEFAULT_ALERT_HOURS;
+use commons_node::redactions::proposals;
 use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError, StoredRecord};
 use commons_protocol::{
     Alert, AlertResponse, Body, BodyKind, OrgId, RecordId, ResponseKind, Severity,
@@ -460,6 +461,10 @@ async fn raise(State(state): State<AppState>, posted: Posted<Fields>) -> PageRes
 /// A member org's latest response.
 #[derive(Debug, Clone)]
 pub struct ResponseRow {
+    /// Its record id, the anchor of its place on the page.
+    pub id: String,
+    /// Whether a member asked to redact it, and our staff's way to ask or vote.
+    pub redaction: RedactionPanel,
     /// Its page.
     pub href: String,
     /// Its name.
@@ -515,6 +520,8 @@ struct ShowPage {
     action_html: String,
     responded: String,
     responses: Vec<ResponseRow>,
+    /// Under the responses, when our staff may ask to redact one: what it is for.
+    redaction_hint: Option<String>,
     waiting: Vec<Waiting>,
     responses_cut: bool,
     ours: Option<OurResponse>,
@@ -557,14 +564,28 @@ async fn alert_page(
                 BodyKind::AlertResponse,
                 ALERT_RESPONSE_SCAN,
             )?;
-            Ok((thread, redactions::proposal_on(store, &folded, id)?))
+            // The redactions asked for on the alert and on its responses.
+            let mut asked = HashMap::new();
+            if let Thread::Here { replies, .. } = &thread {
+                let ours: HashSet<RecordId> = replies
+                    .iter()
+                    .map(|reply| reply.record.id())
+                    .chain([id])
+                    .collect();
+                for proposal in proposals(store, &folded, None)? {
+                    if ours.contains(&proposal.tally.target) {
+                        asked.insert(proposal.tally.target, proposal);
+                    }
+                }
+            }
+            Ok((thread, asked))
         })
         .await
     {
         Ok(found) => found,
         Err(error) => return Err(layout.store_failure(&error)),
     };
-    let (found, proposal) = found;
+    let (found, asked) = found;
     let (stored, replies, cut, names) = match found {
         Thread::Missing => return Err(layout.not_found()),
         Thread::Retracted { redacted } => {
@@ -599,6 +620,19 @@ async fn alert_page(
     let rows: Vec<ResponseRow> = answered
         .into_iter()
         .map(|(org, answer)| ResponseRow {
+            id: answer.record.to_string(),
+            redaction: redactions::panel(
+                t,
+                Redacted::AlertResponse {
+                    alert: id,
+                    response: answer.record,
+                },
+                asked.get(&answer.record),
+                &roster,
+                ours,
+                *org,
+                &names,
+            ),
             href: format!("/members/{org}"),
             org: names.name(org),
             ours: *org == ours,
@@ -641,7 +675,7 @@ async fn alert_page(
     let redaction = redactions::panel(
         t,
         Redacted::Alert(id),
-        proposal.as_ref(),
+        asked.get(&id),
         &roster,
         ours,
         raiser,
@@ -665,6 +699,10 @@ async fn alert_page(
         body_html: markdown::render(&alert.body),
         action_html: markdown::render(&alert.action_requested),
         responded: responded_words(t, &status.counts),
+        redaction_hint: rows
+            .iter()
+            .any(|row| row.redaction.action.is_some())
+            .then(|| t.msg("redaction-response-hint")),
         responses: rows,
         waiting,
         responses_cut: cut,
@@ -687,6 +725,7 @@ async fn show(
         Some("raised") => Some(staff.tr.msg("alerts-done-raised")),
         Some("responded") => Some(staff.tr.msg("alerts-done-responded")),
         Some("redaction-voted") => Some(staff.tr.msg("redaction-done-voted")),
+        Some("redacted") => Some(staff.tr.msg("redaction-done-redacted")),
         _ => None,
     };
     alert_page(&state, &staff, &id, notice, (String::new(), None), None).await

@@ -1,5 +1,6 @@
 //! Redaction by the members' vote in the web app: on the page of a case study, a
-//! campaign or an alert, and under each update of a campaign's timeline, members' staff
+//! campaign or an alert, under each update of a campaign's timeline and each response
+//! to an alert, members' staff
 //! see whether a redaction was requested, the tally and the reasons, and request one or
 //! add their vote; `/redactions` lists every request. The checks and the tally
 //! are the node's ([`commons_node::redactions`], the roster's fold); the page never
@@ -35,13 +36,18 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/alerts/{id}/redact", get(alert_form).post(alert_posted))
         .route(
+            "/alerts/{id}/responses/{response}/redact",
+            get(response_form).post(response_posted),
+        )
+        .route(
             "/campaigns/{id}/redact",
             get(campaign_form).post(campaign_posted),
         )
 }
 
 /// What a redaction is about: the app offers the vote on case studies, campaigns, their
-/// updates and alerts, where a defender's name or whereabouts are written down.
+/// updates, alerts and their responses, where a defender's name or whereabouts are
+/// written down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Redactable {
     /// A case study, on its own page.
@@ -52,6 +58,8 @@ pub enum Redactable {
     Alert,
     /// A campaign (all its versions), on its own page.
     Campaign,
+    /// A member org's response to an alert, on the alert's page.
+    AlertResponse,
 }
 
 /// The message ids a redaction's panel and page use, by what is redacted: the words
@@ -158,6 +166,26 @@ const CAMPAIGN_WORDING: Wording = Wording {
     hint_ours: "redaction-campaign-hint-ours",
 };
 
+const ALERT_RESPONSE_WORDING: Wording = Wording {
+    tally: "redaction-response-tally",
+    request_action: "redaction-response-request-action",
+    vote_action: "redaction-response-vote-action",
+    page_title: "redaction-response-page-title",
+    what: "redaction-response-what",
+    needed: "redaction-response-needed",
+    author_cannot_block: "redaction-response-author-cannot-block",
+    reason: "redaction-response-reason",
+    reason_hint: "redaction-response-reason-hint",
+    confirm: "redaction-response-confirm",
+    refused_own: "redaction-response-refused-own",
+    refused_voted: "redaction-response-refused-voted",
+    // The list of responses says these once, under it, not for each.
+    hint: "redaction-response-hint",
+    hint_asked: "redaction-response-hint",
+    hint_voted: "redaction-response-voted",
+    hint_ours: "redaction-response-hint",
+};
+
 const ALERT_WORDING: Wording = Wording {
     tally: "redaction-alert-tally",
     request_action: "redaction-request-action",
@@ -185,16 +213,18 @@ impl Redactable {
             Some(BodyKind::CampaignUpdate) => Redactable::CampaignUpdate,
             Some(BodyKind::Alert) => Redactable::Alert,
             Some(BodyKind::Campaign) => Redactable::Campaign,
+            Some(BodyKind::AlertResponse) => Redactable::AlertResponse,
             _ => Redactable::CaseStudy,
         }
     }
 
     /// Every kind the app offers the vote on.
-    pub const ALL: [Redactable; 4] = [
+    pub const ALL: [Redactable; 5] = [
         Redactable::CaseStudy,
         Redactable::CampaignUpdate,
         Redactable::Alert,
         Redactable::Campaign,
+        Redactable::AlertResponse,
     ];
 
     /// The words for this kind of record.
@@ -204,6 +234,7 @@ impl Redactable {
             Redactable::CampaignUpdate => &CAMPAIGN_UPDATE_WORDING,
             Redactable::Alert => &ALERT_WORDING,
             Redactable::Campaign => &CAMPAIGN_WORDING,
+            Redactable::AlertResponse => &ALERT_RESPONSE_WORDING,
         }
     }
 }
@@ -319,7 +350,8 @@ fn kind_message(kind: Option<BodyKind>, gone: bool) -> &'static str {
         Some(BodyKind::Practice) | Some(BodyKind::Revision) => "redactions-kind-practice",
         Some(BodyKind::Campaign) => "redactions-kind-campaign",
         Some(BodyKind::CampaignUpdate) => "redactions-kind-update",
-        Some(BodyKind::Alert) | Some(BodyKind::AlertResponse) => "redactions-kind-alert",
+        Some(BodyKind::Alert) => "redactions-kind-alert",
+        Some(BodyKind::AlertResponse) => "redactions-kind-response",
         _ => "redactions-kind-other",
     }
 }
@@ -364,6 +396,10 @@ fn title_of(
             let campaign = campaign_title(store, &update.campaign)?;
             return Ok(Some((campaign, Some(update_link(&update.campaign, id)))));
         }
+        Body::AlertResponse(response) => {
+            let alert = alert_title(store, &response.alert)?;
+            return Ok(Some((alert, Some(response_link(&response.alert, id)))));
+        }
         _ => String::new(),
     };
     Ok(Some((title, view::record_link(body, id))))
@@ -378,6 +414,24 @@ fn campaign_title(store: &dyn Store, id: &RecordId) -> Result<String, StoreError
             _ => String::new(),
         },
     )
+}
+
+/// The title of the alert `id`, or empty when it is not held.
+fn alert_title(store: &dyn Store, id: &RecordId) -> Result<String, StoreError> {
+    Ok(
+        match store
+            .record(id)?
+            .map(|stored| stored.record.record().body.clone())
+        {
+            Some(Body::Alert(alert)) => alert.title,
+            _ => String::new(),
+        },
+    )
+}
+
+/// Where the response `response` to `alert` is on the alert's page.
+pub fn response_link(alert: &RecordId, response: &RecordId) -> String {
+    format!("/alerts/{alert}#response-{response}")
 }
 
 /// Where the update `update` of `campaign` is on the campaign's page.
@@ -499,6 +553,10 @@ pub enum Redacted {
     },
     Alert(RecordId),
     Campaign(RecordId),
+    AlertResponse {
+        alert: RecordId,
+        response: RecordId,
+    },
 }
 
 impl Redacted {
@@ -509,6 +567,7 @@ impl Redacted {
             Redacted::CampaignUpdate { .. } => Redactable::CampaignUpdate,
             Redacted::Alert(_) => Redactable::Alert,
             Redacted::Campaign(_) => Redactable::Campaign,
+            Redacted::AlertResponse { .. } => Redactable::AlertResponse,
         }
     }
 
@@ -517,7 +576,8 @@ impl Redacted {
             Redacted::CaseStudy(id)
             | Redacted::CampaignUpdate { update: id, .. }
             | Redacted::Alert(id)
-            | Redacted::Campaign(id) => id,
+            | Redacted::Campaign(id)
+            | Redacted::AlertResponse { response: id, .. } => id,
         }
     }
 
@@ -528,6 +588,7 @@ impl Redacted {
             Redacted::CampaignUpdate { campaign, update } => update_link(&campaign, &update),
             Redacted::Alert(id) => format!("/alerts/{id}"),
             Redacted::Campaign(id) => format!("/campaigns/{id}"),
+            Redacted::AlertResponse { alert, response } => response_link(&alert, &response),
         }
     }
 
@@ -540,6 +601,9 @@ impl Redacted {
             }
             Redacted::Alert(id) => format!("/alerts/{id}/redact"),
             Redacted::Campaign(id) => format!("/campaigns/{id}/redact"),
+            Redacted::AlertResponse { alert, response } => {
+                format!("/alerts/{alert}/responses/{response}/redact")
+            }
         }
     }
 
@@ -556,6 +620,12 @@ impl Redacted {
             Redacted::CampaignUpdate { campaign, update } => {
                 format!("/campaigns/{campaign}?done={done}#update-{update}")
             }
+            Redacted::AlertResponse { alert, .. } if redacted => {
+                format!("/alerts/{alert}?done={done}#responses")
+            }
+            Redacted::AlertResponse { alert, response } => {
+                format!("/alerts/{alert}?done={done}#response-{response}")
+            }
         }
     }
 
@@ -565,6 +635,7 @@ impl Redacted {
             Redacted::CampaignUpdate { .. } => Section::Campaigns,
             Redacted::Alert(_) => Section::Alerts,
             Redacted::Campaign(_) => Section::Campaigns,
+            Redacted::AlertResponse { .. } => Section::Alerts,
         }
     }
 }
@@ -582,18 +653,22 @@ async fn target(state: &AppState, staff: &Staff, asked: Redacted) -> Result<Targ
     let read = state
         .read(move |store| {
             let held = store.record(&id)?;
-            let campaign = match (&asked, held.as_ref().map(|held| &held.record.record().body)) {
-                (Redacted::CampaignUpdate { campaign, .. }, Some(Body::CampaignUpdate(update)))
-                    if update.campaign == *campaign =>
-                {
-                    Some(campaign_title(store, campaign)?)
-                }
-                // A campaign goes by its latest version's title.
-                (Redacted::Campaign(campaign), Some(Body::Campaign(_))) => {
-                    Some(campaign_title(store, campaign)?)
-                }
-                _ => None,
-            };
+            let campaign =
+                match (&asked, held.as_ref().map(|held| &held.record.record().body)) {
+                    (
+                        Redacted::CampaignUpdate { campaign, .. },
+                        Some(Body::CampaignUpdate(update)),
+                    ) if update.campaign == *campaign => Some(campaign_title(store, campaign)?),
+                    // A campaign goes by its latest version's title.
+                    (Redacted::Campaign(campaign), Some(Body::Campaign(_))) => {
+                        Some(campaign_title(store, campaign)?)
+                    }
+                    (
+                        Redacted::AlertResponse { alert, .. },
+                        Some(Body::AlertResponse(response)),
+                    ) if response.alert == *alert => Some(alert_title(store, alert)?),
+                    _ => None,
+                };
             let proposal = proposal_on(store, &folded, id)?;
             Ok((
                 held,
@@ -622,6 +697,10 @@ async fn target(state: &AppState, staff: &Staff, asked: Redacted) -> Result<Targ
             Some(excerpt_of(&update.body)),
         ),
         (Body::Alert(alert), None) if kind == Redactable::Alert => (alert.title.clone(), None),
+        (Body::AlertResponse(response), Some(alert)) => (
+            t.text("redaction-response-of", "alert", &alert),
+            (!response.note.trim().is_empty()).then(|| excerpt_of(&response.note)),
+        ),
         _ => return Err(layout.not_found().into_response()),
     };
     let ours = state.node().org;
@@ -671,7 +750,9 @@ fn redact_page(
     let (section, section_href, section_name) = match target.asked.kind() {
         Redactable::CaseStudy => (Section::Cases, "/cases", t.msg("cases-title")),
         Redactable::CampaignUpdate => (Section::Campaigns, "/campaigns", t.msg("campaigns-title")),
-        Redactable::Alert => (Section::Alerts, "/alerts", t.msg("alerts-title")),
+        Redactable::Alert | Redactable::AlertResponse => {
+            (Section::Alerts, "/alerts", t.msg("alerts-title"))
+        }
         Redactable::Campaign => (Section::Campaigns, "/campaigns", t.msg("campaigns-title")),
     };
     let layout = Layout::new(state, staff, section, t.msg(wording.page_title));
@@ -709,6 +790,14 @@ fn case_asked(id: &str) -> Option<Redacted> {
 /// The campaign the address names, if its id reads.
 fn campaign_asked(id: &str) -> Option<Redacted> {
     id.trim().parse().ok().map(Redacted::Campaign)
+}
+
+/// The response to an alert the address names, if both ids read.
+fn response_asked(alert: &str, response: &str) -> Option<Redacted> {
+    Some(Redacted::AlertResponse {
+        alert: alert.trim().parse().ok()?,
+        response: response.trim().parse().ok()?,
+    })
 }
 
 /// The alert the address names, if its id reads.
@@ -790,6 +879,28 @@ async fn campaign_posted(
     match campaign_asked(&id) {
         Some(asked) => cast_vote(&state, posted, asked).await,
         None => no_such_record(&state, &posted.staff, Section::Campaigns),
+    }
+}
+
+async fn response_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((alert, response)): Path<(String, String)>,
+) -> Response {
+    match response_asked(&alert, &response) {
+        Some(asked) => show_form(&state, &staff, asked).await,
+        None => no_such_record(&state, &staff, Section::Alerts),
+    }
+}
+
+async fn response_posted(
+    State(state): State<AppState>,
+    Path((alert, response)): Path<(String, String)>,
+    posted: Posted<RedactForm>,
+) -> Response {
+    match response_asked(&alert, &response) {
+        Some(asked) => cast_vote(&state, posted, asked).await,
+        None => no_such_record(&state, &posted.staff, Section::Alerts),
     }
 }
 
