@@ -52,7 +52,9 @@
 //!   the publishing gate, which ends the hold once caught up.
 //! - **Discovery**: bootstrap addresses, identify, Kademlia (peer routing only) and
 //!   mDNS; while fewer than the target number of peers are connected, discovered and
-//!   known peers are dialed.
+//!   known peers are dialed, and so is a member's node whose last connection closed,
+//!   with a backoff, also through every member relay this node is connected to
+//!   ([`super::redial`]).
 //!
 //! Every task the loop spawns is held in a `JoinSet` and ended on shutdown.
 
@@ -71,6 +73,7 @@ use libp2p::core::ConnectedPoint;
 use libp2p::core::transport::ListenerId;
 use libp2p::gossipsub::{self, MessageAcceptance, MessageId, PublishError};
 use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
+use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::swarm::{ConnectionError, ConnectionId, SwarmEvent};
 use libp2p::{Multiaddr, PeerId, Swarm, autonat, dcutr, identify, kad, mdns, ping, relay};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -84,6 +87,7 @@ use super::behaviour::{
 };
 use super::blob_fetch::{BlobCall, Fetcher};
 use super::reach::{Reach, is_relayed};
+use super::redial::{Redials, circuit_addresses};
 use super::sync_plan::{
     Action, Answer, Context, Input, PageTicket, PeerStanding, Planner, ReadTicket, RequestTicket,
     page_request, standing,
@@ -198,6 +202,8 @@ pub struct EventLoop {
     relay_access: RelayAccess,
     gossip_in_flight: usize,
     next_redial: tokio::time::Instant,
+    /// Member peers whose last connection closed, dialed again until they are back.
+    lost_members: Redials,
     /// The attachment fetcher, until the loop starts it.
     fetcher: Option<Fetcher>,
     blob_calls: mpsc::Receiver<BlobCall>,
@@ -298,6 +304,7 @@ impl EventLoop {
             relay_access: RelayAccess::default(),
             gossip_in_flight: 0,
             next_redial: tokio::time::Instant::now() + REDIAL_INTERVAL,
+            lost_members: Redials::new(),
             fetcher: None,
             blob_calls,
             blob_pending: HashMap::new(),
@@ -811,6 +818,7 @@ impl EventLoop {
     }
 
     fn on_connected(&mut self, peer: PeerId, address: Multiaddr) {
+        self.lost_members.forget(&peer);
         self.peers.insert(
             peer,
             PeerState {
@@ -934,8 +942,13 @@ impl EventLoop {
     }
 
     /// The last connection to `peer` closed: what the loop kept of it is dropped, a
-    /// relay slot held on it is given up, and the planner is told.
+    /// relay slot held on it is given up, and the planner is told. A member's device is
+    /// dialed again ([`super::redial`]); one cut off for leaving the roster is no longer
+    /// a member's by then.
     fn on_disconnected(&mut self, peer: PeerId) {
+        if self.planner.is_member(&peer) {
+            self.lost_members.lost(peer, tokio::time::Instant::now());
+        }
         self.peers.remove(&peer);
         self.announcer.forget_peer(peer);
         if let Some(listener) = self.reach.peer_gone(&peer) {
@@ -1047,6 +1060,7 @@ impl EventLoop {
         let now = tokio::time::Instant::now();
         self.plan(Input::Tick);
         self.look_for_relay();
+        self.redial_lost_members(now);
         if now >= self.next_redial {
             self.next_redial = now + REDIAL_INTERVAL;
             if self.swarm.connected_peers().count() < self.settings.target_peers {
@@ -1086,6 +1100,43 @@ impl EventLoop {
                 for peer in known {
                     self.discovered(peer);
                 }
+            }
+        }
+    }
+
+    /// While below the target: dials the lost members that are due, at the addresses
+    /// libp2p knows and through every member relay this node dialed directly. One the
+    /// roster no longer lists as a member's device is forgotten.
+    fn redial_lost_members(&mut self, now: tokio::time::Instant) {
+        if self.lost_members.is_empty()
+            || self.swarm.connected_peers().count() >= self.settings.target_peers
+        {
+            return;
+        }
+        let roster = self.roster.borrow().clone();
+        for peer in self.lost_members.due(now) {
+            if self.swarm.is_connected(&peer)
+                || standing(&roster, device_of(&peer).as_ref()) != PeerStanding::Member
+            {
+                self.lost_members.forget(&peer);
+                continue;
+            }
+            let relays = self.peers.iter().filter_map(|(relay, state)| {
+                let (_, address) = state.dialed.as_ref()?;
+                (state.offers_relay && self.planner.is_member(relay)).then_some((*relay, address))
+            });
+            let through_relays = circuit_addresses(peer, relays);
+            info!(%peer, relays = through_relays.len(), "dialing a member's node again: its last connection closed");
+            // Not `NotDialing`: a dial discovery started at the peer's address inside
+            // its router is still waiting for its timeout (seen: 10 s), and would
+            // cancel this one.
+            let dial = DialOpts::peer_id(peer)
+                .addresses(through_relays)
+                .extend_addresses_through_behaviour()
+                .condition(PeerCondition::Disconnected)
+                .build();
+            if let Err(error) = self.swarm.dial(dial) {
+                debug!(%peer, %error, "cannot dial a lost member's node");
             }
         }
     }

@@ -34,6 +34,7 @@ pub mod blob_serve;
 pub mod event_loop;
 pub mod link;
 pub mod reach;
+pub mod redial;
 pub mod sync_codec;
 pub mod sync_plan;
 pub mod sync_serve;
