@@ -14,9 +14,13 @@
 //!   asks a member's relay for a slot and for a circuit to a member behind NAT: both
 //!   are denied, and the same probe with a member's device key gets both, so the denial
 //!   is the stranger's and not the probe's.
-//! - **Routers that give each connection a random port** (carrier-grade NAT): two
+//! - **Routers that give each connection a random port** (carrier-grade NAT): three
 //!   public members and two behind NAT. Hole punching cannot work there; the two stay
-//!   connected through a relay, and a record still crosses.
+//!   connected through a relay, and a record still crosses. Then the relays their
+//!   connections go through stop (one or two of the three): the two connect again
+//!   through the public member left, and a second record crosses. Nothing they knew of
+//!   each other's circuit addresses works any more; they are dialed again as lost
+//!   members, through the relays still standing (`network::redial`).
 //!
 //! Each prints one `NAT ...` line with its figures: the time to each step, whether the
 //! two connected directly, and whether their connection is still relayed. Needs root,
@@ -47,6 +51,9 @@ const CONNECT_DEADLINE: Duration = Duration::from_secs(90);
 const PUNCH_DEADLINE: Duration = Duration::from_secs(20);
 /// How long a record may take from one node behind NAT to the other.
 const RECORD_DEADLINE: Duration = Duration::from_secs(60);
+/// How long the two behind NAT may take to connect again, through another relay, after
+/// the relay their connection went through stops.
+const RECONNECT_DEADLINE: Duration = Duration::from_secs(60);
 /// How long a node may take to move to another relay after its relay stops.
 const REPLACE_DEADLINE: Duration = Duration::from_secs(90);
 /// Relay slots a node behind NAT holds when it can (the node's `WANTED_RELAYS`).
@@ -193,6 +200,60 @@ impl NatLab {
         })
         .unwrap_or_else(|| panic!("the record did not reach node {b}"));
         sent.elapsed()
+    }
+
+    /// Stops every public member whose relay carries a connection between the two
+    /// behind NAT, which closes them all; waits for the two to connect again through
+    /// the public member left (whose relay they may have to take a slot on first), and
+    /// for a record to cross that. Returns how many relays stopped, the time to connect
+    /// again and the record's time.
+    fn relays_between_stop(&mut self) -> (usize, Duration, Duration) {
+        let [a, b] = self.behind;
+        // Each side names the relay of the connection it dialed; an inbound circuit's
+        // address is only `/p2p/<peer>`.
+        let addresses = [
+            peer_entry(&self.lab, a, self.lab.device(b)),
+            peer_entry(&self.lab, b, self.lab.device(a)),
+        ]
+        .map(|entry| entry.unwrap_or_default()["address"].to_string());
+        let carrying: Vec<usize> = self
+            .public
+            .iter()
+            .copied()
+            .filter(|index| {
+                let through = format!("/p2p/{}/p2p-circuit", self.public_ids[*index]);
+                addresses.iter().any(|address| address.contains(&through))
+            })
+            .collect();
+        assert!(
+            !carrying.is_empty() && carrying.len() < self.public.len(),
+            "nodes {a} and {b} connect through some, not all, public members' relays: {addresses:?}"
+        );
+        for index in &carrying {
+            self.lab.kill(*index);
+        }
+        let stopped: Vec<String> = carrying
+            .iter()
+            .map(|index| self.public_ids[*index].clone())
+            .collect();
+        let lab = &self.lab;
+        let b_device = lab.device(b).to_owned();
+        let lost = Instant::now();
+        poll_for(RECONNECT_DEADLINE, || {
+            peer_entry(lab, a, &b_device).filter(|peer| {
+                let address = peer["address"].as_str().unwrap_or_default();
+                !stopped.iter().any(|id| address.contains(id.as_str()))
+            })
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "the two nodes behind NAT did not connect again within {RECONNECT_DEADLINE:?} after nodes {carrying:?}, their relays, stopped\n{}\n{}",
+                lab.log_tail(a),
+                lab.log_tail(b)
+            )
+        });
+        let reconnect_time = lost.elapsed();
+        (carrying.len(), reconnect_time, self.record_across())
     }
 
     /// How many connections the two behind NAT closed for not answering pings.
@@ -371,7 +432,10 @@ fn members_behind_nat_reach_each_other_through_a_members_relay() {
 // It once failed (2026-12-05): the relay dropped the circuit under the two behind NAT,
 // one side's connection stood on, dead, and it never dialed again. Connections that
 // stop answering pings are now closed (docs/faults.md), and the count of such closes
-// is printed.
+// is printed. It failed again in CI (2026-12-06): a relayed connection closed a second
+// after it opened and neither side dialed the other again in 88 s; a member's node
+// whose last connection closed is now dialed again through the relays still standing,
+// which the step stopping their relays exercises.
 #[test]
 fn members_behind_port_randomizing_nat_stay_connected_through_a_relay() {
     if !lab_available("nat") {
@@ -380,7 +444,7 @@ fn members_behind_port_randomizing_nat_stay_connected_through_a_relay() {
     let _alone = ONE_LAB_AT_A_TIME
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
-    let nat = NatLab::start(2, true);
+    let mut nat = NatLab::start(3, true);
     let crossing = nat.connect_behind();
     assert!(
         !crossing.direct,
@@ -393,9 +457,12 @@ fn members_behind_port_randomizing_nat_stay_connected_through_a_relay() {
         Some(Value::Bool(true)),
         "the two behind NAT are still connected, through a relay: {entry:?}"
     );
+    let entry = entry.unwrap_or_default();
+    let (relays_stopped, reconnect_time, second_record_time) = nat.relays_between_stop();
     println!(
         "NAT port-randomizing relay_slots_after_s={:.1} public_after_s={:.1} connect_s={:.1} direct={} \
-         holepunch_ok={} holepunch_failed={} first_record_s={:.2} dead_connections_closed={} peer_entry={}",
+         holepunch_ok={} holepunch_failed={} first_record_s={:.2} dead_connections_closed={} \
+         relays_stopped={} reconnect_s={:.1} record_after_reconnect_s={:.2} peer_entry={}",
         nat.relay_slots_after.as_secs_f64(),
         nat.public_after.as_secs_f64(),
         crossing.connect_time.as_secs_f64(),
@@ -404,6 +471,9 @@ fn members_behind_port_randomizing_nat_stay_connected_through_a_relay() {
         crossing.punch_failed,
         record_time.as_secs_f64(),
         nat.dead_connections_closed(),
-        entry.unwrap_or_default(),
+        relays_stopped,
+        reconnect_time.as_secs_f64(),
+        second_record_time.as_secs_f64(),
+        entry,
     );
 }
