@@ -942,11 +942,12 @@ impl EventLoop {
     }
 
     /// The last connection to `peer` closed: what the loop kept of it is dropped, a
-    /// relay slot held on it is given up, and the planner is told. A member's device is
-    /// dialed again ([`super::redial`]); one cut off for leaving the roster is no longer
-    /// a member's by then.
+    /// relay slot held on it is given up, and the planner is told. A device the roster
+    /// lists as a member's is dialed again ([`super::redial`]), even if the connection
+    /// closed before the two said hello; one cut off for leaving the roster is not
+    /// listed by then.
     fn on_disconnected(&mut self, peer: PeerId) {
-        if self.planner.is_member(&peer) {
+        if self.is_members_device(&peer) {
             self.lost_members.lost(peer, tokio::time::Instant::now());
         }
         self.peers.remove(&peer);
@@ -1113,11 +1114,8 @@ impl EventLoop {
         {
             return;
         }
-        let roster = self.roster.borrow().clone();
         for peer in self.lost_members.due(now) {
-            if self.swarm.is_connected(&peer)
-                || standing(&roster, device_of(&peer).as_ref()) != PeerStanding::Member
-            {
+            if self.swarm.is_connected(&peer) || !self.is_members_device(&peer) {
                 self.lost_members.forget(&peer);
                 continue;
             }
@@ -1139,6 +1137,12 @@ impl EventLoop {
                 debug!(%peer, %error, "cannot dial a lost member's node");
             }
         }
+    }
+
+    /// Whether the roster lists `peer`'s device as a member's (whether or not the two
+    /// have said hello on a connection).
+    fn is_members_device(&self, peer: &PeerId) -> bool {
+        standing(&self.roster.borrow(), device_of(peer).as_ref()) == PeerStanding::Member
     }
 
     /// Has the planner judge every connected peer again after the roster changed.
