@@ -160,9 +160,8 @@ impl NatLab {
         let connecting = Instant::now();
         poll_for(CONNECT_DEADLINE, || peer_entry(lab, a, &b_device)).unwrap_or_else(|| {
             panic!(
-                "the two nodes behind NAT did not connect within {CONNECT_DEADLINE:?}\n{}\n{}",
-                lab.log_tail(a),
-                lab.log_tail(b)
+                "the two nodes behind NAT did not connect within {CONNECT_DEADLINE:?}\n{}",
+                whole_logs(lab, [a, b])
             )
         });
         let connect_time = connecting.elapsed();
@@ -247,9 +246,8 @@ impl NatLab {
         })
         .unwrap_or_else(|| {
             panic!(
-                "the two nodes behind NAT did not connect again within {RECONNECT_DEADLINE:?} after nodes {carrying:?}, their relays, stopped\n{}\n{}",
-                lab.log_tail(a),
-                lab.log_tail(b)
+                "the two nodes behind NAT did not connect again within {RECONNECT_DEADLINE:?} after nodes {carrying:?}, their relays, stopped\n{}",
+                whole_logs(lab, [a, b])
             )
         });
         let reconnect_time = lost.elapsed();
@@ -312,6 +310,17 @@ fn peer_id_of(lab: &Lab, index: usize) -> String {
     status(lab, index)
         .and_then(|status| status["peer_id"].as_str().map(str::to_owned))
         .unwrap_or_else(|| panic!("node {index} names its peer id"))
+}
+
+/// The whole logs of the two behind NAT, for a failure to connect: a log's last
+/// lines miss the moment their connection closed (the CI failure of 2026-12-06 could
+/// not be read to its cause from them).
+fn whole_logs(lab: &Lab, nodes: [usize; 2]) -> String {
+    nodes
+        .iter()
+        .map(|index| format!("node {index}'s log:\n{}", lab.log(*index)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// How many lines of node `index`'s log say `what`.
