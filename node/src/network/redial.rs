@@ -24,6 +24,8 @@ use libp2p::multiaddr::Protocol;
 use libp2p::{Multiaddr, PeerId};
 use tokio::time::Instant;
 
+use super::reach::{circuit_through, is_relayed};
+
 /// How long after a member's last connection closed it is first dialed again: long
 /// enough for the closing to finish on both sides, short enough that a circuit a relay
 /// dropped is barely noticed.
@@ -106,22 +108,8 @@ pub fn circuit_addresses<'a>(
 ) -> Vec<Multiaddr> {
     relays
         .into_iter()
-        .filter(|(relay, address)| {
-            *relay != peer
-                && !address
-                    .iter()
-                    .any(|part| matches!(part, Protocol::P2pCircuit))
-        })
-        .map(|(relay, address)| {
-            let mut through: Multiaddr = address
-                .iter()
-                .filter(|part| !matches!(part, Protocol::P2p(_)))
-                .collect();
-            through.push(Protocol::P2p(relay));
-            through.push(Protocol::P2pCircuit);
-            through.push(Protocol::P2p(peer));
-            through
-        })
+        .filter(|(relay, address)| *relay != peer && !is_relayed(address))
+        .map(|(relay, address)| circuit_through(address, relay).with(Protocol::P2p(peer)))
         .collect()
 }
 
