@@ -32,6 +32,7 @@ use libp2p::{
 
 use super::NetworkError;
 use super::blob_codec::{BLOB_STREAM_PROTOCOL, BlobCodec};
+use super::relay_guard::GuardedRelay;
 use super::sync_codec::{FrameBytes, SYNC_STREAM_PROTOCOL, SyncCodec};
 
 /// What identify announces as the protocol family.
@@ -159,8 +160,9 @@ pub struct Behaviour {
     pub autonat: autonat::v2::client::Behaviour,
     /// Testing peers' addresses for them, by dialing back.
     pub autonat_server: autonat::v2::server::Behaviour,
-    /// A circuit relay for members' devices behind NAT ([`RelayAccess`]).
-    pub relay: relay::Behaviour,
+    /// A circuit relay for members' devices behind NAT ([`RelayAccess`]), guarded so
+    /// that a change in what it offers cannot kill a relayed connection.
+    pub relay: GuardedRelay,
     /// Reserving a slot on a member's relay, and connections through it.
     pub relay_client: relay::client::Behaviour,
     /// Hole punching: a relayed connection upgraded to a direct one.
@@ -537,7 +539,10 @@ pub fn behaviour(
             mdns: mdns.into(),
             autonat: autonat::v2::client::Behaviour::default(),
             autonat_server: autonat::v2::server::Behaviour::default(),
-            relay: relay::Behaviour::new(peer, relay_config(&options.relay, access)),
+            relay: GuardedRelay::new(relay::Behaviour::new(
+                peer,
+                relay_config(&options.relay, access),
+            )),
             relay_client,
             dcutr: dcutr::Behaviour::new(peer),
         },

@@ -8,6 +8,9 @@
 //! |---|---|
 //! | what the network is given of the node: ingest and reads, no publisher | [`link`] |
 //! | the transport and protocols are put together | [`behaviour`] |
+//! | the relay offered to members behind NAT cannot kill a relayed connection | [`relay_guard`] |
+//! | whether this node is reachable, and which member's relay to hold a slot on | [`reach`] |
+//! | a member's device whose last connection closed is dialed again | [`redial`] |
 //! | a sync message is framed on a stream | [`sync_codec`] |
 //! | a peer's sync request is answered from the store | [`sync_serve`] |
 //! | records are gossiped out, received, judged, pulled | [`event_loop`] |
@@ -35,6 +38,7 @@ pub mod event_loop;
 pub mod link;
 pub mod reach;
 pub mod redial;
+pub mod relay_guard;
 pub mod sync_codec;
 pub mod sync_plan;
 pub mod sync_serve;
