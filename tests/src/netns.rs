@@ -95,6 +95,8 @@ const RELAY_ONLY_TABLE: &str = "commons_relay_only";
 const LOG_TAIL_LINES: usize = 30;
 /// Set (to anything) to keep a lab's data dirs and node logs after it is dropped.
 pub const KEEP_ENV: &str = "COMMONS_FAULTS_KEEP";
+/// What Rust's panic message in a node's log (its stderr) starts with.
+const PANIC_MARK: &str = "panicked at";
 /// The pause between two probes of convergence.
 pub const CONVERGENCE_PROBE_INTERVAL: Duration = Duration::from_millis(200);
 /// Records asked for per page when listing everything a node holds.
@@ -1124,7 +1126,14 @@ impl Drop for Lab {
         for namespace in self.namespaces.iter().rev() {
             remove_namespace(namespace);
         }
-        if std::env::var_os(KEEP_ENV).is_some() {
+        // A panic inside a node can leave it running but broken (a connection task
+        // that dies is never reported closed), so the test's own checks may not see
+        // it: every node's log is read for one once the lab is down.
+        let panicked = (0..self.nodes.len())
+            .filter(|index| self.log(*index).contains(PANIC_MARK))
+            .collect::<Vec<_>>();
+        let keep = std::env::var_os(KEEP_ENV).is_some() || !panicked.is_empty();
+        if keep {
             let kept = std::mem::replace(
                 &mut self.temp,
                 tempfile::tempdir().expect("a temporary directory"),
@@ -1134,6 +1143,22 @@ impl Drop for Lab {
                 "{}: kept its data dirs and logs in {}",
                 self.name,
                 kept.display()
+            );
+        }
+        if let Some(first) = panicked.first()
+            && !std::thread::panicking()
+        {
+            let log = self.log(*first);
+            let lines: Vec<&str> = log.lines().collect();
+            let at = lines
+                .iter()
+                .position(|line| line.contains(PANIC_MARK))
+                .unwrap_or_default();
+            panic!(
+                "{}: nodes {panicked:?} panicked (their logs are kept); node {first}'s log \
+                 from its panic:\n{}",
+                self.name,
+                lines[at..lines.len().min(at + LOG_TAIL_LINES)].join("\n")
             );
         }
     }
