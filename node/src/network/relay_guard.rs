@@ -274,4 +274,189 @@ mod tests {
         ));
         assert!(guarded.relayed.is_empty());
     }
+
+    /// Three real swarms on loopback TCP: a relay, a member holding a slot on it, and a
+    /// member that dials the other through the relay and only then has its first
+    /// external address confirmed, as node 3 of the NAT lab did. Unguarded, that
+    /// member's relay server sends its new status to the relayed connection, whose task
+    /// panics: the other end sees the connection close and the pings on it stop.
+    mod over_tcp {
+        use std::time::Duration;
+
+        use futures::StreamExt;
+        use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
+        use libp2p::{Swarm, SwarmBuilder, identity, noise, ping, tcp, yamux};
+        use tokio::time::Instant;
+
+        use super::*;
+
+        /// How long each step may take; on loopback each takes milliseconds.
+        const STEP_DEADLINE: Duration = Duration::from_secs(20);
+        const PING_INTERVAL: Duration = Duration::from_millis(100);
+        /// Pings answered on the relayed connection after the change, to count it alive.
+        const PINGS_AFTER_CHANGE: usize = 5;
+
+        #[derive(NetworkBehaviour)]
+        struct Member {
+            relay_client: relay::client::Behaviour,
+            relay: GuardedRelay,
+            ping: ping::Behaviour,
+        }
+
+        fn member(seed: u8) -> Swarm<Member> {
+            let key = identity::Keypair::ed25519_from_bytes([seed; 32])
+                .expect("a 32-byte seed is an ed25519 key");
+            SwarmBuilder::with_existing_identity(key)
+                .with_tokio()
+                .with_tcp(
+                    tcp::Config::default(),
+                    noise::Config::new,
+                    yamux::Config::default,
+                )
+                .expect("a TCP transport")
+                .with_relay_client(noise::Config::new, yamux::Config::default)
+                .expect("a relay client transport")
+                .with_behaviour(|key, relay_client| Member {
+                    relay_client,
+                    relay: GuardedRelay::new(relay::Behaviour::new(
+                        key.public().to_peer_id(),
+                        relay::Config::default(),
+                    )),
+                    ping: ping::Behaviour::new(ping::Config::new().with_interval(PING_INTERVAL)),
+                })
+                .expect("the behaviour")
+                // Nothing here keeps a connection busy but pings, which do not hold it.
+                .with_swarm_config(|config| {
+                    config.with_idle_connection_timeout(Duration::from_secs(60))
+                })
+                .build()
+        }
+
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum Who {
+            Relay,
+            Listener,
+            Dialer,
+        }
+
+        struct Lab {
+            relay: Swarm<Member>,
+            listener: Swarm<Member>,
+            dialer: Swarm<Member>,
+        }
+
+        impl Lab {
+            /// Drives all three swarms until `wanted` returns something, or fails the
+            /// test saying `what` did not happen within [`STEP_DEADLINE`].
+            async fn until<T>(
+                &mut self,
+                what: &str,
+                mut wanted: impl FnMut(Who, SwarmEvent<MemberEvent>) -> Option<T>,
+            ) -> T {
+                let deadline = Instant::now() + STEP_DEADLINE;
+                loop {
+                    let (who, event) = tokio::select! {
+                        event = self.relay.select_next_some() => (Who::Relay, event),
+                        event = self.listener.select_next_some() => (Who::Listener, event),
+                        event = self.dialer.select_next_some() => (Who::Dialer, event),
+                        () = tokio::time::sleep_until(deadline) => {
+                            panic!("{what}: not within {STEP_DEADLINE:?}")
+                        }
+                    };
+                    if let Some(found) = wanted(who, event) {
+                        return found;
+                    }
+                }
+            }
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn a_relayed_connection_outlives_the_relays_status_change() {
+            let mut lab = Lab {
+                relay: member(11),
+                listener: member(12),
+                dialer: member(13),
+            };
+            let relay_id = *lab.relay.local_peer_id();
+            let listener_id = *lab.listener.local_peer_id();
+            lab.relay
+                .listen_on(address("/ip4/127.0.0.1/tcp/0"))
+                .expect("the relay listens");
+            let relay_address = lab
+                .until("the relay listens", |who, event| match event {
+                    SwarmEvent::NewListenAddr { address, .. } if who == Who::Relay => Some(address),
+                    _ => None,
+                })
+                .await;
+            // A relay offers the hop protocol once it has an external address.
+            lab.relay.add_external_address(relay_address.clone());
+            let circuit = relay_address
+                .with(Protocol::P2p(relay_id))
+                .with(Protocol::P2pCircuit);
+            lab.listener
+                .listen_on(circuit.clone())
+                .expect("the listener asks for a slot");
+            lab.until("the listener holds a slot", |who, event| match event {
+                SwarmEvent::Behaviour(MemberEvent::RelayClient(
+                    relay::client::Event::ReservationReqAccepted { .. },
+                )) if who == Who::Listener => Some(()),
+                _ => None,
+            })
+            .await;
+
+            lab.dialer
+                .dial(circuit.with(Protocol::P2p(listener_id)))
+                .expect("the dialer dials through the relay");
+            let relayed = lab
+                .until(
+                    "the dialer connects through the relay",
+                    |who, event| match event {
+                        SwarmEvent::ConnectionEstablished {
+                            peer_id,
+                            connection_id,
+                            endpoint,
+                            ..
+                        } if who == Who::Dialer
+                            && peer_id == listener_id
+                            && endpoint.is_relayed() =>
+                        {
+                            Some(connection_id)
+                        }
+                        _ => None,
+                    },
+                )
+                .await;
+
+            // The dialer's first external address: its relay server starts offering
+            // the hop protocol and tells the connections it counts.
+            lab.dialer
+                .add_external_address(address("/ip4/203.0.113.7/tcp/7411"));
+            let mut pings = 0;
+            lab.until(
+                "pings answered on the relayed connection",
+                |who, event| match event {
+                    SwarmEvent::ConnectionClosed {
+                        peer_id,
+                        connection_id,
+                        cause,
+                        ..
+                    } if (who == Who::Dialer && connection_id == relayed)
+                        || (who == Who::Listener && !peer_id.eq(&relay_id)) =>
+                    {
+                        panic!("the relayed connection closed at the {who:?}: {cause:?}")
+                    }
+                    SwarmEvent::Behaviour(MemberEvent::Ping(ping::Event {
+                        connection,
+                        result: Ok(_),
+                        ..
+                    })) if who == Who::Dialer && connection == relayed => {
+                        pings += 1;
+                        (pings == PINGS_AFTER_CHANGE).then_some(())
+                    }
+                    _ => None,
+                },
+            )
+            .await;
+        }
+    }
 }
