@@ -69,6 +69,37 @@ const MAX_POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// How many lines of a node's log a failure message shows.
 const LOG_TAIL_LINES: usize = 40;
 
+/// The environment variable naming a file that [`report_figures`] appends each scenario's
+/// figures to, so that a CI log shows them although `cargo test` keeps a passing
+/// test's output to itself.
+pub const FIGURES_FILE_ENV: &str = "COMMONS_FIGURES_FILE";
+
+/// Prints one line of a scenario's figures and, when [`FIGURES_FILE_ENV`] names a file,
+/// appends it there too. A file that cannot be written is said on stderr and does not
+/// fail the scenario: the figures are a report, not what it tests.
+pub fn report_figures(line: &str) {
+    println!("{line}");
+    let Some(path) = std::env::var_os(FIGURES_FILE_ENV) else {
+        return;
+    };
+    let appended = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        // One write of the whole line, so that lines from tests running side by side in
+        // separate processes do not interleave in the appended file.
+        .and_then(|mut file| {
+            use std::io::Write as _;
+            file.write_all(format!("{line}\n").as_bytes())
+        });
+    if let Err(error) = appended {
+        eprintln!(
+            "could not append figures to {}: {error}",
+            Path::new(&path).display()
+        );
+    }
+}
+
 /// Probes `probe` until it returns `Some`, or until `deadline` has passed (then `None`).
 /// Pauses between probes start at a millisecond and grow to 50 ms.
 pub fn poll_for<T>(deadline: Duration, probe: impl FnMut() -> Option<T>) -> Option<T> {

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use commons_tests::{Api, Published, TestNode, XorShift};
+use commons_tests::{Api, Published, TestNode, XorShift, report_figures};
 
 /// Kills while the publishers are busy.
 const KILLS_WHILE_PUBLISHING: usize = 32;
@@ -230,9 +230,9 @@ fn sigkill_at_random_moments_loses_no_acknowledged_record_and_forks_no_feed() {
     let log = node.log();
     assert!(!log.contains("panicked"), "the node panicked:\n{log}");
 
-    println!(
+    report_figures(&format!(
         "crash test: {kills} kills ({starting_kills} while starting), {} records acknowledged, feed head {head}, {:.1} s",
         acked.len(),
         began.elapsed().as_secs_f64()
-    );
+    ));
 }

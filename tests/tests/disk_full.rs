@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use commons_tests::{Api, Published, Reply, TestNode, wait_for};
+use commons_tests::{Api, Published, Reply, TestNode, report_figures, wait_for};
 use tempfile::TempDir;
 
 /// The size of the tmpfs holding the data dir.
@@ -285,9 +285,9 @@ fn a_full_disk_refuses_with_507_keeps_serving_and_recovers_once_space_is_freed()
     assert!(exit.success(), "SIGTERM ended the node with {exit}");
     let log = node.log();
     assert!(!log.contains("panicked"), "the node panicked:\n{log}");
-    println!(
+    report_figures(&format!(
         "disk full test: {} records acknowledged, {:.1} s",
         acked.len(),
         began.elapsed().as_secs_f64()
-    );
+    ));
 }

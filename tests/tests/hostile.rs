@@ -38,7 +38,9 @@ use commons_tests::hostile::{
     GossipMode, HostilePeer, RawRequest, ReadMode, Responder, connection_storm, forge_signature,
     frame, practice, tamper_payload,
 };
-use commons_tests::{Api, CommonsBinary, TestNode, poll_for, resident_memory, wait_for};
+use commons_tests::{
+    Api, CommonsBinary, TestNode, poll_for, report_figures, resident_memory, wait_for,
+};
 use libp2p::PeerId;
 use libp2p::gossipsub::PeerScoreThresholds;
 use serde_json::Value;
@@ -1099,5 +1101,5 @@ fn honest_nodes_hold_out_against_an_insider_and_a_stranger() {
         "storm_same_identity": format!("{storm_same:?}"),
         "peak_peers_at_a": peak_peers,
     });
-    println!("hostile-figures: {figures}");
+    report_figures(&format!("hostile-figures: {figures}"));
 }

@@ -32,7 +32,9 @@ use commons_node::api::json::from_hex;
 use commons_protocol::DeviceKeypair;
 use commons_protocol::text::parse_hex32;
 use commons_tests::js_peer::{self, JsPeer, PeerEvent};
-use commons_tests::{Api, CommonsBinary, Published, TestNode, XorShift, poll_for, wait_for};
+use commons_tests::{
+    Api, CommonsBinary, Published, TestNode, XorShift, poll_for, report_figures, wait_for,
+};
 use serde_json::{Value, json};
 
 /// How long any one step may take: a connection, a subscription, a delivery.
@@ -509,7 +511,7 @@ fn a_js_libp2p_peer_pings_receives_and_publishes_and_its_garbage_is_rejected() {
         sorted.sort_by(f64::total_cmp);
         sorted[sorted.len() / 2]
     };
-    println!(
+    report_figures(&format!(
         "interop-js figures: ping ms (stream open + echo) min {:.2} median {:.2} max {:.2} \
          over {PINGS} pings (js-libp2p's own whole-ms figure: median {}); \
          A publish call (sign, durable commit, HTTP) ms {call_ms:.1?}; \
@@ -521,5 +523,5 @@ fn a_js_libp2p_peer_pings_receives_and_publishes_and_its_garbage_is_rejected() {
         timed_rtts[timed_rtts.len() - 1],
         median(&libp2p_rtts),
         median(&delivery_ms),
-    );
+    ));
 }

@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 
 use commons_node::data_dir::DataDir;
 use commons_tests::netns::{Lab, LabOptions, Ledger, NODE_PORT, lab_available, node_address};
-use commons_tests::poll_for;
+use commons_tests::{poll_for, report_figures};
 use serde_json::Value;
 
 /// How long a lab may take to start and exchange its first records.
@@ -422,7 +422,7 @@ fn members_behind_nat_reach_each_other_through_a_members_relay() {
         "node {stopped}'s device gets a slot and a circuit through node {relay}'s relay"
     );
 
-    println!(
+    report_figures(&format!(
         "NAT port-keeping relay_slots_after_s={:.1} public_after_s={:.1} connect_s={:.1} direct={} holepunch_ok={} \
          holepunch_failed={} first_record_s={:.2} relay_replaced_s={:.1} stranger={stranger} \
          peer_entry={}",
@@ -435,7 +435,7 @@ fn members_behind_nat_reach_each_other_through_a_members_relay() {
         record_time.as_secs_f64(),
         replace_time.as_secs_f64(),
         entry.unwrap_or_default(),
-    );
+    ));
 }
 
 // It once failed (2026-12-05): the relay dropped the circuit under the two behind NAT,
@@ -468,7 +468,7 @@ fn members_behind_port_randomizing_nat_stay_connected_through_a_relay() {
     );
     let entry = entry.unwrap_or_default();
     let (relays_stopped, reconnect_time, second_record_time) = nat.relays_between_stop();
-    println!(
+    report_figures(&format!(
         "NAT port-randomizing relay_slots_after_s={:.1} public_after_s={:.1} connect_s={:.1} direct={} \
          holepunch_ok={} holepunch_failed={} first_record_s={:.2} dead_connections_closed={} \
          relays_stopped={} reconnect_s={:.1} record_after_reconnect_s={:.2} peer_entry={}",
@@ -484,5 +484,5 @@ fn members_behind_port_randomizing_nat_stay_connected_through_a_relay() {
         reconnect_time.as_secs_f64(),
         second_record_time.as_secs_f64(),
         entry,
-    );
+    ));
 }
