@@ -24,8 +24,9 @@
 //!   and [`MAX_SYNC_QUEUED_PER_PEER`] waiting; at most
 //!   [`MAX_ANNOUNCEMENTS_IN_FLIGHT`] announcements to one peer, beside them.
 //! - **Announcements**: a peer's announcement is taken like a page of its heads, except
-//!   that a feed already being pulled from any peer is set aside until that pull's page
-//!   is ingested, so the same records are not fetched twice; what is pulled from the
+//!   that a feed already being pulled from any peer (or waiting for this node's heads
+//!   to be read, to plan a pull) is set aside until that pull's page is ingested or the
+//!   read planned none, so the same records are not fetched twice; what is pulled from the
 //!   announcing author's own device is marked to be gossiped on.
 //! - **Exhausted feeds**: a feed a peer has served all it will of, up to the head it
 //!   reported, is not asked for again until that head changes or the roster does.
@@ -524,7 +525,7 @@ impl Planner {
             Input::Failed { ticket } => {
                 self.finish(ticket);
             }
-            Input::HeadsRead { ticket, local } => self.heads_read(ticket, local),
+            Input::HeadsRead { ticket, local } => self.heads_read(ticket, local, context),
             Input::PageIngested {
                 ticket,
                 stored,
@@ -885,6 +886,12 @@ impl Planner {
                     .values()
                     .any(|(p, request)| (pending_anywhere || *p == peer) && is_pull(request))
                 || (pending_anywhere && self.ingesting_feeds.contains_key(author))
+                // A pull planned, waiting only for this node's heads to be read: a
+                // second listing of the feed meanwhile would plan the same pages again.
+                || self.reads.values().any(|reading| {
+                    (pending_anywhere || reading.peer == peer)
+                        && reading.wanted.iter().any(|feed| feed.author == *author)
+                })
         };
         let mut wanted = Vec::new();
         let mut set_aside = Vec::new();
@@ -948,7 +955,12 @@ impl Planner {
         self.check_hold(context);
     }
 
-    fn heads_read(&mut self, ticket: ReadTicket, local: Result<Vec<Option<FeedSummary>>, ()>) {
+    fn heads_read(
+        &mut self,
+        ticket: ReadTicket,
+        local: Result<Vec<Option<FeedSummary>>, ()>,
+        context: &Context,
+    ) {
         let Some(reading) = self.reads.remove(&ticket) else {
             return;
         };
@@ -960,6 +972,14 @@ impl Planner {
             requests.extend(plan(&local, &reading.wanted, reading.own_to_max));
         }
         self.enqueue(reading.peer, requests);
+        // Announcements of these feeds set aside while the read was under way: a pull
+        // it planned sets them aside again, until its page is ingested; if it planned
+        // none, they are looked at now rather than left until a page that never comes.
+        for feed in &reading.wanted {
+            if let Some((from, announced)) = self.deferred.remove(&feed.author) {
+                self.take_heads(from, vec![announced], Listing::Announced, context);
+            }
+        }
     }
 
     /// A periodic round: one member's device, picked by `pick`, is asked for its heads
@@ -1398,6 +1418,63 @@ mod tests {
             matches!(&actions[..], [Action::ReadHeads { authors, .. }] if authors == &vec![a]),
             "{actions:?}"
         );
+    }
+
+    // It once pulled a whole page twice (CI, 2026-12-06, `a_late_node_catches_up_by_sync`):
+    // an announcement listing a feed arrived while the heads page listing it waited for
+    // this node's heads to be read, and each planned the same pull.
+    #[test]
+    fn a_feed_listed_again_while_its_heads_are_read_is_pulled_once() {
+        let (mut planner, peer, heads) = introduced();
+        let at = context(false);
+        let (a, b) = (author(0x51), author(0x52));
+        let answer = Answer::Heads {
+            feeds: vec![feed(a, 1000), feed(b, 10)],
+            more: false,
+        };
+        let actions = planner.handle(
+            Input::Answered {
+                ticket: heads,
+                answer,
+            },
+            &at,
+        );
+        let [Action::ReadHeads { ticket: read, .. }] = &actions[..] else {
+            panic!("{actions:?}");
+        };
+        // The same peer announces both feeds before the read comes back: set aside.
+        let actions = planner.handle(
+            Input::Announced {
+                peer,
+                feeds: vec![feed(a, 1000), feed(b, 10)],
+            },
+            &at,
+        );
+        assert!(actions.is_empty(), "{actions:?}");
+        // This node lacks `a` from 201 and holds all of `b`: one pull, of `a`; the
+        // announcement of `a` waits for that pull's page, and the one of `b` is looked
+        // at again at once (with the store moved on, it may want something).
+        let local = Ok(vec![Some(feed(a, 200)), Some(feed(b, 10))]);
+        let actions = planner.handle(
+            Input::HeadsRead {
+                ticket: *read,
+                local,
+            },
+            &at,
+        );
+        let pulls: Vec<_> = sent(&actions)
+            .iter()
+            .filter_map(|(_, _, request)| range(request))
+            .collect();
+        assert_eq!(pulls, vec![(a, 201, 1000)], "{actions:?}");
+        let reads: Vec<_> = actions
+            .iter()
+            .filter_map(|action| match action {
+                Action::ReadHeads { authors, .. } => Some(authors.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(reads, vec![vec![b]], "{actions:?}");
     }
 
     #[test]
