@@ -228,6 +228,8 @@ impl NatLab {
             !carrying.is_empty() && carrying.len() < self.public.len(),
             "nodes {a} and {b} connect through some, not all, public members' relays: {addresses:?}"
         );
+        let behind_ids = self.behind.map(|index| peer_id_of(&self.lab, index));
+        let log_lines_before = self.behind.map(|index| self.lab.log(index).lines().count());
         for index in &carrying {
             self.lab.kill(*index);
         }
@@ -251,6 +253,18 @@ impl NatLab {
             )
         });
         let reconnect_time = lost.elapsed();
+        // Each dials the other again through every public member still standing: one
+        // left out (as when a member that once came in through a circuit stopped
+        // counting as a relay) can be the only one the other holds a slot on.
+        let standing = self.public.len() - carrying.len();
+        for (side, (node, other)) in self.behind.iter().zip(behind_ids.iter().rev()).enumerate() {
+            let through = redials_through(lab, *node, other, log_lines_before[side]);
+            assert!(
+                through.iter().all(|relays| *relays == standing),
+                "node {node} dials the other behind NAT again through each of the {standing} public members standing: {through:?}\n{}",
+                whole_logs(lab, [a, b])
+            );
+        }
         (carrying.len(), reconnect_time, self.record_across())
     }
 
@@ -321,6 +335,24 @@ fn whole_logs(lab: &Lab, nodes: [usize; 2]) -> String {
         .map(|index| format!("node {index}'s log:\n{}", lab.log(*index)))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// How many relays each of node `index`'s dials of the lost member `peer_id` went
+/// through, from line `from` of its log on.
+fn redials_through(lab: &Lab, index: usize, peer_id: &str, from: usize) -> Vec<usize> {
+    lab.log(index)
+        .lines()
+        .skip(from)
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| {
+            line["message"]
+                .as_str()
+                .is_some_and(|message| message.starts_with("dialing a member's node again"))
+                && line["peer"] == peer_id
+        })
+        .filter_map(|line| line["relays"].as_u64())
+        .filter_map(|relays| usize::try_from(relays).ok())
+        .collect()
 }
 
 /// How many lines of node `index`'s log say `what`.

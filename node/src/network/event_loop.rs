@@ -86,7 +86,7 @@ use super::behaviour::{
     RelayAccess, Topics, device_of,
 };
 use super::blob_fetch::{BlobCall, Fetcher};
-use super::reach::{Reach, is_relayed};
+use super::reach::{Reach, is_relayed, relay_offer_seen};
 use super::redial::{Redials, circuit_addresses};
 use super::sync_plan::{
     Action, Answer, Context, Input, PageTicket, PeerStanding, Planner, ReadTicket, RequestTicket,
@@ -978,9 +978,11 @@ impl EventLoop {
             BehaviourEvent::Sync(event) => self.on_sync(event),
             BehaviourEvent::Blob(event) => self.on_blob(event),
             // A peer's info, asked for or pushed by it (`Pushed` is this node's own).
-            BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }) => {
-                self.identified(peer_id, info);
-            }
+            BehaviourEvent::Identify(identify::Event::Received {
+                peer_id,
+                connection_id,
+                info,
+            }) => self.identified(peer_id, connection_id, info),
             BehaviourEvent::Kad(kad::Event::RoutingUpdated { peer, .. }) => self.discovered(peer),
             BehaviourEvent::Mdns(mdns::Event::Discovered(found)) => self.found_on_lan(found),
             BehaviourEvent::Ping(event) => self.on_ping(event),
@@ -1007,13 +1009,17 @@ impl EventLoop {
         }
     }
 
-    /// What a peer says of itself, when it connects and whenever its addresses change
-    /// (a relayed address gained behind NAT is pushed): whether it offers a relay, and
-    /// where it listens, for dialing and for Kademlia to pass on.
-    fn identified(&mut self, peer_id: PeerId, info: identify::Info) {
+    /// What a peer says of itself on one of its connections, when it connects and
+    /// whenever its addresses change (a relayed address gained behind NAT is pushed):
+    /// whether it offers a relay, and where it listens, for dialing and for Kademlia to
+    /// pass on.
+    fn identified(&mut self, peer_id: PeerId, connection: ConnectionId, info: identify::Info) {
         debug!(peer = %peer_id, agent = %info.agent_version, "identified");
         if let Some(state) = self.peers.get_mut(&peer_id) {
-            state.offers_relay = info.protocols.contains(&relay::HOP_PROTOCOL_NAME);
+            let over_circuit = state.connections.get(&connection).copied();
+            if let Some(offers) = relay_offer_seen(&info.protocols, over_circuit) {
+                state.offers_relay = offers;
+            }
         }
         let kad = info.protocols.contains(&KAD_PROTOCOL);
         for addr in info.listen_addrs {

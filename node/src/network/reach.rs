@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use libp2p::core::transport::ListenerId;
 use libp2p::multiaddr::Protocol;
-use libp2p::{Multiaddr, PeerId};
+use libp2p::{Multiaddr, PeerId, StreamProtocol, relay};
 use tokio::time::Instant;
 
 /// Relays a node behind NAT holds a slot on at once: two, so that one going away
@@ -227,6 +227,21 @@ impl Reach {
     }
 }
 
+/// What a peer's identify message on one connection says of whether it offers a
+/// relay: `Some` from a direct connection, `None` (nothing learned) from a circuit or
+/// a connection this node does not know. libp2p's relay serves no slots or circuits
+/// over a circuit, so a relay's protocol list there leaves the hop protocol out; taken
+/// at its word, a public member that once reached this node through another member's
+/// relay would stop counting as a relay, and a lost member would not be dialed through
+/// it (the NAT lab's redial failed that way in CI on 2026-12-06).
+/// `over_circuit` is whether the connection is relayed, if known.
+pub fn relay_offer_seen(protocols: &[StreamProtocol], over_circuit: Option<bool>) -> Option<bool> {
+    match over_circuit {
+        Some(false) => Some(protocols.contains(&relay::HOP_PROTOCOL_NAME)),
+        Some(true) | None => None,
+    }
+}
+
 /// Whether `addr` goes through a relay.
 pub fn is_relayed(addr: &Multiaddr) -> bool {
     addr.iter().any(|part| matches!(part, Protocol::P2pCircuit))
@@ -258,6 +273,63 @@ mod tests {
 
     fn addr(text: &str) -> Multiaddr {
         text.parse().unwrap()
+    }
+
+    /// The protocols libp2p's relay accepts streams of on a connection it reached this
+    /// node by, at `local`.
+    fn relay_protocols_on(relay: &mut relay::Behaviour, local: &Multiaddr) -> Vec<StreamProtocol> {
+        use libp2p::core::UpgradeInfo;
+        use libp2p::swarm::{ConnectionHandler, ConnectionId, NetworkBehaviour};
+        let handler = relay
+            .handle_established_inbound_connection(
+                ConnectionId::new_unchecked(1),
+                peer(2),
+                local,
+                &addr("/ip4/10.77.0.9/tcp/40000"),
+            )
+            .unwrap();
+        handler
+            .listen_protocol()
+            .upgrade()
+            .protocol_info()
+            .into_iter()
+            .filter_map(|name| StreamProtocol::try_from_owned(name.as_ref().to_string()).ok())
+            .collect()
+    }
+
+    #[test]
+    fn libp2p_relay_lists_no_hop_protocol_over_a_circuit() {
+        // Why `relay_offer_seen` ignores what comes over a circuit: if a later
+        // libp2p-relay serves hops there too, this fails and the rule can go.
+        let mut relay = relay::Behaviour::new(peer(1), relay::Config::default());
+        relay.set_status(Some(relay::Status::Enable));
+        let direct = relay_protocols_on(&mut relay, &addr("/ip4/10.77.0.1/tcp/7411"));
+        assert!(direct.contains(&relay::HOP_PROTOCOL_NAME), "{direct:?}");
+        let circuit = addr("/ip4/10.77.0.2/tcp/7411")
+            .with(Protocol::P2p(peer(3)))
+            .with(Protocol::P2pCircuit);
+        let over_circuit = relay_protocols_on(&mut relay, &circuit);
+        assert!(
+            !over_circuit.contains(&relay::HOP_PROTOCOL_NAME),
+            "{over_circuit:?}"
+        );
+        assert_eq!(relay_offer_seen(&over_circuit, Some(true)), None);
+        assert_eq!(relay_offer_seen(&direct, Some(false)), Some(true));
+    }
+
+    #[test]
+    fn only_a_direct_connection_says_whether_a_peer_offers_a_relay() {
+        let with_hop = [
+            StreamProtocol::new("/ipfs/id/1.0.0"),
+            relay::HOP_PROTOCOL_NAME,
+        ];
+        let without_hop = [StreamProtocol::new("/ipfs/id/1.0.0")];
+        assert_eq!(relay_offer_seen(&with_hop, Some(false)), Some(true));
+        assert_eq!(relay_offer_seen(&without_hop, Some(false)), Some(false));
+        // The same relay seen over a circuit lists no hop protocol: that says nothing.
+        assert_eq!(relay_offer_seen(&without_hop, Some(true)), None);
+        assert_eq!(relay_offer_seen(&with_hop, Some(true)), None);
+        assert_eq!(relay_offer_seen(&without_hop, None), None);
     }
 
     #[test]
