@@ -197,6 +197,9 @@ pub struct LabOptions {
     /// outside port (endpoint-dependent mapping, "symmetric NAT"); otherwise they keep
     /// the node's port where they can, as Linux and most home routers do.
     pub nat_random_ports: bool,
+    /// Nodes that list no peer to dial: the others still dial them, so every
+    /// connection they have is one a peer dialed.
+    pub dial_nobody: Vec<usize>,
 }
 
 impl LabOptions {
@@ -211,6 +214,7 @@ impl LabOptions {
             tune: |_, _| {},
             behind_nat: Vec::new(),
             nat_random_ports: false,
+            dial_nobody: Vec::new(),
         }
     }
 }
@@ -482,7 +486,12 @@ impl Lab {
             // a dial timed with its own dial out meets it as a TCP simultaneous open
             // through the router's mapping, which both sides then fail to negotiate
             // (seen here: a node behind NAT that never connected).
-            let bootstrap = (1..=dial)
+            let dials = if self.options.dial_nobody.contains(&index) {
+                0
+            } else {
+                dial
+            };
+            let bootstrap = (1..=dials)
                 .map(|step| (index + step) % count)
                 .filter(|target| !self.options.behind_nat.contains(target))
                 .map(|target| self.dial_address(target, &peer_ids[target]))

@@ -1,7 +1,7 @@
 //! The NAT lab: member nodes each behind a router of its own (a namespace with
 //! nftables masquerade out and nothing forwarded in), and public member nodes on the
 //! "internet" bridge. Nothing on the bridge can dial the nodes behind NAT; they dial
-//! out. Two tests, one lab at a time:
+//! out. Three tests, one lab at a time:
 //!
 //! - **Routers that keep the node's port** (Linux masquerade, most home routers): three
 //!   public members and two behind NAT. The test waits for each of the two to find out
@@ -22,7 +22,12 @@
 //!   each other's circuit addresses works any more; they are dialed again as lost
 //!   members, through the relays still standing (`network::redial`).
 //!
-//! Each prints one `NAT ...` line with its figures: the time to each step, whether the
+//! - **A public member every peer dialed first**: three public members, one of which
+//!   lists no peer to dial and starts last. AutoNAT in rust-libp2p asks only peers
+//!   this node dialed, so it dials one of those that dialed it, and finds out it is
+//!   reachable.
+//!
+//! The first two print one `NAT ...` line with their figures: the time to each step, whether the
 //! two connected directly, and whether their connection is still relayed. Needs root,
 //! `ip` and `nft`: under CI (`CI=true`) a missing one fails the test; elsewhere the test
 //! says why and skips.
@@ -516,5 +521,61 @@ fn members_behind_port_randomizing_nat_stay_connected_through_a_relay() {
         reconnect_time.as_secs_f64(),
         second_record_time.as_secs_f64(),
         entry,
+    ));
+}
+
+/// Three public members; node 2 lists no peer to dial, starts last, and nodes 0 and 1
+/// dial it, so all its connections are theirs. It must still find out that peers can dial it: in
+/// CI on 2026-12-06 a public member of the lab whose peers all dialed it first was
+/// never found reachable (AutoNAT had no peer to ask), and called itself behind NAT.
+#[test]
+fn a_public_member_every_peer_dialed_first_finds_it_is_reachable() {
+    if !lab_available("nat") {
+        return;
+    }
+    let _alone = ONE_LAB_AT_A_TIME
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let quiet = 2;
+    let mut options = LabOptions::new(3);
+    options.dial = 2;
+    options.dial_nobody = vec![quiet];
+    let mut lab = Lab::new(options);
+    // Nodes 0 and 1 first, until each found through the other that it is reachable:
+    // AutoNAT then asks node 2 nothing, and node 2 dials none of them back, which would
+    // give it a connection of its own dialing.
+    lab.start(0);
+    lab.start(1);
+    for index in [0, 1] {
+        poll_for(PUBLIC_DEADLINE, || {
+            status(&lab, index).filter(|status| status["reach"]["reachability"] == "public")
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "node {index} is not found reachable\n{}",
+                lab.log_tail(index)
+            )
+        });
+    }
+    let started = Instant::now();
+    lab.start(quiet);
+    let public = poll_for(PUBLIC_DEADLINE, || {
+        status(&lab, quiet).filter(|status| status["reach"]["reachability"] == "public")
+    });
+    assert!(
+        public.is_some(),
+        "node {quiet}, dialed by every peer, is not found reachable within {PUBLIC_DEADLINE:?}: {:?}\n{}",
+        status(&lab, quiet).map(|status| status["reach"].clone()),
+        lab.log_tail(quiet)
+    );
+    assert!(
+        logged(&lab, quiet, "so that AutoNAT has a peer to ask") >= 1,
+        "node {quiet} found it is reachable without dialing a peer: the lab no longer \
+         makes every connection of node {quiet} a peer's dial\n{}",
+        lab.log_tail(quiet)
+    );
+    report_figures(&format!(
+        "NAT dialed-first public_after_s={:.1}",
+        started.elapsed().as_secs_f64()
     ));
 }

@@ -58,7 +58,7 @@
 //!
 //! Every task the loop spawns is held in a `JoinSet` and ended on shutdown.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -120,6 +120,10 @@ pub const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(1);
 pub const FIRST_SYNC_ROUND: Duration = Duration::from_secs(1);
 /// How long to wait before dialing known peers again while below the target.
 pub const REDIAL_INTERVAL: Duration = Duration::from_secs(10);
+/// How often a node that dialed none of its peers dials one for AutoNAT to ask
+/// ([`Reach::autonat_peer_to_dial`]): a dial to a peer behind NAT fails only after its
+/// timeout, so the next one is tried without waiting for it.
+pub const AUTONAT_DIAL_INTERVAL: Duration = Duration::from_secs(5);
 
 /// What a spawned task reports to the loop.
 enum Internal {
@@ -202,6 +206,9 @@ pub struct EventLoop {
     relay_access: RelayAccess,
     gossip_in_flight: usize,
     next_redial: tokio::time::Instant,
+    /// When a peer may next be dialed for AutoNAT to ask, and the last one dialed.
+    next_autonat_dial: tokio::time::Instant,
+    last_autonat_dial: Option<PeerId>,
     /// Member peers whose last connection closed, dialed again until they are back.
     lost_members: Redials,
     /// The attachment fetcher, until the loop starts it.
@@ -304,6 +311,8 @@ impl EventLoop {
             relay_access: RelayAccess::default(),
             gossip_in_flight: 0,
             next_redial: tokio::time::Instant::now() + REDIAL_INTERVAL,
+            next_autonat_dial: tokio::time::Instant::now(),
+            last_autonat_dial: None,
             lost_members: Redials::new(),
             fetcher: None,
             blob_calls,
@@ -1068,6 +1077,7 @@ impl EventLoop {
         self.plan(Input::Tick);
         self.look_for_relay();
         self.redial_lost_members(now);
+        self.dial_for_autonat(now);
         if now >= self.next_redial {
             self.next_redial = now + REDIAL_INTERVAL;
             if self.swarm.connected_peers().count() < self.settings.target_peers {
@@ -1142,6 +1152,65 @@ impl EventLoop {
             if let Err(error) = self.swarm.dial(dial) {
                 debug!(%peer, %error, "cannot dial a lost member's node");
             }
+        }
+    }
+
+    /// Dials a member peer that is connected only by its own dial, when this node dialed
+    /// none of its peers and knows no address of its own to be reachable: AutoNAT asks
+    /// only peers this node dialed ([`Reach::autonat_peer_to_dial`]). Its bootstrap
+    /// peers are tried first, as the ones it knows can be dialed.
+    fn dial_for_autonat(&mut self, now: tokio::time::Instant) {
+        if now < self.next_autonat_dial {
+            return;
+        }
+        let dialed_any = self.peers.values().any(|state| state.dialed.is_some());
+        let bootstrap: BTreeSet<PeerId> = self
+            .settings
+            .bootstrap
+            .iter()
+            .flat_map(|addr| addr.iter())
+            .filter_map(|part| match part {
+                libp2p::multiaddr::Protocol::P2p(peer) => Some(peer),
+                _ => None,
+            })
+            .collect();
+        let mut direct: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(peer, state)| {
+                self.planner.is_member(peer) && state.connections.values().any(|relayed| !relayed)
+            })
+            .map(|(peer, _)| *peer)
+            .collect();
+        direct.sort_by_key(|peer| (!bootstrap.contains(peer), *peer));
+        let Some(peer) = self.reach.autonat_peer_to_dial(
+            now,
+            dialed_any,
+            &direct,
+            self.last_autonat_dial.as_ref(),
+        ) else {
+            return;
+        };
+        self.next_autonat_dial = now + AUTONAT_DIAL_INTERVAL;
+        self.last_autonat_dial = Some(peer);
+        let known: Vec<Multiaddr> = self
+            .peers
+            .get(&peer)
+            .map(|state| state.address.clone())
+            .filter(|address| !is_relayed(address))
+            .into_iter()
+            .collect();
+        info!(%peer, "dialing a peer that dialed this node, so that AutoNAT has a peer to ask whether this node is reachable");
+        // `Always`: the peer is connected, by its own dial. A new port, so that the dial
+        // does not meet that connection's own ports.
+        let dial = DialOpts::peer_id(peer)
+            .addresses(known)
+            .extend_addresses_through_behaviour()
+            .condition(PeerCondition::Always)
+            .allocate_new_port()
+            .build();
+        if let Err(error) = self.swarm.dial(dial) {
+            debug!(%peer, %error, "cannot dial a peer for AutoNAT");
         }
     }
 

@@ -17,6 +17,9 @@
 //!   turn the relayed connection into a direct one.
 //! - **A relay that goes away** (disconnected, its listener closed, the reservation
 //!   refused) is forgotten, and another member's is asked at the next look.
+//! - **A peer to ask**: rust-libp2p's AutoNAT v2 client asks only peers on connections
+//!   this node dialed. A node that every peer dialed first has nobody to ask, so it
+//!   dials one of them itself ([`Reach::autonat_peer_to_dial`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,6 +39,10 @@ pub const MAX_FAILED_ADDRESSES: usize = 64;
 /// as behind NAT: AutoNAT tests an address every 5 s, and a dial-back that works takes
 /// well under a second, so six rounds with none are enough to go and find a relay.
 pub const NO_DIAL_BACK_AFTER: Duration = Duration::from_secs(30);
+/// How long after its first peer connected a node with no connection of its own dialing
+/// waits before dialing a peer for AutoNAT to ask: its own dials at start are answered
+/// well within it.
+pub const OWN_DIAL_GRACE: Duration = Duration::from_secs(5);
 
 /// How this node can be reached, in words for the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +221,37 @@ impl Reach {
             .map(|(peer, _)| peer)
     }
 
+    /// Which peer to dial so that AutoNAT has a peer to ask whether this node is
+    /// reachable, at `now`: none while an address is confirmed or `dialed_any` (a
+    /// connection this node dialed directly stands), nor within [`OWN_DIAL_GRACE`] of
+    /// the first peer connecting; else the one after `last` among `peers` (the member
+    /// peers connected directly, in the order to try them), so that a peer that cannot
+    /// be dialed (one behind NAT) is not the only one tried.
+    ///
+    /// rust-libp2p's AutoNAT v2 client gives an inbound connection only the handler that
+    /// takes dial-backs, never the one that sends requests. A public member whose peers
+    /// all dialed it before it dialed them would have no peer to ask, confirm nothing,
+    /// and after [`NO_DIAL_BACK_AFTER`] call itself behind NAT (the NAT lab failed that
+    /// way in CI on 2026-12-06).
+    pub fn autonat_peer_to_dial(
+        &self,
+        now: Instant,
+        dialed_any: bool,
+        peers: &[PeerId],
+        last: Option<&PeerId>,
+    ) -> Option<PeerId> {
+        let waited = self
+            .first_peer_at
+            .is_some_and(|first| now.duration_since(first) >= OWN_DIAL_GRACE);
+        if !self.confirmed.is_empty() || dialed_any || !waited {
+            return None;
+        }
+        let after = last
+            .and_then(|last| peers.iter().position(|peer| peer == last))
+            .map_or(0, |index| index + 1);
+        peers.get(after).or_else(|| peers.first()).copied()
+    }
+
     /// The next relay to ask for a slot, and the address to listen through it at: only
     /// while peers cannot dial this node and it holds fewer than [`WANTED_RELAYS`].
     pub fn next_relay(&self, now: Instant) -> Option<(PeerId, Multiaddr)> {
@@ -273,6 +311,44 @@ mod tests {
 
     fn addr(text: &str) -> Multiaddr {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_node_that_dialed_no_peer_dials_one_in_turn_for_autonat() {
+        let start = Instant::now();
+        let mut reach = Reach::default();
+        let peers = [peer(1), peer(2), peer(3)];
+        // Before any peer, and within the grace after the first: its own dials may
+        // still be under way.
+        assert_eq!(reach.autonat_peer_to_dial(start, false, &peers, None), None);
+        reach.peer_connected(start);
+        let early = start + OWN_DIAL_GRACE - Duration::from_millis(1);
+        assert_eq!(reach.autonat_peer_to_dial(early, false, &peers, None), None);
+        let later = start + OWN_DIAL_GRACE;
+        assert_eq!(
+            reach.autonat_peer_to_dial(later, false, &peers, None),
+            Some(peer(1))
+        );
+        // In turn, and round again: a peer behind NAT cannot be dialed.
+        assert_eq!(
+            reach.autonat_peer_to_dial(later, false, &peers, Some(&peer(1))),
+            Some(peer(2))
+        );
+        assert_eq!(
+            reach.autonat_peer_to_dial(later, false, &peers, Some(&peer(3))),
+            Some(peer(1))
+        );
+        // A last peer since gone starts the turn again.
+        assert_eq!(
+            reach.autonat_peer_to_dial(later, false, &peers, Some(&peer(9))),
+            Some(peer(1))
+        );
+        assert_eq!(reach.autonat_peer_to_dial(later, false, &[], None), None);
+        // A connection of its own dialing gives AutoNAT a peer to ask.
+        assert_eq!(reach.autonat_peer_to_dial(later, true, &peers, None), None);
+        // Confirmed: nothing to ask.
+        reach.confirmed(addr("/ip4/10.77.0.3/tcp/7411"));
+        assert_eq!(reach.autonat_peer_to_dial(later, false, &peers, None), None);
     }
 
     /// The protocols libp2p's relay accepts streams of on a connection it reached this
