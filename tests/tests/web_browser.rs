@@ -12,7 +12,7 @@
 //! | an applicant applies through its app; two founders admit it through theirs | [`applicant_is_admitted_by_two_founders`] |
 //! | a hostile member's case study renders inert in another member's app | [`hostile_case_study_renders_inert`] |
 //! | a case study edited at A with a photo and a report attached: the new version, the photo inline, the history | [`case_study_edited_with_files_attached`] |
-//! | axe-core on every page (redaction requests on a case study, a campaign update and an alert among them); screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
+//! | axe-core on every page (redaction requests on a case study, a campaign update, an alert, a response to it and a profile among them); screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
 //!
 //! Without a browser these tests skip, saying so; under `CI=true` they fail instead.
 //! Screenshots go to `target/web-screenshots/<flow>/` (each test prints its folder).
@@ -95,6 +95,7 @@ mod words {
     pub const CHECK_PROFILE: &str = "Check our profile first";
     pub const NAME: &str = "Name";
     pub const COUNTRY: &str = "Country";
+    pub const DESCRIPTION: &str = "What the organization does";
     pub const SAVE_PROFILE: &str = "Publish the profile";
     pub const PROFILE_SAVED: &str = "Your profile was published.";
     pub const LANGUAGE: &str = "Language";
@@ -843,6 +844,22 @@ fn redaction_requested_at(data_dir: &Path, id: &str, what: &str, reason: &str) {
     commons(data_dir, &["redactions", "request", id, "--reason", reason]);
 }
 
+/// The id of the newest profile `node`'s org published, as its own node lists it.
+fn newest_profile_of(node: &DevnetNode) -> String {
+    let org = node.org_id();
+    let listed: Value = serde_json::from_str(&commons(
+        &node.data_dir,
+        &[
+            "--json", "records", "list", "--kind", "profile", "--author", &org, "--limit", "1",
+        ],
+    ))
+    .expect("records list answers JSON");
+    listed["records"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{org}'s node lists its profile: {listed}"))
+        .to_owned()
+}
+
 /// axe-core finds no serious or critical violation on any page of a founder's app, in
 /// English (the membership pages of an applicant are checked by
 /// [`applicant_is_admitted_by_two_founders`]); every page is photographed at desktop
@@ -1035,11 +1052,67 @@ fn every_page_is_accessible_and_photographed() {
     browser.wait_for_text("cannot block the redaction");
     axe.check(&browser, "redaction vote on an alert");
     photograph(&browser, &dir, "redaction-vote-alert");
+    // And for C's response to that alert, whose note says where her family shelters:
+    // B asks, and A's staff see the request under the response.
+    let response = published(
+        &c.data_dir,
+        &[
+            "respond",
+            "--alert",
+            &alert,
+            "--response",
+            "acting",
+            "--note",
+            "Her children are sheltering at our office on the ring road.",
+        ],
+    );
+    redaction_requested_at(
+        &b.data_dir,
+        &response,
+        "C's response",
+        "It says where her children are sheltering.",
+    );
+    open(&browser, &format!("/alerts/{alert}"));
+    browser.reload_until_text("1 of 2 votes needed to redact this response", SYNC_DEADLINE);
+    axe.check(&browser, "alert with a response's redaction request");
+    photograph(&browser, &dir, "response-redaction-requested");
+    open(
+        &browser,
+        &format!("/alerts/{alert}/responses/{response}/redact"),
+    );
+    browser.wait_for_text("cannot block the redaction");
+    axe.check(&browser, "redaction vote on a response");
+    photograph(&browser, &dir, "redaction-vote-response");
+    // And for B's profile, published in B's own app, whose description says where its
+    // coordinator lives: A's staff see the request under it on B's page.
+    let at_b = log_in_at("B", &tools, b, "/profile");
+    at_b.fill(
+        words::DESCRIPTION,
+        "Land rights paralegals. Our coordinator works from her home beside the old mill.",
+    );
+    at_b.press(words::SAVE_PROFILE);
+    at_b.wait_for_text(words::PROFILE_SAVED);
+    drop(at_b);
+    let profile = newest_profile_of(b);
+    redaction_requested_at(
+        &c.data_dir,
+        &profile,
+        "B's profile",
+        "It says where the coordinator lives.",
+    );
+    let other = format!("/members/{}", b.org_id());
+    open(&browser, &other);
+    browser.reload_until_text("1 of 2 votes needed to redact this profile", SYNC_DEADLINE);
+    axe.check(&browser, "org with a redaction request");
+    photograph(&browser, &dir, "org-redaction-requested");
+    open(&browser, &format!("{other}/profiles/{profile}/redact"));
+    browser.wait_for_text("cannot block the redaction");
+    axe.check(&browser, "redaction vote on a profile");
+    photograph(&browser, &dir, "redaction-vote-profile");
     open(&browser, "/redactions");
     axe.check(&browser, "redaction requests");
     photograph(&browser, &dir, "redactions");
 
-    let other = format!("/members/{}", b.org_id());
     open(&browser, &other);
     axe.check(&browser, "org");
     photograph(&browser, &dir, "org");

@@ -4,7 +4,8 @@
 //! nothing, a form without its token or reason is refused); the deciding vote drops
 //! the content, and the page then says it was redacted, by whom and why. Our own case
 //! study offers no vote, and the list of requests shows where each stands. The same
-//! holds for a campaign, an update on its timeline, an alert and a response to it.
+//! holds for a campaign, an update on its timeline, an alert and a response to it, and
+//! an org's profile.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -14,7 +15,7 @@ use commons_node::store::RecordQuery;
 use commons_protocol::fixtures::sample_practice;
 use commons_protocol::{
     Alert, AlertResponse, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, Practice,
-    RedactionVote, ResponseKind, Severity, VerifiedRecord, Visibility,
+    Profile, RedactionVote, ResponseKind, Severity, VerifiedRecord, Visibility,
 };
 use commons_web::view::now_ms;
 use reqwest::StatusCode;
@@ -682,5 +683,138 @@ async fn a_response_to_an_alert_is_redacted_by_vote() {
         after.body
     );
     assert!(!after.body.contains("Calle Luna"), "{}", after.body);
+    app.stop().await;
+}
+
+fn profile(description: &str) -> Body {
+    Body::Profile(Profile {
+        name: "Río Verde Land Defenders".to_owned(),
+        country: "Honduras".to_owned(),
+        region: "Central America".to_owned(),
+        website: String::new(),
+        working_groups: vec!["Land".to_owned()],
+        languages: vec!["Spanish".to_owned()],
+        description: description.to_owned(),
+    })
+}
+
+/// Org 1's newest profile gives the home town of a coordinator who is being followed:
+/// its org's page offers the vote under the profile, the deciding vote drops it on
+/// this node, and the page then shows org 1's earlier profile in its place. An address
+/// that pairs the profile with another org is not a way to vote on it, and our own
+/// profile offers no vote.
+#[tokio::test]
+async fn a_profile_is_redacted_by_vote_and_an_earlier_one_shows() {
+    let mut app = App::start().await;
+    let now = now_ms();
+    let org = app.net.orgs[1].id();
+    app.receive(
+        1,
+        profile("Paralegals who help farming villages keep their land."),
+        now - 9_000,
+    )
+    .await;
+    let newest = app
+        .receive(
+            1,
+            profile("Our coordinator Marta Flores works from her home in Tocoa."),
+            now - 5_000,
+        )
+        .await;
+    let id = newest.id();
+    let cookie = app.login().await;
+    let page_path = format!("/members/{org}");
+    let vote_path = format!("/members/{org}/profiles/{id}/redact");
+    let page = app.get(&page_path, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Marta Flores"), "{}", page.body);
+    assert!(
+        page.body.contains(&format!(r#"href="{vote_path}""#)),
+        "{}",
+        page.body
+    );
+
+    let elsewhere = format!("/members/{}/profiles/{id}/redact", app.net.orgs[2].id());
+    let page = app.get(&elsewhere, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "{}", page.body);
+
+    requested_by_org_2(
+        &mut app,
+        &newest,
+        "It says where a coordinator who is being followed lives.",
+        now - 2_000,
+    )
+    .await;
+    let page = app.get(&page_path, Some(&cookie)).await;
+    assert!(
+        page.body
+            .contains("1 of 2 votes needed to redact this profile"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("who is being followed lives"));
+    let list = app.get("/redactions", Some(&cookie)).await;
+    assert!(
+        list.body.contains(&format!(r#"href="{page_path}""#)),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("Río Verde Land Defenders"));
+
+    let confirm = app.get(&vote_path, Some(&cookie)).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(
+        confirm.body.contains("Redact this profile"),
+        "{}",
+        confirm.body
+    );
+    assert!(
+        confirm.body.contains("Profile of Río Verde Land Defenders"),
+        "{}",
+        confirm.body
+    );
+    assert!(confirm.body.contains("an earlier profile it published"));
+    let csrf = confirm.csrf().expect("the confirmation's form");
+    let before = our_votes(&app);
+    let refused = app
+        .post(&vote_path, &cookie, &[("csrf", &csrf), ("reason", "  ")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(our_votes(&app), before);
+
+    let back = voted_on_page(&app, &cookie, &vote_path, &csrf, "Agreed.").await;
+    assert_eq!(back, format!("{page_path}?done=redacted"));
+    assert_eq!(our_votes(&app), before + 1);
+    assert_eq!(app.handle.store.record(&id).unwrap(), None);
+    let page = app.get(&back, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("Marta Flores"), "{}", page.body);
+    assert!(!page.body.contains("Tocoa"));
+    assert!(
+        page.body.contains("keep their land"),
+        "the earlier profile shows: {}",
+        page.body
+    );
+    assert!(page.body.contains("Your vote was the last one needed"));
+
+    // Our own profile: the panel says how to retract it, and the vote is refused.
+    let ours = app.handle.org;
+    let own = app
+        .handle
+        .publisher
+        .publish(profile("Our own description."))
+        .await
+        .unwrap();
+    let page = app.get(&format!("/members/{ours}"), Some(&cookie)).await;
+    let own_vote = format!("/members/{ours}/profiles/{}/redact", own.id);
+    assert!(!page.body.contains(&own_vote), "{}", page.body);
+    assert!(page.body.contains("retract it yourself"), "{}", page.body);
+    let refused = app.get(&own_vote, Some(&cookie)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(
+        refused.body.contains("commons publish retract"),
+        "{}",
+        refused.body
+    );
     app.stop().await;
 }

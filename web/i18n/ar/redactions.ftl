@@ -97,6 +97,28 @@ redaction-campaign-reason-hint = قل ما هو الخطر دون تكرار م�
 redaction-campaign-confirm = التصويت على حذف هذه الحملة
 redaction-campaign-refused-own = هذه الحملة لمنظمتك: يستطيع المشغّل سحبها بالأمر commons publish retract.
 redaction-campaign-refused-voted = صوّتت منظمتك من قبل على حذف هذه الحملة.
+# حذف ملف تعريفي.
+redaction-profile-tally = { $votes } من { $needed } { $needed ->
+    [one] صوت لازم
+   *[other] أصوات لازمة
+} لحذف هذا الملف التعريفي
+redaction-profile-hint = إذا كان هذا الملف التعريفي يعرّض أحدًا للخطر ولم تستطع منظمته سحبه أو لم ترد ذلك، فبإمكان أي عضو أن يطلب من الشبكة حذفه مع كل نسخه.
+redaction-profile-hint-asked = طلب عضو من الشبكة حذف هذا الملف التعريفي. اقرأ الأسباب؛ وإن كنت توافق، أضف صوت منظمتك.
+redaction-profile-hint-voted = صوّتت منظمتك على حذفه. يُحذف محتواه من كل العقد حين يصوّت عدد كافٍ من الأعضاء.
+redaction-profile-hint-ours = يستطيع الأعضاء أن يطلبوا من الشبكة حذف ملف تعريفي يعرّض أحدًا للخطر. إن كنت توافق على طلب، فاسحبه بنفسك: يستطيع المشغّل ذلك بالأمر commons publish retract.
+redaction-profile-page-title = حذف هذا الملف التعريفي
+redaction-profile-of = الملف التعريفي لـ{ $org }
+redaction-profile-what = حذفه بالتصويت يعني:
+redaction-profile-needed = { $count ->
+    [one] حين تصوّت منظمة عضو واحدة غير الناشرة، تحذف كل العقد محتواه ومحتوى كل نسخه كما لو أن منظمته سحبته. وتبقى المنظمة عضوًا؛ ويظهر مكانه ملف تعريفي سابق نشرته، إن وُجد.
+   *[other] حين تصوّت { $count } منظمات أعضاء غير الناشرة، تحذف كل العقد محتواه ومحتوى كل نسخه كما لو أن منظمته سحبته. وتبقى المنظمة عضوًا؛ ويظهر مكانه ملف تعريفي سابق نشرته، إن وُجد.
+}
+redaction-profile-author-cannot-block = لا تستطيع المنظمة التي يصفها منع الحذف.
+redaction-profile-reason = لماذا يعرّض أحدًا للخطر، ظاهر لكل الأعضاء
+redaction-profile-reason-hint = قل ما هو الخطر دون تكرار ما يعرّضهم له، مثلًا: يذكر وصفه بلدة منسّقة تتعرّض للملاحقة.
+redaction-profile-confirm = التصويت على حذف هذا الملف التعريفي
+redaction-profile-refused-own = هذا الملف التعريفي لمنظمتك: يستطيع المشغّل سحبه بالأمر commons publish retract، ثم يمكنك كتابة ملف جديد من صفحة الملف التعريفي لمنظمتك.
+redaction-profile-refused-voted = صوّتت منظمتك من قبل على حذف هذا الملف التعريفي.
 # حذف ردّ على تنبيه.
 redaction-response-tally = { $votes } من { $needed } { $needed ->
     [one] صوت لازم
@@ -132,6 +154,7 @@ redactions-kind-campaign = حملة
 redactions-kind-update = مستجد حملة
 redactions-kind-alert = تنبيه
 redactions-kind-response = رد على تنبيه
+redactions-kind-profile = ملف تعريفي
 redactions-kind-other = سجل
 redactions-kind-gone = حُذف المحتوى
 redactions-org-unknown = منظمة لا تعرفها هذه العقدة

@@ -97,6 +97,28 @@ redaction-campaign-reason-hint = Say what the danger is without repeating what e
 redaction-campaign-confirm = Vote to redact this campaign
 redaction-campaign-refused-own = This campaign is your organization's own: your operator can retract it with commons publish retract.
 redaction-campaign-refused-voted = Your organization has already voted to redact this campaign.
+# A profile's redaction.
+redaction-profile-tally = { $votes } of { $needed } { $needed ->
+    [one] vote
+   *[other] votes
+} needed to redact this profile
+redaction-profile-hint = If this profile puts someone in danger and its organization cannot or will not retract it, any member can ask the network to redact it, with all its versions.
+redaction-profile-hint-asked = A member asked the network to redact this profile. Read the reasons; if you agree, add your organization's vote.
+redaction-profile-hint-voted = Your organization has voted to redact it. Its content is dropped on every node once enough members vote.
+redaction-profile-hint-ours = Members can ask the network to redact a profile that puts someone in danger. If you agree with a request, retract it yourself: your operator can, with commons publish retract.
+redaction-profile-page-title = Redact this profile
+redaction-profile-of = Profile of { $org }
+redaction-profile-what = Redacting it by vote means:
+redaction-profile-needed = { $count ->
+    [one] Once 1 member organization other than its author has voted, every node drops its content and that of all its versions, as if its organization had retracted it. The organization stays a member; an earlier profile it published, if any, shows in its place.
+   *[other] Once { $count } member organizations other than its author have voted, every node drops its content and that of all its versions, as if its organization had retracted it. The organization stays a member; an earlier profile it published, if any, shows in its place.
+}
+redaction-profile-author-cannot-block = The organization it describes cannot block the redaction.
+redaction-profile-reason = Why it puts someone in danger, shown to every member
+redaction-profile-reason-hint = Say what the danger is without repeating what endangers them, for example: its description gives the home town of a coordinator who is being followed.
+redaction-profile-confirm = Vote to redact this profile
+redaction-profile-refused-own = This profile is your organization's own: your operator can retract it with commons publish retract, and you can then write a new one from your organization's profile page.
+redaction-profile-refused-voted = Your organization has already voted to redact this profile.
 # A response to an alert's redaction.
 redaction-response-tally = { $votes } of { $needed } { $needed ->
     [one] vote
@@ -132,6 +154,7 @@ redactions-kind-campaign = Campaign
 redactions-kind-update = Campaign update
 redactions-kind-alert = Alert
 redactions-kind-response = Alert response
+redactions-kind-profile = Profile
 redactions-kind-other = Record
 redactions-kind-gone = Content gone
 redactions-org-unknown = An organization this node does not know

@@ -97,6 +97,28 @@ redaction-campaign-reason-hint = Diga cuál es el peligro sin repetir lo que pon
 redaction-campaign-confirm = Votar por suprimir esta campaña
 redaction-campaign-refused-own = Esta campaña es de su organización: su operador puede retirarla con commons publish retract.
 redaction-campaign-refused-voted = Su organización ya votó por suprimir esta campaña.
+# La supresión de un perfil.
+redaction-profile-tally = { $votes } de { $needed } { $needed ->
+    [one] voto necesario
+   *[other] votos necesarios
+} para suprimir este perfil
+redaction-profile-hint = Si este perfil pone a alguien en peligro y su organización no puede o no quiere retirarlo, cualquier miembro puede pedir a la red que lo suprima, con todas sus versiones.
+redaction-profile-hint-asked = Un miembro pidió a la red suprimir este perfil. Lea las razones; si está de acuerdo, añada el voto de su organización.
+redaction-profile-hint-voted = Su organización votó por suprimirlo. Su contenido se borra en todos los nodos cuando voten suficientes miembros.
+redaction-profile-hint-ours = Los miembros pueden pedir a la red que suprima un perfil que pone a alguien en peligro. Si está de acuerdo con una petición, retírelo usted: su operador puede hacerlo con commons publish retract.
+redaction-profile-page-title = Suprimir este perfil
+redaction-profile-of = Perfil de { $org }
+redaction-profile-what = Suprimirlo por voto significa:
+redaction-profile-needed = { $count ->
+    [one] Cuando haya votado 1 organización miembro distinta de la autora, todos los nodos borran su contenido y el de todas sus versiones, como si su organización lo hubiera retirado. La organización sigue siendo miembro; si publicó un perfil anterior, se muestra en su lugar.
+   *[other] Cuando hayan votado { $count } organizaciones miembro distintas de la autora, todos los nodos borran su contenido y el de todas sus versiones, como si su organización lo hubiera retirado. La organización sigue siendo miembro; si publicó un perfil anterior, se muestra en su lugar.
+}
+redaction-profile-author-cannot-block = La organización que describe no puede bloquear la supresión.
+redaction-profile-reason = Por qué pone a alguien en peligro, visible para todos los miembros
+redaction-profile-reason-hint = Diga cuál es el peligro sin repetir lo que pone en peligro, por ejemplo: su descripción da el pueblo de una coordinadora a la que están siguiendo.
+redaction-profile-confirm = Votar por suprimir este perfil
+redaction-profile-refused-own = Este perfil es de su organización: su operador puede retirarlo con commons publish retract, y luego usted puede escribir uno nuevo desde la página del perfil de su organización.
+redaction-profile-refused-voted = Su organización ya votó por suprimir este perfil.
 # La supresión de una respuesta a una alerta.
 redaction-response-tally = { $votes } de { $needed } { $needed ->
     [one] voto necesario
@@ -132,6 +154,7 @@ redactions-kind-campaign = Campaña
 redactions-kind-update = Novedad de campaña
 redactions-kind-alert = Alerta
 redactions-kind-response = Respuesta a una alerta
+redactions-kind-profile = Perfil
 redactions-kind-other = Registro
 redactions-kind-gone = Contenido borrado
 redactions-org-unknown = Una organización que este nodo no conoce

@@ -97,6 +97,28 @@ redaction-campaign-reason-hint = Dites quel est le danger sans répéter ce qui 
 redaction-campaign-confirm = Voter pour supprimer cette campagne
 redaction-campaign-refused-own = Cette campagne est celle de votre organisation : votre opérateur peut la retirer avec commons publish retract.
 redaction-campaign-refused-voted = Votre organisation a déjà voté pour supprimer cette campagne.
+# La suppression d'un profil.
+redaction-profile-tally = { $votes } sur { $needed } { $needed ->
+    [one] vote nécessaire
+   *[other] votes nécessaires
+} pour supprimer ce profil
+redaction-profile-hint = Si ce profil met quelqu'un en danger et que son organisation ne peut pas ou ne veut pas le retirer, tout membre peut demander au réseau de le supprimer, avec toutes ses versions.
+redaction-profile-hint-asked = Un membre a demandé au réseau de supprimer ce profil. Lisez les raisons ; si vous êtes d'accord, ajoutez le vote de votre organisation.
+redaction-profile-hint-voted = Votre organisation a voté pour le supprimer. Son contenu est effacé sur tous les nœuds dès que suffisamment de membres ont voté.
+redaction-profile-hint-ours = Les membres peuvent demander au réseau de supprimer un profil qui met quelqu'un en danger. Si vous êtes d'accord avec une demande, retirez-le vous-même : votre opérateur le peut, avec commons publish retract.
+redaction-profile-page-title = Supprimer ce profil
+redaction-profile-of = Profil de { $org }
+redaction-profile-what = Le supprimer par vote signifie :
+redaction-profile-needed = { $count ->
+    [one] Dès qu'1 organisation membre autre que l'autrice a voté, tous les nœuds effacent son contenu et celui de toutes ses versions, comme si son organisation l'avait retiré. L'organisation reste membre ; un profil antérieur qu'elle a publié, s'il y en a un, s'affiche à sa place.
+   *[other] Dès que { $count } organisations membres autres que l'autrice ont voté, tous les nœuds effacent son contenu et celui de toutes ses versions, comme si son organisation l'avait retiré. L'organisation reste membre ; un profil antérieur qu'elle a publié, s'il y en a un, s'affiche à sa place.
+}
+redaction-profile-author-cannot-block = L'organisation qu'il décrit ne peut pas bloquer la suppression.
+redaction-profile-reason = Pourquoi il met quelqu'un en danger, visible par tous les membres
+redaction-profile-reason-hint = Dites quel est le danger sans répéter ce qui met en danger, par exemple : sa description donne la ville d'une coordinatrice qui est suivie.
+redaction-profile-confirm = Voter pour supprimer ce profil
+redaction-profile-refused-own = Ce profil est celui de votre organisation : votre opérateur peut le retirer avec commons publish retract, puis vous pouvez en écrire un nouveau depuis la page du profil de votre organisation.
+redaction-profile-refused-voted = Votre organisation a déjà voté pour supprimer ce profil.
 # La suppression d'une réponse à une alerte.
 redaction-response-tally = { $votes } sur { $needed } { $needed ->
     [one] vote nécessaire
@@ -132,6 +154,7 @@ redactions-kind-campaign = Campagne
 redactions-kind-update = Nouvelle de campagne
 redactions-kind-alert = Alerte
 redactions-kind-response = Réponse à une alerte
+redactions-kind-profile = Profil
 redactions-kind-other = Enregistrement
 redactions-kind-gone = Contenu effacé
 redactions-org-unknown = Une organisation que ce nœud ne connaît pas

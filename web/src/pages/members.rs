@@ -1,8 +1,10 @@
 //! Members: the roster of member orgs with their profiles; the applications and the
 //! proposals to remove a member, each with its tally in words; an org's own page with
 //! its devices and the vote buttons, each behind a confirmation that names the
-//! consequence; our org's profile (edit) and devices; and, on the node of an org not
-//! yet admitted, applying to join (with the org's profile, so members see its name).
+//! consequence, and under another org's profile its "Safety" panel (the members' vote
+//! to redact it, [`crate::pages::redactions`]); our org's profile (edit) and devices;
+//! and, on the node of an org not yet admitted, applying to join (with the org's
+//! profile, so members see its name).
 //! Profiles, applications and votes are published through [`crate::view::publish`];
 //! every count is the roster's own ([`Roster::tally`]), so the page and
 //! `commons members list` always agree.
@@ -17,7 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use commons_node::store::{MAX_QUERY_LIMIT, RecordQuery, Store, StoreError};
 use commons_protocol::{
-    Application, Body, BodyKind, Charter, DeviceKey, OrgId, Profile, Roster, Tally, Vote,
+    Application, Body, BodyKind, Charter, DeviceKey, OrgId, Profile, RecordId, Roster, Tally, Vote,
     VoteChoice,
 };
 use serde::Deserialize;
@@ -25,6 +27,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::i18n::{ArgValue, Tr};
 use crate::page::{Failure, Layout, PageResult, Section, render};
+use crate::pages::redactions::{self, Redacted, RedactionPanel};
 use crate::security::{Posted, Staff};
 use crate::view::{OrgDirectory, excerpt, now_ms, publish, split_list};
 
@@ -122,6 +125,8 @@ fn application_of(stored: &commons_node::store::StoredRecord) -> Option<Applied>
 struct OneOrg {
     names: OrgDirectory,
     profile: Option<Profile>,
+    /// The first version of the profile shown: what a redaction vote names.
+    profile_id: Option<RecordId>,
     application: Option<Applied>,
     /// The highest seq held of each of its devices' feeds.
     heads: HashMap<DeviceKey, u64>,
@@ -149,12 +154,12 @@ fn read_one(
             .take(1)
             .collect())
     };
-    let profile = match latest(BodyKind::Profile)?.first() {
+    let (profile, profile_id) = match latest(BodyKind::Profile)?.first() {
         Some(stored) => match commons_node::revisions::latest_body(store, stored)? {
-            Body::Profile(profile) => Some(profile),
-            _ => None,
+            Body::Profile(profile) => (Some(profile), Some(stored.record.id())),
+            _ => (None, None),
         },
-        None => None,
+        None => (None, None),
     };
     let application = latest(BodyKind::Application)?
         .iter()
@@ -168,6 +173,7 @@ fn read_one(
     Ok(OneOrg {
         names: OrgDirectory::read(store, charter)?,
         profile,
+        profile_id,
         application,
         heads,
     })
@@ -517,6 +523,8 @@ struct OrgPage {
     languages: String,
     description: Vec<String>,
     has_profile: bool,
+    /// The profile's "Safety" panel, when it is shown.
+    redaction: Option<RedactionPanel>,
     statement: Vec<String>,
     applied: String,
     tally: Option<String>,
@@ -627,23 +635,35 @@ async fn org_page(
     let ours = state.node().org;
     let charter = state.node().charter.clone();
     let devices: Vec<DeviceKey> = roster.devices_of(&org).into_iter().collect();
+    let folded = roster.clone();
     let found = match state
-        .read(move |store| read_one(store, &charter, org, devices))
+        .read(move |store| {
+            let found = read_one(store, &charter, org, devices)?;
+            // The members' request to redact the profile shown, if any.
+            let redaction = match found.profile_id {
+                Some(id) => redactions::proposal_on(store, &folded, id)?,
+                None => None,
+            };
+            Ok((found, redaction))
+        })
         .await
     {
         Ok(found) => found,
         Err(error) => return Err(fallback.store_failure(&error)),
     };
+    let (found, redaction) = found;
     let tally = roster.tally(&org);
     if roster.org(&org).is_none() && found.application.is_none() && found.profile.is_none() {
         return Err(fallback.not_found());
     }
     let name = found.names.name(&org);
-    let notice = done
-        .done
-        .as_deref()
-        .and_then(VoteAction::parse)
-        .and_then(|action| vote_notice(t, &name, &tally, &ours, action));
+    let notice = match done.done.as_deref() {
+        Some("redaction-voted") => Some(t.msg("redaction-done-voted")),
+        Some("redacted") => Some(t.msg("redaction-done-redacted")),
+        other => other
+            .and_then(VoteAction::parse)
+            .and_then(|action| vote_notice(t, &name, &tally, &ours, action)),
+    };
     let layout = Layout::new(&state, &staff, Section::Members, name.clone()).with_notice(notice);
     let (state_text, state_class) = if tally.member {
         (t.msg("members-state-member"), "ok")
@@ -728,6 +748,17 @@ async fn org_page(
         languages: field(|p| p.languages.join(", ")),
         description: paragraphs(&field(|p| p.description.clone())),
         has_profile: profile.is_some(),
+        redaction: found.profile_id.map(|profile| {
+            redactions::panel(
+                t,
+                Redacted::Profile { org, profile },
+                redaction.as_ref(),
+                &roster,
+                ours,
+                org,
+                &found.names,
+            )
+        }),
         statement: found
             .application
             .as_ref()

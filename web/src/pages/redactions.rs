@@ -1,6 +1,6 @@
 //! Redaction by the members' vote in the web app: on the page of a case study, a
 //! campaign or an alert, under each update of a campaign's timeline and each response
-//! to an alert, members' staff
+//! to an alert, and on another org's page under its profile, members' staff
 //! see whether a redaction was requested, the tally and the reasons, and request one or
 //! add their vote; `/redactions` lists every request. The checks and the tally
 //! are the node's ([`commons_node::redactions`], the roster's fold); the page never
@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use commons_node::redactions::{Proposal, RedactionError, VoteError, proposals, vote};
+use commons_node::revisions::latest_body;
 use commons_node::store::{Store, StoreError};
 use commons_protocol::{Body, BodyKind, OrgId, RecordId, Roster};
 use serde::Deserialize;
@@ -43,11 +44,15 @@ pub fn routes() -> Router<AppState> {
             "/campaigns/{id}/redact",
             get(campaign_form).post(campaign_posted),
         )
+        .route(
+            "/members/{org}/profiles/{profile}/redact",
+            get(profile_form).post(profile_posted),
+        )
 }
 
 /// What a redaction is about: the app offers the vote on case studies, campaigns, their
-/// updates, alerts and their responses, where a defender's name or whereabouts are
-/// written down.
+/// updates, alerts and their responses, and orgs' profiles, where a defender's name or
+/// whereabouts are written down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Redactable {
     /// A case study, on its own page.
@@ -60,6 +65,8 @@ pub enum Redactable {
     Campaign,
     /// A member org's response to an alert, on the alert's page.
     AlertResponse,
+    /// An org's profile (all its versions), on the org's page.
+    Profile,
 }
 
 /// The message ids a redaction's panel and page use, by what is redacted: the words
@@ -205,6 +212,25 @@ const ALERT_WORDING: Wording = Wording {
     hint_ours: "redaction-alert-hint-ours",
 };
 
+const PROFILE_WORDING: Wording = Wording {
+    tally: "redaction-profile-tally",
+    request_action: "redaction-request-action",
+    vote_action: "redaction-vote-action",
+    page_title: "redaction-profile-page-title",
+    what: "redaction-profile-what",
+    needed: "redaction-profile-needed",
+    author_cannot_block: "redaction-profile-author-cannot-block",
+    reason: "redaction-profile-reason",
+    reason_hint: "redaction-profile-reason-hint",
+    confirm: "redaction-profile-confirm",
+    refused_own: "redaction-profile-refused-own",
+    refused_voted: "redaction-profile-refused-voted",
+    hint: "redaction-profile-hint",
+    hint_asked: "redaction-profile-hint-asked",
+    hint_voted: "redaction-profile-hint-voted",
+    hint_ours: "redaction-profile-hint-ours",
+};
+
 impl Redactable {
     /// The words for a record of `kind` in the list of requests: its own where the app
     /// offers the vote on that kind, else the case study's, which read right for any.
@@ -214,17 +240,19 @@ impl Redactable {
             Some(BodyKind::Alert) => Redactable::Alert,
             Some(BodyKind::Campaign) => Redactable::Campaign,
             Some(BodyKind::AlertResponse) => Redactable::AlertResponse,
+            Some(BodyKind::Profile) => Redactable::Profile,
             _ => Redactable::CaseStudy,
         }
     }
 
     /// Every kind the app offers the vote on.
-    pub const ALL: [Redactable; 5] = [
+    pub const ALL: [Redactable; 6] = [
         Redactable::CaseStudy,
         Redactable::CampaignUpdate,
         Redactable::Alert,
         Redactable::Campaign,
         Redactable::AlertResponse,
+        Redactable::Profile,
     ];
 
     /// The words for this kind of record.
@@ -235,6 +263,7 @@ impl Redactable {
             Redactable::Alert => &ALERT_WORDING,
             Redactable::Campaign => &CAMPAIGN_WORDING,
             Redactable::AlertResponse => &ALERT_RESPONSE_WORDING,
+            Redactable::Profile => &PROFILE_WORDING,
         }
     }
 }
@@ -352,6 +381,7 @@ fn kind_message(kind: Option<BodyKind>, gone: bool) -> &'static str {
         Some(BodyKind::CampaignUpdate) => "redactions-kind-update",
         Some(BodyKind::Alert) => "redactions-kind-alert",
         Some(BodyKind::AlertResponse) => "redactions-kind-response",
+        Some(BodyKind::Profile) => "redactions-kind-profile",
         _ => "redactions-kind-other",
     }
 }
@@ -378,7 +408,8 @@ struct ListPage {
 }
 
 /// The title and page of a record still held with its content; a campaign update
-/// goes by its campaign's title, and leads to its place on the campaign's page.
+/// goes by its campaign's title, and leads to its place on the campaign's page; a
+/// profile goes by the org's name in its latest version, and leads to the org's page.
 fn title_of(
     store: &dyn Store,
     id: &RecordId,
@@ -391,7 +422,13 @@ fn title_of(
         Body::Practice(practice) => practice.title.clone(),
         Body::Campaign(campaign) => campaign.title.clone(),
         Body::Alert(alert) => alert.title.clone(),
-        Body::Profile(profile) => profile.name.clone(),
+        Body::Profile(_) => {
+            let name = match latest_body(store, &stored)? {
+                Body::Profile(profile) => profile.name,
+                _ => String::new(),
+            };
+            return Ok(Some((name, Some(format!("/members/{}", stored.org)))));
+        }
         Body::CampaignUpdate(update) => {
             let campaign = campaign_title(store, &update.campaign)?;
             return Ok(Some((campaign, Some(update_link(&update.campaign, id)))));
@@ -543,7 +580,8 @@ struct Target {
 }
 
 /// The record a redaction vote would be about, as an address names it: a case study,
-/// an update of the campaign `campaign`, or an alert.
+/// an update of the campaign `campaign`, an alert, a campaign, a response to the alert
+/// `alert`, or a profile of the org `org`.
 #[derive(Debug, Clone, Copy)]
 pub enum Redacted {
     CaseStudy(RecordId),
@@ -557,6 +595,10 @@ pub enum Redacted {
         alert: RecordId,
         response: RecordId,
     },
+    Profile {
+        org: OrgId,
+        profile: RecordId,
+    },
 }
 
 impl Redacted {
@@ -568,6 +610,7 @@ impl Redacted {
             Redacted::Alert(_) => Redactable::Alert,
             Redacted::Campaign(_) => Redactable::Campaign,
             Redacted::AlertResponse { .. } => Redactable::AlertResponse,
+            Redacted::Profile { .. } => Redactable::Profile,
         }
     }
 
@@ -577,7 +620,8 @@ impl Redacted {
             | Redacted::CampaignUpdate { update: id, .. }
             | Redacted::Alert(id)
             | Redacted::Campaign(id)
-            | Redacted::AlertResponse { response: id, .. } => id,
+            | Redacted::AlertResponse { response: id, .. }
+            | Redacted::Profile { profile: id, .. } => id,
         }
     }
 
@@ -589,6 +633,7 @@ impl Redacted {
             Redacted::Alert(id) => format!("/alerts/{id}"),
             Redacted::Campaign(id) => format!("/campaigns/{id}"),
             Redacted::AlertResponse { alert, response } => response_link(&alert, &response),
+            Redacted::Profile { org, .. } => format!("/members/{org}"),
         }
     }
 
@@ -603,6 +648,9 @@ impl Redacted {
             Redacted::Campaign(id) => format!("/campaigns/{id}/redact"),
             Redacted::AlertResponse { alert, response } => {
                 format!("/alerts/{alert}/responses/{response}/redact")
+            }
+            Redacted::Profile { org, profile } => {
+                format!("/members/{org}/profiles/{profile}/redact")
             }
         }
     }
@@ -626,6 +674,7 @@ impl Redacted {
             Redacted::AlertResponse { alert, response } => {
                 format!("/alerts/{alert}?done={done}#response-{response}")
             }
+            Redacted::Profile { org, .. } => format!("/members/{org}?done={done}"),
         }
     }
 
@@ -636,6 +685,7 @@ impl Redacted {
             Redacted::Alert(_) => Section::Alerts,
             Redacted::Campaign(_) => Section::Campaigns,
             Redacted::AlertResponse { .. } => Section::Alerts,
+            Redacted::Profile { .. } => Section::Members,
         }
     }
 }
@@ -667,6 +717,17 @@ async fn target(state: &AppState, staff: &Staff, asked: Redacted) -> Result<Targ
                         Redacted::AlertResponse { alert, .. },
                         Some(Body::AlertResponse(response)),
                     ) if response.alert == *alert => Some(alert_title(store, alert)?),
+                    // A profile goes by the name in its latest version, as the org's
+                    // page shows it.
+                    (Redacted::Profile { org, .. }, Some(Body::Profile(_))) => {
+                        match held.as_ref().filter(|held| held.org == *org) {
+                            Some(held) => match latest_body(store, held)? {
+                                Body::Profile(profile) => Some(profile.name),
+                                _ => None,
+                            },
+                            None => None,
+                        }
+                    }
                     _ => None,
                 };
             let proposal = proposal_on(store, &folded, id)?;
@@ -701,6 +762,7 @@ async fn target(state: &AppState, staff: &Staff, asked: Redacted) -> Result<Targ
             t.text("redaction-response-of", "alert", &alert),
             (!response.note.trim().is_empty()).then(|| excerpt_of(&response.note)),
         ),
+        (Body::Profile(_), Some(name)) => (t.text("redaction-profile-of", "org", &name), None),
         _ => return Err(layout.not_found().into_response()),
     };
     let ours = state.node().org;
@@ -754,6 +816,7 @@ fn redact_page(
             (Section::Alerts, "/alerts", t.msg("alerts-title"))
         }
         Redactable::Campaign => (Section::Campaigns, "/campaigns", t.msg("campaigns-title")),
+        Redactable::Profile => (Section::Members, "/members", t.msg("members-title")),
     };
     let layout = Layout::new(state, staff, section, t.msg(wording.page_title));
     let failed = reason_error.is_some() || publish_error.is_some();
@@ -797,6 +860,14 @@ fn response_asked(alert: &str, response: &str) -> Option<Redacted> {
     Some(Redacted::AlertResponse {
         alert: alert.trim().parse().ok()?,
         response: response.trim().parse().ok()?,
+    })
+}
+
+/// The profile of an org the address names, if both ids read.
+fn profile_asked(org: &str, profile: &str) -> Option<Redacted> {
+    Some(Redacted::Profile {
+        org: org.trim().parse().ok()?,
+        profile: profile.trim().parse().ok()?,
     })
 }
 
@@ -879,6 +950,28 @@ async fn campaign_posted(
     match campaign_asked(&id) {
         Some(asked) => cast_vote(&state, posted, asked).await,
         None => no_such_record(&state, &posted.staff, Section::Campaigns),
+    }
+}
+
+async fn profile_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((org, profile)): Path<(String, String)>,
+) -> Response {
+    match profile_asked(&org, &profile) {
+        Some(asked) => show_form(&state, &staff, asked).await,
+        None => no_such_record(&state, &staff, Section::Members),
+    }
+}
+
+async fn profile_posted(
+    State(state): State<AppState>,
+    Path((org, profile)): Path<(String, String)>,
+    posted: Posted<RedactForm>,
+) -> Response {
+    match profile_asked(&org, &profile) {
+        Some(asked) => cast_vote(&state, posted, asked).await,
+        None => no_such_record(&state, &posted.staff, Section::Members),
     }
 }
 
