@@ -86,7 +86,7 @@ use super::behaviour::{
     RelayAccess, Topics, device_of,
 };
 use super::blob_fetch::{BlobCall, Fetcher};
-use super::reach::{Reach, is_relayed, relay_offer_seen};
+use super::reach::{Reach, autonat_dial_gap, is_relayed, relay_offer_seen};
 use super::redial::{Redials, circuit_addresses};
 use super::sync_plan::{
     Action, Answer, Context, Input, PageTicket, PeerStanding, Planner, ReadTicket, RequestTicket,
@@ -120,10 +120,6 @@ pub const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(1);
 pub const FIRST_SYNC_ROUND: Duration = Duration::from_secs(1);
 /// How long to wait before dialing known peers again while below the target.
 pub const REDIAL_INTERVAL: Duration = Duration::from_secs(10);
-/// How often a node that dialed none of its peers dials one for AutoNAT to ask
-/// ([`Reach::autonat_peer_to_dial`]): a dial to a peer behind NAT fails only after its
-/// timeout, so the next one is tried without waiting for it.
-pub const AUTONAT_DIAL_INTERVAL: Duration = Duration::from_secs(5);
 
 /// What a spawned task reports to the loop.
 enum Internal {
@@ -206,9 +202,11 @@ pub struct EventLoop {
     relay_access: RelayAccess,
     gossip_in_flight: usize,
     next_redial: tokio::time::Instant,
-    /// When a peer may next be dialed for AutoNAT to ask, and the last one dialed.
+    /// When a peer may next be dialed for AutoNAT to ask, the last one dialed, and how
+    /// many were dialed since this node last had a connection of its own dialing.
     next_autonat_dial: tokio::time::Instant,
     last_autonat_dial: Option<PeerId>,
+    autonat_dials: u32,
     /// Member peers whose last connection closed, dialed again until they are back.
     lost_members: Redials,
     /// The attachment fetcher, until the loop starts it.
@@ -313,6 +311,7 @@ impl EventLoop {
             next_redial: tokio::time::Instant::now() + REDIAL_INTERVAL,
             next_autonat_dial: tokio::time::Instant::now(),
             last_autonat_dial: None,
+            autonat_dials: 0,
             lost_members: Redials::new(),
             fetcher: None,
             blob_calls,
@@ -1164,6 +1163,9 @@ impl EventLoop {
             return;
         }
         let dialed_any = self.peers.values().any(|state| state.dialed.is_some());
+        if dialed_any || self.reach.confirmed_addresses().next().is_some() {
+            self.autonat_dials = 0;
+        }
         let bootstrap: BTreeSet<PeerId> = self
             .settings
             .bootstrap
@@ -1191,7 +1193,8 @@ impl EventLoop {
         ) else {
             return;
         };
-        self.next_autonat_dial = now + AUTONAT_DIAL_INTERVAL;
+        self.next_autonat_dial = now + autonat_dial_gap(self.autonat_dials);
+        self.autonat_dials = self.autonat_dials.saturating_add(1);
         self.last_autonat_dial = Some(peer);
         let known: Vec<Multiaddr> = self
             .peers

@@ -43,6 +43,14 @@ pub const NO_DIAL_BACK_AFTER: Duration = Duration::from_secs(30);
 /// waits before dialing a peer for AutoNAT to ask: its own dials at start are answered
 /// well within it.
 pub const OWN_DIAL_GRACE: Duration = Duration::from_secs(5);
+/// The gap after the first dial for AutoNAT before the next: a dial to a peer behind
+/// NAT fails only after its timeout, so the next peer is tried without waiting for it.
+/// Each gap is twice the one before, up to [`AUTONAT_DIAL_MAX_GAP`]: a node whose
+/// every peer is behind NAT (or on its LAN) dials none of them for good, and must not
+/// knock on their routers every few seconds for as long as it runs.
+pub const AUTONAT_DIAL_GAP: Duration = Duration::from_secs(5);
+/// The longest gap between two dials for AutoNAT.
+pub const AUTONAT_DIAL_MAX_GAP: Duration = Duration::from_secs(300);
 
 /// How this node can be reached, in words for the operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,6 +273,15 @@ impl Reach {
     }
 }
 
+/// How long to wait after the `dials`-th dial for AutoNAT (counted from 0) before the
+/// next: [`AUTONAT_DIAL_GAP`], doubled each time, at most [`AUTONAT_DIAL_MAX_GAP`].
+pub fn autonat_dial_gap(dials: u32) -> Duration {
+    AUTONAT_DIAL_GAP
+        .checked_mul(1u32.checked_shl(dials).unwrap_or(u32::MAX))
+        .unwrap_or(AUTONAT_DIAL_MAX_GAP)
+        .min(AUTONAT_DIAL_MAX_GAP)
+}
+
 /// What a peer's identify message on one connection says of whether it offers a
 /// relay: `Some` from a direct connection, `None` (nothing learned) from a circuit or
 /// a connection this node does not know. libp2p's relay serves no slots or circuits
@@ -349,6 +366,16 @@ mod tests {
         // Confirmed: nothing to ask.
         reach.confirmed(addr("/ip4/10.77.0.3/tcp/7411"));
         assert_eq!(reach.autonat_peer_to_dial(later, false, &peers, None), None);
+    }
+
+    #[test]
+    fn dials_for_autonat_come_further_apart_up_to_a_bound() {
+        assert_eq!(autonat_dial_gap(0), AUTONAT_DIAL_GAP);
+        assert_eq!(autonat_dial_gap(1), AUTONAT_DIAL_GAP * 2);
+        assert_eq!(autonat_dial_gap(3), AUTONAT_DIAL_GAP * 8);
+        assert_eq!(autonat_dial_gap(6), AUTONAT_DIAL_MAX_GAP);
+        assert_eq!(autonat_dial_gap(40), AUTONAT_DIAL_MAX_GAP);
+        assert_eq!(autonat_dial_gap(u32::MAX), AUTONAT_DIAL_MAX_GAP);
     }
 
     /// The protocols libp2p's relay accepts streams of on a connection it reached this
