@@ -420,9 +420,6 @@ pub struct Planner {
     deferred: HashMap<DeviceKey, (PeerId, FeedSummary)>,
     /// Feeds being pulled from their author's device after it announced them.
     fresh_pulls: HashSet<(PeerId, DeviceKey)>,
-    /// Pages of each feed being ingested, from any peer: while one is, the next page's
-    /// request may be waiting with it rather than in a queue.
-    ingesting_feeds: HashMap<DeviceKey, usize>,
     out: Vec<Action>,
 }
 
@@ -442,7 +439,6 @@ impl Planner {
             best_known: HashMap::new(),
             deferred: HashMap::new(),
             fresh_pulls: HashSet::new(),
-            ingesting_feeds: HashMap::new(),
             out: Vec::new(),
         }
     }
@@ -747,7 +743,6 @@ impl Planner {
             && state.bad_records == 0
             && state.ingesting < MAX_PAGES_INGESTING_PER_PEER;
         state.ingesting += 1;
-        *self.ingesting_feeds.entry(author).or_default() += 1;
         let waiting = if prefetch { None } else { next.clone() };
         if prefetch {
             self.enqueue(peer, next);
@@ -786,12 +781,6 @@ impl Planner {
             return;
         };
         let author = page.author;
-        if let Some(count) = self.ingesting_feeds.get_mut(&author) {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                self.ingesting_feeds.remove(&author);
-            }
-        }
         if let Some(state) = self.peers.get_mut(&page.peer) {
             state.ingesting = state.ingesting.saturating_sub(1);
             state.records_pulled += stored as u64;
@@ -885,7 +874,13 @@ impl Planner {
                     .pending
                     .values()
                     .any(|(p, request)| (pending_anywhere || *p == peer) && is_pull(request))
-                || (pending_anywhere && self.ingesting_feeds.contains_key(author))
+                // A page of it in ingest (from this peer; for an announcement, from any):
+                // the store holds none of it yet, so a listing meanwhile, such as the
+                // answer to a periodic round asked once nothing is in flight, would plan
+                // the same page again (CI on 2026-12-06: 514 records pulled twice).
+                || self.pages.values().any(|page| {
+                    (pending_anywhere || page.peer == peer) && page.author == *author
+                })
                 // A pull planned, waiting only for this node's heads to be read: a
                 // second listing of the feed meanwhile would plan the same pages again.
                 || self.reads.values().any(|reading| {
@@ -1423,6 +1418,65 @@ mod tests {
     // It once pulled a whole page twice (CI, 2026-12-06, `a_late_node_catches_up_by_sync`):
     // an announcement listing a feed arrived while the heads page listing it waited for
     // this node's heads to be read, and each planned the same pull.
+    #[test]
+    fn a_feed_listed_while_its_last_page_is_ingested_is_not_pulled_again() {
+        let (mut planner, _, heads) = introduced();
+        let at = context(false);
+        let a = author(0x51);
+        let actions = planner.handle(
+            Input::Answered {
+                ticket: heads,
+                answer: Answer::Heads {
+                    feeds: vec![feed(a, 700)],
+                    more: false,
+                },
+            },
+            &at,
+        );
+        let [Action::ReadHeads { ticket: read, .. }] = &actions[..] else {
+            panic!("{actions:?}");
+        };
+        let actions = planner.handle(
+            Input::HeadsRead {
+                ticket: *read,
+                local: Ok(vec![Some(feed(a, 200))]),
+            },
+            &at,
+        );
+        let (page, request) = only_send(&actions);
+        assert_eq!(range(&request), Some((a, 201, 700)));
+        // The whole rest in one page: it goes to ingest, and nothing is in flight.
+        let actions = planner.handle(
+            Input::Answered {
+                ticket: page,
+                answer: Answer::Records {
+                    records: vec![b"record".to_vec(); 500],
+                    last: Some((a, 700)),
+                    more: false,
+                },
+            },
+            &at,
+        );
+        assert!(sent(&actions).is_empty(), "{actions:?}");
+        assert_eq!(planner.working(), 1);
+        // A periodic round asks the peer for its heads meanwhile, and it lists the feed:
+        // the store does not hold the page yet, but it must not be planned again.
+        let actions = planner.handle(Input::PeriodicRound { pick: 0 }, &at);
+        let (round, request) = only_send(&actions);
+        assert!(matches!(request, SyncRequest::Heads { .. }), "{request:?}");
+        let actions = planner.handle(
+            Input::Answered {
+                ticket: round,
+                answer: Answer::Heads {
+                    feeds: vec![feed(a, 700)],
+                    more: false,
+                },
+            },
+            &at,
+        );
+        assert!(actions.is_empty(), "{actions:?}");
+    }
+
     #[test]
     fn a_feed_listed_again_while_its_heads_are_read_is_pulled_once() {
         let (mut planner, peer, heads) = introduced();
