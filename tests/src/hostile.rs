@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use commons_node::network::behaviour::{Topics, identity_of};
+use commons_node::network::behaviour::{GOSSIP_MAX_CONTROL_IDS, Topics, identity_of};
 use commons_node::network::blob_codec::{BLOB_STREAM_PROTOCOL, BlobCodec};
 use commons_node::network::sync_codec::SYNC_STREAM_PROTOCOL;
 use commons_protocol::sync::{MAX_SYNC_REQUEST_BYTES, MAX_SYNC_RESPONSE_BYTES};
@@ -442,7 +442,10 @@ impl std::fmt::Debug for HostilePeer {
 
 /// The attacker's gossipsub: the network's topics, big frames, and a message id made
 /// unique per publish, so that its own duplicate cache never stops it replaying the
-/// same bytes (the honest nodes compute their own ids from the content).
+/// same bytes (the honest nodes compute their own ids from the content). Its IHAVEs
+/// are as small as a node's: with gossipsub's default, the IHAVE it sends after a
+/// flood is too large for the honest nodes, which close its stream each time; after
+/// five, they stop reading its gossip, and its later messages would go unjudged.
 fn hostile_gossipsub(
     key: &identity::Keypair,
     mode: GossipMode,
@@ -455,6 +458,7 @@ fn hostile_gossipsub(
         })
         .max_transmit_size(ATTACKER_MAX_TRANSMIT_BYTES)
         .connection_handler_queue_len(100_000)
+        .max_control_messages_sent(GOSSIP_MAX_CONTROL_IDS)
         .heartbeat_initial_delay(Duration::from_millis(200))
         .message_id_fn(move |message: &gossipsub::Message| {
             let mut hash = Sha256::new();

@@ -54,8 +54,26 @@ pub const GOSSIP_PRUNE_BACKOFF: Duration = Duration::from_secs(10);
 pub const GOSSIP_GRAFT_FLOOD_THRESHOLD: Duration = Duration::from_secs(5);
 /// Room in a gossip frame beyond the largest signed record (protobuf fields, topic).
 pub const GOSSIP_FRAME_OVERHEAD_BYTES: usize = 4 * 1024;
-/// The largest gossip frame: the largest signed record and its framing.
+/// The largest gossip message: the largest signed record and its framing. A larger one
+/// is an invalid message (its sender's score pays), and is never sent.
 pub const GOSSIP_MAX_TRANSMIT_BYTES: usize = MAX_SIGNED_RECORD_BYTES + GOSSIP_FRAME_OVERHEAD_BYTES;
+/// The most bytes gossipsub holds from a stream before it decodes them: room for one
+/// largest message and the start of the next. rust-libp2p's gossipsub 0.50 checks its
+/// limit against all it has buffered, not against one frame, and reads 8 KiB at a
+/// time; with the limit at [`GOSSIP_MAX_TRANSMIT_BYTES`], a record near the largest
+/// followed closely by another message closed the stream, the second message was lost,
+/// and after five closings on one connection gossipsub stops reading it for good.
+/// Messages stay bounded by [`GOSSIP_MAX_TRANSMIT_BYTES`], per topic.
+pub const GOSSIP_MAX_BUFFERED_BYTES: usize = 2 * GOSSIP_MAX_TRANSMIT_BYTES;
+/// The most bytes of control (IHAVE, IWANT, IDONTWANT, GRAFT, PRUNE) in one frame:
+/// gossipsub's own default, stated because [`GOSSIP_MAX_CONTROL_IDS`] is sized by it. A
+/// frame over it closes the stream that carried it.
+pub const GOSSIP_MAX_CONTROL_BYTES: usize = 16 * 1024;
+/// The most message ids in one IHAVE this node sends, and asked for by IWANT from one
+/// peer per heartbeat. gossipsub's default, 5,000, made a 170 KB IHAVE after a burst of
+/// records, which every node refuses by [`GOSSIP_MAX_CONTROL_BYTES`]: the stream closes.
+/// 400 ids of 32 bytes, each with its 2 bytes of framing, and the topic fit in 16 KiB.
+pub const GOSSIP_MAX_CONTROL_IDS: usize = 400;
 /// How long a message id is remembered as seen.
 pub const GOSSIP_DUPLICATE_CACHE_TIME: Duration = Duration::from_secs(120);
 /// A gossip message larger than this is announced to the mesh with IDONTWANT as soon as
@@ -371,10 +389,18 @@ pub fn device_of(peer: &libp2p::PeerId) -> Option<commons_protocol::DeviceKey> {
 }
 
 /// Gossipsub's configuration: anonymous messages named by the SHA-256 of their bytes,
-/// held until ingest reports on them, frames just big enough for a signed record, and
-/// `queue_len` messages queued per connection.
-pub fn gossipsub_config(queue_len: usize) -> Result<gossipsub::Config, NetworkError> {
-    gossipsub::ConfigBuilder::default()
+/// held until ingest reports on them, messages on `topics` just big enough for a signed
+/// record, control frames that every node reads, and `queue_len` messages queued per
+/// connection.
+pub fn gossipsub_config(
+    queue_len: usize,
+    topics: &Topics,
+) -> Result<gossipsub::Config, NetworkError> {
+    let mut builder = gossipsub::ConfigBuilder::default();
+    for topic in [&topics.records, &topics.alerts] {
+        builder.max_transmit_size_for_topic(GOSSIP_MAX_TRANSMIT_BYTES, topic.hash());
+    }
+    builder
         .connection_handler_queue_len(queue_len)
         .heartbeat_interval(GOSSIP_HEARTBEAT)
         .heartbeat_initial_delay(GOSSIP_FIRST_HEARTBEAT)
@@ -385,7 +411,9 @@ pub fn gossipsub_config(queue_len: usize) -> Result<gossipsub::Config, NetworkEr
         .message_id_fn(|message: &gossipsub::Message| {
             MessageId::new(&gossip_message_id(&message.data))
         })
-        .max_transmit_size(GOSSIP_MAX_TRANSMIT_BYTES)
+        .max_transmit_size(GOSSIP_MAX_BUFFERED_BYTES)
+        .max_control_message_size(GOSSIP_MAX_CONTROL_BYTES)
+        .max_control_messages_sent(GOSSIP_MAX_CONTROL_IDS)
         .duplicate_cache_time(GOSSIP_DUPLICATE_CACHE_TIME)
         .idontwant_message_size_threshold(GOSSIP_IDONTWANT_ABOVE_BYTES)
         .idontwant_on_publish(true)
@@ -465,7 +493,7 @@ pub fn behaviour(
     let topics = Topics::new(network);
     let mut gossipsub = gossipsub::Behaviour::new(
         MessageAuthenticity::Anonymous,
-        gossipsub_config(options.gossip_queue_len)?,
+        gossipsub_config(options.gossip_queue_len, &topics)?,
     )
     .map_err(|error| config("gossipsub", error))?
     .with_metrics(
@@ -640,10 +668,21 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use futures::StreamExt;
+    use libp2p::swarm::SwarmEvent;
+
+    /// The gossipsub configuration of a node of the network "a charter".
+    fn node_gossip_config() -> gossipsub::Config {
+        gossipsub_config(
+            DEFAULT_GOSSIP_QUEUE_LEN,
+            &Topics::new(&NetworkId::of(b"a charter")),
+        )
+        .unwrap()
+    }
 
     #[test]
     fn two_members_refused_a_mesh_while_unknown_retry_within_seconds() {
-        let config = gossipsub_config(DEFAULT_GOSSIP_QUEUE_LEN).unwrap();
+        let config = node_gossip_config();
         // gossipsub's default backoff is 60 s; a member judged an outsider for the
         // moment before its hello is answered must not wait that long to mesh.
         assert_eq!(config.prune_backoff(), GOSSIP_PRUNE_BACKOFF);
@@ -654,7 +693,7 @@ mod tests {
 
     #[test]
     fn a_record_of_a_few_hundred_bytes_is_announced_with_idontwant() {
-        let config = gossipsub_config(DEFAULT_GOSSIP_QUEUE_LEN).unwrap();
+        let config = node_gossip_config();
         // The smallest records that travel often (an alert's answer, a short update)
         // are a few hundred bytes: each copy saved is worth the 40-byte IDONTWANT.
         assert!(config.idontwant_message_size_threshold() < 300);
@@ -701,8 +740,133 @@ mod tests {
     }
 
     #[test]
+    fn an_ihave_of_the_most_ids_fits_in_the_control_bytes_every_node_reads() {
+        let config = node_gossip_config();
+        assert_eq!(config.max_control_messages_sent(), GOSSIP_MAX_CONTROL_IDS);
+        assert_eq!(config.max_control_message_size(), GOSSIP_MAX_CONTROL_BYTES);
+        // A message id's bytes: the SHA-256, its field tag and its length.
+        const ID_WIRE_BYTES: usize = 32 + 2;
+        // The frame's control field holds one IHAVE: a tag and a length of up to 3 bytes
+        // at each of the three levels (RPC, control, IHAVE), the topic and the ids.
+        let topics = Topics::new(&NetworkId::of(b"a charter"));
+        let topic = topics
+            .records
+            .hash()
+            .as_str()
+            .len()
+            .max(topics.alerts.hash().as_str().len());
+        let ihave = 3 * (1 + 3) + (1 + 2 + topic) + GOSSIP_MAX_CONTROL_IDS * ID_WIRE_BYTES;
+        assert!(
+            ihave <= GOSSIP_MAX_CONTROL_BYTES,
+            "an IHAVE of {GOSSIP_MAX_CONTROL_IDS} ids takes {ihave} bytes"
+        );
+        // Gossip still covers a burst: several hundred records in one heartbeat.
+        assert!(config.max_control_messages_sent() >= 300);
+    }
+
+    /// A swarm of gossipsub alone, configured as a node's, on TCP, subscribed to the
+    /// records topic of `topics`.
+    fn gossip_swarm(seed: u8, topics: &Topics) -> Swarm<gossipsub::Behaviour> {
+        let key = identity::Keypair::ed25519_from_bytes([seed; 32]).unwrap();
+        let config = gossipsub_config(DEFAULT_GOSSIP_QUEUE_LEN, topics).unwrap();
+        let records = topics.records.clone();
+        SwarmBuilder::with_existing_identity(key)
+            .with_tokio()
+            .with_tcp(
+                tcp::Config::default().nodelay(true),
+                noise::Config::new,
+                yamux::Config::default,
+            )
+            .unwrap()
+            .with_behaviour(move |_| {
+                let mut gossip =
+                    gossipsub::Behaviour::new(MessageAuthenticity::Anonymous, config).unwrap();
+                gossip.subscribe(&records).unwrap();
+                gossip
+            })
+            .unwrap()
+            .build()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn records_of_the_largest_size_sent_back_to_back_all_arrive_by_gossip() {
+        const RECORDS: usize = 24;
+        let topics = Topics::new(&NetworkId::of(b"a charter"));
+        let mut sender = gossip_swarm(1, &topics);
+        let mut receiver = gossip_swarm(2, &topics);
+        receiver
+            .listen_on("/ip4/127.0.0.1/tcp/0".parse().unwrap())
+            .unwrap();
+        let address = loop {
+            if let SwarmEvent::NewListenAddr { address, .. } = receiver.select_next_some().await {
+                break address;
+            }
+        };
+        let (arrived_tx, mut arrived) = tokio::sync::watch::channel(0usize);
+        let receiving = tokio::spawn(async move {
+            let mut count = 0;
+            loop {
+                if let SwarmEvent::Behaviour(gossipsub::Event::Message {
+                    propagation_source,
+                    message_id,
+                    ..
+                }) = receiver.select_next_some().await
+                {
+                    receiver.behaviour_mut().report_message_validation_result(
+                        &message_id,
+                        &propagation_source,
+                        gossipsub::MessageAcceptance::Accept,
+                    );
+                    count += 1;
+                    let _ = arrived_tx.send(count);
+                }
+            }
+        });
+        sender.dial(address).unwrap();
+        let records_topic = topics.records.hash();
+        let delivered = tokio::time::timeout(Duration::from_secs(60), async {
+            loop {
+                if let SwarmEvent::Behaviour(gossipsub::Event::Subscribed { topic, .. }) =
+                    sender.select_next_some().await
+                    && topic == records_topic
+                {
+                    break;
+                }
+            }
+            // Each as large as a signed record may be, all queued at once, so that the
+            // frames follow one another on the stream.
+            for index in 0..RECORDS {
+                let mut record = vec![0x5c; MAX_SIGNED_RECORD_BYTES];
+                record[..8].copy_from_slice(&(index as u64).to_be_bytes());
+                sender
+                    .behaviour_mut()
+                    .publish(topics.records.clone(), record)
+                    .unwrap();
+            }
+            loop {
+                tokio::select! {
+                    _ = sender.select_next_some() => {}
+                    changed = arrived.changed() => {
+                        changed.unwrap();
+                        if *arrived.borrow() == RECORDS {
+                            break;
+                        }
+                    }
+                }
+            }
+        })
+        .await;
+        receiving.abort();
+        assert!(
+            delivered.is_ok(),
+            "{} of {RECORDS} records arrived by gossip",
+            *arrived.borrow()
+        );
+    }
+
+    #[test]
     fn the_configurations_validate() {
-        gossipsub_config(DEFAULT_GOSSIP_QUEUE_LEN).unwrap();
+        node_gossip_config();
         let topics = Topics::new(&NetworkId::of(b"a charter"));
         peer_score(&topics).unwrap();
         assert!(topics.records.to_string().ends_with("/records"));
