@@ -1164,7 +1164,9 @@ impl EventLoop {
         }
         let dialed_any = self.peers.values().any(|state| state.dialed.is_some());
         if dialed_any || self.reach.confirmed_addresses().next().is_some() {
+            // A healthy node: AutoNAT has a peer to ask, or has answered. Nothing to dial.
             self.autonat_dials = 0;
+            return;
         }
         let bootstrap: BTreeSet<PeerId> = self
             .settings
