@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use commons_node::redactions::{Proposal, RedactionError, VoteError, proposals, vote};
 use commons_node::revisions::latest_body;
-use commons_node::store::{Store, StoreError};
+use commons_node::store::{Store, StoreError, StoredRecord};
 use commons_protocol::{Body, BodyKind, OrgId, RecordId, Roster};
 use serde::Deserialize;
 
@@ -423,10 +423,7 @@ fn title_of(
         Body::Campaign(campaign) => campaign.title.clone(),
         Body::Alert(alert) => alert.title.clone(),
         Body::Profile(_) => {
-            let name = match latest_body(store, &stored)? {
-                Body::Profile(profile) => profile.name,
-                _ => String::new(),
-            };
+            let name = profile_name(store, &stored)?.unwrap_or_default();
             return Ok(Some((name, Some(format!("/members/{}", stored.org)))));
         }
         Body::CampaignUpdate(update) => {
@@ -451,6 +448,15 @@ fn campaign_title(store: &dyn Store, id: &RecordId) -> Result<String, StoreError
             _ => String::new(),
         },
     )
+}
+
+/// The name in the latest version of the profile `stored`, as the org's page shows it;
+/// `None` when `stored` is not a profile.
+fn profile_name(store: &dyn Store, stored: &StoredRecord) -> Result<Option<String>, StoreError> {
+    Ok(match latest_body(store, stored)? {
+        Body::Profile(profile) => Some(profile.name),
+        _ => None,
+    })
 }
 
 /// The title of the alert `id`, or empty when it is not held.
@@ -721,10 +727,7 @@ async fn target(state: &AppState, staff: &Staff, asked: Redacted) -> Result<Targ
                     // page shows it.
                     (Redacted::Profile { org, .. }, Some(Body::Profile(_))) => {
                         match held.as_ref().filter(|held| held.org == *org) {
-                            Some(held) => match latest_body(store, held)? {
-                                Body::Profile(profile) => Some(profile.name),
-                                _ => None,
-                            },
+                            Some(held) => profile_name(store, held)?,
                             None => None,
                         }
                     }
