@@ -12,7 +12,7 @@
 //! | an applicant applies through its app; two founders admit it through theirs | [`applicant_is_admitted_by_two_founders`] |
 //! | a hostile member's case study renders inert in another member's app | [`hostile_case_study_renders_inert`] |
 //! | a case study edited at A with a photo and a report attached: the new version, the photo inline, the history | [`case_study_edited_with_files_attached`] |
-//! | axe-core on every page (redaction requests on a case study, a campaign update, an alert, a response to it and a profile among them); screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
+//! | axe-core on every page (redaction requests on a case study, a campaign update, an alert, a response to it and a profile among them, and a retracted alert's responses); screenshots at desktop and phone widths, in Arabic, and a form with JavaScript off | [`every_page_is_accessible_and_photographed`] |
 //!
 //! Without a browser these tests skip, saying so; under `CI=true` they fail instead.
 //! Screenshots go to `target/web-screenshots/<flow>/` (each test prints its folder).
@@ -1112,6 +1112,17 @@ fn every_page_is_accessible_and_photographed() {
     open(&browser, "/redactions");
     axe.check(&browser, "redaction requests");
     photograph(&browser, &dir, "redactions");
+    // B retracts its alert: A's staff see it gone, and C's response, still held, listed
+    // with the request on it.
+    published(
+        &b.data_dir,
+        &["retract", "--target", &alert, "--reason", "She has moved."],
+    );
+    open(&browser, &format!("/alerts/{alert}"));
+    browser.reload_until_text("Responses to it still kept here", SYNC_DEADLINE);
+    browser.wait_for_text("1 of 2 votes needed to redact this response");
+    axe.check(&browser, "retracted alert with a response");
+    photograph(&browser, &dir, "alert-gone-responses");
 
     open(&browser, &other);
     axe.check(&browser, "org");

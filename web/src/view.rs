@@ -276,10 +276,17 @@ pub enum Thread {
     /// No record of that kind with that id is held.
     Missing,
     /// Its content is gone: its org retracted it, or (`redacted`) the members voted it
-    /// down for safety.
+    /// down for safety. Its replies are other orgs' records, still held until each is
+    /// retracted or redacted in turn.
     Retracted {
         /// Whether the members' vote took it down, rather than its org.
         redacted: bool,
+        /// The records of the answering kind that name it, newest first.
+        replies: Vec<StoredRecord>,
+        /// Whether the replies stopped at their bound.
+        cut: bool,
+        /// The orgs' names.
+        names: OrgDirectory,
     },
     /// It is held.
     Here {
@@ -306,22 +313,27 @@ pub fn read_thread(
     reply_kind: BodyKind,
     max_scanned: usize,
 ) -> Result<Thread, StoreError> {
+    let limit = max_scanned.clamp(1, MAX_QUERY_LIMIT);
     let Some(stored) = store.record(&id)? else {
-        return Ok(match store.tombstone(&id)? {
-            Some(tombstone) => Thread::Retracted {
-                redacted: store
-                    .record(&tombstone.retraction)?
-                    .is_some_and(|taken_by| {
-                        matches!(taken_by.record.record().body, Body::RedactionVote(_))
-                    }),
-            },
-            None => Thread::Missing,
+        let Some(tombstone) = store.tombstone(&id)? else {
+            return Ok(Thread::Missing);
+        };
+        let redacted = store
+            .record(&tombstone.retraction)?
+            .is_some_and(|taken_by| {
+                matches!(taken_by.record.record().body, Body::RedactionVote(_))
+            });
+        let replies = store.referring(&id, Some(reply_kind), limit)?;
+        return Ok(Thread::Retracted {
+            redacted,
+            cut: replies.len() >= limit,
+            replies,
+            names: OrgDirectory::read(store, charter)?,
         });
     };
     if stored.record.record().body.kind() != Some(kind) {
         return Ok(Thread::Missing);
     }
-    let limit = max_scanned.clamp(1, MAX_QUERY_LIMIT);
     let replies = store.referring(&id, Some(reply_kind), limit)?;
     let cut = replies.len() >= limit;
     Ok(Thread::Here {

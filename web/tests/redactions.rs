@@ -15,7 +15,7 @@ use commons_node::store::RecordQuery;
 use commons_protocol::fixtures::sample_practice;
 use commons_protocol::{
     Alert, AlertResponse, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, Practice,
-    Profile, RedactionVote, ResponseKind, Severity, VerifiedRecord, Visibility,
+    Profile, RedactionVote, ResponseKind, Retraction, Severity, VerifiedRecord, Visibility,
 };
 use commons_web::view::now_ms;
 use reqwest::StatusCode;
@@ -815,6 +815,204 @@ async fn a_profile_is_redacted_by_vote_and_an_earlier_one_shows() {
         refused.body.contains("commons publish retract"),
         "{}",
         refused.body
+    );
+    app.stop().await;
+}
+
+/// A campaign redacted by vote leaves its updates, each another org's record, on the
+/// page that says the campaign is gone: members still read them there and can redact
+/// each in turn.
+#[tokio::test]
+async fn a_redacted_campaigns_updates_stay_listed_and_each_can_be_redacted() {
+    let mut app = App::start().await;
+    let now = now_ms();
+    let campaign = app
+        .receive(
+            1,
+            Body::Campaign(Campaign {
+                title: "Free the river defenders".to_owned(),
+                goals: vec!["Release of Ana and Tomás, held since March".to_owned()],
+                partners: vec![app.net.orgs[2].id()],
+                status: CampaignStatus::Active,
+            }),
+            now - 10_000,
+        )
+        .await;
+    let id = campaign.id();
+    const DANGER: &str = "Ana's mother is staying with us at Calle Sol 14.";
+    let update = app
+        .receive(
+            2,
+            Body::CampaignUpdate(CampaignUpdate {
+                campaign: id,
+                status: None,
+                body: DANGER.to_owned(),
+            }),
+            now - 8_000,
+        )
+        .await;
+    let cookie = app.login().await;
+
+    // The campaign goes by vote: org 2 asks, ours decides.
+    requested_by_org_2(
+        &mut app,
+        &campaign,
+        "It names them against their families' wish.",
+        now - 6_000,
+    )
+    .await;
+    let vote_path = format!("/campaigns/{id}/redact");
+    let confirm = app.get(&vote_path, Some(&cookie)).await;
+    let csrf = confirm.csrf().expect("the confirmation's form");
+    let back = voted_on_page(&app, &cookie, &vote_path, &csrf, "Agreed.").await;
+    assert_eq!(app.handle.store.record(&id).unwrap(), None);
+
+    // Its page says it is gone, and lists the update still held, with its own panel.
+    let page = app.get(&back, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::GONE, "{}", page.body);
+    assert!(
+        page.body
+            .contains("Enough member organizations voted that this campaign put someone in danger"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Tomás"), "{}", page.body);
+    assert!(
+        page.body.contains("Updates to it still kept here"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Calle Sol 14"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!(r#"id="update-{}""#, update.id()))
+    );
+    let update_vote = format!("/campaigns/{id}/updates/{}/redact", update.id());
+    assert!(
+        page.body.contains(&format!(r#"href="{update_vote}""#)),
+        "{}",
+        page.body
+    );
+
+    // Org 1 asks to redact the update too: the gone page shows the tally.
+    app.receive(
+        1,
+        Body::RedactionVote(RedactionVote {
+            target: update.id(),
+            target_author: update.record().author,
+            reason: "It says where Ana's mother is.".to_owned(),
+        }),
+        now - 2_000,
+    )
+    .await;
+    let page = app.get(&format!("/campaigns/{id}"), Some(&cookie)).await;
+    assert!(
+        page.body
+            .contains("1 of 2 votes needed to redact this update"),
+        "{}",
+        page.body
+    );
+    // Its vote page says what it is, though the campaign's title is gone.
+    let confirm = app.get(&update_vote, Some(&cookie)).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(
+        confirm
+            .body
+            .contains("Update to a campaign that was taken down"),
+        "{}",
+        confirm.body
+    );
+    let listed = app.get("/redactions", Some(&cookie)).await;
+    assert!(
+        listed
+            .body
+            .contains("Update to a campaign that was taken down"),
+        "{}",
+        listed.body
+    );
+    let csrf = confirm.csrf().expect("the confirmation's form");
+    let back = voted_on_page(&app, &cookie, &update_vote, &csrf, "Agreed.").await;
+    assert_eq!(app.handle.store.record(&update.id()).unwrap(), None);
+    let page = app.get(&back, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::GONE, "{}", page.body);
+    assert!(!page.body.contains("Calle Sol 14"), "{}", page.body);
+    assert!(
+        !page.body.contains("Updates to it still kept here"),
+        "{}",
+        page.body
+    );
+    app.stop().await;
+}
+
+/// An alert its org retracted leaves the responses to it listed, each with the way to
+/// ask for its redaction.
+#[tokio::test]
+async fn a_retracted_alerts_responses_stay_listed() {
+    let mut app = App::start().await;
+    let now = now_ms();
+    let alert = app
+        .receive(
+            1,
+            Body::Alert(Alert {
+                severity: Severity::Urgent,
+                region: "Northern highlands".to_owned(),
+                title: "Families displaced after a raid".to_owned(),
+                body: "Six families left their homes overnight.".to_owned(),
+                action_requested: "Offer shelter if you can.".to_owned(),
+                expires_at_ms: now + 86_400_000,
+            }),
+            now - 10_000,
+        )
+        .await
+        .id();
+    let response = app
+        .receive(
+            2,
+            Body::AlertResponse(AlertResponse {
+                alert,
+                response: ResponseKind::Acting,
+                note: "Two families are with us at the office on Calle Luna.".to_owned(),
+            }),
+            now - 5_000,
+        )
+        .await
+        .id();
+    app.receive(
+        1,
+        Body::Retraction(Retraction {
+            target: alert,
+            reason: String::new(),
+        }),
+        now - 2_000,
+    )
+    .await;
+    let cookie = app.login().await;
+    let page = app.get(&format!("/alerts/{alert}"), Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::GONE, "{}", page.body);
+    assert!(page.body.contains("retracted it"), "{}", page.body);
+    assert!(!page.body.contains("Six families"), "{}", page.body);
+    assert!(
+        page.body.contains("Responses to it still kept here"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Calle Luna"), "{}", page.body);
+    assert!(page.body.contains(&format!(r#"id="response-{response}""#)));
+    assert!(page.body.contains("Request redaction of this response…"));
+    let vote_path = format!("/alerts/{alert}/responses/{response}/redact");
+    assert!(
+        page.body.contains(&format!(r#"href="{vote_path}""#)),
+        "{}",
+        page.body
+    );
+    let confirm = app.get(&vote_path, Some(&cookie)).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(
+        confirm
+            .body
+            .contains("Response to an alert that was taken down"),
+        "{}",
+        confirm.body
     );
     app.stop().await;
 }

@@ -80,6 +80,8 @@ campaigns-error-not-coalition = لا يستطيع نشر المستجدات في
 campaigns-done-update = نُشر المستجد.
 campaigns-retracted = سحبت منظمتها هذه الحملة، لذلك لم يعد محتواها محفوظًا على هذه العقدة.
 campaigns-redacted = صوّت عدد كافٍ من المنظمات الأعضاء بأن هذه الحملة تعرّض أحدًا للخطر، لذلك لم يعد محتواها محفوظًا على هذه العقدة ولا على غيرها.
+campaigns-gone-updates = تحديثات لها ما زالت محفوظة هنا
+campaigns-gone-updates-explain = كل تحديث ملك للمنظمة التي نشرته، لذلك لم يُحذف مع الحملة. إذا كان أحدها يعرّض أحدًا للخطر أيضًا، فاطلبوا من الأعضاء حذفه.
 
 # Editing one of ours, and its history.
 campaigns-edit-action = Edit this campaign

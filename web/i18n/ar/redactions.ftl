@@ -44,6 +44,7 @@ redaction-update-voted = صوّتت منظمتك على حذف هذا المست
 redaction-update-hint = إذا كان مستجد يعرّض أحدًا للخطر ولم تستطع منظمته سحبه أو لم ترد ذلك، فبإمكان أي عضو أن يطلب من الشبكة حذفه.
 redaction-update-page-title = حذف مستجد الحملة هذا
 redaction-update-of = مستجد في { $campaign }
+redaction-update-of-gone = تحديث لحملة حُذفت
 redaction-update-what = حذفه بالتصويت يعني:
 redaction-update-needed = { $count ->
     [one] حين تصوّت منظمة عضو واحدة غير الناشرة، تحذف كل العقد نصه كما لو أن منظمته سحبته.
@@ -130,6 +131,7 @@ redaction-response-voted = صوّتت منظمتك على حذف هذا الرد
 redaction-response-hint = إذا كان رد يعرّض أحدًا للخطر ولم تستطع منظمته سحبه أو لم ترد ذلك، فبإمكان أي عضو أن يطلب من الشبكة حذفه.
 redaction-response-page-title = حذف هذا الرد على تنبيه
 redaction-response-of = رد على { $alert }
+redaction-response-of-gone = رد على تنبيه حُذف
 redaction-response-what = حذفه بالتصويت يعني:
 redaction-response-needed = { $count ->
     [one] حين تصوّت منظمة عضو واحدة غير الناشرة، تحذف كل العقد ملاحظته كما لو أن منظمته سحبته.

@@ -110,3 +110,5 @@ alerts-fact-expires = Expires
 alerts-fact-expired = Expired
 alerts-retracted = The organization that raised this alert retracted it, so its content is no longer kept on this node.
 alerts-redacted = Enough member organizations voted that this alert put someone in danger, so its content is no longer kept on this node or on any other.
+alerts-gone-responses = Responses to it still kept here
+alerts-gone-responses-explain = Each response belongs to the organization that sent it, so they were not taken down with the alert. If one of them also puts someone in danger, ask the members to redact it.

@@ -77,6 +77,8 @@ campaigns-error-not-coalition = Only the lead organization and its partners can 
 campaigns-done-update = Your update was posted.
 campaigns-retracted = Its organization retracted this campaign, so its content is no longer kept on this node.
 campaigns-redacted = Enough member organizations voted that this campaign put someone in danger, so its content is no longer kept on this node or on any other.
+campaigns-gone-updates = Updates to it still kept here
+campaigns-gone-updates-explain = Each update belongs to the organization that posted it, so they were not taken down with the campaign. If one of them also puts someone in danger, ask the members to redact it.
 
 # Editing one of ours, and its history.
 campaigns-edit-action = Edit this campaign

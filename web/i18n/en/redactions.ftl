@@ -44,6 +44,7 @@ redaction-update-voted = Your organization has voted to redact this update.
 redaction-update-hint = If an update puts someone in danger and its organization cannot or will not retract it, any member can ask the network to redact it.
 redaction-update-page-title = Redact this campaign update
 redaction-update-of = Update to { $campaign }
+redaction-update-of-gone = Update to a campaign that was taken down
 redaction-update-what = Redacting it by vote means:
 redaction-update-needed = { $count ->
     [one] Once 1 member organization other than its author has voted, every node drops its text, as if its organization had retracted it.
@@ -130,6 +131,7 @@ redaction-response-voted = Your organization has voted to redact this response.
 redaction-response-hint = If a response puts someone in danger and its organization cannot or will not retract it, any member can ask the network to redact it.
 redaction-response-page-title = Redact this response to an alert
 redaction-response-of = Response to { $alert }
+redaction-response-of-gone = Response to an alert that was taken down
 redaction-response-what = Redacting it by vote means:
 redaction-response-needed = { $count ->
     [one] Once 1 member organization other than its author has voted, every node drops its note, as if its organization had retracted it.

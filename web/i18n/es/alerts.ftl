@@ -110,3 +110,5 @@ alerts-fact-expires = Vence el
 alerts-fact-expired = Venció el
 alerts-retracted = La organización que lanzó esta alerta la retiró, así que su contenido ya no se guarda en este nodo.
 alerts-redacted = Suficientes organizaciones miembro votaron que esta alerta ponía a alguien en peligro, así que su contenido ya no se guarda en este nodo ni en ningún otro.
+alerts-gone-responses = Respuestas que aún se guardan aquí
+alerts-gone-responses-explain = Cada respuesta pertenece a la organización que la envió, así que no se retiraron con la alerta. Si alguna también pone a alguien en peligro, pidan a los miembros que la supriman.

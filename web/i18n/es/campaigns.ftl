@@ -77,6 +77,8 @@ campaigns-error-not-coalition = Solo la organización líder y sus socias pueden
 campaigns-done-update = Su novedad se publicó.
 campaigns-retracted = Su organización retiró esta campaña, así que su contenido ya no se guarda en este nodo.
 campaigns-redacted = Suficientes organizaciones miembro votaron que esta campaña ponía a alguien en peligro, así que su contenido ya no se guarda en este nodo ni en ningún otro.
+campaigns-gone-updates = Actualizaciones que aún se guardan aquí
+campaigns-gone-updates-explain = Cada actualización pertenece a la organización que la publicó, así que no se retiraron con la campaña. Si alguna también pone a alguien en peligro, pidan a los miembros que la supriman.
 
 # Editar una de las nuestras, y su historial.
 campaigns-edit-action = Editar esta campaña

@@ -44,6 +44,7 @@ redaction-update-voted = Su organización votó por suprimir esta novedad.
 redaction-update-hint = Si una novedad pone a alguien en peligro y su organización no puede o no quiere retirarla, cualquier miembro puede pedir a la red que la suprima.
 redaction-update-page-title = Suprimir esta novedad de campaña
 redaction-update-of = Novedad de { $campaign }
+redaction-update-of-gone = Actualización de una campaña que fue retirada
 redaction-update-what = Suprimirla por voto significa:
 redaction-update-needed = { $count ->
     [one] Cuando haya votado 1 organización miembro distinta de la autora, todos los nodos borran su texto, como si su organización la hubiera retirado.
@@ -130,6 +131,7 @@ redaction-response-voted = Su organización votó por suprimir esta respuesta.
 redaction-response-hint = Si una respuesta pone a alguien en peligro y su organización no puede o no quiere retirarla, cualquier miembro puede pedir a la red que la suprima.
 redaction-response-page-title = Suprimir esta respuesta a una alerta
 redaction-response-of = Respuesta a { $alert }
+redaction-response-of-gone = Respuesta a una alerta que fue retirada
 redaction-response-what = Suprimirla por voto significa:
 redaction-response-needed = { $count ->
     [one] Cuando haya votado 1 organización miembro distinta de la autora, todos los nodos borran su nota, como si su organización la hubiera retirado.

@@ -110,3 +110,5 @@ alerts-fact-expires = Expire le
 alerts-fact-expired = Expirée le
 alerts-retracted = L’organisation qui a lancé cette alerte l’a retirée ; son contenu n’est donc plus conservé sur ce nœud.
 alerts-redacted = Suffisamment d’organisations membres ont voté que cette alerte mettait quelqu’un en danger ; son contenu n’est donc plus conservé sur ce nœud ni sur aucun autre.
+alerts-gone-responses = Réponses encore conservées ici
+alerts-gone-responses-explain = Chaque réponse appartient à l’organisation qui l’a envoyée : elles n’ont donc pas été retirées avec l’alerte. Si l’une d’elles met aussi quelqu’un en danger, demandez aux membres de la supprimer.

@@ -77,6 +77,8 @@ campaigns-error-not-coalition = Seules l’organisation cheffe de file et ses pa
 campaigns-done-update = Votre nouvelle a été publiée.
 campaigns-retracted = Son organisation a retiré cette campagne ; son contenu n’est donc plus conservé sur ce nœud.
 campaigns-redacted = Suffisamment d’organisations membres ont voté que cette campagne mettait quelqu’un en danger ; son contenu n’est donc plus conservé sur ce nœud ni sur aucun autre.
+campaigns-gone-updates = Mises à jour encore conservées ici
+campaigns-gone-updates-explain = Chaque mise à jour appartient à l’organisation qui l’a publiée : elles n’ont donc pas été retirées avec la campagne. Si l’une d’elles met aussi quelqu’un en danger, demandez aux membres de la supprimer.
 
 # Modifier l'une des nôtres, et son historique.
 campaigns-edit-action = Modifier cette campagne

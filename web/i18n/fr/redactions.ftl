@@ -44,6 +44,7 @@ redaction-update-voted = Votre organisation a voté pour supprimer cette nouvell
 redaction-update-hint = Si une nouvelle met quelqu'un en danger et que son organisation ne peut pas ou ne veut pas la retirer, tout membre peut demander au réseau de la supprimer.
 redaction-update-page-title = Supprimer cette nouvelle de campagne
 redaction-update-of = Nouvelle de { $campaign }
+redaction-update-of-gone = Mise à jour d’une campagne qui a été retirée
 redaction-update-what = La supprimer par vote signifie :
 redaction-update-needed = { $count ->
     [one] Dès qu'1 organisation membre autre que l'autrice a voté, tous les nœuds effacent son texte, comme si son organisation l'avait retirée.
@@ -130,6 +131,7 @@ redaction-response-voted = Votre organisation a voté pour supprimer cette répo
 redaction-response-hint = Si une réponse met quelqu'un en danger et que son organisation ne peut pas ou ne veut pas la retirer, tout membre peut demander au réseau de la supprimer.
 redaction-response-page-title = Supprimer cette réponse à une alerte
 redaction-response-of = Réponse à { $alert }
+redaction-response-of-gone = Réponse à une alerte qui a été retirée
 redaction-response-what = La supprimer par vote signifie :
 redaction-response-needed = { $count ->
     [one] Dès qu'1 organisation membre autre que l'autrice a voté, tous les nœuds effacent sa note, comme si son organisation l'avait retirée.

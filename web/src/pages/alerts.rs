@@ -31,6 +31,7 @@ use crate::AppState;
 use crate::i18n::{ArgValue, Tr};
 use crate::markdown;
 use crate::page::{Layout, PageResult, Section, render};
+use crate::pages::gone::{self, GoneReply, GoneWords};
 use crate::pages::redactions::{self, Redacted, RedactionPanel};
 use crate::security::{Posted, Staff};
 use crate::view::{
@@ -564,9 +565,10 @@ async fn alert_page(
                 BodyKind::AlertResponse,
                 ALERT_RESPONSE_SCAN,
             )?;
-            // The redactions asked for on the alert and on its responses.
+            // The redactions asked for on the alert and on its responses (still held,
+            // and still to be judged, when the alert itself is gone).
             let mut asked = HashMap::new();
-            if let Thread::Here { replies, .. } = &thread {
+            if let Thread::Here { replies, .. } | Thread::Retracted { replies, .. } = &thread {
                 let ours: HashSet<RecordId> = replies
                     .iter()
                     .map(|reply| reply.record.id())
@@ -588,13 +590,64 @@ async fn alert_page(
     let (found, asked) = found;
     let (stored, replies, cut, names) = match found {
         Thread::Missing => return Err(layout.not_found()),
-        Thread::Retracted { redacted } => {
-            let message = t.msg(if redacted {
-                "alerts-redacted"
-            } else {
-                "alerts-retracted"
-            });
-            return Err(layout.failure(StatusCode::GONE, message));
+        Thread::Retracted {
+            redacted,
+            replies,
+            cut,
+            names,
+        } => {
+            let ours = state.node().org;
+            let responses = replies
+                .iter()
+                .filter_map(|reply| {
+                    let Body::AlertResponse(response) = &reply.record.record().body else {
+                        return None;
+                    };
+                    let response_id = reply.record.id();
+                    Some(GoneReply {
+                        anchor: format!("response-{response_id}"),
+                        org: names.name(&reply.org),
+                        href: format!("/members/{}", reply.org),
+                        ours: reply.org == ours,
+                        when: t.datetime(reply.record.record().timestamp_ms),
+                        badge: Some(response_badge(t, response.response)),
+                        html: None,
+                        note: (!response.note.trim().is_empty()).then(|| response.note.clone()),
+                        redaction: redactions::panel(
+                            t,
+                            Redacted::AlertResponse {
+                                alert: id,
+                                response: response_id,
+                            },
+                            asked.get(&response_id),
+                            &roster,
+                            ours,
+                            reply.org,
+                            &names,
+                        ),
+                    })
+                })
+                .collect();
+            let words = GoneWords {
+                message: t.msg(if redacted {
+                    "alerts-redacted"
+                } else {
+                    "alerts-retracted"
+                }),
+                heading: t.msg("alerts-gone-responses"),
+                list_id: "responses",
+                explain: t.msg("alerts-gone-responses-explain"),
+                us: t.msg("alerts-us"),
+                cut: t.msg("alerts-responses-cut"),
+                section: ("/alerts".to_owned(), t.msg("alerts-title")),
+                breadcrumb: t.msg("alerts-breadcrumb-label"),
+            };
+            return Ok(gone::page(
+                layout.with_notice(notice),
+                words,
+                responses,
+                cut,
+            ));
         }
         Thread::Here {
             record,

@@ -30,6 +30,7 @@ use crate::AppState;
 use crate::i18n::Tr;
 use crate::markdown;
 use crate::page::{Layout, PageResult, Section, render};
+use crate::pages::gone::{self, GoneReply, GoneWords};
 use crate::pages::redactions::{self, Redacted, RedactionPanel};
 use crate::security::{Posted, Staff};
 use crate::view::{OrgDirectory, Thread, Versions, publish, read_thread, read_versions, scan_kind};
@@ -865,9 +866,14 @@ async fn read_campaign(
                 }
                 Thread::Retracted { .. } => None,
             };
-            // The redactions asked for on it and on its updates.
+            // The redactions asked for on it and on its updates (still held, and still
+            // to be judged, when the campaign itself is gone).
             let mut asked = HashMap::new();
-            if let (Thread::Here { replies, .. }, Some(roster)) = (&thread, &roster) {
+            if let (
+                Thread::Here { replies, .. } | Thread::Retracted { replies, .. },
+                Some(roster),
+            ) = (&thread, &roster)
+            {
                 let updates: HashSet<RecordId> = replies
                     .iter()
                     .map(|reply| reply.record.id())
@@ -969,13 +975,59 @@ async fn campaign_page(
                 _ => Err(layout.not_found()),
             };
         }
-        Thread::Retracted { redacted } => {
-            let message = t.msg(if redacted {
-                "campaigns-redacted"
-            } else {
-                "campaigns-retracted"
-            });
-            return Err(layout.failure(StatusCode::GONE, message));
+        Thread::Retracted {
+            redacted,
+            replies,
+            cut,
+            names,
+        } => {
+            let ours = state.node().org;
+            let updates = replies
+                .iter()
+                .filter_map(|reply| {
+                    let Body::CampaignUpdate(update) = &reply.record.record().body else {
+                        return None;
+                    };
+                    let update_id = reply.record.id();
+                    Some(GoneReply {
+                        anchor: format!("update-{update_id}"),
+                        org: names.name(&reply.org),
+                        href: format!("/members/{}", reply.org),
+                        ours: reply.org == ours,
+                        when: t.datetime(reply.record.record().timestamp_ms),
+                        badge: None,
+                        html: Some(markdown::render(&update.body)),
+                        note: None,
+                        redaction: redactions::panel(
+                            t,
+                            Redacted::CampaignUpdate {
+                                campaign: id,
+                                update: update_id,
+                            },
+                            asked.get(&update_id),
+                            &roster,
+                            ours,
+                            reply.org,
+                            &names,
+                        ),
+                    })
+                })
+                .collect();
+            let words = GoneWords {
+                message: t.msg(if redacted {
+                    "campaigns-redacted"
+                } else {
+                    "campaigns-retracted"
+                }),
+                heading: t.msg("campaigns-gone-updates"),
+                list_id: "updates",
+                explain: t.msg("campaigns-gone-updates-explain"),
+                us: t.msg("campaigns-us"),
+                cut: t.msg("campaigns-updates-cut"),
+                section: ("/campaigns".to_owned(), t.msg("campaigns-title")),
+                breadcrumb: t.msg("campaigns-breadcrumb-label"),
+            };
+            return Ok(gone::page(layout.with_notice(notice), words, updates, cut));
         }
         Thread::Here {
             record,

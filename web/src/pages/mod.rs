@@ -12,6 +12,7 @@ pub mod campaigns;
 pub mod cases;
 pub mod events;
 pub mod files;
+pub mod gone;
 pub mod groups;
 pub mod history;
 pub mod home;

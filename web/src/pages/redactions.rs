@@ -507,10 +507,16 @@ async fn list_page(State(state): State<AppState>, staff: Staff) -> PageResult {
     for (proposal, title) in held {
         let (title, href) = title.unwrap_or_default();
         let line = RequestLine {
-            title: if title.trim().is_empty() {
-                view::short_id(&proposal.tally.target)
-            } else {
-                title
+            title: match proposal.kind {
+                _ if !title.trim().is_empty() => title,
+                // Held, while the campaign or alert it answers is gone.
+                Some(BodyKind::CampaignUpdate) if !proposal.gone => {
+                    t.msg("redaction-update-of-gone")
+                }
+                Some(BodyKind::AlertResponse) if !proposal.gone => {
+                    t.msg("redaction-response-of-gone")
+                }
+                _ => view::short_id(&proposal.tally.target),
             },
             href,
             kind: t.msg(kind_message(proposal.kind, proposal.gone)),
@@ -756,11 +762,20 @@ async fn target(state: &AppState, staff: &Staff, asked: Redacted) -> Result<Targ
             (practice.title.clone(), None)
         }
         (Body::Campaign(_), Some(campaign)) if kind == Redactable::Campaign => (campaign, None),
+        // The campaign's own content may be gone while its updates stay.
+        (Body::CampaignUpdate(update), Some(campaign)) if campaign.trim().is_empty() => (
+            t.msg("redaction-update-of-gone"),
+            Some(excerpt_of(&update.body)),
+        ),
         (Body::CampaignUpdate(update), Some(campaign)) => (
             t.text("redaction-update-of", "campaign", &campaign),
             Some(excerpt_of(&update.body)),
         ),
         (Body::Alert(alert), None) if kind == Redactable::Alert => (alert.title.clone(), None),
+        (Body::AlertResponse(response), Some(alert)) if alert.trim().is_empty() => (
+            t.msg("redaction-response-of-gone"),
+            (!response.note.trim().is_empty()).then(|| excerpt_of(&response.note)),
+        ),
         (Body::AlertResponse(response), Some(alert)) => (
             t.text("redaction-response-of", "alert", &alert),
             (!response.note.trim().is_empty()).then(|| excerpt_of(&response.note)),
