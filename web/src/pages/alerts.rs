@@ -604,27 +604,15 @@ async fn alert_page(
                         return None;
                     };
                     let response_id = reply.record.id();
+                    let target = Redacted::AlertResponse {
+                        alert: id,
+                        response: response_id,
+                    };
+                    let asked = asked.get(&response_id);
                     Some(GoneReply {
-                        anchor: format!("response-{response_id}"),
-                        org: names.name(&reply.org),
-                        href: format!("/members/{}", reply.org),
-                        ours: reply.org == ours,
-                        when: t.datetime(reply.record.record().timestamp_ms),
                         badge: Some(response_badge(t, response.response)),
-                        html: None,
                         note: (!response.note.trim().is_empty()).then(|| response.note.clone()),
-                        redaction: redactions::panel(
-                            t,
-                            Redacted::AlertResponse {
-                                alert: id,
-                                response: response_id,
-                            },
-                            asked.get(&response_id),
-                            &roster,
-                            ours,
-                            reply.org,
-                            &names,
-                        ),
+                        ..GoneReply::of(t, reply, target, asked, &roster, ours, &names)
                     })
                 })
                 .collect();

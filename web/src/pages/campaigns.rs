@@ -989,27 +989,14 @@ async fn campaign_page(
                         return None;
                     };
                     let update_id = reply.record.id();
+                    let target = Redacted::CampaignUpdate {
+                        campaign: id,
+                        update: update_id,
+                    };
+                    let asked = asked.get(&update_id);
                     Some(GoneReply {
-                        anchor: format!("update-{update_id}"),
-                        org: names.name(&reply.org),
-                        href: format!("/members/{}", reply.org),
-                        ours: reply.org == ours,
-                        when: t.datetime(reply.record.record().timestamp_ms),
-                        badge: None,
                         html: Some(markdown::render(&update.body)),
-                        note: None,
-                        redaction: redactions::panel(
-                            t,
-                            Redacted::CampaignUpdate {
-                                campaign: id,
-                                update: update_id,
-                            },
-                            asked.get(&update_id),
-                            &roster,
-                            ours,
-                            reply.org,
-                            &names,
-                        ),
+                        ..GoneReply::of(t, reply, target, asked, &roster, ours, &names)
                     })
                 })
                 .collect();

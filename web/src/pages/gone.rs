@@ -7,10 +7,15 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
+use commons_node::redactions::Proposal;
+use commons_node::store::StoredRecord;
+use commons_protocol::{OrgId, Roster};
 
+use crate::i18n::Tr;
 use crate::page::{Layout, render};
 use crate::pages::alerts::Badge;
-use crate::pages::redactions::RedactionPanel;
+use crate::pages::redactions::{self, Redacted, RedactionPanel};
+use crate::view::OrgDirectory;
 
 /// One update or response still held, as the gone page lists it.
 #[derive(Debug, Clone)]
@@ -33,6 +38,38 @@ pub struct GoneReply {
     pub note: Option<String>,
     /// Whether a member asked to redact it, and our staff's way to ask or vote.
     pub redaction: RedactionPanel,
+}
+
+impl GoneReply {
+    /// `reply`, an update or a response (`target`), as listed with its redaction panel
+    /// (`asked`: the request on it, if any); the caller adds its content.
+    pub fn of(
+        t: &Tr,
+        reply: &StoredRecord,
+        target: Redacted,
+        asked: Option<&Proposal>,
+        roster: &Roster,
+        ours: OrgId,
+        names: &OrgDirectory,
+    ) -> GoneReply {
+        // The anchors of the live page, which the vote pages link back to.
+        let anchor = match target {
+            Redacted::CampaignUpdate { update, .. } => format!("update-{update}"),
+            Redacted::AlertResponse { response, .. } => format!("response-{response}"),
+            _ => reply.record.id().to_string(),
+        };
+        GoneReply {
+            anchor,
+            org: names.name(&reply.org),
+            href: format!("/members/{}", reply.org),
+            ours: reply.org == ours,
+            when: t.datetime(reply.record.record().timestamp_ms),
+            badge: None,
+            html: None,
+            note: None,
+            redaction: redactions::panel(t, target, asked, roster, ours, reply.org, names),
+        }
+    }
 }
 
 /// What the gone page says, in the reader's language.
