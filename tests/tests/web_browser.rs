@@ -190,6 +190,29 @@ fn photograph(browser: &Browser, dir: &Path, name: &str) {
     }
 }
 
+/// Fails unless the first element `selector` finds, English text inside a
+/// right-to-left page, reads left to right: its first line starts at the element's left
+/// edge, with the full stop at its end rather than at its start.
+fn assert_reads_left_to_right(browser: &Browser, selector: &str, what: &str) {
+    let offset = browser.execute(
+        "const block = document.querySelector(arguments[0]);
+         if (!block) { return null; }
+         const text = document.createRange();
+         text.selectNodeContents(block);
+         return text.getClientRects()[0].left - block.getBoundingClientRect().left;",
+        vec![Value::from(selector)],
+    );
+    let Some(offset) = offset.as_f64() else {
+        panic!("{what} ({selector}) is not on {}", browser.path());
+    };
+    assert!(
+        offset < 2.0,
+        "{what} ({selector}) on {} starts {offset} px from its left edge: English inside \
+         an Arabic page must read left to right",
+        browser.path()
+    );
+}
+
 /// What axe found on each page: the serious and critical findings, for one failure
 /// message naming every page, rule and element.
 #[derive(Debug, Default)]
@@ -1153,6 +1176,15 @@ fn every_page_is_accessible_and_photographed() {
     open(&browser, &format!("/cases/{case}/redact"));
     axe.check(&browser, "redaction vote (Arabic)");
     photograph(&browser, &dir, "redaction-vote-arabic");
+    // A taken-down alert with the response still held, and an org page with a request
+    // on its profile: the redaction panels inside right-to-left text.
+    open(&browser, &format!("/alerts/{alert}"));
+    axe.check(&browser, "retracted alert with a response (Arabic)");
+    photograph(&browser, &dir, "alert-gone-responses-arabic");
+    open(&browser, &other);
+    assert_reads_left_to_right(&browser, "#org-profile ~ .prose p", "B's description");
+    axe.check(&browser, "org with a redaction request (Arabic)");
+    photograph(&browser, &dir, "org-redaction-requested-arabic");
 
     // The page for people not let in.
     let stranger = Browser::start("stranger", &tools, &BrowserOptions::default());
@@ -1199,6 +1231,10 @@ fn every_page_is_accessible_and_photographed() {
         (lang.as_str() == Some("es")).then_some(())
     });
     photograph(&no_js, &dir, "profile-spanish-no-js");
+    // The taken-down alert's page and its vote button work without scripts.
+    no_js.goto(&format!("{}/alerts/{alert}", no_js.origin()));
+    no_js.wait_loaded();
+    photograph(&no_js, &dir, "alert-gone-responses-spanish-no-js");
 
     axe.assert_clean();
 }

@@ -762,22 +762,22 @@ async fn target(state: &AppState, staff: &Staff, asked: Redacted) -> Result<Targ
             (practice.title.clone(), None)
         }
         (Body::Campaign(_), Some(campaign)) if kind == Redactable::Campaign => (campaign, None),
-        // The campaign's own content may be gone while its updates stay.
-        (Body::CampaignUpdate(update), Some(campaign)) if campaign.trim().is_empty() => (
-            t.msg("redaction-update-of-gone"),
-            Some(excerpt_of(&update.body)),
-        ),
+        // The campaign's or alert's own content may be gone while its replies stay.
         (Body::CampaignUpdate(update), Some(campaign)) => (
-            t.text("redaction-update-of", "campaign", &campaign),
+            if campaign.trim().is_empty() {
+                t.msg("redaction-update-of-gone")
+            } else {
+                t.text("redaction-update-of", "campaign", &campaign)
+            },
             Some(excerpt_of(&update.body)),
         ),
         (Body::Alert(alert), None) if kind == Redactable::Alert => (alert.title.clone(), None),
-        (Body::AlertResponse(response), Some(alert)) if alert.trim().is_empty() => (
-            t.msg("redaction-response-of-gone"),
-            (!response.note.trim().is_empty()).then(|| excerpt_of(&response.note)),
-        ),
         (Body::AlertResponse(response), Some(alert)) => (
-            t.text("redaction-response-of", "alert", &alert),
+            if alert.trim().is_empty() {
+                t.msg("redaction-response-of-gone")
+            } else {
+                t.text("redaction-response-of", "alert", &alert)
+            },
             (!response.note.trim().is_empty()).then(|| excerpt_of(&response.note)),
         ),
         (Body::Profile(_), Some(name)) => (t.text("redaction-profile-of", "org", &name), None),
