@@ -1,10 +1,9 @@
 //! Times as operators write and read them, for every command that takes or shows one:
 //! milliseconds since the epoch or UTC dates and times (`2026-01-01`,
 //! `2026-01-01T10:00:00Z`) parsed by hand, and times shown in UTC. Records carry
-//! milliseconds since the epoch; this is the one place they become calendar dates.
+//! milliseconds since the epoch; their days become dates in `commons_node::calendar`.
 
-/// Milliseconds in a day.
-const MS_PER_DAY: i64 = 86_400_000;
+use commons_node::calendar::{CivilDate, MS_PER_DAY};
 
 /// Parses a `--since` time: milliseconds since the epoch, a UTC date (`2026-01-01`,
 /// midnight), or a date and time with a zone (`2026-01-01T10:00Z`,
@@ -39,14 +38,16 @@ fn parse_date_time(text: &str) -> Option<i64> {
     };
     let at = |index: usize, byte: u8| text.as_bytes().get(index) == Some(&byte);
 
-    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
-    if !at(4, b'-') || !at(7, b'-') || !(1..=12).contains(&month) {
+    if !at(4, b'-') || !at(7, b'-') {
         return None;
     }
-    if !(1..=days_in_month(year, month)).contains(&day) {
-        return None;
-    }
-    let date_ms = days_from_civil(year, month, day) * MS_PER_DAY;
+    let (month, day) = (number(5, 2)?, number(8, 2)?);
+    let date = CivilDate::new(
+        number(0, 4)?,
+        u32::try_from(month).ok()?,
+        u32::try_from(day).ok()?,
+    )?;
+    let date_ms = date.days() * MS_PER_DAY;
     if text.len() == 10 {
         return Some(date_ms);
     }
@@ -99,59 +100,14 @@ fn parse_date_time(text: &str) -> Option<i64> {
 
 /// `ms` since the epoch as `YYYY-MM-DD HH:MM` (UTC), with `:SS` if `seconds`.
 pub(crate) fn format_time(ms: u64, seconds: bool) -> String {
-    // u64 milliseconds divided into days fits an i64.
-    let days = i64::try_from(ms / 86_400_000).unwrap_or(i64::MAX);
-    let of_day = ms % 86_400_000 / 1000;
-    let (year, month, day) = civil_from_days(days);
+    let CivilDate { year, month, day } = CivilDate::of_unix_ms(ms);
+    let of_day = ms % MS_PER_DAY.unsigned_abs() / 1000;
     let (hour, minute, second) = (of_day / 3600, of_day / 60 % 60, of_day % 60);
     if seconds {
         format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
     } else {
         format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}")
     }
-}
-
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (Howard
-/// Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The date of a day counted from 1970-01-01 (Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
@@ -224,14 +180,5 @@ mod tests {
         assert_eq!(format_time(1_767_261_630_000, true), "2026-01-01 10:00:30");
         assert_eq!(format_time(1_709_164_800_000, false), "2024-02-29 00:00");
         assert_eq!(format_time(951_868_799_999, true), "2000-02-29 23:59:59");
-    }
-
-    #[test]
-    fn dates_round_trip_through_day_counts() {
-        for days in (-800_000..800_000).step_by(997) {
-            let (year, month, day) = civil_from_days(days);
-            assert!((1..=12).contains(&month) && (1..=days_in_month(year, month)).contains(&day));
-            assert_eq!(days_from_civil(year, month, day), days);
-        }
     }
 }

@@ -7,6 +7,7 @@
 //! |---|---|
 //! | files written whole, fsynced, secret files checked (below every step) | [`files`] |
 //! | the wall clock, read in one place (below every step) | [`clock`] |
+//! | a record's time as a calendar date, shown or typed by people (below every step) | [`calendar`] |
 //! | the node's keys, charter, org file and settings on disk | [`data_dir`], [`config`] |
 //! | founding or joining a network; an org's devices | [`founding`], [`devices`] |
 //! | allowed to be signed (held after a restore until caught up) | [`publish_gate`] |
@@ -29,7 +30,7 @@
 //! | all of it started and stopped together | [`node`], [`daemon`] |
 //! | backed up, restored | [`restore`] |
 //!
-//! The modules depend one way. From the bottom: [`clock`], [`store`], [`blobs`], [`files`],
+//! The modules depend one way. From the bottom: [`clock`], [`calendar`], [`store`], [`blobs`], [`files`],
 //! [`revisions`], [`text_forms`], [`contract`], [`json`], [`metrics`], [`publish_gate`], [`alert_status`] and
 //! [`login`]; then [`ingest`], [`publish`], [`attachments`], [`network`] (given only
 //! what it needs of the node, [`network::NodeLink`]), [`node_handle`], [`groups`],
@@ -45,6 +46,7 @@ pub mod api;
 pub mod archive;
 pub mod attachments;
 pub mod blobs;
+pub mod calendar;
 pub mod clock;
 pub mod config;
 pub mod contract;

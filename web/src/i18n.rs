@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use commons_node::calendar::CivilDate;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
@@ -417,7 +418,7 @@ impl Tr {
 
     /// A date (UTC) written the person's way, such as "4 December 2026".
     pub fn date(&self, unix_ms: u64) -> String {
-        let (year, month, day) = civil_date(unix_ms);
+        let CivilDate { year, month, day } = CivilDate::of_unix_ms(unix_ms);
         let month_name = self.msg(&format!("month-{month}"));
         self.with(
             "date-format",
@@ -460,22 +461,6 @@ impl Tr {
             _ => self.date(unix_ms),
         }
     }
-}
-
-/// (year, month 1–12, day 1–31) of a Unix time in ms, UTC (Howard Hinnant's
-/// days-from-civil algorithm, inverted).
-pub fn civil_date(unix_ms: u64) -> (i64, u32, u32) {
-    let days = (unix_ms / 86_400_000) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
@@ -549,12 +534,14 @@ mod tests {
         let catalogs = Catalogs::load().unwrap();
         // 2026-12-04T05:30:00Z
         let ms = 1_796_362_200_000;
-        assert_eq!(civil_date(ms), (2026, 12, 4));
         assert_eq!(catalogs.tr(Lang::En).date(ms), "4 December 2026");
         assert_eq!(catalogs.tr(Lang::Es).date(ms), "4 de diciembre de 2026");
         assert_eq!(catalogs.tr(Lang::Fr).date(ms), "4 décembre 2026");
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(951_782_400_000), (2000, 2, 29));
+        assert_eq!(
+            catalogs.tr(Lang::En).date(951_782_400_000),
+            "29 February 2000"
+        );
+        assert_eq!(catalogs.tr(Lang::En).date(0), "1 January 1970");
     }
 
     #[test]

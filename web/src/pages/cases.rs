@@ -14,6 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use commons_node::calendar::CivilDate;
 use commons_node::groups::GroupPublishError;
 use commons_node::store::{
     MAX_TAG_BYTES, RecordQuery, SearchError, SearchText, Store, StoreError, StoredRecord, Tombstone,
@@ -287,29 +288,13 @@ fn tag_links(tags: &[String], field: &str) -> Vec<TagLink> {
         .collect()
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month = i64::from(month);
-    let day_of_year =
-        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
 /// The first millisecond (UTC) of a `YYYY-MM-DD` date, as a date input sends it.
 fn date_start_ms(text: &str) -> Option<u64> {
     let mut parts = text.trim().splitn(3, '-');
     let year: i64 = parts.next()?.parse().ok()?;
     let month: u32 = parts.next()?.parse().ok()?;
     let day: u32 = parts.next()?.parse().ok()?;
-    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    u64::try_from(days).ok()?.checked_mul(86_400_000)
+    CivilDate::new(year, month, day)?.start_ms()
 }
 
 /// A paging cursor as the library's links carry it: `TIMESTAMP.rec_…`.
@@ -1932,6 +1917,8 @@ mod tests {
         assert_eq!(date_start_ms("2024-03-01"), Some(1_709_251_200_000));
         assert_eq!(date_start_ms("2000-02-29"), Some(951_782_400_000));
         assert_eq!(date_start_ms("2024-13-01"), None);
+        assert_eq!(date_start_ms("2026-02-31"), None);
+        assert_eq!(date_start_ms("1969-12-31"), None);
         assert_eq!(date_start_ms("yesterday"), None);
         assert_eq!(date_start_ms(""), None);
     }
