@@ -456,11 +456,11 @@ fn record_line(record: &GroupRecordEntry) -> String {
     }
     if record.readable {
         // The body is the record JSON (docs/api.md §8), read apart from this answer.
-        let title = record
-            .body
-            .as_ref()
-            .and_then(|body| body["title"].as_str())
-            .unwrap_or("(no title)");
+        // Kinds without a title (a campaign's update) go by their kind.
+        let title = match record.body.as_ref().and_then(|body| body["title"].as_str()) {
+            Some(title) => title.to_owned(),
+            None => format!("({}, untitled)", record.kind.as_deref().unwrap_or("record")),
+        };
         format!("{}  {}  by {}", record.id, title, by)
     } else {
         format!(
@@ -504,6 +504,15 @@ mod tests {
         assert_eq!(
             record_line(&entry(false, false)),
             "rec_1  sealed, by Riverside Tenants (not a member of the group now): not sealed to this device"
+        );
+        let update = GroupRecordEntry {
+            kind: Some("campaign-update".to_owned()),
+            body: Some(serde_json::json!({"body": "The hearing moved to Friday."})),
+            ..entry(true, true)
+        };
+        assert_eq!(
+            record_line(&update),
+            "rec_1  (campaign-update, untitled)  by Riverside Tenants"
         );
     }
 }
