@@ -1067,6 +1067,33 @@ impl<'a> Reader<'a> {
             _ => Err(DecodeError::BadBool),
         }
     }
+
+    /// A feed's entry after its tag: a record's bytes, a tombstone or a withheld id.
+    fn entry(&mut self, tag: u8) -> Result<EntryRef<'a>, DecodeError> {
+        Ok(match tag {
+            TAG_RECORD => EntryRef::Record(self.bytes()?),
+            TAG_TOMBSTONE => {
+                let seq = self.varint()?;
+                let id = RecordId(self.array32()?);
+                let prev = match self.byte()? {
+                    0 => None,
+                    1 => Some(RecordId(self.array32()?)),
+                    _ => return Err(DecodeError::BadOption),
+                };
+                EntryRef::Tombstone(TombstoneEntry {
+                    seq,
+                    id,
+                    prev,
+                    timestamp_ms: self.varint()?,
+                    retraction: RecordId(self.array32()?),
+                })
+            }
+            _ => EntryRef::Withheld {
+                seq: self.varint()?,
+                id: RecordId(self.array32()?),
+            },
+        })
+    }
 }
 
 /// Splits a bundle into its parts, checking its framing and canonical encoding but
@@ -1147,31 +1174,7 @@ pub fn parse_bundle(bytes: &[u8]) -> Result<BundleParts<'_>, ArchiveError> {
                 if !fork_proofs.is_empty() {
                     return Err(ArchiveError::FeedAfterForkProofs { offset });
                 }
-                let entry = match tag {
-                    TAG_RECORD => EntryRef::Record(reader.bytes().map_err(item)?),
-                    TAG_TOMBSTONE => {
-                        let seq = reader.varint().map_err(item)?;
-                        let id = RecordId(reader.array32().map_err(item)?);
-                        let prev = match reader.byte().map_err(item)? {
-                            0 => None,
-                            1 => Some(RecordId(reader.array32().map_err(item)?)),
-                            _ => return Err(item(DecodeError::BadOption)),
-                        };
-                        let timestamp_ms = reader.varint().map_err(item)?;
-                        let retraction = RecordId(reader.array32().map_err(item)?);
-                        EntryRef::Tombstone(TombstoneEntry {
-                            seq,
-                            id,
-                            prev,
-                            timestamp_ms,
-                            retraction,
-                        })
-                    }
-                    _ => EntryRef::Withheld {
-                        seq: reader.varint().map_err(item)?,
-                        id: RecordId(reader.array32().map_err(item)?),
-                    },
-                };
+                let entry = reader.entry(tag).map_err(item)?;
                 let feed = feeds
                     .last_mut()
                     .ok_or(ArchiveError::EntryOutsideFeed { offset })?;
@@ -2409,63 +2412,14 @@ fn check_records(
     network: &NetworkId,
     threads: usize,
 ) -> Result<Vec<Checked>, ArchiveError> {
-    let check_share = |share: &[(usize, usize, &[u8])]| -> Result<Vec<Checked>, ArchiveError> {
-        let mut keys = AuthorKeyCache::new();
-        let mut out = Vec::with_capacity(share.len());
-        // The device signatures of each chunk are checked in one batch (docs/protocol.md
-        // §6); errors are still reported in bundle order: a record that does not decode
-        // ends the chunk, after the records before it are judged.
-        for chunk in share.chunks(VERIFY_BATCH) {
-            let mut decoded = Vec::with_capacity(chunk.len());
-            let mut pending = Vec::with_capacity(chunk.len());
-            let mut stop = None;
-            for &(feed_index, entry, bytes) in chunk {
-                let feed = parts.feeds[feed_index].author;
-                match keys.decode_record(bytes, network) {
-                    Ok(record) => {
-                        let keep = !record.record().body.is_redactable();
-                        pending.push((feed, entry, unsigned_checked(&record), keep));
-                        decoded.push(record);
-                    }
-                    Err(error) => {
-                        stop = Some(ArchiveError::InvalidRecord { feed, entry, error });
-                        break;
-                    }
-                }
-            }
-            for ((feed, entry, mut checked, keep), result) in
-                pending.into_iter().zip(verify_records(decoded))
-            {
-                match result {
-                    Ok(verified) => {
-                        checked.signature_ok = true;
-                        checked.kept = keep.then_some(verified);
-                    }
-                    Err(RecordError::BadSignature) => {}
-                    Err(RecordError::BadRootSignature { .. }) => {
-                        return Err(ArchiveError::BadRootSignature {
-                            feed,
-                            seq: checked.seq,
-                        });
-                    }
-                    Err(error) => return Err(ArchiveError::InvalidRecord { feed, entry, error }),
-                }
-                out.push(checked);
-            }
-            if let Some(error) = stop {
-                return Err(error);
-            }
-        }
-        Ok(out)
-    };
     if threads <= 1 || slices.len() < 2 * threads {
-        return check_share(slices);
+        return check_share(parts, slices, network);
     }
     let share_len = slices.len().div_ceil(threads);
     let results: Vec<Result<Vec<Checked>, ArchiveError>> = std::thread::scope(|scope| {
         let workers: Vec<_> = slices
             .chunks(share_len)
-            .map(|share| scope.spawn(move || check_share(share)))
+            .map(|share| scope.spawn(move || check_share(parts, share, network)))
             .collect();
         workers
             .into_iter()
@@ -2481,6 +2435,61 @@ fn check_records(
     let mut out = Vec::with_capacity(slices.len());
     for result in results {
         out.extend(result?);
+    }
+    Ok(out)
+}
+
+/// Decodes and verifies one thread's share of the records, in order. The device
+/// signatures of each chunk are checked in one batch (docs/protocol.md §6); errors are
+/// still reported in bundle order: a record that does not decode ends the chunk, after
+/// the records before it are judged.
+fn check_share(
+    parts: &BundleParts<'_>,
+    share: &[(usize, usize, &[u8])],
+    network: &NetworkId,
+) -> Result<Vec<Checked>, ArchiveError> {
+    let mut keys = AuthorKeyCache::new();
+    let mut out = Vec::with_capacity(share.len());
+    for chunk in share.chunks(VERIFY_BATCH) {
+        let mut decoded = Vec::with_capacity(chunk.len());
+        let mut pending = Vec::with_capacity(chunk.len());
+        let mut stop = None;
+        for &(feed_index, entry, bytes) in chunk {
+            let feed = parts.feeds[feed_index].author;
+            match keys.decode_record(bytes, network) {
+                Ok(record) => {
+                    let keep = !record.record().body.is_redactable();
+                    pending.push((feed, entry, unsigned_checked(&record), keep));
+                    decoded.push(record);
+                }
+                Err(error) => {
+                    stop = Some(ArchiveError::InvalidRecord { feed, entry, error });
+                    break;
+                }
+            }
+        }
+        for ((feed, entry, mut checked, keep), result) in
+            pending.into_iter().zip(verify_records(decoded))
+        {
+            match result {
+                Ok(verified) => {
+                    checked.signature_ok = true;
+                    checked.kept = keep.then_some(verified);
+                }
+                Err(RecordError::BadSignature) => {}
+                Err(RecordError::BadRootSignature { .. }) => {
+                    return Err(ArchiveError::BadRootSignature {
+                        feed,
+                        seq: checked.seq,
+                    });
+                }
+                Err(error) => return Err(ArchiveError::InvalidRecord { feed, entry, error }),
+            }
+            out.push(checked);
+        }
+        if let Some(error) = stop {
+            return Err(error);
+        }
     }
     Ok(out)
 }
