@@ -191,15 +191,20 @@ fn photograph(browser: &Browser, dir: &Path, name: &str) {
 }
 
 /// Fails unless the first element `selector` finds, English text inside a
-/// right-to-left page, reads left to right: its first line starts at the element's left
-/// edge, with the full stop at its end rather than at its start.
+/// right-to-left page, reads left to right: its first line starts at the left edge of
+/// its panel's content, neither right-aligned with the full stop at its start nor set
+/// in a box pushed towards the middle.
 fn assert_reads_left_to_right(browser: &Browser, selector: &str, what: &str) {
     let offset = browser.execute(
         "const block = document.querySelector(arguments[0]);
          if (!block) { return null; }
+         const panel = block.closest('.panel') || block.parentElement;
+         const style = getComputedStyle(panel);
+         const content = panel.getBoundingClientRect().left
+             + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft);
          const text = document.createRange();
          text.selectNodeContents(block);
-         return text.getClientRects()[0].left - block.getBoundingClientRect().left;",
+         return text.getClientRects()[0].left - content;",
         vec![Value::from(selector)],
     );
     let Some(offset) = offset.as_f64() else {
@@ -1171,6 +1176,7 @@ fn every_page_is_accessible_and_photographed() {
     axe.check(&browser, "node (Arabic)");
     photograph(&browser, &dir, "node-arabic");
     open(&browser, &group);
+    assert_reads_left_to_right(&browser, ".items .prose p", "the group record's text");
     axe.check(&browser, "group (Arabic)");
     photograph(&browser, &dir, "group-arabic");
     open(&browser, &format!("/cases/{case}/redact"));
