@@ -1,5 +1,5 @@
 //! Archive throughput on 100,000 records of about 1 KiB from 64 devices: export from a
-//! real redb store to a bundle in memory, and offline verification of that bundle (one
+//! real redb store to a bundle and to JSON lines in memory, and offline verification of that bundle (one
 //! thread, and every core), beside raw verification of the same 100,000 signatures in
 //! the same run: the protocol's own rule in batches of 64 (docs/protocol.md §6; the
 //! limit the issue compares against), on one core and on every core, and, for the
@@ -76,22 +76,16 @@ fn benches(c: &mut Criterion) {
             .expect("commit");
     }
     drop(all);
-    let export_bundle = || {
+    let export_as = |format: ArchiveFormat| {
         let mut bytes = Vec::new();
-        export(
-            &store,
-            &charter,
-            ArchiveFormat::Bundle,
-            false,
-            &mut |chunk| {
-                bytes.extend_from_slice(&chunk);
-                ControlFlow::Continue(())
-            },
-        )
+        export(&store, &charter, format, false, &mut |chunk| {
+            bytes.extend_from_slice(&chunk);
+            ControlFlow::Continue(())
+        })
         .expect("export");
         bytes
     };
-    let bundle = export_bundle();
+    let bundle = export_as(ArchiveFormat::Bundle);
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
 
     let mut group = c.benchmark_group("archive_100k");
@@ -99,7 +93,10 @@ fn benches(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(20));
     group.throughput(Throughput::Elements(RECORDS as u64));
     group.bench_function("export_bundle_from_redb", |bench| {
-        bench.iter(|| black_box(export_bundle().len()));
+        bench.iter(|| black_box(export_as(ArchiveFormat::Bundle).len()));
+    });
+    group.bench_function("export_jsonl_from_redb", |bench| {
+        bench.iter(|| black_box(export_as(ArchiveFormat::Jsonl).len()));
     });
     group.bench_function(format!("verify_bundle_{threads}_threads"), |bench| {
         bench.iter(|| verify_bundle(black_box(&bundle), VerifyOptions { threads }).expect("valid"));
