@@ -14,8 +14,9 @@ use common::App;
 use commons_node::store::RecordQuery;
 use commons_protocol::fixtures::sample_practice;
 use commons_protocol::{
-    Alert, AlertResponse, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, Practice,
-    Profile, RedactionVote, ResponseKind, Retraction, Severity, VerifiedRecord, Visibility,
+    Alert, AlertResponse, Body, BodyKind, Campaign, CampaignStatus, CampaignUpdate, OrgId,
+    Practice, Profile, RecordId, RedactionVote, ResponseKind, Retraction, Severity, VerifiedRecord,
+    Visibility,
 };
 use commons_web::view::now_ms;
 use reqwest::StatusCode;
@@ -25,6 +26,46 @@ fn case_study(title: &str) -> Body {
         title: title.to_owned(),
         body: "The names of the three witnesses are given in full below.".to_owned(),
         ..sample_practice(Visibility::Members)
+    })
+}
+
+/// Org 1's urgent alert after a raid, which the responses in these tests answer.
+fn raid_alert(now: u64) -> Body {
+    Body::Alert(Alert {
+        severity: Severity::Urgent,
+        region: "Northern highlands".to_owned(),
+        title: "Families displaced after a raid".to_owned(),
+        body: "Six families left their homes overnight.".to_owned(),
+        action_requested: "Offer shelter if you can.".to_owned(),
+        expires_at_ms: now + 86_400_000,
+    })
+}
+
+/// A response to `alert` saying the org is acting, with `note`.
+fn acting_on(alert: RecordId, note: &str) -> Body {
+    Body::AlertResponse(AlertResponse {
+        alert,
+        response: ResponseKind::Acting,
+        note: note.to_owned(),
+    })
+}
+
+/// An active campaign for the detained river defenders, with `goal` and `partners`.
+fn river_campaign(goal: &str, partners: Vec<OrgId>) -> Body {
+    Body::Campaign(Campaign {
+        title: "Free the river defenders".to_owned(),
+        goals: vec![goal.to_owned()],
+        partners,
+        status: CampaignStatus::Active,
+    })
+}
+
+/// An update to `campaign` with `body` and no change of status.
+fn update_to(campaign: RecordId, body: &str) -> Body {
+    Body::CampaignUpdate(CampaignUpdate {
+        campaign,
+        status: None,
+        body: body.to_owned(),
     })
 }
 
@@ -211,37 +252,26 @@ async fn a_campaign_update_is_redacted_from_the_timeline_by_vote() {
     let campaign = app
         .receive(
             1,
-            Body::Campaign(Campaign {
-                title: "Free the river defenders".to_owned(),
-                goals: vec!["Release of the four detained defenders".to_owned()],
-                partners: vec![app.net.orgs[0].id()],
-                status: CampaignStatus::Active,
-            }),
+            river_campaign(
+                "Release of the four detained defenders",
+                vec![app.net.orgs[0].id()],
+            ),
             now - 10_000,
         )
         .await
         .id();
     const DANGER: &str = "Their families are staying at the parish house on Calle Sol 14.";
     let theirs = app
-        .receive(
-            1,
-            Body::CampaignUpdate(CampaignUpdate {
-                campaign,
-                status: None,
-                body: DANGER.to_owned(),
-            }),
-            now - 5_000,
-        )
+        .receive(1, update_to(campaign, DANGER), now - 5_000)
         .await;
     let update = theirs.id();
     let ours = app
         .handle
         .publisher
-        .publish(Body::CampaignUpdate(CampaignUpdate {
+        .publish(update_to(
             campaign,
-            status: None,
-            body: "We delivered the petition to the prosecutor.".to_owned(),
-        }))
+            "We delivered the petition to the prosecutor.",
+        ))
         .await
         .unwrap()
         .id;
@@ -517,12 +547,7 @@ async fn a_campaign_is_redacted_by_vote_and_its_page_says_by_whom() {
     let campaign = app
         .receive(
             1,
-            Body::Campaign(Campaign {
-                title: "Free the river defenders".to_owned(),
-                goals: vec!["Release of Ana and Tomás, held since March".to_owned()],
-                partners: Vec::new(),
-                status: CampaignStatus::Active,
-            }),
+            river_campaign("Release of Ana and Tomás, held since March", Vec::new()),
             now - 5_000,
         )
         .await;
@@ -583,33 +608,9 @@ async fn a_campaign_is_redacted_by_vote_and_its_page_says_by_whom() {
 async fn a_response_to_an_alert_is_redacted_by_vote() {
     let mut app = App::start().await;
     let now = now_ms();
-    let alert = app
-        .receive(
-            1,
-            Body::Alert(Alert {
-                severity: Severity::Urgent,
-                region: "Northern highlands".to_owned(),
-                title: "Families displaced after a raid".to_owned(),
-                body: "Six families left their homes overnight.".to_owned(),
-                action_requested: "Offer shelter if you can.".to_owned(),
-                expires_at_ms: now + 86_400_000,
-            }),
-            now - 10_000,
-        )
-        .await
-        .id();
+    let alert = app.receive(1, raid_alert(now), now - 10_000).await.id();
     const DANGER: &str = "We are sheltering two of the families at our office on Calle Luna.";
-    let theirs = app
-        .receive(
-            2,
-            Body::AlertResponse(AlertResponse {
-                alert,
-                response: ResponseKind::Acting,
-                note: DANGER.to_owned(),
-            }),
-            now - 5_000,
-        )
-        .await;
+    let theirs = app.receive(2, acting_on(alert, DANGER), now - 5_000).await;
     let response = theirs.id();
     let cookie = app.login().await;
     let page_path = format!("/alerts/{alert}");
@@ -829,28 +830,16 @@ async fn a_redacted_campaigns_updates_stay_listed_and_each_can_be_redacted() {
     let campaign = app
         .receive(
             1,
-            Body::Campaign(Campaign {
-                title: "Free the river defenders".to_owned(),
-                goals: vec!["Release of Ana and Tomás, held since March".to_owned()],
-                partners: vec![app.net.orgs[2].id()],
-                status: CampaignStatus::Active,
-            }),
+            river_campaign(
+                "Release of Ana and Tomás, held since March",
+                vec![app.net.orgs[2].id()],
+            ),
             now - 10_000,
         )
         .await;
     let id = campaign.id();
     const DANGER: &str = "Ana's mother is staying with us at Calle Sol 14.";
-    let update = app
-        .receive(
-            2,
-            Body::CampaignUpdate(CampaignUpdate {
-                campaign: id,
-                status: None,
-                body: DANGER.to_owned(),
-            }),
-            now - 8_000,
-        )
-        .await;
+    let update = app.receive(2, update_to(id, DANGER), now - 8_000).await;
     let cookie = app.login().await;
 
     // The campaign goes by vote: org 2 asks, ours decides.
@@ -950,29 +939,14 @@ async fn a_redacted_campaigns_updates_stay_listed_and_each_can_be_redacted() {
 async fn a_retracted_alerts_responses_stay_listed() {
     let mut app = App::start().await;
     let now = now_ms();
-    let alert = app
-        .receive(
-            1,
-            Body::Alert(Alert {
-                severity: Severity::Urgent,
-                region: "Northern highlands".to_owned(),
-                title: "Families displaced after a raid".to_owned(),
-                body: "Six families left their homes overnight.".to_owned(),
-                action_requested: "Offer shelter if you can.".to_owned(),
-                expires_at_ms: now + 86_400_000,
-            }),
-            now - 10_000,
-        )
-        .await
-        .id();
+    let alert = app.receive(1, raid_alert(now), now - 10_000).await.id();
     let response = app
         .receive(
             2,
-            Body::AlertResponse(AlertResponse {
+            acting_on(
                 alert,
-                response: ResponseKind::Acting,
-                note: "Two families are with us at the office on Calle Luna.".to_owned(),
-            }),
+                "Two families are with us at the office on Calle Luna.",
+            ),
             now - 5_000,
         )
         .await
